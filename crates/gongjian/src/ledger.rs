@@ -1,0 +1,149 @@
+//! `import ledger` and `export ledger`: the office's workbook in and out of the database.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use domain::Money;
+use serde::Serialize;
+use store::LedgerRow;
+
+use crate::config::Config;
+
+#[derive(Serialize)]
+struct ErrorJson {
+    sheet: String,
+    row: Option<u32>,
+    column: Option<String>,
+    message_zh: String,
+    message_en: String,
+}
+
+#[derive(Serialize)]
+struct ImportReport {
+    /// Projects found in the file.
+    projects: usize,
+    total_investment_wan: f64,
+    annual_plan_wan: f64,
+    dry_run: bool,
+    /// Whether the database was changed.
+    written: bool,
+    created: usize,
+    updated: usize,
+    unchanged: usize,
+    new_units: Vec<String>,
+    new_regions: Vec<String>,
+    skipped_rows: Vec<office::SkippedRow>,
+    errors: Vec<ErrorJson>,
+    sheets: Vec<office::SheetSummary>,
+}
+
+pub async fn import(config: &Config, file: &Path, dry_run: bool, json: bool) -> Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("无法读取文件 {} / cannot read the file", file.display()))?;
+    let parsed = office::read_ledger(&bytes);
+    let total: Money = parsed.projects.iter().filter_map(|p| p.fields.total_investment).sum();
+    let plan: Money = parsed.projects.iter().filter_map(|p| p.fields.annual_plan).sum();
+    let mut report = ImportReport {
+        projects: parsed.projects.len(),
+        total_investment_wan: total.wan_f64(),
+        annual_plan_wan: plan.wan_f64(),
+        dry_run,
+        written: false,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        new_units: Vec::new(),
+        new_regions: Vec::new(),
+        skipped_rows: parsed.skipped_rows,
+        errors: parsed
+            .errors
+            .into_iter()
+            .map(|e| ErrorJson { sheet: e.sheet, row: e.row, column: e.column, message_zh: e.message_zh, message_en: e.message_en })
+            .collect(),
+        sheets: parsed.sheets,
+    };
+
+    // The database is only touched by a clean file, and then in one transaction.
+    if report.errors.is_empty() {
+        let store = crate::open(config).await?;
+        let rows: Vec<LedgerRow> = parsed
+            .projects
+            .into_iter()
+            .map(|p| LedgerRow {
+                sheet: p.sheet,
+                row: p.row,
+                fields: p.fields,
+                unit_name: p.unit_name,
+                lead_department_name: p.lead_department_name,
+                region_name: p.region_name,
+            })
+            .collect();
+        let outcome = store.import_ledger(&rows, None, dry_run).await?;
+        report.written = !outcome.rolled_back;
+        report.created = outcome.created;
+        report.updated = outcome.updated;
+        report.unchanged = outcome.unchanged;
+        report.new_units = outcome.new_units;
+        report.new_regions = outcome.new_regions;
+        report.errors.extend(outcome.problems.into_iter().map(|p| ErrorJson {
+            sheet: p.sheet,
+            row: Some(p.row),
+            column: None,
+            message_zh: p.message_zh,
+            message_en: p.message_en,
+        }));
+    }
+
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_report(&report);
+    }
+    Ok(if report.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn print_report(r: &ImportReport) {
+    for s in &r.sheets {
+        println!("工作表“{}”：表头在第 {} 行，金额单位 {}", s.sheet, s.header_row, s.amount_unit);
+        if !s.ignored_columns.is_empty() {
+            println!("  未导入的列：{}", s.ignored_columns.join("、"));
+        }
+    }
+    for s in &r.skipped_rows {
+        println!("  跳过 {} 第 {} 行：{}", s.sheet, s.row, s.reason);
+    }
+    println!(
+        "共 {} 个项目，总投资 {:.2} 万元，年度计划投资 {:.2} 万元 / {} projects",
+        r.projects, r.total_investment_wan, r.annual_plan_wan, r.projects
+    );
+    if !r.new_units.is_empty() {
+        println!("新单位 / new units：{}", r.new_units.join("、"));
+    }
+    if !r.new_regions.is_empty() {
+        println!("新区域 / new regions：{}", r.new_regions.join("、"));
+    }
+    if !r.errors.is_empty() {
+        println!("发现 {} 处错误，未写入任何数据 / {} errors, nothing was written:", r.errors.len(), r.errors.len());
+        for e in &r.errors {
+            let place = match (&e.row, &e.column) {
+                (Some(row), Some(col)) => format!("{} 第{}行 {}列", e.sheet, row, col),
+                (Some(row), None) => format!("{} 第{}行", e.sheet, row),
+                _ => e.sheet.clone(),
+            };
+            println!("  {place}：{} / {}", e.message_zh, e.message_en);
+        }
+    } else if r.dry_run {
+        println!("试导入通过：将新增 {} 个、更新 {} 个项目；未写入 / dry run: nothing written", r.created, r.updated);
+    } else {
+        println!("导入完成：新增 {} 个、更新 {} 个、未变 {} 个项目 / imported", r.created, r.updated, r.unchanged);
+    }
+}
+
+pub async fn export(config: &Config, out: &Path) -> Result<ExitCode> {
+    let store = crate::open(config).await?;
+    let projects = store.all_projects().await?;
+    let bytes = web::export_xlsx(&projects).context("生成Excel失败 / writing the workbook failed")?;
+    std::fs::write(out, bytes).with_context(|| format!("无法写入 {} / cannot write the file", out.display()))?;
+    println!("已导出 {} 个项目到 {} / exported", projects.len(), out.display());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,262 @@
+//! `gongjian`: the one binary. Subcommands run the demo, serve, migrate, import and export the
+//! ledger, seed synthetic data and add users.
+
+mod config;
+mod ledger;
+
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Args, Parser, Subcommand};
+use domain::{Role, UnitKind};
+use store::{NewUser, RedactedUrl, Store};
+
+use crate::config::Config;
+
+/// The demo admin's password; printed at start so a newcomer can sign in.
+pub const DEMO_PASSWORD: &str = "gongjian-demo";
+
+#[derive(Parser)]
+#[command(name = "gongjian", version, about = "重点项目攻坚行动平台 / key-project campaign platform")]
+struct Cli {
+    /// A TOML config file (default: ./gongjian.toml when present). Environment GONGJIAN_* and flags override it.
+    #[arg(long, global = true, env = "GONGJIAN_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone, Default)]
+struct DbArg {
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB (also GONGJIAN_DATABASE_URL).
+    #[arg(long = "db")]
+    db: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Creates (or reuses) a SQLite demo database with a county campaign and serves it.
+    Demo {
+        /// SQLite file of the demo.
+        #[arg(long, default_value = "gongjian-demo.db")]
+        db: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
+    /// Serves the web app and API.
+    Serve {
+        #[command(flatten)]
+        db: DbArg,
+        /// Address to listen on (also GONGJIAN_ADDR).
+        #[arg(long)]
+        addr: Option<SocketAddr>,
+    },
+    /// Applies pending database migrations.
+    Migrate {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Imports from the office's spreadsheets.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Exports to spreadsheets.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Fills the database with a synthetic ledger (same generator as the demo).
+    Seed {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        projects: usize,
+        #[arg(long, default_value_t = domain::demo::DEMO_SEED)]
+        seed: u64,
+    },
+    /// Manages users.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Imports a ledger workbook (.xlsx): all or nothing.
+    Ledger {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+        /// Checks everything and reports, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Prints one JSON object instead of the text report.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Writes the whole ledger to an .xlsx file (one header row, 万元).
+    Ledger {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Adds a user; the password is read from standard input.
+    Add {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        username: String,
+        /// The user's unit by name; created when it does not exist yet.
+        #[arg(long)]
+        unit: String,
+        /// admin | lead_office | task_lead | support | responsible | linked | leadership (or the Chinese name).
+        #[arg(long)]
+        role: String,
+        /// The name shown in pages and history (default: the username).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("错误：无法启动运行时 / error: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误 / error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("GONGJIAN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+async fn open(config: &Config) -> Result<Store> {
+    let url = config.database_url()?;
+    Store::open(url).await.with_context(|| format!("打开数据库 / opening the database {}", RedactedUrl(url)))
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    let load = |db: &DbArg, addr: Option<SocketAddr>| Config::load(cli.config.as_deref(), db.db.clone(), addr);
+    match &cli.command {
+        Command::Demo { db, addr } => demo(db, *addr).await,
+        Command::Serve { db, addr } => {
+            let config = load(db, *addr)?;
+            let store = open(&config).await?;
+            let addr = config.addr()?;
+            web::serve(web::AppState::new(store, false), addr, |bound| {
+                println!("gongjian 已启动 / listening on http://{bound}");
+            })
+            .await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate { db } => {
+            let config = load(db, None)?;
+            open(&config).await?;
+            println!("数据库已是最新版本 / database is up to date");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import(ImportCommand::Ledger { file, db, dry_run, json }) => {
+            let config = load(db, None)?;
+            ledger::import(&config, file, *dry_run, *json).await
+        }
+        Command::Export(ExportCommand::Ledger { db, out }) => {
+            let config = load(db, None)?;
+            ledger::export(&config, out).await
+        }
+        Command::Seed { db, projects, seed } => {
+            let config = load(db, None)?;
+            let store = open(&config).await?;
+            let campaign = domain::demo::campaign(*projects, *seed);
+            let started = std::time::Instant::now();
+            let outcome = store.seed_campaign(&campaign, DEMO_PASSWORD).await?;
+            println!(
+                "已生成 {} 个项目（{} 个单位，新增 {} 个用户，密码 {DEMO_PASSWORD}），用时 {:.1} 秒 / seeded {} projects in {:.1}s",
+                outcome.projects,
+                outcome.units,
+                outcome.users,
+                started.elapsed().as_secs_f64(),
+                outcome.projects,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(UserCommand::Add { db, username, unit, role, name }) => {
+            let config = load(db, None)?;
+            let role = Role::parse(role).ok_or_else(|| {
+                let known: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
+                anyhow!("未知角色“{role}”，可选：{} / unknown role “{role}”", known.join(", "))
+            })?;
+            let password = read_password()?;
+            let store = open(&config).await?;
+            let unit_id = match store.unit_by_name(unit.trim()).await? {
+                Some(u) => u.id,
+                None => {
+                    let id = store.create_unit(unit.trim(), UnitKind::guess(unit.trim()), None).await?;
+                    println!("新建单位“{}” / created unit “{}”", unit.trim(), unit.trim());
+                    id
+                }
+            };
+            let display_name = name.clone().unwrap_or_else(|| username.clone());
+            let id = store
+                .create_user(NewUser { username: username.trim(), display_name: &display_name, password: &password, role, unit_id })
+                .await?;
+            println!("已添加用户 {username}（{}）/ added user #{id}", role.label_zh());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn read_password() -> Result<String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("密码 / password: ");
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line).context("读取密码 / reading the password")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.chars().count() < 8 {
+        bail!("密码至少8位 / the password must have at least 8 characters");
+    }
+    Ok(password)
+}
+
+async fn demo(db: &std::path::Path, addr: SocketAddr) -> Result<ExitCode> {
+    let url = format!("sqlite://{}", db.display());
+    let store = Store::open(&url).await.with_context(|| format!("打开演示数据库 / opening the demo database {}", db.display()))?;
+    let campaign = domain::demo::demo_campaign();
+    if store.count_projects().await? == 0 && store.user_by_username("admin").await?.is_none() {
+        let outcome = store.seed_campaign(&campaign, DEMO_PASSWORD).await?;
+        println!("已生成演示数据：{} 个项目 / demo data: {} projects", outcome.projects, outcome.projects);
+    }
+    web::serve(web::AppState::new(store, true), addr, |bound| {
+        println!("{}", campaign.name);
+        println!("gongjian 演示已启动 / demo running at http://{bound}");
+        println!("登录 / sign in:  admin / {DEMO_PASSWORD}   (系统管理员)");
+        for user in campaign.users.iter().filter(|u| u.username != "admin") {
+            println!("                 {} / {DEMO_PASSWORD}   ({}, {})", user.username, user.role.label_zh(), user.display_name);
+        }
+    })
+    .await?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,930 @@
+//! Reading a ledger workbook as offices keep it.
+//!
+//! Each sheet is read in one pass, row by row. Rows before the header are searched for the header
+//! (the first row with a project-name column) and for a note stating the amount unit; the row
+//! after the header may be a second header row under merged group cells. After the header every
+//! row is a project, a section heading that sets the stage or category of the rows under it, a
+//! subtotal, a note, or blank. Every problem is collected with its sheet, row and column rather
+//! than stopping at the first, because the clerk fixes them all in one go.
+//!
+//! .xlsx sheets are streamed cell by cell with shared strings borrowed, so a large ledger is
+//! never held as a dense grid; .xls, .xlsb and .ods come as calamine ranges.
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read, Seek};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use calamine::{
+    Data, DataRef, Dimensions, Range, Reader, SheetType, SheetVisible, Sheets, Xlsx,
+    open_workbook_auto_from_rs,
+};
+use domain::project::{CATEGORIES, split_list};
+use domain::text::clean_name;
+use domain::{AmountUnit, Bilingual, Level, ProjectFields, Stage, bi};
+
+use crate::cells::{
+    AsCell, Cell, parse_amount, parse_cell_date, parse_cell_span, parse_count, parse_year,
+};
+use crate::headers::{
+    Kind, classify, header_key, header_unit, is_note, list_marker, note_unit, section_title,
+    subtotal_word,
+};
+use crate::{
+    ImportError, ImportedProject, LedgerImport, SheetSummary, SkippedRow, column_letter,
+};
+
+/// How many non-blank rows from the top are searched for the header.
+const HEADER_SEARCH_ROWS: u32 = 20;
+
+/// Errors listed in full; past this a garbage file would only bury the first ones.
+const MAX_ERRORS: usize = 1000;
+
+/// Reads a ledger workbook (.xlsx, .xls, .xlsb or .ods, detected from the bytes).
+///
+/// Never panics: a file that cannot be read at all gives one [`ImportError`] without a row or
+/// column.
+pub fn read_ledger(bytes: &[u8]) -> LedgerImport {
+    // calamine parses untrusted bytes; a panic deep inside it must not take the server down.
+    catch_unwind(AssertUnwindSafe(|| read_workbook(bytes))).unwrap_or_else(|_| {
+        unreadable(bi("文件已损坏，无法解析", "the file is damaged and cannot be parsed"))
+    })
+}
+
+fn unreadable(why: Bilingual) -> LedgerImport {
+    LedgerImport {
+        errors: vec![ImportError {
+            sheet: String::new(),
+            row: None,
+            column: None,
+            message_zh: format!("无法读取文件：{}", why.zh),
+            message_en: format!("cannot read the file: {}", why.en),
+        }],
+        ..LedgerImport::default()
+    }
+}
+
+fn read_workbook(bytes: &[u8]) -> LedgerImport {
+    if bytes.is_empty() {
+        return unreadable(bi("文件是空的", "the file is empty"));
+    }
+    let mut book = match open_workbook_auto_from_rs(Cursor::new(bytes)) {
+        Ok(book) => book,
+        Err(e) => {
+            return unreadable(bi(
+                format!("不是可识别的 Excel（.xlsx、.xls）或 ODS 文件（{e}）"),
+                format!("not a readable Excel (.xlsx, .xls) or ODS file ({e})"),
+            ));
+        }
+    };
+    let sheets: Vec<(String, bool)> = book
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet)
+        .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible))
+        .collect();
+    let mut c = Collector::default();
+    for (name, visible) in sheets {
+        if !visible {
+            c.skip(&name, 0, "隐藏的工作表，已跳过".to_string());
+            continue;
+        }
+        let mut parser = SheetParser::new(name.clone());
+        match &mut book {
+            Sheets::Xlsx(x) => read_xlsx_sheet(x, &mut parser, &mut c),
+            Sheets::Xls(x) => {
+                parser.merges = x.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                let range = x.worksheet_range(&name).map_err(|e| e.to_string());
+                read_range(range, &mut parser, &mut c);
+            }
+            Sheets::Xlsb(x) => {
+                let range = x.worksheet_range(&name).map_err(|e| e.to_string());
+                read_range(range, &mut parser, &mut c);
+            }
+            Sheets::Ods(x) => {
+                let range = x.worksheet_range(&name).map_err(|e| e.to_string());
+                read_range(range, &mut parser, &mut c);
+            }
+        }
+        parser.finish(&mut c);
+    }
+    c.finish()
+}
+
+fn sheet_unreadable(c: &mut Collector, sheet: &str, e: &str) {
+    c.sheet_error(
+        sheet,
+        bi(format!("工作表无法读取（{e}）"), format!("the sheet cannot be read ({e})")),
+    );
+}
+
+fn read_range(range: Result<Range<Data>, String>, parser: &mut SheetParser, c: &mut Collector) {
+    let range = match range {
+        Ok(range) => range,
+        Err(e) => return sheet_unreadable(c, &parser.sheet, &e),
+    };
+    let Some((first_row, first_col)) = range.start() else {
+        return;
+    };
+    for (i, cells) in range.rows().enumerate() {
+        let row = first_row.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
+        parser.row(c, RowRef { row, col0: first_col, cells });
+    }
+}
+
+/// Streams an .xlsx sheet: cells arrive in row order and are gathered into one reused row.
+fn read_xlsx_sheet<RS: Read + Seek>(book: &mut Xlsx<RS>, parser: &mut SheetParser, c: &mut Collector) {
+    match book.merge_cells_by_sheet_name(&parser.sheet) {
+        Ok(merges) => parser.merges = merges,
+        Err(e) => return sheet_unreadable(c, &parser.sheet, &e.to_string()),
+    }
+    let mut reader = match book.worksheet_cells_reader(&parser.sheet) {
+        Ok(reader) => reader,
+        Err(e) => return sheet_unreadable(c, &parser.sheet, &e.to_string()),
+    };
+    let mut cells: Vec<DataRef<'_>> = Vec::new();
+    let mut current: Option<u32> = None;
+    loop {
+        let cell = match reader.next_cell() {
+            Ok(Some(cell)) => cell,
+            Ok(None) => break,
+            Err(e) => {
+                sheet_unreadable(c, &parser.sheet, &e.to_string());
+                break;
+            }
+        };
+        let (row, col) = cell.get_position();
+        if current != Some(row) {
+            if let Some(done) = current {
+                parser.row(c, RowRef { row: done, col0: 0, cells: &cells });
+            }
+            cells.clear();
+            current = Some(row);
+        }
+        let value = cell.get_value();
+        if *value == DataRef::Empty {
+            continue;
+        }
+        let col = col as usize;
+        if cells.len() <= col {
+            cells.resize(col + 1, DataRef::Empty);
+        }
+        cells[col] = value.clone();
+    }
+    if let Some(done) = current {
+        parser.row(c, RowRef { row: done, col0: 0, cells: &cells });
+    }
+}
+
+/// One row: `cells[i]` is at the 0-based column `col0 + i`.
+struct RowRef<'r, D> {
+    /// 0-based row.
+    row: u32,
+    col0: u32,
+    cells: &'r [D],
+}
+
+impl<'r, D: AsCell> RowRef<'r, D> {
+    fn get(&self, col: u32) -> Cell<'r> {
+        col.checked_sub(self.col0)
+            .and_then(|i| self.cells.get(i as usize))
+            .map_or(Cell::Empty, AsCell::cell)
+    }
+
+    fn data(&self, col: u32) -> Data {
+        col.checked_sub(self.col0)
+            .and_then(|i| self.cells.get(i as usize))
+            .map_or(Data::Empty, AsCell::to_data)
+    }
+
+    fn nonblank(&self) -> impl Iterator<Item = (u32, Cell<'r>)> + use<'r, D> {
+        let col0 = self.col0;
+        self.cells
+            .iter()
+            .enumerate()
+            .map(move |(i, d)| (col0.saturating_add(i as u32), d.cell()))
+            .filter(|(_, cell)| !cell.is_blank())
+    }
+
+    fn is_blank(&self) -> bool {
+        self.nonblank().next().is_none()
+    }
+
+    fn owned(&self) -> OwnedRow {
+        OwnedRow { row: self.row, col0: self.col0, cells: self.cells.iter().map(AsCell::to_data).collect() }
+    }
+}
+
+/// A row kept past its turn: the header, and the row above it.
+struct OwnedRow {
+    row: u32,
+    col0: u32,
+    cells: Vec<Data>,
+}
+
+impl OwnedRow {
+    fn view(&self) -> RowRef<'_, Data> {
+        RowRef { row: self.row, col0: self.col0, cells: &self.cells }
+    }
+}
+
+/// What is gathered across the sheets of one workbook.
+#[derive(Default)]
+struct Collector {
+    out: LedgerImport,
+    /// Project codes and names seen so far, with their sheet and 1-based row, for duplicates.
+    codes: HashMap<String, (String, u32)>,
+    names: HashMap<String, (String, u32)>,
+    dropped_errors: usize,
+    any_header: bool,
+}
+
+impl Collector {
+    fn error(&mut self, error: ImportError) {
+        if self.out.errors.len() < MAX_ERRORS {
+            self.out.errors.push(error);
+        } else {
+            self.dropped_errors += 1;
+        }
+    }
+
+    fn sheet_error(&mut self, sheet: &str, message: Bilingual) {
+        self.error(ImportError {
+            sheet: sheet.to_string(),
+            row: None,
+            column: None,
+            message_zh: format!("工作表“{sheet}”：{}", message.zh),
+            message_en: format!("sheet “{sheet}”: {}", message.en),
+        });
+    }
+
+    fn skip(&mut self, sheet: &str, row: u32, reason: String) {
+        self.out.skipped_rows.push(SkippedRow { sheet: sheet.to_string(), row, reason });
+    }
+
+    fn finish(mut self) -> LedgerImport {
+        if !self.any_header {
+            self.error(ImportError {
+                sheet: String::new(),
+                row: None,
+                column: None,
+                message_zh: format!(
+                    "未找到表头：没有任何工作表在前{HEADER_SEARCH_ROWS}行内含有“项目名称”列"
+                ),
+                message_en: format!(
+                    "no header found: no sheet has a “项目名称” (project name) column in its first {HEADER_SEARCH_ROWS} rows"
+                ),
+            });
+        }
+        if self.dropped_errors > 0 {
+            let n = self.dropped_errors;
+            self.out.errors.push(ImportError {
+                sheet: String::new(),
+                row: None,
+                column: None,
+                message_zh: format!("另有{n}个错误未列出"),
+                message_en: format!("{n} more errors are not listed"),
+            });
+        }
+        self.out
+    }
+}
+
+/// A recognised column of a sheet's table.
+struct Column {
+    /// 0-based column.
+    col: u32,
+    kind: Kind,
+    /// As written, for messages.
+    header: String,
+    /// The unit of an amount column.
+    unit: AmountUnit,
+}
+
+/// An error at one cell, located in both languages so it reads well even on its own.
+fn cell_error(sheet: &str, row: u32, col: u32, header: &str, en: &str, message: Bilingual) -> ImportError {
+    let letter = column_letter(col);
+    let r = row + 1;
+    ImportError {
+        sheet: sheet.to_string(),
+        row: Some(r),
+        message_zh: format!("工作表“{sheet}”第{r}行{letter}列“{header}”：{}", message.zh),
+        message_en: format!("sheet “{sheet}” row {r} column {letter} ({en}): {}", message.en),
+        column: Some(letter),
+    }
+}
+
+/// What the section heading above a row says about it.
+#[derive(Debug, Default, Clone, Copy)]
+struct Section {
+    stage: Option<Stage>,
+    category: Option<&'static str>,
+    level: Option<Level>,
+}
+
+/// A value merged down over several data rows: it belongs to each of them.
+struct Fill {
+    col: u32,
+    /// The anchor row; the fill applies to the rows after it up to `to`.
+    from: u32,
+    to: u32,
+    value: Data,
+}
+
+struct Table {
+    columns: Vec<Column>,
+    name_col: u32,
+    first_col: u32,
+    section: Section,
+    /// Vertical merges below the header, by first row.
+    merges: Vec<Dimensions>,
+    next_merge: usize,
+    fills: Vec<Fill>,
+}
+
+enum State {
+    Searching,
+    /// The header row was found; the next row may be its second row.
+    AwaitSub,
+    Data,
+    NoHeader,
+}
+
+struct SheetParser {
+    sheet: String,
+    merges: Vec<Dimensions>,
+    state: State,
+    rows_seen: u32,
+    note_unit: Option<AmountUnit>,
+    /// The last non-blank row before the header, which may hold groups over it.
+    above: Option<OwnedRow>,
+    header: Option<OwnedRow>,
+    table: Option<Table>,
+}
+
+/// A horizontal merge (two or more columns wide) covering a cell.
+fn horizontal_merge(merges: &[Dimensions], row: u32, col: u32) -> Option<&Dimensions> {
+    merges.iter().find(|m| m.end.1 > m.start.1 && m.contains(row, col))
+}
+
+fn is_header_text(cell: Cell<'_>) -> bool {
+    cell.as_text().is_some_and(|t| classify(&header_key(t)).is_some())
+}
+
+/// A header column before its meaning is decided.
+struct RawColumn {
+    col: u32,
+    /// The 0-based row its text is in.
+    row: u32,
+    header: String,
+    group: Option<String>,
+    upper: Option<String>,
+}
+
+impl SheetParser {
+    fn new(sheet: String) -> SheetParser {
+        SheetParser {
+            sheet,
+            merges: Vec::new(),
+            state: State::Searching,
+            rows_seen: 0,
+            note_unit: None,
+            above: None,
+            header: None,
+            table: None,
+        }
+    }
+
+    fn row<D: AsCell>(&mut self, c: &mut Collector, row: RowRef<'_, D>) {
+        match self.state {
+            State::Searching => self.search(c, &row),
+            State::AwaitSub => {
+                self.state = State::Data;
+                let Some(header) = self.header.take() else { return };
+                let sub = header.row + 1 == row.row && self.is_sub_header(&header, &row);
+                self.start_table(c, &header, sub.then_some(&row));
+                if !sub {
+                    self.data_row(c, &row);
+                }
+            }
+            State::Data => self.data_row(c, &row),
+            State::NoHeader => {}
+        }
+    }
+
+    fn finish(mut self, c: &mut Collector) {
+        match self.state {
+            State::AwaitSub => {
+                if let Some(header) = self.header.take() {
+                    self.start_table::<Data>(c, &header, None);
+                }
+            }
+            State::Searching | State::NoHeader => c.skip(
+                &self.sheet,
+                0,
+                format!("工作表前{HEADER_SEARCH_ROWS}行内没有“项目名称”表头，已跳过"),
+            ),
+            State::Data => {}
+        }
+    }
+
+    /// Before the header: look for it, and for a note stating the amount unit.
+    fn search<D: AsCell>(&mut self, c: &mut Collector, row: &RowRef<'_, D>) {
+        if row.is_blank() {
+            return;
+        }
+        self.rows_seen += 1;
+        if self.rows_seen > HEADER_SEARCH_ROWS {
+            self.state = State::NoHeader;
+            return;
+        }
+        let is_header = row
+            .nonblank()
+            .any(|(_, cell)| cell.as_text().is_some_and(|t| classify(&header_key(t)) == Some(Kind::Name)));
+        if is_header {
+            self.header = Some(row.owned());
+            self.state = State::AwaitSub;
+            return;
+        }
+        for (col, cell) in row.nonblank() {
+            match cell.as_text().and_then(note_unit) {
+                Some(Ok(unit)) => self.note_unit = Some(unit),
+                Some(Err(word)) => c.error(cell_error(
+                    &self.sheet,
+                    row.row,
+                    col,
+                    &clean_name(cell.as_text().unwrap_or_default()),
+                    "amount unit",
+                    unsupported_unit(&word),
+                )),
+                None => {}
+            }
+        }
+        self.above = Some(row.owned());
+    }
+
+    /// Whether the row under the header is a second header row: it has a recognised header
+    /// under a group cell (merged across columns, or not a header itself) or under an empty cell.
+    fn is_sub_header<D: AsCell>(&self, header: &OwnedRow, row: &RowRef<'_, D>) -> bool {
+        let top = header.view();
+        row.nonblank().any(|(col, cell)| {
+            if !is_header_text(cell) {
+                return false;
+            }
+            let above = top.get(col);
+            above.is_blank()
+                || horizontal_merge(&self.merges, header.row, col).is_some()
+                || !is_header_text(above)
+        })
+    }
+
+    /// The text of a merge's first cell, if it is in one of the rows at hand.
+    fn anchor_text(rows: &[&RowRef<'_, Data>], merge: &Dimensions) -> Option<String> {
+        let row = rows.iter().find(|r| r.row == merge.start.0)?;
+        let text = clean_name(&row.get(merge.start.1).display());
+        (!text.is_empty()).then_some(text)
+    }
+
+    fn raw_columns<D: AsCell>(&self, header: &OwnedRow, sub: Option<&RowRef<'_, D>>) -> Vec<RawColumn> {
+        let top = header.view();
+        let hr = header.row;
+        let above = self.above.as_ref().filter(|a| a.row + 1 == hr).map(OwnedRow::view);
+        let cols: Vec<u32> = top.nonblank().map(|(col, _)| col).chain(sub.iter().flat_map(|s| s.nonblank().map(|(col, _)| col))).collect();
+        let (Some(&min), Some(&max)) = (cols.iter().min(), cols.iter().max()) else {
+            return Vec::new();
+        };
+        let mut anchor_rows: Vec<&RowRef<'_, Data>> = vec![&top];
+        if let Some(a) = above.as_ref() {
+            anchor_rows.push(a);
+        }
+        let text = |cell: Cell<'_>| clean_name(&cell.display());
+        let mut raw = Vec::new();
+        for col in min..=max {
+            let top_text = text(top.get(col));
+            let sub_text = sub.map(|s| text(s.get(col))).unwrap_or_default();
+            let (row, header, group) = if !sub_text.is_empty() {
+                let group = match horizontal_merge(&self.merges, hr, col) {
+                    Some(merge) => Self::anchor_text(&anchor_rows, merge),
+                    None if !top_text.is_empty() => Some(top_text),
+                    // No merge recorded (or none in this format): the group is the nearest
+                    // header to the left that itself has headers under it.
+                    None => (min..col).rev().find(|&left| !top.get(left).is_blank()).and_then(|left| {
+                        let has_subs = sub.is_some_and(|s| !s.get(left).is_blank());
+                        (has_subs && !is_header_text(top.get(left))).then(|| text(top.get(left)))
+                    }),
+                };
+                (hr + 1, sub_text, group)
+            } else if !top_text.is_empty() {
+                (hr, top_text, None)
+            } else {
+                continue;
+            };
+            // A group row above the header: a merge over some, not all, of the columns.
+            let upper = above.as_ref().and_then(|a| {
+                let merge = horizontal_merge(&self.merges, a.row, col)?;
+                (merge.end.1 - merge.start.1 < max - min).then(|| Self::anchor_text(&anchor_rows, merge)).flatten()
+            });
+            raw.push(RawColumn { col, row, header, group, upper });
+        }
+        raw
+    }
+
+    /// Decides what each header column means and starts reading data.
+    fn start_table<D: AsCell>(&mut self, c: &mut Collector, header: &OwnedRow, sub: Option<&RowRef<'_, D>>) {
+        let raw = self.raw_columns(header, sub);
+        let first_col = raw.iter().map(|r| r.col).min().unwrap_or(0);
+        let mut columns: Vec<(Kind, RawColumn)> = Vec::new();
+        let mut unit_likes: Vec<(u8, RawColumn)> = Vec::new();
+        let mut ignored = Vec::new();
+        for rc in raw {
+            match classify(&header_key(&rc.header)) {
+                None => ignored.push(rc.header),
+                Some(Kind::Serial) => {}
+                Some(Kind::UnitLike(rank)) => unit_likes.push((rank, rc)),
+                Some(kind) => {
+                    let taken = columns.iter().any(|(k, _)| std::mem::discriminant(k) == std::mem::discriminant(&kind));
+                    if taken {
+                        ignored.push(rc.header);
+                    } else {
+                        columns.push((kind, rc));
+                    }
+                }
+            }
+        }
+        // 责任单位 is the unit when present; 建设单位 / 项目业主 beside it is the owner.
+        unit_likes.sort_by_key(|(rank, rc)| (*rank, rc.col));
+        for (i, (_, rc)) in unit_likes.into_iter().enumerate() {
+            match i {
+                0 => columns.push((Kind::Unit, rc)),
+                1 => columns.push((Kind::Owner, rc)),
+                _ => ignored.push(rc.header),
+            }
+        }
+        columns.sort_by_key(|(_, rc)| rc.col);
+
+        let sheet_unit = self.note_unit.unwrap_or(AmountUnit::Wan);
+        let mut explicit_unit = None;
+        let mut table_columns = Vec::with_capacity(columns.len());
+        let mut recognised = Vec::with_capacity(columns.len());
+        for (kind, rc) in columns {
+            let mut unit = sheet_unit;
+            if kind.is_amount() {
+                let named = header_unit(&rc.header)
+                    .or_else(|| rc.group.as_deref().and_then(header_unit))
+                    .or_else(|| rc.upper.as_deref().and_then(header_unit));
+                match named {
+                    Some(Ok(u)) => {
+                        unit = u;
+                        explicit_unit.get_or_insert(u);
+                    }
+                    Some(Err(word)) => c.error(cell_error(
+                        &self.sheet,
+                        rc.row,
+                        rc.col,
+                        &rc.header,
+                        kind.field().label_en(),
+                        unsupported_unit(&word),
+                    )),
+                    None => {}
+                }
+            }
+            recognised.push(rc.header.clone());
+            table_columns.push(Column { col: rc.col, kind, header: rc.header, unit });
+        }
+        let Some(name_col) = table_columns.iter().find(|col| col.kind == Kind::Name).map(|col| col.col) else {
+            c.sheet_error(
+                &self.sheet,
+                bi("表头中没有“项目名称”列", "the header has no “项目名称” (project name) column"),
+            );
+            self.state = State::NoHeader;
+            return;
+        };
+        c.any_header = true;
+        let last_header_row = header.row + u32::from(sub.is_some());
+        let mut merges: Vec<Dimensions> =
+            self.merges.iter().filter(|m| m.start.0 > last_header_row && m.end.0 > m.start.0).copied().collect();
+        merges.sort_by_key(|m| m.start);
+        c.out.sheets.push(SheetSummary {
+            sheet: self.sheet.clone(),
+            header_row: header.row + 1,
+            amount_unit: self.note_unit.or(explicit_unit).unwrap_or(sheet_unit).label_zh().to_string(),
+            columns: recognised,
+            ignored_columns: ignored,
+        });
+        self.table = Some(Table {
+            columns: table_columns,
+            name_col,
+            first_col,
+            section: Section::default(),
+            merges,
+            next_merge: 0,
+            fills: Vec::new(),
+        });
+        self.state = State::Data;
+    }
+
+    fn data_row<D: AsCell>(&mut self, c: &mut Collector, row: &RowRef<'_, D>) {
+        let Some(t) = self.table.as_mut() else { return };
+        let r = row.row;
+        // Values merged down from rows above, and the merges that start here.
+        t.fills.retain(|f| f.to >= r);
+        while let Some(m) = t.merges.get(t.next_merge) {
+            if m.start.0 > r {
+                break;
+            }
+            if m.start.0 == r {
+                t.fills.push(Fill { col: m.start.1, from: r, to: m.end.0, value: row.data(m.start.1) });
+            }
+            t.next_merge += 1;
+        }
+        let Some((first_col, first)) = row.nonblank().next() else { return };
+        let sheet = self.sheet.as_str();
+        let name_cell = row.get(t.name_col);
+
+        if name_cell.as_text().is_some_and(|s| classify(&header_key(s)) == Some(Kind::Name)) {
+            c.skip(sheet, r + 1, "重复的表头行".to_string());
+            return;
+        }
+        let subtotal = [t.first_col, t.first_col + 1, t.first_col + 2, t.name_col, first_col]
+            .into_iter()
+            .find_map(|col| row.get(col).as_text().and_then(subtotal_word));
+        if let Some(word) = subtotal {
+            c.skip(sheet, r + 1, format!("{word}行"));
+            return;
+        }
+        let first_text = first.display();
+        if is_note(&first_text) {
+            c.skip(sheet, r + 1, format!("说明行：{}", shorten(&clean_name(&first_text), 40)));
+            return;
+        }
+        let has_data = t
+            .columns
+            .iter()
+            .any(|col| col.kind != Kind::Name && !row.get(col.col).is_blank());
+        if let Some((level, title)) = section_heading(row, first_col, first, t.name_col) {
+            let found = section_of(&title);
+            let known = found.stage.is_some() || found.category.is_some() || found.level.is_some();
+            if known || !has_data {
+                if level == 1 {
+                    t.section = Section::default();
+                }
+                t.section.stage = found.stage.or(if level == 1 { None } else { t.section.stage });
+                t.section.category = found.category.or(t.section.category);
+                t.section.level = found.level.or(t.section.level);
+                c.skip(sheet, r + 1, format!("分组行：{}", shorten(&clean_name(&title), 40)));
+                return;
+            }
+        }
+        if name_cell.is_blank() {
+            let merged_name = t.fills.iter().any(|f| f.col == t.name_col && f.from < r);
+            if merged_name {
+                c.skip(sheet, r + 1, "续行（项目名称与上一行合并）".to_string());
+                return;
+            }
+            if !has_data {
+                c.skip(sheet, r + 1, format!("无项目数据的行：{}", shorten(&clean_name(&first_text), 40)));
+                return;
+            }
+        }
+        let project = parse_project(c, sheet, t, row);
+        if let Some(project) = project {
+            c.out.projects.push(project);
+        }
+    }
+}
+
+fn unsupported_unit(word: &str) -> Bilingual {
+    bi(
+        format!("金额单位“{word}”无法识别，只支持元、万元、亿元"),
+        format!("the amount unit “{word}” is not supported; use 元, 万元 or 亿元"),
+    )
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+/// A section heading: a list marker in the name cell or the first cell ("一、在建项目"), or a
+/// marker alone in the first cell ("一" in 序号) with the title in the next cell.
+fn section_heading<D: AsCell>(row: &RowRef<'_, D>, first_col: u32, first: Cell<'_>, name_col: u32) -> Option<(u8, String)> {
+    let named = row.get(name_col).as_text().and_then(list_marker);
+    if let Some((level, rest)) = named.filter(|(_, rest)| !rest.is_empty()) {
+        return Some((level, rest.to_string()));
+    }
+    let (level, rest) = first.as_text().and_then(list_marker)?;
+    if !rest.is_empty() {
+        return Some((level, rest.to_string()));
+    }
+    let title = row.nonblank().find(|(col, _)| *col > first_col).map(|(_, cell)| cell.display().into_owned())?;
+    Some((level, title))
+}
+
+/// The stage, category or level a section title names.
+fn section_of(title: &str) -> Section {
+    let (full, base) = section_title(title);
+    Section {
+        stage: Stage::parse(&full).or_else(|| Stage::parse(&base)),
+        category: CATEGORIES
+            .iter()
+            .copied()
+            .find(|c| *c == full || *c == base || c.strip_suffix("项目") == Some(base.as_str())),
+        level: Level::parse(&full).or_else(|| Level::parse(&base)),
+    }
+}
+
+/// Assigns a parsed value to its slot, for the arms of the field match.
+macro_rules! set {
+    ($slot:expr, $value:expr) => {{
+        $slot = $value;
+        Ok(())
+    }};
+}
+
+/// Reads one project row; `None` when it has errors (they are reported to `c`).
+fn parse_project<D: AsCell>(c: &mut Collector, sheet: &str, t: &Table, row: &RowRef<'_, D>) -> Option<ImportedProject> {
+    let r = row.row;
+    let mut fields = ProjectFields::default();
+    let (mut unit_name, mut lead_name, mut region_name) = (None, None, None);
+    let (mut stage, mut cat_stage, mut category, mut level) = (None, None, None, None);
+    let (mut header_year, mut plan_year) = (None, None);
+    let mut failed: Vec<&'static str> = Vec::new();
+
+    for col in &t.columns {
+        let own = row.get(col.col);
+        let cell = if own.is_blank() && col.kind.fills_down() {
+            t.fills
+                .iter()
+                .find(|f| f.col == col.col && f.from < r)
+                .map_or(own, |f| f.value.cell())
+        } else {
+            own
+        };
+        if cell.is_blank() {
+            continue;
+        }
+        let text = || cell.text_value();
+        let result: Result<(), Bilingual> = match col.kind {
+            Kind::Name => {
+                fields.name = text().unwrap_or_default();
+                Ok(())
+            }
+            Kind::Code => set!(fields.code, text()),
+            Kind::Category => {
+                let value = text().unwrap_or_default();
+                match Stage::parse(&value) {
+                    Some(s) => cat_stage = Some(s),
+                    None => category = Some(value),
+                }
+                Ok(())
+            }
+            Kind::Stage => {
+                let value = text().unwrap_or_default();
+                match Stage::parse(&value) {
+                    Some(s) => set!(stage, Some(s)),
+                    None => Err(bi(format!("未知的项目阶段“{value}”"), format!("unknown stage “{value}”"))),
+                }
+            }
+            Kind::Level => {
+                let value = text().unwrap_or_default();
+                match Level::parse(&value) {
+                    Some(l) => set!(level, Some(l)),
+                    None => Err(bi(format!("未知的项目级别“{value}”"), format!("unknown level “{value}”"))),
+                }
+            }
+            Kind::Tags => set!(fields.tags, split_list(&cell.display())),
+            Kind::Funding => set!(fields.funding_sources, split_list(&cell.display())),
+            Kind::Industry => set!(fields.industry, text()),
+            Kind::Region => set!(region_name, text()),
+            Kind::Unit | Kind::UnitLike(_) => set!(unit_name, text()),
+            Kind::Owner => set!(fields.owner, text()),
+            Kind::Lead => set!(lead_name, text()),
+            Kind::LinkedLeader => set!(fields.linked_leader, text()),
+            Kind::ServiceOfficer => set!(fields.service_officer, text()),
+            Kind::Content => set!(fields.content, text()),
+            Kind::Location => set!(fields.location, text()),
+            Kind::Remarks => set!(fields.remarks, text()),
+            Kind::Total => parse_amount(cell, col.unit).map(|m| fields.total_investment = m),
+            Kind::AnnualPlan(year) => parse_amount(cell, col.unit).map(|m| {
+                fields.annual_plan = m;
+                header_year = year.filter(|_| m.is_some());
+            }),
+            Kind::Output => parse_amount(cell, col.unit).map(|m| fields.expected_output = m),
+            Kind::Tax => parse_amount(cell, col.unit).map(|m| fields.expected_tax = m),
+            Kind::Jobs => parse_count(cell).map(|n| fields.expected_jobs = n),
+            Kind::PlanYear => parse_year(cell).map(|y| plan_year = y),
+            Kind::Period => parse_cell_span(cell).map(|span| {
+                fields.period_start = span.map(|s| s.0);
+                fields.period_end = span.map(|s| s.1);
+            }),
+            Kind::PlannedStart => parse_cell_date(cell).map(|d| fields.planned_start = d),
+            Kind::PlannedCompletion => parse_cell_date(cell).map(|d| fields.planned_completion = d),
+            Kind::PlannedProduction => parse_cell_date(cell).map(|d| fields.planned_production = d),
+            Kind::ActualStart => parse_cell_date(cell).map(|d| fields.actual_start = d),
+            Kind::ActualCompletion => parse_cell_date(cell).map(|d| fields.actual_completion = d),
+            Kind::ActualProduction => parse_cell_date(cell).map(|d| fields.actual_production = d),
+            Kind::Serial => Ok(()),
+        };
+        if let Err(message) = result {
+            failed.push(col.kind.field().key());
+            c.error(cell_error(sheet, r, col.col, &col.header, col.kind.field().label_en(), message));
+        }
+    }
+
+    fields.stage = stage.or(cat_stage).or(t.section.stage);
+    fields.category = category.or(t.section.category.map(str::to_string));
+    fields.level = level.or(t.section.level);
+    fields.plan_year = plan_year.or(header_year);
+
+    let name_column = t.columns.iter().find(|col| col.kind == Kind::Name);
+    let locate = |kind_key: &str| t.columns.iter().find(|col| col.kind.field().key() == kind_key);
+    if fields.name.is_empty() {
+        if let Some(col) = name_column {
+            c.error(cell_error(
+                sheet,
+                r,
+                col.col,
+                &col.header,
+                "name",
+                bi("项目名称为空，但这一行有其他数据", "the project name is empty but the row has other data"),
+            ));
+        }
+        return None;
+    }
+
+    // The same project twice in one file is almost always a copy-paste slip.
+    let here = (sheet.to_string(), r + 1);
+    let mut duplicate = false;
+    if let Some(code) = fields.code.clone() {
+        match c.codes.get(&code).cloned() {
+            Some(other) => {
+                let (zh, en) = other_place(&other, sheet);
+                let e = bi(format!("项目编号“{code}”与{zh}重复"), format!("the project code “{code}” is also used in {en}"));
+                if let Some(col) = locate("code") {
+                    c.error(cell_error(sheet, r, col.col, &col.header, "code", e));
+                }
+                duplicate = true;
+            }
+            None => {
+                c.codes.insert(code, here.clone());
+            }
+        }
+    }
+    match c.names.get(&fields.name).cloned() {
+        Some(other) => {
+            let (zh, en) = other_place(&other, sheet);
+            let name = &fields.name;
+            let e = bi(format!("项目名称“{name}”与{zh}重复"), format!("the project name “{name}” is also used in {en}"));
+            if let Some(col) = name_column {
+                c.error(cell_error(sheet, r, col.col, &col.header, "name", e));
+            }
+            duplicate = true;
+        }
+        None => {
+            c.names.insert(fields.name.clone(), here);
+        }
+    }
+
+    // Rules between fields (annual plan within the total, completion after start…).
+    let mut rule_failed = false;
+    for e in fields.check() {
+        if failed.contains(&e.field) {
+            continue;
+        }
+        rule_failed = true;
+        let message = bi(e.message_zh, e.message_en);
+        match locate(e.field) {
+            Some(col) => c.error(cell_error(sheet, r, col.col, &col.header, col.kind.field().label_en(), message)),
+            None => c.error(ImportError {
+                sheet: sheet.to_string(),
+                row: Some(r + 1),
+                column: None,
+                message_zh: format!("工作表“{sheet}”第{}行：{}", r + 1, message.zh),
+                message_en: format!("sheet “{sheet}” row {}: {}", r + 1, message.en),
+            }),
+        }
+    }
+
+    if !failed.is_empty() || duplicate || rule_failed {
+        return None;
+    }
+    Some(ImportedProject {
+        sheet: sheet.to_string(),
+        row: r + 1,
+        fields,
+        unit_name,
+        lead_department_name: lead_name,
+        region_name,
+    })
+}
+
+/// Where the first of two duplicates is, in both languages.
+fn other_place(other: &(String, u32), sheet: &str) -> (String, String) {
+    let (other_sheet, row) = other;
+    if other_sheet == sheet {
+        (format!("第{row}行"), format!("row {row}"))
+    } else {
+        (format!("工作表“{other_sheet}”第{row}行"), format!("sheet “{other_sheet}” row {row}"))
+    }
+}

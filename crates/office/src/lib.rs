@@ -1,0 +1,113 @@
+//! The office's own documents: the ledger (台账) spreadsheet in and out.
+//!
+//! Offices keep their project ledgers in Excel sheets that were never designed for machines:
+//! title rows, two-row headers with merged group cells, amounts in 万元 or 亿元, dates typed as
+//! text, section rows ("一、在建项目") and subtotal rows ("合计"). [`read_ledger`] reads such a
+//! sheet tolerantly into domain values and reports every problem with its sheet, row and column,
+//! so a dry run can show the clerk what to fix before anything is written. [`write_ledger`]
+//! writes the ledger back as a plain one-header sheet that the importer reads again unchanged.
+//!
+//! Architecture Invariant: bytes in, domain values out. No database and no HTTP here; names of
+//! units and regions stay names, because resolving them to ids is the store's job.
+
+mod cells;
+mod headers;
+mod ledger_export;
+mod ledger_import;
+
+use serde::Serialize;
+
+pub use ledger_export::{ExportError, ExportRow, write_ledger};
+pub use ledger_import::read_ledger;
+
+/// One project row of an imported sheet. The ids in `fields` (unit, lead department, region)
+/// are left `None`: the sheet names them, and the caller resolves the names to ids.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportedProject {
+    pub sheet: String,
+    /// The 1-based Excel row, counting title rows, as the clerk sees it in Excel.
+    pub row: u32,
+    pub fields: domain::ProjectFields,
+    /// 责任单位 as written.
+    pub unit_name: Option<String>,
+    /// 牵头单位 as written.
+    pub lead_department_name: Option<String>,
+    /// 所在区域 as written.
+    pub region_name: Option<String>,
+}
+
+/// A row that was read but is not a project: a subtotal, a note, a section heading. Listed so
+/// the clerk can see that nothing was dropped silently. Blank rows are not listed.
+///
+/// `row` is 0 when the whole sheet was skipped (a sheet without a recognisable header).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SkippedRow {
+    pub sheet: String,
+    pub row: u32,
+    /// Why, in Chinese: "合计行", "小计行", "说明行：注：…", "分组行：一、在建项目".
+    pub reason: String,
+}
+
+/// A problem that stops the import, with where it is.
+///
+/// `sheet` is empty for problems with the whole file; `row` and `column` are `None` for problems
+/// with a whole file or sheet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportError {
+    pub sheet: String,
+    /// 1-based Excel row.
+    pub row: Option<u32>,
+    /// Excel column letter, e.g. "E".
+    pub column: Option<String>,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+/// How one sheet was understood, for the dry-run page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SheetSummary {
+    pub sheet: String,
+    /// 1-based Excel row of the (first) header row.
+    pub header_row: u32,
+    /// The sheet's amount unit ("万元", "亿元", "元"): from a note row, else from the amount
+    /// headers, else the 万元 every ledger uses. A column naming its own unit still uses that.
+    pub amount_unit: String,
+    /// Headers that were recognised, as written.
+    pub columns: Vec<String>,
+    /// Headers that mean nothing to the ledger (e.g. "1-10月完成投资": reports come later).
+    pub ignored_columns: Vec<String>,
+}
+
+/// Everything read from one workbook. The import may be written only when `errors` is empty;
+/// rows with errors are not in `projects`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LedgerImport {
+    pub projects: Vec<ImportedProject>,
+    pub skipped_rows: Vec<SkippedRow>,
+    pub errors: Vec<ImportError>,
+    pub sheets: Vec<SheetSummary>,
+}
+
+/// Turns a 0-based column index into its Excel letters: 0 → "A", 26 → "AA".
+pub fn column_letter(col: u32) -> String {
+    let mut n = u64::from(col) + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        letters.push(char::from(b'A' + rem));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::column_letter;
+
+    #[test]
+    fn column_letters() {
+        for (col, want) in [(0, "A"), (4, "E"), (25, "Z"), (26, "AA"), (27, "AB"), (701, "ZZ"), (702, "AAA"), (16383, "XFD")] {
+            assert_eq!(column_letter(col), want);
+        }
+    }
+}

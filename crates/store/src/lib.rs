@@ -1,0 +1,197 @@
+//! Storage for gongjian over SQLite (one office, the default) and PostgreSQL (a province).
+//!
+//! Architecture Invariant: the same SQL text runs on both backends through one `sqlx::AnyPool`.
+//! Only the DDL (two migration folders) differs. Column types follow the portable rules:
+//! ids, flags and money (fen) are BIGINT, dates are TEXT `YYYY-MM-DD`, timestamps BIGINT unix
+//! seconds, lists TEXT `|a|b|`. Sums are written `CAST(SUM(x) AS BIGINT)`.
+//!
+//! Architecture Invariant: every editable row carries `version`; an update names the version it
+//! started from and is refused with [`StoreError::Conflict`] when the row has moved on.
+
+mod import;
+mod people;
+mod projects;
+mod seed;
+pub mod testing;
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+
+pub use import::{ImportOutcome, LedgerRow};
+pub use people::{NewUser, Region, SESSION_SECONDS, SessionUser, UserRecord, hash_password, verify_password};
+pub use projects::{ChangeRecord, ProjectFilter, ProjectPage, ProjectSummary, SortColumn, SortOrder};
+pub use seed::SeedOutcome;
+
+/// Which engine a URL points at; kept for the few statements that differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Someone saved the row after this editor loaded it (修改冲突).
+    #[error("修改冲突：该记录已被他人修改（当前版本 {current}），请刷新后重试 / someone else changed this record (now version {current}); reload and try again")]
+    Conflict { current: i64 },
+    #[error("记录不存在 / not found")]
+    NotFound,
+    /// A unique key would be violated, e.g. a project code already in use.
+    #[error("{zh} / {en}")]
+    Duplicate { field: &'static str, zh: String, en: String },
+    #[error("数据库地址无效 / invalid database URL: {0}")]
+    BadUrl(String),
+    #[error("数据库迁移失败 / migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("数据库错误 / database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The database behind the app: a pool and the dialect it speaks.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    dialect: Dialect,
+}
+
+/// Shows a database URL without its password, for logs and error messages.
+pub struct RedactedUrl<'a>(pub &'a str);
+
+impl fmt::Display for RedactedUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = self.0;
+        match (url.find("://"), url.rfind('@')) {
+            (Some(scheme_end), Some(at)) if at > scheme_end => {
+                let creds = &url[scheme_end + 3..at];
+                match creds.split_once(':') {
+                    Some((user, _)) => write!(f, "{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                    None => f.write_str(url),
+                }
+            }
+            _ => f.write_str(url),
+        }
+    }
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store").field("dialect", &self.dialect).finish_non_exhaustive()
+    }
+}
+
+/// Turns `sqlite://PATH`, `sqlite:PATH` or a bare path into a URL that creates the file when missing.
+fn normalise_url(url: &str) -> Result<(String, Dialect)> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok((url.to_string(), Dialect::Postgres));
+    }
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    if path.is_empty() {
+        return Err(StoreError::BadUrl(url.to_string()));
+    }
+    if url.contains("://") && !url.starts_with("sqlite://") {
+        return Err(StoreError::BadUrl(format!(
+            "{} (支持 sqlite://路径 或 postgres://… / use sqlite://PATH or postgres://…)",
+            RedactedUrl(url)
+        )));
+    }
+    let with_mode = if path.contains('?') { path.to_string() } else { format!("{path}?mode=rwc") };
+    Ok((format!("sqlite://{with_mode}"), Dialect::Sqlite))
+}
+
+impl Store {
+    /// Connects and applies pending migrations.
+    pub async fn open(url: &str) -> Result<Store> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without migrating.
+    pub async fn connect(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let (url, dialect) = normalise_url(url)?;
+        let options = AnyConnectOptions::from_str(&url)
+            .map_err(|e| StoreError::BadUrl(format!("{}: {e}", RedactedUrl(&url))))?
+            .disable_statement_logging();
+        let pool_options = match dialect {
+            // SQLite has one writer; a few connections serve readers in WAL mode.
+            Dialect::Sqlite => AnyPoolOptions::new().max_connections(4).after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute(
+                        "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;",
+                    )
+                    .await?;
+                    Ok(())
+                })
+            }),
+            Dialect::Postgres => AnyPoolOptions::new().max_connections(16),
+        };
+        let pool = pool_options
+            .acquire_timeout(Duration::from_secs(15))
+            .connect_with(options)
+            .await?;
+        Ok(Store { pool, dialect })
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        match self.dialect {
+            Dialect::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await?,
+            Dialect::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Seconds since the Unix epoch, the timestamp type of every table.
+pub(crate) fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// Turns a unique-key violation into a message about the field, other errors pass through.
+pub(crate) fn on_unique(err: sqlx::Error, field: &'static str, zh: String, en: String) -> StoreError {
+    match &err {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate { field, zh, en },
+        _ => StoreError::Db(err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_database_urls() {
+        assert_eq!(normalise_url("sqlite://a.db").unwrap(), ("sqlite://a.db?mode=rwc".into(), Dialect::Sqlite));
+        assert_eq!(normalise_url("data/x.db").unwrap().0, "sqlite://data/x.db?mode=rwc");
+        assert_eq!(normalise_url("postgres://u@h/db").unwrap().1, Dialect::Postgres);
+        assert!(normalise_url("mysql://x").is_err());
+        assert!(normalise_url("").is_err());
+    }
+
+    #[test]
+    fn hides_passwords() {
+        assert_eq!(RedactedUrl("postgres://u:secret@h:5432/db").to_string(), "postgres://u:***@h:5432/db");
+        assert_eq!(RedactedUrl("postgres://u@h/db").to_string(), "postgres://u@h/db");
+    }
+}

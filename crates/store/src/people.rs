@@ -1,0 +1,289 @@
+//! Regions, units, users and their sessions (SPEC §3.10, the base of it).
+
+use argon2::password_hash::PasswordHasher;
+use argon2::{Argon2, PasswordHash, PasswordVerifier};
+use domain::{Role, Unit, UnitKind};
+use sha2::{Digest, Sha256};
+use sqlx::{Any, Transaction};
+
+use crate::{Result, Store, StoreError, now, on_unique};
+
+/// How long a sign-in lasts: a working day and a night.
+pub const SESSION_SECONDS: i64 = 16 * 3600;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct Region {
+    pub id: i64,
+    /// GB/T 2260 code, when the region is a county or above.
+    pub code: Option<String>,
+    pub name: String,
+    pub parent_id: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct UnitRow {
+    id: i64,
+    name: String,
+    kind: String,
+    region_id: Option<i64>,
+}
+
+impl UnitRow {
+    fn into_unit(self) -> Unit {
+        Unit {
+            id: self.id,
+            name: self.name,
+            // Kinds are written by this crate only; an unknown one means a newer schema.
+            kind: UnitKind::parse(&self.kind).unwrap_or(UnitKind::Department),
+            region_id: self.region_id,
+        }
+    }
+}
+
+/// A user as the sign-in check needs it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub unit_id: i64,
+    pub active: i64,
+}
+
+/// The signed-in user behind a session.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SessionUser {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit_id: i64,
+    pub unit_name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: String,
+    unit_id: i64,
+    unit_name: String,
+}
+
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password: &'a str,
+    pub role: Role,
+    pub unit_id: i64,
+}
+
+/// Hashes a password with argon2id (OWASP parameters). CPU-heavy: call it off the async threads.
+pub fn hash_password(password: &str) -> Result<String, StoreError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| StoreError::BadUrl(format!("password hashing failed: {e}")))
+}
+
+/// Checks a password against a stored hash. CPU-heavy: call it off the async threads.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
+}
+
+fn token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn new_token() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| StoreError::BadUrl(format!("no randomness: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+impl Store {
+    pub async fn regions(&self) -> Result<Vec<Region>> {
+        Ok(sqlx::query_as("SELECT id, code, name, parent_id FROM regions ORDER BY code IS NULL, code, id")
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    pub async fn create_region(&self, name: &str, code: Option<&str>, parent_id: Option<i64>) -> Result<i64> {
+        let mut tx = self.pool().begin().await?;
+        let id = insert_region(&mut tx, name, code, parent_id).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn units(&self) -> Result<Vec<Unit>> {
+        let rows: Vec<UnitRow> = sqlx::query_as("SELECT id, name, kind, region_id FROM units ORDER BY kind, id")
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.into_iter().map(UnitRow::into_unit).collect())
+    }
+
+    pub async fn unit_by_name(&self, name: &str) -> Result<Option<Unit>> {
+        let row: Option<UnitRow> = sqlx::query_as("SELECT id, name, kind, region_id FROM units WHERE name = $1")
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.map(UnitRow::into_unit))
+    }
+
+    pub async fn create_unit(&self, name: &str, kind: UnitKind, region_id: Option<i64>) -> Result<i64> {
+        let mut tx = self.pool().begin().await?;
+        let id = insert_unit(&mut tx, name, kind, region_id).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn create_user(&self, user: NewUser<'_>) -> Result<i64> {
+        let hash = hash_password(user.password)?;
+        let mut tx = self.pool().begin().await?;
+        let id = insert_user(&mut tx, &user, &hash).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT id, username, display_name, password_hash, role, unit_id, active FROM users WHERE username = $1",
+        )
+        .bind(username)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// Starts a session and returns its token; only the token's hash is stored, so a copy of
+    /// the database does not let anyone sign in.
+    pub async fn create_session(&self, user_id: i64) -> Result<String> {
+        let token = new_token()?;
+        let at = now();
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash(&token))
+            .bind(user_id)
+            .bind(at)
+            .bind(at + SESSION_SECONDS)
+            .execute(self.pool())
+            .await?;
+        Ok(token)
+    }
+
+    /// The user behind a live session token, or `None` when unknown, expired or deactivated.
+    pub async fn session_user(&self, token: &str) -> Result<Option<SessionUser>> {
+        let row: Option<SessionRow> = sqlx::query_as(
+            "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.name AS unit_name
+             FROM sessions s JOIN users u ON u.id = s.user_id JOIN units n ON n.id = u.unit_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
+        )
+        .bind(token_hash(token))
+        .bind(now())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.and_then(|r| {
+            Some(SessionUser {
+                role: Role::parse(&r.role)?,
+                id: r.id,
+                username: r.username,
+                display_name: r.display_name,
+                unit_id: r.unit_id,
+                unit_name: r.unit_name,
+            })
+        }))
+    }
+
+    pub async fn delete_session(&self, token: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1 OR expires_at <= $2")
+            .bind(token_hash(token))
+            .bind(now())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+}
+
+pub(crate) async fn insert_region(
+    tx: &mut Transaction<'static, Any>,
+    name: &str,
+    code: Option<&str>,
+    parent_id: Option<i64>,
+) -> Result<i64> {
+    let (id,): (i64,) =
+        sqlx::query_as("INSERT INTO regions (code, name, parent_id) VALUES ($1, $2, $3) RETURNING id")
+            .bind(code)
+            .bind(name)
+            .bind(parent_id)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(|e| {
+                on_unique(
+                    e,
+                    "code",
+                    format!("行政区划代码 {} 已存在", code.unwrap_or_default()),
+                    format!("region code {} already exists", code.unwrap_or_default()),
+                )
+            })?;
+    Ok(id)
+}
+
+pub(crate) async fn insert_unit(
+    tx: &mut Transaction<'static, Any>,
+    name: &str,
+    kind: UnitKind,
+    region_id: Option<i64>,
+) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO units (name, kind, region_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(name)
+    .bind(kind.code())
+    .bind(region_id)
+    .bind(now())
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| on_unique(e, "name", format!("单位“{name}”已存在"), format!("unit “{name}” already exists")))?;
+    Ok(id)
+}
+
+pub(crate) async fn insert_user(tx: &mut Transaction<'static, Any>, user: &NewUser<'_>, hash: &str) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO users (username, display_name, password_hash, role, unit_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(user.username)
+    .bind(user.display_name)
+    .bind(hash)
+    .bind(user.role.code())
+    .bind(user.unit_id)
+    .bind(now())
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| {
+        on_unique(
+            e,
+            "username",
+            format!("用户名“{}”已被使用", user.username),
+            format!("username “{}” is taken", user.username),
+        )
+    })?;
+    Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_themselves() {
+        let hash = hash_password("gongjian-demo").unwrap();
+        assert!(verify_password("gongjian-demo", &hash));
+        assert!(!verify_password("gongjian-dem0", &hash));
+        assert!(!verify_password("x", "not a hash"));
+    }
+}

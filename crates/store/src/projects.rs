@@ -1,0 +1,733 @@
+//! Projects of the ledger: create, read, update with a version check, the history of every
+//! field, and the filtered, sorted, paged list.
+
+use chrono::NaiveDate;
+use domain::{Field, Level, Money, Project, ProjectFields, Stage};
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyArguments;
+use sqlx::{Any, Arguments, AssertSqlSafe, Transaction};
+
+use crate::{Result, Store, StoreError, now, on_unique};
+
+/// Columns of `projects`, in the order [`bind_fields`] binds them.
+pub(crate) const FIELD_COLUMNS: &str = "code, name, category, stage, level, tags, industry, region_id, unit_id, \
+     lead_department_id, linked_leader, service_officer, content, total_investment_fen, annual_plan_fen, plan_year, \
+     period_start, period_end, planned_start, planned_completion, planned_production, actual_start, actual_completion, \
+     actual_production, location, funding_sources, expected_output_fen, expected_tax_fen, expected_jobs, owner, remarks";
+pub(crate) const FIELD_COUNT: usize = 31;
+
+const SELECT_PROJECT: &str = "SELECT p.id, p.version, p.code, p.name, p.category, p.stage, p.level, p.tags, p.industry, \
+     p.region_id, p.unit_id, p.lead_department_id, p.linked_leader, p.service_officer, p.content, \
+     p.total_investment_fen, p.annual_plan_fen, p.plan_year, p.period_start, p.period_end, p.planned_start, \
+     p.planned_completion, p.planned_production, p.actual_start, p.actual_completion, p.actual_production, \
+     p.location, p.funding_sources, p.expected_output_fen, p.expected_tax_fen, p.expected_jobs, p.owner, p.remarks, \
+     p.created_at, p.updated_at, u.name AS unit_name, d.name AS lead_department_name, r.name AS region_name \
+     FROM projects p LEFT JOIN units u ON u.id = p.unit_id LEFT JOIN units d ON d.id = p.lead_department_id \
+     LEFT JOIN regions r ON r.id = p.region_id";
+
+#[derive(sqlx::FromRow)]
+struct ProjectRow {
+    id: i64,
+    version: i64,
+    code: Option<String>,
+    name: String,
+    category: Option<String>,
+    stage: Option<String>,
+    level: Option<String>,
+    tags: String,
+    industry: Option<String>,
+    region_id: Option<i64>,
+    unit_id: Option<i64>,
+    lead_department_id: Option<i64>,
+    linked_leader: Option<String>,
+    service_officer: Option<String>,
+    content: Option<String>,
+    total_investment_fen: Option<i64>,
+    annual_plan_fen: Option<i64>,
+    plan_year: Option<i64>,
+    period_start: Option<String>,
+    period_end: Option<String>,
+    planned_start: Option<String>,
+    planned_completion: Option<String>,
+    planned_production: Option<String>,
+    actual_start: Option<String>,
+    actual_completion: Option<String>,
+    actual_production: Option<String>,
+    location: Option<String>,
+    funding_sources: String,
+    expected_output_fen: Option<i64>,
+    expected_tax_fen: Option<i64>,
+    expected_jobs: Option<i64>,
+    owner: Option<String>,
+    remarks: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    unit_name: Option<String>,
+    lead_department_name: Option<String>,
+    region_name: Option<String>,
+}
+
+fn date(text: Option<String>) -> Option<NaiveDate> {
+    text.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok())
+}
+
+fn date_text(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// Lists are stored `|a|b|` so that `LIKE '%|a|%'` finds one item exactly.
+pub(crate) fn encode_list(items: &[String]) -> String {
+    if items.is_empty() { String::new() } else { format!("|{}|", items.join("|")) }
+}
+
+fn decode_list(text: &str) -> Vec<String> {
+    text.split('|').filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+impl ProjectRow {
+    fn into_project(self) -> Project {
+        Project {
+            id: self.id,
+            version: self.version,
+            fields: ProjectFields {
+                code: self.code,
+                name: self.name,
+                category: self.category,
+                stage: self.stage.as_deref().and_then(Stage::parse),
+                level: self.level.as_deref().and_then(Level::parse),
+                tags: decode_list(&self.tags),
+                industry: self.industry,
+                region_id: self.region_id,
+                unit_id: self.unit_id,
+                lead_department_id: self.lead_department_id,
+                linked_leader: self.linked_leader,
+                service_officer: self.service_officer,
+                content: self.content,
+                total_investment: self.total_investment_fen.map(Money::from_fen),
+                annual_plan: self.annual_plan_fen.map(Money::from_fen),
+                plan_year: self.plan_year.and_then(|y| i32::try_from(y).ok()),
+                period_start: date(self.period_start),
+                period_end: date(self.period_end),
+                planned_start: date(self.planned_start),
+                planned_completion: date(self.planned_completion),
+                planned_production: date(self.planned_production),
+                actual_start: date(self.actual_start),
+                actual_completion: date(self.actual_completion),
+                actual_production: date(self.actual_production),
+                location: self.location,
+                funding_sources: decode_list(&self.funding_sources),
+                expected_output: self.expected_output_fen.map(Money::from_fen),
+                expected_tax: self.expected_tax_fen.map(Money::from_fen),
+                expected_jobs: self.expected_jobs,
+                owner: self.owner,
+                remarks: self.remarks,
+            },
+            unit_name: self.unit_name,
+            lead_department_name: self.lead_department_name,
+            region_name: self.region_name,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+/// Adds the project's fields to `args` in [`FIELD_COLUMNS`] order.
+pub(crate) fn bind_fields(args: &mut AnyArguments, f: &ProjectFields) -> Result<()> {
+    let fen = |m: Option<Money>| m.map(Money::fen);
+    let add = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
+    args.add(f.code.clone()).map_err(add)?;
+    args.add(f.name.clone()).map_err(add)?;
+    args.add(f.category.clone()).map_err(add)?;
+    args.add(f.stage.map(|s| s.code().to_string())).map_err(add)?;
+    args.add(f.level.map(|s| s.code().to_string())).map_err(add)?;
+    args.add(encode_list(&f.tags)).map_err(add)?;
+    args.add(f.industry.clone()).map_err(add)?;
+    args.add(f.region_id).map_err(add)?;
+    args.add(f.unit_id).map_err(add)?;
+    args.add(f.lead_department_id).map_err(add)?;
+    args.add(f.linked_leader.clone()).map_err(add)?;
+    args.add(f.service_officer.clone()).map_err(add)?;
+    args.add(f.content.clone()).map_err(add)?;
+    args.add(fen(f.total_investment)).map_err(add)?;
+    args.add(fen(f.annual_plan)).map_err(add)?;
+    args.add(f.plan_year.map(i64::from)).map_err(add)?;
+    args.add(date_text(f.period_start)).map_err(add)?;
+    args.add(date_text(f.period_end)).map_err(add)?;
+    args.add(date_text(f.planned_start)).map_err(add)?;
+    args.add(date_text(f.planned_completion)).map_err(add)?;
+    args.add(date_text(f.planned_production)).map_err(add)?;
+    args.add(date_text(f.actual_start)).map_err(add)?;
+    args.add(date_text(f.actual_completion)).map_err(add)?;
+    args.add(date_text(f.actual_production)).map_err(add)?;
+    args.add(f.location.clone()).map_err(add)?;
+    args.add(encode_list(&f.funding_sources)).map_err(add)?;
+    args.add(fen(f.expected_output)).map_err(add)?;
+    args.add(fen(f.expected_tax)).map_err(add)?;
+    args.add(f.expected_jobs).map_err(add)?;
+    args.add(f.owner.clone()).map_err(add)?;
+    args.add(f.remarks.clone()).map_err(add)?;
+    Ok(())
+}
+
+/// `$from, $from+1, …` for `count` placeholders.
+pub(crate) fn placeholders(from: usize, count: usize) -> String {
+    (from..from + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+fn duplicate_code(err: sqlx::Error, code: Option<&str>) -> StoreError {
+    let code = code.unwrap_or_default();
+    on_unique(err, "code", format!("项目编号“{code}”已被其他项目使用"), format!("project code “{code}” is already used"))
+}
+
+pub(crate) async fn fetch_project<'c, E>(executor: E, id: i64) -> Result<Option<Project>>
+where
+    E: sqlx::Executor<'c, Database = Any>,
+{
+    let row: Option<ProjectRow> = sqlx::query_as(AssertSqlSafe(format!("{SELECT_PROJECT} WHERE p.id = $1")))
+        .bind(id)
+        .fetch_optional(executor)
+        .await?;
+    Ok(row.map(ProjectRow::into_project))
+}
+
+/// One changed field in the history of a project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ChangeRecord {
+    pub id: i64,
+    pub version: i64,
+    /// A [`Field::key`], or `_created` for the creation of the project.
+    pub field: String,
+    pub old_value: String,
+    pub new_value: String,
+    pub user_name: Option<String>,
+    /// Where the change came from: `web`, `api`, `import`, `seed`.
+    pub source: String,
+    pub at: i64,
+}
+
+/// The text of a field for the history: unit and region ids become their names.
+pub(crate) async fn describe(tx: &mut Transaction<'static, Any>, f: &ProjectFields, field: Field) -> Result<String> {
+    let (table, id) = match field {
+        Field::Unit => ("units", f.unit_id),
+        Field::LeadDepartment => ("units", f.lead_department_id),
+        Field::Region => ("regions", f.region_id),
+        _ => return Ok(f.display_value(field)),
+    };
+    let Some(id) = id else { return Ok(String::new()) };
+    let sql = if table == "units" { "SELECT name FROM units WHERE id = $1" } else { "SELECT name FROM regions WHERE id = $1" };
+    let name: Option<(String,)> = sqlx::query_as(sql).bind(id).fetch_optional(&mut **tx).await?;
+    Ok(name.map(|(n,)| n).unwrap_or_else(|| format!("#{id}")))
+}
+
+pub(crate) async fn record_change(
+    tx: &mut Transaction<'static, Any>,
+    project_id: i64,
+    version: i64,
+    field: &str,
+    old: &str,
+    new: &str,
+    actor: Option<i64>,
+    source: &str,
+    at: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO project_changes (project_id, version, field, old_value, new_value, user_id, source, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(project_id)
+    .bind(version)
+    .bind(field)
+    .bind(old)
+    .bind(new)
+    .bind(actor)
+    .bind(source)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn insert_project(
+    tx: &mut Transaction<'static, Any>,
+    f: &ProjectFields,
+    actor: Option<i64>,
+    source: &str,
+    at: i64,
+) -> Result<i64> {
+    let mut args = AnyArguments::default();
+    bind_fields(&mut args, f)?;
+    for v in [at, at] {
+        args.add(v).map_err(|e| StoreError::Db(sqlx::Error::Encode(e)))?;
+    }
+    for v in [actor, actor] {
+        args.add(v).map_err(|e| StoreError::Db(sqlx::Error::Encode(e)))?;
+    }
+    let sql = format!(
+        "INSERT INTO projects ({FIELD_COLUMNS}, created_at, updated_at, created_by, updated_by) VALUES ({}) RETURNING id",
+        placeholders(1, FIELD_COUNT + 4)
+    );
+    let (id,): (i64,) = sqlx::query_as_with(AssertSqlSafe(sql), args)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| duplicate_code(e, f.code.as_deref()))?;
+    record_change(tx, id, 1, "_created", "", &f.name, actor, source, at).await?;
+    Ok(id)
+}
+
+/// Writes `new` over a project that was at `expected_version`, with one history row per changed
+/// field. The caller has read `old` at that version; the UPDATE re-checks it atomically.
+pub(crate) async fn update_project_tx(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    expected_version: i64,
+    old: &ProjectFields,
+    new: &ProjectFields,
+    actor: Option<i64>,
+    source: &str,
+    at: i64,
+) -> Result<bool> {
+    let changed = old.changed_fields(new);
+    if changed.is_empty() {
+        return Ok(false);
+    }
+    let set: Vec<String> = FIELD_COLUMNS.split(", ").enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
+    let n = FIELD_COUNT;
+    let sql = format!(
+        "UPDATE projects SET {}, version = version + 1, updated_at = ${}, updated_by = ${} WHERE id = ${} AND version = ${}",
+        set.join(", "),
+        n + 1,
+        n + 2,
+        n + 3,
+        n + 4
+    );
+    let mut args = AnyArguments::default();
+    bind_fields(&mut args, new)?;
+    let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
+    args.add(at).map_err(enc)?;
+    args.add(actor).map_err(enc)?;
+    args.add(id).map_err(enc)?;
+    args.add(expected_version).map_err(enc)?;
+    let done = sqlx::query_with(AssertSqlSafe(sql), args)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| duplicate_code(e, new.code.as_deref()))?;
+    if done.rows_affected() == 0 {
+        let current: Option<(i64,)> =
+            sqlx::query_as("SELECT version FROM projects WHERE id = $1").bind(id).fetch_optional(&mut **tx).await?;
+        return Err(match current {
+            Some((current,)) => StoreError::Conflict { current },
+            None => StoreError::NotFound,
+        });
+    }
+    for field in changed {
+        let before = describe(tx, old, field).await?;
+        let after = describe(tx, new, field).await?;
+        record_change(tx, id, expected_version + 1, field.key(), &before, &after, actor, source, at).await?;
+    }
+    Ok(true)
+}
+
+impl Store {
+    pub async fn create_project(&self, fields: &ProjectFields, actor: Option<i64>, source: &str) -> Result<Project> {
+        let mut tx = self.pool().begin().await?;
+        let id = insert_project(&mut tx, fields, actor, source, now()).await?;
+        tx.commit().await?;
+        self.project(id).await?.ok_or(StoreError::NotFound)
+    }
+
+    pub async fn project(&self, id: i64) -> Result<Option<Project>> {
+        fetch_project(self.pool(), id).await
+    }
+
+    /// Every project, for export, in id order.
+    pub async fn all_projects(&self) -> Result<Vec<Project>> {
+        let rows: Vec<ProjectRow> = sqlx::query_as(AssertSqlSafe(format!("{SELECT_PROJECT} ORDER BY p.id")))
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.into_iter().map(ProjectRow::into_project).collect())
+    }
+
+    /// Saves an edit that started from `expected_version`. Refused with [`StoreError::Conflict`]
+    /// when someone saved in between, so nobody silently overwrites another editor.
+    pub async fn update_project(
+        &self,
+        id: i64,
+        expected_version: i64,
+        fields: &ProjectFields,
+        actor: Option<i64>,
+        source: &str,
+    ) -> Result<Project> {
+        let old = self.project(id).await?.ok_or(StoreError::NotFound)?;
+        if old.version != expected_version {
+            return Err(StoreError::Conflict { current: old.version });
+        }
+        let mut tx = self.pool().begin().await?;
+        update_project_tx(&mut tx, id, expected_version, &old.fields, fields, actor, source, now()).await?;
+        tx.commit().await?;
+        self.project(id).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// The history of a project, newest first.
+    pub async fn project_history(&self, id: i64) -> Result<Vec<ChangeRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT c.id, c.version, c.field, c.old_value, c.new_value, u.display_name AS user_name, c.source, c.at
+             FROM project_changes c LEFT JOIN users u ON u.id = c.user_id
+             WHERE c.project_id = $1 ORDER BY c.id DESC",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Every project matching a filter, whole, in the filter's order: for exports.
+    pub async fn projects_matching(&self, filter: &ProjectFilter) -> Result<Vec<Project>> {
+        let (where_sql, values) = where_clause(filter);
+        let sql = format!("{SELECT_PROJECT}{where_sql} ORDER BY {}", filter.order_sql());
+        let rows: Vec<ProjectRow> = sqlx::query_as_with(AssertSqlSafe(sql), arguments(&values)?).fetch_all(self.pool()).await?;
+        Ok(rows.into_iter().map(ProjectRow::into_project).collect())
+    }
+
+    /// The industries in use, for the filter list.
+    pub async fn industries(&self) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT DISTINCT industry FROM projects WHERE industry IS NOT NULL ORDER BY industry")
+                .fetch_all(self.pool())
+                .await?;
+        Ok(rows.into_iter().map(|(i,)| i).collect())
+    }
+
+    pub async fn count_projects(&self) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM projects").fetch_one(self.pool()).await?;
+        Ok(n)
+    }
+
+    /// One page of the ledger list with the total count under the same filter.
+    pub async fn list_projects(&self, filter: &ProjectFilter) -> Result<ProjectPage> {
+        let (where_sql, mut values) = where_clause(filter);
+        let n = values.len();
+
+        let (total,): (i64,) = sqlx::query_as_with(AssertSqlSafe(format!("SELECT COUNT(*) FROM projects p{where_sql}")), arguments(&values)?)
+            .fetch_one(self.pool())
+            .await?;
+
+        let per_page = filter.per_page.clamp(1, 500);
+        let page = filter.page.max(1);
+        let order = filter.order_sql();
+        values.push(Value::Int(per_page));
+        values.push(Value::Int((page - 1).saturating_mul(per_page)));
+        let sql = format!(
+            "SELECT p.id, p.version, p.code, p.name, p.stage, p.level, p.tags, p.industry, p.total_investment_fen, \
+             p.annual_plan_fen, p.planned_start, p.unit_id, p.lead_department_id, p.region_id, \
+             u.name AS unit_name, d.name AS lead_department_name, r.name AS region_name \
+             FROM projects p LEFT JOIN units u ON u.id = p.unit_id LEFT JOIN units d ON d.id = p.lead_department_id \
+             LEFT JOIN regions r ON r.id = p.region_id{where_sql} ORDER BY {order} LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        );
+        let rows: Vec<SummaryRow> = sqlx::query_as_with(AssertSqlSafe(sql), arguments(&values)?).fetch_all(self.pool()).await?;
+        Ok(ProjectPage { total, page, per_page, items: rows.into_iter().map(SummaryRow::into_summary).collect() })
+    }
+}
+
+fn where_clause(filter: &ProjectFilter) -> (String, Vec<Value>) {
+    let mut conditions: Vec<String> = Vec::new();
+    let mut values: Vec<Value> = Vec::new();
+    let mut push = |sql: &str, value: Value| {
+        values.push(value);
+        conditions.push(sql.replace("$?", &format!("${}", values.len())));
+    };
+    if let Some(stage) = filter.stage {
+        push("p.stage = $?", Value::Text(stage.code().to_string()));
+    }
+    if let Some(level) = filter.level {
+        push("p.level = $?", Value::Text(level.code().to_string()));
+    }
+    if let Some(tag) = filter.tag.as_deref().filter(|t| !t.is_empty()) {
+        push("p.tags LIKE $? ESCAPE '\\'", Value::Text(format!("%|{}|%", escape_like(tag))));
+    }
+    if let Some(industry) = filter.industry.as_deref().filter(|t| !t.is_empty()) {
+        push("p.industry = $?", Value::Text(industry.to_string()));
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        push(
+            "(p.name LIKE $? ESCAPE '\\' OR p.content LIKE $? ESCAPE '\\' OR p.code LIKE $? ESCAPE '\\')",
+            Value::Text(format!("%{}%", escape_like(q))),
+        );
+    }
+    if let Some(id) = filter.unit_id {
+        push("p.unit_id = $?", Value::Int(id));
+    }
+    if let Some(id) = filter.lead_department_id {
+        push("p.lead_department_id = $?", Value::Int(id));
+    }
+    if let Some(id) = filter.region_id {
+        push("p.region_id = $?", Value::Int(id));
+    }
+    if let Some(min) = filter.min_total {
+        push("p.total_investment_fen >= $?", Value::Int(min.fen()));
+    }
+    if let Some(max) = filter.max_total {
+        push("p.total_investment_fen <= $?", Value::Int(max.fen()));
+    }
+    let where_sql = if conditions.is_empty() { String::new() } else { format!(" WHERE {}", conditions.join(" AND ")) };
+    (where_sql, values)
+}
+
+/// A value bound into dynamically built SQL.
+enum Value {
+    Text(String),
+    Int(i64),
+}
+
+fn arguments(values: &[Value]) -> Result<AnyArguments> {
+    let mut args = AnyArguments::default();
+    for value in values {
+        match value {
+            Value::Text(t) => args.add(t.clone()),
+            Value::Int(i) => args.add(*i),
+        }
+        .map_err(|e| StoreError::Db(sqlx::Error::Encode(e)))?;
+    }
+    Ok(args)
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// Filters of the ledger list (SPEC §3.1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectFilter {
+    pub stage: Option<Stage>,
+    pub level: Option<Level>,
+    pub tag: Option<String>,
+    pub unit_id: Option<i64>,
+    pub lead_department_id: Option<i64>,
+    pub region_id: Option<i64>,
+    pub industry: Option<String>,
+    pub min_total: Option<Money>,
+    pub max_total: Option<Money>,
+    /// Free text found in the name, the construction content or the code.
+    pub q: Option<String>,
+    pub sort: SortColumn,
+    pub order: SortOrder,
+    /// 1-based.
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl ProjectFilter {
+    /// Empty values last in either direction, then the id, so paging is stable.
+    fn order_sql(&self) -> String {
+        let dir = match self.order {
+            SortOrder::Asc => "ASC",
+            SortOrder::Desc => "DESC",
+        };
+        let key = self.sort.sql();
+        format!("({key}) IS NULL, {key} {dir}, p.id {dir}")
+    }
+}
+
+impl Default for ProjectFilter {
+    fn default() -> Self {
+        ProjectFilter {
+            stage: None,
+            level: None,
+            tag: None,
+            unit_id: None,
+            lead_department_id: None,
+            region_id: None,
+            industry: None,
+            min_total: None,
+            max_total: None,
+            q: None,
+            sort: SortColumn::Id,
+            order: SortOrder::Asc,
+            page: 1,
+            per_page: 50,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    Asc,
+    Desc,
+}
+
+/// Columns the list can be sorted by: every column it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortColumn {
+    Id,
+    Code,
+    Name,
+    Stage,
+    Level,
+    Unit,
+    LeadDepartment,
+    Region,
+    Industry,
+    TotalInvestment,
+    AnnualPlan,
+    PlannedStart,
+    Updated,
+}
+
+impl SortColumn {
+    pub const ALL: &'static [SortColumn] = &[
+        SortColumn::Id,
+        SortColumn::Code,
+        SortColumn::Name,
+        SortColumn::Stage,
+        SortColumn::Level,
+        SortColumn::Unit,
+        SortColumn::LeadDepartment,
+        SortColumn::Region,
+        SortColumn::Industry,
+        SortColumn::TotalInvestment,
+        SortColumn::AnnualPlan,
+        SortColumn::PlannedStart,
+        SortColumn::Updated,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            SortColumn::Id => "id",
+            SortColumn::Code => "code",
+            SortColumn::Name => "name",
+            SortColumn::Stage => "stage",
+            SortColumn::Level => "level",
+            SortColumn::Unit => "unit",
+            SortColumn::LeadDepartment => "lead_department",
+            SortColumn::Region => "region",
+            SortColumn::Industry => "industry",
+            SortColumn::TotalInvestment => "total_investment",
+            SortColumn::AnnualPlan => "annual_plan",
+            SortColumn::PlannedStart => "planned_start",
+            SortColumn::Updated => "updated",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<SortColumn> {
+        SortColumn::ALL.iter().copied().find(|c| c.key() == key)
+    }
+
+    /// The SQL expression sorted on. Stages and levels sort in their natural order, not by code.
+    fn sql(self) -> &'static str {
+        match self {
+            SortColumn::Id => "p.id",
+            SortColumn::Code => "p.code",
+            SortColumn::Name => "p.name",
+            SortColumn::Stage => {
+                "CASE p.stage WHEN 'planning' THEN 1 WHEN 'pre_work' THEN 2 WHEN 'to_start' THEN 3 \
+                 WHEN 'under_construction' THEN 4 WHEN 'to_complete' THEN 5 WHEN 'completed' THEN 6 \
+                 WHEN 'in_production' THEN 7 END"
+            }
+            SortColumn::Level => "CASE p.level WHEN 'provincial' THEN 1 WHEN 'city' THEN 2 WHEN 'county' THEN 3 END",
+            SortColumn::Unit => "u.name",
+            SortColumn::LeadDepartment => "d.name",
+            SortColumn::Region => "r.name",
+            SortColumn::Industry => "p.industry",
+            SortColumn::TotalInvestment => "p.total_investment_fen",
+            SortColumn::AnnualPlan => "p.annual_plan_fen",
+            SortColumn::PlannedStart => "p.planned_start",
+            SortColumn::Updated => "p.updated_at",
+        }
+    }
+}
+
+/// A row of the ledger list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProjectSummary {
+    pub id: i64,
+    pub version: i64,
+    pub code: Option<String>,
+    pub name: String,
+    pub stage: Option<Stage>,
+    pub level: Option<Level>,
+    pub tags: Vec<String>,
+    pub industry: Option<String>,
+    pub total_investment: Option<Money>,
+    pub annual_plan: Option<Money>,
+    pub planned_start: Option<NaiveDate>,
+    pub unit_id: Option<i64>,
+    pub unit_name: Option<String>,
+    pub lead_department_id: Option<i64>,
+    pub lead_department_name: Option<String>,
+    pub region_id: Option<i64>,
+    pub region_name: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    version: i64,
+    code: Option<String>,
+    name: String,
+    stage: Option<String>,
+    level: Option<String>,
+    tags: String,
+    industry: Option<String>,
+    total_investment_fen: Option<i64>,
+    annual_plan_fen: Option<i64>,
+    planned_start: Option<String>,
+    unit_id: Option<i64>,
+    lead_department_id: Option<i64>,
+    region_id: Option<i64>,
+    unit_name: Option<String>,
+    lead_department_name: Option<String>,
+    region_name: Option<String>,
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> ProjectSummary {
+        ProjectSummary {
+            id: self.id,
+            version: self.version,
+            code: self.code,
+            name: self.name,
+            stage: self.stage.as_deref().and_then(Stage::parse),
+            level: self.level.as_deref().and_then(Level::parse),
+            tags: decode_list(&self.tags),
+            industry: self.industry,
+            total_investment: self.total_investment_fen.map(Money::from_fen),
+            annual_plan: self.annual_plan_fen.map(Money::from_fen),
+            planned_start: date(self.planned_start),
+            unit_id: self.unit_id,
+            unit_name: self.unit_name,
+            lead_department_id: self.lead_department_id,
+            lead_department_name: self.lead_department_name,
+            region_id: self.region_id,
+            region_name: self.region_name,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProjectPage {
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    pub items: Vec<ProjectSummary>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_round_trip() {
+        let items = vec!["亿元以上".to_string(), "省督办".to_string()];
+        assert_eq!(encode_list(&items), "|亿元以上|省督办|");
+        assert_eq!(decode_list(&encode_list(&items)), items);
+        assert_eq!(encode_list(&[]), "");
+        assert_eq!(FIELD_COLUMNS.split(", ").count(), FIELD_COUNT);
+    }
+
+    #[test]
+    fn like_patterns_are_escaped() {
+        assert_eq!(escape_like("50%_x\\"), "50\\%\\_x\\\\");
+    }
+}

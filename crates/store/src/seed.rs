@@ -1,0 +1,93 @@
+//! Writing a generated campaign (the demo, or a synthetic ledger for benchmarks) in one go.
+
+use domain::demo::DemoCampaign;
+use domain::{ProjectFields, Role};
+
+use crate::import::bulk_insert_projects;
+use crate::people::{NewUser, hash_password, insert_region, insert_unit, insert_user};
+use crate::{Result, Store, now};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedOutcome {
+    pub projects: usize,
+    pub units: usize,
+    pub users: usize,
+}
+
+impl Store {
+    /// Writes regions, units, users (all with `password`) and projects of a generated campaign.
+    /// Units and regions that exist already (by name) are reused, so seeding twice adds projects
+    /// without failing; users that exist are left alone.
+    pub async fn seed_campaign(&self, campaign: &DemoCampaign, password: &str) -> Result<SeedOutcome> {
+        let hash = hash_password(password)?;
+        let at = now();
+        let mut tx = self.pool().begin().await?;
+
+        let mut region_ids = Vec::with_capacity(campaign.regions.len());
+        for region in &campaign.regions {
+            let parent = region.parent.and_then(|i| region_ids.get(i).copied());
+            let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM regions WHERE name = $1")
+                .bind(&region.name)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let id = match found {
+                Some((id,)) => id,
+                None => insert_region(&mut tx, &region.name, region.code.as_deref(), parent).await?,
+            };
+            region_ids.push(id);
+        }
+
+        let mut unit_ids = Vec::with_capacity(campaign.units.len());
+        for unit in &campaign.units {
+            let found: Option<(i64,)> =
+                sqlx::query_as("SELECT id FROM units WHERE name = $1").bind(&unit.name).fetch_optional(&mut *tx).await?;
+            let id = match found {
+                Some((id,)) => id,
+                None => {
+                    let region = unit.region.and_then(|i| region_ids.get(i).copied());
+                    insert_unit(&mut tx, &unit.name, unit.kind, region).await?
+                }
+            };
+            unit_ids.push(id);
+        }
+
+        let mut users = 0;
+        for user in &campaign.users {
+            let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE username = $1")
+                .bind(&user.username)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if exists.is_some() {
+                continue;
+            }
+            let Some(&unit_id) = unit_ids.get(user.unit) else { continue };
+            let new = NewUser {
+                username: &user.username,
+                display_name: &user.display_name,
+                password,
+                role: user.role,
+                unit_id,
+            };
+            insert_user(&mut tx, &new, &hash).await?;
+            users += 1;
+        }
+
+        let projects: Vec<ProjectFields> = campaign
+            .projects
+            .iter()
+            .map(|p| ProjectFields {
+                unit_id: unit_ids.get(p.unit).copied(),
+                lead_department_id: unit_ids.get(p.lead_department).copied(),
+                region_id: region_ids.get(p.region).copied(),
+                ..p.fields.clone()
+            })
+            .collect();
+        let actor: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE role = $1 ORDER BY id LIMIT 1")
+            .bind(Role::Admin.code())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let ids = bulk_insert_projects(&mut tx, &projects, actor.map(|(id,)| id), "seed", at).await?;
+        tx.commit().await?;
+        Ok(SeedOutcome { projects: ids.len(), units: unit_ids.len(), users })
+    }
+}

@@ -1,0 +1,229 @@
+//! Sign-in: argon2 password check, a random session token in an HttpOnly cookie, the session in
+//! the database (so several app instances share it), and extractors that require it.
+
+use axum::extract::{FromRequestParts, State};
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Form, Json};
+use domain::{Role, bi};
+use serde::Deserialize;
+use store::{SessionUser, Store};
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::i18n::{Tr, lang_of};
+
+pub const SESSION_COOKIE: &str = "gongjian_session";
+
+/// Reads one cookie from the request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            (k == name).then(|| v.to_string())
+        })
+}
+
+pub fn session_cookie(token: &str) -> HeaderValue {
+    let value = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+        store::SESSION_SECONDS
+    );
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("gongjian_session=; Path=/"))
+}
+
+fn clear_cookie() -> HeaderValue {
+    HeaderValue::from_static("gongjian_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+async fn user_from(parts: &Parts, store: &Store) -> Result<Option<SessionUser>, AppError> {
+    match cookie(&parts.headers, SESSION_COOKIE) {
+        Some(token) => Ok(store.session_user(&token).await?),
+        None => Ok(None),
+    }
+}
+
+/// The signed-in user of an API call; 401 without a session.
+pub struct ApiUser(pub SessionUser);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        user_from(parts, &state.store).await?.map(ApiUser).ok_or(AppError::Unauthorized)
+    }
+}
+
+/// The signed-in user of a page and the language of the page; without a session the browser is
+/// sent to the sign-in page and brought back afterwards.
+pub struct PageUser {
+    pub user: SessionUser,
+    pub tr: Tr,
+}
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let tr = Tr { lang: lang_of(&parts.headers, &parts.uri) };
+        match user_from(parts, &state.store).await {
+            Ok(Some(user)) => Ok(PageUser { user, tr }),
+            Ok(None) => {
+                let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/projects");
+                Err(Redirect::to(&format!("/login?next={}", crate::pages::url_encode(next))).into_response())
+            }
+            Err(e) => Err(crate::pages::error_page(tr, e)),
+        }
+    }
+}
+
+/// Who may write to the ledger. Scoping each role to its unit and region comes with reporting.
+pub fn can_edit_ledger(user: &SessionUser) -> bool {
+    matches!(user.role, Role::Admin | Role::LeadOffice | Role::TaskLead | Role::Responsible)
+}
+
+/// Checks a username and password; the hash is checked off the async threads.
+pub async fn authenticate(store: &Store, username: &str, password: &str) -> Result<Option<i64>, AppError> {
+    let Some(user) = store.user_by_username(username.trim()).await? else {
+        // Spend the same time as a real check so usernames cannot be probed by timing.
+        let password = password.to_string();
+        let _ = tokio::task::spawn_blocking(move || store::verify_password(&password, &DUMMY_HASH)).await;
+        return Ok(None);
+    };
+    let password = password.to_string();
+    let hash = user.password_hash.clone();
+    let ok = tokio::task::spawn_blocking(move || store::verify_password(&password, &hash))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((ok && user.active == 1).then_some(user.id))
+}
+
+/// A real hash of nothing in particular, so an unknown username costs one full verification.
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| store::hash_password("gongjian-no-such-user").unwrap_or_default());
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct LoginBody {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct MeBody {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    /// A role code: admin, lead_office, task_lead, support, responsible, linked, leadership.
+    pub role: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+}
+
+impl From<SessionUser> for MeBody {
+    fn from(u: SessionUser) -> Self {
+        MeBody { id: u.id, username: u.username, display_name: u.display_name, role: u.role.code().into(), unit_id: u.unit_id, unit_name: u.unit_name }
+    }
+}
+
+/// Signs in and sets the session cookie.
+#[utoipa::path(post, path = "/api/login", request_body = LoginBody, tag = "session",
+    responses((status = 200, body = MeBody), (status = 401, body = crate::error::ErrorBody)))]
+pub async fn api_login(State(state): State<AppState>, Json(body): Json<LoginBody>) -> Result<Response, AppError> {
+    let Some(user_id) = authenticate(&state.store, &body.username, &body.password).await? else {
+        return Err(AppError::Unauthorized);
+    };
+    let token = state.store.create_session(user_id).await?;
+    let user = state.store.session_user(&token).await?.ok_or(AppError::Unauthorized)?;
+    let mut response = Json(MeBody::from(user)).into_response();
+    response.headers_mut().insert(SET_COOKIE, session_cookie(&token));
+    Ok(response)
+}
+
+/// Ends the session.
+#[utoipa::path(post, path = "/api/logout", tag = "session", responses((status = 204)))]
+pub async fn api_logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        state.store.delete_session(&token).await?;
+    }
+    let mut response = axum::http::StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(SET_COOKIE, clear_cookie());
+    Ok(response)
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/me", tag = "session", responses((status = 200, body = MeBody), (status = 401, body = crate::error::ErrorBody)))]
+pub async fn api_me(ApiUser(user): ApiUser) -> Json<MeBody> {
+    Json(MeBody::from(user))
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    pub username: String,
+    pub password: String,
+    #[serde(default)]
+    pub next: String,
+}
+
+/// Only local paths are followed after sign-in, so the login page cannot send anyone elsewhere.
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/projects" }
+}
+
+pub async fn page_login_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let tr = Tr { lang: lang_of(&headers, &uri) };
+    match authenticate(&state.store, &form.username, &form.password).await {
+        Ok(Some(user_id)) => match state.store.create_session(user_id).await {
+            Ok(token) => {
+                let mut response = Redirect::to(safe_next(&form.next)).into_response();
+                response.headers_mut().insert(SET_COOKIE, session_cookie(&token));
+                response
+            }
+            Err(e) => crate::pages::error_page(tr, e.into()),
+        },
+        Ok(None) => crate::pages::login_page(tr, &form.username, &form.next, Some(bi("用户名或密码错误", "Wrong username or password")), state.demo),
+        Err(e) => crate::pages::error_page(tr, e),
+    }
+}
+
+pub async fn page_logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        if let Err(e) = state.store.delete_session(&token).await {
+            tracing::warn!(error = %e, "could not delete session");
+        }
+    }
+    let mut response = Redirect::to("/login").into_response();
+    response.headers_mut().insert(SET_COOKIE, clear_cookie());
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_next("/projects/3"), "/projects/3");
+        assert_eq!(safe_next("//evil.example"), "/projects");
+        assert_eq!(safe_next("https://evil.example"), "/projects");
+        assert_eq!(safe_next(""), "/projects");
+    }
+
+    #[test]
+    fn reads_cookies() {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_static("a=1; gongjian_session=abc; b=2"));
+        assert_eq!(cookie(&headers, SESSION_COOKIE).as_deref(), Some("abc"));
+        assert_eq!(cookie(&headers, "c"), None);
+    }
+}

@@ -1,0 +1,116 @@
+//! One error type for the HTTP layer: a status, a bilingual message, and for validation the
+//! field each message belongs to. Internal causes are logged, never shown.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::{Bilingual, FieldError, bi};
+use serde::Serialize;
+use store::StoreError;
+
+#[derive(Debug)]
+pub enum AppError {
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    BadRequest(Bilingual),
+    Validation(Vec<FieldError>),
+    Conflict { current: i64 },
+    Internal(String),
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// A stable code: unauthorized, forbidden, not_found, bad_request, validation, conflict, internal.
+    pub error: &'static str,
+    pub message_zh: String,
+    pub message_en: String,
+    /// Per-field messages of a validation error.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Object>)]
+    pub fields: Vec<FieldError>,
+    /// The version now stored, for a conflict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn message(&self) -> Bilingual {
+        match self {
+            AppError::Unauthorized => bi("请先登录", "please sign in"),
+            AppError::Forbidden => bi("无权执行此操作", "you are not allowed to do this"),
+            AppError::NotFound => bi("找不到该记录", "not found"),
+            AppError::BadRequest(m) => m.clone(),
+            AppError::Validation(_) => bi("请修改标注的字段后重试", "please correct the fields listed"),
+            AppError::Conflict { current } => bi(
+                format!("修改冲突：该项目已被他人修改（当前版本 {current}），请刷新后重新修改"),
+                format!("someone else changed this project (now version {current}); reload and apply your change again"),
+            ),
+            AppError::Internal(_) => bi("系统内部错误，请稍后重试或联系管理员", "internal error; try again later or call the administrator"),
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Validation(_) => "validation",
+            AppError::Conflict { .. } => "conflict",
+            AppError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Conflict { current } => AppError::Conflict { current },
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Duplicate { field, zh, en } => AppError::Validation(vec![FieldError { field, message_zh: zh, message_en: en }]),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(err: askama::Error) -> Self {
+        AppError::Internal(format!("template: {err}"))
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(cause) = &self {
+            tracing::error!(%cause, "request failed");
+        }
+        let message = self.message();
+        let body = ErrorBody {
+            error: self.code(),
+            message_zh: message.zh,
+            message_en: message.en,
+            current_version: match &self {
+                AppError::Conflict { current } => Some(*current),
+                _ => None,
+            },
+            fields: match self {
+                AppError::Validation(ref fields) => fields.clone(),
+                _ => Vec::new(),
+            },
+        };
+        (self.status(), Json(body)).into_response()
+    }
+}

@@ -1,0 +1,153 @@
+//! The interface in 简体中文 (default) and English.
+//!
+//! A zh/en key table is all the product needs (no plurals, no genders), so it is a static table
+//! instead of a message-format engine; a test checks every key the templates use is here.
+
+use axum::http::{HeaderMap, Uri};
+use domain::Lang;
+
+/// (key, 简体中文, English)
+const MESSAGES: &[(&str, &str, &str)] = &[
+    ("app.name", "攻坚", "gongjian"),
+    ("app.title", "重点项目攻坚行动平台", "Key-project campaign platform"),
+    ("nav.ledger", "项目台账", "Ledger"),
+    ("nav.new", "新增项目", "New project"),
+    ("nav.export", "导出Excel", "Export .xlsx"),
+    ("nav.logout", "退出", "Sign out"),
+    ("nav.api", "接口文档", "API"),
+    ("lang.switch", "English", "中文"),
+    ("login.title", "登录", "Sign in"),
+    ("login.username", "用户名", "Username"),
+    ("login.password", "密码", "Password"),
+    ("login.submit", "登录", "Sign in"),
+    ("login.failed", "用户名或密码错误", "Wrong username or password"),
+    ("login.hint", "演示账号：admin / gongjian-demo", "Demo login: admin / gongjian-demo"),
+    ("ledger.title", "项目台账", "Project ledger"),
+    ("ledger.search", "搜索项目名称、建设内容或编号", "Search name, content or code"),
+    ("ledger.filter", "筛选", "Filter"),
+    ("ledger.reset", "重置", "Reset"),
+    ("ledger.all", "全部", "All"),
+    ("ledger.total", "共", "Total"),
+    ("ledger.projects", "个项目", "projects"),
+    ("ledger.sum_total", "总投资合计", "Total investment"),
+    ("ledger.min", "总投资不低于（万元）", "Total ≥ (10k yuan)"),
+    ("ledger.max", "总投资不高于（万元）", "Total ≤ (10k yuan)"),
+    ("ledger.empty", "没有符合条件的项目", "No project matches"),
+    ("ledger.prev", "上一页", "Previous"),
+    ("ledger.next", "下一页", "Next"),
+    ("ledger.page", "页", "page"),
+    ("ledger.per_page", "每页", "Per page"),
+    ("col.code", "编号", "Code"),
+    ("col.name", "项目名称", "Name"),
+    ("col.stage", "阶段", "Stage"),
+    ("col.level", "级别", "Level"),
+    ("col.unit", "责任单位", "Responsible unit"),
+    ("col.lead", "牵头单位", "Lead department"),
+    ("col.region", "区域", "Region"),
+    ("col.industry", "产业", "Industry"),
+    ("col.tag", "标签", "Tag"),
+    ("col.total", "总投资（万元）", "Total (10k yuan)"),
+    ("col.plan", "年度计划（万元）", "Annual plan (10k yuan)"),
+    ("col.start", "计划开工", "Planned start"),
+    ("project.edit", "编辑", "Edit"),
+    ("project.history", "变更记录", "Change history"),
+    ("project.no_history", "暂无变更", "No changes yet"),
+    ("project.version", "版本", "Version"),
+    ("project.updated", "最后修改", "Last changed"),
+    ("project.created", "新建项目", "Created"),
+    ("history.at", "时间", "When"),
+    ("history.who", "修改人", "Who"),
+    ("history.field", "字段", "Field"),
+    ("history.change", "原值 → 新值", "Old → new"),
+    ("history.source", "来源", "Source"),
+    ("source.web", "网页", "web"),
+    ("source.api", "接口", "API"),
+    ("source.import", "Excel导入", "Excel import"),
+    ("source.seed", "演示数据", "demo data"),
+    ("group.basic", "基本信息", "Basics"),
+    ("group.responsibility", "责任体系", "Responsibility"),
+    ("group.investment", "投资与资金", "Investment and funding"),
+    ("group.content", "建设内容", "Construction"),
+    ("group.schedule", "时间节点", "Dates"),
+    ("group.benefit", "预期效益", "Expected benefits"),
+    ("group.other", "其他", "Other"),
+    ("form.new", "新增项目", "New project"),
+    ("form.edit", "编辑项目", "Edit project"),
+    ("form.save", "保存", "Save"),
+    ("form.cancel", "取消", "Cancel"),
+    ("form.required", "必填", "required"),
+    ("form.choose", "请选择", "Choose"),
+    ("form.errors", "请修改标红的字段后再保存", "Please correct the fields marked in red"),
+    ("form.conflict", "修改冲突：该项目已被他人修改，您的修改尚未保存。请打开最新版本核对后重新填写。", "Conflict: someone else changed this project; your edit was not saved. Open the latest version and apply your change again."),
+    ("form.conflict_link", "查看最新版本", "Open the latest version"),
+    ("form.list_hint", "多个用顿号“、”分隔", "Separate several with “、” or commas"),
+    ("form.date_hint", "如 2025-03-15 或 2025年3月", "e.g. 2025-03-15 or 2025-03"),
+    ("form.period_hint", "如 2024-2026 或 2025.3-2027.12", "e.g. 2024-2026 or 2025.3-2027.12"),
+    ("form.readonly", "您的角色只能查看台账", "Your role may only read the ledger"),
+    ("error.title", "出错了", "Something went wrong"),
+    ("error.back", "返回台账", "Back to the ledger"),
+];
+
+/// Translations for one request.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn t(&self, key: &str) -> &'static str {
+        match MESSAGES.iter().find(|(k, _, _)| *k == key) {
+            Some((_, zh, en)) => match self.lang {
+                Lang::Zh => zh,
+                Lang::En => en,
+            },
+            None => "??",
+        }
+    }
+
+    pub fn is_en(&self) -> bool {
+        self.lang == Lang::En
+    }
+
+    pub fn html_lang(&self) -> &'static str {
+        self.lang.code()
+    }
+}
+
+pub const LANG_COOKIE: &str = "gongjian_lang";
+
+/// The language chosen with `?lang=en|zh`, else by the cookie, else 简体中文.
+pub fn lang_of(headers: &HeaderMap, uri: &Uri) -> Lang {
+    let from_query = uri.query().and_then(|q| {
+        q.split('&').find_map(|kv| match kv {
+            "lang=en" => Some(Lang::En),
+            "lang=zh" | "lang=zh-CN" => Some(Lang::Zh),
+            _ => None,
+        })
+    });
+    from_query.unwrap_or_else(|| match crate::auth::cookie(headers, LANG_COOKIE).as_deref() {
+        Some("en") => Lang::En,
+        _ => Lang::Zh,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_used_by_a_template_exists() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for part in text.split("tr.t(\"").skip(1) {
+                let key = part.split('"').next().unwrap();
+                assert!(MESSAGES.iter().any(|(k, _, _)| *k == key), "missing message {key}");
+            }
+        }
+        let mut keys: Vec<&str> = MESSAGES.iter().map(|m| m.0).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), MESSAGES.len(), "duplicate keys");
+    }
+}

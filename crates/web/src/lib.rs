@@ -1,0 +1,180 @@
+//! The web application: server-rendered pages (简体中文 by default, English switch), the JSON
+//! API and its OpenAPI document, and the assets, all served from inside the binary.
+//!
+//! Architecture Invariant: `app(state)` is the whole HTTP surface; tests drive it through a real
+//! listener. Nothing is loaded from the internet: CSS, JS and icons are compiled in.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HOST, ORIGIN, SET_COOKIE};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use domain::Unit;
+use store::Store;
+
+use crate::error::AppError;
+
+/// What every request handler shares.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub store: Store,
+    /// Show the demo login on the sign-in page.
+    pub demo: bool,
+}
+
+/// Option lists of the filters and forms.
+pub struct Lists {
+    pub units: Vec<Unit>,
+    pub regions: Vec<store::Region>,
+    pub industries: Vec<String>,
+}
+
+impl AppState {
+    pub fn new(store: Store, demo: bool) -> AppState {
+        AppState { store, demo }
+    }
+
+    pub async fn lists(&self) -> Result<Lists, AppError> {
+        Ok(Lists {
+            units: self.store.units().await?,
+            regions: self.store.regions().await?,
+            industries: self.store.industries().await?,
+        })
+    }
+}
+
+/// Writes projects to .xlsx bytes with the office crate.
+pub fn export_xlsx(projects: &[domain::Project]) -> Result<Vec<u8>, office::ExportError> {
+    let rows: Vec<office::ExportRow> = projects
+        .iter()
+        .map(|p| office::ExportRow {
+            fields: &p.fields,
+            unit_name: p.unit_name.as_deref(),
+            lead_department_name: p.lead_department_name.as_deref(),
+            region_name: p.region_name.as_deref(),
+        })
+        .collect();
+    office::write_ledger(&rows, "项目台账")
+}
+
+const CSS: &str = include_str!("../static/app.css");
+const JS: &str = include_str!("../static/app.js");
+const FAVICON: &str = include_str!("../static/favicon.svg");
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [(CONTENT_TYPE, content_type), (CACHE_CONTROL, "public, max-age=3600")],
+        body,
+    )
+        .into_response()
+}
+
+/// Refuses state-changing requests sent by another site. Session cookies are SameSite=Lax as
+/// well; this covers browsers and proxies that do not honour it.
+async fn same_origin(request: Request, next: Next) -> Response {
+    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method {
+        if let (Some(origin), Some(host)) = (request.headers().get(ORIGIN), request.headers().get(HOST)) {
+            let origin = origin.to_str().unwrap_or_default();
+            let host = host.to_str().unwrap_or_default();
+            let origin_host = origin.split("://").nth(1).unwrap_or(origin);
+            if origin != "null" && origin_host != host {
+                return AppError::Forbidden.into_response();
+            }
+        }
+    }
+    next.run(request).await
+}
+
+/// Remembers the language chosen with `?lang=` in a cookie for the pages that follow.
+async fn remember_lang(request: Request, next: Next) -> Response {
+    let chosen = request.uri().query().and_then(|q| {
+        q.split('&').find_map(|kv| match kv {
+            "lang=en" => Some("en"),
+            "lang=zh" => Some("zh"),
+            _ => None,
+        })
+    });
+    let mut response = next.run(request).await;
+    if let Some(lang) = chosen {
+        let cookie = format!("{}={lang}; Path=/; Max-Age=31536000; SameSite=Lax", i18n::LANG_COOKIE);
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+async fn not_found() -> Response {
+    AppError::NotFound.into_response()
+}
+
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/login", post(auth::api_login))
+        .route("/logout", post(auth::api_logout))
+        .route("/me", get(auth::api_me))
+        .route("/projects", get(api::list).post(api::create))
+        .route("/projects/{id}", get(api::get).put(api::update))
+        .route("/projects/{id}/history", get(api::history))
+        .route("/units", get(api::units))
+        .route("/regions", get(api::regions))
+        .route("/openapi.json", get(api::openapi))
+        .fallback(not_found);
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/projects") }))
+        .route("/login", get(pages::login_form).post(auth::page_login_submit))
+        .route("/logout", post(auth::page_logout))
+        .route("/projects", get(pages::ledger))
+        .route("/projects/export.xlsx", get(pages::export))
+        .route("/projects/new", get(pages::new_form).post(pages::create))
+        .route("/projects/{id}", get(pages::project))
+        .route("/projects/{id}/edit", get(pages::edit_form).post(pages::update))
+        .route("/static/app.css", get(|| async { asset("text/css; charset=utf-8", CSS) }))
+        .route("/static/app.js", get(|| async { asset("text/javascript; charset=utf-8", JS) }))
+        .route("/static/favicon.svg", get(|| async { asset("image/svg+xml", FAVICON) }))
+        .route("/favicon.ico", get(|| async { asset("image/svg+xml", FAVICON) }))
+        .route("/healthz", get(|| async { (StatusCode::OK, "ok") }))
+        .nest("/api", api)
+        .layer(middleware::from_fn(remember_lang))
+        .layer(middleware::from_fn(same_origin))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(8 * 1024 * 1024))
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves the app until ctrl-c / SIGTERM. `on_ready` gets the bound address (port 0 picks one).
+pub async fn serve(state: AppState, addr: SocketAddr, on_ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    on_ready(listener.local_addr()?);
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}

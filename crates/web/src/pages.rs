@@ -1,0 +1,740 @@
+//! Server-rendered pages: sign-in, the ledger list, the project page and its forms.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::{FixedOffset, TimeZone};
+use domain::{Bilingual, Field, FieldError, Lang, Level, Money, Project, ProjectInput, Stage, UnitKind};
+use serde::{Deserialize, Serialize};
+use store::{ProjectFilter, SessionUser, SortColumn, SortOrder};
+
+use crate::AppState;
+use crate::auth::{PageUser, can_edit_ledger};
+use crate::error::AppError;
+use crate::i18n::{Tr, lang_of};
+
+/// Percent-encodes a query or path component.
+pub fn url_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn render(template: &impl Template) -> Result<Response, AppError> {
+    Ok(Html(template.render()?).into_response())
+}
+
+/// China Standard Time, for every time shown to a person (no daylight saving, no tz database).
+pub fn format_time(unix: i64) -> String {
+    let cst = FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or(chrono::Utc.fix()));
+    cst.timestamp_opt(unix, 0).single().map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate {
+    tr: Tr,
+    message: String,
+}
+
+pub fn error_page(tr: Tr, error: AppError) -> Response {
+    if let AppError::Internal(cause) = &error {
+        tracing::error!(%cause, "page failed");
+    }
+    let status = error.status();
+    let body = ErrorTemplate { tr, message: error.message().get(tr.lang).to_string() }
+        .render()
+        .unwrap_or_else(|_| "error".into());
+    (status, Html(body)).into_response()
+}
+
+fn page_result(tr: Tr, result: Result<Response, AppError>) -> Response {
+    result.unwrap_or_else(|e| error_page(tr, e))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginTemplate<'a> {
+    tr: Tr,
+    username: &'a str,
+    next: &'a str,
+    error: Option<&'a str>,
+    demo: bool,
+}
+
+pub fn login_page(tr: Tr, username: &str, next: &str, error: Option<Bilingual>, demo: bool) -> Response {
+    let message = error.as_ref().map(|e| e.get(tr.lang));
+    let status = if error.is_some() { StatusCode::UNAUTHORIZED } else { StatusCode::OK };
+    let page = LoginTemplate { tr, username, next, error: message, demo };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => error_page(tr, e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn login_form(State(state): State<AppState>, headers: HeaderMap, uri: Uri, Query(q): Query<NextQuery>) -> Response {
+    login_page(Tr { lang: lang_of(&headers, &uri) }, "", &q.next, None, state.demo)
+}
+
+pub struct SelectOption {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn options<T>(items: impl IntoIterator<Item = T>, selected: &str, f: impl Fn(&T) -> (String, String)) -> Vec<SelectOption> {
+    items
+        .into_iter()
+        .map(|item| {
+            let (value, label) = f(&item);
+            SelectOption { selected: value == selected, value, label }
+        })
+        .collect()
+}
+
+/// The ledger list's query string, kept as text so a bad value can be shown back and ignored.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct LedgerQuery {
+    pub q: String,
+    pub stage: String,
+    pub level: String,
+    pub tag: String,
+    pub unit: String,
+    pub lead: String,
+    pub region: String,
+    pub industry: String,
+    pub min: String,
+    pub max: String,
+    pub sort: String,
+    pub order: String,
+    pub page: String,
+    pub per_page: String,
+}
+
+impl LedgerQuery {
+    /// The filter it asks for, and a notice for each value that could not be understood.
+    pub fn to_filter(&self) -> (ProjectFilter, Vec<Bilingual>) {
+        let mut notices = Vec::new();
+        let mut bad = |what: &str, what_en: &str, value: &str| {
+            notices.push(domain::bi(
+                format!("筛选条件“{what}”的值“{value}”无效，已忽略"),
+                format!("the {what_en} filter “{value}” is not valid and was ignored"),
+            ));
+        };
+        let id = |text: &str| text.trim().parse::<i64>().ok();
+        let nonempty = |t: &str| (!t.trim().is_empty()).then(|| t.trim().to_string());
+        let mut filter = ProjectFilter {
+            q: nonempty(&self.q),
+            tag: nonempty(&self.tag),
+            industry: nonempty(&self.industry),
+            ..ProjectFilter::default()
+        };
+        if !self.stage.is_empty() {
+            filter.stage = Stage::parse(&self.stage);
+            if filter.stage.is_none() {
+                bad("阶段", "stage", &self.stage);
+            }
+        }
+        if !self.level.is_empty() {
+            filter.level = Level::parse(&self.level);
+            if filter.level.is_none() {
+                bad("级别", "level", &self.level);
+            }
+        }
+        for (text, slot, zh, en) in [
+            (&self.unit, &mut filter.unit_id, "责任单位", "unit"),
+            (&self.lead, &mut filter.lead_department_id, "牵头单位", "lead department"),
+            (&self.region, &mut filter.region_id, "区域", "region"),
+        ] {
+            if !text.is_empty() {
+                *slot = id(text);
+                if slot.is_none() {
+                    bad(zh, en, text);
+                }
+            }
+        }
+        for (text, slot, zh, en) in [
+            (&self.min, &mut filter.min_total, "总投资下限", "minimum total"),
+            (&self.max, &mut filter.max_total, "总投资上限", "maximum total"),
+        ] {
+            match Money::parse(text, domain::AmountUnit::Wan) {
+                Ok(m) => *slot = m,
+                Err(_) => bad(zh, en, text),
+            }
+        }
+        if let Some(sort) = SortColumn::parse(&self.sort) {
+            filter.sort = sort;
+        }
+        filter.order = if self.order == "desc" { SortOrder::Desc } else { SortOrder::Asc };
+        filter.page = self.page.parse().unwrap_or(1).max(1);
+        filter.per_page = self.per_page.parse().unwrap_or(50).clamp(10, 200);
+        (filter, notices)
+    }
+
+    fn href(&self) -> String {
+        format!("/projects?{}", serde_urlencoded::to_string(self).unwrap_or_default())
+    }
+}
+
+pub struct Header {
+    label: &'static str,
+    href: String,
+    active: bool,
+    desc: bool,
+    numeric: bool,
+}
+
+pub struct Row {
+    id: i64,
+    code: String,
+    name: String,
+    tags: Vec<String>,
+    stage: &'static str,
+    stage_code: &'static str,
+    level: &'static str,
+    unit: String,
+    lead: String,
+    region: String,
+    industry: String,
+    total: String,
+    plan: String,
+    start: String,
+}
+
+#[derive(Template)]
+#[template(path = "ledger.html")]
+struct LedgerTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    q: LedgerQuery,
+    notices: Vec<String>,
+    stages: Vec<SelectOption>,
+    levels: Vec<SelectOption>,
+    tags: Vec<SelectOption>,
+    units: Vec<SelectOption>,
+    departments: Vec<SelectOption>,
+    regions: Vec<SelectOption>,
+    industries: Vec<SelectOption>,
+    headers: Vec<Header>,
+    rows: Vec<Row>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+    export_href: String,
+}
+
+fn text_or_empty(v: &Option<String>) -> String {
+    v.clone().unwrap_or_default()
+}
+
+pub async fn ledger(State(state): State<AppState>, PageUser { user, tr }: PageUser, Query(q): Query<LedgerQuery>) -> Response {
+    page_result(tr, ledger_page(state, user, tr, q).await)
+}
+
+async fn ledger_page(state: AppState, user: SessionUser, tr: Tr, q: LedgerQuery) -> Result<Response, AppError> {
+    let (filter, notices) = q.to_filter();
+    let page = state.store.list_projects(&filter).await?;
+    let lists = state.lists().await?;
+    let lang = tr.lang;
+
+    let sort_columns: [(SortColumn, &str, bool); 11] = [
+        (SortColumn::Code, "col.code", false),
+        (SortColumn::Name, "col.name", false),
+        (SortColumn::Stage, "col.stage", false),
+        (SortColumn::Level, "col.level", false),
+        (SortColumn::Unit, "col.unit", false),
+        (SortColumn::LeadDepartment, "col.lead", false),
+        (SortColumn::Region, "col.region", false),
+        (SortColumn::Industry, "col.industry", false),
+        (SortColumn::TotalInvestment, "col.total", true),
+        (SortColumn::AnnualPlan, "col.plan", true),
+        (SortColumn::PlannedStart, "col.start", false),
+    ];
+    let headers = sort_columns
+        .iter()
+        .map(|(col, key, numeric)| {
+            let active = filter.sort == *col;
+            let desc = active && filter.order == SortOrder::Desc;
+            // Amounts sort largest first on the first click; text sorts A→Z.
+            let next_desc = if active { !desc } else { *numeric };
+            let href = LedgerQuery {
+                sort: col.key().into(),
+                order: if next_desc { "desc".into() } else { "asc".into() },
+                page: String::new(),
+                ..q.clone()
+            }
+            .href();
+            Header { label: tr.t(key), href, active, desc, numeric: *numeric }
+        })
+        .collect();
+
+    let rows = page
+        .items
+        .into_iter()
+        .map(|p| Row {
+            id: p.id,
+            code: text_or_empty(&p.code),
+            name: p.name,
+            tags: p.tags,
+            stage: p.stage.map(|s| s.label(lang)).unwrap_or(""),
+            stage_code: p.stage.map(|s| s.code()).unwrap_or(""),
+            level: p.level.map(|s| s.label(lang)).unwrap_or(""),
+            unit: text_or_empty(&p.unit_name),
+            lead: text_or_empty(&p.lead_department_name),
+            region: text_or_empty(&p.region_name),
+            industry: text_or_empty(&p.industry),
+            total: p.total_investment.map(Money::wan_display).unwrap_or_default(),
+            plan: p.annual_plan.map(Money::wan_display).unwrap_or_default(),
+            start: p.planned_start.map(|d| d.format("%Y-%m").to_string()).unwrap_or_default(),
+        })
+        .collect();
+
+    let pages = ((page.total + page.per_page - 1) / page.per_page).max(1);
+    let page_href = |n: i64| LedgerQuery { page: n.to_string(), ..q.clone() }.href();
+    let export_href = format!("/projects/export.xlsx?{}", serde_urlencoded::to_string(&q).unwrap_or_default());
+    let stage_sel = filter.stage.map(|s| s.code()).unwrap_or("");
+    let level_sel = filter.level.map(|s| s.code()).unwrap_or("");
+    let template = LedgerTemplate {
+        role_label: user.role.label(lang),
+        can_edit: can_edit_ledger(&user),
+        user,
+        notices: notices.iter().map(|n| n.get(lang).to_string()).collect(),
+        stages: options(Stage::ALL.iter(), stage_sel, |s| (s.code().into(), s.label(lang).into())),
+        levels: options(Level::ALL.iter(), level_sel, |s| (s.code().into(), s.label(lang).into())),
+        tags: options(domain::project::KNOWN_TAGS.iter(), q.tag.trim(), |t| (t.to_string(), t.to_string())),
+        units: options(lists.units.iter().filter(|u| u.kind != UnitKind::Department), q.unit.trim(), |u| {
+            (u.id.to_string(), u.name.clone())
+        }),
+        departments: options(lists.units.iter().filter(|u| u.kind == UnitKind::Department), q.lead.trim(), |u| {
+            (u.id.to_string(), u.name.clone())
+        }),
+        regions: options(lists.regions.iter(), q.region.trim(), |r| (r.id.to_string(), r.name.clone())),
+        industries: options(lists.industries.iter(), q.industry.trim(), |i| (i.clone(), i.clone())),
+        headers,
+        rows,
+        total: page.total,
+        page: page.page,
+        pages,
+        prev_href: (page.page > 1).then(|| page_href(page.page - 1)),
+        next_href: (page.page < pages).then(|| page_href(page.page + 1)),
+        export_href,
+        q,
+        tr,
+    };
+    render(&template)
+}
+
+/// The fields of the project page and form, grouped as a clerk reads a ledger row.
+pub const FIELD_GROUPS: &[(&str, &[Field])] = &[
+    (
+        "group.basic",
+        &[Field::Code, Field::Name, Field::Category, Field::Stage, Field::Level, Field::Tags, Field::Industry, Field::Region, Field::Location, Field::Owner],
+    ),
+    ("group.responsibility", &[Field::Unit, Field::LeadDepartment, Field::LinkedLeader, Field::ServiceOfficer]),
+    ("group.investment", &[Field::TotalInvestment, Field::AnnualPlan, Field::PlanYear, Field::FundingSources]),
+    ("group.content", &[Field::Content, Field::Period]),
+    (
+        "group.schedule",
+        &[Field::PlannedStart, Field::PlannedCompletion, Field::PlannedProduction, Field::ActualStart, Field::ActualCompletion, Field::ActualProduction],
+    ),
+    ("group.benefit", &[Field::ExpectedOutput, Field::ExpectedTax, Field::ExpectedJobs]),
+    ("group.other", &[Field::Remarks]),
+];
+
+pub struct GroupView {
+    title: &'static str,
+    rows: Vec<(&'static str, String)>,
+}
+
+pub struct HistoryView {
+    at: String,
+    who: String,
+    field: &'static str,
+    old: String,
+    new: String,
+    source: &'static str,
+    created: bool,
+}
+
+#[derive(Template)]
+#[template(path = "project.html")]
+struct ProjectTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    id: i64,
+    name: String,
+    version: i64,
+    updated: String,
+    groups: Vec<GroupView>,
+    history: Vec<HistoryView>,
+}
+
+/// A field's value as the project page shows it: names for ids, labels for codes, 万元 amounts.
+fn shown_value(p: &Project, field: Field, lang: Lang) -> String {
+    let f = &p.fields;
+    let wan = |m: Option<Money>| m.map(|m| format!("{} 万元", m.wan_display())).unwrap_or_default();
+    match field {
+        Field::Unit => text_or_empty(&p.unit_name),
+        Field::LeadDepartment => text_or_empty(&p.lead_department_name),
+        Field::Region => text_or_empty(&p.region_name),
+        Field::Stage => f.stage.map(|s| s.label(lang).to_string()).unwrap_or_default(),
+        Field::Level => f.level.map(|s| s.label(lang).to_string()).unwrap_or_default(),
+        Field::TotalInvestment => match f.total_investment {
+            // Speeches use 亿元: show both once the amount is that large.
+            Some(m) if m >= Money::from_wan(10_000) => format!("{}（{} 亿元）", wan(Some(m)), m.yi_display()),
+            m => wan(m),
+        },
+        Field::AnnualPlan => wan(f.annual_plan),
+        Field::ExpectedOutput => wan(f.expected_output),
+        Field::ExpectedTax => wan(f.expected_tax),
+        _ => f.display_value(field),
+    }
+}
+
+fn source_key(source: &str) -> &'static str {
+    match source {
+        "api" => "source.api",
+        "import" => "source.import",
+        "seed" => "source.seed",
+        _ => "source.web",
+    }
+}
+
+pub async fn project(State(state): State<AppState>, PageUser { user, tr }: PageUser, Path(id): Path<String>) -> Response {
+    page_result(tr, project_page(state, user, tr, &id).await)
+}
+
+fn parse_id(id: &str) -> Result<i64, AppError> {
+    id.parse::<i64>().map_err(|_| AppError::NotFound)
+}
+
+async fn project_page(state: AppState, user: SessionUser, tr: Tr, id: &str) -> Result<Response, AppError> {
+    let id = parse_id(id)?;
+    let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    let history = state.store.project_history(id).await?;
+    let lang = tr.lang;
+    let groups = FIELD_GROUPS
+        .iter()
+        .map(|(title, fields)| GroupView {
+            title: tr.t(title),
+            rows: fields.iter().map(|f| (f.label(lang), shown_value(&p, *f, lang))).collect(),
+        })
+        .collect();
+    let history = history
+        .into_iter()
+        .map(|c| {
+            let field = Field::from_key(&c.field);
+            HistoryView {
+                at: format_time(c.at),
+                who: c.user_name.unwrap_or_else(|| "—".into()),
+                field: field.map(|f| f.label(lang)).unwrap_or(""),
+                created: c.field == "_created",
+                old: c.old_value,
+                new: c.new_value,
+                source: tr.t(source_key(&c.source)),
+            }
+        })
+        .collect();
+    render(&ProjectTemplate {
+        role_label: user.role.label(lang),
+        can_edit: can_edit_ledger(&user),
+        user,
+        id: p.id,
+        name: p.fields.name.clone(),
+        version: p.version,
+        updated: format_time(p.updated_at),
+        groups,
+        history,
+        tr,
+    })
+}
+
+pub struct FormField {
+    key: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    value: String,
+    options: Vec<SelectOption>,
+    error: Option<String>,
+    hint: &'static str,
+    required: bool,
+    numeric: bool,
+}
+
+pub struct FormGroup {
+    title: &'static str,
+    fields: Vec<FormField>,
+}
+
+#[derive(Template)]
+#[template(path = "project_form.html")]
+struct FormTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    heading: &'static str,
+    id: i64,
+    version: i64,
+    groups: Vec<FormGroup>,
+    has_errors: bool,
+    conflict: bool,
+    cancel_href: String,
+}
+
+/// The form as posted: the project's fields plus the version the editor started from.
+#[derive(Debug, Default, Deserialize)]
+pub struct ProjectForm {
+    #[serde(flatten)]
+    pub input: ProjectInput,
+    #[serde(default)]
+    pub version: String,
+}
+
+struct FormState {
+    id: i64,
+    version: i64,
+    input: ProjectInput,
+    errors: Vec<FieldError>,
+    conflict: bool,
+}
+
+async fn form_page(state: &AppState, user: SessionUser, tr: Tr, form: FormState) -> Result<Response, AppError> {
+    let lists = state.lists().await?;
+    let lang = tr.lang;
+    let input = &form.input;
+    let value_of = |field: Field| -> String {
+        match field {
+            Field::Code => input.code.clone(),
+            Field::Name => input.name.clone(),
+            Field::Category => input.category.clone(),
+            Field::Stage => input.stage.clone(),
+            Field::Level => input.level.clone(),
+            Field::Tags => input.tags.clone(),
+            Field::Industry => input.industry.clone(),
+            Field::Region => input.region_id.clone(),
+            Field::Unit => input.unit_id.clone(),
+            Field::LeadDepartment => input.lead_department_id.clone(),
+            Field::LinkedLeader => input.linked_leader.clone(),
+            Field::ServiceOfficer => input.service_officer.clone(),
+            Field::Content => input.content.clone(),
+            Field::TotalInvestment => input.total_investment_wan.clone(),
+            Field::AnnualPlan => input.annual_plan_wan.clone(),
+            Field::PlanYear => input.plan_year.clone(),
+            Field::Period => input.period.clone(),
+            Field::PlannedStart => input.planned_start.clone(),
+            Field::PlannedCompletion => input.planned_completion.clone(),
+            Field::PlannedProduction => input.planned_production.clone(),
+            Field::ActualStart => input.actual_start.clone(),
+            Field::ActualCompletion => input.actual_completion.clone(),
+            Field::ActualProduction => input.actual_production.clone(),
+            Field::Location => input.location.clone(),
+            Field::FundingSources => input.funding_sources.clone(),
+            Field::ExpectedOutput => input.expected_output_wan.clone(),
+            Field::ExpectedTax => input.expected_tax_wan.clone(),
+            Field::ExpectedJobs => input.expected_jobs.clone(),
+            Field::Owner => input.owner.clone(),
+            Field::Remarks => input.remarks.clone(),
+        }
+    };
+    let groups = FIELD_GROUPS
+        .iter()
+        .map(|(title, fields)| FormGroup {
+            title: tr.t(title),
+            fields: fields
+                .iter()
+                .map(|&field| {
+                    let value = value_of(field);
+                    let (kind, options) = match field {
+                        Field::Stage => ("select", options(Stage::ALL.iter(), &value, |s| (s.code().into(), s.label(lang).into()))),
+                        Field::Level => ("select", options(Level::ALL.iter(), &value, |s| (s.code().into(), s.label(lang).into()))),
+                        Field::Category => ("select", options(domain::project::CATEGORIES.iter(), &value, |c| (c.to_string(), c.to_string()))),
+                        Field::Unit => (
+                            "select",
+                            options(lists.units.iter().filter(|u| u.kind != UnitKind::Department), &value, |u| (u.id.to_string(), u.name.clone())),
+                        ),
+                        Field::LeadDepartment => (
+                            "select",
+                            options(lists.units.iter().filter(|u| u.kind == UnitKind::Department), &value, |u| (u.id.to_string(), u.name.clone())),
+                        ),
+                        Field::Region => ("select", options(lists.regions.iter(), &value, |r| (r.id.to_string(), r.name.clone()))),
+                        Field::Content | Field::Remarks => ("textarea", Vec::new()),
+                        _ => ("text", Vec::new()),
+                    };
+                    let hint = match field {
+                        Field::Tags | Field::FundingSources => tr.t("form.list_hint"),
+                        Field::Period => tr.t("form.period_hint"),
+                        Field::PlannedStart
+                        | Field::PlannedCompletion
+                        | Field::PlannedProduction
+                        | Field::ActualStart
+                        | Field::ActualCompletion
+                        | Field::ActualProduction => tr.t("form.date_hint"),
+                        _ => "",
+                    };
+                    let error = form.errors.iter().find(|e| e.field == field.key()).map(|e| match lang {
+                        Lang::Zh => e.message_zh.clone(),
+                        Lang::En => e.message_en.clone(),
+                    });
+                    let numeric = matches!(
+                        field,
+                        Field::TotalInvestment | Field::AnnualPlan | Field::ExpectedOutput | Field::ExpectedTax | Field::ExpectedJobs | Field::PlanYear
+                    );
+                    FormField { key: field.key(), label: field.label(lang), kind, value, options, error, hint, required: field == Field::Name, numeric }
+                })
+                .collect(),
+        })
+        .collect();
+    let status = if form.conflict {
+        StatusCode::CONFLICT
+    } else if form.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let template = FormTemplate {
+        heading: tr.t(if form.id == 0 { "form.new" } else { "form.edit" }),
+        role_label: user.role.label(lang),
+        can_edit: can_edit_ledger(&user),
+        user,
+        id: form.id,
+        version: form.version,
+        has_errors: !form.errors.is_empty(),
+        conflict: form.conflict,
+        cancel_href: if form.id == 0 { "/projects".into() } else { format!("/projects/{}", form.id) },
+        groups,
+        tr,
+    };
+    Ok((status, Html(template.render()?)).into_response())
+}
+
+fn require_editor(user: &SessionUser) -> Result<(), AppError> {
+    if can_edit_ledger(user) { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+pub async fn new_form(State(state): State<AppState>, PageUser { user, tr }: PageUser) -> Response {
+    let result = async {
+        require_editor(&user)?;
+        let form = FormState { id: 0, version: 0, input: ProjectInput::default(), errors: Vec::new(), conflict: false };
+        form_page(&state, user, tr, form).await
+    };
+    page_result(tr, result.await)
+}
+
+pub async fn create(State(state): State<AppState>, PageUser { user, tr }: PageUser, Form(form): Form<ProjectForm>) -> Response {
+    let result = async {
+        require_editor(&user)?;
+        match form.input.parse() {
+            Ok(fields) => match state.store.create_project(&fields, Some(user.id), "web").await {
+                Ok(p) => Ok(Redirect::to(&format!("/projects/{}", p.id)).into_response()),
+                Err(store::StoreError::Duplicate { field, zh, en }) => {
+                    let errors = vec![FieldError { field, message_zh: zh, message_en: en }];
+                    form_page(&state, user, tr, FormState { id: 0, version: 0, input: form.input, errors, conflict: false }).await
+                }
+                Err(e) => Err(e.into()),
+            },
+            Err(errors) => form_page(&state, user, tr, FormState { id: 0, version: 0, input: form.input, errors, conflict: false }).await,
+        }
+    };
+    page_result(tr, result.await)
+}
+
+pub async fn edit_form(State(state): State<AppState>, PageUser { user, tr }: PageUser, Path(id): Path<String>) -> Response {
+    let result = async {
+        require_editor(&user)?;
+        let id = parse_id(&id)?;
+        let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+        let form = FormState { id, version: p.version, input: ProjectInput::from_fields(&p.fields), errors: Vec::new(), conflict: false };
+        form_page(&state, user, tr, form).await
+    };
+    page_result(tr, result.await)
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+    Form(form): Form<ProjectForm>,
+) -> Response {
+    let result = async {
+        require_editor(&user)?;
+        let id = parse_id(&id)?;
+        let Ok(version) = form.version.trim().parse::<i64>() else {
+            return Err(AppError::BadRequest(domain::bi("缺少版本号，请刷新页面后重试", "the form has no version; reload the page")));
+        };
+        let state_with = |errors, conflict| FormState { id, version, input: form.input.clone(), errors, conflict };
+        match form.input.parse() {
+            Ok(fields) => match state.store.update_project(id, version, &fields, Some(user.id), "web").await {
+                Ok(_) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
+                Err(store::StoreError::Conflict { .. }) => form_page(&state, user, tr, state_with(Vec::new(), true)).await,
+                Err(store::StoreError::Duplicate { field, zh, en }) => {
+                    let errors = vec![FieldError { field, message_zh: zh, message_en: en }];
+                    form_page(&state, user, tr, state_with(errors, false)).await
+                }
+                Err(e) => Err(e.into()),
+            },
+            Err(errors) => form_page(&state, user, tr, state_with(errors, false)).await,
+        }
+    };
+    page_result(tr, result.await)
+}
+
+/// The ledger under the current filters as an .xlsx a clerk can forward.
+pub async fn export(State(state): State<AppState>, PageUser { user: _, tr }: PageUser, Query(q): Query<LedgerQuery>) -> Response {
+    let result = async {
+        let (filter, _) = q.to_filter();
+        let projects = state.store.projects_matching(&filter).await?;
+        let bytes = crate::export_xlsx(&projects).map_err(|e| AppError::Internal(e.to_string()))?;
+        let name = format!("项目台账-{}.xlsx", chrono::Local::now().format("%Y%m%d"));
+        Ok((
+            [
+                (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+                (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename*=UTF-8''{}", url_encode(&name))),
+            ],
+            bytes,
+        )
+            .into_response())
+    };
+    page_result(tr, result.await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_urls() {
+        assert_eq!(url_encode("/projects?q=污水"), "/projects%3Fq%3D%E6%B1%A1%E6%B0%B4");
+    }
+
+    #[test]
+    fn bad_filters_are_reported_and_ignored() {
+        let q = LedgerQuery { stage: "在建".into(), min: "abc".into(), unit: "x".into(), sort: "total_investment".into(), order: "desc".into(), ..LedgerQuery::default() };
+        let (f, notices) = q.to_filter();
+        assert_eq!(f.stage, Some(Stage::UnderConstruction));
+        assert_eq!(f.sort, SortColumn::TotalInvestment);
+        assert_eq!(f.order, SortOrder::Desc);
+        assert_eq!((f.min_total, f.unit_id), (None, None));
+        assert_eq!(notices.len(), 2);
+    }
+}

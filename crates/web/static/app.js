@@ -1,0 +1,18 @@
+// Small conveniences only; every page works without scripts.
+(function () {
+  // Filters apply as soon as a list choice changes.
+  document.querySelectorAll("form.filters select").forEach(function (s) {
+    s.addEventListener("change", function () { s.form.submit(); });
+  });
+  // Remember the language chosen with ?lang= for later pages.
+  var m = location.search.match(/[?&]lang=(en|zh)/);
+  if (m) { document.cookie = "gongjian_lang=" + m[1] + "; path=/; max-age=31536000; samesite=lax"; }
+  // Warn before leaving a form with unsaved edits.
+  var form = document.querySelector("form.project-form");
+  if (form) {
+    var dirty = false;
+    form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("submit", function () { dirty = false; });
+    window.addEventListener("beforeunload", function (e) { if (dirty) { e.preventDefault(); e.returnValue = ""; } });
+  }
+})();

@@ -110,9 +110,30 @@ const COUNTY_CODE: &str = "350181";
 
 /// 福清市's streets (街道, the first seven) and towns (镇). Region index = position + 1.
 const TOWNS: [&str; 24] = [
-    "玉屏街道", "龙山街道", "龙江街道", "宏路街道", "石竹街道", "音西街道", "阳下街道", "海口镇", "城头镇",
-    "南岭镇", "龙田镇", "江镜镇", "港头镇", "高山镇", "沙埔镇", "三山镇", "东瀚镇", "渔溪镇", "上迳镇",
-    "新厝镇", "江阴镇", "东张镇", "镜洋镇", "一都镇",
+    "玉屏街道",
+    "龙山街道",
+    "龙江街道",
+    "宏路街道",
+    "石竹街道",
+    "音西街道",
+    "阳下街道",
+    "海口镇",
+    "城头镇",
+    "南岭镇",
+    "龙田镇",
+    "江镜镇",
+    "港头镇",
+    "高山镇",
+    "沙埔镇",
+    "三山镇",
+    "东瀚镇",
+    "渔溪镇",
+    "上迳镇",
+    "新厝镇",
+    "江阴镇",
+    "东张镇",
+    "镜洋镇",
+    "一都镇",
 ];
 
 const T_LONGJIANG: usize = 2;
@@ -124,9 +145,13 @@ const T_LONGTIAN: usize = 10;
 const T_YUXI: usize = 17;
 const T_JIANGYIN: usize = 20;
 
-const ALL_TOWNS: [usize; 24] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23];
+const ALL_TOWNS: [usize; 24] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+];
 const STREETS: [usize; 7] = [0, 1, 2, 3, 4, 5, 6];
-const RURAL: [usize; 17] = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23];
+const RURAL: [usize; 17] = [
+    7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+];
 const COASTAL: [usize; 11] = [7, 8, 10, 11, 12, 13, 14, 15, 16, 19, 20];
 const INDUSTRIAL_TOWNS: [usize; 8] = [10, 12, 11, 7, 8, 3, 6, 9];
 const FOOD_TOWNS: [usize; 7] = [7, 8, 10, 11, 13, 14, 15];
@@ -161,10 +186,18 @@ const U_ZFB: usize = 11;
 
 /// Parks (园区): (unit name, the name used in project names, the towns it spans).
 const PARKS: [(&str, &str, &[usize]); 4] = [
-    ("福清融侨经济技术开发区管委会", "融侨开发区", &[T_HONGLU, T_YINXI, T_LONGJIANG]),
+    (
+        "福清融侨经济技术开发区管委会",
+        "融侨开发区",
+        &[T_HONGLU, T_YINXI, T_LONGJIANG],
+    ),
     ("江阴港城经济区管委会", "江阴港城经济区", &[T_JIANGYIN, 19]),
     ("元洪投资区管委会", "元洪投资区", &[T_CHENGTOU, 7]),
-    ("福清高新技术产业开发区管委会", "福清高新区", &[T_YANGXIA, T_LONGTIAN]),
+    (
+        "福清高新技术产业开发区管委会",
+        "福清高新区",
+        &[T_YANGXIA, T_LONGTIAN],
+    ),
 ];
 
 const U_PARK0: usize = DEPARTMENTS.len();
@@ -176,8 +209,11 @@ const U_TOWN0: usize = U_PARK0 + PARKS.len();
 const U_SOE0: usize = U_TOWN0 + TOWNS.len();
 
 /// 市属国企.
-const STATE_FIRMS: [&str; 3] =
-    ["福清市城市建设投资控股集团有限公司", "福清市国有资产营运投资集团有限公司", "福清市交通投资集团有限公司"];
+const STATE_FIRMS: [&str; 3] = [
+    "福清市城市建设投资控股集团有限公司",
+    "福清市国有资产营运投资集团有限公司",
+    "福清市交通投资集团有限公司",
+];
 
 const U_CT: usize = U_SOE0;
 const U_GZ: usize = U_SOE0 + 1;
@@ -192,8 +228,19 @@ const fn town_region(town: usize) -> usize {
 }
 
 /// 包联领导, most senior first.
-const LEADERS: [&str; 11] =
-    ["俞书记", "何市长", "林常委", "陈副市长", "王常委", "郑副市长", "黄常委", "吴副市长", "张副市长", "刘常委", "杨副市长"];
+const LEADERS: [&str; 11] = [
+    "俞书记",
+    "何市长",
+    "林常委",
+    "陈副市长",
+    "王常委",
+    "郑副市长",
+    "黄常委",
+    "吴副市长",
+    "张副市长",
+    "刘常委",
+    "杨副市长",
+];
 
 /// 首席服务官 by department (same order as [`DEPARTMENTS`]).
 const OFFICERS: [&[&str]; 10] = [
@@ -210,17 +257,45 @@ const OFFICERS: [&[&str]; 10] = [
 ];
 
 fn regions() -> Vec<DemoRegion> {
-    let mut regions = vec![DemoRegion { name: COUNTY.to_string(), code: Some(COUNTY_CODE.to_string()), parent: None }];
-    regions.extend(TOWNS.iter().map(|t| DemoRegion { name: (*t).to_string(), code: None, parent: Some(0) }));
+    let mut regions = vec![DemoRegion {
+        name: COUNTY.to_string(),
+        code: Some(COUNTY_CODE.to_string()),
+        parent: None,
+    }];
+    regions.extend(TOWNS.iter().map(|t| DemoRegion {
+        name: (*t).to_string(),
+        code: None,
+        parent: Some(0),
+    }));
     regions
 }
 
 fn units() -> Vec<DemoUnit> {
-    let unit = |name: &str, kind, region| DemoUnit { name: name.to_string(), kind, region: Some(region) };
-    let mut units: Vec<DemoUnit> = DEPARTMENTS.iter().map(|(name, _)| unit(name, UnitKind::Department, 0)).collect();
-    units.extend(PARKS.iter().map(|(name, _, towns)| unit(name, UnitKind::Park, town_region(towns[0]))));
-    units.extend(TOWNS.iter().enumerate().map(|(t, name)| unit(name, UnitKind::Town, town_region(t))));
-    units.extend(STATE_FIRMS.iter().map(|name| unit(name, UnitKind::StateFirm, 0)));
+    let unit = |name: &str, kind, region| DemoUnit {
+        name: name.to_string(),
+        kind,
+        region: Some(region),
+    };
+    let mut units: Vec<DemoUnit> = DEPARTMENTS
+        .iter()
+        .map(|(name, _)| unit(name, UnitKind::Department, 0))
+        .collect();
+    units.extend(
+        PARKS
+            .iter()
+            .map(|(name, _, towns)| unit(name, UnitKind::Park, town_region(towns[0]))),
+    );
+    units.extend(
+        TOWNS
+            .iter()
+            .enumerate()
+            .map(|(t, name)| unit(name, UnitKind::Town, town_region(t))),
+    );
+    units.extend(
+        STATE_FIRMS
+            .iter()
+            .map(|name| unit(name, UnitKind::StateFirm, 0)),
+    );
     units
 }
 
@@ -238,7 +313,12 @@ fn users() -> Vec<DemoUser> {
         user("gxj", "黄丽萍", Role::TaskLead, U_GXJ),
         user("zgj", "吴建平", Role::Support, U_ZGJ),
         user("sthj", "李国强", Role::Support, U_STHJ),
-        user("longtian", "林文辉", Role::Responsible, town_unit(T_LONGTIAN)),
+        user(
+            "longtian",
+            "林文辉",
+            Role::Responsible,
+            town_unit(T_LONGTIAN),
+        ),
         user("jiangyin", "施永明", Role::Responsible, U_JY),
         user("chengtou", "何振东", Role::Responsible, U_CT),
         user("fwg", "王建华", Role::Linked, U_FGJ),
@@ -253,9 +333,9 @@ fn users() -> Vec<DemoUser> {
 const BANDS: [(i64, i64, usize); 5] = [
     (1_000_000, 2_200_000, 5), // ≥ 100 亿元
     (200_000, 1_000_000, 22),  // 20–100 亿元
-    (50_000, 200_000, 80),     // 5–20 亿元
-    (10_000, 50_000, 330),     // 1–5 亿元
-    (300, 10_000, 264),        // under 1 亿元
+    (50_000, 200_000, 70),     // 5–20 亿元
+    (10_000, 50_000, 320),     // 1–5 亿元
+    (300, 10_000, 284),        // under 1 亿元
 ];
 
 /// Stages per 701 projects (the seed: 191 to start, 77 to complete, 65 in pre-work …).
@@ -284,7 +364,10 @@ fn apportion(n: usize, weights: &[usize]) -> Vec<usize> {
 }
 
 fn band_of(total_wan: i64) -> usize {
-    BANDS.iter().position(|(lo, _, _)| total_wan >= *lo).unwrap_or(BANDS.len() - 1)
+    BANDS
+        .iter()
+        .position(|(lo, _, _)| total_wan >= *lo)
+        .unwrap_or(BANDS.len() - 1)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -348,8 +431,8 @@ impl Kind {
     fn category(self) -> &'static str {
         use Kind::*;
         match self {
-            Petrochem | NewEnergy | Food | Electronics | Equipment | Textile | Metallurgy | Pharma | Logistics
-            | Tourism | Upgrade | Commerce => "产业项目",
+            Petrochem | NewEnergy | Food | Electronics | Equipment | Textile | Metallurgy
+            | Pharma | Logistics | Tourism | Upgrade | Commerce => "产业项目",
             Port | Road | Energy | Water | ParkInfra => "基础设施",
             Urban => "城市建设",
             Education | Health | Welfare => "社会民生",
@@ -621,24 +704,50 @@ const FLAGSHIPS: [Flagship; 18] = [
 // Word lists for names.
 
 const BRAND_HEAD: [&str; 24] = [
-    "融", "华", "恒", "鑫", "宏", "嘉", "瑞", "盛", "泰", "信", "永", "天", "金", "海", "中", "联", "东", "新",
-    "博", "凯", "福", "祥", "兴", "明",
+    "融", "华", "恒", "鑫", "宏", "嘉", "瑞", "盛", "泰", "信", "永", "天", "金", "海", "中", "联",
+    "东", "新", "博", "凯", "福", "祥", "兴", "明",
 ];
-const BRAND_TAIL: [&str; 20] =
-    ["达", "源", "隆", "昌", "丰", "润", "诚", "通", "宇", "辉", "翔", "业", "邦", "创", "力", "科", "晟", "荣", "安", "顺"];
+const BRAND_TAIL: [&str; 20] = [
+    "达", "源", "隆", "昌", "丰", "润", "诚", "通", "宇", "辉", "翔", "业", "邦", "创", "力", "科",
+    "晟", "荣", "安", "顺",
+];
 
 const VILLAGES: [&str; 40] = [
-    "东营", "南宅", "后埔", "前洋", "塘头", "岭口", "溪头", "湖里", "港尾", "西林", "北林", "后安", "龙塘", "长安",
-    "光明", "桥头", "南湾", "上郑", "下施", "东阁", "新华", "东郭", "前华", "虎溪", "石门", "山前", "沙堤", "双屿",
-    "东进", "坑边", "牛宅", "官前", "林厝", "北山", "垅头", "湖滨", "东山", "渡里", "玉塘", "棋山",
+    "东营", "南宅", "后埔", "前洋", "塘头", "岭口", "溪头", "湖里", "港尾", "西林", "北林", "后安",
+    "龙塘", "长安", "光明", "桥头", "南湾", "上郑", "下施", "东阁", "新华", "东郭", "前华", "虎溪",
+    "石门", "山前", "沙堤", "双屿", "东进", "坑边", "牛宅", "官前", "林厝", "北山", "垅头", "湖滨",
+    "东山", "渡里", "玉塘", "棋山",
 ];
 
 const ROADS: [&str; 20] = [
-    "清昌大道", "福厦路", "融城大道", "江阴大道", "元洪大道", "龙江路", "利桥街", "福唐路", "港城大道", "东环路",
-    "西环路", "南环路", "北环路", "音西路", "宏路大道", "玉屏路", "石竹路", "龙山路", "元载路", "融侨大道",
+    "清昌大道",
+    "福厦路",
+    "融城大道",
+    "江阴大道",
+    "元洪大道",
+    "龙江路",
+    "利桥街",
+    "福唐路",
+    "港城大道",
+    "东环路",
+    "西环路",
+    "南环路",
+    "北环路",
+    "音西路",
+    "宏路大道",
+    "玉屏路",
+    "石竹路",
+    "龙山路",
+    "元载路",
+    "融侨大道",
 ];
 
-const CN_NUM: [&str; 12] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"];
+/// No upper bound for a template's total.
+const MAX: i64 = i64::MAX;
+
+const CN_NUM: [&str; 12] = [
+    "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二",
+];
 
 /// Sectors of 技改 (智改数转) projects: (industry, word in the company name).
 const UPGRADE_SECTORS: [(&str, &str); 8] = [
@@ -655,10 +764,30 @@ const UPGRADE_SECTORS: [(&str, &str); 8] = [
 /// Remarks (备注) a clerk writes, by stage.
 fn remarks_for(stage: Stage) -> &'static [&'static str] {
     match stage {
-        Stage::Planning => &["正在开展项目策划包装", "已纳入“十五五”规划储备", "正在对接意向投资方"],
-        Stage::PreWork => &["用地报批中", "环评报告编制中", "可研报告已报审", "正在办理规划选址", "初步设计审查中"],
-        Stage::ToStart => &["施工图审查中", "正在开展施工招标", "已完成征迁交地", "已具备开工条件"],
-        Stage::UnderConstruction => &["主体结构施工中", "已完成桩基施工", "设备安装中", "室外配套工程施工中"],
+        Stage::Planning => &[
+            "正在开展项目策划包装",
+            "已纳入“十五五”规划储备",
+            "正在对接意向投资方",
+        ],
+        Stage::PreWork => &[
+            "用地报批中",
+            "环评报告编制中",
+            "可研报告已报审",
+            "正在办理规划选址",
+            "初步设计审查中",
+        ],
+        Stage::ToStart => &[
+            "施工图审查中",
+            "正在开展施工招标",
+            "已完成征迁交地",
+            "已具备开工条件",
+        ],
+        Stage::UnderConstruction => &[
+            "主体结构施工中",
+            "已完成桩基施工",
+            "设备安装中",
+            "室外配套工程施工中",
+        ],
         Stage::ToComplete => &["装饰装修施工中", "设备调试中", "正在准备竣工验收"],
         Stage::Completed => &["已完成竣工验收", "正在办理竣工验收备案"],
         Stage::InProduction => &["已投产达效", "已投入使用", "产能逐步释放中"],
@@ -669,7 +798,11 @@ fn remarks_for(stage: Stage) -> &'static [&'static str] {
 fn area_text(sqm: i64) -> String {
     if sqm >= 10_000 {
         let tenths = (sqm + 500) / 1000;
-        if tenths % 10 == 0 { format!("约{}万平方米", tenths / 10) } else { format!("约{}.{}万平方米", tenths / 10, tenths % 10) }
+        if tenths % 10 == 0 {
+            format!("约{}万平方米", tenths / 10)
+        } else {
+            format!("约{}.{}万平方米", tenths / 10, tenths % 10)
+        }
     } else {
         format!("约{}平方米", ((sqm + 50) / 100).max(1) * 100)
     }
@@ -678,12 +811,18 @@ fn area_text(sqm: i64) -> String {
 /// One decimal without a trailing ".0": 12 → "1.2" for tenths.
 fn tenths_text(tenths: i64) -> String {
     let tenths = tenths.max(1);
-    if tenths % 10 == 0 { format!("{}", tenths / 10) } else { format!("{}.{}", tenths / 10, tenths % 10) }
+    if tenths % 10 == 0 {
+        format!("{}", tenths / 10)
+    } else {
+        format!("{}.{}", tenths / 10, tenths % 10)
+    }
 }
 
 fn short_town(town: usize) -> &'static str {
     let name = TOWNS[town];
-    name.strip_suffix("街道").or_else(|| name.strip_suffix('镇')).unwrap_or(name)
+    name.strip_suffix("街道")
+        .or_else(|| name.strip_suffix('镇'))
+        .unwrap_or(name)
 }
 
 fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
@@ -691,7 +830,8 @@ fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
 }
 
 fn add_days(date: NaiveDate, days: i64) -> NaiveDate {
-    date.checked_add_signed(TimeDelta::days(days)).unwrap_or(date)
+    date.checked_add_signed(TimeDelta::days(days))
+        .unwrap_or(date)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -792,7 +932,11 @@ impl Generator {
 
     /// A whole number in `lo..=hi` (`lo` when the range is empty).
     fn int(&mut self, lo: i64, hi: i64) -> i64 {
-        if hi <= lo { lo } else { self.rng.random_range(lo..=hi) }
+        if hi <= lo {
+            lo
+        } else {
+            self.rng.random_range(lo..=hi)
+        }
     }
 
     fn weighted(&mut self, weights: &[u32]) -> usize {
@@ -808,6 +952,23 @@ impl Generator {
             r -= w;
         }
         weights.len() - 1
+    }
+
+    /// One of the templates whose range of totals (万元, from..below) holds `total`, at random;
+    /// the first when none does.
+    fn template(&mut self, total: i64, ranges: &[(i64, i64)]) -> usize {
+        let fits = |r: &&(i64, i64)| (r.0..r.1).contains(&total);
+        let count = ranges.iter().filter(fits).count();
+        if count == 0 {
+            return 0;
+        }
+        let k = self.int(0, count as i64 - 1) as usize;
+        ranges
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| fits(r))
+            .nth(k)
+            .map_or(0, |(i, _)| i)
     }
 
     fn brand(&mut self) -> String {
@@ -829,7 +990,11 @@ impl Generator {
 
     fn date_between(&mut self, from: NaiveDate, to: NaiveDate) -> NaiveDate {
         let days = (to - from).num_days();
-        if days <= 0 { from } else { add_days(from, self.int(0, days)) }
+        if days <= 0 {
+            from
+        } else {
+            add_days(from, self.int(0, days))
+        }
     }
 
     /// Building area from a total in 万元 at `lo..hi` 元 per square metre.
@@ -852,20 +1017,42 @@ impl Generator {
         let mut slots = Vec::with_capacity(n);
         for (i, f) in FLAGSHIPS.iter().enumerate() {
             let band = band_of(f.total_wan);
-            let Some(stage) = STAGES.iter().position(|s| s.0 == f.stage) else { continue };
+            let Some(stage) = STAGES.iter().position(|s| s.0 == f.stage) else {
+                continue;
+            };
             if bands[band] > 0 && stages[stage] > 0 {
                 bands[band] -= 1;
                 stages[stage] -= 1;
-                slots.push(Slot { band, stage: f.stage, flagship: Some(i) });
+                slots.push(Slot {
+                    band,
+                    stage: f.stage,
+                    flagship: Some(i),
+                });
                 self.used_names.insert(f.name.to_string());
             }
         }
-        let mut band_list: Vec<usize> = bands.iter().enumerate().flat_map(|(b, c)| std::iter::repeat_n(b, *c)).collect();
-        let mut stage_list: Vec<Stage> =
-            stages.iter().enumerate().flat_map(|(s, c)| std::iter::repeat_n(STAGES[s].0, *c)).collect();
+        let mut band_list: Vec<usize> = bands
+            .iter()
+            .enumerate()
+            .flat_map(|(b, c)| std::iter::repeat_n(b, *c))
+            .collect();
+        let mut stage_list: Vec<Stage> = stages
+            .iter()
+            .enumerate()
+            .flat_map(|(s, c)| std::iter::repeat_n(STAGES[s].0, *c))
+            .collect();
         band_list.shuffle(&mut self.rng);
         stage_list.shuffle(&mut self.rng);
-        slots.extend(band_list.into_iter().zip(stage_list).map(|(band, stage)| Slot { band, stage, flagship: None }));
+        slots.extend(
+            band_list
+                .into_iter()
+                .zip(stage_list)
+                .map(|(band, stage)| Slot {
+                    band,
+                    stage,
+                    flagship: None,
+                }),
+        );
         slots.shuffle(&mut self.rng);
         slots
     }
@@ -873,42 +1060,58 @@ impl Generator {
     fn projects(&mut self, n: usize) -> Vec<DemoProject> {
         let width = n.to_string().len().max(4);
         let slots = self.slots(n);
-        slots.into_iter().enumerate().map(|(i, slot)| self.project(i, width, slot)).collect()
+        slots
+            .into_iter()
+            .enumerate()
+            .map(|(i, slot)| self.project(i, width, slot))
+            .collect()
     }
 
     fn project(&mut self, index: usize, width: usize, slot: Slot) -> DemoProject {
-        let (kind, total_cents, unit, town, made) = match slot.flagship.and_then(|i| FLAGSHIPS.get(i)) {
-            Some(f) => {
-                let made = Made {
-                    name: f.name.to_string(),
-                    content: f.content.to_string(),
-                    category: f.kind.category(),
-                    industry: Some(f.industry),
-                    owner: f.owner.map(str::to_string),
-                    place: None,
-                    county_wide: f.town.is_none(),
-                };
-                (f.kind, f.total_wan * 100, f.unit, f.town.unwrap_or(T_YINXI), made)
-            }
-            None => {
-                let weights: Vec<u32> = self.band_kinds[slot.band].iter().map(|k| k.1).collect();
-                let choice = self.weighted(&weights);
-                let (kind, _, lo, hi) = self.band_kinds[slot.band][choice];
-                let total_cents = self.total(slot.band, lo, hi);
-                let (unit, town) = self.place(kind);
-                let mut made = self.make(kind, total_cents / 100, unit, town);
-                for _ in 0..6 {
-                    if !self.used_names.contains(&made.name) {
-                        break;
-                    }
-                    made = self.make(kind, total_cents / 100, unit, town);
+        let (kind, total_cents, unit, town, made) =
+            match slot.flagship.and_then(|i| FLAGSHIPS.get(i)) {
+                Some(f) => {
+                    let made = Made {
+                        name: f.name.to_string(),
+                        content: f.content.to_string(),
+                        category: f.kind.category(),
+                        industry: Some(f.industry),
+                        owner: f.owner.map(str::to_string),
+                        place: None,
+                        county_wide: f.town.is_none(),
+                    };
+                    (
+                        f.kind,
+                        f.total_wan * 100,
+                        f.unit,
+                        f.town.unwrap_or(T_YINXI),
+                        made,
+                    )
                 }
-                made.name = self.claim(made.name);
-                let (unit, town) = made.place.unwrap_or((unit, town));
-                (kind, total_cents, unit, town, made)
-            }
+                None => {
+                    let weights: Vec<u32> =
+                        self.band_kinds[slot.band].iter().map(|k| k.1).collect();
+                    let choice = self.weighted(&weights);
+                    let (kind, _, lo, hi) = self.band_kinds[slot.band][choice];
+                    let total_cents = self.total(slot.band, lo, hi);
+                    let (unit, town) = self.place(kind);
+                    let mut made = self.make(kind, total_cents / 100, unit, town);
+                    for _ in 0..6 {
+                        if !self.used_names.contains(&made.name) {
+                            break;
+                        }
+                        made = self.make(kind, total_cents / 100, unit, town);
+                    }
+                    made.name = self.claim(made.name);
+                    let (unit, town) = made.place.unwrap_or((unit, town));
+                    (kind, total_cents, unit, town, made)
+                }
+            };
+        let region = if made.county_wide {
+            0
+        } else {
+            town_region(town)
         };
-        let region = if made.county_wide { 0 } else { town_region(town) };
         let total_wan = total_cents / 100;
         let stage = slot.stage;
 
@@ -922,7 +1125,11 @@ impl Generator {
         }) {
             let officers = OFFICERS.get(lead).copied().unwrap_or(OFFICERS[0]);
             let name = self.pick(officers);
-            Some(format!("{} {}", DEPARTMENTS[lead.min(DEPARTMENTS.len() - 1)].1, name))
+            Some(format!(
+                "{} {}",
+                DEPARTMENTS[lead.min(DEPARTMENTS.len() - 1)].1,
+                name
+            ))
         } else {
             None
         };
@@ -974,7 +1181,12 @@ impl Generator {
             let remarks = remarks_for(stage);
             fields.remarks = Some(self.pick(remarks).to_string());
         }
-        DemoProject { fields, unit, lead_department: lead, region }
+        DemoProject {
+            fields,
+            unit,
+            lead_department: lead,
+            region,
+        }
     }
 
     /// Takes `name`, or the next free "（二期）" … "（九期）", then "（10）" ….
@@ -985,7 +1197,11 @@ impl Generator {
         }
         let phased = !name.contains('期');
         for k in 2usize.. {
-            let candidate = if phased && k <= 9 { format!("{name}（{}期）", CN_NUM[k - 1]) } else { format!("{name}（{k}）") };
+            let candidate = if phased && k <= 9 {
+                format!("{name}（{}期）", CN_NUM[k - 1])
+            } else {
+                format!("{name}（{k}）")
+            };
             if !self.used_names.contains(&candidate) {
                 self.used_names.insert(candidate.clone());
                 return candidate;
@@ -998,7 +1214,11 @@ impl Generator {
     /// ledgers round: whole 千万 for big projects, to the 万 or to the 百元 for small ones.
     fn total(&mut self, band: usize, lo: i64, hi: i64) -> i64 {
         let u = self.rng.random::<f64>();
-        let skew = if band <= 2 { u * u * u } else { u * u };
+        let skew = match band {
+            0 | 3 => u * u * u,
+            1 | 2 => u * u * u * u,
+            _ => u * u,
+        };
         let wan = lo as f64 + (hi - lo) as f64 * skew;
         let cents = (wan * 100.0) as i64;
         let step = if wan >= 100_000.0 {
@@ -1087,10 +1307,16 @@ impl Generator {
             }
             return ordered_sources(&chosen);
         } else if (U_SOE0..U_SOE0 + STATE_FIRMS.len()).contains(&unit) {
-            (&["专项债", "银行贷款", "企业债券", "政策性资金", "自筹"], vec![5, 4, 3, 2, 2])
+            (
+                &["专项债", "银行贷款", "企业债券", "政策性资金", "自筹"],
+                vec![5, 4, 3, 2, 2],
+            )
         } else {
             let budget = if band >= 4 { 6 } else { 4 };
-            (&["预算内资金", "专项债", "政府债券", "政策性资金"], vec![budget, 4, 3, 2])
+            (
+                &["预算内资金", "专项债", "政府债券", "政策性资金"],
+                vec![budget, 4, 3, 2],
+            )
         };
         let count = self.weighted(&[4, 4, 2]) + 1;
         let mut weights = weights;
@@ -1113,7 +1339,11 @@ impl Generator {
             Kind::Upgrade => U_GXJ,
             k if k.industrial() => {
                 let landing = matches!(stage, Stage::Planning | Stage::PreWork | Stage::ToStart);
-                if landing && self.chance(0.5) { U_SWJ } else { U_FGJ }
+                if landing && self.chance(0.5) {
+                    U_SWJ
+                } else {
+                    U_FGJ
+                }
             }
             Kind::Port | Kind::Road => {
                 if self.chance(0.6) {
@@ -1295,28 +1525,38 @@ impl Generator {
         f.actual_start = actual_start;
 
         let pc = match stage {
-            Stage::ToComplete => self.date_between(add_days(ps, 90).max(ymd(y, 3, 1)), ymd(y, 12, 31)),
-            Stage::Completed => self.date_between(add_days(ps, 90).max(ymd(y, 1, 10)), ymd(y, 8, 31)),
-            Stage::InProduction => self.date_between(add_days(ps, 90).max(ymd(ey, 1, 10)), ymd(ey, 12, 31)),
+            Stage::ToComplete => {
+                self.date_between(add_days(ps, 90).max(ymd(y, 3, 1)), ymd(y, 12, 31))
+            }
+            Stage::Completed => {
+                self.date_between(add_days(ps, 90).max(ymd(y, 1, 10)), ymd(y, 8, 31))
+            }
+            Stage::InProduction => {
+                self.date_between(add_days(ps, 90).max(ymd(ey, 1, 10)), ymd(ey, 12, 31))
+            }
             _ => self.date_between(add_days(ps, 150).max(ymd(ey, 1, 1)), ymd(ey, 12, 31)),
         };
         f.planned_completion = Some(pc);
 
         let started = actual_start.unwrap_or(ps);
         let actual_completion = match stage {
-            Stage::Completed => Some(self.date_between(add_days(started, 60).max(ymd(y, 1, 1)), cutoff)),
+            Stage::Completed => {
+                Some(self.date_between(add_days(started, 60).max(ymd(y, 1, 1)), cutoff))
+            }
             Stage::InProduction if ey == y => {
                 Some(self.date_between(add_days(started, 60).max(ymd(y, 1, 1)), ymd(y, 4, 30)))
             }
-            Stage::InProduction => Some(self.date_between(add_days(started, 60).max(ymd(ey, 3, 1)), ymd(ey, 12, 31))),
+            Stage::InProduction => {
+                Some(self.date_between(add_days(started, 60).max(ymd(ey, 3, 1)), ymd(ey, 12, 31)))
+            }
             _ => None,
         };
         f.actual_completion = actual_completion;
-        if stage == Stage::InProduction {
-            if let Some(ac) = actual_completion {
-                let to = add_days(ac, 90).min(cutoff).max(ac);
-                f.actual_production = Some(self.date_between(ac, to));
-            }
+        if stage == Stage::InProduction
+            && let Some(ac) = actual_completion
+        {
+            let to = add_days(ac, 90).min(cutoff).max(ac);
+            f.actual_production = Some(self.date_between(ac, to));
         }
         f.planned_production = if industrial {
             Some(add_days(pc, self.int(30, 150)))
@@ -1345,7 +1585,11 @@ impl Generator {
             _ => ((20, 60), (50, 100)),
         };
         let output = total_wan * self.int(ratio.0, ratio.1) / 100;
-        let output = if output >= 10_000 { output / 100 * 100 } else { (output / 10 * 10).max(10) };
+        let output = if output >= 10_000 {
+            output / 100 * 100
+        } else {
+            (output / 10 * 10).max(10)
+        };
         let tax = (output * self.int(30, 80) / 1000 / 10 * 10).max(1);
         let jobs = (total_wan * self.int(jobs_per_yi.0, jobs_per_yi.1) / 10_000).max(10);
         f.expected_output = Some(Money::from_wan(output));
@@ -1409,12 +1653,22 @@ impl Generator {
         };
         let mu = self.mu(total, 300, 600);
         let content = if self.chance(0.5) {
-            format!("用地约{mu}亩，新建年产{cap}万吨{product}生产装置及配套罐区、公用工程和环保设施。")
+            format!(
+                "用地约{mu}亩，新建年产{cap}万吨{product}生产装置及配套罐区、公用工程和环保设施。"
+            )
         } else {
-            format!("依托江阴港区码头和公共管廊，建设{cap}万吨/年{product}装置及配套储运、公用工程设施，用地约{mu}亩。")
+            format!(
+                "依托江阴港区码头和公共管廊，建设{cap}万吨/年{product}装置及配套储运、公用工程设施，用地约{mu}亩。"
+            )
         };
-        let owner = if self.chance(0.5) { format!("福建{brand}石化有限公司") } else { format!("福建{brand}新材料科技有限公司") };
-        Made::new(Kind::Petrochem, name, content).industry(industry).owner(owner)
+        let owner = if self.chance(0.5) {
+            format!("福建{brand}石化有限公司")
+        } else {
+            format!("福建{brand}新材料科技有限公司")
+        };
+        Made::new(Kind::Petrochem, name, content)
+            .industry(industry)
+            .owner(owner)
     }
 
     fn new_energy(&mut self, total: i64) -> Made {
@@ -1425,7 +1679,9 @@ impl Generator {
                 let gwh = (total / 25_000).clamp(1, 60);
                 (
                     format!("{brand}年产{gwh}GWh储能电池项目"),
-                    format!("总建筑面积{area}，建设电芯、模组及PACK生产线，达产后形成年产{gwh}GWh储能电池产能。"),
+                    format!(
+                        "总建筑面积{area}，建设电芯、模组及PACK生产线，达产后形成年产{gwh}GWh储能电池产能。"
+                    ),
                 )
             }
             1 => {
@@ -1445,14 +1701,20 @@ impl Generator {
             }
             3 => (
                 format!("{brand}新能源汽车零部件生产项目"),
-                format!("总建筑面积{area}，建设电驱系统、热管理部件等新能源汽车零部件生产线及配套设施。"),
+                format!(
+                    "总建筑面积{area}，建设电驱系统、热管理部件等新能源汽车零部件生产线及配套设施。"
+                ),
             ),
             _ => (
                 format!("{brand}氢能装备产业园"),
                 format!("建设电解槽、储氢瓶等氢能装备生产线及研发测试中心，总建筑面积{area}。"),
             ),
         };
-        let owner = if self.chance(0.5) { format!("福建{brand}新能源科技有限公司") } else { format!("{brand}新能源（福建）有限公司") };
+        let owner = if self.chance(0.5) {
+            format!("福建{brand}新能源科技有限公司")
+        } else {
+            format!("{brand}新能源（福建）有限公司")
+        };
         Made::new(Kind::NewEnergy, name, content).owner(owner)
     }
 
@@ -1471,17 +1733,24 @@ impl Generator {
             }
             0 | 1 => (
                 format!("{brand}食品精深加工项目"),
-                format!("总建筑面积{area}，建设食品加工车间、冷库及配套设施，达产后年加工农副产品{cap}万吨。"),
+                format!(
+                    "总建筑面积{area}，建设食品加工车间、冷库及配套设施，达产后年加工农副产品{cap}万吨。"
+                ),
                 Some(format!("福建{brand}食品有限公司")),
             ),
             2 => (
                 format!("{brand}水产品冷链加工项目"),
-                format!("建设水产品加工车间、万吨级冷库及冷链物流配套设施，年加工水产品{cap}万吨。"),
+                format!(
+                    "建设水产品加工车间、万吨级冷库及冷链物流配套设施，年加工水产品{cap}万吨。"
+                ),
                 Some(format!("福清{brand}水产食品有限公司")),
             ),
             3 => (
                 format!("{brand}粮油加工项目"),
-                format!("建设年加工{}万吨大豆油脂生产线及筒仓、码头输送等配套设施。", cap * 3),
+                format!(
+                    "建设年加工{}万吨大豆油脂生产线及筒仓、码头输送等配套设施。",
+                    cap * 3
+                ),
                 Some(format!("福建{brand}粮油工业有限公司")),
             ),
             4 => (
@@ -1508,26 +1777,42 @@ impl Generator {
         let (name, content) = match self.int(0, 4) {
             0 => (
                 format!("{brand}光电显示模组项目"),
-                format!("建设洁净厂房、研发楼及配套设施，引进全自动贴合、绑定生产线，年产显示模组{}万片。", (total / 50).max(10)),
+                format!(
+                    "建设洁净厂房、研发楼及配套设施，引进全自动贴合、绑定生产线，年产显示模组{}万片。",
+                    (total / 50).max(10)
+                ),
             ),
             1 => (
                 format!("{brand}智能终端制造基地"),
-                format!("总建筑面积{area}，建设SMT贴片、整机组装测试生产线，年产智能终端{}万台。", (total / 100).max(5)),
+                format!(
+                    "总建筑面积{area}，建设SMT贴片、整机组装测试生产线，年产智能终端{}万台。",
+                    (total / 100).max(5)
+                ),
             ),
             2 => (
                 format!("{brand}光学镜头及模组产业化项目"),
-                format!("总建筑面积{area}，建设光学镜片、镜头及模组生产线，年产光学镜头{}万颗。", (total / 20).max(50)),
+                format!(
+                    "总建筑面积{area}，建设光学镜片、镜头及模组生产线，年产光学镜头{}万颗。",
+                    (total / 20).max(50)
+                ),
             ),
             3 => (
                 format!("{brand}半导体封装测试项目"),
-                format!("建设洁净厂房及动力配套设施，购置封装、测试设备，形成年封装测试集成电路{}亿颗能力。", (total / 20_000).max(1)),
+                format!(
+                    "建设洁净厂房及动力配套设施，购置封装、测试设备，形成年封装测试集成电路{}亿颗能力。",
+                    (total / 20_000).max(1)
+                ),
             ),
             _ => (
                 format!("{brand}汽车电子生产项目"),
                 format!("总建筑面积{area}，建设车载显示、车身控制器等汽车电子产品生产线。"),
             ),
         };
-        let owner = if self.chance(0.5) { format!("{brand}（福建）光电科技有限公司") } else { format!("福建{brand}电子科技有限公司") };
+        let owner = if self.chance(0.5) {
+            format!("{brand}（福建）光电科技有限公司")
+        } else {
+            format!("福建{brand}电子科技有限公司")
+        };
         Made::new(Kind::Electronics, name, content).owner(owner)
     }
 
@@ -1540,33 +1825,50 @@ impl Generator {
                 let what = self.pick(&["智能装备制造", "高端装备产业", "精密制造"]);
                 (
                     format!("{park}{what}项目"),
-                    format!("总建筑面积{area}，建设数控加工、焊接装配车间及研发中心，年产智能成套装备{}台（套）。", (total / 50).max(20)),
+                    format!(
+                        "总建筑面积{area}，建设数控加工、焊接装配车间及研发中心，年产智能成套装备{}台（套）。",
+                        (total / 50).max(20)
+                    ),
                     format!("福建{brand}智能装备有限公司"),
                 )
             }
             0 | 1 => (
                 format!("{brand}智能装备制造项目"),
-                format!("总建筑面积{area}，建设数控加工、焊接装配车间及研发中心，年产智能成套装备{}台（套）。", (total / 50).max(20)),
+                format!(
+                    "总建筑面积{area}，建设数控加工、焊接装配车间及研发中心，年产智能成套装备{}台（套）。",
+                    (total / 50).max(20)
+                ),
                 format!("福建{brand}智能装备有限公司"),
             ),
             2 => (
                 format!("{brand}海洋养殖装备产业园"),
-                format!("建设深远海养殖网箱、养殖工船配套装备生产基地及研发中心，总建筑面积{area}。"),
+                format!(
+                    "建设深远海养殖网箱、养殖工船配套装备生产基地及研发中心，总建筑面积{area}。"
+                ),
                 format!("福建{brand}海洋装备有限公司"),
             ),
             3 => (
                 format!("{brand}汽车零部件生产项目"),
-                format!("总建筑面积{area}，建设冲压、焊装、涂装生产线，年产汽车零部件{}万件。", (total / 20).max(10)),
+                format!(
+                    "总建筑面积{area}，建设冲压、焊装、涂装生产线，年产汽车零部件{}万件。",
+                    (total / 20).max(10)
+                ),
                 format!("福建{brand}汽车部件有限公司"),
             ),
             4 => (
                 format!("{brand}高端阀门制造项目"),
-                format!("建设铸造、精加工及检测车间，总建筑面积{area}，年产各类工业阀门{}万台。", (total / 500).max(1)),
+                format!(
+                    "建设铸造、精加工及检测车间，总建筑面积{area}，年产各类工业阀门{}万台。",
+                    (total / 500).max(1)
+                ),
                 format!("福清{brand}阀门有限公司"),
             ),
             _ => (
                 format!("{brand}工业机器人生产基地"),
-                format!("总建筑面积{area}，建设工业机器人本体及系统集成生产线，年产工业机器人{}台。", (total / 10).max(100)),
+                format!(
+                    "总建筑面积{area}，建设工业机器人本体及系统集成生产线，年产工业机器人{}台。",
+                    (total / 10).max(100)
+                ),
                 format!("福建{brand}机器人科技有限公司"),
             ),
         };
@@ -1575,13 +1877,17 @@ impl Generator {
 
     fn textile(&mut self, total: i64) -> Made {
         let brand = self.brand();
-        let (name, content, owner) = match self.int(0, 2) {
+        let (name, content, owner) = match self
+            .template(total, &[(30_000, MAX), (8_000, 300_000), (10_000, 200_000)])
+        {
             0 => {
                 let cap = (total / 15_000).max(1);
                 let mu = self.mu(total, 300, 500);
                 (
                     format!("{brand}年产{cap}万吨差别化锦纶纤维项目"),
-                    format!("用地约{mu}亩，建设聚合、纺丝、加弹生产线，年产差别化锦纶纤维{cap}万吨。"),
+                    format!(
+                        "用地约{mu}亩，建设聚合、纺丝、加弹生产线，年产差别化锦纶纤维{cap}万吨。"
+                    ),
                     format!("福建{brand}化纤有限公司"),
                 )
             }
@@ -1589,13 +1895,19 @@ impl Generator {
                 let area = self.area(total, 3000, 6000);
                 (
                     format!("{brand}高端纺织面料项目"),
-                    format!("总建筑面积{area}，建设经编、染整生产线，年产高端功能性面料{}万米。", (total / 20).max(100)),
+                    format!(
+                        "总建筑面积{area}，建设经编、染整生产线，年产高端功能性面料{}万米。",
+                        (total / 20).max(100)
+                    ),
                     format!("福清{brand}纺织科技有限公司"),
                 )
             }
             _ => (
                 format!("{brand}再生纤维项目"),
-                format!("建设瓶片清洗、熔融纺丝生产线，年产循环再生涤纶短纤{}万吨。", (total / 10_000).max(1)),
+                format!(
+                    "建设瓶片清洗、熔融纺丝生产线，年产循环再生涤纶短纤{}万吨。",
+                    (total / 10_000).max(1)
+                ),
                 format!("福建{brand}再生资源科技有限公司"),
             ),
         };
@@ -1636,12 +1948,18 @@ impl Generator {
             ),
             1 => (
                 format!("{brand}医疗器械生产项目"),
-                format!("建设十万级洁净车间及配套设施，总建筑面积{area}，年产一次性医用耗材{}亿件。", (total / 10_000).max(1)),
+                format!(
+                    "建设十万级洁净车间及配套设施，总建筑面积{area}，年产一次性医用耗材{}亿件。",
+                    (total / 10_000).max(1)
+                ),
                 format!("福建{brand}医疗器械有限公司"),
             ),
             _ => (
                 format!("{brand}原料药及制剂项目"),
-                format!("建设原料药合成车间、固体制剂车间及质检中心，年产片剂{}亿片。", (total / 5_000).max(1)),
+                format!(
+                    "建设原料药合成车间、固体制剂车间及质检中心，年产片剂{}亿片。",
+                    (total / 5_000).max(1)
+                ),
                 format!("福建{brand}药业有限公司"),
             ),
         };
@@ -1665,7 +1983,10 @@ impl Generator {
             ),
             2 => (
                 format!("{brand}冷链物流中心"),
-                format!("建设冷库{}万吨及冷链配送中心、综合办公楼等配套设施。", (total / 5_000).max(1)),
+                format!(
+                    "建设冷库{}万吨及冷链配送中心、综合办公楼等配套设施。",
+                    (total / 5_000).max(1)
+                ),
             ),
             _ => {
                 let area = self.area(total, 3000, 5000);
@@ -1675,24 +1996,65 @@ impl Generator {
                 )
             }
         };
-        let owner = if self.chance(0.5) { format!("福建{brand}供应链管理有限公司") } else { format!("福清{brand}物流有限公司") };
+        let owner = if self.chance(0.5) {
+            format!("福建{brand}供应链管理有限公司")
+        } else {
+            format!("福清{brand}物流有限公司")
+        };
         Made::new(Kind::Logistics, name, content).owner(owner)
     }
 
     fn tourism(&mut self, total: i64, town: usize) -> Made {
         const SPOTS: [(&str, usize, &str); 6] = [
-            ("石竹山景区提升改造项目", 4, "实施景区游步道、游客服务中心、生态停车场及夜景亮化提升改造。"),
-            ("灵石山国家森林公园康养旅游项目", 21, "建设森林康养中心、生态步道、民宿集群及配套服务设施。"),
-            ("黄檗文化旅游区建设项目", 17, "建设黄檗文化展示馆、禅修体验区、游客服务中心及景区道路。"),
-            ("东壁岛滨海旅游度假区", 15, "建设滨海度假酒店、海上运动中心及滨海休闲步道。"),
-            ("一都枇杷文化旅游区", 23, "建设枇杷主题观光园、采摘体验区、游客服务中心及乡村民宿。"),
-            ("东瀚滨海风光带建设项目", 16, "建设滨海绿道、观景平台、露营基地及旅游服务驿站。"),
+            (
+                "石竹山景区提升改造项目",
+                4,
+                "实施景区游步道、游客服务中心、生态停车场及夜景亮化提升改造。",
+            ),
+            (
+                "灵石山国家森林公园康养旅游项目",
+                21,
+                "建设森林康养中心、生态步道、民宿集群及配套服务设施。",
+            ),
+            (
+                "黄檗文化旅游区建设项目",
+                17,
+                "建设黄檗文化展示馆、禅修体验区、游客服务中心及景区道路。",
+            ),
+            (
+                "东壁岛滨海旅游度假区",
+                15,
+                "建设滨海度假酒店、海上运动中心及滨海休闲步道。",
+            ),
+            (
+                "一都枇杷文化旅游区",
+                23,
+                "建设枇杷主题观光园、采摘体验区、游客服务中心及乡村民宿。",
+            ),
+            (
+                "东瀚滨海风光带建设项目",
+                16,
+                "建设滨海绿道、观景平台、露营基地及旅游服务驿站。",
+            ),
         ];
         let brand = self.brand();
-        match self.int(0, 4) {
+        match self.template(
+            total,
+            &[
+                (5_000, MAX),
+                (5_000, MAX),
+                (5_000, 200_000),
+                (2_000, 20_000),
+                (20_000, MAX),
+            ],
+        ) {
             0 | 1 => {
                 let (name, spot_town, content) = self.pick(&SPOTS);
-                let unit = if self.chance(0.75) { town_unit(spot_town) } else { U_GZ };
+                let unit = if self.chance(0.75) {
+                    town_unit(spot_town)
+                } else {
+                    U_GZ
+                };
                 Made::new(Kind::Tourism, name.to_string(), content.to_string()).at(unit, spot_town)
             }
             2 => {
@@ -1710,7 +2072,8 @@ impl Generator {
                 Made::new(
                     Kind::Tourism,
                     format!("{}{village}村文旅融合项目", TOWNS[town]),
-                    "盘活闲置农房，建设特色民宿、研学基地、游客服务中心及乡村旅游步道。".to_string(),
+                    "盘活闲置农房，建设特色民宿、研学基地、游客服务中心及乡村旅游步道。"
+                        .to_string(),
                 )
             }
             _ => {
@@ -1732,26 +2095,39 @@ impl Generator {
         let (name, content) = match self.int(0, 4) {
             0 => (
                 format!("{brand}{word}智能化技术改造项目"),
-                format!("购置智能化生产及检测设备{machines}台（套），实施生产线自动化、数字化改造，达产后新增产值约{}%。", self.int(15, 40)),
+                format!(
+                    "购置智能化生产及检测设备{machines}台（套），实施生产线自动化、数字化改造，达产后新增产值约{}%。",
+                    self.int(15, 40)
+                ),
             ),
             1 => (
                 format!("{brand}数字化车间改造项目"),
-                format!("建设MES生产执行系统和数字化车间，购置工业机器人等设备{machines}台（套）。"),
+                format!(
+                    "建设MES生产执行系统和数字化车间，购置工业机器人等设备{machines}台（套）。"
+                ),
             ),
             2 => (
                 format!("{brand}设备更新及扩产项目"),
-                format!("淘汰老旧设备，购置先进生产设备{machines}台（套），新增产能约{}%。", self.int(20, 60)),
+                format!(
+                    "淘汰老旧设备，购置先进生产设备{machines}台（套），新增产能约{}%。",
+                    self.int(20, 60)
+                ),
             ),
             3 => (
                 format!("{brand}绿色低碳技术改造项目"),
-                format!("实施余热回收、屋顶光伏及高效电机替换等节能改造，年节约标准煤{}吨。", (total / 2).max(200)),
+                format!(
+                    "实施余热回收、屋顶光伏及高效电机替换等节能改造，年节约标准煤{}吨。",
+                    (total / 2).max(200)
+                ),
             ),
             _ => (
                 format!("{brand}智能工厂建设项目"),
                 format!("建设智能仓储、自动化产线和工业互联网平台，购置设备{machines}台（套）。"),
             ),
         };
-        Made::new(Kind::Upgrade, name, content).industry(industry).owner(format!("福建{brand}{word}有限公司"))
+        Made::new(Kind::Upgrade, name, content)
+            .industry(industry)
+            .owner(format!("福建{brand}{word}有限公司"))
     }
 
     fn commerce(&mut self, total: i64, town: usize) -> Made {
@@ -1785,20 +2161,32 @@ impl Generator {
         let (name, content) = if total >= 120_000 && self.chance(0.6) {
             (
                 format!("江阴港区{n}#、{}#泊位工程", n + 1),
-                format!("新建{dwt}万吨级{kind}泊位2个，码头岸线长约{}米，设计年通过能力{}万吨。", self.int(500, 800), total / 300),
+                format!(
+                    "新建{dwt}万吨级{kind}泊位2个，码头岸线长约{}米，设计年通过能力{}万吨。",
+                    self.int(500, 800),
+                    total / 300
+                ),
             )
         } else if self.chance(0.2) {
             (
                 format!("江阴港区{dwt}万吨级航道扩建工程"),
-                format!("实施进港航道疏浚拓宽，航道长约{}公里，满足{dwt}万吨级船舶乘潮通航。", tenths_text(self.int(30, 150))),
+                format!(
+                    "实施进港航道疏浚拓宽，航道长约{}公里，满足{dwt}万吨级船舶乘潮通航。",
+                    tenths_text(self.int(30, 150))
+                ),
             )
         } else {
             (
                 format!("江阴港区{n}号泊位工程"),
-                format!("新建{dwt}万吨级{kind}泊位1个，码头岸线长约{}米，设计年通过能力{}万吨。", self.int(250, 400), total / 200),
+                format!(
+                    "新建{dwt}万吨级{kind}泊位1个，码头岸线长约{}米，设计年通过能力{}万吨。",
+                    self.int(250, 400),
+                    total / 200
+                ),
             )
         };
-        Made::new(Kind::Port, name, content).at(if self.chance(0.6) { U_JY } else { U_JT }, T_JIANGYIN)
+        Made::new(Kind::Port, name, content)
+            .at(if self.chance(0.6) { U_JY } else { U_JT }, T_JIANGYIN)
     }
 
     fn road(&mut self, total: i64, unit: usize, town: usize) -> Made {
@@ -1808,7 +2196,7 @@ impl Generator {
             let park = PARKS[unit - U_PARK0].1;
             let dir = self.pick(&["纵", "横"]);
             let n = self.cn(1, 12);
-            let km = tenths_text(total / self.int(2_000, 5_000));
+            let km = tenths_text(total * 10 / self.int(2_000, 5_000));
             return Made::new(
                 Kind::Road,
                 format!("{park}{dir}{n}路工程"),
@@ -1824,7 +2212,14 @@ impl Generator {
             } else {
                 format!("{t}农村公路提级改造工程")
             };
-            return Made::new(Kind::Road, name, format!("道路全长约{km}公里，按四级公路标准改造，路面宽{}米，含排水及交通安全设施。", self.pick(&[5, 6, 6, 7])));
+            return Made::new(
+                Kind::Road,
+                name,
+                format!(
+                    "道路全长约{km}公里，按四级公路标准改造，路面宽{}米，含排水及交通安全设施。",
+                    self.pick(&[5, 6, 6, 7])
+                ),
+            );
         }
         if total < 60_000 {
             let road = self.pick(&ROADS);
@@ -1834,15 +2229,27 @@ impl Generator {
                 0 => {
                     let a = self.village();
                     let b = self.village();
-                    if a == b { format!("{road}延伸段工程") } else { format!("{road}（{a}至{b}段）改造工程") }
+                    if a == b {
+                        format!("{road}延伸段工程")
+                    } else {
+                        format!("{road}（{a}至{b}段）改造工程")
+                    }
                 }
                 1 => {
                     let other = self.pick(&TOWNS);
-                    if other == t { format!("{t}{road}拓宽改造工程") } else { format!("{t}至{other}公路改建工程") }
+                    if other == t {
+                        format!("{t}{road}拓宽改造工程")
+                    } else {
+                        format!("{t}至{other}公路改建工程")
+                    }
                 }
                 _ => format!("{road}延伸段工程"),
             };
-            return Made::new(Kind::Road, name, format!("道路全长约{km}公里，路基宽{width}米，含桥涵、排水、照明及交通安全设施。"));
+            return Made::new(
+                Kind::Road,
+                name,
+                format!("道路全长约{km}公里，路基宽{width}米，含桥涵、排水、照明及交通安全设施。"),
+            );
         }
         if total < 800_000 {
             let a = short_town(self.pick(&COASTAL));
@@ -1854,14 +2261,23 @@ impl Generator {
                 2 => format!("福清{}互通及连接线工程", short_town(town)),
                 _ => format!("福清市{}快速化改造工程", self.pick(&ROADS)),
             };
-            return Made::new(Kind::Road, name, format!("路线全长约{km}公里，按一级公路兼城市快速路标准建设，设计速度80公里/小时。"));
+            return Made::new(
+                Kind::Road,
+                name,
+                format!(
+                    "路线全长约{km}公里，按一级公路兼城市快速路标准建设，设计速度80公里/小时。"
+                ),
+            );
         }
         let to = self.pick(&["平潭", "长乐", "永泰", "莆田", "闽侯"]);
         let km = tenths_text(total * 10 / self.int(60_000, 100_000));
         Made::new(
             Kind::Road,
             format!("福清至{to}高速公路福清段工程"),
-            format!("福清境内路线长约{km}公里，按双向六车道高速公路标准建设，设互通立交{}处。", self.int(2, 5)),
+            format!(
+                "福清境内路线长约{km}公里，按双向六车道高速公路标准建设，设互通立交{}处。",
+                self.int(2, 5)
+            ),
         )
         .county_wide()
     }
@@ -1871,13 +2287,21 @@ impl Generator {
         if total < 10_000 {
             if self.chance(0.5) {
                 let mw = tenths_text(total * 10 / 400);
-                return Made::new(Kind::Energy, format!("{t}分布式光伏发电项目"), format!("利用厂房、公共建筑屋顶建设分布式光伏，装机容量约{mw}兆瓦。"))
-                    .owner(format!("福建{}新能源有限公司", self.brand()));
+                return Made::new(
+                    Kind::Energy,
+                    format!("{t}分布式光伏发电项目"),
+                    format!("利用厂房、公共建筑屋顶建设分布式光伏，装机容量约{mw}兆瓦。"),
+                )
+                .owner(format!("福建{}新能源有限公司", self.brand()));
             }
             return Made::new(
                 Kind::Energy,
                 format!("{t}10千伏配电网改造工程"),
-                format!("新建改造10千伏线路{}公里、配电变压器{}台。", tenths_text(total / 30), (total / 150).max(2)),
+                format!(
+                    "新建改造10千伏线路{}公里、配电变压器{}台。",
+                    tenths_text(total / 8),
+                    (total / 150).max(2)
+                ),
             )
             .owner("国网福建省电力有限公司福清市供电公司".to_string());
         }
@@ -1886,18 +2310,30 @@ impl Generator {
                 0 => Made::new(
                     Kind::Energy,
                     format!("福清{}110千伏输变电工程", short_town(town)),
-                    format!("新建110千伏变电站1座，主变容量2×50兆伏安，新建线路{}公里。", tenths_text(total / 200)),
+                    format!(
+                        "新建110千伏变电站1座，主变容量2×50兆伏安，新建线路{}公里。",
+                        tenths_text(total / 200)
+                    ),
                 )
                 .owner("国网福建省电力有限公司福清市供电公司".to_string()),
                 1 => {
                     let mw = total / 450;
-                    Made::new(Kind::Energy, format!("{t}渔光互补光伏电站项目"), format!("利用养殖水面建设渔光互补光伏电站，装机容量{mw}兆瓦，配套建设升压站。"))
-                        .owner(format!("福建{}新能源有限公司", self.brand()))
+                    Made::new(
+                        Kind::Energy,
+                        format!("{t}渔光互补光伏电站项目"),
+                        format!(
+                            "利用养殖水面建设渔光互补光伏电站，装机容量{mw}兆瓦，配套建设升压站。"
+                        ),
+                    )
+                    .owner(format!("福建{}新能源有限公司", self.brand()))
                 }
                 _ => Made::new(
                     Kind::Energy,
                     format!("{t}天然气高压管网工程"),
-                    format!("新建天然气高压管道约{}公里及门站、调压站各1座。", tenths_text(total / 300)),
+                    format!(
+                        "新建天然气高压管道约{}公里及门站、调压站各1座。",
+                        tenths_text(total / 80)
+                    ),
                 )
                 .owner(format!("福清{}燃气有限公司", self.brand())),
             };
@@ -1916,62 +2352,125 @@ impl Generator {
 
     fn water(&mut self, total: i64, town: usize) -> Made {
         let t = TOWNS[town];
-        match self.int(0, 5) {
+        let coastal = if COASTAL.contains(&town) {
+            (2_000, 100_000)
+        } else {
+            (0, 0)
+        };
+        let ranges = [
+            (3_000, 100_000),
+            (1_000, 100_000),
+            coastal,
+            (30_000, MAX),
+            (10_000, 100_000),
+            (800, 50_000),
+            (60_000, MAX),
+        ];
+        match self.template(total, &ranges) {
             0 => Made::new(
                 Kind::Water,
                 format!("福清市{t}供水工程"),
-                format!("新建日供水规模{}万吨水厂1座及配水管网约{}公里。", tenths_text((total / 1_500).max(5)), tenths_text(total / 100)),
+                format!(
+                    "新建日供水规模{}万吨水厂1座及配水管网约{}公里。",
+                    tenths_text((total / 1_500).max(5)),
+                    tenths_text(total / 100)
+                ),
             ),
             1 => {
-                let river = if RURAL.contains(&town) { self.pick(&["龙江", "渔溪", "东张溪"]) } else { "龙江" };
+                let river = if RURAL.contains(&town) {
+                    self.pick(&["龙江", "渔溪", "东张溪"])
+                } else {
+                    "龙江"
+                };
                 Made::new(
                     Kind::Water,
                     format!("{river}（{t}段）综合治理工程"),
-                    format!("整治河道约{}公里，新建加固堤防{}公里，实施清淤疏浚及生态护岸。", tenths_text(total / 300), tenths_text(total / 500)),
+                    format!(
+                        "整治河道约{}公里，新建加固堤防{}公里，实施清淤疏浚及生态护岸。",
+                        tenths_text(total / 300),
+                        tenths_text(total / 500)
+                    ),
                 )
             }
-            2 if COASTAL.contains(&town) => Made::new(
+            2 => Made::new(
                 Kind::Water,
                 format!("{t}海堤加固工程"),
-                format!("加固海堤约{}公里，新建排涝闸{}座，防潮标准提高至50年一遇。", tenths_text(total / 400), (total / 3_000).clamp(1, 6)),
+                format!(
+                    "加固海堤约{}公里，新建排涝闸{}座，防潮标准提高至50年一遇。",
+                    tenths_text(total / 400),
+                    (total / 3_000).clamp(1, 6)
+                ),
             ),
-            3 if total >= 30_000 => {
+            3 => {
                 let phase = self.cn(1, 4);
                 Made::new(
                     Kind::Water,
                     format!("福清市城乡供水一体化{phase}期工程"),
-                    format!("新建改造供水管网约{}公里、加压泵站{}座，实现城乡供水同网同质。", total / 200, (total / 10_000).clamp(2, 12)),
+                    format!(
+                        "新建改造供水管网约{}公里、加压泵站{}座，实现城乡供水同网同质。",
+                        total / 200,
+                        (total / 10_000).clamp(2, 12)
+                    ),
                 )
                 .county_wide()
             }
-            4 if total >= 20_000 => {
+            4 => {
                 let what = self.pick(&["城北", "城南", "江阴", "元洪", "东张"]);
                 Made::new(
                     Kind::Water,
                     format!("福清市{what}水厂扩建工程"),
-                    format!("扩建日供水规模{}万吨水厂1座及配套取水、输水管网。", (total / 3_000).max(2)),
+                    format!(
+                        "扩建日供水规模{}万吨水厂1座及配套取水、输水管网。",
+                        (total / 3_000).max(2)
+                    ),
                 )
             }
-            _ => Made::new(
+            5 => Made::new(
                 Kind::Water,
                 format!("{t}灌区续建配套与节水改造工程"),
-                format!("改造灌溉渠道约{}公里及配套建筑物，改善灌溉面积{}亩。", tenths_text(total / 50), total * 2 / 10 * 10 + 500),
+                format!(
+                    "改造灌溉渠道约{}公里及配套建筑物，改善灌溉面积{}亩。",
+                    tenths_text(total / 50),
+                    total * 2 / 10 * 10 + 500
+                ),
             ),
+            _ => {
+                let phase = self.cn(1, 3);
+                Made::new(
+                    Kind::Water,
+                    format!("龙江流域防洪排涝提升工程（{phase}期）"),
+                    format!(
+                        "新建加固堤防约{}公里、排涝泵站{}座，城区段防洪标准提高至50年一遇。",
+                        tenths_text(total / 800),
+                        (total / 15_000).clamp(2, 10)
+                    ),
+                )
+                .county_wide()
+            }
         }
     }
 
     fn park_infra(&mut self, total: i64, unit: usize) -> Made {
         let (_, park, _) = PARKS[(unit - U_PARK0).min(PARKS.len() - 1)];
-        match self.int(0, 4) {
-            0 | 1 => {
+        let ranges = [
+            (3_000, MAX),
+            (5_000, 200_000),
+            (3_000, 60_000),
+            (5_000, 100_000),
+        ];
+        match self.template(total, &ranges) {
+            0 => {
                 let area = self.pick(&["东区", "西区", "南区", "北区", "核心区", "拓展区", "二期"]);
                 Made::new(
                     Kind::ParkInfra,
                     format!("{park}{area}基础设施配套工程"),
-                    format!("建设片区道路约{}公里及给排水、电力、通信管网等配套设施。", tenths_text(total / 400)),
+                    format!(
+                        "建设片区道路约{}公里及给排水、电力、通信管网等配套设施。",
+                        tenths_text(total / 400)
+                    ),
                 )
             }
-            2 => {
+            1 => {
                 let phase = self.cn(1, 6);
                 let area = self.area(total, 2500, 4000);
                 Made::new(
@@ -1980,10 +2479,13 @@ impl Generator {
                     format!("建设标准化厂房{area}及配套道路、停车场等设施。"),
                 )
             }
-            3 => Made::new(
+            2 => Made::new(
                 Kind::ParkInfra,
                 format!("{park}工业污水处理厂扩建工程"),
-                format!("扩建日处理规模{}万吨工业污水处理设施及配套管网。", tenths_text((total / 500).max(5))),
+                format!(
+                    "扩建日处理规模{}万吨工业污水处理设施及配套管网。",
+                    tenths_text((total / 500).max(5))
+                ),
             )
             .industry("环保"),
             _ => {
@@ -1999,22 +2501,37 @@ impl Generator {
 
     fn urban(&mut self, total: i64, town: usize) -> Made {
         let t = TOWNS[town];
-        match self.int(0, 7) {
+        let ranges = [
+            (2_000, 300_000),
+            (50_000, MAX),
+            (5_000, 300_000),
+            (1_000, 50_000),
+            (3_000, 100_000),
+            (1_000, 30_000),
+            (1_000, 20_000),
+            (1_000, 50_000),
+        ];
+        match self.template(total, &ranges) {
             0 => {
                 let area = self.area(total, 2000, 4000);
                 Made::new(
                     Kind::Urban,
                     format!("福清市{t}{}片区城市更新项目", self.village()),
-                    format!("实施片区老旧建筑改造、市政道路管网更新及公共空间提升，改造面积{area}。"),
+                    format!(
+                        "实施片区老旧建筑改造、市政道路管网更新及公共空间提升，改造面积{area}。"
+                    ),
                 )
             }
-            1 if total >= 50_000 => {
+            1 => {
                 let village = self.village();
                 let mu = self.mu(total, 200, 500);
                 Made::new(
                     Kind::Urban,
                     format!("{t}{village}片区城中村改造项目"),
-                    format!("征收改造城中村约{mu}亩，建设安置房{}套及配套学校、社区服务设施。", (total / 80).max(100) / 10 * 10),
+                    format!(
+                        "征收改造城中村约{mu}亩，建设安置房{}套及配套学校、社区服务设施。",
+                        (total / 80).max(100) / 10 * 10
+                    ),
                 )
             }
             2 => {
@@ -2023,42 +2540,64 @@ impl Generator {
                 Made::new(
                     Kind::Urban,
                     format!("福清市{}{village}安置房建设项目", short_town(town)),
-                    format!("建设安置房{}套，总建筑面积{area}，配套地下车库及社区用房。", (total / 60).max(50) / 10 * 10),
+                    format!(
+                        "建设安置房{}套，总建筑面积{area}，配套地下车库及社区用房。",
+                        (total / 60).max(50) / 10 * 10
+                    ),
                 )
             }
             3 => Made::new(
                 Kind::Urban,
                 format!("{t}老旧小区改造提升工程"),
-                format!("改造老旧小区{}个，涉及{}户，实施管网更新、外立面整治、加装电梯等。", (total / 800).clamp(2, 60), (total / 5).max(100)),
+                format!(
+                    "改造老旧小区{}个，涉及{}户，实施管网更新、外立面整治、加装电梯等。",
+                    (total / 800).clamp(2, 60),
+                    (total / 5).max(100)
+                ),
             ),
             4 => {
                 let phase = self.cn(1, 5);
                 Made::new(
                     Kind::Urban,
                     format!("龙江两岸景观提升工程（{phase}期）"),
-                    format!("实施龙江沿岸绿道、亲水平台、夜景照明等景观提升，全长约{}公里。", tenths_text(total / 500)),
+                    format!(
+                        "实施龙江沿岸绿道、亲水平台、夜景照明等景观提升，全长约{}公里。",
+                        tenths_text(total / 500)
+                    ),
                 )
                 .county_wide()
             }
             5 => {
-                let name = self.pick(&["玉融", "利桥", "福唐", "融城", "龙江", "江滨", "元载", "音西"]);
+                let name = self.pick(&[
+                    "玉融", "利桥", "福唐", "融城", "龙江", "江滨", "元载", "音西",
+                ]);
                 Made::new(
                     Kind::Urban,
                     format!("福清市{name}公园建设工程"),
-                    format!("建设公园约{}亩，含园路、广场、绿化及配套服务设施。", (total / 30).max(20)),
+                    format!(
+                        "建设公园约{}亩，含园路、广场、绿化及配套服务设施。",
+                        (total / 30).max(20)
+                    ),
                 )
             }
             6 => Made::new(
                 Kind::Urban,
                 format!("{t}公共停车场建设项目"),
-                format!("建设公共停车场，提供停车泊位{}个，配套充电桩{}个。", (total / 8).max(50), (total / 40).max(10)),
+                format!(
+                    "建设公共停车场，提供停车泊位{}个，配套充电桩{}个。",
+                    (total / 8).max(50),
+                    (total / 40).max(10)
+                ),
             ),
             _ => {
                 let road = self.pick(&ROADS);
                 Made::new(
                     Kind::Urban,
                     format!("福清市{road}综合提升工程"),
-                    format!("实施{road}沿线立面改造、人行道铺装、管线下地及绿化提升，全长约{}公里。", tenths_text(total / 300)),
+                    format!(
+                        "实施{road}沿线立面改造、人行道铺装、管线下地及绿化提升，全长约{}公里。",
+                        tenths_text(total / 300)
+                    ),
                 )
             }
         }
@@ -2068,7 +2607,15 @@ impl Generator {
         let t = TOWNS[town];
         let area = self.area(total, 3500, 5500);
         let seats = (total / 3).max(90) / 10 * 10;
-        match self.int(0, 4) {
+        let ranges = [
+            (3_000, 60_000),
+            (800, 10_000),
+            (800, 8_000),
+            (10_000, MAX),
+            (1_500, 20_000),
+            (30_000, MAX),
+        ];
+        match self.template(total, &ranges) {
             0 => {
                 let n = self.cn(1, 12);
                 Made::new(
@@ -2085,20 +2632,36 @@ impl Generator {
             2 => Made::new(
                 Kind::Education,
                 format!("{t}中心幼儿园建设项目"),
-                format!("建设{}个班幼儿园1所，总建筑面积{area}。", (total / 300).clamp(6, 18)),
+                format!(
+                    "建设{}个班幼儿园1所，总建筑面积{area}。",
+                    (total / 300).clamp(6, 18)
+                ),
             ),
             3 => {
-                let name = self.pick(&["融城", "玉融", "龙江", "元洪", "江阴", "音西", "利桥", "福唐"]);
+                let name = self.pick(&[
+                    "融城", "玉融", "龙江", "元洪", "江阴", "音西", "利桥", "福唐",
+                ]);
                 Made::new(
                     Kind::Education,
                     format!("福清市{name}实验学校建设项目"),
-                    format!("建设九年一贯制学校1所，办学规模{}个班，总建筑面积{area}。", (total / 400).clamp(18, 72)),
+                    format!(
+                        "建设九年一贯制学校1所，办学规模{}个班，总建筑面积{area}。",
+                        (total / 400).clamp(18, 72)
+                    ),
                 )
             }
-            _ => Made::new(
+            4 => Made::new(
                 Kind::Education,
                 format!("{t}初级中学改扩建工程"),
                 format!("改扩建教学楼、食堂及风雨操场，总建筑面积{area}，新增学位{seats}个。"),
+            ),
+            _ => Made::new(
+                Kind::Education,
+                "福清市职业中专学校新校区建设项目".to_string(),
+                format!(
+                    "新建实训楼、教学楼、学生公寓及体育场，总建筑面积{area}，办学规模{}人。",
+                    seats.min(6000)
+                ),
             ),
         }
     }
@@ -2107,7 +2670,15 @@ impl Generator {
         let t = TOWNS[town];
         let area = self.area(total, 5000, 8000);
         let beds = (total / 80).clamp(20, 1200) / 10 * 10;
-        match self.int(0, 3) {
+        let street = STREETS.contains(&town);
+        let ranges = [
+            (8_000, MAX),
+            (5_000, 100_000),
+            if street { (0, 0) } else { (800, 8_000) },
+            if street { (800, 5_000) } else { (0, 0) },
+            (30_000, MAX),
+        ];
+        match self.template(total, &ranges) {
             0 => {
                 let what = self.pick(&["外科", "门急诊", "医技", "住院", "传染病区"]);
                 Made::new(
@@ -2127,12 +2698,20 @@ impl Generator {
             2 => Made::new(
                 Kind::Health,
                 format!("{t}卫生院改扩建工程"),
-                format!("改扩建业务用房{area}，配套医疗设备，设置床位{}张。", beds.min(100)),
+                format!(
+                    "改扩建业务用房{area}，配套医疗设备，设置床位{}张。",
+                    beds.min(100)
+                ),
             ),
-            _ => Made::new(
+            3 => Made::new(
                 Kind::Health,
                 format!("{t}社区卫生服务中心建设项目"),
                 format!("新建社区卫生服务中心业务用房{area}，配置全科诊疗、康复、预防保健等功能。"),
+            ),
+            _ => Made::new(
+                Kind::Health,
+                "福清市妇幼保健院新院建设项目".to_string(),
+                format!("总建筑面积{area}，设置床位{beds}张，建设门诊医技楼、住院楼及配套设施。"),
             ),
         }
     }
@@ -2140,26 +2719,48 @@ impl Generator {
     fn welfare(&mut self, total: i64, town: usize) -> Made {
         let t = TOWNS[town];
         let area = self.area(total, 4000, 6000);
-        match self.int(0, 5) {
+        let ranges = [
+            (500, 8_000),
+            (3_000, 80_000),
+            (5_000, MAX),
+            (10_000, MAX),
+            (500, 3_000),
+            (500, 5_000),
+        ];
+        match self.template(total, &ranges) {
             0 => Made::new(
                 Kind::Welfare,
                 format!("{t}敬老院改造提升工程"),
-                format!("改造提升养老用房{area}，设置养老床位{}张，配套医养结合服务设施。", (total / 50).clamp(30, 500) / 10 * 10),
+                format!(
+                    "改造提升养老用房{area}，设置养老床位{}张，配套医养结合服务设施。",
+                    (total / 50).clamp(30, 500) / 10 * 10
+                ),
             ),
             1 => {
                 let what = self.pick(&["全民健身中心", "体育馆", "游泳馆", "体育公园"]);
-                Made::new(Kind::Welfare, format!("福清市{what}建设项目"), format!("总建筑面积{area}，建设{what}及配套停车、绿化设施。"))
+                Made::new(
+                    Kind::Welfare,
+                    format!("福清市{what}建设项目"),
+                    format!("总建筑面积{area}，建设{what}及配套停车、绿化设施。"),
+                )
             }
             2 => {
                 let what = self.pick(&["图书馆新馆", "文化艺术中心", "档案馆新馆", "博物馆"]);
-                Made::new(Kind::Welfare, format!("福清市{what}建设项目"), format!("总建筑面积{area}，建设{what}及配套设施。"))
+                Made::new(
+                    Kind::Welfare,
+                    format!("福清市{what}建设项目"),
+                    format!("总建筑面积{area}，建设{what}及配套设施。"),
+                )
             }
-            3 if total >= 10_000 => {
+            3 => {
                 let phase = self.cn(1, 6);
                 Made::new(
                     Kind::Welfare,
                     format!("福清市保障性租赁住房项目（{phase}期）"),
-                    format!("建设保障性租赁住房{}套，总建筑面积{area}。", (total / 50).max(100) / 10 * 10),
+                    format!(
+                        "建设保障性租赁住房{}套，总建筑面积{area}。",
+                        (total / 50).max(100) / 10 * 10
+                    ),
                 )
             }
             4 => Made::new(
@@ -2177,48 +2778,102 @@ impl Generator {
 
     fn eco(&mut self, total: i64, town: usize) -> Made {
         let t = TOWNS[town];
-        match self.int(0, 6) {
+        let ranges = [
+            (1_000, 30_000),
+            (3_000, 80_000),
+            (300, 30_000),
+            (2_000, MAX),
+            if RURAL.contains(&town) {
+                (500, 20_000)
+            } else {
+                (0, 0)
+            },
+            if COASTAL.contains(&town) {
+                (1_000, 50_000)
+            } else {
+                (0, 0)
+            },
+            (300, 10_000),
+            (50_000, MAX),
+        ];
+        match self.template(total, &ranges) {
             0 => Made::new(
                 Kind::Eco,
                 format!("{t}污水处理厂提标改造工程"),
-                format!("将污水处理厂出水标准由一级B提升至一级A，日处理规模{}万吨。", tenths_text((total / 300).max(5))),
+                format!(
+                    "将污水处理厂出水标准由一级B提升至一级A，日处理规模{}万吨。",
+                    tenths_text((total / 300).max(5))
+                ),
             ),
             1 => {
                 let phase = self.cn(1, 3);
                 Made::new(
                     Kind::Eco,
                     format!("{t}污水处理厂{phase}期工程"),
-                    format!("新建日处理规模{}万吨污水处理厂及配套管网约{}公里。", tenths_text((total / 600).max(5)), tenths_text(total / 200)),
+                    format!(
+                        "新建日处理规模{}万吨污水处理厂及配套管网约{}公里。",
+                        tenths_text((total / 600).max(5)),
+                        tenths_text(total / 200)
+                    ),
                 )
             }
             2 => Made::new(
                 Kind::Eco,
                 format!("{t}污水管网完善工程"),
-                format!("新建污水管网约{}公里，实施雨污分流改造。", tenths_text(total / 100)),
+                format!(
+                    "新建污水管网约{}公里，实施雨污分流改造。",
+                    tenths_text(total / 100)
+                ),
             ),
             3 => {
-                let river = if STREETS.contains(&town) { "龙江" } else { self.pick(&["龙江", "渔溪", "东张溪"]) };
+                let river = if STREETS.contains(&town) {
+                    "龙江"
+                } else {
+                    self.pick(&["龙江", "渔溪", "东张溪"])
+                };
                 Made::new(
                     Kind::Eco,
                     format!("{river}（{t}段）水环境综合整治工程"),
-                    format!("实施截污纳管、清淤疏浚、生态补水及岸线景观提升，整治河道约{}公里。", tenths_text(total / 300)),
+                    format!(
+                        "实施截污纳管、清淤疏浚、生态补水及岸线景观提升，整治河道约{}公里。",
+                        tenths_text(total / 300)
+                    ),
                 )
             }
             4 => Made::new(
                 Kind::Eco,
                 format!("{t}农村生活污水提升治理工程"),
-                format!("完成{}个行政村生活污水提升治理，新建管网约{}公里。", (total / 200).clamp(3, 30), tenths_text(total / 80)),
+                format!(
+                    "完成{}个行政村生活污水提升治理，新建管网约{}公里。",
+                    (total / 200).clamp(3, 30),
+                    tenths_text(total / 80)
+                ),
             ),
-            5 if COASTAL.contains(&town) => Made::new(
+            5 => Made::new(
                 Kind::Eco,
                 format!("{t}滨海湿地生态修复工程"),
-                format!("修复滨海湿地约{}亩，种植红树林，实施岸线整治及生态监测。", (total / 10).max(50)),
+                format!(
+                    "修复滨海湿地约{}亩，种植红树林，实施岸线整治及生态监测。",
+                    (total / 10).max(50)
+                ),
+            ),
+            6 => Made::new(
+                Kind::Eco,
+                format!("{t}废弃矿山生态修复工程"),
+                format!(
+                    "修复废弃矿山约{}亩，实施边坡治理、覆土复绿及排水设施建设。",
+                    (total / 20).max(20)
+                ),
             ),
             _ => Made::new(
                 Kind::Eco,
-                format!("{t}废弃矿山生态修复工程"),
-                format!("修复废弃矿山约{}亩，实施边坡治理、覆土复绿及排水设施建设。", (total / 20).max(20)),
-            ),
+                "福清市生活垃圾焚烧发电厂扩建工程".to_string(),
+                format!(
+                    "新增日处理生活垃圾{}吨焚烧线及配套余热发电、烟气净化设施。",
+                    (total / 50).clamp(300, 2000) / 50 * 50
+                ),
+            )
+            .county_wide(),
         }
     }
 
@@ -2230,16 +2885,36 @@ impl Generator {
             13 | 14 | 16 => "水产",
             _ => "蔬菜",
         };
-        match self.int(0, 6) {
+        let ranges = [
+            (1_000, MAX),
+            (300, 5_000),
+            (300, 3_000),
+            (2_000, MAX),
+            if COASTAL.contains(&town) {
+                (2_000, MAX)
+            } else {
+                (0, 0)
+            },
+            (300, 5_000),
+            (500, 20_000),
+        ];
+        match self.template(total, &ranges) {
             0 => Made::new(
                 Kind::Agri,
                 format!("{t}乡村振兴示范片区建设"),
-                format!("围绕{}村等{}个村，实施人居环境整治、特色产业培育、村道及公共服务设施提升。", self.village(), (total / 500).clamp(3, 12)),
+                format!(
+                    "围绕{}村等{}个村，实施人居环境整治、特色产业培育、村道及公共服务设施提升。",
+                    self.village(),
+                    (total / 500).clamp(3, 12)
+                ),
             ),
             1 => Made::new(
                 Kind::Agri,
                 format!("{t}高标准农田建设项目"),
-                format!("建设高标准农田{}亩，配套灌排渠系、田间道路等设施。", (total / 3 * 10).max(500) / 100 * 100),
+                format!(
+                    "建设高标准农田{}亩，配套灌排渠系、田间道路等设施。",
+                    (total * 10 / 3).max(500) / 100 * 100
+                ),
             ),
             2 => {
                 let village = self.village();
@@ -2252,22 +2927,35 @@ impl Generator {
             3 => Made::new(
                 Kind::Agri,
                 format!("{t}{crop}现代农业产业园"),
-                format!("建设{crop}标准化生产基地{}亩及加工、冷链配套设施。", (total / 5).max(100) / 10 * 10),
+                format!(
+                    "建设{crop}标准化生产基地{}亩及加工、冷链配套设施。",
+                    (total / 5).max(100) / 10 * 10
+                ),
             ),
-            4 if COASTAL.contains(&town) => Made::new(
+            4 => Made::new(
                 Kind::Agri,
                 format!("{t}渔港建设工程"),
-                format!("新建防波堤约{}米、码头泊位{}个及渔港配套设施。", (total / 20).clamp(100, 1500), (total / 2_000).clamp(2, 20)),
+                format!(
+                    "新建防波堤约{}米、码头泊位{}个及渔港配套设施。",
+                    (total / 20).clamp(100, 1500),
+                    (total / 2_000).clamp(2, 20)
+                ),
             ),
             5 => Made::new(
                 Kind::Agri,
                 format!("{t}农产品冷链物流设施建设项目"),
-                format!("建设产地冷藏保鲜库{}吨及分拣包装配套设施。", (total * 2).max(500) / 100 * 100),
+                format!(
+                    "建设产地冷藏保鲜库{}吨及分拣包装配套设施。",
+                    (total * 2).max(500) / 100 * 100
+                ),
             ),
             _ => Made::new(
                 Kind::Agri,
                 format!("{t}设施农业示范基地"),
-                format!("建设智能温室、育苗中心等设施农业{}亩，配套水肥一体化设施。", (total / 20).max(50)),
+                format!(
+                    "建设智能温室、育苗中心等设施农业{}亩，配套水肥一体化设施。",
+                    (total / 20).max(50)
+                ),
             ),
         }
     }
@@ -2287,7 +2975,11 @@ fn owner_of(unit: usize, town: usize) -> String {
 }
 
 fn ordered_sources(chosen: &[&str]) -> Vec<String> {
-    crate::project::FUNDING_SOURCES.iter().filter(|s| chosen.contains(s)).map(|s| (*s).to_string()).collect()
+    crate::project::FUNDING_SOURCES
+        .iter()
+        .filter(|s| chosen.contains(s))
+        .map(|s| (*s).to_string())
+        .collect()
 }
 
 #[cfg(test)]
@@ -2319,7 +3011,11 @@ mod tests {
         assert_eq!(c.regions[0].code.as_deref(), Some("350181"));
         assert!(crate::RegionCode::parse("350181").is_ok());
         assert_eq!(c.regions[0].parent, None);
-        assert!(c.regions[1..].iter().all(|r| r.code.is_none() && r.parent == Some(0)));
+        assert!(
+            c.regions[1..]
+                .iter()
+                .all(|r| r.code.is_none() && r.parent == Some(0))
+        );
         assert!(c.regions.len() >= 24);
         let kinds = |k| c.units.iter().filter(|u| u.kind == k).count();
         assert!(kinds(UnitKind::Park) + kinds(UnitKind::Town) + kinds(UnitKind::StateFirm) >= 12);
@@ -2369,9 +3065,23 @@ mod tests {
         for p in &c.projects {
             assert!(p.unit < c.units.len());
             assert!(p.region < c.regions.len());
-            assert_eq!(c.units[p.lead_department].kind, UnitKind::Department, "{}", p.fields.name);
-            assert_ne!(c.units[p.unit].kind, UnitKind::Department, "{}", p.fields.name);
-            assert!(p.fields.unit_id.is_none() && p.fields.lead_department_id.is_none() && p.fields.region_id.is_none());
+            assert_eq!(
+                c.units[p.lead_department].kind,
+                UnitKind::Department,
+                "{}",
+                p.fields.name
+            );
+            assert_ne!(
+                c.units[p.unit].kind,
+                UnitKind::Department,
+                "{}",
+                p.fields.name
+            );
+            assert!(
+                p.fields.unit_id.is_none()
+                    && p.fields.lead_department_id.is_none()
+                    && p.fields.region_id.is_none()
+            );
         }
         let leads: HashSet<usize> = c.projects.iter().map(|p| p.lead_department).collect();
         assert!(leads.len() >= 6);
@@ -2382,14 +3092,22 @@ mod tests {
     #[test]
     fn codes_and_names_are_unique() {
         let c = demo_campaign();
-        let codes: HashSet<&str> = c.projects.iter().map(|p| p.fields.code.as_deref().unwrap()).collect();
+        let codes: HashSet<&str> = c
+            .projects
+            .iter()
+            .map(|p| p.fields.code.as_deref().unwrap())
+            .collect();
         assert_eq!(codes.len(), 701);
         assert_eq!(c.projects[0].fields.code.as_deref(), Some("FQ2025-0001"));
         let names: HashSet<&str> = c.projects.iter().map(|p| p.fields.name.as_str()).collect();
         assert_eq!(names.len(), 701);
 
         let big = campaign(20_000, 3);
-        let codes: HashSet<&str> = big.projects.iter().map(|p| p.fields.code.as_deref().unwrap()).collect();
+        let codes: HashSet<&str> = big
+            .projects
+            .iter()
+            .map(|p| p.fields.code.as_deref().unwrap())
+            .collect();
         assert_eq!(codes.len(), 20_000);
         assert_eq!(big.projects[0].fields.code.as_deref(), Some("FQ2025-00001"));
     }
@@ -2397,13 +3115,23 @@ mod tests {
     #[test]
     fn every_stage_is_present_in_a_believable_mix() {
         let c = demo_campaign();
-        let count = |s: Stage| c.projects.iter().filter(|p| p.fields.stage == Some(s)).count();
+        let count = |s: Stage| {
+            c.projects
+                .iter()
+                .filter(|p| p.fields.stage == Some(s))
+                .count()
+        };
         for s in Stage::ALL {
             assert!(count(*s) > 0, "{s:?}");
         }
         assert!(count(Stage::UnderConstruction) > count(Stage::Planning));
         assert!(count(Stage::UnderConstruction) > count(Stage::InProduction));
-        let levels = |l: Level| c.projects.iter().filter(|p| p.fields.level == Some(l)).count();
+        let levels = |l: Level| {
+            c.projects
+                .iter()
+                .filter(|p| p.fields.level == Some(l))
+                .count()
+        };
         assert!(levels(Level::Provincial) > 0);
         assert!(levels(Level::City) > levels(Level::Provincial));
         assert!(levels(Level::County) > levels(Level::City));
@@ -2412,10 +3140,22 @@ mod tests {
     #[test]
     fn sizes_mix_like_the_seeds() {
         let c = demo_campaign();
-        let totals: Vec<i64> = c.projects.iter().map(|p| wan(p.fields.total_investment)).collect();
+        let totals: Vec<i64> = c
+            .projects
+            .iter()
+            .map(|p| wan(p.fields.total_investment))
+            .collect();
         let at_least = |w: i64| totals.iter().filter(|t| **t >= w).count();
-        assert!((3..=6).contains(&at_least(1_000_000)), "{}", at_least(1_000_000));
-        assert!((20..=40).contains(&at_least(200_000)), "{}", at_least(200_000));
+        assert!(
+            (3..=6).contains(&at_least(1_000_000)),
+            "{}",
+            at_least(1_000_000)
+        );
+        assert!(
+            (20..=40).contains(&at_least(200_000)),
+            "{}",
+            at_least(200_000)
+        );
         assert!(totals.iter().filter(|t| **t < 50_000).count() >= 300);
         let yi: i64 = totals.iter().sum::<i64>() / 10_000;
         assert!((1_500..=3_000).contains(&yi), "{yi} 亿元");
@@ -2429,11 +3169,24 @@ mod tests {
             let total = f.total_investment.unwrap();
             let plan = f.annual_plan.unwrap();
             assert!(plan <= total && !plan.is_negative());
-            assert!(plan.fen() * 100 >= total.fen() * 9 && plan.fen() * 10 <= total.fen() * 6, "{}", f.name);
-            assert_eq!(f.tags.iter().any(|t| t == "亿元以上"), wan(Some(total)) >= 10_000, "{}", f.name);
+            assert!(
+                plan.fen() * 100 >= total.fen() * 9 && plan.fen() * 10 <= total.fen() * 6,
+                "{}",
+                f.name
+            );
+            assert_eq!(
+                f.tags.iter().any(|t| t == "亿元以上"),
+                wan(Some(total)) >= 10_000,
+                "{}",
+                f.name
+            );
             assert!(f.tags.iter().all(|t| KNOWN_TAGS.contains(&t.as_str())));
             assert!((1..=3).contains(&f.funding_sources.len()));
-            assert!(f.funding_sources.iter().all(|s| FUNDING_SOURCES.contains(&s.as_str())));
+            assert!(
+                f.funding_sources
+                    .iter()
+                    .all(|s| FUNDING_SOURCES.contains(&s.as_str()))
+            );
             assert!(CATEGORIES.contains(&f.category.as_deref().unwrap()));
             let industrial = f.category.as_deref() == Some("产业项目");
             assert_eq!(f.expected_output.is_some(), industrial);
@@ -2444,7 +3197,11 @@ mod tests {
             let (ps, pe) = (f.period_start.unwrap(), f.period_end.unwrap());
             assert!((1..=5).contains(&(pe.year() - ps.year() + 1)), "{}", f.name);
             let start = f.planned_start.unwrap();
-            assert!(ps <= start && f.planned_completion.unwrap() <= pe && start <= f.planned_completion.unwrap());
+            assert!(
+                ps <= start
+                    && f.planned_completion.unwrap() <= pe
+                    && start <= f.planned_completion.unwrap()
+            );
             let y = 2025;
             match f.stage.unwrap() {
                 Stage::Planning | Stage::PreWork => assert!(f.actual_start.is_none()),
@@ -2476,7 +3233,13 @@ mod tests {
     fn proportions_hold_at_any_size() {
         let c = campaign(20_000, 11);
         let n = c.projects.len() as f64;
-        let share = |w: i64| c.projects.iter().filter(|p| wan(p.fields.total_investment) >= w).count() as f64 / n;
+        let share = |w: i64| {
+            c.projects
+                .iter()
+                .filter(|p| wan(p.fields.total_investment) >= w)
+                .count() as f64
+                / n
+        };
         assert!((share(1_000_000) - 5.0 / 701.0).abs() < 0.002);
         assert!((share(200_000) - 27.0 / 701.0).abs() < 0.005);
         for p in c.projects.iter().step_by(97) {
@@ -2502,20 +3265,43 @@ mod tests {
     fn print_distribution() {
         let c = demo_campaign();
         for s in Stage::ALL {
-            println!("{} {}", s.label_zh(), c.projects.iter().filter(|p| p.fields.stage == Some(*s)).count());
+            println!(
+                "{} {}",
+                s.label_zh(),
+                c.projects
+                    .iter()
+                    .filter(|p| p.fields.stage == Some(*s))
+                    .count()
+            );
         }
-        let totals: Vec<i64> = c.projects.iter().map(|p| wan(p.fields.total_investment)).collect();
+        let totals: Vec<i64> = c
+            .projects
+            .iter()
+            .map(|p| wan(p.fields.total_investment))
+            .collect();
         for (lo, hi, _) in BANDS {
-            println!("{lo}..{hi} 万元: {}", totals.iter().filter(|t| **t >= lo && **t < hi).count());
+            println!(
+                "{lo}..{hi} 万元: {}",
+                totals.iter().filter(|t| **t >= lo && **t < hi).count()
+            );
         }
         for (lo, hi, _) in BANDS {
-            println!("{lo}..{hi} 万元: {} 亿元", totals.iter().filter(|t| **t >= lo && **t < hi).sum::<i64>() / 10_000);
+            println!(
+                "{lo}..{hi} 万元: {} 亿元",
+                totals.iter().filter(|t| **t >= lo && **t < hi).sum::<i64>() / 10_000
+            );
         }
         println!("total {} 亿元", totals.iter().sum::<i64>() / 10_000);
         let plan: i64 = c.projects.iter().map(|p| wan(p.fields.annual_plan)).sum();
         println!("annual plan {} 亿元", plan / 10_000);
         for cat in CATEGORIES {
-            println!("{cat} {}", c.projects.iter().filter(|p| p.fields.category.as_deref() == Some(*cat)).count());
+            println!(
+                "{cat} {}",
+                c.projects
+                    .iter()
+                    .filter(|p| p.fields.category.as_deref() == Some(*cat))
+                    .count()
+            );
         }
         for p in c.projects.iter().take(40) {
             let f = &p.fields;

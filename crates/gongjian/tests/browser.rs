@@ -84,10 +84,10 @@ async fn demo_ledger_in_headless_chromium() {
     let result = async {
         client.goto(&format!("{base}/projects")).await?;
         // Not signed in: the browser lands on the sign-in page.
-        client.wait_for_find(Locator::Css("input[name=username]")).await?.send_keys("admin").await?;
+        client.wait().for_element(Locator::Css("input[name=username]")).await?.send_keys("admin").await?;
         client.find(Locator::Css("input[name=password]")).await?.send_keys("gongjian-demo").await?;
         client.find(Locator::Css("button.primary")).await?.click().await?;
-        let table = client.wait_for_find(Locator::Id("ledger")).await?;
+        let table = client.wait().for_element(Locator::Id("ledger")).await?;
         let rows = table.find_all(Locator::Css("tbody tr td.name a")).await?;
         let mut names = Vec::new();
         for row in rows.iter().take(5) {

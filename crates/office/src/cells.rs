@@ -150,6 +150,9 @@ fn negative() -> Bilingual {
 
 /// Reads an amount stated in `unit`. Text may carry its own unit ("1.2亿元").
 pub(crate) fn parse_amount(cell: Cell<'_>, unit: AmountUnit) -> Result<Option<Money>, Bilingual> {
+    if cell.is_blank() {
+        return Ok(None);
+    }
     let money = match cell {
         Cell::Empty => return Ok(None),
         Cell::Int(i) => Money::from_f64(i as f64, unit),
@@ -199,6 +202,9 @@ fn not_a_date(shown: &str) -> Bilingual {
 /// month); a whole number 1900–2200 is a year; a whole number of 20000 or more is an Excel
 /// serial that lost its date format.
 pub(crate) fn parse_cell_date(cell: Cell<'_>) -> Result<Option<NaiveDate>, Bilingual> {
+    if cell.is_blank() {
+        return Ok(None);
+    }
     match cell {
         Cell::Empty => Ok(None),
         Cell::Date(d) if d.is_datetime() => excel_date(&d)
@@ -242,6 +248,9 @@ fn number_date(f: f64) -> Result<Option<NaiveDate>, Bilingual> {
 
 /// Reads a construction period (建设起止年限).
 pub(crate) fn parse_cell_span(cell: Cell<'_>) -> Result<Option<(NaiveDate, NaiveDate)>, Bilingual> {
+    if cell.is_blank() {
+        return Ok(None);
+    }
     match cell {
         Cell::Empty => Ok(None),
         Cell::Text(s) | Cell::Iso(s) => {
@@ -287,6 +296,9 @@ pub(crate) fn parse_year(cell: Cell<'_>) -> Result<Option<i32>, Bilingual> {
 
 /// Reads a head count (新增就业): 300, "300人", "1,200".
 pub(crate) fn parse_count(cell: Cell<'_>) -> Result<Option<i64>, Bilingual> {
+    if cell.is_blank() {
+        return Ok(None);
+    }
     let shown = cell.display();
     let count = match cell {
         Cell::Empty => return Ok(None),
@@ -324,7 +336,7 @@ mod tests {
         use AmountUnit::*;
         let cases: &[(Cell<'_>, AmountUnit, Result<Option<i64>, &str>)] = &[
             (Cell::Float(1200.5), Wan, Ok(Some(1_200_500_000))),
-            (Cell::Int(3), Yi, Ok(Some(300_000_000_000))),
+            (Cell::Int(3), Yi, Ok(Some(30_000_000_000))),
             (Cell::Text("1,234.5"), Wan, Ok(Some(1_234_500_000))),
             (Cell::Text("１２３４"), Wan, Ok(Some(1_234_000_000))),
             (Cell::Text("  12 "), Yuan, Ok(Some(1200))),

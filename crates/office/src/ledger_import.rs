@@ -252,8 +252,8 @@ impl Collector {
             sheet: sheet.to_string(),
             row: None,
             column: None,
-            message_zh: format!("工作表“{sheet}”：{}", message.zh),
-            message_en: format!("sheet “{sheet}”: {}", message.en),
+            message_zh: message.zh,
+            message_en: message.en,
         });
     }
 
@@ -300,16 +300,15 @@ struct Column {
     unit: AmountUnit,
 }
 
-/// An error at one cell, located in both languages so it reads well even on its own.
+/// An error at one cell. The place is in the fields; the message names the column by its
+/// header, since "E列" alone means little to a clerk.
 fn cell_error(sheet: &str, row: u32, col: u32, header: &str, en: &str, message: Bilingual) -> ImportError {
-    let letter = column_letter(col);
-    let r = row + 1;
     ImportError {
         sheet: sheet.to_string(),
-        row: Some(r),
-        message_zh: format!("工作表“{sheet}”第{r}行{letter}列“{header}”：{}", message.zh),
-        message_en: format!("sheet “{sheet}” row {r} column {letter} ({en}): {}", message.en),
-        column: Some(letter),
+        row: Some(row + 1),
+        column: Some(column_letter(col)),
+        message_zh: format!("“{header}”：{}", message.zh),
+        message_en: format!("{en}: {}", message.en),
     }
 }
 
@@ -660,7 +659,7 @@ impl SheetParser {
             .columns
             .iter()
             .any(|col| col.kind != Kind::Name && !row.get(col.col).is_blank());
-        if let Some((level, title)) = section_heading(row, first_col, first, t.name_col) {
+        if let Some((level, title, shown)) = section_heading(row, first_col, first, t.name_col) {
             let found = section_of(&title);
             let known = found.stage.is_some() || found.category.is_some() || found.level.is_some();
             if known || !has_data {
@@ -670,7 +669,7 @@ impl SheetParser {
                 t.section.stage = found.stage.or(if level == 1 { None } else { t.section.stage });
                 t.section.category = found.category.or(t.section.category);
                 t.section.level = found.level.or(t.section.level);
-                c.skip(sheet, r + 1, format!("分组行：{}", shorten(&clean_name(&title), 40)));
+                c.skip(sheet, r + 1, format!("分组行：{}", shorten(&clean_name(&shown), 40)));
                 return;
             }
         }
@@ -707,18 +706,26 @@ fn shorten(text: &str, max: usize) -> String {
 }
 
 /// A section heading: a list marker in the name cell or the first cell ("一、在建项目"), or a
-/// marker alone in the first cell ("一" in 序号) with the title in the next cell.
-fn section_heading<D: AsCell>(row: &RowRef<'_, D>, first_col: u32, first: Cell<'_>, name_col: u32) -> Option<(u8, String)> {
-    let named = row.get(name_col).as_text().and_then(list_marker);
-    if let Some((level, rest)) = named.filter(|(_, rest)| !rest.is_empty()) {
-        return Some((level, rest.to_string()));
+/// marker alone in the first cell ("一" in 序号) with the title in the next cell. Gives the
+/// marker's level, the title and the heading as shown.
+fn section_heading<D: AsCell>(
+    row: &RowRef<'_, D>,
+    first_col: u32,
+    first: Cell<'_>,
+    name_col: u32,
+) -> Option<(u8, String, String)> {
+    let name = row.get(name_col).as_text();
+    if let Some((level, rest)) = name.and_then(list_marker).filter(|(_, rest)| !rest.is_empty()) {
+        return Some((level, rest.to_string(), name.unwrap_or_default().to_string()));
     }
-    let (level, rest) = first.as_text().and_then(list_marker)?;
+    let shown = first.as_text()?;
+    let (level, rest) = list_marker(shown)?;
     if !rest.is_empty() {
-        return Some((level, rest.to_string()));
+        return Some((level, rest.to_string(), shown.to_string()));
     }
     let title = row.nonblank().find(|(col, _)| *col > first_col).map(|(_, cell)| cell.display().into_owned())?;
-    Some((level, title))
+    let shown = format!("{shown} {title}");
+    Some((level, title, shown))
 }
 
 /// The stage, category or level a section title names.
@@ -900,8 +907,8 @@ fn parse_project<D: AsCell>(c: &mut Collector, sheet: &str, t: &Table, row: &Row
                 sheet: sheet.to_string(),
                 row: Some(r + 1),
                 column: None,
-                message_zh: format!("工作表“{sheet}”第{}行：{}", r + 1, message.zh),
-                message_en: format!("sheet “{sheet}” row {}: {}", r + 1, message.en),
+                message_zh: message.zh,
+                message_en: message.en,
             }),
         }
     }

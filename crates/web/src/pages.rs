@@ -33,7 +33,7 @@ fn render(template: &impl Template) -> Result<Response, AppError> {
 
 /// China Standard Time, for every time shown to a person (no daylight saving, no tz database).
 pub fn format_time(unix: i64) -> String {
-    let cst = FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or(chrono::Utc.fix()));
+    let Some(cst) = FixedOffset::east_opt(8 * 3600) else { return String::new() };
     cst.timestamp_opt(unix, 0).single().map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
 }
 
@@ -327,7 +327,7 @@ async fn ledger_page(state: AppState, user: SessionUser, tr: Tr, q: LedgerQuery)
             (u.id.to_string(), u.name.clone())
         }),
         regions: options(lists.regions.iter(), q.region.trim(), |r| (r.id.to_string(), r.name.clone())),
-        industries: options(lists.industries.iter(), q.industry.trim(), |i| (i.clone(), i.clone())),
+        industries: options(lists.industries.iter(), q.industry.trim(), |i| (i.to_string(), i.to_string())),
         headers,
         rows,
         total: page.total,

@@ -26,14 +26,24 @@ pub fn from_excel_serial(serial: f64) -> Option<NaiveDate> {
 }
 
 fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
-    let (y, m) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    let (y, m) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
     NaiveDate::from_ymd_opt(y, m, 1)?.pred_opt()
 }
 
 fn invalid(text: &str) -> Bilingual {
     bi(
-        format!("“{}”不是有效日期（可写作 2025-03-15、2025-03、2025.3 或 2025年3月）", text.trim()),
-        format!("“{}” is not a valid date (write 2025-03-15, 2025-03, 2025.3 or 2025年3月)", text.trim()),
+        format!(
+            "“{}”不是有效日期（可写作 2025-03-15、2025-03、2025.3 或 2025年3月）",
+            text.trim()
+        ),
+        format!(
+            "“{}” is not a valid date (write 2025-03-15, 2025-03, 2025.3 or 2025年3月)",
+            text.trim()
+        ),
     )
 }
 
@@ -44,24 +54,35 @@ pub fn parse_date(text: &str, edge: Edge) -> Result<Option<NaiveDate>, Bilingual
     if t.is_empty() {
         return Ok(None);
     }
-    // A bare number of five digits is an Excel serial that arrived as text.
-    if t.len() == 5 && t.chars().all(|c| c.is_ascii_digit()) {
-        if let Some(d) = t.parse::<f64>().ok().and_then(from_excel_serial) {
-            return Ok(Some(d));
-        }
+    // A bare number of five digits from 20000 (1954) on is an Excel serial that arrived as text.
+    if t.len() == 5
+        && t.chars().all(|c| c.is_ascii_digit())
+        && let Some(d) = t
+            .parse::<f64>()
+            .ok()
+            .filter(|n| *n >= 20_000.0)
+            .and_then(from_excel_serial)
+    {
+        return Ok(Some(d));
     }
     // Compact "20250315".
     if t.len() == 8 && t.chars().all(|c| c.is_ascii_digit()) {
-        return NaiveDate::parse_from_str(t, "%Y%m%d").map(Some).map_err(|_| invalid(text));
+        return NaiveDate::parse_from_str(t, "%Y%m%d")
+            .map(Some)
+            .map_err(|_| invalid(text));
     }
     let parts: Vec<&str> = t
-        .split(|c: char| matches!(c, '-' | '.' | '/' | '年' | '月' | '日' | '号'))
+        .split(['-', '.', '/', '年', '月', '日', '号'])
         .filter(|p| !p.is_empty())
         .collect();
     let nums: Option<Vec<u32>> = parts.iter().map(|p| p.trim().parse::<u32>().ok()).collect();
     let nums = nums.ok_or_else(|| invalid(text))?;
     let year = |y: u32| -> Result<i32, Bilingual> {
-        if (1900..=2200).contains(&y) { Ok(y as i32) } else { Err(invalid(text)) }
+        if (1900..=2200).contains(&y) {
+            Ok(y as i32)
+        } else {
+            Err(invalid(text))
+        }
     };
     let date = match nums.as_slice() {
         [y] => {
@@ -94,8 +115,14 @@ pub fn parse_span(text: &str) -> Result<Option<(NaiveDate, NaiveDate)>, Bilingua
     }
     let bad = || {
         bi(
-            format!("“{}”不是有效的起止年限（可写作 2024-2026、2025.3-2027.12 或 2025年3月-2026年6月）", text.trim()),
-            format!("“{}” is not a valid period (write 2024-2026, 2025.3-2027.12 or 2025年3月-2026年6月)", text.trim()),
+            format!(
+                "“{}”不是有效的起止年限（可写作 2024-2026、2025.3-2027.12 或 2025年3月-2026年6月）",
+                text.trim()
+            ),
+            format!(
+                "“{}” is not a valid period (write 2024-2026, 2025.3-2027.12 or 2025年3月-2026年6月)",
+                text.trim()
+            ),
         )
     };
     let check = |a: &str, b: &str| -> Option<(NaiveDate, NaiveDate)> {
@@ -122,7 +149,11 @@ pub fn parse_span(text: &str) -> Result<Option<(NaiveDate, NaiveDate)>, Bilingua
     Err(bad())
 }
 
-fn ordered(s: NaiveDate, e: NaiveDate, text: &str) -> Result<Option<(NaiveDate, NaiveDate)>, Bilingual> {
+fn ordered(
+    s: NaiveDate,
+    e: NaiveDate,
+    text: &str,
+) -> Result<Option<(NaiveDate, NaiveDate)>, Bilingual> {
     if e < s {
         return Err(bi(
             format!("起止年限“{}”的结束早于开始", text.trim()),
@@ -136,7 +167,13 @@ fn ordered(s: NaiveDate, e: NaiveDate, text: &str) -> Result<Option<(NaiveDate, 
 pub fn format_span(start: NaiveDate, end: NaiveDate) -> String {
     let whole_months = start.day() == 1 && end.succ_opt().is_some_and(|n| n.day() == 1);
     if whole_months {
-        format!("{}.{}-{}.{}", start.year(), start.month(), end.year(), end.month())
+        format!(
+            "{}.{}-{}.{}",
+            start.year(),
+            start.month(),
+            end.year(),
+            end.month()
+        )
     } else {
         format!("{start}至{end}")
     }
@@ -164,15 +201,30 @@ mod tests {
             ("20250315", "2025-03-15"),
         ];
         for (text, want) in cases {
-            assert_eq!(parse_date(text, Edge::Start).unwrap(), Some(d(want)), "{text}");
+            assert_eq!(
+                parse_date(text, Edge::Start).unwrap(),
+                Some(d(want)),
+                "{text}"
+            );
         }
-        assert_eq!(parse_date("2025-02", Edge::End).unwrap(), Some(d("2025-02-28")));
+        assert_eq!(
+            parse_date("2025-02", Edge::End).unwrap(),
+            Some(d("2025-02-28"))
+        );
         assert_eq!(parse_date(" ", Edge::Start).unwrap(), None);
     }
 
     #[test]
     fn refuses_impossible_dates() {
-        for text in ["2025-13", "2025-02-30", "明年", "3月", "2025-3-4-5", "0025-01"] {
+        for text in [
+            "2025-13",
+            "2025-02-30",
+            "明年",
+            "3月",
+            "2025-3-4-5",
+            "0025-01",
+            "12345",
+        ] {
             assert!(parse_date(text, Edge::Start).is_err(), "{text}");
         }
     }

@@ -10,7 +10,7 @@
 //! float operations (no `ln`/`exp`), so the same `(projects, seed)` gives the same ledger on
 //! every platform.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate, TimeDelta};
 use rand::seq::SliceRandom;
@@ -152,6 +152,8 @@ const STREETS: [usize; 7] = [0, 1, 2, 3, 4, 5, 6];
 const RURAL: [usize; 17] = [
     7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
 ];
+/// Streets and towns the 龙江 runs through.
+const LONGJIANG_TOWNS: [usize; 10] = [0, 1, 2, 3, 4, 5, 6, 7, 21, 22];
 const COASTAL: [usize; 11] = [7, 8, 10, 11, 12, 13, 14, 15, 16, 19, 20];
 const INDUSTRIAL_TOWNS: [usize; 8] = [10, 12, 11, 7, 8, 3, 6, 9];
 const FOOD_TOWNS: [usize; 7] = [7, 8, 10, 11, 13, 14, 15];
@@ -848,6 +850,8 @@ struct Made {
     place: Option<(usize, usize)>,
     /// A county-wide project sits in the county, not in a town.
     county_wide: bool,
+    /// A city facility ("福清市医院…") sits in the city's streets.
+    central: bool,
 }
 
 impl Made {
@@ -860,6 +864,7 @@ impl Made {
             owner: None,
             place: None,
             county_wide: false,
+            central: false,
         }
     }
 
@@ -870,6 +875,11 @@ impl Made {
 
     fn industry(mut self, industry: &'static str) -> Made {
         self.industry = Some(industry);
+        self
+    }
+
+    fn central(mut self) -> Made {
+        self.central = true;
         self
     }
 
@@ -894,14 +904,22 @@ struct Slot {
 struct Generator {
     rng: ChaCha8Rng,
     year: i32,
-    used_names: HashSet<String>,
+    /// Names taken, by [`name_key`].
+    used_names: HashSet<u64>,
+    /// The next suffix to try for a name already taken, so a popular name costs O(1).
+    next_suffix: HashMap<u64, usize>,
+    /// How many times a taken name is drawn again before a suffix is added: a few in a county's
+    /// ledger, never in a synthetic ledger of many thousands (where names may repeat more).
+    redraws: usize,
     /// Kinds eligible per band with their weights.
     band_kinds: Vec<Vec<(Kind, u32, i64, i64)>>,
+    /// Their weights, for drawing one.
+    band_weights: Vec<Vec<u32>>,
 }
 
 impl Generator {
     fn new(seed: u64, year: i32, projects: usize) -> Generator {
-        let band_kinds = BANDS
+        let band_kinds: Vec<Vec<(Kind, u32, i64, i64)>> = BANDS
             .iter()
             .enumerate()
             .map(|(b, (lo, hi, _))| {
@@ -915,7 +933,13 @@ impl Generator {
         Generator {
             rng: ChaCha8Rng::seed_from_u64(seed),
             year,
-            used_names: HashSet::with_capacity(projects),
+            used_names: HashSet::with_capacity(projects + FLAGSHIPS.len()),
+            next_suffix: HashMap::new(),
+            redraws: if projects <= 5_000 { 6 } else { 0 },
+            band_weights: band_kinds
+                .iter()
+                .map(|kinds| kinds.iter().map(|k| k.1).collect())
+                .collect(),
             band_kinds,
         }
     }
@@ -1028,7 +1052,7 @@ impl Generator {
                     stage: f.stage,
                     flagship: Some(i),
                 });
-                self.used_names.insert(f.name.to_string());
+                self.used_names.insert(name_key(f.name));
             }
         }
         let mut band_list: Vec<usize> = bands
@@ -1079,6 +1103,7 @@ impl Generator {
                         owner: f.owner.map(str::to_string),
                         place: None,
                         county_wide: f.town.is_none(),
+                        central: false,
                     };
                     (
                         f.kind,
@@ -1089,21 +1114,26 @@ impl Generator {
                     )
                 }
                 None => {
-                    let weights: Vec<u32> =
-                        self.band_kinds[slot.band].iter().map(|k| k.1).collect();
+                    let weights = std::mem::take(&mut self.band_weights[slot.band]);
                     let choice = self.weighted(&weights);
+                    self.band_weights[slot.band] = weights;
                     let (kind, _, lo, hi) = self.band_kinds[slot.band][choice];
                     let total_cents = self.total(slot.band, lo, hi);
                     let (unit, town) = self.place(kind);
                     let mut made = self.make(kind, total_cents / 100, unit, town);
-                    for _ in 0..6 {
-                        if !self.used_names.contains(&made.name) {
+                    for _ in 0..self.redraws {
+                        if !self.used_names.contains(&name_key(&made.name)) {
                             break;
                         }
                         made = self.make(kind, total_cents / 100, unit, town);
                     }
                     made.name = self.claim(made.name);
                     let (unit, town) = made.place.unwrap_or((unit, town));
+                    let (unit, town) = if made.central {
+                        self.central_place(unit, town)
+                    } else {
+                        (unit, town)
+                    };
                     (kind, total_cents, unit, town, made)
                 }
             };
@@ -1191,19 +1221,20 @@ impl Generator {
 
     /// Takes `name`, or the next free "（二期）" … "（九期）", then "（10）" ….
     fn claim(&mut self, name: String) -> String {
-        if !self.used_names.contains(&name) {
-            self.used_names.insert(name.clone());
+        let key = name_key(&name);
+        if self.used_names.insert(key) {
             return name;
         }
         let phased = !name.contains('期');
-        for k in 2usize.. {
+        let first = self.next_suffix.get(&key).copied().unwrap_or(2);
+        for k in first.. {
             let candidate = if phased && k <= 9 {
                 format!("{name}（{}期）", CN_NUM[k - 1])
             } else {
                 format!("{name}（{k}）")
             };
-            if !self.used_names.contains(&candidate) {
-                self.used_names.insert(candidate.clone());
+            if self.used_names.insert(name_key(&candidate)) {
+                self.next_suffix.insert(key, k + 1);
                 return candidate;
             }
         }
@@ -1306,6 +1337,11 @@ impl Generator {
                 chosen.push("政策性资金");
             }
             return ordered_sources(&chosen);
+        } else if kind == Kind::Energy {
+            (
+                &["自筹", "银行贷款", "企业债券", "政策性资金"],
+                vec![5, 4, 2, 1],
+            )
         } else if (U_SOE0..U_SOE0 + STATE_FIRMS.len()).contains(&unit) {
             (
                 &["专项债", "银行贷款", "企业债券", "政策性资金", "自筹"],
@@ -1432,6 +1468,24 @@ impl Generator {
             }
             Kind::Agri => self.town(&RURAL),
         }
+    }
+
+    /// Moves a city facility drawn in a town to a street, with the street or 城投 responsible.
+    fn central_place(&mut self, unit: usize, town: usize) -> (usize, usize) {
+        if STREETS.contains(&town) {
+            return (unit, town);
+        }
+        let street = self.pick(&STREETS);
+        let unit = if (U_TOWN0..U_SOE0).contains(&unit) {
+            if self.chance(0.5) {
+                town_unit(street)
+            } else {
+                U_CT
+            }
+        } else {
+            unit
+        };
+        (unit, street)
     }
 
     fn park(&mut self, unit: usize) -> (usize, usize) {
@@ -2055,7 +2109,9 @@ impl Generator {
                 } else {
                     U_GZ
                 };
-                Made::new(Kind::Tourism, name.to_string(), content.to_string()).at(unit, spot_town)
+                Made::new(Kind::Tourism, name.to_string(), content.to_string())
+                    .at(unit, spot_town)
+                    .owner(format!("福清{brand}文旅发展有限公司"))
             }
             2 => {
                 let area = self.area(total, 5000, 9000);
@@ -2309,7 +2365,7 @@ impl Generator {
             return match self.int(0, 2) {
                 0 => Made::new(
                     Kind::Energy,
-                    format!("福清{}110千伏输变电工程", short_town(town)),
+                    format!("福清{}110千伏输变电工程", self.village()),
                     format!(
                         "新建110千伏变电站1座，主变容量2×50兆伏安，新建线路{}公里。",
                         tenths_text(total / 200)
@@ -2376,22 +2432,19 @@ impl Generator {
                     tenths_text(total / 100)
                 ),
             ),
-            1 => {
-                let river = if RURAL.contains(&town) {
-                    self.pick(&["龙江", "渔溪", "东张溪"])
+            1 => Made::new(
+                Kind::Water,
+                if LONGJIANG_TOWNS.contains(&town) {
+                    format!("龙江（{t}段）综合治理工程")
                 } else {
-                    "龙江"
-                };
-                Made::new(
-                    Kind::Water,
-                    format!("{river}（{t}段）综合治理工程"),
-                    format!(
-                        "整治河道约{}公里，新建加固堤防{}公里，实施清淤疏浚及生态护岸。",
-                        tenths_text(total / 300),
-                        tenths_text(total / 500)
-                    ),
-                )
-            }
+                    format!("{t}小流域综合治理工程")
+                },
+                format!(
+                    "整治河道约{}公里，新建加固堤防{}公里，实施清淤疏浚及生态护岸。",
+                    tenths_text(total / 300),
+                    tenths_text(total / 500)
+                ),
+            ),
             2 => Made::new(
                 Kind::Water,
                 format!("{t}海堤加固工程"),
@@ -2579,6 +2632,7 @@ impl Generator {
                         (total / 30).max(20)
                     ),
                 )
+                .central()
             }
             6 => Made::new(
                 Kind::Urban,
@@ -2596,9 +2650,10 @@ impl Generator {
                     format!("福清市{road}综合提升工程"),
                     format!(
                         "实施{road}沿线立面改造、人行道铺装、管线下地及绿化提升，全长约{}公里。",
-                        tenths_text(total / 300)
+                        tenths_text(total / 150)
                     ),
                 )
+                .central()
             }
         }
     }
@@ -2606,7 +2661,7 @@ impl Generator {
     fn education(&mut self, total: i64, town: usize) -> Made {
         let t = TOWNS[town];
         let area = self.area(total, 3500, 5500);
-        let seats = (total / 3).max(90) / 10 * 10;
+        let seats = (total / 6).clamp(90, 3000) / 10 * 10;
         let ranges = [
             (3_000, 60_000),
             (800, 10_000),
@@ -2623,10 +2678,16 @@ impl Generator {
                     format!("福清市第{n}中学扩建工程"),
                     format!("新建教学楼、实验楼及学生宿舍，总建筑面积{area}，新增学位{seats}个。"),
                 )
+                .central()
+                .owner("福清市教育局".to_string())
             }
             1 => Made::new(
                 Kind::Education,
-                format!("福清市{t}中心小学教学综合楼建设项目"),
+                if STREETS.contains(&town) {
+                    format!("福清市{}小学教学综合楼建设项目", short_town(town))
+                } else {
+                    format!("福清市{t}中心小学教学综合楼建设项目")
+                },
                 format!("新建教学综合楼，总建筑面积{area}，新增学位{seats}个。"),
             ),
             2 => Made::new(
@@ -2649,6 +2710,8 @@ impl Generator {
                         (total / 400).clamp(18, 72)
                     ),
                 )
+                .central()
+                .owner("福清市教育局".to_string())
             }
             4 => Made::new(
                 Kind::Education,
@@ -2662,7 +2725,9 @@ impl Generator {
                     "新建实训楼、教学楼、学生公寓及体育场，总建筑面积{area}，办学规模{}人。",
                     seats.min(6000)
                 ),
-            ),
+            )
+            .central()
+            .owner("福清市教育局".to_string()),
         }
     }
 
@@ -2677,6 +2742,7 @@ impl Generator {
             if street { (0, 0) } else { (800, 8_000) },
             if street { (800, 5_000) } else { (0, 0) },
             (30_000, MAX),
+            (10_000, 150_000),
         ];
         match self.template(total, &ranges) {
             0 => {
@@ -2686,6 +2752,8 @@ impl Generator {
                     format!("福清市医院{what}综合楼建设项目"),
                     format!("新建{what}综合楼，总建筑面积{area}，新增床位{beds}张。"),
                 )
+                .central()
+                .owner("福清市医院".to_string())
             }
             1 => {
                 let what = self.pick(&["门诊综合楼", "康复大楼", "住院楼"]);
@@ -2694,6 +2762,8 @@ impl Generator {
                     format!("福清市中医院{what}建设项目"),
                     format!("新建{what}，总建筑面积{area}，配套医疗设备购置。"),
                 )
+                .central()
+                .owner("福清市中医院".to_string())
             }
             2 => Made::new(
                 Kind::Health,
@@ -2708,11 +2778,24 @@ impl Generator {
                 format!("{t}社区卫生服务中心建设项目"),
                 format!("新建社区卫生服务中心业务用房{area}，配置全科诊疗、康复、预防保健等功能。"),
             ),
+            5 => {
+                let place = self.pick(&[
+                    "城南", "城北", "江阴", "龙田", "渔溪", "高山", "新厝", "东张",
+                ]);
+                Made::new(
+                    Kind::Health,
+                    format!("福清市{place}区域医疗中心建设项目"),
+                    format!("总建筑面积{area}，设置床位{beds}张，建设门急诊楼、医技楼、住院楼及配套设施。"),
+                )
+                .owner("福清市卫生健康局".to_string())
+            }
             _ => Made::new(
                 Kind::Health,
                 "福清市妇幼保健院新院建设项目".to_string(),
                 format!("总建筑面积{area}，设置床位{beds}张，建设门诊医技楼、住院楼及配套设施。"),
-            ),
+            )
+            .central()
+            .owner("福清市妇幼保健院".to_string()),
         }
     }
 
@@ -2721,7 +2804,7 @@ impl Generator {
         let area = self.area(total, 4000, 6000);
         let ranges = [
             (500, 8_000),
-            (3_000, 80_000),
+            (3_000, 40_000),
             (5_000, MAX),
             (10_000, MAX),
             (500, 3_000),
@@ -2743,6 +2826,8 @@ impl Generator {
                     format!("福清市{what}建设项目"),
                     format!("总建筑面积{area}，建设{what}及配套停车、绿化设施。"),
                 )
+                .central()
+                .owner("福清市文化体育和旅游局".to_string())
             }
             2 => {
                 let what = self.pick(&["图书馆新馆", "文化艺术中心", "档案馆新馆", "博物馆"]);
@@ -2751,6 +2836,8 @@ impl Generator {
                     format!("福清市{what}建设项目"),
                     format!("总建筑面积{area}，建设{what}及配套设施。"),
                 )
+                .central()
+                .owner("福清市文化体育和旅游局".to_string())
             }
             3 => {
                 let phase = self.cn(1, 6);
@@ -2762,6 +2849,8 @@ impl Generator {
                         (total / 50).max(100) / 10 * 10
                     ),
                 )
+                .central()
+                .owner("福清市住房和城乡建设局".to_string())
             }
             4 => Made::new(
                 Kind::Welfare,
@@ -2825,21 +2914,18 @@ impl Generator {
                     tenths_text(total / 100)
                 ),
             ),
-            3 => {
-                let river = if STREETS.contains(&town) {
-                    "龙江"
+            3 => Made::new(
+                Kind::Eco,
+                if LONGJIANG_TOWNS.contains(&town) {
+                    format!("龙江（{t}段）水环境综合整治工程")
                 } else {
-                    self.pick(&["龙江", "渔溪", "东张溪"])
-                };
-                Made::new(
-                    Kind::Eco,
-                    format!("{river}（{t}段）水环境综合整治工程"),
-                    format!(
-                        "实施截污纳管、清淤疏浚、生态补水及岸线景观提升，整治河道约{}公里。",
-                        tenths_text(total / 300)
-                    ),
-                )
-            }
+                    format!("{t}内河水环境综合整治工程")
+                },
+                format!(
+                    "实施截污纳管、清淤疏浚、生态补水及岸线景观提升，整治河道约{}公里。",
+                    tenths_text(total / 300)
+                ),
+            ),
             4 => Made::new(
                 Kind::Eco,
                 format!("{t}农村生活污水提升治理工程"),
@@ -2972,6 +3058,14 @@ fn owner_of(unit: usize, town: usize) -> String {
     } else {
         format!("{COUNTY}{}人民政府", TOWNS[town])
     }
+}
+
+/// A 64-bit FNV-1a hash of a name: the same on every platform and Rust release, so which names
+/// get a suffix never changes. (Two names colliding would only add a needless suffix.)
+fn name_key(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 fn ordered_sources(chosen: &[&str]) -> Vec<String> {
@@ -3294,6 +3388,20 @@ mod tests {
         println!("total {} 亿元", totals.iter().sum::<i64>() / 10_000);
         let plan: i64 = c.projects.iter().map(|p| wan(p.fields.annual_plan)).sum();
         println!("annual plan {} 亿元", plan / 10_000);
+        for seed in 1..=8 {
+            let other = campaign(DEMO_PROJECTS, seed);
+            let t: Vec<i64> = other
+                .projects
+                .iter()
+                .map(|p| wan(p.fields.total_investment))
+                .collect();
+            println!(
+                "seed {seed}: {} 亿元, ≥100亿 {}, ≥20亿 {}",
+                t.iter().sum::<i64>() / 10_000,
+                t.iter().filter(|x| **x >= 1_000_000).count(),
+                t.iter().filter(|x| **x >= 200_000).count()
+            );
+        }
         for cat in CATEGORIES {
             println!(
                 "{cat} {}",
@@ -3303,7 +3411,7 @@ mod tests {
                     .count()
             );
         }
-        for p in c.projects.iter().take(40) {
+        for p in c.projects.iter().step_by(35) {
             let f = &p.fields;
             println!(
                 "{} {} | {} | {:?} | {} | {} | {} | {:?} | {:?}",
@@ -3316,6 +3424,29 @@ mod tests {
                 c.units[p.lead_department].name,
                 f.tags,
                 f.funding_sources
+            );
+            println!(
+                "    {:?} {:?} | {:?}..{:?} | ps {:?} pc {:?} pp {:?} | as {:?} ac {:?} ap {:?} | plan {} | {:?} | {:?} | {:?} | {:?} | {:?} {:?} {:?} | {} | {:?}",
+                f.level,
+                f.industry,
+                f.period_start,
+                f.period_end,
+                f.planned_start,
+                f.planned_completion,
+                f.planned_production,
+                f.actual_start,
+                f.actual_completion,
+                f.actual_production,
+                f.annual_plan.unwrap().wan_string(),
+                f.location,
+                f.owner,
+                f.linked_leader,
+                f.service_officer,
+                f.expected_output.map(|m| m.wan_string()),
+                f.expected_tax.map(|m| m.wan_string()),
+                f.expected_jobs,
+                c.regions[p.region].name,
+                f.remarks
             );
         }
     }

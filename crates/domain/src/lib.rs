@@ -26,7 +26,10 @@ pub struct Bilingual {
 }
 
 pub fn bi(zh: impl Into<String>, en: impl Into<String>) -> Bilingual {
-    Bilingual { zh: zh.into(), en: en.into() }
+    Bilingual {
+        zh: zh.into(),
+        en: en.into(),
+    }
 }
 
 impl Bilingual {

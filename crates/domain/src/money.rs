@@ -15,7 +15,9 @@ use crate::text::normalize_number_text;
 use crate::{Bilingual, bi};
 
 /// An amount of money in fen (分, 0.01 yuan).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Money(i64);
 
@@ -48,9 +50,24 @@ impl AmountUnit {
     }
 
     /// Finds the unit named in a header or a note such as "单位：万元", "（亿元）", "总投资(元)".
-    /// 万元 and 亿元 are checked before the bare 元 they contain.
+    /// Other currencies and scales ("美元", "千元", "百万元") are not ours: `None`, so the caller
+    /// reports them instead of reading dollars as yuan.
     pub fn detect(text: &str) -> Option<AmountUnit> {
-        if text.contains("亿元") || text.contains("亿") && !text.contains("万") {
+        const FOREIGN: &[&str] = &[
+            "美元",
+            "港元",
+            "欧元",
+            "日元",
+            "英镑",
+            "千元",
+            "百元",
+            "百万元",
+            "千万元",
+            "十万元",
+        ];
+        if FOREIGN.iter().any(|f| text.contains(f)) {
+            None
+        } else if text.contains("亿元") || text.contains('亿') && !text.contains('万') {
             Some(AmountUnit::Yi)
         } else if text.contains("万元") || text.contains('万') {
             Some(AmountUnit::Wan)
@@ -173,10 +190,10 @@ impl fmt::Display for Money {
 }
 
 fn group_thousands(number: &str) -> String {
-    let (sign, rest) = number
-        .strip_prefix('-')
-        .map_or(("", number), |r| ("-", r));
-    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
+    let (sign, rest) = number.strip_prefix('-').map_or(("", number), |r| ("-", r));
+    let (int, frac) = rest
+        .split_once('.')
+        .map_or((rest, None), |(i, f)| (i, Some(f)));
     let mut grouped = String::with_capacity(number.len() + int.len() / 3);
     for (i, ch) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
@@ -218,14 +235,14 @@ mod tests {
         );
         assert_eq!(
             Money::from_f64(0.1 + 0.2, AmountUnit::Wan),
-            Money::from_f64(0.3, AmountUnit::Wan).map(|m| m)
+            Money::from_f64(0.3, AmountUnit::Wan)
         );
         assert_eq!(Money::from_f64(f64::NAN, AmountUnit::Wan), None);
     }
 
     #[test]
     fn displays_in_wan_and_yi() {
-        let m = Money::from_fen(1_234_567_891_23);
+        let m = Money::from_fen(123_456_789_123);
         assert_eq!(m.wan_display(), "123,456.79");
         assert_eq!(m.wan_string(), "123456.789123");
         assert_eq!(Money::from_wan(1_020_000).yi_display(), "102.00");
@@ -238,5 +255,8 @@ mod tests {
         assert_eq!(AmountUnit::detect("（亿元）"), Some(AmountUnit::Yi));
         assert_eq!(AmountUnit::detect("总投资(元)"), Some(AmountUnit::Yuan));
         assert_eq!(AmountUnit::detect("项目名称"), None);
+        for foreign in ["单位：美元", "（千元）", "百万元", "港元"] {
+            assert_eq!(AmountUnit::detect(foreign), None, "{foreign}");
+        }
     }
 }

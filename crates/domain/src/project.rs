@@ -79,13 +79,35 @@ labelled_enum! {
 }
 
 /// Tags a clerk filters by (SPEC §2). Others may be added freely; these are offered in forms.
-pub const KNOWN_TAGS: &[&str] = &["亿元以上", "省督办", "预算内投资", "对口协作", "首席服务官", "重中之重"];
+pub const KNOWN_TAGS: &[&str] = &[
+    "亿元以上",
+    "省督办",
+    "预算内投资",
+    "对口协作",
+    "首席服务官",
+    "重中之重",
+];
 
 /// Funding sources (SPEC §2).
-pub const FUNDING_SOURCES: &[&str] = &["政策性资金", "专项债", "政府债券", "企业债券", "预算内资金", "银行贷款", "自筹"];
+pub const FUNDING_SOURCES: &[&str] = &[
+    "政策性资金",
+    "专项债",
+    "政府债券",
+    "企业债券",
+    "预算内资金",
+    "银行贷款",
+    "自筹",
+];
 
 /// Project categories (项目类别) as county ledgers use them.
-pub const CATEGORIES: &[&str] = &["产业项目", "基础设施", "社会民生", "城市建设", "生态环保", "农业农村"];
+pub const CATEGORIES: &[&str] = &[
+    "产业项目",
+    "基础设施",
+    "社会民生",
+    "城市建设",
+    "生态环保",
+    "农业农村",
+];
 
 /// A project as stored in the ledger.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -266,20 +288,40 @@ impl Field {
             Field::LinkedLeader => ("linked_leader", "包联领导", "Linked leader"),
             Field::ServiceOfficer => ("service_officer", "首席服务官", "Service officer"),
             Field::Content => ("content", "建设内容及规模", "Construction content"),
-            Field::TotalInvestment => ("total_investment_wan", "总投资（万元）", "Total investment (10k yuan)"),
-            Field::AnnualPlan => ("annual_plan_wan", "年度计划投资（万元）", "Annual plan (10k yuan)"),
+            Field::TotalInvestment => (
+                "total_investment_wan",
+                "总投资（万元）",
+                "Total investment (10k yuan)",
+            ),
+            Field::AnnualPlan => (
+                "annual_plan_wan",
+                "年度计划投资（万元）",
+                "Annual plan (10k yuan)",
+            ),
             Field::PlanYear => ("plan_year", "计划年度", "Plan year"),
             Field::Period => ("period", "建设起止年限", "Construction period"),
             Field::PlannedStart => ("planned_start", "计划开工时间", "Planned start"),
-            Field::PlannedCompletion => ("planned_completion", "计划竣工时间", "Planned completion"),
-            Field::PlannedProduction => ("planned_production", "计划投产时间", "Planned production"),
+            Field::PlannedCompletion => {
+                ("planned_completion", "计划竣工时间", "Planned completion")
+            }
+            Field::PlannedProduction => {
+                ("planned_production", "计划投产时间", "Planned production")
+            }
             Field::ActualStart => ("actual_start", "实际开工时间", "Actual start"),
             Field::ActualCompletion => ("actual_completion", "实际竣工时间", "Actual completion"),
             Field::ActualProduction => ("actual_production", "实际投产时间", "Actual production"),
             Field::Location => ("location", "建设地点", "Location"),
             Field::FundingSources => ("funding_sources", "资金来源", "Funding sources"),
-            Field::ExpectedOutput => ("expected_output_wan", "达产后年产值（万元）", "Annual output (10k yuan)"),
-            Field::ExpectedTax => ("expected_tax_wan", "达产后年税收（万元）", "Annual tax (10k yuan)"),
+            Field::ExpectedOutput => (
+                "expected_output_wan",
+                "达产后年产值（万元）",
+                "Annual output (10k yuan)",
+            ),
+            Field::ExpectedTax => (
+                "expected_tax_wan",
+                "达产后年税收（万元）",
+                "Annual tax (10k yuan)",
+            ),
             Field::ExpectedJobs => ("expected_jobs", "新增就业（人）", "New jobs"),
             Field::Owner => ("owner", "项目业主", "Owner"),
             Field::Remarks => ("remarks", "备注", "Remarks"),
@@ -300,8 +342,14 @@ impl ProjectFields {
             Field::Code => opt(&self.code),
             Field::Name => self.name.clone(),
             Field::Category => opt(&self.category),
-            Field::Stage => self.stage.map(|s| s.label_zh().to_string()).unwrap_or_default(),
-            Field::Level => self.level.map(|s| s.label_zh().to_string()).unwrap_or_default(),
+            Field::Stage => self
+                .stage
+                .map(|s| s.label_zh().to_string())
+                .unwrap_or_default(),
+            Field::Level => self
+                .level
+                .map(|s| s.label_zh().to_string())
+                .unwrap_or_default(),
             Field::Tags => self.tags.join("、"),
             Field::Industry => opt(&self.industry),
             Field::Region => opt(&self.region_id),
@@ -346,10 +394,19 @@ impl ProjectFields {
     pub fn check(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
         if self.name.is_empty() {
-            errors.push(FieldError::new(Field::Name, bi("项目名称不能为空", "the project name is required")));
+            errors.push(FieldError::new(
+                Field::Name,
+                bi("项目名称不能为空", "the project name is required"),
+            ));
         }
         if self.name.chars().count() > 200 {
-            errors.push(FieldError::new(Field::Name, bi("项目名称不能超过200个字", "the project name is longer than 200 characters")));
+            errors.push(FieldError::new(
+                Field::Name,
+                bi(
+                    "项目名称不能超过200个字",
+                    "the project name is longer than 200 characters",
+                ),
+            ));
         }
         for (field, amount) in [
             (Field::TotalInvestment, self.total_investment),
@@ -358,34 +415,59 @@ impl ProjectFields {
             (Field::ExpectedTax, self.expected_tax),
         ] {
             if amount.is_some_and(Money::is_negative) {
-                errors.push(FieldError::new(field, bi("金额不能为负数", "the amount cannot be negative")));
-            }
-        }
-        if let (Some(total), Some(plan)) = (self.total_investment, self.annual_plan) {
-            if plan > total {
                 errors.push(FieldError::new(
-                    Field::AnnualPlan,
-                    bi(
-                        format!("年度计划投资 {} 万元大于总投资 {} 万元", plan.wan_display(), total.wan_display()),
-                        format!("the annual plan {} exceeds the total investment {} (10k yuan)", plan.wan_display(), total.wan_display()),
-                    ),
+                    field,
+                    bi("金额不能为负数", "the amount cannot be negative"),
                 ));
             }
         }
+        if let (Some(total), Some(plan)) = (self.total_investment, self.annual_plan)
+            && plan > total
+        {
+            errors.push(FieldError::new(
+                Field::AnnualPlan,
+                bi(
+                    format!(
+                        "年度计划投资 {} 万元大于总投资 {} 万元",
+                        plan.wan_display(),
+                        total.wan_display()
+                    ),
+                    format!(
+                        "the annual plan {} exceeds the total investment {} (10k yuan)",
+                        plan.wan_display(),
+                        total.wan_display()
+                    ),
+                ),
+            ));
+        }
         if self.expected_jobs.is_some_and(|j| j < 0) {
-            errors.push(FieldError::new(Field::ExpectedJobs, bi("新增就业不能为负数", "new jobs cannot be negative")));
+            errors.push(FieldError::new(
+                Field::ExpectedJobs,
+                bi("新增就业不能为负数", "new jobs cannot be negative"),
+            ));
         }
         for (field, planned, actual) in [
-            (Field::PlannedCompletion, self.planned_start, self.planned_completion),
-            (Field::ActualCompletion, self.actual_start, self.actual_completion),
+            (
+                Field::PlannedCompletion,
+                self.planned_start,
+                self.planned_completion,
+            ),
+            (
+                Field::ActualCompletion,
+                self.actual_start,
+                self.actual_completion,
+            ),
         ] {
-            if let (Some(s), Some(c)) = (planned, actual) {
-                if c < s {
-                    errors.push(FieldError::new(
-                        field,
-                        bi(format!("竣工时间 {c} 早于开工时间 {s}"), format!("completion {c} is before the start {s}")),
-                    ));
-                }
+            if let (Some(s), Some(c)) = (planned, actual)
+                && c < s
+            {
+                errors.push(FieldError::new(
+                    field,
+                    bi(
+                        format!("竣工时间 {c} 早于开工时间 {s}"),
+                        format!("completion {c} is before the start {s}"),
+                    ),
+                ));
             }
         }
         errors
@@ -402,7 +484,11 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: Field, message: Bilingual) -> FieldError {
-        FieldError { field: field.key(), message_zh: message.zh, message_en: message.en }
+        FieldError {
+            field: field.key(),
+            message_zh: message.zh,
+            message_en: message.en,
+        }
     }
 }
 
@@ -444,10 +530,11 @@ pub struct ProjectInput {
     pub remarks: String,
 }
 
-/// Splits a list typed as "亿元以上、省督办" or "a, b; c" into trimmed, distinct items.
+/// Splits a list typed as "亿元以上、省督办" or "a, b; c" into trimmed, distinct items. ('|' is
+/// a separator too because lists are stored as `|a|b|`.)
 pub fn split_list(text: &str) -> Vec<String> {
     let mut items: Vec<String> = Vec::new();
-    for item in text.split(['、', ',', '，', ';', '；', '|', '/']) {
+    for item in text.split(['、', ',', '，', ';', '；', '|']) {
         let item = clean_name(item);
         if !item.is_empty() && !items.contains(&item) {
             items.push(item);
@@ -465,7 +552,8 @@ impl ProjectInput {
     /// Parses every field, collecting all problems instead of stopping at the first.
     pub fn parse(&self) -> Result<ProjectFields, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut err = |field: Field, message: Bilingual| errors.push(FieldError::new(field, message));
+        let mut err =
+            |field: Field, message: Bilingual| errors.push(FieldError::new(field, message));
 
         let mut fields = ProjectFields {
             code: opt_text(&self.code),
@@ -486,32 +574,67 @@ impl ProjectInput {
         if let Some(t) = opt_text(&self.stage) {
             match Stage::parse(&t) {
                 Some(s) => fields.stage = Some(s),
-                None => err(Field::Stage, bi(format!("未知的项目阶段“{t}”"), format!("unknown stage “{t}”"))),
+                None => err(
+                    Field::Stage,
+                    bi(
+                        format!("未知的项目阶段“{t}”"),
+                        format!("unknown stage “{t}”"),
+                    ),
+                ),
             }
         }
         if let Some(t) = opt_text(&self.level) {
             match Level::parse(&t) {
                 Some(l) => fields.level = Some(l),
-                None => err(Field::Level, bi(format!("未知的项目级别“{t}”"), format!("unknown level “{t}”"))),
+                None => err(
+                    Field::Level,
+                    bi(
+                        format!("未知的项目级别“{t}”"),
+                        format!("unknown level “{t}”"),
+                    ),
+                ),
             }
         }
         for (field, text, slot) in [
             (Field::Region, &self.region_id, &mut fields.region_id),
             (Field::Unit, &self.unit_id, &mut fields.unit_id),
-            (Field::LeadDepartment, &self.lead_department_id, &mut fields.lead_department_id),
+            (
+                Field::LeadDepartment,
+                &self.lead_department_id,
+                &mut fields.lead_department_id,
+            ),
         ] {
             if let Some(t) = opt_text(text) {
                 match t.parse::<i64>() {
                     Ok(id) if id > 0 => *slot = Some(id),
-                    _ => err(field, bi(format!("无效的选择“{t}”"), format!("invalid choice “{t}”"))),
+                    _ => err(
+                        field,
+                        bi(format!("无效的选择“{t}”"), format!("invalid choice “{t}”")),
+                    ),
                 }
             }
         }
         for (field, text, slot) in [
-            (Field::TotalInvestment, &self.total_investment_wan, &mut fields.total_investment),
-            (Field::AnnualPlan, &self.annual_plan_wan, &mut fields.annual_plan),
-            (Field::ExpectedOutput, &self.expected_output_wan, &mut fields.expected_output),
-            (Field::ExpectedTax, &self.expected_tax_wan, &mut fields.expected_tax),
+            (
+                Field::TotalInvestment,
+                &self.total_investment_wan,
+                &mut fields.total_investment,
+            ),
+            (
+                Field::AnnualPlan,
+                &self.annual_plan_wan,
+                &mut fields.annual_plan,
+            ),
+            (
+                Field::ExpectedOutput,
+                &self.expected_output_wan,
+                &mut fields.expected_output,
+            ),
+            (
+                Field::ExpectedTax,
+                &self.expected_tax_wan,
+                &mut fields.expected_tax,
+            ),
         ] {
             match Money::parse(text, AmountUnit::Wan) {
                 Ok(m) => *slot = m,
@@ -521,13 +644,28 @@ impl ProjectInput {
         if let Some(t) = opt_text(&self.plan_year) {
             match t.trim_end_matches('年').parse::<i32>() {
                 Ok(y) if (2000..=2100).contains(&y) => fields.plan_year = Some(y),
-                _ => err(Field::PlanYear, bi(format!("“{t}”不是有效年份"), format!("“{t}” is not a valid year"))),
+                _ => err(
+                    Field::PlanYear,
+                    bi(
+                        format!("“{t}”不是有效年份"),
+                        format!("“{t}” is not a valid year"),
+                    ),
+                ),
             }
         }
         if let Some(t) = opt_text(&self.expected_jobs) {
-            match crate::text::normalize_number_text(&t).trim_end_matches('人').parse::<i64>() {
+            match crate::text::normalize_number_text(&t)
+                .trim_end_matches('人')
+                .parse::<i64>()
+            {
                 Ok(n) => fields.expected_jobs = Some(n),
-                _ => err(Field::ExpectedJobs, bi(format!("“{t}”不是有效人数"), format!("“{t}” is not a whole number of people"))),
+                _ => err(
+                    Field::ExpectedJobs,
+                    bi(
+                        format!("“{t}”不是有效人数"),
+                        format!("“{t}” is not a whole number of people"),
+                    ),
+                ),
             }
         }
         match parse_span(&self.period) {
@@ -539,12 +677,36 @@ impl ProjectInput {
             Err(e) => err(Field::Period, e),
         }
         for (field, text, slot) in [
-            (Field::PlannedStart, &self.planned_start, &mut fields.planned_start),
-            (Field::PlannedCompletion, &self.planned_completion, &mut fields.planned_completion),
-            (Field::PlannedProduction, &self.planned_production, &mut fields.planned_production),
-            (Field::ActualStart, &self.actual_start, &mut fields.actual_start),
-            (Field::ActualCompletion, &self.actual_completion, &mut fields.actual_completion),
-            (Field::ActualProduction, &self.actual_production, &mut fields.actual_production),
+            (
+                Field::PlannedStart,
+                &self.planned_start,
+                &mut fields.planned_start,
+            ),
+            (
+                Field::PlannedCompletion,
+                &self.planned_completion,
+                &mut fields.planned_completion,
+            ),
+            (
+                Field::PlannedProduction,
+                &self.planned_production,
+                &mut fields.planned_production,
+            ),
+            (
+                Field::ActualStart,
+                &self.actual_start,
+                &mut fields.actual_start,
+            ),
+            (
+                Field::ActualCompletion,
+                &self.actual_completion,
+                &mut fields.actual_completion,
+            ),
+            (
+                Field::ActualProduction,
+                &self.actual_production,
+                &mut fields.actual_production,
+            ),
         ] {
             match parse_date(text, Edge::Start) {
                 Ok(d) => *slot = d,
@@ -552,10 +714,17 @@ impl ProjectInput {
             }
         }
 
-        let cross: Vec<FieldError> =
-            fields.check().into_iter().filter(|e| !errors.iter().any(|x| x.field == e.field)).collect();
+        let cross: Vec<FieldError> = fields
+            .check()
+            .into_iter()
+            .filter(|e| !errors.iter().any(|x| x.field == e.field))
+            .collect();
         errors.extend(cross);
-        if errors.is_empty() { Ok(fields) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(fields)
+        } else {
+            Err(errors)
+        }
     }
 
     /// The form pre-filled from stored fields, so an edit starts from what is there.
@@ -573,7 +742,10 @@ impl ProjectInput {
             industry: opt(&f.industry),
             region_id: f.region_id.map(|i| i.to_string()).unwrap_or_default(),
             unit_id: f.unit_id.map(|i| i.to_string()).unwrap_or_default(),
-            lead_department_id: f.lead_department_id.map(|i| i.to_string()).unwrap_or_default(),
+            lead_department_id: f
+                .lead_department_id
+                .map(|i| i.to_string())
+                .unwrap_or_default(),
             linked_leader: opt(&f.linked_leader),
             service_officer: opt(&f.service_officer),
             content: opt(&f.content),
@@ -608,7 +780,10 @@ mod tests {
     use super::*;
 
     fn input(name: &str) -> ProjectInput {
-        ProjectInput { name: name.into(), ..ProjectInput::default() }
+        ProjectInput {
+            name: name.into(),
+            ..ProjectInput::default()
+        }
     }
 
     #[test]
@@ -647,8 +822,21 @@ mod tests {
         };
         let errors = form.parse().unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
-        assert_eq!(fields, vec!["stage", "annual_plan_wan", "planned_start", "name", "total_investment_wan"]);
-        assert!(errors.iter().all(|e| !e.message_zh.is_empty() && !e.message_en.is_empty()));
+        assert_eq!(
+            fields,
+            vec![
+                "stage",
+                "annual_plan_wan",
+                "planned_start",
+                "name",
+                "total_investment_wan"
+            ]
+        );
+        assert!(
+            errors
+                .iter()
+                .all(|e| !e.message_zh.is_empty() && !e.message_en.is_empty())
+        );
     }
 
     #[test]

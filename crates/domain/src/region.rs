@@ -17,10 +17,9 @@ impl RegionCode {
         let t = t.trim();
         let province = t.get(..2).and_then(|p| p.parse::<u32>().ok());
         match (t.len(), t.chars().all(|c| c.is_ascii_digit()), province) {
-            (6, true, Some(p)) if (11..=82).contains(&p) => t
-                .parse()
-                .map(RegionCode)
-                .map_err(|_| unreachable_digits(t)),
+            (6, true, Some(p)) if (11..=82).contains(&p) => {
+                t.parse().map(RegionCode).map_err(|_| unreachable_digits(t))
+            }
             _ => Err(bi(
                 format!("“{t}”不是有效的行政区划代码（应为6位数字，如 350181）"),
                 format!("“{t}” is not a valid GB/T 2260 region code (six digits, e.g. 350181)"),
@@ -40,7 +39,10 @@ impl RegionCode {
 }
 
 fn unreachable_digits(t: &str) -> Bilingual {
-    bi(format!("“{t}”不是有效的行政区划代码"), format!("“{t}” is not a valid region code"))
+    bi(
+        format!("“{t}”不是有效的行政区划代码"),
+        format!("“{t}” is not a valid region code"),
+    )
 }
 
 impl fmt::Display for RegionCode {

@@ -16,7 +16,8 @@ pub fn to_half_width(text: &str) -> String {
 /// Trims half- and full-width spaces (and the no-break space) from both ends and collapses the
 /// inner runs that copy-paste leaves behind in names.
 pub fn clean_name(text: &str) -> String {
-    let trimmed = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}');
+    let trimmed =
+        text.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}');
     let mut out = String::with_capacity(trimmed.len());
     let mut last_space = false;
     for c in trimmed.chars() {
@@ -48,7 +49,10 @@ mod tests {
 
     #[test]
     fn cleans_names_and_numbers() {
-        assert_eq!(clean_name("\u{3000} 福清核电  三期 \u{3000}"), "福清核电 三期");
+        assert_eq!(
+            clean_name("\u{3000} 福清核电  三期 \u{3000}"),
+            "福清核电 三期"
+        );
         assert_eq!(normalize_number_text("１，２３４．５ "), "1234.5");
         assert_eq!(normalize_number_text(" 12,000 "), "12000");
         assert_eq!(to_half_width("ＡＢ１"), "AB1");

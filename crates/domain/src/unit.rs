@@ -45,9 +45,14 @@ impl UnitKind {
     /// Guesses the kind from a unit's name, for units created by an import.
     pub fn guess(name: &str) -> UnitKind {
         let ends = |suffixes: &[&str]| suffixes.iter().any(|s| name.ends_with(s));
-        if name.contains("园") || name.contains("开发区") || name.contains("新区") || name.contains("管委会") {
+        if name.contains("园")
+            || name.contains("开发区")
+            || name.contains("新区")
+            || name.contains("管委会")
+        {
             UnitKind::Park
-        } else if ends(&["镇", "乡", "街道", "街道办事处", "镇人民政府", "乡人民政府"]) {
+        } else if ends(&["镇", "乡", "街道", "街道办事处", "镇人民政府", "乡人民政府"])
+        {
             UnitKind::Town
         } else if ends(&["公司", "集团", "有限公司", "投资集团"]) {
             UnitKind::StateFirm

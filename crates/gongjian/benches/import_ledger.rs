@@ -1,1 +1,67 @@
-fn main(){}
+//! Importing a 20,000-row ledger workbook end to end: read and validate the .xlsx, then write
+//! it to a fresh SQLite database in one transaction.
+#![allow(clippy::unwrap_used)]
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use store::testing::TestDb;
+use store::{Dialect, LedgerRow};
+
+const ROWS: usize = 20_000;
+
+fn workbook(rt: &tokio::runtime::Runtime) -> Vec<u8> {
+    let db = rt.block_on(TestDb::new(Dialect::Sqlite));
+    let store = rt.block_on(db.store());
+    rt.block_on(store.seed_campaign(&domain::demo::campaign(ROWS, 11), "bench-password"))
+        .unwrap();
+    let projects = rt.block_on(store.all_projects()).unwrap();
+    rt.block_on(store.close());
+    web::export_xlsx(&projects).unwrap()
+}
+
+fn rows(bytes: &[u8]) -> Vec<LedgerRow> {
+    let parsed = office::read_ledger(bytes);
+    assert!(parsed.errors.is_empty());
+    parsed
+        .projects
+        .into_iter()
+        .map(|p| LedgerRow {
+            sheet: p.sheet,
+            row: p.row,
+            fields: p.fields,
+            unit_name: p.unit_name,
+            lead_department_name: p.lead_department_name,
+            region_name: p.region_name,
+        })
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let bytes = workbook(&rt);
+    let mut group = c.benchmark_group("import_ledger");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(ROWS as u64));
+    group.bench_function("read_xlsx_20k", |b| b.iter(|| office::read_ledger(&bytes)));
+    group.bench_function("end_to_end_20k_sqlite", |b| {
+        b.iter_batched(
+            || {
+                let db = rt.block_on(TestDb::new(Dialect::Sqlite));
+                let store = rt.block_on(db.store());
+                (db, store)
+            },
+            |(db, store)| {
+                let outcome = rt
+                    .block_on(store.import_ledger(&rows(&bytes), None, false))
+                    .unwrap();
+                assert_eq!(outcome.created, ROWS);
+                rt.block_on(store.close());
+                drop(db);
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

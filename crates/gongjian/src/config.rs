@@ -17,7 +17,10 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { database_url: None, addr: "127.0.0.1:8080".into() }
+        Config {
+            database_url: None,
+            addr: "127.0.0.1:8080".into(),
+        }
     }
 }
 
@@ -31,12 +34,19 @@ struct Flags {
 }
 
 impl Config {
-    pub fn load(file: Option<&Path>, db: Option<String>, addr: Option<SocketAddr>) -> Result<Config> {
+    pub fn load(
+        file: Option<&Path>,
+        db: Option<String>,
+        addr: Option<SocketAddr>,
+    ) -> Result<Config> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         match file {
             Some(path) => {
                 if !path.exists() {
-                    return Err(anyhow!("找不到配置文件 {} / config file not found", path.display()));
+                    return Err(anyhow!(
+                        "找不到配置文件 {} / config file not found",
+                        path.display()
+                    ));
                 }
                 figment = figment.merge(Toml::file(path));
             }
@@ -44,8 +54,13 @@ impl Config {
         }
         figment = figment
             .merge(Env::prefixed("GONGJIAN_").only(&["database_url", "addr"]))
-            .merge(Serialized::defaults(Flags { database_url: db, addr: addr.map(|a| a.to_string()) }));
-        figment.extract().context("配置无效 / invalid configuration")
+            .merge(Serialized::defaults(Flags {
+                database_url: db,
+                addr: addr.map(|a| a.to_string()),
+            }));
+        figment
+            .extract()
+            .context("配置无效 / invalid configuration")
     }
 
     pub fn database_url(&self) -> Result<&str> {
@@ -55,7 +70,9 @@ impl Config {
     }
 
     pub fn addr(&self) -> Result<SocketAddr> {
-        self.addr.parse().with_context(|| format!("监听地址“{}”无效 / invalid address", self.addr))
+        self.addr
+            .parse()
+            .with_context(|| format!("监听地址“{}”无效 / invalid address", self.addr))
     }
 }
 
@@ -64,19 +81,33 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's own Jail error type
     fn layers_override_in_order() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("gongjian.toml", "database_url = \"sqlite://file.db\"\naddr = \"0.0.0.0:9000\"")?;
+            jail.create_file(
+                "gongjian.toml",
+                "database_url = \"sqlite://file.db\"\naddr = \"0.0.0.0:9000\"",
+            )?;
             let c = Config::load(None, None, None).map_err(|e| e.to_string())?;
-            assert_eq!((c.database_url.as_deref(), c.addr.as_str()), (Some("sqlite://file.db"), "0.0.0.0:9000"));
+            assert_eq!(
+                (c.database_url.as_deref(), c.addr.as_str()),
+                (Some("sqlite://file.db"), "0.0.0.0:9000")
+            );
 
             jail.set_env("GONGJIAN_DATABASE_URL", "postgres://env/db");
             let c = Config::load(None, None, None).map_err(|e| e.to_string())?;
             assert_eq!(c.database_url.as_deref(), Some("postgres://env/db"));
 
-            let c = Config::load(None, Some("sqlite://flag.db".into()), Some("127.0.0.1:1".parse().map_err(|_| "addr")?))
-                .map_err(|e| e.to_string())?;
-            assert_eq!((c.database_url.as_deref(), c.addr.as_str()), (Some("sqlite://flag.db"), "127.0.0.1:1"));
+            let c = Config::load(
+                None,
+                Some("sqlite://flag.db".into()),
+                Some("127.0.0.1:1".parse().map_err(|_| "addr")?),
+            )
+            .map_err(|e| e.to_string())?;
+            assert_eq!(
+                (c.database_url.as_deref(), c.addr.as_str()),
+                (Some("sqlite://flag.db"), "127.0.0.1:1")
+            );
             Ok(())
         });
     }

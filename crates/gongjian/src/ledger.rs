@@ -39,10 +39,19 @@ struct ImportReport {
 }
 
 pub async fn import(config: &Config, file: &Path, dry_run: bool, json: bool) -> Result<ExitCode> {
-    let bytes = std::fs::read(file).with_context(|| format!("无法读取文件 {} / cannot read the file", file.display()))?;
+    let bytes = std::fs::read(file)
+        .with_context(|| format!("无法读取文件 {} / cannot read the file", file.display()))?;
     let parsed = office::read_ledger(&bytes);
-    let total: Money = parsed.projects.iter().filter_map(|p| p.fields.total_investment).sum();
-    let plan: Money = parsed.projects.iter().filter_map(|p| p.fields.annual_plan).sum();
+    let total: Money = parsed
+        .projects
+        .iter()
+        .filter_map(|p| p.fields.total_investment)
+        .sum();
+    let plan: Money = parsed
+        .projects
+        .iter()
+        .filter_map(|p| p.fields.annual_plan)
+        .sum();
     let mut report = ImportReport {
         projects: parsed.projects.len(),
         total_investment_wan: total.wan_f64(),
@@ -58,7 +67,13 @@ pub async fn import(config: &Config, file: &Path, dry_run: bool, json: bool) -> 
         errors: parsed
             .errors
             .into_iter()
-            .map(|e| ErrorJson { sheet: e.sheet, row: e.row, column: e.column, message_zh: e.message_zh, message_en: e.message_en })
+            .map(|e| ErrorJson {
+                sheet: e.sheet,
+                row: e.row,
+                column: e.column,
+                message_zh: e.message_zh,
+                message_en: e.message_en,
+            })
             .collect(),
         sheets: parsed.sheets,
     };
@@ -85,13 +100,15 @@ pub async fn import(config: &Config, file: &Path, dry_run: bool, json: bool) -> 
         report.unchanged = outcome.unchanged;
         report.new_units = outcome.new_units;
         report.new_regions = outcome.new_regions;
-        report.errors.extend(outcome.problems.into_iter().map(|p| ErrorJson {
-            sheet: p.sheet,
-            row: Some(p.row),
-            column: None,
-            message_zh: p.message_zh,
-            message_en: p.message_en,
-        }));
+        report
+            .errors
+            .extend(outcome.problems.into_iter().map(|p| ErrorJson {
+                sheet: p.sheet,
+                row: Some(p.row),
+                column: None,
+                message_zh: p.message_zh,
+                message_en: p.message_en,
+            }));
     }
 
     if json {
@@ -99,12 +116,19 @@ pub async fn import(config: &Config, file: &Path, dry_run: bool, json: bool) -> 
     } else {
         print_report(&report);
     }
-    Ok(if report.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn print_report(r: &ImportReport) {
     for s in &r.sheets {
-        println!("工作表“{}”：表头在第 {} 行，金额单位 {}", s.sheet, s.header_row, s.amount_unit);
+        println!(
+            "工作表“{}”：表头在第 {} 行，金额单位 {}",
+            s.sheet, s.header_row, s.amount_unit
+        );
         if !s.ignored_columns.is_empty() {
             println!("  未导入的列：{}", s.ignored_columns.join("、"));
         }
@@ -123,7 +147,11 @@ fn print_report(r: &ImportReport) {
         println!("新区域 / new regions：{}", r.new_regions.join("、"));
     }
     if !r.errors.is_empty() {
-        println!("发现 {} 处错误，未写入任何数据 / {} errors, nothing was written:", r.errors.len(), r.errors.len());
+        println!(
+            "发现 {} 处错误，未写入任何数据 / {} errors, nothing was written:",
+            r.errors.len(),
+            r.errors.len()
+        );
         for e in &r.errors {
             let place = match (&e.row, &e.column) {
                 (Some(row), Some(col)) => format!("{} 第{}行 {}列", e.sheet, row, col),
@@ -133,17 +161,29 @@ fn print_report(r: &ImportReport) {
             println!("  {place}：{} / {}", e.message_zh, e.message_en);
         }
     } else if r.dry_run {
-        println!("试导入通过：将新增 {} 个、更新 {} 个项目；未写入 / dry run: nothing written", r.created, r.updated);
+        println!(
+            "试导入通过：将新增 {} 个、更新 {} 个项目；未写入 / dry run: nothing written",
+            r.created, r.updated
+        );
     } else {
-        println!("导入完成：新增 {} 个、更新 {} 个、未变 {} 个项目 / imported", r.created, r.updated, r.unchanged);
+        println!(
+            "导入完成：新增 {} 个、更新 {} 个、未变 {} 个项目 / imported",
+            r.created, r.updated, r.unchanged
+        );
     }
 }
 
 pub async fn export(config: &Config, out: &Path) -> Result<ExitCode> {
     let store = crate::open(config).await?;
     let projects = store.all_projects().await?;
-    let bytes = web::export_xlsx(&projects).context("生成Excel失败 / writing the workbook failed")?;
-    std::fs::write(out, bytes).with_context(|| format!("无法写入 {} / cannot write the file", out.display()))?;
-    println!("已导出 {} 个项目到 {} / exported", projects.len(), out.display());
+    let bytes =
+        web::export_xlsx(&projects).context("生成Excel失败 / writing the workbook failed")?;
+    std::fs::write(out, bytes)
+        .with_context(|| format!("无法写入 {} / cannot write the file", out.display()))?;
+    println!(
+        "已导出 {} 个项目到 {} / exported",
+        projects.len(),
+        out.display()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -20,7 +20,11 @@ use crate::config::Config;
 pub const DEMO_PASSWORD: &str = "gongjian-demo";
 
 #[derive(Parser)]
-#[command(name = "gongjian", version, about = "重点项目攻坚行动平台 / key-project campaign platform")]
+#[command(
+    name = "gongjian",
+    version,
+    about = "重点项目攻坚行动平台 / key-project campaign platform"
+)]
 struct Cli {
     /// A TOML config file (default: ./gongjian.toml when present). Environment GONGJIAN_* and flags override it.
     #[arg(long, global = true, env = "GONGJIAN_CONFIG")]
@@ -129,7 +133,10 @@ enum UserCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("错误：无法启动运行时 / error: cannot start the runtime: {e}");
@@ -148,16 +155,23 @@ fn main() -> ExitCode {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("GONGJIAN_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 async fn open(config: &Config) -> Result<Store> {
     let url = config.database_url()?;
-    Store::open(url).await.with_context(|| format!("打开数据库 / opening the database {}", RedactedUrl(url)))
+    Store::open(url)
+        .await
+        .with_context(|| format!("打开数据库 / opening the database {}", RedactedUrl(url)))
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
-    let load = |db: &DbArg, addr: Option<SocketAddr>| Config::load(cli.config.as_deref(), db.db.clone(), addr);
+    let load = |db: &DbArg, addr: Option<SocketAddr>| {
+        Config::load(cli.config.as_deref(), db.db.clone(), addr)
+    };
     match &cli.command {
         Command::Demo { db, addr } => demo(db, *addr).await,
         Command::Serve { db, addr } => {
@@ -176,7 +190,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             println!("数据库已是最新版本 / database is up to date");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import(ImportCommand::Ledger { file, db, dry_run, json }) => {
+        Command::Import(ImportCommand::Ledger {
+            file,
+            db,
+            dry_run,
+            json,
+        }) => {
             let config = load(db, None)?;
             ledger::import(&config, file, *dry_run, *json).await
         }
@@ -201,27 +220,47 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::User(UserCommand::Add { db, username, unit, role, name }) => {
+        Command::User(UserCommand::Add {
+            db,
+            username,
+            unit,
+            role,
+            name,
+        }) => {
             let config = load(db, None)?;
             let role = Role::parse(role).ok_or_else(|| {
                 let known: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
-                anyhow!("未知角色“{role}”，可选：{} / unknown role “{role}”", known.join(", "))
+                anyhow!(
+                    "未知角色“{role}”，可选：{} / unknown role “{role}”",
+                    known.join(", ")
+                )
             })?;
             let password = read_password()?;
             let store = open(&config).await?;
             let unit_id = match store.unit_by_name(unit.trim()).await? {
                 Some(u) => u.id,
                 None => {
-                    let id = store.create_unit(unit.trim(), UnitKind::guess(unit.trim()), None).await?;
+                    let id = store
+                        .create_unit(unit.trim(), UnitKind::guess(unit.trim()), None)
+                        .await?;
                     println!("新建单位“{}” / created unit “{}”", unit.trim(), unit.trim());
                     id
                 }
             };
             let display_name = name.clone().unwrap_or_else(|| username.clone());
             let id = store
-                .create_user(NewUser { username: username.trim(), display_name: &display_name, password: &password, role, unit_id })
+                .create_user(NewUser {
+                    username: username.trim(),
+                    display_name: &display_name,
+                    password: &password,
+                    role,
+                    unit_id,
+                })
                 .await?;
-            println!("已添加用户 {username}（{}）/ added user #{id}", role.label_zh());
+            println!(
+                "已添加用户 {username}（{}）/ added user #{id}",
+                role.label_zh()
+            );
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -233,7 +272,10 @@ fn read_password() -> Result<String> {
         eprint!("密码 / password: ");
     }
     let mut line = String::new();
-    stdin.lock().read_line(&mut line).context("读取密码 / reading the password")?;
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .context("读取密码 / reading the password")?;
     let password = line.trim_end_matches(['\r', '\n']).to_string();
     if password.chars().count() < 8 {
         bail!("密码至少8位 / the password must have at least 8 characters");
@@ -243,18 +285,31 @@ fn read_password() -> Result<String> {
 
 async fn demo(db: &std::path::Path, addr: SocketAddr) -> Result<ExitCode> {
     let url = format!("sqlite://{}", db.display());
-    let store = Store::open(&url).await.with_context(|| format!("打开演示数据库 / opening the demo database {}", db.display()))?;
+    let store = Store::open(&url).await.with_context(|| {
+        format!(
+            "打开演示数据库 / opening the demo database {}",
+            db.display()
+        )
+    })?;
     let campaign = domain::demo::demo_campaign();
     if store.count_projects().await? == 0 && store.user_by_username("admin").await?.is_none() {
         let outcome = store.seed_campaign(&campaign, DEMO_PASSWORD).await?;
-        println!("已生成演示数据：{} 个项目 / demo data: {} projects", outcome.projects, outcome.projects);
+        println!(
+            "已生成演示数据：{} 个项目 / demo data: {} projects",
+            outcome.projects, outcome.projects
+        );
     }
     web::serve(web::AppState::new(store, true), addr, |bound| {
         println!("{}", campaign.name);
         println!("gongjian 演示已启动 / demo running at http://{bound}");
         println!("登录 / sign in:  admin / {DEMO_PASSWORD}   (系统管理员)");
         for user in campaign.users.iter().filter(|u| u.username != "admin") {
-            println!("                 {} / {DEMO_PASSWORD}   ({}, {})", user.username, user.role.label_zh(), user.display_name);
+            println!(
+                "                 {} / {DEMO_PASSWORD}   ({}, {})",
+                user.username,
+                user.role.label_zh(),
+                user.display_name
+            );
         }
     })
     .await?;

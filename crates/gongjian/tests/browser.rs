@@ -21,7 +21,11 @@ impl Drop for Killed {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 async fn wait_for_http(url: &str, within: Duration) {
@@ -31,17 +35,27 @@ async fn wait_for_http(url: &str, within: Duration) {
         if client.get(url).send().await.is_ok() {
             return;
         }
-        assert!(started.elapsed() < within, "{url} did not answer within {within:?}");
+        assert!(
+            started.elapsed() < within,
+            "{url} did not answer within {within:?}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
 #[tokio::test]
 async fn demo_ledger_in_headless_chromium() {
-    let (chromium, driver) = (Path::new("/usr/bin/chromium"), Path::new("/usr/bin/chromedriver"));
+    let (chromium, driver) = (
+        Path::new("/usr/bin/chromium"),
+        Path::new("/usr/bin/chromedriver"),
+    );
     if !chromium.exists() || !driver.exists() {
-        let required = std::env::var_os("CI").is_some() || std::env::var_os("GONGJIAN_REQUIRE_BROWSER").is_some();
-        assert!(!required, "chromium and chromedriver are required here: apt-get install chromium chromium-driver");
+        let required = std::env::var_os("CI").is_some()
+            || std::env::var_os("GONGJIAN_REQUIRE_BROWSER").is_some();
+        assert!(
+            !required,
+            "chromium and chromedriver are required here: apt-get install chromium chromium-driver"
+        );
         eprintln!("skipped: chromium / chromedriver not installed");
         return;
     }
@@ -49,7 +63,13 @@ async fn demo_ledger_in_headless_chromium() {
     let port = free_port();
     let _demo = Killed(
         Command::new(env!("CARGO_BIN_EXE_gongjian"))
-            .args(["demo", "--db", dir.path().join("demo.db").to_str().unwrap(), "--addr", &format!("127.0.0.1:{port}")])
+            .args([
+                "demo",
+                "--db",
+                dir.path().join("demo.db").to_str().unwrap(),
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -60,9 +80,18 @@ async fn demo_ledger_in_headless_chromium() {
 
     let driver_port = free_port();
     let _driver = Killed(
-        Command::new(driver).arg(format!("--port={driver_port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap(),
+        Command::new(driver)
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
     );
-    wait_for_http(&format!("http://127.0.0.1:{driver_port}/status"), Duration::from_secs(30)).await;
+    wait_for_http(
+        &format!("http://127.0.0.1:{driver_port}/status"),
+        Duration::from_secs(30),
+    )
+    .await;
 
     let profile = dir.path().join("profile");
     let mut caps = serde_json::Map::new();
@@ -84,9 +113,22 @@ async fn demo_ledger_in_headless_chromium() {
     let result = async {
         client.goto(&format!("{base}/projects")).await?;
         // Not signed in: the browser lands on the sign-in page.
-        client.wait().for_element(Locator::Css("input[name=username]")).await?.send_keys("admin").await?;
-        client.find(Locator::Css("input[name=password]")).await?.send_keys("gongjian-demo").await?;
-        client.find(Locator::Css("button.primary")).await?.click().await?;
+        client
+            .wait()
+            .for_element(Locator::Css("input[name=username]"))
+            .await?
+            .send_keys("admin")
+            .await?;
+        client
+            .find(Locator::Css("input[name=password]"))
+            .await?
+            .send_keys("gongjian-demo")
+            .await?;
+        client
+            .find(Locator::Css("button.primary"))
+            .await?
+            .click()
+            .await?;
         let table = client.wait().for_element(Locator::Id("ledger")).await?;
         let rows = table.find_all(Locator::Css("tbody tr td.name a")).await?;
         let mut names = Vec::new();
@@ -102,5 +144,8 @@ async fn demo_ledger_in_headless_chromium() {
     assert_eq!(rows, 50, "a full first page");
     assert_eq!(total, domain::demo::DEMO_PROJECTS.to_string());
     let demo = domain::demo::demo_campaign();
-    assert_eq!(names[0], demo.projects[0].fields.name, "the demo's first project is first");
+    assert_eq!(
+        names[0], demo.projects[0].fields.name,
+        "the demo's first project is first"
+    );
 }

@@ -19,7 +19,12 @@ fn gongjian(args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .unwrap();
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
     }
     drop(child.stdin.take());
     child.wait_with_output().unwrap()
@@ -36,10 +41,21 @@ fn office_sheet(path: &Path, bad_amount: bool) {
     let ws = wb.add_worksheet().set_name("在建项目").unwrap();
     ws.write(0, 0, "福清市2025年重点项目台账").unwrap();
     ws.write(1, 0, "单位：万元").unwrap();
-    ws.merge_range(2, 0, 3, 0, "序号", &rust_xlsxwriter::Format::new()).unwrap();
-    ws.merge_range(2, 1, 3, 1, "项目名称", &rust_xlsxwriter::Format::new()).unwrap();
-    ws.merge_range(2, 2, 3, 2, "责任单位", &rust_xlsxwriter::Format::new()).unwrap();
-    ws.merge_range(2, 3, 2, 5, "投资情况（万元）", &rust_xlsxwriter::Format::new()).unwrap();
+    ws.merge_range(2, 0, 3, 0, "序号", &rust_xlsxwriter::Format::new())
+        .unwrap();
+    ws.merge_range(2, 1, 3, 1, "项目名称", &rust_xlsxwriter::Format::new())
+        .unwrap();
+    ws.merge_range(2, 2, 3, 2, "责任单位", &rust_xlsxwriter::Format::new())
+        .unwrap();
+    ws.merge_range(
+        2,
+        3,
+        2,
+        5,
+        "投资情况（万元）",
+        &rust_xlsxwriter::Format::new(),
+    )
+    .unwrap();
     ws.write(3, 3, "总投资").unwrap();
     ws.write(3, 4, "2025年计划投资").unwrap();
     ws.write(3, 5, "1-10月完成投资").unwrap();
@@ -74,51 +90,130 @@ fn import_export_round_trip_through_the_binary() {
         let url = db.url.as_str();
 
         let out = gongjian(&["migrate", "--db", url], None);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
 
         // A file with an error writes nothing and says where the error is.
         let bad = dir.path().join("bad.xlsx");
         office_sheet(&bad, true);
-        let out = gongjian(&["import", "ledger", bad.to_str().unwrap(), "--db", url, "--json"], None);
+        let out = gongjian(
+            &[
+                "import",
+                "ledger",
+                bad.to_str().unwrap(),
+                "--db",
+                url,
+                "--json",
+            ],
+            None,
+        );
         assert!(!out.status.success());
         let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
         let err = &report["errors"][0];
-        assert_eq!((err["sheet"].as_str(), err["row"].as_u64(), err["column"].as_str()), (Some("在建项目"), Some(6), Some("E")));
+        assert_eq!(
+            (
+                err["sheet"].as_str(),
+                err["row"].as_u64(),
+                err["column"].as_str()
+            ),
+            (Some("在建项目"), Some(6), Some("E"))
+        );
         assert!(err["message_zh"].as_str().unwrap().contains("三千"));
         assert!(!err["message_en"].as_str().unwrap().is_empty());
 
         // A dry run of a clean file reports and writes nothing.
         let good = dir.path().join("good.xlsx");
         office_sheet(&good, false);
-        let out = gongjian(&["import", "ledger", good.to_str().unwrap(), "--db", url, "--dry-run", "--json"], None);
-        assert!(out.status.success(), "{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+        let out = gongjian(
+            &[
+                "import",
+                "ledger",
+                good.to_str().unwrap(),
+                "--db",
+                url,
+                "--dry-run",
+                "--json",
+            ],
+            None,
+        );
+        assert!(
+            out.status.success(),
+            "{}{}",
+            stdout(&out),
+            String::from_utf8_lossy(&out.stderr)
+        );
         let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
         assert_eq!(report["projects"], 2);
         assert_eq!(report["total_investment_wan"], 128000.0);
         assert_eq!(report["annual_plan_wan"], 32000.5);
         assert_eq!(report["written"], false);
-        assert_eq!(report["new_units"], serde_json::json!(["江阴港城经济区管委会", "龙田镇"]));
-        let skipped: Vec<u64> = report["skipped_rows"].as_array().unwrap().iter().map(|s| s["row"].as_u64().unwrap()).collect();
-        assert_eq!(skipped, vec![5, 8, 9], "section, subtotal and note rows are accounted for");
+        assert_eq!(
+            report["new_units"],
+            serde_json::json!(["江阴港城经济区管委会", "龙田镇"])
+        );
+        let skipped: Vec<u64> = report["skipped_rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["row"].as_u64().unwrap())
+            .collect();
+        assert_eq!(
+            skipped,
+            vec![5, 8, 9],
+            "section, subtotal and note rows are accounted for"
+        );
 
         let store = rt.block_on(db.store());
         assert_eq!(rt.block_on(store.count_projects()).unwrap(), 0);
 
-        let out = gongjian(&["import", "ledger", good.to_str().unwrap(), "--db", url], None);
+        let out = gongjian(
+            &["import", "ledger", good.to_str().unwrap(), "--db", url],
+            None,
+        );
         assert!(out.status.success(), "{}", stdout(&out));
         assert!(stdout(&out).contains("导入完成"));
         assert_eq!(rt.block_on(store.count_projects()).unwrap(), 2);
         let projects = rt.block_on(store.all_projects()).unwrap();
         assert_eq!(projects[0].fields.name, "江阴港区7号泊位工程");
-        assert_eq!(projects[0].fields.stage, Some(domain::Stage::UnderConstruction));
+        assert_eq!(
+            projects[0].fields.stage,
+            Some(domain::Stage::UnderConstruction)
+        );
         assert_eq!(projects[0].fields.plan_year, Some(2025));
 
         // Export, then import the export into a fresh database: the same ledger.
         let exported = dir.path().join("export.xlsx");
-        let out = gongjian(&["export", "ledger", "--db", url, "--out", exported.to_str().unwrap()], None);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = gongjian(
+            &[
+                "export",
+                "ledger",
+                "--db",
+                url,
+                "--out",
+                exported.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let db2 = rt.block_on(TestDb::new(dialect));
-        let out = gongjian(&["import", "ledger", exported.to_str().unwrap(), "--db", &db2.url, "--json"], None);
+        let out = gongjian(
+            &[
+                "import",
+                "ledger",
+                exported.to_str().unwrap(),
+                "--db",
+                &db2.url,
+                "--json",
+            ],
+            None,
+        );
         assert!(out.status.success(), "{}", stdout(&out));
         let store2 = rt.block_on(db2.store());
         let again = rt.block_on(store2.all_projects()).unwrap();
@@ -142,23 +237,93 @@ fn users_seed_and_bad_input() {
     let db = rt.block_on(TestDb::new(store::Dialect::Sqlite));
     let url = db.url.as_str();
 
-    let out = gongjian(&["user", "add", "--db", url, "--username", "wang", "--unit", "福清市发展和改革局", "--role", "lead_office"], Some("a-long-password\n"));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = gongjian(&["user", "add", "--db", url, "--username", "wang", "--unit", "福清市发展和改革局", "--role", "lead_office"], Some("a-long-password\n"));
+    let out = gongjian(
+        &[
+            "user",
+            "add",
+            "--db",
+            url,
+            "--username",
+            "wang",
+            "--unit",
+            "福清市发展和改革局",
+            "--role",
+            "lead_office",
+        ],
+        Some("a-long-password\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = gongjian(
+        &[
+            "user",
+            "add",
+            "--db",
+            url,
+            "--username",
+            "wang",
+            "--unit",
+            "福清市发展和改革局",
+            "--role",
+            "lead_office",
+        ],
+        Some("a-long-password\n"),
+    );
     assert!(!out.status.success(), "duplicate username refused");
     assert!(String::from_utf8_lossy(&out.stderr).contains("已被使用"));
-    let out = gongjian(&["user", "add", "--db", url, "--username", "li", "--unit", "x", "--role", "mayor"], Some("a-long-password\n"));
+    let out = gongjian(
+        &[
+            "user",
+            "add",
+            "--db",
+            url,
+            "--username",
+            "li",
+            "--unit",
+            "x",
+            "--role",
+            "mayor",
+        ],
+        Some("a-long-password\n"),
+    );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("未知角色"));
-    let out = gongjian(&["user", "add", "--db", url, "--username", "li", "--unit", "x", "--role", "admin"], Some("short\n"));
+    let out = gongjian(
+        &[
+            "user",
+            "add",
+            "--db",
+            url,
+            "--username",
+            "li",
+            "--unit",
+            "x",
+            "--role",
+            "admin",
+        ],
+        Some("short\n"),
+    );
     assert!(!out.status.success());
 
-    let out = gongjian(&["seed", "--db", url, "--projects", "300", "--seed", "9"], None);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = gongjian(
+        &["seed", "--db", url, "--projects", "300", "--seed", "9"],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let store = rt.block_on(db.store());
     assert_eq!(rt.block_on(store.count_projects()).unwrap(), 300);
 
-    let out = gongjian(&["import", "ledger", "/nonexistent.xlsx", "--db", url], None);
+    let out = gongjian(
+        &["import", "ledger", "/nonexistent.xlsx", "--db", url],
+        None,
+    );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("无法读取文件"));
     let out = gongjian(&["migrate"], None);

@@ -18,11 +18,27 @@ impl TestApp {
     async fn spawn(dialect: store::Dialect) -> TestApp {
         let db = TestDb::new(dialect).await;
         let store = db.store().await;
-        let unit = store.create_unit("福清市发展和改革局", UnitKind::Department, None).await.unwrap();
-        let town = store.create_unit("龙田镇", UnitKind::Town, None).await.unwrap();
-        for (username, role, unit_id) in [("admin", Role::Admin, unit), ("leader", Role::Leadership, unit), ("longtian", Role::Responsible, town)] {
+        let unit = store
+            .create_unit("福清市发展和改革局", UnitKind::Department, None)
+            .await
+            .unwrap();
+        let town = store
+            .create_unit("龙田镇", UnitKind::Town, None)
+            .await
+            .unwrap();
+        for (username, role, unit_id) in [
+            ("admin", Role::Admin, unit),
+            ("leader", Role::Leadership, unit),
+            ("longtian", Role::Responsible, town),
+        ] {
             store
-                .create_user(NewUser { username, display_name: username, password: "secret-pw", role, unit_id })
+                .create_user(NewUser {
+                    username,
+                    display_name: username,
+                    password: "secret-pw",
+                    role,
+                    unit_id,
+                })
                 .await
                 .unwrap();
         }
@@ -36,8 +52,17 @@ impl TestApp {
             .unwrap();
         });
         let addr = rx.await.unwrap();
-        let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        TestApp { base: format!("http://{addr}"), client, store, _db: db }
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        TestApp {
+            base: format!("http://{addr}"),
+            client,
+            store,
+            _db: db,
+        }
     }
 
     fn url(&self, path: &str) -> String {
@@ -45,17 +70,35 @@ impl TestApp {
     }
 
     async fn login(&self, username: &str) {
-        let r = self.client.post(self.url("/api/login")).json(&json!({"username": username, "password": "secret-pw"})).send().await.unwrap();
+        let r = self
+            .client
+            .post(self.url("/api/login"))
+            .json(&json!({"username": username, "password": "secret-pw"}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::OK);
     }
 
     async fn post_json(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let r = self.client.post(self.url(path)).json(&body).send().await.unwrap();
+        let r = self
+            .client
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         (r.status(), r.json().await.unwrap_or(Value::Null))
     }
 
     async fn put_json(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let r = self.client.put(self.url(path)).json(&body).send().await.unwrap();
+        let r = self
+            .client
+            .put(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         (r.status(), r.json().await.unwrap_or(Value::Null))
     }
 
@@ -78,34 +121,74 @@ async fn everything_but_login_needs_a_session() {
     assert_eq!(body["error"], "unauthorized");
     assert!(body["message_zh"].as_str().unwrap().contains("登录"));
     for path in ["/api/projects/1", "/api/units", "/api/me"] {
-        assert_eq!(app.get_json(path).await.0, StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(
+            app.get_json(path).await.0,
+            StatusCode::UNAUTHORIZED,
+            "{path}"
+        );
     }
-    let r = app.client.get(app.url("/projects?stage=在建")).send().await.unwrap();
+    let r = app
+        .client
+        .get(app.url("/projects?stage=在建"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert!(r.headers()["location"].to_str().unwrap().starts_with("/login?next=/projects%3Fstage%3D"));
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login?next=/projects%3Fstage%3D")
+    );
     let (status, html) = app.get_text("/login").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("登录"));
 
-    let (status, _) = app.post_json("/api/login", json!({"username": "admin", "password": "wrong"})).await;
+    let (status, _) = app
+        .post_json(
+            "/api/login",
+            json!({"username": "admin", "password": "wrong"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, _) = app.post_json("/api/login", json!({"username": "nobody", "password": "wrong"})).await;
+    let (status, _) = app
+        .post_json(
+            "/api/login",
+            json!({"username": "nobody", "password": "wrong"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     app.login("admin").await;
     assert_eq!(app.get_json("/api/projects").await.0, StatusCode::OK);
     let (status, me) = app.get_json("/api/me").await;
-    assert_eq!((status, me["role"].as_str()), (StatusCode::OK, Some("admin")));
-    let r = app.client.post(app.url("/api/logout")).send().await.unwrap();
+    assert_eq!(
+        (status, me["role"].as_str()),
+        (StatusCode::OK, Some("admin"))
+    );
+    let r = app
+        .client
+        .post(app.url("/api/logout"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    assert_eq!(app.get_json("/api/projects").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.get_json("/api/projects").await.0,
+        StatusCode::UNAUTHORIZED
+    );
 
     // Assets and the API document are public: the sign-in page needs its CSS.
     assert_eq!(app.get_text("/static/app.css").await.0, StatusCode::OK);
     let (status, doc) = app.get_json("/api/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/api/login", "/api/logout", "/api/projects", "/api/projects/{id}"] {
+    for path in [
+        "/api/login",
+        "/api/logout",
+        "/api/projects",
+        "/api/projects/{id}",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
 }
@@ -121,17 +204,35 @@ async fn projects_through_the_api_on_every_backend() {
             .post_json("/api/projects", json!({"name": "", "total_investment_wan": "abc", "planned_start": "2025-13", "stage": "开挖"}))
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-        let fields: Vec<&str> = body["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+        let fields: Vec<&str> = body["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect();
         for f in ["name", "total_investment_wan", "planned_start", "stage"] {
             assert!(fields.contains(&f), "{f} in {fields:?}");
         }
-        let (status, body) = app.post_json("/api/projects", json!({"name": "x", "nme": "typo"})).await;
+        let (status, body) = app
+            .post_json("/api/projects", json!({"name": "x", "nme": "typo"}))
+            .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
         assert!(body["message_en"].as_str().unwrap().contains("nme"));
-        assert_eq!(app.store.count_projects().await.unwrap(), 0, "nothing written by bad requests");
+        assert_eq!(
+            app.store.count_projects().await.unwrap(),
+            0,
+            "nothing written by bad requests"
+        );
 
         let units = app.get_json("/api/units").await.1;
-        let town = units.as_array().unwrap().iter().find(|u| u["name"] == "龙田镇").unwrap()["id"].as_i64().unwrap();
+        let town = units
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["name"] == "龙田镇")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
         let (status, created) = app
             .post_json(
                 "/api/projects",
@@ -152,35 +253,74 @@ async fn projects_through_the_api_on_every_backend() {
         let id = created["id"].as_i64().unwrap();
 
         // Update names its version; omitted fields keep their values.
-        let (status, updated) = app.put_json(&format!("/api/projects/{id}"), json!({"version": 1, "stage": "completed"})).await;
+        let (status, updated) = app
+            .put_json(
+                &format!("/api/projects/{id}"),
+                json!({"version": 1, "stage": "completed"}),
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "{updated}");
-        assert_eq!((updated["version"].as_i64(), updated["stage"].as_str()), (Some(2), Some("completed")));
+        assert_eq!(
+            (updated["version"].as_i64(), updated["stage"].as_str()),
+            (Some(2), Some("completed"))
+        );
         assert_eq!(updated["code"], "LT-2025-01");
 
         // A second editor who read version 1 is refused and told the current version.
-        let (status, body) = app.put_json(&format!("/api/projects/{id}"), json!({"version": 1, "name": "别人的改动"})).await;
+        let (status, body) = app
+            .put_json(
+                &format!("/api/projects/{id}"),
+                json!({"version": 1, "name": "别人的改动"}),
+            )
+            .await;
         assert_eq!(status, StatusCode::CONFLICT);
         assert_eq!(body["current_version"], 2);
         assert!(body["message_zh"].as_str().unwrap().contains("修改冲突"));
-        assert_eq!(app.get_json(&format!("/api/projects/{id}")).await.1["name"], "龙田镇污水处理厂提标改造工程");
-        let (status, _) = app.put_json(&format!("/api/projects/{id}"), json!({"name": "no version"})).await;
+        assert_eq!(
+            app.get_json(&format!("/api/projects/{id}")).await.1["name"],
+            "龙田镇污水处理厂提标改造工程"
+        );
+        let (status, _) = app
+            .put_json(
+                &format!("/api/projects/{id}"),
+                json!({"name": "no version"}),
+            )
+            .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
         let (_, history) = app.get_json(&format!("/api/projects/{id}/history")).await;
         assert_eq!(history[0]["field"], "stage");
-        assert_eq!((history[0]["old_value"].as_str(), history[0]["new_value"].as_str()), (Some("在建"), Some("竣工")));
+        assert_eq!(
+            (
+                history[0]["old_value"].as_str(),
+                history[0]["new_value"].as_str()
+            ),
+            (Some("在建"), Some("竣工"))
+        );
 
         // List with filters; the unit may be named.
-        app.post_json("/api/projects", json!({"name": "元洪食品产业园", "stage": "to_start"})).await;
+        app.post_json(
+            "/api/projects",
+            json!({"name": "元洪食品产业园", "stage": "to_start"}),
+        )
+        .await;
         let (_, all) = app.get_json("/api/projects").await;
         assert_eq!(all["total"], 2);
-        let (_, one) = app.get_json("/api/projects?stage=completed&unit=龙田镇&q=污水&page=1&per_page=10").await;
+        let (_, one) = app
+            .get_json("/api/projects?stage=completed&unit=龙田镇&q=污水&page=1&per_page=10")
+            .await;
         assert_eq!(one["total"], 1);
         assert_eq!(one["items"][0]["id"], id);
         let (status, body) = app.get_json("/api/projects?stage=nonsense").await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-        assert_eq!(app.get_json("/api/projects/999999").await.0, StatusCode::NOT_FOUND);
-        assert_eq!(app.get_json("/api/projects/abc").await.0, StatusCode::NOT_FOUND);
+        assert_eq!(
+            app.get_json("/api/projects/999999").await.0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.get_json("/api/projects/abc").await.0,
+            StatusCode::NOT_FOUND
+        );
     }
 }
 
@@ -196,48 +336,105 @@ async fn read_only_roles_cannot_write() {
 #[tokio::test]
 async fn pages_list_show_edit_and_refuse_stale_forms() {
     let app = TestApp::spawn(store::Dialect::Sqlite).await;
-    app.store.seed_campaign(&domain::demo::campaign(60, 3), "secret-pw").await.unwrap();
+    app.store
+        .seed_campaign(&domain::demo::campaign(60, 3), "secret-pw")
+        .await
+        .unwrap();
     app.login("admin").await;
 
     let (status, html) = app.get_text("/projects").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("项目台账") && html.contains("id=\"ledger\""));
     let first = app.store.project(1).await.unwrap().unwrap();
-    assert!(html.contains(&askama_escape(&first.fields.name)), "first project listed");
+    assert!(
+        html.contains(&askama_escape(&first.fields.name)),
+        "first project listed"
+    );
     let (_, en) = app.get_text("/projects?lang=en").await;
     assert!(en.contains("Project ledger"));
-    let (_, filtered) = app.get_text("/projects?stage=under_construction&sort=total_investment&order=desc&min=abc&lang=zh").await;
-    assert!(filtered.contains("已忽略"), "bad filter value is reported: {filtered}");
+    let (_, filtered) = app
+        .get_text(
+            "/projects?stage=under_construction&sort=total_investment&order=desc&min=abc&lang=zh",
+        )
+        .await;
+    assert!(
+        filtered.contains("已忽略"),
+        "bad filter value is reported: {filtered}"
+    );
 
     let (status, page) = app.get_text("/projects/1").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("变更记录") && page.contains("责任体系"));
 
     // An invalid form comes back with the message beside the field and the input kept.
-    let form = [("version", "1"), ("name", "改过的名字"), ("total_investment_wan", "十亿"), ("stage", "under_construction")];
-    let r = app.client.post(app.url("/projects/1/edit")).form(&form).send().await.unwrap();
+    let form = [
+        ("version", "1"),
+        ("name", "改过的名字"),
+        ("total_investment_wan", "十亿"),
+        ("stage", "under_construction"),
+    ];
+    let r = app
+        .client
+        .post(app.url("/projects/1/edit"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
-    assert!(html.contains("id=\"e-total_investment_wan\""), "error beside the field");
+    assert!(
+        html.contains("id=\"e-total_investment_wan\""),
+        "error beside the field"
+    );
     assert!(html.contains("“十亿”不是有效的金额数字"));
     assert!(html.contains("改过的名字"));
 
-    let ok = [("version", "1"), ("name", "改过的名字"), ("total_investment_wan", "1000"), ("stage", "under_construction")];
-    let r = app.client.post(app.url("/projects/1/edit")).form(&ok).send().await.unwrap();
+    let ok = [
+        ("version", "1"),
+        ("name", "改过的名字"),
+        ("total_investment_wan", "1000"),
+        ("stage", "under_construction"),
+    ];
+    let r = app
+        .client
+        .post(app.url("/projects/1/edit"))
+        .form(&ok)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, page) = app.get_text("/projects/1").await;
     assert!(page.contains("改过的名字") && page.contains("<del>"));
 
     // The same stale form again: refused as a conflict, nothing overwritten.
     let stale = [("version", "1"), ("name", "第二个人的名字")];
-    let r = app.client.post(app.url("/projects/1/edit")).form(&stale).send().await.unwrap();
+    let r = app
+        .client
+        .post(app.url("/projects/1/edit"))
+        .form(&stale)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT);
     assert!(r.text().await.unwrap().contains("修改冲突"));
-    assert_eq!(app.store.project(1).await.unwrap().unwrap().fields.name, "改过的名字");
+    assert_eq!(
+        app.store.project(1).await.unwrap().unwrap().fields.name,
+        "改过的名字"
+    );
 
     // Creating through the form.
-    let new = [("version", "0"), ("name", "新建测试项目"), ("stage", "planning")];
-    let r = app.client.post(app.url("/projects/new")).form(&new).send().await.unwrap();
+    let new = [
+        ("version", "0"),
+        ("name", "新建测试项目"),
+        ("stage", "planning"),
+    ];
+    let r = app
+        .client
+        .post(app.url("/projects/new"))
+        .form(&new)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
     // A cross-site form post is refused.
@@ -252,15 +449,32 @@ async fn pages_list_show_edit_and_refuse_stale_forms() {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
     // Export of the filtered list is a workbook.
-    let r = app.client.get(app.url("/projects/export.xlsx?stage=planning")).send().await.unwrap();
+    let r = app
+        .client
+        .get(app.url("/projects/export.xlsx?stage=planning"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let bytes = r.bytes().await.unwrap();
     let back = office::read_ledger(&bytes);
     assert!(back.errors.is_empty());
-    assert!(back.projects.iter().all(|p| p.fields.stage == Some(domain::Stage::Planning)));
-    assert!(back.projects.iter().any(|p| p.fields.name == "新建测试项目"));
+    assert!(
+        back.projects
+            .iter()
+            .all(|p| p.fields.stage == Some(domain::Stage::Planning))
+    );
+    assert!(
+        back.projects
+            .iter()
+            .any(|p| p.fields.name == "新建测试项目")
+    );
 }
 
 fn askama_escape(text: &str) -> String {
-    text.replace('&', "&#38;").replace('<', "&#60;").replace('>', "&#62;").replace('"', "&#34;").replace('\'', "&#39;")
+    text.replace('&', "&#38;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
 }

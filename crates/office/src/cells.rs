@@ -134,7 +134,10 @@ fn excel_date(d: &ExcelDateTime) -> Option<NaiveDate> {
 }
 
 fn error_cell(e: &CellErrorType) -> Bilingual {
-    bi(format!("单元格是错误值 {e}"), format!("the cell holds the error value {e}"))
+    bi(
+        format!("单元格是错误值 {e}"),
+        format!("the cell holds the error value {e}"),
+    )
 }
 
 fn not_an_amount(shown: &str) -> Bilingual {
@@ -238,12 +241,10 @@ fn number_date(f: f64) -> Result<Option<NaiveDate>, Bilingual> {
         // Year, or year.month as printed: parse_date checks the month.
         return parse_date(&shown, Edge::Start).map_err(|_| not_a_date(&shown));
     }
-    if f >= 20_000.0 {
-        if let Some(d) = from_excel_serial(f) {
-            return Ok(Some(d));
-        }
+    match from_excel_serial(f) {
+        Some(d) if f >= 20_000.0 => Ok(Some(d)),
+        _ => Err(not_a_date(&shown)),
     }
-    Err(not_a_date(&shown))
 }
 
 /// Reads a construction period (建设起止年限).
@@ -265,8 +266,12 @@ pub(crate) fn parse_cell_span(cell: Cell<'_>) -> Result<Option<(NaiveDate, Naive
         Cell::Date(_) | Cell::Bool(_) => {
             let shown = cell.display();
             Err(bi(
-                format!("“{shown}”不是有效的起止年限（可写作 2024-2026、2025.3-2027.12 或 2025年3月-2026年6月）"),
-                format!("“{shown}” is not a valid period (write 2024-2026, 2025.3-2027.12 or 2025年3月-2026年6月)"),
+                format!(
+                    "“{shown}”不是有效的起止年限（可写作 2024-2026、2025.3-2027.12 或 2025年3月-2026年6月）"
+                ),
+                format!(
+                    "“{shown}” is not a valid period (write 2024-2026, 2025.3-2027.12 or 2025年3月-2026年6月)"
+                ),
             ))
         }
     }
@@ -290,7 +295,10 @@ pub(crate) fn parse_year(cell: Cell<'_>) -> Result<Option<i32>, Bilingual> {
     };
     match year {
         Some(y) if (2000..=2100).contains(&y) => Ok(Some(y)),
-        _ => Err(bi(format!("“{shown}”不是有效年份"), format!("“{shown}” is not a valid year"))),
+        _ => Err(bi(
+            format!("“{shown}”不是有效年份"),
+            format!("“{shown}” is not a valid year"),
+        )),
     }
 }
 
@@ -305,7 +313,10 @@ pub(crate) fn parse_count(cell: Cell<'_>) -> Result<Option<i64>, Bilingual> {
         Cell::Int(i) => Some(i),
         Cell::Float(f) if f.fract() == 0.0 && f.abs() < 9e15 => Some(f as i64),
         Cell::Text(s) if is_placeholder(s) => return Ok(None),
-        Cell::Text(s) => normalize_number_text(s).trim_end_matches('人').parse::<i64>().ok(),
+        Cell::Text(s) => normalize_number_text(s)
+            .trim_end_matches('人')
+            .parse::<i64>()
+            .ok(),
         _ => None,
     };
     match count {
@@ -328,13 +339,16 @@ mod tests {
     }
 
     fn fen(cell: Cell<'_>, unit: AmountUnit) -> Result<Option<i64>, String> {
-        parse_amount(cell, unit).map(|m| m.map(Money::fen)).map_err(|e| e.zh)
+        parse_amount(cell, unit)
+            .map(|m| m.map(Money::fen))
+            .map_err(|e| e.zh)
     }
 
     #[test]
     fn amounts() {
         use AmountUnit::*;
-        let cases: &[(Cell<'_>, AmountUnit, Result<Option<i64>, &str>)] = &[
+        type Case<'a> = (Cell<'a>, AmountUnit, Result<Option<i64>, &'a str>);
+        let cases: &[Case<'_>] = &[
             (Cell::Float(1200.5), Wan, Ok(Some(1_200_500_000))),
             (Cell::Int(3), Yi, Ok(Some(30_000_000_000))),
             (Cell::Text("1,234.5"), Wan, Ok(Some(1_234_500_000))),
@@ -378,7 +392,13 @@ mod tests {
         for (cell, want) in cases {
             assert_eq!(parse_cell_date(*cell).unwrap(), want.map(d), "{cell:?}");
         }
-        for bad in [Cell::Float(2025.13), Cell::Int(300), Cell::Float(12345.0), Cell::Text("2025-02-30"), Cell::Bool(false)] {
+        for bad in [
+            Cell::Float(2025.13),
+            Cell::Int(300),
+            Cell::Float(12345.0),
+            Cell::Text("2025-02-30"),
+            Cell::Bool(false),
+        ] {
             assert!(parse_cell_date(bad).is_err(), "{bad:?}");
         }
     }

@@ -91,13 +91,30 @@ impl Kind {
     }
 
     pub(crate) fn is_amount(self) -> bool {
-        matches!(self, Kind::Total | Kind::AnnualPlan(_) | Kind::Output | Kind::Tax)
+        matches!(
+            self,
+            Kind::Total | Kind::AnnualPlan(_) | Kind::Output | Kind::Tax
+        )
     }
 
-    /// Whether a value merged down over several rows belongs to each of them. Amounts do not
-    /// (a merged total is one total, not one per row), nor do names and codes.
+    /// Whether a value merged down over several rows belongs to each of them. These are the
+    /// columns offices merge over a group of projects (one unit, one region, one leader for
+    /// several rows); amounts are never spread (a merged total is one total), nor names, nor
+    /// what belongs to one project alone (its owner, content, dates).
     pub(crate) fn fills_down(self) -> bool {
-        !(self.is_amount() || matches!(self, Kind::Name | Kind::Code | Kind::Jobs | Kind::Serial))
+        matches!(
+            self,
+            Kind::Unit
+                | Kind::UnitLike(_)
+                | Kind::Lead
+                | Kind::Region
+                | Kind::Industry
+                | Kind::LinkedLeader
+                | Kind::ServiceOfficer
+                | Kind::Category
+                | Kind::Stage
+                | Kind::Level
+        )
     }
 }
 
@@ -132,15 +149,18 @@ pub(crate) fn header_key(raw: &str) -> String {
 pub(crate) fn classify(key: &str) -> Option<Kind> {
     let kind = match key {
         "项目名称" | "项目" | "名称" | "项目名" => Kind::Name,
-        "项目编号" | "项目代码" | "编号" | "代码" | "项目统一代码" | "统一项目代码" => Kind::Code,
+        "项目编号" | "项目代码" | "编号" | "代码" | "项目统一代码" | "统一项目代码" => {
+            Kind::Code
+        }
         "项目类别" | "类别" | "项目类型" => Kind::Category,
         "项目状态" | "项目阶段" => Kind::Stage,
         "项目级别" | "级别" => Kind::Level,
         "标签" | "项目标签" => Kind::Tags,
-        "所属产业" | "产业" | "行业" | "产业链" | "所属行业" | "所属产业链" => Kind::Industry,
-        "所属区域" | "所在区域" | "区域" | "乡镇" | "所在地" | "所属乡镇" | "所在乡镇" | "乡镇街道" => {
-            Kind::Region
+        "所属产业" | "产业" | "行业" | "产业链" | "所属行业" | "所属产业链" => {
+            Kind::Industry
         }
+        "所属区域" | "所在区域" | "区域" | "乡镇" | "所在地" | "所属乡镇" | "所在乡镇"
+        | "乡镇街道" => Kind::Region,
         "责任单位" => Kind::UnitLike(0),
         "实施主体" => Kind::UnitLike(1),
         "业主单位" => Kind::UnitLike(2),
@@ -149,18 +169,30 @@ pub(crate) fn classify(key: &str) -> Option<Kind> {
         "牵头单位" | "牵头部门" | "行业主管部门" | "主管部门" => Kind::Lead,
         "包联领导" | "挂钩领导" | "责任领导" => Kind::LinkedLeader,
         "首席服务官" => Kind::ServiceOfficer,
-        "建设内容" | "建设规模及内容" | "主要建设内容" | "建设内容及规模" | "主要建设内容及规模" => {
-            Kind::Content
+        "建设内容"
+        | "建设规模及内容"
+        | "主要建设内容"
+        | "建设内容及规模"
+        | "主要建设内容及规模" => Kind::Content,
+        "总投资" | "计划总投资" | "估算总投资" | "总投资额" | "项目总投资" => {
+            Kind::Total
         }
-        "总投资" | "计划总投资" | "估算总投资" | "总投资额" | "项目总投资" => Kind::Total,
         "年度计划投资" | "本年计划投资" | "年度投资计划" | "本年度计划投资" | "年度计划投资额" => {
             Kind::AnnualPlan(None)
         }
         "计划年度" | "计划年份" => Kind::PlanYear,
-        "建设起止年限" | "建设年限" | "起止年限" | "建设周期" | "建设期限" => Kind::Period,
-        "计划开工时间" | "开工时间" | "计划开工日期" | "开工日期" => Kind::PlannedStart,
-        "计划竣工时间" | "竣工时间" | "计划竣工日期" | "竣工日期" => Kind::PlannedCompletion,
-        "计划投产时间" | "投产时间" | "计划投产日期" | "投产日期" => Kind::PlannedProduction,
+        "建设起止年限" | "建设年限" | "起止年限" | "建设周期" | "建设期限" => {
+            Kind::Period
+        }
+        "计划开工时间" | "开工时间" | "计划开工日期" | "开工日期" => {
+            Kind::PlannedStart
+        }
+        "计划竣工时间" | "竣工时间" | "计划竣工日期" | "竣工日期" => {
+            Kind::PlannedCompletion
+        }
+        "计划投产时间" | "投产时间" | "计划投产日期" | "投产日期" => {
+            Kind::PlannedProduction
+        }
         "实际开工时间" | "实际开工日期" => Kind::ActualStart,
         "实际竣工时间" | "实际竣工日期" => Kind::ActualCompletion,
         "实际投产时间" | "实际投产日期" => Kind::ActualProduction,
@@ -187,8 +219,15 @@ fn annual_plan_of_year(key: &str) -> Option<Kind> {
         return None;
     }
     let rest = &key[4..];
-    let rest = rest.strip_prefix("年度").or_else(|| rest.strip_prefix('年')).unwrap_or(rest);
-    matches!(rest, "计划投资" | "投资计划" | "计划投资额" | "计划完成投资").then_some(Kind::AnnualPlan(Some(year)))
+    let rest = rest
+        .strip_prefix("年度")
+        .or_else(|| rest.strip_prefix('年'))
+        .unwrap_or(rest);
+    matches!(
+        rest,
+        "计划投资" | "投资计划" | "计划投资额" | "计划完成投资"
+    )
+    .then_some(Kind::AnnualPlan(Some(year)))
 }
 
 /// What a word naming a unit means: a unit we read, an unsupported currency unit (the word), or
@@ -215,29 +254,34 @@ fn unit_after_label(text: &str) -> Option<Result<AmountUnit, String>> {
     let word: String = after
         .chars()
         .skip_while(|c| is_space(*c))
-        .take_while(|c| !is_space(*c) && !matches!(c, ',' | ';' | '、' | ')' | ']' | '】' | '.' | '。'))
+        .take_while(|c| {
+            !is_space(*c) && !matches!(c, ',' | ';' | '、' | ')' | ']' | '】' | '.' | '。')
+        })
         .collect();
     unit_word(&word)
 }
 
 /// The bracketed parts of a text, innermost-agnostic: "总投资(亿元)" → ["亿元"].
 fn bracketed(text: &str) -> impl Iterator<Item = &str> {
-    text.split(['(', '[', '【']).skip(1).filter_map(|part| part.split([')', ']', '】']).next())
+    text.split(['(', '[', '【'])
+        .skip(1)
+        .filter_map(|part| part.split([')', ']', '】']).next())
 }
 
 /// The amount unit a header names: "总投资（亿元）", "投资情况(单位：万元)", "总投资/万元".
 pub(crate) fn header_unit(raw: &str) -> Option<Result<AmountUnit, String>> {
-    let t: String = to_half_width(raw).chars().filter(|c| !is_space(*c)).collect();
+    let t: String = to_half_width(raw)
+        .chars()
+        .filter(|c| !is_space(*c))
+        .collect();
     if let Some(found) = unit_after_label(&t) {
         return Some(found);
     }
     if let Some(found) = bracketed(&t).find_map(unit_word) {
         return Some(found);
     }
-    if let Some((_, after)) = t.rsplit_once('/') {
-        if let Some(found) = unit_word(after) {
-            return Some(found);
-        }
+    if let Some(found) = t.rsplit_once('/').and_then(|(_, after)| unit_word(after)) {
+        return Some(found);
     }
     if t.ends_with("万元") {
         Some(Ok(AmountUnit::Wan))
@@ -251,7 +295,10 @@ pub(crate) fn header_unit(raw: &str) -> Option<Result<AmountUnit, String>> {
 /// The amount unit a note above the header states: "单位：万元", "（亿元）", "金额单位：元", or a
 /// title ending in "（单位：万元）". A bare "投资情况（亿元）" is a header group, not a note.
 pub(crate) fn note_unit(raw: &str) -> Option<Result<AmountUnit, String>> {
-    let t: String = to_half_width(raw).chars().filter(|c| !is_space(*c)).collect();
+    let t: String = to_half_width(raw)
+        .chars()
+        .filter(|c| !is_space(*c))
+        .collect();
     if let Some(found) = unit_after_label(&t) {
         return Some(found);
     }
@@ -261,7 +308,22 @@ pub(crate) fn note_unit(raw: &str) -> Option<Result<AmountUnit, String>> {
 
 /// Chinese numerals as list markers use them.
 fn is_cn_numeral(c: char) -> bool {
-    matches!(c, '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百' | '零' | '〇' | '两')
+    matches!(
+        c,
+        '一' | '二'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '零'
+            | '〇'
+            | '两'
+    )
 }
 
 /// A list marker at the start of a text: "一、在建项目" → (1, "在建项目"), "（二）新开工项目" →
@@ -290,15 +352,21 @@ pub(crate) fn list_marker(text: &str) -> Option<(u8, &str)> {
 
 /// A section title without its count and 项目 suffix: "在建项目（48个）" → ("在建项目", "在建").
 pub(crate) fn section_title(rest: &str) -> (String, String) {
-    let mut t: String = to_half_width(rest).chars().filter(|c| !is_space(*c)).collect();
+    let mut t: String = to_half_width(rest)
+        .chars()
+        .filter(|c| !is_space(*c))
+        .collect();
     // A trailing count: "(48个)", "(共48项)", "48个".
-    if t.ends_with(')') {
-        if let Some(open) = t.rfind('(') {
-            let inner = &t[open + 1..t.len() - 1];
-            if inner.chars().any(|c| c.is_ascii_digit() || is_cn_numeral(c)) {
-                t.truncate(open);
-            }
-        }
+    let count_at = t.strip_suffix(')').and_then(|body| {
+        let open = body.rfind('(')?;
+        let inner = &body[open + 1..];
+        inner
+            .chars()
+            .any(|c| c.is_ascii_digit() || is_cn_numeral(c))
+            .then_some(open)
+    });
+    if let Some(open) = count_at {
+        t.truncate(open);
     }
     let counted = t.trim_end_matches(['个', '项']);
     if counted.len() < t.len() {
@@ -318,7 +386,10 @@ pub(crate) fn section_title(rest: &str) -> (String, String) {
 /// project that happens to start with those characters ("小计划…" is not a subtotal).
 pub(crate) fn subtotal_word(text: &str) -> Option<&'static str> {
     // Checked on several cells of every row: look at the first character before allocating.
-    if !text.trim_start_matches(is_space).starts_with(['合', '小', '总', '其']) {
+    if !text
+        .trim_start_matches(is_space)
+        .starts_with(['合', '小', '总', '其'])
+    {
         return None;
     }
     let t: String = text.chars().filter(|c| !is_space(*c)).collect();
@@ -337,9 +408,25 @@ pub(crate) fn subtotal_word(text: &str) -> Option<&'static str> {
 /// Whether a text opens a note row: "注：…", "备注:…", "说明：…", "填报人：…".
 pub(crate) fn is_note(text: &str) -> bool {
     let t = text.trim_start_matches(is_space);
-    ["注", "备注", "说明", "填报人", "审核人", "联系人", "制表人", "填表人", "负责人", "填报单位", "填报日期", "制表日期"]
-        .iter()
-        .any(|w| t.strip_prefix(w).is_some_and(|rest| rest.starts_with([':', '：'])))
+    [
+        "注",
+        "备注",
+        "说明",
+        "填报人",
+        "审核人",
+        "联系人",
+        "制表人",
+        "填表人",
+        "负责人",
+        "填报单位",
+        "填报日期",
+        "制表日期",
+    ]
+    .iter()
+    .any(|w| {
+        t.strip_prefix(w)
+            .is_some_and(|rest| rest.starts_with([':', '：']))
+    })
 }
 
 #[cfg(test)]
@@ -363,8 +450,14 @@ mod tests {
 
     #[test]
     fn annual_plans_name_their_year() {
-        assert_eq!(classify("2025年计划投资"), Some(Kind::AnnualPlan(Some(2025))));
-        assert_eq!(classify("2026年度计划投资"), Some(Kind::AnnualPlan(Some(2026))));
+        assert_eq!(
+            classify("2025年计划投资"),
+            Some(Kind::AnnualPlan(Some(2025)))
+        );
+        assert_eq!(
+            classify("2026年度计划投资"),
+            Some(Kind::AnnualPlan(Some(2026)))
+        );
         assert_eq!(classify("年度计划投资"), Some(Kind::AnnualPlan(None)));
         assert_eq!(classify("2025年完成投资"), None);
         assert_eq!(classify("1-10月完成投资"), None);
@@ -381,7 +474,10 @@ mod tests {
         assert_eq!(note_unit("单位：万元"), ok(AmountUnit::Wan));
         assert_eq!(note_unit("金额单位：元"), ok(AmountUnit::Yuan));
         assert_eq!(note_unit("（亿元）"), ok(AmountUnit::Yi));
-        assert_eq!(note_unit("福清市重点项目台账（单位：亿元）"), ok(AmountUnit::Yi));
+        assert_eq!(
+            note_unit("福清市重点项目台账（单位：亿元）"),
+            ok(AmountUnit::Yi)
+        );
         assert_eq!(note_unit("单位：千元"), Some(Err("千元".into())));
         assert_eq!(note_unit("填报单位：福清市发改局"), None);
         assert_eq!(note_unit("投资情况（亿元）"), None);
@@ -389,16 +485,28 @@ mod tests {
 
     #[test]
     fn markers_and_sections() {
-        assert_eq!(list_marker("一、在建项目（48个）"), Some((1, "在建项目（48个）")));
+        assert_eq!(
+            list_marker("一、在建项目（48个）"),
+            Some((1, "在建项目（48个）"))
+        );
         assert_eq!(list_marker("（二）新开工项目"), Some((2, "新开工项目")));
         assert_eq!(list_marker("十二、其他"), Some((1, "其他")));
         assert_eq!(list_marker("一"), Some((1, "")));
         assert_eq!(list_marker("(三)"), Some((2, "")));
         assert_eq!(list_marker("一期厂房"), None);
         assert_eq!(list_marker("福清核电"), None);
-        assert_eq!(section_title("在建项目（48个）"), ("在建项目".into(), "在建".into()));
-        assert_eq!(section_title("产业项目 36个"), ("产业项目".into(), "产业".into()));
-        assert_eq!(section_title("计划竣工项目"), ("计划竣工项目".into(), "计划竣工".into()));
+        assert_eq!(
+            section_title("在建项目（48个）"),
+            ("在建项目".into(), "在建".into())
+        );
+        assert_eq!(
+            section_title("产业项目 36个"),
+            ("产业项目".into(), "产业".into())
+        );
+        assert_eq!(
+            section_title("计划竣工项目"),
+            ("计划竣工项目".into(), "计划竣工".into())
+        );
     }
 
     #[test]

@@ -157,11 +157,21 @@ fn value<'a>(col: Col, row: &ExportRow<'a>) -> Option<Value<'a>> {
 fn sheet_name(title: &str) -> String {
     let cleaned: String = title
         .chars()
-        .map(|c| if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') { '_' } else { c })
+        .map(|c| {
+            if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') {
+                '_'
+            } else {
+                c
+            }
+        })
         .take(31)
         .collect();
     let cleaned = cleaned.trim().trim_matches('\'').to_string();
-    if cleaned.is_empty() { "项目台账".to_string() } else { cleaned }
+    if cleaned.is_empty() {
+        "项目台账".to_string()
+    } else {
+        cleaned
+    }
 }
 
 /// The first date Excel's 1900 system shows correctly (before it lies the fictitious 1900-02-29).
@@ -173,6 +183,9 @@ fn excel_safe(d: NaiveDate) -> bool {
 /// Writes the ledger as one sheet named `sheet_title` (项目台账 when empty).
 pub fn write_ledger(rows: &[ExportRow<'_>], sheet_title: &str) -> Result<Vec<u8>, ExportError> {
     let mut book = Workbook::new();
+    // Level 3 writes a large ledger about a quarter faster than the default 6 for a file about
+    // a seventh larger: a fair trade for a download.
+    book.set_zip_compression_level(3);
     let sheet = book.add_worksheet();
     sheet.set_name(sheet_name(sheet_title))?;
     write_sheet(sheet, rows)?;

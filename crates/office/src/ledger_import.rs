@@ -8,7 +8,12 @@
 //! than stopping at the first, because the clerk fixes them all in one go.
 //!
 //! .xlsx sheets are streamed cell by cell with shared strings borrowed, so a large ledger is
-//! never held as a dense grid; .xls, .xlsb and .ods come as calamine ranges.
+//! never held as a dense grid; .xls, .xlsb and .ods come as calamine ranges. Merged cells of an
+//! .xlsx are listed at the end of the sheet's XML, so reading them costs a second pass over it:
+//! the sheet is first read without them, and read again with them only when a decision turns
+//! out to depend on them: a header group whose unit differs from the sheet's, a group row above
+//! the header, a blank cell in a column offices merge. A tidy ledger is read once; a sheet that
+//! needs merges usually says so in its first rows, so little is read twice.
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read, Seek};
@@ -23,18 +28,19 @@ use domain::text::clean_name;
 use domain::{AmountUnit, Bilingual, Level, ProjectFields, Stage, bi};
 
 use crate::cells::{
-    AsCell, Cell, parse_amount, parse_cell_date, parse_cell_span, parse_count, parse_year,
+    AsCell, Cell, is_space, parse_amount, parse_cell_date, parse_cell_span, parse_count, parse_year,
 };
 use crate::headers::{
     Kind, classify, header_key, header_unit, is_note, list_marker, note_unit, section_title,
     subtotal_word,
 };
-use crate::{
-    ImportError, ImportedProject, LedgerImport, SheetSummary, SkippedRow, column_letter,
-};
+use crate::{ImportError, ImportedProject, LedgerImport, SheetSummary, SkippedRow, column_letter};
 
 /// How many non-blank rows from the top are searched for the header.
 const HEADER_SEARCH_ROWS: u32 = 20;
+
+/// Excel's column count (A to XFD).
+const MAX_COLUMNS: u32 = 16_384;
 
 /// Errors listed in full; past this a garbage file would only bury the first ones.
 const MAX_ERRORS: usize = 1000;
@@ -46,7 +52,10 @@ const MAX_ERRORS: usize = 1000;
 pub fn read_ledger(bytes: &[u8]) -> LedgerImport {
     // calamine parses untrusted bytes; a panic deep inside it must not take the server down.
     catch_unwind(AssertUnwindSafe(|| read_workbook(bytes))).unwrap_or_else(|_| {
-        unreadable(bi("文件已损坏，无法解析", "the file is damaged and cannot be parsed"))
+        unreadable(bi(
+            "文件已损坏，无法解析",
+            "the file is damaged and cannot be parsed",
+        ))
     })
 }
 
@@ -88,24 +97,33 @@ fn read_workbook(bytes: &[u8]) -> LedgerImport {
             c.skip(&name, 0, "隐藏的工作表，已跳过".to_string());
             continue;
         }
-        let mut parser = SheetParser::new(name.clone());
         match &mut book {
-            Sheets::Xlsx(x) => read_xlsx_sheet(x, &mut parser, &mut c),
+            Sheets::Xlsx(x) => read_xlsx_sheet(x, &name, &mut c),
             Sheets::Xls(x) => {
-                parser.merges = x.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                let merges = x
+                    .merge_cells_by_sheet_name(&name)
+                    .map_or(Merges::Unavailable, Merges::Known);
                 let range = x.worksheet_range(&name).map_err(|e| e.to_string());
-                read_range(range, &mut parser, &mut c);
+                read_range(range, SheetParser::new(name.clone(), merges), &mut c);
             }
+            // calamine reads no merged cells from these formats: the fallbacks decide alone.
             Sheets::Xlsb(x) => {
                 let range = x.worksheet_range(&name).map_err(|e| e.to_string());
-                read_range(range, &mut parser, &mut c);
+                read_range(
+                    range,
+                    SheetParser::new(name.clone(), Merges::Unavailable),
+                    &mut c,
+                );
             }
             Sheets::Ods(x) => {
                 let range = x.worksheet_range(&name).map_err(|e| e.to_string());
-                read_range(range, &mut parser, &mut c);
+                read_range(
+                    range,
+                    SheetParser::new(name.clone(), Merges::Unavailable),
+                    &mut c,
+                );
             }
         }
-        parser.finish(&mut c);
     }
     c.finish()
 }
@@ -113,33 +131,69 @@ fn read_workbook(bytes: &[u8]) -> LedgerImport {
 fn sheet_unreadable(c: &mut Collector, sheet: &str, e: &str) {
     c.sheet_error(
         sheet,
-        bi(format!("工作表无法读取（{e}）"), format!("the sheet cannot be read ({e})")),
+        bi(
+            format!("工作表无法读取（{e}）"),
+            format!("the sheet cannot be read ({e})"),
+        ),
     );
 }
 
-fn read_range(range: Result<Range<Data>, String>, parser: &mut SheetParser, c: &mut Collector) {
+fn read_range(range: Result<Range<Data>, String>, mut parser: SheetParser, c: &mut Collector) {
     let range = match range {
         Ok(range) => range,
         Err(e) => return sheet_unreadable(c, &parser.sheet, &e),
     };
-    let Some((first_row, first_col)) = range.start() else {
+    if let Some((first_row, first_col)) = range.start() {
+        for (i, cells) in range.rows().enumerate() {
+            let row = first_row.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
+            parser.row(
+                c,
+                RowRef {
+                    row,
+                    col0: first_col,
+                    cells,
+                },
+            );
+        }
+    }
+    parser.finish(c);
+}
+
+/// Reads an .xlsx sheet, first without its merged cells and, if they turn out to matter, again
+/// with them after undoing what the first reading reported.
+fn read_xlsx_sheet<RS: Read + Seek>(book: &mut Xlsx<RS>, sheet: &str, c: &mut Collector) {
+    let checkpoint = c.checkpoint();
+    let mut parser = SheetParser::new(sheet.to_string(), Merges::Deferred);
+    if stream_xlsx_sheet(book, &mut parser, c) {
+        parser.finish(c);
+    }
+    if !parser.need_merges {
         return;
+    }
+    c.rollback(&checkpoint, sheet);
+    let merges = match book.merge_cells_by_sheet_name(sheet) {
+        Ok(merges) => merges,
+        Err(e) => return sheet_unreadable(c, sheet, &e.to_string()),
     };
-    for (i, cells) in range.rows().enumerate() {
-        let row = first_row.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
-        parser.row(c, RowRef { row, col0: first_col, cells });
+    let mut parser = SheetParser::new(sheet.to_string(), Merges::Known(merges));
+    if stream_xlsx_sheet(book, &mut parser, c) {
+        parser.finish(c);
     }
 }
 
-/// Streams an .xlsx sheet: cells arrive in row order and are gathered into one reused row.
-fn read_xlsx_sheet<RS: Read + Seek>(book: &mut Xlsx<RS>, parser: &mut SheetParser, c: &mut Collector) {
-    match book.merge_cells_by_sheet_name(&parser.sheet) {
-        Ok(merges) => parser.merges = merges,
-        Err(e) => return sheet_unreadable(c, &parser.sheet, &e.to_string()),
-    }
+/// Streams the cells of an .xlsx sheet into `parser`, gathering each row in one reused buffer.
+/// Returns whether the sheet was read to its end (not stopped by an error or for merges).
+fn stream_xlsx_sheet<RS: Read + Seek>(
+    book: &mut Xlsx<RS>,
+    parser: &mut SheetParser,
+    c: &mut Collector,
+) -> bool {
     let mut reader = match book.worksheet_cells_reader(&parser.sheet) {
         Ok(reader) => reader,
-        Err(e) => return sheet_unreadable(c, &parser.sheet, &e.to_string()),
+        Err(e) => {
+            sheet_unreadable(c, &parser.sheet, &e.to_string());
+            return false;
+        }
     };
     let mut cells: Vec<DataRef<'_>> = Vec::new();
     let mut current: Option<u32> = None;
@@ -149,19 +203,33 @@ fn read_xlsx_sheet<RS: Read + Seek>(book: &mut Xlsx<RS>, parser: &mut SheetParse
             Ok(None) => break,
             Err(e) => {
                 sheet_unreadable(c, &parser.sheet, &e.to_string());
-                break;
+                return false;
             }
         };
         let (row, col) = cell.get_position();
         if current != Some(row) {
             if let Some(done) = current {
-                parser.row(c, RowRef { row: done, col0: 0, cells: &cells });
+                parser.row(
+                    c,
+                    RowRef {
+                        row: done,
+                        col0: 0,
+                        cells: &cells,
+                    },
+                );
+                if parser.need_merges {
+                    return false;
+                }
             }
             cells.clear();
             current = Some(row);
         }
         let value = cell.get_value();
         if *value == DataRef::Empty {
+            continue;
+        }
+        // Past Excel's last column (XFD) is a damaged file, not data: never size a row by it.
+        if col >= MAX_COLUMNS {
             continue;
         }
         let col = col as usize;
@@ -171,8 +239,16 @@ fn read_xlsx_sheet<RS: Read + Seek>(book: &mut Xlsx<RS>, parser: &mut SheetParse
         cells[col] = value.clone();
     }
     if let Some(done) = current {
-        parser.row(c, RowRef { row: done, col0: 0, cells: &cells });
+        parser.row(
+            c,
+            RowRef {
+                row: done,
+                col0: 0,
+                cells: &cells,
+            },
+        );
     }
+    !parser.need_merges
 }
 
 /// One row: `cells[i]` is at the 0-based column `col0 + i`.
@@ -210,7 +286,11 @@ impl<'r, D: AsCell> RowRef<'r, D> {
     }
 
     fn owned(&self) -> OwnedRow {
-        OwnedRow { row: self.row, col0: self.col0, cells: self.cells.iter().map(AsCell::to_data).collect() }
+        OwnedRow {
+            row: self.row,
+            col0: self.col0,
+            cells: self.cells.iter().map(AsCell::to_data).collect(),
+        }
     }
 }
 
@@ -223,7 +303,11 @@ struct OwnedRow {
 
 impl OwnedRow {
     fn view(&self) -> RowRef<'_, Data> {
-        RowRef { row: self.row, col0: self.col0, cells: &self.cells }
+        RowRef {
+            row: self.row,
+            col0: self.col0,
+            cells: &self.cells,
+        }
     }
 }
 
@@ -258,7 +342,34 @@ impl Collector {
     }
 
     fn skip(&mut self, sheet: &str, row: u32, reason: String) {
-        self.out.skipped_rows.push(SkippedRow { sheet: sheet.to_string(), row, reason });
+        self.out.skipped_rows.push(SkippedRow {
+            sheet: sheet.to_string(),
+            row,
+            reason,
+        });
+    }
+
+    /// What has been reported so far, to undo a sheet that must be read again.
+    fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            projects: self.out.projects.len(),
+            skipped_rows: self.out.skipped_rows.len(),
+            errors: self.out.errors.len(),
+            sheets: self.out.sheets.len(),
+            dropped_errors: self.dropped_errors,
+            any_header: self.any_header,
+        }
+    }
+
+    fn rollback(&mut self, to: &Checkpoint, sheet: &str) {
+        self.out.projects.truncate(to.projects);
+        self.out.skipped_rows.truncate(to.skipped_rows);
+        self.out.errors.truncate(to.errors);
+        self.out.sheets.truncate(to.sheets);
+        self.dropped_errors = to.dropped_errors;
+        self.any_header = to.any_header;
+        self.codes.retain(|_, (s, _)| s != sheet);
+        self.names.retain(|_, (s, _)| s != sheet);
     }
 
     fn finish(mut self) -> LedgerImport {
@@ -289,6 +400,15 @@ impl Collector {
     }
 }
 
+struct Checkpoint {
+    projects: usize,
+    skipped_rows: usize,
+    errors: usize,
+    sheets: usize,
+    dropped_errors: usize,
+    any_header: bool,
+}
+
 /// A recognised column of a sheet's table.
 struct Column {
     /// 0-based column.
@@ -302,10 +422,17 @@ struct Column {
 
 /// An error at one cell. The place is in the fields; the message names the column by its
 /// header, since "E列" alone means little to a clerk.
-fn cell_error(sheet: &str, row: u32, col: u32, header: &str, en: &str, message: Bilingual) -> ImportError {
+fn cell_error(
+    sheet: &str,
+    row: u32,
+    col: u32,
+    header: &str,
+    en: &str,
+    message: Bilingual,
+) -> ImportError {
     ImportError {
         sheet: sheet.to_string(),
-        row: Some(row + 1),
+        row: Some(row.saturating_add(1)),
         column: Some(column_letter(col)),
         message_zh: format!("“{header}”：{}", message.zh),
         message_en: format!("{en}: {}", message.en),
@@ -338,6 +465,8 @@ struct Table {
     merges: Vec<Dimensions>,
     next_merge: usize,
     fills: Vec<Fill>,
+    /// No row read under the header yet.
+    at_top: bool,
 }
 
 enum State {
@@ -348,9 +477,23 @@ enum State {
     NoHeader,
 }
 
+/// What is known of a sheet's merged cells.
+enum Merges {
+    /// The sheet's merged ranges (possibly none).
+    Known(Vec<Dimensions>),
+    /// The format does not tell (.ods, .xlsb in calamine): decide from the cells alone.
+    Unavailable,
+    /// Not read yet (.xlsx): decide from the cells alone while that gives the answer the merges
+    /// would, otherwise ask for them (`SheetParser::need_merges`).
+    Deferred,
+}
+
 struct SheetParser {
     sheet: String,
+    merge_info: Merges,
+    /// The merged ranges when known, else empty.
     merges: Vec<Dimensions>,
+    need_merges: bool,
     state: State,
     rows_seen: u32,
     note_unit: Option<AmountUnit>,
@@ -362,11 +505,14 @@ struct SheetParser {
 
 /// A horizontal merge (two or more columns wide) covering a cell.
 fn horizontal_merge(merges: &[Dimensions], row: u32, col: u32) -> Option<&Dimensions> {
-    merges.iter().find(|m| m.end.1 > m.start.1 && m.contains(row, col))
+    merges
+        .iter()
+        .find(|m| m.end.1 > m.start.1 && m.contains(row, col))
 }
 
 fn is_header_text(cell: Cell<'_>) -> bool {
-    cell.as_text().is_some_and(|t| classify(&header_key(t)).is_some())
+    cell.as_text()
+        .is_some_and(|t| classify(&header_key(t)).is_some())
 }
 
 /// A header column before its meaning is decided.
@@ -376,14 +522,23 @@ struct RawColumn {
     row: u32,
     header: String,
     group: Option<String>,
+    /// Under a blank header cell: the nearest header text to its left when it has no headers
+    /// under it, so it is a group over this column only if merged across it.
+    beside: Option<String>,
     upper: Option<String>,
 }
 
 impl SheetParser {
-    fn new(sheet: String) -> SheetParser {
+    fn new(sheet: String, merge_info: Merges) -> SheetParser {
+        let merges = match &merge_info {
+            Merges::Known(merges) => merges.clone(),
+            Merges::Unavailable | Merges::Deferred => Vec::new(),
+        };
         SheetParser {
             sheet,
-            merges: Vec::new(),
+            merge_info,
+            merges,
+            need_merges: false,
             state: State::Searching,
             rows_seen: 0,
             note_unit: None,
@@ -394,13 +549,22 @@ impl SheetParser {
     }
 
     fn row<D: AsCell>(&mut self, c: &mut Collector, row: RowRef<'_, D>) {
+        if self.need_merges {
+            return;
+        }
         match self.state {
             State::Searching => self.search(c, &row),
             State::AwaitSub => {
+                let Some(header) = self.header.take() else {
+                    return;
+                };
+                let sub =
+                    header.row.checked_add(1) == Some(row.row) && self.is_sub_header(&header, &row);
                 self.state = State::Data;
-                let Some(header) = self.header.take() else { return };
-                let sub = header.row + 1 == row.row && self.is_sub_header(&header, &row);
                 self.start_table(c, &header, sub.then_some(&row));
+                if self.need_merges {
+                    return;
+                }
                 if !sub {
                     self.data_row(c, &row);
                 }
@@ -410,7 +574,7 @@ impl SheetParser {
         }
     }
 
-    fn finish(mut self, c: &mut Collector) {
+    fn finish(&mut self, c: &mut Collector) {
         match self.state {
             State::AwaitSub => {
                 if let Some(header) = self.header.take() {
@@ -436,9 +600,10 @@ impl SheetParser {
             self.state = State::NoHeader;
             return;
         }
-        let is_header = row
-            .nonblank()
-            .any(|(_, cell)| cell.as_text().is_some_and(|t| classify(&header_key(t)) == Some(Kind::Name)));
+        let is_header = row.nonblank().any(|(_, cell)| {
+            cell.as_text()
+                .is_some_and(|t| classify(&header_key(t)) == Some(Kind::Name))
+        });
         if is_header {
             self.header = Some(row.owned());
             self.state = State::AwaitSub;
@@ -452,13 +617,41 @@ impl SheetParser {
                     row.row,
                     col,
                     &clean_name(cell.as_text().unwrap_or_default()),
-                    "amount unit",
+                    "unit note",
                     unsupported_unit(&word),
                 )),
                 None => {}
             }
         }
         self.above = Some(row.owned());
+    }
+
+    /// Whether merged cells could change the unit of an amount column: a unit named by a cell
+    /// that is a group over the column only if merged across it, or by a row above the header
+    /// that holds groups only if merged. Otherwise the cells alone decide as the merges would.
+    fn units_depend_on_merges(
+        &self,
+        header: &OwnedRow,
+        columns: &[(Kind, RawColumn)],
+        sheet_unit: AmountUnit,
+    ) -> bool {
+        let differs = |text: &str| header_unit(text).is_some_and(|u| u != Ok(sheet_unit));
+        let mut amounts = columns
+            .iter()
+            .filter(|(kind, rc)| kind.is_amount() && header_unit(&rc.header).is_none());
+        let beside = amounts
+            .clone()
+            .any(|(_, rc)| rc.beside.as_deref().is_some_and(differs));
+        let above = self
+            .above
+            .as_ref()
+            .filter(|a| a.row.checked_add(1) == Some(header.row))
+            .is_some_and(|a| {
+                let view = a.view();
+                view.nonblank().nth(1).is_some()
+                    && view.nonblank().any(|(_, cell)| differs(&cell.display()))
+            });
+        beside || (above && amounts.next().is_some())
     }
 
     /// Whether the row under the header is a second header row: it has a recognised header
@@ -483,11 +676,23 @@ impl SheetParser {
         (!text.is_empty()).then_some(text)
     }
 
-    fn raw_columns<D: AsCell>(&self, header: &OwnedRow, sub: Option<&RowRef<'_, D>>) -> Vec<RawColumn> {
+    fn raw_columns<D: AsCell>(
+        &self,
+        header: &OwnedRow,
+        sub: Option<&RowRef<'_, D>>,
+    ) -> Vec<RawColumn> {
         let top = header.view();
         let hr = header.row;
-        let above = self.above.as_ref().filter(|a| a.row + 1 == hr).map(OwnedRow::view);
-        let cols: Vec<u32> = top.nonblank().map(|(col, _)| col).chain(sub.iter().flat_map(|s| s.nonblank().map(|(col, _)| col))).collect();
+        let above = self
+            .above
+            .as_ref()
+            .filter(|a| a.row.checked_add(1) == Some(hr))
+            .map(OwnedRow::view);
+        let cols: Vec<u32> = top
+            .nonblank()
+            .map(|(col, _)| col)
+            .chain(sub.iter().flat_map(|s| s.nonblank().map(|(col, _)| col)))
+            .collect();
         let (Some(&min), Some(&max)) = (cols.iter().min(), cols.iter().max()) else {
             return Vec::new();
         };
@@ -500,18 +705,26 @@ impl SheetParser {
         for col in min..=max {
             let top_text = text(top.get(col));
             let sub_text = sub.map(|s| text(s.get(col))).unwrap_or_default();
+            let mut beside = None;
             let (row, header, group) = if !sub_text.is_empty() {
                 let group = match horizontal_merge(&self.merges, hr, col) {
                     Some(merge) => Self::anchor_text(&anchor_rows, merge),
                     None if !top_text.is_empty() => Some(top_text),
-                    // No merge recorded (or none in this format): the group is the nearest
-                    // header to the left that itself has headers under it.
-                    None => (min..col).rev().find(|&left| !top.get(left).is_blank()).and_then(|left| {
-                        let has_subs = sub.is_some_and(|s| !s.get(left).is_blank());
-                        (has_subs && !is_header_text(top.get(left))).then(|| text(top.get(left)))
-                    }),
+                    // A blank above a header: the group is the nearest cell to the left that
+                    // has headers under it, merged across or centred across the selection
+                    // (which leaves no merge). Only a merge tells that a cell without headers
+                    // under it spans this column, so that case is noted for the merges.
+                    None => {
+                        let left = (min..col).rev().find(|&left| !top.get(left).is_blank());
+                        let is_group = |left: &u32| {
+                            sub.is_some_and(|s| !s.get(*left).is_blank())
+                                && !is_header_text(top.get(*left))
+                        };
+                        beside = left.filter(|l| !is_group(l)).map(|l| text(top.get(l)));
+                        left.filter(is_group).map(|left| text(top.get(left)))
+                    }
                 };
-                (hr + 1, sub_text, group)
+                (hr.saturating_add(1), sub_text, group)
             } else if !top_text.is_empty() {
                 (hr, top_text, None)
             } else {
@@ -520,15 +733,29 @@ impl SheetParser {
             // A group row above the header: a merge over some, not all, of the columns.
             let upper = above.as_ref().and_then(|a| {
                 let merge = horizontal_merge(&self.merges, a.row, col)?;
-                (merge.end.1 - merge.start.1 < max - min).then(|| Self::anchor_text(&anchor_rows, merge)).flatten()
+                (merge.end.1 - merge.start.1 < max - min)
+                    .then(|| Self::anchor_text(&anchor_rows, merge))
+                    .flatten()
             });
-            raw.push(RawColumn { col, row, header, group, upper });
+            raw.push(RawColumn {
+                col,
+                row,
+                header,
+                group,
+                beside,
+                upper,
+            });
         }
         raw
     }
 
     /// Decides what each header column means and starts reading data.
-    fn start_table<D: AsCell>(&mut self, c: &mut Collector, header: &OwnedRow, sub: Option<&RowRef<'_, D>>) {
+    fn start_table<D: AsCell>(
+        &mut self,
+        c: &mut Collector,
+        header: &OwnedRow,
+        sub: Option<&RowRef<'_, D>>,
+    ) {
         let raw = self.raw_columns(header, sub);
         let first_col = raw.iter().map(|r| r.col).min().unwrap_or(0);
         let mut columns: Vec<(Kind, RawColumn)> = Vec::new();
@@ -540,7 +767,9 @@ impl SheetParser {
                 Some(Kind::Serial) => {}
                 Some(Kind::UnitLike(rank)) => unit_likes.push((rank, rc)),
                 Some(kind) => {
-                    let taken = columns.iter().any(|(k, _)| std::mem::discriminant(k) == std::mem::discriminant(&kind));
+                    let taken = columns
+                        .iter()
+                        .any(|(k, _)| std::mem::discriminant(k) == std::mem::discriminant(&kind));
                     if taken {
                         ignored.push(rc.header);
                     } else {
@@ -561,6 +790,12 @@ impl SheetParser {
         columns.sort_by_key(|(_, rc)| rc.col);
 
         let sheet_unit = self.note_unit.unwrap_or(AmountUnit::Wan);
+        if matches!(self.merge_info, Merges::Deferred)
+            && self.units_depend_on_merges(header, &columns, sheet_unit)
+        {
+            self.need_merges = true;
+            return;
+        }
         let mut explicit_unit = None;
         let mut table_columns = Vec::with_capacity(columns.len());
         let mut recognised = Vec::with_capacity(columns.len());
@@ -587,25 +822,46 @@ impl SheetParser {
                 }
             }
             recognised.push(rc.header.clone());
-            table_columns.push(Column { col: rc.col, kind, header: rc.header, unit });
+            table_columns.push(Column {
+                col: rc.col,
+                kind,
+                header: rc.header,
+                unit,
+            });
         }
-        let Some(name_col) = table_columns.iter().find(|col| col.kind == Kind::Name).map(|col| col.col) else {
+        let Some(name_col) = table_columns
+            .iter()
+            .find(|col| col.kind == Kind::Name)
+            .map(|col| col.col)
+        else {
             c.sheet_error(
                 &self.sheet,
-                bi("表头中没有“项目名称”列", "the header has no “项目名称” (project name) column"),
+                bi(
+                    "表头中没有“项目名称”列",
+                    "the header has no “项目名称” (project name) column",
+                ),
             );
             self.state = State::NoHeader;
             return;
         };
         c.any_header = true;
-        let last_header_row = header.row + u32::from(sub.is_some());
-        let mut merges: Vec<Dimensions> =
-            self.merges.iter().filter(|m| m.start.0 > last_header_row && m.end.0 > m.start.0).copied().collect();
+        let last_header_row = header.row.saturating_add(u32::from(sub.is_some()));
+        let mut merges: Vec<Dimensions> = self
+            .merges
+            .iter()
+            .filter(|m| m.start.0 > last_header_row && m.end.0 > m.start.0)
+            .copied()
+            .collect();
         merges.sort_by_key(|m| m.start);
         c.out.sheets.push(SheetSummary {
             sheet: self.sheet.clone(),
-            header_row: header.row + 1,
-            amount_unit: self.note_unit.or(explicit_unit).unwrap_or(sheet_unit).label_zh().to_string(),
+            header_row: header.row.saturating_add(1),
+            amount_unit: self
+                .note_unit
+                .or(explicit_unit)
+                .unwrap_or(sheet_unit)
+                .label_zh()
+                .to_string(),
             columns: recognised,
             ignored_columns: ignored,
         });
@@ -617,6 +873,7 @@ impl SheetParser {
             merges,
             next_merge: 0,
             fills: Vec::new(),
+            at_top: true,
         });
         self.state = State::Data;
     }
@@ -631,28 +888,56 @@ impl SheetParser {
                 break;
             }
             if m.start.0 == r {
-                t.fills.push(Fill { col: m.start.1, from: r, to: m.end.0, value: row.data(m.start.1) });
+                t.fills.push(Fill {
+                    col: m.start.1,
+                    from: r,
+                    to: m.end.0,
+                    value: row.data(m.start.1),
+                });
             }
             t.next_merge += 1;
         }
-        let Some((first_col, first)) = row.nonblank().next() else { return };
+        let Some((first_col, first)) = row.nonblank().next() else {
+            return;
+        };
         let sheet = self.sheet.as_str();
+        let excel_row = r.saturating_add(1);
         let name_cell = row.get(t.name_col);
 
-        if name_cell.as_text().is_some_and(|s| classify(&header_key(s)) == Some(Kind::Name)) {
-            c.skip(sheet, r + 1, "重复的表头行".to_string());
+        if std::mem::take(&mut t.at_top) && is_column_numbering(row) {
+            c.skip(sheet, excel_row, "栏次行".to_string());
             return;
         }
-        let subtotal = [t.first_col, t.first_col + 1, t.first_col + 2, t.name_col, first_col]
-            .into_iter()
-            .find_map(|col| row.get(col).as_text().and_then(subtotal_word));
+        let repeated_header = name_cell.as_text().is_some_and(|s| {
+            // Cheap test first: this runs on every row, and header names start with 项 or 名.
+            s.trim_start_matches(is_space)
+                .starts_with(['项', '名', '*', '＊'])
+                && classify(&header_key(s)) == Some(Kind::Name)
+        });
+        if repeated_header {
+            c.skip(sheet, excel_row, "重复的表头行".to_string());
+            return;
+        }
+        let subtotal = [
+            t.first_col,
+            t.first_col.saturating_add(1),
+            t.first_col.saturating_add(2),
+            t.name_col,
+            first_col,
+        ]
+        .into_iter()
+        .find_map(|col| row.get(col).as_text().and_then(subtotal_word));
         if let Some(word) = subtotal {
-            c.skip(sheet, r + 1, format!("{word}行"));
+            c.skip(sheet, excel_row, format!("{word}行"));
             return;
         }
         let first_text = first.display();
         if is_note(&first_text) {
-            c.skip(sheet, r + 1, format!("说明行：{}", shorten(&clean_name(&first_text), 40)));
+            c.skip(
+                sheet,
+                excel_row,
+                format!("说明行：{}", shorten(&clean_name(&first_text), 40)),
+            );
             return;
         }
         let has_data = t
@@ -666,21 +951,41 @@ impl SheetParser {
                 if level == 1 {
                     t.section = Section::default();
                 }
-                t.section.stage = found.stage.or(if level == 1 { None } else { t.section.stage });
+                t.section.stage = found
+                    .stage
+                    .or(if level == 1 { None } else { t.section.stage });
                 t.section.category = found.category.or(t.section.category);
                 t.section.level = found.level.or(t.section.level);
-                c.skip(sheet, r + 1, format!("分组行：{}", shorten(&clean_name(&shown), 40)));
+                c.skip(
+                    sheet,
+                    excel_row,
+                    format!("分组行：{}", shorten(&clean_name(&shown), 40)),
+                );
                 return;
             }
+        }
+        // A blank where offices merge cells may be a merged cell: decide with the merges.
+        if matches!(self.merge_info, Merges::Deferred)
+            && (name_cell.is_blank()
+                || t.columns
+                    .iter()
+                    .any(|col| col.kind.fills_down() && row.get(col.col).is_blank()))
+        {
+            self.need_merges = true;
+            return;
         }
         if name_cell.is_blank() {
             let merged_name = t.fills.iter().any(|f| f.col == t.name_col && f.from < r);
             if merged_name {
-                c.skip(sheet, r + 1, "续行（项目名称与上一行合并）".to_string());
+                c.skip(sheet, excel_row, "续行（项目名称与上一行合并）".to_string());
                 return;
             }
             if !has_data {
-                c.skip(sheet, r + 1, format!("无项目数据的行：{}", shorten(&clean_name(&first_text), 40)));
+                c.skip(
+                    sheet,
+                    excel_row,
+                    format!("无项目数据的行：{}", shorten(&clean_name(&first_text), 40)),
+                );
                 return;
             }
         }
@@ -689,6 +994,41 @@ impl SheetParser {
             c.out.projects.push(project);
         }
     }
+}
+
+/// The row some forms put under the header to number its columns: "甲 | 乙 | 1 | 2 | 3 …",
+/// numbered from 1 without gaps, so a first project missing its name is not mistaken for it.
+fn is_column_numbering<D: AsCell>(row: &RowRef<'_, D>) -> bool {
+    let mut last = 0.0;
+    let mut count = 0;
+    for (_, cell) in row.nonblank() {
+        let number = match cell {
+            Cell::Int(i) => i as f64,
+            Cell::Float(f) => f,
+            Cell::Text(t) => match t.trim_matches(is_space) {
+                "甲" | "乙" | "丙" | "丁" | "戊" | "己" | "庚" | "辛" if last == 0.0 => {
+                    count += 1;
+                    continue;
+                }
+                t => match t.parse::<f64>() {
+                    Ok(f) => f,
+                    Err(_) => return false,
+                },
+            },
+            _ => return false,
+        };
+        let consecutive = if last == 0.0 {
+            number == 1.0
+        } else {
+            number == last + 1.0
+        };
+        if !consecutive {
+            return false;
+        }
+        last = number;
+        count += 1;
+    }
+    count >= 3
 }
 
 fn unsupported_unit(word: &str) -> Bilingual {
@@ -715,15 +1055,25 @@ fn section_heading<D: AsCell>(
     name_col: u32,
 ) -> Option<(u8, String, String)> {
     let name = row.get(name_col).as_text();
-    if let Some((level, rest)) = name.and_then(list_marker).filter(|(_, rest)| !rest.is_empty()) {
-        return Some((level, rest.to_string(), name.unwrap_or_default().to_string()));
+    if let Some((level, rest)) = name
+        .and_then(list_marker)
+        .filter(|(_, rest)| !rest.is_empty())
+    {
+        return Some((
+            level,
+            rest.to_string(),
+            name.unwrap_or_default().to_string(),
+        ));
     }
     let shown = first.as_text()?;
     let (level, rest) = list_marker(shown)?;
     if !rest.is_empty() {
         return Some((level, rest.to_string(), shown.to_string()));
     }
-    let title = row.nonblank().find(|(col, _)| *col > first_col).map(|(_, cell)| cell.display().into_owned())?;
+    let title = row
+        .nonblank()
+        .find(|(col, _)| *col > first_col)
+        .map(|(_, cell)| cell.display().into_owned())?;
     let shown = format!("{shown} {title}");
     Some((level, title, shown))
 }
@@ -750,7 +1100,12 @@ macro_rules! set {
 }
 
 /// Reads one project row; `None` when it has errors (they are reported to `c`).
-fn parse_project<D: AsCell>(c: &mut Collector, sheet: &str, t: &Table, row: &RowRef<'_, D>) -> Option<ImportedProject> {
+fn parse_project<D: AsCell>(
+    c: &mut Collector,
+    sheet: &str,
+    t: &Table,
+    row: &RowRef<'_, D>,
+) -> Option<ImportedProject> {
     let r = row.row;
     let mut fields = ProjectFields::default();
     let (mut unit_name, mut lead_name, mut region_name) = (None, None, None);
@@ -790,14 +1145,20 @@ fn parse_project<D: AsCell>(c: &mut Collector, sheet: &str, t: &Table, row: &Row
                 let value = text().unwrap_or_default();
                 match Stage::parse(&value) {
                     Some(s) => set!(stage, Some(s)),
-                    None => Err(bi(format!("未知的项目阶段“{value}”"), format!("unknown stage “{value}”"))),
+                    None => Err(bi(
+                        format!("未知的项目阶段“{value}”"),
+                        format!("unknown stage “{value}”"),
+                    )),
                 }
             }
             Kind::Level => {
                 let value = text().unwrap_or_default();
                 match Level::parse(&value) {
                     Some(l) => set!(level, Some(l)),
-                    None => Err(bi(format!("未知的项目级别“{value}”"), format!("unknown level “{value}”"))),
+                    None => Err(bi(
+                        format!("未知的项目级别“{value}”"),
+                        format!("unknown level “{value}”"),
+                    )),
                 }
             }
             Kind::Tags => set!(fields.tags, split_list(&cell.display())),
@@ -835,7 +1196,14 @@ fn parse_project<D: AsCell>(c: &mut Collector, sheet: &str, t: &Table, row: &Row
         };
         if let Err(message) = result {
             failed.push(col.kind.field().key());
-            c.error(cell_error(sheet, r, col.col, &col.header, col.kind.field().label_en(), message));
+            c.error(cell_error(
+                sheet,
+                r,
+                col.col,
+                &col.header,
+                col.kind.field().label_en(),
+                message,
+            ));
         }
     }
 
@@ -845,7 +1213,11 @@ fn parse_project<D: AsCell>(c: &mut Collector, sheet: &str, t: &Table, row: &Row
     fields.plan_year = plan_year.or(header_year);
 
     let name_column = t.columns.iter().find(|col| col.kind == Kind::Name);
-    let locate = |kind_key: &str| t.columns.iter().find(|col| col.kind.field().key() == kind_key);
+    let locate = |kind_key: &str| {
+        t.columns
+            .iter()
+            .find(|col| col.kind.field().key() == kind_key)
+    };
     if fields.name.is_empty() {
         if let Some(col) = name_column {
             c.error(cell_error(
@@ -854,20 +1226,26 @@ fn parse_project<D: AsCell>(c: &mut Collector, sheet: &str, t: &Table, row: &Row
                 col.col,
                 &col.header,
                 "name",
-                bi("项目名称为空，但这一行有其他数据", "the project name is empty but the row has other data"),
+                bi(
+                    "项目名称为空，但这一行有其他数据",
+                    "the project name is empty but the row has other data",
+                ),
             ));
         }
         return None;
     }
 
     // The same project twice in one file is almost always a copy-paste slip.
-    let here = (sheet.to_string(), r + 1);
+    let here = (sheet.to_string(), r.saturating_add(1));
     let mut duplicate = false;
     if let Some(code) = fields.code.clone() {
         match c.codes.get(&code).cloned() {
             Some(other) => {
                 let (zh, en) = other_place(&other, sheet);
-                let e = bi(format!("项目编号“{code}”与{zh}重复"), format!("the project code “{code}” is also used in {en}"));
+                let e = bi(
+                    format!("项目编号“{code}”与{zh}重复"),
+                    format!("the project code “{code}” is also used in {en}"),
+                );
                 if let Some(col) = locate("code") {
                     c.error(cell_error(sheet, r, col.col, &col.header, "code", e));
                 }
@@ -882,7 +1260,10 @@ fn parse_project<D: AsCell>(c: &mut Collector, sheet: &str, t: &Table, row: &Row
         Some(other) => {
             let (zh, en) = other_place(&other, sheet);
             let name = &fields.name;
-            let e = bi(format!("项目名称“{name}”与{zh}重复"), format!("the project name “{name}” is also used in {en}"));
+            let e = bi(
+                format!("项目名称“{name}”与{zh}重复"),
+                format!("the project name “{name}” is also used in {en}"),
+            );
             if let Some(col) = name_column {
                 c.error(cell_error(sheet, r, col.col, &col.header, "name", e));
             }
@@ -902,10 +1283,17 @@ fn parse_project<D: AsCell>(c: &mut Collector, sheet: &str, t: &Table, row: &Row
         rule_failed = true;
         let message = bi(e.message_zh, e.message_en);
         match locate(e.field) {
-            Some(col) => c.error(cell_error(sheet, r, col.col, &col.header, col.kind.field().label_en(), message)),
+            Some(col) => c.error(cell_error(
+                sheet,
+                r,
+                col.col,
+                &col.header,
+                col.kind.field().label_en(),
+                message,
+            )),
             None => c.error(ImportError {
                 sheet: sheet.to_string(),
-                row: Some(r + 1),
+                row: Some(r.saturating_add(1)),
                 column: None,
                 message_zh: message.zh,
                 message_en: message.en,
@@ -918,7 +1306,7 @@ fn parse_project<D: AsCell>(c: &mut Collector, sheet: &str, t: &Table, row: &Row
     }
     Some(ImportedProject {
         sheet: sheet.to_string(),
-        row: r + 1,
+        row: r.saturating_add(1),
         fields,
         unit_name,
         lead_department_name: lead_name,
@@ -932,6 +1320,66 @@ fn other_place(other: &(String, u32), sheet: &str) -> (String, String) {
     if other_sheet == sheet {
         (format!("第{row}行"), format!("row {row}"))
     } else {
-        (format!("工作表“{other_sheet}”第{row}行"), format!("sheet “{other_sheet}” row {row}"))
+        (
+            format!("工作表“{other_sheet}”第{row}行"),
+            format!("sheet “{other_sheet}” row {row}"),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The .xls/.ods path: a calamine range that starts at C5, as a sheet with its table moved
+    /// down and right gives it. Rows and columns must be the sheet's, not the range's.
+    #[test]
+    fn ranges_keep_the_sheet_positions() {
+        let mut range = Range::new((4, 2), (6, 4));
+        let text = |s: &str| Data::String(s.to_string());
+        for (pos, value) in [
+            ((4, 2), text("序号")),
+            ((4, 3), text("项目名称")),
+            ((4, 4), text("总投资（亿元）")),
+            ((5, 2), Data::Float(1.0)),
+            ((5, 3), text("甲")),
+            ((5, 4), Data::Float(-1.0)),
+            ((6, 2), Data::Float(2.0)),
+            ((6, 3), text("乙")),
+            ((6, 4), Data::Int(2)),
+        ] {
+            range.set_value(pos, value);
+        }
+        let mut c = Collector::default();
+        read_range(
+            Ok(range),
+            SheetParser::new("台账".into(), Merges::Unavailable),
+            &mut c,
+        );
+        let out = c.finish();
+        assert_eq!(out.sheets[0].header_row, 5);
+        assert_eq!(out.sheets[0].amount_unit, "亿元");
+        let e = &out.errors[0];
+        assert_eq!((e.row, e.column.as_deref()), (Some(6), Some("E")));
+        assert_eq!(out.errors.len(), 1);
+        assert_eq!(out.projects.len(), 1);
+        assert_eq!(out.projects[0].row, 7);
+        assert_eq!(
+            out.projects[0].fields.total_investment,
+            Some(domain::Money::from_wan(20_000))
+        );
+    }
+
+    #[test]
+    fn unreadable_sheets_are_errors_of_their_sheet() {
+        let mut c = Collector::default();
+        read_range(
+            Err("bad record".into()),
+            SheetParser::new("台账".into(), Merges::Unavailable),
+            &mut c,
+        );
+        let out = c.finish();
+        assert_eq!(out.errors[0].sheet, "台账");
+        assert!(out.errors[0].message_zh.contains("bad record"));
     }
 }

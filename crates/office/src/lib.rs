@@ -39,7 +39,8 @@ pub struct ImportedProject {
 /// A row that was read but is not a project: a subtotal, a note, a section heading. Listed so
 /// the clerk can see that nothing was dropped silently. Blank rows are not listed.
 ///
-/// `row` is 0 when the whole sheet was skipped (a sheet without a recognisable header).
+/// `row` is 0 when the whole sheet was skipped: a hidden sheet, or one without a recognisable
+/// header (an instructions sheet, an empty sheet).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SkippedRow {
     pub sheet: String,
@@ -89,7 +90,7 @@ pub struct LedgerImport {
 }
 
 /// Turns a 0-based column index into its Excel letters: 0 → "A", 26 → "AA".
-pub fn column_letter(col: u32) -> String {
+pub(crate) fn column_letter(col: u32) -> String {
     let mut n = u64::from(col) + 1;
     let mut letters = Vec::new();
     while n > 0 {
@@ -106,7 +107,16 @@ mod tests {
 
     #[test]
     fn column_letters() {
-        for (col, want) in [(0, "A"), (4, "E"), (25, "Z"), (26, "AA"), (27, "AB"), (701, "ZZ"), (702, "AAA"), (16383, "XFD")] {
+        for (col, want) in [
+            (0, "A"),
+            (4, "E"),
+            (25, "Z"),
+            (26, "AA"),
+            (27, "AB"),
+            (701, "ZZ"),
+            (702, "AAA"),
+            (16383, "XFD"),
+        ] {
             assert_eq!(column_letter(col), want);
         }
     }

@@ -17,6 +17,11 @@
 //!
 //! Projects, skipped rows and errors must all be expected: a stray one fails the case.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers unwrap: a failure is the test failing"
+)]
+
 use chrono::NaiveDate;
 use domain::Field;
 use office::{LedgerImport, read_ledger};
@@ -25,7 +30,10 @@ use rust_xlsxwriter::{Format, Workbook};
 fn cell_ref(text: &str) -> (u32, u16) {
     let letters: String = text.chars().take_while(char::is_ascii_alphabetic).collect();
     let row: u32 = text[letters.len()..].parse().unwrap();
-    let col = letters.bytes().fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1)) - 1;
+    let col = letters
+        .bytes()
+        .fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1))
+        - 1;
     (row - 1, col as u16)
 }
 
@@ -62,8 +70,14 @@ fn build(sheets: &[(&str, &[&str])]) -> Vec<u8> {
         for range in merges {
             let (a, b) = range.split_once(':').unwrap();
             let ((r1, c1), (r2, c2)) = (cell_ref(a), cell_ref(b));
-            let text = rows.get(r1 as usize).and_then(|r| r.get(c1 as usize)).copied().unwrap_or("");
-            sheet.merge_range(r1, c1, r2, c2, text, &Format::new()).unwrap();
+            let text = rows
+                .get(r1 as usize)
+                .and_then(|r| r.get(c1 as usize))
+                .copied()
+                .unwrap_or("");
+            sheet
+                .merge_range(r1, c1, r2, c2, text, &Format::new())
+                .unwrap();
         }
     }
     book.save_to_buffer().unwrap()
@@ -90,7 +104,11 @@ fn render(import: &LedgerImport) -> Vec<String> {
                 (!v.is_empty()).then(|| format!("{}={v}", f.key()))
             })
             .collect();
-        for (key, name) in [("unit", &p.unit_name), ("lead", &p.lead_department_name), ("region", &p.region_name)] {
+        for (key, name) in [
+            ("unit", &p.unit_name),
+            ("lead", &p.lead_department_name),
+            ("region", &p.region_name),
+        ] {
             if let Some(name) = name {
                 tokens.push(format!("{key}={name}"));
             }
@@ -103,7 +121,11 @@ fn render(import: &LedgerImport) -> Vec<String> {
     for e in &import.errors {
         assert!(!e.message_zh.is_empty() && !e.message_en.is_empty());
         let row = e.row.map(|r| format!("!{r}")).unwrap_or_default();
-        let col = e.column.as_ref().map(|c| format!(" {c}")).unwrap_or_default();
+        let col = e
+            .column
+            .as_ref()
+            .map(|c| format!(" {c}"))
+            .unwrap_or_default();
         out.push(format!("E {}{row}{col}: {}", e.sheet, e.message_zh));
     }
     out
@@ -134,7 +156,13 @@ fn matches(expected: &str, got: &str) -> bool {
 fn check_book(sheets: &[(&str, &[&str])], expect: &[&str]) {
     let import = read_ledger(&build(sheets));
     let got = render(&import);
-    let shown = || format!("\n--- got:\n{}\n--- expected:\n{}\n", got.join("\n"), expect.join("\n"));
+    let shown = || {
+        format!(
+            "\n--- got:\n{}\n--- expected:\n{}\n",
+            got.join("\n"),
+            expect.join("\n")
+        )
+    };
     for e in expect {
         assert!(got.iter().any(|g| matches(e, g)), "missing: {e}{}", shown());
     }
@@ -173,7 +201,10 @@ fn title_rows_above_the_header_are_skipped() {
             "序号|项目名称|总投资",
             "1|福清核电三期|#1200",
         ],
-        &["H 台账 header=3 unit=万元 columns=项目名称,总投资 ignored=", "P 台账!4 name=福清核电三期; total_investment_wan=1200"],
+        &[
+            "H 台账 header=3 unit=万元 columns=项目名称,总投资 ignored=",
+            "P 台账!4 name=福清核电三期; total_investment_wan=1200",
+        ],
     );
 }
 
@@ -183,7 +214,13 @@ fn the_header_is_the_first_row_naming_the_project() {
         let header = format!("序号|{name}|总投资（万元）");
         check(
             &["重点项目表", &header, "1|甲|#5"],
-            &[&format!("H 台账 header=2 unit=万元 columns={},总投资（万元） ignored=", name.trim()), "P 台账!3 name=甲; total_investment_wan=5"],
+            &[
+                &format!(
+                    "H 台账 header=2 unit=万元 columns={},总投资（万元） ignored=",
+                    name.trim()
+                ),
+                "P 台账!3 name=甲; total_investment_wan=5",
+            ],
         );
     }
 }
@@ -194,7 +231,13 @@ fn a_header_below_the_first_twenty_rows_is_not_found() {
     rows.push("项目名称|总投资".into());
     rows.push("甲|#1".into());
     let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
-    check(&rows, &["S 台账!0 工作表前20行内没有“项目名称”表头，已跳过", "E : 未找到表头"]);
+    check(
+        &rows,
+        &[
+            "S 台账!0 工作表前20行内没有“项目名称”表头，已跳过",
+            "E : 未找到表头",
+        ],
+    );
 }
 
 #[test]
@@ -227,8 +270,28 @@ fn a_group_header_unit_applies_to_its_children() {
         "H 台账 header=1 unit=亿元 columns=项目名称,总投资,年度计划投资,年产值 ignored=",
         "P 台账!3 name=甲; total_investment_wan=12000; annual_plan_wan=3000; expected_output_wan=800",
     ];
-    check(&[&rows[..], &["!merge A1:A2 B1:B2 C1:D1 E1:E2"]].concat(), &expect);
+    check(
+        &[&rows[..], &["!merge A1:A2 B1:B2 C1:D1 E1:E2"]].concat(),
+        &expect,
+    );
     check(&rows, &expect);
+}
+
+#[test]
+fn only_a_merge_spreads_a_group_that_has_no_headers_under_it() {
+    let rows = [
+        "项目名称|投资（亿元）||",
+        "||总投资|年度计划投资",
+        "甲||#1.2|#0.3",
+    ];
+    check(
+        &[&rows[..], &["!merge A1:A2 B1:D1"]].concat(),
+        &["P 台账!3 name=甲; total_investment_wan=12000; annual_plan_wan=3000"],
+    );
+    check(
+        &rows,
+        &["P 台账!3 name=甲; total_investment_wan=1.2; annual_plan_wan=0.3"],
+    );
 }
 
 #[test]
@@ -260,8 +323,16 @@ fn header_synonyms() {
         ("年度计划投资", "#50", "annual_plan_wan=50"),
         ("本年计划投资", "#50", "annual_plan_wan=50"),
         ("年度投资计划", "#50", "annual_plan_wan=50"),
-        ("2025年计划投资", "#50", "annual_plan_wan=50; plan_year=2025"),
-        ("2026年度计划投资（万元）", "#50", "annual_plan_wan=50; plan_year=2026"),
+        (
+            "2025年计划投资",
+            "#50",
+            "annual_plan_wan=50; plan_year=2025",
+        ),
+        (
+            "2026年度计划投资（万元）",
+            "#50",
+            "annual_plan_wan=50; plan_year=2026",
+        ),
         ("计划年度", "#2025", "plan_year=2025"),
         ("计划年度", "2026年", "plan_year=2026"),
         ("责任单位", "城关街道", "unit=城关街道"),
@@ -284,8 +355,16 @@ fn header_synonyms() {
         ("计划投产时间", "2026.12", "planned_production=2026-12-01"),
         ("投产时间", "2026.12", "planned_production=2026-12-01"),
         ("实际开工时间", "@2025-03-15", "actual_start=2025-03-15"),
-        ("实际竣工时间", "@2026-05-20", "actual_completion=2026-05-20"),
-        ("实际投产时间", "@2026-07-01", "actual_production=2026-07-01"),
+        (
+            "实际竣工时间",
+            "@2026-05-20",
+            "actual_completion=2026-05-20",
+        ),
+        (
+            "实际投产时间",
+            "@2026-07-01",
+            "actual_production=2026-07-01",
+        ),
         ("项目类别", "在建", "stage=在建"),
         ("项目类别", "产业项目", "category=产业项目"),
         ("类别", "续建", "stage=在建"),
@@ -313,7 +392,11 @@ fn header_synonyms() {
         ("挂钩领导", "张三", "linked_leader=张三"),
         ("责任领导", "张三", "linked_leader=张三"),
         ("首席服务官", "李四", "service_officer=李四"),
-        ("资金来源", "专项债、银行贷款,自筹", "funding_sources=专项债、银行贷款、自筹"),
+        (
+            "资金来源",
+            "专项债、银行贷款,自筹",
+            "funding_sources=专项债、银行贷款、自筹",
+        ),
         ("标签", "亿元以上、省督办", "tags=亿元以上、省督办"),
         ("达产产值", "#5000", "expected_output_wan=5000"),
         ("年产值", "#5000", "expected_output_wan=5000"),
@@ -336,17 +419,24 @@ fn header_synonyms() {
 
 #[test]
 fn responsible_unit_beside_the_owner() {
-    for (owner_header, owner) in [("建设单位", "福清城投集团"), ("项目业主", "福耀玻璃")] {
+    for (owner_header, owner) in [("建设单位", "福清城投集团"), ("项目业主", "福耀玻璃")]
+    {
         let header = format!("项目名称|{owner_header}|责任单位");
         let row = format!("甲|{owner}|城关街道");
-        check(&[&header, &row], &[&format!("P 台账!2 name=甲; unit=城关街道; owner={owner}")]);
+        check(
+            &[&header, &row],
+            &[&format!("P 台账!2 name=甲; unit=城关街道; owner={owner}")],
+        );
     }
 }
 
 #[test]
 fn ignored_and_recognised_columns_are_summarised() {
     check(
-        &["序号|项目名称|1-10月完成投资|形象进度|总投资", "1|甲|#2|主体封顶|#10"],
+        &[
+            "序号|项目名称|1-10月完成投资|形象进度|总投资",
+            "1|甲|#2|主体封顶|#10",
+        ],
         &[
             "H 台账 header=1 unit=万元 columns=项目名称,总投资 ignored=1-10月完成投资,形象进度",
             "P 台账!2 name=甲; total_investment_wan=10",
@@ -359,20 +449,35 @@ fn amount_units_from_notes_above_the_header() {
     let cases: &[(&str, &str, &str)] = &[
         ("单位：万元", "#1.5", "total_investment_wan=1.5"),
         ("（亿元）", "#1.5", "total_investment_wan=15000"),
-        ("金额单位：元", "#12345678", "total_investment_wan=1234.5678"),
-        ("福清市重点项目表（单位：亿元）", "#2", "total_investment_wan=20000"),
+        (
+            "金额单位：元",
+            "#12345678",
+            "total_investment_wan=1234.5678",
+        ),
+        (
+            "福清市重点项目表（单位：亿元）",
+            "#2",
+            "total_investment_wan=20000",
+        ),
         ("", "#1.5", "total_investment_wan=1.5"),
     ];
     for (note, value, want) in cases {
         let row = format!("甲|{value}");
-        check(&[note, "项目名称|总投资", &row], &[&format!("P 台账!3 name=甲; {want}")]);
+        check(
+            &[note, "项目名称|总投资", &row],
+            &[&format!("P 台账!3 name=甲; {want}")],
+        );
     }
 }
 
 #[test]
 fn a_header_unit_wins_over_the_note() {
     check(
-        &["单位：亿元", "项目名称|总投资（万元）|年度计划投资", "甲|#500|#0.01"],
+        &[
+            "单位：亿元",
+            "项目名称|总投资（万元）|年度计划投资",
+            "甲|#500|#0.01",
+        ],
         &[
             "H 台账 header=2 unit=亿元 columns=项目名称,总投资（万元）,年度计划投资 ignored=",
             "P 台账!3 name=甲; total_investment_wan=500; annual_plan_wan=100",
@@ -382,15 +487,25 @@ fn a_header_unit_wins_over_the_note() {
 
 #[test]
 fn unsupported_currency_units_are_errors() {
-    for (note, word) in [("单位：美元", "美元"), ("金额单位：千元", "千元"), ("（港元）", "港元")] {
+    for (note, word) in [
+        ("单位：美元", "美元"),
+        ("金额单位：千元", "千元"),
+        ("（港元）", "港元"),
+    ] {
         check(
             &[note, "项目名称|总投资", "甲|#1"],
-            &[&format!("E 台账!1 A: 金额单位“{word}”无法识别"), "P 台账!3 name=甲; total_investment_wan=1"],
+            &[
+                &format!("E 台账!1 A: 金额单位“{word}”无法识别"),
+                "P 台账!3 name=甲; total_investment_wan=1",
+            ],
         );
     }
     check(
         &["项目名称|总投资（美元）", "甲|#1"],
-        &["E 台账!1 B: 金额单位“美元”无法识别", "P 台账!2 name=甲; total_investment_wan=1"],
+        &[
+            "E 台账!1 B: 金额单位“美元”无法识别",
+            "P 台账!2 name=甲; total_investment_wan=1",
+        ],
     );
 }
 
@@ -420,9 +535,15 @@ fn errors_give_the_place_and_name_the_column() {
     let import = read_ledger(&build(&[("台账", &["项目名称|总投资（万元）", "甲|abc"])]));
     assert_eq!(import.errors.len(), 1);
     let e = &import.errors[0];
-    assert_eq!((e.sheet.as_str(), e.row, e.column.as_deref()), ("台账", Some(2), Some("B")));
+    assert_eq!(
+        (e.sheet.as_str(), e.row, e.column.as_deref()),
+        ("台账", Some(2), Some("B"))
+    );
     assert_eq!(e.message_zh, "“总投资（万元）”：“abc”不是有效的金额数字");
-    assert_eq!(e.message_en, "Total investment (10k yuan): “abc” is not a valid amount");
+    assert_eq!(
+        e.message_en,
+        "Total investment (10k yuan): “abc” is not a valid amount"
+    );
 }
 
 #[test]
@@ -560,9 +681,69 @@ fn subtotals_notes_and_blank_rows() {
 #[test]
 fn a_repeated_header_and_a_serial_without_data_are_skipped() {
     check(
-        &["序号|项目名称|总投资", "1|甲|#1", "序号|项目名称|总投资", "2||"],
-        &["P 台账!2 name=甲; total_investment_wan=1", "S 台账!3 重复的表头行", "S 台账!4 无项目数据的行：2"],
+        &[
+            "序号|项目名称|总投资",
+            "1|甲|#1",
+            "序号|项目名称|总投资",
+            "2||",
+        ],
+        &[
+            "P 台账!2 name=甲; total_investment_wan=1",
+            "S 台账!3 重复的表头行",
+            "S 台账!4 无项目数据的行：2",
+        ],
     );
+}
+
+#[test]
+fn a_column_numbering_row_under_the_header_is_skipped() {
+    check(
+        &[
+            "序号|项目名称|总投资|年度计划投资",
+            "甲|乙|1|2",
+            "1|甲|#10|#5",
+        ],
+        &[
+            "S 台账!2 栏次行",
+            "P 台账!3 name=甲; total_investment_wan=10; annual_plan_wan=5",
+        ],
+    );
+    check(
+        &[
+            "序号|项目名称|总投资|年度计划投资",
+            "#1|#2|#3|#4",
+            "1|甲|#10|#5",
+        ],
+        &[
+            "S 台账!2 栏次行",
+            "P 台账!3 name=甲; total_investment_wan=10; annual_plan_wan=5",
+        ],
+    );
+    // Not a numbering: a first project without its name.
+    check(
+        &["序号|项目名称|总投资|年度计划投资", "#1||#30|#5"],
+        &["E 台账!2 B: 项目名称为空"],
+    );
+}
+
+#[test]
+fn merges_found_late_in_a_long_sheet_are_applied_once() {
+    let mut rows: Vec<String> = vec!["项目名称|责任单位|总投资".into()];
+    let mut expect: Vec<String> = Vec::new();
+    for i in 2..=300 {
+        rows.push(format!("项目{i}|城关街道|#{i}"));
+        expect.push(format!(
+            "P 台账!{i} name=项目{i}; unit=城关街道; total_investment_wan={i}"
+        ));
+    }
+    rows.push("项目301|音西街道|#1".into());
+    rows.push("项目302||#2".into());
+    rows.push("!merge B301:B302".into());
+    expect.push("P 台账!301 name=项目301; unit=音西街道; total_investment_wan=1".into());
+    expect.push("P 台账!302 name=项目302; unit=音西街道; total_investment_wan=2".into());
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let expect: Vec<&str> = expect.iter().map(String::as_str).collect();
+    check(&rows, &expect);
 }
 
 #[test]
@@ -583,16 +764,35 @@ fn merged_cells_in_data_rows_belong_to_each_row() {
     );
     // A name merged over two rows makes the second a continuation, not a nameless project.
     check(
-        &["项目名称|责任单位|备注", "甲|城关街道|一期", "|城关街道|二期", "!merge A2:A3"],
-        &["P 台账!2 name=甲; unit=城关街道; remarks=一期", "S 台账!3 续行（项目名称与上一行合并）"],
+        &[
+            "项目名称|责任单位|备注",
+            "甲|城关街道|一期",
+            "|城关街道|二期",
+            "!merge A2:A3",
+        ],
+        &[
+            "P 台账!2 name=甲; unit=城关街道; remarks=一期",
+            "S 台账!3 续行（项目名称与上一行合并）",
+        ],
     );
 }
 
 #[test]
 fn a_table_that_does_not_start_at_a1_keeps_real_rows_and_columns() {
     check(
-        &["", "", "", "", "||序号|项目名称|总投资", "||1|甲|#-1", "||2|乙|#2"],
-        &["E 台账!6 E: 金额不能为负数", "P 台账!7 name=乙; total_investment_wan=2"],
+        &[
+            "",
+            "",
+            "",
+            "",
+            "||序号|项目名称|总投资",
+            "||1|甲|#-1",
+            "||2|乙|#2",
+        ],
+        &[
+            "E 台账!6 E: 金额不能为负数",
+            "P 台账!7 name=乙; total_investment_wan=2",
+        ],
     );
 }
 
@@ -600,9 +800,22 @@ fn a_table_that_does_not_start_at_a1_keeps_real_rows_and_columns() {
 fn several_sheets_each_with_its_own_layout() {
     check_book(
         &[
-            ("填表说明", &["填表说明", "1. 金额单位为万元", "2. 日期写作 2025-03"]),
-            ("产业项目", &["单位：亿元", "序号|项目名称|总投资|责任单位", "1|甲|#1.2|江阴镇"]),
-            ("基础设施", &["项目名称|计划总投资（万元）|项目编号", "乙|#800|JC-1"]),
+            (
+                "填表说明",
+                &["填表说明", "1. 金额单位为万元", "2. 日期写作 2025-03"],
+            ),
+            (
+                "产业项目",
+                &[
+                    "单位：亿元",
+                    "序号|项目名称|总投资|责任单位",
+                    "1|甲|#1.2|江阴镇",
+                ],
+            ),
+            (
+                "基础设施",
+                &["项目名称|计划总投资（万元）|项目编号", "乙|#800|JC-1"],
+            ),
             ("Sheet4", &[]),
         ],
         &[
@@ -619,7 +832,10 @@ fn several_sheets_each_with_its_own_layout() {
 #[test]
 fn no_header_in_any_sheet_is_one_error() {
     check_book(
-        &[("说明", &["本表用于填报重点项目", "请勿修改格式"]), ("Sheet2", &[])],
+        &[
+            ("说明", &["本表用于填报重点项目", "请勿修改格式"]),
+            ("Sheet2", &[]),
+        ],
         &[
             "S 说明!0 工作表前20行内没有“项目名称”表头，已跳过",
             "S Sheet2!0 工作表前20行内没有“项目名称”表头，已跳过",
@@ -631,22 +847,43 @@ fn no_header_in_any_sheet_is_one_error() {
 #[test]
 fn row_errors() {
     let cases: &[(&[&str], &[&str])] = &[
-        (&["序号|项目名称|总投资", "1||#100"], &["E 台账!2 B: 项目名称为空"]),
-        (&["项目名称|项目状态", "甲|开挖"], &["E 台账!2 B: 未知的项目阶段“开挖”"]),
-        (&["项目名称|项目级别", "甲|国家级"], &["E 台账!2 B: 未知的项目级别“国家级”"]),
-        (&["项目名称|新增就业", "甲|很多"], &["E 台账!2 B: 不是有效人数"]),
-        (&["项目名称|计划年度", "甲|明年"], &["E 台账!2 B: 不是有效年份"]),
+        (
+            &["序号|项目名称|总投资", "1||#100"],
+            &["E 台账!2 B: 项目名称为空"],
+        ),
+        (
+            &["项目名称|项目状态", "甲|开挖"],
+            &["E 台账!2 B: 未知的项目阶段“开挖”"],
+        ),
+        (
+            &["项目名称|项目级别", "甲|国家级"],
+            &["E 台账!2 B: 未知的项目级别“国家级”"],
+        ),
+        (
+            &["项目名称|新增就业", "甲|很多"],
+            &["E 台账!2 B: 不是有效人数"],
+        ),
+        (
+            &["项目名称|计划年度", "甲|明年"],
+            &["E 台账!2 B: 不是有效年份"],
+        ),
         (
             &["项目名称|总投资|年度计划投资", "甲|#100|#200"],
             &["E 台账!2 C: 年度计划投资 200.00 万元大于总投资 100.00 万元"],
         ),
         (
             &["项目编号|项目名称", "FQ-1|甲", "FQ-1|乙"],
-            &["P 台账!2 name=甲; code=FQ-1", "E 台账!3 A: 项目编号“FQ-1”与第2行重复"],
+            &[
+                "P 台账!2 name=甲; code=FQ-1",
+                "E 台账!3 A: 项目编号“FQ-1”与第2行重复",
+            ],
         ),
         (
             &["项目名称|总投资", "甲|#1", "　甲 |#2"],
-            &["P 台账!2 name=甲; total_investment_wan=1", "E 台账!3 A: 项目名称“甲”与第2行重复"],
+            &[
+                "P 台账!2 name=甲; total_investment_wan=1",
+                "E 台账!3 A: 项目名称“甲”与第2行重复",
+            ],
         ),
     ];
     for (rows, expect) in cases {
@@ -658,7 +895,10 @@ fn row_errors() {
 fn duplicates_across_sheets_name_the_other_sheet() {
     check_book(
         &[("一", &["项目名称", "甲"]), ("二", &["项目名称", "甲"])],
-        &["P 一!2 name=甲", "E 二!2 A: 项目名称“甲”与工作表“一”第2行重复"],
+        &[
+            "P 一!2 name=甲",
+            "E 二!2 A: 项目名称“甲”与工作表“一”第2行重复",
+        ],
     );
 }
 
@@ -731,17 +971,29 @@ fn an_empty_workbook_has_no_header() {
 fn damaged_workbooks_never_panic() {
     let good = build(&[(
         "台账",
-        &["福清市重点项目", "序号|项目名称|投资（万元）|", "||总投资|年度计划投资", "1|甲|#100|#50", "!merge A2:A3 B2:B3 C2:D2"],
+        &[
+            "福清市重点项目",
+            "序号|项目名称|投资（万元）|",
+            "||总投资|年度计划投资",
+            "1|甲|#100|#50",
+            "!merge A2:A3 B2:B3 C2:D2",
+        ],
     )]);
     let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
     for i in 0..300 {
         let mut bytes = good.clone();
         for _ in 0..(1 + i % 8) {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
             let at = (seed >> 33) as usize % bytes.len();
             bytes[at] = (seed >> 13) as u8;
         }
-        let cut = if i % 5 == 0 { bytes.len() / 2 } else { bytes.len() };
+        let cut = if i % 5 == 0 {
+            bytes.len() / 2
+        } else {
+            bytes.len()
+        };
         let import = read_ledger(&bytes[..cut]);
         assert!(!import.errors.is_empty() || !import.projects.is_empty());
     }
@@ -754,7 +1006,11 @@ fn zip_with_one_file(name: &[u8], data: &[u8]) -> Vec<u8> {
         for &b in bytes {
             crc ^= u32::from(b);
             for _ in 0..8 {
-                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
             }
         }
         !crc

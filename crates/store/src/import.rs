@@ -12,7 +12,9 @@ use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, AssertSqlSafe, Transaction};
 
 use crate::people::{insert_region, insert_unit};
-use crate::projects::{FIELD_COLUMNS, FIELD_COUNT, bind_fields, fetch_project, update_project_tx};
+use crate::projects::{
+    FIELD_COLUMNS, FIELD_COUNT, Stamp, bind_fields, fetch_project, update_project_tx,
+};
 use crate::{Result, Store, StoreError, now};
 
 /// Rows per multi-row INSERT: 35 parameters each stays far below SQLite's and PostgreSQL's limits.
@@ -58,13 +60,23 @@ struct Resolver {
 
 impl Resolver {
     async fn load(tx: &mut Transaction<'static, Any>) -> Result<Resolver> {
-        let units: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM units").fetch_all(&mut **tx).await?;
+        let units: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM units")
+            .fetch_all(&mut **tx)
+            .await?;
         let regions: Vec<(i64, String, Option<String>)> =
-            sqlx::query_as("SELECT id, name, code FROM regions").fetch_all(&mut **tx).await?;
+            sqlx::query_as("SELECT id, name, code FROM regions")
+                .fetch_all(&mut **tx)
+                .await?;
         Ok(Resolver {
             units: units.into_iter().map(|(id, name)| (name, id)).collect(),
-            regions_by_code: regions.iter().filter_map(|(id, _, code)| code.clone().map(|c| (c, *id))).collect(),
-            regions_by_name: regions.into_iter().map(|(id, name, _)| (name, id)).collect(),
+            regions_by_code: regions
+                .iter()
+                .filter_map(|(id, _, code)| code.clone().map(|c| (c, *id)))
+                .collect(),
+            regions_by_name: regions
+                .into_iter()
+                .map(|(id, name, _)| (name, id))
+                .collect(),
         })
     }
 
@@ -84,8 +96,17 @@ impl Resolver {
         Ok(id)
     }
 
-    async fn region(&mut self, tx: &mut Transaction<'static, Any>, text: &str, created: &mut Vec<String>) -> Result<i64> {
-        if let Some(id) = self.regions_by_name.get(text).or_else(|| self.regions_by_code.get(text)) {
+    async fn region(
+        &mut self,
+        tx: &mut Transaction<'static, Any>,
+        text: &str,
+        created: &mut Vec<String>,
+    ) -> Result<i64> {
+        if let Some(id) = self
+            .regions_by_name
+            .get(text)
+            .or_else(|| self.regions_by_code.get(text))
+        {
             return Ok(*id);
         }
         let code = RegionCode::parse(text).ok().map(|c| c.to_string());
@@ -104,10 +125,9 @@ impl Resolver {
 pub(crate) async fn bulk_insert_projects(
     tx: &mut Transaction<'static, Any>,
     projects: &[ProjectFields],
-    actor: Option<i64>,
-    source: &str,
-    at: i64,
+    stamp: Stamp<'_>,
 ) -> Result<Vec<i64>> {
+    let Stamp { actor, source, at } = stamp;
     let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
     let per_row = FIELD_COUNT + 4;
     let mut ids = Vec::with_capacity(projects.len());
@@ -120,20 +140,26 @@ pub(crate) async fn bulk_insert_projects(
             args.add(at).map_err(enc)?;
             args.add(actor).map_err(enc)?;
             args.add(actor).map_err(enc)?;
-            values.push(format!("({})", crate::projects::placeholders(i * per_row + 1, per_row)));
+            values.push(format!(
+                "({})",
+                crate::projects::placeholders(i * per_row + 1, per_row)
+            ));
         }
         let sql = format!(
             "INSERT INTO projects ({FIELD_COLUMNS}, created_at, updated_at, created_by, updated_by) VALUES {} RETURNING id",
             values.join(", ")
         );
-        let rows: Vec<(i64,)> = sqlx::query_as_with(AssertSqlSafe(sql), args).fetch_all(&mut **tx).await.map_err(|e| {
-            crate::on_unique(
-                e,
-                "code",
-                "项目编号与已有项目重复".into(),
-                "a project code is already used by another project".into(),
-            )
-        })?;
+        let rows: Vec<(i64,)> = sqlx::query_as_with(AssertSqlSafe(sql), args)
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(|e| {
+                crate::on_unique(
+                    e,
+                    "code",
+                    "项目编号与已有项目重复".into(),
+                    "a project code is already used by another project".into(),
+                )
+            })?;
         let chunk_ids: Vec<i64> = rows.into_iter().map(|(id,)| id).collect();
         // The creation rows copy each project's own name, so RETURNING's order does not matter.
         let mut args = AnyArguments::default();
@@ -148,7 +174,9 @@ pub(crate) async fn bulk_insert_projects(
              SELECT id, 1, '_created', '', name, $2, $1, $3 FROM projects WHERE id IN ({})",
             crate::projects::placeholders(4, chunk_ids.len())
         );
-        sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut **tx).await?;
+        sqlx::query_with(AssertSqlSafe(sql), args)
+            .execute(&mut **tx)
+            .await?;
         ids.extend(chunk_ids);
     }
     Ok(ids)
@@ -157,14 +185,25 @@ pub(crate) async fn bulk_insert_projects(
 impl Store {
     /// Writes an imported ledger. With `dry_run`, or when any row cannot be matched, everything
     /// is rolled back and the outcome says what would have happened.
-    pub async fn import_ledger(&self, rows: &[LedgerRow], actor: Option<i64>, dry_run: bool) -> Result<ImportOutcome> {
-        let at = now();
+    pub async fn import_ledger(
+        &self,
+        rows: &[LedgerRow],
+        actor: Option<i64>,
+        dry_run: bool,
+    ) -> Result<ImportOutcome> {
+        let stamp = Stamp {
+            actor,
+            source: "import",
+            at: now(),
+        };
         let mut tx = self.pool().begin().await?;
         let mut outcome = ImportOutcome::default();
         let mut resolver = Resolver::load(&mut tx).await?;
 
         let existing: Vec<(i64, Option<String>, String)> =
-            sqlx::query_as("SELECT id, code, name FROM projects").fetch_all(&mut *tx).await?;
+            sqlx::query_as("SELECT id, code, name FROM projects")
+                .fetch_all(&mut *tx)
+                .await?;
         let mut by_code: HashMap<String, i64> = HashMap::new();
         let mut by_name: HashMap<String, Vec<i64>> = HashMap::new();
         for (id, code, name) in existing {
@@ -180,14 +219,25 @@ impl Store {
         for row in rows {
             let mut fields = row.fields.clone();
             if let Some(name) = &row.unit_name {
-                fields.unit_id = Some(resolver.unit(&mut tx, name, UnitKind::guess(name), &mut outcome.new_units).await?);
+                fields.unit_id = Some(
+                    resolver
+                        .unit(&mut tx, name, UnitKind::guess(name), &mut outcome.new_units)
+                        .await?,
+                );
             }
             if let Some(name) = &row.lead_department_name {
-                fields.lead_department_id =
-                    Some(resolver.unit(&mut tx, name, UnitKind::Department, &mut outcome.new_units).await?);
+                fields.lead_department_id = Some(
+                    resolver
+                        .unit(&mut tx, name, UnitKind::Department, &mut outcome.new_units)
+                        .await?,
+                );
             }
             if let Some(text) = &row.region_name {
-                fields.region_id = Some(resolver.region(&mut tx, text, &mut outcome.new_regions).await?);
+                fields.region_id = Some(
+                    resolver
+                        .region(&mut tx, text, &mut outcome.new_regions)
+                        .await?,
+                );
             }
             let matched = match &fields.code {
                 Some(code) => by_code.get(code).copied(),
@@ -195,10 +245,21 @@ impl Store {
                     Some([id]) => Some(*id),
                     Some([_, _, ..]) => {
                         let m = bi(
-                            format!("台账中已有多个名为“{}”的项目，请在表中填写项目编号以区分", fields.name),
-                            format!("the ledger already has several projects named “{}”; add their codes to the sheet", fields.name),
+                            format!(
+                                "台账中已有多个名为“{}”的项目，请在表中填写项目编号以区分",
+                                fields.name
+                            ),
+                            format!(
+                                "the ledger already has several projects named “{}”; add their codes to the sheet",
+                                fields.name
+                            ),
                         );
-                        outcome.problems.push(RowProblem { sheet: row.sheet.clone(), row: row.row, message_zh: m.zh, message_en: m.en });
+                        outcome.problems.push(RowProblem {
+                            sheet: row.sheet.clone(),
+                            row: row.row,
+                            message_zh: m.zh,
+                            message_en: m.en,
+                        });
                         continue;
                     }
                     _ => None,
@@ -207,9 +268,13 @@ impl Store {
             match matched {
                 Some(id) => {
                     // Read through the transaction, so a dry run sees its own earlier writes.
-                    let old = fetch_project(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
+                    let old = fetch_project(&mut *tx, id)
+                        .await?
+                        .ok_or(StoreError::NotFound)?;
                     let merged = keep_unstated(&old.fields, fields);
-                    if update_project_tx(&mut tx, id, old.version, &old.fields, &merged, actor, "import", at).await? {
+                    if update_project_tx(&mut tx, id, old.version, &old.fields, &merged, stamp)
+                        .await?
+                    {
                         outcome.updated += 1;
                     } else {
                         outcome.unchanged += 1;
@@ -218,7 +283,7 @@ impl Store {
                 None => inserts.push(fields),
             }
         }
-        outcome.created = bulk_insert_projects(&mut tx, &inserts, actor, "import", at).await?.len();
+        outcome.created = bulk_insert_projects(&mut tx, &inserts, stamp).await?.len();
 
         if dry_run || !outcome.problems.is_empty() {
             tx.rollback().await?;
@@ -237,10 +302,34 @@ fn keep_unstated(old: &ProjectFields, mut new: ProjectFields) -> ProjectFields {
         ($($f:ident),+) => { $( if new.$f.is_none() { new.$f = old.$f.clone(); } )+ };
     }
     keep!(
-        code, category, stage, level, industry, region_id, unit_id, lead_department_id, linked_leader,
-        service_officer, content, total_investment, annual_plan, plan_year, period_start, period_end,
-        planned_start, planned_completion, planned_production, actual_start, actual_completion,
-        actual_production, location, expected_output, expected_tax, expected_jobs, owner, remarks
+        code,
+        category,
+        stage,
+        level,
+        industry,
+        region_id,
+        unit_id,
+        lead_department_id,
+        linked_leader,
+        service_officer,
+        content,
+        total_investment,
+        annual_plan,
+        plan_year,
+        period_start,
+        period_end,
+        planned_start,
+        planned_completion,
+        planned_production,
+        actual_start,
+        actual_completion,
+        actual_production,
+        location,
+        expected_output,
+        expected_tax,
+        expected_jobs,
+        owner,
+        remarks
     );
     if new.tags.is_empty() {
         new.tags = old.tags.clone();

@@ -22,8 +22,12 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use import::{ImportOutcome, LedgerRow};
-pub use people::{NewUser, Region, SESSION_SECONDS, SessionUser, UserRecord, hash_password, verify_password};
-pub use projects::{ChangeRecord, ProjectFilter, ProjectPage, ProjectSummary, SortColumn, SortOrder};
+pub use people::{
+    NewUser, Region, SESSION_SECONDS, SessionUser, UserRecord, hash_password, verify_password,
+};
+pub use projects::{
+    ChangeRecord, ProjectFilter, ProjectPage, ProjectSummary, SortColumn, SortOrder,
+};
 pub use seed::SeedOutcome;
 
 /// Which engine a URL points at; kept for the few statements that differ.
@@ -36,13 +40,19 @@ pub enum Dialect {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// Someone saved the row after this editor loaded it (修改冲突).
-    #[error("修改冲突：该记录已被他人修改（当前版本 {current}），请刷新后重试 / someone else changed this record (now version {current}); reload and try again")]
+    #[error(
+        "修改冲突：该记录已被他人修改（当前版本 {current}），请刷新后重试 / someone else changed this record (now version {current}); reload and try again"
+    )]
     Conflict { current: i64 },
     #[error("记录不存在 / not found")]
     NotFound,
     /// A unique key would be violated, e.g. a project code already in use.
     #[error("{zh} / {en}")]
-    Duplicate { field: &'static str, zh: String, en: String },
+    Duplicate {
+        field: &'static str,
+        zh: String,
+        en: String,
+    },
     #[error("数据库地址无效 / invalid database URL: {0}")]
     BadUrl(String),
     #[error("数据库迁移失败 / migration failed: {0}")]
@@ -70,7 +80,9 @@ impl fmt::Display for RedactedUrl<'_> {
             (Some(scheme_end), Some(at)) if at > scheme_end => {
                 let creds = &url[scheme_end + 3..at];
                 match creds.split_once(':') {
-                    Some((user, _)) => write!(f, "{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                    Some((user, _)) => {
+                        write!(f, "{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
+                    }
                     None => f.write_str(url),
                 }
             }
@@ -81,7 +93,9 @@ impl fmt::Display for RedactedUrl<'_> {
 
 impl fmt::Debug for Store {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Store").field("dialect", &self.dialect).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("dialect", &self.dialect)
+            .finish_non_exhaustive()
     }
 }
 
@@ -103,7 +117,11 @@ fn normalise_url(url: &str) -> Result<(String, Dialect)> {
             RedactedUrl(url)
         )));
     }
-    let with_mode = if path.contains('?') { path.to_string() } else { format!("{path}?mode=rwc") };
+    let with_mode = if path.contains('?') {
+        path.to_string()
+    } else {
+        format!("{path}?mode=rwc")
+    };
     Ok((format!("sqlite://{with_mode}"), Dialect::Sqlite))
 }
 
@@ -145,7 +163,11 @@ impl Store {
     pub async fn migrate(&self) -> Result<()> {
         match self.dialect {
             Dialect::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await?,
-            Dialect::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await?,
+            Dialect::Postgres => {
+                sqlx::migrate!("migrations/postgres")
+                    .run(&self.pool)
+                    .await?
+            }
         }
         Ok(())
     }
@@ -169,9 +191,16 @@ pub(crate) fn now() -> i64 {
 }
 
 /// Turns a unique-key violation into a message about the field, other errors pass through.
-pub(crate) fn on_unique(err: sqlx::Error, field: &'static str, zh: String, en: String) -> StoreError {
+pub(crate) fn on_unique(
+    err: sqlx::Error,
+    field: &'static str,
+    zh: String,
+    en: String,
+) -> StoreError {
     match &err {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate { field, zh, en },
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Duplicate { field, zh, en }
+        }
         _ => StoreError::Db(err),
     }
 }
@@ -182,16 +211,31 @@ mod tests {
 
     #[test]
     fn reads_database_urls() {
-        assert_eq!(normalise_url("sqlite://a.db").unwrap(), ("sqlite://a.db?mode=rwc".into(), Dialect::Sqlite));
-        assert_eq!(normalise_url("data/x.db").unwrap().0, "sqlite://data/x.db?mode=rwc");
-        assert_eq!(normalise_url("postgres://u@h/db").unwrap().1, Dialect::Postgres);
+        assert_eq!(
+            normalise_url("sqlite://a.db").unwrap(),
+            ("sqlite://a.db?mode=rwc".into(), Dialect::Sqlite)
+        );
+        assert_eq!(
+            normalise_url("data/x.db").unwrap().0,
+            "sqlite://data/x.db?mode=rwc"
+        );
+        assert_eq!(
+            normalise_url("postgres://u@h/db").unwrap().1,
+            Dialect::Postgres
+        );
         assert!(normalise_url("mysql://x").is_err());
         assert!(normalise_url("").is_err());
     }
 
     #[test]
     fn hides_passwords() {
-        assert_eq!(RedactedUrl("postgres://u:secret@h:5432/db").to_string(), "postgres://u:***@h:5432/db");
-        assert_eq!(RedactedUrl("postgres://u@h/db").to_string(), "postgres://u@h/db");
+        assert_eq!(
+            RedactedUrl("postgres://u:secret@h:5432/db").to_string(),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(
+            RedactedUrl("postgres://u@h/db").to_string(),
+            "postgres://u@h/db"
+        );
     }
 }

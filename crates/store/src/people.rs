@@ -92,7 +92,11 @@ pub fn hash_password(password: &str) -> Result<String, StoreError> {
 /// Checks a password against a stored hash. CPU-heavy: call it off the async threads.
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -109,12 +113,19 @@ fn new_token() -> Result<String> {
 
 impl Store {
     pub async fn regions(&self) -> Result<Vec<Region>> {
-        Ok(sqlx::query_as("SELECT id, code, name, parent_id FROM regions ORDER BY code IS NULL, code, id")
-            .fetch_all(self.pool())
-            .await?)
+        Ok(sqlx::query_as(
+            "SELECT id, code, name, parent_id FROM regions ORDER BY code IS NULL, code, id",
+        )
+        .fetch_all(self.pool())
+        .await?)
     }
 
-    pub async fn create_region(&self, name: &str, code: Option<&str>, parent_id: Option<i64>) -> Result<i64> {
+    pub async fn create_region(
+        &self,
+        name: &str,
+        code: Option<&str>,
+        parent_id: Option<i64>,
+    ) -> Result<i64> {
         let mut tx = self.pool().begin().await?;
         let id = insert_region(&mut tx, name, code, parent_id).await?;
         tx.commit().await?;
@@ -122,21 +133,28 @@ impl Store {
     }
 
     pub async fn units(&self) -> Result<Vec<Unit>> {
-        let rows: Vec<UnitRow> = sqlx::query_as("SELECT id, name, kind, region_id FROM units ORDER BY kind, id")
-            .fetch_all(self.pool())
-            .await?;
+        let rows: Vec<UnitRow> =
+            sqlx::query_as("SELECT id, name, kind, region_id FROM units ORDER BY kind, id")
+                .fetch_all(self.pool())
+                .await?;
         Ok(rows.into_iter().map(UnitRow::into_unit).collect())
     }
 
     pub async fn unit_by_name(&self, name: &str) -> Result<Option<Unit>> {
-        let row: Option<UnitRow> = sqlx::query_as("SELECT id, name, kind, region_id FROM units WHERE name = $1")
-            .bind(name)
-            .fetch_optional(self.pool())
-            .await?;
+        let row: Option<UnitRow> =
+            sqlx::query_as("SELECT id, name, kind, region_id FROM units WHERE name = $1")
+                .bind(name)
+                .fetch_optional(self.pool())
+                .await?;
         Ok(row.map(UnitRow::into_unit))
     }
 
-    pub async fn create_unit(&self, name: &str, kind: UnitKind, region_id: Option<i64>) -> Result<i64> {
+    pub async fn create_unit(
+        &self,
+        name: &str,
+        kind: UnitKind,
+        region_id: Option<i64>,
+    ) -> Result<i64> {
         let mut tx = self.pool().begin().await?;
         let id = insert_unit(&mut tx, name, kind, region_id).await?;
         tx.commit().await?;
@@ -214,21 +232,22 @@ pub(crate) async fn insert_region(
     code: Option<&str>,
     parent_id: Option<i64>,
 ) -> Result<i64> {
-    let (id,): (i64,) =
-        sqlx::query_as("INSERT INTO regions (code, name, parent_id) VALUES ($1, $2, $3) RETURNING id")
-            .bind(code)
-            .bind(name)
-            .bind(parent_id)
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(|e| {
-                on_unique(
-                    e,
-                    "code",
-                    format!("行政区划代码 {} 已存在", code.unwrap_or_default()),
-                    format!("region code {} already exists", code.unwrap_or_default()),
-                )
-            })?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO regions (code, name, parent_id) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(code)
+    .bind(name)
+    .bind(parent_id)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| {
+        on_unique(
+            e,
+            "code",
+            format!("行政区划代码 {} 已存在", code.unwrap_or_default()),
+            format!("region code {} already exists", code.unwrap_or_default()),
+        )
+    })?;
     Ok(id)
 }
 
@@ -251,7 +270,11 @@ pub(crate) async fn insert_unit(
     Ok(id)
 }
 
-pub(crate) async fn insert_user(tx: &mut Transaction<'static, Any>, user: &NewUser<'_>, hash: &str) -> Result<i64> {
+pub(crate) async fn insert_user(
+    tx: &mut Transaction<'static, Any>,
+    user: &NewUser<'_>,
+    hash: &str,
+) -> Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO users (username, display_name, password_hash, role, unit_id, created_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

@@ -77,11 +77,18 @@ fn date_text(d: Option<NaiveDate>) -> Option<String> {
 
 /// Lists are stored `|a|b|` so that `LIKE '%|a|%'` finds one item exactly.
 pub(crate) fn encode_list(items: &[String]) -> String {
-    if items.is_empty() { String::new() } else { format!("|{}|", items.join("|")) }
+    if items.is_empty() {
+        String::new()
+    } else {
+        format!("|{}|", items.join("|"))
+    }
 }
 
 fn decode_list(text: &str) -> Vec<String> {
-    text.split('|').filter(|s| !s.is_empty()).map(str::to_string).collect()
+    text.split('|')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 impl ProjectRow {
@@ -138,8 +145,10 @@ pub(crate) fn bind_fields(args: &mut AnyArguments, f: &ProjectFields) -> Result<
     args.add(f.code.clone()).map_err(add)?;
     args.add(f.name.clone()).map_err(add)?;
     args.add(f.category.clone()).map_err(add)?;
-    args.add(f.stage.map(|s| s.code().to_string())).map_err(add)?;
-    args.add(f.level.map(|s| s.code().to_string())).map_err(add)?;
+    args.add(f.stage.map(|s| s.code().to_string()))
+        .map_err(add)?;
+    args.add(f.level.map(|s| s.code().to_string()))
+        .map_err(add)?;
     args.add(encode_list(&f.tags)).map_err(add)?;
     args.add(f.industry.clone()).map_err(add)?;
     args.add(f.region_id).map_err(add)?;
@@ -171,22 +180,31 @@ pub(crate) fn bind_fields(args: &mut AnyArguments, f: &ProjectFields) -> Result<
 
 /// `$from, $from+1, …` for `count` placeholders.
 pub(crate) fn placeholders(from: usize, count: usize) -> String {
-    (from..from + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    (from..from + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn duplicate_code(err: sqlx::Error, code: Option<&str>) -> StoreError {
     let code = code.unwrap_or_default();
-    on_unique(err, "code", format!("项目编号“{code}”已被其他项目使用"), format!("project code “{code}” is already used"))
+    on_unique(
+        err,
+        "code",
+        format!("项目编号“{code}”已被其他项目使用"),
+        format!("project code “{code}” is already used"),
+    )
 }
 
 pub(crate) async fn fetch_project<'c, E>(executor: E, id: i64) -> Result<Option<Project>>
 where
     E: sqlx::Executor<'c, Database = Any>,
 {
-    let row: Option<ProjectRow> = sqlx::query_as(AssertSqlSafe(format!("{SELECT_PROJECT} WHERE p.id = $1")))
-        .bind(id)
-        .fetch_optional(executor)
-        .await?;
+    let row: Option<ProjectRow> =
+        sqlx::query_as(AssertSqlSafe(format!("{SELECT_PROJECT} WHERE p.id = $1")))
+            .bind(id)
+            .fetch_optional(executor)
+            .await?;
     Ok(row.map(ProjectRow::into_project))
 }
 
@@ -206,17 +224,39 @@ pub struct ChangeRecord {
 }
 
 /// The text of a field for the history: unit and region ids become their names.
-pub(crate) async fn describe(tx: &mut Transaction<'static, Any>, f: &ProjectFields, field: Field) -> Result<String> {
+pub(crate) async fn describe(
+    tx: &mut Transaction<'static, Any>,
+    f: &ProjectFields,
+    field: Field,
+) -> Result<String> {
     let (table, id) = match field {
         Field::Unit => ("units", f.unit_id),
         Field::LeadDepartment => ("units", f.lead_department_id),
         Field::Region => ("regions", f.region_id),
         _ => return Ok(f.display_value(field)),
     };
-    let Some(id) = id else { return Ok(String::new()) };
-    let sql = if table == "units" { "SELECT name FROM units WHERE id = $1" } else { "SELECT name FROM regions WHERE id = $1" };
-    let name: Option<(String,)> = sqlx::query_as(sql).bind(id).fetch_optional(&mut **tx).await?;
+    let Some(id) = id else {
+        return Ok(String::new());
+    };
+    let sql = if table == "units" {
+        "SELECT name FROM units WHERE id = $1"
+    } else {
+        "SELECT name FROM regions WHERE id = $1"
+    };
+    let name: Option<(String,)> = sqlx::query_as(sql)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
     Ok(name.map(|(n,)| n).unwrap_or_else(|| format!("#{id}")))
+}
+
+/// Who made a change, through what, and when: the same for every row a save writes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Stamp<'a> {
+    pub actor: Option<i64>,
+    /// `web`, `api`, `import` or `seed`.
+    pub source: &'a str,
+    pub at: i64,
 }
 
 pub(crate) async fn record_change(
@@ -226,9 +266,7 @@ pub(crate) async fn record_change(
     field: &str,
     old: &str,
     new: &str,
-    actor: Option<i64>,
-    source: &str,
-    at: i64,
+    stamp: Stamp<'_>,
 ) -> Result<()> {
     sqlx::query(
         "INSERT INTO project_changes (project_id, version, field, old_value, new_value, user_id, source, at)
@@ -239,9 +277,9 @@ pub(crate) async fn record_change(
     .bind(field)
     .bind(old)
     .bind(new)
-    .bind(actor)
-    .bind(source)
-    .bind(at)
+    .bind(stamp.actor)
+    .bind(stamp.source)
+    .bind(stamp.at)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -250,17 +288,17 @@ pub(crate) async fn record_change(
 pub(crate) async fn insert_project(
     tx: &mut Transaction<'static, Any>,
     f: &ProjectFields,
-    actor: Option<i64>,
-    source: &str,
-    at: i64,
+    stamp: Stamp<'_>,
 ) -> Result<i64> {
     let mut args = AnyArguments::default();
     bind_fields(&mut args, f)?;
-    for v in [at, at] {
-        args.add(v).map_err(|e| StoreError::Db(sqlx::Error::Encode(e)))?;
+    for v in [stamp.at, stamp.at] {
+        args.add(v)
+            .map_err(|e| StoreError::Db(sqlx::Error::Encode(e)))?;
     }
-    for v in [actor, actor] {
-        args.add(v).map_err(|e| StoreError::Db(sqlx::Error::Encode(e)))?;
+    for v in [stamp.actor, stamp.actor] {
+        args.add(v)
+            .map_err(|e| StoreError::Db(sqlx::Error::Encode(e)))?;
     }
     let sql = format!(
         "INSERT INTO projects ({FIELD_COLUMNS}, created_at, updated_at, created_by, updated_by) VALUES ({}) RETURNING id",
@@ -270,7 +308,7 @@ pub(crate) async fn insert_project(
         .fetch_one(&mut **tx)
         .await
         .map_err(|e| duplicate_code(e, f.code.as_deref()))?;
-    record_change(tx, id, 1, "_created", "", &f.name, actor, source, at).await?;
+    record_change(tx, id, 1, "_created", "", &f.name, stamp).await?;
     Ok(id)
 }
 
@@ -282,15 +320,17 @@ pub(crate) async fn update_project_tx(
     expected_version: i64,
     old: &ProjectFields,
     new: &ProjectFields,
-    actor: Option<i64>,
-    source: &str,
-    at: i64,
+    stamp: Stamp<'_>,
 ) -> Result<bool> {
     let changed = old.changed_fields(new);
     if changed.is_empty() {
         return Ok(false);
     }
-    let set: Vec<String> = FIELD_COLUMNS.split(", ").enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
+    let set: Vec<String> = FIELD_COLUMNS
+        .split(", ")
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ${}", i + 1))
+        .collect();
     let n = FIELD_COUNT;
     let sql = format!(
         "UPDATE projects SET {}, version = version + 1, updated_at = ${}, updated_by = ${} WHERE id = ${} AND version = ${}",
@@ -303,8 +343,8 @@ pub(crate) async fn update_project_tx(
     let mut args = AnyArguments::default();
     bind_fields(&mut args, new)?;
     let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
-    args.add(at).map_err(enc)?;
-    args.add(actor).map_err(enc)?;
+    args.add(stamp.at).map_err(enc)?;
+    args.add(stamp.actor).map_err(enc)?;
     args.add(id).map_err(enc)?;
     args.add(expected_version).map_err(enc)?;
     let done = sqlx::query_with(AssertSqlSafe(sql), args)
@@ -312,8 +352,10 @@ pub(crate) async fn update_project_tx(
         .await
         .map_err(|e| duplicate_code(e, new.code.as_deref()))?;
     if done.rows_affected() == 0 {
-        let current: Option<(i64,)> =
-            sqlx::query_as("SELECT version FROM projects WHERE id = $1").bind(id).fetch_optional(&mut **tx).await?;
+        let current: Option<(i64,)> = sqlx::query_as("SELECT version FROM projects WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
         return Err(match current {
             Some((current,)) => StoreError::Conflict { current },
             None => StoreError::NotFound,
@@ -322,15 +364,38 @@ pub(crate) async fn update_project_tx(
     for field in changed {
         let before = describe(tx, old, field).await?;
         let after = describe(tx, new, field).await?;
-        record_change(tx, id, expected_version + 1, field.key(), &before, &after, actor, source, at).await?;
+        record_change(
+            tx,
+            id,
+            expected_version + 1,
+            field.key(),
+            &before,
+            &after,
+            stamp,
+        )
+        .await?;
     }
     Ok(true)
 }
 
 impl Store {
-    pub async fn create_project(&self, fields: &ProjectFields, actor: Option<i64>, source: &str) -> Result<Project> {
+    pub async fn create_project(
+        &self,
+        fields: &ProjectFields,
+        actor: Option<i64>,
+        source: &str,
+    ) -> Result<Project> {
         let mut tx = self.pool().begin().await?;
-        let id = insert_project(&mut tx, fields, actor, source, now()).await?;
+        let id = insert_project(
+            &mut tx,
+            fields,
+            Stamp {
+                actor,
+                source,
+                at: now(),
+            },
+        )
+        .await?;
         tx.commit().await?;
         self.project(id).await?.ok_or(StoreError::NotFound)
     }
@@ -341,9 +406,10 @@ impl Store {
 
     /// Every project, for export, in id order.
     pub async fn all_projects(&self) -> Result<Vec<Project>> {
-        let rows: Vec<ProjectRow> = sqlx::query_as(AssertSqlSafe(format!("{SELECT_PROJECT} ORDER BY p.id")))
-            .fetch_all(self.pool())
-            .await?;
+        let rows: Vec<ProjectRow> =
+            sqlx::query_as(AssertSqlSafe(format!("{SELECT_PROJECT} ORDER BY p.id")))
+                .fetch_all(self.pool())
+                .await?;
         Ok(rows.into_iter().map(ProjectRow::into_project).collect())
     }
 
@@ -359,10 +425,24 @@ impl Store {
     ) -> Result<Project> {
         let old = self.project(id).await?.ok_or(StoreError::NotFound)?;
         if old.version != expected_version {
-            return Err(StoreError::Conflict { current: old.version });
+            return Err(StoreError::Conflict {
+                current: old.version,
+            });
         }
         let mut tx = self.pool().begin().await?;
-        update_project_tx(&mut tx, id, expected_version, &old.fields, fields, actor, source, now()).await?;
+        update_project_tx(
+            &mut tx,
+            id,
+            expected_version,
+            &old.fields,
+            fields,
+            Stamp {
+                actor,
+                source,
+                at: now(),
+            },
+        )
+        .await?;
         tx.commit().await?;
         self.project(id).await?.ok_or(StoreError::NotFound)
     }
@@ -382,22 +462,30 @@ impl Store {
     /// Every project matching a filter, whole, in the filter's order: for exports.
     pub async fn projects_matching(&self, filter: &ProjectFilter) -> Result<Vec<Project>> {
         let (where_sql, values) = where_clause(filter);
-        let sql = format!("{SELECT_PROJECT}{where_sql} ORDER BY {}", filter.order_sql());
-        let rows: Vec<ProjectRow> = sqlx::query_as_with(AssertSqlSafe(sql), arguments(&values)?).fetch_all(self.pool()).await?;
+        let sql = format!(
+            "{SELECT_PROJECT}{where_sql} ORDER BY {}",
+            filter.order_sql()
+        );
+        let rows: Vec<ProjectRow> = sqlx::query_as_with(AssertSqlSafe(sql), arguments(&values)?)
+            .fetch_all(self.pool())
+            .await?;
         Ok(rows.into_iter().map(ProjectRow::into_project).collect())
     }
 
     /// The industries in use, for the filter list.
     pub async fn industries(&self) -> Result<Vec<String>> {
-        let rows: Vec<(String,)> =
-            sqlx::query_as("SELECT DISTINCT industry FROM projects WHERE industry IS NOT NULL ORDER BY industry")
-                .fetch_all(self.pool())
-                .await?;
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT DISTINCT industry FROM projects WHERE industry IS NOT NULL ORDER BY industry",
+        )
+        .fetch_all(self.pool())
+        .await?;
         Ok(rows.into_iter().map(|(i,)| i).collect())
     }
 
     pub async fn count_projects(&self) -> Result<i64> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM projects").fetch_one(self.pool()).await?;
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM projects")
+            .fetch_one(self.pool())
+            .await?;
         Ok(n)
     }
 
@@ -406,9 +494,12 @@ impl Store {
         let (where_sql, mut values) = where_clause(filter);
         let n = values.len();
 
-        let (total,): (i64,) = sqlx::query_as_with(AssertSqlSafe(format!("SELECT COUNT(*) FROM projects p{where_sql}")), arguments(&values)?)
-            .fetch_one(self.pool())
-            .await?;
+        let (total,): (i64,) = sqlx::query_as_with(
+            AssertSqlSafe(format!("SELECT COUNT(*) FROM projects p{where_sql}")),
+            arguments(&values)?,
+        )
+        .fetch_one(self.pool())
+        .await?;
 
         let per_page = filter.per_page.clamp(1, 500);
         let page = filter.page.max(1);
@@ -424,8 +515,15 @@ impl Store {
             n + 1,
             n + 2
         );
-        let rows: Vec<SummaryRow> = sqlx::query_as_with(AssertSqlSafe(sql), arguments(&values)?).fetch_all(self.pool()).await?;
-        Ok(ProjectPage { total, page, per_page, items: rows.into_iter().map(SummaryRow::into_summary).collect() })
+        let rows: Vec<SummaryRow> = sqlx::query_as_with(AssertSqlSafe(sql), arguments(&values)?)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(ProjectPage {
+            total,
+            page,
+            per_page,
+            items: rows.into_iter().map(SummaryRow::into_summary).collect(),
+        })
     }
 }
 
@@ -443,7 +541,10 @@ fn where_clause(filter: &ProjectFilter) -> (String, Vec<Value>) {
         push("p.level = $?", Value::Text(level.code().to_string()));
     }
     if let Some(tag) = filter.tag.as_deref().filter(|t| !t.is_empty()) {
-        push("p.tags LIKE $? ESCAPE '\\'", Value::Text(format!("%|{}|%", escape_like(tag))));
+        push(
+            "p.tags LIKE $? ESCAPE '\\'",
+            Value::Text(format!("%|{}|%", escape_like(tag))),
+        );
     }
     if let Some(industry) = filter.industry.as_deref().filter(|t| !t.is_empty()) {
         push("p.industry = $?", Value::Text(industry.to_string()));
@@ -469,7 +570,11 @@ fn where_clause(filter: &ProjectFilter) -> (String, Vec<Value>) {
     if let Some(max) = filter.max_total {
         push("p.total_investment_fen <= $?", Value::Int(max.fen()));
     }
-    let where_sql = if conditions.is_empty() { String::new() } else { format!(" WHERE {}", conditions.join(" AND ")) };
+    let where_sql = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conditions.join(" AND "))
+    };
     (where_sql, values)
 }
 
@@ -492,7 +597,9 @@ fn arguments(values: &[Value]) -> Result<AnyArguments> {
 }
 
 fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// Filters of the ledger list (SPEC §3.1).
@@ -625,7 +732,9 @@ impl SortColumn {
                  WHEN 'under_construction' THEN 4 WHEN 'to_complete' THEN 5 WHEN 'completed' THEN 6 \
                  WHEN 'in_production' THEN 7 END"
             }
-            SortColumn::Level => "CASE p.level WHEN 'provincial' THEN 1 WHEN 'city' THEN 2 WHEN 'county' THEN 3 END",
+            SortColumn::Level => {
+                "CASE p.level WHEN 'provincial' THEN 1 WHEN 'city' THEN 2 WHEN 'county' THEN 3 END"
+            }
             SortColumn::Unit => "u.name",
             SortColumn::LeadDepartment => "d.name",
             SortColumn::Region => "r.name",

@@ -18,7 +18,11 @@ impl Store {
     /// Writes regions, units, users (all with `password`) and projects of a generated campaign.
     /// Units and regions that exist already (by name) are reused, so seeding twice adds projects
     /// without failing; users that exist are left alone.
-    pub async fn seed_campaign(&self, campaign: &DemoCampaign, password: &str) -> Result<SeedOutcome> {
+    pub async fn seed_campaign(
+        &self,
+        campaign: &DemoCampaign,
+        password: &str,
+    ) -> Result<SeedOutcome> {
         let hash = hash_password(password)?;
         let at = now();
         let mut tx = self.pool().begin().await?;
@@ -32,15 +36,19 @@ impl Store {
                 .await?;
             let id = match found {
                 Some((id,)) => id,
-                None => insert_region(&mut tx, &region.name, region.code.as_deref(), parent).await?,
+                None => {
+                    insert_region(&mut tx, &region.name, region.code.as_deref(), parent).await?
+                }
             };
             region_ids.push(id);
         }
 
         let mut unit_ids = Vec::with_capacity(campaign.units.len());
         for unit in &campaign.units {
-            let found: Option<(i64,)> =
-                sqlx::query_as("SELECT id FROM units WHERE name = $1").bind(&unit.name).fetch_optional(&mut *tx).await?;
+            let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM units WHERE name = $1")
+                .bind(&unit.name)
+                .fetch_optional(&mut *tx)
+                .await?;
             let id = match found {
                 Some((id,)) => id,
                 None => {
@@ -60,7 +68,9 @@ impl Store {
             if exists.is_some() {
                 continue;
             }
-            let Some(&unit_id) = unit_ids.get(user.unit) else { continue };
+            let Some(&unit_id) = unit_ids.get(user.unit) else {
+                continue;
+            };
             let new = NewUser {
                 username: &user.username,
                 display_name: &user.display_name,
@@ -82,12 +92,22 @@ impl Store {
                 ..p.fields.clone()
             })
             .collect();
-        let actor: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE role = $1 ORDER BY id LIMIT 1")
-            .bind(Role::Admin.code())
-            .fetch_optional(&mut *tx)
-            .await?;
-        let ids = bulk_insert_projects(&mut tx, &projects, actor.map(|(id,)| id), "seed", at).await?;
+        let actor: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM users WHERE role = $1 ORDER BY id LIMIT 1")
+                .bind(Role::Admin.code())
+                .fetch_optional(&mut *tx)
+                .await?;
+        let stamp = crate::projects::Stamp {
+            actor: actor.map(|(id,)| id),
+            source: "seed",
+            at,
+        };
+        let ids = bulk_insert_projects(&mut tx, &projects, stamp).await?;
         tx.commit().await?;
-        Ok(SeedOutcome { projects: ids.len(), units: unit_ids.len(), users })
+        Ok(SeedOutcome {
+            projects: ids.len(),
+            units: unit_ids.len(),
+            users,
+        })
     }
 }

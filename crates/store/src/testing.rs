@@ -57,15 +57,31 @@ impl TestDb {
                 let dir = std::env::temp_dir().join(&name);
                 std::fs::create_dir_all(&dir).expect("temp dir");
                 let url = format!("sqlite://{}", dir.join("test.db").display());
-                TestDb { url, dialect, _dir: Some(tempfile_dir::Dir(dir)), admin_url: None, name }
+                TestDb {
+                    url,
+                    dialect,
+                    _dir: Some(tempfile_dir::Dir(dir)),
+                    admin_url: None,
+                    name,
+                }
             }
             Dialect::Postgres => {
                 let admin_url = std::env::var(POSTGRES_ENV).expect("GONGJIAN_TEST_POSTGRES");
-                let mut conn = sqlx::PgConnection::connect(&admin_url).await.expect("connect to test PostgreSQL");
-                conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.expect("create test database");
+                let mut conn = sqlx::PgConnection::connect(&admin_url)
+                    .await
+                    .expect("connect to test PostgreSQL");
+                conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .await
+                    .expect("create test database");
                 let _ = conn.close().await;
                 let url = database_url(&admin_url, &name);
-                TestDb { url, dialect, _dir: None, admin_url: Some(admin_url), name }
+                TestDb {
+                    url,
+                    dialect,
+                    _dir: None,
+                    admin_url: Some(admin_url),
+                    name,
+                }
             }
         }
     }
@@ -78,26 +94,43 @@ impl TestDb {
 
 /// The server URL with its database replaced by `name`, keeping any `?query`.
 fn database_url(server_url: &str, name: &str) -> String {
-    let (base, query) = server_url.split_once('?').map_or((server_url, ""), |(b, q)| (b, q));
+    let (base, query) = server_url
+        .split_once('?')
+        .map_or((server_url, ""), |(b, q)| (b, q));
     let host_start = base.find("://").map_or(0, |i| i + 3);
     let without_db = match base[host_start..].find('/') {
         Some(i) => &base[..host_start + i],
         None => base,
     };
-    let query = if query.is_empty() { String::new() } else { format!("?{query}") };
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
     format!("{without_db}/{name}{query}")
 }
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let Some(admin_url) = self.admin_url.clone() else { return };
+        let Some(admin_url) = self.admin_url.clone() else {
+            return;
+        };
         let name = self.name.clone();
         // Drop may run inside a runtime; a fresh thread with its own runtime avoids blocking it.
         let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
             rt.block_on(async move {
                 if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
-                    let _ = conn.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).await;
+                    let _ = conn
+                        .execute(sqlx::AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                        )))
+                        .await;
                     let _ = conn.close().await;
                 }
             });
@@ -110,8 +143,14 @@ impl Drop for TestDb {
 mod tests {
     #[test]
     fn swaps_the_database_in_server_urls() {
-        assert_eq!(super::database_url("postgres://postgres@127.0.0.1:5432/test", "x"), "postgres://postgres@127.0.0.1:5432/x");
+        assert_eq!(
+            super::database_url("postgres://postgres@127.0.0.1:5432/test", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
         assert_eq!(super::database_url("postgres://h", "x"), "postgres://h/x");
-        assert_eq!(super::database_url("postgres://h/db?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
+        assert_eq!(
+            super::database_url("postgres://h/db?sslmode=disable", "x"),
+            "postgres://h/x?sslmode=disable"
+        );
     }
 }

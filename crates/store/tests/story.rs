@@ -5,7 +5,13 @@ use domain::{Level, Money, ProjectFields, Role, Stage, UnitKind};
 use store::testing::TestDb;
 use store::{LedgerRow, NewUser, ProjectFilter, SortColumn, SortOrder, Store, StoreError};
 
-fn project(name: &str, code: Option<&str>, stage: Stage, total_wan: i64, unit_id: i64) -> ProjectFields {
+fn project(
+    name: &str,
+    code: Option<&str>,
+    stage: Stage,
+    total_wan: i64,
+    unit_id: i64,
+) -> ProjectFields {
     ProjectFields {
         name: name.into(),
         code: code.map(Into::into),
@@ -40,81 +46,205 @@ async fn ledger_story() {
     each_backend(|store| async move {
         // Migrations are idempotent.
         store.migrate().await.unwrap();
-        let town = store.create_unit("龙田镇", UnitKind::Town, None).await.unwrap();
-        let park = store.create_unit("元洪投资区管委会", UnitKind::Park, None).await.unwrap();
-        let dup = store.create_unit("龙田镇", UnitKind::Town, None).await.unwrap_err();
+        let town = store
+            .create_unit("龙田镇", UnitKind::Town, None)
+            .await
+            .unwrap();
+        let park = store
+            .create_unit("元洪投资区管委会", UnitKind::Park, None)
+            .await
+            .unwrap();
+        let dup = store
+            .create_unit("龙田镇", UnitKind::Town, None)
+            .await
+            .unwrap_err();
         assert!(matches!(dup, StoreError::Duplicate { .. }), "{dup:?}");
 
         let user = store
-            .create_user(NewUser { username: "clerk", display_name: "王文员", password: "pw-123456", role: Role::Responsible, unit_id: town })
+            .create_user(NewUser {
+                username: "clerk",
+                display_name: "王文员",
+                password: "pw-123456",
+                role: Role::Responsible,
+                unit_id: town,
+            })
             .await
             .unwrap();
 
         // Create: money stays exact to the fen.
-        let a = store.create_project(&project("龙田镇污水处理厂", Some("LT-1"), Stage::UnderConstruction, 12_000, town), Some(user), "web").await.unwrap();
+        let a = store
+            .create_project(
+                &project(
+                    "龙田镇污水处理厂",
+                    Some("LT-1"),
+                    Stage::UnderConstruction,
+                    12_000,
+                    town,
+                ),
+                Some(user),
+                "web",
+            )
+            .await
+            .unwrap();
         assert_eq!(a.version, 1);
-        assert_eq!(a.fields.annual_plan, Some(Money::from_fen(12_000 * 300_000 + 1)));
+        assert_eq!(
+            a.fields.annual_plan,
+            Some(Money::from_fen(12_000 * 300_000 + 1))
+        );
         assert_eq!(a.unit_name.as_deref(), Some("龙田镇"));
         assert_eq!(a.fields.tags, vec!["亿元以上"]);
-        let b = store.create_project(&project("元洪食品产业园二期", None, Stage::ToStart, 560_000, park), None, "web").await.unwrap();
+        let b = store
+            .create_project(
+                &project("元洪食品产业园二期", None, Stage::ToStart, 560_000, park),
+                None,
+                "web",
+            )
+            .await
+            .unwrap();
 
         // A duplicate code is a clear error, not a crash.
-        let err = store.create_project(&project("另一个", Some("LT-1"), Stage::Planning, 1, town), None, "web").await.unwrap_err();
-        assert!(matches!(err, StoreError::Duplicate { field: "code", .. }), "{err:?}");
+        let err = store
+            .create_project(
+                &project("另一个", Some("LT-1"), Stage::Planning, 1, town),
+                None,
+                "web",
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Duplicate { field: "code", .. }),
+            "{err:?}"
+        );
 
         // Update with the right version; history records field, old and new, and the unit by name.
         let mut edit = a.fields.clone();
         edit.stage = Some(Stage::Completed);
         edit.unit_id = Some(park);
-        let a2 = store.update_project(a.id, 1, &edit, Some(user), "web").await.unwrap();
+        let a2 = store
+            .update_project(a.id, 1, &edit, Some(user), "web")
+            .await
+            .unwrap();
         assert_eq!(a2.version, 2);
         let history = store.project_history(a.id).await.unwrap();
         let stage = history.iter().find(|c| c.field == "stage").unwrap();
-        assert_eq!((stage.old_value.as_str(), stage.new_value.as_str()), ("在建", "竣工"));
+        assert_eq!(
+            (stage.old_value.as_str(), stage.new_value.as_str()),
+            ("在建", "竣工")
+        );
         assert_eq!(stage.user_name.as_deref(), Some("王文员"));
         let unit = history.iter().find(|c| c.field == "unit_id").unwrap();
-        assert_eq!((unit.old_value.as_str(), unit.new_value.as_str()), ("龙田镇", "元洪投资区管委会"));
+        assert_eq!(
+            (unit.old_value.as_str(), unit.new_value.as_str()),
+            ("龙田镇", "元洪投资区管委会")
+        );
         assert!(history.iter().any(|c| c.field == "_created"));
 
         // A second editor who loaded version 1 is refused, and nothing is overwritten.
         let mut stale = a.fields.clone();
         stale.name = "改名".into();
-        let err = store.update_project(a.id, 1, &stale, None, "web").await.unwrap_err();
-        assert!(matches!(err, StoreError::Conflict { current: 2 }), "{err:?}");
-        assert_eq!(store.project(a.id).await.unwrap().unwrap().fields.name, "龙田镇污水处理厂");
+        let err = store
+            .update_project(a.id, 1, &stale, None, "web")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Conflict { current: 2 }),
+            "{err:?}"
+        );
+        assert_eq!(
+            store.project(a.id).await.unwrap().unwrap().fields.name,
+            "龙田镇污水处理厂"
+        );
 
         // The list: filters, search, sort, paging.
-        let all = store.list_projects(&ProjectFilter::default()).await.unwrap();
+        let all = store
+            .list_projects(&ProjectFilter::default())
+            .await
+            .unwrap();
         assert_eq!(all.total, 2);
-        let by_stage = store.list_projects(&ProjectFilter { stage: Some(Stage::ToStart), ..ProjectFilter::default() }).await.unwrap();
-        assert_eq!(by_stage.items.iter().map(|p| p.id).collect::<Vec<_>>(), vec![b.id]);
-        let search = store.list_projects(&ProjectFilter { q: Some("污水".into()), ..ProjectFilter::default() }).await.unwrap();
+        let by_stage = store
+            .list_projects(&ProjectFilter {
+                stage: Some(Stage::ToStart),
+                ..ProjectFilter::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            by_stage.items.iter().map(|p| p.id).collect::<Vec<_>>(),
+            vec![b.id]
+        );
+        let search = store
+            .list_projects(&ProjectFilter {
+                q: Some("污水".into()),
+                ..ProjectFilter::default()
+            })
+            .await
+            .unwrap();
         assert_eq!(search.total, 1);
-        let like_chars = store.list_projects(&ProjectFilter { q: Some("%".into()), ..ProjectFilter::default() }).await.unwrap();
+        let like_chars = store
+            .list_projects(&ProjectFilter {
+                q: Some("%".into()),
+                ..ProjectFilter::default()
+            })
+            .await
+            .unwrap();
         assert_eq!(like_chars.total, 0);
-        let tag = store.list_projects(&ProjectFilter { tag: Some("亿元以上".into()), ..ProjectFilter::default() }).await.unwrap();
+        let tag = store
+            .list_projects(&ProjectFilter {
+                tag: Some("亿元以上".into()),
+                ..ProjectFilter::default()
+            })
+            .await
+            .unwrap();
         assert_eq!(tag.total, 2);
-        let big = store.list_projects(&ProjectFilter { min_total: Some(Money::from_wan(100_000)), ..ProjectFilter::default() }).await.unwrap();
+        let big = store
+            .list_projects(&ProjectFilter {
+                min_total: Some(Money::from_wan(100_000)),
+                ..ProjectFilter::default()
+            })
+            .await
+            .unwrap();
         assert_eq!(big.items[0].id, b.id);
         assert_eq!(big.total, 1);
         let sorted = store
-            .list_projects(&ProjectFilter { sort: SortColumn::TotalInvestment, order: SortOrder::Desc, ..ProjectFilter::default() })
+            .list_projects(&ProjectFilter {
+                sort: SortColumn::TotalInvestment,
+                order: SortOrder::Desc,
+                ..ProjectFilter::default()
+            })
             .await
             .unwrap();
         assert_eq!(sorted.items[0].id, b.id);
         for sort in SortColumn::ALL {
             for order in [SortOrder::Asc, SortOrder::Desc] {
-                let page = store.list_projects(&ProjectFilter { sort: *sort, order, per_page: 1, page: 2, ..ProjectFilter::default() }).await.unwrap();
+                let page = store
+                    .list_projects(&ProjectFilter {
+                        sort: *sort,
+                        order,
+                        per_page: 1,
+                        page: 2,
+                        ..ProjectFilter::default()
+                    })
+                    .await
+                    .unwrap();
                 assert_eq!((page.total, page.items.len()), (2, 1), "{sort:?} {order:?}");
             }
         }
-        let unit_filter = store.list_projects(&ProjectFilter { unit_id: Some(park), ..ProjectFilter::default() }).await.unwrap();
+        let unit_filter = store
+            .list_projects(&ProjectFilter {
+                unit_id: Some(park),
+                ..ProjectFilter::default()
+            })
+            .await
+            .unwrap();
         assert_eq!(unit_filter.total, 2);
 
         // Sessions.
         let token = store.create_session(user).await.unwrap();
         let who = store.session_user(&token).await.unwrap().unwrap();
-        assert_eq!((who.username.as_str(), who.role, who.unit_name.as_str()), ("clerk", Role::Responsible, "龙田镇"));
+        assert_eq!(
+            (who.username.as_str(), who.role, who.unit_name.as_str()),
+            ("clerk", Role::Responsible, "龙田镇")
+        );
         assert!(store.session_user("forged").await.unwrap().is_none());
         store.delete_session(&token).await.unwrap();
         assert!(store.session_user(&token).await.unwrap().is_none());
@@ -126,7 +256,10 @@ fn row(name: &str, code: Option<&str>, unit: &str) -> LedgerRow {
     LedgerRow {
         sheet: "Sheet1".into(),
         row: 3,
-        fields: ProjectFields { unit_id: None, ..project(name, code, Stage::UnderConstruction, 500, 0) },
+        fields: ProjectFields {
+            unit_id: None,
+            ..project(name, code, Stage::UnderConstruction, 500, 0)
+        },
         unit_name: Some(unit.into()),
         lead_department_name: Some("市商务局".into()),
         region_name: Some("350181".into()),
@@ -136,22 +269,40 @@ fn row(name: &str, code: Option<&str>, unit: &str) -> LedgerRow {
 #[tokio::test]
 async fn ledger_import_is_all_or_nothing() {
     each_backend(|store| async move {
-        let rows = vec![row("江阴港区7号泊位", Some("JY-7"), "江阴港城经济区管委会"), row("渔溪镇乡村振兴示范片", None, "渔溪镇")];
+        let rows = vec![
+            row("江阴港区7号泊位", Some("JY-7"), "江阴港城经济区管委会"),
+            row("渔溪镇乡村振兴示范片", None, "渔溪镇"),
+        ];
 
         // A dry run reports what would happen and writes nothing.
         let dry = store.import_ledger(&rows, None, true).await.unwrap();
         assert_eq!((dry.created, dry.rolled_back), (2, true));
-        assert_eq!(dry.new_units, vec!["江阴港城经济区管委会", "市商务局", "渔溪镇"]);
+        assert_eq!(
+            dry.new_units,
+            vec!["江阴港城经济区管委会", "市商务局", "渔溪镇"]
+        );
         assert_eq!(store.count_projects().await.unwrap(), 0);
         assert!(store.units().await.unwrap().is_empty());
 
         let done = store.import_ledger(&rows, None, false).await.unwrap();
-        assert_eq!((done.created, done.updated, done.rolled_back), (2, 0, false));
+        assert_eq!(
+            (done.created, done.updated, done.rolled_back),
+            (2, 0, false)
+        );
         let units = store.units().await.unwrap();
-        let park = units.iter().find(|u| u.name == "江阴港城经济区管委会").unwrap();
+        let park = units
+            .iter()
+            .find(|u| u.name == "江阴港城经济区管委会")
+            .unwrap();
         assert_eq!(park.kind, UnitKind::Park);
-        assert_eq!(units.iter().find(|u| u.name == "市商务局").unwrap().kind, UnitKind::Department);
-        assert_eq!(store.regions().await.unwrap()[0].code.as_deref(), Some("350181"));
+        assert_eq!(
+            units.iter().find(|u| u.name == "市商务局").unwrap().kind,
+            UnitKind::Department
+        );
+        assert_eq!(
+            store.regions().await.unwrap()[0].code.as_deref(),
+            Some("350181")
+        );
 
         // Importing the same sheet again changes nothing; a changed amount updates with history.
         let again = store.import_ledger(&rows, None, false).await.unwrap();
@@ -160,13 +311,34 @@ async fn ledger_import_is_all_or_nothing() {
         changed[0].fields.total_investment = Some(Money::from_wan(900));
         let upd = store.import_ledger(&changed, None, false).await.unwrap();
         assert_eq!((upd.created, upd.updated, upd.unchanged), (0, 1, 1));
-        let id = store.list_projects(&ProjectFilter { q: Some("JY-7".into()), ..ProjectFilter::default() }).await.unwrap().items[0].id;
+        let id = store
+            .list_projects(&ProjectFilter {
+                q: Some("JY-7".into()),
+                ..ProjectFilter::default()
+            })
+            .await
+            .unwrap()
+            .items[0]
+            .id;
         let hist = store.project_history(id).await.unwrap();
-        let total = hist.iter().find(|c| c.field == "total_investment_wan").unwrap();
-        assert_eq!((total.old_value.as_str(), total.new_value.as_str(), total.source.as_str()), ("500", "900", "import"));
+        let total = hist
+            .iter()
+            .find(|c| c.field == "total_investment_wan")
+            .unwrap();
+        assert_eq!(
+            (
+                total.old_value.as_str(),
+                total.new_value.as_str(),
+                total.source.as_str()
+            ),
+            ("500", "900", "import")
+        );
 
         // A file whose rows clash with the database is rolled back as a whole.
-        let clash = vec![row("新项目甲", Some("NEW-1"), "新单位"), row("江阴港区7号泊位（重复编号）", Some("JY-7"), "x")];
+        let clash = vec![
+            row("新项目甲", Some("NEW-1"), "新单位"),
+            row("江阴港区7号泊位（重复编号）", Some("JY-7"), "x"),
+        ];
         let mut clash = clash;
         clash[1].fields.code = Some("NEW-1".into());
         let err = store.import_ledger(&clash, None, false).await;
@@ -187,8 +359,14 @@ async fn seeding_the_demo_campaign() {
         let admin = store.user_by_username("admin").await.unwrap().unwrap();
         assert!(store::verify_password("pw", &admin.password_hash));
         // Seeding again collides on project codes: refused as a whole, nothing half-written.
-        let err = store.seed_campaign(&domain::demo::campaign(5, 8), "pw").await.unwrap_err();
-        assert!(matches!(err, store::StoreError::Duplicate { field: "code", .. }), "{err:?}");
+        let err = store
+            .seed_campaign(&domain::demo::campaign(5, 8), "pw")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, store::StoreError::Duplicate { field: "code", .. }),
+            "{err:?}"
+        );
         assert_eq!(store.count_projects().await.unwrap(), 120);
     })
     .await;

@@ -260,10 +260,36 @@ macro_rules! project_body {
 }
 
 project_body!(
-    code, name, category, stage, level, tags, industry, region_id, unit_id, lead_department_id, linked_leader,
-    service_officer, content, total_investment_wan, annual_plan_wan, plan_year, period, planned_start,
-    planned_completion, planned_production, actual_start, actual_completion, actual_production, location,
-    funding_sources, expected_output_wan, expected_tax_wan, expected_jobs, owner, remarks,
+    code,
+    name,
+    category,
+    stage,
+    level,
+    tags,
+    industry,
+    region_id,
+    unit_id,
+    lead_department_id,
+    linked_leader,
+    service_officer,
+    content,
+    total_investment_wan,
+    annual_plan_wan,
+    plan_year,
+    period,
+    planned_start,
+    planned_completion,
+    planned_production,
+    actual_start,
+    actual_completion,
+    actual_production,
+    location,
+    funding_sources,
+    expected_output_wan,
+    expected_tax_wan,
+    expected_jobs,
+    owner,
+    remarks,
 );
 
 /// Reads a JSON body, turning serde's complaint into a bilingual 400.
@@ -277,7 +303,10 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
             Ok(Json(v)) => Ok(JsonBody(v)),
             Err(rejection) => Err(AppError::BadRequest(domain::bi(
                 format!("请求内容不是有效的JSON：{}", rejection.body_text()),
-                format!("the request body is not valid JSON: {}", rejection.body_text()),
+                format!(
+                    "the request body is not valid JSON: {}",
+                    rejection.body_text()
+                ),
             ))),
         }
     }
@@ -287,13 +316,22 @@ async fn resolve_unit(state: &AppState, text: &str) -> Result<String, AppError> 
     if text.is_empty() || text.parse::<i64>().is_ok() {
         return Ok(text.to_string());
     }
-    Ok(state.store.unit_by_name(text).await?.map(|u| u.id.to_string()).unwrap_or_else(|| text.to_string()))
+    Ok(state
+        .store
+        .unit_by_name(text)
+        .await?
+        .map(|u| u.id.to_string())
+        .unwrap_or_else(|| text.to_string()))
 }
 
 /// Lists projects with filters, sorting and paging.
 #[utoipa::path(get, path = "/api/projects", params(ListParams), tag = "projects",
     responses((status = 200, body = ProjectListDto), (status = 401, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, ApiUser(_): ApiUser, Query(p): Query<ListParams>) -> Result<Json<ProjectListDto>, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    ApiUser(_): ApiUser,
+    Query(p): Query<ListParams>,
+) -> Result<Json<ProjectListDto>, AppError> {
     let query = LedgerQuery {
         q: p.q,
         stage: p.stage,
@@ -314,13 +352,22 @@ pub async fn list(State(state): State<AppState>, ApiUser(_): ApiUser, Query(p): 
     if let Some(first) = notices.into_iter().next() {
         return Err(AppError::BadRequest(first));
     }
-    filter.per_page = if p.per_page.is_empty() { 50 } else { p.per_page.trim().parse().unwrap_or(50) }.clamp(1, 500);
+    filter.per_page = if p.per_page.is_empty() {
+        50
+    } else {
+        p.per_page.trim().parse().unwrap_or(50)
+    }
+    .clamp(1, 500);
     let page = state.store.list_projects(&filter).await?;
     Ok(Json(ProjectListDto {
         total: page.total,
         page: page.page,
         per_page: page.per_page,
-        items: page.items.into_iter().map(ProjectSummaryDto::from).collect(),
+        items: page
+            .items
+            .into_iter()
+            .map(ProjectSummaryDto::from)
+            .collect(),
     }))
 }
 
@@ -331,22 +378,37 @@ fn parse_id(id: &str) -> Result<i64, AppError> {
 /// One project with every field.
 #[utoipa::path(get, path = "/api/projects/{id}", params(("id" = i64, Path)), tag = "projects",
     responses((status = 200, body = ProjectDto), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn get(State(state): State<AppState>, ApiUser(_): ApiUser, Path(id): Path<String>) -> Result<Json<ProjectDto>, AppError> {
-    let p = state.store.project(parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+pub async fn get(
+    State(state): State<AppState>,
+    ApiUser(_): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<ProjectDto>, AppError> {
+    let p = state
+        .store
+        .project(parse_id(&id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(Json(p.into()))
 }
 
 /// Creates a project.
 #[utoipa::path(post, path = "/api/projects", request_body = ProjectBody, tag = "projects",
     responses((status = 201, body = ProjectDto), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn create(State(state): State<AppState>, ApiUser(user): ApiUser, JsonBody(body): JsonBody<ProjectBody>) -> Result<Response, AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    JsonBody(body): JsonBody<ProjectBody>,
+) -> Result<Response, AppError> {
     if !can_edit_ledger(&user) {
         return Err(AppError::Forbidden);
     }
     let mut input = ProjectInput::default();
     body.apply(&mut input);
     let fields = input.parse().map_err(AppError::Validation)?;
-    let p = state.store.create_project(&fields, Some(user.id), "api").await?;
+    let p = state
+        .store
+        .create_project(&fields, Some(user.id), "api")
+        .await?;
     Ok((StatusCode::CREATED, Json(ProjectDto::from(p))).into_response())
 }
 
@@ -368,17 +430,23 @@ pub async fn update(
         return Err(AppError::Validation(vec![domain::FieldError {
             field: "version",
             message_zh: "缺少版本号 version：请先读取项目，再带上读到的 version 提交修改".into(),
-            message_en: "version is required: read the project first and send the version you read".into(),
+            message_en: "version is required: read the project first and send the version you read"
+                .into(),
         }]));
     };
     let current = state.store.project(id).await?.ok_or(AppError::NotFound)?;
     if current.version != version {
-        return Err(AppError::Conflict { current: current.version });
+        return Err(AppError::Conflict {
+            current: current.version,
+        });
     }
     let mut input = ProjectInput::from_fields(&current.fields);
     body.apply(&mut input);
     let fields = input.parse().map_err(AppError::Validation)?;
-    let p = state.store.update_project(id, version, &fields, Some(user.id), "api").await?;
+    let p = state
+        .store
+        .update_project(id, version, &fields, Some(user.id), "api")
+        .await?;
     Ok(Json(p.into()))
 }
 
@@ -396,17 +464,37 @@ pub struct ChangeDto {
 
 impl From<ChangeRecord> for ChangeDto {
     fn from(c: ChangeRecord) -> Self {
-        ChangeDto { version: c.version, field: c.field, old_value: c.old_value, new_value: c.new_value, user_name: c.user_name, source: c.source, at: c.at }
+        ChangeDto {
+            version: c.version,
+            field: c.field,
+            old_value: c.old_value,
+            new_value: c.new_value,
+            user_name: c.user_name,
+            source: c.source,
+            at: c.at,
+        }
     }
 }
 
 /// The change history of a project, newest first.
 #[utoipa::path(get, path = "/api/projects/{id}/history", params(("id" = i64, Path)), tag = "projects",
     responses((status = 200, body = Vec<ChangeDto>), (status = 404, body = ErrorBody)))]
-pub async fn history(State(state): State<AppState>, ApiUser(_): ApiUser, Path(id): Path<String>) -> Result<Json<Vec<ChangeDto>>, AppError> {
+pub async fn history(
+    State(state): State<AppState>,
+    ApiUser(_): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<ChangeDto>>, AppError> {
     let id = parse_id(&id)?;
     state.store.project(id).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(state.store.project_history(id).await?.into_iter().map(ChangeDto::from).collect()))
+    Ok(Json(
+        state
+            .store
+            .project_history(id)
+            .await?
+            .into_iter()
+            .map(ChangeDto::from)
+            .collect(),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -420,9 +508,22 @@ pub struct UnitDto {
 
 /// Units: parks, towns, state firms and departments.
 #[utoipa::path(get, path = "/api/units", tag = "people", responses((status = 200, body = Vec<UnitDto>)))]
-pub async fn units(State(state): State<AppState>, ApiUser(_): ApiUser) -> Result<Json<Vec<UnitDto>>, AppError> {
+pub async fn units(
+    State(state): State<AppState>,
+    ApiUser(_): ApiUser,
+) -> Result<Json<Vec<UnitDto>>, AppError> {
     let units = state.store.units().await?;
-    Ok(Json(units.into_iter().map(|u| UnitDto { id: u.id, name: u.name, kind: u.kind.code().into(), region_id: u.region_id }).collect()))
+    Ok(Json(
+        units
+            .into_iter()
+            .map(|u| UnitDto {
+                id: u.id,
+                name: u.name,
+                kind: u.kind.code().into(),
+                region_id: u.region_id,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -436,9 +537,22 @@ pub struct RegionDto {
 
 /// Regions (counties by GB/T 2260 code, towns).
 #[utoipa::path(get, path = "/api/regions", tag = "people", responses((status = 200, body = Vec<RegionDto>)))]
-pub async fn regions(State(state): State<AppState>, ApiUser(_): ApiUser) -> Result<Json<Vec<RegionDto>>, AppError> {
+pub async fn regions(
+    State(state): State<AppState>,
+    ApiUser(_): ApiUser,
+) -> Result<Json<Vec<RegionDto>>, AppError> {
     let regions = state.store.regions().await?;
-    Ok(Json(regions.into_iter().map(|r| RegionDto { id: r.id, code: r.code, name: r.name, parent_id: r.parent_id }).collect()))
+    Ok(Json(
+        regions
+            .into_iter()
+            .map(|r| RegionDto {
+                id: r.id,
+                code: r.code,
+                name: r.name,
+                parent_id: r.parent_id,
+            })
+            .collect(),
+    ))
 }
 
 struct SessionCookie;
@@ -448,9 +562,14 @@ impl Modify for SessionCookie {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "session",
-            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))),
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::SESSION_COOKIE,
+            ))),
         );
-        openapi.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new("session", Vec::<String>::new())]);
+        openapi.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new(
+            "session",
+            Vec::<String>::new(),
+        )]);
     }
 }
 
@@ -466,7 +585,11 @@ pub struct ApiDoc;
 
 pub async fn openapi() -> Response {
     match ApiDoc::openapi().to_json() {
-        Ok(json) => ([(axum::http::header::CONTENT_TYPE, "application/json")], json).into_response(),
+        Ok(json) => (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            json,
+        )
+            .into_response(),
         Err(e) => AppError::Internal(e.to_string()).into_response(),
     }
 }

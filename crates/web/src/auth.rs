@@ -35,7 +35,8 @@ pub fn session_cookie(token: &str) -> HeaderValue {
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
         store::SESSION_SECONDS
     );
-    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("gongjian_session=; Path=/"))
+    HeaderValue::from_str(&value)
+        .unwrap_or_else(|_| HeaderValue::from_static("gongjian_session=; Path=/"))
 }
 
 fn clear_cookie() -> HeaderValue {
@@ -55,8 +56,14 @@ pub struct ApiUser(pub SessionUser);
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        user_from(parts, &state.store).await?.map(ApiUser).ok_or(AppError::Unauthorized)
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        user_from(parts, &state.store)
+            .await?
+            .map(ApiUser)
+            .ok_or(AppError::Unauthorized)
     }
 }
 
@@ -70,13 +77,25 @@ pub struct PageUser {
 impl FromRequestParts<AppState> for PageUser {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let tr = Tr { lang: lang_of(&parts.headers, &parts.uri) };
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let tr = Tr {
+            lang: lang_of(&parts.headers, &parts.uri),
+        };
         match user_from(parts, &state.store).await {
             Ok(Some(user)) => Ok(PageUser { user, tr }),
             Ok(None) => {
-                let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/projects");
-                Err(Redirect::to(&format!("/login?next={}", crate::pages::url_encode(next))).into_response())
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/projects");
+                Err(
+                    Redirect::to(&format!("/login?next={}", crate::pages::url_encode(next)))
+                        .into_response(),
+                )
             }
             Err(e) => Err(crate::pages::error_page(tr, e)),
         }
@@ -85,15 +104,23 @@ impl FromRequestParts<AppState> for PageUser {
 
 /// Who may write to the ledger. Scoping each role to its unit and region comes with reporting.
 pub fn can_edit_ledger(user: &SessionUser) -> bool {
-    matches!(user.role, Role::Admin | Role::LeadOffice | Role::TaskLead | Role::Responsible)
+    matches!(
+        user.role,
+        Role::Admin | Role::LeadOffice | Role::TaskLead | Role::Responsible
+    )
 }
 
 /// Checks a username and password; the hash is checked off the async threads.
-pub async fn authenticate(store: &Store, username: &str, password: &str) -> Result<Option<i64>, AppError> {
+pub async fn authenticate(
+    store: &Store,
+    username: &str,
+    password: &str,
+) -> Result<Option<i64>, AppError> {
     let Some(user) = store.user_by_username(username.trim()).await? else {
         // Spend the same time as a real check so usernames cannot be probed by timing.
         let password = password.to_string();
-        let _ = tokio::task::spawn_blocking(move || store::verify_password(&password, &DUMMY_HASH)).await;
+        let _ = tokio::task::spawn_blocking(move || store::verify_password(&password, &DUMMY_HASH))
+            .await;
         return Ok(None);
     };
     let password = password.to_string();
@@ -127,27 +154,46 @@ pub struct MeBody {
 
 impl From<SessionUser> for MeBody {
     fn from(u: SessionUser) -> Self {
-        MeBody { id: u.id, username: u.username, display_name: u.display_name, role: u.role.code().into(), unit_id: u.unit_id, unit_name: u.unit_name }
+        MeBody {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role.code().into(),
+            unit_id: u.unit_id,
+            unit_name: u.unit_name,
+        }
     }
 }
 
 /// Signs in and sets the session cookie.
 #[utoipa::path(post, path = "/api/login", request_body = LoginBody, tag = "session",
     responses((status = 200, body = MeBody), (status = 401, body = crate::error::ErrorBody)))]
-pub async fn api_login(State(state): State<AppState>, Json(body): Json<LoginBody>) -> Result<Response, AppError> {
+pub async fn api_login(
+    State(state): State<AppState>,
+    Json(body): Json<LoginBody>,
+) -> Result<Response, AppError> {
     let Some(user_id) = authenticate(&state.store, &body.username, &body.password).await? else {
         return Err(AppError::Unauthorized);
     };
     let token = state.store.create_session(user_id).await?;
-    let user = state.store.session_user(&token).await?.ok_or(AppError::Unauthorized)?;
+    let user = state
+        .store
+        .session_user(&token)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
     let mut response = Json(MeBody::from(user)).into_response();
-    response.headers_mut().insert(SET_COOKIE, session_cookie(&token));
+    response
+        .headers_mut()
+        .insert(SET_COOKIE, session_cookie(&token));
     Ok(response)
 }
 
 /// Ends the session.
 #[utoipa::path(post, path = "/api/logout", tag = "session", responses((status = 204)))]
-pub async fn api_logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn api_logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         state.store.delete_session(&token).await?;
     }
@@ -172,7 +218,11 @@ pub struct LoginForm {
 
 /// Only local paths are followed after sign-in, so the login page cannot send anyone elsewhere.
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/projects" }
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/projects"
+    }
 }
 
 pub async fn page_login_submit(
@@ -181,26 +231,36 @@ pub async fn page_login_submit(
     uri: axum::http::Uri,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let tr = Tr { lang: lang_of(&headers, &uri) };
+    let tr = Tr {
+        lang: lang_of(&headers, &uri),
+    };
     match authenticate(&state.store, &form.username, &form.password).await {
         Ok(Some(user_id)) => match state.store.create_session(user_id).await {
             Ok(token) => {
                 let mut response = Redirect::to(safe_next(&form.next)).into_response();
-                response.headers_mut().insert(SET_COOKIE, session_cookie(&token));
+                response
+                    .headers_mut()
+                    .insert(SET_COOKIE, session_cookie(&token));
                 response
             }
             Err(e) => crate::pages::error_page(tr, e.into()),
         },
-        Ok(None) => crate::pages::login_page(tr, &form.username, &form.next, Some(bi("用户名或密码错误", "Wrong username or password")), state.demo),
+        Ok(None) => crate::pages::login_page(
+            tr,
+            &form.username,
+            &form.next,
+            Some(bi("用户名或密码错误", "Wrong username or password")),
+            state.demo,
+        ),
         Err(e) => crate::pages::error_page(tr, e),
     }
 }
 
 pub async fn page_logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
-        if let Err(e) = state.store.delete_session(&token).await {
-            tracing::warn!(error = %e, "could not delete session");
-        }
+    if let Some(token) = cookie(&headers, SESSION_COOKIE)
+        && let Err(e) = state.store.delete_session(&token).await
+    {
+        tracing::warn!(error = %e, "could not delete session");
     }
     let mut response = Redirect::to("/login").into_response();
     response.headers_mut().insert(SET_COOKIE, clear_cookie());
@@ -222,7 +282,10 @@ mod tests {
     #[test]
     fn reads_cookies() {
         let mut headers = HeaderMap::new();
-        headers.insert(COOKIE, HeaderValue::from_static("a=1; gongjian_session=abc; b=2"));
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_static("a=1; gongjian_session=abc; b=2"),
+        );
         assert_eq!(cookie(&headers, SESSION_COOKIE).as_deref(), Some("abc"));
         assert_eq!(cookie(&headers, "c"), None);
     }

@@ -53,12 +53,19 @@ impl AppError {
             AppError::Forbidden => bi("无权执行此操作", "you are not allowed to do this"),
             AppError::NotFound => bi("找不到该记录", "not found"),
             AppError::BadRequest(m) => m.clone(),
-            AppError::Validation(_) => bi("请修改标注的字段后重试", "please correct the fields listed"),
+            AppError::Validation(_) => {
+                bi("请修改标注的字段后重试", "please correct the fields listed")
+            }
             AppError::Conflict { current } => bi(
                 format!("修改冲突：该项目已被他人修改（当前版本 {current}），请刷新后重新修改"),
-                format!("someone else changed this project (now version {current}); reload and apply your change again"),
+                format!(
+                    "someone else changed this project (now version {current}); reload and apply your change again"
+                ),
             ),
-            AppError::Internal(_) => bi("系统内部错误，请稍后重试或联系管理员", "internal error; try again later or call the administrator"),
+            AppError::Internal(_) => bi(
+                "系统内部错误，请稍后重试或联系管理员",
+                "internal error; try again later or call the administrator",
+            ),
         }
     }
 
@@ -80,7 +87,11 @@ impl From<StoreError> for AppError {
         match err {
             StoreError::Conflict { current } => AppError::Conflict { current },
             StoreError::NotFound => AppError::NotFound,
-            StoreError::Duplicate { field, zh, en } => AppError::Validation(vec![FieldError { field, message_zh: zh, message_en: en }]),
+            StoreError::Duplicate { field, zh, en } => AppError::Validation(vec![FieldError {
+                field,
+                message_zh: zh,
+                message_en: en,
+            }]),
             other => AppError::Internal(other.to_string()),
         }
     }

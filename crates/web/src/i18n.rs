@@ -9,7 +9,11 @@ use domain::Lang;
 /// (key, 简体中文, English)
 const MESSAGES: &[(&str, &str, &str)] = &[
     ("app.name", "攻坚", "gongjian"),
-    ("app.title", "重点项目攻坚行动平台", "Key-project campaign platform"),
+    (
+        "app.title",
+        "重点项目攻坚行动平台",
+        "Key-project campaign platform",
+    ),
     ("nav.ledger", "项目台账", "Ledger"),
     ("nav.new", "新增项目", "New project"),
     ("nav.export", "导出Excel", "Export .xlsx"),
@@ -20,10 +24,22 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("login.username", "用户名", "Username"),
     ("login.password", "密码", "Password"),
     ("login.submit", "登录", "Sign in"),
-    ("login.failed", "用户名或密码错误", "Wrong username or password"),
-    ("login.hint", "演示账号：admin / gongjian-demo", "Demo login: admin / gongjian-demo"),
+    (
+        "login.failed",
+        "用户名或密码错误",
+        "Wrong username or password",
+    ),
+    (
+        "login.hint",
+        "演示账号：admin / gongjian-demo",
+        "Demo login: admin / gongjian-demo",
+    ),
     ("ledger.title", "项目台账", "Project ledger"),
-    ("ledger.search", "搜索项目名称、建设内容或编号", "Search name, content or code"),
+    (
+        "ledger.search",
+        "搜索项目名称、建设内容或编号",
+        "Search name, content or code",
+    ),
     ("ledger.filter", "筛选", "Filter"),
     ("ledger.reset", "重置", "Reset"),
     ("ledger.all", "全部", "All"),
@@ -77,13 +93,41 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("form.cancel", "取消", "Cancel"),
     ("form.required", "必填", "required"),
     ("form.choose", "请选择", "Choose"),
-    ("form.errors", "请修改标红的字段后再保存", "Please correct the fields marked in red"),
-    ("form.conflict", "修改冲突：该项目已被他人修改，您的修改尚未保存。请打开最新版本核对后重新填写。", "Conflict: someone else changed this project; your edit was not saved. Open the latest version and apply your change again."),
-    ("form.conflict_link", "查看最新版本", "Open the latest version"),
-    ("form.list_hint", "多个用顿号“、”分隔", "Separate several with “、” or commas"),
-    ("form.date_hint", "如 2025-03-15 或 2025年3月", "e.g. 2025-03-15 or 2025-03"),
-    ("form.period_hint", "如 2024-2026 或 2025.3-2027.12", "e.g. 2024-2026 or 2025.3-2027.12"),
-    ("form.readonly", "您的角色只能查看台账", "Your role may only read the ledger"),
+    (
+        "form.errors",
+        "请修改标红的字段后再保存",
+        "Please correct the fields marked in red",
+    ),
+    (
+        "form.conflict",
+        "修改冲突：该项目已被他人修改，您的修改尚未保存。请打开最新版本核对后重新填写。",
+        "Conflict: someone else changed this project; your edit was not saved. Open the latest version and apply your change again.",
+    ),
+    (
+        "form.conflict_link",
+        "查看最新版本",
+        "Open the latest version",
+    ),
+    (
+        "form.list_hint",
+        "多个用顿号“、”分隔",
+        "Separate several with “、” or commas",
+    ),
+    (
+        "form.date_hint",
+        "如 2025-03-15 或 2025年3月",
+        "e.g. 2025-03-15 or 2025-03",
+    ),
+    (
+        "form.period_hint",
+        "如 2024-2026 或 2025.3-2027.12",
+        "e.g. 2024-2026 or 2025.3-2027.12",
+    ),
+    (
+        "form.readonly",
+        "您的角色只能查看台账",
+        "Your role may only read the ledger",
+    ),
     ("error.title", "出错了", "Something went wrong"),
     ("error.back", "返回台账", "Back to the ledger"),
 ];
@@ -125,10 +169,12 @@ pub fn lang_of(headers: &HeaderMap, uri: &Uri) -> Lang {
             _ => None,
         })
     });
-    from_query.unwrap_or_else(|| match crate::auth::cookie(headers, LANG_COOKIE).as_deref() {
-        Some("en") => Lang::En,
-        _ => Lang::Zh,
-    })
+    from_query.unwrap_or_else(
+        || match crate::auth::cookie(headers, LANG_COOKIE).as_deref() {
+            Some("en") => Lang::En,
+            _ => Lang::Zh,
+        },
+    )
 }
 
 #[cfg(test)]
@@ -142,7 +188,10 @@ mod tests {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
             for part in text.split("tr.t(\"").skip(1) {
                 let key = part.split('"').next().unwrap();
-                assert!(MESSAGES.iter().any(|(k, _, _)| *k == key), "missing message {key}");
+                assert!(
+                    MESSAGES.iter().any(|(k, _, _)| *k == key),
+                    "missing message {key}"
+                );
             }
         }
         let mut keys: Vec<&str> = MESSAGES.iter().map(|m| m.0).collect();

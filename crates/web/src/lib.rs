@@ -73,7 +73,10 @@ const FAVICON: &str = include_str!("../static/favicon.svg");
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
     (
-        [(CONTENT_TYPE, content_type), (CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (CONTENT_TYPE, content_type),
+            (CACHE_CONTROL, "public, max-age=3600"),
+        ],
         body,
     )
         .into_response()
@@ -82,15 +85,19 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 /// Refuses state-changing requests sent by another site. Session cookies are SameSite=Lax as
 /// well; this covers browsers and proxies that do not honour it.
 async fn same_origin(request: Request, next: Next) -> Response {
-    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if unsafe_method {
-        if let (Some(origin), Some(host)) = (request.headers().get(ORIGIN), request.headers().get(HOST)) {
-            let origin = origin.to_str().unwrap_or_default();
-            let host = host.to_str().unwrap_or_default();
-            let origin_host = origin.split("://").nth(1).unwrap_or(origin);
-            if origin != "null" && origin_host != host {
-                return AppError::Forbidden.into_response();
-            }
+    let unsafe_method = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if unsafe_method
+        && let (Some(origin), Some(host)) =
+            (request.headers().get(ORIGIN), request.headers().get(HOST))
+    {
+        let origin = origin.to_str().unwrap_or_default();
+        let host = host.to_str().unwrap_or_default();
+        let origin_host = origin.split("://").nth(1).unwrap_or(origin);
+        if origin != "null" && origin_host != host {
+            return AppError::Forbidden.into_response();
         }
     }
     next.run(request).await
@@ -107,7 +114,10 @@ async fn remember_lang(request: Request, next: Next) -> Response {
     });
     let mut response = next.run(request).await;
     if let Some(lang) = chosen {
-        let cookie = format!("{}={lang}; Path=/; Max-Age=31536000; SameSite=Lax", i18n::LANG_COOKIE);
+        let cookie = format!(
+            "{}={lang}; Path=/; Max-Age=31536000; SameSite=Lax",
+            i18n::LANG_COOKIE
+        );
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(SET_COOKIE, value);
         }
@@ -133,32 +143,58 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found);
     Router::new()
         .route("/", get(|| async { Redirect::to("/projects") }))
-        .route("/login", get(pages::login_form).post(auth::page_login_submit))
+        .route(
+            "/login",
+            get(pages::login_form).post(auth::page_login_submit),
+        )
         .route("/logout", post(auth::page_logout))
         .route("/projects", get(pages::ledger))
         .route("/projects/export.xlsx", get(pages::export))
         .route("/projects/new", get(pages::new_form).post(pages::create))
         .route("/projects/{id}", get(pages::project))
-        .route("/projects/{id}/edit", get(pages::edit_form).post(pages::update))
-        .route("/static/app.css", get(|| async { asset("text/css; charset=utf-8", CSS) }))
-        .route("/static/app.js", get(|| async { asset("text/javascript; charset=utf-8", JS) }))
-        .route("/static/favicon.svg", get(|| async { asset("image/svg+xml", FAVICON) }))
-        .route("/favicon.ico", get(|| async { asset("image/svg+xml", FAVICON) }))
+        .route(
+            "/projects/{id}/edit",
+            get(pages::edit_form).post(pages::update),
+        )
+        .route(
+            "/static/app.css",
+            get(|| async { asset("text/css; charset=utf-8", CSS) }),
+        )
+        .route(
+            "/static/app.js",
+            get(|| async { asset("text/javascript; charset=utf-8", JS) }),
+        )
+        .route(
+            "/static/favicon.svg",
+            get(|| async { asset("image/svg+xml", FAVICON) }),
+        )
+        .route(
+            "/favicon.ico",
+            get(|| async { asset("image/svg+xml", FAVICON) }),
+        )
         .route("/healthz", get(|| async { (StatusCode::OK, "ok") }))
         .nest("/api", api)
         .layer(middleware::from_fn(remember_lang))
         .layer(middleware::from_fn(same_origin))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(8 * 1024 * 1024))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            8 * 1024 * 1024,
+        ))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
 
 /// Serves the app until ctrl-c / SIGTERM. `on_ready` gets the bound address (port 0 picks one).
-pub async fn serve(state: AppState, addr: SocketAddr, on_ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+pub async fn serve(
+    state: AppState,
+    addr: SocketAddr,
+    on_ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     on_ready(listener.local_addr()?);
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {

@@ -6,7 +6,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{FixedOffset, TimeZone};
-use domain::{Bilingual, Field, FieldError, Lang, Level, Money, Project, ProjectInput, Stage, UnitKind};
+use domain::{
+    Bilingual, Field, FieldError, Lang, Level, Money, Project, ProjectInput, Stage, UnitKind,
+};
 use serde::{Deserialize, Serialize};
 use store::{ProjectFilter, SessionUser, SortColumn, SortOrder};
 
@@ -20,7 +22,9 @@ pub fn url_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -33,8 +37,13 @@ fn render(template: &impl Template) -> Result<Response, AppError> {
 
 /// China Standard Time, for every time shown to a person (no daylight saving, no tz database).
 pub fn format_time(unix: i64) -> String {
-    let Some(cst) = FixedOffset::east_opt(8 * 3600) else { return String::new() };
-    cst.timestamp_opt(unix, 0).single().map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+    let Some(cst) = FixedOffset::east_opt(8 * 3600) else {
+        return String::new();
+    };
+    cst.timestamp_opt(unix, 0)
+        .single()
+        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
 }
 
 #[derive(Template)]
@@ -49,9 +58,12 @@ pub fn error_page(tr: Tr, error: AppError) -> Response {
         tracing::error!(%cause, "page failed");
     }
     let status = error.status();
-    let body = ErrorTemplate { tr, message: error.message().get(tr.lang).to_string() }
-        .render()
-        .unwrap_or_else(|_| "error".into());
+    let body = ErrorTemplate {
+        tr,
+        message: error.message().get(tr.lang).to_string(),
+    }
+    .render()
+    .unwrap_or_else(|_| "error".into());
     (status, Html(body)).into_response()
 }
 
@@ -69,10 +81,26 @@ struct LoginTemplate<'a> {
     demo: bool,
 }
 
-pub fn login_page(tr: Tr, username: &str, next: &str, error: Option<Bilingual>, demo: bool) -> Response {
+pub fn login_page(
+    tr: Tr,
+    username: &str,
+    next: &str,
+    error: Option<Bilingual>,
+    demo: bool,
+) -> Response {
     let message = error.as_ref().map(|e| e.get(tr.lang));
-    let status = if error.is_some() { StatusCode::UNAUTHORIZED } else { StatusCode::OK };
-    let page = LoginTemplate { tr, username, next, error: message, demo };
+    let status = if error.is_some() {
+        StatusCode::UNAUTHORIZED
+    } else {
+        StatusCode::OK
+    };
+    let page = LoginTemplate {
+        tr,
+        username,
+        next,
+        error: message,
+        demo,
+    };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => error_page(tr, e.into()),
@@ -85,8 +113,21 @@ pub struct NextQuery {
     next: String,
 }
 
-pub async fn login_form(State(state): State<AppState>, headers: HeaderMap, uri: Uri, Query(q): Query<NextQuery>) -> Response {
-    login_page(Tr { lang: lang_of(&headers, &uri) }, "", &q.next, None, state.demo)
+pub async fn login_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Query(q): Query<NextQuery>,
+) -> Response {
+    login_page(
+        Tr {
+            lang: lang_of(&headers, &uri),
+        },
+        "",
+        &q.next,
+        None,
+        state.demo,
+    )
 }
 
 pub struct SelectOption {
@@ -95,12 +136,20 @@ pub struct SelectOption {
     pub selected: bool,
 }
 
-fn options<T>(items: impl IntoIterator<Item = T>, selected: &str, f: impl Fn(&T) -> (String, String)) -> Vec<SelectOption> {
+fn options<T>(
+    items: impl IntoIterator<Item = T>,
+    selected: &str,
+    f: impl Fn(&T) -> (String, String),
+) -> Vec<SelectOption> {
     items
         .into_iter()
         .map(|item| {
             let (value, label) = f(&item);
-            SelectOption { selected: value == selected, value, label }
+            SelectOption {
+                selected: value == selected,
+                value,
+                label,
+            }
         })
         .collect()
 }
@@ -157,7 +206,12 @@ impl LedgerQuery {
         }
         for (text, slot, zh, en) in [
             (&self.unit, &mut filter.unit_id, "责任单位", "unit"),
-            (&self.lead, &mut filter.lead_department_id, "牵头单位", "lead department"),
+            (
+                &self.lead,
+                &mut filter.lead_department_id,
+                "牵头单位",
+                "lead department",
+            ),
             (&self.region, &mut filter.region_id, "区域", "region"),
         ] {
             if !text.is_empty() {
@@ -168,8 +222,18 @@ impl LedgerQuery {
             }
         }
         for (text, slot, zh, en) in [
-            (&self.min, &mut filter.min_total, "总投资下限", "minimum total"),
-            (&self.max, &mut filter.max_total, "总投资上限", "maximum total"),
+            (
+                &self.min,
+                &mut filter.min_total,
+                "总投资下限",
+                "minimum total",
+            ),
+            (
+                &self.max,
+                &mut filter.max_total,
+                "总投资上限",
+                "maximum total",
+            ),
         ] {
             match Money::parse(text, domain::AmountUnit::Wan) {
                 Ok(m) => *slot = m,
@@ -179,14 +243,21 @@ impl LedgerQuery {
         if let Some(sort) = SortColumn::parse(&self.sort) {
             filter.sort = sort;
         }
-        filter.order = if self.order == "desc" { SortOrder::Desc } else { SortOrder::Asc };
+        filter.order = if self.order == "desc" {
+            SortOrder::Desc
+        } else {
+            SortOrder::Asc
+        };
         filter.page = self.page.parse().unwrap_or(1).max(1);
         filter.per_page = self.per_page.parse().unwrap_or(50).clamp(10, 200);
         (filter, notices)
     }
 
     fn href(&self) -> String {
-        format!("/projects?{}", serde_urlencoded::to_string(self).unwrap_or_default())
+        format!(
+            "/projects?{}",
+            serde_urlencoded::to_string(self).unwrap_or_default()
+        )
     }
 }
 
@@ -245,11 +316,20 @@ fn text_or_empty(v: &Option<String>) -> String {
     v.clone().unwrap_or_default()
 }
 
-pub async fn ledger(State(state): State<AppState>, PageUser { user, tr }: PageUser, Query(q): Query<LedgerQuery>) -> Response {
+pub async fn ledger(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Query(q): Query<LedgerQuery>,
+) -> Response {
     page_result(tr, ledger_page(state, user, tr, q).await)
 }
 
-async fn ledger_page(state: AppState, user: SessionUser, tr: Tr, q: LedgerQuery) -> Result<Response, AppError> {
+async fn ledger_page(
+    state: AppState,
+    user: SessionUser,
+    tr: Tr,
+    q: LedgerQuery,
+) -> Result<Response, AppError> {
     let (filter, notices) = q.to_filter();
     let page = state.store.list_projects(&filter).await?;
     let lists = state.lists().await?;
@@ -277,12 +357,22 @@ async fn ledger_page(state: AppState, user: SessionUser, tr: Tr, q: LedgerQuery)
             let next_desc = if active { !desc } else { *numeric };
             let href = LedgerQuery {
                 sort: col.key().into(),
-                order: if next_desc { "desc".into() } else { "asc".into() },
+                order: if next_desc {
+                    "desc".into()
+                } else {
+                    "asc".into()
+                },
                 page: String::new(),
                 ..q.clone()
             }
             .href();
-            Header { label: tr.t(key), href, active, desc, numeric: *numeric }
+            Header {
+                label: tr.t(key),
+                href,
+                active,
+                desc,
+                numeric: *numeric,
+            }
         })
         .collect();
 
@@ -301,15 +391,30 @@ async fn ledger_page(state: AppState, user: SessionUser, tr: Tr, q: LedgerQuery)
             lead: text_or_empty(&p.lead_department_name),
             region: text_or_empty(&p.region_name),
             industry: text_or_empty(&p.industry),
-            total: p.total_investment.map(Money::wan_display).unwrap_or_default(),
+            total: p
+                .total_investment
+                .map(Money::wan_display)
+                .unwrap_or_default(),
             plan: p.annual_plan.map(Money::wan_display).unwrap_or_default(),
-            start: p.planned_start.map(|d| d.format("%Y-%m").to_string()).unwrap_or_default(),
+            start: p
+                .planned_start
+                .map(|d| d.format("%Y-%m").to_string())
+                .unwrap_or_default(),
         })
         .collect();
 
     let pages = ((page.total + page.per_page - 1) / page.per_page).max(1);
-    let page_href = |n: i64| LedgerQuery { page: n.to_string(), ..q.clone() }.href();
-    let export_href = format!("/projects/export.xlsx?{}", serde_urlencoded::to_string(&q).unwrap_or_default());
+    let page_href = |n: i64| {
+        LedgerQuery {
+            page: n.to_string(),
+            ..q.clone()
+        }
+        .href()
+    };
+    let export_href = format!(
+        "/projects/export.xlsx?{}",
+        serde_urlencoded::to_string(&q).unwrap_or_default()
+    );
     let stage_sel = filter.stage.map(|s| s.code()).unwrap_or("");
     let level_sel = filter.level.map(|s| s.code()).unwrap_or("");
     let template = LedgerTemplate {
@@ -317,17 +422,37 @@ async fn ledger_page(state: AppState, user: SessionUser, tr: Tr, q: LedgerQuery)
         can_edit: can_edit_ledger(&user),
         user,
         notices: notices.iter().map(|n| n.get(lang).to_string()).collect(),
-        stages: options(Stage::ALL.iter(), stage_sel, |s| (s.code().into(), s.label(lang).into())),
-        levels: options(Level::ALL.iter(), level_sel, |s| (s.code().into(), s.label(lang).into())),
-        tags: options(domain::project::KNOWN_TAGS.iter(), q.tag.trim(), |t| (t.to_string(), t.to_string())),
-        units: options(lists.units.iter().filter(|u| u.kind != UnitKind::Department), q.unit.trim(), |u| {
-            (u.id.to_string(), u.name.clone())
+        stages: options(Stage::ALL.iter(), stage_sel, |s| {
+            (s.code().into(), s.label(lang).into())
         }),
-        departments: options(lists.units.iter().filter(|u| u.kind == UnitKind::Department), q.lead.trim(), |u| {
-            (u.id.to_string(), u.name.clone())
+        levels: options(Level::ALL.iter(), level_sel, |s| {
+            (s.code().into(), s.label(lang).into())
         }),
-        regions: options(lists.regions.iter(), q.region.trim(), |r| (r.id.to_string(), r.name.clone())),
-        industries: options(lists.industries.iter(), q.industry.trim(), |i| (i.to_string(), i.to_string())),
+        tags: options(domain::project::KNOWN_TAGS.iter(), q.tag.trim(), |t| {
+            (t.to_string(), t.to_string())
+        }),
+        units: options(
+            lists
+                .units
+                .iter()
+                .filter(|u| u.kind != UnitKind::Department),
+            q.unit.trim(),
+            |u| (u.id.to_string(), u.name.clone()),
+        ),
+        departments: options(
+            lists
+                .units
+                .iter()
+                .filter(|u| u.kind == UnitKind::Department),
+            q.lead.trim(),
+            |u| (u.id.to_string(), u.name.clone()),
+        ),
+        regions: options(lists.regions.iter(), q.region.trim(), |r| {
+            (r.id.to_string(), r.name.clone())
+        }),
+        industries: options(lists.industries.iter(), q.industry.trim(), |i| {
+            (i.to_string(), i.to_string())
+        }),
         headers,
         rows,
         total: page.total,
@@ -346,16 +471,57 @@ async fn ledger_page(state: AppState, user: SessionUser, tr: Tr, q: LedgerQuery)
 pub const FIELD_GROUPS: &[(&str, &[Field])] = &[
     (
         "group.basic",
-        &[Field::Code, Field::Name, Field::Category, Field::Stage, Field::Level, Field::Tags, Field::Industry, Field::Region, Field::Location, Field::Owner],
+        &[
+            Field::Code,
+            Field::Name,
+            Field::Category,
+            Field::Stage,
+            Field::Level,
+            Field::Tags,
+            Field::Industry,
+            Field::Region,
+            Field::Location,
+            Field::Owner,
+        ],
     ),
-    ("group.responsibility", &[Field::Unit, Field::LeadDepartment, Field::LinkedLeader, Field::ServiceOfficer]),
-    ("group.investment", &[Field::TotalInvestment, Field::AnnualPlan, Field::PlanYear, Field::FundingSources]),
+    (
+        "group.responsibility",
+        &[
+            Field::Unit,
+            Field::LeadDepartment,
+            Field::LinkedLeader,
+            Field::ServiceOfficer,
+        ],
+    ),
+    (
+        "group.investment",
+        &[
+            Field::TotalInvestment,
+            Field::AnnualPlan,
+            Field::PlanYear,
+            Field::FundingSources,
+        ],
+    ),
     ("group.content", &[Field::Content, Field::Period]),
     (
         "group.schedule",
-        &[Field::PlannedStart, Field::PlannedCompletion, Field::PlannedProduction, Field::ActualStart, Field::ActualCompletion, Field::ActualProduction],
+        &[
+            Field::PlannedStart,
+            Field::PlannedCompletion,
+            Field::PlannedProduction,
+            Field::ActualStart,
+            Field::ActualCompletion,
+            Field::ActualProduction,
+        ],
     ),
-    ("group.benefit", &[Field::ExpectedOutput, Field::ExpectedTax, Field::ExpectedJobs]),
+    (
+        "group.benefit",
+        &[
+            Field::ExpectedOutput,
+            Field::ExpectedTax,
+            Field::ExpectedJobs,
+        ],
+    ),
     ("group.other", &[Field::Remarks]),
 ];
 
@@ -392,16 +558,27 @@ struct ProjectTemplate {
 /// A field's value as the project page shows it: names for ids, labels for codes, 万元 amounts.
 fn shown_value(p: &Project, field: Field, lang: Lang) -> String {
     let f = &p.fields;
-    let wan = |m: Option<Money>| m.map(|m| format!("{} 万元", m.wan_display())).unwrap_or_default();
+    let wan = |m: Option<Money>| {
+        m.map(|m| format!("{} 万元", m.wan_display()))
+            .unwrap_or_default()
+    };
     match field {
         Field::Unit => text_or_empty(&p.unit_name),
         Field::LeadDepartment => text_or_empty(&p.lead_department_name),
         Field::Region => text_or_empty(&p.region_name),
-        Field::Stage => f.stage.map(|s| s.label(lang).to_string()).unwrap_or_default(),
-        Field::Level => f.level.map(|s| s.label(lang).to_string()).unwrap_or_default(),
+        Field::Stage => f
+            .stage
+            .map(|s| s.label(lang).to_string())
+            .unwrap_or_default(),
+        Field::Level => f
+            .level
+            .map(|s| s.label(lang).to_string())
+            .unwrap_or_default(),
         Field::TotalInvestment => match f.total_investment {
             // Speeches use 亿元: show both once the amount is that large.
-            Some(m) if m >= Money::from_wan(10_000) => format!("{}（{} 亿元）", wan(Some(m)), m.yi_display()),
+            Some(m) if m >= Money::from_wan(10_000) => {
+                format!("{}（{} 亿元）", wan(Some(m)), m.yi_display())
+            }
             m => wan(m),
         },
         Field::AnnualPlan => wan(f.annual_plan),
@@ -420,7 +597,11 @@ fn source_key(source: &str) -> &'static str {
     }
 }
 
-pub async fn project(State(state): State<AppState>, PageUser { user, tr }: PageUser, Path(id): Path<String>) -> Response {
+pub async fn project(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+) -> Response {
     page_result(tr, project_page(state, user, tr, &id).await)
 }
 
@@ -428,7 +609,12 @@ fn parse_id(id: &str) -> Result<i64, AppError> {
     id.parse::<i64>().map_err(|_| AppError::NotFound)
 }
 
-async fn project_page(state: AppState, user: SessionUser, tr: Tr, id: &str) -> Result<Response, AppError> {
+async fn project_page(
+    state: AppState,
+    user: SessionUser,
+    tr: Tr,
+    id: &str,
+) -> Result<Response, AppError> {
     let id = parse_id(id)?;
     let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
     let history = state.store.project_history(id).await?;
@@ -437,7 +623,10 @@ async fn project_page(state: AppState, user: SessionUser, tr: Tr, id: &str) -> R
         .iter()
         .map(|(title, fields)| GroupView {
             title: tr.t(title),
-            rows: fields.iter().map(|f| (f.label(lang), shown_value(&p, *f, lang))).collect(),
+            rows: fields
+                .iter()
+                .map(|f| (f.label(lang), shown_value(&p, *f, lang)))
+                .collect(),
         })
         .collect();
     let history = history
@@ -519,7 +708,12 @@ struct FormState {
     conflict: bool,
 }
 
-async fn form_page(state: &AppState, user: SessionUser, tr: Tr, form: FormState) -> Result<Response, AppError> {
+async fn form_page(
+    state: &AppState,
+    user: SessionUser,
+    tr: Tr,
+    form: FormState,
+) -> Result<Response, AppError> {
     let lists = state.lists().await?;
     let lang = tr.lang;
     let input = &form.input;
@@ -566,18 +760,52 @@ async fn form_page(state: &AppState, user: SessionUser, tr: Tr, form: FormState)
                 .map(|&field| {
                     let value = value_of(field);
                     let (kind, options) = match field {
-                        Field::Stage => ("select", options(Stage::ALL.iter(), &value, |s| (s.code().into(), s.label(lang).into()))),
-                        Field::Level => ("select", options(Level::ALL.iter(), &value, |s| (s.code().into(), s.label(lang).into()))),
-                        Field::Category => ("select", options(domain::project::CATEGORIES.iter(), &value, |c| (c.to_string(), c.to_string()))),
+                        Field::Stage => (
+                            "select",
+                            options(Stage::ALL.iter(), &value, |s| {
+                                (s.code().into(), s.label(lang).into())
+                            }),
+                        ),
+                        Field::Level => (
+                            "select",
+                            options(Level::ALL.iter(), &value, |s| {
+                                (s.code().into(), s.label(lang).into())
+                            }),
+                        ),
+                        Field::Category => (
+                            "select",
+                            options(domain::project::CATEGORIES.iter(), &value, |c| {
+                                (c.to_string(), c.to_string())
+                            }),
+                        ),
                         Field::Unit => (
                             "select",
-                            options(lists.units.iter().filter(|u| u.kind != UnitKind::Department), &value, |u| (u.id.to_string(), u.name.clone())),
+                            options(
+                                lists
+                                    .units
+                                    .iter()
+                                    .filter(|u| u.kind != UnitKind::Department),
+                                &value,
+                                |u| (u.id.to_string(), u.name.clone()),
+                            ),
                         ),
                         Field::LeadDepartment => (
                             "select",
-                            options(lists.units.iter().filter(|u| u.kind == UnitKind::Department), &value, |u| (u.id.to_string(), u.name.clone())),
+                            options(
+                                lists
+                                    .units
+                                    .iter()
+                                    .filter(|u| u.kind == UnitKind::Department),
+                                &value,
+                                |u| (u.id.to_string(), u.name.clone()),
+                            ),
                         ),
-                        Field::Region => ("select", options(lists.regions.iter(), &value, |r| (r.id.to_string(), r.name.clone()))),
+                        Field::Region => (
+                            "select",
+                            options(lists.regions.iter(), &value, |r| {
+                                (r.id.to_string(), r.name.clone())
+                            }),
+                        ),
                         Field::Content | Field::Remarks => ("textarea", Vec::new()),
                         _ => ("text", Vec::new()),
                     };
@@ -592,15 +820,34 @@ async fn form_page(state: &AppState, user: SessionUser, tr: Tr, form: FormState)
                         | Field::ActualProduction => tr.t("form.date_hint"),
                         _ => "",
                     };
-                    let error = form.errors.iter().find(|e| e.field == field.key()).map(|e| match lang {
-                        Lang::Zh => e.message_zh.clone(),
-                        Lang::En => e.message_en.clone(),
-                    });
+                    let error = form
+                        .errors
+                        .iter()
+                        .find(|e| e.field == field.key())
+                        .map(|e| match lang {
+                            Lang::Zh => e.message_zh.clone(),
+                            Lang::En => e.message_en.clone(),
+                        });
                     let numeric = matches!(
                         field,
-                        Field::TotalInvestment | Field::AnnualPlan | Field::ExpectedOutput | Field::ExpectedTax | Field::ExpectedJobs | Field::PlanYear
+                        Field::TotalInvestment
+                            | Field::AnnualPlan
+                            | Field::ExpectedOutput
+                            | Field::ExpectedTax
+                            | Field::ExpectedJobs
+                            | Field::PlanYear
                     );
-                    FormField { key: field.key(), label: field.label(lang), kind, value, options, error, hint, required: field == Field::Name, numeric }
+                    FormField {
+                        key: field.key(),
+                        label: field.label(lang),
+                        kind,
+                        value,
+                        options,
+                        error,
+                        hint,
+                        required: field == Field::Name,
+                        numeric,
+                    }
                 })
                 .collect(),
         })
@@ -613,7 +860,11 @@ async fn form_page(state: &AppState, user: SessionUser, tr: Tr, form: FormState)
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let template = FormTemplate {
-        heading: tr.t(if form.id == 0 { "form.new" } else { "form.edit" }),
+        heading: tr.t(if form.id == 0 {
+            "form.new"
+        } else {
+            "form.edit"
+        }),
         role_label: user.role.label(lang),
         can_edit: can_edit_ledger(&user),
         user,
@@ -621,7 +872,11 @@ async fn form_page(state: &AppState, user: SessionUser, tr: Tr, form: FormState)
         version: form.version,
         has_errors: !form.errors.is_empty(),
         conflict: form.conflict,
-        cancel_href: if form.id == 0 { "/projects".into() } else { format!("/projects/{}", form.id) },
+        cancel_href: if form.id == 0 {
+            "/projects".into()
+        } else {
+            format!("/projects/{}", form.id)
+        },
         groups,
         tr,
     };
@@ -629,42 +884,100 @@ async fn form_page(state: &AppState, user: SessionUser, tr: Tr, form: FormState)
 }
 
 fn require_editor(user: &SessionUser) -> Result<(), AppError> {
-    if can_edit_ledger(user) { Ok(()) } else { Err(AppError::Forbidden) }
+    if can_edit_ledger(user) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 pub async fn new_form(State(state): State<AppState>, PageUser { user, tr }: PageUser) -> Response {
     let result = async {
         require_editor(&user)?;
-        let form = FormState { id: 0, version: 0, input: ProjectInput::default(), errors: Vec::new(), conflict: false };
+        let form = FormState {
+            id: 0,
+            version: 0,
+            input: ProjectInput::default(),
+            errors: Vec::new(),
+            conflict: false,
+        };
         form_page(&state, user, tr, form).await
     };
     page_result(tr, result.await)
 }
 
-pub async fn create(State(state): State<AppState>, PageUser { user, tr }: PageUser, Form(form): Form<ProjectForm>) -> Response {
+pub async fn create(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Form(form): Form<ProjectForm>,
+) -> Response {
     let result = async {
         require_editor(&user)?;
         match form.input.parse() {
-            Ok(fields) => match state.store.create_project(&fields, Some(user.id), "web").await {
+            Ok(fields) => match state
+                .store
+                .create_project(&fields, Some(user.id), "web")
+                .await
+            {
                 Ok(p) => Ok(Redirect::to(&format!("/projects/{}", p.id)).into_response()),
                 Err(store::StoreError::Duplicate { field, zh, en }) => {
-                    let errors = vec![FieldError { field, message_zh: zh, message_en: en }];
-                    form_page(&state, user, tr, FormState { id: 0, version: 0, input: form.input, errors, conflict: false }).await
+                    let errors = vec![FieldError {
+                        field,
+                        message_zh: zh,
+                        message_en: en,
+                    }];
+                    form_page(
+                        &state,
+                        user,
+                        tr,
+                        FormState {
+                            id: 0,
+                            version: 0,
+                            input: form.input,
+                            errors,
+                            conflict: false,
+                        },
+                    )
+                    .await
                 }
                 Err(e) => Err(e.into()),
             },
-            Err(errors) => form_page(&state, user, tr, FormState { id: 0, version: 0, input: form.input, errors, conflict: false }).await,
+            Err(errors) => {
+                form_page(
+                    &state,
+                    user,
+                    tr,
+                    FormState {
+                        id: 0,
+                        version: 0,
+                        input: form.input,
+                        errors,
+                        conflict: false,
+                    },
+                )
+                .await
+            }
         }
     };
     page_result(tr, result.await)
 }
 
-pub async fn edit_form(State(state): State<AppState>, PageUser { user, tr }: PageUser, Path(id): Path<String>) -> Response {
+pub async fn edit_form(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+) -> Response {
     let result = async {
         require_editor(&user)?;
         let id = parse_id(&id)?;
         let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
-        let form = FormState { id, version: p.version, input: ProjectInput::from_fields(&p.fields), errors: Vec::new(), conflict: false };
+        let form = FormState {
+            id,
+            version: p.version,
+            input: ProjectInput::from_fields(&p.fields),
+            errors: Vec::new(),
+            conflict: false,
+        };
         form_page(&state, user, tr, form).await
     };
     page_result(tr, result.await)
@@ -680,15 +993,34 @@ pub async fn update(
         require_editor(&user)?;
         let id = parse_id(&id)?;
         let Ok(version) = form.version.trim().parse::<i64>() else {
-            return Err(AppError::BadRequest(domain::bi("缺少版本号，请刷新页面后重试", "the form has no version; reload the page")));
+            return Err(AppError::BadRequest(domain::bi(
+                "缺少版本号，请刷新页面后重试",
+                "the form has no version; reload the page",
+            )));
         };
-        let state_with = |errors, conflict| FormState { id, version, input: form.input.clone(), errors, conflict };
+        let state_with = |errors, conflict| FormState {
+            id,
+            version,
+            input: form.input.clone(),
+            errors,
+            conflict,
+        };
         match form.input.parse() {
-            Ok(fields) => match state.store.update_project(id, version, &fields, Some(user.id), "web").await {
+            Ok(fields) => match state
+                .store
+                .update_project(id, version, &fields, Some(user.id), "web")
+                .await
+            {
                 Ok(_) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
-                Err(store::StoreError::Conflict { .. }) => form_page(&state, user, tr, state_with(Vec::new(), true)).await,
+                Err(store::StoreError::Conflict { .. }) => {
+                    form_page(&state, user, tr, state_with(Vec::new(), true)).await
+                }
                 Err(store::StoreError::Duplicate { field, zh, en }) => {
-                    let errors = vec![FieldError { field, message_zh: zh, message_en: en }];
+                    let errors = vec![FieldError {
+                        field,
+                        message_zh: zh,
+                        message_en: en,
+                    }];
                     form_page(&state, user, tr, state_with(errors, false)).await
                 }
                 Err(e) => Err(e.into()),
@@ -700,16 +1032,30 @@ pub async fn update(
 }
 
 /// The ledger under the current filters as an .xlsx a clerk can forward.
-pub async fn export(State(state): State<AppState>, PageUser { user: _, tr }: PageUser, Query(q): Query<LedgerQuery>) -> Response {
+pub async fn export(
+    State(state): State<AppState>,
+    PageUser { user: _, tr }: PageUser,
+    Query(q): Query<LedgerQuery>,
+) -> Response {
     let result = async {
         let (filter, _) = q.to_filter();
         let projects = state.store.projects_matching(&filter).await?;
         let bytes = crate::export_xlsx(&projects).map_err(|e| AppError::Internal(e.to_string()))?;
-        let name = format!("项目台账-{}.xlsx", chrono::Local::now().format("%Y%m%d"));
+        let today = format_time(chrono::Utc::now().timestamp());
+        let name = format!(
+            "项目台账-{}.xlsx",
+            today.get(..10).unwrap_or("").replace('-', "")
+        );
         Ok((
             [
-                (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-                (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename*=UTF-8''{}", url_encode(&name))),
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename*=UTF-8''{}", url_encode(&name)),
+                ),
             ],
             bytes,
         )
@@ -724,12 +1070,22 @@ mod tests {
 
     #[test]
     fn encodes_urls() {
-        assert_eq!(url_encode("/projects?q=污水"), "/projects%3Fq%3D%E6%B1%A1%E6%B0%B4");
+        assert_eq!(
+            url_encode("/projects?q=污水"),
+            "/projects%3Fq%3D%E6%B1%A1%E6%B0%B4"
+        );
     }
 
     #[test]
     fn bad_filters_are_reported_and_ignored() {
-        let q = LedgerQuery { stage: "在建".into(), min: "abc".into(), unit: "x".into(), sort: "total_investment".into(), order: "desc".into(), ..LedgerQuery::default() };
+        let q = LedgerQuery {
+            stage: "在建".into(),
+            min: "abc".into(),
+            unit: "x".into(),
+            sort: "total_investment".into(),
+            order: "desc".into(),
+            ..LedgerQuery::default()
+        };
         let (f, notices) = q.to_filter();
         assert_eq!(f.stage, Some(Stage::UnderConstruction));
         assert_eq!(f.sort, SortColumn::TotalInvestment);

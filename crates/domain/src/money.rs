@@ -178,8 +178,10 @@ impl Money {
 }
 
 impl std::iter::Sum for Money {
+    /// Saturates instead of overflowing: a sum beyond ±9.2×10¹⁰ 万元 is nonsense input anyway,
+    /// and must not crash the report that points at it.
     fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
-        Money(iter.map(|m| m.0).sum())
+        Money(iter.fold(0i64, |acc, m| acc.saturating_add(m.0)))
     }
 }
 

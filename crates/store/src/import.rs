@@ -102,14 +102,12 @@ impl Resolver {
         text: &str,
         created: &mut Vec<String>,
     ) -> Result<i64> {
-        if let Some(id) = self
-            .regions_by_name
-            .get(text)
-            .or_else(|| self.regions_by_code.get(text))
-        {
+        // A code may be typed with full-width digits: compare its normalised form.
+        let code = RegionCode::parse(text).ok().map(|c| c.to_string());
+        let by_code = code.as_ref().and_then(|c| self.regions_by_code.get(c));
+        if let Some(id) = by_code.or_else(|| self.regions_by_name.get(text)) {
             return Ok(*id);
         }
-        let code = RegionCode::parse(text).ok().map(|c| c.to_string());
         let id = insert_region(tx, text, code.as_deref(), None).await?;
         self.regions_by_name.insert(text.to_string(), id);
         if let Some(code) = code {
@@ -205,13 +203,13 @@ impl Store {
                 .fetch_all(&mut *tx)
                 .await?;
         let mut by_code: HashMap<String, i64> = HashMap::new();
-        let mut by_name: HashMap<String, Vec<i64>> = HashMap::new();
+        // Every project by name, with whether it has a code: a row without a code may match any
+        // of them, a row with a code only one that has none yet.
+        let mut by_name: HashMap<String, Vec<(i64, bool)>> = HashMap::new();
         for (id, code, name) in existing {
-            match code {
-                Some(code) => {
-                    by_code.insert(code, id);
-                }
-                None => by_name.entry(name).or_default().push(id),
+            by_name.entry(name).or_default().push((id, code.is_some()));
+            if let Some(code) = code {
+                by_code.insert(code, id);
             }
         }
 
@@ -239,31 +237,35 @@ impl Store {
                         .await?,
                 );
             }
-            let matched = match &fields.code {
-                Some(code) => by_code.get(code).copied(),
-                None => match by_name.get(&fields.name).map(Vec::as_slice) {
-                    Some([id]) => Some(*id),
-                    Some([_, _, ..]) => {
-                        let m = bi(
-                            format!(
-                                "台账中已有多个名为“{}”的项目，请在表中填写项目编号以区分",
-                                fields.name
-                            ),
-                            format!(
-                                "the ledger already has several projects named “{}”; add their codes to the sheet",
-                                fields.name
-                            ),
-                        );
-                        outcome.problems.push(RowProblem {
-                            sheet: row.sheet.clone(),
-                            row: row.row,
-                            message_zh: m.zh,
-                            message_en: m.en,
-                        });
-                        continue;
-                    }
-                    _ => None,
-                },
+            let named: Vec<i64> = by_name
+                .get(&fields.name)
+                .map(|found| {
+                    found
+                        .iter()
+                        .filter(|(_, has_code)| fields.code.is_none() || !has_code)
+                        .map(|(id, _)| *id)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let by_this_code = fields.code.as_ref().and_then(|c| by_code.get(c).copied());
+            let matched = match (by_this_code, named.as_slice()) {
+                (Some(id), _) => Some(id),
+                (None, [id]) => Some(*id),
+                (None, []) => None,
+                (None, [_, _, ..]) => {
+                    let m = bi(
+                        format!(
+                            "台账中已有多个名为“{}”的项目，请在表中填写项目编号以区分",
+                            fields.name
+                        ),
+                        format!(
+                            "the ledger already has several projects named “{}”; add their codes to the sheet",
+                            fields.name
+                        ),
+                    );
+                    outcome.problems.push(problem(row, m));
+                    continue;
+                }
             };
             match matched {
                 Some(id) => {
@@ -272,6 +274,15 @@ impl Store {
                         .await?
                         .ok_or(StoreError::NotFound)?;
                     let merged = keep_unstated(&old.fields, fields);
+                    // The sheet's values are valid alone; together with kept values they may not be.
+                    if let Some(e) = merged.check().into_iter().next() {
+                        let m = bi(
+                            format!("与台账中已有数据合并后：{}", e.message_zh),
+                            format!("together with the ledger's stored values: {}", e.message_en),
+                        );
+                        outcome.problems.push(problem(row, m));
+                        continue;
+                    }
                     if update_project_tx(&mut tx, id, old.version, &old.fields, &merged, stamp)
                         .await?
                     {
@@ -292,6 +303,15 @@ impl Store {
             tx.commit().await?;
         }
         Ok(outcome)
+    }
+}
+
+fn problem(row: &LedgerRow, message: domain::Bilingual) -> RowProblem {
+    RowProblem {
+        sheet: row.sheet.clone(),
+        row: row.row,
+        message_zh: message.zh,
+        message_en: message.en,
     }
 }
 

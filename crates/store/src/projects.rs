@@ -2,7 +2,7 @@
 //! field, and the filtered, sorted, paged list.
 
 use chrono::NaiveDate;
-use domain::{Field, Level, Money, Project, ProjectFields, Stage};
+use domain::{Field, FieldError, Level, Money, Project, ProjectFields, Stage};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, AssertSqlSafe, Transaction};
@@ -482,6 +482,34 @@ impl Store {
         Ok(rows.into_iter().map(|(i,)| i).collect())
     }
 
+    /// Field errors for a unit, department or region id that does not exist, so a stale form
+    /// or a wrong API call gets a message beside the field instead of a database error.
+    pub async fn missing_references(&self, f: &ProjectFields) -> Result<Vec<FieldError>> {
+        let mut errors = Vec::new();
+        for (field, id) in [
+            (Field::Unit, f.unit_id),
+            (Field::LeadDepartment, f.lead_department_id),
+            (Field::Region, f.region_id),
+        ] {
+            let Some(id) = id else { continue };
+            let sql = match field {
+                Field::Region => "SELECT COUNT(*) FROM regions WHERE id = $1",
+                _ => "SELECT COUNT(*) FROM units WHERE id = $1",
+            };
+            let (n,): (i64,) = sqlx::query_as(sql).bind(id).fetch_one(self.pool()).await?;
+            if n == 0 {
+                errors.push(FieldError::new(
+                    field,
+                    domain::bi(
+                        format!("所选{}不存在（编号 {id}），请重新选择", field.label_zh()),
+                        format!("{} #{id} does not exist; choose again", field.label_en()),
+                    ),
+                ));
+            }
+        }
+        Ok(errors)
+    }
+
     pub async fn count_projects(&self) -> Result<i64> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM projects")
             .fetch_one(self.pool())
@@ -551,8 +579,8 @@ fn where_clause(filter: &ProjectFilter) -> (String, Vec<Value>) {
     }
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         push(
-            "(p.name LIKE $? ESCAPE '\\' OR p.content LIKE $? ESCAPE '\\' OR p.code LIKE $? ESCAPE '\\')",
-            Value::Text(format!("%{}%", escape_like(q))),
+            "(LOWER(p.name) LIKE $? ESCAPE '\\' OR LOWER(p.content) LIKE $? ESCAPE '\\' OR LOWER(p.code) LIKE $? ESCAPE '\\')",
+            Value::Text(format!("%{}%", escape_like(&q.to_lowercase()))),
         );
     }
     if let Some(id) = filter.unit_id {

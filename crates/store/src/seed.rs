@@ -16,8 +16,8 @@ pub struct SeedOutcome {
 
 impl Store {
     /// Writes regions, units, users (all with `password`) and projects of a generated campaign.
-    /// Units and regions that exist already (by name) are reused, so seeding twice adds projects
-    /// without failing; users that exist are left alone.
+    /// Units, regions and users that exist already (by name) are reused. Projects whose codes are
+    /// taken make the whole seed fail with nothing written.
     pub async fn seed_campaign(
         &self,
         campaign: &DemoCampaign,

@@ -334,6 +334,26 @@ async fn ledger_import_is_all_or_nothing() {
             ("500", "900", "import")
         );
 
+        // A row with a code matches a project of the same name that has no code yet; a sheet
+        // value that contradicts a kept stored value is a problem, not a silent bad merge.
+        let mut coded = rows[1].clone();
+        coded.fields.code = Some("YX-1".into());
+        let matched = store.import_ledger(&[coded], None, false).await.unwrap();
+        assert_eq!((matched.created, matched.updated), (0, 1));
+        let mut plan_only = rows[1].clone();
+        plan_only.fields.total_investment = None;
+        plan_only.fields.annual_plan = Some(Money::from_wan(9_999));
+        let bad = store
+            .import_ledger(&[plan_only], None, false)
+            .await
+            .unwrap();
+        assert!(bad.rolled_back);
+        assert!(
+            bad.problems[0].message_zh.contains("年度计划投资"),
+            "{:?}",
+            bad.problems
+        );
+
         // A file whose rows clash with the database is rolled back as a whole.
         let clash = vec![
             row("新项目甲", Some("NEW-1"), "新单位"),

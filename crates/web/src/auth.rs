@@ -170,7 +170,7 @@ impl From<SessionUser> for MeBody {
     responses((status = 200, body = MeBody), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn api_login(
     State(state): State<AppState>,
-    Json(body): Json<LoginBody>,
+    crate::api::JsonBody(body): crate::api::JsonBody<LoginBody>,
 ) -> Result<Response, AppError> {
     let Some(user_id) = authenticate(&state.store, &body.username, &body.password).await? else {
         return Err(AppError::Unauthorized);
@@ -218,11 +218,12 @@ pub struct LoginForm {
 
 /// Only local paths are followed after sign-in, so the login page cannot send anyone elsewhere.
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        "/projects"
-    }
+    // Browsers drop tabs and newlines from a Location, so "/\t/host" would become "//host".
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control);
+    if local { next } else { "/projects" }
 }
 
 pub async fn page_login_submit(
@@ -276,6 +277,10 @@ mod tests {
         assert_eq!(safe_next("/projects/3"), "/projects/3");
         assert_eq!(safe_next("//evil.example"), "/projects");
         assert_eq!(safe_next("https://evil.example"), "/projects");
+        assert_eq!(safe_next("/\t/evil.example"), "/projects");
+        assert_eq!(safe_next("/\n"), "/projects");
+        assert_eq!(safe_next("/\t/evil.example"), "/projects");
+        assert_eq!(safe_next("/\n"), "/projects");
         assert_eq!(safe_next(""), "/projects");
     }
 

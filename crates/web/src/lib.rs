@@ -53,6 +53,24 @@ impl AppState {
     }
 }
 
+/// Parses a form or API body and checks that the units and region it names exist. The outer
+/// error is a failure of the database; the inner one is what the user must correct.
+pub async fn checked_fields(
+    store: &Store,
+    input: &domain::ProjectInput,
+) -> Result<Result<domain::ProjectFields, Vec<domain::FieldError>>, AppError> {
+    let fields = match input.parse() {
+        Ok(fields) => fields,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let missing = store.missing_references(&fields).await?;
+    Ok(if missing.is_empty() {
+        Ok(fields)
+    } else {
+        Err(missing)
+    })
+}
+
 /// Writes projects to .xlsx bytes with the office crate.
 pub fn export_xlsx(projects: &[domain::Project]) -> Result<Vec<u8>, office::ExportError> {
     let rows: Vec<office::ExportRow> = projects
@@ -96,7 +114,8 @@ async fn same_origin(request: Request, next: Next) -> Response {
         let origin = origin.to_str().unwrap_or_default();
         let host = host.to_str().unwrap_or_default();
         let origin_host = origin.split("://").nth(1).unwrap_or(origin);
-        if origin != "null" && origin_host != host {
+        // "null" comes from sandboxed frames and files: not this site either.
+        if origin == "null" || origin_host != host {
             return AppError::Forbidden.into_response();
         }
     }

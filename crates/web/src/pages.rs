@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{FixedOffset, TimeZone};
 use domain::{
-    Bilingual, Field, FieldError, Lang, Level, Money, Project, ProjectInput, Stage, UnitKind,
+    Bilingual, Field, FieldError, Lang, Level, Money, Project, ProjectInput, Stage, Unit, UnitKind,
 };
 use serde::{Deserialize, Serialize};
 use store::{ProjectFilter, SessionUser, SortColumn, SortOrder};
@@ -152,6 +152,14 @@ fn options<T>(
             }
         })
         .collect()
+}
+
+/// Every unit, departments last (responsible units) or first (lead departments): a unit an
+/// import created under an unexpected kind must still be selectable, or saving would erase it.
+fn unit_options(units: &[Unit], selected: &str, departments_first: bool) -> Vec<SelectOption> {
+    let mut sorted: Vec<&Unit> = units.iter().collect();
+    sorted.sort_by_key(|u| (u.kind == UnitKind::Department) != departments_first);
+    options(sorted, selected, |u| (u.id.to_string(), u.name.clone()))
 }
 
 /// The ledger list's query string, kept as text so a bad value can be shown back and ignored.
@@ -431,22 +439,8 @@ async fn ledger_page(
         tags: options(domain::project::KNOWN_TAGS.iter(), q.tag.trim(), |t| {
             (t.to_string(), t.to_string())
         }),
-        units: options(
-            lists
-                .units
-                .iter()
-                .filter(|u| u.kind != UnitKind::Department),
-            q.unit.trim(),
-            |u| (u.id.to_string(), u.name.clone()),
-        ),
-        departments: options(
-            lists
-                .units
-                .iter()
-                .filter(|u| u.kind == UnitKind::Department),
-            q.lead.trim(),
-            |u| (u.id.to_string(), u.name.clone()),
-        ),
+        units: unit_options(&lists.units, q.unit.trim(), false),
+        departments: unit_options(&lists.units, q.lead.trim(), true),
         regions: options(lists.regions.iter(), q.region.trim(), |r| {
             (r.id.to_string(), r.name.clone())
         }),
@@ -772,34 +766,21 @@ async fn form_page(
                                 (s.code().into(), s.label(lang).into())
                             }),
                         ),
-                        Field::Category => (
-                            "select",
-                            options(domain::project::CATEGORIES.iter(), &value, |c| {
+                        Field::Category => {
+                            // A category typed in an imported sheet stays selectable.
+                            let mut categories: Vec<&str> = domain::project::CATEGORIES.to_vec();
+                            if !value.is_empty() && !categories.contains(&value.as_str()) {
+                                categories.push(&value);
+                            }
+                            let opts = options(categories.iter(), &value, |c| {
                                 (c.to_string(), c.to_string())
-                            }),
-                        ),
-                        Field::Unit => (
-                            "select",
-                            options(
-                                lists
-                                    .units
-                                    .iter()
-                                    .filter(|u| u.kind != UnitKind::Department),
-                                &value,
-                                |u| (u.id.to_string(), u.name.clone()),
-                            ),
-                        ),
-                        Field::LeadDepartment => (
-                            "select",
-                            options(
-                                lists
-                                    .units
-                                    .iter()
-                                    .filter(|u| u.kind == UnitKind::Department),
-                                &value,
-                                |u| (u.id.to_string(), u.name.clone()),
-                            ),
-                        ),
+                            });
+                            ("select", opts)
+                        }
+                        Field::Unit => ("select", unit_options(&lists.units, &value, false)),
+                        Field::LeadDepartment => {
+                            ("select", unit_options(&lists.units, &value, true))
+                        }
                         Field::Region => (
                             "select",
                             options(lists.regions.iter(), &value, |r| {
@@ -913,7 +894,7 @@ pub async fn create(
 ) -> Response {
     let result = async {
         require_editor(&user)?;
-        match form.input.parse() {
+        match crate::checked_fields(&state.store, &form.input).await? {
             Ok(fields) => match state
                 .store
                 .create_project(&fields, Some(user.id), "web")
@@ -1005,7 +986,7 @@ pub async fn update(
             errors,
             conflict,
         };
-        match form.input.parse() {
+        match crate::checked_fields(&state.store, &form.input).await? {
             Ok(fields) => match state
                 .store
                 .update_project(id, version, &fields, Some(user.id), "web")

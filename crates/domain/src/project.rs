@@ -18,6 +18,11 @@ macro_rules! labelled_enum {
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
+            /// Position in the natural order, from 1: what lists sort by.
+            pub fn rank(self) -> i64 {
+                $name::ALL.iter().position(|v| *v == self).map_or(0, |i| i as i64 + 1)
+            }
+
             /// The stable code stored in the database and used in the API.
             pub fn code(self) -> &'static str {
                 match self { $($name::$variant => $code),+ }

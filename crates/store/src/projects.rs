@@ -13,8 +13,8 @@ use crate::{Result, Store, StoreError, now, on_unique};
 pub(crate) const FIELD_COLUMNS: &str = "code, name, category, stage, level, tags, industry, region_id, unit_id, \
      lead_department_id, linked_leader, service_officer, content, total_investment_fen, annual_plan_fen, plan_year, \
      period_start, period_end, planned_start, planned_completion, planned_production, actual_start, actual_completion, \
-     actual_production, location, funding_sources, expected_output_fen, expected_tax_fen, expected_jobs, owner, remarks";
-pub(crate) const FIELD_COUNT: usize = 31;
+     actual_production, location, funding_sources, expected_output_fen, expected_tax_fen, expected_jobs, owner, remarks, stage_rank, level_rank";
+pub(crate) const FIELD_COUNT: usize = 33;
 
 const SELECT_PROJECT: &str = "SELECT p.id, p.version, p.code, p.name, p.category, p.stage, p.level, p.tags, p.industry, \
      p.region_id, p.unit_id, p.lead_department_id, p.linked_leader, p.service_officer, p.content, \
@@ -175,6 +175,8 @@ pub(crate) fn bind_fields(args: &mut AnyArguments, f: &ProjectFields) -> Result<
     args.add(f.expected_jobs).map_err(add)?;
     args.add(f.owner.clone()).map_err(add)?;
     args.add(f.remarks.clone()).map_err(add)?;
+    args.add(f.stage.map(Stage::rank)).map_err(add)?;
+    args.add(f.level.map(Level::rank)).map_err(add)?;
     Ok(())
 }
 
@@ -534,14 +536,19 @@ impl Store {
         let order = filter.order_sql();
         values.push(Value::Int(per_page));
         values.push(Value::Int((page - 1).saturating_mul(per_page)));
+        // Page the ids on the projects table alone (an index walk for most sorts), then join
+        // the names for the one page shown.
         let sql = format!(
             "SELECT p.id, p.version, p.code, p.name, p.stage, p.level, p.tags, p.industry, p.total_investment_fen, \
              p.annual_plan_fen, p.planned_start, p.unit_id, p.lead_department_id, p.region_id, \
              u.name AS unit_name, d.name AS lead_department_name, r.name AS region_name \
-             FROM projects p LEFT JOIN units u ON u.id = p.unit_id LEFT JOIN units d ON d.id = p.lead_department_id \
-             LEFT JOIN regions r ON r.id = p.region_id{where_sql} ORDER BY {order} LIMIT ${} OFFSET ${}",
+             FROM (SELECT p.id FROM projects p{sort_join}{where_sql} ORDER BY {order} LIMIT ${} OFFSET ${}) page \
+             JOIN projects p ON p.id = page.id \
+             LEFT JOIN units u ON u.id = p.unit_id LEFT JOIN units d ON d.id = p.lead_department_id \
+             LEFT JOIN regions r ON r.id = p.region_id ORDER BY {order}",
             n + 1,
-            n + 2
+            n + 2,
+            sort_join = filter.sort_join(),
         );
         let rows: Vec<SummaryRow> = sqlx::query_as_with(AssertSqlSafe(sql), arguments(&values)?)
             .fetch_all(self.pool())
@@ -652,14 +659,31 @@ pub struct ProjectFilter {
 }
 
 impl ProjectFilter {
-    /// Empty values last in either direction, then the id, so paging is stable.
+    /// The sort key, then the id so paging is stable. Empty values come first ascending and
+    /// last descending, SQLite's own order, said explicitly for PostgreSQL: a plain column
+    /// order that the sort indexes of both backends can serve without sorting the table.
     fn order_sql(&self) -> String {
-        let dir = match self.order {
-            SortOrder::Asc => "ASC",
-            SortOrder::Desc => "DESC",
-        };
         let key = self.sort.sql();
-        format!("({key}) IS NULL, {key} {dir}, p.id {dir}")
+        let nullable = !matches!(
+            self.sort,
+            SortColumn::Id | SortColumn::Name | SortColumn::Updated
+        );
+        match (self.order, nullable) {
+            (SortOrder::Asc, true) => format!("{key} ASC NULLS FIRST, p.id ASC"),
+            (SortOrder::Desc, true) => format!("{key} DESC NULLS LAST, p.id DESC"),
+            (SortOrder::Asc, false) => format!("{key} ASC, p.id ASC"),
+            (SortOrder::Desc, false) => format!("{key} DESC, p.id DESC"),
+        }
+    }
+
+    /// The join a sort by a unit's or region's name needs in the paging subquery.
+    fn sort_join(&self) -> &'static str {
+        match self.sort {
+            SortColumn::Unit => " LEFT JOIN units u ON u.id = p.unit_id",
+            SortColumn::LeadDepartment => " LEFT JOIN units d ON d.id = p.lead_department_id",
+            SortColumn::Region => " LEFT JOIN regions r ON r.id = p.region_id",
+            _ => "",
+        }
     }
 }
 
@@ -755,14 +779,8 @@ impl SortColumn {
             SortColumn::Id => "p.id",
             SortColumn::Code => "p.code",
             SortColumn::Name => "p.name",
-            SortColumn::Stage => {
-                "CASE p.stage WHEN 'planning' THEN 1 WHEN 'pre_work' THEN 2 WHEN 'to_start' THEN 3 \
-                 WHEN 'under_construction' THEN 4 WHEN 'to_complete' THEN 5 WHEN 'completed' THEN 6 \
-                 WHEN 'in_production' THEN 7 END"
-            }
-            SortColumn::Level => {
-                "CASE p.level WHEN 'provincial' THEN 1 WHEN 'city' THEN 2 WHEN 'county' THEN 3 END"
-            }
+            SortColumn::Stage => "p.stage_rank",
+            SortColumn::Level => "p.level_rank",
             SortColumn::Unit => "u.name",
             SortColumn::LeadDepartment => "d.name",
             SortColumn::Region => "r.name",

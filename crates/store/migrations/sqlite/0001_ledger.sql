@@ -47,7 +47,11 @@ CREATE TABLE projects (
     name TEXT NOT NULL,
     category TEXT,
     stage TEXT,
+    -- Natural order of the stage (谋划 = 1 … 投产 = 7) and level (省 = 1 … 县 = 3), kept by the
+    -- application beside the code so sorting by them can use an index.
+    stage_rank BIGINT,
     level TEXT,
+    level_rank BIGINT,
     tags TEXT NOT NULL DEFAULT '',
     industry TEXT,
     region_id BIGINT REFERENCES regions(id),
@@ -79,6 +83,8 @@ CREATE TABLE projects (
     created_by BIGINT REFERENCES users(id),
     updated_by BIGINT REFERENCES users(id)
 );
+-- Sort indexes put empty values first ascending (and last descending), which is SQLite's
+-- order; PostgreSQL is told the same explicitly so both backends page alike.
 CREATE INDEX projects_stage ON projects(stage, id);
 CREATE INDEX projects_level ON projects(level, id);
 CREATE INDEX projects_unit ON projects(unit_id, id);
@@ -88,6 +94,9 @@ CREATE INDEX projects_industry ON projects(industry, id);
 CREATE INDEX projects_total ON projects(total_investment_fen, id);
 CREATE INDEX projects_plan ON projects(annual_plan_fen, id);
 CREATE INDEX projects_name ON projects(name, id);
+CREATE INDEX projects_code_sort ON projects(code, id);
+CREATE INDEX projects_stage_rank ON projects(stage_rank, id);
+CREATE INDEX projects_level_rank ON projects(level_rank, id);
 CREATE INDEX projects_planned_start ON projects(planned_start, id);
 CREATE INDEX projects_updated ON projects(updated_at, id);
 

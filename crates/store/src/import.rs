@@ -17,8 +17,9 @@ use crate::projects::{
 };
 use crate::{Result, Store, StoreError, now};
 
-/// Rows per multi-row INSERT: 35 parameters each stays far below SQLite's and PostgreSQL's limits.
-const INSERT_CHUNK: usize = 400;
+/// Rows per multi-row INSERT. Measured: the cost of one statement through sqlx grows faster
+/// than its parameter count (400 rows: 18 s for 20,000; 100: 6.6 s; 16: ~2.7 s), so chunks stay small.
+const INSERT_CHUNK: usize = 16;
 
 /// One project row of an imported sheet, with its units and region still as names.
 #[derive(Debug, Clone)]

@@ -99,6 +99,10 @@ CREATE INDEX projects_stage_rank ON projects(stage_rank NULLS FIRST, id);
 CREATE INDEX projects_level_rank ON projects(level_rank NULLS FIRST, id);
 CREATE INDEX projects_planned_start ON projects(planned_start NULLS FIRST, id);
 CREATE INDEX projects_updated ON projects(updated_at, id);
+-- The filters clerks combine most (a unit or a stage with an investment range) count from the
+-- index alone instead of reading every matching row.
+CREATE INDEX projects_unit_total ON projects(unit_id, total_investment_fen NULLS FIRST);
+CREATE INDEX projects_stage_total ON projects(stage, total_investment_fen NULLS FIRST);
 
 -- One row per changed field per save: who, when, old -> new, as text a clerk can read.
 CREATE TABLE project_changes (

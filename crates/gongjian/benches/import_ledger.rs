@@ -21,18 +21,7 @@ fn workbook(rt: &tokio::runtime::Runtime) -> Vec<u8> {
 fn rows(bytes: &[u8]) -> Vec<LedgerRow> {
     let parsed = office::read_ledger(bytes);
     assert!(parsed.errors.is_empty());
-    parsed
-        .projects
-        .into_iter()
-        .map(|p| LedgerRow {
-            sheet: p.sheet,
-            row: p.row,
-            fields: p.fields,
-            unit_name: p.unit_name,
-            lead_department_name: p.lead_department_name,
-            region_name: p.region_name,
-        })
-        .collect()
+    web::ledger_rows(parsed.projects)
 }
 
 fn bench(c: &mut Criterion) {

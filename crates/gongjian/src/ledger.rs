@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use domain::Money;
 use serde::Serialize;
-use store::LedgerRow;
 
 use crate::config::Config;
 
@@ -81,18 +80,7 @@ pub async fn import(config: &Config, file: &Path, dry_run: bool, json: bool) -> 
     // The database is only touched by a clean file, and then in one transaction.
     if report.errors.is_empty() {
         let store = crate::open(config).await?;
-        let rows: Vec<LedgerRow> = parsed
-            .projects
-            .into_iter()
-            .map(|p| LedgerRow {
-                sheet: p.sheet,
-                row: p.row,
-                fields: p.fields,
-                unit_name: p.unit_name,
-                lead_department_name: p.lead_department_name,
-                region_name: p.region_name,
-            })
-            .collect();
+        let rows = web::ledger_rows(parsed.projects);
         let outcome = store.import_ledger(&rows, None, dry_run).await?;
         report.written = !outcome.rolled_back;
         report.created = outcome.created;

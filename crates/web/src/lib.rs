@@ -71,6 +71,21 @@ pub async fn checked_fields(
     })
 }
 
+/// The rows of a read workbook as the store writes them (names still to be resolved).
+pub fn ledger_rows(projects: Vec<office::ImportedProject>) -> Vec<store::LedgerRow> {
+    projects
+        .into_iter()
+        .map(|p| store::LedgerRow {
+            sheet: p.sheet,
+            row: p.row,
+            fields: p.fields,
+            unit_name: p.unit_name,
+            lead_department_name: p.lead_department_name,
+            region_name: p.region_name,
+        })
+        .collect()
+}
+
 /// Writes projects to .xlsx bytes with the office crate.
 pub fn export_xlsx(projects: &[domain::Project]) -> Result<Vec<u8>, office::ExportError> {
     let rows: Vec<office::ExportRow> = projects

@@ -582,6 +582,29 @@ fn shown_value(p: &Project, field: Field, lang: Lang) -> String {
     }
 }
 
+/// A recorded value as the history shows it: stages and levels in the page's language (the
+/// history keeps their Chinese names), amounts with their unit.
+fn history_value(field: Option<Field>, value: &str, lang: Lang) -> String {
+    if value.is_empty() {
+        return String::new();
+    }
+    match field {
+        Some(Field::Stage) => {
+            Stage::parse(value).map_or(value.to_string(), |s| s.label(lang).to_string())
+        }
+        Some(Field::Level) => {
+            Level::parse(value).map_or(value.to_string(), |l| l.label(lang).to_string())
+        }
+        Some(
+            Field::TotalInvestment | Field::AnnualPlan | Field::ExpectedOutput | Field::ExpectedTax,
+        ) => match Money::parse(value, domain::AmountUnit::Wan) {
+            Ok(Some(m)) => format!("{} 万元", m.wan_display()),
+            _ => value.to_string(),
+        },
+        _ => value.to_string(),
+    }
+}
+
 fn source_key(source: &str) -> &'static str {
     match source {
         "api" => "source.api",
@@ -632,8 +655,8 @@ async fn project_page(
                 who: c.user_name.unwrap_or_else(|| "—".into()),
                 field: field.map(|f| f.label(lang)).unwrap_or(""),
                 created: c.field == "_created",
-                old: c.old_value,
-                new: c.new_value,
+                old: history_value(field, &c.old_value, lang),
+                new: history_value(field, &c.new_value, lang),
                 source: tr.t(source_key(&c.source)),
             }
         })
@@ -1048,6 +1071,21 @@ pub async fn export(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn history_values_follow_the_page_language() {
+        assert_eq!(
+            history_value(Some(Field::Stage), "在建", Lang::En),
+            "Under construction"
+        );
+        assert_eq!(history_value(Some(Field::Stage), "在建", Lang::Zh), "在建");
+        assert_eq!(
+            history_value(Some(Field::TotalInvestment), "12000.5", Lang::Zh),
+            "12,000.50 万元"
+        );
+        assert_eq!(history_value(Some(Field::Name), "x", Lang::En), "x");
+        assert_eq!(history_value(Some(Field::Stage), "", Lang::En), "");
+    }
 
     #[test]
     fn encodes_urls() {

@@ -404,9 +404,7 @@ pub async fn create(
     }
     let mut input = ProjectInput::default();
     body.apply(&mut input);
-    let fields = crate::checked_fields(&state.store, &input)
-        .await?
-        .map_err(AppError::Validation)?;
+    let fields = crate::checked_fields(&state.store, &input).await?;
     let p = state
         .store
         .create_project(&fields, Some(user.id), "api")
@@ -444,9 +442,7 @@ pub async fn update(
     }
     let mut input = ProjectInput::from_fields(&current.fields);
     body.apply(&mut input);
-    let fields = crate::checked_fields(&state.store, &input)
-        .await?
-        .map_err(AppError::Validation)?;
+    let fields = crate::checked_fields(&state.store, &input).await?;
     let p = state
         .store
         .update_project(id, version, &fields, Some(user.id), "api")

@@ -53,22 +53,19 @@ impl AppState {
     }
 }
 
-/// Parses a form or API body and checks that the units and region it names exist. The outer
-/// error is a failure of the database; the inner one is what the user must correct.
+/// Parses a form or API body and checks that the units and region it names exist; what the
+/// user must correct comes back as [`AppError::Validation`].
 pub async fn checked_fields(
     store: &Store,
     input: &domain::ProjectInput,
-) -> Result<Result<domain::ProjectFields, Vec<domain::FieldError>>, AppError> {
-    let fields = match input.parse() {
-        Ok(fields) => fields,
-        Err(errors) => return Ok(Err(errors)),
-    };
+) -> Result<domain::ProjectFields, AppError> {
+    let fields = input.parse().map_err(AppError::Validation)?;
     let missing = store.missing_references(&fields).await?;
-    Ok(if missing.is_empty() {
+    if missing.is_empty() {
         Ok(fields)
     } else {
-        Err(missing)
-    })
+        Err(AppError::Validation(missing))
+    }
 }
 
 /// The rows of a read workbook as the store writes them (names still to be resolved).

@@ -910,6 +910,35 @@ pub async fn new_form(State(state): State<AppState>, PageUser { user, tr }: Page
     page_result(tr, result.await)
 }
 
+/// Shows the form again with what the user must correct (field errors, or a conflict with a
+/// newer version); any other outcome passes through.
+async fn or_form_again(
+    state: &AppState,
+    user: SessionUser,
+    tr: Tr,
+    form: FormState,
+    saved: Result<Response, AppError>,
+) -> Result<Response, AppError> {
+    match saved {
+        Err(AppError::Validation(errors)) => {
+            form_page(state, user, tr, FormState { errors, ..form }).await
+        }
+        Err(AppError::Conflict { .. }) => {
+            form_page(
+                state,
+                user,
+                tr,
+                FormState {
+                    conflict: true,
+                    ..form
+                },
+            )
+            .await
+        }
+        other => other,
+    }
+}
+
 pub async fn create(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
@@ -917,51 +946,23 @@ pub async fn create(
 ) -> Response {
     let result = async {
         require_editor(&user)?;
-        match crate::checked_fields(&state.store, &form.input).await? {
-            Ok(fields) => match state
+        let saved = async {
+            let fields = crate::checked_fields(&state.store, &form.input).await?;
+            let p = state
                 .store
                 .create_project(&fields, Some(user.id), "web")
-                .await
-            {
-                Ok(p) => Ok(Redirect::to(&format!("/projects/{}", p.id)).into_response()),
-                Err(store::StoreError::Duplicate { field, zh, en }) => {
-                    let errors = vec![FieldError {
-                        field,
-                        message_zh: zh,
-                        message_en: en,
-                    }];
-                    form_page(
-                        &state,
-                        user,
-                        tr,
-                        FormState {
-                            id: 0,
-                            version: 0,
-                            input: form.input,
-                            errors,
-                            conflict: false,
-                        },
-                    )
-                    .await
-                }
-                Err(e) => Err(e.into()),
-            },
-            Err(errors) => {
-                form_page(
-                    &state,
-                    user,
-                    tr,
-                    FormState {
-                        id: 0,
-                        version: 0,
-                        input: form.input,
-                        errors,
-                        conflict: false,
-                    },
-                )
-                .await
-            }
+                .await?;
+            Ok(Redirect::to(&format!("/projects/{}", p.id)).into_response())
         }
+        .await;
+        let again = FormState {
+            id: 0,
+            version: 0,
+            input: form.input,
+            errors: Vec::new(),
+            conflict: false,
+        };
+        or_form_again(&state, user, tr, again, saved).await
     };
     page_result(tr, result.await)
 }
@@ -1002,35 +1003,23 @@ pub async fn update(
                 "the form has no version; reload the page",
             )));
         };
-        let state_with = |errors, conflict| FormState {
-            id,
-            version,
-            input: form.input.clone(),
-            errors,
-            conflict,
-        };
-        match crate::checked_fields(&state.store, &form.input).await? {
-            Ok(fields) => match state
+        let saved = async {
+            let fields = crate::checked_fields(&state.store, &form.input).await?;
+            state
                 .store
                 .update_project(id, version, &fields, Some(user.id), "web")
-                .await
-            {
-                Ok(_) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
-                Err(store::StoreError::Conflict { .. }) => {
-                    form_page(&state, user, tr, state_with(Vec::new(), true)).await
-                }
-                Err(store::StoreError::Duplicate { field, zh, en }) => {
-                    let errors = vec![FieldError {
-                        field,
-                        message_zh: zh,
-                        message_en: en,
-                    }];
-                    form_page(&state, user, tr, state_with(errors, false)).await
-                }
-                Err(e) => Err(e.into()),
-            },
-            Err(errors) => form_page(&state, user, tr, state_with(errors, false)).await,
+                .await?;
+            Ok(Redirect::to(&format!("/projects/{id}")).into_response())
         }
+        .await;
+        let again = FormState {
+            id,
+            version,
+            input: form.input,
+            errors: Vec::new(),
+            conflict: false,
+        };
+        or_form_again(&state, user, tr, again, saved).await
     };
     page_result(tr, result.await)
 }

@@ -31,6 +31,25 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Elements(ROWS as u64));
     group.bench_function("read_xlsx_20k", |b| b.iter(|| office::read_ledger(&bytes)));
+    let parsed = rows(&bytes);
+    group.bench_function("write_20k_sqlite", |b| {
+        b.iter_batched(
+            || {
+                let db = rt.block_on(TestDb::new(Dialect::Sqlite));
+                let store = rt.block_on(db.store());
+                (db, store)
+            },
+            |(db, store)| {
+                let outcome = rt
+                    .block_on(store.import_ledger(&parsed, None, false))
+                    .unwrap();
+                assert_eq!(outcome.created, ROWS);
+                rt.block_on(store.close());
+                drop(db);
+            },
+            BatchSize::PerIteration,
+        )
+    });
     group.bench_function("end_to_end_20k_sqlite", |b| {
         b.iter_batched(
             || {

@@ -102,7 +102,7 @@ impl Store {
             source: "seed",
             at,
         };
-        let ids = bulk_insert_projects(&mut tx, &projects, stamp).await?;
+        let ids = bulk_insert_projects(&mut tx, self.dialect(), &projects, stamp).await?;
         tx.commit().await?;
         Ok(SeedOutcome {
             projects: ids.len(),

@@ -3,11 +3,15 @@
 //! Architecture Invariant: nothing here does I/O. No async, no database, no HTTP; values are
 //! parsed at the edge into the types of this crate and only valid values travel inward.
 
+pub mod approval;
+pub mod calendar;
 pub mod dates;
 pub mod demo;
 pub mod money;
 pub mod project;
 pub mod region;
+pub mod schedule;
+pub mod search;
 pub mod text;
 pub mod unit;
 

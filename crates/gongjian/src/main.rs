@@ -1,6 +1,7 @@
 //! `gongjian`: the one binary. Subcommands run the demo, serve, migrate, import and export the
 //! ledger, seed synthetic data and add users.
 
+mod calendar;
 mod config;
 mod ledger;
 
@@ -81,6 +82,48 @@ enum Command {
     /// Manages users.
     #[command(subcommand)]
     User(UserCommand),
+    /// The official working-day calendar (工作日): holidays and make-up workdays.
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+    /// Computes an approval plan on working days: critical path and 模拟审批 (serial vs parallel).
+    Schedule {
+        /// {"start": "YYYY-MM-DD", "nodes": [{"id", "name", "duration", "after": [ids]}]}
+        file: PathBuf,
+        /// Prints one JSON object instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Lists nodes past their planned_finish without an actual_finish as of this date.
+        #[arg(long)]
+        as_of: Option<String>,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Adds or replaces a year from a holiday-cn JSON file (the State Council's yearly notice).
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Prints the number of working days from FROM to TO, both included (YYYY-MM-DD).
+    Workdays {
+        from: String,
+        to: String,
+        /// Also use the years imported into this database.
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Prints the date N working days after DATE (DATE itself not counted).
+    Add {
+        date: String,
+        #[arg(allow_hyphen_values = true)]
+        n: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -220,6 +263,21 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Calendar(CalendarCommand::Import { file, db }) => {
+            calendar::import(&load(db, None)?, file).await
+        }
+        Command::Calendar(CalendarCommand::Workdays { from, to, db }) => {
+            calendar::workdays(&load(db, None)?, from, to).await
+        }
+        Command::Calendar(CalendarCommand::Add { date, n, db }) => {
+            calendar::add(&load(db, None)?, date, n).await
+        }
+        Command::Schedule {
+            file,
+            json,
+            as_of,
+            db,
+        } => calendar::plan(&load(db, None)?, file, as_of.as_deref(), *json).await,
         Command::User(UserCommand::Add {
             db,
             username,

@@ -331,3 +331,130 @@ fn users_seed_and_bad_input() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("GONGJIAN_DATABASE_URL"));
     rt.block_on(store.close());
 }
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn the_working_day_calendar() {
+    // Built in: 2025's National Day and the make-up Saturday after it.
+    let out = gongjian(&["calendar", "add", "2025-09-30", "1"], None);
+    assert_eq!(stdout(&out).trim(), "2025-10-09", "{}", stderr(&out));
+    let out = gongjian(&["calendar", "workdays", "2025-10-01", "2025-10-31"], None);
+    assert_eq!(stdout(&out).trim(), "18");
+    // Asking about a year nobody published is an error, in both languages.
+    let out = gongjian(&["calendar", "add", "2027-03-01", "3"], None);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("2027") && stderr(&out).contains("calendar import"));
+    for bad in [
+        vec!["calendar", "add", "2025-02-30", "1"],
+        vec!["calendar", "add", "2025-03-03", "-2"],
+        vec!["calendar", "workdays", "2025-03-05", "2025-03-01"],
+    ] {
+        let out = gongjian(&bad, None);
+        assert!(!out.status.success(), "{bad:?}");
+        assert!(stderr(&out).contains(" / "), "{bad:?}: {}", stderr(&out));
+    }
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    for dialect in TestDb::backends() {
+        let db = rt.block_on(TestDb::new(dialect));
+        let dir = tempfile::tempdir().unwrap();
+        let url = db.url.as_str();
+        assert!(gongjian(&["migrate", "--db", url], None).status.success());
+
+        // A bad file is refused and the stored calendar is unchanged.
+        let bad = dir.path().join("bad.json");
+        std::fs::write(
+            &bad,
+            r#"{"year": 2027, "days": [{"date": "2027-02-30", "isOffDay": true}]}"#,
+        )
+        .unwrap();
+        let out = gongjian(
+            &["calendar", "import", bad.to_str().unwrap(), "--db", url],
+            None,
+        );
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains("2027-02-30"), "{}", stderr(&out));
+        let out = gongjian(&["calendar", "add", "2026-12-31", "1", "--db", url], None);
+        assert!(!out.status.success());
+
+        // 2027 (as the notice would publish it): 元旦 Friday 1 January off.
+        let next = dir.path().join("2027.json");
+        std::fs::write(
+            &next,
+            r#"{"year": 2027, "papers": [], "days": [
+                {"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#,
+        )
+        .unwrap();
+        let out = gongjian(
+            &["calendar", "import", next.to_str().unwrap(), "--db", url],
+            None,
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(stdout(&out).contains("2027"));
+        // Thursday 31 December 2026 + 1 working day skips 元旦 and the weekend.
+        let out = gongjian(&["calendar", "add", "2026-12-31", "1", "--db", url], None);
+        assert_eq!(stdout(&out).trim(), "2027-01-04", "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn scheduling_an_approval_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    std::fs::write(
+        &plan,
+        r#"{"start": "2025-09-25", "nodes": [
+            {"id": "lx", "name": "立项", "duration": 5},
+            {"id": "xz", "name": "规划选址", "duration": 3, "after": ["lx"]},
+            {"id": "yd", "name": "用地预审", "duration": 6, "after": ["lx"]},
+            {"id": "ky", "name": "可研批复", "duration": 2, "after": ["xz", "yd"]}
+        ]}"#,
+    )
+    .unwrap();
+    let out = gongjian(&["schedule", plan.to_str().unwrap(), "--json"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    // 立项 25–30 September (28th a make-up Sunday); the National Day holiday; 用地预审 from
+    // 9 October: 9, 10, 11 (make-up Saturday), 13, 14, 15; 可研 16–17 October.
+    assert_eq!(report["finish"], "2025-10-17");
+    assert_eq!(report["saved_workdays"], 3);
+    let node = |id: &str| {
+        report["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(node("yd")["es"], "2025-10-09");
+    assert_eq!(node("yd")["ef"], "2025-10-15");
+    assert_eq!(node("xz")["slack"], 3);
+    assert_eq!(node("xz")["critical"], false);
+    assert_eq!(node("ky")["critical"], true);
+    assert_eq!(report["serial_finish"], "2025-10-22");
+
+    let cyclic = dir.path().join("cycle.json");
+    std::fs::write(
+        &cyclic,
+        r#"{"start": "2025-03-03", "nodes": [
+            {"id": "a", "duration": 1, "after": ["c"]},
+            {"id": "b", "duration": 1, "after": ["a"]},
+            {"id": "c", "duration": 1, "after": ["b"]}]}"#,
+    )
+    .unwrap();
+    let out = gongjian(&["schedule", cyclic.to_str().unwrap()], None);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("循环依赖") && stderr(&out).contains("cycle"));
+    std::fs::write(
+        &cyclic,
+        r#"{"start": "2025-03-03", "nodes": [{"id": "a", "duration": -1}]}"#,
+    )
+    .unwrap();
+    let out = gongjian(&["schedule", cyclic.to_str().unwrap()], None);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("计划文件无效"));
+}

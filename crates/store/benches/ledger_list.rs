@@ -36,6 +36,22 @@ fn cases(unit_id: i64) -> Vec<(&'static str, ProjectFilter)> {
             },
         ),
         (
+            "search_two_chars_sorted_by_total",
+            ProjectFilter {
+                q: Some("道路".into()),
+                sort: SortColumn::TotalInvestment,
+                order: SortOrder::Desc,
+                ..ProjectFilter::default()
+            },
+        ),
+        (
+            "search_one_char",
+            ProjectFilter {
+                q: Some("路".into()),
+                ..ProjectFilter::default()
+            },
+        ),
+        (
             "tag_page_5",
             ProjectFilter {
                 tag: Some("亿元以上".into()),

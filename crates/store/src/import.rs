@@ -12,6 +12,7 @@ use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, AssertSqlSafe, Transaction};
 
 use crate::people::{insert_region, insert_unit};
+use crate::project_index::index_stored;
 use crate::projects::{
     FIELD_COLUMNS, FIELD_COUNT, Stamp, bind_fields, fetch_project, placeholders, update_project_tx,
 };
@@ -180,6 +181,7 @@ pub(crate) async fn bulk_insert_projects(
             .await?;
         ids.extend(chunk_ids);
     }
+    index_stored(tx, dialect, &ids, false).await?;
     Ok(ids)
 }
 
@@ -286,8 +288,16 @@ impl Store {
                         outcome.problems.push(problem(row, m));
                         continue;
                     }
-                    if update_project_tx(&mut tx, id, old.version, &old.fields, &merged, stamp)
-                        .await?
+                    if update_project_tx(
+                        &mut tx,
+                        self.dialect(),
+                        id,
+                        old.version,
+                        &old.fields,
+                        &merged,
+                        stamp,
+                    )
+                    .await?
                     {
                         outcome.updated += 1;
                     } else {

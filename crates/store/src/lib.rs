@@ -8,8 +8,10 @@
 //! Architecture Invariant: every editable row carries `version`; an update names the version it
 //! started from and is refused with [`StoreError::Conflict`] when the row has moved on.
 
+mod calendar;
 mod import;
 mod people;
+mod project_index;
 mod projects;
 mod seed;
 pub mod testing;
@@ -59,6 +61,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("数据库错误 / database error: {0}")]
     Db(#[from] sqlx::Error),
+    /// A calendar file or a stored calendar year that does not read.
+    #[error("{0}")]
+    Calendar(domain::calendar::CalendarError),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -169,6 +174,7 @@ impl Store {
                     .await?
             }
         }
+        self.drain_index_backlog().await?;
         Ok(())
     }
 

@@ -2,11 +2,13 @@
 //! field, and the filtered, sorted, paged list.
 
 use chrono::NaiveDate;
+use domain::search::SearchQuery;
 use domain::{Field, FieldError, Level, Money, Project, ProjectFields, Stage};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, AssertSqlSafe, Transaction};
 
+use crate::project_index::{IndexEntry, index_projects};
 use crate::{Dialect, Result, Store, StoreError, now, on_unique};
 
 /// Columns of `projects`, in the order [`bind_fields`] binds them.
@@ -75,7 +77,7 @@ fn date_text(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
-/// Lists are stored `|a|b|` so that `LIKE '%|a|%'` finds one item exactly.
+/// Lists are stored `|a|b|` in their row (the tag filter reads `project_tags`).
 pub(crate) fn encode_list(items: &[String]) -> String {
     if items.is_empty() {
         String::new()
@@ -84,7 +86,7 @@ pub(crate) fn encode_list(items: &[String]) -> String {
     }
 }
 
-fn decode_list(text: &str) -> Vec<String> {
+pub(crate) fn decode_list(text: &str) -> Vec<String> {
     text.split('|')
         .filter(|s| !s.is_empty())
         .map(str::to_string)
@@ -317,6 +319,7 @@ pub(crate) async fn insert_project(
         .await
         .map_err(|e| duplicate_code(e, f.code.as_deref()))?;
     record_change(tx, id, 1, "_created", "", &f.name, stamp).await?;
+    index_projects(tx, dialect, &[IndexEntry::of(id, f)], false).await?;
     Ok(id)
 }
 
@@ -324,6 +327,7 @@ pub(crate) async fn insert_project(
 /// field. The caller has read `old` at that version; the UPDATE re-checks it atomically.
 pub(crate) async fn update_project_tx(
     tx: &mut Transaction<'static, Any>,
+    dialect: Dialect,
     id: i64,
     expected_version: i64,
     old: &ProjectFields,
@@ -368,6 +372,12 @@ pub(crate) async fn update_project_tx(
             Some((current,)) => StoreError::Conflict { current },
             None => StoreError::NotFound,
         });
+    }
+    if changed
+        .iter()
+        .any(|f| matches!(f, Field::Name | Field::Content | Field::Code | Field::Tags))
+    {
+        index_projects(tx, dialect, &[IndexEntry::of(id, new)], true).await?;
     }
     for field in changed {
         let before = describe(tx, old, field).await?;
@@ -441,6 +451,7 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         update_project_tx(
             &mut tx,
+            self.dialect(),
             id,
             expected_version,
             &old.fields,
@@ -470,7 +481,7 @@ impl Store {
 
     /// Every project matching a filter, whole, in the filter's order: for exports.
     pub async fn projects_matching(&self, filter: &ProjectFilter) -> Result<Vec<Project>> {
-        let (where_sql, values) = where_clause(filter);
+        let (where_sql, values) = where_clause(filter, self.dialect());
         let sql = format!(
             "{SELECT_PROJECT}{where_sql} ORDER BY {}",
             filter.order_sql()
@@ -528,15 +539,14 @@ impl Store {
 
     /// One page of the ledger list with the total count under the same filter.
     pub async fn list_projects(&self, filter: &ProjectFilter) -> Result<ProjectPage> {
-        let (where_sql, values) = where_clause(filter);
+        let (where_sql, values) = where_clause(filter, self.dialect());
         let n = values.len();
 
-        let (total,): (i64,) = sqlx::query_as_with(
-            AssertSqlSafe(format!("SELECT COUNT(*) FROM projects p{where_sql}")),
-            arguments(&values)?,
-        )
-        .fetch_one(self.pool())
-        .await?;
+        let (count_sql, count_values) = count_query(filter, self.dialect(), &where_sql, &values);
+        let (total,): (i64,) =
+            sqlx::query_as_with(AssertSqlSafe(count_sql), arguments(count_values)?)
+                .fetch_one(self.pool())
+                .await?;
 
         let per_page = filter.per_page.clamp(1, 500);
         let page = filter.page.max(1);
@@ -552,7 +562,7 @@ impl Store {
             && sort_indexed
             && total > WALK_SORT_INDEX_ABOVE;
         let (where_sql, mut values) = if walk {
-            where_clause_with(filter, true)
+            where_clause_with(filter, self.dialect(), true)
         } else {
             (where_sql, values)
         };
@@ -584,20 +594,26 @@ impl Store {
     }
 }
 
-fn where_clause(filter: &ProjectFilter) -> (String, Vec<Value>) {
-    where_clause_with(filter, false)
+fn where_clause(filter: &ProjectFilter, dialect: Dialect) -> (String, Vec<Value>) {
+    where_clause_with(filter, dialect, false)
 }
 
 /// With `walk_sort_index`, equality and range terms are written `+p.col` (SQLite's way of
 /// saying "do not use an index for this term"), so the planner walks the sort column's index
 /// and stops after one page instead of sorting every matching row.
-fn where_clause_with(filter: &ProjectFilter, walk_sort_index: bool) -> (String, Vec<Value>) {
+/// Tags and search go through their derived tables (`project_tags`, `project_search`) as an
+/// `p.id IN (…)` term, which the same rule turns into a membership test while walking.
+fn where_clause_with(
+    filter: &ProjectFilter,
+    dialect: Dialect,
+    walk_sort_index: bool,
+) -> (String, Vec<Value>) {
     let mut conditions: Vec<String> = Vec::new();
     let mut values: Vec<Value> = Vec::new();
     let mut push = |sql: &str, value: Value| {
         values.push(value);
         let sql = sql.replace("$?", &format!("${}", values.len()));
-        let unindexed = walk_sort_index && sql.starts_with("p.") && !sql.contains(" LIKE ");
+        let unindexed = walk_sort_index && sql.starts_with("p.");
         conditions.push(if unindexed { format!("+{sql}") } else { sql });
     };
     if let Some(stage) = filter.stage {
@@ -606,20 +622,29 @@ fn where_clause_with(filter: &ProjectFilter, walk_sort_index: bool) -> (String, 
     if let Some(level) = filter.level {
         push("p.level = $?", Value::Text(level.code().to_string()));
     }
-    if let Some(tag) = filter.tag.as_deref().filter(|t| !t.is_empty()) {
-        push(
-            "p.tags LIKE $? ESCAPE '\\'",
-            Value::Text(format!("%|{}|%", escape_like(tag))),
-        );
+    if let Some(tag) = filter.tag_term() {
+        // While walking, a lookup per visited row beats collecting every tagged id first.
+        let sql = if walk_sort_index {
+            "EXISTS (SELECT 1 FROM project_tags t WHERE t.tag = $? AND t.project_id = p.id)"
+        } else {
+            "p.id IN (SELECT project_id FROM project_tags WHERE tag = $?)"
+        };
+        push(sql, Value::Text(tag.to_string()));
     }
     if let Some(industry) = filter.industry.as_deref().filter(|t| !t.is_empty()) {
         push("p.industry = $?", Value::Text(industry.to_string()));
     }
-    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        push(
-            "(LOWER(p.name) LIKE $? ESCAPE '\\' OR LOWER(p.content) LIKE $? ESCAPE '\\' OR LOWER(p.code) LIKE $? ESCAPE '\\')",
-            Value::Text(format!("%{}%", escape_like(&q.to_lowercase()))),
-        );
+    if let Some(q) = filter.search_term() {
+        match dialect {
+            Dialect::Sqlite => push(
+                "p.id IN (SELECT rowid FROM project_search WHERE project_search MATCH $?)",
+                Value::Text(q.fts5()),
+            ),
+            Dialect::Postgres => push(
+                "p.id IN (SELECT project_id FROM project_search WHERE terms @@ CAST($? AS tsquery))",
+                Value::Text(q.tsquery()),
+            ),
+        }
     }
     if let Some(id) = filter.unit_id {
         push("p.unit_id = $?", Value::Int(id));
@@ -644,6 +669,39 @@ fn where_clause_with(filter: &ProjectFilter, walk_sort_index: bool) -> (String, 
     (where_sql, values)
 }
 
+/// The count of a list: from the derived table alone when the filter is only a tag or only a
+/// search (each project has one search row and its tag rows, see `project_index`), which saves
+/// a lookup of every match in `projects` (45 ms for 80,000 tagged projects); otherwise over
+/// `projects` with the list's own conditions.
+fn count_query<'v>(
+    filter: &ProjectFilter,
+    dialect: Dialect,
+    where_sql: &str,
+    values: &'v [Value],
+) -> (String, &'v [Value]) {
+    let general = || {
+        (
+            format!("SELECT COUNT(*) FROM projects p{where_sql}"),
+            values,
+        )
+    };
+    // One bound value is one condition.
+    if values.len() != 1 {
+        return general();
+    }
+    let sql = match (filter.tag_term(), filter.search_term(), dialect) {
+        (Some(_), None, _) => "SELECT COUNT(*) FROM project_tags WHERE tag = $1",
+        (None, Some(_), Dialect::Sqlite) => {
+            "SELECT COUNT(*) FROM project_search WHERE project_search MATCH $1"
+        }
+        (None, Some(_), Dialect::Postgres) => {
+            "SELECT COUNT(*) FROM project_search WHERE terms @@ CAST($1 AS tsquery)"
+        }
+        _ => return general(),
+    };
+    (sql.to_string(), values)
+}
+
 /// Above this many matching rows a SQLite page walks the sort index instead of sorting matches.
 const WALK_SORT_INDEX_ABOVE: i64 = 3_000;
 
@@ -663,12 +721,6 @@ fn arguments(values: &[Value]) -> Result<AnyArguments> {
         .map_err(|e| StoreError::Db(sqlx::Error::Encode(e)))?;
     }
     Ok(args)
-}
-
-fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 /// Filters of the ledger list (SPEC §3.1).
@@ -693,6 +745,16 @@ pub struct ProjectFilter {
 }
 
 impl ProjectFilter {
+    /// The tag to filter on, if one was given.
+    fn tag_term(&self) -> Option<&str> {
+        self.tag.as_deref().filter(|t| !t.is_empty())
+    }
+
+    /// The search to run, if the text holds more than spaces.
+    fn search_term(&self) -> Option<SearchQuery> {
+        self.q.as_deref().and_then(SearchQuery::parse)
+    }
+
     /// The sort key, then the id so paging is stable. Empty values come first ascending and
     /// last descending, SQLite's own order, said explicitly for PostgreSQL: a plain column
     /// order that the sort indexes of both backends can serve without sorting the table.
@@ -913,10 +975,5 @@ mod tests {
         assert_eq!(decode_list(&encode_list(&items)), items);
         assert_eq!(encode_list(&[]), "");
         assert_eq!(FIELD_COLUMNS.split(", ").count(), FIELD_COUNT);
-    }
-
-    #[test]
-    fn like_patterns_are_escaped() {
-        assert_eq!(escape_like("50%_x\\"), "50\\%\\_x\\\\");
     }
 }

@@ -372,7 +372,13 @@ async fn ledger_import_is_all_or_nothing() {
 #[tokio::test]
 async fn seeding_the_demo_campaign() {
     each_backend(|store| async move {
-        let campaign = domain::demo::campaign(3_200, 7);
+        let mut campaign = domain::demo::campaign(3_200, 7);
+        // A tag on nearly every project, so its filter matches enough rows for the index walk.
+        for (i, p) in campaign.projects.iter_mut().enumerate() {
+            if i % 40 != 0 {
+                p.fields.tags.push("百日攻坚".into());
+            }
+        }
         let outcome = store.seed_campaign(&campaign, "pw").await.unwrap();
         assert_eq!(outcome.projects, 3_200);
         assert_eq!(store.count_projects().await.unwrap(), 3_200);
@@ -408,6 +414,62 @@ async fn seeding_the_demo_campaign() {
             expected
         );
 
+        // Tag and search filters, alone (counted from their own tables) and with a stage
+        // (counted over projects), agree with a plain scan of the ledger on every plan.
+        let folded = |t: &str| domain::search::fold(t).into_iter().collect::<String>();
+        let all = store.all_projects().await.unwrap();
+        for (tag, q, stage) in [
+            (Some("亿元以上"), None, None),
+            (Some("亿元以上"), None, Some(Stage::UnderConstruction)),
+            (None, Some("道路"), None),
+            (None, Some("路"), Some(Stage::UnderConstruction)),
+            (Some("亿元以上"), Some("项目"), None),
+            // Above the walk threshold: a search and a tag on most rows, alone and together.
+            (None, Some("ｆｑ"), None),
+            (Some("百日攻坚"), None, None),
+            (Some("百日攻坚"), Some("FQ20"), None),
+        ] {
+            let mut expected: Vec<&domain::Project> = all
+                .iter()
+                .filter(|p| tag.is_none_or(|t| p.fields.tags.iter().any(|x| x == t)))
+                .filter(|p| stage.is_none_or(|s| p.fields.stage == Some(s)))
+                .filter(|p| {
+                    q.is_none_or(|q| {
+                        let f = &p.fields;
+                        [Some(&f.name), f.content.as_ref(), f.code.as_ref()]
+                            .into_iter()
+                            .flatten()
+                            .any(|t| folded(t).contains(&folded(q)))
+                    })
+                })
+                .collect();
+            expected.sort_by_key(|p| std::cmp::Reverse((p.fields.total_investment, p.id)));
+            let filter = ProjectFilter {
+                tag: tag.map(Into::into),
+                q: q.map(Into::into),
+                stage,
+                sort: SortColumn::TotalInvestment,
+                order: SortOrder::Desc,
+                per_page: 30,
+                page: 3,
+                ..ProjectFilter::default()
+            };
+            let page = store.list_projects(&filter).await.unwrap();
+            assert_eq!(
+                page.total as usize,
+                expected.len(),
+                "{tag:?} {q:?} {stage:?}"
+            );
+            assert!(
+                expected.len() > 60,
+                "{tag:?} {q:?} {stage:?}: {}",
+                expected.len()
+            );
+            let want: Vec<i64> = expected.iter().skip(60).take(30).map(|p| p.id).collect();
+            let got: Vec<i64> = page.items.iter().map(|p| p.id).collect();
+            assert_eq!(got, want, "{tag:?} {q:?} {stage:?}");
+        }
+
         // Seeding again collides on project codes: refused as a whole, nothing half-written.
         let err = store
             .seed_campaign(&domain::demo::campaign(5, 8), "pw")
@@ -418,6 +480,121 @@ async fn seeding_the_demo_campaign() {
             "{err:?}"
         );
         assert_eq!(store.count_projects().await.unwrap(), 3_200);
+    })
+    .await;
+}
+
+async fn matching(store: &Store, q: Option<&str>, tag: Option<&str>) -> Vec<String> {
+    let page = store
+        .list_projects(&ProjectFilter {
+            q: q.map(Into::into),
+            tag: tag.map(Into::into),
+            sort: SortColumn::Name,
+            ..ProjectFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.total as usize, page.items.len());
+    page.items.into_iter().map(|p| p.name).collect()
+}
+
+/// Search and the tag filter read derived tables; they must follow every write path (create,
+/// edit, import, seed) and the backlog that indexes projects older than the tables.
+#[tokio::test]
+async fn search_and_tags_follow_the_ledger() {
+    each_backend(|store| async move {
+        let town = store
+            .create_unit("江阴镇", UnitKind::Town, None)
+            .await
+            .unwrap();
+        store
+            .create_project(
+                &project(
+                    "江阴港区污水处理厂",
+                    Some("JY-2025-01"),
+                    Stage::UnderConstruction,
+                    9_000,
+                    town,
+                ),
+                None,
+                "web",
+            )
+            .await
+            .unwrap();
+        let mut fields = project("福清核电配套道路", None, Stage::Planning, 300, town);
+        fields.tags = vec!["省重点".into(), "省重点".into()];
+        fields.content = Some("新建道路 3.2 公里，含污 水管网".into());
+        let b = store.create_project(&fields, None, "web").await.unwrap();
+
+        // Two characters, one character, a code fragment typed full-width, words split by a space.
+        assert_eq!(
+            matching(&store, Some("污水"), None).await,
+            ["江阴港区污水处理厂", "福清核电配套道路"]
+        );
+        assert_eq!(
+            matching(&store, Some("厂"), None).await,
+            ["江阴港区污水处理厂"]
+        );
+        assert_eq!(
+            matching(&store, Some("ｊｙ－２０２５"), None).await,
+            ["江阴港区污水处理厂"]
+        );
+        assert_eq!(
+            matching(&store, Some("核电 配套"), None).await,
+            ["福清核电配套道路"]
+        );
+        assert!(matching(&store, Some("污处"), None).await.is_empty());
+        assert!(matching(&store, Some("\" OR 1=1"), None).await.is_empty());
+        assert_eq!(matching(&store, Some("   "), None).await.len(), 2);
+        assert_eq!(
+            matching(&store, None, Some("省重点")).await,
+            ["福清核电配套道路"]
+        );
+
+        // An edit moves the project in search and tags.
+        let mut renamed = b.fields.clone();
+        renamed.name = "福清核电进港大道".into();
+        renamed.tags = vec!["亿元以上".into()];
+        store
+            .update_project(b.id, b.version, &renamed, None, "web")
+            .await
+            .unwrap();
+        assert!(matching(&store, Some("配套道路"), None).await.is_empty());
+        assert_eq!(
+            matching(&store, Some("进港"), None).await,
+            ["福清核电进港大道"]
+        );
+        assert!(matching(&store, None, Some("省重点")).await.is_empty());
+        assert_eq!(matching(&store, None, Some("亿元以上")).await.len(), 2);
+
+        // Imported rows are found like typed ones.
+        let outcome = store
+            .import_ledger(
+                &[row("元洪码头扩建工程", Some("YH-9"), "元洪投资区管委会")],
+                None,
+                false,
+            )
+            .await
+            .unwrap();
+        assert_eq!(outcome.created, 1);
+        assert_eq!(
+            matching(&store, Some("码头"), None).await,
+            ["元洪码头扩建工程"]
+        );
+
+        // Projects the derived tables do not know yet (as after upgrading) are indexed on migrate.
+        for sql in [
+            "DELETE FROM project_tags",
+            "DELETE FROM project_search",
+            "INSERT INTO project_index_backlog (project_id) SELECT id FROM projects",
+        ] {
+            sqlx::query(sql).execute(store.pool()).await.unwrap();
+        }
+        assert!(matching(&store, Some("污水"), None).await.is_empty());
+        store.migrate().await.unwrap();
+        assert_eq!(matching(&store, Some("污水"), None).await.len(), 2);
+        assert_eq!(matching(&store, Some("码头"), None).await.len(), 1);
+        assert_eq!(matching(&store, None, Some("亿元以上")).await.len(), 3);
     })
     .await;
 }

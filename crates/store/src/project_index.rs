@@ -1,0 +1,223 @@
+//! Rows derived from a project so the ledger list can find it fast: its search terms
+//! (`project_search`, see `domain::search`) and one row per tag (`project_tags`).
+//!
+//! Architecture Invariant: every write of a project's name, content, code or tags rewrites its
+//! derived rows in the same transaction, so search and the tag filter never disagree with the
+//! ledger. Projects that existed before the derived tables did are queued in
+//! `project_index_backlog`, which [`Store::migrate`] drains.
+
+use domain::ProjectFields;
+use domain::search::{index_text, tsvector};
+use sqlx::any::AnyArguments;
+use sqlx::{Any, Arguments, AssertSqlSafe, Transaction};
+
+use crate::projects::{decode_list, placeholders};
+use crate::{Dialect, Result, Store, StoreError};
+
+/// Projects per statement: 4 parameters each at most.
+const CHUNK: usize = 500;
+
+/// The parts of a project its derived rows come from.
+pub(crate) struct IndexEntry<'a> {
+    pub id: i64,
+    pub name: &'a str,
+    pub content: Option<&'a str>,
+    pub code: Option<&'a str>,
+    pub tags: &'a [String],
+}
+
+impl<'a> IndexEntry<'a> {
+    pub fn of(id: i64, fields: &'a ProjectFields) -> IndexEntry<'a> {
+        IndexEntry {
+            id,
+            name: &fields.name,
+            content: fields.content.as_deref(),
+            code: fields.code.as_deref(),
+            tags: &fields.tags,
+        }
+    }
+}
+
+fn encode_err(e: sqlx::error::BoxDynError) -> StoreError {
+    StoreError::Db(sqlx::Error::Encode(e))
+}
+
+/// Writes the derived rows of `entries`; with `replace`, their old rows are removed first
+/// (a new project has none).
+pub(crate) async fn index_projects(
+    tx: &mut Transaction<'static, Any>,
+    dialect: Dialect,
+    entries: &[IndexEntry<'_>],
+    replace: bool,
+) -> Result<()> {
+    for chunk in entries.chunks(CHUNK) {
+        if replace {
+            remove(tx, dialect, chunk.iter().map(|e| e.id)).await?;
+        }
+        let mut tag_rows: Vec<(&str, i64)> = Vec::new();
+        for e in chunk {
+            let mut tags: Vec<&str> = e.tags.iter().map(String::as_str).collect();
+            tags.sort_unstable();
+            tags.dedup();
+            tag_rows.extend(tags.into_iter().map(|t| (t, e.id)));
+        }
+        for rows in tag_rows.chunks(CHUNK) {
+            let mut args = AnyArguments::default();
+            let mut values = Vec::with_capacity(rows.len());
+            for (i, (tag, id)) in rows.iter().enumerate() {
+                args.add(*tag).map_err(encode_err)?;
+                args.add(*id).map_err(encode_err)?;
+                values.push(format!("({})", placeholders(dialect, 2 * i + 1, 2)));
+            }
+            let sql = format!(
+                "INSERT INTO project_tags (tag, project_id) VALUES {}",
+                values.join(", ")
+            );
+            sqlx::query_with(AssertSqlSafe(sql), args)
+                .execute(&mut **tx)
+                .await?;
+        }
+
+        let mut args = AnyArguments::default();
+        let mut values = Vec::with_capacity(chunk.len());
+        for (i, e) in chunk.iter().enumerate() {
+            args.add(e.id).map_err(encode_err)?;
+            match dialect {
+                Dialect::Sqlite => {
+                    args.add(index_text(e.name)).map_err(encode_err)?;
+                    args.add(index_text(e.content.unwrap_or_default()))
+                        .map_err(encode_err)?;
+                    args.add(index_text(e.code.unwrap_or_default()))
+                        .map_err(encode_err)?;
+                    values.push("(?, ?, ?, ?)".to_string());
+                }
+                Dialect::Postgres => {
+                    let texts = [
+                        e.name,
+                        e.content.unwrap_or_default(),
+                        e.code.unwrap_or_default(),
+                    ];
+                    args.add(tsvector(&texts)).map_err(encode_err)?;
+                    values.push(format!(
+                        "(${}, CAST(${} AS tsvector))",
+                        2 * i + 1,
+                        2 * i + 2
+                    ));
+                }
+            }
+        }
+        let sql = match dialect {
+            Dialect::Sqlite => format!(
+                "INSERT INTO project_search (rowid, name, content, code) VALUES {}",
+                values.join(", ")
+            ),
+            Dialect::Postgres => format!(
+                "INSERT INTO project_search (project_id, terms) VALUES {}",
+                values.join(", ")
+            ),
+        };
+        sqlx::query_with(AssertSqlSafe(sql), args)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn remove(
+    tx: &mut Transaction<'static, Any>,
+    dialect: Dialect,
+    ids: impl Iterator<Item = i64>,
+) -> Result<()> {
+    let ids: Vec<i64> = ids.collect();
+    let search_key = match dialect {
+        Dialect::Sqlite => "rowid",
+        Dialect::Postgres => "project_id",
+    };
+    for (table, key) in [
+        ("project_tags", "project_id"),
+        ("project_search", search_key),
+    ] {
+        let mut args = AnyArguments::default();
+        for id in &ids {
+            args.add(*id).map_err(encode_err)?;
+        }
+        let sql = format!(
+            "DELETE FROM {table} WHERE {key} IN ({})",
+            placeholders(dialect, 1, ids.len())
+        );
+        sqlx::query_with(AssertSqlSafe(sql), args)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Writes the derived rows of the projects with these ids, as stored (for rows whose fields
+/// the caller cannot pair with ids, e.g. after a multi-row INSERT … RETURNING, whose order
+/// is not promised).
+pub(crate) async fn index_stored(
+    tx: &mut Transaction<'static, Any>,
+    dialect: Dialect,
+    ids: &[i64],
+    replace: bool,
+) -> Result<()> {
+    for ids in ids.chunks(CHUNK) {
+        let mut args = AnyArguments::default();
+        for id in ids {
+            args.add(*id).map_err(encode_err)?;
+        }
+        let sql = format!(
+            "SELECT id, name, content, code, tags FROM projects WHERE id IN ({})",
+            placeholders(dialect, 1, ids.len())
+        );
+        let rows: Vec<(i64, String, Option<String>, Option<String>, String)> =
+            sqlx::query_as_with(AssertSqlSafe(sql), args)
+                .fetch_all(&mut **tx)
+                .await?;
+        let tags: Vec<Vec<String>> = rows.iter().map(|r| decode_list(&r.4)).collect();
+        let entries: Vec<IndexEntry<'_>> = rows
+            .iter()
+            .zip(&tags)
+            .map(|((id, name, content, code, _), tags)| IndexEntry {
+                id: *id,
+                name,
+                content: content.as_deref(),
+                code: code.as_deref(),
+                tags,
+            })
+            .collect();
+        index_projects(tx, dialect, &entries, replace).await?;
+    }
+    Ok(())
+}
+
+/// Backlog rows handled per transaction, so a large ledger is indexed in steps.
+const BACKLOG_STEP: i64 = 2_000;
+
+impl Store {
+    /// Writes the derived rows of every project queued in `project_index_backlog`.
+    pub(crate) async fn drain_index_backlog(&self) -> Result<usize> {
+        let mut done = 0;
+        loop {
+            let mut tx = self.pool().begin().await?;
+            let queued: Vec<(i64,)> = sqlx::query_as(
+                "SELECT project_id FROM project_index_backlog ORDER BY project_id LIMIT $1",
+            )
+            .bind(BACKLOG_STEP)
+            .fetch_all(&mut *tx)
+            .await?;
+            let Some(&(last,)) = queued.last() else {
+                tx.rollback().await?;
+                return Ok(done);
+            };
+            let ids: Vec<i64> = queued.into_iter().map(|(id,)| id).collect();
+            index_stored(&mut tx, self.dialect(), &ids, true).await?;
+            sqlx::query("DELETE FROM project_index_backlog WHERE project_id <= $1")
+                .bind(last)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            done += ids.len();
+        }
+    }
+}

@@ -352,8 +352,12 @@ async fn demo(db: &std::path::Path, addr: SocketAddr) -> Result<ExitCode> {
     let campaign = domain::demo::demo_campaign();
     if store.count_projects().await? == 0 && store.user_by_username("admin").await?.is_none() {
         let outcome = store.seed_campaign(&campaign, DEMO_PASSWORD).await?;
+        let calendar = store.work_calendar().await?;
+        let plans = store
+            .seed_demo_approvals(&calendar, web::approvals::today(), 60)
+            .await?;
         println!(
-            "已生成演示数据：{} 个项目 / demo data: {} projects",
+            "已生成演示数据：{} 个项目，{plans} 个审批计划 / demo data: {} projects, {plans} approval plans",
             outcome.projects, outcome.projects
         );
     }

@@ -154,7 +154,7 @@ fn value<'a>(col: Col, row: &ExportRow<'a>) -> Option<Value<'a>> {
 }
 
 /// An Excel sheet name: at most 31 characters, none of `[]:*?/\`, not empty.
-fn sheet_name(title: &str) -> String {
+pub(crate) fn sheet_name(title: &str) -> String {
     let cleaned: String = title
         .chars()
         .map(|c| {

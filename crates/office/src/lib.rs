@@ -14,11 +14,13 @@ mod cells;
 mod headers;
 mod ledger_export;
 mod ledger_import;
+mod tables;
 
 use serde::Serialize;
 
 pub use ledger_export::{ExportError, ExportRow, write_ledger};
 pub use ledger_import::read_ledger;
+pub use tables::{TableCell, TableSheet, write_tables};
 
 /// One project row of an imported sheet. The ids in `fields` (unit, lead department, region)
 /// are left `None`: the sheet names them, and the caller resolves the names to ids.

@@ -8,6 +8,7 @@
 //! Architecture Invariant: every editable row carries `version`; an update names the version it
 //! started from and is refused with [`StoreError::Conflict`] when the row has moved on.
 
+mod approvals;
 mod calendar;
 mod import;
 mod people;
@@ -23,6 +24,7 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
+pub use approvals::{ApprovalNode, ApprovalPlan, DueNode, FinishedNode};
 pub use import::{ImportOutcome, LedgerRow};
 pub use people::{
     NewUser, Region, SESSION_SECONDS, SessionUser, UserRecord, hash_password, verify_password,
@@ -64,6 +66,9 @@ pub enum StoreError {
     /// A calendar file or a stored calendar year that does not read.
     #[error("{0}")]
     Calendar(domain::calendar::CalendarError),
+    /// A write that would break a rule of the domain (e.g. a cycle among approval nodes).
+    #[error("{} / {}", .0.zh, .0.en)]
+    Rule(domain::Bilingual),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

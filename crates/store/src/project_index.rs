@@ -152,6 +152,9 @@ async fn remove(
     Ok(())
 }
 
+/// id, name, content, code, tags as stored
+type StoredRow = (i64, String, Option<String>, Option<String>, String);
+
 /// Writes the derived rows of the projects with these ids, as stored (for rows whose fields
 /// the caller cannot pair with ids, e.g. after a multi-row INSERT … RETURNING, whose order
 /// is not promised).
@@ -170,10 +173,9 @@ pub(crate) async fn index_stored(
             "SELECT id, name, content, code, tags FROM projects WHERE id IN ({})",
             placeholders(dialect, 1, ids.len())
         );
-        let rows: Vec<(i64, String, Option<String>, Option<String>, String)> =
-            sqlx::query_as_with(AssertSqlSafe(sql), args)
-                .fetch_all(&mut **tx)
-                .await?;
+        let rows: Vec<StoredRow> = sqlx::query_as_with(AssertSqlSafe(sql), args)
+            .fetch_all(&mut **tx)
+            .await?;
         let tags: Vec<Vec<String>> = rows.iter().map(|r| decode_list(&r.4)).collect();
         let entries: Vec<IndexEntry<'_>> = rows
             .iter()

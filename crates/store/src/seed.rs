@@ -111,3 +111,75 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Gives demo projects in 前期 and 计划开工 approval plans, as a county's would look on
+    /// `today`: plans started over the past year, most nodes due so far finished (a few days
+    /// early or late, with 批复文号), about one in nine still open and so overdue. Projects that
+    /// already have a plan are left alone. Deterministic for a given ledger and day.
+    pub async fn seed_demo_approvals(
+        &self,
+        calendar: &domain::calendar::WorkCalendar,
+        today: chrono::NaiveDate,
+        limit: i64,
+    ) -> Result<usize> {
+        use chrono::{Datelike, Days};
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT id FROM projects WHERE stage IN ('pre_work', 'to_start') \
+             AND id NOT IN (SELECT project_id FROM approval_plans) ORDER BY id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        let mut made = 0;
+        for (i, (id,)) in rows.into_iter().enumerate() {
+            let template = match i % 3 {
+                2 => "enterprise_filing",
+                1 => "enterprise_approval",
+                _ => "government",
+            };
+            // Starts spread over the 300 days before today, none before the calendar.
+            let back = 40 + (i as u64 * 37) % 260;
+            let Some(start) = today.checked_sub_days(Days::new(back)) else {
+                continue;
+            };
+            let plan = match self
+                .create_approval_plan(id, template, start, None, calendar)
+                .await
+            {
+                Ok(plan) => plan,
+                // A plan that would run past the calendar's last year is skipped.
+                Err(crate::StoreError::Rule(_)) => continue,
+                Err(e) => return Err(e),
+            };
+            let mut done = plan.clone();
+            for (k, node) in done.nodes.iter_mut().enumerate() {
+                let (Some(ps), Some(pf)) = (node.planned_start, node.planned_finish) else {
+                    continue;
+                };
+                if pf >= today || (i + k) % 9 == 0 {
+                    continue;
+                }
+                let shift = ((i + k) % 5) as i64 - 2;
+                let finish = pf
+                    .checked_add_signed(chrono::Duration::days(shift))
+                    .unwrap_or(pf)
+                    .max(ps)
+                    .min(today);
+                node.actual_start = Some(ps);
+                node.actual_finish = Some(finish);
+                if matches!(node.key.as_str(), "lixiang" | "keyan" | "chushe") {
+                    node.document_no = Some(format!(
+                        "融发改审批〔{}〕{}号",
+                        finish.year(),
+                        10 + (i * 7 + k) % 180
+                    ));
+                }
+            }
+            self.save_approval_plan(&done, plan.version, None, calendar)
+                .await?;
+            made += 1;
+        }
+        Ok(made)
+    }
+}

@@ -92,6 +92,8 @@ impl From<StoreError> for AppError {
                 message_zh: zh,
                 message_en: en,
             }]),
+            StoreError::Rule(message) => AppError::BadRequest(message),
+            StoreError::Calendar(e) => AppError::BadRequest(e.message().clone()),
             other => AppError::Internal(other.to_string()),
         }
     }

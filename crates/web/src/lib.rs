@@ -5,8 +5,10 @@
 //! listener. Nothing is loaded from the internet: CSS, JS and icons are compiled in.
 
 pub mod api;
+pub mod approvals;
 pub mod auth;
 pub mod error;
+mod gantt;
 pub mod i18n;
 pub mod pages;
 
@@ -187,6 +189,20 @@ pub fn app(state: AppState) -> Router {
             "/projects/{id}/edit",
             get(pages::edit_form).post(pages::update),
         )
+        .route(
+            "/projects/{id}/approval",
+            get(approvals::plan_page).post(approvals::create_plan),
+        )
+        .route(
+            "/projects/{id}/approval/node",
+            get(approvals::node_form).post(approvals::save_node),
+        )
+        .route(
+            "/projects/{id}/approval/node/delete",
+            post(approvals::delete_node),
+        )
+        .route("/approvals", get(approvals::due_page))
+        .route("/approvals/bulletin.xlsx", get(approvals::bulletin))
         .route(
             "/static/app.css",
             get(|| async { asset("text/css; charset=utf-8", CSS) }),

@@ -31,7 +31,7 @@ pub fn url_encode(text: &str) -> String {
     out
 }
 
-fn render(template: &impl Template) -> Result<Response, AppError> {
+pub(crate) fn render(template: &impl Template) -> Result<Response, AppError> {
     Ok(Html(template.render()?).into_response())
 }
 
@@ -67,7 +67,7 @@ pub fn error_page(tr: Tr, error: AppError) -> Response {
     (status, Html(body)).into_response()
 }
 
-fn page_result(tr: Tr, result: Result<Response, AppError>) -> Response {
+pub(crate) fn page_result(tr: Tr, result: Result<Response, AppError>) -> Response {
     result.unwrap_or_else(|e| error_page(tr, e))
 }
 

@@ -1,0 +1,947 @@
+//! Approval plans (审批要件) in pages: a project's plan as a Gantt chart and a node table with
+//! the serial-vs-parallel comparison (模拟审批), the node form, what each department must
+//! approve in the next working days, and the half-monthly 要件 bulletin as .xlsx.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Datelike, FixedOffset, NaiveDate, Utc};
+use domain::approval::{TEMPLATES, node_type};
+use domain::dates::{Edge, parse_date};
+use domain::schedule::{inversions, schedule};
+use domain::{Bilingual, Lang, bi};
+use serde::Deserialize;
+use store::{ApprovalNode, ApprovalPlan, SessionUser};
+
+use crate::AppState;
+use crate::auth::{PageUser, can_edit_ledger};
+use crate::error::AppError;
+use crate::gantt;
+use crate::i18n::Tr;
+use crate::pages::{page_result, render};
+
+/// Today in China Standard Time.
+pub fn today() -> NaiveDate {
+    let now = Utc::now();
+    match FixedOffset::east_opt(8 * 3600) {
+        Some(cst) => now.with_timezone(&cst).date_naive(),
+        None => now.date_naive(),
+    }
+}
+
+fn parse_id(id: &str) -> Result<i64, AppError> {
+    id.parse::<i64>().map_err(|_| AppError::NotFound)
+}
+
+pub struct NodeRow {
+    key: String,
+    name: String,
+    department: String,
+    duration: u32,
+    after: String,
+    es: String,
+    ef: String,
+    slack: u32,
+    critical: bool,
+    planned: String,
+    actual: String,
+    document_no: String,
+    overdue: bool,
+}
+
+pub struct TemplateOption {
+    code: &'static str,
+    name: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "approval.html")]
+struct PlanTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    id: i64,
+    name: String,
+    has_plan: bool,
+    templates: Vec<TemplateOption>,
+    default_start: String,
+    version: i64,
+    template_name: String,
+    start: String,
+    finish: String,
+    serial_finish: String,
+    duration: u32,
+    serial: u32,
+    saved: u32,
+    critical_path: String,
+    svg: String,
+    nodes: Vec<NodeRow>,
+    warnings: Vec<String>,
+    error: Option<String>,
+}
+
+pub async fn plan_page(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+) -> Response {
+    page_result(tr, show_plan(&state, user, tr, &id, None).await)
+}
+
+async fn show_plan(
+    state: &AppState,
+    user: SessionUser,
+    tr: Tr,
+    id: &str,
+    error: Option<Bilingual>,
+) -> Result<Response, AppError> {
+    let id = parse_id(id)?;
+    let project = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    let plan = state.store.approval_plan(id).await?;
+    let lang = tr.lang;
+    let calendar = state.store.work_calendar().await?;
+    let today = today();
+    let mut page = PlanTemplate {
+        role_label: user.role.label(lang),
+        can_edit: can_edit_ledger(&user),
+        user,
+        id,
+        name: project.fields.name.clone(),
+        has_plan: plan.is_some(),
+        templates: TEMPLATES
+            .iter()
+            .map(|t| TemplateOption {
+                code: t.code,
+                name: if lang == Lang::Zh { t.name } else { t.english },
+            })
+            .collect(),
+        default_start: today.format("%Y-%m-%d").to_string(),
+        version: 0,
+        template_name: String::new(),
+        start: String::new(),
+        finish: String::new(),
+        serial_finish: String::new(),
+        duration: 0,
+        serial: 0,
+        saved: 0,
+        critical_path: String::new(),
+        svg: String::new(),
+        nodes: Vec::new(),
+        warnings: Vec::new(),
+        error: error.map(|e| e.get(lang).to_string()),
+        tr,
+    };
+    let Some(plan) = plan else {
+        return render(&page);
+    };
+    let timed = match schedule(&plan.to_plan(), &calendar) {
+        Ok(timed) => timed,
+        Err(e) => {
+            page.error = Some(e.message().get(lang).to_string());
+            return render(&page);
+        }
+    };
+    let name_of = |key: &str| {
+        plan.nodes
+            .iter()
+            .find(|n| n.key == key)
+            .map(|n| n.name.clone())
+            .unwrap_or_else(|| key.to_string())
+    };
+    for inv in inversions(&plan.to_plan()) {
+        page.warnings.push(
+            bi(
+                format!(
+                    "环节时间倒挂：{} 计划 {} 开始，早于前置环节 {} 的计划完成 {}",
+                    name_of(&inv.node),
+                    inv.planned_start,
+                    name_of(&inv.prerequisite),
+                    inv.prerequisite_finish
+                ),
+                format!(
+                    "inversion: {} is planned to start {} before its prerequisite {} is planned to finish {}",
+                    name_of(&inv.node),
+                    inv.planned_start,
+                    name_of(&inv.prerequisite),
+                    inv.prerequisite_finish
+                ),
+            )
+            .get(lang)
+            .to_string(),
+        );
+    }
+    // The start of construction (施工许可 finishing) later than the project's 计划开工.
+    if let (Some(permit), Some(planned)) = (
+        timed.nodes.iter().find(|t| t.id == "shigong_xuke"),
+        project.fields.planned_start,
+    ) && permit.ef > planned
+    {
+        page.warnings.push(
+            bi(
+                format!(
+                    "按审批计划，施工许可预计 {} 办结，晚于计划开工时间 {}",
+                    permit.ef, planned
+                ),
+                format!(
+                    "by this plan the construction permit is expected on {}, after the planned start {}",
+                    permit.ef, planned
+                ),
+            )
+            .get(lang)
+            .to_string(),
+        );
+    }
+    let labels = gantt::Labels {
+        today: tr.t("approval.today"),
+        critical: tr.t("approval.critical"),
+        overdue: tr.t("approval.overdue"),
+        slack: tr.t("approval.slack"),
+        holiday: tr.t("approval.day_off"),
+    };
+    page.svg = gantt::svg(&plan, &timed, &calendar, today, &labels);
+    page.nodes = plan
+        .nodes
+        .iter()
+        .zip(&timed.nodes)
+        .map(|(n, t)| NodeRow {
+            key: n.key.clone(),
+            name: n.name.clone(),
+            department: n.department.clone().unwrap_or_default(),
+            duration: n.duration,
+            after: n
+                .after
+                .iter()
+                .map(|a| name_of(a))
+                .collect::<Vec<_>>()
+                .join("、"),
+            es: t.es.to_string(),
+            ef: t.ef.to_string(),
+            slack: t.slack,
+            critical: t.critical,
+            planned: span(n.planned_start, n.planned_finish),
+            actual: span(n.actual_start, n.actual_finish),
+            document_no: n.document_no.clone().unwrap_or_default(),
+            overdue: n.actual_finish.is_none() && n.planned_finish.is_some_and(|f| f < today),
+        })
+        .collect();
+    page.version = plan.version;
+    page.template_name = domain::approval::template(&plan.template)
+        .map(|t| if lang == Lang::Zh { t.name } else { t.english })
+        .unwrap_or("")
+        .to_string();
+    page.start = plan.start.to_string();
+    page.finish = timed.finish.to_string();
+    page.serial_finish = timed.serial_finish.to_string();
+    page.duration = timed.duration_workdays;
+    page.serial = timed.serial_workdays;
+    page.saved = timed.saved_workdays;
+    page.critical_path = timed
+        .critical_path
+        .iter()
+        .map(|k| name_of(k))
+        .collect::<Vec<_>>()
+        .join(" → ");
+    render(&page)
+}
+
+fn span(from: Option<NaiveDate>, to: Option<NaiveDate>) -> String {
+    match (from, to) {
+        (None, None) => String::new(),
+        (a, b) => format!(
+            "{} ~ {}",
+            a.map(|d| d.to_string()).unwrap_or_default(),
+            b.map(|d| d.to_string()).unwrap_or_default()
+        ),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CreateForm {
+    #[serde(default)]
+    template: String,
+    #[serde(default)]
+    start: String,
+}
+
+pub async fn create_plan(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+    Form(form): Form<CreateForm>,
+) -> Response {
+    if !can_edit_ledger(&user) {
+        return page_result(tr, Err(AppError::Forbidden));
+    }
+    let result = async {
+        let pid = parse_id(&id)?;
+        state.store.project(pid).await?.ok_or(AppError::NotFound)?;
+        let Ok(Some(start)) = parse_date(&form.start, Edge::Start) else {
+            return Ok(Err(bi(
+                format!("开始日期“{}”无效", form.start),
+                format!("“{}” is not a valid start date", form.start),
+            )));
+        };
+        let calendar = state.store.work_calendar().await?;
+        match state
+            .store
+            .create_approval_plan(pid, &form.template, start, Some(user.id), &calendar)
+            .await
+        {
+            Ok(_) => Ok(Ok(())),
+            Err(store::StoreError::Rule(m)) => Ok(Err(m)),
+            Err(e) => Err(AppError::from(e)),
+        }
+    }
+    .await;
+    match result {
+        Ok(Ok(())) => Redirect::to(&format!("/projects/{id}/approval")).into_response(),
+        Ok(Err(message)) => {
+            let mut page = page_result(tr, show_plan(&state, user, tr, &id, Some(message)).await);
+            *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            page
+        }
+        Err(e) => page_result(tr, Err(e)),
+    }
+}
+
+pub struct AfterOption {
+    key: String,
+    name: String,
+    checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "approval_node.html")]
+struct NodeTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    id: i64,
+    project_name: String,
+    version: i64,
+    original_key: String,
+    is_new: bool,
+    key: String,
+    name: String,
+    duration: String,
+    department: String,
+    planned_start: String,
+    planned_finish: String,
+    actual_start: String,
+    actual_finish: String,
+    document_no: String,
+    after: Vec<AfterOption>,
+    errors: Vec<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NodeQuery {
+    #[serde(default)]
+    key: String,
+}
+
+fn date_text(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+pub async fn node_form(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+    Query(q): Query<NodeQuery>,
+) -> Response {
+    let result = async {
+        let pid = parse_id(&id)?;
+        let project = state.store.project(pid).await?.ok_or(AppError::NotFound)?;
+        let plan = state
+            .store
+            .approval_plan(pid)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let node = if q.key.is_empty() {
+            None
+        } else {
+            Some(
+                plan.nodes
+                    .iter()
+                    .find(|n| n.key == q.key)
+                    .cloned()
+                    .ok_or(AppError::NotFound)?,
+            )
+        };
+        let blank = ApprovalNode {
+            key: String::new(),
+            name: String::new(),
+            duration: 5,
+            after: Vec::new(),
+            department: None,
+            planned_start: None,
+            planned_finish: None,
+            actual_start: None,
+            actual_finish: None,
+            document_no: None,
+        };
+        let n = node.clone().unwrap_or(blank);
+        render(&NodeTemplate {
+            role_label: user.role.label(tr.lang),
+            can_edit: can_edit_ledger(&user),
+            user,
+            id: pid,
+            project_name: project.fields.name,
+            version: plan.version,
+            original_key: n.key.clone(),
+            is_new: node.is_none(),
+            key: n.key.clone(),
+            name: n.name.clone(),
+            duration: n.duration.to_string(),
+            department: n.department.clone().unwrap_or_default(),
+            planned_start: date_text(n.planned_start),
+            planned_finish: date_text(n.planned_finish),
+            actual_start: date_text(n.actual_start),
+            actual_finish: date_text(n.actual_finish),
+            document_no: n.document_no.clone().unwrap_or_default(),
+            after: after_options(&plan, &n.key, &n.after),
+            errors: Vec::new(),
+            tr,
+        })
+    }
+    .await;
+    page_result(tr, result)
+}
+
+fn after_options(plan: &ApprovalPlan, own: &str, checked: &[String]) -> Vec<AfterOption> {
+    plan.nodes
+        .iter()
+        .filter(|n| n.key != own)
+        .map(|n| AfterOption {
+            key: n.key.clone(),
+            name: n.name.clone(),
+            checked: checked.contains(&n.key),
+        })
+        .collect()
+}
+
+/// Reads the posted node form (repeated `after` values) into a node, or the messages of every
+/// field that does not read.
+fn read_node(fields: &[(String, String)], lang: Lang) -> Result<ApprovalNode, Vec<String>> {
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let mut errors = Vec::new();
+    let name = get("name");
+    if name.is_empty() {
+        errors.push(
+            bi("请填写环节名称", "enter the node's name")
+                .get(lang)
+                .to_string(),
+        );
+    }
+    let key = {
+        let k = get("key");
+        if k.is_empty() { name.clone() } else { k }
+    };
+    let duration = match get("duration").parse::<u32>() {
+        Ok(d) if d <= 2000 => d,
+        _ => {
+            errors.push(
+                bi(
+                    format!("工期“{}”无效，应为 0–2000 的工作日数", get("duration")),
+                    format!("duration “{}” must be 0–2000 working days", get("duration")),
+                )
+                .get(lang)
+                .to_string(),
+            );
+            0
+        }
+    };
+    let mut date = |k: &str, zh: &str, en: &str| match parse_date(
+        &get(k),
+        if k.ends_with("finish") {
+            Edge::End
+        } else {
+            Edge::Start
+        },
+    ) {
+        Ok(d) => d,
+        Err(_) => {
+            errors.push(
+                bi(
+                    format!("{zh}“{}”不是有效日期", get(k)),
+                    format!("{en} “{}” is not a valid date", get(k)),
+                )
+                .get(lang)
+                .to_string(),
+            );
+            None
+        }
+    };
+    let planned_start = date("planned_start", "计划开始", "planned start");
+    let planned_finish = date("planned_finish", "计划完成", "planned finish");
+    let actual_start = date("actual_start", "实际开始", "actual start");
+    let actual_finish = date("actual_finish", "实际完成", "actual finish");
+    let optional = |v: String| if v.is_empty() { None } else { Some(v) };
+    let node = ApprovalNode {
+        key,
+        name,
+        duration,
+        after: fields
+            .iter()
+            .filter(|(k, v)| k == "after" && !v.is_empty())
+            .map(|(_, v)| v.clone())
+            .collect(),
+        department: optional(get("department")),
+        planned_start,
+        planned_finish,
+        actual_start,
+        actual_finish,
+        document_no: optional(get("document_no")),
+    };
+    if errors.is_empty() {
+        Ok(node)
+    } else {
+        Err(errors)
+    }
+}
+
+pub async fn save_node(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    if !can_edit_ledger(&user) {
+        return page_result(tr, Err(AppError::Forbidden));
+    }
+    let lang = tr.lang;
+    let result = async {
+        let pid = parse_id(&id)?;
+        let project = state.store.project(pid).await?.ok_or(AppError::NotFound)?;
+        let mut plan = state
+            .store
+            .approval_plan(pid)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let get = |k: &str| {
+            fields
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let original = get("original_key");
+        let version: i64 = get("version").parse().unwrap_or(-1);
+        let as_read = plan.clone();
+        let again = |errors: Vec<String>, node: Option<&ApprovalNode>| {
+            let n = node.cloned();
+            render(&NodeTemplate {
+                role_label: user.role.label(lang),
+                can_edit: true,
+                user: user.clone(),
+                id: pid,
+                project_name: project.fields.name.clone(),
+                version,
+                original_key: original.clone(),
+                is_new: original.is_empty(),
+                key: get("key"),
+                name: get("name"),
+                duration: get("duration"),
+                department: get("department"),
+                planned_start: get("planned_start"),
+                planned_finish: get("planned_finish"),
+                actual_start: get("actual_start"),
+                actual_finish: get("actual_finish"),
+                document_no: get("document_no"),
+                after: after_options(
+                    &as_read,
+                    &original,
+                    &n.map(|n| n.after).unwrap_or_else(|| {
+                        fields
+                            .iter()
+                            .filter(|(k, _)| k == "after")
+                            .map(|(_, v)| v.clone())
+                            .collect()
+                    }),
+                ),
+                errors,
+                tr,
+            })
+            .map(|mut r| {
+                *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+                r
+            })
+        };
+        let node = match read_node(&fields, lang) {
+            Ok(node) => node,
+            Err(errors) => return again(errors, None),
+        };
+        if version != plan.version {
+            return Err(AppError::Conflict {
+                current: plan.version,
+            });
+        }
+        let clash = plan
+            .nodes
+            .iter()
+            .any(|n| n.key == node.key && n.key != original);
+        if clash {
+            let m = bi(
+                format!("环节“{}”已存在", node.key),
+                format!("node “{}” already exists", node.key),
+            );
+            return again(vec![m.get(lang).to_string()], Some(&node));
+        }
+        let node = ApprovalNode {
+            department: node
+                .department
+                .clone()
+                .or_else(|| node_type(&node.key).map(|t| t.department.to_string())),
+            ..node
+        };
+        match plan
+            .nodes
+            .iter_mut()
+            .find(|n| n.key == original && !original.is_empty())
+        {
+            Some(slot) => {
+                // A renamed key follows into the prerequisites of other nodes.
+                let old_key = slot.key.clone();
+                *slot = node.clone();
+                if old_key != node.key {
+                    for n in plan.nodes.iter_mut() {
+                        for a in n.after.iter_mut() {
+                            if *a == old_key {
+                                a.clone_from(&node.key);
+                            }
+                        }
+                    }
+                }
+            }
+            None => plan.nodes.push(node.clone()),
+        }
+        let calendar = state.store.work_calendar().await?;
+        match state
+            .store
+            .save_approval_plan(&plan, version, Some(user.id), &calendar)
+            .await
+        {
+            Ok(_) => Ok(Redirect::to(&format!("/projects/{pid}/approval")).into_response()),
+            Err(store::StoreError::Rule(m)) => again(vec![m.get(lang).to_string()], Some(&node)),
+            Err(e) => Err(AppError::from(e)),
+        }
+    }
+    .await;
+    page_result(tr, result)
+}
+
+#[derive(Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    version: String,
+}
+
+pub async fn delete_node(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+    Form(form): Form<DeleteForm>,
+) -> Response {
+    if !can_edit_ledger(&user) {
+        return page_result(tr, Err(AppError::Forbidden));
+    }
+    let result = async {
+        let pid = parse_id(&id)?;
+        let mut plan = state
+            .store
+            .approval_plan(pid)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let version: i64 = form.version.parse().unwrap_or(-1);
+        if version != plan.version {
+            return Err(AppError::Conflict {
+                current: plan.version,
+            });
+        }
+        let before = plan.nodes.len();
+        plan.nodes.retain(|n| n.key != form.key);
+        if plan.nodes.len() == before {
+            return Err(AppError::NotFound);
+        }
+        // Whoever waited for the dropped node now waits for what it waited for.
+        for n in plan.nodes.iter_mut() {
+            n.after.retain(|a| *a != form.key);
+        }
+        let calendar = state.store.work_calendar().await?;
+        match state
+            .store
+            .save_approval_plan(&plan, version, Some(user.id), &calendar)
+            .await
+        {
+            Ok(_) => Ok(Redirect::to(&format!("/projects/{pid}/approval")).into_response()),
+            Err(store::StoreError::Rule(m)) => Err(AppError::BadRequest(m)),
+            Err(e) => Err(AppError::from(e)),
+        }
+    }
+    .await;
+    page_result(tr, result)
+}
+
+pub struct DueRow {
+    project_id: i64,
+    project: String,
+    unit: String,
+    node: String,
+    planned_finish: String,
+    overdue_days: u32,
+}
+
+pub struct DueGroup {
+    department: String,
+    rows: Vec<DueRow>,
+}
+
+#[derive(Template)]
+#[template(path = "approvals_due.html")]
+struct DueTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    days: u32,
+    until: String,
+    today: String,
+    groups: Vec<DueGroup>,
+    total: usize,
+    overdue: usize,
+    bulletin_from: String,
+    bulletin_to: String,
+}
+
+#[derive(Deserialize)]
+pub struct DueQuery {
+    #[serde(default)]
+    days: Option<String>,
+}
+
+/// The current half-month (1–15 or 16–end), the bulletin's default period.
+fn half_month(day: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let first = day.with_day(1).unwrap_or(day);
+    if day.day() <= 15 {
+        (first, first.with_day(15).unwrap_or(day))
+    } else {
+        let next = first
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(day);
+        (
+            first.with_day(16).unwrap_or(day),
+            next.pred_opt().unwrap_or(day),
+        )
+    }
+}
+
+pub async fn due_page(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Query(q): Query<DueQuery>,
+) -> Response {
+    let result = async {
+        let days = q
+            .days
+            .as_deref()
+            .and_then(|d| d.trim().parse::<u32>().ok())
+            .unwrap_or(10)
+            .min(250);
+        let calendar = state.store.work_calendar().await?;
+        let today = today();
+        let until = calendar
+            .add_workdays(today, days)
+            .map_err(|e| AppError::BadRequest(e.message().clone()))?;
+        let due = state.store.due_approval_nodes(until).await?;
+        let total = due.len();
+        let mut groups: Vec<DueGroup> = Vec::new();
+        let mut overdue = 0;
+        for n in due {
+            let late = if n.planned_finish < today {
+                overdue += 1;
+                n.planned_finish
+                    .succ_opt()
+                    .and_then(|d| calendar.workdays_between(d, today).ok())
+                    .unwrap_or(0)
+            } else {
+                0
+            };
+            let department = n.department.clone().unwrap_or_else(|| "—".into());
+            let row = DueRow {
+                project_id: n.project_id,
+                project: n.project_name,
+                unit: n.unit_name.unwrap_or_default(),
+                node: n.name,
+                planned_finish: n.planned_finish.to_string(),
+                overdue_days: late,
+            };
+            match groups.iter_mut().find(|g| g.department == department) {
+                Some(g) => g.rows.push(row),
+                None => groups.push(DueGroup {
+                    department,
+                    rows: vec![row],
+                }),
+            }
+        }
+        let (from, to) = half_month(today);
+        render(&DueTemplate {
+            role_label: user.role.label(tr.lang),
+            can_edit: can_edit_ledger(&user),
+            user,
+            days,
+            until: until.to_string(),
+            today: today.to_string(),
+            groups,
+            total,
+            overdue,
+            bulletin_from: from.to_string(),
+            bulletin_to: to.to_string(),
+            tr,
+        })
+    }
+    .await;
+    page_result(tr, result)
+}
+
+#[derive(Deserialize)]
+pub struct BulletinQuery {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// The half-monthly pre-work bulletin of the "百日攻坚" kind: which projects finished which 要件
+/// in the period, and which are late at its end.
+pub async fn bulletin(
+    State(state): State<AppState>,
+    PageUser { user: _, tr }: PageUser,
+    Query(q): Query<BulletinQuery>,
+) -> Response {
+    let result = async {
+        let bad = |text: &str| {
+            AppError::BadRequest(bi(
+                format!("日期“{text}”无效"),
+                format!("“{text}” is not a valid date"),
+            ))
+        };
+        let from = parse_date(&q.from, Edge::Start)
+            .ok()
+            .flatten()
+            .ok_or_else(|| bad(&q.from))?;
+        let to = parse_date(&q.to, Edge::End)
+            .ok()
+            .flatten()
+            .ok_or_else(|| bad(&q.to))?;
+        if from > to {
+            return Err(AppError::BadRequest(bi(
+                "开始日期晚于结束日期",
+                "the period starts after it ends",
+            )));
+        }
+        let calendar = state.store.work_calendar().await?;
+        let finished = state.store.finished_approval_nodes(from, to).await?;
+        let late = state
+            .store
+            .due_approval_nodes(to.pred_opt().unwrap_or(to))
+            .await?;
+        use office::{TableCell as C, TableSheet};
+        let period = format!("{from} 至 {to}");
+        let sheets = [
+            TableSheet {
+                name: "本期办结要件".into(),
+                title: format!("前期要件办理通报（{period}）：本期办结"),
+                headers: [
+                    "序号",
+                    "项目名称",
+                    "要件",
+                    "审批部门",
+                    "办结日期",
+                    "批复文号",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows: finished
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| {
+                        vec![
+                            C::Number(i as i64 + 1),
+                            C::Text(n.project_name.clone()),
+                            C::Text(n.name.clone()),
+                            C::Text(n.department.clone().unwrap_or_default()),
+                            C::Text(n.actual_finish.to_string()),
+                            C::Text(n.document_no.clone().unwrap_or_default()),
+                        ]
+                    })
+                    .collect(),
+            },
+            TableSheet {
+                name: "逾期未办结要件".into(),
+                title: format!("前期要件办理通报（{period}）：截至 {to} 逾期未办结"),
+                headers: [
+                    "序号",
+                    "项目名称",
+                    "责任单位",
+                    "要件",
+                    "审批部门",
+                    "计划办结",
+                    "逾期工作日",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows: late
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| {
+                        let days = n
+                            .planned_finish
+                            .succ_opt()
+                            .and_then(|d| calendar.workdays_between(d, to).ok())
+                            .unwrap_or(0);
+                        vec![
+                            C::Number(i as i64 + 1),
+                            C::Text(n.project_name.clone()),
+                            C::Text(n.unit_name.clone().unwrap_or_default()),
+                            C::Text(n.name.clone()),
+                            C::Text(n.department.clone().unwrap_or_default()),
+                            C::Text(n.planned_finish.to_string()),
+                            C::Number(i64::from(days)),
+                        ]
+                    })
+                    .collect(),
+            },
+        ];
+        let bytes = office::write_tables(&sheets).map_err(|e| AppError::Internal(e.to_string()))?;
+        let filename = format!("bulletin-{from}-{to}.xlsx");
+        Ok((
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{filename}\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response())
+    }
+    .await;
+    page_result(tr, result)
+}

@@ -403,6 +403,44 @@ mod tests {
         assert_eq!(c.day_name(d("2022-12-31")), Some("元旦"));
     }
 
+    /// The big holidays of every built-in year, from the State Council's notices: the last
+    /// working day before, plus one working day, is the first working day after; the make-up
+    /// days (调休) are worked even on a weekend.
+    #[test]
+    fn every_year_s_spring_festival_and_national_day() {
+        let c = cal();
+        let cases = [
+            ("2020-01-23", "2020-02-03", &["2020-01-19"][..]),
+            ("2020-09-30", "2020-10-09", &["2020-09-27", "2020-10-10"]),
+            ("2021-02-10", "2021-02-18", &["2021-02-07", "2021-02-20"]),
+            ("2021-09-30", "2021-10-08", &["2021-09-26", "2021-10-09"]),
+            ("2022-01-30", "2022-02-07", &["2022-01-29", "2022-01-30"]),
+            ("2022-09-30", "2022-10-08", &["2022-10-08", "2022-10-09"]),
+            ("2023-01-20", "2023-01-28", &["2023-01-28", "2023-01-29"]),
+            ("2023-09-28", "2023-10-07", &["2023-10-07", "2023-10-08"]),
+            ("2024-02-09", "2024-02-18", &["2024-02-04", "2024-02-18"]),
+            ("2024-04-30", "2024-05-06", &["2024-04-28", "2024-05-11"]),
+            ("2024-09-30", "2024-10-08", &["2024-09-29", "2024-10-12"]),
+            ("2025-01-27", "2025-02-05", &["2025-01-26", "2025-02-08"]),
+            ("2025-04-30", "2025-05-06", &["2025-04-27"]),
+            ("2025-09-30", "2025-10-09", &["2025-09-28", "2025-10-11"]),
+            ("2026-02-14", "2026-02-24", &["2026-02-14", "2026-02-28"]),
+            ("2026-09-30", "2026-10-08", &["2026-09-20", "2026-10-10"]),
+        ];
+        for (before, after, make_up) in cases {
+            assert_eq!(c.add_workdays(d(before), 1).unwrap(), d(after), "{before}");
+            // Nothing between them is worked.
+            assert_eq!(
+                c.workdays_between(d(before), d(after)).unwrap(),
+                2,
+                "{before}"
+            );
+            for day in make_up {
+                assert!(c.is_workday(d(day)).unwrap(), "{day} is a make-up workday");
+            }
+        }
+    }
+
     #[test]
     fn counts_and_adds_working_days() {
         let c = cal();

@@ -5,8 +5,8 @@
 //! working day counting s as the first; a node without prerequisites starts on the first working
 //! day on or after the plan's start; a node with prerequisites starts on the first working day
 //! after the latest finish among them. A node of duration 0 (a milestone such as 资金落实
-//! confirmed) takes no working day: it starts and finishes on the day it becomes possible, and
-//! its successors may start that same day.
+//! confirmed) takes no working day: it is dated the day its last prerequisite finishes (the
+//! plan's first working day when it has none), and passes that finish on to its successors.
 //!
 //! Internally every time is a working-day ordinal of the [`WorkCalendar`] and a node occupies
 //! the half-open range `[start, start + d)`, so the arithmetic is integer additions.
@@ -232,17 +232,26 @@ pub fn schedule(plan: &Plan, calendar: &WorkCalendar) -> Result<Schedule, Schedu
         ls[i] = finish - d[i];
     }
 
-    // Dates: a node finishes on its last working day; a milestone on the day it happens.
+    // Dates: a node runs from its first to its last working day; a milestone is dated the day
+    // its prerequisites finish (the working day before its start boundary), or the plan's first
+    // working day when it has none.
     let last_day = |start: u32, end: u32| if end > start { end - 1 } else { start };
+    let milestone_day = |at: u32| if at > first { at - 1 } else { at };
     let mut nodes = Vec::with_capacity(n);
     for (i, node) in plan.nodes.iter().enumerate() {
         let slack = ls[i] - es[i];
+        let (es_day, ef_day, ls_day, lf_day) = if d[i] == 0 {
+            let (e, l) = (milestone_day(es[i]), milestone_day(ls[i]));
+            (e, e, l, l)
+        } else {
+            (es[i], ef[i] - 1, ls[i], lf[i] - 1)
+        };
         nodes.push(NodeTimes {
             id: node.id.clone(),
-            es: calendar.workday(es[i])?,
-            ef: calendar.workday(last_day(es[i], ef[i]))?,
-            ls: calendar.workday(ls[i])?,
-            lf: calendar.workday(last_day(ls[i], lf[i]))?,
+            es: calendar.workday(es_day)?,
+            ef: calendar.workday(ef_day)?,
+            ls: calendar.workday(ls_day)?,
+            lf: calendar.workday(lf_day)?,
             slack,
             critical: slack == 0,
         });
@@ -454,8 +463,9 @@ mod tests {
         .unwrap();
         assert_eq!(times(&s, "资金落实").es, d("2025-03-03"));
         assert_eq!(times(&s, "a").es, d("2025-03-03"));
+        // b is reached when a finishes on Wednesday 5 March; c starts the next working day.
         let b = times(&s, "b");
-        assert_eq!((b.es, b.ef), (d("2025-03-06"), d("2025-03-06")));
+        assert_eq!((b.es, b.ef), (d("2025-03-05"), d("2025-03-05")));
         assert_eq!(times(&s, "c").es, d("2025-03-06"));
         assert_eq!(s.finish, d("2025-03-07"));
         assert_eq!(s.duration_workdays, 5);

@@ -41,7 +41,7 @@ fn plans() -> impl Strategy<Value = Plan> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig::with_cases(1000))]
 
     #[test]
     fn schedules_keep_their_promises(plan in plans()) {
@@ -61,7 +61,8 @@ proptest! {
             prop_assert!(t.ef <= s.finish);
             for p in &node.after {
                 let (pi, pt) = plan.nodes.iter().zip(&s.nodes).find(|(n, _)| &n.id == p).unwrap();
-                if pi.duration > 0 {
+                // Work starts after its prerequisites finish; a milestone is dated their finish.
+                if pi.duration > 0 && node.duration > 0 {
                     prop_assert!(t.es > pt.ef, "{} starts after {} finishes", node.id, p);
                 } else {
                     prop_assert!(t.es >= pt.ef);

@@ -585,6 +585,15 @@ async fn approval_plans_in_pages() {
         );
         assert!(!due.contains(">可研批复<"), "finished nodes are not due");
 
+        let (status, page) = app
+            .get_text("/approvals/bulletin?from=2025-10-16&to=2025-10-31")
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            page.contains("本期办结 1 项") && page.contains("融发改审批〔2025〕88号"),
+            "{page}"
+        );
+        assert!(page.contains("逾期未办结"));
         let r = app
             .client
             .get(app.url("/approvals/bulletin.xlsx?from=2025-10-16&to=2025-10-31"))

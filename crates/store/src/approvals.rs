@@ -325,16 +325,22 @@ impl Store {
             .ok_or(StoreError::NotFound)
     }
 
-    /// Open nodes (no actual finish) planned to finish on or before `until`, by department,
-    /// then date: what each department must approve, overdue first.
-    pub async fn due_approval_nodes(&self, until: NaiveDate) -> Result<Vec<DueNode>> {
+    /// Nodes still open on `as_of` (no actual finish, or one after it) and planned to finish
+    /// on or before `until`, by department, then date: what each department must approve,
+    /// overdue first.
+    pub async fn due_approval_nodes(
+        &self,
+        as_of: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Vec<DueNode>> {
         let rows: Vec<DueRow> = sqlx::query_as(
             "SELECT p.id, p.name, u.name, n.node_key, n.name, n.department, n.planned_finish \
                  FROM approval_nodes n JOIN projects p ON p.id = n.project_id \
                  LEFT JOIN units u ON u.id = p.unit_id \
-                 WHERE n.actual_finish IS NULL AND n.planned_finish <= $1 \
+                 WHERE (n.actual_finish IS NULL OR n.actual_finish > $1) AND n.planned_finish <= $2 \
                  ORDER BY n.department, n.planned_finish, p.id",
         )
+        .bind(as_of.format("%Y-%m-%d").to_string())
         .bind(until.format("%Y-%m-%d").to_string())
         .fetch_all(self.pool())
         .await?;

@@ -765,7 +765,7 @@ pub async fn due_page(
         let until = calendar
             .add_workdays(today, days)
             .map_err(|e| AppError::BadRequest(e.message().clone()))?;
-        let due = state.store.due_approval_nodes(until).await?;
+        let due = state.store.due_approval_nodes(today, until).await?;
         let total = due.len();
         let mut groups: Vec<DueGroup> = Vec::new();
         let mut overdue = 0;
@@ -825,106 +825,177 @@ pub struct BulletinQuery {
 }
 
 /// The half-monthly pre-work bulletin of the "百日攻坚" kind: which projects finished which 要件
-/// in the period, and which are late at its end.
+/// in the period, and which were late at its end. Without dates: the current half-month.
+async fn bulletin_sheets(
+    state: &AppState,
+    q: &BulletinQuery,
+) -> Result<(NaiveDate, NaiveDate, Vec<office::TableSheet>), AppError> {
+    use office::{TableCell as C, TableSheet};
+    let bad = |text: &str| {
+        AppError::BadRequest(bi(
+            format!("日期“{text}”无效"),
+            format!("“{text}” is not a valid date"),
+        ))
+    };
+    let (default_from, default_to) = half_month(today());
+    let from = match parse_date(&q.from, Edge::Start) {
+        Ok(Some(d)) => d,
+        Ok(None) => default_from,
+        Err(_) => return Err(bad(&q.from)),
+    };
+    let to = match parse_date(&q.to, Edge::End) {
+        Ok(Some(d)) => d,
+        Ok(None) => default_to,
+        Err(_) => return Err(bad(&q.to)),
+    };
+    if from > to {
+        return Err(AppError::BadRequest(bi(
+            "开始日期晚于结束日期",
+            "the period starts after it ends",
+        )));
+    }
+    let calendar = state.store.work_calendar().await?;
+    let finished = state.store.finished_approval_nodes(from, to).await?;
+    let late = state
+        .store
+        .due_approval_nodes(to, to.pred_opt().unwrap_or(to))
+        .await?;
+    let period = format!("{from} 至 {to}");
+    let headers = |h: &[&str]| h.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let sheets = vec![
+        TableSheet {
+            name: "本期办结要件".into(),
+            title: format!(
+                "前期要件办理通报（{period}）：本期办结 {} 项",
+                finished.len()
+            ),
+            headers: headers(&[
+                "序号",
+                "项目名称",
+                "要件",
+                "审批部门",
+                "办结日期",
+                "批复文号",
+            ]),
+            rows: finished
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    vec![
+                        C::Number(i as i64 + 1),
+                        C::Text(n.project_name.clone()),
+                        C::Text(n.name.clone()),
+                        C::Text(n.department.clone().unwrap_or_default()),
+                        C::Text(n.actual_finish.to_string()),
+                        C::Text(n.document_no.clone().unwrap_or_default()),
+                    ]
+                })
+                .collect(),
+        },
+        TableSheet {
+            name: "逾期未办结要件".into(),
+            title: format!(
+                "前期要件办理通报（{period}）：截至 {to} 逾期未办结 {} 项",
+                late.len()
+            ),
+            headers: headers(&[
+                "序号",
+                "项目名称",
+                "责任单位",
+                "要件",
+                "审批部门",
+                "计划办结",
+                "逾期工作日",
+            ]),
+            rows: late
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    let days = n
+                        .planned_finish
+                        .succ_opt()
+                        .and_then(|d| calendar.workdays_between(d, to).ok())
+                        .unwrap_or(0);
+                    vec![
+                        C::Number(i as i64 + 1),
+                        C::Text(n.project_name.clone()),
+                        C::Text(n.unit_name.clone().unwrap_or_default()),
+                        C::Text(n.name.clone()),
+                        C::Text(n.department.clone().unwrap_or_default()),
+                        C::Text(n.planned_finish.to_string()),
+                        C::Number(i64::from(days)),
+                    ]
+                })
+                .collect(),
+        },
+    ];
+    Ok((from, to, sheets))
+}
+
+pub struct BulletinTable {
+    title: String,
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+#[derive(Template)]
+#[template(path = "approvals_bulletin.html")]
+struct BulletinTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    from: String,
+    to: String,
+    tables: Vec<BulletinTable>,
+}
+
+pub async fn bulletin_page(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Query(q): Query<BulletinQuery>,
+) -> Response {
+    let result = async {
+        let (from, to, sheets) = bulletin_sheets(&state, &q).await?;
+        render(&BulletinTemplate {
+            role_label: user.role.label(tr.lang),
+            can_edit: can_edit_ledger(&user),
+            user,
+            from: from.to_string(),
+            to: to.to_string(),
+            tables: sheets
+                .into_iter()
+                .map(|s| BulletinTable {
+                    title: s.title,
+                    headers: s.headers,
+                    rows: s
+                        .rows
+                        .into_iter()
+                        .map(|r| {
+                            r.into_iter()
+                                .map(|c| match c {
+                                    office::TableCell::Text(t) => t,
+                                    office::TableCell::Number(n) => n.to_string(),
+                                })
+                                .collect()
+                        })
+                        .collect(),
+                })
+                .collect(),
+            tr,
+        })
+    }
+    .await;
+    page_result(tr, result)
+}
+
 pub async fn bulletin(
     State(state): State<AppState>,
     PageUser { user: _, tr }: PageUser,
     Query(q): Query<BulletinQuery>,
 ) -> Response {
     let result = async {
-        let bad = |text: &str| {
-            AppError::BadRequest(bi(
-                format!("日期“{text}”无效"),
-                format!("“{text}” is not a valid date"),
-            ))
-        };
-        let from = parse_date(&q.from, Edge::Start)
-            .ok()
-            .flatten()
-            .ok_or_else(|| bad(&q.from))?;
-        let to = parse_date(&q.to, Edge::End)
-            .ok()
-            .flatten()
-            .ok_or_else(|| bad(&q.to))?;
-        if from > to {
-            return Err(AppError::BadRequest(bi(
-                "开始日期晚于结束日期",
-                "the period starts after it ends",
-            )));
-        }
-        let calendar = state.store.work_calendar().await?;
-        let finished = state.store.finished_approval_nodes(from, to).await?;
-        let late = state
-            .store
-            .due_approval_nodes(to.pred_opt().unwrap_or(to))
-            .await?;
-        use office::{TableCell as C, TableSheet};
-        let period = format!("{from} 至 {to}");
-        let sheets = [
-            TableSheet {
-                name: "本期办结要件".into(),
-                title: format!("前期要件办理通报（{period}）：本期办结"),
-                headers: [
-                    "序号",
-                    "项目名称",
-                    "要件",
-                    "审批部门",
-                    "办结日期",
-                    "批复文号",
-                ]
-                .map(String::from)
-                .to_vec(),
-                rows: finished
-                    .iter()
-                    .enumerate()
-                    .map(|(i, n)| {
-                        vec![
-                            C::Number(i as i64 + 1),
-                            C::Text(n.project_name.clone()),
-                            C::Text(n.name.clone()),
-                            C::Text(n.department.clone().unwrap_or_default()),
-                            C::Text(n.actual_finish.to_string()),
-                            C::Text(n.document_no.clone().unwrap_or_default()),
-                        ]
-                    })
-                    .collect(),
-            },
-            TableSheet {
-                name: "逾期未办结要件".into(),
-                title: format!("前期要件办理通报（{period}）：截至 {to} 逾期未办结"),
-                headers: [
-                    "序号",
-                    "项目名称",
-                    "责任单位",
-                    "要件",
-                    "审批部门",
-                    "计划办结",
-                    "逾期工作日",
-                ]
-                .map(String::from)
-                .to_vec(),
-                rows: late
-                    .iter()
-                    .enumerate()
-                    .map(|(i, n)| {
-                        let days = n
-                            .planned_finish
-                            .succ_opt()
-                            .and_then(|d| calendar.workdays_between(d, to).ok())
-                            .unwrap_or(0);
-                        vec![
-                            C::Number(i as i64 + 1),
-                            C::Text(n.project_name.clone()),
-                            C::Text(n.unit_name.clone().unwrap_or_default()),
-                            C::Text(n.name.clone()),
-                            C::Text(n.department.clone().unwrap_or_default()),
-                            C::Text(n.planned_finish.to_string()),
-                            C::Number(i64::from(days)),
-                        ]
-                    })
-                    .collect(),
-            },
-        ];
+        let (from, to, sheets) = bulletin_sheets(&state, &q).await?;
         let bytes = office::write_tables(&sheets).map_err(|e| AppError::Internal(e.to_string()))?;
         let filename = format!("bulletin-{from}-{to}.xlsx");
         Ok((

@@ -67,7 +67,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("due.days", "未来工作日数", "Next working days"),
     ("due.today", "今天", "Today"),
     ("due.until", "截至", "until"),
-    ("due.bulletin", "导出半月通报", "Half-month bulletin"),
+    ("due.bulletin", "半月通报", "Half-month bulletin"),
+    ("bulletin.title", "前期要件办理通报", "Pre-work bulletin"),
+    ("bulletin.from", "自", "From"),
+    ("bulletin.to", "至", "To"),
+    ("bulletin.none", "无", "None"),
     ("due.nodes", "个要件待办结", "nodes due"),
     ("due.of_which_overdue", "其中逾期", "overdue"),
     (

@@ -202,6 +202,7 @@ pub fn app(state: AppState) -> Router {
             post(approvals::delete_node),
         )
         .route("/approvals", get(approvals::due_page))
+        .route("/approvals/bulletin", get(approvals::bulletin_page))
         .route("/approvals/bulletin.xlsx", get(approvals::bulletin))
         .route(
             "/static/app.css",

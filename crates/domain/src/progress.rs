@@ -1,0 +1,722 @@
+//! 序时进度 and the red/yellow/green lights (SPEC §2 Report, 序时进度, Warning; §3.2, §3.3).
+//!
+//! Defaults follow a published city rule (银川 2025 "红黄绿灯"); every threshold is a setting of
+//! the campaign ([`Rules`]). Shares and rates are exact fractions and every comparison with a
+//! threshold is done in integers, so a project exactly 30 points behind is yellow, not red
+//! because of a rounding error; floating point is only used to show numbers.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use chrono::{Datelike, Months, NaiveDate};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::money::Money;
+use crate::{Bilingual, bi};
+
+/// A fraction `num / den` with `den > 0`; equal fractions are equal (6/12 == 1/2).
+#[derive(Debug, Clone, Copy)]
+pub struct Share {
+    pub num: i128,
+    pub den: i128,
+}
+
+impl Share {
+    pub fn new(num: i128, den: i128) -> Option<Share> {
+        (den > 0).then_some(Share { num, den })
+    }
+
+    pub fn to_f64(self) -> f64 {
+        self.num as f64 / self.den as f64
+    }
+
+    fn min_one(self) -> Share {
+        if self.num > self.den {
+            Share { num: 1, den: 1 }
+        } else {
+            self
+        }
+    }
+}
+
+impl PartialEq for Share {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Share {}
+
+impl PartialOrd for Share {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Share {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.num * other.den).cmp(&(other.num * self.den))
+    }
+}
+
+/// How often units report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cadence {
+    Monthly,
+    /// 上旬 1–10, 中旬 11–20, 下旬 21–end.
+    TenDaily,
+}
+
+/// The time a campaign runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// A calendar year.
+    Year(i32),
+    /// A fixed window such as 攻坚120天 from 2021-09-01 (both days included).
+    Fixed { start: NaiveDate, end: NaiveDate },
+}
+
+fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, month, 1)?
+        .checked_add_months(Months::new(1))?
+        .pred_opt()
+}
+
+/// Which ten-day part of a month a date falls in (0 上旬, 1 中旬, 2 下旬), and whether the date
+/// is the last day of that part.
+fn ten_day(date: NaiveDate) -> (u32, bool) {
+    let last = month_end(date.year(), date.month()).map_or(31, |d| d.day());
+    match date.day() {
+        1..=10 => (0, date.day() == 10),
+        11..=20 => (1, date.day() == 20),
+        _ => (2, date.day() == last),
+    }
+}
+
+/// 序时进度: the share of the campaign's time that has passed by `as_of`. For a calendar year,
+/// completed months / 12 (monthly reporting; the end of June is exactly 1/2) or completed
+/// ten-day periods / 36; for a fixed window, elapsed days / window days, from 0 to 1.
+pub fn expected_share(window: Window, cadence: Cadence, as_of: NaiveDate) -> Share {
+    match window {
+        Window::Year(year) => {
+            let (done, of) = match cadence {
+                Cadence::Monthly => {
+                    let completed = if as_of.year() < year {
+                        0
+                    } else if as_of.year() > year {
+                        12
+                    } else {
+                        let ended = month_end(year, as_of.month()) == Some(as_of);
+                        as_of.month() - 1 + u32::from(ended)
+                    };
+                    (completed, 12)
+                }
+                Cadence::TenDaily => {
+                    let completed = if as_of.year() < year {
+                        0
+                    } else if as_of.year() > year {
+                        36
+                    } else {
+                        let (part, ended) = ten_day(as_of);
+                        (as_of.month() - 1) * 3 + part + u32::from(ended)
+                    };
+                    (completed, 36)
+                }
+            };
+            Share {
+                num: i128::from(done),
+                den: of,
+            }
+        }
+        Window::Fixed { start, end } => {
+            let days = (end - start).num_days() + 1;
+            let elapsed = ((as_of - start).num_days() + 1).clamp(0, days.max(1));
+            Share {
+                num: i128::from(elapsed),
+                den: i128::from(days.max(1)),
+            }
+        }
+    }
+}
+
+/// A lamp's colour, ordered from good to bad.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Light {
+    Green,
+    Yellow,
+    Red,
+}
+
+impl Light {
+    pub fn code(self) -> &'static str {
+        match self {
+            Light::Green => "green",
+            Light::Yellow => "yellow",
+            Light::Red => "red",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Light::Green => "绿灯",
+            Light::Yellow => "黄灯",
+            Light::Red => "红灯",
+        }
+    }
+}
+
+impl fmt::Display for Light {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// The thresholds of a campaign. Defaults: 银川 2025.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Rules {
+    /// Investment lamp: yellow from this many points behind 序时进度 (inclusive).
+    pub yellow_from_pp: Decimal,
+    /// Investment lamp: red when more than this many points behind.
+    pub red_above_pp: Decimal,
+    /// Start lamp: red once the start is this many months late.
+    pub start_red_months: u32,
+}
+
+impl Default for Rules {
+    fn default() -> Rules {
+        Rules {
+            yellow_from_pp: Decimal::from(10),
+            red_above_pp: Decimal::from(30),
+            start_red_months: 3,
+        }
+    }
+}
+
+/// `lag_pp` compared with a threshold, exactly: (expected − rate) × 100 against `pp`.
+fn lag_cmp(expected: Share, rate: Share, pp: Decimal) -> Ordering {
+    // (e.num/e.den − r.num/r.den) × 100 vs pp.mantissa / 10^scale
+    let scale = 10i128.pow(pp.scale());
+    let lhs = (expected.num * rate.den - rate.num * expected.den) * 100 * scale;
+    let rhs = pp.mantissa() * expected.den * rate.den;
+    lhs.cmp(&rhs)
+}
+
+/// Points behind 序时进度, for display.
+pub fn lag_pp(expected: Share, rate: Share) -> f64 {
+    (expected.to_f64() - rate.to_f64()) * 100.0
+}
+
+pub fn investment_lamp(expected: Share, rate: Share, rules: &Rules) -> Light {
+    if lag_cmp(expected, rate, rules.yellow_from_pp) == Ordering::Less {
+        Light::Green
+    } else if lag_cmp(expected, rate, rules.red_above_pp) == Ordering::Greater {
+        Light::Red
+    } else {
+        Light::Yellow
+    }
+}
+
+/// Start lamp of a project planned to start that has not: yellow from the month of its planned
+/// start, red once `start_red_months` months late; `None` before the planned month.
+pub fn start_lamp(planned: NaiveDate, as_of: NaiveDate, rules: &Rules) -> Option<(Light, i32)> {
+    let late =
+        (as_of.year() * 12 + as_of.month() as i32) - (planned.year() * 12 + planned.month() as i32);
+    if late < 0 {
+        None
+    } else if late >= rules.start_red_months as i32 {
+        Some((Light::Red, late))
+    } else {
+        Some((Light::Yellow, late))
+    }
+}
+
+/// What a project's light is judged from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProjectProgress {
+    pub annual_plan: Option<Money>,
+    pub year_to_date: Money,
+    /// 计划开工 and not started yet: the planned start, for the start lamp.
+    pub awaiting_start: Option<NaiveDate>,
+}
+
+/// A project's light and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judgement {
+    pub rate: Share,
+    pub lag_pp: f64,
+    pub light: Light,
+    /// One line per lamp that is not green.
+    pub why: Vec<Bilingual>,
+}
+
+/// The worse of the investment and the start lamp; `None` (不考核) without an annual plan.
+pub fn judge(
+    p: &ProjectProgress,
+    expected: Share,
+    as_of: NaiveDate,
+    rules: &Rules,
+) -> Option<Judgement> {
+    let plan = p.annual_plan.filter(|m| m.fen() > 0)?;
+    let rate = Share {
+        num: i128::from(p.year_to_date.fen()),
+        den: i128::from(plan.fen()),
+    };
+    let lag = lag_pp(expected, rate);
+    let mut light = investment_lamp(expected, rate, rules);
+    let mut why = Vec::new();
+    if light != Light::Green {
+        why.push(bi(
+            format!("滞后序时进度 {lag:.1} 个百分点"),
+            format!("{lag:.1} points behind schedule"),
+        ));
+    }
+    if let Some(planned) = p.awaiting_start
+        && let Some((lamp, late)) = start_lamp(planned, as_of, rules)
+    {
+        light = light.max(lamp);
+        let month = planned.month();
+        why.push(if late == 0 {
+            bi(
+                format!("计划{month}月开工，尚未开工"),
+                format!("planned to start in month {month}, not started yet"),
+            )
+        } else {
+            bi(
+                format!("计划{month}月开工，已逾期{late}个月"),
+                format!("planned to start in month {month}, {late} months late"),
+            )
+        });
+    }
+    Some(Judgement {
+        rate,
+        lag_pp: lag,
+        light,
+        why,
+    })
+}
+
+/// A unit's or region's figures over its projects.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupFigures {
+    /// Σ year-to-date / Σ annual plan over rated projects; `None` when none is rated.
+    pub rate: Option<Share>,
+    pub light: Option<Light>,
+    /// Started / projects whose planned start has passed (`None` when none has).
+    pub start_rate: Option<Share>,
+    pub completion_rate: Option<Share>,
+    /// Reports in on time / reports due.
+    pub on_time_rate: Option<Share>,
+    /// 双过半: time and investment both past half.
+    pub double_half: bool,
+}
+
+/// One project's part in its unit's figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Contribution {
+    pub annual_plan: Option<Money>,
+    pub year_to_date: Money,
+    pub start_due: bool,
+    pub started: bool,
+    pub completion_due: bool,
+    pub completed: bool,
+    pub reports_due: u32,
+    pub reports_on_time: u32,
+}
+
+pub fn group_figures(items: &[Contribution], expected: Share, rules: &Rules) -> GroupFigures {
+    let rated: Vec<&Contribution> = items
+        .iter()
+        .filter(|c| c.annual_plan.is_some_and(|m| m.fen() > 0))
+        .collect();
+    let plan: i128 = rated
+        .iter()
+        .map(|c| i128::from(c.annual_plan.map_or(0, Money::fen)))
+        .sum();
+    let done: i128 = rated.iter().map(|c| i128::from(c.year_to_date.fen())).sum();
+    let rate = Share::new(done, plan);
+    let count = |due: fn(&Contribution) -> bool, hit: fn(&Contribution) -> bool| {
+        let due_n = items.iter().filter(|c| due(c)).count() as i128;
+        let hit_n = items.iter().filter(|c| due(c) && hit(c)).count() as i128;
+        Share::new(hit_n, due_n)
+    };
+    let reports_due: i128 = items.iter().map(|c| i128::from(c.reports_due)).sum();
+    let on_time: i128 = items.iter().map(|c| i128::from(c.reports_on_time)).sum();
+    let half = Share { num: 1, den: 2 };
+    GroupFigures {
+        rate,
+        light: rate.map(|r| investment_lamp(expected, r, rules)),
+        start_rate: count(|c| c.start_due, |c| c.started),
+        completion_rate: count(|c| c.completion_due, |c| c.completed),
+        on_time_rate: Share::new(on_time, reports_due),
+        double_half: expected >= half && rate.is_some_and(|r| r >= half),
+    }
+}
+
+/// One indicator of a scoring scheme and its weight.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Indicator {
+    pub key: String,
+    pub weight: f64,
+}
+
+/// A scoring scheme: `[[indicator]] key = "investment_progress" weight = 0.5`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scheme {
+    #[serde(rename = "indicator")]
+    pub indicators: Vec<Indicator>,
+}
+
+/// The indicators gongjian computes.
+pub const INDICATORS: &[&str] = &[
+    "investment_progress",
+    "start_rate",
+    "completion_rate",
+    "on_time_reporting",
+];
+
+impl Default for Scheme {
+    fn default() -> Scheme {
+        let i = |key: &str, weight| Indicator {
+            key: key.into(),
+            weight,
+        };
+        Scheme {
+            indicators: vec![
+                i("investment_progress", 0.5),
+                i("start_rate", 0.2),
+                i("completion_rate", 0.15),
+                i("on_time_reporting", 0.15),
+            ],
+        }
+    }
+}
+
+impl Scheme {
+    /// Reads a scheme from TOML, refusing unknown keys and weights that are not positive.
+    pub fn from_toml(text: &str) -> Result<Scheme, Bilingual> {
+        let scheme: Scheme = toml::from_str(text).map_err(|e| {
+            bi(
+                format!("评分方案无效：{e}"),
+                format!("invalid scoring scheme: {e}"),
+            )
+        })?;
+        if scheme.indicators.is_empty() {
+            return Err(bi(
+                "评分方案没有指标",
+                "the scoring scheme has no indicator",
+            ));
+        }
+        for ind in &scheme.indicators {
+            if !INDICATORS.contains(&ind.key.as_str()) {
+                return Err(bi(
+                    format!("未知指标“{}”，可用：{}", ind.key, INDICATORS.join("、")),
+                    format!(
+                        "unknown indicator “{}”; known: {}",
+                        ind.key,
+                        INDICATORS.join(", ")
+                    ),
+                ));
+            }
+            if !(ind.weight.is_finite() && ind.weight > 0.0) {
+                return Err(bi(
+                    format!("指标“{}”的权重应为正数", ind.key),
+                    format!("the weight of “{}” must be positive", ind.key),
+                ));
+            }
+        }
+        Ok(scheme)
+    }
+
+    /// Each indicator's value (0..1, investment progress up to 1.5) and the score 0..100+.
+    pub fn score(&self, f: &GroupFigures, expected: Share) -> (Vec<(String, f64)>, f64) {
+        let due_or_one = |s: Option<Share>| s.map_or(1.0, |s| s.min_one().to_f64());
+        let values: Vec<(String, f64)> = self
+            .indicators
+            .iter()
+            .map(|ind| {
+                let v = match ind.key.as_str() {
+                    "investment_progress" => match f.rate {
+                        Some(r) if expected.num > 0 => {
+                            (r.to_f64() / expected.to_f64()).clamp(0.0, 1.5)
+                        }
+                        Some(_) | None => 1.0,
+                    },
+                    "start_rate" => due_or_one(f.start_rate),
+                    "completion_rate" => due_or_one(f.completion_rate),
+                    "on_time_reporting" => due_or_one(f.on_time_rate),
+                    _ => 0.0,
+                };
+                (ind.key.clone(), v)
+            })
+            .collect();
+        let total: f64 = self.indicators.iter().map(|i| i.weight).sum();
+        let weighted: f64 = self
+            .indicators
+            .iter()
+            .zip(&values)
+            .map(|(i, (_, v))| i.weight * v)
+            .sum();
+        let score = if total > 0.0 {
+            100.0 * weighted / total
+        } else {
+            0.0
+        };
+        (values, score)
+    }
+}
+
+/// Ranks by score (desc), ties by rate (desc, unrated last), then name; returns the order and
+/// each entry's rank (equal score and rate share a rank).
+pub fn rank<'a>(entries: &[(&'a str, f64, Option<Share>)]) -> Vec<(&'a str, usize)> {
+    let mut order: Vec<&(&str, f64, Option<Share>)> = entries.iter().collect();
+    let key_cmp = |a: &&(&str, f64, Option<Share>), b: &&(&str, f64, Option<Share>)| {
+        b.1.partial_cmp(&a.1)
+            .unwrap_or(Ordering::Equal)
+            .then_with(|| match (a.2, b.2) {
+                (Some(x), Some(y)) => y.cmp(&x),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            })
+    };
+    order.sort_by(|a, b| key_cmp(a, b).then_with(|| a.0.cmp(b.0)));
+    let mut out = Vec::with_capacity(order.len());
+    for (i, e) in order.iter().enumerate() {
+        let rank = match out.last() {
+            Some(&(_, r)) if key_cmp(&order[i - 1], e) == Ordering::Equal => r,
+            _ => i + 1,
+        };
+        out.push((e.0, rank));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn share(num: i128, den: i128) -> Share {
+        Share { num, den }
+    }
+
+    #[test]
+    fn expected_share_by_cadence_and_window() {
+        let year = Window::Year(2025);
+        for (as_of, monthly, ten_daily) in [
+            ("2025-01-01", (0, 12), (0, 36)),
+            ("2025-01-10", (0, 12), (1, 36)),
+            ("2025-01-31", (1, 12), (3, 36)),
+            ("2025-02-28", (2, 12), (6, 36)),
+            ("2025-06-15", (5, 12), (16, 36)),
+            ("2025-06-30", (6, 12), (18, 36)),
+            ("2025-12-31", (12, 12), (36, 36)),
+            ("2026-03-01", (12, 12), (36, 36)),
+            ("2024-12-31", (0, 12), (0, 36)),
+        ] {
+            let m = expected_share(year, Cadence::Monthly, d(as_of));
+            assert_eq!((m.num, m.den), monthly, "{as_of} monthly");
+            let t = expected_share(year, Cadence::TenDaily, d(as_of));
+            assert_eq!((t.num, t.den), ten_daily, "{as_of} ten-daily");
+        }
+        assert_eq!(
+            expected_share(year, Cadence::Monthly, d("2025-06-30")),
+            share(1, 2)
+        );
+        // 攻坚120天 from 2021-09-01: day 60 is half, after the end it stays 1.
+        let window = Window::Fixed {
+            start: d("2021-09-01"),
+            end: d("2021-12-29"),
+        };
+        assert_eq!(
+            expected_share(window, Cadence::Monthly, d("2021-10-30")),
+            share(60, 120)
+        );
+        assert_eq!(
+            expected_share(window, Cadence::Monthly, d("2022-02-01")),
+            share(120, 120)
+        );
+        assert_eq!(
+            expected_share(window, Cadence::Monthly, d("2021-08-01")),
+            share(0, 120)
+        );
+    }
+
+    #[test]
+    fn investment_lamp_edges_are_exact() {
+        let rules = Rules::default();
+        let half = share(1, 2);
+        for (done, plan, light) in [
+            (50, 100, Light::Green),
+            (41, 100, Light::Green),   // 9 points
+            (40, 100, Light::Yellow),  // exactly 10
+            (20, 100, Light::Yellow), // exactly 30 ((0.5 − 0.2) × 100 is 30.000000000000004 in f64)
+            (1999, 10000, Light::Red), // 30.01
+            (0, 100, Light::Red),
+            (90, 100, Light::Green), // ahead
+        ] {
+            assert_eq!(
+                investment_lamp(half, share(done, plan), &rules),
+                light,
+                "{done}/{plan}"
+            );
+        }
+        // A third of the year and a rate of 7/30: exactly 10 points.
+        assert_eq!(
+            investment_lamp(share(4, 12), share(7, 30), &rules),
+            Light::Yellow
+        );
+        let strict = Rules {
+            yellow_from_pp: Decimal::new(125, 1),
+            ..Rules::default()
+        };
+        assert_eq!(investment_lamp(half, share(38, 100), &strict), Light::Green);
+        assert_eq!(
+            investment_lamp(half, share(375, 1000), &strict),
+            Light::Yellow
+        );
+    }
+
+    #[test]
+    fn start_lamp_counts_months() {
+        let r = Rules::default();
+        let planned = d("2025-03-15");
+        assert_eq!(start_lamp(planned, d("2025-02-28"), &r), None);
+        assert_eq!(
+            start_lamp(planned, d("2025-03-01"), &r),
+            Some((Light::Yellow, 0))
+        );
+        assert_eq!(
+            start_lamp(planned, d("2025-05-31"), &r),
+            Some((Light::Yellow, 2))
+        );
+        assert_eq!(
+            start_lamp(planned, d("2025-06-01"), &r),
+            Some((Light::Red, 3))
+        );
+        assert_eq!(
+            start_lamp(d("2024-11-20"), d("2025-01-05"), &r),
+            Some((Light::Yellow, 2))
+        );
+    }
+
+    #[test]
+    fn a_project_s_light_is_its_worse_lamp() {
+        let r = Rules::default();
+        let half = share(1, 2);
+        let p = ProjectProgress {
+            annual_plan: Some(Money::from_wan(1000)),
+            year_to_date: Money::from_wan(375),
+            awaiting_start: Some(d("2025-03-01")),
+        };
+        let j = judge(&p, half, d("2025-06-30"), &r).unwrap();
+        assert_eq!(j.light, Light::Red);
+        assert_eq!(j.why.len(), 2);
+        assert_eq!(j.why[0].zh, "滞后序时进度 12.5 个百分点");
+        assert_eq!(j.why[1].zh, "计划3月开工，已逾期3个月");
+        let on_track = ProjectProgress {
+            awaiting_start: None,
+            year_to_date: Money::from_wan(500),
+            ..p
+        };
+        let j = judge(&on_track, half, d("2025-06-30"), &r).unwrap();
+        assert_eq!((j.light, j.why.len()), (Light::Green, 0));
+        // No annual plan: 不考核.
+        let unrated = ProjectProgress {
+            annual_plan: None,
+            ..p
+        };
+        assert_eq!(judge(&unrated, half, d("2025-06-30"), &r), None);
+        let zero = ProjectProgress {
+            annual_plan: Some(Money::ZERO),
+            ..p
+        };
+        assert_eq!(judge(&zero, half, d("2025-06-30"), &r), None);
+    }
+
+    #[test]
+    fn unit_figures_and_scores() {
+        let r = Rules::default();
+        let half = share(1, 2);
+        let c = |plan: i64, ytd: i64| Contribution {
+            annual_plan: (plan > 0).then(|| Money::from_wan(plan)),
+            year_to_date: Money::from_wan(ytd),
+            ..Contribution::default()
+        };
+        let items = [
+            Contribution {
+                start_due: true,
+                started: true,
+                reports_due: 6,
+                reports_on_time: 5,
+                ..c(1000, 600)
+            },
+            Contribution {
+                start_due: true,
+                reports_due: 6,
+                reports_on_time: 6,
+                ..c(1000, 300)
+            },
+            c(0, 50), // unrated: its year-to-date does not count
+        ];
+        let f = group_figures(&items, half, &r);
+        assert_eq!(f.rate, Some(share(9_000_000_000, 20_000_000_000)));
+        assert_eq!(f.light, Some(Light::Green)); // 45%: 5 points behind
+        assert_eq!(f.start_rate.map(Share::to_f64), Some(0.5));
+        assert_eq!(f.completion_rate, None);
+        assert_eq!(f.on_time_rate.map(|s| (s.num, s.den)), Some((11, 12)));
+        assert!(!f.double_half);
+        let (values, score) = Scheme::default().score(&f, half);
+        assert_eq!(values[0], ("investment_progress".into(), 0.9));
+        assert_eq!(values[2], ("completion_rate".into(), 1.0)); // nothing due
+        let expected = 100.0 * (0.5 * 0.9 + 0.2 * 0.5 + 0.15 * 1.0 + 0.15 * 11.0 / 12.0) / 1.0;
+        assert!((score - expected).abs() < 1e-9, "{score} vs {expected}");
+    }
+
+    #[test]
+    fn schemes_from_toml() {
+        let s = Scheme::from_toml(
+            "[[indicator]]\nkey = \"investment_progress\"\nweight = 0.7\n[[indicator]]\nkey = \"start_rate\"\nweight = 0.3\n",
+        )
+        .unwrap();
+        assert_eq!(s.indicators.len(), 2);
+        for bad in [
+            "",
+            "[[indicator]]\nkey = \"beauty\"\nweight = 1",
+            "[[indicator]]\nkey = \"start_rate\"\nweight = 0",
+            "[[indicator]]\nkey = \"start_rate\"\nweight = -1",
+            "not toml [",
+        ] {
+            let e = Scheme::from_toml(bad).unwrap_err();
+            assert!(!e.zh.is_empty() && !e.en.is_empty(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ranking_ties() {
+        let ranked = rank(&[
+            ("龙田镇", 80.0, Some(share(1, 2))),
+            ("江阴镇", 90.0, Some(share(1, 3))),
+            ("高山镇", 80.0, Some(share(2, 3))),
+            ("东张镇", 80.0, Some(share(1, 2))),
+            ("海口镇", 80.0, None),
+        ]);
+        assert_eq!(
+            ranked,
+            vec![
+                ("江阴镇", 1),
+                ("高山镇", 2),
+                ("东张镇", 3),
+                ("龙田镇", 3),
+                ("海口镇", 5)
+            ]
+        );
+    }
+}

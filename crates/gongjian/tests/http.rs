@@ -513,6 +513,9 @@ async fn approval_plans_in_pages() {
         assert!(html.contains("模拟审批节省") && html.contains("国庆节"));
         let plan = app.store.approval_plan(1).await.unwrap().unwrap();
         assert_eq!((plan.nodes.len(), plan.version), (15, 1));
+        // The project page sums it up: the parallel finish and how many nodes are overdue.
+        let (_, project_page) = app.get_text("/projects/1").await;
+        assert!(project_page.contains("并联审批完成") && project_page.contains("late-text"));
         assert_eq!(
             plan.nodes[0].planned_start.unwrap().to_string(),
             "2025-09-01"

@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, FixedOffset, NaiveDate, Utc};
 use domain::approval::{TEMPLATES, node_type};
 use domain::dates::{Edge, parse_date};
-use domain::schedule::{inversions, schedule};
-use domain::{Bilingual, Lang, bi};
+use domain::schedule::{Schedule, inversions, schedule};
+use domain::{Bilingual, Lang, Project, bi};
 use serde::Deserialize;
 use store::{ApprovalNode, ApprovalPlan, SessionUser};
 
@@ -173,27 +173,7 @@ async fn show_plan(
             .to_string(),
         );
     }
-    // The start of construction (施工许可 finishing) later than the project's 计划开工.
-    if let (Some(permit), Some(planned)) = (
-        timed.nodes.iter().find(|t| t.id == "shigong_xuke"),
-        project.fields.planned_start,
-    ) && permit.ef > planned
-    {
-        page.warnings.push(
-            bi(
-                format!(
-                    "按审批计划，施工许可预计 {} 办结，晚于计划开工时间 {}",
-                    permit.ef, planned
-                ),
-                format!(
-                    "by this plan the construction permit is expected on {}, after the planned start {}",
-                    permit.ef, planned
-                ),
-            )
-            .get(lang)
-            .to_string(),
-        );
-    }
+    page.warnings.extend(permit_warning(&timed, &project, lang));
     let labels = gantt::Labels {
         today: tr.t("approval.today"),
         critical: tr.t("approval.critical"),
@@ -245,6 +225,62 @@ async fn show_plan(
         .collect::<Vec<_>>()
         .join(" → ");
     render(&page)
+}
+
+/// The start of construction (施工许可 finishing) expected after the project's 计划开工.
+fn permit_warning(timed: &Schedule, project: &Project, lang: Lang) -> Option<String> {
+    let permit = timed.nodes.iter().find(|t| t.id == "shigong_xuke")?;
+    let planned = project.fields.planned_start?;
+    (permit.ef > planned).then(|| {
+        bi(
+            format!(
+                "按审批计划，施工许可预计 {} 办结，晚于计划开工时间 {}",
+                permit.ef, planned
+            ),
+            format!(
+                "by this plan the construction permit is expected on {}, after the planned start {}",
+                permit.ef, planned
+            ),
+        )
+        .get(lang)
+        .to_string()
+    })
+}
+
+/// What the project page shows of the approval plan.
+pub struct ApprovalSummary {
+    pub finish: String,
+    pub overdue: usize,
+    pub warning: Option<String>,
+}
+
+pub async fn summary(
+    state: &AppState,
+    project: &Project,
+    lang: Lang,
+) -> Result<Option<ApprovalSummary>, AppError> {
+    let Some(plan) = state.store.approval_plan(project.id).await? else {
+        return Ok(None);
+    };
+    let calendar = state.store.work_calendar().await?;
+    let today = today();
+    let overdue = plan
+        .nodes
+        .iter()
+        .filter(|n| n.actual_finish.is_none() && n.planned_finish.is_some_and(|f| f < today))
+        .count();
+    Ok(Some(match schedule(&plan.to_plan(), &calendar) {
+        Ok(timed) => ApprovalSummary {
+            finish: timed.finish.to_string(),
+            overdue,
+            warning: permit_warning(&timed, project, lang),
+        },
+        Err(e) => ApprovalSummary {
+            finish: String::new(),
+            overdue,
+            warning: Some(e.message().get(lang).to_string()),
+        },
+    }))
 }
 
 fn span(from: Option<NaiveDate>, to: Option<NaiveDate>) -> String {

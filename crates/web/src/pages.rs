@@ -547,6 +547,7 @@ struct ProjectTemplate {
     updated: String,
     groups: Vec<GroupView>,
     history: Vec<HistoryView>,
+    approval: Option<crate::approvals::ApprovalSummary>,
 }
 
 /// A field's value as the project page shows it: names for ids, labels for codes, 万元 amounts.
@@ -661,7 +662,9 @@ async fn project_page(
             }
         })
         .collect();
+    let approval = crate::approvals::summary(&state, &p, lang).await?;
     render(&ProjectTemplate {
+        approval,
         role_label: user.role.label(lang),
         can_edit: can_edit_ledger(&user),
         user,

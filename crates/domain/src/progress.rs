@@ -141,6 +141,95 @@ pub fn expected_share(window: Window, cadence: Cadence, as_of: NaiveDate) -> Sha
     }
 }
 
+/// A reporting period: a month, or a ten-day part of one (上旬 1–10, 中旬 11–20, 下旬 21–end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Period {
+    pub year: i32,
+    pub month: u32,
+    /// 1 上旬, 2 中旬, 3 下旬; `None` for the whole month.
+    pub part: Option<u8>,
+}
+
+const PARTS: [&str; 3] = ["上旬", "中旬", "下旬"];
+
+impl Period {
+    /// `2025-06`, or `2025-06-上旬` / `2025-06-中旬` / `2025-06-下旬` (also `-1`, `-2`, `-3`).
+    pub fn parse(text: &str) -> Result<Period, Bilingual> {
+        let bad = || {
+            bi(
+                format!("报送期“{text}”无效，应为 2025-06 或 2025-06-上旬/中旬/下旬"),
+                format!("period “{text}” is not like 2025-06 or 2025-06-上旬/中旬/下旬"),
+            )
+        };
+        let t = text.trim();
+        let mut pieces = t.splitn(3, '-');
+        let year: i32 = pieces.next().and_then(|y| y.parse().ok()).ok_or_else(bad)?;
+        let month: u32 = pieces.next().and_then(|m| m.parse().ok()).ok_or_else(bad)?;
+        if !(2000..=2100).contains(&year) || !(1..=12).contains(&month) {
+            return Err(bad());
+        }
+        let part = match pieces.next() {
+            None => None,
+            Some(p) => {
+                let i = PARTS
+                    .iter()
+                    .position(|x| *x == p)
+                    .or_else(|| {
+                        p.parse::<usize>()
+                            .ok()
+                            .filter(|n| (1..=3).contains(n))
+                            .map(|n| n - 1)
+                    })
+                    .ok_or_else(bad)?;
+                Some(i as u8 + 1)
+            }
+        };
+        Ok(Period { year, month, part })
+    }
+
+    /// The stored key: `2025-06` or `2025-06-1`; keys sort in time order within a cadence.
+    pub fn key(&self) -> String {
+        match self.part {
+            None => format!("{}-{:02}", self.year, self.month),
+            Some(p) => format!("{}-{:02}-{p}", self.year, self.month),
+        }
+    }
+
+    /// `2025年6月`, `2025年6月上旬`.
+    pub fn label_zh(&self) -> String {
+        let part = self.part.map_or("", |p| PARTS[usize::from(p - 1).min(2)]);
+        format!("{}年{}月{part}", self.year, self.month)
+    }
+
+    pub fn first_day(&self) -> Option<NaiveDate> {
+        let day = match self.part {
+            None | Some(1) => 1,
+            Some(2) => 11,
+            Some(_) => 21,
+        };
+        NaiveDate::from_ymd_opt(self.year, self.month, day)
+    }
+
+    pub fn last_day(&self) -> Option<NaiveDate> {
+        match self.part {
+            Some(1) => NaiveDate::from_ymd_opt(self.year, self.month, 10),
+            Some(2) => NaiveDate::from_ymd_opt(self.year, self.month, 20),
+            _ => month_end(self.year, self.month),
+        }
+    }
+
+    /// When the report is due: the 3rd of the next month for a month, three days after the end
+    /// for a ten-day period. Later submissions are marked late.
+    pub fn deadline(&self) -> Option<NaiveDate> {
+        match self.part {
+            None => NaiveDate::from_ymd_opt(self.year, self.month, 1)?
+                .checked_add_months(Months::new(1))?
+                .with_day(3),
+            Some(_) => self.last_day()?.checked_add_days(chrono::Days::new(3)),
+        }
+    }
+}
+
 /// A lamp's colour, ordered from good to bad.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -495,6 +584,195 @@ pub fn rank<'a>(entries: &[(&'a str, f64, Option<Share>)]) -> Vec<(&'a str, usiz
     out
 }
 
+/// Period amount and year to date as a report gives them: either may be missing, and the
+/// other is derived from the year to date of the period before (`previous`); when both are
+/// given they must agree.
+pub fn reconcile(
+    previous: Money,
+    completed: Option<Money>,
+    year_to_date: Option<Money>,
+) -> Result<(Money, Money), Bilingual> {
+    let wan = |m: Money| m.wan_display();
+    match (completed, year_to_date) {
+        (Some(c), Some(y)) => {
+            if previous.checked_add(c) == Some(y) {
+                Ok((c, y))
+            } else {
+                Err(bi(
+                    format!(
+                        "累计完成投资 {} 万元与上期累计 {} 万元加本期完成 {} 万元不符",
+                        wan(y),
+                        wan(previous),
+                        wan(c)
+                    ),
+                    format!(
+                        "year to date {} (10k yuan) is not the previous {} plus this period's {}",
+                        wan(y),
+                        wan(previous),
+                        wan(c)
+                    ),
+                ))
+            }
+        }
+        (Some(c), None) => previous
+            .checked_add(c)
+            .map(|y| (c, y))
+            .ok_or_else(|| bi("金额过大", "amount too large")),
+        (None, Some(y)) => {
+            let c = Money::from_fen(y.fen() - previous.fen());
+            if c.is_negative() {
+                Err(bi(
+                    format!(
+                        "累计完成投资 {} 万元小于上期累计 {} 万元",
+                        wan(y),
+                        wan(previous)
+                    ),
+                    format!(
+                        "year to date {} (10k yuan) is below the previous period's {}",
+                        wan(y),
+                        wan(previous)
+                    ),
+                ))
+            } else {
+                Ok((c, y))
+            }
+        }
+        (None, None) => Err(bi(
+            "本期完成投资和累计完成投资至少填写一项",
+            "give the period's or the year-to-date investment",
+        )),
+    }
+}
+
+/// What the status of one project is computed from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusInput {
+    pub id: i64,
+    pub name: String,
+    pub unit: Option<String>,
+    pub to_start: bool,
+    pub annual_plan: Option<Money>,
+    pub year_to_date: Money,
+    pub started: bool,
+    pub planned_start: Option<NaiveDate>,
+    pub planned_completion: Option<NaiveDate>,
+    pub completed: bool,
+    pub reports_due: u32,
+    pub reports_on_time: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectStatus {
+    pub id: i64,
+    pub name: String,
+    pub unit: Option<String>,
+    pub year_to_date: Money,
+    pub annual_plan: Option<Money>,
+    pub judgement: Option<Judgement>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitStatus {
+    pub unit: String,
+    pub projects: usize,
+    pub figures: GroupFigures,
+    pub indicators: Vec<(String, f64)>,
+    pub score: f64,
+    pub rank: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Status {
+    pub as_of: NaiveDate,
+    pub expected: Share,
+    pub projects: Vec<ProjectStatus>,
+    /// Ranked.
+    pub units: Vec<UnitStatus>,
+}
+
+/// Every project's light and every unit's figures, score and rank as of a date.
+pub fn evaluate(
+    inputs: &[StatusInput],
+    as_of: NaiveDate,
+    expected: Share,
+    rules: &Rules,
+    scheme: &Scheme,
+) -> Status {
+    let projects: Vec<ProjectStatus> = inputs
+        .iter()
+        .map(|p| ProjectStatus {
+            id: p.id,
+            name: p.name.clone(),
+            unit: p.unit.clone(),
+            year_to_date: p.year_to_date,
+            annual_plan: p.annual_plan,
+            judgement: judge(
+                &ProjectProgress {
+                    annual_plan: p.annual_plan,
+                    year_to_date: p.year_to_date,
+                    awaiting_start: if p.to_start && !p.started {
+                        p.planned_start
+                    } else {
+                        None
+                    },
+                },
+                expected,
+                as_of,
+                rules,
+            ),
+        })
+        .collect();
+    let mut by_unit: std::collections::BTreeMap<&str, Vec<Contribution>> = Default::default();
+    for p in inputs {
+        let Some(unit) = p.unit.as_deref() else {
+            continue;
+        };
+        by_unit.entry(unit).or_default().push(Contribution {
+            annual_plan: p.annual_plan,
+            year_to_date: p.year_to_date,
+            start_due: p.planned_start.is_some_and(|d| d <= as_of),
+            started: p.started,
+            completion_due: p.planned_completion.is_some_and(|d| d <= as_of),
+            completed: p.completed,
+            reports_due: p.reports_due,
+            reports_on_time: p.reports_on_time,
+        });
+    }
+    let mut units: Vec<UnitStatus> = by_unit
+        .into_iter()
+        .map(|(unit, items)| {
+            let figures = group_figures(&items, expected, rules);
+            let (indicators, score) = scheme.score(&figures, expected);
+            UnitStatus {
+                unit: unit.to_string(),
+                projects: items.len(),
+                figures,
+                indicators,
+                score,
+                rank: 0,
+            }
+        })
+        .collect();
+    let entries: Vec<(&str, f64, Option<Share>)> = units
+        .iter()
+        .map(|u| (u.unit.as_str(), u.score, u.figures.rate))
+        .collect();
+    let ranks: Vec<(String, usize)> = rank(&entries)
+        .into_iter()
+        .map(|(u, r)| (u.to_string(), r))
+        .collect();
+    units.sort_by_key(|u| ranks.iter().position(|(name, _)| *name == u.unit));
+    for (u, (_, r)) in units.iter_mut().zip(&ranks) {
+        u.rank = *r;
+    }
+    Status {
+        as_of,
+        expected,
+        projects,
+        units,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -547,6 +825,101 @@ mod tests {
             expected_share(window, Cadence::Monthly, d("2021-08-01")),
             share(0, 120)
         );
+    }
+
+    #[test]
+    fn reports_reconcile_with_the_period_before() {
+        let w = Money::from_wan;
+        assert_eq!(reconcile(w(100), Some(w(50)), None), Ok((w(50), w(150))));
+        assert_eq!(reconcile(w(100), None, Some(w(180))), Ok((w(80), w(180))));
+        assert_eq!(
+            reconcile(w(100), Some(w(80)), Some(w(180))),
+            Ok((w(80), w(180)))
+        );
+        let e = reconcile(w(100), Some(w(50)), Some(w(180))).unwrap_err();
+        assert!(
+            e.zh.contains("180") && e.zh.contains("100") && e.zh.contains("50"),
+            "{}",
+            e.zh
+        );
+        assert!(reconcile(w(100), None, Some(w(90))).is_err());
+        assert!(reconcile(w(100), None, None).is_err());
+    }
+
+    #[test]
+    fn status_lights_and_ranks_units() {
+        let input = |id, unit: &str, plan: i64, ytd: i64| StatusInput {
+            id,
+            name: format!("项目{id}"),
+            unit: Some(unit.into()),
+            to_start: false,
+            annual_plan: (plan > 0).then(|| Money::from_wan(plan)),
+            year_to_date: Money::from_wan(ytd),
+            started: true,
+            planned_start: None,
+            planned_completion: None,
+            completed: false,
+            reports_due: 6,
+            reports_on_time: 6,
+        };
+        let status = evaluate(
+            &[
+                input(1, "龙田镇", 1000, 500),
+                input(2, "龙田镇", 1000, 100),
+                input(3, "江阴镇", 1000, 450),
+                input(4, "江阴镇", 0, 20),
+            ],
+            d("2025-06-30"),
+            share(1, 2),
+            &Rules::default(),
+            &Scheme::default(),
+        );
+        let light = |id: i64| {
+            status.projects[(id - 1) as usize]
+                .judgement
+                .as_ref()
+                .map(|j| j.light)
+        };
+        assert_eq!(light(1), Some(Light::Green));
+        assert_eq!(light(2), Some(Light::Red));
+        assert_eq!(light(4), None);
+        assert_eq!(status.units[0].unit, "江阴镇");
+        assert_eq!((status.units[0].rank, status.units[1].rank), (1, 2));
+        assert_eq!(status.units[1].figures.light, Some(Light::Yellow)); // 30% of plan: 20 points behind
+    }
+
+    #[test]
+    fn periods() {
+        let june = Period::parse("2025-06").unwrap();
+        assert_eq!(
+            (june.key(), june.label_zh()),
+            ("2025-06".into(), "2025年6月".into())
+        );
+        assert_eq!(june.last_day(), Some(d("2025-06-30")));
+        assert_eq!(june.deadline(), Some(d("2025-07-03")));
+        let dec = Period::parse("2025-12").unwrap();
+        assert_eq!(dec.deadline(), Some(d("2026-01-03")));
+        let late = Period::parse("2025-02-下旬").unwrap();
+        assert_eq!(late.key(), "2025-02-3");
+        assert_eq!(
+            (late.first_day(), late.last_day()),
+            (Some(d("2025-02-21")), Some(d("2025-02-28")))
+        );
+        assert_eq!(late.deadline(), Some(d("2025-03-03")));
+        assert_eq!(
+            Period::parse("2025-06-2").unwrap().label_zh(),
+            "2025年6月中旬"
+        );
+        for bad in [
+            "2025",
+            "2025-13",
+            "2025-06-末旬",
+            "六月",
+            "1999-01",
+            "2025-06-4",
+        ] {
+            assert!(Period::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 mod calendar;
 mod config;
 mod ledger;
+mod status;
 
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
@@ -78,10 +79,28 @@ enum Command {
         projects: usize,
         #[arg(long, default_value_t = domain::demo::DEMO_SEED)]
         seed: u64,
+        /// Also monthly reports from January to this month (YYYY-MM) for every project with an
+        /// annual plan.
+        #[arg(long)]
+        reports_through: Option<String>,
     },
     /// Manages users.
     #[command(subcommand)]
     User(UserCommand),
+    /// 序时进度, project lights and unit rankings as of a date (from the reports).
+    Status {
+        #[command(flatten)]
+        db: DbArg,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        as_of: String,
+        /// A TOML scoring scheme: [[indicator]] key = "investment_progress" weight = 0.5
+        #[arg(long)]
+        scheme: Option<PathBuf>,
+        /// Prints one JSON object instead of the tables.
+        #[arg(long)]
+        json: bool,
+    },
     /// The official working-day calendar (工作日): holidays and make-up workdays.
     #[command(subcommand)]
     Calendar(CalendarCommand),
@@ -246,8 +265,18 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let config = load(db, None)?;
             ledger::export(&config, out).await
         }
-        Command::Seed { db, projects, seed } => {
+        Command::Seed {
+            db,
+            projects,
+            seed,
+            reports_through,
+        } => {
             let config = load(db, None)?;
+            let through = reports_through
+                .as_deref()
+                .map(domain::progress::Period::parse)
+                .transpose()
+                .map_err(|m| anyhow!("{} / {}", m.zh, m.en))?;
             let store = open(&config).await?;
             let campaign = domain::demo::campaign(*projects, *seed);
             let started = std::time::Instant::now();
@@ -261,8 +290,22 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 outcome.projects,
                 started.elapsed().as_secs_f64()
             );
+            if let Some(through) = through {
+                let n = store.seed_demo_reports(through).await?;
+                println!(
+                    "已生成 {n} 份月报（截至{}）/ seeded {n} monthly reports through {}",
+                    through.label_zh(),
+                    through.key()
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Status {
+            db,
+            as_of,
+            scheme,
+            json,
+        } => status::run(&load(db, None)?, as_of, scheme.as_deref(), *json).await,
         Command::Calendar(CalendarCommand::Import { file, db }) => {
             calendar::import(&load(db, None)?, file).await
         }
@@ -356,6 +399,13 @@ async fn demo(db: &std::path::Path, addr: SocketAddr) -> Result<ExitCode> {
         let plans = store
             .seed_demo_approvals(&calendar, web::approvals::today(), 60)
             .await?;
+        // The campaign mid-year: reports January to June, so all three lights show.
+        let mid_year = domain::progress::Period {
+            year: 2025,
+            month: 6,
+            part: None,
+        };
+        store.seed_demo_reports(mid_year).await?;
         println!(
             "已生成演示数据：{} 个项目，{plans} 个审批计划 / demo data: {} projects, {plans} approval plans",
             outcome.projects, outcome.projects

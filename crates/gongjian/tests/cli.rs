@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use rust_xlsxwriter::Workbook;
-use serde_json::Value;
+use serde_json::{Value, json};
 use store::testing::TestDb;
 
 fn gongjian(args: &[&str], stdin: Option<&str>) -> Output {
@@ -457,4 +457,119 @@ fn scheduling_an_approval_plan() {
     let out = gongjian(&["schedule", cyclic.to_str().unwrap()], None);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("计划文件无效"));
+}
+
+#[test]
+fn status_from_seeded_reports() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    for dialect in TestDb::backends() {
+        let db = rt.block_on(TestDb::new(dialect));
+        let url = db.url.as_str();
+        let out = gongjian(
+            &[
+                "seed",
+                "--db",
+                url,
+                "--projects",
+                "120",
+                "--reports-through",
+                "2025-06",
+            ],
+            None,
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(stdout(&out).contains("月报"));
+
+        let out = gongjian(
+            &["status", "--db", url, "--as-of", "2025-06-30", "--json"],
+            None,
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let status: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(status["as_of"], "2025-06-30");
+        assert_eq!(status["expected_share"], 0.5);
+        let projects = status["projects"].as_array().unwrap();
+        assert_eq!(projects.len(), 120);
+        for light in ["green", "yellow", "red"] {
+            assert!(projects.iter().any(|p| p["light"] == light), "{light}");
+        }
+        for p in projects.iter().filter(|p| p["light"] != Value::Null) {
+            let rate = p["rate"].as_f64().unwrap();
+            let lag = p["lag_pp"].as_f64().unwrap();
+            assert!((lag - (0.5 - rate) * 100.0).abs() < 0.02, "{p}");
+            let light = match lag {
+                l if l < 10.0 => "green",
+                l if l <= 30.0 => "yellow",
+                _ => "red",
+            };
+            // The light is the investment lamp, or worse when a late start adds its lamp.
+            let order = |l: &Value| ["green", "yellow", "red"].iter().position(|x| l == x);
+            let late_start = p["why"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|w| w.as_str().unwrap().contains("开工"));
+            if late_start {
+                assert!(order(&p["light"]) >= order(&json!(light)), "{p}");
+            } else {
+                assert_eq!(p["light"], light, "{p}");
+            }
+            if p["light"] != "green" {
+                assert!(!p["why"].as_array().unwrap().is_empty(), "{p}");
+            }
+        }
+        let units = status["units"].as_array().unwrap();
+        assert!(units.len() > 5);
+        let ranks: Vec<u64> = units.iter().map(|u| u["rank"].as_u64().unwrap()).collect();
+        assert_eq!(ranks[0], 1);
+        assert!(ranks.windows(2).all(|w| w[0] <= w[1]));
+        let scores: Vec<f64> = units.iter().map(|u| u["score"].as_f64().unwrap()).collect();
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+        assert!(units[0]["indicators"]["investment_progress"].is_number());
+
+        // The text report names the lights; a scoring scheme file changes the scores.
+        let out = gongjian(&["status", "--db", url, "--as-of", "2025-06-30"], None);
+        assert!(stdout(&out).contains("序时进度 50.0%") && stdout(&out).contains("红灯"));
+        let dir = tempfile::tempdir().unwrap();
+        let scheme = dir.path().join("scheme.toml");
+        std::fs::write(
+            &scheme,
+            "[[indicator]]\nkey = \"investment_progress\"\nweight = 1\n",
+        )
+        .unwrap();
+        let out = gongjian(
+            &[
+                "status",
+                "--db",
+                url,
+                "--as-of",
+                "2025-06-30",
+                "--json",
+                "--scheme",
+                scheme.to_str().unwrap(),
+            ],
+            None,
+        );
+        let only: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let first = &only["units"][0];
+        let progress = first["indicators"]["investment_progress"].as_f64().unwrap();
+        assert!((first["score"].as_f64().unwrap() - 100.0 * progress).abs() < 0.01);
+        std::fs::write(&scheme, "[[indicator]]\nkey = \"beauty\"\nweight = 1\n").unwrap();
+        let out = gongjian(
+            &[
+                "status",
+                "--db",
+                url,
+                "--as-of",
+                "2025-06-30",
+                "--scheme",
+                scheme.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains("未知指标") && stderr(&out).contains("unknown indicator"));
+        let out = gongjian(&["status", "--db", url, "--as-of", "2025-06-31"], None);
+        assert!(!out.status.success());
+    }
 }

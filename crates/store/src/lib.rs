@@ -14,6 +14,7 @@ mod import;
 mod people;
 mod project_index;
 mod projects;
+mod reports;
 mod seed;
 pub mod testing;
 
@@ -32,6 +33,7 @@ pub use people::{
 pub use projects::{
     ChangeRecord, ProjectFilter, ProjectPage, ProjectSummary, SortColumn, SortOrder,
 };
+pub use reports::ReportRecord;
 pub use seed::SeedOutcome;
 
 /// Which engine a URL points at; kept for the few statements that differ.

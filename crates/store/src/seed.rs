@@ -183,3 +183,71 @@ impl Store {
         Ok(made)
     }
 }
+
+impl Store {
+    /// Monthly reports from January to `through` for every project with an annual plan, as a
+    /// campaign would have them mid-year: most projects near 序时进度, a quarter lagging, one in
+    /// seven far behind; projects to start begin from their planned month, one in three later;
+    /// one report in eleven came in after its deadline. Deterministic for a given ledger.
+    pub async fn seed_demo_reports(&self, through: domain::progress::Period) -> Result<usize> {
+        use chrono::Datelike;
+        use domain::Money;
+        use domain::progress::Period;
+
+        let rows: Vec<(i64, i64, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT id, annual_plan_fen, stage, planned_start FROM projects \
+             WHERE annual_plan_fen > 0 ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut reports = Vec::new();
+        for (id, plan, stage, planned_start) in rows {
+            let h = (id as u64).wrapping_mul(2_654_435_761) % 1000;
+            // Year-to-date at mid-year as a share of the plan, in thousandths.
+            let target = if h < 600 {
+                450 + h % 200
+            } else if h < 850 {
+                220 + h % 170
+            } else {
+                50 + h % 140
+            };
+            let planned = planned_start
+                .and_then(|t| chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok())
+                .filter(|d| d.year() == through.year);
+            let to_start = stage.as_deref() == Some("to_start");
+            let mut previous = 0i64;
+            for month in 1..=through.month {
+                let period = Period {
+                    year: through.year,
+                    month,
+                    part: None,
+                };
+                // target/1000 at month 6, proportional to the months passed.
+                let ytd =
+                    (i128::from(plan) * i128::from(target) * i128::from(month) / (1000 * 6)) as i64;
+                let started =
+                    !to_start || (planned.is_some_and(|d| d.month() <= month) && !h.is_multiple_of(3));
+                let ytd = if started { ytd } else { previous };
+                reports.push(crate::ReportRecord {
+                    project_id: id,
+                    period,
+                    completed: Money::from_fen(ytd - previous),
+                    year_to_date: Money::from_fen(ytd),
+                    started,
+                    actual_start: None,
+                    progress: Some(
+                        if started {
+                            "按计划推进"
+                        } else {
+                            "前期手续办理中"
+                        }
+                        .into(),
+                    ),
+                    late: (id as u64 + u64::from(month)).is_multiple_of(11),
+                });
+                previous = ytd;
+            }
+        }
+        self.put_reports(&reports, None, "seed").await
+    }
+}

@@ -1,0 +1,140 @@
+//! `gongjian status`: 序时进度, every project's light and every unit's score and rank as of a date.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow};
+use chrono::{Datelike, NaiveDate};
+use domain::progress::{Cadence, Period, Rules, Scheme, Window, evaluate, expected_share};
+use serde_json::{Value, json};
+
+use crate::config::Config;
+
+/// Months of `as_of`'s year whose report deadline has passed by `as_of`.
+fn periods_due(as_of: NaiveDate) -> Vec<Period> {
+    (1..=12)
+        .map(|month| Period {
+            year: as_of.year(),
+            month,
+            part: None,
+        })
+        .filter(|p| p.deadline().is_some_and(|d| d <= as_of))
+        .collect()
+}
+
+fn rounded(x: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (x * f).round() / f
+}
+
+pub async fn run(
+    config: &Config,
+    as_of: &str,
+    scheme: Option<&Path>,
+    as_json: bool,
+) -> Result<ExitCode> {
+    let as_of = crate::calendar::parse_date(as_of)?;
+    let scheme = match scheme {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("读取文件 / reading {}", path.display()))?;
+            Scheme::from_toml(&text).map_err(|m| anyhow!("{} / {}", m.zh, m.en))?
+        }
+        None => Scheme::default(),
+    };
+    let store = crate::open(config).await?;
+    let expected = expected_share(Window::Year(as_of.year()), Cadence::Monthly, as_of);
+    let inputs = store.status_inputs(as_of, &periods_due(as_of)).await?;
+    let status = evaluate(&inputs, as_of, expected, &Rules::default(), &scheme);
+
+    let projects: Vec<Value> = status
+        .projects
+        .iter()
+        .map(|p| {
+            let j = p.judgement.as_ref();
+            json!({
+                "id": p.id,
+                "name": p.name,
+                "unit": p.unit,
+                "ytd_wan": p.year_to_date.wan_f64(),
+                "plan_wan": p.annual_plan.map(|m| m.wan_f64()),
+                "rate": j.map(|j| rounded(j.rate.to_f64(), 4)),
+                "lag_pp": j.map(|j| rounded(j.lag_pp, 2)),
+                "light": j.map(|j| j.light.code()),
+                "why": j.map(|j| j.why.iter().map(|w| w.zh.clone()).collect::<Vec<_>>()).unwrap_or_default(),
+            })
+        })
+        .collect();
+    let units: Vec<Value> = status
+        .units
+        .iter()
+        .map(|u| {
+            let indicators: serde_json::Map<String, Value> = u
+                .indicators
+                .iter()
+                .map(|(k, v)| (k.clone(), json!(rounded(*v, 4))))
+                .collect();
+            json!({
+                "unit": u.unit,
+                "projects": u.projects,
+                "rate": u.figures.rate.map(|r| rounded(r.to_f64(), 4)),
+                "light": u.figures.light.map(|l| l.code()),
+                "score": rounded(u.score, 2),
+                "rank": u.rank,
+                "double_half": u.figures.double_half,
+                "indicators": indicators,
+            })
+        })
+        .collect();
+    if as_json {
+        let out = json!({
+            "as_of": as_of.to_string(),
+            "expected_share": rounded(expected.to_f64(), 4),
+            "projects": projects,
+            "units": units,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let count = |code: &str| {
+        status
+            .projects
+            .iter()
+            .filter(|p| p.judgement.as_ref().map(|j| j.light.code()) == Some(code))
+            .count()
+    };
+    let unrated = status
+        .projects
+        .iter()
+        .filter(|p| p.judgement.is_none())
+        .count();
+    println!(
+        "截至 {as_of}，序时进度 {:.1}% / as of {as_of}, expected {:.1}%",
+        expected.to_f64() * 100.0,
+        expected.to_f64() * 100.0
+    );
+    println!(
+        "红灯 {} 个，黄灯 {} 个，绿灯 {} 个，不考核 {unrated} 个 / red {}, yellow {}, green {}, unrated {unrated}",
+        count("red"),
+        count("yellow"),
+        count("green"),
+        count("red"),
+        count("yellow"),
+        count("green")
+    );
+    println!("\n排名 rank\t单位 unit\t完成率 rate\t灯 light\t得分 score");
+    for u in &status.units {
+        println!(
+            "{}\t{}\t{}\t{}\t{:.2}",
+            u.rank,
+            u.unit,
+            u.figures
+                .rate
+                .map(|r| format!("{:.1}%", r.to_f64() * 100.0))
+                .unwrap_or_else(|| "—".into()),
+            u.figures.light.map_or("—", |l| l.label_zh()),
+            u.score
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,8 +1,6 @@
 //! Periodic reports (月报 / 旬报) and the figures of a status: the latest year-to-date of every
 //! project by a date, with the ledger fields the lights need.
 
-use std::collections::HashMap;
-
 use chrono::{Datelike, NaiveDate};
 use domain::Money;
 use domain::progress::{Period, StatusInput};
@@ -116,46 +114,16 @@ impl Store {
         periods_due: &[Period],
     ) -> Result<Vec<StatusInput>> {
         let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
-        let (from, to) = (
-            year_start.format("%Y-%m-%d").to_string(),
-            as_of.format("%Y-%m-%d").to_string(),
-        );
-        let latest: Vec<(i64, i64, i64)> = sqlx::query_as(
-            "SELECT r.project_id, r.ytd_fen, r.started FROM reports r \
-             JOIN (SELECT project_id, MAX(period_end) AS last_end FROM reports \
-                   WHERE period_end >= $1 AND period_end <= $2 GROUP BY project_id) m \
-             ON m.project_id = r.project_id AND m.last_end = r.period_end",
-        )
-        .bind(&from)
-        .bind(&to)
-        .fetch_all(self.pool())
-        .await?;
-        let latest: HashMap<i64, (i64, bool)> = latest
-            .into_iter()
-            .map(|(id, ytd, started)| (id, (ytd, started != 0)))
-            .collect();
-
-        let keys: Vec<String> = periods_due.iter().map(Period::key).collect();
-        let mut on_time: HashMap<i64, u32> = HashMap::new();
-        if !keys.is_empty() {
-            let mut args = AnyArguments::default();
-            for k in &keys {
-                args.add(k.clone())
-                    .map_err(|e| StoreError::Db(sqlx::Error::Encode(e)))?;
-            }
-            let sql = format!(
-                "SELECT project_id, COUNT(*) FROM reports WHERE late = 0 AND period IN ({}) GROUP BY project_id",
-                placeholders(self.dialect(), 1, keys.len())
-            );
-            let rows: Vec<(i64, i64)> = sqlx::query_as_with(AssertSqlSafe(sql), args)
-                .fetch_all(self.pool())
-                .await?;
-            on_time = rows
-                .into_iter()
-                .map(|(id, n)| (id, u32::try_from(n).unwrap_or(0)))
-                .collect();
-        }
-
+        let text = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        // Reports count as on time within the periods due (the last one due bounds the range).
+        let due_end = periods_due
+            .iter()
+            .filter_map(Period::last_day)
+            .max()
+            .unwrap_or(year_start.pred_opt().unwrap_or(year_start));
+        // One row per project: sqlx hands SQLite rows over one by one, so a single pass with
+        // index probes per project (latest report of the year, reports in on time) beats
+        // fetching the ledger and two report aggregates separately.
         type Row = (
             i64,
             String,
@@ -166,19 +134,31 @@ impl Store {
             Option<String>,
             Option<String>,
             Option<String>,
+            Option<i64>,
+            Option<i64>,
+            i64,
         );
-        let projects: Vec<Row> = sqlx::query_as(
+        let latest = "FROM reports r WHERE r.project_id = p.id AND r.period_end >= $1 AND r.period_end <= $2 \
+                      ORDER BY r.period_end DESC LIMIT 1";
+        let sql = format!(
             "SELECT p.id, p.name, u.name, p.stage, p.annual_plan_fen, p.planned_start, p.actual_start, \
-             p.planned_completion, p.actual_completion FROM projects p LEFT JOIN units u ON u.id = p.unit_id \
-             ORDER BY p.id",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        let due = u32::try_from(keys.len()).unwrap_or(u32::MAX);
+             p.planned_completion, p.actual_completion, \
+             (SELECT r.ytd_fen {latest}), (SELECT r.started {latest}), \
+             (SELECT COUNT(*) FROM reports r WHERE r.project_id = p.id AND r.late = 0 \
+              AND r.period_end >= $1 AND r.period_end <= $3) \
+             FROM projects p LEFT JOIN units u ON u.id = p.unit_id ORDER BY p.id"
+        );
+        let projects: Vec<Row> = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(text(year_start))
+            .bind(text(as_of))
+            .bind(text(due_end))
+            .fetch_all(self.pool())
+            .await?;
+        let due = u32::try_from(periods_due.len()).unwrap_or(u32::MAX);
         Ok(projects
             .into_iter()
             .map(|r| {
-                let (ytd, reported_start) = latest.get(&r.0).copied().unwrap_or((0, false));
+                let (ytd, reported_start) = (r.9.unwrap_or(0), r.10.unwrap_or(0) != 0);
                 let actual_start = date(r.6);
                 let actual_completion = date(r.8);
                 StatusInput {
@@ -193,7 +173,7 @@ impl Store {
                     planned_completion: date(r.7),
                     completed: actual_completion.is_some_and(|d| d <= as_of),
                     reports_due: due,
-                    reports_on_time: on_time.get(&r.0).copied().unwrap_or(0).min(due),
+                    reports_on_time: u32::try_from(r.11).unwrap_or(0).min(due),
                 }
             })
             .collect())

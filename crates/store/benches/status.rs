@@ -1,0 +1,69 @@
+//! `gongjian status` at scale: the latest report of every project by a date plus the ledger
+//! fields the lights need (`Store::status_inputs`), then every light, unit score and rank
+//! (`domain::progress::evaluate`). Twelve monthly reports per project with an annual plan.
+#![allow(clippy::unwrap_used)]
+
+use chrono::NaiveDate;
+use criterion::{Criterion, criterion_group, criterion_main};
+use domain::progress::{Cadence, Period, Rules, Scheme, Window, evaluate, expected_share};
+use store::Dialect;
+use store::testing::TestDb;
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sizes: Vec<usize> = std::env::var("GONGJIAN_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![20_000]);
+    let as_of = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+    let due: Vec<Period> = (1..=11)
+        .map(|month| Period {
+            year: 2025,
+            month,
+            part: None,
+        })
+        .collect();
+    let expected = expected_share(Window::Year(2025), Cadence::Monthly, as_of);
+    let mut group = c.benchmark_group("status");
+    group.sample_size(10);
+    for dialect in TestDb::backends() {
+        for &n in &sizes {
+            let db = rt.block_on(TestDb::new(dialect));
+            let store = rt.block_on(db.store());
+            rt.block_on(store.seed_campaign(&domain::demo::campaign(n, 5), "bench-password"))
+                .unwrap();
+            let reports = rt
+                .block_on(store.seed_demo_reports(Period {
+                    year: 2025,
+                    month: 12,
+                    part: None,
+                }))
+                .unwrap();
+            let analyze = match dialect {
+                Dialect::Sqlite => "ANALYZE",
+                Dialect::Postgres => "VACUUM ANALYZE",
+            };
+            rt.block_on(sqlx::query(analyze).execute(store.pool())).unwrap();
+            let name = format!(
+                "{}/{n}_projects_{reports}_reports",
+                match dialect {
+                    Dialect::Sqlite => "sqlite",
+                    Dialect::Postgres => "postgres",
+                }
+            );
+            group.bench_function(name, |b| {
+                b.iter(|| {
+                    let inputs = rt.block_on(store.status_inputs(as_of, &due)).unwrap();
+                    evaluate(&inputs, as_of, expected, &Rules::default(), &Scheme::default())
+                        .units
+                        .len()
+                })
+            });
+            rt.block_on(store.close());
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, anyhow};
 use chrono::{Datelike, NaiveDate};
 use domain::progress::{Cadence, Period, Rules, Scheme, Window, evaluate, expected_share};
+use domain::schedule::schedule;
 use serde_json::{Value, json};
 
 use crate::config::Config;
@@ -46,6 +47,34 @@ pub async fn run(
     let expected = expected_share(Window::Year(as_of.year()), Cadence::Monthly, as_of);
     let inputs = store.status_inputs(as_of, &periods_due(as_of)).await?;
     let status = evaluate(&inputs, as_of, expected, &Rules::default(), &scheme);
+    // A warning on the light: the approval plan expects the construction permit after the
+    // project's 计划开工 (it does not change the colour).
+    let calendar = store.work_calendar().await?;
+    let planned_start: std::collections::HashMap<i64, NaiveDate> = inputs
+        .iter()
+        .filter(|p| p.to_start && !p.started)
+        .filter_map(|p| p.planned_start.map(|d| (p.id, d)))
+        .collect();
+    let mut warnings: std::collections::HashMap<i64, String> = Default::default();
+    for plan in store.all_approval_plans().await? {
+        let Some(planned) = planned_start.get(&plan.project_id) else {
+            continue;
+        };
+        let Ok(timed) = schedule(&plan.to_plan(), &calendar) else {
+            continue;
+        };
+        if let Some(permit) = timed.nodes.iter().find(|t| t.id == "shigong_xuke")
+            && permit.ef > *planned
+        {
+            warnings.insert(
+                plan.project_id,
+                format!(
+                    "审批计划预计施工许可 {} 办结，晚于计划开工 {planned}",
+                    permit.ef
+                ),
+            );
+        }
+    }
 
     let projects: Vec<Value> = status
         .projects
@@ -61,7 +90,12 @@ pub async fn run(
                 "rate": j.map(|j| rounded(j.rate.to_f64(), 4)),
                 "lag_pp": j.map(|j| rounded(j.lag_pp, 2)),
                 "light": j.map(|j| j.light.code()),
-                "why": j.map(|j| j.why.iter().map(|w| w.zh.clone()).collect::<Vec<_>>()).unwrap_or_default(),
+                "why": j
+                    .map(|j| j.why.iter().map(|w| w.zh.clone()).collect::<Vec<_>>())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .chain(warnings.get(&p.id).cloned())
+                    .collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -122,6 +156,13 @@ pub async fn run(
         count("yellow"),
         count("green")
     );
+    if !warnings.is_empty() {
+        println!(
+            "审批计划预计施工许可晚于计划开工的项目 {} 个 / {} projects whose approval plan ends after their planned start",
+            warnings.len(),
+            warnings.len()
+        );
+    }
     println!("\n排名 rank\t单位 unit\t完成率 rate\t灯 light\t得分 score");
     for u in &status.units {
         println!(

@@ -527,6 +527,46 @@ fn status_from_seeded_reports() {
         assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
         assert!(units[0]["indicators"]["investment_progress"].is_number());
 
+        // A project waiting to start whose approval plan ends after its planned start gets a
+        // warning on its light.
+        let waiting = projects
+            .iter()
+            .find(|p| {
+                p["why"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|w| w.as_str().unwrap().contains("开工"))
+            })
+            .expect("a late start in the seeded campaign");
+        let id = waiting["id"].as_i64().unwrap();
+        rt.block_on(async {
+            let store = db.store().await;
+            let calendar = store.work_calendar().await.unwrap();
+            let start = chrono::NaiveDate::from_ymd_opt(2025, 6, 2).unwrap();
+            store
+                .create_approval_plan(id, "government", start, None, &calendar)
+                .await
+                .unwrap();
+            store.close().await;
+        });
+        let out = gongjian(
+            &["status", "--db", url, "--as-of", "2025-06-30", "--json"],
+            None,
+        );
+        let again: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let warned = again["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == id)
+            .unwrap();
+        assert!(
+            warned["why"].to_string().contains("审批计划预计施工许可"),
+            "{warned}"
+        );
+        assert_eq!(warned["light"], waiting["light"], "a warning, not a colour");
+
         // The text report names the lights; a scoring scheme file changes the scores.
         let out = gongjian(&["status", "--db", url, "--as-of", "2025-06-30"], None);
         assert!(stdout(&out).contains("序时进度 50.0%") && stdout(&out).contains("红灯"));

@@ -43,7 +43,8 @@ fn bench(c: &mut Criterion) {
                 Dialect::Sqlite => "ANALYZE",
                 Dialect::Postgres => "VACUUM ANALYZE",
             };
-            rt.block_on(sqlx::query(analyze).execute(store.pool())).unwrap();
+            rt.block_on(sqlx::query(analyze).execute(store.pool()))
+                .unwrap();
             let name = format!(
                 "{}/{n}_projects_{reports}_reports",
                 match dialect {
@@ -54,9 +55,15 @@ fn bench(c: &mut Criterion) {
             group.bench_function(name, |b| {
                 b.iter(|| {
                     let inputs = rt.block_on(store.status_inputs(as_of, &due)).unwrap();
-                    evaluate(&inputs, as_of, expected, &Rules::default(), &Scheme::default())
-                        .units
-                        .len()
+                    evaluate(
+                        &inputs,
+                        as_of,
+                        expected,
+                        &Rules::default(),
+                        &Scheme::default(),
+                    )
+                    .units
+                    .len()
                 })
             });
             rt.block_on(store.close());

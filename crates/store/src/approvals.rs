@@ -115,6 +115,17 @@ type DueRow = (
     Option<String>,
     String,
 );
+/// project id, key, name, duration, after, department, planned start, planned finish
+type PlanNodeRow = (
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 /// project id, project name, node name, department, actual finish, document number
 type FinishedRow = (i64, String, String, Option<String>, String, Option<String>);
 
@@ -204,6 +215,56 @@ impl Store {
                 })
                 .collect(),
         }))
+    }
+
+    /// Every project's approval plan, for checks across the ledger (two queries, not one per
+    /// project).
+    pub async fn all_approval_plans(&self) -> Result<Vec<ApprovalPlan>> {
+        let heads: Vec<(i64, String, String, i64)> = sqlx::query_as(
+            "SELECT project_id, template, start_date, version FROM approval_plans ORDER BY project_id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let rows: Vec<PlanNodeRow> = sqlx::query_as(
+            "SELECT project_id, node_key, name, duration, after, department, planned_start, \
+                 planned_finish FROM approval_nodes ORDER BY project_id, position, id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut plans: Vec<ApprovalPlan> = heads
+            .into_iter()
+            .filter_map(|(project_id, template, start, version)| {
+                Some(ApprovalPlan {
+                    project_id,
+                    template,
+                    start: NaiveDate::parse_from_str(&start, "%Y-%m-%d").ok()?,
+                    version,
+                    nodes: Vec::new(),
+                })
+            })
+            .collect();
+        let mut at = 0;
+        for r in rows {
+            while at < plans.len() && plans[at].project_id < r.0 {
+                at += 1;
+            }
+            let Some(plan) = plans.get_mut(at).filter(|p| p.project_id == r.0) else {
+                continue;
+            };
+            plan.nodes.push(ApprovalNode {
+                key: r.1,
+                name: r.2,
+                duration: u32::try_from(r.3).unwrap_or(0),
+                after: decode_list(&r.4),
+                department: r.5,
+                planned_start: date(r.6),
+                planned_finish: date(r.7),
+                actual_start: None,
+                actual_finish: None,
+                document_no: None,
+            });
+        }
+        Ok(plans)
     }
 
     /// Gives a project the approval plan of a template, starting on `start`; the planned

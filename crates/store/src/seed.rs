@@ -225,8 +225,8 @@ impl Store {
                 // target/1000 at month 6, proportional to the months passed.
                 let ytd =
                     (i128::from(plan) * i128::from(target) * i128::from(month) / (1000 * 6)) as i64;
-                let started =
-                    !to_start || (planned.is_some_and(|d| d.month() <= month) && !h.is_multiple_of(3));
+                let started = !to_start
+                    || (planned.is_some_and(|d| d.month() <= month) && !h.is_multiple_of(3));
                 let ytd = if started { ytd } else { previous };
                 reports.push(crate::ReportRecord {
                     project_id: id,

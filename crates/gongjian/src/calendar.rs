@@ -36,9 +36,10 @@ pub async fn import(config: &Config, file: &Path) -> Result<ExitCode> {
     let year = store.import_calendar_year(&text).await?;
     let off = year.days.iter().filter(|d| d.off).count();
     let worked = year.days.len() - off;
-    println!(
+    say!(
         "已导入{}年节假日安排：放假 {off} 天，调休上班 {worked} 天 / imported {}: {off} days off, {worked} make-up workdays",
-        year.year, year.year
+        year.year,
+        year.year
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -46,7 +47,7 @@ pub async fn import(config: &Config, file: &Path) -> Result<ExitCode> {
 pub async fn workdays(config: &Config, from: &str, to: &str) -> Result<ExitCode> {
     let (from, to) = (parse_date(from)?, parse_date(to)?);
     let calendar = load(config).await?;
-    println!("{}", calendar.workdays_between(from, to)?);
+    say!("{}", calendar.workdays_between(from, to)?);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -56,7 +57,7 @@ pub async fn add(config: &Config, date: &str, n: &str) -> Result<ExitCode> {
         anyhow!("工作日数“{n}”无效，应为 0 或正整数 / “{n}” is not a whole number of working days")
     })?;
     let calendar = load(config).await?;
-    println!("{}", calendar.add_workdays(date, n)?.format("%Y-%m-%d"));
+    say!("{}", calendar.add_workdays(date, n)?.format("%Y-%m-%d"));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -100,7 +101,7 @@ pub async fn plan(
             inversions: &inverted,
             overdue: as_of.map(|_| late.as_slice()),
         };
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        say!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(ExitCode::SUCCESS);
     }
     let name = |id: &str| {
@@ -116,7 +117,7 @@ pub async fn plan(
             })
             .unwrap_or_else(|| id.to_string())
     };
-    println!(
+    say!(
         "按依赖并联：{} 完成，{} 个工作日 / parallel finish {}\n逐项串联：{} 完成，{} 个工作日 / serial finish {}\n模拟审批节省 {} 个工作日 / saved {} working days",
         result.finish,
         result.duration_workdays,
@@ -127,11 +128,11 @@ pub async fn plan(
         result.saved_workdays,
         result.saved_workdays
     );
-    println!(
+    say!(
         "\n环节 / node\t最早开始 ES\t最早完成 EF\t最晚开始 LS\t最晚完成 LF\t机动 slack\t关键 critical"
     );
     for t in &result.nodes {
-        println!(
+        say!(
             "{}\t{}\t{}\t{}\t{}\t{}\t{}",
             name(&t.id),
             t.es,
@@ -143,9 +144,9 @@ pub async fn plan(
         );
     }
     let path: Vec<String> = result.critical_path.iter().map(|id| name(id)).collect();
-    println!("\n关键路径 / critical path: {}", path.join(" → "));
+    say!("\n关键路径 / critical path: {}", path.join(" → "));
     for i in &inverted {
-        println!(
+        say!(
             "环节时间倒挂 / inversion: {} 计划 {} 开始，早于前置环节 {} 的计划完成 {}",
             name(&i.node),
             i.planned_start,
@@ -154,7 +155,7 @@ pub async fn plan(
         );
     }
     for o in &late {
-        println!(
+        say!(
             "逾期 / overdue: {} 计划 {} 完成，已逾期 {} 个工作日",
             name(&o.node),
             o.planned_finish,

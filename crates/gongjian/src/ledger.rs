@@ -100,7 +100,7 @@ pub async fn import(config: &Config, file: &Path, dry_run: bool, json: bool) -> 
     }
 
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        say!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print_report(&report);
     }
@@ -113,29 +113,34 @@ pub async fn import(config: &Config, file: &Path, dry_run: bool, json: bool) -> 
 
 fn print_report(r: &ImportReport) {
     for s in &r.sheets {
-        println!(
+        say!(
             "工作表“{}”：表头在第 {} 行，金额单位 {}",
-            s.sheet, s.header_row, s.amount_unit
+            s.sheet,
+            s.header_row,
+            s.amount_unit
         );
         if !s.ignored_columns.is_empty() {
-            println!("  未导入的列：{}", s.ignored_columns.join("、"));
+            say!("  未导入的列：{}", s.ignored_columns.join("、"));
         }
     }
     for s in &r.skipped_rows {
-        println!("  跳过 {} 第 {} 行：{}", s.sheet, s.row, s.reason);
+        say!("  跳过 {} 第 {} 行：{}", s.sheet, s.row, s.reason);
     }
-    println!(
+    say!(
         "共 {} 个项目，总投资 {:.2} 万元，年度计划投资 {:.2} 万元 / {} projects",
-        r.projects, r.total_investment_wan, r.annual_plan_wan, r.projects
+        r.projects,
+        r.total_investment_wan,
+        r.annual_plan_wan,
+        r.projects
     );
     if !r.new_units.is_empty() {
-        println!("新单位 / new units：{}", r.new_units.join("、"));
+        say!("新单位 / new units：{}", r.new_units.join("、"));
     }
     if !r.new_regions.is_empty() {
-        println!("新区域 / new regions：{}", r.new_regions.join("、"));
+        say!("新区域 / new regions：{}", r.new_regions.join("、"));
     }
     if !r.errors.is_empty() {
-        println!(
+        say!(
             "发现 {} 处错误，未写入任何数据 / {} errors, nothing was written:",
             r.errors.len(),
             r.errors.len()
@@ -146,17 +151,20 @@ fn print_report(r: &ImportReport) {
                 (Some(row), None) => format!("{} 第{}行", e.sheet, row),
                 _ => e.sheet.clone(),
             };
-            println!("  {place}：{} / {}", e.message_zh, e.message_en);
+            say!("  {place}：{} / {}", e.message_zh, e.message_en);
         }
     } else if r.dry_run {
-        println!(
+        say!(
             "试导入通过：将新增 {} 个、更新 {} 个项目；未写入 / dry run: nothing written",
-            r.created, r.updated
+            r.created,
+            r.updated
         );
     } else {
-        println!(
+        say!(
             "导入完成：新增 {} 个、更新 {} 个、未变 {} 个项目 / imported",
-            r.created, r.updated, r.unchanged
+            r.created,
+            r.updated,
+            r.unchanged
         );
     }
 }
@@ -168,7 +176,7 @@ pub async fn export(config: &Config, out: &Path) -> Result<ExitCode> {
         web::export_xlsx(&projects).context("生成Excel失败 / writing the workbook failed")?;
     std::fs::write(out, bytes)
         .with_context(|| format!("无法写入 {} / cannot write the file", out.display()))?;
-    println!(
+    say!(
         "已导出 {} 个项目到 {} / exported",
         projects.len(),
         out.display()

@@ -1,6 +1,20 @@
 //! `gongjian`: the one binary. Subcommands run the demo, serve, migrate, import and export the
 //! ledger, seed synthetic data and add users.
 
+/// Prints a line to standard output; when the reader has gone (output piped into `head`), stops
+/// quietly with success, as Unix tools do, instead of panicking on the closed pipe.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        if let Err(e) = writeln!(out, $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
+
 mod calendar;
 mod config;
 mod ledger;
@@ -241,7 +255,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let store = open(&config).await?;
             let addr = config.addr()?;
             web::serve(web::AppState::new(store, false), addr, |bound| {
-                println!("gongjian 已启动 / listening on http://{bound}");
+                say!("gongjian 已启动 / listening on http://{bound}");
             })
             .await?;
             Ok(ExitCode::SUCCESS)
@@ -249,7 +263,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Migrate { db } => {
             let config = load(db, None)?;
             open(&config).await?;
-            println!("数据库已是最新版本 / database is up to date");
+            say!("数据库已是最新版本 / database is up to date");
             Ok(ExitCode::SUCCESS)
         }
         Command::Import(ImportCommand::Ledger {
@@ -281,7 +295,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let campaign = domain::demo::campaign(*projects, *seed);
             let started = std::time::Instant::now();
             let outcome = store.seed_campaign(&campaign, DEMO_PASSWORD).await?;
-            println!(
+            say!(
                 "已生成 {} 个项目（{} 个单位，新增 {} 个用户，密码 {DEMO_PASSWORD}），用时 {:.1} 秒 / seeded {} projects in {:.1}s",
                 outcome.projects,
                 outcome.units,
@@ -292,7 +306,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             );
             if let Some(through) = through {
                 let n = store.seed_demo_reports(through).await?;
-                println!(
+                say!(
                     "已生成 {n} 份月报（截至{}）/ seeded {n} monthly reports through {}",
                     through.label_zh(),
                     through.key()
@@ -344,7 +358,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     let id = store
                         .create_unit(unit.trim(), UnitKind::guess(unit.trim()), None)
                         .await?;
-                    println!("新建单位“{}” / created unit “{}”", unit.trim(), unit.trim());
+                    say!("新建单位“{}” / created unit “{}”", unit.trim(), unit.trim());
                     id
                 }
             };
@@ -358,7 +372,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     unit_id,
                 })
                 .await?;
-            println!(
+            say!(
                 "已添加用户 {username}（{}）/ added user #{id}",
                 role.label_zh()
             );
@@ -406,17 +420,18 @@ async fn demo(db: &std::path::Path, addr: SocketAddr) -> Result<ExitCode> {
             part: None,
         };
         store.seed_demo_reports(mid_year).await?;
-        println!(
+        say!(
             "已生成演示数据：{} 个项目，{plans} 个审批计划 / demo data: {} projects, {plans} approval plans",
-            outcome.projects, outcome.projects
+            outcome.projects,
+            outcome.projects
         );
     }
     web::serve(web::AppState::new(store, true), addr, |bound| {
-        println!("{}", campaign.name);
-        println!("gongjian 演示已启动 / demo running at http://{bound}");
-        println!("登录 / sign in:  admin / {DEMO_PASSWORD}   (系统管理员)");
+        say!("{}", campaign.name);
+        say!("gongjian 演示已启动 / demo running at http://{bound}");
+        say!("登录 / sign in:  admin / {DEMO_PASSWORD}   (系统管理员)");
         for user in campaign.users.iter().filter(|u| u.username != "admin") {
-            println!(
+            say!(
                 "                 {} / {DEMO_PASSWORD}   ({}, {})",
                 user.username,
                 user.role.label_zh(),

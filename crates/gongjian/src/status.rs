@@ -127,7 +127,7 @@ pub async fn run(
             "projects": projects,
             "units": units,
         });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        say!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(ExitCode::SUCCESS);
     }
     let count = |code: &str| {
@@ -142,12 +142,12 @@ pub async fn run(
         .iter()
         .filter(|p| p.judgement.is_none())
         .count();
-    println!(
+    say!(
         "截至 {as_of}，序时进度 {:.1}% / as of {as_of}, expected {:.1}%",
         expected.to_f64() * 100.0,
         expected.to_f64() * 100.0
     );
-    println!(
+    say!(
         "红灯 {} 个，黄灯 {} 个，绿灯 {} 个，不考核 {unrated} 个 / red {}, yellow {}, green {}, unrated {unrated}",
         count("red"),
         count("yellow"),
@@ -157,15 +157,15 @@ pub async fn run(
         count("green")
     );
     if !warnings.is_empty() {
-        println!(
+        say!(
             "审批计划预计施工许可晚于计划开工的项目 {} 个 / {} projects whose approval plan ends after their planned start",
             warnings.len(),
             warnings.len()
         );
     }
-    println!("\n排名 rank\t单位 unit\t完成率 rate\t灯 light\t得分 score");
+    say!("\n排名 rank\t单位 unit\t完成率 rate\t灯 light\t得分 score");
     for u in &status.units {
-        println!(
+        say!(
             "{}\t{}\t{}\t{}\t{:.2}",
             u.rank,
             u.unit,

@@ -343,6 +343,17 @@ fn the_working_day_calendar() {
     assert_eq!(stdout(&out).trim(), "2025-10-09", "{}", stderr(&out));
     let out = gongjian(&["calendar", "workdays", "2025-10-01", "2025-10-31"], None);
     assert_eq!(stdout(&out).trim(), "18");
+    // Output into a pipe whose reader has gone (as `| head` does) ends quietly, no panic.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongjian"))
+        .args(["calendar", "workdays", "2025-01-01", "2025-12-31"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let closed = child.wait_with_output().unwrap();
+    assert!(closed.status.success(), "{}", stderr(&closed));
+    assert!(!stderr(&closed).contains("panicked"));
     // Asking about a year nobody published is an error, in both languages.
     let out = gongjian(&["calendar", "add", "2027-03-01", "3"], None);
     assert!(!out.status.success());

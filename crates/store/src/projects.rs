@@ -601,8 +601,8 @@ fn where_clause(filter: &ProjectFilter, dialect: Dialect) -> (String, Vec<Value>
 /// With `walk_sort_index`, equality and range terms are written `+p.col` (SQLite's way of
 /// saying "do not use an index for this term"), so the planner walks the sort column's index
 /// and stops after one page instead of sorting every matching row.
-/// Tags and search go through their derived tables (`project_tags`, `project_search`) as an
-/// `p.id IN (…)` term, which the same rule turns into a membership test while walking.
+/// Tags and search go through their derived tables (`project_tags`, `project_search`) as a
+/// `p.id IN (…)` term (an `EXISTS` probe for tags while walking).
 fn where_clause_with(
     filter: &ProjectFilter,
     dialect: Dialect,

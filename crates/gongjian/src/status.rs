@@ -4,24 +4,11 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow};
-use chrono::{Datelike, NaiveDate};
-use domain::progress::{Cadence, Period, Rules, Scheme, Window, evaluate, expected_share};
-use domain::schedule::schedule;
+use domain::progress::Scheme;
 use serde_json::{Value, json};
+use store::LedgerStatus;
 
 use crate::config::Config;
-
-/// Months of `as_of`'s year whose report deadline has passed by `as_of`.
-fn periods_due(as_of: NaiveDate) -> Vec<Period> {
-    (1..=12)
-        .map(|month| Period {
-            year: as_of.year(),
-            month,
-            part: None,
-        })
-        .filter(|p| p.deadline().is_some_and(|d| d <= as_of))
-        .collect()
-}
 
 fn rounded(x: f64, places: i32) -> f64 {
     let f = 10f64.powi(places);
@@ -44,37 +31,8 @@ pub async fn run(
         None => Scheme::default(),
     };
     let store = crate::open(config).await?;
-    let expected = expected_share(Window::Year(as_of.year()), Cadence::Monthly, as_of);
-    let inputs = store.status_inputs(as_of, &periods_due(as_of)).await?;
-    let status = evaluate(&inputs, as_of, expected, &Rules::default(), &scheme);
-    // A warning on the light: the approval plan expects the construction permit after the
-    // project's 计划开工 (it does not change the colour).
-    let calendar = store.work_calendar().await?;
-    let planned_start: std::collections::HashMap<i64, NaiveDate> = inputs
-        .iter()
-        .filter(|p| p.to_start && !p.started)
-        .filter_map(|p| p.planned_start.map(|d| (p.id, d)))
-        .collect();
-    let mut warnings: std::collections::HashMap<i64, String> = Default::default();
-    for plan in store.all_approval_plans().await? {
-        let Some(planned) = planned_start.get(&plan.project_id) else {
-            continue;
-        };
-        let Ok(timed) = schedule(&plan.to_plan(), &calendar) else {
-            continue;
-        };
-        if let Some(permit) = timed.nodes.iter().find(|t| t.id == "shigong_xuke")
-            && permit.ef > *planned
-        {
-            warnings.insert(
-                plan.project_id,
-                format!(
-                    "审批计划预计施工许可 {} 办结，晚于计划开工 {planned}",
-                    permit.ef
-                ),
-            );
-        }
-    }
+    let LedgerStatus { status, warnings } = store.status(as_of, &scheme).await?;
+    let expected = status.expected;
 
     let projects: Vec<Value> = status
         .projects

@@ -631,3 +631,35 @@ async fn approval_plans_in_pages() {
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
     }
 }
+
+/// The status page: 序时进度 as of the latest reported month, the lights, the ranked units and
+/// the lagging projects with their reasons.
+#[tokio::test]
+async fn status_page_shows_lights_and_ranking() {
+    let app = TestApp::spawn(store::Dialect::Sqlite).await;
+    app.store
+        .seed_campaign(&domain::demo::campaign(80, 3), "secret-pw")
+        .await
+        .unwrap();
+    app.store
+        .seed_demo_reports(domain::progress::Period {
+            year: 2025,
+            month: 6,
+            part: None,
+        })
+        .await
+        .unwrap();
+    app.login("leader").await;
+    let (status, html) = app.get_text("/status").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("2025-06-30") && html.contains("50.0%"),
+        "{html}"
+    );
+    assert!(html.contains("责任单位排名") && html.contains("滞后序时进度"));
+    assert!(html.contains("light red") && html.contains("light green"));
+    let (_, en) = app.get_text("/status?as_of=2025-03-31&lang=en").await;
+    assert!(en.contains("Progress and lights") && en.contains("25.0%"));
+    let (status, _) = app.get_text("/status?as_of=2025-02-30").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

@@ -33,7 +33,7 @@ pub use people::{
 pub use projects::{
     ChangeRecord, ProjectFilter, ProjectPage, ProjectSummary, SortColumn, SortOrder,
 };
-pub use reports::ReportRecord;
+pub use reports::{LedgerStatus, ReportRecord};
 pub use seed::SeedOutcome;
 
 /// Which engine a URL points at; kept for the few statements that differ.

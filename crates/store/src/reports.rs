@@ -1,9 +1,14 @@
 //! Periodic reports (月报 / 旬报) and the figures of a status: the latest year-to-date of every
 //! project by a date, with the ledger fields the lights need.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 use domain::Money;
-use domain::progress::{Period, StatusInput};
+use domain::progress::{
+    Cadence, Period, Rules, Scheme, Status, StatusInput, Window, evaluate, expected_share,
+};
+use domain::schedule::schedule;
 use sqlx::any::AnyArguments;
 use sqlx::{Arguments, AssertSqlSafe};
 
@@ -177,5 +182,71 @@ impl Store {
                 }
             })
             .collect())
+    }
+}
+
+/// A status with the warnings that sit on lights without changing them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LedgerStatus {
+    pub status: Status,
+    /// Project id → why its light carries a warning: the approval plan expects the construction
+    /// permit after the project's 计划开工.
+    pub warnings: HashMap<i64, String>,
+}
+
+/// Months of `as_of`'s year whose report deadline has passed by `as_of`.
+fn periods_due(as_of: NaiveDate) -> Vec<Period> {
+    (1..=12)
+        .map(|month| Period {
+            year: as_of.year(),
+            month,
+            part: None,
+        })
+        .filter(|p| p.deadline().is_some_and(|d| d <= as_of))
+        .collect()
+}
+
+impl Store {
+    /// The status of the ledger as of a date, for a calendar-year campaign with monthly reports
+    /// and the default thresholds.
+    pub async fn status(&self, as_of: NaiveDate, scheme: &Scheme) -> Result<LedgerStatus> {
+        let expected = expected_share(Window::Year(as_of.year()), Cadence::Monthly, as_of);
+        let inputs = self.status_inputs(as_of, &periods_due(as_of)).await?;
+        let status = evaluate(&inputs, as_of, expected, &Rules::default(), scheme);
+        let calendar = self.work_calendar().await?;
+        let planned_start: HashMap<i64, NaiveDate> = inputs
+            .iter()
+            .filter(|p| p.to_start && !p.started)
+            .filter_map(|p| p.planned_start.map(|d| (p.id, d)))
+            .collect();
+        let mut warnings = HashMap::new();
+        for plan in self.all_approval_plans().await? {
+            let Some(planned) = planned_start.get(&plan.project_id) else {
+                continue;
+            };
+            let Ok(timed) = schedule(&plan.to_plan(), &calendar) else {
+                continue;
+            };
+            if let Some(permit) = timed.nodes.iter().find(|t| t.id == "shigong_xuke")
+                && permit.ef > *planned
+            {
+                warnings.insert(
+                    plan.project_id,
+                    format!(
+                        "审批计划预计施工许可 {} 办结，晚于计划开工 {planned}",
+                        permit.ef
+                    ),
+                );
+            }
+        }
+        Ok(LedgerStatus { status, warnings })
+    }
+
+    /// The last day of the latest reported period, the natural "as of" of a status page.
+    pub async fn latest_report_end(&self) -> Result<Option<NaiveDate>> {
+        let row: Option<(Option<String>,)> = sqlx::query_as("SELECT MAX(period_end) FROM reports")
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(date(row.and_then(|(d,)| d)))
     }
 }

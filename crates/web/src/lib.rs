@@ -11,6 +11,7 @@ pub mod error;
 mod gantt;
 pub mod i18n;
 pub mod pages;
+pub mod status;
 
 use std::net::SocketAddr;
 
@@ -201,6 +202,7 @@ pub fn app(state: AppState) -> Router {
             "/projects/{id}/approval/node/delete",
             post(approvals::delete_node),
         )
+        .route("/status", get(status::page))
         .route("/approvals", get(approvals::due_page))
         .route("/approvals/bulletin", get(approvals::bulletin_page))
         .route("/approvals/bulletin.xlsx", get(approvals::bulletin))

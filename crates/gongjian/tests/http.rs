@@ -662,4 +662,30 @@ async fn status_page_shows_lights_and_ranking() {
     assert!(en.contains("Progress and lights") && en.contains("25.0%"));
     let (status, _) = app.get_text("/status?as_of=2025-02-30").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // Each project page shows its own light as of the latest reported month, with the reason.
+    let lit = app
+        .store
+        .status(
+            chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap(),
+            &domain::progress::Scheme::default(),
+        )
+        .await
+        .unwrap();
+    let red = lit
+        .status
+        .projects
+        .iter()
+        .find(|p| {
+            p.judgement
+                .as_ref()
+                .is_some_and(|j| j.light == domain::progress::Light::Red)
+        })
+        .unwrap();
+    let (_, page) = app.get_text(&format!("/projects/{}?lang=zh", red.id)).await;
+    assert!(
+        page.contains("亮灯（截至日期 2025-06-30）") && page.contains("light red"),
+        "{page}"
+    );
+    assert!(page.contains("滞后序时进度") || page.contains("开工"));
 }

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate};
 use domain::Money;
 use domain::progress::{
-    Cadence, Period, Rules, Scheme, Status, StatusInput, Window, evaluate, expected_share,
+    Cadence, Period, ProjectStatus, Rules, Scheme, Status, StatusInput, Window, evaluate,
+    expected_share,
 };
 use domain::schedule::schedule;
 use sqlx::any::AnyArguments;
@@ -118,6 +119,16 @@ impl Store {
         as_of: NaiveDate,
         periods_due: &[Period],
     ) -> Result<Vec<StatusInput>> {
+        self.inputs(as_of, periods_due, None).await
+    }
+
+    /// The inputs of every project, or of one.
+    async fn inputs(
+        &self,
+        as_of: NaiveDate,
+        periods_due: &[Period],
+        only: Option<i64>,
+    ) -> Result<Vec<StatusInput>> {
         let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
         let text = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
         // Reports count as on time within the periods due (the last one due bounds the range).
@@ -151,14 +162,21 @@ impl Store {
              (SELECT r.ytd_fen {latest}), (SELECT r.started {latest}), \
              (SELECT COUNT(*) FROM reports r WHERE r.project_id = p.id AND r.late = 0 \
               AND r.period_end >= $1 AND r.period_end <= $3) \
-             FROM projects p LEFT JOIN units u ON u.id = p.unit_id ORDER BY p.id"
+             FROM projects p LEFT JOIN units u ON u.id = p.unit_id{} ORDER BY p.id",
+            if only.is_some() {
+                " WHERE p.id = $4"
+            } else {
+                ""
+            }
         );
-        let projects: Vec<Row> = sqlx::query_as(AssertSqlSafe(sql))
+        let mut query = sqlx::query_as(AssertSqlSafe(sql))
             .bind(text(year_start))
             .bind(text(as_of))
-            .bind(text(due_end))
-            .fetch_all(self.pool())
-            .await?;
+            .bind(text(due_end));
+        if let Some(id) = only {
+            query = query.bind(id);
+        }
+        let projects: Vec<Row> = query.fetch_all(self.pool()).await?;
         let due = u32::try_from(periods_due.len()).unwrap_or(u32::MAX);
         Ok(projects
             .into_iter()
@@ -240,6 +258,20 @@ impl Store {
             }
         }
         Ok(LedgerStatus { status, warnings })
+    }
+
+    /// One project's light as of a date (its unit's figures are not computed).
+    pub async fn project_status(&self, id: i64, as_of: NaiveDate) -> Result<Option<ProjectStatus>> {
+        let expected = expected_share(Window::Year(as_of.year()), Cadence::Monthly, as_of);
+        let inputs = self.inputs(as_of, &periods_due(as_of), Some(id)).await?;
+        let status = evaluate(
+            &inputs,
+            as_of,
+            expected,
+            &Rules::default(),
+            &Scheme::default(),
+        );
+        Ok(status.projects.into_iter().next())
     }
 
     /// The last day of the latest reported period, the natural "as of" of a status page.

@@ -548,6 +548,16 @@ struct ProjectTemplate {
     groups: Vec<GroupView>,
     history: Vec<HistoryView>,
     approval: Option<crate::approvals::ApprovalSummary>,
+    light: Option<LightView>,
+}
+
+/// The project's light on the page: as of the latest reported period.
+pub struct LightView {
+    code: &'static str,
+    label: &'static str,
+    as_of: String,
+    rate: String,
+    why: Vec<String>,
 }
 
 /// A field's value as the project page shows it: names for ids, labels for codes, 万元 amounts.
@@ -663,8 +673,27 @@ async fn project_page(
         })
         .collect();
     let approval = crate::approvals::summary(&state, &p, lang).await?;
+    let light = match state.store.latest_report_end().await? {
+        Some(as_of) => state
+            .store
+            .project_status(p.id, as_of)
+            .await?
+            .and_then(|s| s.judgement)
+            .map(|j| LightView {
+                code: j.light.code(),
+                label: match lang {
+                    Lang::Zh => j.light.label_zh(),
+                    Lang::En => j.light.code(),
+                },
+                as_of: as_of.to_string(),
+                rate: format!("{:.1}%", j.rate.to_f64() * 100.0),
+                why: j.why.iter().map(|w| w.get(lang).to_string()).collect(),
+            }),
+        None => None,
+    };
     render(&ProjectTemplate {
         approval,
+        light,
         role_label: user.role.label(lang),
         can_edit: can_edit_ledger(&user),
         user,

@@ -21,3 +21,5 @@ CREATE TABLE reports (
     UNIQUE (project_id, period)
 );
 CREATE INDEX reports_by_end ON reports(project_id, period_end);
+-- The latest reported period overall (the default "as of" of pages).
+CREATE INDEX reports_period_end ON reports(period_end);

@@ -255,6 +255,14 @@ impl Light {
             Light::Red => "红灯",
         }
     }
+
+    /// The light's name in a page's language.
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        match lang {
+            crate::Lang::Zh => self.label_zh(),
+            crate::Lang::En => self.code(),
+        }
+    }
 }
 
 impl fmt::Display for Light {

@@ -411,7 +411,7 @@ async fn demo(db: &std::path::Path, addr: SocketAddr) -> Result<ExitCode> {
         let outcome = store.seed_campaign(&campaign, DEMO_PASSWORD).await?;
         let calendar = store.work_calendar().await?;
         let plans = store
-            .seed_demo_approvals(&calendar, web::approvals::today(), 60)
+            .seed_demo_approvals(&calendar, web::pages::today(), 60)
             .await?;
         // The campaign mid-year: reports January to June, so all three lights show.
         let mid_year = domain::progress::Period {

@@ -12,7 +12,7 @@ use domain::{Bilingual, bi};
 use serde::Serialize;
 use sqlx::{Any, Transaction};
 
-use crate::projects::{decode_list, encode_list};
+use crate::projects::{date, date_text, decode_list, encode_list};
 use crate::{Result, Store, StoreError, now};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -84,14 +84,6 @@ pub struct FinishedNode {
     pub document_no: Option<String>,
 }
 
-fn date(text: Option<String>) -> Option<NaiveDate> {
-    text.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok())
-}
-
-fn text(d: Option<NaiveDate>) -> Option<String> {
-    d.map(|d| d.format("%Y-%m-%d").to_string())
-}
-
 type NodeRow = (
     String,
     String,
@@ -161,10 +153,10 @@ async fn write_nodes(
         .bind(i64::from(n.duration))
         .bind(encode_list(&n.after))
         .bind(n.department.clone())
-        .bind(text(n.planned_start))
-        .bind(text(n.planned_finish))
-        .bind(text(n.actual_start))
-        .bind(text(n.actual_finish))
+        .bind(date_text(n.planned_start))
+        .bind(date_text(n.planned_finish))
+        .bind(date_text(n.actual_start))
+        .bind(date_text(n.actual_finish))
         .bind(n.document_no.clone())
         .bind(i as i64)
         .execute(&mut **tx)

@@ -69,11 +69,13 @@ struct ProjectRow {
     region_name: Option<String>,
 }
 
-fn date(text: Option<String>) -> Option<NaiveDate> {
+/// A stored `YYYY-MM-DD` as a date (anything else as none).
+pub(crate) fn date(text: Option<String>) -> Option<NaiveDate> {
     text.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok())
 }
 
-fn date_text(d: Option<NaiveDate>) -> Option<String> {
+/// A date as stored: `YYYY-MM-DD`.
+pub(crate) fn date_text(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
 

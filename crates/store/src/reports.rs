@@ -13,7 +13,7 @@ use domain::schedule::schedule;
 use sqlx::any::AnyArguments;
 use sqlx::{Arguments, AssertSqlSafe};
 
-use crate::projects::placeholders;
+use crate::projects::{date, date_text, placeholders};
 use crate::{Result, Store, StoreError, now};
 
 /// One report as stored: both amounts known (see `domain::progress::reconcile`).
@@ -32,14 +32,6 @@ pub struct ReportRecord {
 
 /// Reports per multi-row INSERT (14 parameters each).
 const CHUNK: usize = 300;
-
-fn date_text(d: Option<NaiveDate>) -> Option<String> {
-    d.map(|d| d.format("%Y-%m-%d").to_string())
-}
-
-fn date(text: Option<String>) -> Option<NaiveDate> {
-    text.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok())
-}
 
 impl Store {
     /// Writes reports in one transaction, replacing any report of the same project and period.

@@ -13,7 +13,7 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::auth::{ApiUser, can_edit_ledger};
-use crate::error::{AppError, ErrorBody};
+use crate::error::{AppError, ErrorBody, parse_id};
 use crate::pages::LedgerQuery;
 
 fn wan(m: Option<Money>) -> Option<String> {
@@ -369,10 +369,6 @@ pub async fn list(
             .map(ProjectSummaryDto::from)
             .collect(),
     }))
-}
-
-fn parse_id(id: &str) -> Result<i64, AppError> {
-    id.parse::<i64>().map_err(|_| AppError::NotFound)
 }
 
 /// One project with every field.

@@ -7,7 +7,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Datelike, FixedOffset, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use domain::approval::{TEMPLATES, node_type};
 use domain::dates::{Edge, parse_date};
 use domain::schedule::{Schedule, inversions, schedule};
@@ -17,23 +17,10 @@ use store::{ApprovalNode, ApprovalPlan, SessionUser};
 
 use crate::AppState;
 use crate::auth::{PageUser, can_edit_ledger};
-use crate::error::AppError;
+use crate::error::{AppError, parse_id};
 use crate::gantt;
 use crate::i18n::Tr;
-use crate::pages::{page_result, render};
-
-/// Today in China Standard Time.
-pub fn today() -> NaiveDate {
-    let now = Utc::now();
-    match FixedOffset::east_opt(8 * 3600) {
-        Some(cst) => now.with_timezone(&cst).date_naive(),
-        None => now.date_naive(),
-    }
-}
-
-fn parse_id(id: &str) -> Result<i64, AppError> {
-    id.parse::<i64>().map_err(|_| AppError::NotFound)
-}
+use crate::pages::{page_result, render, today};
 
 pub struct NodeRow {
     key: String,

@@ -82,6 +82,11 @@ impl AppError {
     }
 }
 
+/// An id taken from a path: anything but a number is a page that does not exist.
+pub(crate) fn parse_id(id: &str) -> Result<i64, AppError> {
+    id.parse::<i64>().map_err(|_| AppError::NotFound)
+}
+
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
         match err {

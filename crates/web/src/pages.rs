@@ -5,7 +5,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::{FixedOffset, TimeZone};
+use chrono::{FixedOffset, NaiveDate, TimeZone};
 use domain::{
     Bilingual, Field, FieldError, Lang, Level, Money, Project, ProjectInput, Stage, Unit, UnitKind,
 };
@@ -14,7 +14,7 @@ use store::{ProjectFilter, SessionUser, SortColumn, SortOrder};
 
 use crate::AppState;
 use crate::auth::{PageUser, can_edit_ledger};
-use crate::error::AppError;
+use crate::error::{AppError, parse_id};
 use crate::i18n::{Tr, lang_of};
 
 /// Percent-encodes a query or path component.
@@ -35,9 +35,23 @@ pub(crate) fn render(template: &impl Template) -> Result<Response, AppError> {
     Ok(Html(template.render()?).into_response())
 }
 
-/// China Standard Time, for every time shown to a person (no daylight saving, no tz database).
+/// China Standard Time, UTC+08:00 all year (no daylight saving, no tz database).
+fn china() -> Option<FixedOffset> {
+    FixedOffset::east_opt(8 * 3600)
+}
+
+/// Today in China Standard Time.
+pub fn today() -> NaiveDate {
+    let now = chrono::Utc::now();
+    match china() {
+        Some(cst) => now.with_timezone(&cst).date_naive(),
+        None => now.date_naive(),
+    }
+}
+
+/// A timestamp as a person reads it, in China Standard Time.
 pub fn format_time(unix: i64) -> String {
-    let Some(cst) = FixedOffset::east_opt(8 * 3600) else {
+    let Some(cst) = china() else {
         return String::new();
     };
     cst.timestamp_opt(unix, 0)
@@ -633,10 +647,6 @@ pub async fn project(
     page_result(tr, project_page(state, user, tr, &id).await)
 }
 
-fn parse_id(id: &str) -> Result<i64, AppError> {
-    id.parse::<i64>().map_err(|_| AppError::NotFound)
-}
-
 async fn project_page(
     state: AppState,
     user: SessionUser,
@@ -681,10 +691,7 @@ async fn project_page(
             .and_then(|s| s.judgement)
             .map(|j| LightView {
                 code: j.light.code(),
-                label: match lang {
-                    Lang::Zh => j.light.label_zh(),
-                    Lang::En => j.light.code(),
-                },
+                label: j.light.label(lang),
                 as_of: as_of.to_string(),
                 rate: format!("{:.1}%", j.rate.to_f64() * 100.0),
                 why: j.why.iter().map(|w| w.get(lang).to_string()).collect(),

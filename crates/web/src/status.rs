@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use domain::Lang;
 use domain::dates::{Edge, parse_date};
 use domain::progress::{Light, Scheme};
 use serde::Deserialize;
@@ -66,15 +65,6 @@ pub struct StatusQuery {
 /// Projects listed under "lagging", worst first.
 const LAGGING_SHOWN: usize = 100;
 
-fn light_label(light: Light, lang: Lang) -> &'static str {
-    match (light, lang) {
-        (l, Lang::Zh) => l.label_zh(),
-        (Light::Red, Lang::En) => "red",
-        (Light::Yellow, Lang::En) => "yellow",
-        (Light::Green, Lang::En) => "green",
-    }
-}
-
 fn percent(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
@@ -92,7 +82,7 @@ pub async fn page(
                 .store
                 .latest_report_end()
                 .await?
-                .unwrap_or_else(crate::approvals::today),
+                .unwrap_or_else(crate::pages::today),
             Err(m) => return Err(AppError::BadRequest(m)),
         };
         let store::LedgerStatus { status, warnings } =
@@ -149,7 +139,7 @@ pub async fn page(
                         .map(|r| percent(r.to_f64()))
                         .unwrap_or_default(),
                     light: u.figures.light.map_or("", Light::code),
-                    light_label: u.figures.light.map_or("", |l| light_label(l, lang)),
+                    light_label: u.figures.light.map_or("", |l| l.label(lang)),
                     score: format!("{:.2}", u.score),
                     double_half: u.figures.double_half,
                 })
@@ -170,7 +160,7 @@ pub async fn page(
                         plan: p.annual_plan.map(|m| m.wan_display()).unwrap_or_default(),
                         rate: percent(j.rate.to_f64()),
                         light: j.light.code(),
-                        light_label: light_label(j.light, lang),
+                        light_label: j.light.label(lang),
                         why: why.join("；"),
                     })
                 })

@@ -14,6 +14,7 @@ mod import;
 mod people;
 mod project_index;
 mod projects;
+mod report_filing;
 mod reports;
 mod seed;
 pub mod testing;
@@ -32,6 +33,10 @@ pub use people::{
 };
 pub use projects::{
     ChangeRecord, ProjectFilter, ProjectPage, ProjectSummary, SortColumn, SortOrder,
+};
+pub use report_filing::{
+    Actor, FiledReport, Filing, FilingOptions, PeriodReport, ReportEntry, ReportEvent,
+    ReportHistory, ReportRevision, ReportState, Review, StoredReport, UnitReporting,
 };
 pub use reports::{LedgerStatus, ReportRecord};
 pub use seed::SeedOutcome;
@@ -71,6 +76,18 @@ pub enum StoreError {
     /// A write that would break a rule of the domain (e.g. a cycle among approval nodes).
     #[error("{} / {}", .0.zh, .0.en)]
     Rule(domain::Bilingual),
+    /// Several entries of one write refused, each with its reason; nothing was written.
+    #[error("{}", joined(.0))]
+    Invalid(Vec<domain::Bilingual>),
+    /// The actor may not touch this row (e.g. another unit's project).
+    #[error("{} / {}", .0.zh, .0.en)]
+    Forbidden(domain::Bilingual),
+}
+
+fn joined(messages: &[domain::Bilingual]) -> String {
+    let zh: Vec<&str> = messages.iter().map(|m| m.zh.as_str()).collect();
+    let en: Vec<&str> = messages.iter().map(|m| m.en.as_str()).collect();
+    format!("{} / {}", zh.join("；"), en.join("; "))
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -146,14 +146,15 @@ impl Store {
             Option<i64>,
             i64,
         );
+        // Drafts and returned reports do not count (see `ReportState::counts`).
         let latest = "FROM reports r WHERE r.project_id = p.id AND r.period_end >= $1 AND r.period_end <= $2 \
-                      ORDER BY r.period_end DESC LIMIT 1";
+                      AND r.status IN ('submitted', 'approved') ORDER BY r.period_end DESC LIMIT 1";
         let sql = format!(
             "SELECT p.id, p.name, u.name, p.stage, p.annual_plan_fen, p.planned_start, p.actual_start, \
              p.planned_completion, p.actual_completion, \
              (SELECT r.ytd_fen {latest}), (SELECT r.started {latest}), \
              (SELECT COUNT(*) FROM reports r WHERE r.project_id = p.id AND r.late = 0 \
-              AND r.period_end >= $1 AND r.period_end <= $3) \
+              AND r.status IN ('submitted', 'approved') AND r.period_end >= $1 AND r.period_end <= $3) \
              FROM projects p LEFT JOIN units u ON u.id = p.unit_id{} ORDER BY p.id",
             if only.is_some() {
                 " WHERE p.id = $4"

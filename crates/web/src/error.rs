@@ -12,10 +12,14 @@ use store::StoreError;
 pub enum AppError {
     Unauthorized,
     Forbidden,
+    /// Forbidden, saying why (e.g. another unit's project).
+    Refused(Bilingual),
     NotFound,
     BadRequest(Bilingual),
     Validation(Vec<FieldError>),
-    Conflict { current: i64 },
+    Conflict {
+        current: i64,
+    },
     Internal(String),
 }
 
@@ -38,7 +42,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Refused(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -51,15 +55,16 @@ impl AppError {
         match self {
             AppError::Unauthorized => bi("请先登录", "please sign in"),
             AppError::Forbidden => bi("无权执行此操作", "you are not allowed to do this"),
+            AppError::Refused(m) => m.clone(),
             AppError::NotFound => bi("找不到该记录", "not found"),
             AppError::BadRequest(m) => m.clone(),
             AppError::Validation(_) => {
                 bi("请修改标注的字段后重试", "please correct the fields listed")
             }
             AppError::Conflict { current } => bi(
-                format!("修改冲突：该项目已被他人修改（当前版本 {current}），请刷新后重新修改"),
+                format!("修改冲突：该记录已被他人修改（当前版本 {current}），请刷新后重新修改"),
                 format!(
-                    "someone else changed this project (now version {current}); reload and apply your change again"
+                    "someone else changed this record (now version {current}); reload and apply your change again"
                 ),
             ),
             AppError::Internal(_) => bi(
@@ -72,7 +77,7 @@ impl AppError {
     fn code(&self) -> &'static str {
         match self {
             AppError::Unauthorized => "unauthorized",
-            AppError::Forbidden => "forbidden",
+            AppError::Forbidden | AppError::Refused(_) => "forbidden",
             AppError::NotFound => "not_found",
             AppError::BadRequest(_) => "bad_request",
             AppError::Validation(_) => "validation",
@@ -98,6 +103,12 @@ impl From<StoreError> for AppError {
                 message_en: en,
             }]),
             StoreError::Rule(message) => AppError::BadRequest(message),
+            StoreError::Invalid(messages) => {
+                let zh: Vec<&str> = messages.iter().map(|m| m.zh.as_str()).collect();
+                let en: Vec<&str> = messages.iter().map(|m| m.en.as_str()).collect();
+                AppError::BadRequest(bi(zh.join("；"), en.join("; ")))
+            }
+            StoreError::Forbidden(message) => AppError::Refused(message),
             StoreError::Calendar(e) => AppError::BadRequest(e.message().clone()),
             other => AppError::Internal(other.to_string()),
         }

@@ -1,0 +1,906 @@
+//! The report workflow (填报 → 提交 → 审核通过 / 退回, 更正): who may write which report, how a
+//! period's amount and year to date are reconciled with the period before, and how a correction
+//! of a locked report keeps the values it replaces.
+
+use chrono::{Datelike, NaiveDate};
+use domain::progress::{Period, reconcile};
+use domain::{Bilingual, Money, Stage, bi};
+use serde::Serialize;
+use sqlx::any::AnyArguments;
+use sqlx::{Any, Arguments, AssertSqlSafe, Transaction};
+
+use crate::projects::{date, date_text, placeholders};
+use crate::{Result, Store, StoreError, now};
+
+/// Where a report stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportState {
+    /// 暂存: saved by the unit, not yet submitted; it does not count in figures.
+    Draft,
+    /// 已提交 (待审核): counts in figures, waits for the lead office.
+    Submitted,
+    /// 已退回: the lead office sent it back with a reason; it does not count until resubmitted.
+    Returned,
+    /// 已通过 (锁定): locked; a change is a revision with a reason.
+    Approved,
+}
+
+impl ReportState {
+    pub const ALL: [ReportState; 4] = [
+        ReportState::Draft,
+        ReportState::Submitted,
+        ReportState::Returned,
+        ReportState::Approved,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ReportState::Draft => "draft",
+            ReportState::Submitted => "submitted",
+            ReportState::Returned => "returned",
+            ReportState::Approved => "approved",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ReportState::Draft => "暂存",
+            ReportState::Submitted => "待审核",
+            ReportState::Returned => "已退回",
+            ReportState::Approved => "已通过",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            ReportState::Draft => "Draft",
+            ReportState::Submitted => "Submitted",
+            ReportState::Returned => "Returned",
+            ReportState::Approved => "Approved",
+        }
+    }
+
+    pub fn label(self, lang: domain::Lang) -> &'static str {
+        match lang {
+            domain::Lang::Zh => self.label_zh(),
+            domain::Lang::En => self.label_en(),
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<ReportState> {
+        ReportState::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Whether reports in this state count in status figures.
+    pub fn counts(self) -> bool {
+        matches!(self, ReportState::Submitted | ReportState::Approved)
+    }
+}
+
+/// Who files or reviews, and over which projects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    /// `Some(unit)`: only that unit's projects (a responsible unit); `None`: every project.
+    pub unit: Option<i64>,
+    /// The lead office (and the administrator): approves and returns, corrects locked reports
+    /// without sending them back for review.
+    pub reviewer: bool,
+}
+
+impl Actor {
+    /// The command line and the seed: every project, reviewing rights.
+    pub const SYSTEM: Actor = Actor {
+        user_id: None,
+        unit: None,
+        reviewer: true,
+    };
+}
+
+/// One project's report as an editor or a sheet gives it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReportEntry {
+    pub project_id: i64,
+    /// Investment completed in the period; derived from the year to date when missing.
+    pub completed: Option<Money>,
+    /// Year to date; derived from the period amount when missing.
+    pub year_to_date: Option<Money>,
+    pub started: bool,
+    pub actual_start: Option<NaiveDate>,
+    /// The stage reached, when the report moves the project on.
+    pub stage: Option<Stage>,
+    /// 形象进度.
+    pub progress: Option<String>,
+    /// 存在问题.
+    pub problems: Option<String>,
+    /// The report's version the editor loaded; `None` when the editor saw no report.
+    pub version: Option<i64>,
+    /// Why a locked (approved) report is corrected.
+    pub reason: Option<String>,
+}
+
+/// Save as a draft or submit for review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filing {
+    Save,
+    Submit,
+}
+
+/// How a batch of entries is filed.
+#[derive(Debug, Clone, Copy)]
+pub struct FilingOptions<'a> {
+    pub filing: Filing,
+    /// `web`, `api`, `import`, `seed`.
+    pub source: &'a str,
+    /// Refuse an entry whose `version` is not the stored one (editors); an import replaces.
+    pub check_versions: bool,
+    /// The day of filing, for the late mark (China's date).
+    pub today: NaiveDate,
+}
+
+/// A report as it was filed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FiledReport {
+    pub project_id: i64,
+    pub report_id: i64,
+    pub state: ReportState,
+    pub revision: i64,
+    pub version: i64,
+    pub completed: Money,
+    pub year_to_date: Money,
+}
+
+/// The lead office's decision on submitted reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Review {
+    Approve,
+    /// 退回, with the reason the unit will read.
+    Return(String),
+}
+
+/// A stored report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredReport {
+    pub id: i64,
+    pub period: String,
+    pub state: ReportState,
+    pub version: i64,
+    pub revision: i64,
+    pub completed: Money,
+    pub year_to_date: Money,
+    pub started: bool,
+    pub actual_start: Option<NaiveDate>,
+    pub stage: Option<Stage>,
+    pub progress: Option<String>,
+    pub problems: Option<String>,
+    pub late: bool,
+    pub submitted_at: Option<i64>,
+    pub review_note: Option<String>,
+    pub source: String,
+}
+
+/// A project of a period's report form, with its report if there is one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PeriodReport {
+    pub project_id: i64,
+    pub code: Option<String>,
+    pub name: String,
+    pub unit_id: Option<i64>,
+    pub unit: Option<String>,
+    pub annual_plan: Option<Money>,
+    /// Year to date of the latest earlier report of the year (the base of this period's sums).
+    pub previous_ytd: Money,
+    pub report: Option<StoredReport>,
+}
+
+/// How far one unit is with a period's reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct UnitReporting {
+    pub unit_id: i64,
+    pub unit: String,
+    /// Projects that must report (those with an annual plan).
+    pub due: usize,
+    pub draft: usize,
+    pub submitted: usize,
+    pub returned: usize,
+    pub approved: usize,
+    pub late: usize,
+}
+
+impl UnitReporting {
+    /// Due reports with nothing submitted yet (no report, a draft or a returned one).
+    pub fn missing(&self) -> usize {
+        self.due.saturating_sub(self.submitted + self.approved)
+    }
+}
+
+/// A revision: the values a correction replaced.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportRevision {
+    pub revision: i64,
+    pub completed: Money,
+    pub year_to_date: Money,
+    pub started: bool,
+    pub progress: Option<String>,
+    pub replaced_at: i64,
+    pub replaced_by: Option<String>,
+    pub reason: String,
+}
+
+/// A step of the workflow.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportEvent {
+    pub at: i64,
+    pub actor: Option<String>,
+    pub action: String,
+    pub note: Option<String>,
+}
+
+/// A project's report of one period with what happened to it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportHistory {
+    pub report: StoredReport,
+    pub revisions: Vec<ReportRevision>,
+    pub events: Vec<ReportEvent>,
+}
+
+/// Longest 形象进度 / 存在问题 text kept (characters).
+const TEXT_LIMIT: usize = 1000;
+
+/// Ids per `IN (…)` list.
+const ID_CHUNK: usize = 400;
+
+const REPORT_COLUMNS: &str = "r.id AS r_id, r.period AS r_period, r.status AS r_status, \
+     r.version AS r_version, r.revision AS r_revision, r.completed_fen AS r_completed, \
+     r.ytd_fen AS r_ytd, r.started AS r_started, r.actual_start AS r_actual_start, \
+     r.stage AS r_stage, r.progress AS r_progress, r.problems AS r_problems, r.late AS r_late, \
+     r.submitted_at AS r_submitted_at, r.review_note AS r_review_note, r.source AS r_source";
+
+/// The report columns of a row (all absent when a LEFT JOIN found no report).
+#[derive(sqlx::FromRow)]
+struct ReportCols {
+    r_id: Option<i64>,
+    r_period: Option<String>,
+    r_status: Option<String>,
+    r_version: Option<i64>,
+    r_revision: Option<i64>,
+    r_completed: Option<i64>,
+    r_ytd: Option<i64>,
+    r_started: Option<i64>,
+    r_actual_start: Option<String>,
+    r_stage: Option<String>,
+    r_progress: Option<String>,
+    r_problems: Option<String>,
+    r_late: Option<i64>,
+    r_submitted_at: Option<i64>,
+    r_review_note: Option<String>,
+    r_source: Option<String>,
+}
+
+impl ReportCols {
+    fn into_stored(self) -> Option<StoredReport> {
+        Some(StoredReport {
+            id: self.r_id?,
+            period: self.r_period?,
+            state: self
+                .r_status
+                .as_deref()
+                .and_then(ReportState::parse)
+                .unwrap_or(ReportState::Submitted),
+            version: self.r_version?,
+            revision: self.r_revision?,
+            completed: Money::from_fen(self.r_completed?),
+            year_to_date: Money::from_fen(self.r_ytd?),
+            started: self.r_started? != 0,
+            actual_start: date(self.r_actual_start),
+            stage: self.r_stage.as_deref().and_then(Stage::parse),
+            progress: self.r_progress,
+            problems: self.r_problems,
+            late: self.r_late? != 0,
+            submitted_at: self.r_submitted_at,
+            review_note: self.r_review_note,
+            source: self.r_source?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct TargetRow {
+    id: i64,
+    name: String,
+    unit_id: Option<i64>,
+    previous_ytd: Option<i64>,
+    #[sqlx(flatten)]
+    report: ReportCols,
+}
+
+#[derive(sqlx::FromRow)]
+struct PeriodRow {
+    id: i64,
+    code: Option<String>,
+    name: String,
+    unit_id: Option<i64>,
+    unit: Option<String>,
+    annual_plan: Option<i64>,
+    previous_ytd: Option<i64>,
+    #[sqlx(flatten)]
+    report: ReportCols,
+}
+
+fn day_text(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn invalid_period() -> StoreError {
+    StoreError::Rule(bi("报送期无效", "invalid reporting period"))
+}
+
+/// The first day of the period's year and the period's own first day: earlier reports of the
+/// year lie in `[start, first)`.
+fn year_before(period: &Period) -> Result<(String, String)> {
+    let first = period.first_day().ok_or_else(invalid_period)?;
+    let year_start = NaiveDate::from_ymd_opt(first.year(), 1, 1).ok_or_else(invalid_period)?;
+    Ok((day_text(year_start), day_text(first)))
+}
+
+fn clean_text(t: &Option<String>) -> Option<String> {
+    t.as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| t.chars().take(TEXT_LIMIT).collect())
+}
+
+/// A project as the filing sees it: its unit, its previous year to date, its report of the
+/// period if any.
+struct Target {
+    name: String,
+    unit_id: Option<i64>,
+    previous_ytd: Money,
+    report: Option<StoredReport>,
+}
+
+impl Store {
+    /// Files reports of one period in one transaction: all of them or, when any entry is
+    /// refused, none. Refusals name the project and the reason; an entry for a project outside
+    /// the actor's unit refuses the whole batch as forbidden.
+    pub async fn file_reports(
+        &self,
+        period: Period,
+        entries: &[ReportEntry],
+        actor: &Actor,
+        options: FilingOptions<'_>,
+    ) -> Result<Vec<FiledReport>> {
+        let period_end = period.last_day().ok_or_else(invalid_period)?;
+        let deadline = period.deadline().ok_or_else(invalid_period)?;
+        let (year_start, first) = year_before(&period)?;
+        let key = period.key();
+        let label = period.label_zh();
+        let mut tx = self.pool().begin().await?;
+        let ids: Vec<i64> = entries.iter().map(|e| e.project_id).collect();
+        let targets = self
+            .targets(&mut tx, &ids, &key, &year_start, &first)
+            .await?;
+
+        let mut errors: Vec<Bilingual> = Vec::new();
+        let mut conflict = None;
+        let mut plans = Vec::with_capacity(entries.len());
+        let mut seen = std::collections::HashSet::new();
+        for e in entries {
+            let Some(t) = targets.get(&e.project_id) else {
+                errors.push(bi(
+                    format!("项目 ID {} 不存在", e.project_id),
+                    format!("project id {} does not exist", e.project_id),
+                ));
+                continue;
+            };
+            if let Some(unit) = actor.unit
+                && t.unit_id != Some(unit)
+            {
+                return Err(StoreError::Forbidden(bi(
+                    format!("“{}”不是本单位的项目，不能填报", t.name),
+                    format!("“{}” is not a project of your unit", t.name),
+                )));
+            }
+            if !seen.insert(e.project_id) {
+                errors.push(bi(
+                    format!("“{}”在本次填报中出现了两次", t.name),
+                    format!("“{}” appears twice in this filing", t.name),
+                ));
+                continue;
+            }
+            if options.check_versions
+                && e.version != t.report.as_ref().map(|r| r.version)
+                && conflict.is_none()
+            {
+                conflict = Some(t.report.as_ref().map_or(0, |r| r.version));
+            }
+            let locked = t
+                .report
+                .as_ref()
+                .is_some_and(|r| r.state == ReportState::Approved);
+            let reason = clean_text(&e.reason);
+            if locked && reason.is_none() {
+                errors.push(bi(
+                    format!("“{}”{label}报告已审核通过（锁定），更正须填写原因", t.name),
+                    format!(
+                        "“{}”: the {} report is approved and locked; a correction needs a reason",
+                        t.name, key
+                    ),
+                ));
+                continue;
+            }
+            let (completed, ytd) = match reconcile(t.previous_ytd, e.completed, e.year_to_date) {
+                Ok(pair) => pair,
+                Err(m) => {
+                    errors.push(bi(
+                        format!("“{}”：{}", t.name, m.zh),
+                        format!("“{}”: {}", t.name, m.en),
+                    ));
+                    continue;
+                }
+            };
+            if completed.is_negative() {
+                errors.push(bi(
+                    format!("“{}”：本期完成投资不能为负数", t.name),
+                    format!("“{}”: the period's investment cannot be negative", t.name),
+                ));
+                continue;
+            }
+            if let Some(d) = e.actual_start
+                && d > options.today
+            {
+                errors.push(bi(
+                    format!("“{}”：实际开工时间 {d} 晚于今天", t.name),
+                    format!("“{}”: actual start {d} is in the future", t.name),
+                ));
+                continue;
+            }
+            plans.push((e, t, completed, ytd, locked, reason));
+        }
+        if let Some(current) = conflict {
+            return Err(StoreError::Conflict { current });
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+
+        let at = now();
+        let mut filed = Vec::with_capacity(plans.len());
+        for (e, t, completed, ytd, locked, reason) in plans {
+            let submit = options.filing == Filing::Submit;
+            // A reviewer's correction of a locked report stays locked; anyone else's goes back
+            // for review (or to the drafts when only saved).
+            let state = if locked && actor.reviewer {
+                ReportState::Approved
+            } else if submit {
+                ReportState::Submitted
+            } else {
+                ReportState::Draft
+            };
+            let started = e.started || e.actual_start.is_some();
+            let progress = clean_text(&e.progress);
+            let problems = clean_text(&e.problems);
+            let stage = e.stage.map(|s| s.code());
+            let was_submitted = t.report.as_ref().is_some_and(|r| r.submitted_at.is_some());
+            let submitted_now = state == ReportState::Submitted
+                || (state == ReportState::Approved && !was_submitted);
+            // On time is judged by the first submission.
+            let late = match &t.report {
+                Some(r) if was_submitted => r.late,
+                _ => submitted_now && options.today > deadline,
+            };
+            let (report_id, revision, version) = match &t.report {
+                Some(old) => {
+                    let revision = if locked {
+                        sqlx::query(
+                            "INSERT INTO report_revisions (report_id, revision, completed_fen, ytd_fen, \
+                             started, actual_start, stage, progress, problems, replaced_at, replaced_by, reason) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                        )
+                        .bind(old.id)
+                        .bind(old.revision)
+                        .bind(old.completed.fen())
+                        .bind(old.year_to_date.fen())
+                        .bind(i64::from(old.started))
+                        .bind(date_text(old.actual_start))
+                        .bind(old.stage.map(|s| s.code()))
+                        .bind(old.progress.clone())
+                        .bind(old.problems.clone())
+                        .bind(at)
+                        .bind(actor.user_id)
+                        .bind(reason.clone().unwrap_or_default())
+                        .execute(&mut *tx)
+                        .await?;
+                        old.revision + 1
+                    } else {
+                        old.revision
+                    };
+                    let done = sqlx::query(
+                        "UPDATE reports SET completed_fen = $1, ytd_fen = $2, started = $3, actual_start = $4, \
+                         stage = $5, progress = $6, problems = $7, status = $8, late = $9, revision = $10, \
+                         source = $11, version = version + 1, \
+                         submitted_at = CASE WHEN $12 = 1 THEN $13 ELSE submitted_at END, \
+                         submitted_by = CASE WHEN $12 = 1 THEN $14 ELSE submitted_by END \
+                         WHERE id = $15 AND version = $16",
+                    )
+                    .bind(completed.fen())
+                    .bind(ytd.fen())
+                    .bind(i64::from(started))
+                    .bind(date_text(e.actual_start))
+                    .bind(stage)
+                    .bind(progress.clone())
+                    .bind(problems.clone())
+                    .bind(state.code())
+                    .bind(i64::from(late))
+                    .bind(revision)
+                    .bind(options.source)
+                    .bind(i64::from(submitted_now))
+                    .bind(at)
+                    .bind(actor.user_id)
+                    .bind(old.id)
+                    .bind(old.version)
+                    .execute(&mut *tx)
+                    .await?;
+                    if done.rows_affected() != 1 {
+                        return Err(StoreError::Conflict {
+                            current: old.version + 1,
+                        });
+                    }
+                    (old.id, revision, old.version + 1)
+                }
+                None => {
+                    let (id,): (i64,) = sqlx::query_as(
+                        "INSERT INTO reports (project_id, period, period_end, completed_fen, ytd_fen, started, \
+                         actual_start, stage, progress, problems, status, submitted_at, submitted_by, late, \
+                         source, version, revision) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, 1) RETURNING id",
+                    )
+                    .bind(e.project_id)
+                    .bind(&key)
+                    .bind(day_text(period_end))
+                    .bind(completed.fen())
+                    .bind(ytd.fen())
+                    .bind(i64::from(started))
+                    .bind(date_text(e.actual_start))
+                    .bind(stage)
+                    .bind(progress.clone())
+                    .bind(problems.clone())
+                    .bind(state.code())
+                    .bind(submitted_now.then_some(at))
+                    .bind(if submitted_now { actor.user_id } else { None })
+                    .bind(i64::from(late))
+                    .bind(options.source)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    (id, 1, 1)
+                }
+            };
+            let action = if locked {
+                "revise"
+            } else if submit {
+                "submit"
+            } else {
+                "save"
+            };
+            event(&mut tx, report_id, at, actor.user_id, action, reason).await?;
+            filed.push(FiledReport {
+                project_id: e.project_id,
+                report_id,
+                state,
+                revision,
+                version,
+                completed,
+                year_to_date: ytd,
+            });
+        }
+        tx.commit().await?;
+        Ok(filed)
+    }
+
+    /// The projects named by a filing, with their unit, previous year to date and report.
+    async fn targets(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        ids: &[i64],
+        key: &str,
+        year_start: &str,
+        first: &str,
+    ) -> Result<std::collections::HashMap<i64, Target>> {
+        let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        let mut unique: Vec<i64> = ids.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        for chunk in unique.chunks(ID_CHUNK) {
+            let d = self.dialect();
+            let mut args = AnyArguments::default();
+            args.add(year_start.to_string()).map_err(enc)?;
+            args.add(first.to_string()).map_err(enc)?;
+            args.add(key.to_string()).map_err(enc)?;
+            for id in chunk {
+                args.add(*id).map_err(enc)?;
+            }
+            let sql = format!(
+                "SELECT p.id, p.name, p.unit_id, \
+                 (SELECT q.ytd_fen FROM reports q WHERE q.project_id = p.id AND q.period_end >= {} \
+                  AND q.period_end < {} ORDER BY q.period_end DESC LIMIT 1) AS previous_ytd, \
+                 {REPORT_COLUMNS} \
+                 FROM projects p LEFT JOIN reports r ON r.project_id = p.id AND r.period = {} \
+                 WHERE p.id IN ({})",
+                placeholders(d, 1, 1),
+                placeholders(d, 2, 1),
+                placeholders(d, 3, 1),
+                placeholders(d, 4, chunk.len()),
+            );
+            let rows: Vec<TargetRow> = sqlx::query_as_with(AssertSqlSafe(sql), args)
+                .fetch_all(&mut **tx)
+                .await?;
+            for r in rows {
+                out.insert(
+                    r.id,
+                    Target {
+                        name: r.name,
+                        unit_id: r.unit_id,
+                        previous_ytd: Money::from_fen(r.previous_ytd.unwrap_or(0)),
+                        report: r.report.into_stored(),
+                    },
+                );
+            }
+        }
+        Ok(out)
+    }
+
+    /// Approves or returns submitted reports (the lead office). Each item names the version the
+    /// reviewer saw; a report that moved on, or that is not waiting for review, refuses the
+    /// whole decision.
+    pub async fn review_reports(
+        &self,
+        items: &[(i64, i64)],
+        review: &Review,
+        actor: &Actor,
+    ) -> Result<usize> {
+        if !actor.reviewer {
+            return Err(StoreError::Forbidden(bi(
+                "只有总牵头单位可以审核报告",
+                "only the lead office reviews reports",
+            )));
+        }
+        let (state, note, action) = match review {
+            Review::Approve => (ReportState::Approved, None, "approve"),
+            Review::Return(reason) => {
+                let reason = reason.trim();
+                if reason.is_empty() {
+                    return Err(StoreError::Rule(bi(
+                        "退回须填写原因",
+                        "a returned report needs a reason",
+                    )));
+                }
+                (
+                    ReportState::Returned,
+                    Some(reason.chars().take(TEXT_LIMIT).collect::<String>()),
+                    "return",
+                )
+            }
+        };
+        let at = now();
+        let mut tx = self.pool().begin().await?;
+        for (id, version) in items {
+            let row: Option<(i64, String, String)> = sqlx::query_as(
+                "SELECT r.version, r.status, p.name FROM reports r JOIN projects p ON p.id = r.project_id \
+                 WHERE r.id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((current, status, name)) = row else {
+                return Err(StoreError::NotFound);
+            };
+            if current != *version {
+                return Err(StoreError::Conflict { current });
+            }
+            if status != ReportState::Submitted.code() {
+                let label = ReportState::parse(&status).map_or("", |s| s.label_zh());
+                return Err(StoreError::Rule(bi(
+                    format!("“{name}”的报告{label}，不在待审核状态"),
+                    format!("the report of “{name}” is not waiting for review"),
+                )));
+            }
+            sqlx::query(
+                "UPDATE reports SET status = $1, reviewed_at = $2, reviewed_by = $3, review_note = $4, \
+                 version = version + 1 WHERE id = $5 AND version = $6",
+            )
+            .bind(state.code())
+            .bind(at)
+            .bind(actor.user_id)
+            .bind(note.clone())
+            .bind(id)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?;
+            event(&mut tx, *id, at, actor.user_id, action, note.clone()).await?;
+        }
+        tx.commit().await?;
+        Ok(items.len())
+    }
+
+    /// The report form of a period: the projects that must report (those with an annual plan)
+    /// and any other project with a report of the period, of one unit or of all, by unit and name.
+    pub async fn period_reports(
+        &self,
+        period: &Period,
+        unit: Option<i64>,
+    ) -> Result<Vec<PeriodReport>> {
+        let (year_start, first) = year_before(period)?;
+        let unit_filter = if unit.is_some() {
+            " AND p.unit_id = $4"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT p.id, p.code, p.name, p.unit_id, u.name AS unit, p.annual_plan_fen AS annual_plan, \
+             (SELECT q.ytd_fen FROM reports q WHERE q.project_id = p.id AND q.period_end >= $1 \
+              AND q.period_end < $2 ORDER BY q.period_end DESC LIMIT 1) AS previous_ytd, \
+             {REPORT_COLUMNS} \
+             FROM projects p LEFT JOIN units u ON u.id = p.unit_id \
+             LEFT JOIN reports r ON r.project_id = p.id AND r.period = $3 \
+             WHERE (p.annual_plan_fen > 0 OR r.id IS NOT NULL){unit_filter} \
+             ORDER BY u.name, p.name, p.id"
+        );
+        let mut query = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(year_start)
+            .bind(first)
+            .bind(period.key());
+        if let Some(u) = unit {
+            query = query.bind(u);
+        }
+        let rows: Vec<PeriodRow> = query.fetch_all(self.pool()).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| PeriodReport {
+                project_id: r.id,
+                code: r.code,
+                name: r.name,
+                unit_id: r.unit_id,
+                unit: r.unit,
+                annual_plan: r.annual_plan.map(Money::from_fen),
+                previous_ytd: Money::from_fen(r.previous_ytd.unwrap_or(0)),
+                report: r.report.into_stored(),
+            })
+            .collect())
+    }
+
+    /// Each unit's progress with a period's reports, by unit name.
+    pub async fn period_overview(&self, period: &Period) -> Result<Vec<UnitReporting>> {
+        let rows: Vec<(i64, String, i64, Option<String>, i64, i64)> = sqlx::query_as(
+            "SELECT u.id, u.name, CASE WHEN p.annual_plan_fen > 0 THEN 1 ELSE 0 END, r.status, \
+             COALESCE(r.late, 0), COUNT(*) \
+             FROM projects p JOIN units u ON u.id = p.unit_id \
+             LEFT JOIN reports r ON r.project_id = p.id AND r.period = $1 \
+             WHERE p.annual_plan_fen > 0 OR r.id IS NOT NULL \
+             GROUP BY u.id, u.name, CASE WHEN p.annual_plan_fen > 0 THEN 1 ELSE 0 END, r.status, \
+             COALESCE(r.late, 0) ORDER BY u.name",
+        )
+        .bind(period.key())
+        .fetch_all(self.pool())
+        .await?;
+        let mut out: Vec<UnitReporting> = Vec::new();
+        for (unit_id, unit, due, status, late, count) in rows {
+            if out.last().is_none_or(|u| u.unit_id != unit_id) {
+                out.push(UnitReporting {
+                    unit_id,
+                    unit,
+                    ..UnitReporting::default()
+                });
+            }
+            let Some(u) = out.last_mut() else { continue };
+            let n = usize::try_from(count).unwrap_or(0);
+            if due == 1 {
+                u.due += n;
+            }
+            match status.as_deref().and_then(ReportState::parse) {
+                Some(ReportState::Draft) => u.draft += n,
+                Some(ReportState::Submitted) => u.submitted += n,
+                Some(ReportState::Returned) => u.returned += n,
+                Some(ReportState::Approved) => u.approved += n,
+                None => {}
+            }
+            if late != 0 {
+                u.late += n;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every report of a project, latest period first, with revisions and workflow steps.
+    pub async fn project_reports(&self, project_id: i64) -> Result<Vec<ReportHistory>> {
+        let sql = format!(
+            "SELECT {REPORT_COLUMNS} FROM reports r WHERE r.project_id = $1 ORDER BY r.period_end DESC, r.period DESC"
+        );
+        let reports: Vec<ReportCols> = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(project_id)
+            .fetch_all(self.pool())
+            .await?;
+        let revisions: Vec<(
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            Option<String>,
+            i64,
+            Option<String>,
+            String,
+        )> = sqlx::query_as(
+            "SELECT v.report_id, v.revision, v.completed_fen, v.ytd_fen, v.started, v.progress, \
+                 v.replaced_at, u.display_name, v.reason \
+                 FROM report_revisions v JOIN reports r ON r.id = v.report_id \
+                 LEFT JOIN users u ON u.id = v.replaced_by \
+                 WHERE r.project_id = $1 ORDER BY v.report_id, v.revision DESC",
+        )
+        .bind(project_id)
+        .fetch_all(self.pool())
+        .await?;
+        let events: Vec<(i64, i64, Option<String>, String, Option<String>)> = sqlx::query_as(
+            "SELECT e.report_id, e.at, u.display_name, e.action, e.note \
+             FROM report_events e JOIN reports r ON r.id = e.report_id \
+             LEFT JOIN users u ON u.id = e.actor \
+             WHERE r.project_id = $1 ORDER BY e.report_id, e.id",
+        )
+        .bind(project_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(reports
+            .into_iter()
+            .filter_map(ReportCols::into_stored)
+            .map(|report| ReportHistory {
+                revisions: revisions
+                    .iter()
+                    .filter(|v| v.0 == report.id)
+                    .map(|v| ReportRevision {
+                        revision: v.1,
+                        completed: Money::from_fen(v.2),
+                        year_to_date: Money::from_fen(v.3),
+                        started: v.4 != 0,
+                        progress: v.5.clone(),
+                        replaced_at: v.6,
+                        replaced_by: v.7.clone(),
+                        reason: v.8.clone(),
+                    })
+                    .collect(),
+                events: events
+                    .iter()
+                    .filter(|e| e.0 == report.id)
+                    .map(|e| ReportEvent {
+                        at: e.1,
+                        actor: e.2.clone(),
+                        action: e.3.clone(),
+                        note: e.4.clone(),
+                    })
+                    .collect(),
+                report,
+            })
+            .collect())
+    }
+}
+
+async fn event(
+    tx: &mut Transaction<'static, Any>,
+    report_id: i64,
+    at: i64,
+    actor: Option<i64>,
+    action: &str,
+    note: Option<String>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO report_events (report_id, at, actor, action, note) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(report_id)
+    .bind(at)
+    .bind(actor)
+    .bind(action)
+    .bind(note)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

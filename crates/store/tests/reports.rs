@@ -1,0 +1,474 @@
+//! The report workflow on each backend: fill, submit, review, return, lock, correct; scoping
+//! to a unit; all-or-nothing batches; the late mark; what counts in figures.
+#![allow(clippy::unwrap_used)]
+
+use chrono::NaiveDate;
+use domain::progress::Period;
+use domain::{Money, ProjectFields, Role, Stage, UnitKind};
+use store::testing::TestDb;
+use store::{
+    Actor, Filing, FilingOptions, NewUser, ReportEntry, ReportState, Review, Store, StoreError,
+};
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn period(text: &str) -> Period {
+    Period::parse(text).unwrap()
+}
+
+fn options(filing: Filing, today: NaiveDate) -> FilingOptions<'static> {
+    FilingOptions {
+        filing,
+        source: "test",
+        check_versions: true,
+        today,
+    }
+}
+
+fn wan(n: i64) -> Option<Money> {
+    Some(Money::from_wan(n))
+}
+
+async fn project(store: &Store, name: &str, unit: i64, plan_wan: i64) -> i64 {
+    let fields = ProjectFields {
+        name: name.into(),
+        stage: Some(Stage::UnderConstruction),
+        unit_id: Some(unit),
+        annual_plan: Some(Money::from_wan(plan_wan)),
+        ..ProjectFields::default()
+    };
+    store
+        .create_project(&fields, None, "test")
+        .await
+        .unwrap()
+        .id
+}
+
+async fn user(store: &Store, name: &str, role: Role, unit: i64) -> i64 {
+    store
+        .create_user(NewUser {
+            username: name,
+            display_name: name,
+            password: "pw",
+            role,
+            unit_id: unit,
+        })
+        .await
+        .unwrap()
+}
+
+fn message(err: &StoreError) -> String {
+    err.to_string()
+}
+
+#[tokio::test]
+async fn report_workflow() {
+    for dialect in TestDb::backends() {
+        let db = TestDb::new(dialect).await;
+        let store = db.store().await;
+        story(&store).await;
+        store.close().await;
+    }
+}
+
+async fn story(store: &Store) {
+    let town_a = store
+        .create_unit("龙田镇", UnitKind::Town, None)
+        .await
+        .unwrap();
+    let town_b = store
+        .create_unit("江阴镇", UnitKind::Town, None)
+        .await
+        .unwrap();
+    let office = store
+        .create_unit("市发改局", UnitKind::Department, None)
+        .await
+        .unwrap();
+    let a1 = project(store, "龙田物流园", town_a, 1_000).await;
+    let a2 = project(store, "龙田污水厂", town_a, 500).await;
+    let b1 = project(store, "江阴港区码头", town_b, 800).await;
+    let clerk = user(store, "longtian", Role::Responsible, town_a).await;
+    let lead = user(store, "fgj", Role::LeadOffice, office).await;
+    let unit_a = Actor {
+        user_id: Some(clerk),
+        unit: Some(town_a),
+        reviewer: false,
+    };
+    let office_actor = Actor {
+        user_id: Some(lead),
+        unit: None,
+        reviewer: true,
+    };
+    let jan = period("2025-01");
+    let feb = period("2025-02");
+
+    // January: the unit submits one report and keeps the other as a draft.
+    let filed = store
+        .file_reports(
+            jan,
+            &[ReportEntry {
+                project_id: a1,
+                completed: wan(100),
+                progress: Some("  主体结构施工  ".into()),
+                ..ReportEntry::default()
+            }],
+            &unit_a,
+            options(Filing::Submit, day(2025, 2, 2)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(filed[0].state, ReportState::Submitted);
+    assert_eq!(filed[0].year_to_date, Money::from_wan(100), "derived");
+    store
+        .file_reports(
+            jan,
+            &[ReportEntry {
+                project_id: a2,
+                year_to_date: wan(50),
+                ..ReportEntry::default()
+            }],
+            &unit_a,
+            options(Filing::Save, day(2025, 2, 2)),
+        )
+        .await
+        .unwrap();
+
+    // Only submitted and approved reports count in figures.
+    let inputs = store.status_inputs(day(2025, 1, 31), &[jan]).await.unwrap();
+    let ytd = |id: i64| {
+        inputs
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.year_to_date)
+            .unwrap()
+    };
+    assert_eq!(ytd(a1), Money::from_wan(100));
+    assert_eq!(ytd(a2), Money::ZERO, "a draft does not count");
+
+    // Another unit's project refuses the whole batch; nothing of it is written.
+    let err = store
+        .file_reports(
+            feb,
+            &[
+                ReportEntry {
+                    project_id: a1,
+                    completed: wan(10),
+                    ..ReportEntry::default()
+                },
+                ReportEntry {
+                    project_id: b1,
+                    completed: wan(10),
+                    ..ReportEntry::default()
+                },
+            ],
+            &unit_a,
+            options(Filing::Submit, day(2025, 3, 1)),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Forbidden(_)), "{err}");
+    assert!(message(&err).contains("江阴港区码头"));
+    let unit_rows = store.period_reports(&feb, Some(town_a)).await.unwrap();
+    assert!(unit_rows.iter().all(|r| r.report.is_none()));
+    assert_eq!(unit_rows.len(), 2, "only the unit's own projects");
+    let base = |id: i64| {
+        unit_rows
+            .iter()
+            .find(|r| r.project_id == id)
+            .map(|r| r.previous_ytd)
+            .unwrap()
+    };
+    assert_eq!(base(a1), Money::from_wan(100));
+    assert_eq!(
+        base(a2),
+        Money::from_wan(50),
+        "the unit's own draft is its base"
+    );
+
+    // A period amount and year to date that disagree name both numbers; the good entry of the
+    // same batch is not written either.
+    let err = store
+        .file_reports(
+            feb,
+            &[
+                ReportEntry {
+                    project_id: a1,
+                    completed: wan(100),
+                    year_to_date: wan(300),
+                    ..ReportEntry::default()
+                },
+                ReportEntry {
+                    project_id: a2,
+                    completed: wan(20),
+                    ..ReportEntry::default()
+                },
+            ],
+            &unit_a,
+            options(Filing::Submit, day(2025, 3, 1)),
+        )
+        .await
+        .unwrap_err();
+    let text = message(&err);
+    assert!(
+        text.contains("龙田物流园") && text.contains("300") && text.contains("100"),
+        "{text}"
+    );
+    assert!(
+        store
+            .period_reports(&feb, Some(town_a))
+            .await
+            .unwrap()
+            .iter()
+            .all(|r| r.report.is_none())
+    );
+
+    // An editor who saw no report while someone filed one gets a conflict.
+    let err = store
+        .file_reports(
+            jan,
+            &[ReportEntry {
+                project_id: a1,
+                completed: wan(120),
+                version: None,
+                ..ReportEntry::default()
+            }],
+            &unit_a,
+            options(Filing::Submit, day(2025, 2, 2)),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { current: 1 }), "{err}");
+
+    // Review: only the lead office; only submitted reports; a return needs a reason.
+    let rows = store.period_reports(&jan, None).await.unwrap();
+    let report_of = |id: i64| {
+        rows.iter()
+            .find(|r| r.project_id == id)
+            .and_then(|r| r.report.clone())
+            .unwrap()
+    };
+    let (r1, r2) = (report_of(a1), report_of(a2));
+    assert_eq!(r1.progress.as_deref(), Some("主体结构施工"), "trimmed");
+    assert_eq!(r2.state, ReportState::Draft);
+    let err = store
+        .review_reports(&[(r1.id, r1.version)], &Review::Approve, &unit_a)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Forbidden(_)));
+    let err = store
+        .review_reports(&[(r2.id, r2.version)], &Review::Approve, &office_actor)
+        .await
+        .unwrap_err();
+    assert!(message(&err).contains("不在待审核状态"), "{err}");
+    let err = store
+        .review_reports(
+            &[(r1.id, r1.version)],
+            &Review::Return("  ".into()),
+            &office_actor,
+        )
+        .await
+        .unwrap_err();
+    assert!(message(&err).contains("退回须填写原因"));
+    let err = store
+        .review_reports(&[(r1.id, r1.version + 7)], &Review::Approve, &office_actor)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }));
+    store
+        .review_reports(&[(r1.id, r1.version)], &Review::Approve, &office_actor)
+        .await
+        .unwrap();
+
+    // The draft is submitted late (after 3 February), then returned with a reason.
+    let filed = store
+        .file_reports(
+            jan,
+            &[ReportEntry {
+                project_id: a2,
+                year_to_date: wan(50),
+                version: Some(r2.version),
+                ..ReportEntry::default()
+            }],
+            &unit_a,
+            options(Filing::Submit, day(2025, 2, 5)),
+        )
+        .await
+        .unwrap();
+    store
+        .review_reports(
+            &[(filed[0].report_id, filed[0].version)],
+            &Review::Return("累计数与财务报表不符".into()),
+            &office_actor,
+        )
+        .await
+        .unwrap();
+    let rows = store.period_reports(&jan, Some(town_a)).await.unwrap();
+    let r2 = rows
+        .iter()
+        .find(|r| r.project_id == a2)
+        .and_then(|r| r.report.clone())
+        .unwrap();
+    assert_eq!(r2.state, ReportState::Returned);
+    assert_eq!(r2.review_note.as_deref(), Some("累计数与财务报表不符"));
+    assert!(r2.late);
+    // Resubmitted on time or not, lateness is that of the first submission.
+    let filed = store
+        .file_reports(
+            jan,
+            &[ReportEntry {
+                project_id: a2,
+                year_to_date: wan(40),
+                version: Some(r2.version),
+                ..ReportEntry::default()
+            }],
+            &unit_a,
+            options(Filing::Submit, day(2025, 2, 6)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(filed[0].state, ReportState::Submitted);
+
+    // The approved report is locked: a correction needs a reason and keeps the old values.
+    let r1 = store
+        .period_reports(&jan, Some(town_a))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.project_id == a1)
+        .and_then(|r| r.report)
+        .unwrap();
+    assert_eq!(r1.state, ReportState::Approved);
+    let correction = |reason: Option<&str>, version: i64| ReportEntry {
+        project_id: a1,
+        completed: wan(110),
+        version: Some(version),
+        reason: reason.map(Into::into),
+        ..ReportEntry::default()
+    };
+    let err = store
+        .file_reports(
+            jan,
+            &[correction(None, r1.version)],
+            &unit_a,
+            options(Filing::Submit, day(2025, 2, 10)),
+        )
+        .await
+        .unwrap_err();
+    assert!(message(&err).contains("更正须填写原因"), "{err}");
+    let filed = store
+        .file_reports(
+            jan,
+            &[correction(Some("漏报设备款"), r1.version)],
+            &unit_a,
+            options(Filing::Submit, day(2025, 2, 10)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(filed[0].revision, 2);
+    assert_eq!(
+        filed[0].state,
+        ReportState::Submitted,
+        "a unit's correction goes back for review"
+    );
+    store
+        .review_reports(
+            &[(filed[0].report_id, filed[0].version)],
+            &Review::Approve,
+            &office_actor,
+        )
+        .await
+        .unwrap();
+    // The lead office's own correction stays locked.
+    let history = store.project_reports(a1).await.unwrap();
+    let version = history[0].report.version;
+    let filed = store
+        .file_reports(
+            jan,
+            &[ReportEntry {
+                project_id: a1,
+                completed: wan(105),
+                version: Some(version),
+                reason: Some("核减重复计列".into()),
+                ..ReportEntry::default()
+            }],
+            &office_actor,
+            options(Filing::Save, day(2025, 2, 12)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(filed[0].state, ReportState::Approved);
+    assert_eq!(filed[0].revision, 3);
+    let history = store.project_reports(a1).await.unwrap();
+    let jan_report = &history[0];
+    assert_eq!(jan_report.report.completed, Money::from_wan(105));
+    assert!(!jan_report.report.late);
+    let old: Vec<(i64, Money, &str)> = jan_report
+        .revisions
+        .iter()
+        .map(|v| (v.revision, v.completed, v.reason.as_str()))
+        .collect();
+    assert_eq!(
+        old,
+        vec![
+            (2, Money::from_wan(110), "核减重复计列"),
+            (1, Money::from_wan(100), "漏报设备款"),
+        ]
+    );
+    assert_eq!(
+        jan_report.revisions[1].replaced_by.as_deref(),
+        Some("longtian")
+    );
+    let actions: Vec<&str> = jan_report
+        .events
+        .iter()
+        .map(|e| e.action.as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        ["submit", "approve", "revise", "approve", "revise"],
+        "every step is kept"
+    );
+
+    // February builds on January's corrected year to date.
+    let filed = store
+        .file_reports(
+            feb,
+            &[ReportEntry {
+                project_id: a1,
+                year_to_date: wan(255),
+                ..ReportEntry::default()
+            }],
+            &unit_a,
+            options(Filing::Submit, day(2025, 3, 3)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(filed[0].completed, Money::from_wan(150));
+
+    // The overview counts each unit's reports of the period.
+    let overview = store.period_overview(&jan).await.unwrap();
+    let a = overview.iter().find(|u| u.unit_id == town_a).unwrap();
+    assert_eq!((a.due, a.approved, a.submitted, a.late), (2, 1, 1, 1));
+    assert_eq!(a.missing(), 0);
+    let b = overview.iter().find(|u| u.unit_id == town_b).unwrap();
+    assert_eq!((b.due, b.missing()), (1, 1));
+
+    // A project that does not exist is named.
+    let err = store
+        .file_reports(
+            feb,
+            &[ReportEntry {
+                project_id: 9_999_999,
+                completed: wan(1),
+                ..ReportEntry::default()
+            }],
+            &office_actor,
+            options(Filing::Submit, day(2025, 3, 3)),
+        )
+        .await
+        .unwrap_err();
+    assert!(message(&err).contains("9999999"), "{err}");
+    let _ = b1;
+}

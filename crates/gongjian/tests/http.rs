@@ -80,6 +80,23 @@ impl TestApp {
         assert_eq!(r.status(), StatusCode::OK);
     }
 
+    /// A second browser, signed in as another user.
+    async fn signed_in(&self, username: &str) -> reqwest::Client {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let r = client
+            .post(self.url("/api/login"))
+            .json(&json!({"username": username, "password": "secret-pw"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        client
+    }
+
     async fn post_json(&self, path: &str, body: Value) -> (StatusCode, Value) {
         let r = self
             .client
@@ -688,4 +705,256 @@ async fn status_page_shows_lights_and_ranking() {
         "{page}"
     );
     assert!(page.contains("滞后序时进度") || page.contains("开工"));
+}
+
+async fn send_json(
+    client: &reqwest::Client,
+    url: String,
+    body: Value,
+) -> (StatusCode, Value) {
+    let r = client.post(url).json(&body).send().await.unwrap();
+    (r.status(), r.json().await.unwrap_or(Value::Null))
+}
+
+async fn send_form(
+    client: &reqwest::Client,
+    url: String,
+    form: &[(String, String)],
+) -> (StatusCode, String) {
+    let r = client.post(url).form(form).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+async fn fetch(client: &reqwest::Client, url: String) -> (StatusCode, String) {
+    let r = client.get(url).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+fn pairs(items: &[(&str, String)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(k, v)| ((*k).to_string(), v.clone()))
+        .collect()
+}
+
+/// Reports through the pages and the API: a unit fills and submits its own projects only, the
+/// lead office returns and approves, a locked report is corrected with a reason and the
+/// correction shows on the project page; readers read, and nobody else writes.
+#[tokio::test]
+async fn reports_are_filed_reviewed_and_scoped() {
+    for dialect in TestDb::backends() {
+        let app = TestApp::spawn(dialect).await;
+        let town = app.store.unit_by_name("龙田镇").await.unwrap().unwrap().id;
+        let other = app
+            .store
+            .create_unit("江阴镇", UnitKind::Town, None)
+            .await
+            .unwrap();
+        let project = |name: &str, unit: i64| domain::ProjectFields {
+            name: name.into(),
+            unit_id: Some(unit),
+            annual_plan: Some(domain::Money::from_wan(1_000)),
+            ..domain::ProjectFields::default()
+        };
+        let mut ids = Vec::new();
+        for (name, unit) in [("龙田物流园", town), ("龙田污水厂", town), ("江阴港区码头", other)] {
+            ids.push(
+                app.store
+                    .create_project(&project(name, unit), None, "test")
+                    .await
+                    .unwrap()
+                    .id,
+            );
+        }
+        let (a1, a2, b1) = (ids[0], ids[1], ids[2]);
+        let unit = app.signed_in("longtian").await;
+        let office = app.signed_in("admin").await;
+        let reader = app.signed_in("leader").await;
+        let own = app.url(&format!("/reports/2025-06/units/{town}"));
+        let theirs = app.url(&format!("/reports/2025-06/units/{other}"));
+
+        // The unit lands on its own form and cannot open another unit's, by page or API.
+        let r = unit
+            .get(app.url("/reports?period=2025-06"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            r.headers()["location"],
+            format!("/reports/2025-06/units/{town}").as_str()
+        );
+        assert_eq!(fetch(&unit, theirs.clone()).await.0, StatusCode::FORBIDDEN);
+        let (status, body) = {
+            let r = unit
+                .get(app.url(&format!("/api/reports?period=2025-06&unit={other}")))
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.json::<Value>().await.unwrap())
+        };
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        let list: Value = unit
+            .get(app.url("/api/reports?period=2025-06"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+        let (status, body) = send_json(
+            &unit,
+            app.url("/api/reports"),
+            json!({"period": "2025-06", "submit": true,
+                   "reports": [{"project_id": b1, "completed_wan": "5"}]}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert!(body["message_zh"].as_str().unwrap().contains("江阴港区码头"));
+        let (status, _) = send_form(
+            &unit,
+            theirs.clone(),
+            &pairs(&[(&format!("c_{b1}"), "5".into()), ("action", "submit".into())]),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        // A bad amount names the project and keeps what was typed; nothing is written.
+        let (status, html) = send_form(
+            &unit,
+            own.clone(),
+            &pairs(&[
+                (&format!("c_{a1}"), "120".into()),
+                (&format!("y_{a2}"), "12万".into()),
+                ("action", "submit".into()),
+            ]),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("龙田污水厂") && html.contains("不是有效的金额数字"), "{html}");
+        assert!(html.contains("value=\"120\""));
+        assert!(
+            app.store
+                .project_reports(a1)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        // The unit submits one report through the form.
+        let (status, _) = send_form(
+            &unit,
+            own.clone(),
+            &pairs(&[
+                (&format!("c_{a1}"), "120".into()),
+                (&format!("p_{a1}"), "主体封顶".into()),
+                ("action", "submit".into()),
+            ]),
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, html) = fetch(&unit, format!("{own}?done=submit")).await;
+        assert!(html.contains("已提交") && html.contains("待审核"), "{html}");
+
+        // A reader sees the form without inputs and cannot file.
+        let (status, html) = fetch(&reader, own.clone()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("主体封顶") && !html.contains(&format!("name=\"c_{a1}\"")));
+        let (status, _) = send_form(
+            &reader,
+            own.clone(),
+            &pairs(&[(&format!("c_{a2}"), "5".into()), ("action", "save".into())]),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        // The lead office returns it (a reason is required), the unit sees why.
+        let report = app.store.project_reports(a1).await.unwrap()[0].report.clone();
+        let review = |action: &str, reason: &str, version: i64| {
+            pairs(&[
+                ("pick", report.id.to_string()),
+                (&format!("rv_{}", report.id), version.to_string()),
+                ("action", action.into()),
+                ("reason", reason.into()),
+            ])
+        };
+        let review_url = format!("{own}/review");
+        let (status, html) =
+            send_form(&office, review_url.clone(), &review("return", " ", report.version)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("退回须填写原因"));
+        let (status, _) = send_form(
+            &unit,
+            review_url.clone(),
+            &review("approve", "", report.version),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "units do not review");
+        let (status, _) = send_form(
+            &office,
+            review_url.clone(),
+            &review("return", "请补充设备款凭证", report.version),
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, html) = fetch(&unit, own.clone()).await;
+        assert!(html.contains("已退回") && html.contains("请补充设备款凭证"));
+
+        // Resubmitted through the API with the version read; a stale version is a conflict.
+        let stale = report.version;
+        let returned = app.store.project_reports(a1).await.unwrap()[0].report.clone();
+        let (status, body) = send_json(
+            &unit,
+            app.url("/api/reports"),
+            json!({"period": "2025-06", "submit": true,
+                   "reports": [{"project_id": a1, "ytd_wan": "130", "version": stale}]}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        let (status, body) = send_json(
+            &unit,
+            app.url("/api/reports"),
+            json!({"period": "2025-06", "submit": true,
+                   "reports": [{"project_id": a1, "ytd_wan": "130", "version": returned.version}]}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body[0]["state"], "submitted");
+        assert_eq!(body[0]["completed_wan"], 130.0);
+        let (status, body) = send_json(
+            &office,
+            app.url("/api/reports/review"),
+            json!({"approve": true, "reports": [{"id": body[0]["report_id"], "version": body[0]["version"]}]}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+
+        // Locked: a correction needs a reason, and the old value stays visible.
+        let locked = app.store.project_reports(a1).await.unwrap()[0].report.clone();
+        let correction = |reason: Option<&str>| {
+            json!({"period": "2025-06", "submit": true,
+                   "reports": [{"project_id": a1, "ytd_wan": "128.5", "version": locked.version,
+                                "reason": reason}]})
+        };
+        let (status, body) = send_json(&unit, app.url("/api/reports"), correction(None)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(body["message_zh"].as_str().unwrap().contains("更正须填写原因"));
+        let (status, body) =
+            send_json(&unit, app.url("/api/reports"), correction(Some("统计口径调整"))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body[0]["revision"], 2);
+        let (_, page) = fetch(&office, app.url(&format!("/projects/{a1}"))).await;
+        assert!(
+            page.contains("更正前") && page.contains("统计口径调整") && page.contains("<del>130.00</del>"),
+            "{page}"
+        );
+        // Another unit's project page does not show its reports to a responsible unit.
+        let (_, page) = fetch(&unit, app.url(&format!("/projects/{b1}"))).await;
+        assert!(!page.contains("id=\"reports\""));
+
+        // The lead office's overview counts the unit's reports.
+        let (_, html) = fetch(&office, app.url("/reports?period=2025-06")).await;
+        assert!(html.contains("龙田镇") && html.contains("江阴镇"), "{html}");
+    }
 }

@@ -248,6 +248,42 @@ impl Store {
                 previous = ytd;
             }
         }
-        self.put_reports(&reports, None, "seed").await
+        let written = self.put_reports(&reports, None, "seed").await?;
+        // A campaign mid-way: earlier months reviewed and locked; of the latest, most submitted
+        // and waiting for review, some still drafts, a few returned, one in ten not reported.
+        let at = crate::now();
+        let key = through.key();
+        sqlx::query(
+            "UPDATE reports SET status = 'approved', reviewed_at = $1, version = version + 1 \
+             WHERE source = 'seed' AND period < $2",
+        )
+        .bind(at)
+        .bind(&key)
+        .execute(self.pool())
+        .await?;
+        let missing = sqlx::query(
+            "DELETE FROM reports WHERE source = 'seed' AND period = $1 AND project_id % 10 = 0",
+        )
+        .bind(&key)
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        sqlx::query(
+            "UPDATE reports SET status = 'draft', submitted_at = NULL, late = 0 \
+             WHERE source = 'seed' AND period = $1 AND project_id % 10 = 1",
+        )
+        .bind(&key)
+        .execute(self.pool())
+        .await?;
+        sqlx::query(
+            "UPDATE reports SET status = 'returned', reviewed_at = $1, \
+             review_note = '本月完成投资与入库统计数不一致，请核实后重报' \
+             WHERE source = 'seed' AND period = $2 AND project_id % 10 = 2 AND project_id % 3 = 0",
+        )
+        .bind(at)
+        .bind(&key)
+        .execute(self.pool())
+        .await?;
+        Ok(written - usize::try_from(missing).unwrap_or(0))
     }
 }

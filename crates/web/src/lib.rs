@@ -11,6 +11,7 @@ pub mod error;
 mod gantt;
 pub mod i18n;
 pub mod pages;
+pub mod reports;
 pub mod status;
 
 use std::net::SocketAddr;
@@ -172,6 +173,8 @@ pub fn app(state: AppState) -> Router {
         .route("/projects/{id}", get(api::get).put(api::update))
         .route("/projects/{id}/history", get(api::history))
         .route("/units", get(api::units))
+        .route("/reports", get(reports::api_list).post(reports::api_file))
+        .route("/reports/review", post(reports::api_review))
         .route("/regions", get(api::regions))
         .route("/openapi.json", get(api::openapi))
         .fallback(not_found);
@@ -203,6 +206,15 @@ pub fn app(state: AppState) -> Router {
             post(approvals::delete_node),
         )
         .route("/status", get(status::page))
+        .route("/reports", get(reports::overview))
+        .route(
+            "/reports/{period}/units/{unit}",
+            get(reports::unit_form).post(reports::file_form),
+        )
+        .route(
+            "/reports/{period}/units/{unit}/review",
+            post(reports::review_form),
+        )
         .route("/approvals", get(approvals::due_page))
         .route("/approvals/bulletin", get(approvals::bulletin_page))
         .route("/approvals/bulletin.xlsx", get(approvals::bulletin))

@@ -563,6 +563,101 @@ struct ProjectTemplate {
     history: Vec<HistoryView>,
     approval: Option<crate::approvals::ApprovalSummary>,
     light: Option<LightView>,
+    reports: Vec<ReportView>,
+}
+
+/// A report of the project, with the values its corrections replaced and its steps.
+pub struct ReportView {
+    period: String,
+    period_label: String,
+    unit_id: i64,
+    completed: String,
+    ytd: String,
+    state: &'static str,
+    state_label: &'static str,
+    late: bool,
+    revision: i64,
+    progress: String,
+    review_note: String,
+    revisions: Vec<RevisionView>,
+    steps: Vec<String>,
+}
+
+pub struct RevisionView {
+    revision: i64,
+    completed: String,
+    ytd: String,
+    at: String,
+    who: String,
+    reason: String,
+}
+
+fn report_views(
+    history: Vec<store::ReportHistory>,
+    unit_id: i64,
+    tr: Tr,
+) -> Vec<ReportView> {
+    let lang = tr.lang;
+    history
+        .into_iter()
+        .map(|h| {
+            let r = h.report;
+            let period = domain::progress::Period::parse(&r.period).ok();
+            ReportView {
+                period_label: match (period, lang) {
+                    (Some(p), Lang::Zh) => p.label_zh(),
+                    _ => r.period.clone(),
+                },
+                period: r.period.clone(),
+                unit_id,
+                completed: r.completed.wan_display(),
+                ytd: r.year_to_date.wan_display(),
+                state: r.state.code(),
+                state_label: r.state.label(lang),
+                late: r.late,
+                revision: r.revision,
+                progress: r.progress.unwrap_or_default(),
+                review_note: r.review_note.unwrap_or_default(),
+                revisions: h
+                    .revisions
+                    .into_iter()
+                    .map(|v| RevisionView {
+                        revision: v.revision,
+                        completed: v.completed.wan_display(),
+                        ytd: v.year_to_date.wan_display(),
+                        at: format_time(v.replaced_at),
+                        who: v.replaced_by.unwrap_or_else(|| "—".into()),
+                        reason: v.reason,
+                    })
+                    .collect(),
+                steps: h
+                    .events
+                    .into_iter()
+                    .map(|e| {
+                        let action = tr.t(match e.action.as_str() {
+                            "save" => "reports.step.save",
+                            "submit" => "reports.step.submit",
+                            "approve" => "reports.step.approve",
+                            "return" => "reports.step.return",
+                            "revise" => "reports.step.revise",
+                            _ => "reports.step.other",
+                        });
+                        let mut line = format!(
+                            "{} {} {}",
+                            format_time(e.at),
+                            e.actor.unwrap_or_else(|| "—".into()),
+                            action
+                        );
+                        if let Some(note) = e.note {
+                            line.push_str("：");
+                            line.push_str(&note);
+                        }
+                        line
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// The project's light on the page: as of the latest reported period.
@@ -698,9 +793,16 @@ async fn project_page(
             }),
         None => None,
     };
+    let reports = match p.fields.unit_id {
+        Some(unit) if crate::reports::may_read_unit(&user, Some(unit)) => {
+            report_views(state.store.project_reports(p.id).await?, unit, tr)
+        }
+        _ => Vec::new(),
+    };
     render(&ProjectTemplate {
         approval,
         light,
+        reports,
         role_label: user.role.label(lang),
         can_edit: can_edit_ledger(&user),
         user,

@@ -1,0 +1,851 @@
+//! Periodic reports on the web: the lead office's overview of a period, one page per unit
+//! where the unit fills all its projects' reports and the lead office reviews them, and the
+//! JSON API behind the same rules.
+//!
+//! Scoping: a responsible unit reads and files only its own projects' reports; the lead office
+//! and the administrator file, review and correct every unit's; the other roles read.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Form, extract::rejection::JsonRejection};
+use chrono::Datelike;
+use domain::dates::{Edge, parse_date};
+use domain::money::AmountUnit;
+use domain::progress::Period;
+use domain::{Bilingual, Lang, Money, Role, bi};
+use serde::{Deserialize, Serialize};
+use store::{
+    Actor, FiledReport, Filing, FilingOptions, PeriodReport, ReportEntry, ReportState, Review,
+    SessionUser, StoreError, UnitReporting,
+};
+
+use crate::AppState;
+use crate::auth::{ApiUser, PageUser, can_edit_ledger};
+use crate::error::{AppError, parse_id};
+use crate::i18n::Tr;
+use crate::pages::{page_result, render, today};
+
+/// What a user may do with reports.
+pub(crate) fn filing_actor(user: &SessionUser) -> Option<Actor> {
+    match user.role {
+        Role::Admin | Role::LeadOffice => Some(Actor {
+            user_id: Some(user.id),
+            unit: None,
+            reviewer: true,
+        }),
+        Role::Responsible => Some(Actor {
+            user_id: Some(user.id),
+            unit: Some(user.unit_id),
+            reviewer: false,
+        }),
+        _ => None,
+    }
+}
+
+/// Whether a user may read a unit's reports.
+pub(crate) fn may_read_unit(user: &SessionUser, unit: Option<i64>) -> bool {
+    user.role != Role::Responsible || unit == Some(user.unit_id)
+}
+
+fn parse_period(text: &str) -> Result<Period, AppError> {
+    Period::parse(text).map_err(AppError::BadRequest)
+}
+
+/// The period a page opens on: the latest reported one, else last month.
+async fn default_period(state: &AppState) -> Result<Period, AppError> {
+    let day = match state.store.latest_report_end().await? {
+        Some(d) => d,
+        None => today()
+            .with_day(1)
+            .and_then(|d| d.pred_opt())
+            .unwrap_or_else(today),
+    };
+    Ok(Period {
+        year: day.year(),
+        month: day.month(),
+        part: None,
+    })
+}
+
+fn state_label(state: Option<ReportState>, lang: Lang) -> &'static str {
+    match state {
+        Some(s) => s.label(lang),
+        None => match lang {
+            Lang::Zh => "未报",
+            Lang::En => "Not reported",
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The overview
+
+pub struct OverviewRow {
+    unit_id: i64,
+    unit: String,
+    due: usize,
+    submitted: usize,
+    approved: usize,
+    draft: usize,
+    returned: usize,
+    missing: usize,
+    late: usize,
+}
+
+#[derive(Template)]
+#[template(path = "reports_overview.html")]
+struct OverviewTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    period: String,
+    period_label: String,
+    deadline: String,
+    rows: Vec<OverviewRow>,
+    totals: OverviewRow,
+}
+
+#[derive(Deserialize)]
+pub struct PeriodQuery {
+    #[serde(default)]
+    period: String,
+}
+
+/// `/reports`: every unit's progress with the period's reports; a responsible unit goes
+/// straight to its own form.
+pub async fn overview(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Query(q): Query<PeriodQuery>,
+) -> Response {
+    let result = async {
+        let period = if q.period.trim().is_empty() {
+            default_period(&state).await?
+        } else {
+            parse_period(&q.period)?
+        };
+        if user.role == Role::Responsible {
+            return Ok(Redirect::to(&format!(
+                "/reports/{}/units/{}",
+                period.key(),
+                user.unit_id
+            ))
+            .into_response());
+        }
+        let units = state.store.period_overview(&period).await?;
+        let row = |u: &UnitReporting| OverviewRow {
+            unit_id: u.unit_id,
+            unit: u.unit.clone(),
+            due: u.due,
+            submitted: u.submitted,
+            approved: u.approved,
+            draft: u.draft,
+            returned: u.returned,
+            missing: u.missing(),
+            late: u.late,
+        };
+        let mut total = UnitReporting::default();
+        for u in &units {
+            total.due += u.due;
+            total.submitted += u.submitted;
+            total.approved += u.approved;
+            total.draft += u.draft;
+            total.returned += u.returned;
+            total.late += u.late;
+        }
+        render(&OverviewTemplate {
+            role_label: user.role.label(tr.lang),
+            can_edit: can_edit_ledger(&user),
+            user,
+            period: period.key(),
+            period_label: period_label(&period, tr.lang),
+            deadline: period.deadline().map(|d| d.to_string()).unwrap_or_default(),
+            rows: units.iter().map(row).collect(),
+            totals: row(&total),
+            tr,
+        })
+    }
+    .await;
+    page_result(tr, result)
+}
+
+fn period_label(period: &Period, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => period.label_zh(),
+        Lang::En => period.key(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One unit's reports of a period
+
+pub struct FormRow {
+    project_id: i64,
+    name: String,
+    plan: String,
+    previous: String,
+    completed: String,
+    ytd: String,
+    started: bool,
+    actual_start: String,
+    progress: String,
+    problems: String,
+    reason: String,
+    version: String,
+    report_id: i64,
+    state: &'static str,
+    state_label: &'static str,
+    late: bool,
+    review_note: String,
+    locked: bool,
+    reviewable: bool,
+    revision: i64,
+}
+
+#[derive(Template)]
+#[template(path = "reports_unit.html")]
+struct UnitTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    period: String,
+    period_label: String,
+    deadline: String,
+    unit_id: i64,
+    unit: String,
+    rows: Vec<FormRow>,
+    can_file: bool,
+    can_review: bool,
+    overview_link: bool,
+    errors: Vec<String>,
+    notice: String,
+}
+
+#[derive(Deserialize)]
+pub struct UnitQuery {
+    #[serde(default)]
+    done: String,
+}
+
+/// Loads a unit's period after checking the user may read it.
+async fn unit_rows(
+    state: &AppState,
+    user: &SessionUser,
+    period: &str,
+    unit: &str,
+) -> Result<(Period, i64, String, Vec<PeriodReport>), AppError> {
+    let period = parse_period(period)?;
+    let unit_id = parse_id(unit)?;
+    if !may_read_unit(user, Some(unit_id)) {
+        return Err(AppError::Refused(bi(
+            "只能查看本单位的报告",
+            "you may read your own unit's reports only",
+        )));
+    }
+    let unit_name = state
+        .store
+        .units()
+        .await?
+        .into_iter()
+        .find(|u| u.id == unit_id)
+        .map(|u| u.name)
+        .ok_or(AppError::NotFound)?;
+    let rows = state.store.period_reports(&period, Some(unit_id)).await?;
+    Ok((period, unit_id, unit_name, rows))
+}
+
+fn form_row(p: &PeriodReport, can_review: bool) -> FormRow {
+    let r = p.report.as_ref();
+    FormRow {
+        project_id: p.project_id,
+        name: p.name.clone(),
+        plan: p.annual_plan.map(|m| m.wan_display()).unwrap_or_default(),
+        previous: p.previous_ytd.wan_display(),
+        completed: r.map(|r| r.completed.wan_string()).unwrap_or_default(),
+        ytd: r.map(|r| r.year_to_date.wan_string()).unwrap_or_default(),
+        started: r.is_some_and(|r| r.started),
+        actual_start: r
+            .and_then(|r| r.actual_start)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        progress: r.and_then(|r| r.progress.clone()).unwrap_or_default(),
+        problems: r.and_then(|r| r.problems.clone()).unwrap_or_default(),
+        reason: String::new(),
+        version: r.map(|r| r.version.to_string()).unwrap_or_default(),
+        report_id: r.map_or(0, |r| r.id),
+        state: r.map_or("missing", |r| r.state.code()),
+        state_label: "",
+        late: r.is_some_and(|r| r.late),
+        review_note: r.and_then(|r| r.review_note.clone()).unwrap_or_default(),
+        locked: r.is_some_and(|r| r.state == ReportState::Approved),
+        reviewable: can_review && r.is_some_and(|r| r.state == ReportState::Submitted),
+        revision: r.map_or(0, |r| r.revision),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn unit_page(
+    tr: Tr,
+    user: SessionUser,
+    period: &Period,
+    unit_id: i64,
+    unit: String,
+    rows: &[PeriodReport],
+    typed: Option<&[(String, String)]>,
+    errors: Vec<String>,
+    notice: String,
+) -> Result<Response, AppError> {
+    let actor = filing_actor(&user);
+    let can_file = actor.is_some_and(|a| a.unit.is_none_or(|u| u == unit_id));
+    let can_review = actor.is_some_and(|a| a.reviewer);
+    let mut form_rows: Vec<FormRow> = rows
+        .iter()
+        .map(|p| {
+            let mut row = form_row(p, can_review);
+            row.state_label = state_label(p.report.as_ref().map(|r| r.state), tr.lang);
+            if let Some(typed) = typed {
+                let get = |prefix: &str| field(typed, prefix, p.project_id).to_string();
+                row.completed = get("c");
+                row.ytd = get("y");
+                row.started = !get("s").is_empty();
+                row.actual_start = get("d");
+                row.progress = get("p");
+                row.problems = get("q");
+                row.reason = get("r");
+            }
+            row
+        })
+        .collect();
+    form_rows.sort_by_key(|r| r.locked);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut response = render(&UnitTemplate {
+        role_label: user.role.label(tr.lang),
+        can_edit: can_edit_ledger(&user),
+        overview_link: user.role != Role::Responsible,
+        user,
+        period: period.key(),
+        period_label: period_label(period, tr.lang),
+        deadline: period.deadline().map(|d| d.to_string()).unwrap_or_default(),
+        unit_id,
+        unit,
+        rows: form_rows,
+        can_file,
+        can_review,
+        errors,
+        notice,
+        tr,
+    })?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// `/reports/{period}/units/{unit}`: the unit's projects of the period, one form.
+pub async fn unit_form(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path((period, unit)): Path<(String, String)>,
+    Query(q): Query<UnitQuery>,
+) -> Response {
+    let result = async {
+        let (period, unit_id, unit_name, rows) = unit_rows(&state, &user, &period, &unit).await?;
+        let notice = match q.done.as_str() {
+            "save" => tr.t("reports.saved"),
+            "submit" => tr.t("reports.submitted"),
+            "approve" => tr.t("reports.approved"),
+            "return" => tr.t("reports.returned"),
+            _ => "",
+        };
+        unit_page(
+            tr,
+            user,
+            &period,
+            unit_id,
+            unit_name,
+            &rows,
+            None,
+            Vec::new(),
+            notice.to_string(),
+        )
+    }
+    .await;
+    page_result(tr, result)
+}
+
+/// The value of `{prefix}_{project}` in a submitted form.
+fn field<'a>(fields: &'a [(String, String)], prefix: &str, project: i64) -> &'a str {
+    let key = format!("{prefix}_{project}");
+    fields
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// The entries a unit form files: rows whose values differ from the stored report, and on
+/// submit also the drafts and returned reports as they stand. When both amounts are shown and
+/// the clerk changed one, the other (unchanged) is left to be derived.
+fn entries_from_form(
+    fields: &[(String, String)],
+    rows: &[PeriodReport],
+    filing: Filing,
+    lang: Lang,
+) -> Result<Vec<ReportEntry>, Vec<String>> {
+    let mut entries = Vec::new();
+    let mut errors = Vec::new();
+    for p in rows {
+        let get = |prefix: &str| field(fields, prefix, p.project_id).trim().to_string();
+        let mut bad = |m: Bilingual| errors.push(format!("“{}”：{}", p.name, m.get(lang)));
+        let money = |text: String| Money::parse(&text, AmountUnit::Wan);
+        let (completed, ytd) = match (money(get("c")), money(get("y"))) {
+            (Ok(c), Ok(y)) => (c, y),
+            (Err(m), _) | (_, Err(m)) => {
+                bad(m);
+                continue;
+            }
+        };
+        let actual_start = match parse_date(&get("d"), Edge::Start) {
+            Ok(d) => d,
+            Err(m) => {
+                bad(m);
+                continue;
+            }
+        };
+        let text = |s: String| (!s.is_empty()).then_some(s);
+        let mut entry = ReportEntry {
+            project_id: p.project_id,
+            completed,
+            year_to_date: ytd,
+            started: !get("s").is_empty(),
+            actual_start,
+            stage: None,
+            progress: text(get("p")),
+            problems: text(get("q")),
+            version: get("v").parse().ok(),
+            reason: text(get("r")),
+        };
+        match &p.report {
+            None => {
+                let empty = entry.completed.is_none()
+                    && entry.year_to_date.is_none()
+                    && entry.progress.is_none()
+                    && entry.problems.is_none()
+                    && !entry.started;
+                if empty {
+                    continue;
+                }
+            }
+            Some(r) => {
+                let same_amounts = entry.completed == Some(r.completed)
+                    && entry.year_to_date == Some(r.year_to_date);
+                let unchanged = same_amounts
+                    && entry.started == r.started
+                    && entry.actual_start == r.actual_start
+                    && entry.progress == r.progress
+                    && entry.problems == r.problems;
+                let pending = matches!(r.state, ReportState::Draft | ReportState::Returned);
+                if unchanged && !(filing == Filing::Submit && pending) {
+                    continue;
+                }
+                if entry.completed == Some(r.completed) && entry.year_to_date != Some(r.year_to_date)
+                {
+                    entry.completed = None;
+                } else if entry.year_to_date == Some(r.year_to_date)
+                    && entry.completed != Some(r.completed)
+                {
+                    entry.year_to_date = None;
+                }
+            }
+        }
+        entries.push(entry);
+    }
+    if errors.is_empty() {
+        Ok(entries)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Saves or submits a unit's form.
+pub async fn file_form(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path((period, unit)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let lang = tr.lang;
+    let result = async {
+        let (period, unit_id, unit_name, rows) = unit_rows(&state, &user, &period, &unit).await?;
+        let actor = filing_actor(&user)
+            .filter(|a| a.unit.is_none_or(|u| u == unit_id))
+            .ok_or(AppError::Forbidden)?;
+        let submit = fields.iter().any(|(k, v)| k == "action" && v == "submit");
+        let filing = if submit { Filing::Submit } else { Filing::Save };
+        let again = |errors: Vec<String>| {
+            unit_page(
+                tr,
+                user.clone(),
+                &period,
+                unit_id,
+                unit_name.clone(),
+                &rows,
+                Some(&fields),
+                errors,
+                String::new(),
+            )
+        };
+        let entries = match entries_from_form(&fields, &rows, filing, lang) {
+            Ok(entries) => entries,
+            Err(errors) => return again(errors),
+        };
+        if entries.is_empty() {
+            return again(vec![tr.t("reports.nothing").to_string()]);
+        }
+        let options = FilingOptions {
+            filing,
+            source: "web",
+            check_versions: true,
+            today: today(),
+        };
+        match state
+            .store
+            .file_reports(period, &entries, &actor, options)
+            .await
+        {
+            Ok(_) => Ok(Redirect::to(&format!(
+                "/reports/{}/units/{unit_id}?done={}",
+                period.key(),
+                if submit { "submit" } else { "save" }
+            ))
+            .into_response()),
+            Err(StoreError::Invalid(messages)) => {
+                again(messages.iter().map(|m| m.get(lang).to_string()).collect())
+            }
+            Err(StoreError::Rule(m)) => again(vec![m.get(lang).to_string()]),
+            Err(e) => Err(AppError::from(e)),
+        }
+    }
+    .await;
+    page_result(tr, result)
+}
+
+/// Approves or returns the ticked reports of a unit's form.
+pub async fn review_form(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path((period, unit)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let lang = tr.lang;
+    let result = async {
+        let (period, unit_id, unit_name, rows) = unit_rows(&state, &user, &period, &unit).await?;
+        let actor = filing_actor(&user)
+            .filter(|a| a.reviewer)
+            .ok_or(AppError::Forbidden)?;
+        let versions: HashMap<i64, i64> = rows
+            .iter()
+            .filter_map(|p| p.report.as_ref().map(|r| (r.id, r.version)))
+            .collect();
+        let mut items = Vec::new();
+        for (k, v) in &fields {
+            if k != "pick" {
+                continue;
+            }
+            let id: i64 = v.parse().map_err(|_| AppError::NotFound)?;
+            // The version the reviewer saw travels with the form.
+            let seen = fields
+                .iter()
+                .find(|(key, _)| *key == format!("rv_{id}"))
+                .and_then(|(_, v)| v.parse::<i64>().ok());
+            let stored = versions.get(&id).ok_or(AppError::NotFound)?;
+            items.push((id, seen.unwrap_or(*stored)));
+        }
+        let again = |errors: Vec<String>| {
+            unit_page(
+                tr,
+                user.clone(),
+                &period,
+                unit_id,
+                unit_name.clone(),
+                &rows,
+                None,
+                errors,
+                String::new(),
+            )
+        };
+        if items.is_empty() {
+            return again(vec![tr.t("reports.pick_none").to_string()]);
+        }
+        let approve = fields.iter().any(|(k, v)| k == "action" && v == "approve");
+        let review = if approve {
+            Review::Approve
+        } else {
+            Review::Return(
+                fields
+                    .iter()
+                    .find(|(k, _)| k == "reason")
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default(),
+            )
+        };
+        match state.store.review_reports(&items, &review, &actor).await {
+            Ok(_) => Ok(Redirect::to(&format!(
+                "/reports/{}/units/{unit_id}?done={}",
+                period.key(),
+                if approve { "approve" } else { "return" }
+            ))
+            .into_response()),
+            Err(StoreError::Rule(m)) => again(vec![m.get(lang).to_string()]),
+            Err(e) => Err(AppError::from(e)),
+        }
+    }
+    .await;
+    page_result(tr, result)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The JSON API
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ApiPeriodQuery {
+    /// `2025-06`, or `2025-06-上旬` for a ten-day period.
+    period: String,
+    /// A unit's id; a responsible unit may only name its own (and gets it by default).
+    unit: Option<i64>,
+}
+
+/// One project of a period with its report (amounts in 万元).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiPeriodReport {
+    project_id: i64,
+    code: Option<String>,
+    name: String,
+    unit: Option<String>,
+    plan_wan: Option<f64>,
+    previous_ytd_wan: f64,
+    report: Option<ApiStoredReport>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiStoredReport {
+    id: i64,
+    /// draft, submitted, returned, approved.
+    state: &'static str,
+    version: i64,
+    revision: i64,
+    completed_wan: f64,
+    ytd_wan: f64,
+    started: bool,
+    actual_start: Option<String>,
+    progress: Option<String>,
+    problems: Option<String>,
+    late: bool,
+    review_note: Option<String>,
+}
+
+/// `GET /api/reports?period=2025-06[&unit=ID]`
+#[utoipa::path(get, path = "/api/reports", params(ApiPeriodQuery), tag = "reports",
+    responses((status = 200, body = Vec<ApiPeriodReport>), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(q): Query<ApiPeriodQuery>,
+) -> Result<Json<Vec<ApiPeriodReport>>, AppError> {
+    let period = parse_period(&q.period)?;
+    let unit = match (user.role, q.unit) {
+        (Role::Responsible, None) => Some(user.unit_id),
+        (_, u) => u,
+    };
+    if !may_read_unit(&user, unit) {
+        return Err(AppError::Refused(bi(
+            "只能查看本单位的报告",
+            "you may read your own unit's reports only",
+        )));
+    }
+    let rows = state.store.period_reports(&period, unit).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|p| ApiPeriodReport {
+                project_id: p.project_id,
+                code: p.code,
+                name: p.name,
+                unit: p.unit,
+                plan_wan: p.annual_plan.map(Money::wan_f64),
+                previous_ytd_wan: p.previous_ytd.wan_f64(),
+                report: p.report.map(|r| ApiStoredReport {
+                    id: r.id,
+                    state: r.state.code(),
+                    version: r.version,
+                    revision: r.revision,
+                    completed_wan: r.completed.wan_f64(),
+                    ytd_wan: r.year_to_date.wan_f64(),
+                    started: r.started,
+                    actual_start: r.actual_start.map(|d| d.to_string()),
+                    progress: r.progress,
+                    problems: r.problems,
+                    late: r.late,
+                    review_note: r.review_note,
+                }),
+            })
+            .collect(),
+    ))
+}
+
+/// One report to file. Amounts are decimal text in 万元 (exact), either may be left out.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ApiEntry {
+    project_id: i64,
+    completed_wan: Option<String>,
+    ytd_wan: Option<String>,
+    #[serde(default)]
+    started: bool,
+    actual_start: Option<String>,
+    progress: Option<String>,
+    problems: Option<String>,
+    /// The version read; leave out when there was no report.
+    version: Option<i64>,
+    /// Required to correct an approved (locked) report.
+    reason: Option<String>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ApiFiling {
+    period: String,
+    /// `true` submits for review; `false` saves drafts.
+    #[serde(default)]
+    submit: bool,
+    reports: Vec<ApiEntry>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiFiled {
+    project_id: i64,
+    report_id: i64,
+    state: &'static str,
+    version: i64,
+    revision: i64,
+    completed_wan: f64,
+    ytd_wan: f64,
+}
+
+impl From<FiledReport> for ApiFiled {
+    fn from(f: FiledReport) -> Self {
+        ApiFiled {
+            project_id: f.project_id,
+            report_id: f.report_id,
+            state: f.state.code(),
+            version: f.version,
+            revision: f.revision,
+            completed_wan: f.completed.wan_f64(),
+            ytd_wan: f.year_to_date.wan_f64(),
+        }
+    }
+}
+
+fn bad_json(rejection: JsonRejection) -> AppError {
+    AppError::BadRequest(bi(
+        format!("请求内容无效：{}", rejection.body_text()),
+        format!("invalid request body: {}", rejection.body_text()),
+    ))
+}
+
+/// `POST /api/reports`: files a period's reports, all or none.
+#[utoipa::path(post, path = "/api/reports", request_body = ApiFiling, tag = "reports",
+    responses((status = 200, body = Vec<ApiFiled>), (status = 400, body = crate::error::ErrorBody),
+        (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_file(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    body: Result<Json<ApiFiling>, JsonRejection>,
+) -> Result<Json<Vec<ApiFiled>>, AppError> {
+    let Json(body) = body.map_err(bad_json)?;
+    let actor = filing_actor(&user).ok_or(AppError::Forbidden)?;
+    let period = parse_period(&body.period)?;
+    let mut entries = Vec::with_capacity(body.reports.len());
+    for e in body.reports {
+        let money = |t: &Option<String>| match t {
+            Some(t) => Money::parse(t, AmountUnit::Wan).map_err(AppError::BadRequest),
+            None => Ok(None),
+        };
+        let actual_start = match &e.actual_start {
+            Some(t) => parse_date(t, Edge::Start).map_err(AppError::BadRequest)?,
+            None => None,
+        };
+        entries.push(ReportEntry {
+            project_id: e.project_id,
+            completed: money(&e.completed_wan)?,
+            year_to_date: money(&e.ytd_wan)?,
+            started: e.started,
+            actual_start,
+            stage: None,
+            progress: e.progress,
+            problems: e.problems,
+            version: e.version,
+            reason: e.reason,
+        });
+    }
+    let options = FilingOptions {
+        filing: if body.submit {
+            Filing::Submit
+        } else {
+            Filing::Save
+        },
+        source: "api",
+        check_versions: true,
+        today: today(),
+    };
+    let filed = state
+        .store
+        .file_reports(period, &entries, &actor, options)
+        .await?;
+    Ok(Json(filed.into_iter().map(ApiFiled::from).collect()))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ApiReviewItem {
+    id: i64,
+    version: i64,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ApiReview {
+    /// `true` approves (locks); `false` returns with `reason`.
+    approve: bool,
+    reason: Option<String>,
+    reports: Vec<ApiReviewItem>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiReviewed {
+    reviewed: usize,
+}
+
+/// `POST /api/reports/review`: the lead office approves or returns submitted reports.
+#[utoipa::path(post, path = "/api/reports/review", request_body = ApiReview, tag = "reports",
+    responses((status = 200, body = ApiReviewed), (status = 400, body = crate::error::ErrorBody),
+        (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_review(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    body: Result<Json<ApiReview>, JsonRejection>,
+) -> Result<Json<ApiReviewed>, AppError> {
+    let Json(body) = body.map_err(bad_json)?;
+    let actor = filing_actor(&user).ok_or(AppError::Forbidden)?;
+    let items: Vec<(i64, i64)> = body.reports.iter().map(|r| (r.id, r.version)).collect();
+    let review = if body.approve {
+        Review::Approve
+    } else {
+        Review::Return(body.reason.unwrap_or_default())
+    };
+    let reviewed = state.store.review_reports(&items, &review, &actor).await?;
+    Ok(Json(ApiReviewed { reviewed }))
+}

@@ -18,6 +18,7 @@ macro_rules! say {
 mod calendar;
 mod config;
 mod ledger;
+mod reports;
 mod status;
 
 use std::io::{BufRead, IsTerminal};
@@ -173,6 +174,21 @@ enum ImportCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Imports a monthly or ten-day progress sheet (.xlsx) as the period's reports: all or nothing.
+    Reports {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+        /// The period: 2025-06, or 2025-06-上旬 / 中旬 / 下旬.
+        #[arg(long)]
+        period: String,
+        /// Checks everything and reports, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Prints one JSON object instead of the text report.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -274,6 +290,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }) => {
             let config = load(db, None)?;
             ledger::import(&config, file, *dry_run, *json).await
+        }
+        Command::Import(ImportCommand::Reports {
+            file,
+            db,
+            period,
+            dry_run,
+            json,
+        }) => {
+            let config = load(db, None)?;
+            reports::import(&config, file, period, *dry_run, *json).await
         }
         Command::Export(ExportCommand::Ledger { db, out }) => {
             let config = load(db, None)?;

@@ -624,3 +624,179 @@ fn status_from_seeded_reports() {
         assert!(!out.status.success());
     }
 }
+
+/// A monthly progress sheet: title, unit note, header, one row per project (cells split by `|`,
+/// `#` a number).
+fn progress_sheet(path: &Path, rows: &[&str]) {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write(0, 0, "2025年重点项目进展情况表").unwrap();
+    ws.write(1, 0, "单位：万元").unwrap();
+    let header = [
+        "项目编号",
+        "项目名称",
+        "年度计划投资",
+        "本月完成投资",
+        "1-6月累计完成投资",
+        "是否开工",
+        "形象进度",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        ws.write(2, c as u16, *h).unwrap();
+    }
+    for (r, line) in rows.iter().enumerate() {
+        for (c, text) in line.split('|').enumerate() {
+            let (r, c) = (r as u32 + 3, c as u16);
+            match text.strip_prefix('#') {
+                Some(n) => {
+                    ws.write_number(r, c, n.parse::<f64>().unwrap()).unwrap();
+                }
+                None if !text.is_empty() => {
+                    ws.write(r, c, text).unwrap();
+                }
+                None => {}
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn import_reports_through_the_binary() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    for dialect in TestDb::backends() {
+        let db = rt.block_on(TestDb::new(dialect));
+        let url = db.url.as_str();
+        let dir = tempfile::tempdir().unwrap();
+        let store = rt.block_on(db.store());
+        let town = rt
+            .block_on(store.create_unit("龙田镇", domain::UnitKind::Town, None))
+            .unwrap();
+        let mut ids = Vec::new();
+        for (code, name) in [("FQ-1", "龙田物流园"), ("FQ-2", "龙田污水厂")] {
+            let fields = domain::ProjectFields {
+                code: Some(code.into()),
+                name: name.into(),
+                unit_id: Some(town),
+                annual_plan: Some(domain::Money::from_wan(1_000)),
+                ..domain::ProjectFields::default()
+            };
+            ids.push(
+                rt.block_on(store.create_project(&fields, None, "test"))
+                    .unwrap()
+                    .id,
+            );
+        }
+        let import = |file: &Path, period: &str, extra: &[&str]| {
+            let mut args = vec![
+                "import",
+                "reports",
+                file.to_str().unwrap(),
+                "--db",
+                url,
+                "--period",
+                period,
+                "--json",
+            ];
+            args.extend_from_slice(extra);
+            let out = gongjian(&args, None);
+            let json: Value = serde_json::from_str(&stdout(&out)).unwrap_or(Value::Null);
+            (out.status.code(), json, stderr(&out))
+        };
+
+        // May: by code, and by name with an annual plan that differs from the ledger (a warning).
+        let may = dir.path().join("may.xlsx");
+        progress_sheet(
+            &may,
+            &["FQ-1||#1000|#100||是|基础施工", "|龙田污水厂|#900||#50|否|"],
+        );
+        let (code, json, err) = import(&may, "2025-05", &["--dry-run"]);
+        assert_eq!(code, Some(0), "{json} {err}");
+        assert_eq!(
+            (json["filed"].as_u64(), json["written"].as_bool()),
+            (Some(2), Some(false))
+        );
+        assert!(
+            rt.block_on(store.project_reports(ids[0]))
+                .unwrap()
+                .is_empty()
+        );
+        let (code, json, _) = import(&may, "2025-05", &[]);
+        assert_eq!(code, Some(0), "{json}");
+        assert_eq!(json["written"], true);
+        let warning = json["warnings"][0]["message_zh"].as_str().unwrap();
+        assert!(
+            warning.contains("龙田污水厂") && warning.contains("900.00"),
+            "{warning}"
+        );
+        let may_reports = rt.block_on(store.project_reports(ids[0])).unwrap();
+        assert_eq!(
+            may_reports[0].report.year_to_date,
+            domain::Money::from_wan(100)
+        );
+        assert_eq!(may_reports[0].report.state, store::ReportState::Submitted);
+
+        // June: an unknown project names its row; amounts that disagree with May name both
+        // numbers; nothing of either file is written.
+        let june = dir.path().join("june.xlsx");
+        progress_sheet(
+            &june,
+            &["FQ-1||#1000|#50|#150|是|", "|江阴港区码头|#10|#5|#5||"],
+        );
+        let (code, json, _) = import(&june, "2025-06", &[]);
+        assert_eq!(code, Some(1));
+        assert_eq!(json["errors"][0]["row"], 5);
+        assert!(
+            json["errors"][0]["message_zh"]
+                .as_str()
+                .unwrap()
+                .contains("江阴港区码头")
+        );
+        progress_sheet(&june, &["FQ-1||#1000|#60|#150|是|", "FQ-2||#1000||#80||"]);
+        let (code, json, _) = import(&june, "2025-06", &[]);
+        assert_eq!(code, Some(1), "{json}");
+        let message = json["errors"][0]["message_zh"].as_str().unwrap();
+        assert!(
+            message.contains("龙田物流园")
+                && message.contains("150.00")
+                && message.contains("100.00"),
+            "{message}"
+        );
+        assert_eq!(rt.block_on(store.project_reports(ids[1])).unwrap().len(), 1);
+
+        // A clean June; the second row derives its period amount and keeps "not started".
+        progress_sheet(&june, &["FQ-1||#1000|#50|#150|是|", "FQ-2||#1000||#80||"]);
+        let (code, json, _) = import(&june, "2025-06", &[]);
+        assert_eq!(code, Some(0), "{json}");
+        let second = rt.block_on(store.project_reports(ids[1])).unwrap();
+        assert_eq!(second[0].report.completed, domain::Money::from_wan(30));
+        assert!(!second[0].report.started);
+
+        // After approval a re-import corrects the locked report as a revision.
+        let first = rt.block_on(store.project_reports(ids[0])).unwrap();
+        let june_report = &first[0].report;
+        rt.block_on(store.review_reports(
+            &[(june_report.id, june_report.version)],
+            &store::Review::Approve,
+            &store::Actor::SYSTEM,
+        ))
+        .unwrap();
+        progress_sheet(&june, &["FQ-1||#1000|#55|#155|是|"]);
+        let (code, json, _) = import(&june, "2025-06", &[]);
+        assert_eq!(code, Some(0), "{json}");
+        assert_eq!(json["revised"], 1);
+        let first = rt.block_on(store.project_reports(ids[0])).unwrap();
+        assert_eq!(first[0].revisions[0].reason, "导入 june.xlsx");
+        assert_eq!(
+            first[0].revisions[0].year_to_date,
+            domain::Money::from_wan(150)
+        );
+
+        // A bad period and a file that is not a progress sheet are refused plainly.
+        let (code, _, _) = import(&june, "2025-13", &[]);
+        assert_eq!(code, Some(2));
+        let (code, json, _) = import(&may, "2025-05", &[]);
+        assert_eq!(code, Some(0), "re-importing the same May is fine: {json}");
+        rt.block_on(store.close());
+    }
+}

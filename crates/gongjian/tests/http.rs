@@ -707,11 +707,7 @@ async fn status_page_shows_lights_and_ranking() {
     assert!(page.contains("滞后序时进度") || page.contains("开工"));
 }
 
-async fn send_json(
-    client: &reqwest::Client,
-    url: String,
-    body: Value,
-) -> (StatusCode, Value) {
+async fn send_json(client: &reqwest::Client, url: String, body: Value) -> (StatusCode, Value) {
     let r = client.post(url).json(&body).send().await.unwrap();
     (r.status(), r.json().await.unwrap_or(Value::Null))
 }
@@ -757,7 +753,11 @@ async fn reports_are_filed_reviewed_and_scoped() {
             ..domain::ProjectFields::default()
         };
         let mut ids = Vec::new();
-        for (name, unit) in [("龙田物流园", town), ("龙田污水厂", town), ("江阴港区码头", other)] {
+        for (name, unit) in [
+            ("龙田物流园", town),
+            ("龙田污水厂", town),
+            ("江阴港区码头", other),
+        ] {
             ids.push(
                 app.store
                     .create_project(&project(name, unit), None, "test")
@@ -811,11 +811,19 @@ async fn reports_are_filed_reviewed_and_scoped() {
         )
         .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-        assert!(body["message_zh"].as_str().unwrap().contains("江阴港区码头"));
+        assert!(
+            body["message_zh"]
+                .as_str()
+                .unwrap()
+                .contains("江阴港区码头")
+        );
         let (status, _) = send_form(
             &unit,
             theirs.clone(),
-            &pairs(&[(&format!("c_{b1}"), "5".into()), ("action", "submit".into())]),
+            &pairs(&[
+                (&format!("c_{b1}"), "5".into()),
+                ("action", "submit".into()),
+            ]),
         )
         .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
@@ -832,15 +840,12 @@ async fn reports_are_filed_reviewed_and_scoped() {
         )
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(html.contains("龙田污水厂") && html.contains("不是有效的金额数字"), "{html}");
-        assert!(html.contains("value=\"120\""));
         assert!(
-            app.store
-                .project_reports(a1)
-                .await
-                .unwrap()
-                .is_empty()
+            html.contains("龙田污水厂") && html.contains("不是有效的金额数字"),
+            "{html}"
         );
+        assert!(html.contains("value=\"120\""));
+        assert!(app.store.project_reports(a1).await.unwrap().is_empty());
 
         // The unit submits one report through the form.
         let (status, _) = send_form(
@@ -870,7 +875,9 @@ async fn reports_are_filed_reviewed_and_scoped() {
         assert_eq!(status, StatusCode::FORBIDDEN);
 
         // The lead office returns it (a reason is required), the unit sees why.
-        let report = app.store.project_reports(a1).await.unwrap()[0].report.clone();
+        let report = app.store.project_reports(a1).await.unwrap()[0]
+            .report
+            .clone();
         let review = |action: &str, reason: &str, version: i64| {
             pairs(&[
                 ("pick", report.id.to_string()),
@@ -880,8 +887,12 @@ async fn reports_are_filed_reviewed_and_scoped() {
             ])
         };
         let review_url = format!("{own}/review");
-        let (status, html) =
-            send_form(&office, review_url.clone(), &review("return", " ", report.version)).await;
+        let (status, html) = send_form(
+            &office,
+            review_url.clone(),
+            &review("return", " ", report.version),
+        )
+        .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains("退回须填写原因"));
         let (status, _) = send_form(
@@ -903,7 +914,9 @@ async fn reports_are_filed_reviewed_and_scoped() {
 
         // Resubmitted through the API with the version read; a stale version is a conflict.
         let stale = report.version;
-        let returned = app.store.project_reports(a1).await.unwrap()[0].report.clone();
+        let returned = app.store.project_reports(a1).await.unwrap()[0]
+            .report
+            .clone();
         let (status, body) = send_json(
             &unit,
             app.url("/api/reports"),
@@ -931,7 +944,9 @@ async fn reports_are_filed_reviewed_and_scoped() {
         assert_eq!(status, StatusCode::OK, "{body}");
 
         // Locked: a correction needs a reason, and the old value stays visible.
-        let locked = app.store.project_reports(a1).await.unwrap()[0].report.clone();
+        let locked = app.store.project_reports(a1).await.unwrap()[0]
+            .report
+            .clone();
         let correction = |reason: Option<&str>| {
             json!({"period": "2025-06", "submit": true,
                    "reports": [{"project_id": a1, "ytd_wan": "128.5", "version": locked.version,
@@ -939,14 +954,25 @@ async fn reports_are_filed_reviewed_and_scoped() {
         };
         let (status, body) = send_json(&unit, app.url("/api/reports"), correction(None)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-        assert!(body["message_zh"].as_str().unwrap().contains("更正须填写原因"));
-        let (status, body) =
-            send_json(&unit, app.url("/api/reports"), correction(Some("统计口径调整"))).await;
+        assert!(
+            body["message_zh"]
+                .as_str()
+                .unwrap()
+                .contains("更正须填写原因")
+        );
+        let (status, body) = send_json(
+            &unit,
+            app.url("/api/reports"),
+            correction(Some("统计口径调整")),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body[0]["revision"], 2);
         let (_, page) = fetch(&office, app.url(&format!("/projects/{a1}"))).await;
         assert!(
-            page.contains("更正前") && page.contains("统计口径调整") && page.contains("<del>130.00</del>"),
+            page.contains("更正前")
+                && page.contains("统计口径调整")
+                && page.contains("<del>130.00</del>"),
             "{page}"
         );
         // Another unit's project page does not show its reports to a responsible unit.

@@ -1,4 +1,5 @@
-//! The office's own documents: the ledger (台账) spreadsheet in and out.
+//! The office's own documents: the ledger (台账) spreadsheet in and out, the monthly progress
+//! sheets in, and plain titled tables out.
 //!
 //! Offices keep their project ledgers in Excel sheets that were never designed for machines:
 //! title rows, two-row headers with merged group cells, amounts in 万元 or 亿元, dates typed as
@@ -14,12 +15,14 @@ mod cells;
 mod headers;
 mod ledger_export;
 mod ledger_import;
+mod report_import;
 mod tables;
 
 use serde::Serialize;
 
 pub use ledger_export::{ExportError, ExportRow, write_ledger};
 pub use ledger_import::read_ledger;
+pub use report_import::{ImportedReport, ReportImport, read_reports};
 pub use tables::{TableCell, TableSheet, write_tables};
 
 /// One project row of an imported sheet. The ids in `fields` (unit, lead department, region)

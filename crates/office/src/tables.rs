@@ -10,6 +10,8 @@ use crate::ledger_export::{ExportError, sheet_name};
 pub enum TableCell {
     Text(String),
     Number(i64),
+    /// A decimal shown with two places (a rate in percent, a score, 万元).
+    Fixed(f64),
 }
 
 /// One sheet: its name, a title written above the table, the headers and the rows.
@@ -17,6 +19,8 @@ pub enum TableCell {
 pub struct TableSheet {
     pub name: String,
     pub title: String,
+    /// A line under the title (the date, the unit that publishes), or empty.
+    pub subtitle: String,
     pub headers: Vec<String>,
     pub rows: Vec<Vec<TableCell>>,
 }
@@ -28,26 +32,34 @@ pub fn write_tables(sheets: &[TableSheet]) -> Result<Vec<u8>, ExportError> {
         .set_bold()
         .set_background_color(Color::RGB(0xDDEBF7))
         .set_border(FormatBorder::Thin);
+    let fixed = Format::new().set_num_format("0.00");
     for table in sheets {
         let sheet = book.add_worksheet();
         sheet.set_name(sheet_name(&table.name))?;
         sheet.write_string_with_format(0, 0, &table.title, &title)?;
+        let header_row = if table.subtitle.is_empty() {
+            1
+        } else {
+            sheet.write_string(1, 0, &table.subtitle)?;
+            2
+        };
         for (col, h) in table.headers.iter().enumerate() {
             let col = u16::try_from(col).unwrap_or(u16::MAX);
-            sheet.write_string_with_format(1, col, h, &header)?;
+            sheet.write_string_with_format(header_row, col, h, &header)?;
             sheet.set_column_width(col, if col == 1 { 36 } else { 16 })?;
         }
         for (r, row) in table.rows.iter().enumerate() {
-            let r = u32::try_from(r + 2).unwrap_or(u32::MAX);
+            let r = u32::try_from(r).map_or(u32::MAX, |r| r + header_row + 1);
             for (col, cell) in row.iter().enumerate() {
                 let col = u16::try_from(col).unwrap_or(u16::MAX);
                 match cell {
                     TableCell::Text(t) => sheet.write_string(r, col, t)?,
                     TableCell::Number(n) => sheet.write_number(r, col, *n as f64)?,
+                    TableCell::Fixed(x) => sheet.write_number_with_format(r, col, *x, &fixed)?,
                 };
             }
         }
-        sheet.set_freeze_panes(2, 0)?;
+        sheet.set_freeze_panes(header_row + 1, 0)?;
     }
     Ok(book.save_to_buffer()?)
 }
@@ -62,6 +74,7 @@ mod tests {
         let bytes = write_tables(&[TableSheet {
             name: "本期完成要件".into(),
             title: "2025年10月上半月要件办理通报".into(),
+            subtitle: String::new(),
             headers: vec!["序号".into(), "项目名称".into(), "逾期工作日".into()],
             rows: vec![vec![
                 TableCell::Number(1),

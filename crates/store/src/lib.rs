@@ -14,6 +14,7 @@ mod import;
 mod people;
 mod project_index;
 mod projects;
+mod rankings;
 mod report_filing;
 mod reports;
 mod seed;
@@ -34,8 +35,9 @@ pub use people::{
 pub use projects::{
     ChangeRecord, ProjectFilter, ProjectPage, ProjectSummary, SortColumn, SortOrder,
 };
+pub use rankings::{NewRanking, PublishedRanking, RankingRow};
 pub use report_filing::{
-    Actor, FiledReport, Filing, FilingOptions, PeriodReport, ReportEntry, ReportEvent,
+    Actor, FiledReport, Filing, FilingOptions, PeriodReport, ProjectKey, ReportEntry, ReportEvent,
     ReportHistory, ReportRevision, ReportState, Review, StoredReport, UnitReporting,
 };
 pub use reports::{LedgerStatus, ReportRecord};

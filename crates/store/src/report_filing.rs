@@ -106,7 +106,8 @@ pub struct ReportEntry {
     pub completed: Option<Money>,
     /// Year to date; derived from the period amount when missing.
     pub year_to_date: Option<Money>,
-    pub started: bool,
+    /// 是否开工; `None` keeps what the period's report, else the latest earlier one, said.
+    pub started: Option<bool>,
     pub actual_start: Option<NaiveDate>,
     /// The stage reached, when the report moves the project on.
     pub stage: Option<Stage>,
@@ -135,6 +136,8 @@ pub struct FilingOptions<'a> {
     pub source: &'a str,
     /// Refuse an entry whose `version` is not the stored one (editors); an import replaces.
     pub check_versions: bool,
+    /// Check everything, write nothing (an import's dry run).
+    pub dry_run: bool,
     /// The day of filing, for the late mark (China's date).
     pub today: NaiveDate,
 }
@@ -192,6 +195,15 @@ pub struct PeriodReport {
     /// Year to date of the latest earlier report of the year (the base of this period's sums).
     pub previous_ytd: Money,
     pub report: Option<StoredReport>,
+}
+
+/// How a sheet's row finds its project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectKey {
+    pub id: i64,
+    pub code: Option<String>,
+    pub name: String,
+    pub annual_plan: Option<Money>,
 }
 
 /// How far one unit is with a period's reports.
@@ -305,12 +317,29 @@ impl ReportCols {
     }
 }
 
+/// report id, revision, completed, ytd, started, progress, replaced at, by, reason.
+type RevisionRow = (
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<String>,
+    i64,
+    Option<String>,
+    String,
+);
+
+/// report id, at, actor, action, note.
+type EventRow = (i64, i64, Option<String>, String, Option<String>);
+
 #[derive(sqlx::FromRow)]
 struct TargetRow {
     id: i64,
     name: String,
     unit_id: Option<i64>,
     previous_ytd: Option<i64>,
+    previous_started: Option<i64>,
     #[sqlx(flatten)]
     report: ReportCols,
 }
@@ -357,6 +386,7 @@ struct Target {
     name: String,
     unit_id: Option<i64>,
     previous_ytd: Money,
+    previous_started: bool,
     report: Option<StoredReport>,
 }
 
@@ -478,7 +508,9 @@ impl Store {
             } else {
                 ReportState::Draft
             };
-            let started = e.started || e.actual_start.is_some();
+            let started = e.actual_start.is_some()
+                || e.started
+                    .unwrap_or_else(|| t.report.as_ref().map_or(t.previous_started, |r| r.started));
             let progress = clean_text(&e.progress);
             let problems = clean_text(&e.problems);
             let stage = e.stage.map(|s| s.code());
@@ -594,7 +626,11 @@ impl Store {
                 year_to_date: ytd,
             });
         }
-        tx.commit().await?;
+        if options.dry_run {
+            tx.rollback().await?;
+        } else {
+            tx.commit().await?;
+        }
         Ok(filed)
     }
 
@@ -615,9 +651,9 @@ impl Store {
         for chunk in unique.chunks(ID_CHUNK) {
             let d = self.dialect();
             let mut args = AnyArguments::default();
-            args.add(year_start.to_string()).map_err(enc)?;
-            args.add(first.to_string()).map_err(enc)?;
-            args.add(key.to_string()).map_err(enc)?;
+            for value in [year_start, first, year_start, first, key] {
+                args.add(value.to_string()).map_err(enc)?;
+            }
             for id in chunk {
                 args.add(*id).map_err(enc)?;
             }
@@ -625,13 +661,17 @@ impl Store {
                 "SELECT p.id, p.name, p.unit_id, \
                  (SELECT q.ytd_fen FROM reports q WHERE q.project_id = p.id AND q.period_end >= {} \
                   AND q.period_end < {} ORDER BY q.period_end DESC LIMIT 1) AS previous_ytd, \
+                 (SELECT MAX(q.started) FROM reports q WHERE q.project_id = p.id AND q.period_end >= {} \
+                  AND q.period_end < {}) AS previous_started, \
                  {REPORT_COLUMNS} \
                  FROM projects p LEFT JOIN reports r ON r.project_id = p.id AND r.period = {} \
                  WHERE p.id IN ({})",
                 placeholders(d, 1, 1),
                 placeholders(d, 2, 1),
                 placeholders(d, 3, 1),
-                placeholders(d, 4, chunk.len()),
+                placeholders(d, 4, 1),
+                placeholders(d, 5, 1),
+                placeholders(d, 6, chunk.len()),
             );
             let rows: Vec<TargetRow> = sqlx::query_as_with(AssertSqlSafe(sql), args)
                 .fetch_all(&mut **tx)
@@ -643,6 +683,7 @@ impl Store {
                         name: r.name,
                         unit_id: r.unit_id,
                         previous_ytd: Money::from_fen(r.previous_ytd.unwrap_or(0)),
+                        previous_started: r.previous_started.unwrap_or(0) != 0,
                         report: r.report.into_stored(),
                     },
                 );
@@ -770,6 +811,23 @@ impl Store {
             .collect())
     }
 
+    /// Every project's id, code, name and annual plan: what a progress sheet is matched by.
+    pub async fn project_keys(&self) -> Result<Vec<ProjectKey>> {
+        let rows: Vec<(i64, Option<String>, String, Option<i64>)> =
+            sqlx::query_as("SELECT id, code, name, annual_plan_fen FROM projects ORDER BY id")
+                .fetch_all(self.pool())
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, code, name, plan)| ProjectKey {
+                id,
+                code,
+                name,
+                annual_plan: plan.map(Money::from_fen),
+            })
+            .collect())
+    }
+
     /// Each unit's progress with a period's reports, by unit name.
     pub async fn period_overview(&self, period: &Period) -> Result<Vec<UnitReporting>> {
         let rows: Vec<(i64, String, i64, Option<String>, i64, i64)> = sqlx::query_as(
@@ -821,17 +879,7 @@ impl Store {
             .bind(project_id)
             .fetch_all(self.pool())
             .await?;
-        let revisions: Vec<(
-            i64,
-            i64,
-            i64,
-            i64,
-            i64,
-            Option<String>,
-            i64,
-            Option<String>,
-            String,
-        )> = sqlx::query_as(
+        let revisions: Vec<RevisionRow> = sqlx::query_as(
             "SELECT v.report_id, v.revision, v.completed_fen, v.ytd_fen, v.started, v.progress, \
                  v.replaced_at, u.display_name, v.reason \
                  FROM report_revisions v JOIN reports r ON r.id = v.report_id \
@@ -841,7 +889,7 @@ impl Store {
         .bind(project_id)
         .fetch_all(self.pool())
         .await?;
-        let events: Vec<(i64, i64, Option<String>, String, Option<String>)> = sqlx::query_as(
+        let events: Vec<EventRow> = sqlx::query_as(
             "SELECT e.report_id, e.at, u.display_name, e.action, e.note \
              FROM report_events e JOIN reports r ON r.id = e.report_id \
              LEFT JOIN users u ON u.id = e.actor \

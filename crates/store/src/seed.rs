@@ -223,8 +223,10 @@ impl Store {
                     part: None,
                 };
                 // target/1000 at month 6, proportional to the months passed.
-                let ytd =
-                    (i128::from(plan) * i128::from(target) * i128::from(month) / (1000 * 6)) as i64;
+                // Offices report in 万元 with two decimals (100 yuan = 10,000 fen).
+                let ytd = (i128::from(plan) * i128::from(target) * i128::from(month)
+                    / (1000 * 6 * 10_000)) as i64
+                    * 10_000;
                 let started = !to_start
                     || (planned.is_some_and(|d| d.month() <= month) && !h.is_multiple_of(3));
                 let ytd = if started { ytd } else { previous };

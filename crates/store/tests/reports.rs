@@ -23,6 +23,7 @@ fn options(filing: Filing, today: NaiveDate) -> FilingOptions<'static> {
         filing,
         source: "test",
         check_versions: true,
+        dry_run: false,
         today,
     }
 }

@@ -892,6 +892,7 @@ async fn bulletin_sheets(
                 "前期要件办理通报（{period}）：本期办结 {} 项",
                 finished.len()
             ),
+            subtitle: String::new(),
             headers: headers(&[
                 "序号",
                 "项目名称",
@@ -921,6 +922,7 @@ async fn bulletin_sheets(
                 "前期要件办理通报（{period}）：截至 {to} 逾期未办结 {} 项",
                 late.len()
             ),
+            subtitle: String::new(),
             headers: headers(&[
                 "序号",
                 "项目名称",
@@ -999,6 +1001,7 @@ pub async fn bulletin_page(
                                 .map(|c| match c {
                                     office::TableCell::Text(t) => t,
                                     office::TableCell::Number(n) => n.to_string(),
+                                    office::TableCell::Fixed(x) => format!("{x:.2}"),
                                 })
                                 .collect()
                         })

@@ -592,11 +592,7 @@ pub struct RevisionView {
     reason: String,
 }
 
-fn report_views(
-    history: Vec<store::ReportHistory>,
-    unit_id: i64,
-    tr: Tr,
-) -> Vec<ReportView> {
+fn report_views(history: Vec<store::ReportHistory>, unit_id: i64, tr: Tr) -> Vec<ReportView> {
     let lang = tr.lang;
     history
         .into_iter()
@@ -649,7 +645,7 @@ fn report_views(
                             action
                         );
                         if let Some(note) = e.note {
-                            line.push_str("：");
+                            line.push('：');
                             line.push_str(&note);
                         }
                         line

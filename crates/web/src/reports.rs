@@ -131,12 +131,10 @@ pub async fn overview(
             parse_period(&q.period)?
         };
         if user.role == Role::Responsible {
-            return Ok(Redirect::to(&format!(
-                "/reports/{}/units/{}",
-                period.key(),
-                user.unit_id
-            ))
-            .into_response());
+            return Ok(
+                Redirect::to(&format!("/reports/{}/units/{}", period.key(), user.unit_id))
+                    .into_response(),
+            );
         }
         let units = state.store.period_overview(&period).await?;
         let row = |u: &UnitReporting| OverviewRow {
@@ -425,7 +423,7 @@ fn entries_from_form(
             project_id: p.project_id,
             completed,
             year_to_date: ytd,
-            started: !get("s").is_empty(),
+            started: Some(!get("s").is_empty()),
             actual_start,
             stage: None,
             progress: text(get("p")),
@@ -439,7 +437,7 @@ fn entries_from_form(
                     && entry.year_to_date.is_none()
                     && entry.progress.is_none()
                     && entry.problems.is_none()
-                    && !entry.started;
+                    && entry.started != Some(true);
                 if empty {
                     continue;
                 }
@@ -448,7 +446,7 @@ fn entries_from_form(
                 let same_amounts = entry.completed == Some(r.completed)
                     && entry.year_to_date == Some(r.year_to_date);
                 let unchanged = same_amounts
-                    && entry.started == r.started
+                    && entry.started == Some(r.started)
                     && entry.actual_start == r.actual_start
                     && entry.progress == r.progress
                     && entry.problems == r.problems;
@@ -456,7 +454,8 @@ fn entries_from_form(
                 if unchanged && !(filing == Filing::Submit && pending) {
                     continue;
                 }
-                if entry.completed == Some(r.completed) && entry.year_to_date != Some(r.year_to_date)
+                if entry.completed == Some(r.completed)
+                    && entry.year_to_date != Some(r.year_to_date)
                 {
                     entry.completed = None;
                 } else if entry.year_to_date == Some(r.year_to_date)
@@ -514,6 +513,7 @@ pub async fn file_form(
             filing,
             source: "web",
             check_versions: true,
+            dry_run: false,
             today: today(),
         };
         match state
@@ -706,8 +706,8 @@ pub struct ApiEntry {
     project_id: i64,
     completed_wan: Option<String>,
     ytd_wan: Option<String>,
-    #[serde(default)]
-    started: bool,
+    /// Left out: as the period's (or the latest earlier) report said.
+    started: Option<bool>,
     actual_start: Option<String>,
     progress: Option<String>,
     problems: Option<String>,
@@ -801,6 +801,7 @@ pub async fn api_file(
         },
         source: "api",
         check_versions: true,
+        dry_run: false,
         today: today(),
     };
     let filed = state

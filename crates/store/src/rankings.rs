@@ -1,0 +1,237 @@
+//! Published rankings (亮晒): the units' figures frozen as they were published. Publishing the
+//! same period again adds a revision beside the old one; a published table never changes.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use domain::bi;
+use domain::progress::{Period, Status};
+use serde::{Deserialize, Serialize};
+
+use crate::projects::date;
+use crate::{Result, Store, StoreError, now};
+
+/// One unit's line of a ranking, as printed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RankingRow {
+    pub rank: usize,
+    pub unit: String,
+    pub projects: usize,
+    /// Σ annual plan and Σ year to date of the unit's rated projects, in fen.
+    pub plan_fen: i64,
+    pub ytd_fen: i64,
+    /// Completion rate as a fraction; `None` when no project is rated.
+    pub rate: Option<f64>,
+    /// `green`, `yellow`, `red`; `None` when not rated.
+    pub light: Option<String>,
+    /// Indicator key → value (0..1.5) in the scheme's order.
+    pub indicators: Vec<(String, f64)>,
+    pub score: f64,
+    pub double_half: bool,
+}
+
+impl RankingRow {
+    /// The ranked units of a status, with their sums.
+    pub fn from_status(status: &Status) -> Vec<RankingRow> {
+        let mut sums: HashMap<&str, (i64, i64)> = HashMap::new();
+        for p in &status.projects {
+            if let (Some(unit), Some(plan)) = (&p.unit, p.annual_plan)
+                && plan.fen() > 0
+            {
+                let s = sums.entry(unit.as_str()).or_default();
+                s.0 += plan.fen();
+                s.1 += p.year_to_date.fen();
+            }
+        }
+        status
+            .units
+            .iter()
+            .map(|u| {
+                let (plan_fen, ytd_fen) = sums.get(u.unit.as_str()).copied().unwrap_or_default();
+                RankingRow {
+                    rank: u.rank,
+                    unit: u.unit.clone(),
+                    projects: u.projects,
+                    plan_fen,
+                    ytd_fen,
+                    rate: u.figures.rate.map(|r| r.to_f64()),
+                    light: u.figures.light.map(|l| l.code().to_string()),
+                    indicators: u.indicators.clone(),
+                    score: u.score,
+                    double_half: u.figures.double_half,
+                }
+            })
+            .collect()
+    }
+}
+
+/// A ranking as published.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublishedRanking {
+    pub id: i64,
+    pub period: String,
+    pub as_of: NaiveDate,
+    pub revision: i64,
+    /// 序时进度 as a fraction.
+    pub expected: f64,
+    /// The scoring scheme as TOML.
+    pub scheme: String,
+    pub rows: Vec<RankingRow>,
+    /// Why a revision was published.
+    pub note: Option<String>,
+    pub published_at: i64,
+    pub published_by: Option<String>,
+}
+
+/// What a publication records.
+#[derive(Debug, Clone)]
+pub struct NewRanking<'a> {
+    pub period: Period,
+    pub as_of: NaiveDate,
+    pub expected: f64,
+    pub scheme: &'a str,
+    pub rows: &'a [RankingRow],
+    pub note: Option<&'a str>,
+    pub actor: Option<i64>,
+}
+
+type RankingDbRow = (
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    i64,
+    Option<String>,
+);
+
+const COLUMNS: &str = "r.id, r.period, r.as_of, r.revision, r.expected, r.scheme, r.rows, r.note, \
+     r.published_at, u.display_name FROM rankings r LEFT JOIN users u ON u.id = r.published_by";
+
+fn published(r: RankingDbRow) -> Result<PublishedRanking> {
+    let rows: Vec<RankingRow> = serde_json::from_str(&r.6).map_err(|e| {
+        StoreError::Rule(bi(
+            format!("已发布排名的数据无法读取：{e}"),
+            format!("a published ranking does not read: {e}"),
+        ))
+    })?;
+    Ok(PublishedRanking {
+        id: r.0,
+        period: r.1,
+        as_of: date(Some(r.2)).unwrap_or_default(),
+        revision: r.3,
+        expected: r.4.parse().unwrap_or(0.0),
+        scheme: r.5,
+        rows,
+        note: r.7,
+        published_at: r.8,
+        published_by: r.9,
+    })
+}
+
+impl Store {
+    /// Publishes a period's ranking: revision 1, or the next revision with a note saying why.
+    /// Publishing what is already the latest revision is refused (nothing would change).
+    pub async fn publish_ranking(&self, new: &NewRanking<'_>) -> Result<PublishedRanking> {
+        let key = new.period.key();
+        let rows = serde_json::to_string(new.rows).map_err(|e| {
+            StoreError::Rule(bi(
+                format!("排名无法保存：{e}"),
+                format!("the ranking cannot be saved: {e}"),
+            ))
+        })?;
+        let mut tx = self.pool().begin().await?;
+        let latest: Option<(i64, String, String)> = sqlx::query_as(
+            "SELECT revision, rows, as_of FROM rankings WHERE period = $1 ORDER BY revision DESC LIMIT 1",
+        )
+        .bind(&key)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let note = new.note.map(str::trim).filter(|n| !n.is_empty());
+        let revision = match &latest {
+            None => 1,
+            Some((revision, old_rows, old_as_of)) => {
+                if *old_rows == rows && *old_as_of == new.as_of.to_string() {
+                    return Err(StoreError::Rule(bi(
+                        format!(
+                            "{}排名与已发布的第{revision}版相同，无需重新发布",
+                            new.period.label_zh()
+                        ),
+                        format!("the {key} ranking is the same as published revision {revision}"),
+                    )));
+                }
+                if note.is_none() {
+                    return Err(StoreError::Rule(bi(
+                        format!(
+                            "{}排名已发布第{revision}版，发布更正版须说明原因",
+                            new.period.label_zh()
+                        ),
+                        format!(
+                            "the {key} ranking is published (revision {revision}); a revision needs a reason"
+                        ),
+                    )));
+                }
+                revision + 1
+            }
+        };
+        sqlx::query(
+            "INSERT INTO rankings (period, as_of, revision, expected, scheme, rows, note, published_at, published_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&key)
+        .bind(new.as_of.to_string())
+        .bind(revision)
+        .bind(new.expected.to_string())
+        .bind(new.scheme)
+        .bind(&rows)
+        .bind(note)
+        .bind(now())
+        .bind(new.actor)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.published_ranking(&new.period, Some(revision))
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// A period's published ranking: the given revision, or the latest.
+    pub async fn published_ranking(
+        &self,
+        period: &Period,
+        revision: Option<i64>,
+    ) -> Result<Option<PublishedRanking>> {
+        let row: Option<RankingDbRow> = match revision {
+            Some(n) => {
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "SELECT {COLUMNS} WHERE r.period = $1 AND r.revision = $2"
+                )))
+                .bind(period.key())
+                .bind(n)
+                .fetch_optional(self.pool())
+                .await?
+            }
+            None => {
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "SELECT {COLUMNS} WHERE r.period = $1 ORDER BY r.revision DESC LIMIT 1"
+                )))
+                .bind(period.key())
+                .fetch_optional(self.pool())
+                .await?
+            }
+        };
+        row.map(published).transpose()
+    }
+
+    /// Every publication, latest period and revision first, without their rows.
+    pub async fn ranking_publications(&self) -> Result<Vec<(String, i64, i64, Option<String>)>> {
+        Ok(sqlx::query_as(
+            "SELECT period, revision, published_at, note FROM rankings ORDER BY period DESC, revision DESC",
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
+}

@@ -984,3 +984,191 @@ async fn reports_are_filed_reviewed_and_scoped() {
         assert!(html.contains("龙田镇") && html.contains("江阴镇"), "{html}");
     }
 }
+
+/// Rankings: the live table, publishing freezes it, a later correction shows beside it and is
+/// published as a revision with a reason; the .xlsx as offices print it; the overview with its
+/// charts; a unit's score taken apart.
+#[tokio::test]
+async fn rankings_publish_freeze_and_revise() {
+    for dialect in TestDb::backends() {
+        let app = TestApp::spawn(dialect).await;
+        app.store
+            .seed_campaign(&domain::demo::campaign(80, 3), "secret-pw")
+            .await
+            .unwrap();
+        app.store
+            .seed_demo_reports(domain::progress::Period {
+                year: 2025,
+                month: 6,
+                part: None,
+            })
+            .await
+            .unwrap();
+        let office = app.signed_in("admin").await;
+        let reader = app.signed_in("leader").await;
+        let publish = |note: &str| pairs(&[("period", "2025-06".into()), ("note", note.into())]);
+
+        let (status, html) = fetch(&reader, app.url("/rankings?period=2025-06")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("尚未发布") && !html.contains("发布排名"),
+            "{html}"
+        );
+        let (status, _) = send_form(&reader, app.url("/rankings/publish"), &publish("")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        let r = office
+            .post(app.url("/rankings/publish"))
+            .form(&publish(""))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            r.headers()["location"],
+            "/rankings?period=2025-06&revision=1"
+        );
+        let period = domain::progress::Period::parse("2025-06").unwrap();
+        let first = app
+            .store
+            .published_ranking(&period, Some(1))
+            .await
+            .unwrap()
+            .unwrap();
+        let (status, html) = send_form(&office, app.url("/rankings/publish"), &publish("")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("无需重新发布"), "{html}");
+
+        // A correction after publication: the published table does not move; the page says
+        // the figures changed; a revision needs a reason.
+        let top = &first.rows[0];
+        let project = app
+            .store
+            .period_reports(&period, None)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.unit.as_deref() == Some(top.unit.as_str()) && p.report.is_some())
+            .unwrap();
+        let report = project.report.unwrap();
+        app.store
+            .file_reports(
+                period,
+                &[store::ReportEntry {
+                    project_id: project.project_id,
+                    year_to_date: Some(
+                        report
+                            .year_to_date
+                            .checked_add(domain::Money::from_wan(5_000))
+                            .unwrap(),
+                    ),
+                    reason: Some("补报设备购置款".into()),
+                    ..store::ReportEntry::default()
+                }],
+                &store::Actor::SYSTEM,
+                store::FilingOptions {
+                    filing: store::Filing::Submit,
+                    source: "test",
+                    check_versions: false,
+                    dry_run: false,
+                    today: chrono::NaiveDate::from_ymd_opt(2025, 7, 10).unwrap(),
+                },
+            )
+            .await
+            .unwrap();
+        let again = app
+            .store
+            .published_ranking(&period, Some(1))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(again.rows, first.rows, "a published table never changes");
+        let (_, html) = fetch(&reader, app.url("/rankings?period=2025-06")).await;
+        assert!(
+            html.contains("数据已变化") && html.contains("已发布"),
+            "{html}"
+        );
+        let (status, html) = send_form(&office, app.url("/rankings/publish"), &publish(" ")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("须说明原因"));
+        let (status, _) = send_form(
+            &office,
+            app.url("/rankings/publish"),
+            &publish("补报设备购置款"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, html) = fetch(&reader, app.url("/rankings?period=2025-06&revision=1")).await;
+        assert!(
+            html.contains("已被更正版取代") && html.contains("补报设备购置款"),
+            "{html}"
+        );
+        assert_eq!(
+            fetch(&reader, app.url("/rankings?period=2025-06&revision=9"))
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+
+        // The .xlsx of revision 1: title, date line, headers, the frozen first row.
+        let r = reader
+            .get(app.url("/rankings/export.xlsx?period=2025-06&revision=1"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let bytes = r.bytes().await.unwrap();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        use calamine::Reader;
+        let range = book.worksheet_range_at(0).unwrap().unwrap();
+        let cell = |r: u32, c: u32| {
+            range
+                .get_value((r, c))
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        };
+        assert!(cell(0, 0).contains("2025年6月") && cell(0, 0).contains("亮晒排名"));
+        assert!(cell(1, 0).contains("截至 2025-06-30") && cell(1, 0).contains("第1版"));
+        assert_eq!((cell(2, 0), cell(2, 1)), ("排名".into(), "责任单位".into()));
+        assert_eq!(
+            (cell(3, 0), cell(3, 1)),
+            ("1".into(), first.rows[0].unit.clone())
+        );
+
+        // The overview draws its charts on the server.
+        let (status, html) = fetch(&reader, app.url("/dashboard")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("项目攻坚总览")
+                && html.matches("<svg").count() >= 2
+                && html.contains("累计完成投资"),
+            "{html}"
+        );
+        assert_eq!(
+            fetch(&reader, app.url("/dashboard?as_of=2025-02-31"))
+                .await
+                .0,
+            StatusCode::BAD_REQUEST
+        );
+
+        // A unit's score taken apart: indicators, weights, the projects behind them.
+        let unit = &first.rows[0].unit;
+        let (status, html) = fetch(
+            &reader,
+            app.url(&format!(
+                "/status/unit?name={}&as_of=2025-06-30",
+                web::pages::url_encode(unit)
+            )),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("得分构成") && html.contains("投资进度") && html.contains("#reports")
+        );
+        assert_eq!(
+            fetch(&reader, app.url("/status/unit?name=nobody")).await.0,
+            StatusCode::NOT_FOUND
+        );
+    }
+}

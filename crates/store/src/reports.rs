@@ -267,6 +267,28 @@ impl Store {
         Ok(status.projects.into_iter().next())
     }
 
+    /// Investment completed in each month of `as_of`'s year up to `as_of`, by the monthly
+    /// reports that count (submitted or approved).
+    pub async fn monthly_completed(&self, as_of: NaiveDate) -> Result<Vec<(u32, Money)>> {
+        let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
+        let rows: Vec<(String, Option<i64>)> = sqlx::query_as(
+            "SELECT period, CAST(SUM(completed_fen) AS BIGINT) FROM reports \
+             WHERE period_end >= $1 AND period_end <= $2 AND status IN ('submitted', 'approved') \
+             AND LENGTH(period) = 7 GROUP BY period ORDER BY period",
+        )
+        .bind(year_start.format("%Y-%m-%d").to_string())
+        .bind(as_of.format("%Y-%m-%d").to_string())
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(period, sum)| {
+                let p = Period::parse(&period).ok()?;
+                Some((p.month, Money::from_fen(sum.unwrap_or(0))))
+            })
+            .collect())
+    }
+
     /// The last day of the latest reported period, the natural "as of" of a status page.
     pub async fn latest_report_end(&self) -> Result<Option<NaiveDate>> {
         let row: Option<(Option<String>,)> = sqlx::query_as("SELECT MAX(period_end) FROM reports")

@@ -7,10 +7,13 @@
 pub mod api;
 pub mod approvals;
 pub mod auth;
+mod charts;
+pub mod dashboard;
 pub mod error;
 mod gantt;
 pub mod i18n;
 pub mod pages;
+pub mod rankings;
 pub mod reports;
 pub mod status;
 
@@ -205,8 +208,13 @@ pub fn app(state: AppState) -> Router {
             "/projects/{id}/approval/node/delete",
             post(approvals::delete_node),
         )
+        .route("/dashboard", get(dashboard::page))
         .route("/status", get(status::page))
+        .route("/status/unit", get(status::unit_page))
         .route("/reports", get(reports::overview))
+        .route("/rankings", get(rankings::page))
+        .route("/rankings/publish", post(rankings::publish))
+        .route("/rankings/export.xlsx", get(rankings::export))
         .route(
             "/reports/{period}/units/{unit}",
             get(reports::unit_form).post(reports::file_form),

@@ -18,6 +18,7 @@ use crate::pages::{page_result, render};
 pub struct UnitRow {
     rank: usize,
     unit: String,
+    unit_link: String,
     projects: usize,
     rate: String,
     light: &'static str,
@@ -132,6 +133,7 @@ pub async fn page(
                 .map(|u| UnitRow {
                     rank: u.rank,
                     unit: u.unit.clone(),
+                    unit_link: crate::pages::url_encode(&u.unit),
                     projects: u.projects,
                     rate: u
                         .figures
@@ -166,6 +168,173 @@ pub async fn page(
                 })
                 .collect(),
             lagging_total,
+            tr,
+        })
+    }
+    .await;
+    page_result(tr, result)
+}
+
+pub struct IndicatorRow {
+    label: &'static str,
+    weight: String,
+    value: String,
+    basis: String,
+    points: String,
+}
+
+#[derive(Template)]
+#[template(path = "status_unit.html")]
+struct UnitTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    as_of: String,
+    expected: String,
+    unit: String,
+    unit_id: Option<i64>,
+    period: String,
+    rank: usize,
+    units: usize,
+    score: String,
+    rate: String,
+    light: &'static str,
+    light_label: &'static str,
+    indicators: Vec<IndicatorRow>,
+    projects: Vec<ProjectRow>,
+}
+
+#[derive(Deserialize)]
+pub struct UnitQuery {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    as_of: String,
+}
+
+fn share_text(s: Option<domain::progress::Share>, lang: domain::Lang) -> String {
+    match s {
+        Some(s) => format!("{}/{} = {}", s.num, s.den, percent(s.to_f64())),
+        None => match lang {
+            domain::Lang::Zh => "无应考核项（按满分计）".into(),
+            domain::Lang::En => "nothing due (full marks)".into(),
+        },
+    }
+}
+
+/// `/status/unit?name=…&as_of=…`: how a unit's score comes about: each indicator with its
+/// weight and basis, then every project behind the figures, each linking to its reports.
+pub async fn unit_page(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Query(q): Query<UnitQuery>,
+) -> Response {
+    let result = async {
+        let lang = tr.lang;
+        let as_of = match parse_date(&q.as_of, Edge::End) {
+            Ok(Some(d)) => d,
+            Ok(None) => state
+                .store
+                .latest_report_end()
+                .await?
+                .unwrap_or_else(crate::pages::today),
+            Err(m) => return Err(AppError::BadRequest(m)),
+        };
+        let scheme = Scheme::default();
+        let store::LedgerStatus { status, warnings } = state.store.status(as_of, &scheme).await?;
+        let unit = status
+            .units
+            .iter()
+            .find(|u| u.unit == q.name)
+            .ok_or(AppError::NotFound)?;
+        let unit_id = state.store.unit_by_name(&unit.unit).await?.map(|u| u.id);
+        let total_weight: f64 = scheme.indicators.iter().map(|i| i.weight).sum();
+        let f = &unit.figures;
+        let indicators = scheme
+            .indicators
+            .iter()
+            .zip(&unit.indicators)
+            .map(|(ind, (_, v))| {
+                let basis = match ind.key.as_str() {
+                    "investment_progress" => match f.rate {
+                        Some(r) => format!(
+                            "{} ÷ {} ({})",
+                            percent(r.to_f64()),
+                            percent(status.expected.to_f64()),
+                            tr.t("status.expected")
+                        ),
+                        None => share_text(None, lang),
+                    },
+                    "start_rate" => share_text(f.start_rate, lang),
+                    "completion_rate" => share_text(f.completion_rate, lang),
+                    "on_time_reporting" => share_text(f.on_time_rate, lang),
+                    _ => String::new(),
+                };
+                IndicatorRow {
+                    label: crate::rankings::indicator_label(&ind.key, lang),
+                    weight: format!("{}", ind.weight),
+                    value: format!("{:.1}", v * 100.0),
+                    basis,
+                    points: if total_weight > 0.0 {
+                        format!("{:.2}", 100.0 * ind.weight * v / total_weight)
+                    } else {
+                        String::new()
+                    },
+                }
+            })
+            .collect();
+        let mut projects: Vec<&domain::progress::ProjectStatus> = status
+            .projects
+            .iter()
+            .filter(|p| p.unit.as_deref() == Some(unit.unit.as_str()))
+            .collect();
+        projects.sort_by(|a, b| {
+            let key = |p: &domain::progress::ProjectStatus| {
+                p.judgement.as_ref().map(|j| (j.light, j.lag_pp))
+            };
+            key(b)
+                .partial_cmp(&key(a))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let projects = projects
+            .into_iter()
+            .map(|p| {
+                let j = p.judgement.as_ref();
+                let mut why: Vec<String> = j
+                    .map(|j| j.why.iter().map(|w| w.get(lang).to_string()).collect())
+                    .unwrap_or_default();
+                why.extend(warnings.get(&p.id).cloned());
+                ProjectRow {
+                    id: p.id,
+                    name: p.name.clone(),
+                    unit: String::new(),
+                    ytd: p.year_to_date.wan_display(),
+                    plan: p.annual_plan.map(|m| m.wan_display()).unwrap_or_default(),
+                    rate: j.map(|j| percent(j.rate.to_f64())).unwrap_or_default(),
+                    light: j.map_or("", |j| j.light.code()),
+                    light_label: j.map_or(tr.t("status.unrated"), |j| j.light.label(lang)),
+                    why: why.join("；"),
+                }
+            })
+            .collect();
+        render(&UnitTemplate {
+            role_label: user.role.label(lang),
+            can_edit: can_edit_ledger(&user),
+            user,
+            as_of: as_of.to_string(),
+            expected: percent(status.expected.to_f64()),
+            unit: unit.unit.clone(),
+            unit_id,
+            period: format!("{}", as_of.format("%Y-%m")),
+            rank: unit.rank,
+            units: status.units.len(),
+            score: format!("{:.2}", unit.score),
+            rate: f.rate.map(|r| percent(r.to_f64())).unwrap_or_default(),
+            light: f.light.map_or("", Light::code),
+            light_label: f.light.map_or("", |l| l.label(lang)),
+            indicators,
+            projects,
             tr,
         })
     }

@@ -4,6 +4,16 @@
   document.querySelectorAll("form.filters select").forEach(function (s) {
     s.addEventListener("change", function () { s.form.submit(); });
   });
+  // Print buttons (the overview).
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
+  // Tick every report waiting for review at once.
+  document.querySelectorAll("[data-check-all]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      document.querySelectorAll("input[name=" + box.getAttribute("data-check-all") + "]").forEach(function (c) { c.checked = box.checked; });
+    });
+  });
   // Remember the language chosen with ?lang= for later pages.
   var m = location.search.match(/[?&]lang=(en|zh)/);
   if (m) { document.cookie = "gongjian_lang=" + m[1] + "; path=/; max-age=31536000; samesite=lax"; }

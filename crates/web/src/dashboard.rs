@@ -1,0 +1,246 @@
+//! The overview (大屏-style, printable): totals against 序时进度, lights by count, investment
+//! completed by month against the plan, the ranking and the most lagging projects.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use domain::dates::{Edge, parse_date};
+use domain::progress::{Light, Scheme};
+use domain::{Lang, Money};
+use plotters::style::RGBColor;
+use serde::Deserialize;
+use store::SessionUser;
+
+use crate::AppState;
+use crate::auth::{PageUser, can_edit_ledger};
+use crate::charts::{InvestmentLabels, investment_by_month, light_counts};
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::pages::{page_result, render, today, url_encode};
+
+pub struct UnitLine {
+    rank: usize,
+    unit: String,
+    link: String,
+    rate: String,
+    light: &'static str,
+    score: String,
+    double_half: bool,
+}
+
+pub struct Lagging {
+    id: i64,
+    name: String,
+    unit: String,
+    rate: String,
+    light: &'static str,
+    why: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    as_of: String,
+    projects: usize,
+    rated: usize,
+    plan_yi: String,
+    ytd_yi: String,
+    rate: String,
+    expected: String,
+    behind: bool,
+    double_half: bool,
+    units_double_half: usize,
+    units: Vec<UnitLine>,
+    lagging: Vec<Lagging>,
+    investment_svg: String,
+    lights_svg: String,
+}
+
+#[derive(Deserialize)]
+pub struct DashboardQuery {
+    #[serde(default)]
+    as_of: String,
+}
+
+/// Lagging projects on the overview, worst first.
+const LAGGING_SHOWN: usize = 10;
+
+fn percent(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Query(q): Query<DashboardQuery>,
+) -> Response {
+    let result = async {
+        let lang = tr.lang;
+        let as_of = match parse_date(&q.as_of, Edge::End) {
+            Ok(Some(d)) => d,
+            Ok(None) => state.store.latest_report_end().await?.unwrap_or_else(today),
+            Err(m) => return Err(AppError::BadRequest(m)),
+        };
+        let store::LedgerStatus { status, .. } =
+            state.store.status(as_of, &Scheme::default()).await?;
+        let rated: Vec<&domain::progress::ProjectStatus> = status
+            .projects
+            .iter()
+            .filter(|p| p.annual_plan.is_some_and(|m| m.fen() > 0))
+            .collect();
+        let plan: Money = rated.iter().filter_map(|p| p.annual_plan).sum();
+        let ytd: Money = rated.iter().map(|p| p.year_to_date).sum();
+        let rate = if plan.fen() > 0 {
+            ytd.fen() as f64 / plan.fen() as f64
+        } else {
+            0.0
+        };
+        let expected = status.expected.to_f64();
+        let count = |l: Option<Light>| {
+            status
+                .projects
+                .iter()
+                .filter(|p| p.judgement.as_ref().map(|j| j.light) == l)
+                .count()
+        };
+        let yi = |m: Money| m.wan_f64() / 10_000.0;
+        let monthly: Vec<(u32, f64)> = state
+            .store
+            .monthly_completed(as_of)
+            .await?
+            .into_iter()
+            .map(|(m, v)| (m, yi(v)))
+            .collect();
+        let zh = lang == Lang::Zh;
+        let labels = InvestmentLabels {
+            month: if zh { "月份" } else { "Month" },
+            unit: if zh { "亿元" } else { "100 million yuan" },
+            monthly: if zh {
+                "当月完成投资"
+            } else {
+                "Completed in the month"
+            },
+            cumulative: if zh {
+                "累计完成投资"
+            } else {
+                "Year to date"
+            },
+            planned: if zh {
+                "年度计划序时进度"
+            } else {
+                "Annual plan, pro rata"
+            },
+        };
+        let investment_svg = investment_by_month(&monthly, yi(plan), &labels)
+            .map_err(|e| AppError::Internal(format!("chart: {e}")))?;
+        let lights_svg = light_counts(&[
+            (
+                Light::Red.label(lang),
+                count(Some(Light::Red)),
+                RGBColor(0xd9, 0x30, 0x25),
+            ),
+            (
+                Light::Yellow.label(lang),
+                count(Some(Light::Yellow)),
+                RGBColor(0xf2, 0xb7, 0x05),
+            ),
+            (
+                Light::Green.label(lang),
+                count(Some(Light::Green)),
+                RGBColor(0x1e, 0x8e, 0x3e),
+            ),
+            (
+                tr.t("status.unrated"),
+                count(None),
+                RGBColor(0xb0, 0xb8, 0xc4),
+            ),
+        ])
+        .map_err(|e| AppError::Internal(format!("chart: {e}")))?;
+        let mut lagging: Vec<&domain::progress::ProjectStatus> = status
+            .projects
+            .iter()
+            .filter(|p| {
+                p.judgement
+                    .as_ref()
+                    .is_some_and(|j| j.light != Light::Green)
+            })
+            .collect();
+        lagging.sort_by(|a, b| {
+            let key = |p: &domain::progress::ProjectStatus| {
+                p.judgement.as_ref().map(|j| (j.light, j.lag_pp))
+            };
+            key(b)
+                .partial_cmp(&key(a))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let as_of_text = as_of.to_string();
+        render(&DashboardTemplate {
+            role_label: user.role.label(lang),
+            can_edit: can_edit_ledger(&user),
+            user,
+            projects: status.projects.len(),
+            rated: rated.len(),
+            plan_yi: format!("{:.2}", yi(plan)),
+            ytd_yi: format!("{:.2}", yi(ytd)),
+            rate: percent(rate),
+            expected: percent(expected),
+            behind: rate < expected,
+            double_half: expected >= 0.5 && rate >= 0.5,
+            units_double_half: status
+                .units
+                .iter()
+                .filter(|u| u.figures.double_half)
+                .count(),
+            units: status
+                .units
+                .iter()
+                .map(|u| UnitLine {
+                    rank: u.rank,
+                    unit: u.unit.clone(),
+                    link: format!(
+                        "/status/unit?name={}&as_of={as_of_text}",
+                        url_encode(&u.unit)
+                    ),
+                    rate: u
+                        .figures
+                        .rate
+                        .map(|r| percent(r.to_f64()))
+                        .unwrap_or_default(),
+                    light: u.figures.light.map_or("", Light::code),
+                    score: format!("{:.1}", u.score),
+                    double_half: u.figures.double_half,
+                })
+                .collect(),
+            lagging: lagging
+                .into_iter()
+                .take(LAGGING_SHOWN)
+                .filter_map(|p| {
+                    let j = p.judgement.as_ref()?;
+                    Some(Lagging {
+                        id: p.id,
+                        name: p.name.clone(),
+                        unit: p.unit.clone().unwrap_or_default(),
+                        rate: percent(j.rate.to_f64()),
+                        light: j.light.code(),
+                        why: j
+                            .why
+                            .iter()
+                            .map(|w| w.get(lang).to_string())
+                            .collect::<Vec<_>>()
+                            .join("；"),
+                    })
+                })
+                .collect(),
+            as_of: as_of_text,
+            investment_svg,
+            lights_svg,
+            tr,
+        })
+    }
+    .await;
+    page_result(tr, result)
+}

@@ -1,0 +1,440 @@
+//! Monthly rankings of units (亮晒): the live table, publishing it (which freezes it), its
+//! revisions, and the .xlsx laid out like the tables offices print.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Datelike;
+use domain::progress::{Cadence, Light, Period, Scheme, Window, expected_share};
+use domain::{Lang, Money, bi};
+use office::{TableCell, TableSheet, write_tables};
+use serde::Deserialize;
+use store::{NewRanking, PublishedRanking, RankingRow, SessionUser, StoreError};
+
+use crate::AppState;
+use crate::auth::{PageUser, can_edit_ledger};
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::pages::{format_time, page_result, render, today, url_encode};
+
+/// The indicators' names as a ranking table heads them.
+pub(crate) fn indicator_label(key: &str, lang: Lang) -> &'static str {
+    match (key, lang) {
+        ("investment_progress", Lang::Zh) => "投资进度",
+        ("investment_progress", Lang::En) => "Investment progress",
+        ("start_rate", Lang::Zh) => "开工率",
+        ("start_rate", Lang::En) => "Start rate",
+        ("completion_rate", Lang::Zh) => "竣工率",
+        ("completion_rate", Lang::En) => "Completion rate",
+        ("on_time_reporting", Lang::Zh) => "按时报送率",
+        ("on_time_reporting", Lang::En) => "On-time reporting",
+        (_, Lang::Zh) => "指标",
+        (_, Lang::En) => "Indicator",
+    }
+}
+
+fn scheme_text(scheme: &Scheme) -> String {
+    scheme
+        .indicators
+        .iter()
+        .map(|i| format!("{}={}", i.key, i.weight))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A month's ranking as of its last day, computed now.
+async fn live(state: &AppState, period: &Period) -> Result<(Vec<RankingRow>, f64), AppError> {
+    let as_of = period
+        .last_day()
+        .ok_or_else(|| AppError::BadRequest(bi("报送期无效", "invalid reporting period")))?;
+    let status = state.store.status(as_of, &Scheme::default()).await?;
+    let expected = expected_share(Window::Year(as_of.year()), Cadence::Monthly, as_of).to_f64();
+    Ok((RankingRow::from_status(&status.status), expected))
+}
+
+/// The period a page opens on: the query's, else the latest reported month.
+async fn period_of(state: &AppState, text: &str) -> Result<Period, AppError> {
+    if !text.trim().is_empty() {
+        return Period::parse(text)
+            .map(|p| Period { part: None, ..p })
+            .map_err(AppError::BadRequest);
+    }
+    let day = state.store.latest_report_end().await?.unwrap_or_else(today);
+    Ok(Period {
+        year: day.year(),
+        month: day.month(),
+        part: None,
+    })
+}
+
+pub struct Row {
+    rank: usize,
+    unit: String,
+    unit_link: String,
+    projects: usize,
+    plan: String,
+    ytd: String,
+    rate: String,
+    light: &'static str,
+    light_label: &'static str,
+    indicators: Vec<String>,
+    score: String,
+    double_half: bool,
+}
+
+fn light_of(code: Option<&str>) -> Option<Light> {
+    match code {
+        Some("green") => Some(Light::Green),
+        Some("yellow") => Some(Light::Yellow),
+        Some("red") => Some(Light::Red),
+        _ => None,
+    }
+}
+
+fn rows(rows: &[RankingRow], as_of: &str, lang: Lang) -> Vec<Row> {
+    rows.iter()
+        .map(|r| {
+            let light = light_of(r.light.as_deref());
+            Row {
+                rank: r.rank,
+                unit: r.unit.clone(),
+                unit_link: format!("/status/unit?name={}&as_of={as_of}", url_encode(&r.unit)),
+                projects: r.projects,
+                plan: Money::from_fen(r.plan_fen).wan_display(),
+                ytd: Money::from_fen(r.ytd_fen).wan_display(),
+                rate: r
+                    .rate
+                    .map(|x| format!("{:.1}%", x * 100.0))
+                    .unwrap_or_default(),
+                light: light.map_or("", Light::code),
+                light_label: light.map_or("", |l| l.label(lang)),
+                indicators: r
+                    .indicators
+                    .iter()
+                    .map(|(_, v)| format!("{:.1}", v * 100.0))
+                    .collect(),
+                score: format!("{:.2}", r.score),
+                double_half: r.double_half,
+            }
+        })
+        .collect()
+}
+
+pub struct Publication {
+    revision: i64,
+    at: String,
+    note: String,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "rankings.html")]
+struct RankingsTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    can_publish: bool,
+    period: String,
+    period_label: String,
+    as_of: String,
+    expected: String,
+    indicator_heads: Vec<&'static str>,
+    published: Option<PublishedView>,
+    publications: Vec<Publication>,
+    live: Vec<Row>,
+    live_differs: bool,
+    errors: Vec<String>,
+}
+
+pub struct PublishedView {
+    revision: i64,
+    at: String,
+    by: String,
+    note: String,
+    expected: String,
+    rows: Vec<Row>,
+    latest: bool,
+}
+
+#[derive(Deserialize)]
+pub struct RankingQuery {
+    #[serde(default)]
+    period: String,
+    revision: Option<i64>,
+}
+
+fn may_publish(user: &SessionUser) -> bool {
+    matches!(user.role, domain::Role::Admin | domain::Role::LeadOffice)
+}
+
+async fn show(
+    state: &AppState,
+    user: SessionUser,
+    tr: Tr,
+    period: Period,
+    revision: Option<i64>,
+    errors: Vec<String>,
+) -> Result<Response, AppError> {
+    let lang = tr.lang;
+    let as_of = period.last_day().map(|d| d.to_string()).unwrap_or_default();
+    let published = state.store.published_ranking(&period, revision).await?;
+    if revision.is_some() && published.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let latest = state.store.published_ranking(&period, None).await?;
+    let (live_rows, expected) = live(state, &period).await?;
+    let live_differs = latest.as_ref().is_some_and(|p| p.rows != live_rows);
+    let key = period.key();
+    let publications = state
+        .store
+        .ranking_publications()
+        .await?
+        .into_iter()
+        .filter(|(p, ..)| *p == key)
+        .map(|(_, revision, at, note)| Publication {
+            revision,
+            at: format_time(at),
+            note: note.unwrap_or_default(),
+            current: published.as_ref().is_some_and(|p| p.revision == revision),
+        })
+        .collect();
+    let latest_revision = latest.as_ref().map(|p| p.revision);
+    let view = published.map(|p: PublishedRanking| PublishedView {
+        revision: p.revision,
+        at: format_time(p.published_at),
+        by: p.published_by.clone().unwrap_or_default(),
+        note: p.note.clone().unwrap_or_default(),
+        expected: format!("{:.1}%", p.expected * 100.0),
+        rows: rows(&p.rows, &p.as_of.to_string(), lang),
+        latest: Some(p.revision) == latest_revision,
+    });
+    render(&RankingsTemplate {
+        role_label: user.role.label(lang),
+        can_edit: can_edit_ledger(&user),
+        can_publish: may_publish(&user),
+        user,
+        period: key,
+        period_label: match lang {
+            Lang::Zh => period.label_zh(),
+            Lang::En => period.key(),
+        },
+        expected: format!("{:.1}%", expected * 100.0),
+        indicator_heads: Scheme::default()
+            .indicators
+            .iter()
+            .map(|i| indicator_label(&i.key, lang))
+            .collect(),
+        live: rows(&live_rows, &as_of, lang),
+        as_of,
+        published: view,
+        publications,
+        live_differs,
+        errors,
+        tr,
+    })
+}
+
+/// `/rankings?period=2025-06[&revision=N]`.
+pub async fn page(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Query(q): Query<RankingQuery>,
+) -> Response {
+    let result = async {
+        let period = period_of(&state, &q.period).await?;
+        show(&state, user, tr, period, q.revision, Vec::new()).await
+    }
+    .await;
+    page_result(tr, result)
+}
+
+#[derive(Deserialize)]
+pub struct PublishForm {
+    period: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Publishes the live ranking of a month (the lead office).
+pub async fn publish(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Form(form): Form<PublishForm>,
+) -> Response {
+    if !may_publish(&user) {
+        return page_result(tr, Err(AppError::Forbidden));
+    }
+    let result = async {
+        let period = period_of(&state, &form.period).await?;
+        let as_of = period
+            .last_day()
+            .ok_or_else(|| AppError::BadRequest(bi("报送期无效", "invalid reporting period")))?;
+        let (rows, expected) = live(&state, &period).await?;
+        let scheme = scheme_text(&Scheme::default());
+        let new = NewRanking {
+            period,
+            as_of,
+            expected,
+            scheme: &scheme,
+            rows: &rows,
+            note: Some(form.note.as_str()),
+            actor: Some(user.id),
+        };
+        match state.store.publish_ranking(&new).await {
+            Ok(p) => Ok(Redirect::to(&format!(
+                "/rankings?period={}&revision={}",
+                p.period, p.revision
+            ))
+            .into_response()),
+            Err(StoreError::Rule(m)) => {
+                let mut page = show(
+                    &state,
+                    user,
+                    tr,
+                    period,
+                    None,
+                    vec![m.get(tr.lang).to_string()],
+                )
+                .await?;
+                *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+                Ok(page)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await;
+    page_result(tr, result)
+}
+
+/// The published ranking as the .xlsx offices print: title, date line, rank, unit, figures,
+/// indicators, score, light. Unpublished months export the live table, titled as such.
+pub async fn export(
+    State(state): State<AppState>,
+    PageUser { user: _, tr }: PageUser,
+    Query(q): Query<RankingQuery>,
+) -> Response {
+    let result = async {
+        let period = period_of(&state, &q.period).await?;
+        let published = state.store.published_ranking(&period, q.revision).await?;
+        if q.revision.is_some() && published.is_none() {
+            return Err(AppError::NotFound);
+        }
+        let (rows, subtitle) = match &published {
+            Some(p) => (
+                p.rows.clone(),
+                format!(
+                    "截至 {} · 序时进度 {:.1}% · 第{}版，发布于 {}{}",
+                    p.as_of,
+                    p.expected * 100.0,
+                    p.revision,
+                    format_time(p.published_at),
+                    p.note
+                        .as_deref()
+                        .map(|n| format!(" · 更正说明：{n}"))
+                        .unwrap_or_default()
+                ),
+            ),
+            None => {
+                let (rows, expected) = live(&state, &period).await?;
+                let as_of = period.last_day().unwrap_or_else(today);
+                let subtitle = format!(
+                    "截至 {as_of} · 序时进度 {:.1}% · 未发布（实时数据，导出于 {}）",
+                    expected * 100.0,
+                    today()
+                );
+                (rows, subtitle)
+            }
+        };
+        let scheme = Scheme::default();
+        let mut headers: Vec<String> = [
+            "排名",
+            "责任单位",
+            "项目数",
+            "年度计划（万元）",
+            "累计完成（万元）",
+            "完成率（%）",
+            "亮灯",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        headers.extend(
+            scheme
+                .indicators
+                .iter()
+                .map(|i| format!("{}（%）", indicator_label(&i.key, Lang::Zh))),
+        );
+        headers.push("综合得分".into());
+        headers.push("双过半".into());
+        let table_rows = rows
+            .iter()
+            .map(|r| {
+                let mut cells = vec![
+                    TableCell::Number(i64::try_from(r.rank).unwrap_or(0)),
+                    TableCell::Text(r.unit.clone()),
+                    TableCell::Number(i64::try_from(r.projects).unwrap_or(0)),
+                    TableCell::Fixed(Money::from_fen(r.plan_fen).wan_f64()),
+                    TableCell::Fixed(Money::from_fen(r.ytd_fen).wan_f64()),
+                    r.rate.map_or(TableCell::Text(String::new()), |x| {
+                        TableCell::Fixed(x * 100.0)
+                    }),
+                    TableCell::Text(
+                        light_of(r.light.as_deref())
+                            .map_or("不考核", Light::label_zh)
+                            .to_string(),
+                    ),
+                ];
+                cells.extend(
+                    r.indicators
+                        .iter()
+                        .map(|(_, v)| TableCell::Fixed(v * 100.0)),
+                );
+                cells.push(TableCell::Fixed(r.score));
+                cells.push(TableCell::Text(
+                    if r.double_half { "是" } else { "否" }.into(),
+                ));
+                cells
+            })
+            .collect();
+        let title = format!(
+            "{}重点项目攻坚行动责任单位亮晒排名{}",
+            period.label_zh(),
+            published
+                .as_ref()
+                .map(|p| if p.revision > 1 {
+                    format!("（第{}版）", p.revision)
+                } else {
+                    String::new()
+                })
+                .unwrap_or_else(|| "（未发布）".into())
+        );
+        let bytes = write_tables(&[TableSheet {
+            name: format!("{}排名", period.label_zh()),
+            title,
+            subtitle,
+            headers,
+            rows: table_rows,
+        }])
+        .map_err(|e| AppError::Internal(format!("ranking xlsx: {e}")))?;
+        let file = format!("ranking-{}.xlsx", period.key());
+        Ok((
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{file}\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response())
+    }
+    .await;
+    page_result(tr, result)
+}

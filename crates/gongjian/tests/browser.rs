@@ -136,11 +136,45 @@ async fn demo_ledger_in_headless_chromium() {
             names.push(row.text().await?);
         }
         let total = client.find(Locator::Id("total")).await?.text().await?;
-        Ok::<_, fantoccini::error::CmdError>((rows.len(), names, total))
+
+        // The overview: its charts are drawn and laid out, its ranking filled.
+        client.goto(&format!("{base}/dashboard")).await?;
+        client
+            .wait()
+            .for_element(Locator::Id("dash-ranking"))
+            .await?;
+        let charts = client
+            .execute(
+                "return Array.from(document.querySelectorAll('.chart svg')).map(function (s) { \
+                   var r = s.getBoundingClientRect(); \
+                   return [Math.round(r.width), Math.round(r.height), s.textContent]; });",
+                vec![],
+            )
+            .await?;
+        let ranked = client
+            .find_all(Locator::Css("#dash-ranking tbody tr"))
+            .await?
+            .len();
+        Ok::<_, fantoccini::error::CmdError>((rows.len(), names, total, charts, ranked))
     }
     .await;
     let _ = client.close().await;
-    let (rows, names, total) = result.unwrap();
+    let (rows, names, total, charts, ranked) = result.unwrap();
+    let charts = charts.as_array().cloned().unwrap_or_default();
+    assert_eq!(charts.len(), 2, "{charts:?}");
+    for chart in &charts {
+        assert!(
+            chart[0].as_f64().unwrap_or(0.0) > 300.0,
+            "laid out: {chart}"
+        );
+        assert!(
+            chart[1].as_f64().unwrap_or(0.0) > 150.0,
+            "laid out: {chart}"
+        );
+    }
+    assert!(charts[0][2].as_str().unwrap_or("").contains("累计完成投资"));
+    assert!(charts[1][2].as_str().unwrap_or("").contains("红灯"));
+    assert!(ranked >= 12, "every unit ranked: {ranked}");
     assert_eq!(rows, 50, "a full first page");
     assert_eq!(total, domain::demo::DEMO_PROJECTS.to_string());
     let demo = domain::demo::demo_campaign();

@@ -102,6 +102,23 @@ pub fn campaign(projects: usize, seed: u64) -> DemoCampaign {
     }
 }
 
+/// The campaign's key tasks (重点任务) and the department that leads each, by unit name.
+pub fn key_tasks() -> Vec<(&'static str, &'static str)> {
+    [
+        ("抓项目谋划生成，滚动储备一批大项目好项目", U_FGJ),
+        ("抓前期要件办理，推行模拟审批、并联审批", U_XFZX),
+        ("抓计划开工项目按期开工", U_ZJJ),
+        ("抓工业项目竣工投产、技改提升", U_GXJ),
+        ("抓招商项目签约落地", U_SWJ),
+        ("抓用地用海要素保障", U_ZGJ),
+        ("抓环评审批和生态环境保障", U_STHJ),
+        ("抓交通水利基础设施项目", U_JTJ),
+    ]
+    .into_iter()
+    .map(|(task, unit)| (task, DEPARTMENTS[unit].0))
+    .collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // The county: regions, units, users, people.
 

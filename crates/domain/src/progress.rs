@@ -293,6 +293,53 @@ impl Default for Rules {
     }
 }
 
+impl Rules {
+    /// Thresholds as a form or a stored campaign gives them: points behind as decimal text,
+    /// months as a whole number. Yellow must not be above red; both within 0–100 points; the
+    /// start lamp turns red after 1–24 months.
+    pub fn from_text(yellow: &str, red: &str, months: &str) -> Result<Rules, Bilingual> {
+        let points = |text: &str, zh: &str, en: &str| {
+            let t = crate::text::normalize_number_text(text);
+            t.parse::<Decimal>()
+                .ok()
+                .filter(|d| *d >= Decimal::ZERO && *d <= Decimal::from(100))
+                .ok_or_else(|| {
+                    bi(
+                        format!("{zh}“{}”应为 0 到 100 之间的数", text.trim()),
+                        format!("{en} “{}” must be a number from 0 to 100", text.trim()),
+                    )
+                })
+        };
+        let yellow = points(yellow, "黄灯阈值", "the yellow threshold")?;
+        let red = points(red, "红灯阈值", "the red threshold")?;
+        if yellow > red {
+            return Err(bi(
+                format!("黄灯阈值 {yellow} 个百分点不能大于红灯阈值 {red} 个百分点"),
+                format!("the yellow threshold ({yellow} points) is above the red one ({red})"),
+            ));
+        }
+        let months = months
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|m| (1..=24).contains(m))
+            .ok_or_else(|| {
+                bi(
+                    format!("开工红灯月数“{}”应为 1 到 24 的整数", months.trim()),
+                    format!(
+                        "start-lamp months “{}” must be a whole number from 1 to 24",
+                        months.trim()
+                    ),
+                )
+            })?;
+        Ok(Rules {
+            yellow_from_pp: yellow,
+            red_above_pp: red,
+            start_red_months: months,
+        })
+    }
+}
+
 /// `lag_pp` compared with a threshold, exactly: (expected − rate) × 100 against `pp`.
 fn lag_cmp(expected: Share, rate: Share, pp: Decimal) -> Ordering {
     // (e.num/e.den − r.num/r.den) × 100 vs pp.mantissa / 10^scale
@@ -493,6 +540,20 @@ impl Default for Scheme {
 }
 
 impl Scheme {
+    /// The scheme as the TOML it is read from.
+    pub fn to_toml(&self) -> String {
+        self.indicators
+            .iter()
+            .map(|i| {
+                format!(
+                    "[[indicator]]\nkey = \"{}\"\nweight = {:?}\n",
+                    i.key, i.weight
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// Reads a scheme from TOML, refusing unknown keys and weights that are not positive.
     pub fn from_toml(text: &str) -> Result<Scheme, Bilingual> {
         let scheme: Scheme = toml::from_str(text).map_err(|e| {
@@ -778,6 +839,33 @@ pub fn evaluate(
         expected,
         projects,
         units,
+    }
+}
+
+#[cfg(test)]
+mod campaign_setting_tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_from_forms_and_schemes_round_trip() {
+        let r = Rules::from_text("５", "20.5", "2").unwrap_or_default();
+        assert_eq!(r.yellow_from_pp, Decimal::from(5));
+        assert_eq!(r.red_above_pp.to_string(), "20.5");
+        assert_eq!(r.start_red_months, 2);
+        for (y, red, m, says) in [
+            ("30", "10", "3", "不能大于"),
+            ("abc", "30", "3", "黄灯阈值"),
+            ("10", "130", "3", "红灯阈值"),
+            ("10", "30", "0", "开工红灯月数"),
+        ] {
+            let e = Rules::from_text(y, red, m)
+                .err()
+                .map(|e| e.zh)
+                .unwrap_or_default();
+            assert!(e.contains(says), "{y} {red} {m}: {e}");
+        }
+        let scheme = Scheme::default();
+        assert_eq!(Scheme::from_toml(&scheme.to_toml()).ok(), Some(scheme));
     }
 }
 

@@ -445,7 +445,15 @@ async fn demo(db: &std::path::Path, addr: SocketAddr) -> Result<ExitCode> {
             month: 6,
             part: None,
         };
+        store.seed_demo_campaign(&campaign).await?;
         store.seed_demo_reports(mid_year).await?;
+        // May is reviewed and its ranking published; June is still coming in.
+        store
+            .seed_demo_ranking(domain::progress::Period {
+                month: 5,
+                ..mid_year
+            })
+            .await?;
         say!(
             "已生成演示数据：{} 个项目，{plans} 个审批计划 / demo data: {} projects, {plans} approval plans",
             outcome.projects,

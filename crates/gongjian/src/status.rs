@@ -26,11 +26,16 @@ pub async fn run(
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("读取文件 / reading {}", path.display()))?;
-            Scheme::from_toml(&text).map_err(|m| anyhow!("{} / {}", m.zh, m.en))?
+            Some(Scheme::from_toml(&text).map_err(|m| anyhow!("{} / {}", m.zh, m.en))?)
         }
-        None => Scheme::default(),
+        None => None,
     };
     let store = crate::open(config).await?;
+    // The campaign's own scheme unless a file is given.
+    let scheme = match scheme {
+        Some(s) => s,
+        None => store.judging(as_of).await?.scheme,
+    };
     let LedgerStatus { status, warnings } = store.status(as_of, &scheme).await?;
     let expected = status.expected;
 

@@ -1172,3 +1172,105 @@ async fn rankings_publish_freeze_and_revise() {
         );
     }
 }
+
+/// The campaign page: readers read; the lead office creates the campaign, sets thresholds
+/// (bad ones are refused with the reason and what was typed kept), adds key tasks and targets.
+#[tokio::test]
+async fn campaign_settings_tasks_and_targets() {
+    let app = TestApp::spawn(store::Dialect::Sqlite).await;
+    let office = app.signed_in("admin").await;
+    let reader = app.signed_in("leader").await;
+    let (status, html) = fetch(&reader, app.url("/campaign")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("新建攻坚行动") && html.contains("disabled"));
+    let settings = |yellow: &str| {
+        pairs(&[
+            ("name", "福清市2025年项目攻坚行动".into()),
+            ("theme", "奋勇争先落实年".into()),
+            ("kind", "year".into()),
+            ("year", "2025".into()),
+            ("cadence", "monthly".into()),
+            ("yellow", yellow.into()),
+            ("red", "30".into()),
+            ("start_months", "3".into()),
+            ("w_investment_progress", "0.6".into()),
+            ("w_start_rate", "0.4".into()),
+            ("w_completion_rate", "0".into()),
+            ("w_on_time_reporting", "".into()),
+            ("version", "0".into()),
+        ])
+    };
+    assert_eq!(
+        send_form(&reader, app.url("/campaign"), &settings("10"))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, html) = send_form(&office, app.url("/campaign"), &settings("40")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("不能大于红灯阈值") && html.contains("value=\"40\""),
+        "{html}"
+    );
+    let (status, _) = send_form(&office, app.url("/campaign"), &settings("10")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let campaign = app.store.campaign().await.unwrap().unwrap();
+    assert_eq!(
+        campaign.settings.scheme.indicators.len(),
+        2,
+        "zero and empty weights left out"
+    );
+
+    let town = app.store.unit_by_name("龙田镇").await.unwrap().unwrap().id;
+    let dept = app
+        .store
+        .unit_by_name("福清市发展和改革局")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let (status, _) = send_form(
+        &office,
+        app.url("/campaign/tasks"),
+        &pairs(&[
+            ("name", "抓项目谋划生成".into()),
+            ("lead", dept.to_string()),
+        ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, html) = send_form(
+        &office,
+        app.url("/campaign/targets"),
+        &pairs(&[
+            (&format!("s_{town}"), "-1".into()),
+            (&format!("i_{town}"), "5000".into()),
+        ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("龙田镇") && html.contains("应为非负整数"),
+        "{html}"
+    );
+    let (status, _) = send_form(
+        &office,
+        app.url("/campaign/targets"),
+        &pairs(&[
+            (&format!("s_{town}"), "3".into()),
+            (&format!("i_{town}"), "5000".into()),
+        ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, html) = fetch(&reader, app.url("/campaign")).await;
+    assert!(
+        html.contains("抓项目谋划生成")
+            && html.contains("0 / 3")
+            && html.contains("0.00 / 5,000.00"),
+        "{html}"
+    );
+    // A stale settings form is a conflict, nothing lost.
+    let (status, _) = send_form(&office, app.url("/campaign"), &settings("12")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}

@@ -1,6 +1,8 @@
 //! `gongjian status` at scale: the latest report of every project by a date plus the ledger
 //! fields the lights need (`Store::status_inputs`), then every light, unit score and rank
 //! (`domain::progress::evaluate`). Twelve monthly reports per project with an annual plan.
+//! Also `Store::status` computed afresh (with the approval-plan warnings) and served from its
+//! cache (unchanged data generation).
 #![allow(clippy::unwrap_used)]
 
 use chrono::NaiveDate;
@@ -52,7 +54,25 @@ fn bench(c: &mut Criterion) {
                     Dialect::Postgres => "postgres",
                 }
             );
-            group.bench_function(name, |b| {
+            group.bench_function(format!("{name}/store_status_cold"), |b| {
+                b.iter(|| {
+                    rt.block_on(store.compute_status(as_of, &Scheme::default()))
+                        .unwrap()
+                        .status
+                        .units
+                        .len()
+                })
+            });
+            group.bench_function(format!("{name}/store_status_cached"), |b| {
+                b.iter(|| {
+                    rt.block_on(store.status(as_of, &Scheme::default()))
+                        .unwrap()
+                        .status
+                        .units
+                        .len()
+                })
+            });
+            group.bench_function(format!("{name}/inputs_and_evaluate"), |b| {
                 b.iter(|| {
                     let inputs = rt.block_on(store.status_inputs(as_of, &due)).unwrap();
                     evaluate(

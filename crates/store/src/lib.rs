@@ -10,6 +10,7 @@
 
 mod approvals;
 mod calendar;
+mod campaigns;
 mod import;
 mod people;
 mod project_index;
@@ -28,6 +29,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use approvals::{ApprovalNode, ApprovalPlan, DueNode, FinishedNode};
+pub use campaigns::{Campaign, CampaignSettings, KeyTask, TargetProgress, UnitTarget};
 pub use import::{ImportOutcome, LedgerRow};
 pub use people::{
     NewUser, Region, SESSION_SECONDS, SessionUser, UserRecord, hash_password, verify_password,
@@ -40,7 +42,7 @@ pub use report_filing::{
     Actor, FiledReport, Filing, FilingOptions, PeriodReport, ProjectKey, ReportEntry, ReportEvent,
     ReportHistory, ReportRevision, ReportState, Review, StoredReport, UnitReporting,
 };
-pub use reports::{LedgerStatus, ReportRecord};
+pub use reports::{Judging, LedgerStatus, ReportRecord};
 pub use seed::SeedOutcome;
 
 /// Which engine a URL points at; kept for the few statements that differ.
@@ -99,6 +101,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     pool: AnyPool,
     dialect: Dialect,
+    /// The last status computed, with the data generation it was computed at.
+    status_cache: std::sync::Arc<std::sync::Mutex<Option<reports::CachedStatus>>>,
 }
 
 /// Shows a database URL without its password, for logs and error messages.
@@ -188,7 +192,11 @@ impl Store {
             .acquire_timeout(Duration::from_secs(15))
             .connect_with(options)
             .await?;
-        Ok(Store { pool, dialect })
+        Ok(Store {
+            pool,
+            dialect,
+            status_cache: std::sync::Arc::default(),
+        })
     }
 
     pub async fn migrate(&self) -> Result<()> {

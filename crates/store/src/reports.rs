@@ -129,6 +129,12 @@ impl Store {
             .filter_map(Period::last_day)
             .max()
             .unwrap_or(year_start.pred_opt().unwrap_or(year_start));
+        let due_start = periods_due
+            .iter()
+            .filter_map(Period::first_day)
+            .min()
+            .unwrap_or(year_start)
+            .max(year_start);
         // One row per project: sqlx hands SQLite rows over one by one, so a single pass with
         // index probes per project (latest report of the year, reports in on time) beats
         // fetching the ledger and two report aggregates separately.
@@ -154,10 +160,10 @@ impl Store {
              p.planned_completion, p.actual_completion, \
              (SELECT r.ytd_fen {latest}), (SELECT r.started {latest}), \
              (SELECT COUNT(*) FROM reports r WHERE r.project_id = p.id AND r.late = 0 \
-              AND r.status IN ('submitted', 'approved') AND r.period_end >= $1 AND r.period_end <= $3) \
+              AND r.status IN ('submitted', 'approved') AND r.period_end >= $4 AND r.period_end <= $3) \
              FROM projects p LEFT JOIN units u ON u.id = p.unit_id{} ORDER BY p.id",
             if only.is_some() {
-                " WHERE p.id = $4"
+                " WHERE p.id = $5"
             } else {
                 ""
             }
@@ -165,7 +171,8 @@ impl Store {
         let mut query = sqlx::query_as(AssertSqlSafe(sql))
             .bind(text(year_start))
             .bind(text(as_of))
-            .bind(text(due_end));
+            .bind(text(due_end))
+            .bind(text(due_start));
         if let Some(id) = only {
             query = query.bind(id);
         }
@@ -205,25 +212,127 @@ pub struct LedgerStatus {
     pub warnings: HashMap<i64, String>,
 }
 
-/// Months of `as_of`'s year whose report deadline has passed by `as_of`.
-fn periods_due(as_of: NaiveDate) -> Vec<Period> {
+/// The reporting periods of `as_of`'s year, from the campaign's first day, whose deadline has
+/// passed by `as_of`: months, or 上旬/中旬/下旬.
+fn periods_due(from: NaiveDate, cadence: Cadence, as_of: NaiveDate) -> Vec<Period> {
+    let parts: &[Option<u8>] = match cadence {
+        Cadence::Monthly => &[None],
+        Cadence::TenDaily => &[Some(1), Some(2), Some(3)],
+    };
     (1..=12)
-        .map(|month| Period {
-            year: as_of.year(),
-            month,
-            part: None,
+        .flat_map(|month| {
+            parts.iter().map(move |part| Period {
+                year: as_of.year(),
+                month,
+                part: *part,
+            })
         })
+        .filter(|p| p.first_day().is_some_and(|d| d >= from))
         .filter(|p| p.deadline().is_some_and(|d| d <= as_of))
         .collect()
 }
 
+/// How a status is judged: the campaign's window, cadence, thresholds and scheme when `as_of`
+/// falls within the campaign, else the calendar year of `as_of` with the defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judging {
+    pub window: Window,
+    pub cadence: Cadence,
+    pub rules: Rules,
+    pub scheme: Scheme,
+    /// The first day periods are due from.
+    pub from: NaiveDate,
+}
+
+impl Judging {
+    fn of_year(as_of: NaiveDate) -> Judging {
+        Judging {
+            window: Window::Year(as_of.year()),
+            cadence: Cadence::Monthly,
+            rules: Rules::default(),
+            scheme: Scheme::default(),
+            from: NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of),
+        }
+    }
+}
+
+/// A status as computed, for the inputs it was computed from.
+pub(crate) struct CachedStatus {
+    generation: i64,
+    as_of: NaiveDate,
+    scheme: Scheme,
+    status: LedgerStatus,
+}
+
 impl Store {
+    /// The data generation: bumped by every change of the tables a status reads (triggers of
+    /// migration 0008), in the same transaction as the change.
+    async fn data_generation(&self) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT n FROM data_generation WHERE id = 1")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n)
+    }
+
     /// The status of the ledger as of a date, for a calendar-year campaign with monthly reports
-    /// and the default thresholds.
+    /// and the default thresholds. Computed once per data generation, date and scheme: the
+    /// pages that show it (overview, lights, rankings, a unit) share it until the data changes.
     pub async fn status(&self, as_of: NaiveDate, scheme: &Scheme) -> Result<LedgerStatus> {
-        let expected = expected_share(Window::Year(as_of.year()), Cadence::Monthly, as_of);
-        let inputs = self.status_inputs(as_of, &periods_due(as_of)).await?;
-        let status = evaluate(&inputs, as_of, expected, &Rules::default(), scheme);
+        // Read before computing: a change committed meanwhile only makes the cache look older
+        // than it is, and the next call recomputes.
+        let generation = self.data_generation().await?;
+        if let Ok(cache) = self.status_cache.lock()
+            && let Some(c) = cache.as_ref()
+            && c.generation == generation
+            && c.as_of == as_of
+            && c.scheme == *scheme
+        {
+            return Ok(c.status.clone());
+        }
+        let status = self.compute_status(as_of, scheme).await?;
+        if let Ok(mut cache) = self.status_cache.lock() {
+            *cache = Some(CachedStatus {
+                generation,
+                as_of,
+                scheme: scheme.clone(),
+                status: status.clone(),
+            });
+        }
+        Ok(status)
+    }
+
+    /// How a status as of `as_of` is judged (see [`Judging`]).
+    pub async fn judging(&self, as_of: NaiveDate) -> Result<Judging> {
+        let Some(campaign) = self.campaign().await? else {
+            return Ok(Judging::of_year(as_of));
+        };
+        let (start, end) = campaign.settings.span();
+        if as_of < start || as_of.year() > end.year() {
+            return Ok(Judging::of_year(as_of));
+        }
+        let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
+        Ok(Judging {
+            window: campaign.settings.window,
+            cadence: campaign.settings.cadence,
+            rules: campaign.settings.rules,
+            scheme: campaign.settings.scheme,
+            from: start.max(year_start),
+        })
+    }
+
+    /// The status as of a date with the campaign's own scoring scheme.
+    pub async fn campaign_status(&self, as_of: NaiveDate) -> Result<LedgerStatus> {
+        let scheme = self.judging(as_of).await?.scheme;
+        self.status(as_of, &scheme).await
+    }
+
+    /// The status, computed from the database now.
+    pub async fn compute_status(&self, as_of: NaiveDate, scheme: &Scheme) -> Result<LedgerStatus> {
+        let judging = self.judging(as_of).await?;
+        let expected = expected_share(judging.window, judging.cadence, as_of);
+        let due = periods_due(judging.from, judging.cadence, as_of);
+        let inputs = self.status_inputs(as_of, &due).await?;
+        let status = evaluate(&inputs, as_of, expected, &judging.rules, scheme);
         let calendar = self.work_calendar().await?;
         let planned_start: HashMap<i64, NaiveDate> = inputs
             .iter()
@@ -255,15 +364,11 @@ impl Store {
 
     /// One project's light as of a date (its unit's figures are not computed).
     pub async fn project_status(&self, id: i64, as_of: NaiveDate) -> Result<Option<ProjectStatus>> {
-        let expected = expected_share(Window::Year(as_of.year()), Cadence::Monthly, as_of);
-        let inputs = self.inputs(as_of, &periods_due(as_of), Some(id)).await?;
-        let status = evaluate(
-            &inputs,
-            as_of,
-            expected,
-            &Rules::default(),
-            &Scheme::default(),
-        );
+        let judging = self.judging(as_of).await?;
+        let expected = expected_share(judging.window, judging.cadence, as_of);
+        let due = periods_due(judging.from, judging.cadence, as_of);
+        let inputs = self.inputs(as_of, &due, Some(id)).await?;
+        let status = evaluate(&inputs, as_of, expected, &judging.rules, &judging.scheme);
         Ok(status.projects.into_iter().next())
     }
 

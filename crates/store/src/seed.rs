@@ -288,4 +288,77 @@ impl Store {
         .await?;
         Ok(written - usize::try_from(missing).unwrap_or(0))
     }
+
+    /// The demo's campaign: its year, theme and key tasks, and targets for every responsible
+    /// unit decomposed from the ledger (its 计划开工 projects to start, 计划竣工 to complete,
+    /// its annual plans to invest), so each target shows real progress.
+    pub async fn seed_demo_campaign(&self, demo: &DemoCampaign) -> Result<i64> {
+        let mut settings = crate::CampaignSettings::year(&demo.name, demo.year);
+        settings.theme = Some(demo.theme.clone());
+        let id = self.create_campaign(&settings).await?;
+        for (task, lead) in domain::demo::key_tasks() {
+            let unit = self.unit_by_name(lead).await?.map(|u| u.id);
+            self.add_campaign_task(id, task, unit).await?;
+        }
+        let year_start = format!("{}-01-01", demo.year);
+        let year_end = format!("{}-12-31", demo.year);
+        let rows: Vec<crate::campaigns::TargetRow> =
+            sqlx::query_as(
+                "SELECT u.id, u.name, \
+                 CAST(SUM(CASE WHEN p.stage = 'to_start' OR (p.planned_start >= $1 AND p.planned_start <= $2) THEN 1 ELSE 0 END) AS BIGINT), \
+                 CAST(SUM(CASE WHEN p.stage = 'to_complete' OR (p.planned_completion >= $3 AND p.planned_completion <= $4) THEN 1 ELSE 0 END) AS BIGINT), \
+                 CAST(SUM(CASE WHEN p.planned_production >= $5 AND p.planned_production <= $6 THEN 1 ELSE 0 END) AS BIGINT), \
+                 CAST(SUM(COALESCE(p.annual_plan_fen, 0)) AS BIGINT) \
+                 FROM units u JOIN projects p ON p.unit_id = u.id GROUP BY u.id, u.name ORDER BY u.name",
+            )
+            .bind(&year_start)
+            .bind(&year_end)
+            .bind(&year_start)
+            .bind(&year_end)
+            .bind(&year_start)
+            .bind(&year_end)
+            .fetch_all(self.pool())
+            .await?;
+        let positive = |n: Option<i64>| n.filter(|n| *n > 0);
+        let targets: Vec<crate::UnitTarget> = rows
+            .into_iter()
+            .map(
+                |(unit_id, unit, starts, completions, productions, plan)| crate::UnitTarget {
+                    unit_id,
+                    unit,
+                    starts: positive(starts),
+                    completions: positive(completions),
+                    productions: positive(productions),
+                    // Targets are set in round 万元.
+                    investment: positive(plan).map(|fen| domain::Money::from_wan(fen / 1_000_000)),
+                },
+            )
+            .collect();
+        self.set_campaign_targets(id, &targets).await?;
+        Ok(id)
+    }
+
+    /// Publishes a month's ranking as the lead office would (the demo's May ranking).
+    pub async fn seed_demo_ranking(&self, period: domain::progress::Period) -> Result<i64> {
+        let as_of = period.last_day().ok_or_else(|| {
+            crate::StoreError::Rule(domain::bi("报送期无效", "invalid reporting period"))
+        })?;
+        let judging = self.judging(as_of).await?;
+        let status = self.status(as_of, &judging.scheme).await?;
+        let rows = crate::RankingRow::from_status(&status.status);
+        let publisher = self.user_by_username("fgj").await?.map(|u| u.id);
+        let scheme = judging.scheme.to_toml();
+        let published = self
+            .publish_ranking(&crate::NewRanking {
+                period,
+                as_of,
+                expected: status.status.expected.to_f64(),
+                scheme: &scheme,
+                rows: &rows,
+                note: None,
+                actor: publisher,
+            })
+            .await?;
+        Ok(published.revision)
+    }
 }

@@ -473,3 +473,190 @@ async fn story(store: &Store) {
     assert!(message(&err).contains("9999999"), "{err}");
     let _ = b1;
 }
+
+/// The status is cached per data generation: any change, by this handle or by another instance
+/// on the same database, shows at once.
+#[tokio::test]
+async fn status_follows_every_change() {
+    for dialect in TestDb::backends() {
+        let db = TestDb::new(dialect).await;
+        let store = db.store().await;
+        let other = db.store().await;
+        let town = store
+            .create_unit("龙田镇", UnitKind::Town, None)
+            .await
+            .unwrap();
+        let a1 = project(&store, "龙田物流园", town, 1_000).await;
+        let as_of = day(2025, 6, 30);
+        let scheme = domain::progress::Scheme::default();
+        let ytd = |s: &store::LedgerStatus| s.status.projects[0].year_to_date;
+        let first = store.status(as_of, &scheme).await.unwrap();
+        assert_eq!(ytd(&first), Money::ZERO);
+        assert_eq!(store.status(as_of, &scheme).await.unwrap(), first, "cached");
+
+        // A report filed through another instance.
+        other
+            .file_reports(
+                period("2025-06"),
+                &[ReportEntry {
+                    project_id: a1,
+                    year_to_date: wan(400),
+                    ..ReportEntry::default()
+                }],
+                &Actor::SYSTEM,
+                options(Filing::Submit, day(2025, 7, 1)),
+            )
+            .await
+            .unwrap();
+        let second = store.status(as_of, &scheme).await.unwrap();
+        assert_eq!(ytd(&second), Money::from_wan(400));
+        assert_eq!(
+            second.status.projects[0]
+                .judgement
+                .as_ref()
+                .map(|j| j.light),
+            Some(domain::progress::Light::Yellow),
+            "40% against 50%: 10 points behind"
+        );
+
+        // A ledger edit (the annual plan) through this one.
+        let mut p = store.project(a1).await.unwrap().unwrap();
+        p.fields.annual_plan = Some(Money::from_wan(800));
+        store
+            .update_project(a1, p.version, &p.fields, None, "test")
+            .await
+            .unwrap();
+        let third = store.status(as_of, &scheme).await.unwrap();
+        assert_eq!(
+            third.status.projects[0].judgement.as_ref().map(|j| j.light),
+            Some(domain::progress::Light::Green)
+        );
+        // Another date is another status.
+        let march = store.status(day(2025, 3, 31), &scheme).await.unwrap();
+        assert_eq!(ytd(&march), Money::ZERO);
+        other.close().await;
+        store.close().await;
+    }
+}
+
+/// The campaign's settings drive the figures: its thresholds, its fixed window's 序时进度, its
+/// ten-day cadence; its targets show each unit's progress.
+#[tokio::test]
+async fn the_campaign_sets_how_figures_are_judged() {
+    use domain::progress::{Cadence, Light, Rules, Window};
+    use store::{CampaignSettings, UnitTarget};
+    for dialect in TestDb::backends() {
+        let db = TestDb::new(dialect).await;
+        let store = db.store().await;
+        let town = store
+            .create_unit("龙田镇", UnitKind::Town, None)
+            .await
+            .unwrap();
+        let dept = store
+            .create_unit("福清市住房和城乡建设局", UnitKind::Department, None)
+            .await
+            .unwrap();
+        let a1 = project(&store, "龙田物流园", town, 1_000).await;
+        let jun = period("2025-06");
+        store
+            .file_reports(
+                jun,
+                &[ReportEntry {
+                    project_id: a1,
+                    year_to_date: wan(430),
+                    started: Some(true),
+                    ..ReportEntry::default()
+                }],
+                &Actor::SYSTEM,
+                options(Filing::Submit, day(2025, 7, 1)),
+            )
+            .await
+            .unwrap();
+        let as_of = day(2025, 6, 30);
+        let light =
+            |s: &store::LedgerStatus| s.status.projects[0].judgement.as_ref().map(|j| j.light);
+        // No campaign: the calendar year with the defaults; 7 points behind is green.
+        assert_eq!(
+            light(&store.campaign_status(as_of).await.unwrap()),
+            Some(Light::Green)
+        );
+
+        // A campaign with stricter thresholds makes it yellow.
+        let mut settings = CampaignSettings::year("福清市2025年项目攻坚行动", 2025);
+        settings.rules = Rules::from_text("5", "20", "3").unwrap();
+        let id = store.create_campaign(&settings).await.unwrap();
+        assert_eq!(
+            light(&store.campaign_status(as_of).await.unwrap()),
+            Some(Light::Yellow)
+        );
+
+        // A fixed window: 攻坚120天 from 2025-03-03 is 120/120 by its last day, 50% at day 60.
+        let campaign = store.campaign().await.unwrap().unwrap();
+        settings.window = Window::Fixed {
+            start: day(2025, 3, 3),
+            end: day(2025, 6, 30),
+        };
+        let version = store
+            .update_campaign(id, campaign.version, &settings)
+            .await
+            .unwrap();
+        let status = store.campaign_status(as_of).await.unwrap();
+        assert_eq!(status.status.expected.to_f64(), 1.0);
+        assert_eq!(
+            light(&status),
+            Some(Light::Red),
+            "43% of the plan at the end"
+        );
+        let stale = store.update_campaign(id, campaign.version, &settings).await;
+        assert!(matches!(stale, Err(StoreError::Conflict { .. })));
+
+        // Ten-day reporting in a year: the end of 上旬 of June is 16/36.
+        settings.window = Window::Year(2025);
+        settings.cadence = Cadence::TenDaily;
+        store.update_campaign(id, version, &settings).await.unwrap();
+        let status = store.campaign_status(day(2025, 6, 10)).await.unwrap();
+        assert_eq!(
+            (status.status.expected.num, status.status.expected.den),
+            (16, 36)
+        );
+
+        // Key tasks and targets with progress.
+        store
+            .add_campaign_task(id, "抓计划开工项目按期开工", Some(dept))
+            .await
+            .unwrap();
+        assert!(store.add_campaign_task(id, "  ", None).await.is_err());
+        store
+            .set_campaign_targets(
+                id,
+                &[UnitTarget {
+                    unit_id: town,
+                    unit: "龙田镇".into(),
+                    starts: Some(2),
+                    investment: Some(Money::from_wan(800)),
+                    ..UnitTarget::default()
+                }],
+            )
+            .await
+            .unwrap();
+        let campaign = store.campaign().await.unwrap().unwrap();
+        assert_eq!(
+            campaign.tasks[0].lead_unit.as_deref(),
+            Some("福清市住房和城乡建设局")
+        );
+        let progress = store.target_progress(&campaign, as_of).await.unwrap();
+        assert_eq!(progress.len(), 1);
+        assert_eq!(progress[0].invested, Money::from_wan(430));
+        assert_eq!(
+            progress[0].started, 0,
+            "under construction, no start this year"
+        );
+        assert!(
+            store
+                .create_campaign(&CampaignSettings::year(" ", 2025))
+                .await
+                .is_err()
+        );
+        store.close().await;
+    }
+}

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use domain::dates::{Edge, parse_date};
-use domain::progress::{Light, Scheme};
+use domain::progress::Light;
 use domain::{Lang, Money};
 use plotters::style::RGBColor;
 use serde::Deserialize;
@@ -85,8 +85,7 @@ pub async fn page(
             Ok(None) => state.store.latest_report_end().await?.unwrap_or_else(today),
             Err(m) => return Err(AppError::BadRequest(m)),
         };
-        let store::LedgerStatus { status, .. } =
-            state.store.status(as_of, &Scheme::default()).await?;
+        let store::LedgerStatus { status, .. } = state.store.campaign_status(as_of).await?;
         let rated: Vec<&domain::progress::ProjectStatus> = status
             .projects
             .iter()

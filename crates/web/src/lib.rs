@@ -7,6 +7,7 @@
 pub mod api;
 pub mod approvals;
 pub mod auth;
+pub mod campaign;
 mod charts;
 pub mod dashboard;
 pub mod error;
@@ -209,6 +210,9 @@ pub fn app(state: AppState) -> Router {
             post(approvals::delete_node),
         )
         .route("/dashboard", get(dashboard::page))
+        .route("/campaign", get(campaign::page).post(campaign::save))
+        .route("/campaign/tasks", post(campaign::tasks))
+        .route("/campaign/targets", post(campaign::targets))
         .route("/status", get(status::page))
         .route("/status/unit", get(status::unit_page))
         .route("/reports", get(reports::overview))

@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
-use domain::progress::{Cadence, Light, Period, Scheme, Window, expected_share};
+use domain::progress::{Light, Period, Scheme};
 use domain::{Lang, Money, bi};
 use office::{TableCell, TableSheet, write_tables};
 use serde::Deserialize;
@@ -35,23 +35,18 @@ pub(crate) fn indicator_label(key: &str, lang: Lang) -> &'static str {
     }
 }
 
-fn scheme_text(scheme: &Scheme) -> String {
-    scheme
-        .indicators
-        .iter()
-        .map(|i| format!("{}={}", i.key, i.weight))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// A month's ranking as of its last day, computed now.
-async fn live(state: &AppState, period: &Period) -> Result<(Vec<RankingRow>, f64), AppError> {
+/// A month's ranking as of its last day, computed now, with 序时进度 and the scheme it used.
+async fn live(
+    state: &AppState,
+    period: &Period,
+) -> Result<(Vec<RankingRow>, f64, Scheme), AppError> {
     let as_of = period
         .last_day()
         .ok_or_else(|| AppError::BadRequest(bi("报送期无效", "invalid reporting period")))?;
-    let status = state.store.status(as_of, &Scheme::default()).await?;
-    let expected = expected_share(Window::Year(as_of.year()), Cadence::Monthly, as_of).to_f64();
-    Ok((RankingRow::from_status(&status.status), expected))
+    let scheme = state.store.judging(as_of).await?.scheme;
+    let status = state.store.status(as_of, &scheme).await?;
+    let expected = status.status.expected.to_f64();
+    Ok((RankingRow::from_status(&status.status), expected, scheme))
 }
 
 /// The period a page opens on: the query's, else the latest reported month.
@@ -185,7 +180,7 @@ async fn show(
         return Err(AppError::NotFound);
     }
     let latest = state.store.published_ranking(&period, None).await?;
-    let (live_rows, expected) = live(state, &period).await?;
+    let (live_rows, expected, scheme) = live(state, &period).await?;
     let live_differs = latest.as_ref().is_some_and(|p| p.rows != live_rows);
     let key = period.key();
     let publications = state
@@ -222,7 +217,7 @@ async fn show(
             Lang::En => period.key(),
         },
         expected: format!("{:.1}%", expected * 100.0),
-        indicator_heads: Scheme::default()
+        indicator_heads: scheme
             .indicators
             .iter()
             .map(|i| indicator_label(&i.key, lang))
@@ -272,8 +267,8 @@ pub async fn publish(
         let as_of = period
             .last_day()
             .ok_or_else(|| AppError::BadRequest(bi("报送期无效", "invalid reporting period")))?;
-        let (rows, expected) = live(&state, &period).await?;
-        let scheme = scheme_text(&Scheme::default());
+        let (rows, expected, scheme) = live(&state, &period).await?;
+        let scheme = scheme.to_toml();
         let new = NewRanking {
             period,
             as_of,
@@ -338,7 +333,7 @@ pub async fn export(
                 ),
             ),
             None => {
-                let (rows, expected) = live(&state, &period).await?;
+                let (rows, expected, _) = live(&state, &period).await?;
                 let as_of = period.last_day().unwrap_or_else(today);
                 let subtitle = format!(
                     "截至 {as_of} · 序时进度 {:.1}% · 未发布（实时数据，导出于 {}）",
@@ -348,7 +343,7 @@ pub async fn export(
                 (rows, subtitle)
             }
         };
-        let scheme = Scheme::default();
+        // The indicators' heads come from the rows themselves (frozen with the ranking).
         let mut headers: Vec<String> = [
             "排名",
             "责任单位",
@@ -361,12 +356,11 @@ pub async fn export(
         .iter()
         .map(|s| s.to_string())
         .collect();
-        headers.extend(
-            scheme
-                .indicators
+        headers.extend(rows.first().into_iter().flat_map(|r| {
+            r.indicators
                 .iter()
-                .map(|i| format!("{}（%）", indicator_label(&i.key, Lang::Zh))),
-        );
+                .map(|(key, _)| format!("{}（%）", indicator_label(key, Lang::Zh)))
+        }));
         headers.push("综合得分".into());
         headers.push("双过半".into());
         let table_rows = rows

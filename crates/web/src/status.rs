@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use domain::dates::{Edge, parse_date};
-use domain::progress::{Light, Scheme};
+use domain::progress::Light;
 use serde::Deserialize;
 use store::SessionUser;
 
@@ -86,8 +86,7 @@ pub async fn page(
                 .unwrap_or_else(crate::pages::today),
             Err(m) => return Err(AppError::BadRequest(m)),
         };
-        let store::LedgerStatus { status, warnings } =
-            state.store.status(as_of, &Scheme::default()).await?;
+        let store::LedgerStatus { status, warnings } = state.store.campaign_status(as_of).await?;
         let count = |l: Light| {
             status
                 .projects
@@ -241,7 +240,7 @@ pub async fn unit_page(
                 .unwrap_or_else(crate::pages::today),
             Err(m) => return Err(AppError::BadRequest(m)),
         };
-        let scheme = Scheme::default();
+        let scheme = state.store.judging(as_of).await?.scheme;
         let store::LedgerStatus { status, warnings } = state.store.status(as_of, &scheme).await?;
         let unit = status
             .units

@@ -1,0 +1,42 @@
+-- The campaign (攻坚行动): its year or fixed window, theme, reporting cadence, light thresholds
+-- and scoring scheme; its key tasks with lead departments; its targets decomposed to units
+-- (目标责任分解). The latest active campaign is the one the figures follow.
+CREATE TABLE campaigns (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    theme TEXT,
+    year BIGINT,
+    window_start TEXT,
+    window_end TEXT,
+    cadence TEXT NOT NULL DEFAULT 'monthly',
+    yellow_from_pp TEXT NOT NULL DEFAULT '10',
+    red_above_pp TEXT NOT NULL DEFAULT '30',
+    start_red_months BIGINT NOT NULL DEFAULT 3,
+    scheme TEXT,
+    active BIGINT NOT NULL DEFAULT 1,
+    version BIGINT NOT NULL DEFAULT 1,
+    created_at BIGINT NOT NULL
+);
+
+CREATE TABLE campaign_tasks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    campaign_id BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+    position BIGINT NOT NULL,
+    name TEXT NOT NULL,
+    lead_unit_id BIGINT REFERENCES units(id)
+);
+
+-- Targets in counts of projects (to start, to complete, to put into production) and investment
+-- to complete (fen); NULL when the unit has no such target.
+CREATE TABLE campaign_targets (
+    campaign_id BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+    unit_id BIGINT NOT NULL REFERENCES units(id),
+    starts BIGINT,
+    completions BIGINT,
+    productions BIGINT,
+    investment_fen BIGINT,
+    PRIMARY KEY (campaign_id, unit_id)
+);
+CREATE TRIGGER generation_campaigns_insert AFTER INSERT ON campaigns BEGIN UPDATE data_generation SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER generation_campaigns_update AFTER UPDATE ON campaigns BEGIN UPDATE data_generation SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER generation_campaigns_delete AFTER DELETE ON campaigns BEGIN UPDATE data_generation SET n = n + 1 WHERE id = 1; END;

@@ -1,0 +1,425 @@
+//! The campaign (攻坚行动): its time (a year or a fixed window), theme, reporting cadence,
+//! thresholds and scoring scheme; key tasks with lead departments; targets decomposed to units
+//! (目标责任分解) and how far each unit is with them.
+
+use chrono::{Datelike, NaiveDate};
+use domain::progress::{Cadence, Rules, Scheme, Window};
+use domain::{Money, bi};
+use serde::Serialize;
+
+use crate::projects::date;
+use crate::{Result, Store, StoreError, now};
+
+/// A campaign as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Campaign {
+    pub id: i64,
+    pub version: i64,
+    pub settings: CampaignSettings,
+    pub tasks: Vec<KeyTask>,
+    pub targets: Vec<UnitTarget>,
+}
+
+/// What a campaign is set to; the figures follow these.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CampaignSettings {
+    pub name: String,
+    pub theme: Option<String>,
+    pub window: Window,
+    pub cadence: Cadence,
+    pub rules: Rules,
+    pub scheme: Scheme,
+}
+
+impl CampaignSettings {
+    /// A calendar-year campaign with the default cadence, thresholds and scheme.
+    pub fn year(name: &str, year: i32) -> CampaignSettings {
+        CampaignSettings {
+            name: name.into(),
+            theme: None,
+            window: Window::Year(year),
+            cadence: Cadence::Monthly,
+            rules: Rules::default(),
+            scheme: Scheme::default(),
+        }
+    }
+
+    /// The first and last day of the campaign.
+    pub fn span(&self) -> (NaiveDate, NaiveDate) {
+        match self.window {
+            Window::Year(y) => (
+                NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or_default(),
+                NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or_default(),
+            ),
+            Window::Fixed { start, end } => (start, end),
+        }
+    }
+}
+
+/// A key task (重点任务) and the department that leads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyTask {
+    pub id: i64,
+    pub name: String,
+    pub lead_unit_id: Option<i64>,
+    pub lead_unit: Option<String>,
+}
+
+/// A unit's targets; `None` where it has none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct UnitTarget {
+    pub unit_id: i64,
+    pub unit: String,
+    /// Projects to start (开工).
+    pub starts: Option<i64>,
+    /// Projects to complete (竣工).
+    pub completions: Option<i64>,
+    /// Projects to put into production (投产).
+    pub productions: Option<i64>,
+    /// Investment to complete.
+    pub investment: Option<Money>,
+}
+
+/// How far a unit is with its targets, as of a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TargetProgress {
+    pub target: UnitTarget,
+    pub started: i64,
+    pub completed: i64,
+    pub produced: i64,
+    pub invested: Money,
+}
+
+type CampaignRow = (
+    i64,
+    i64,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    String,
+    i64,
+    Option<String>,
+);
+
+/// unit id, unit name, starts, completions, productions, investment (fen).
+pub(crate) type TargetRow = (
+    i64,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
+
+/// unit id, started, completed, produced, invested (fen).
+type ProgressRow = (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+
+fn bad_stored(what: &str) -> StoreError {
+    StoreError::Rule(bi(
+        format!("已保存的攻坚行动设置无法读取（{what}）"),
+        format!("the stored campaign settings do not read ({what})"),
+    ))
+}
+
+fn settings_of(r: &CampaignRow) -> Result<CampaignSettings> {
+    let window = match (r.4, date(r.5.clone()), date(r.6.clone())) {
+        (_, Some(start), Some(end)) => Window::Fixed { start, end },
+        (Some(y), _, _) => Window::Year(i32::try_from(y).map_err(|_| bad_stored("year"))?),
+        _ => return Err(bad_stored("window")),
+    };
+    let cadence = match r.7.as_str() {
+        "ten_daily" => Cadence::TenDaily,
+        _ => Cadence::Monthly,
+    };
+    let rules = Rules::from_text(&r.8, &r.9, &r.10.to_string()).map_err(StoreError::Rule)?;
+    let scheme = match &r.11 {
+        Some(t) => Scheme::from_toml(t).map_err(StoreError::Rule)?,
+        None => Scheme::default(),
+    };
+    Ok(CampaignSettings {
+        name: r.2.clone(),
+        theme: r.3.clone(),
+        window,
+        cadence,
+        rules,
+        scheme,
+    })
+}
+
+fn window_columns(w: &Window) -> (Option<i64>, Option<String>, Option<String>) {
+    match w {
+        Window::Year(y) => (Some(i64::from(*y)), None, None),
+        Window::Fixed { start, end } => (
+            Some(i64::from(start.year())),
+            Some(start.to_string()),
+            Some(end.to_string()),
+        ),
+    }
+}
+
+fn cadence_code(c: Cadence) -> &'static str {
+    match c {
+        Cadence::Monthly => "monthly",
+        Cadence::TenDaily => "ten_daily",
+    }
+}
+
+fn check(settings: &CampaignSettings) -> Result<()> {
+    if settings.name.trim().is_empty() {
+        return Err(StoreError::Rule(bi(
+            "请填写攻坚行动名称",
+            "the campaign needs a name",
+        )));
+    }
+    if let Window::Fixed { start, end } = settings.window
+        && end < start
+    {
+        return Err(StoreError::Rule(bi(
+            format!("结束日期 {end} 早于开始日期 {start}"),
+            format!("the end {end} is before the start {start}"),
+        )));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// The campaign the figures follow: the latest active one.
+    pub async fn campaign(&self) -> Result<Option<Campaign>> {
+        let row: Option<CampaignRow> = sqlx::query_as(
+            "SELECT id, version, name, theme, year, window_start, window_end, cadence, yellow_from_pp, \
+             red_above_pp, start_red_months, scheme FROM campaigns WHERE active = 1 ORDER BY id DESC LIMIT 1",
+        )
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let settings = settings_of(&row)?;
+        let tasks: Vec<(i64, String, Option<i64>, Option<String>)> = sqlx::query_as(
+            "SELECT t.id, t.name, t.lead_unit_id, u.name FROM campaign_tasks t \
+             LEFT JOIN units u ON u.id = t.lead_unit_id WHERE t.campaign_id = $1 ORDER BY t.position, t.id",
+        )
+        .bind(row.0)
+        .fetch_all(self.pool())
+        .await?;
+        let targets: Vec<TargetRow> =
+            sqlx::query_as(
+                "SELECT t.unit_id, u.name, t.starts, t.completions, t.productions, t.investment_fen \
+                 FROM campaign_targets t JOIN units u ON u.id = t.unit_id WHERE t.campaign_id = $1 ORDER BY u.name",
+            )
+            .bind(row.0)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(Some(Campaign {
+            id: row.0,
+            version: row.1,
+            settings,
+            tasks: tasks
+                .into_iter()
+                .map(|(id, name, lead_unit_id, lead_unit)| KeyTask {
+                    id,
+                    name,
+                    lead_unit_id,
+                    lead_unit,
+                })
+                .collect(),
+            targets: targets
+                .into_iter()
+                .map(|t| UnitTarget {
+                    unit_id: t.0,
+                    unit: t.1,
+                    starts: t.2,
+                    completions: t.3,
+                    productions: t.4,
+                    investment: t.5.map(Money::from_fen),
+                })
+                .collect(),
+        }))
+    }
+
+    /// Starts a campaign; it becomes the one the figures follow.
+    pub async fn create_campaign(&self, settings: &CampaignSettings) -> Result<i64> {
+        check(settings)?;
+        let (year, start, end) = window_columns(&settings.window);
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO campaigns (name, theme, year, window_start, window_end, cadence, yellow_from_pp, \
+             red_above_pp, start_red_months, scheme, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        )
+        .bind(settings.name.trim())
+        .bind(settings.theme.clone())
+        .bind(year)
+        .bind(start)
+        .bind(end)
+        .bind(cadence_code(settings.cadence))
+        .bind(settings.rules.yellow_from_pp.to_string())
+        .bind(settings.rules.red_above_pp.to_string())
+        .bind(i64::from(settings.rules.start_red_months))
+        .bind(settings.scheme.to_toml())
+        .bind(now())
+        .fetch_one(self.pool())
+        .await?;
+        Ok(id)
+    }
+
+    /// Changes a campaign's settings; `version` is the one the editor read.
+    pub async fn update_campaign(
+        &self,
+        id: i64,
+        version: i64,
+        settings: &CampaignSettings,
+    ) -> Result<i64> {
+        check(settings)?;
+        let (year, start, end) = window_columns(&settings.window);
+        let done = sqlx::query(
+            "UPDATE campaigns SET name = $1, theme = $2, year = $3, window_start = $4, window_end = $5, \
+             cadence = $6, yellow_from_pp = $7, red_above_pp = $8, start_red_months = $9, scheme = $10, \
+             version = version + 1 WHERE id = $11 AND version = $12",
+        )
+        .bind(settings.name.trim())
+        .bind(settings.theme.clone())
+        .bind(year)
+        .bind(start)
+        .bind(end)
+        .bind(cadence_code(settings.cadence))
+        .bind(settings.rules.yellow_from_pp.to_string())
+        .bind(settings.rules.red_above_pp.to_string())
+        .bind(i64::from(settings.rules.start_red_months))
+        .bind(settings.scheme.to_toml())
+        .bind(id)
+        .bind(version)
+        .execute(self.pool())
+        .await?;
+        if done.rows_affected() == 1 {
+            return Ok(version + 1);
+        }
+        let current: Option<(i64,)> = sqlx::query_as("SELECT version FROM campaigns WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        match current {
+            Some((current,)) => Err(StoreError::Conflict { current }),
+            None => Err(StoreError::NotFound),
+        }
+    }
+
+    /// Adds a key task at the end of the list.
+    pub async fn add_campaign_task(
+        &self,
+        campaign: i64,
+        name: &str,
+        lead_unit: Option<i64>,
+    ) -> Result<i64> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Rule(bi(
+                "请填写任务名称",
+                "the task needs a name",
+            )));
+        }
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO campaign_tasks (campaign_id, position, name, lead_unit_id) VALUES ($1, \
+             (SELECT COALESCE(MAX(position), 0) + 1 FROM campaign_tasks WHERE campaign_id = $2), $3, $4) RETURNING id",
+        )
+        .bind(campaign)
+        .bind(campaign)
+        .bind(name)
+        .bind(lead_unit)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn delete_campaign_task(&self, campaign: i64, task: i64) -> Result<()> {
+        sqlx::query("DELETE FROM campaign_tasks WHERE id = $1 AND campaign_id = $2")
+            .bind(task)
+            .bind(campaign)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Replaces the campaign's unit targets in one transaction.
+    pub async fn set_campaign_targets(&self, campaign: i64, targets: &[UnitTarget]) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("DELETE FROM campaign_targets WHERE campaign_id = $1")
+            .bind(campaign)
+            .execute(&mut *tx)
+            .await?;
+        for t in targets {
+            let empty = t.starts.is_none()
+                && t.completions.is_none()
+                && t.productions.is_none()
+                && t.investment.is_none();
+            if empty {
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO campaign_targets (campaign_id, unit_id, starts, completions, productions, investment_fen) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(campaign)
+            .bind(t.unit_id)
+            .bind(t.starts)
+            .bind(t.completions)
+            .bind(t.productions)
+            .bind(t.investment.map(Money::fen))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Each unit's progress with its targets as of a date: projects started (the ledger's actual
+    /// start in the campaign, or a 计划开工 project reported started), completed and put into
+    /// production in the campaign, and investment completed by the counted reports of the campaign.
+    pub async fn target_progress(
+        &self,
+        campaign: &Campaign,
+        as_of: NaiveDate,
+    ) -> Result<Vec<TargetProgress>> {
+        let (start, end) = campaign.settings.span();
+        let until = as_of.min(end).to_string();
+        let from = start.to_string();
+        let rows: Vec<ProgressRow> = sqlx::query_as(
+            "SELECT p.unit_id, \
+             CAST(SUM(CASE WHEN (p.actual_start >= $1 AND p.actual_start <= $2) OR (p.stage = 'to_start' AND EXISTS \
+               (SELECT 1 FROM reports r WHERE r.project_id = p.id AND r.started = 1 AND r.status IN ('submitted', 'approved') \
+                AND r.period_end >= $3 AND r.period_end <= $4)) THEN 1 ELSE 0 END) AS BIGINT), \
+             CAST(SUM(CASE WHEN p.actual_completion >= $5 AND p.actual_completion <= $6 THEN 1 ELSE 0 END) AS BIGINT), \
+             CAST(SUM(CASE WHEN p.actual_production >= $7 AND p.actual_production <= $8 THEN 1 ELSE 0 END) AS BIGINT), \
+             CAST(SUM((SELECT COALESCE(SUM(r.completed_fen), 0) FROM reports r WHERE r.project_id = p.id \
+               AND r.status IN ('submitted', 'approved') AND r.period_end >= $9 AND r.period_end <= $10)) AS BIGINT) \
+             FROM projects p WHERE p.unit_id IS NOT NULL GROUP BY p.unit_id",
+        )
+        .bind(&from)
+        .bind(&until)
+        .bind(&from)
+        .bind(&until)
+        .bind(&from)
+        .bind(&until)
+        .bind(&from)
+        .bind(&until)
+        .bind(&from)
+        .bind(&until)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(campaign
+            .targets
+            .iter()
+            .map(|t| {
+                let r = rows.iter().find(|r| r.0 == t.unit_id);
+                TargetProgress {
+                    target: t.clone(),
+                    started: r.and_then(|r| r.1).unwrap_or(0),
+                    completed: r.and_then(|r| r.2).unwrap_or(0),
+                    produced: r.and_then(|r| r.3).unwrap_or(0),
+                    invested: Money::from_fen(r.and_then(|r| r.4).unwrap_or(0)),
+                }
+            })
+            .collect())
+    }
+}

@@ -748,6 +748,15 @@ pub struct UnitStatus {
     pub indicators: Vec<(String, f64)>,
     pub score: f64,
     pub rank: usize,
+    /// 开门红: the first quarter's year to date reached a quarter of the annual plan; `None`
+    /// before the quarter has ended (see [`strong_start`]).
+    pub strong_start: Option<bool>,
+}
+
+/// 开门红: investment completed by the end of the first quarter is at least a quarter of the
+/// annual plan (序时进度 at the end of March). Nothing planned is no 开门红.
+pub fn strong_start(annual_plan: Money, first_quarter: Money) -> bool {
+    annual_plan.fen() > 0 && i128::from(first_quarter.fen()) * 4 >= i128::from(annual_plan.fen())
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -819,6 +828,7 @@ pub fn evaluate(
                 indicators,
                 score,
                 rank: 0,
+                strong_start: None,
             }
         })
         .collect();
@@ -845,6 +855,17 @@ pub fn evaluate(
 #[cfg(test)]
 mod campaign_setting_tests {
     use super::*;
+
+    #[test]
+    fn strong_start_is_a_quarter_by_march() {
+        let wan = Money::from_wan;
+        assert!(strong_start(wan(1_000), wan(250)));
+        assert!(!strong_start(
+            wan(1_000),
+            Money::from_fen(wan(250).fen() - 1)
+        ));
+        assert!(!strong_start(Money::ZERO, wan(10)));
+    }
 
     #[test]
     fn thresholds_from_forms_and_schemes_round_trip() {

@@ -36,7 +36,9 @@ pub async fn run(
         Some(s) => s,
         None => store.judging(as_of).await?.scheme,
     };
-    let LedgerStatus { status, warnings } = store.status(as_of, &scheme).await?;
+    let LedgerStatus {
+        status, warnings, ..
+    } = store.status(as_of, &scheme).await?;
     let expected = status.expected;
 
     let projects: Vec<Value> = status
@@ -79,6 +81,7 @@ pub async fn run(
                 "score": rounded(u.score, 2),
                 "rank": u.rank,
                 "double_half": u.figures.double_half,
+                "strong_start": u.strong_start,
                 "indicators": indicators,
             })
         })

@@ -1274,3 +1274,126 @@ async fn campaign_settings_tasks_and_targets() {
     let (status, _) = send_form(&office, app.url("/campaign"), &settings("12")).await;
     assert_eq!(status, StatusCode::CONFLICT);
 }
+
+/// A multipart body with one file field, as a browser sends it.
+fn multipart(field: &str, file: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "gongjian-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Photos of a report: only images (by their bytes), only the unit's own projects, only onto a
+/// filed report; served to those who may read the report.
+#[tokio::test]
+async fn report_photos_are_checked_and_scoped() {
+    let app = TestApp::spawn(store::Dialect::Sqlite).await;
+    let town = app.store.unit_by_name("龙田镇").await.unwrap().unwrap().id;
+    let other = app
+        .store
+        .create_unit("江阴镇", UnitKind::Town, None)
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for (name, unit) in [("龙田物流园", town), ("江阴港区码头", other)] {
+        let fields = domain::ProjectFields {
+            name: name.into(),
+            unit_id: Some(unit),
+            annual_plan: Some(domain::Money::from_wan(1_000)),
+            ..domain::ProjectFields::default()
+        };
+        ids.push(
+            app.store
+                .create_project(&fields, None, "test")
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    let unit = app.signed_in("longtian").await;
+    let reader = app.signed_in("leader").await;
+    let upload = |client: &reqwest::Client, project: i64, file: &str, bytes: &[u8]| {
+        let (content_type, body) = multipart("photo", file, bytes);
+        client
+            .post(app.url(&format!("/reports/2025-06/projects/{project}/photos")))
+            .header("content-type", content_type)
+            .body(body)
+    };
+    let png: &[u8] =
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+
+    // No report yet: file it first.
+    let r = upload(&unit, ids[0], "site.png", png).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("请先填报"));
+    let (status, _) = send_json(
+        &unit,
+        app.url("/api/reports"),
+        json!({"period": "2025-06", "submit": true, "reports": [{"project_id": ids[0], "completed_wan": "10"}]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Not an image; too large; another unit's project.
+    let r = upload(&unit, ids[0], "x.svg", b"<svg onload=alert(1)>")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("不是 JPEG、PNG 或 WebP"));
+    let mut big = png.to_vec();
+    big.resize(web::reports::MAX_PHOTO_BYTES + 1, 0);
+    let r = upload(&unit, ids[0], "big.png", &big).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("5 MB"));
+    let r = upload(&unit, ids[1], "site.png", png).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = upload(&reader, ids[0], "site.png", png)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "readers do not upload");
+
+    // A good one lands, shows on the project page and is served as what its bytes say.
+    let r = upload(&unit, ids[0], "工地.png", png).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let photo = app.store.project_photos(ids[0]).await.unwrap();
+    assert_eq!(photo.len(), 1);
+    assert_eq!(photo[0].content_type, "image/png");
+    let r = reader
+        .get(app.url(&format!("/photos/{}", photo[0].id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), png);
+    let (_, page) = fetch(&reader, app.url(&format!("/projects/{}", ids[0]))).await;
+    assert!(page.contains(&format!("/photos/{}", photo[0].id)) && page.contains("上传照片"));
+    // A unit reads only its own projects' photos.
+    let (_, _) = send_json(
+        &app.signed_in("admin").await,
+        app.url("/api/reports"),
+        json!({"period": "2025-06", "submit": true, "reports": [{"project_id": ids[1], "completed_wan": "1"}]}),
+    )
+    .await;
+    let admin = app.signed_in("admin").await;
+    let r = upload(&admin, ids[1], "dock.png", png)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let theirs = app.store.project_photos(ids[1]).await.unwrap();
+    let r = unit
+        .get(app.url(&format!("/photos/{}", theirs[0].id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}

@@ -17,6 +17,7 @@ mod project_index;
 mod projects;
 mod rankings;
 mod report_filing;
+mod report_photos;
 mod reports;
 mod seed;
 pub mod testing;
@@ -42,6 +43,7 @@ pub use report_filing::{
     Actor, FiledReport, Filing, FilingOptions, PeriodReport, ProjectKey, ReportEntry, ReportEvent,
     ReportHistory, ReportRevision, ReportState, Review, StoredReport, UnitReporting,
 };
+pub use report_photos::{PHOTOS_PER_REPORT, Photo, PhotoMeta};
 pub use reports::{Judging, LedgerStatus, ReportRecord};
 pub use seed::SeedOutcome;
 

@@ -28,6 +28,9 @@ pub struct RankingRow {
     pub indicators: Vec<(String, f64)>,
     pub score: f64,
     pub double_half: bool,
+    /// 开门红; `None` before the end of March (and in rankings published before it was kept).
+    #[serde(default)]
+    pub strong_start: Option<bool>,
 }
 
 impl RankingRow {
@@ -59,6 +62,7 @@ impl RankingRow {
                     indicators: u.indicators.clone(),
                     score: u.score,
                     double_half: u.figures.double_half,
+                    strong_start: u.strong_start,
                 }
             })
             .collect()

@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use domain::Money;
 use domain::progress::{
     Cadence, Period, ProjectStatus, Rules, Scheme, Status, StatusInput, Window, evaluate,
-    expected_share,
+    expected_share, strong_start,
 };
 use domain::schedule::schedule;
 use sqlx::any::AnyArguments;
@@ -203,9 +203,19 @@ impl Store {
     }
 }
 
+/// The first quarter's plan and year to date, by unit and in all.
+#[derive(Debug, Default)]
+struct FirstQuarter {
+    units: HashMap<String, (Money, Money)>,
+    plan: Money,
+    done: Money,
+}
+
 /// A status with the warnings that sit on lights without changing them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LedgerStatus {
+    /// 开门红 of the whole campaign; `None` before the end of March.
+    pub strong_start: Option<bool>,
     pub status: Status,
     /// Project id → why its light carries a warning: the approval plan expects the construction
     /// permit after the project's 计划开工.
@@ -332,7 +342,16 @@ impl Store {
         let expected = expected_share(judging.window, judging.cadence, as_of);
         let due = periods_due(judging.from, judging.cadence, as_of);
         let inputs = self.status_inputs(as_of, &due).await?;
-        let status = evaluate(&inputs, as_of, expected, &judging.rules, scheme);
+        let mut status = evaluate(&inputs, as_of, expected, &judging.rules, scheme);
+        let quarter = self.first_quarter(as_of).await?;
+        for u in &mut status.units {
+            u.strong_start = quarter.as_ref().map(|q| {
+                q.units
+                    .get(&u.unit)
+                    .is_some_and(|(plan, done)| strong_start(*plan, *done))
+            });
+        }
+        let strong_start = quarter.map(|q| strong_start(q.plan, q.done));
         let calendar = self.work_calendar().await?;
         let planned_start: HashMap<i64, NaiveDate> = inputs
             .iter()
@@ -359,7 +378,47 @@ impl Store {
                 );
             }
         }
-        Ok(LedgerStatus { status, warnings })
+        Ok(LedgerStatus {
+            status,
+            warnings,
+            strong_start,
+        })
+    }
+
+    /// Annual plan and year to date at the end of March, by unit and in all, over projects
+    /// with a plan; `None` before the first quarter of `as_of`'s year has ended.
+    async fn first_quarter(&self, as_of: NaiveDate) -> Result<Option<FirstQuarter>> {
+        let Some(end) = NaiveDate::from_ymd_opt(as_of.year(), 3, 31) else {
+            return Ok(None);
+        };
+        if as_of < end {
+            return Ok(None);
+        }
+        let start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(end);
+        let rows: Vec<(Option<String>, Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT u.name, CAST(SUM(p.annual_plan_fen) AS BIGINT), \
+             CAST(SUM(COALESCE((SELECT r.ytd_fen FROM reports r WHERE r.project_id = p.id \
+               AND r.period_end >= $1 AND r.period_end <= $2 AND r.status IN ('submitted', 'approved') \
+               ORDER BY r.period_end DESC LIMIT 1), 0)) AS BIGINT) \
+             FROM projects p LEFT JOIN units u ON u.id = p.unit_id WHERE p.annual_plan_fen > 0 GROUP BY u.name",
+        )
+        .bind(start.format("%Y-%m-%d").to_string())
+        .bind(end.format("%Y-%m-%d").to_string())
+        .fetch_all(self.pool())
+        .await?;
+        let mut q = FirstQuarter::default();
+        for (unit, plan, done) in rows {
+            let (plan, done) = (
+                Money::from_fen(plan.unwrap_or(0)),
+                Money::from_fen(done.unwrap_or(0)),
+            );
+            q.plan = Money::from_fen(q.plan.fen() + plan.fen());
+            q.done = Money::from_fen(q.done.fen() + done.fen());
+            if let Some(unit) = unit {
+                q.units.insert(unit, (plan, done));
+            }
+        }
+        Ok(Some(q))
     }
 
     /// One project's light as of a date (its unit's figures are not computed).

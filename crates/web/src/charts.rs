@@ -185,6 +185,9 @@ mod tests {
         ])
         .unwrap_or_default();
         // plotters writes each text on its own line.
-        assert!(svg.contains("红灯") && svg.lines().any(|l| l.trim() == "300"), "{svg}");
+        assert!(
+            svg.contains("红灯") && svg.lines().any(|l| l.trim() == "300"),
+            "{svg}"
+        );
     }
 }

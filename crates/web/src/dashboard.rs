@@ -54,6 +54,8 @@ struct DashboardTemplate {
     behind: bool,
     double_half: bool,
     units_double_half: usize,
+    strong_start: &'static str,
+    units_strong_start: usize,
     units: Vec<UnitLine>,
     lagging: Vec<Lagging>,
     investment_svg: String,
@@ -85,7 +87,11 @@ pub async fn page(
             Ok(None) => state.store.latest_report_end().await?.unwrap_or_else(today),
             Err(m) => return Err(AppError::BadRequest(m)),
         };
-        let store::LedgerStatus { status, .. } = state.store.campaign_status(as_of).await?;
+        let store::LedgerStatus {
+            status,
+            strong_start,
+            ..
+        } = state.store.campaign_status(as_of).await?;
         let rated: Vec<&domain::progress::ProjectStatus> = status
             .projects
             .iter()
@@ -189,6 +195,16 @@ pub async fn page(
             expected: percent(expected),
             behind: rate < expected,
             double_half: expected >= 0.5 && rate >= 0.5,
+            strong_start: match strong_start {
+                Some(true) => tr.t("dashboard.yes"),
+                Some(false) => tr.t("dashboard.no"),
+                None => tr.t("dashboard.pending"),
+            },
+            units_strong_start: status
+                .units
+                .iter()
+                .filter(|u| u.strong_start == Some(true))
+                .count(),
             units_double_half: status
                 .units
                 .iter()

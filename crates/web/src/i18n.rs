@@ -35,6 +35,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("status.light", "亮灯", "Light"),
     ("status.score", "得分", "Score"),
     ("status.double_half", "双过半", "Both past half"),
+    ("status.strong_start", "开门红", "Strong Q1"),
     ("status.lagging", "滞后项目", "Lagging projects"),
     ("status.ytd", "累计完成（万元）", "Year to date (10k yuan)"),
     ("status.plan", "年度计划（万元）", "Annual plan (10k yuan)"),
@@ -125,6 +126,12 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("dashboard.ytd", "累计完成投资", "Completed this year"),
     ("dashboard.yi", "亿元", "100 million yuan"),
     ("dashboard.yes", "已实现", "Yes"),
+    ("dashboard.pending", "一季度未结束", "Q1 not over"),
+    (
+        "dashboard.units_strong_start",
+        "一季度完成年度计划25%的单位",
+        "units at 25% by March",
+    ),
     ("dashboard.no", "未实现", "Not yet"),
     (
         "dashboard.units_double_half",
@@ -225,6 +232,20 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("reports.approve", "审核通过", "Approve"),
     ("reports.return", "退回", "Return"),
     ("reports.pick", "选择", "Pick"),
+    ("reports.photos", "照片", "Photos"),
+    ("photos.title", "形象进度照片", " photos"),
+    (
+        "photos.none",
+        "本期还没有照片",
+        "no photo for this period yet",
+    ),
+    ("photos.choose", "选择照片", "Choose a photo"),
+    ("photos.upload", "上传", "Upload"),
+    (
+        "photos.limits",
+        "JPEG、PNG 或 WebP，每张不超过 5 MB，每份报告最多张数：",
+        "JPEG, PNG or WebP, up to 5 MB each; photos per report at most: ",
+    ),
     ("reports.pick_all", "全选待审核", "Tick all submitted"),
     (
         "reports.pick_none",
@@ -262,6 +283,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("reports.step.return", "退回", "returned"),
     ("reports.step.revise", "更正", "corrected"),
     ("reports.step.other", "操作", "acted"),
+    ("reports.step.photo", "上传照片", "added a photo"),
     ("approval.title", "审批计划", "Approval plan"),
     (
         "approval.none",

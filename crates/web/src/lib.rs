@@ -227,6 +227,13 @@ pub fn app(state: AppState) -> Router {
             "/reports/{period}/units/{unit}/review",
             post(reports::review_form),
         )
+        .route(
+            "/reports/{period}/projects/{id}/photos",
+            get(reports::photos).post(reports::upload_photo).layer(
+                axum::extract::DefaultBodyLimit::max(reports::MAX_PHOTO_BYTES + 64 * 1024),
+            ),
+        )
+        .route("/photos/{id}", get(reports::photo))
         .route("/approvals", get(approvals::due_page))
         .route("/approvals/bulletin", get(approvals::bulletin_page))
         .route("/approvals/bulletin.xlsx", get(approvals::bulletin))

@@ -581,6 +581,8 @@ pub struct ReportView {
     review_note: String,
     revisions: Vec<RevisionView>,
     steps: Vec<String>,
+    /// Photo ids and names.
+    photos: Vec<(i64, String)>,
 }
 
 pub struct RevisionView {
@@ -592,7 +594,12 @@ pub struct RevisionView {
     reason: String,
 }
 
-fn report_views(history: Vec<store::ReportHistory>, unit_id: i64, tr: Tr) -> Vec<ReportView> {
+fn report_views(
+    history: Vec<store::ReportHistory>,
+    photos: &[store::PhotoMeta],
+    unit_id: i64,
+    tr: Tr,
+) -> Vec<ReportView> {
     let lang = tr.lang;
     history
         .into_iter()
@@ -600,6 +607,11 @@ fn report_views(history: Vec<store::ReportHistory>, unit_id: i64, tr: Tr) -> Vec
             let r = h.report;
             let period = domain::progress::Period::parse(&r.period).ok();
             ReportView {
+                photos: photos
+                    .iter()
+                    .filter(|f| f.report_id == r.id)
+                    .map(|f| (f.id, f.name.clone()))
+                    .collect(),
                 period_label: match (period, lang) {
                     (Some(p), Lang::Zh) => p.label_zh(),
                     _ => r.period.clone(),
@@ -636,6 +648,7 @@ fn report_views(history: Vec<store::ReportHistory>, unit_id: i64, tr: Tr) -> Vec
                             "approve" => "reports.step.approve",
                             "return" => "reports.step.return",
                             "revise" => "reports.step.revise",
+                            "photo" => "reports.step.photo",
                             _ => "reports.step.other",
                         });
                         let mut line = format!(
@@ -791,7 +804,8 @@ async fn project_page(
     };
     let reports = match p.fields.unit_id {
         Some(unit) if crate::reports::may_read_unit(&user, Some(unit)) => {
-            report_views(state.store.project_reports(p.id).await?, unit, tr)
+            let photos = state.store.project_photos(p.id).await?;
+            report_views(state.store.project_reports(p.id).await?, &photos, unit, tr)
         }
         _ => Vec::new(),
     };

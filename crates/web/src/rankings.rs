@@ -77,6 +77,7 @@ pub struct Row {
     indicators: Vec<String>,
     score: String,
     double_half: bool,
+    strong_start: &'static str,
 }
 
 fn light_of(code: Option<&str>) -> Option<Light> {
@@ -112,6 +113,7 @@ fn rows(rows: &[RankingRow], as_of: &str, lang: Lang) -> Vec<Row> {
                     .collect(),
                 score: format!("{:.2}", r.score),
                 double_half: r.double_half,
+                strong_start: crate::status::strong_mark(r.strong_start),
             }
         })
         .collect()
@@ -363,6 +365,7 @@ pub async fn export(
         }));
         headers.push("综合得分".into());
         headers.push("双过半".into());
+        headers.push("开门红".into());
         let table_rows = rows
             .iter()
             .map(|r| {

@@ -850,3 +850,245 @@ pub async fn api_review(
     let reviewed = state.store.review_reports(&items, &review, &actor).await?;
     Ok(Json(ApiReviewed { reviewed }))
 }
+
+// ---------------------------------------------------------------------------------------------
+// Photos (形象进度照片)
+
+/// Largest photo taken, in bytes.
+pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
+
+/// The image type by the file's first bytes (never the name or the browser's word): JPEG, PNG
+/// or WebP.
+fn image_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.len() > 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+pub struct PhotoView {
+    id: i64,
+    name: String,
+    size: String,
+    at: String,
+    by: String,
+}
+
+#[derive(Template)]
+#[template(path = "report_photos.html")]
+struct PhotosTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    period: String,
+    period_label: String,
+    project_id: i64,
+    project: String,
+    unit_id: i64,
+    photos: Vec<PhotoView>,
+    can_upload: bool,
+    max_photos: i64,
+    errors: Vec<String>,
+}
+
+async fn photos_page(
+    state: &AppState,
+    user: SessionUser,
+    tr: Tr,
+    period: &Period,
+    project_id: i64,
+    errors: Vec<String>,
+) -> Result<Response, AppError> {
+    let project = state
+        .store
+        .project(project_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let unit = project.fields.unit_id;
+    if !may_read_unit(&user, unit) {
+        return Err(AppError::Refused(bi(
+            "只能查看本单位的报告",
+            "you may read your own unit's reports only",
+        )));
+    }
+    let key = period.key();
+    let photos = state
+        .store
+        .project_photos(project_id)
+        .await?
+        .into_iter()
+        .filter(|p| p.period == key)
+        .map(|p| PhotoView {
+            id: p.id,
+            name: p.name,
+            size: format!("{:.1} MB", p.size as f64 / 1_048_576.0),
+            at: crate::pages::format_time(p.uploaded_at),
+            by: p.uploaded_by.unwrap_or_default(),
+        })
+        .collect();
+    let can_upload = filing_actor(&user).is_some_and(|a| a.unit.is_none_or(|u| Some(u) == unit));
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut response = render(&PhotosTemplate {
+        role_label: user.role.label(tr.lang),
+        can_edit: can_edit_ledger(&user),
+        user,
+        period: key,
+        period_label: period_label(period, tr.lang),
+        project_id,
+        project: project.fields.name.clone(),
+        unit_id: unit.unwrap_or(0),
+        photos,
+        can_upload,
+        max_photos: store::PHOTOS_PER_REPORT,
+        errors,
+        tr,
+    })?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// `/reports/{period}/projects/{id}/photos`: a report's photos and the upload form.
+pub async fn photos(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path((period, id)): Path<(String, String)>,
+) -> Response {
+    let result = async {
+        let period = parse_period(&period)?;
+        let id = parse_id(&id)?;
+        photos_page(&state, user, tr, &period, id, Vec::new()).await
+    }
+    .await;
+    page_result(tr, result)
+}
+
+/// Takes one uploaded photo (field `photo`), checked by its bytes and size.
+pub async fn upload_photo(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path((period, id)): Path<(String, String)>,
+    mut multipart: axum::extract::Multipart,
+) -> Response {
+    let lang = tr.lang;
+    let result = async {
+        let period = parse_period(&period)?;
+        let id = parse_id(&id)?;
+        let actor = filing_actor(&user).ok_or(AppError::Forbidden)?;
+        let mut upload = None;
+        while let Ok(Some(field)) = multipart.next_field().await {
+            if field.name() != Some("photo") {
+                continue;
+            }
+            let name = field.file_name().unwrap_or("photo").to_string();
+            match field.bytes().await {
+                Ok(bytes) => upload = Some((name, bytes)),
+                Err(_) => {
+                    let m = bi(
+                        format!(
+                            "照片过大或上传中断（每张不超过 {} MB）",
+                            MAX_PHOTO_BYTES / 1_048_576
+                        ),
+                        format!(
+                            "the photo is too large or the upload broke off (at most {} MB)",
+                            MAX_PHOTO_BYTES / 1_048_576
+                        ),
+                    );
+                    return photos_page(&state, user, tr, &period, id, vec![m.get(lang).into()])
+                        .await;
+                }
+            }
+        }
+        let refuse = |m: Bilingual| vec![m.get(lang).to_string()];
+        let Some((name, bytes)) = upload.filter(|(_, b)| !b.is_empty()) else {
+            let m = bi("请选择要上传的照片", "choose a photo to upload");
+            return photos_page(&state, user, tr, &period, id, refuse(m)).await;
+        };
+        if bytes.len() > MAX_PHOTO_BYTES {
+            let m = bi(
+                format!("照片“{name}”超过 {} MB", MAX_PHOTO_BYTES / 1_048_576),
+                format!("“{name}” is over {} MB", MAX_PHOTO_BYTES / 1_048_576),
+            );
+            return photos_page(&state, user, tr, &period, id, refuse(m)).await;
+        }
+        let Some(content_type) = image_type(&bytes) else {
+            let m = bi(
+                format!("“{name}”不是 JPEG、PNG 或 WebP 图片"),
+                format!("“{name}” is not a JPEG, PNG or WebP image"),
+            );
+            return photos_page(&state, user, tr, &period, id, refuse(m)).await;
+        };
+        match state
+            .store
+            .add_report_photo(id, &period, &name, content_type, &bytes, &actor)
+            .await
+        {
+            Ok(_) => Ok(
+                Redirect::to(&format!("/reports/{}/projects/{id}/photos", period.key()))
+                    .into_response(),
+            ),
+            Err(StoreError::Rule(m)) => photos_page(&state, user, tr, &period, id, refuse(m)).await,
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await;
+    page_result(tr, result)
+}
+
+/// `/photos/{id}`: the image, to those who may read its report.
+pub async fn photo(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+) -> Response {
+    let result = async {
+        let photo = state
+            .store
+            .photo(parse_id(&id)?)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !may_read_unit(&user, photo.unit_id) {
+            return Err(AppError::Forbidden);
+        }
+        Ok((
+            [
+                (axum::http::header::CONTENT_TYPE, photo.meta.content_type),
+                (
+                    axum::http::header::CACHE_CONTROL,
+                    "private, max-age=86400".to_string(),
+                ),
+                (
+                    axum::http::header::X_CONTENT_TYPE_OPTIONS,
+                    "nosniff".to_string(),
+                ),
+            ],
+            photo.data,
+        )
+            .into_response())
+    }
+    .await;
+    page_result(tr, result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::image_type;
+
+    #[test]
+    fn images_are_known_by_their_bytes() {
+        assert_eq!(image_type(&[0xFF, 0xD8, 0xFF, 0xE0, 0]), Some("image/jpeg"));
+        assert_eq!(image_type(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(image_type(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(image_type(b"<svg onload=alert(1)>"), None);
+        assert_eq!(image_type(b"GIF89a"), None);
+    }
+}

@@ -25,6 +25,16 @@ pub struct UnitRow {
     light_label: &'static str,
     score: String,
     double_half: bool,
+    strong_start: &'static str,
+}
+
+/// 开门红 as a table cell: ✓, —, or nothing before the quarter ends.
+pub(crate) fn strong_mark(flag: Option<bool>) -> &'static str {
+    match flag {
+        Some(true) => "✓",
+        Some(false) => "—",
+        None => "",
+    }
 }
 
 pub struct ProjectRow {
@@ -86,7 +96,9 @@ pub async fn page(
                 .unwrap_or_else(crate::pages::today),
             Err(m) => return Err(AppError::BadRequest(m)),
         };
-        let store::LedgerStatus { status, warnings } = state.store.campaign_status(as_of).await?;
+        let store::LedgerStatus {
+            status, warnings, ..
+        } = state.store.campaign_status(as_of).await?;
         let count = |l: Light| {
             status
                 .projects
@@ -143,6 +155,7 @@ pub async fn page(
                     light_label: u.figures.light.map_or("", |l| l.label(lang)),
                     score: format!("{:.2}", u.score),
                     double_half: u.figures.double_half,
+                    strong_start: strong_mark(u.strong_start),
                 })
                 .collect(),
             lagging: lagging
@@ -241,7 +254,9 @@ pub async fn unit_page(
             Err(m) => return Err(AppError::BadRequest(m)),
         };
         let scheme = state.store.judging(as_of).await?.scheme;
-        let store::LedgerStatus { status, warnings } = state.store.status(as_of, &scheme).await?;
+        let store::LedgerStatus {
+            status, warnings, ..
+        } = state.store.status(as_of, &scheme).await?;
         let unit = status
             .units
             .iter()

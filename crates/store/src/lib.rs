@@ -105,6 +105,8 @@ pub struct Store {
     dialect: Dialect,
     /// The last status computed, with the data generation it was computed at.
     status_cache: std::sync::Arc<std::sync::Mutex<Option<reports::CachedStatus>>>,
+    /// The last monthly investment sums, with their data generation and date.
+    monthly_cache: std::sync::Arc<std::sync::Mutex<Option<reports::CachedMonthly>>>,
 }
 
 /// Shows a database URL without its password, for logs and error messages.
@@ -198,6 +200,7 @@ impl Store {
             pool,
             dialect,
             status_cache: std::sync::Arc::default(),
+            monthly_cache: std::sync::Arc::default(),
         })
     }
 

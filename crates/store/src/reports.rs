@@ -266,6 +266,13 @@ impl Judging {
     }
 }
 
+/// Monthly investment sums as computed, for the generation and date they were computed at.
+pub(crate) struct CachedMonthly {
+    generation: i64,
+    as_of: NaiveDate,
+    months: Vec<(u32, Money)>,
+}
+
 /// A status as computed, for the inputs it was computed from.
 pub(crate) struct CachedStatus {
     generation: i64,
@@ -432,8 +439,28 @@ impl Store {
     }
 
     /// Investment completed in each month of `as_of`'s year up to `as_of`, by the monthly
-    /// reports that count (submitted or approved).
+    /// reports that count (submitted or approved); reused while the data generation holds.
     pub async fn monthly_completed(&self, as_of: NaiveDate) -> Result<Vec<(u32, Money)>> {
+        let generation = self.data_generation().await?;
+        if let Ok(cache) = self.monthly_cache.lock()
+            && let Some(c) = cache.as_ref()
+            && c.generation == generation
+            && c.as_of == as_of
+        {
+            return Ok(c.months.clone());
+        }
+        let months = self.sum_months(as_of).await?;
+        if let Ok(mut cache) = self.monthly_cache.lock() {
+            *cache = Some(CachedMonthly {
+                generation,
+                as_of,
+                months: months.clone(),
+            });
+        }
+        Ok(months)
+    }
+
+    async fn sum_months(&self, as_of: NaiveDate) -> Result<Vec<(u32, Money)>> {
         let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
         let rows: Vec<(String, Option<i64>)> = sqlx::query_as(
             "SELECT period, CAST(SUM(completed_fen) AS BIGINT) FROM reports \

@@ -56,7 +56,8 @@ fn parse_period(text: &str) -> Result<Period, AppError> {
     Period::parse(text).map_err(AppError::BadRequest)
 }
 
-/// The period a page opens on: the latest reported one, else last month.
+/// The period a page opens on: the latest reported one (a month, or its ten-day part when the
+/// campaign reports ten-daily), else last month.
 async fn default_period(state: &AppState) -> Result<Period, AppError> {
     let day = match state.store.latest_report_end().await? {
         Some(d) => d,
@@ -65,10 +66,18 @@ async fn default_period(state: &AppState) -> Result<Period, AppError> {
             .and_then(|d| d.pred_opt())
             .unwrap_or_else(today),
     };
+    let part = match state.store.judging(day).await?.cadence {
+        domain::progress::Cadence::Monthly => None,
+        domain::progress::Cadence::TenDaily => Some(match day.day() {
+            1..=10 => 1,
+            11..=20 => 2,
+            _ => 3,
+        }),
+    };
     Ok(Period {
         year: day.year(),
         month: day.month(),
-        part: None,
+        part,
     })
 }
 
@@ -646,6 +655,8 @@ pub struct ApiStoredReport {
     ytd_wan: f64,
     started: bool,
     actual_start: Option<String>,
+    /// The stage reached, as a code.
+    stage: Option<&'static str>,
     progress: Option<String>,
     problems: Option<String>,
     late: bool,
@@ -690,6 +701,7 @@ pub async fn api_list(
                     ytd_wan: r.year_to_date.wan_f64(),
                     started: r.started,
                     actual_start: r.actual_start.map(|d| d.to_string()),
+                    stage: r.stage.map(domain::Stage::code),
                     progress: r.progress,
                     problems: r.problems,
                     late: r.late,
@@ -709,6 +721,8 @@ pub struct ApiEntry {
     /// Left out: as the period's (or the latest earlier) report said.
     started: Option<bool>,
     actual_start: Option<String>,
+    /// The stage reached (code or 中文 label: under_construction / 在建, to_complete / 计划竣工 …).
+    stage: Option<String>,
     progress: Option<String>,
     problems: Option<String>,
     /// The version read; leave out when there was no report.
@@ -780,13 +794,22 @@ pub async fn api_file(
             Some(t) => parse_date(t, Edge::Start).map_err(AppError::BadRequest)?,
             None => None,
         };
+        let stage = match e.stage.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            Some(t) => Some(domain::Stage::parse(t).ok_or_else(|| {
+                AppError::BadRequest(bi(
+                    format!("项目阶段“{t}”无效"),
+                    format!("stage “{t}” is not known"),
+                ))
+            })?),
+            None => None,
+        };
         entries.push(ReportEntry {
             project_id: e.project_id,
             completed: money(&e.completed_wan)?,
             year_to_date: money(&e.ytd_wan)?,
             started: e.started,
             actual_start,
-            stage: None,
+            stage,
             progress: e.progress,
             problems: e.problems,
             version: e.version,

@@ -11,3 +11,5 @@ CREATE TABLE report_photos (
     uploaded_by BIGINT REFERENCES users(id)
 );
 CREATE INDEX report_photos_by_report ON report_photos(report_id);
+-- Monthly investment sums (the overview's chart) read this index alone.
+CREATE INDEX reports_by_month ON reports(period_end, status, period, completed_fen);

@@ -223,7 +223,7 @@ pub async fn import(
             {
                 Ok(filed) => {
                     summary.filed = filed.len();
-                    summary.revised = filed.iter().filter(|f| f.revision > 1).count();
+                    summary.revised = filed.iter().filter(|f| f.revised).count();
                     summary.written = !dry_run;
                 }
                 Err(StoreError::Invalid(messages)) => {

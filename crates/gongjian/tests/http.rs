@@ -1239,13 +1239,18 @@ async fn campaign_settings_tasks_and_targets() {
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    let targets = |starts: &str, version: i64| {
+        pairs(&[
+            ("campaign", campaign.id.to_string()),
+            ("version", version.to_string()),
+            (&format!("s_{town}"), starts.into()),
+            (&format!("i_{town}"), "5000".into()),
+        ])
+    };
     let (status, html) = send_form(
         &office,
         app.url("/campaign/targets"),
-        &pairs(&[
-            (&format!("s_{town}"), "-1".into()),
-            (&format!("i_{town}"), "5000".into()),
-        ]),
+        &targets("-1", campaign.version),
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -1256,13 +1261,18 @@ async fn campaign_settings_tasks_and_targets() {
     let (status, _) = send_form(
         &office,
         app.url("/campaign/targets"),
-        &pairs(&[
-            (&format!("s_{town}"), "3".into()),
-            (&format!("i_{town}"), "5000".into()),
-        ]),
+        &targets("3", campaign.version),
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    // The same form again (a stale version) is a conflict: the other editor's targets stay.
+    let (status, _) = send_form(
+        &office,
+        app.url("/campaign/targets"),
+        &targets("4", campaign.version),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
     let (_, html) = fetch(&reader, app.url("/campaign")).await;
     assert!(
         html.contains("抓项目谋划生成")

@@ -341,9 +341,33 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces the campaign's unit targets in one transaction.
-    pub async fn set_campaign_targets(&self, campaign: i64, targets: &[UnitTarget]) -> Result<()> {
+    /// Replaces the campaign's unit targets in one transaction; `version` is the campaign's
+    /// version the editor read (the targets are part of it).
+    pub async fn set_campaign_targets(
+        &self,
+        campaign: i64,
+        version: i64,
+        targets: &[UnitTarget],
+    ) -> Result<i64> {
         let mut tx = self.pool().begin().await?;
+        let done = sqlx::query(
+            "UPDATE campaigns SET version = version + 1 WHERE id = $1 AND version = $2",
+        )
+        .bind(campaign)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            let current: Option<(i64,)> =
+                sqlx::query_as("SELECT version FROM campaigns WHERE id = $1")
+                    .bind(campaign)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            return Err(match current {
+                Some((current,)) => StoreError::Conflict { current },
+                None => StoreError::NotFound,
+            });
+        }
         sqlx::query("DELETE FROM campaign_targets WHERE campaign_id = $1")
             .bind(campaign)
             .execute(&mut *tx)
@@ -370,20 +394,27 @@ impl Store {
             .await?;
         }
         tx.commit().await?;
-        Ok(())
+        Ok(version + 1)
     }
 
     /// Each unit's progress with its targets as of a date: projects started (the ledger's actual
     /// start in the campaign, or a 计划开工 project reported started), completed and put into
-    /// production in the campaign, and investment completed by the counted reports of the campaign.
+    /// production in the campaign, and investment completed in the campaign by the counted
+    /// reports' years to date (the latest by the date, less the latest before the campaign).
     pub async fn target_progress(
         &self,
         campaign: &Campaign,
         as_of: NaiveDate,
     ) -> Result<Vec<TargetProgress>> {
         let (start, end) = campaign.settings.span();
-        let until = as_of.min(end).to_string();
+        let until_day = as_of.min(end);
+        let until = until_day.to_string();
         let from = start.to_string();
+        // Investment: the year to date at the end, less the year to date on the eve of the
+        // campaign when it starts within the same year (reports carry years to date).
+        let year_start_day = NaiveDate::from_ymd_opt(until_day.year(), 1, 1).unwrap_or(until_day);
+        let year_start = year_start_day.to_string();
+        let before = start.max(year_start_day).to_string();
         let rows: Vec<ProgressRow> = sqlx::query_as(
             "SELECT p.unit_id, \
              CAST(SUM(CASE WHEN (p.actual_start >= $1 AND p.actual_start <= $2) OR (p.stage = 'to_start' AND EXISTS \
@@ -391,8 +422,12 @@ impl Store {
                 AND r.period_end >= $3 AND r.period_end <= $4)) THEN 1 ELSE 0 END) AS BIGINT), \
              CAST(SUM(CASE WHEN p.actual_completion >= $5 AND p.actual_completion <= $6 THEN 1 ELSE 0 END) AS BIGINT), \
              CAST(SUM(CASE WHEN p.actual_production >= $7 AND p.actual_production <= $8 THEN 1 ELSE 0 END) AS BIGINT), \
-             CAST(SUM((SELECT COALESCE(SUM(r.completed_fen), 0) FROM reports r WHERE r.project_id = p.id \
-               AND r.status IN ('submitted', 'approved') AND r.period_end >= $9 AND r.period_end <= $10)) AS BIGINT) \
+             CAST(SUM(COALESCE((SELECT r.ytd_fen FROM reports r WHERE r.project_id = p.id \
+               AND r.status IN ('submitted', 'approved') AND r.period_end >= $9 AND r.period_end <= $10 \
+               ORDER BY r.period_end DESC, r.period DESC LIMIT 1), 0) \
+               - COALESCE((SELECT r.ytd_fen FROM reports r WHERE r.project_id = p.id \
+               AND r.status IN ('submitted', 'approved') AND r.period_end >= $11 AND r.period_end < $12 \
+               ORDER BY r.period_end DESC, r.period DESC LIMIT 1), 0)) AS BIGINT) \
              FROM projects p WHERE p.unit_id IS NOT NULL GROUP BY p.unit_id",
         )
         .bind(&from)
@@ -403,8 +438,10 @@ impl Store {
         .bind(&until)
         .bind(&from)
         .bind(&until)
-        .bind(&from)
+        .bind(&year_start)
         .bind(&until)
+        .bind(&year_start)
+        .bind(&before)
         .fetch_all(self.pool())
         .await?;
         Ok(campaign

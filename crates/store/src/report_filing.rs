@@ -152,6 +152,8 @@ pub struct FiledReport {
     pub version: i64,
     pub completed: Money,
     pub year_to_date: Money,
+    /// A locked report corrected by this filing (its old values kept as a revision).
+    pub revised: bool,
 }
 
 /// The lead office's decision on submitted reports.
@@ -218,12 +220,14 @@ pub struct UnitReporting {
     pub returned: usize,
     pub approved: usize,
     pub late: usize,
+    /// Of the due projects, those whose report is submitted or approved.
+    pub due_in: usize,
 }
 
 impl UnitReporting {
     /// Due reports with nothing submitted yet (no report, a draft or a returned one).
     pub fn missing(&self) -> usize {
-        self.due.saturating_sub(self.submitted + self.approved)
+        self.due.saturating_sub(self.due_in)
     }
 }
 
@@ -406,6 +410,12 @@ impl Store {
         let (year_start, first) = year_before(&period)?;
         let key = period.key();
         let label = period.label_zh();
+        if period.first_day().is_none_or(|d| d > options.today) {
+            return Err(StoreError::Rule(bi(
+                format!("{label}尚未开始，不能填报"),
+                format!("the period {key} has not begun; it cannot be reported yet"),
+            )));
+        }
         let mut tx = self.pool().begin().await?;
         let ids: Vec<i64> = entries.iter().map(|e| e.project_id).collect();
         let targets = self
@@ -508,12 +518,45 @@ impl Store {
             } else {
                 ReportState::Draft
             };
-            let started = e.actual_start.is_some()
+            // What an entry leaves out (`None`) keeps what the report said.
+            let stored = t.report.as_ref();
+            let actual_start = e.actual_start.or(stored.and_then(|r| r.actual_start));
+            let started = actual_start.is_some()
                 || e.started
-                    .unwrap_or_else(|| t.report.as_ref().map_or(t.previous_started, |r| r.started));
-            let progress = clean_text(&e.progress);
-            let problems = clean_text(&e.problems);
-            let stage = e.stage.map(|s| s.code());
+                    .unwrap_or_else(|| stored.map_or(t.previous_started, |r| r.started));
+            let progress = match &e.progress {
+                Some(_) => clean_text(&e.progress),
+                None => stored.and_then(|r| r.progress.clone()),
+            };
+            let problems = match &e.problems {
+                Some(_) => clean_text(&e.problems),
+                None => stored.and_then(|r| r.problems.clone()),
+            };
+            let stage_value = e.stage.or(stored.and_then(|r| r.stage));
+            let stage = stage_value.map(|s| s.code());
+            // Nothing would change (e.g. the same sheet imported again): no new version.
+            if let Some(r) = stored
+                && r.completed == completed
+                && r.year_to_date == ytd
+                && r.started == started
+                && r.actual_start == actual_start
+                && r.stage == stage_value
+                && r.progress == progress
+                && r.problems == problems
+                && r.state == state
+            {
+                filed.push(FiledReport {
+                    project_id: e.project_id,
+                    report_id: r.id,
+                    state,
+                    revision: r.revision,
+                    version: r.version,
+                    completed,
+                    year_to_date: ytd,
+                    revised: false,
+                });
+                continue;
+            }
             let was_submitted = t.report.as_ref().is_some_and(|r| r.submitted_at.is_some());
             let submitted_now = state == ReportState::Submitted
                 || (state == ReportState::Approved && !was_submitted);
@@ -559,7 +602,7 @@ impl Store {
                     .bind(completed.fen())
                     .bind(ytd.fen())
                     .bind(i64::from(started))
-                    .bind(date_text(e.actual_start))
+                    .bind(date_text(actual_start))
                     .bind(stage)
                     .bind(progress.clone())
                     .bind(problems.clone())
@@ -594,7 +637,7 @@ impl Store {
                     .bind(completed.fen())
                     .bind(ytd.fen())
                     .bind(i64::from(started))
-                    .bind(date_text(e.actual_start))
+                    .bind(date_text(actual_start))
                     .bind(stage)
                     .bind(progress.clone())
                     .bind(problems.clone())
@@ -624,6 +667,7 @@ impl Store {
                 version,
                 completed,
                 year_to_date: ytd,
+                revised: locked,
             });
         }
         if options.dry_run {
@@ -660,7 +704,7 @@ impl Store {
             let sql = format!(
                 "SELECT p.id, p.name, p.unit_id, \
                  (SELECT q.ytd_fen FROM reports q WHERE q.project_id = p.id AND q.period_end >= {} \
-                  AND q.period_end < {} ORDER BY q.period_end DESC LIMIT 1) AS previous_ytd, \
+                  AND q.period_end < {} AND q.status <> 'returned' ORDER BY q.period_end DESC, q.period DESC LIMIT 1) AS previous_ytd, \
                  (SELECT MAX(q.started) FROM reports q WHERE q.project_id = p.id AND q.period_end >= {} \
                   AND q.period_end < {}) AS previous_started, \
                  {REPORT_COLUMNS} \
@@ -747,9 +791,9 @@ impl Store {
                     format!("the report of “{name}” is not waiting for review"),
                 )));
             }
-            sqlx::query(
+            let done = sqlx::query(
                 "UPDATE reports SET status = $1, reviewed_at = $2, reviewed_by = $3, review_note = $4, \
-                 version = version + 1 WHERE id = $5 AND version = $6",
+                 version = version + 1 WHERE id = $5 AND version = $6 AND status = 'submitted'",
             )
             .bind(state.code())
             .bind(at)
@@ -759,6 +803,12 @@ impl Store {
             .bind(version)
             .execute(&mut *tx)
             .await?;
+            // Someone changed it between the check and the update.
+            if done.rows_affected() != 1 {
+                return Err(StoreError::Conflict {
+                    current: version + 1,
+                });
+            }
             event(&mut tx, *id, at, actor.user_id, action, note.clone()).await?;
         }
         tx.commit().await?;
@@ -781,7 +831,7 @@ impl Store {
         let sql = format!(
             "SELECT p.id, p.code, p.name, p.unit_id, u.name AS unit, p.annual_plan_fen AS annual_plan, \
              (SELECT q.ytd_fen FROM reports q WHERE q.project_id = p.id AND q.period_end >= $1 \
-              AND q.period_end < $2 ORDER BY q.period_end DESC LIMIT 1) AS previous_ytd, \
+              AND q.period_end < $2 AND q.status <> 'returned' ORDER BY q.period_end DESC, q.period DESC LIMIT 1) AS previous_ytd, \
              {REPORT_COLUMNS} \
              FROM projects p LEFT JOIN units u ON u.id = p.unit_id \
              LEFT JOIN reports r ON r.project_id = p.id AND r.period = $3 \
@@ -856,7 +906,11 @@ impl Store {
             if due == 1 {
                 u.due += n;
             }
-            match status.as_deref().and_then(ReportState::parse) {
+            let state = status.as_deref().and_then(ReportState::parse);
+            if due == 1 && state.is_some_and(ReportState::counts) {
+                u.due_in += n;
+            }
+            match state {
                 Some(ReportState::Draft) => u.draft += n,
                 Some(ReportState::Submitted) => u.submitted += n,
                 Some(ReportState::Returned) => u.returned += n,

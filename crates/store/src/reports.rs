@@ -154,7 +154,7 @@ impl Store {
         );
         // Drafts and returned reports do not count (see `ReportState::counts`).
         let latest = "FROM reports r WHERE r.project_id = p.id AND r.period_end >= $1 AND r.period_end <= $2 \
-                      AND r.status IN ('submitted', 'approved') ORDER BY r.period_end DESC LIMIT 1";
+                      AND r.status IN ('submitted', 'approved') ORDER BY r.period_end DESC, r.period DESC LIMIT 1";
         let sql = format!(
             "SELECT p.id, p.name, u.name, p.stage, p.annual_plan_fen, p.planned_start, p.actual_start, \
              p.planned_completion, p.actual_completion, \
@@ -406,7 +406,7 @@ impl Store {
             "SELECT u.name, CAST(SUM(p.annual_plan_fen) AS BIGINT), \
              CAST(SUM(COALESCE((SELECT r.ytd_fen FROM reports r WHERE r.project_id = p.id \
                AND r.period_end >= $1 AND r.period_end <= $2 AND r.status IN ('submitted', 'approved') \
-               ORDER BY r.period_end DESC LIMIT 1), 0)) AS BIGINT) \
+               ORDER BY r.period_end DESC, r.period DESC LIMIT 1), 0)) AS BIGINT) \
              FROM projects p LEFT JOIN units u ON u.id = p.unit_id WHERE p.annual_plan_fen > 0 GROUP BY u.name",
         )
         .bind(start.format("%Y-%m-%d").to_string())
@@ -463,9 +463,9 @@ impl Store {
     async fn sum_months(&self, as_of: NaiveDate) -> Result<Vec<(u32, Money)>> {
         let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
         let rows: Vec<(String, Option<i64>)> = sqlx::query_as(
-            "SELECT period, CAST(SUM(completed_fen) AS BIGINT) FROM reports \
+            "SELECT SUBSTR(period, 1, 7), CAST(SUM(completed_fen) AS BIGINT) FROM reports \
              WHERE period_end >= $1 AND period_end <= $2 AND status IN ('submitted', 'approved') \
-             AND LENGTH(period) = 7 GROUP BY period ORDER BY period",
+             GROUP BY SUBSTR(period, 1, 7) ORDER BY SUBSTR(period, 1, 7)",
         )
         .bind(year_start.format("%Y-%m-%d").to_string())
         .bind(as_of.format("%Y-%m-%d").to_string())
@@ -482,9 +482,11 @@ impl Store {
 
     /// The last day of the latest reported period, the natural "as of" of a status page.
     pub async fn latest_report_end(&self) -> Result<Option<NaiveDate>> {
-        let row: Option<(Option<String>,)> = sqlx::query_as("SELECT MAX(period_end) FROM reports")
-            .fetch_optional(self.pool())
-            .await?;
+        let row: Option<(Option<String>,)> = sqlx::query_as(
+            "SELECT MAX(period_end) FROM reports WHERE status IN ('submitted', 'approved')",
+        )
+        .fetch_optional(self.pool())
+        .await?;
         Ok(date(row.and_then(|(d,)| d)))
     }
 }

@@ -334,7 +334,7 @@ impl Store {
                 },
             )
             .collect();
-        self.set_campaign_targets(id, &targets).await?;
+        self.set_campaign_targets(id, 1, &targets).await?;
         Ok(id)
     }
 

@@ -456,6 +456,56 @@ async fn story(store: &Store) {
     let b = overview.iter().find(|u| u.unit_id == town_b).unwrap();
     assert_eq!((b.due, b.missing()), (1, 1));
 
+    // What an entry leaves out keeps what the report said; the same values again change
+    // nothing (no new version); a period that has not begun is refused.
+    let with_problem = store
+        .file_reports(
+            feb,
+            &[ReportEntry {
+                project_id: a2,
+                completed: wan(5),
+                problems: Some("施工用电未接入".into()),
+                ..ReportEntry::default()
+            }],
+            &office_actor,
+            options(Filing::Submit, day(2025, 3, 3)),
+        )
+        .await
+        .unwrap();
+    let again = store
+        .file_reports(
+            feb,
+            &[ReportEntry {
+                project_id: a2,
+                completed: wan(5),
+                ..ReportEntry::default()
+            }],
+            &Actor::SYSTEM,
+            FilingOptions {
+                check_versions: false,
+                ..options(Filing::Submit, day(2025, 3, 4))
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(again[0].version, with_problem[0].version, "nothing changed");
+    let feb_a2 = store.project_reports(a2).await.unwrap();
+    assert_eq!(feb_a2[0].report.problems.as_deref(), Some("施工用电未接入"));
+    let err = store
+        .file_reports(
+            period("2025-04"),
+            &[ReportEntry {
+                project_id: a2,
+                completed: wan(1),
+                ..ReportEntry::default()
+            }],
+            &office_actor,
+            options(Filing::Submit, day(2025, 3, 31)),
+        )
+        .await
+        .unwrap_err();
+    assert!(message(&err).contains("尚未开始"), "{err}");
+
     // A project that does not exist is named.
     let err = store
         .file_reports(
@@ -626,9 +676,11 @@ async fn the_campaign_sets_how_figures_are_judged() {
             .await
             .unwrap();
         assert!(store.add_campaign_task(id, "  ", None).await.is_err());
+        let read = store.campaign().await.unwrap().unwrap().version;
         store
             .set_campaign_targets(
                 id,
+                read,
                 &[UnitTarget {
                     unit_id: town,
                     unit: "龙田镇".into(),

@@ -63,6 +63,7 @@ struct CampaignTemplate {
     can_edit: bool,
     editable: bool,
     exists: bool,
+    campaign_id: i64,
     version: i64,
     as_of: String,
     name: String,
@@ -234,6 +235,7 @@ async fn show(
         editable: may_edit(&user),
         user,
         exists: campaign.is_some(),
+        campaign_id: campaign.as_ref().map_or(0, |c| c.id),
         version: campaign.as_ref().map_or(0, |c| c.version),
         as_of: as_of.to_string(),
         name: get("name", settings.name.clone()),
@@ -579,7 +581,14 @@ pub async fn targets(
             )
             .await;
         }
-        state.store.set_campaign_targets(c.id, &targets).await?;
+        let version = value(&fields, "version").parse().unwrap_or(-1);
+        if c.id != value(&fields, "campaign").parse().unwrap_or(-1) {
+            return Err(AppError::Conflict { current: c.version });
+        }
+        state
+            .store
+            .set_campaign_targets(c.id, version, &targets)
+            .await?;
         Ok(Redirect::to("/campaign#targets").into_response())
     }
     .await;

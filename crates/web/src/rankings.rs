@@ -393,6 +393,14 @@ pub async fn export(
                 cells.push(TableCell::Text(
                     if r.double_half { "是" } else { "否" }.into(),
                 ));
+                cells.push(TableCell::Text(
+                    match r.strong_start {
+                        Some(true) => "是",
+                        Some(false) => "否",
+                        None => "",
+                    }
+                    .into(),
+                ));
                 cells
             })
             .collect();

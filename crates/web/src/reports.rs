@@ -165,6 +165,7 @@ pub async fn overview(
             total.draft += u.draft;
             total.returned += u.returned;
             total.late += u.late;
+            total.due_in += u.due_in;
         }
         render(&OverviewTemplate {
             role_label: user.role.label(tr.lang),
@@ -435,8 +436,9 @@ fn entries_from_form(
             started: Some(!get("s").is_empty()),
             actual_start,
             stage: None,
-            progress: text(get("p")),
-            problems: text(get("q")),
+            // Always given: an emptied field clears what was there.
+            progress: Some(get("p")),
+            problems: Some(get("q")),
             version: get("v").parse().ok(),
             reason: text(get("r")),
         };
@@ -444,8 +446,8 @@ fn entries_from_form(
             None => {
                 let empty = entry.completed.is_none()
                     && entry.year_to_date.is_none()
-                    && entry.progress.is_none()
-                    && entry.problems.is_none()
+                    && text(get("p")).is_none()
+                    && text(get("q")).is_none()
                     && entry.started != Some(true);
                 if empty {
                     continue;
@@ -457,8 +459,8 @@ fn entries_from_form(
                 let unchanged = same_amounts
                     && entry.started == Some(r.started)
                     && entry.actual_start == r.actual_start
-                    && entry.progress == r.progress
-                    && entry.problems == r.problems;
+                    && text(get("p")) == r.progress
+                    && text(get("q")) == r.problems;
                 let pending = matches!(r.state, ReportState::Draft | ReportState::Returned);
                 if unchanged && !(filing == Filing::Submit && pending) {
                     continue;

@@ -37,4 +37,4 @@ CREATE TABLE campaign_targets (
     investment_fen BIGINT,
     PRIMARY KEY (campaign_id, unit_id)
 );
-CREATE TRIGGER generation_campaigns AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON campaigns FOR EACH STATEMENT EXECUTE FUNCTION gongjian_bump_generation();
+CREATE CONSTRAINT TRIGGER generation_campaigns AFTER INSERT OR UPDATE OR DELETE ON campaigns DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION gongjian_bump_generation();

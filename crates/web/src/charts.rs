@@ -127,10 +127,12 @@ pub fn light_counts(bars: &[(&str, usize, RGBColor)]) -> Result<String, String> 
             .disable_y_mesh()
             .light_line_style(RGBColor(0xee, 0xf2, 0xf7))
             .y_label_formatter(&|y| match y {
-                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => bars
-                    .get((n - 1).saturating_sub(*i) as usize)
+                // Row 0 is the last bar; the axis also ticks its top edge (i = n): no label.
+                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) if *i < n => bars
+                    .get((n - 1 - *i) as usize)
                     .map(|b| b.0.to_string())
                     .unwrap_or_default(),
+                SegmentValue::CenterOf(_) | SegmentValue::Exact(_) => String::new(),
                 SegmentValue::Last => String::new(),
             })
             .x_label_formatter(&|x| format!("{x:.0}"))

@@ -34,7 +34,9 @@ pub struct ReportRecord {
 const CHUNK: usize = 300;
 
 impl Store {
-    /// Writes reports in one transaction, replacing any report of the same project and period.
+    /// Writes reports in one transaction, replacing any report of the same project and period
+    /// (an upsert: no delete, so a replaced report keeps its id, revisions and steps). For the
+    /// seed and bulk loads; people file through `file_reports`.
     pub async fn put_reports(
         &self,
         reports: &[ReportRecord],
@@ -45,25 +47,6 @@ impl Store {
         let at = now();
         let mut tx = self.pool().begin().await?;
         for chunk in reports.chunks(CHUNK) {
-            let mut args = AnyArguments::default();
-            for r in chunk {
-                args.add(r.project_id).map_err(enc)?;
-                args.add(r.period.key()).map_err(enc)?;
-            }
-            let pairs: Vec<String> = (0..chunk.len())
-                .map(|i| {
-                    format!(
-                        "(project_id = {} AND period = {})",
-                        placeholders(self.dialect(), 2 * i + 1, 1),
-                        placeholders(self.dialect(), 2 * i + 2, 1)
-                    )
-                })
-                .collect();
-            let sql = format!("DELETE FROM reports WHERE {}", pairs.join(" OR "));
-            sqlx::query_with(AssertSqlSafe(sql), args)
-                .execute(&mut *tx)
-                .await?;
-
             let per_row = 14;
             let mut args = AnyArguments::default();
             let mut values = Vec::with_capacity(chunk.len());
@@ -92,7 +75,12 @@ impl Store {
             }
             let sql = format!(
                 "INSERT INTO reports (project_id, period, period_end, completed_fen, ytd_fen, started, \
-                 actual_start, progress, status, submitted_at, submitted_by, late, source, version) VALUES {}",
+                 actual_start, progress, status, submitted_at, submitted_by, late, source, version) VALUES {} \
+                 ON CONFLICT (project_id, period) DO UPDATE SET period_end = excluded.period_end, \
+                 completed_fen = excluded.completed_fen, ytd_fen = excluded.ytd_fen, started = excluded.started, \
+                 actual_start = excluded.actual_start, progress = excluded.progress, status = excluded.status, \
+                 submitted_at = excluded.submitted_at, submitted_by = excluded.submitted_by, late = excluded.late, \
+                 source = excluded.source, version = reports.version + 1",
                 values.join(", ")
             );
             sqlx::query_with(AssertSqlSafe(sql), args)

@@ -719,6 +719,8 @@ pub struct StatusInput {
     pub id: i64,
     pub name: String,
     pub unit: Option<String>,
+    /// 所在区域, by name.
+    pub region: Option<String>,
     pub to_start: bool,
     pub annual_plan: Option<Money>,
     pub year_to_date: Money,
@@ -735,6 +737,7 @@ pub struct ProjectStatus {
     pub id: i64,
     pub name: String,
     pub unit: Option<String>,
+    pub region: Option<String>,
     pub year_to_date: Money,
     pub annual_plan: Option<Money>,
     pub judgement: Option<Judgement>,
@@ -766,6 +769,8 @@ pub struct Status {
     pub projects: Vec<ProjectStatus>,
     /// Ranked.
     pub units: Vec<UnitStatus>,
+    /// Regions (所在区域) ranked the same way.
+    pub regions: Vec<UnitStatus>,
 }
 
 /// Every project's light and every unit's figures, score and rank as of a date.
@@ -782,6 +787,7 @@ pub fn evaluate(
             id: p.id,
             name: p.name.clone(),
             unit: p.unit.clone(),
+            region: p.region.clone(),
             year_to_date: p.year_to_date,
             annual_plan: p.annual_plan,
             judgement: judge(
@@ -800,9 +806,42 @@ pub fn evaluate(
             ),
         })
         .collect();
+    Status {
+        as_of,
+        expected,
+        projects,
+        units: rank_groups(
+            inputs,
+            |p| p.unit.as_deref(),
+            as_of,
+            expected,
+            rules,
+            scheme,
+        ),
+        regions: rank_groups(
+            inputs,
+            |p| p.region.as_deref(),
+            as_of,
+            expected,
+            rules,
+            scheme,
+        ),
+    }
+}
+
+/// The figures, score and rank of each group of projects (a unit, a region) that `group`
+/// names; projects it names no group for are left out.
+pub fn rank_groups<'a>(
+    inputs: &'a [StatusInput],
+    group: impl Fn(&'a StatusInput) -> Option<&'a str>,
+    as_of: NaiveDate,
+    expected: Share,
+    rules: &Rules,
+    scheme: &Scheme,
+) -> Vec<UnitStatus> {
     let mut by_unit: std::collections::BTreeMap<&str, Vec<Contribution>> = Default::default();
     for p in inputs {
-        let Some(unit) = p.unit.as_deref() else {
+        let Some(unit) = group(p) else {
             continue;
         };
         by_unit.entry(unit).or_default().push(Contribution {
@@ -844,12 +883,7 @@ pub fn evaluate(
     for (u, (_, r)) in units.iter_mut().zip(&ranks) {
         u.rank = *r;
     }
-    Status {
-        as_of,
-        expected,
-        projects,
-        units,
-    }
+    units
 }
 
 #[cfg(test)]
@@ -969,6 +1003,7 @@ mod tests {
             id,
             name: format!("项目{id}"),
             unit: Some(unit.into()),
+            region: None,
             to_start: false,
             annual_plan: (plan > 0).then(|| Money::from_wan(plan)),
             year_to_date: Money::from_wan(ytd),

@@ -64,26 +64,35 @@ pub async fn run(
             })
         })
         .collect();
-    let units: Vec<Value> = status
-        .units
+    let group = |u: &domain::progress::UnitStatus| {
+        let indicators: serde_json::Map<String, Value> = u
+            .indicators
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(rounded(*v, 4))))
+            .collect();
+        json!({
+            "unit": u.unit,
+            "projects": u.projects,
+            "rate": u.figures.rate.map(|r| rounded(r.to_f64(), 4)),
+            "light": u.figures.light.map(|l| l.code()),
+            "score": rounded(u.score, 2),
+            "rank": u.rank,
+            "double_half": u.figures.double_half,
+            "strong_start": u.strong_start,
+            "indicators": indicators,
+        })
+    };
+    let units: Vec<Value> = status.units.iter().map(group).collect();
+    let regions: Vec<Value> = status
+        .regions
         .iter()
-        .map(|u| {
-            let indicators: serde_json::Map<String, Value> = u
-                .indicators
-                .iter()
-                .map(|(k, v)| (k.clone(), json!(rounded(*v, 4))))
-                .collect();
-            json!({
-                "unit": u.unit,
-                "projects": u.projects,
-                "rate": u.figures.rate.map(|r| rounded(r.to_f64(), 4)),
-                "light": u.figures.light.map(|l| l.code()),
-                "score": rounded(u.score, 2),
-                "rank": u.rank,
-                "double_half": u.figures.double_half,
-                "strong_start": u.strong_start,
-                "indicators": indicators,
-            })
+        .map(|r| {
+            let mut v = group(r);
+            if let Some(o) = v.as_object_mut() {
+                o.remove("unit");
+                o.insert("region".into(), json!(r.unit));
+            }
+            v
         })
         .collect();
     if as_json {
@@ -92,6 +101,7 @@ pub async fn run(
             "expected_share": rounded(expected.to_f64(), 4),
             "projects": projects,
             "units": units,
+            "regions": regions,
         });
         say!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(ExitCode::SUCCESS);

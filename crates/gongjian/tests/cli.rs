@@ -498,6 +498,12 @@ fn status_from_seeded_reports() {
         assert!(out.status.success(), "{}", stderr(&out));
         let status: Value = serde_json::from_str(&stdout(&out)).unwrap();
         assert_eq!(status["as_of"], "2025-06-30");
+        let regions = status["regions"].as_array().unwrap();
+        assert!(
+            !regions.is_empty() && regions[0]["region"].is_string(),
+            "{regions:?}"
+        );
+        assert_eq!(regions[0]["rank"], 1);
         assert_eq!(status["expected_share"], 0.5);
         let projects = status["projects"].as_array().unwrap();
         assert_eq!(projects.len(), 120);

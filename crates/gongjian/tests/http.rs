@@ -1135,6 +1135,19 @@ async fn rankings_publish_freeze_and_revise() {
             (cell(3, 0), cell(3, 1)),
             ("1".into(), first.rows[0].unit.clone())
         );
+        // Regions ranked the same way, on their own sheet and on the page.
+        assert!(!first.regions.is_empty());
+        let regions = book.worksheet_range("区域排名").unwrap();
+        assert_eq!(
+            regions.get_value((2, 1)).map(|v| v.to_string()),
+            Some("区域".into())
+        );
+        assert_eq!(
+            regions.get_value((3, 1)).map(|v| v.to_string()),
+            Some(first.regions[0].unit.clone())
+        );
+        let (_, html) = fetch(&reader, app.url("/rankings?period=2025-06&revision=1")).await;
+        assert!(html.contains("published-regions") && html.contains(&first.regions[0].unit));
 
         // The overview draws its charts on the server.
         let (status, html) = fetch(&reader, app.url("/dashboard")).await;

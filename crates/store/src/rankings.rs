@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use domain::bi;
-use domain::progress::{Period, Status};
+use domain::progress::{Period, ProjectStatus, Status, UnitStatus};
 use serde::{Deserialize, Serialize};
 
 use crate::projects::date;
@@ -36,18 +36,30 @@ pub struct RankingRow {
 impl RankingRow {
     /// The ranked units of a status, with their sums.
     pub fn from_status(status: &Status) -> Vec<RankingRow> {
+        Self::groups(status, &status.units, |p| p.unit.as_deref())
+    }
+
+    /// The ranked regions of a status, with their sums.
+    pub fn regions_of(status: &Status) -> Vec<RankingRow> {
+        Self::groups(status, &status.regions, |p| p.region.as_deref())
+    }
+
+    fn groups(
+        status: &Status,
+        groups: &[UnitStatus],
+        key: impl Fn(&ProjectStatus) -> Option<&str>,
+    ) -> Vec<RankingRow> {
         let mut sums: HashMap<&str, (i64, i64)> = HashMap::new();
         for p in &status.projects {
-            if let (Some(unit), Some(plan)) = (&p.unit, p.annual_plan)
+            if let (Some(group), Some(plan)) = (key(p), p.annual_plan)
                 && plan.fen() > 0
             {
-                let s = sums.entry(unit.as_str()).or_default();
+                let s = sums.entry(group).or_default();
                 s.0 += plan.fen();
                 s.1 += p.year_to_date.fen();
             }
         }
-        status
-            .units
+        groups
             .iter()
             .map(|u| {
                 let (plan_fen, ytd_fen) = sums.get(u.unit.as_str()).copied().unwrap_or_default();
@@ -81,6 +93,8 @@ pub struct PublishedRanking {
     /// The scoring scheme as TOML.
     pub scheme: String,
     pub rows: Vec<RankingRow>,
+    /// The regions ranked the same way.
+    pub regions: Vec<RankingRow>,
     /// Why a revision was published.
     pub note: Option<String>,
     pub published_at: i64,
@@ -95,6 +109,7 @@ pub struct NewRanking<'a> {
     pub expected: f64,
     pub scheme: &'a str,
     pub rows: &'a [RankingRow],
+    pub regions: &'a [RankingRow],
     pub note: Option<&'a str>,
     pub actor: Option<i64>,
 }
@@ -110,18 +125,23 @@ type RankingDbRow = (
     Option<String>,
     i64,
     Option<String>,
+    String,
 );
 
 const COLUMNS: &str = "r.id, r.period, r.as_of, r.revision, r.expected, r.scheme, r.rows, r.note, \
-     r.published_at, u.display_name FROM rankings r LEFT JOIN users u ON u.id = r.published_by";
+     r.published_at, u.display_name, r.regions FROM rankings r LEFT JOIN users u ON u.id = r.published_by";
 
 fn published(r: RankingDbRow) -> Result<PublishedRanking> {
-    let rows: Vec<RankingRow> = serde_json::from_str(&r.6).map_err(|e| {
-        StoreError::Rule(bi(
-            format!("已发布排名的数据无法读取：{e}"),
-            format!("a published ranking does not read: {e}"),
-        ))
-    })?;
+    let read = |text: &str| -> Result<Vec<RankingRow>> {
+        serde_json::from_str(text).map_err(|e| {
+            StoreError::Rule(bi(
+                format!("已发布排名的数据无法读取：{e}"),
+                format!("a published ranking does not read: {e}"),
+            ))
+        })
+    };
+    let rows = read(&r.6)?;
+    let regions = read(&r.10)?;
     Ok(PublishedRanking {
         id: r.0,
         period: r.1,
@@ -130,6 +150,7 @@ fn published(r: RankingDbRow) -> Result<PublishedRanking> {
         expected: r.4.parse().unwrap_or(0.0),
         scheme: r.5,
         rows,
+        regions,
         note: r.7,
         published_at: r.8,
         published_by: r.9,
@@ -141,15 +162,19 @@ impl Store {
     /// Publishing what is already the latest revision is refused (nothing would change).
     pub async fn publish_ranking(&self, new: &NewRanking<'_>) -> Result<PublishedRanking> {
         let key = new.period.key();
-        let rows = serde_json::to_string(new.rows).map_err(|e| {
-            StoreError::Rule(bi(
-                format!("排名无法保存：{e}"),
-                format!("the ranking cannot be saved: {e}"),
-            ))
-        })?;
+        let write = |rows: &[RankingRow]| {
+            serde_json::to_string(rows).map_err(|e| {
+                StoreError::Rule(bi(
+                    format!("排名无法保存：{e}"),
+                    format!("the ranking cannot be saved: {e}"),
+                ))
+            })
+        };
+        let rows = write(new.rows)?;
+        let regions = write(new.regions)?;
         let mut tx = self.pool().begin().await?;
-        let latest: Option<(i64, String, String)> = sqlx::query_as(
-            "SELECT revision, rows, as_of FROM rankings WHERE period = $1 ORDER BY revision DESC LIMIT 1",
+        let latest: Option<(i64, String, String, String)> = sqlx::query_as(
+            "SELECT revision, rows, as_of, regions FROM rankings WHERE period = $1 ORDER BY revision DESC LIMIT 1",
         )
         .bind(&key)
         .fetch_optional(&mut *tx)
@@ -157,8 +182,11 @@ impl Store {
         let note = new.note.map(str::trim).filter(|n| !n.is_empty());
         let revision = match &latest {
             None => 1,
-            Some((revision, old_rows, old_as_of)) => {
-                if *old_rows == rows && *old_as_of == new.as_of.to_string() {
+            Some((revision, old_rows, old_as_of, old_regions)) => {
+                if *old_rows == rows
+                    && *old_regions == regions
+                    && *old_as_of == new.as_of.to_string()
+                {
                     return Err(StoreError::Rule(bi(
                         format!(
                             "{}排名与已发布的第{revision}版相同，无需重新发布",
@@ -182,8 +210,8 @@ impl Store {
             }
         };
         sqlx::query(
-            "INSERT INTO rankings (period, as_of, revision, expected, scheme, rows, note, published_at, published_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO rankings (period, as_of, revision, expected, scheme, rows, note, published_at, \
+             published_by, regions) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(&key)
         .bind(new.as_of.to_string())
@@ -194,6 +222,7 @@ impl Store {
         .bind(note)
         .bind(now())
         .bind(new.actor)
+        .bind(&regions)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;

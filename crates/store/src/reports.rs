@@ -139,6 +139,7 @@ impl Store {
             Option<i64>,
             Option<i64>,
             i64,
+            Option<String>,
         );
         // Drafts and returned reports do not count (see `ReportState::counts`).
         let latest = "FROM reports r WHERE r.project_id = p.id AND r.period_end >= $1 AND r.period_end <= $2 \
@@ -148,8 +149,9 @@ impl Store {
              p.planned_completion, p.actual_completion, \
              (SELECT r.ytd_fen {latest}), (SELECT r.started {latest}), \
              (SELECT COUNT(*) FROM reports r WHERE r.project_id = p.id AND r.late = 0 \
-              AND r.status IN ('submitted', 'approved') AND r.period_end >= $4 AND r.period_end <= $3) \
-             FROM projects p LEFT JOIN units u ON u.id = p.unit_id{} ORDER BY p.id",
+              AND r.status IN ('submitted', 'approved') AND r.period_end >= $4 AND r.period_end <= $3), \
+             g.name FROM projects p LEFT JOIN units u ON u.id = p.unit_id \
+             LEFT JOIN regions g ON g.id = p.region_id{} ORDER BY p.id",
             if only.is_some() {
                 " WHERE p.id = $5"
             } else {
@@ -176,6 +178,7 @@ impl Store {
                     id: r.0,
                     name: r.1,
                     unit: r.2,
+                    region: r.12,
                     to_start: r.3.as_deref() == Some("to_start"),
                     annual_plan: r.4.map(Money::from_fen),
                     year_to_date: Money::from_fen(ytd),

@@ -346,6 +346,7 @@ impl Store {
         let judging = self.judging(as_of).await?;
         let status = self.status(as_of, &judging.scheme).await?;
         let rows = crate::RankingRow::from_status(&status.status);
+        let regions = crate::RankingRow::regions_of(&status.status);
         let publisher = self.user_by_username("fgj").await?.map(|u| u.id);
         let scheme = judging.scheme.to_toml();
         let published = self
@@ -355,6 +356,7 @@ impl Store {
                 expected: status.status.expected.to_f64(),
                 scheme: &scheme,
                 rows: &rows,
+                regions: &regions,
                 note: None,
                 actor: publisher,
             })

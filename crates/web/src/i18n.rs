@@ -151,6 +151,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("rankings.title", "责任单位亮晒排名", "Unit rankings"),
     ("rankings.published", "已发布", "Published"),
+    ("rankings.regions", "区域排名", "Regions ranked"),
+    ("rankings.region", "区域", "Region"),
     ("rankings.rev_suffix", "版", ""),
     ("rankings.note", "更正说明", "Reason for revision"),
     (

@@ -35,18 +35,28 @@ pub(crate) fn indicator_label(key: &str, lang: Lang) -> &'static str {
     }
 }
 
+/// A month's ranking computed now.
+struct Live {
+    units: Vec<RankingRow>,
+    regions: Vec<RankingRow>,
+    /// 序时进度.
+    expected: f64,
+    scheme: Scheme,
+}
+
 /// A month's ranking as of its last day, computed now, with 序时进度 and the scheme it used.
-async fn live(
-    state: &AppState,
-    period: &Period,
-) -> Result<(Vec<RankingRow>, f64, Scheme), AppError> {
+async fn live(state: &AppState, period: &Period) -> Result<Live, AppError> {
     let as_of = period
         .last_day()
         .ok_or_else(|| AppError::BadRequest(bi("报送期无效", "invalid reporting period")))?;
     let scheme = state.store.judging(as_of).await?.scheme;
     let status = state.store.status(as_of, &scheme).await?;
-    let expected = status.status.expected.to_f64();
-    Ok((RankingRow::from_status(&status.status), expected, scheme))
+    Ok(Live {
+        units: RankingRow::from_status(&status.status),
+        regions: RankingRow::regions_of(&status.status),
+        expected: status.status.expected.to_f64(),
+        scheme,
+    })
 }
 
 /// The period a page opens on: the query's, else the latest reported month.
@@ -142,6 +152,7 @@ struct RankingsTemplate {
     published: Option<PublishedView>,
     publications: Vec<Publication>,
     live: Vec<Row>,
+    live_regions: Vec<Row>,
     live_differs: bool,
     errors: Vec<String>,
 }
@@ -153,6 +164,7 @@ pub struct PublishedView {
     note: String,
     expected: String,
     rows: Vec<Row>,
+    regions: Vec<Row>,
     latest: bool,
 }
 
@@ -182,8 +194,10 @@ async fn show(
         return Err(AppError::NotFound);
     }
     let latest = state.store.published_ranking(&period, None).await?;
-    let (live_rows, expected, scheme) = live(state, &period).await?;
-    let live_differs = latest.as_ref().is_some_and(|p| p.rows != live_rows);
+    let now = live(state, &period).await?;
+    let live_differs = latest
+        .as_ref()
+        .is_some_and(|p| p.rows != now.units || p.regions != now.regions);
     let key = period.key();
     let publications = state
         .store
@@ -206,6 +220,7 @@ async fn show(
         note: p.note.clone().unwrap_or_default(),
         expected: format!("{:.1}%", p.expected * 100.0),
         rows: rows(&p.rows, &p.as_of.to_string(), lang),
+        regions: rows(&p.regions, "", lang),
         latest: Some(p.revision) == latest_revision,
     });
     render(&RankingsTemplate {
@@ -218,13 +233,15 @@ async fn show(
             Lang::Zh => period.label_zh(),
             Lang::En => period.key(),
         },
-        expected: format!("{:.1}%", expected * 100.0),
-        indicator_heads: scheme
+        expected: format!("{:.1}%", now.expected * 100.0),
+        indicator_heads: now
+            .scheme
             .indicators
             .iter()
             .map(|i| indicator_label(&i.key, lang))
             .collect(),
-        live: rows(&live_rows, &as_of, lang),
+        live: rows(&now.units, &as_of, lang),
+        live_regions: rows(&now.regions, "", lang),
         as_of,
         published: view,
         publications,
@@ -269,14 +286,15 @@ pub async fn publish(
         let as_of = period
             .last_day()
             .ok_or_else(|| AppError::BadRequest(bi("报送期无效", "invalid reporting period")))?;
-        let (rows, expected, scheme) = live(&state, &period).await?;
-        let scheme = scheme.to_toml();
+        let now = live(&state, &period).await?;
+        let scheme = now.scheme.to_toml();
         let new = NewRanking {
             period,
             as_of,
-            expected,
+            expected: now.expected,
             scheme: &scheme,
-            rows: &rows,
+            rows: &now.units,
+            regions: &now.regions,
             note: Some(form.note.as_str()),
             actor: Some(user.id),
         };
@@ -319,9 +337,10 @@ pub async fn export(
         if q.revision.is_some() && published.is_none() {
             return Err(AppError::NotFound);
         }
-        let (rows, subtitle) = match &published {
+        let (units, regions, subtitle) = match &published {
             Some(p) => (
                 p.rows.clone(),
+                p.regions.clone(),
                 format!(
                     "截至 {} · 序时进度 {:.1}% · 第{}版，发布于 {}{}",
                     p.as_of,
@@ -335,94 +354,40 @@ pub async fn export(
                 ),
             ),
             None => {
-                let (rows, expected, _) = live(&state, &period).await?;
+                let now = live(&state, &period).await?;
                 let as_of = period.last_day().unwrap_or_else(today);
                 let subtitle = format!(
                     "截至 {as_of} · 序时进度 {:.1}% · 未发布（实时数据，导出于 {}）",
-                    expected * 100.0,
+                    now.expected * 100.0,
                     today()
                 );
-                (rows, subtitle)
+                (now.units, now.regions, subtitle)
             }
         };
-        // The indicators' heads come from the rows themselves (frozen with the ranking).
-        let mut headers: Vec<String> = [
-            "排名",
-            "责任单位",
-            "项目数",
-            "年度计划（万元）",
-            "累计完成（万元）",
-            "完成率（%）",
-            "亮灯",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        headers.extend(rows.first().into_iter().flat_map(|r| {
-            r.indicators
-                .iter()
-                .map(|(key, _)| format!("{}（%）", indicator_label(key, Lang::Zh)))
-        }));
-        headers.push("综合得分".into());
-        headers.push("双过半".into());
-        headers.push("开门红".into());
-        let table_rows = rows
-            .iter()
-            .map(|r| {
-                let mut cells = vec![
-                    TableCell::Number(i64::try_from(r.rank).unwrap_or(0)),
-                    TableCell::Text(r.unit.clone()),
-                    TableCell::Number(i64::try_from(r.projects).unwrap_or(0)),
-                    TableCell::Fixed(Money::from_fen(r.plan_fen).wan_f64()),
-                    TableCell::Fixed(Money::from_fen(r.ytd_fen).wan_f64()),
-                    r.rate.map_or(TableCell::Text(String::new()), |x| {
-                        TableCell::Fixed(x * 100.0)
-                    }),
-                    TableCell::Text(
-                        light_of(r.light.as_deref())
-                            .map_or("不考核", Light::label_zh)
-                            .to_string(),
-                    ),
-                ];
-                cells.extend(
-                    r.indicators
-                        .iter()
-                        .map(|(_, v)| TableCell::Fixed(v * 100.0)),
-                );
-                cells.push(TableCell::Fixed(r.score));
-                cells.push(TableCell::Text(
-                    if r.double_half { "是" } else { "否" }.into(),
-                ));
-                cells.push(TableCell::Text(
-                    match r.strong_start {
-                        Some(true) => "是",
-                        Some(false) => "否",
-                        None => "",
-                    }
-                    .into(),
-                ));
-                cells
-            })
-            .collect();
-        let title = format!(
-            "{}重点项目攻坚行动责任单位亮晒排名{}",
-            period.label_zh(),
-            published
-                .as_ref()
-                .map(|p| if p.revision > 1 {
+        let edition = published
+            .as_ref()
+            .map(|p| {
+                if p.revision > 1 {
                     format!("（第{}版）", p.revision)
                 } else {
                     String::new()
-                })
-                .unwrap_or_else(|| "（未发布）".into())
-        );
-        let bytes = write_tables(&[TableSheet {
-            name: format!("{}排名", period.label_zh()),
-            title,
-            subtitle,
-            headers,
-            rows: table_rows,
-        }])
+                }
+            })
+            .unwrap_or_else(|| "（未发布）".into());
+        let sheet = |rows: &[RankingRow], who: &str, name: String| TableSheet {
+            name,
+            title: format!(
+                "{}重点项目攻坚行动{who}亮晒排名{edition}",
+                period.label_zh()
+            ),
+            subtitle: subtitle.clone(),
+            headers: ranking_headers(rows, who),
+            rows: rows.iter().map(ranking_cells).collect(),
+        };
+        let bytes = write_tables(&[
+            sheet(&units, "责任单位", format!("{}排名", period.label_zh())),
+            sheet(&regions, "区域", "区域排名".into()),
+        ])
         .map_err(|e| AppError::Internal(format!("ranking xlsx: {e}")))?;
         let file = format!("ranking-{}.xlsx", period.key());
         Ok((
@@ -442,4 +407,66 @@ pub async fn export(
     }
     .await;
     page_result(tr, result)
+}
+
+/// The heads of a printed ranking; the indicators' heads come from the rows themselves (frozen
+/// with the ranking).
+fn ranking_headers(rows: &[RankingRow], who: &str) -> Vec<String> {
+    let mut headers: Vec<String> = [
+        "排名",
+        who,
+        "项目数",
+        "年度计划（万元）",
+        "累计完成（万元）",
+        "完成率（%）",
+        "亮灯",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    headers.extend(rows.first().into_iter().flat_map(|r| {
+        r.indicators
+            .iter()
+            .map(|(key, _)| format!("{}（%）", indicator_label(key, Lang::Zh)))
+    }));
+    headers.extend(["综合得分", "双过半", "开门红"].map(String::from));
+    headers
+}
+
+/// One printed line of a ranking.
+fn ranking_cells(r: &RankingRow) -> Vec<TableCell> {
+    let yes_no = |b: Option<bool>| {
+        TableCell::Text(
+            match b {
+                Some(true) => "是",
+                Some(false) => "否",
+                None => "",
+            }
+            .into(),
+        )
+    };
+    let mut cells = vec![
+        TableCell::Number(i64::try_from(r.rank).unwrap_or(0)),
+        TableCell::Text(r.unit.clone()),
+        TableCell::Number(i64::try_from(r.projects).unwrap_or(0)),
+        TableCell::Fixed(Money::from_fen(r.plan_fen).wan_f64()),
+        TableCell::Fixed(Money::from_fen(r.ytd_fen).wan_f64()),
+        r.rate.map_or(TableCell::Text(String::new()), |x| {
+            TableCell::Fixed(x * 100.0)
+        }),
+        TableCell::Text(
+            light_of(r.light.as_deref())
+                .map_or("不考核", Light::label_zh)
+                .to_string(),
+        ),
+    ];
+    cells.extend(
+        r.indicators
+            .iter()
+            .map(|(_, v)| TableCell::Fixed(v * 100.0)),
+    );
+    cells.push(TableCell::Fixed(r.score));
+    cells.push(yes_no(Some(r.double_half)));
+    cells.push(yes_no(r.strong_start));
+    cells
 }

@@ -16,13 +16,10 @@
 //! needs merges usually says so in its first rows, so little is read twice.
 
 use std::collections::HashMap;
-use std::io::{Cursor, Read, Seek};
+use std::io::{Read, Seek};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use calamine::{
-    Data, DataRef, Dimensions, Range, Reader, SheetType, SheetVisible, Sheets, Xlsx,
-    open_workbook_auto_from_rs,
-};
+use calamine::{Data, DataRef, Dimensions, Range, Reader, Sheets, Xlsx};
 use domain::project::{CATEGORIES, split_list};
 use domain::text::clean_name;
 use domain::{AmountUnit, Bilingual, Level, ProjectFields, Stage, bi};
@@ -34,7 +31,10 @@ use crate::headers::{
     Kind, classify, header_key, header_unit, is_note, list_marker, note_unit, section_title,
     subtotal_word,
 };
-use crate::{ImportError, ImportedProject, LedgerImport, SheetSummary, SkippedRow, column_letter};
+use crate::{
+    ImportError, ImportedProject, LedgerImport, SheetSummary, SkippedRow, column_letter,
+    open_workbook,
+};
 
 /// How many non-blank rows from the top are searched for the header.
 const HEADER_SEARCH_ROWS: u32 = 20;
@@ -73,24 +73,10 @@ fn unreadable(why: Bilingual) -> LedgerImport {
 }
 
 fn read_workbook(bytes: &[u8]) -> LedgerImport {
-    if bytes.is_empty() {
-        return unreadable(bi("文件是空的", "the file is empty"));
-    }
-    let mut book = match open_workbook_auto_from_rs(Cursor::new(bytes)) {
-        Ok(book) => book,
-        Err(e) => {
-            return unreadable(bi(
-                format!("不是可识别的 Excel（.xlsx、.xls）或 ODS 文件（{e}）"),
-                format!("not a readable Excel (.xlsx, .xls) or ODS file ({e})"),
-            ));
-        }
+    let (mut book, sheets) = match open_workbook(bytes) {
+        Ok(opened) => opened,
+        Err(why) => return unreadable(why),
     };
-    let sheets: Vec<(String, bool)> = book
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == SheetType::WorkSheet)
-        .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible))
-        .collect();
     let mut c = Collector::default();
     for (name, visible) in sheets {
         if !visible {

@@ -94,6 +94,33 @@ pub struct LedgerImport {
     pub sheets: Vec<SheetSummary>,
 }
 
+/// A workbook opened from a file's bytes (the format detected from them), with its worksheets
+/// as (name, visible), or why it cannot be opened.
+pub(crate) type OpenedWorkbook<'a> = (
+    calamine::Sheets<std::io::Cursor<&'a [u8]>>,
+    Vec<(String, bool)>,
+);
+
+pub(crate) fn open_workbook(bytes: &[u8]) -> Result<OpenedWorkbook<'_>, domain::Bilingual> {
+    use calamine::{Reader, SheetType, SheetVisible};
+    if bytes.is_empty() {
+        return Err(domain::bi("文件是空的", "the file is empty"));
+    }
+    let book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
+        domain::bi(
+            format!("不是可识别的 Excel（.xlsx、.xls）或 ODS 文件（{e}）"),
+            format!("not a readable Excel (.xlsx, .xls) or ODS file ({e})"),
+        )
+    })?;
+    let sheets = book
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet)
+        .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible))
+        .collect();
+    Ok((book, sheets))
+}
+
 /// Turns a 0-based column index into its Excel letters: 0 → "A", 26 → "AA".
 pub(crate) fn column_letter(col: u32) -> String {
     let mut n = u64::from(col) + 1;

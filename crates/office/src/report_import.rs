@@ -8,10 +8,9 @@
 //! its sheet, row and column. Projects stay names and codes here: matching them to the ledger is
 //! the caller's job.
 
-use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use calamine::{Data, Range, Reader, SheetType, SheetVisible, open_workbook_auto_from_rs};
+use calamine::{Data, Range, Reader};
 use chrono::NaiveDate;
 use domain::text::clean_name;
 use domain::{AmountUnit, Bilingual, Money, bi};
@@ -19,7 +18,7 @@ use serde::Serialize;
 
 use crate::cells::{AsCell, Cell, parse_amount, parse_cell_date};
 use crate::headers::{header_key, header_unit, is_note, list_marker, note_unit, subtotal_word};
-use crate::{ImportError, SheetSummary, SkippedRow, column_letter};
+use crate::{ImportError, SheetSummary, SkippedRow, column_letter, open_workbook};
 
 /// One project's row of a progress sheet.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -181,24 +180,10 @@ fn unreadable(why: Bilingual) -> ReportImport {
 }
 
 fn read_workbook(bytes: &[u8]) -> ReportImport {
-    if bytes.is_empty() {
-        return unreadable(bi("文件是空的", "the file is empty"));
-    }
-    let mut book = match open_workbook_auto_from_rs(Cursor::new(bytes)) {
-        Ok(book) => book,
-        Err(e) => {
-            return unreadable(bi(
-                format!("不是可识别的 Excel（.xlsx、.xls）或 ODS 文件（{e}）"),
-                format!("not a readable Excel (.xlsx, .xls) or ODS file ({e})"),
-            ));
-        }
+    let (mut book, sheets) = match open_workbook(bytes) {
+        Ok(opened) => opened,
+        Err(why) => return unreadable(why),
     };
-    let sheets: Vec<(String, bool)> = book
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == SheetType::WorkSheet)
-        .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible))
-        .collect();
     let mut out = ReportImport::default();
     for (name, visible) in sheets {
         if !visible {

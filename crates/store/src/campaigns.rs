@@ -150,6 +150,20 @@ fn settings_of(r: &CampaignRow) -> Result<CampaignSettings> {
     })
 }
 
+/// Why a version-checked write of a campaign touched nothing: it moved on, or it is gone.
+async fn stale<'e>(db: impl sqlx::Executor<'e, Database = sqlx::Any>, id: i64) -> StoreError {
+    let current: std::result::Result<Option<(i64,)>, _> =
+        sqlx::query_as("SELECT version FROM campaigns WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db)
+            .await;
+    match current {
+        Ok(Some((current,))) => StoreError::Conflict { current },
+        Ok(None) => StoreError::NotFound,
+        Err(e) => StoreError::Db(e),
+    }
+}
+
 fn window_columns(w: &Window) -> (Option<i64>, Option<String>, Option<String>) {
     match w {
         Window::Year(y) => (Some(i64::from(*y)), None, None),
@@ -189,19 +203,14 @@ fn check(settings: &CampaignSettings) -> Result<()> {
 impl Store {
     /// The campaign the figures follow: the latest active one.
     pub async fn campaign(&self) -> Result<Option<Campaign>> {
-        let row: Option<CampaignRow> = sqlx::query_as(
-            "SELECT id, version, name, theme, year, window_start, window_end, cadence, yellow_from_pp, \
-             red_above_pp, start_red_months, scheme FROM campaigns WHERE active = 1 ORDER BY id DESC LIMIT 1",
-        )
-        .fetch_optional(self.pool())
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let settings = settings_of(&row)?;
+        let Some((id, version, settings)) = self.active_campaign().await? else {
+            return Ok(None);
+        };
         let tasks: Vec<(i64, String, Option<i64>, Option<String>)> = sqlx::query_as(
             "SELECT t.id, t.name, t.lead_unit_id, u.name FROM campaign_tasks t \
              LEFT JOIN units u ON u.id = t.lead_unit_id WHERE t.campaign_id = $1 ORDER BY t.position, t.id",
         )
-        .bind(row.0)
+        .bind(id)
         .fetch_all(self.pool())
         .await?;
         let targets: Vec<TargetRow> =
@@ -209,12 +218,12 @@ impl Store {
                 "SELECT t.unit_id, u.name, t.starts, t.completions, t.productions, t.investment_fen \
                  FROM campaign_targets t JOIN units u ON u.id = t.unit_id WHERE t.campaign_id = $1 ORDER BY u.name",
             )
-            .bind(row.0)
+            .bind(id)
             .fetch_all(self.pool())
             .await?;
         Ok(Some(Campaign {
-            id: row.0,
-            version: row.1,
+            id,
+            version,
             settings,
             tasks: tasks
                 .into_iter()
@@ -237,6 +246,18 @@ impl Store {
                 })
                 .collect(),
         }))
+    }
+
+    /// The id, version and settings of the campaign the figures follow, without its tasks
+    /// and targets (what judging a status needs, on every page that shows figures).
+    pub async fn active_campaign(&self) -> Result<Option<(i64, i64, CampaignSettings)>> {
+        let row: Option<CampaignRow> = sqlx::query_as(
+            "SELECT id, version, name, theme, year, window_start, window_end, cadence, yellow_from_pp, \
+             red_above_pp, start_red_months, scheme FROM campaigns WHERE active = 1 ORDER BY id DESC LIMIT 1",
+        )
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| Ok((r.0, r.1, settings_of(&r)?))).transpose()
     }
 
     /// Starts a campaign; it becomes the one the figures follow.
@@ -295,14 +316,7 @@ impl Store {
         if done.rows_affected() == 1 {
             return Ok(version + 1);
         }
-        let current: Option<(i64,)> = sqlx::query_as("SELECT version FROM campaigns WHERE id = $1")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
-        match current {
-            Some((current,)) => Err(StoreError::Conflict { current }),
-            None => Err(StoreError::NotFound),
-        }
+        Err(stale(self.pool(), id).await)
     }
 
     /// Adds a key task at the end of the list.
@@ -358,15 +372,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
-            let current: Option<(i64,)> =
-                sqlx::query_as("SELECT version FROM campaigns WHERE id = $1")
-                    .bind(campaign)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            return Err(match current {
-                Some((current,)) => StoreError::Conflict { current },
-                None => StoreError::NotFound,
-            });
+            return Err(stale(&mut *tx, campaign).await);
         }
         sqlx::query("DELETE FROM campaign_targets WHERE campaign_id = $1")
             .bind(campaign)

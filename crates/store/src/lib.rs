@@ -104,9 +104,10 @@ pub struct Store {
     pool: AnyPool,
     dialect: Dialect,
     /// The last status computed, with the data generation it was computed at.
-    status_cache: std::sync::Arc<std::sync::Mutex<Option<reports::CachedStatus>>>,
+    status_cache:
+        reports::GenerationCache<(chrono::NaiveDate, domain::progress::Scheme), LedgerStatus>,
     /// The last monthly investment sums, with their data generation and date.
-    monthly_cache: std::sync::Arc<std::sync::Mutex<Option<reports::CachedMonthly>>>,
+    monthly_cache: reports::GenerationCache<chrono::NaiveDate, Vec<(u32, domain::Money)>>,
 }
 
 /// Shows a database URL without its password, for logs and error messages.
@@ -199,8 +200,8 @@ impl Store {
         Ok(Store {
             pool,
             dialect,
-            status_cache: std::sync::Arc::default(),
-            monthly_cache: std::sync::Arc::default(),
+            status_cache: reports::GenerationCache::default(),
+            monthly_cache: reports::GenerationCache::default(),
         })
     }
 

@@ -257,19 +257,34 @@ impl Judging {
     }
 }
 
-/// Monthly investment sums as computed, for the generation and date they were computed at.
-pub(crate) struct CachedMonthly {
-    generation: i64,
-    as_of: NaiveDate,
-    months: Vec<(u32, Money)>,
+/// One value computed from the database, kept with the data generation and the key (date,
+/// scheme) it was computed for; reused while both still hold.
+pub(crate) struct GenerationCache<K, V>(std::sync::Arc<std::sync::Mutex<Option<(i64, K, V)>>>);
+
+impl<K, V> Default for GenerationCache<K, V> {
+    fn default() -> Self {
+        GenerationCache(std::sync::Arc::default())
+    }
 }
 
-/// A status as computed, for the inputs it was computed from.
-pub(crate) struct CachedStatus {
-    generation: i64,
-    as_of: NaiveDate,
-    scheme: Scheme,
-    status: LedgerStatus,
+impl<K, V> Clone for GenerationCache<K, V> {
+    fn clone(&self) -> Self {
+        GenerationCache(self.0.clone())
+    }
+}
+
+impl<K: PartialEq, V: Clone> GenerationCache<K, V> {
+    fn get(&self, generation: i64, key: &K) -> Option<V> {
+        let cache = self.0.lock().ok()?;
+        let (g, k, v) = cache.as_ref()?;
+        (*g == generation && k == key).then(|| v.clone())
+    }
+
+    fn put(&self, generation: i64, key: K, value: V) {
+        if let Ok(mut cache) = self.0.lock() {
+            *cache = Some((generation, key, value));
+        }
+    }
 }
 
 impl Store {
@@ -289,41 +304,30 @@ impl Store {
         // Read before computing: a change committed meanwhile only makes the cache look older
         // than it is, and the next call recomputes.
         let generation = self.data_generation().await?;
-        if let Ok(cache) = self.status_cache.lock()
-            && let Some(c) = cache.as_ref()
-            && c.generation == generation
-            && c.as_of == as_of
-            && c.scheme == *scheme
-        {
-            return Ok(c.status.clone());
+        let key = (as_of, scheme.clone());
+        if let Some(status) = self.status_cache.get(generation, &key) {
+            return Ok(status);
         }
         let status = self.compute_status(as_of, scheme).await?;
-        if let Ok(mut cache) = self.status_cache.lock() {
-            *cache = Some(CachedStatus {
-                generation,
-                as_of,
-                scheme: scheme.clone(),
-                status: status.clone(),
-            });
-        }
+        self.status_cache.put(generation, key, status.clone());
         Ok(status)
     }
 
     /// How a status as of `as_of` is judged (see [`Judging`]).
     pub async fn judging(&self, as_of: NaiveDate) -> Result<Judging> {
-        let Some(campaign) = self.campaign().await? else {
+        let Some((_, _, settings)) = self.active_campaign().await? else {
             return Ok(Judging::of_year(as_of));
         };
-        let (start, end) = campaign.settings.span();
+        let (start, end) = settings.span();
         if as_of < start || as_of.year() > end.year() {
             return Ok(Judging::of_year(as_of));
         }
         let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
         Ok(Judging {
-            window: campaign.settings.window,
-            cadence: campaign.settings.cadence,
-            rules: campaign.settings.rules,
-            scheme: campaign.settings.scheme,
+            window: settings.window,
+            cadence: settings.cadence,
+            rules: settings.rules,
+            scheme: settings.scheme,
             from: start.max(year_start),
         })
     }
@@ -433,21 +437,11 @@ impl Store {
     /// reports that count (submitted or approved); reused while the data generation holds.
     pub async fn monthly_completed(&self, as_of: NaiveDate) -> Result<Vec<(u32, Money)>> {
         let generation = self.data_generation().await?;
-        if let Ok(cache) = self.monthly_cache.lock()
-            && let Some(c) = cache.as_ref()
-            && c.generation == generation
-            && c.as_of == as_of
-        {
-            return Ok(c.months.clone());
+        if let Some(months) = self.monthly_cache.get(generation, &as_of) {
+            return Ok(months);
         }
         let months = self.sum_months(as_of).await?;
-        if let Ok(mut cache) = self.monthly_cache.lock() {
-            *cache = Some(CachedMonthly {
-                generation,
-                as_of,
-                months: months.clone(),
-            });
-        }
+        self.monthly_cache.put(generation, as_of, months.clone());
         Ok(months)
     }
 

@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::auth::{PageUser, can_edit_ledger};
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::pages::{page_result, render, today};
+use crate::pages::{page_result, render_form, today};
 use crate::rankings::indicator_label;
 
 fn may_edit(user: &SessionUser) -> bool {
@@ -87,17 +87,26 @@ fn count(n: Option<i64>) -> String {
     n.map(|n| n.to_string()).unwrap_or_default()
 }
 
-fn progress(done: String, target: Option<String>) -> String {
+/// Projects done against a target: "3 / 4 (75%)", or "3" without a target.
+fn count_progress(done: i64, target: Option<i64>) -> String {
     match target {
+        Some(t) if t > 0 => format!("{done} / {t} ({:.0}%)", done as f64 * 100.0 / t as f64),
         Some(t) => format!("{done} / {t}"),
-        None => done,
+        None => done.to_string(),
     }
 }
 
-fn percent_of(done: i64, target: Option<i64>) -> String {
+/// Investment done against a target, in 万元: "1,200.00 / 5,000.00 (24.0%)".
+fn money_progress(done: Money, target: Option<Money>) -> String {
     match target {
-        Some(t) if t > 0 => format!(" ({:.0}%)", done as f64 * 100.0 / t as f64),
-        _ => String::new(),
+        Some(t) if t.fen() > 0 => format!(
+            "{} / {} ({:.1}%)",
+            done.wan_display(),
+            t.wan_display(),
+            done.fen() as f64 * 100.0 / t.fen() as f64
+        ),
+        Some(t) => format!("{} / {}", done.wan_display(), t.wan_display()),
+        None => done.wan_display(),
     }
 }
 
@@ -186,101 +195,68 @@ async fn show(
                     .unwrap_or_default(),
             ),
             started: p
-                .map(|p| {
-                    progress(
-                        p.started.to_string(),
-                        t.and_then(|t| t.starts).map(|n| n.to_string()),
-                    ) + &percent_of(p.started, t.and_then(|t| t.starts))
-                })
+                .map(|p| count_progress(p.started, t.and_then(|t| t.starts)))
                 .unwrap_or_default(),
             completed: p
-                .map(|p| {
-                    progress(
-                        p.completed.to_string(),
-                        t.and_then(|t| t.completions).map(|n| n.to_string()),
-                    ) + &percent_of(p.completed, t.and_then(|t| t.completions))
-                })
+                .map(|p| count_progress(p.completed, t.and_then(|t| t.completions)))
                 .unwrap_or_default(),
             produced: p
-                .map(|p| {
-                    progress(
-                        p.produced.to_string(),
-                        t.and_then(|t| t.productions).map(|n| n.to_string()),
-                    ) + &percent_of(p.produced, t.and_then(|t| t.productions))
-                })
+                .map(|p| count_progress(p.produced, t.and_then(|t| t.productions)))
                 .unwrap_or_default(),
             invested: p
-                .map(|p| {
-                    let target = t.and_then(|t| t.investment);
-                    let pct = match target {
-                        Some(m) if m.fen() > 0 => format!(
-                            " ({:.1}%)",
-                            p.invested.fen() as f64 * 100.0 / m.fen() as f64
-                        ),
-                        _ => String::new(),
-                    };
-                    progress(p.invested.wan_display(), target.map(|m| m.wan_display())) + &pct
-                })
+                .map(|p| money_progress(p.invested, t.and_then(|t| t.investment)))
                 .unwrap_or_default(),
         });
     }
-    let status = if errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut response = render(&CampaignTemplate {
-        role_label: user.role.label(lang),
-        can_edit: can_edit_ledger(&user),
-        editable: may_edit(&user),
-        user,
-        exists: campaign.is_some(),
-        campaign_id: campaign.as_ref().map_or(0, |c| c.id),
-        version: campaign.as_ref().map_or(0, |c| c.version),
-        as_of: as_of.to_string(),
-        name: get("name", settings.name.clone()),
-        theme: get("theme", settings.theme.clone().unwrap_or_default()),
-        fixed: typed_value("kind").map_or(fixed, |k| k == "fixed"),
-        year: get("year", year),
-        start: get("start", start),
-        end: get("end", end),
-        ten_daily: typed_value("cadence")
-            .map_or(settings.cadence == Cadence::TenDaily, |c| c == "ten_daily"),
-        yellow: get("yellow", settings.rules.yellow_from_pp.to_string()),
-        red: get("red", settings.rules.red_above_pp.to_string()),
-        start_months: get("start_months", settings.rules.start_red_months.to_string()),
-        weights,
-        tasks: campaign
-            .as_ref()
-            .map(|c| {
-                c.tasks
-                    .iter()
-                    .map(|t| TaskRow {
-                        id: t.id,
-                        name: t.name.clone(),
-                        lead: t.lead_unit.clone().unwrap_or_default(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-        departments,
-        targets,
-        errors,
-        tr,
-    })?;
-    *response.status_mut() = status;
-    Ok(response)
+    let invalid = !errors.is_empty();
+    render_form(
+        &CampaignTemplate {
+            role_label: user.role.label(lang),
+            can_edit: can_edit_ledger(&user),
+            editable: may_edit(&user),
+            user,
+            exists: campaign.is_some(),
+            campaign_id: campaign.as_ref().map_or(0, |c| c.id),
+            version: campaign.as_ref().map_or(0, |c| c.version),
+            as_of: as_of.to_string(),
+            name: get("name", settings.name.clone()),
+            theme: get("theme", settings.theme.clone().unwrap_or_default()),
+            fixed: typed_value("kind").map_or(fixed, |k| k == "fixed"),
+            year: get("year", year),
+            start: get("start", start),
+            end: get("end", end),
+            ten_daily: typed_value("cadence")
+                .map_or(settings.cadence == Cadence::TenDaily, |c| c == "ten_daily"),
+            yellow: get("yellow", settings.rules.yellow_from_pp.to_string()),
+            red: get("red", settings.rules.red_above_pp.to_string()),
+            start_months: get("start_months", settings.rules.start_red_months.to_string()),
+            weights,
+            tasks: campaign
+                .as_ref()
+                .map(|c| {
+                    c.tasks
+                        .iter()
+                        .map(|t| TaskRow {
+                            id: t.id,
+                            name: t.name.clone(),
+                            lead: t.lead_unit.clone().unwrap_or_default(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            departments,
+            targets,
+            errors,
+            tr,
+        },
+        invalid,
+    )
 }
 
 #[derive(Deserialize)]
 pub struct CampaignQuery {
     #[serde(default)]
     as_of: String,
-}
-
-/// The date figures are shown as of: the latest reported period's end, else today.
-async fn default_as_of(state: &AppState) -> Result<chrono::NaiveDate, AppError> {
-    Ok(state.store.latest_report_end().await?.unwrap_or_else(today))
 }
 
 async fn load(
@@ -302,11 +278,7 @@ pub async fn page(
     Query(q): Query<CampaignQuery>,
 ) -> Response {
     let result = async {
-        let as_of = match parse_date(&q.as_of, Edge::End) {
-            Ok(Some(d)) => d,
-            Ok(None) => default_as_of(&state).await?,
-            Err(m) => return Err(AppError::BadRequest(m)),
-        };
+        let as_of = crate::status::as_of_or_latest(&state, &q.as_of).await?;
         let (campaign, progress) = load(&state, as_of).await?;
         show(
             &state,
@@ -424,7 +396,7 @@ pub async fn save(
     }
     let lang = tr.lang;
     let result = async {
-        let as_of = default_as_of(&state).await?;
+        let as_of = crate::status::as_of_or_latest(&state, "").await?;
         let (campaign, progress) = load(&state, as_of).await?;
         let settings = match settings_from(&fields) {
             Ok(s) => s,
@@ -513,7 +485,7 @@ pub async fn targets(
     }
     let lang = tr.lang;
     let result = async {
-        let as_of = default_as_of(&state).await?;
+        let as_of = crate::status::as_of_or_latest(&state, "").await?;
         let (campaign, progress) = load(&state, as_of).await?;
         let Some(c) = &campaign else {
             return Err(AppError::NotFound);

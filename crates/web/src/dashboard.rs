@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use domain::dates::{Edge, parse_date};
 use domain::progress::Light;
 use domain::{Lang, Money};
 use plotters::style::RGBColor;
@@ -16,7 +15,8 @@ use crate::auth::{PageUser, can_edit_ledger};
 use crate::charts::{InvestmentLabels, investment_by_month, light_counts};
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::pages::{page_result, render, today, url_encode};
+use crate::pages::{page_result, render, url_encode};
+use crate::status::percent;
 
 pub struct UnitLine {
     rank: usize,
@@ -71,10 +71,6 @@ pub struct DashboardQuery {
 /// Lagging projects on the overview, worst first.
 const LAGGING_SHOWN: usize = 10;
 
-fn percent(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
-}
-
 pub async fn page(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
@@ -82,11 +78,7 @@ pub async fn page(
 ) -> Response {
     let result = async {
         let lang = tr.lang;
-        let as_of = match parse_date(&q.as_of, Edge::End) {
-            Ok(Some(d)) => d,
-            Ok(None) => state.store.latest_report_end().await?.unwrap_or_else(today),
-            Err(m) => return Err(AppError::BadRequest(m)),
-        };
+        let as_of = crate::status::as_of_or_latest(&state, &q.as_of).await?;
         let store::LedgerStatus {
             status,
             strong_start,
@@ -174,14 +166,7 @@ pub async fn page(
                     .is_some_and(|j| j.light != Light::Green)
             })
             .collect();
-        lagging.sort_by(|a, b| {
-            let key = |p: &domain::progress::ProjectStatus| {
-                p.judgement.as_ref().map(|j| (j.light, j.lag_pp))
-            };
-            key(b)
-                .partial_cmp(&key(a))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
+        crate::status::worst_first(&mut lagging);
         let as_of_text = as_of.to_string();
         render(&DashboardTemplate {
             role_label: user.role.label(lang),

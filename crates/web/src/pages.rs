@@ -35,6 +35,15 @@ pub(crate) fn render(template: &impl Template) -> Result<Response, AppError> {
     Ok(Html(template.render()?).into_response())
 }
 
+/// A page that shows a form again with what was wrong: 422 when there are errors.
+pub(crate) fn render_form(template: &impl Template, invalid: bool) -> Result<Response, AppError> {
+    let mut response = render(template)?;
+    if invalid {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
 /// China Standard Time, UTC+08:00 all year (no daylight saving, no tz database).
 fn china() -> Option<FixedOffset> {
     FixedOffset::east_opt(8 * 3600)
@@ -612,10 +621,9 @@ fn report_views(
                     .filter(|f| f.report_id == r.id)
                     .map(|f| (f.id, f.name.clone()))
                     .collect(),
-                period_label: match (period, lang) {
-                    (Some(p), Lang::Zh) => p.label_zh(),
-                    _ => r.period.clone(),
-                },
+                period_label: period
+                    .map(|p| crate::reports::period_label(&p, lang))
+                    .unwrap_or_else(|| r.period.clone()),
                 period: r.period.clone(),
                 unit_id,
                 completed: r.completed.wan_display(),
@@ -797,7 +805,7 @@ async fn project_page(
                 code: j.light.code(),
                 label: j.light.label(lang),
                 as_of: as_of.to_string(),
-                rate: format!("{:.1}%", j.rate.to_f64() * 100.0),
+                rate: crate::status::percent(j.rate.to_f64()),
                 why: j.why.iter().map(|w| w.get(lang).to_string()).collect(),
             }),
         None => None,

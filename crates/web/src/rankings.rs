@@ -110,10 +110,7 @@ fn rows(rows: &[RankingRow], as_of: &str, lang: Lang) -> Vec<Row> {
                 projects: r.projects,
                 plan: Money::from_fen(r.plan_fen).wan_display(),
                 ytd: Money::from_fen(r.ytd_fen).wan_display(),
-                rate: r
-                    .rate
-                    .map(|x| format!("{:.1}%", x * 100.0))
-                    .unwrap_or_default(),
+                rate: r.rate.map(crate::status::percent).unwrap_or_default(),
                 light: light.map_or("", Light::code),
                 light_label: light.map_or("", |l| l.label(lang)),
                 indicators: r
@@ -218,7 +215,7 @@ async fn show(
         at: format_time(p.published_at),
         by: p.published_by.clone().unwrap_or_default(),
         note: p.note.clone().unwrap_or_default(),
-        expected: format!("{:.1}%", p.expected * 100.0),
+        expected: crate::status::percent(p.expected),
         rows: rows(&p.rows, &p.as_of.to_string(), lang),
         regions: rows(&p.regions, "", lang),
         latest: Some(p.revision) == latest_revision,
@@ -229,11 +226,8 @@ async fn show(
         can_publish: may_publish(&user),
         user,
         period: key,
-        period_label: match lang {
-            Lang::Zh => period.label_zh(),
-            Lang::En => period.key(),
-        },
-        expected: format!("{:.1}%", now.expected * 100.0),
+        period_label: crate::reports::period_label(&period, lang),
+        expected: crate::status::percent(now.expected),
         indicator_heads: now
             .scheme
             .indicators

@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, extract::rejection::JsonRejection};
 use chrono::Datelike;
@@ -28,7 +27,7 @@ use crate::AppState;
 use crate::auth::{ApiUser, PageUser, can_edit_ledger};
 use crate::error::{AppError, parse_id};
 use crate::i18n::Tr;
-use crate::pages::{page_result, render, today};
+use crate::pages::{page_result, render, render_form, today};
 
 /// What a user may do with reports.
 pub(crate) fn filing_actor(user: &SessionUser) -> Option<Actor> {
@@ -45,6 +44,14 @@ pub(crate) fn filing_actor(user: &SessionUser) -> Option<Actor> {
         }),
         _ => None,
     }
+}
+
+/// The refusal when a responsible unit asks for another unit's reports.
+fn own_unit_only() -> AppError {
+    AppError::Refused(bi(
+        "只能查看本单位的报告",
+        "you may read your own unit's reports only",
+    ))
 }
 
 /// Whether a user may read a unit's reports.
@@ -183,7 +190,8 @@ pub async fn overview(
     page_result(tr, result)
 }
 
-fn period_label(period: &Period, lang: Lang) -> String {
+/// A period as a page names it: 2025年6月 (zh), 2025-06 (en).
+pub(crate) fn period_label(period: &Period, lang: Lang) -> String {
     match lang {
         Lang::Zh => period.label_zh(),
         Lang::En => period.key(),
@@ -252,10 +260,7 @@ async fn unit_rows(
     let period = parse_period(period)?;
     let unit_id = parse_id(unit)?;
     if !may_read_unit(user, Some(unit_id)) {
-        return Err(AppError::Refused(bi(
-            "只能查看本单位的报告",
-            "you may read your own unit's reports only",
-        )));
+        return Err(own_unit_only());
     }
     let unit_name = state
         .store
@@ -332,30 +337,27 @@ fn unit_page(
         })
         .collect();
     form_rows.sort_by_key(|r| r.locked);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut response = render(&UnitTemplate {
-        role_label: user.role.label(tr.lang),
-        can_edit: can_edit_ledger(&user),
-        overview_link: user.role != Role::Responsible,
-        user,
-        period: period.key(),
-        period_label: period_label(period, tr.lang),
-        deadline: period.deadline().map(|d| d.to_string()).unwrap_or_default(),
-        unit_id,
-        unit,
-        rows: form_rows,
-        can_file,
-        can_review,
-        errors,
-        notice,
-        tr,
-    })?;
-    *response.status_mut() = status;
-    Ok(response)
+    let invalid = !errors.is_empty();
+    render_form(
+        &UnitTemplate {
+            role_label: user.role.label(tr.lang),
+            can_edit: can_edit_ledger(&user),
+            overview_link: user.role != Role::Responsible,
+            user,
+            period: period.key(),
+            period_label: period_label(period, tr.lang),
+            deadline: period.deadline().map(|d| d.to_string()).unwrap_or_default(),
+            unit_id,
+            unit,
+            rows: form_rows,
+            can_file,
+            can_review,
+            errors,
+            notice,
+            tr,
+        },
+        invalid,
+    )
 }
 
 /// `/reports/{period}/units/{unit}`: the unit's projects of the period, one form.
@@ -679,10 +681,7 @@ pub async fn api_list(
         (_, u) => u,
     };
     if !may_read_unit(&user, unit) {
-        return Err(AppError::Refused(bi(
-            "只能查看本单位的报告",
-            "you may read your own unit's reports only",
-        )));
+        return Err(own_unit_only());
     }
     let rows = state.store.period_reports(&period, unit).await?;
     Ok(Json(
@@ -937,10 +936,7 @@ async fn photos_page(
         .ok_or(AppError::NotFound)?;
     let unit = project.fields.unit_id;
     if !may_read_unit(&user, unit) {
-        return Err(AppError::Refused(bi(
-            "只能查看本单位的报告",
-            "you may read your own unit's reports only",
-        )));
+        return Err(own_unit_only());
     }
     let key = period.key();
     let photos = state
@@ -958,28 +954,25 @@ async fn photos_page(
         })
         .collect();
     let can_upload = filing_actor(&user).is_some_and(|a| a.unit.is_none_or(|u| Some(u) == unit));
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut response = render(&PhotosTemplate {
-        role_label: user.role.label(tr.lang),
-        can_edit: can_edit_ledger(&user),
-        user,
-        period: key,
-        period_label: period_label(period, tr.lang),
-        project_id,
-        project: project.fields.name.clone(),
-        unit_id: unit.unwrap_or(0),
-        photos,
-        can_upload,
-        max_photos: store::PHOTOS_PER_REPORT,
-        errors,
-        tr,
-    })?;
-    *response.status_mut() = status;
-    Ok(response)
+    let invalid = !errors.is_empty();
+    render_form(
+        &PhotosTemplate {
+            role_label: user.role.label(tr.lang),
+            can_edit: can_edit_ledger(&user),
+            user,
+            period: key,
+            period_label: period_label(period, tr.lang),
+            project_id,
+            project: project.fields.name.clone(),
+            unit_id: unit.unwrap_or(0),
+            photos,
+            can_upload,
+            max_photos: store::PHOTOS_PER_REPORT,
+            errors,
+            tr,
+        },
+        invalid,
+    )
 }
 
 /// `/reports/{period}/projects/{id}/photos`: a report's photos and the upload form.

@@ -4,8 +4,9 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use chrono::NaiveDate;
 use domain::dates::{Edge, parse_date};
-use domain::progress::Light;
+use domain::progress::{Light, ProjectStatus};
 use serde::Deserialize;
 use store::SessionUser;
 
@@ -76,8 +77,33 @@ pub struct StatusQuery {
 /// Projects listed under "lagging", worst first.
 const LAGGING_SHOWN: usize = 100;
 
-fn percent(x: f64) -> String {
+/// A share as a page shows it: 37.9%.
+pub(crate) fn percent(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
+}
+
+/// The date a page of figures shows: the one asked for, else the end of the latest reported
+/// period, else today.
+pub(crate) async fn as_of_or_latest(state: &AppState, asked: &str) -> Result<NaiveDate, AppError> {
+    match parse_date(asked, Edge::End) {
+        Ok(Some(d)) => Ok(d),
+        Ok(None) => Ok(state
+            .store
+            .latest_report_end()
+            .await?
+            .unwrap_or_else(crate::pages::today)),
+        Err(m) => Err(AppError::BadRequest(m)),
+    }
+}
+
+/// Red before yellow before green, then the most points behind; unrated last.
+pub(crate) fn worst_first(projects: &mut [&ProjectStatus]) {
+    let key = |p: &ProjectStatus| p.judgement.as_ref().map(|j| (j.light, j.lag_pp));
+    projects.sort_by(|a, b| {
+        key(b)
+            .partial_cmp(&key(a))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
 }
 
 pub async fn page(
@@ -87,15 +113,7 @@ pub async fn page(
 ) -> Response {
     let result = async {
         let lang = tr.lang;
-        let as_of = match parse_date(&q.as_of, Edge::End) {
-            Ok(Some(d)) => d,
-            Ok(None) => state
-                .store
-                .latest_report_end()
-                .await?
-                .unwrap_or_else(crate::pages::today),
-            Err(m) => return Err(AppError::BadRequest(m)),
-        };
+        let as_of = as_of_or_latest(&state, &q.as_of).await?;
         let store::LedgerStatus {
             status, warnings, ..
         } = state.store.campaign_status(as_of).await?;
@@ -115,14 +133,7 @@ pub async fn page(
                     .is_some_and(|j| j.light != Light::Green)
             })
             .collect();
-        lagging.sort_by(|a, b| {
-            let key = |p: &domain::progress::ProjectStatus| {
-                p.judgement.as_ref().map(|j| (j.light, j.lag_pp))
-            };
-            key(b)
-                .partial_cmp(&key(a))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
+        worst_first(&mut lagging);
         let lagging_total = lagging.len();
         render(&StatusTemplate {
             role_label: user.role.label(lang),
@@ -244,15 +255,7 @@ pub async fn unit_page(
 ) -> Response {
     let result = async {
         let lang = tr.lang;
-        let as_of = match parse_date(&q.as_of, Edge::End) {
-            Ok(Some(d)) => d,
-            Ok(None) => state
-                .store
-                .latest_report_end()
-                .await?
-                .unwrap_or_else(crate::pages::today),
-            Err(m) => return Err(AppError::BadRequest(m)),
-        };
+        let as_of = as_of_or_latest(&state, &q.as_of).await?;
         let scheme = state.store.judging(as_of).await?.scheme;
         let store::LedgerStatus {
             status, warnings, ..
@@ -303,14 +306,7 @@ pub async fn unit_page(
             .iter()
             .filter(|p| p.unit.as_deref() == Some(unit.unit.as_str()))
             .collect();
-        projects.sort_by(|a, b| {
-            let key = |p: &domain::progress::ProjectStatus| {
-                p.judgement.as_ref().map(|j| (j.light, j.lag_pp))
-            };
-            key(b)
-                .partial_cmp(&key(a))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
+        worst_first(&mut projects);
         let projects = projects
             .into_iter()
             .map(|p| {

@@ -58,7 +58,17 @@ pub fn index_tokens(text: &str) -> Vec<String> {
 
 /// The tokens of a text, space-separated: what SQLite's FTS5 (`unicode61` tokenizer) indexes.
 pub fn index_text(text: &str) -> String {
-    index_tokens(text).join(" ")
+    // Written straight into one string: an import indexes every project's text at once.
+    let chars = fold(text);
+    let mut out = String::with_capacity(chars.len() * (2 * CODE_WIDTH + 1));
+    for (i, &c) in chars.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        encode(c, &mut out);
+        encode(chars.get(i + 1).copied().unwrap_or(END), &mut out);
+    }
+    out
 }
 
 /// What a query asks the index for.
@@ -173,6 +183,19 @@ mod tests {
                 .iter()
                 .all(|t| t.len() == 8 && t.bytes().all(|b| b.is_ascii_alphanumeric()))
         );
+    }
+
+    #[test]
+    fn index_text_is_the_tokens_spaced() {
+        for text in [
+            "",
+            "污",
+            "污水 处理",
+            "ＦＱ２０２５-0001 福清",
+            "\u{3000}a\u{0}b ",
+        ] {
+            assert_eq!(index_text(text), index_tokens(text).join(" "), "{text:?}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod dates;
 pub mod demo;
 pub mod money;
+pub mod problem;
 pub mod progress;
 pub mod project;
 pub mod region;

@@ -13,6 +13,7 @@ mod calendar;
 mod campaigns;
 mod import;
 mod people;
+mod problems;
 mod project_index;
 mod projects;
 mod rankings;
@@ -35,6 +36,7 @@ pub use import::{ImportOutcome, LedgerRow};
 pub use people::{
     NewUser, Region, SESSION_SECONDS, SessionUser, UserRecord, hash_password, verify_password,
 };
+pub use problems::{NewProblem, Problem, ProblemActor, ProblemEvent, ProblemLine};
 pub use projects::{
     ChangeRecord, ProjectFilter, ProjectPage, ProjectSummary, SortColumn, SortOrder,
 };

@@ -1,0 +1,501 @@
+//! Problems (问题专单): raised for a project, handled by a unit before a deadline, escalated
+//! while stuck, closed off (销号) once resolved and confirmed. The rules are
+//! `domain::problem`'s; this module keeps the rows, checks versions and records every step.
+
+use chrono::NaiveDate;
+use domain::problem::{Action, Category, Deadline, Escalation, Level, Standing, Status, escalate};
+use domain::{Bilingual, bi};
+use sqlx::{Any, Transaction};
+
+use crate::projects::{date, date_text};
+use crate::{Result, Store, StoreError, now};
+
+/// A problem as somebody raises it (or a row of an imported list gives it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewProblem {
+    pub project_id: i64,
+    /// 存在问题: what is in the way, in a line.
+    pub title: String,
+    /// 问题描述.
+    pub description: Option<String>,
+    pub category: Category,
+    /// The responsible unit; `None`: the project's own.
+    pub unit_id: Option<i64>,
+    /// 协办单位.
+    pub co_units: Vec<i64>,
+    pub raised_on: NaiveDate,
+    pub deadline: Deadline,
+    /// The level it is raised at (usually 责任单位).
+    pub level: Level,
+}
+
+/// A problem as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub id: i64,
+    pub project_id: i64,
+    pub project: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub category: Category,
+    pub raised_by: Option<i64>,
+    pub raised_on: NaiveDate,
+    pub unit_id: Option<i64>,
+    pub unit: Option<String>,
+    pub co_units: Vec<i64>,
+    pub deadline: NaiveDate,
+    /// Given as working days from raising, when it was.
+    pub deadline_workdays: Option<u32>,
+    pub raised_level: Level,
+    /// The level reached when the status last changed.
+    pub level: Level,
+    pub status: Status,
+    pub resolution: Option<String>,
+    pub version: i64,
+}
+
+/// Who takes a step: the user (none for the command line) and how they stand to the problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProblemActor {
+    pub user_id: Option<i64>,
+    pub standing: Standing,
+}
+
+impl ProblemActor {
+    /// The command line: acts as the lead office.
+    pub const SYSTEM: ProblemActor = ProblemActor {
+        user_id: None,
+        standing: Standing {
+            raiser: false,
+            lead_office: true,
+            responsible: false,
+        },
+    };
+}
+
+/// One step of a problem's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProblemEvent {
+    pub at: i64,
+    pub actor: Option<i64>,
+    /// raise, accept, resolve, confirm, return, reopen, note.
+    pub action: String,
+    pub from_status: Option<Status>,
+    pub to_status: Status,
+    pub level: Level,
+    pub note: Option<String>,
+}
+
+/// A problem on a date, as `gongjian problems` lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProblemLine {
+    pub id: i64,
+    pub project: String,
+    pub title: String,
+    pub unit: Option<String>,
+    pub deadline: NaiveDate,
+    pub status: Status,
+    pub level: Level,
+    /// Working days past the deadline by the date; 0 once resolved or closed.
+    pub overdue_workdays: u32,
+}
+
+#[derive(sqlx::FromRow)]
+struct ProblemRow {
+    id: i64,
+    project_id: i64,
+    project: String,
+    title: String,
+    description: Option<String>,
+    category: String,
+    raised_by: Option<i64>,
+    raised_on: String,
+    unit_id: Option<i64>,
+    unit: Option<String>,
+    deadline: String,
+    deadline_workdays: Option<i64>,
+    raised_level: i64,
+    level: i64,
+    status: String,
+    resolution: Option<String>,
+    version: i64,
+}
+
+const SELECT_PROBLEM: &str = "SELECT q.id, q.project_id, p.name AS project, q.title, q.description, \
+     q.category, q.raised_by, q.raised_on, q.unit_id, u.name AS unit, q.deadline, \
+     q.deadline_workdays, q.raised_level, q.level, q.status, q.resolution, q.version \
+     FROM problems q JOIN projects p ON p.id = q.project_id LEFT JOIN units u ON u.id = q.unit_id";
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Rule(bi(
+        format!("数据库中的问题记录无效：{what}"),
+        format!("a stored problem does not read: {what}"),
+    ))
+}
+
+fn level_of(n: i64) -> Result<Level> {
+    u8::try_from(n)
+        .ok()
+        .and_then(Level::from_number)
+        .ok_or_else(|| corrupt("level"))
+}
+
+fn status_of(code: &str) -> Result<Status> {
+    Status::from_code(code).ok_or_else(|| corrupt("status"))
+}
+
+fn problem_of(r: ProblemRow, co_units: Vec<i64>) -> Result<Problem> {
+    Ok(Problem {
+        id: r.id,
+        project_id: r.project_id,
+        project: r.project,
+        title: r.title,
+        description: r.description,
+        category: Category::from_code(&r.category).ok_or_else(|| corrupt("category"))?,
+        raised_by: r.raised_by,
+        raised_on: date(Some(r.raised_on)).ok_or_else(|| corrupt("raised_on"))?,
+        unit_id: r.unit_id,
+        unit: r.unit,
+        co_units,
+        deadline: date(Some(r.deadline)).ok_or_else(|| corrupt("deadline"))?,
+        deadline_workdays: r.deadline_workdays.and_then(|n| u32::try_from(n).ok()),
+        raised_level: level_of(r.raised_level)?,
+        level: level_of(r.level)?,
+        status: status_of(&r.status)?,
+        resolution: r.resolution,
+        version: r.version,
+    })
+}
+
+fn refused(message: Bilingual) -> StoreError {
+    StoreError::Rule(message)
+}
+
+/// One row of `problem_events`.
+struct Step<'a> {
+    action: &'a str,
+    from: Option<Status>,
+    to: Status,
+    level: Level,
+    note: Option<&'a str>,
+}
+
+async fn record(
+    tx: &mut Transaction<'static, Any>,
+    problem: i64,
+    actor: Option<i64>,
+    step: Step<'_>,
+) -> Result<()> {
+    let Step {
+        action,
+        from,
+        to,
+        level,
+        note,
+    } = step;
+    sqlx::query(
+        "INSERT INTO problem_events (problem_id, at, actor, action, from_status, to_status, level, note) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(problem)
+    .bind(now())
+    .bind(actor)
+    .bind(action)
+    .bind(from.map(Status::code))
+    .bind(to.code())
+    .bind(i64::from(level.number()))
+    .bind(note)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Raises a problem: checked, its deadline dated on the working-day calendar, written with
+    /// its co-units and a `raise` step, all at once. Returns its id.
+    pub async fn raise_problem(
+        &self,
+        new: &NewProblem,
+        actor: Option<i64>,
+        source: &str,
+    ) -> Result<i64> {
+        let title = new.title.trim();
+        if title.is_empty() {
+            return Err(refused(bi("请填写存在问题", "say what the problem is")));
+        }
+        let calendar = self.work_calendar().await?;
+        let deadline = new
+            .deadline
+            .date(new.raised_on, &calendar)
+            .map_err(StoreError::Calendar)?;
+        if deadline < new.raised_on {
+            return Err(refused(bi(
+                format!("办理时限 {deadline} 早于提出时间 {}", new.raised_on),
+                format!(
+                    "the deadline {deadline} is before the day the problem was raised, {}",
+                    new.raised_on
+                ),
+            )));
+        }
+        let mut tx = self.pool().begin().await?;
+        let project: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT unit_id FROM projects WHERE id = $1")
+                .bind(new.project_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((project_unit,)) = project else {
+            return Err(refused(bi(
+                format!("项目 {} 不存在", new.project_id),
+                format!("there is no project {}", new.project_id),
+            )));
+        };
+        let at = now();
+        let workdays = match new.deadline {
+            Deadline::Workdays(n) => Some(i64::from(n)),
+            Deadline::On(_) => None,
+        };
+        let level = i64::from(new.level.number());
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO problems (project_id, title, description, category, raised_by, raised_on, \
+             unit_id, deadline, deadline_workdays, raised_level, level, status, source, version, \
+             created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15) RETURNING id",
+        )
+        .bind(new.project_id)
+        .bind(title)
+        .bind(new.description.as_deref().map(str::trim).filter(|d| !d.is_empty()))
+        .bind(new.category.code())
+        .bind(actor)
+        .bind(date_text(Some(new.raised_on)))
+        .bind(new.unit_id.or(project_unit))
+        .bind(date_text(Some(deadline)))
+        .bind(workdays)
+        .bind(level)
+        .bind(level)
+        .bind(Status::Open.code())
+        .bind(source)
+        .bind(at)
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut co_units = new.co_units.clone();
+        co_units.sort_unstable();
+        co_units.dedup();
+        for unit in co_units {
+            sqlx::query("INSERT INTO problem_co_units (problem_id, unit_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(unit)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let step = Step {
+            action: "raise",
+            from: None,
+            to: Status::Open,
+            level: new.level,
+            note: None,
+        };
+        record(&mut tx, id, actor, step).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// One problem with its co-units.
+    pub async fn problem(&self, id: i64) -> Result<Option<Problem>> {
+        let row: Option<ProblemRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT_PROBLEM} WHERE q.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let co: Vec<(i64,)> = sqlx::query_as(
+            "SELECT unit_id FROM problem_co_units WHERE problem_id = $1 ORDER BY unit_id",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        problem_of(row, co.into_iter().map(|(u,)| u).collect()).map(Some)
+    }
+
+    /// Every step of a problem, oldest first.
+    pub async fn problem_events(&self, id: i64) -> Result<Vec<ProblemEvent>> {
+        type Row = (
+            i64,
+            Option<i64>,
+            String,
+            Option<String>,
+            String,
+            i64,
+            Option<String>,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT at, actor, action, from_status, to_status, level, note FROM problem_events \
+             WHERE problem_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|(at, actor, action, from, to, level, note)| {
+                Ok(ProblemEvent {
+                    at,
+                    actor,
+                    action,
+                    from_status: from.as_deref().map(status_of).transpose()?,
+                    to_status: status_of(&to)?,
+                    level: level_of(level)?,
+                    note,
+                })
+            })
+            .collect()
+    }
+
+    /// Takes one step of a problem's lifecycle on `today`, from the version the person saw.
+    /// Refused when somebody changed the problem meanwhile (修改冲突), or when the lifecycle
+    /// does not allow the step to this person (see `domain::problem::transition`). Resolving
+    /// records the level the problem had reached by then; `note` is the resolution when
+    /// resolving, else kept with the step.
+    pub async fn act_on_problem(
+        &self,
+        id: i64,
+        version: i64,
+        action: &Action,
+        by: ProblemActor,
+        today: NaiveDate,
+        note: Option<&str>,
+    ) -> Result<Problem> {
+        let calendar = self.work_calendar().await?;
+        let mut tx = self.pool().begin().await?;
+        let row: Option<(String, i64, i64, i64, String, Option<String>)> = sqlx::query_as(
+            "SELECT status, version, raised_level, level, deadline, resolution FROM problems WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((status, current, raised_level, level, deadline, resolution)) = row else {
+            return Err(StoreError::NotFound);
+        };
+        if current != version {
+            return Err(StoreError::Conflict { current });
+        }
+        let from = status_of(&status)?;
+        let to = domain::problem::transition(from, action, by.standing).map_err(refused)?;
+        let mut level = level_of(level)?;
+        if from.is_open() && !to.is_open() {
+            let deadline = date(Some(deadline)).ok_or_else(|| corrupt("deadline"))?;
+            let (_, reached) = escalate(
+                level_of(raised_level)?,
+                deadline,
+                today,
+                Escalation::default(),
+                &calendar,
+            )
+            .map_err(StoreError::Calendar)?;
+            level = level.max(reached);
+        }
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        let reason = match action {
+            Action::Return { reason } | Action::Reopen { reason } => Some(reason.trim()),
+            _ => None,
+        };
+        let resolution = match action {
+            Action::Resolve => note.map(str::to_string).or(resolution),
+            _ => resolution,
+        };
+        let done = sqlx::query(
+            "UPDATE problems SET status = $1, level = $2, resolution = $3, version = version + 1, \
+             updated_at = $4 WHERE id = $5 AND version = $6",
+        )
+        .bind(to.code())
+        .bind(i64::from(level.number()))
+        .bind(resolution)
+        .bind(now())
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict {
+                current: version + 1,
+            });
+        }
+        let action_code = match action {
+            Action::Accept => "accept",
+            Action::Resolve => "resolve",
+            Action::Confirm => "confirm",
+            Action::Return { .. } => "return",
+            Action::Reopen { .. } => "reopen",
+        };
+        let step = Step {
+            action: action_code,
+            from: Some(from),
+            to,
+            level,
+            note: reason.or(note),
+        };
+        record(&mut tx, id, by.user_id, step).await?;
+        tx.commit().await?;
+        self.problem(id).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// Every problem raised by `as_of`, with its level and working days overdue on that date:
+    /// an open problem rises from the level it was raised at for each started block of five
+    /// working days past its deadline; a resolved or closed one shows the level it reached.
+    /// (The status is the current one; each step's date is in [`Store::problem_events`].)
+    pub async fn problems_as_of(&self, as_of: NaiveDate) -> Result<Vec<ProblemLine>> {
+        let calendar = self.work_calendar().await?;
+        type Row = (
+            i64,
+            String,
+            String,
+            Option<String>,
+            String,
+            String,
+            i64,
+            i64,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT q.id, p.name, q.title, u.name, q.deadline, q.status, q.raised_level, q.level \
+             FROM problems q JOIN projects p ON p.id = q.project_id LEFT JOIN units u ON u.id = q.unit_id \
+             WHERE q.raised_on <= $1 ORDER BY q.id",
+        )
+        .bind(date_text(Some(as_of)))
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(
+                |(id, project, title, unit, deadline, status, raised, level)| {
+                    let deadline = date(Some(deadline)).ok_or_else(|| corrupt("deadline"))?;
+                    let status = status_of(&status)?;
+                    let level = level_of(level)?;
+                    let (overdue_workdays, level) = if status.is_open() {
+                        let (overdue, reached) = escalate(
+                            level_of(raised)?,
+                            deadline,
+                            as_of,
+                            Escalation::default(),
+                            &calendar,
+                        )
+                        .map_err(StoreError::Calendar)?;
+                        (overdue, reached.max(level))
+                    } else {
+                        (0, level)
+                    };
+                    Ok(ProblemLine {
+                        id,
+                        project,
+                        title,
+                        unit,
+                        deadline,
+                        status,
+                        level,
+                        overdue_workdays,
+                    })
+                },
+            )
+            .collect()
+    }
+}

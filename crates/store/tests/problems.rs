@@ -1,0 +1,253 @@
+//! Problems on each backend: raising with a deadline in working days, every lifecycle step with
+//! who may take it and the version it started from, escalation on a date across National Day.
+#![allow(clippy::unwrap_used)]
+
+use chrono::NaiveDate;
+use domain::problem::{Action, Category, Deadline, Level, Standing, Status};
+use domain::{ProjectFields, Stage, UnitKind};
+use store::testing::TestDb;
+use store::{NewProblem, ProblemActor, Store, StoreError};
+
+fn day(m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, m, d).unwrap()
+}
+
+const UNIT: ProblemActor = ProblemActor {
+    user_id: None,
+    standing: Standing {
+        raiser: false,
+        lead_office: false,
+        responsible: true,
+    },
+};
+
+fn message(err: StoreError) -> String {
+    err.to_string()
+}
+
+async fn setup(store: &Store) -> (i64, i64, i64) {
+    let town = store
+        .create_unit("江阴镇", UnitKind::Town, None)
+        .await
+        .unwrap();
+    let power = store
+        .create_unit("国网福清供电公司", UnitKind::StateFirm, None)
+        .await
+        .unwrap();
+    let fields = ProjectFields {
+        name: "江阴港区污水处理厂二期".into(),
+        stage: Some(Stage::ToStart),
+        unit_id: Some(town),
+        ..ProjectFields::default()
+    };
+    let project = store
+        .create_project(&fields, None, "test")
+        .await
+        .unwrap()
+        .id;
+    (project, town, power)
+}
+
+fn problem(project: i64, power: i64, deadline: Deadline) -> NewProblem {
+    NewProblem {
+        project_id: project,
+        title: "  施工用电未接入  ".into(),
+        description: Some("临时用电报装已受理，线路迁改未完成".into()),
+        category: Category::Utilities,
+        unit_id: None,
+        co_units: vec![power, power],
+        raised_on: day(9, 26),
+        deadline,
+        level: Level::Unit,
+    }
+}
+
+#[tokio::test]
+async fn problems_follow_their_lifecycle() {
+    for dialect in TestDb::backends() {
+        let db = TestDb::new(dialect).await;
+        let store = db.store().await;
+        let (project, town, power) = setup(&store).await;
+
+        // Five working days from Friday 26 September: 28th (a worked Sunday), 29th, 30th, then
+        // 9 and 10 October after the holiday.
+        let id = store
+            .raise_problem(
+                &problem(project, power, Deadline::Workdays(5)),
+                None,
+                "test",
+            )
+            .await
+            .unwrap();
+        let p = store.problem(id).await.unwrap().unwrap();
+        assert_eq!(p.title, "施工用电未接入");
+        assert_eq!(p.unit_id, Some(town), "the project's unit by default");
+        assert_eq!(p.co_units, vec![power]);
+        assert_eq!(p.deadline, day(10, 10));
+        assert_eq!(p.deadline_workdays, Some(5));
+        assert_eq!(
+            (p.status, p.level, p.version),
+            (Status::Open, Level::Unit, 1)
+        );
+
+        let step = |action: Action, by: ProblemActor, version: i64, on: NaiveDate| {
+            let store = store.clone();
+            async move {
+                store
+                    .act_on_problem(id, version, &action, by, on, None)
+                    .await
+            }
+        };
+        let p = step(Action::Accept, UNIT, 1, day(9, 29)).await.unwrap();
+        assert_eq!((p.status, p.version), (Status::InProgress, 2));
+        // Someone who loaded version 1 is refused, and told to reload.
+        let stale = step(Action::Resolve, UNIT, 1, day(9, 29))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(stale, StoreError::Conflict { current: 2 }),
+            "{stale}"
+        );
+        // Resolved on 15 October, three working days late: the level it had reached is kept.
+        let p = store
+            .act_on_problem(
+                id,
+                2,
+                &Action::Resolve,
+                UNIT,
+                day(10, 15),
+                Some("已接入临时用电"),
+            )
+            .await
+            .unwrap();
+        assert_eq!((p.status, p.level), (Status::Resolved, Level::TaskLead));
+        assert_eq!(p.resolution.as_deref(), Some("已接入临时用电"));
+        // The unit cannot close its own problem off.
+        let own = step(Action::Confirm, UNIT, 3, day(10, 16))
+            .await
+            .unwrap_err();
+        assert!(message(own).contains("只有问题提出人或总牵头单位可以销号"));
+        let returned = Action::Return {
+            reason: "现场核查仍未通电".into(),
+        };
+        let p = step(returned, ProblemActor::SYSTEM, 3, day(10, 16))
+            .await
+            .unwrap();
+        assert_eq!(p.status, Status::InProgress);
+        let p = step(Action::Resolve, UNIT, 4, day(10, 17)).await.unwrap();
+        assert_eq!(p.resolution.as_deref(), Some("已接入临时用电"), "kept");
+        let p = step(Action::Confirm, ProblemActor::SYSTEM, 5, day(10, 17))
+            .await
+            .unwrap();
+        assert_eq!(p.status, Status::Closed);
+        let blank = Action::Reopen { reason: " ".into() };
+        let refused = step(blank, ProblemActor::SYSTEM, 6, day(10, 20))
+            .await
+            .unwrap_err();
+        assert!(message(refused).contains("重新打开须写明原因"));
+        let again = step(Action::Accept, ProblemActor::SYSTEM, 6, day(10, 20))
+            .await
+            .unwrap_err();
+        assert!(message(again).contains("问题当前为“已销号”，不能受理"));
+        let reopen = Action::Reopen {
+            reason: "线路再次断电".into(),
+        };
+        let p = step(reopen, ProblemActor::SYSTEM, 6, day(10, 20))
+            .await
+            .unwrap();
+        assert_eq!((p.status, p.version), (Status::InProgress, 7));
+
+        let events = store.problem_events(id).await.unwrap();
+        let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            [
+                "raise", "accept", "resolve", "return", "resolve", "confirm", "reopen"
+            ]
+        );
+        assert_eq!(events[3].note.as_deref(), Some("现场核查仍未通电"));
+        assert_eq!(events[6].from_status, Some(Status::Closed));
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn problems_escalate_by_working_days_overdue() {
+    for dialect in TestDb::backends() {
+        let db = TestDb::new(dialect).await;
+        let store = db.store().await;
+        let (project, _, power) = setup(&store).await;
+        // Due the day before National Day 2025.
+        let id = store
+            .raise_problem(
+                &problem(project, power, Deadline::On(day(9, 30))),
+                None,
+                "test",
+            )
+            .await
+            .unwrap();
+        let line = |as_of: NaiveDate| {
+            let store = store.clone();
+            async move {
+                let lines = store.problems_as_of(as_of).await.unwrap();
+                lines.into_iter().find(|l| l.id == id)
+            }
+        };
+        assert!(line(day(9, 25)).await.is_none(), "not raised yet");
+        let cases = [
+            (day(9, 30), 0, Level::Unit),
+            (day(10, 8), 0, Level::Unit),
+            (day(10, 9), 1, Level::TaskLead),
+            (day(10, 15), 6, Level::WeeklyMeeting),
+            (day(10, 22), 11, Level::Leadership),
+        ];
+        for (as_of, overdue, level) in cases {
+            let l = line(as_of).await.unwrap();
+            assert_eq!((l.overdue_workdays, l.level), (overdue, level), "{as_of}");
+            assert_eq!(l.project, "江阴港区污水处理厂二期");
+            assert_eq!(l.unit.as_deref(), Some("江阴镇"));
+        }
+        // Resolved on the 15th: the clock stops at the level it had reached.
+        store
+            .act_on_problem(id, 1, &Action::Accept, UNIT, day(10, 9), None)
+            .await
+            .unwrap();
+        store
+            .act_on_problem(id, 2, &Action::Resolve, UNIT, day(10, 15), None)
+            .await
+            .unwrap();
+        let l = line(day(11, 30)).await.unwrap();
+        assert_eq!(
+            (l.status, l.overdue_workdays, l.level),
+            (Status::Resolved, 0, Level::WeeklyMeeting)
+        );
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_problems_are_refused_whole() {
+    for dialect in TestDb::backends() {
+        let db = TestDb::new(dialect).await;
+        let store = db.store().await;
+        let (project, _, power) = setup(&store).await;
+        let mut blank = problem(project, power, Deadline::Workdays(3));
+        blank.title = " \u{3000}".into();
+        let mut early = problem(project, power, Deadline::On(day(9, 1)));
+        early.title = "用地指标未落实".into();
+        let nowhere = problem(project + 100, power, Deadline::Workdays(3));
+        let mut unknown_year = problem(project, power, Deadline::Workdays(3));
+        unknown_year.raised_on = NaiveDate::from_ymd_opt(2031, 3, 2).unwrap();
+        for (bad, word) in [
+            (blank, "请填写存在问题"),
+            (early, "早于提出时间"),
+            (nowhere, "不存在"),
+            (unknown_year, "2031"),
+        ] {
+            let err = store.raise_problem(&bad, None, "test").await.unwrap_err();
+            assert!(message(err).contains(word), "{word}");
+        }
+        assert!(store.problems_as_of(day(12, 31)).await.unwrap().is_empty());
+        store.close().await;
+    }
+}

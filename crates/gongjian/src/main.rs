@@ -18,6 +18,7 @@ macro_rules! say {
 mod calendar;
 mod config;
 mod ledger;
+mod problems;
 mod reports;
 mod status;
 
@@ -116,6 +117,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Problems (问题专单) raised by a date: status, level and working days overdue.
+    Problems {
+        #[command(flatten)]
+        db: DbArg,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        as_of: String,
+        /// Prints one JSON object instead of the list.
+        #[arg(long)]
+        json: bool,
+    },
     /// The official working-day calendar (工作日): holidays and make-up workdays.
     #[command(subcommand)]
     Calendar(CalendarCommand),
@@ -164,6 +176,18 @@ enum CalendarCommand {
 enum ImportCommand {
     /// Imports a ledger workbook (.xlsx): all or nothing.
     Ledger {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+        /// Checks everything and reports, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Prints one JSON object instead of the text report.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Imports a problem list (问题清单 .xlsx): all or nothing.
+    Problems {
         file: PathBuf,
         #[command(flatten)]
         db: DbArg,
@@ -301,6 +325,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let config = load(db, None)?;
             reports::import(&config, file, period, *dry_run, *json).await
         }
+        Command::Import(ImportCommand::Problems {
+            file,
+            db,
+            dry_run,
+            json,
+        }) => problems::import(&load(db, None)?, file, *dry_run, *json).await,
         Command::Export(ExportCommand::Ledger { db, out }) => {
             let config = load(db, None)?;
             ledger::export(&config, out).await
@@ -346,6 +376,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             scheme,
             json,
         } => status::run(&load(db, None)?, as_of, scheme.as_deref(), *json).await,
+        Command::Problems { db, as_of, json } => {
+            problems::run(&load(db, None)?, as_of, *json).await
+        }
         Command::Calendar(CalendarCommand::Import { file, db }) => {
             calendar::import(&load(db, None)?, file).await
         }

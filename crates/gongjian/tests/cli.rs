@@ -806,3 +806,200 @@ fn import_reports_through_the_binary() {
         rt.block_on(store.close());
     }
 }
+
+/// A problem list as offices keep it: a title row, a header, a section row, one row per problem
+/// (cells split by `|`), a note.
+fn problem_list(path: &Path, rows: &[&str]) {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write(0, 0, "2025年重点项目问题清单").unwrap();
+    let header = [
+        "序号",
+        "项目名称",
+        "存在问题",
+        "问题类别",
+        "责任单位",
+        "配合单位",
+        "提出时间",
+        "办理时限",
+        "办理状态",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        ws.write(1, c as u16, *h).unwrap();
+    }
+    ws.write(2, 0, "一、要素保障问题").unwrap();
+    for (r, line) in rows.iter().enumerate() {
+        for (c, text) in line.split('|').enumerate() {
+            if !text.is_empty() {
+                ws.write(r as u32 + 3, c as u16, text).unwrap();
+            }
+        }
+    }
+    ws.write(
+        rows.len() as u32 + 3,
+        0,
+        "注：办理时限可填日期或“N个工作日”",
+    )
+    .unwrap();
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn problems_imported_and_listed_through_the_binary() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    for dialect in TestDb::backends() {
+        let db = rt.block_on(TestDb::new(dialect));
+        let url = db.url.as_str();
+        let dir = tempfile::tempdir().unwrap();
+        let store = rt.block_on(db.store());
+        let town = rt
+            .block_on(store.create_unit("江阴镇", domain::UnitKind::Town, None))
+            .unwrap();
+        for name in ["江阴港区污水处理厂二期", "江阴物流园"] {
+            let fields = domain::ProjectFields {
+                name: name.into(),
+                unit_id: Some(town),
+                ..domain::ProjectFields::default()
+            };
+            rt.block_on(store.create_project(&fields, None, "test"))
+                .unwrap();
+        }
+        let run = |args: &[&str]| {
+            let out = gongjian(args, None);
+            let json: Value = serde_json::from_str(&stdout(&out)).unwrap_or(Value::Null);
+            (out.status.code(), json, stderr(&out))
+        };
+
+        let good = dir.path().join("problems.xlsx");
+        problem_list(
+            &good,
+            &[
+                "1|江阴港区污水处理厂二期|施工用电未接入|水电气|国网福清供电公司|市发改局、江阴镇|2025-09-26|2025-09-30|办理中",
+                "2|江阴物流园|用地指标未落实|土地|市自然资源局||2025-09-26|5个工作日|",
+                "3|江阴物流园|环评批复待出具|环评|||2025-08-01|2025-08-15|已销号",
+            ],
+        );
+        let file = good.to_str().unwrap();
+        let (code, json, err) = run(&[
+            "import",
+            "problems",
+            file,
+            "--db",
+            url,
+            "--dry-run",
+            "--json",
+        ]);
+        assert_eq!(code, Some(0), "{json} {err}");
+        assert_eq!(
+            (json["created"].as_u64(), json["written"].as_bool()),
+            (Some(3), Some(false))
+        );
+        assert_eq!(
+            json["new_units"],
+            json!(["国网福清供电公司", "市发改局", "市自然资源局"])
+        );
+        assert_eq!(
+            json["skipped_rows"][0]["reason"],
+            "分组行：一、要素保障问题"
+        );
+        assert!(
+            rt.block_on(store.problems_as_of(day(2025, 12, 31)))
+                .unwrap()
+                .is_empty()
+        );
+        let (code, json, _) = run(&["import", "problems", file, "--db", url, "--json"]);
+        assert_eq!((code, json["written"].as_bool()), (Some(0), Some(true)));
+
+        // As of 15 October: the first is six working days past 30 September (National Day in
+        // between): at the weekly meeting; the second's five working days ran to 10 October,
+        // and four more (Saturday 11th was worked) have passed since.
+        let (code, json, _) = run(&["problems", "--db", url, "--as-of", "2025-10-15", "--json"]);
+        assert_eq!(code, Some(0));
+        let problems = json["problems"].as_array().unwrap();
+        let brief: Vec<(&str, &str, u64, u64, &str)> = problems
+            .iter()
+            .map(|p| {
+                (
+                    p["title"].as_str().unwrap(),
+                    p["status"].as_str().unwrap(),
+                    p["level"].as_u64().unwrap(),
+                    p["overdue_workdays"].as_u64().unwrap(),
+                    p["deadline"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            brief,
+            [
+                ("施工用电未接入", "in_progress", 3, 6, "2025-09-30"),
+                ("用地指标未落实", "open", 2, 4, "2025-10-10"),
+                ("环评批复待出具", "closed", 1, 0, "2025-08-15"),
+            ]
+        );
+        assert_eq!(problems[0]["unit"], "国网福清供电公司");
+        assert_eq!(problems[0]["project"], "江阴港区污水处理厂二期");
+        assert_eq!(problems[2]["unit"], "江阴镇", "the project's own unit");
+
+        // A list with an unknown project and an unknown category: both named by row (and
+        // column), nothing written.
+        let bad = dir.path().join("bad.xlsx");
+        problem_list(
+            &bad,
+            &[
+                "1|江阴物流园|道路未通|天气|江阴镇||2025-10-01|2025-10-20|",
+                "2|江阴港区码头|岸线审批|审批|江阴镇||2025-10-01|2025-10-20|",
+            ],
+        );
+        let (code, json, _) = run(&[
+            "import",
+            "problems",
+            bad.to_str().unwrap(),
+            "--db",
+            url,
+            "--json",
+        ]);
+        assert_eq!(code, Some(1), "{json}");
+        assert_eq!(json["errors"][0]["row"], 4);
+        assert_eq!(json["errors"][0]["column"], "D");
+        assert!(
+            json["errors"][0]["message_zh"]
+                .as_str()
+                .unwrap()
+                .contains("天气")
+        );
+        let (code, json, _) = {
+            problem_list(
+                &bad,
+                &["2|江阴港区码头|岸线审批|审批|江阴镇||2025-10-01|2025-10-20|"],
+            );
+            run(&[
+                "import",
+                "problems",
+                bad.to_str().unwrap(),
+                "--db",
+                url,
+                "--json",
+            ])
+        };
+        assert_eq!(code, Some(1), "{json}");
+        assert_eq!(json["errors"][0]["row"], 4);
+        assert!(
+            json["errors"][0]["message_zh"]
+                .as_str()
+                .unwrap()
+                .contains("江阴港区码头")
+        );
+        assert_eq!(json["written"], false);
+        assert_eq!(
+            rt.block_on(store.problems_as_of(day(2025, 12, 31)))
+                .unwrap()
+                .len(),
+            3
+        );
+        rt.block_on(store.close());
+    }
+}
+
+fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}

@@ -54,14 +54,14 @@ pub struct ImportOutcome {
     pub rolled_back: bool,
 }
 
-struct Resolver {
+pub(crate) struct Resolver {
     units: HashMap<String, i64>,
     regions_by_name: HashMap<String, i64>,
     regions_by_code: HashMap<String, i64>,
 }
 
 impl Resolver {
-    async fn load(tx: &mut Transaction<'static, Any>) -> Result<Resolver> {
+    pub(crate) async fn load(tx: &mut Transaction<'static, Any>) -> Result<Resolver> {
         let units: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM units")
             .fetch_all(&mut **tx)
             .await?;
@@ -82,7 +82,7 @@ impl Resolver {
         })
     }
 
-    async fn unit(
+    pub(crate) async fn unit(
         &mut self,
         tx: &mut Transaction<'static, Any>,
         name: &str,
@@ -322,9 +322,13 @@ impl Store {
 }
 
 fn problem(row: &LedgerRow, message: domain::Bilingual) -> RowProblem {
+    row_problem(&row.sheet, row.row, message)
+}
+
+pub(crate) fn row_problem(sheet: &str, row: u32, message: domain::Bilingual) -> RowProblem {
     RowProblem {
-        sheet: row.sheet.clone(),
-        row: row.row,
+        sheet: sheet.to_string(),
+        row,
         message_zh: message.zh,
         message_en: message.en,
     }

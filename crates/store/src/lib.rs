@@ -36,7 +36,10 @@ pub use import::{ImportOutcome, LedgerRow};
 pub use people::{
     NewUser, Region, SESSION_SECONDS, SessionUser, UserRecord, hash_password, verify_password,
 };
-pub use problems::{NewProblem, Problem, ProblemActor, ProblemEvent, ProblemLine};
+pub use problems::{
+    NewProblem, Problem, ProblemActor, ProblemEvent, ProblemImportOutcome, ProblemLine,
+    ProblemListRow,
+};
 pub use projects::{
     ChangeRecord, ProjectFilter, ProjectPage, ProjectSummary, SortColumn, SortOrder,
 };

@@ -7,6 +7,11 @@ use domain::problem::{Action, Category, Deadline, Escalation, Level, Standing, S
 use domain::{Bilingual, bi};
 use sqlx::{Any, Transaction};
 
+use std::collections::HashMap;
+
+use domain::UnitKind;
+
+use crate::import::{Resolver, RowProblem, row_problem};
 use crate::projects::{date, date_text};
 use crate::{Result, Store, StoreError, now};
 
@@ -210,7 +215,222 @@ async fn record(
     Ok(())
 }
 
+/// The row of a new problem, its co-units and its first step.
+struct Insert<'a> {
+    project_id: i64,
+    title: &'a str,
+    description: Option<&'a str>,
+    category: Category,
+    raised_by: Option<i64>,
+    raised_on: NaiveDate,
+    unit_id: Option<i64>,
+    co_units: &'a [i64],
+    deadline: NaiveDate,
+    deadline_workdays: Option<u32>,
+    level: Level,
+    status: Status,
+    source: &'a str,
+    /// The first step: raise, or import (with the status the list gave).
+    action: &'a str,
+}
+
+async fn insert_problem(tx: &mut Transaction<'static, Any>, p: Insert<'_>) -> Result<i64> {
+    let at = now();
+    let level = i64::from(p.level.number());
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO problems (project_id, title, description, category, raised_by, raised_on, \
+         unit_id, deadline, deadline_workdays, raised_level, level, status, source, version, \
+         created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15) RETURNING id",
+    )
+    .bind(p.project_id)
+    .bind(p.title)
+    .bind(p.description.map(str::trim).filter(|d| !d.is_empty()))
+    .bind(p.category.code())
+    .bind(p.raised_by)
+    .bind(date_text(Some(p.raised_on)))
+    .bind(p.unit_id)
+    .bind(date_text(Some(p.deadline)))
+    .bind(p.deadline_workdays.map(i64::from))
+    .bind(level)
+    .bind(level)
+    .bind(p.status.code())
+    .bind(p.source)
+    .bind(at)
+    .bind(at)
+    .fetch_one(&mut **tx)
+    .await?;
+    let mut co_units = p.co_units.to_vec();
+    co_units.sort_unstable();
+    co_units.dedup();
+    for unit in co_units.into_iter().filter(|u| Some(*u) != p.unit_id) {
+        sqlx::query("INSERT INTO problem_co_units (problem_id, unit_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(unit)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let step = Step {
+        action: p.action,
+        from: None,
+        to: p.status,
+        level: p.level,
+        note: None,
+    };
+    record(tx, id, p.raised_by, step).await?;
+    Ok(id)
+}
+
+/// A row of an imported problem list, its project and units still as names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProblemListRow {
+    pub sheet: String,
+    pub row: u32,
+    pub project_code: Option<String>,
+    pub project_name: Option<String>,
+    pub title: String,
+    pub description: Option<String>,
+    pub category: Category,
+    pub unit_name: Option<String>,
+    pub co_unit_names: Vec<String>,
+    pub raised_on: NaiveDate,
+    pub deadline: Deadline,
+    pub status: Status,
+}
+
+/// What an import of a problem list did, or would do.
+#[derive(Debug, Clone, Default)]
+pub struct ProblemImportOutcome {
+    pub created: usize,
+    pub new_units: Vec<String>,
+    pub problems: Vec<RowProblem>,
+    /// True when nothing was written: a dry run, or problems found.
+    pub rolled_back: bool,
+}
+
 impl Store {
+    /// Writes an imported problem list, all or nothing: each row's project found by code, else
+    /// by its exact name (a name several projects share needs the code); units named in the list
+    /// created when new; deadlines in working days dated from the day each problem was raised.
+    /// With `dry_run`, or when any row cannot be matched, nothing is written.
+    pub async fn import_problems(
+        &self,
+        rows: &[ProblemListRow],
+        actor: Option<i64>,
+        dry_run: bool,
+    ) -> Result<ProblemImportOutcome> {
+        let calendar = self.work_calendar().await?;
+        let mut tx = self.pool().begin().await?;
+        let mut outcome = ProblemImportOutcome::default();
+        let mut resolver = Resolver::load(&mut tx).await?;
+        let projects: Vec<(i64, Option<String>, String, Option<i64>)> =
+            sqlx::query_as("SELECT id, code, name, unit_id FROM projects")
+                .fetch_all(&mut *tx)
+                .await?;
+        let mut by_code: HashMap<&str, (i64, Option<i64>)> = HashMap::new();
+        let mut by_name: HashMap<&str, Vec<(i64, Option<i64>)>> = HashMap::new();
+        for (id, code, name, unit) in &projects {
+            if let Some(code) = code {
+                by_code.insert(code, (*id, *unit));
+            }
+            by_name.entry(name).or_default().push((*id, *unit));
+        }
+        for row in rows {
+            let found = match (&row.project_code, &row.project_name) {
+                (Some(code), name) => by_code
+                    .get(code.as_str())
+                    .copied()
+                    .ok_or_else(|| {
+                        bi(
+                            format!("台账中没有编号为“{code}”的项目"),
+                            format!("the ledger has no project with the code “{code}”"),
+                        )
+                    })
+                    .or_else(|e| match name.as_deref().and_then(|n| by_name.get(n)) {
+                        Some(found) if found.len() == 1 => Ok(found[0]),
+                        _ => Err(e),
+                    }),
+                (None, Some(name)) => match by_name.get(name.as_str()).map(Vec::as_slice) {
+                    Some([one]) => Ok(*one),
+                    Some([_, _, ..]) => Err(bi(
+                        format!("台账中有多个名为“{name}”的项目，请在表中填写项目编号以区分"),
+                        format!(
+                            "the ledger has several projects named “{name}”; add the project code"
+                        ),
+                    )),
+                    _ => Err(bi(
+                        format!("台账中没有名为“{name}”的项目"),
+                        format!("the ledger has no project named “{name}”"),
+                    )),
+                },
+                (None, None) => Err(bi("缺少项目名称或项目编号", "the row names no project")),
+            };
+            let (project_id, project_unit) = match found {
+                Ok(found) => found,
+                Err(m) => {
+                    outcome.problems.push(row_problem(&row.sheet, row.row, m));
+                    continue;
+                }
+            };
+            let deadline = match row.deadline.date(row.raised_on, &calendar) {
+                Ok(d) => d,
+                Err(e) => {
+                    outcome
+                        .problems
+                        .push(row_problem(&row.sheet, row.row, e.message().clone()));
+                    continue;
+                }
+            };
+            let unit_id = match &row.unit_name {
+                Some(name) => Some(
+                    resolver
+                        .unit(&mut tx, name, UnitKind::guess(name), &mut outcome.new_units)
+                        .await?,
+                ),
+                None => project_unit,
+            };
+            let mut co_units = Vec::new();
+            for name in &row.co_unit_names {
+                co_units.push(
+                    resolver
+                        .unit(&mut tx, name, UnitKind::guess(name), &mut outcome.new_units)
+                        .await?,
+                );
+            }
+            insert_problem(
+                &mut tx,
+                Insert {
+                    project_id,
+                    title: row.title.trim(),
+                    description: row.description.as_deref(),
+                    category: row.category,
+                    raised_by: actor,
+                    raised_on: row.raised_on,
+                    unit_id,
+                    co_units: &co_units,
+                    deadline,
+                    deadline_workdays: match row.deadline {
+                        Deadline::Workdays(n) => Some(n),
+                        Deadline::On(_) => None,
+                    },
+                    level: Level::Unit,
+                    status: row.status,
+                    source: "import",
+                    action: "import",
+                },
+            )
+            .await?;
+            outcome.created += 1;
+        }
+        if dry_run || !outcome.problems.is_empty() {
+            tx.rollback().await?;
+            outcome.rolled_back = true;
+        } else {
+            tx.commit().await?;
+        }
+        Ok(outcome)
+    }
+
     /// Raises a problem: checked, its deadline dated on the working-day calendar, written with
     /// its co-units and a `raise` step, all at once. Returns its id.
     pub async fn raise_problem(
@@ -249,53 +469,29 @@ impl Store {
                 format!("there is no project {}", new.project_id),
             )));
         };
-        let at = now();
-        let workdays = match new.deadline {
-            Deadline::Workdays(n) => Some(i64::from(n)),
-            Deadline::On(_) => None,
-        };
-        let level = i64::from(new.level.number());
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO problems (project_id, title, description, category, raised_by, raised_on, \
-             unit_id, deadline, deadline_workdays, raised_level, level, status, source, version, \
-             created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15) RETURNING id",
+        let id = insert_problem(
+            &mut tx,
+            Insert {
+                project_id: new.project_id,
+                title,
+                description: new.description.as_deref(),
+                category: new.category,
+                raised_by: actor,
+                raised_on: new.raised_on,
+                unit_id: new.unit_id.or(project_unit),
+                co_units: &new.co_units,
+                deadline,
+                deadline_workdays: match new.deadline {
+                    Deadline::Workdays(n) => Some(n),
+                    Deadline::On(_) => None,
+                },
+                level: new.level,
+                status: Status::Open,
+                source,
+                action: "raise",
+            },
         )
-        .bind(new.project_id)
-        .bind(title)
-        .bind(new.description.as_deref().map(str::trim).filter(|d| !d.is_empty()))
-        .bind(new.category.code())
-        .bind(actor)
-        .bind(date_text(Some(new.raised_on)))
-        .bind(new.unit_id.or(project_unit))
-        .bind(date_text(Some(deadline)))
-        .bind(workdays)
-        .bind(level)
-        .bind(level)
-        .bind(Status::Open.code())
-        .bind(source)
-        .bind(at)
-        .bind(at)
-        .fetch_one(&mut *tx)
         .await?;
-        let mut co_units = new.co_units.clone();
-        co_units.sort_unstable();
-        co_units.dedup();
-        for unit in co_units {
-            sqlx::query("INSERT INTO problem_co_units (problem_id, unit_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(unit)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let step = Step {
-            action: "raise",
-            from: None,
-            to: Status::Open,
-            level: new.level,
-            note: None,
-        };
-        record(&mut tx, id, actor, step).await?;
         tx.commit().await?;
         Ok(id)
     }

@@ -1,0 +1,198 @@
+//! `gongjian problems`: every problem raised by a date, with its level and working days overdue.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use serde_json::json;
+
+use crate::config::Config;
+
+pub async fn run(config: &Config, as_of: &str, as_json: bool) -> Result<ExitCode> {
+    let as_of = crate::calendar::parse_date(as_of)?;
+    let store = crate::open(config).await?;
+    let lines = store.problems_as_of(as_of).await?;
+    if as_json {
+        let problems: Vec<serde_json::Value> = lines
+            .iter()
+            .map(|l| {
+                json!({
+                    "id": l.id,
+                    "project": l.project,
+                    "title": l.title,
+                    "unit": l.unit,
+                    "deadline": l.deadline.to_string(),
+                    "status": l.status.code(),
+                    "level": l.level.number(),
+                    "overdue_workdays": l.overdue_workdays,
+                })
+            })
+            .collect();
+        let out = json!({ "as_of": as_of.to_string(), "problems": problems });
+        say!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let open = lines.iter().filter(|l| l.status.is_open()).count();
+    let overdue = lines.iter().filter(|l| l.overdue_workdays > 0).count();
+    say!(
+        "截至 {as_of}，问题 {} 个，未办结 {open} 个，逾期 {overdue} 个 / as of {as_of}: {} problems, {open} open, {overdue} overdue",
+        lines.len(),
+        lines.len()
+    );
+    for l in &lines {
+        let late = if l.overdue_workdays > 0 {
+            format!("，逾期 {} 个工作日", l.overdue_workdays)
+        } else {
+            String::new()
+        };
+        say!(
+            "#{} [{}] {}：{}（{}，时限 {}{late}，{}级·{}）",
+            l.id,
+            l.status.label(),
+            l.project,
+            l.title,
+            l.unit.as_deref().unwrap_or("未定责任单位"),
+            l.deadline,
+            l.level.number(),
+            l.level.label()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(serde::Serialize)]
+struct RowError {
+    sheet: String,
+    row: Option<u32>,
+    column: Option<String>,
+    message_zh: String,
+    message_en: String,
+}
+
+#[derive(serde::Serialize)]
+struct ImportSummary {
+    file: String,
+    /// Problem rows found in the file.
+    problems: usize,
+    dry_run: bool,
+    /// Whether the database was changed.
+    written: bool,
+    /// Problems written (or that would be, on a dry run).
+    created: usize,
+    /// Units the list names that the database did not know: created with the problems.
+    new_units: Vec<String>,
+    skipped_rows: Vec<office::SkippedRow>,
+    errors: Vec<RowError>,
+    sheets: Vec<office::SheetSummary>,
+}
+
+/// `import problems`: a problem list (问题清单) matched to the ledger and written all or nothing.
+pub async fn import(
+    config: &Config,
+    file: &std::path::Path,
+    dry_run: bool,
+    as_json: bool,
+) -> Result<ExitCode> {
+    use anyhow::Context;
+    let bytes = std::fs::read(file)
+        .with_context(|| format!("无法读取文件 {} / cannot read the file", file.display()))?;
+    let parsed = office::read_problems(&bytes);
+    let today = web::pages::today();
+    let mut summary = ImportSummary {
+        file: file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        problems: parsed.problems.len(),
+        dry_run,
+        written: false,
+        created: 0,
+        new_units: Vec::new(),
+        skipped_rows: parsed.skipped_rows,
+        errors: parsed
+            .errors
+            .into_iter()
+            .map(|e| RowError {
+                sheet: e.sheet,
+                row: e.row,
+                column: e.column,
+                message_zh: e.message_zh,
+                message_en: e.message_en,
+            })
+            .collect(),
+        sheets: parsed.sheets,
+    };
+    if summary.errors.is_empty() {
+        let rows: Vec<store::ProblemListRow> = parsed
+            .problems
+            .into_iter()
+            .map(|p| store::ProblemListRow {
+                sheet: p.sheet,
+                row: p.row,
+                project_code: p.project_code,
+                project_name: p.project_name,
+                title: p.title,
+                description: p.description,
+                category: p.category,
+                unit_name: p.unit_name,
+                co_unit_names: p.co_unit_names,
+                raised_on: p.raised_on.unwrap_or(today),
+                deadline: p.deadline,
+                status: p.status,
+            })
+            .collect();
+        let store = crate::open(config).await?;
+        let outcome = store.import_problems(&rows, None, dry_run).await?;
+        summary.created = outcome.created;
+        summary.new_units = outcome.new_units;
+        summary.written = !outcome.rolled_back;
+        summary
+            .errors
+            .extend(outcome.problems.into_iter().map(|p| RowError {
+                sheet: p.sheet,
+                row: Some(p.row),
+                column: None,
+                message_zh: p.message_zh,
+                message_en: p.message_en,
+            }));
+    }
+    if as_json {
+        say!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        for e in &summary.errors {
+            let place = match (&e.row, &e.column) {
+                (Some(row), Some(col)) => format!("{} 第{row}行 {col}列：", e.sheet),
+                (Some(row), None) => format!("{} 第{row}行：", e.sheet),
+                _ => String::new(),
+            };
+            say!("  {place}{} / {}", e.message_zh, e.message_en);
+        }
+        for r in &summary.skipped_rows {
+            say!("  跳过 {} 第 {} 行：{}", r.sheet, r.row, r.reason);
+        }
+        if !summary.errors.is_empty() {
+            say!(
+                "发现 {} 处错误，未写入任何数据 / {} errors, nothing was written",
+                summary.errors.len(),
+                summary.errors.len()
+            );
+        } else if dry_run {
+            say!(
+                "试导入通过：将导入 {} 个问题，新增单位 {} 个；未写入 / dry run: nothing written",
+                summary.created,
+                summary.new_units.len()
+            );
+        } else {
+            say!(
+                "导入完成：{} 个问题，新增单位 {} 个 / imported {} problems",
+                summary.created,
+                summary.new_units.len(),
+                summary.created
+            );
+        }
+    }
+    Ok(if summary.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

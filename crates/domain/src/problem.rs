@@ -448,6 +448,22 @@ pub fn escalate(
     Ok((overdue, raised_at.raised(rule.steps(overdue))))
 }
 
+/// The day of the next weekly coordination meeting (一周一例会) on or after `as_of`: Monday, or
+/// the first working day after it when that Monday is a holiday.
+pub fn next_weekly_meeting(
+    as_of: NaiveDate,
+    calendar: &WorkCalendar,
+) -> Result<NaiveDate, CalendarError> {
+    use chrono::Datelike;
+    let ahead = (7 - as_of.weekday().num_days_from_monday()) % 7;
+    let monday = as_of + chrono::Days::new(u64::from(ahead));
+    if calendar.is_workday(monday)? {
+        Ok(monday)
+    } else {
+        calendar.add_workdays(monday, 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -646,6 +662,24 @@ mod tests {
             Deadline::Workdays(0).date(raised, &calendar).unwrap(),
             raised
         );
+    }
+
+    #[test]
+    fn the_weekly_meeting_is_on_the_next_working_monday() {
+        let calendar = WorkCalendar::builtin().unwrap();
+        for (as_of, meeting) in [
+            (day(2025, 10, 13), day(2025, 10, 13)),
+            (day(2025, 10, 14), day(2025, 10, 20)),
+            (day(2025, 10, 19), day(2025, 10, 20)),
+            // Monday 6 October is in the National Day holiday: Thursday 9th, the first day back.
+            (day(2025, 9, 30), day(2025, 10, 9)),
+        ] {
+            assert_eq!(
+                next_weekly_meeting(as_of, &calendar).unwrap(),
+                meeting,
+                "{as_of}"
+            );
+        }
     }
 
     #[test]

@@ -128,6 +128,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The next weekly meeting's agenda (一周一例会): problems at level 3 or 4, red projects,
+    /// decisions due.
+    Agenda {
+        #[command(flatten)]
+        db: DbArg,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        as_of: String,
+        /// Prints one JSON object instead of the agenda.
+        #[arg(long)]
+        json: bool,
+    },
     /// The official working-day calendar (工作日): holidays and make-up workdays.
     #[command(subcommand)]
     Calendar(CalendarCommand),
@@ -378,6 +390,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         } => status::run(&load(db, None)?, as_of, scheme.as_deref(), *json).await,
         Command::Problems { db, as_of, json } => {
             problems::run(&load(db, None)?, as_of, *json).await
+        }
+        Command::Agenda { db, as_of, json } => {
+            problems::agenda(&load(db, None)?, as_of, *json).await
         }
         Command::Calendar(CalendarCommand::Import { file, db }) => {
             calendar::import(&load(db, None)?, file).await

@@ -196,3 +196,102 @@ pub async fn import(
         ExitCode::from(1)
     })
 }
+
+/// `gongjian agenda`: the next weekly meeting's agenda as of a date.
+pub async fn agenda(config: &Config, as_of: &str, as_json: bool) -> Result<ExitCode> {
+    use store::AgendaItem;
+    let as_of = crate::calendar::parse_date(as_of)?;
+    let store = crate::open(config).await?;
+    let agenda = store.agenda(as_of).await?;
+    if as_json {
+        let items: Vec<serde_json::Value> = agenda
+            .items
+            .iter()
+            .map(|item| match item {
+                AgendaItem::Problem(l) => json!({
+                    "kind": "problem",
+                    "id": l.id,
+                    "project": l.project,
+                    "title": l.title,
+                    "unit": l.unit,
+                    "deadline": l.deadline.to_string(),
+                    "status": l.status.code(),
+                    "level": l.level.number(),
+                    "overdue_workdays": l.overdue_workdays,
+                }),
+                AgendaItem::Project {
+                    id,
+                    name,
+                    unit,
+                    why,
+                } => json!({
+                    "kind": "project",
+                    "id": id,
+                    "name": name,
+                    "unit": unit,
+                    "light": "red",
+                    "why": why,
+                }),
+                AgendaItem::Decision {
+                    decision,
+                    overdue_workdays,
+                } => json!({
+                    "kind": "decision",
+                    "id": decision.id,
+                    "text": decision.text,
+                    "unit": decision.unit,
+                    "meeting_date": decision.meeting_date.to_string(),
+                    "deadline": decision.deadline.to_string(),
+                    "overdue_workdays": overdue_workdays,
+                }),
+            })
+            .collect();
+        let out = json!({ "meeting_date": agenda.meeting_date.to_string(), "items": items });
+        say!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    say!(
+        "{} 周例会议程（截至 {as_of}）/ agenda of the weekly meeting on {}",
+        agenda.meeting_date,
+        agenda.meeting_date
+    );
+    if agenda.items.is_empty() {
+        say!("  无上会事项 / nothing to discuss");
+    }
+    for (n, item) in agenda.items.iter().enumerate() {
+        let n = n + 1;
+        match item {
+            AgendaItem::Problem(l) => say!(
+                "{n}. 【问题·{}级】{}：{}（{}，逾期 {} 个工作日）",
+                l.level.number(),
+                l.project,
+                l.title,
+                l.unit.as_deref().unwrap_or("未定责任单位"),
+                l.overdue_workdays
+            ),
+            AgendaItem::Project {
+                name, unit, why, ..
+            } => say!(
+                "{n}. 【红灯项目】{name}（{}）：{}",
+                unit.as_deref().unwrap_or("未定责任单位"),
+                why.join("；")
+            ),
+            AgendaItem::Decision {
+                decision,
+                overdue_workdays,
+            } => say!(
+                "{n}. 【议定事项】{}（{}，{} 会议，时限 {}{}）",
+                decision.text,
+                decision.unit.as_deref().unwrap_or("未定责任单位"),
+                decision.meeting_date,
+                decision.deadline,
+                if *overdue_workdays > 0 {
+                    format!("，逾期 {overdue_workdays} 个工作日")
+                } else {
+                    String::new()
+                }
+            ),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

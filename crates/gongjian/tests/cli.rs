@@ -939,6 +939,15 @@ fn problems_imported_and_listed_through_the_binary() {
         assert_eq!(problems[0]["unit"], "国网福清供电公司");
         assert_eq!(problems[0]["project"], "江阴港区污水处理厂二期");
         assert_eq!(problems[2]["unit"], "江阴镇", "the project's own unit");
+        // The next weekly meeting takes the problem that reached level 3.
+        let (code, json, _) = run(&["agenda", "--db", url, "--as-of", "2025-10-15", "--json"]);
+        assert_eq!(code, Some(0), "{json}");
+        assert_eq!(json["meeting_date"], "2025-10-20");
+        assert_eq!(json["items"].as_array().map(Vec::len), Some(1), "{json}");
+        assert_eq!(json["items"][0]["kind"], "problem");
+        assert_eq!(json["items"][0]["title"], "施工用电未接入");
+        let out = gongjian(&["agenda", "--db", url, "--as-of", "2025-10-15"], None);
+        assert!(stdout(&out).contains("【问题·3级】江阴港区污水处理厂二期：施工用电未接入"));
 
         // A list with an unknown project and an unknown category: both named by row (and
         // column), nothing written.

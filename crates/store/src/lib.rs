@@ -12,6 +12,7 @@ mod approvals;
 mod calendar;
 mod campaigns;
 mod import;
+mod meetings;
 mod people;
 mod problems;
 mod project_index;
@@ -33,6 +34,7 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 pub use approvals::{ApprovalNode, ApprovalPlan, DueNode, FinishedNode};
 pub use campaigns::{Campaign, CampaignSettings, KeyTask, TargetProgress, UnitTarget};
 pub use import::{ImportOutcome, LedgerRow};
+pub use meetings::{Agenda, AgendaItem, Decision, MeetingKind, NewDecision};
 pub use people::{
     NewUser, Region, SESSION_SECONDS, SessionUser, UserRecord, hash_password, verify_password,
 };

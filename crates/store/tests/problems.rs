@@ -251,3 +251,138 @@ async fn bad_problems_are_refused_whole() {
         store.close().await;
     }
 }
+
+/// The next weekly meeting's agenda: problems that reached the meeting, red projects and why,
+/// decisions of earlier meetings due by then; decisions are tracked until closed off.
+#[tokio::test]
+async fn the_weekly_agenda_and_its_decisions() {
+    use domain::progress::Period;
+    use store::{Actor, AgendaItem, Filing, FilingOptions, MeetingKind, NewDecision, ReportEntry};
+    for dialect in TestDb::backends() {
+        let db = TestDb::new(dialect).await;
+        let store = db.store().await;
+        let (quiet, town, power) = setup(&store).await;
+        let lagging = store
+            .create_project(
+                &ProjectFields {
+                    name: "江阴物流园".into(),
+                    stage: Some(Stage::UnderConstruction),
+                    unit_id: Some(town),
+                    annual_plan: Some(domain::Money::from_wan(1_000)),
+                    ..ProjectFields::default()
+                },
+                None,
+                "test",
+            )
+            .await
+            .unwrap()
+            .id;
+        // 10% by June; 75% of the year has passed by 15 October.
+        let june = FilingOptions {
+            filing: Filing::Submit,
+            source: "test",
+            check_versions: false,
+            dry_run: false,
+            today: day(7, 1),
+        };
+        let entry = ReportEntry {
+            project_id: lagging,
+            year_to_date: Some(domain::Money::from_wan(100)),
+            ..ReportEntry::default()
+        };
+        let period = Period::parse("2025-06").unwrap();
+        store
+            .file_reports(period, &[entry], &Actor::SYSTEM, june)
+            .await
+            .unwrap();
+        let stuck = store
+            .raise_problem(
+                &problem(quiet, power, Deadline::On(day(9, 30))),
+                None,
+                "test",
+            )
+            .await
+            .unwrap();
+        let mut young = problem(quiet, power, Deadline::On(day(10, 14)));
+        young.title = "临时道路未硬化".into();
+        store.raise_problem(&young, None, "test").await.unwrap();
+
+        let decision = |text: &str, deadline: NaiveDate| NewDecision {
+            text: text.into(),
+            unit_id: Some(power),
+            project_id: Some(quiet),
+            problem_id: Some(stuck),
+            deadline: Some(deadline),
+        };
+        // A decision without an owner: the whole meeting is refused.
+        let mut orphan = decision("协调施工用电", day(10, 10));
+        orphan.unit_id = None;
+        let refused = store
+            .record_meeting(
+                day(10, 9),
+                MeetingKind::Weekly,
+                "第40次周例会",
+                None,
+                &[orphan],
+                None,
+            )
+            .await
+            .unwrap_err();
+        assert!(refused.to_string().contains("没有责任单位"), "{refused}");
+        assert!(store.open_decisions().await.unwrap().is_empty());
+        store
+            .record_meeting(
+                day(10, 9),
+                MeetingKind::Weekly,
+                "第40次周例会",
+                Some("会议研究了施工用电等问题"),
+                &[
+                    decision("10月10日前完成线路迁改", day(10, 10)),
+                    decision("10月底前正式送电", day(10, 31)),
+                    decision("10月17日前完成现场核查", day(10, 17)),
+                ],
+                None,
+            )
+            .await
+            .unwrap();
+        let open = store.open_decisions().await.unwrap();
+        assert_eq!(open.len(), 3);
+        let checked = open.iter().find(|d| d.text.contains("现场核查")).unwrap();
+        let stale = store
+            .close_decision(checked.id, checked.version + 1, day(10, 15), None)
+            .await
+            .unwrap_err();
+        assert!(matches!(stale, StoreError::Conflict { .. }));
+        store
+            .close_decision(checked.id, checked.version, day(10, 15), Some("已核查"))
+            .await
+            .unwrap();
+
+        let agenda = store.agenda(day(10, 15)).await.unwrap();
+        assert_eq!(agenda.meeting_date, day(10, 20));
+        let kinds: Vec<String> = agenda
+            .items
+            .iter()
+            .map(|item| match item {
+                AgendaItem::Problem(p) => format!("problem {} {}", p.title, p.level.number()),
+                AgendaItem::Project { name, why, .. } => {
+                    format!("project {name} {}", why.join("；"))
+                }
+                AgendaItem::Decision {
+                    decision,
+                    overdue_workdays,
+                } => format!("decision {} {overdue_workdays}", decision.text),
+            })
+            .collect();
+        assert_eq!(kinds.len(), 3, "{kinds:?}");
+        assert_eq!(kinds[0], "problem 施工用电未接入 3");
+        assert!(
+            kinds[1].starts_with("project 江阴物流园 滞后序时进度"),
+            "{}",
+            kinds[1]
+        );
+        // Due 10 October: the 11th (a worked Saturday), 13th, 14th and 15th have passed.
+        assert_eq!(kinds[2], "decision 10月10日前完成线路迁改 4");
+        store.close().await;
+    }
+}

@@ -1,0 +1,312 @@
+//! Coordination meetings (一周一例会, 专题研究), their decisions (议定事项) tracked until closed
+//! off, and the agenda of the next weekly meeting: open problems that have reached the meeting,
+//! red projects and why, decisions due.
+
+use chrono::NaiveDate;
+use domain::bi;
+use domain::problem::{Level, next_weekly_meeting, overdue_workdays};
+use domain::progress::Light;
+
+use crate::problems::ProblemLine;
+use crate::projects::{date, date_text};
+use crate::{Result, Store, StoreError, now};
+
+/// A weekly coordination meeting, or a meeting on one subject or project (专题研究).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeetingKind {
+    Weekly,
+    Special,
+}
+
+impl MeetingKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            MeetingKind::Weekly => "weekly",
+            MeetingKind::Special => "special",
+        }
+    }
+}
+
+/// A decision as the minutes record it: what, who, by when.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NewDecision {
+    pub text: String,
+    /// The owner unit.
+    pub unit_id: Option<i64>,
+    pub project_id: Option<i64>,
+    pub problem_id: Option<i64>,
+    pub deadline: Option<NaiveDate>,
+}
+
+/// A decision as stored, with the meeting it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub id: i64,
+    pub meeting_id: i64,
+    pub meeting_date: NaiveDate,
+    pub text: String,
+    pub unit_id: Option<i64>,
+    pub unit: Option<String>,
+    pub project_id: Option<i64>,
+    pub problem_id: Option<i64>,
+    pub deadline: NaiveDate,
+    pub done_on: Option<NaiveDate>,
+    pub version: i64,
+}
+
+/// One item of a meeting's agenda.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AgendaItem {
+    /// An open problem at level 3 (周例会) or 4.
+    Problem(ProblemLine),
+    /// A project with a red light, and why.
+    Project {
+        id: i64,
+        name: String,
+        unit: Option<String>,
+        why: Vec<String>,
+    },
+    /// A decision of an earlier meeting, still open and due by this meeting.
+    Decision {
+        decision: Decision,
+        overdue_workdays: u32,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agenda {
+    pub meeting_date: NaiveDate,
+    pub items: Vec<AgendaItem>,
+}
+
+type DecisionRow = (
+    i64,
+    i64,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    String,
+    Option<String>,
+    i64,
+);
+
+const SELECT_DECISION: &str = "SELECT d.id, d.meeting_id, m.held_on, d.text, d.unit_id, u.name, \
+     d.project_id, d.problem_id, d.deadline, d.done_on, d.version \
+     FROM decisions d JOIN meetings m ON m.id = d.meeting_id LEFT JOIN units u ON u.id = d.unit_id";
+
+fn decision_of(r: DecisionRow) -> Result<Decision> {
+    let corrupt = || {
+        StoreError::Rule(bi(
+            "数据库中的议定事项日期无效",
+            "a stored decision's date does not read",
+        ))
+    };
+    Ok(Decision {
+        id: r.0,
+        meeting_id: r.1,
+        meeting_date: date(Some(r.2)).ok_or_else(corrupt)?,
+        text: r.3,
+        unit_id: r.4,
+        unit: r.5,
+        project_id: r.6,
+        problem_id: r.7,
+        deadline: date(Some(r.8)).ok_or_else(corrupt)?,
+        done_on: date(r.9),
+        version: r.10,
+    })
+}
+
+impl Store {
+    /// Records a meeting with its decisions, all at once; every decision needs its text, an
+    /// owner unit and a deadline on or after the meeting. Returns the meeting's id.
+    pub async fn record_meeting(
+        &self,
+        held_on: NaiveDate,
+        kind: MeetingKind,
+        title: &str,
+        minutes: Option<&str>,
+        decisions: &[NewDecision],
+        actor: Option<i64>,
+    ) -> Result<i64> {
+        let mut refused = Vec::new();
+        for (i, d) in decisions.iter().enumerate() {
+            let n = i + 1;
+            if d.text.trim().is_empty() {
+                refused.push(bi(
+                    format!("第{n}项议定事项没有内容"),
+                    format!("decision {n} says nothing"),
+                ));
+            }
+            if d.unit_id.is_none() {
+                refused.push(bi(
+                    format!("第{n}项议定事项没有责任单位"),
+                    format!("decision {n} has no owner unit"),
+                ));
+            }
+            match d.deadline {
+                None => refused.push(bi(
+                    format!("第{n}项议定事项没有完成时限"),
+                    format!("decision {n} has no deadline"),
+                )),
+                Some(day) if day < held_on => refused.push(bi(
+                    format!("第{n}项议定事项的时限 {day} 早于会议日期 {held_on}"),
+                    format!("decision {n} is due {day}, before the meeting on {held_on}"),
+                )),
+                Some(_) => {}
+            }
+        }
+        if !refused.is_empty() {
+            return Err(StoreError::Invalid(refused));
+        }
+        let at = now();
+        let mut tx = self.pool().begin().await?;
+        let (meeting,): (i64,) = sqlx::query_as(
+            "INSERT INTO meetings (held_on, kind, title, minutes, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(date_text(Some(held_on)))
+        .bind(kind.code())
+        .bind(title.trim())
+        .bind(minutes.map(str::trim).filter(|m| !m.is_empty()))
+        .bind(actor)
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await?;
+        for d in decisions {
+            sqlx::query(
+                "INSERT INTO decisions (meeting_id, text, unit_id, project_id, problem_id, deadline, \
+                 status, version, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'open', 1, $7)",
+            )
+            .bind(meeting)
+            .bind(d.text.trim())
+            .bind(d.unit_id)
+            .bind(d.project_id)
+            .bind(d.problem_id)
+            .bind(date_text(d.deadline))
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(meeting)
+    }
+
+    /// Decisions not closed off yet, earliest deadline first.
+    pub async fn open_decisions(&self) -> Result<Vec<Decision>> {
+        let rows: Vec<DecisionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT_DECISION} WHERE d.status = 'open' ORDER BY d.deadline, d.id"
+        )))
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(decision_of).collect()
+    }
+
+    /// Closes a decision off (落实完毕), from the version the person saw.
+    pub async fn close_decision(
+        &self,
+        id: i64,
+        version: i64,
+        done_on: NaiveDate,
+        note: Option<&str>,
+    ) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        let row: Option<(String, i64)> =
+            sqlx::query_as("SELECT status, version FROM decisions WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((status, current)) = row else {
+            return Err(StoreError::NotFound);
+        };
+        if current != version {
+            return Err(StoreError::Conflict { current });
+        }
+        if status != "open" {
+            return Err(StoreError::Rule(bi(
+                "该议定事项已落实销号",
+                "this decision is already closed off",
+            )));
+        }
+        let done = sqlx::query(
+            "UPDATE decisions SET status = 'done', done_on = $1, done_note = $2, \
+             version = version + 1, updated_at = $3 WHERE id = $4 AND version = $5",
+        )
+        .bind(date_text(Some(done_on)))
+        .bind(note.map(str::trim).filter(|n| !n.is_empty()))
+        .bind(now())
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict {
+                current: version + 1,
+            });
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The agenda of the next weekly meeting on or after `as_of` (see
+    /// `domain::problem::next_weekly_meeting`): every open problem at level 3 or 4 as of
+    /// `as_of`, most escalated and most overdue first; every project with a red light as of
+    /// `as_of` and why; every open decision of an earlier meeting due by the meeting day.
+    pub async fn agenda(&self, as_of: NaiveDate) -> Result<Agenda> {
+        let calendar = self.work_calendar().await?;
+        let meeting_date = next_weekly_meeting(as_of, &calendar).map_err(StoreError::Calendar)?;
+        let mut items = Vec::new();
+
+        let mut problems: Vec<ProblemLine> = self
+            .problems_as_of(as_of)
+            .await?
+            .into_iter()
+            .filter(|p| p.status.is_open() && p.level >= Level::WeeklyMeeting)
+            .collect();
+        problems.sort_by(|a, b| {
+            (b.level, b.overdue_workdays, a.id).cmp(&(a.level, a.overdue_workdays, b.id))
+        });
+        items.extend(problems.into_iter().map(AgendaItem::Problem));
+
+        let status = self.campaign_status(as_of).await?;
+        let mut red: Vec<(f64, AgendaItem)> = status
+            .status
+            .projects
+            .iter()
+            .filter_map(|p| {
+                let j = p.judgement.as_ref().filter(|j| j.light == Light::Red)?;
+                let mut why: Vec<String> = j.why.iter().map(|w| w.zh.clone()).collect();
+                why.extend(status.warnings.get(&p.id).cloned());
+                Some((
+                    j.lag_pp,
+                    AgendaItem::Project {
+                        id: p.id,
+                        name: p.name.clone(),
+                        unit: p.unit.clone(),
+                        why,
+                    },
+                ))
+            })
+            .collect();
+        red.sort_by(|a, b| b.0.total_cmp(&a.0));
+        items.extend(red.into_iter().map(|(_, item)| item));
+
+        for decision in self.open_decisions().await? {
+            if decision.deadline > meeting_date || decision.meeting_date >= meeting_date {
+                continue;
+            }
+            let overdue_workdays = overdue_workdays(decision.deadline, as_of, &calendar)
+                .map_err(StoreError::Calendar)?;
+            items.push(AgendaItem::Decision {
+                decision,
+                overdue_workdays,
+            });
+        }
+        Ok(Agenda {
+            meeting_date,
+            items,
+        })
+    }
+}

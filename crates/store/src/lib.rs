@@ -21,6 +21,7 @@ mod rankings;
 mod report_filing;
 mod report_photos;
 mod reports;
+mod rows;
 mod seed;
 pub mod testing;
 

@@ -260,7 +260,7 @@ impl Store {
         let mut items = Vec::new();
 
         let mut problems: Vec<ProblemLine> = self
-            .problems_as_of(as_of)
+            .problem_lines(as_of, true)
             .await?
             .into_iter()
             .filter(|p| p.status.is_open() && p.level >= Level::WeeklyMeeting)

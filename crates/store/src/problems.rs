@@ -5,7 +5,8 @@
 use chrono::NaiveDate;
 use domain::problem::{Action, Category, Deadline, Escalation, Level, Standing, Status, escalate};
 use domain::{Bilingual, bi};
-use sqlx::{Any, Transaction};
+use sqlx::any::AnyArguments;
+use sqlx::{Any, Arguments, Transaction};
 
 use std::collections::HashMap;
 
@@ -13,6 +14,7 @@ use domain::UnitKind;
 
 use crate::import::{Resolver, RowProblem, row_problem};
 use crate::projects::{date, date_text};
+use crate::rows::select_rows;
 use crate::{Result, Store, StoreError, now};
 
 /// A problem as somebody raises it (or a row of an imported list gives it).
@@ -642,6 +644,16 @@ impl Store {
     /// working days past its deadline; a resolved or closed one shows the level it reached.
     /// (The status is the current one; each step's date is in [`Store::problem_events`].)
     pub async fn problems_as_of(&self, as_of: NaiveDate) -> Result<Vec<ProblemLine>> {
+        self.problem_lines(as_of, false).await
+    }
+
+    /// The lines of [`Store::problems_as_of`]; with `meeting`, only those that can have reached
+    /// the weekly meeting by `as_of`: open, and raised there or past their deadline.
+    pub(crate) async fn problem_lines(
+        &self,
+        as_of: NaiveDate,
+        meeting: bool,
+    ) -> Result<Vec<ProblemLine>> {
         let calendar = self.work_calendar().await?;
         type Row = (
             i64,
@@ -653,14 +665,29 @@ impl Store {
             i64,
             i64,
         );
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT q.id, p.name, q.title, u.name, q.deadline, q.status, q.raised_level, q.level \
-             FROM problems q JOIN projects p ON p.id = q.project_id LEFT JOIN units u ON u.id = q.unit_id \
-             WHERE q.raised_on <= $1 ORDER BY q.id",
+        let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
+        let mut args = AnyArguments::default();
+        args.add(date_text(Some(as_of))).map_err(enc)?;
+        args.add(i64::from(Level::WeeklyMeeting.number()))
+            .map_err(enc)?;
+        let only = if meeting {
+            " AND q.status IN ('open', 'in_progress') \
+             AND (q.deadline < $1 OR q.level >= $2 OR q.raised_level >= $2)"
+        } else {
+            " AND $2 > 0"
+        };
+        let mut rows: Vec<Row> = select_rows(
+            self.pool(),
+            self.dialect(),
+            "q.id, p.name, q.title, u.name, q.deadline, q.status, q.raised_level, q.level",
+            &format!(
+                "FROM problems q JOIN projects p ON p.id = q.project_id \
+                 LEFT JOIN units u ON u.id = q.unit_id WHERE q.raised_on <= $1{only}"
+            ),
+            args,
         )
-        .bind(date_text(Some(as_of)))
-        .fetch_all(self.pool())
         .await?;
+        rows.sort_unstable_by_key(|r| r.0);
         rows.into_iter()
             .map(
                 |(id, project, title, unit, deadline, status, raised, level)| {

@@ -14,6 +14,7 @@ use sqlx::any::AnyArguments;
 use sqlx::{Arguments, AssertSqlSafe};
 
 use crate::projects::{date, date_text, placeholders};
+use crate::rows::select_rows;
 use crate::{Dialect, Result, Store, StoreError, now};
 
 /// One report as stored: both amounts known (see `domain::progress::reconcile`).
@@ -133,8 +134,7 @@ impl Store {
             .filter(|end| *end <= as_of)
             .unwrap_or(year_start.pred_opt().unwrap_or(year_start));
         // Index probes per project (latest counted report of the year and of its first quarter,
-        // reports in on time) in one pass over the ledger; on SQLite the rows come packed as
-        // JSON arrays, many projects to a row.
+        // reports in on time) in one pass over the ledger.
         type Row = (
             i64,
             String,
@@ -194,11 +194,9 @@ impl Store {
         };
         let mut projects: Vec<Row> = Vec::new();
         match self.dialect() {
-            // Packed: sqlx hands SQLite rows over one at a time through its worker thread, and
-            // that handover, not the query, was 80% of a status of 20,000 projects. Id ranges
-            // rather than GROUP BY, which would sort every packed row first.
+            // Packed (see `rows`) in parts of PACKED_ROWS projects, by id ranges rather than
+            // GROUP BY, which would sort every packed row first.
             Dialect::Sqlite => {
-                let sql = format!("SELECT json_group_array(json_array({row})) {from_where}");
                 let mut from = first;
                 while from <= last {
                     // The id PACKED_ROWS projects on (ids may have gaps).
@@ -212,24 +210,22 @@ impl Store {
                     .fetch_one(&mut *tx)
                     .await?;
                     let to = to.unwrap_or(last);
-                    let (json,): (Option<String>,) =
-                        sqlx::query_as_with(AssertSqlSafe(sql.clone()), args(from, to)?)
-                            .fetch_one(&mut *tx)
+                    let part: Vec<Row> =
+                        select_rows(&mut *tx, Dialect::Sqlite, &row, from_where, args(from, to)?)
                             .await?;
-                    if let Some(json) = json {
-                        let rows: Vec<Row> = serde_json::from_str(&json)
-                            .map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?;
-                        projects.extend(rows);
-                    }
+                    projects.extend(part);
                     from = to.saturating_add(1);
                 }
             }
-            // PostgreSQL's rows come over cheaply; building JSON there costs more than it saves.
             Dialect::Postgres => {
-                let sql = format!("SELECT {row} {from_where}");
-                projects = sqlx::query_as_with(AssertSqlSafe(sql), args(first, last)?)
-                    .fetch_all(&mut *tx)
-                    .await?;
+                projects = select_rows(
+                    &mut *tx,
+                    Dialect::Postgres,
+                    &row,
+                    from_where,
+                    args(first, last)?,
+                )
+                .await?;
             }
         }
         tx.rollback().await?;

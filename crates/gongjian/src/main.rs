@@ -99,6 +99,9 @@ enum Command {
         /// annual plan.
         #[arg(long)]
         reports_through: Option<String>,
+        /// Also this many problems over the projects, raised 5 January to 20 October 2025.
+        #[arg(long)]
+        problems: Option<usize>,
     },
     /// Manages users.
     #[command(subcommand)]
@@ -352,6 +355,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             projects,
             seed,
             reports_through,
+            problems,
         } => {
             let config = load(db, None)?;
             let through = reports_through
@@ -379,6 +383,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     through.label_zh(),
                     through.key()
                 );
+            }
+            if let Some(count) = problems {
+                let day = |m, d| chrono::NaiveDate::from_ymd_opt(2025, m, d);
+                let (Some(from), Some(to)) = (day(1, 5), day(10, 20)) else {
+                    return Ok(ExitCode::FAILURE);
+                };
+                let n = store.seed_demo_problems(*count, from, to).await?;
+                say!("已生成 {n} 个问题 / seeded {n} problems");
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -495,6 +507,12 @@ async fn demo(db: &std::path::Path, addr: SocketAddr) -> Result<ExitCode> {
         };
         store.seed_demo_campaign(&campaign).await?;
         store.seed_demo_reports(mid_year).await?;
+        // Problems raised in the first half, and the last June meeting's decisions.
+        let day = |m, d| chrono::NaiveDate::from_ymd_opt(2025, m, d);
+        if let (Some(from), Some(to), Some(meeting)) = (day(1, 6), day(6, 27), day(6, 23)) {
+            store.seed_demo_problems(140, from, to).await?;
+            store.seed_demo_meeting(meeting).await?;
+        }
         // May is reviewed and its ranking published; June is still coming in.
         store
             .seed_demo_ranking(domain::progress::Period {

@@ -364,3 +364,188 @@ impl Store {
         Ok(published.revision)
     }
 }
+
+/// Problems as offices raise them, by category: what they say and which department usually
+/// acts on them (the project's own unit when no department by that name exists).
+const DEMO_PROBLEMS: [(domain::problem::Category, &str, &str); 12] = {
+    use domain::problem::Category::*;
+    [
+        (Land, "用地指标未落实", "市自然资源局"),
+        (Land, "土地未完成挂牌出让", "市自然资源局"),
+        (Planning, "规划方案调整未批复", "市自然资源局"),
+        (Environment, "环评批复未出具", "市生态环境局"),
+        (Approval, "施工图审查未通过", "市住建局"),
+        (Approval, "施工许可证未办理", "市住建局"),
+        (Funding, "专项债资金未到位", "市财政局"),
+        (Expropriation, "征迁户未完成签约", "市住建局"),
+        (Expropriation, "坟墓迁移未完成", "市住建局"),
+        (Utilities, "施工用电未接入", "市发改局"),
+        (Utilities, "燃气管线迁改滞后", "市住建局"),
+        (Construction, "施工进场道路未打通", "市交通运输局"),
+    ]
+};
+
+impl Store {
+    /// `count` problems over the ledger's projects, raised between `from` and `through`,
+    /// deterministic: deadlines of 5, 10 or 15 working days or a date two to six weeks on; a
+    /// third closed off (已销号), one in six resolved and waiting for confirmation, the rest
+    /// open or in hand; one in ten raised straight to the task lead. Written in one transaction.
+    pub async fn seed_demo_problems(
+        &self,
+        count: usize,
+        from: chrono::NaiveDate,
+        through: chrono::NaiveDate,
+    ) -> Result<usize> {
+        use domain::problem::{Deadline, Level, Status};
+        let projects: Vec<(i64, Option<i64>)> =
+            sqlx::query_as("SELECT id, unit_id FROM projects ORDER BY id")
+                .fetch_all(self.pool())
+                .await?;
+        if projects.is_empty() || count == 0 {
+            return Ok(0);
+        }
+        let units: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM units")
+            .fetch_all(self.pool())
+            .await?;
+        let unit_named = |name: &str| units.iter().find(|(_, n)| n == name).map(|(id, _)| *id);
+        let calendar = self.work_calendar().await?;
+        let span = u64::try_from((through - from).num_days()).unwrap_or(0) + 1;
+        let at = now();
+        let mut rows = Vec::with_capacity(count);
+        for i in 0..count {
+            let h = (i as u64).wrapping_mul(2_654_435_761) % 1_000_003;
+            let (project, project_unit) = projects[(i * 7_919) % projects.len()];
+            let (category, title, department) = DEMO_PROBLEMS[(h % 12) as usize];
+            let raised_on = from + chrono::Days::new(h % span);
+            let deadline = if h.is_multiple_of(3) {
+                Deadline::Workdays(5 * (1 + (h / 3 % 3) as u32))
+            } else {
+                Deadline::On(raised_on + chrono::Days::new(14 + h % 29))
+            };
+            let due = deadline
+                .date(raised_on, &calendar)
+                .map_err(crate::StoreError::Calendar)?;
+            let status = match h % 6 {
+                0 | 1 => Status::Closed,
+                2 => Status::Resolved,
+                3 | 4 => Status::InProgress,
+                _ => Status::Open,
+            };
+            let level = if h % 10 == 7 {
+                Level::TaskLead
+            } else {
+                Level::Unit
+            };
+            let unit = if h.is_multiple_of(2) {
+                unit_named(department).or(project_unit)
+            } else {
+                project_unit
+            };
+            let workdays = match deadline {
+                Deadline::Workdays(n) => Some(i64::from(n)),
+                Deadline::On(_) => None,
+            };
+            rows.push((
+                project, title, category, raised_on, unit, due, workdays, level, status,
+            ));
+        }
+        let mut tx = self.pool().begin().await?;
+        let (before,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM problems")
+            .fetch_one(&mut *tx)
+            .await?;
+        let enc = |e: sqlx::error::BoxDynError| crate::StoreError::Db(sqlx::Error::Encode(e));
+        const PER_ROW: usize = 14;
+        for chunk in rows.chunks(300) {
+            let mut args = sqlx::any::AnyArguments::default();
+            let mut values = Vec::with_capacity(chunk.len());
+            for (i, (project, title, category, raised_on, unit, due, workdays, level, status)) in
+                chunk.iter().enumerate()
+            {
+                use sqlx::Arguments;
+                args.add(*project).map_err(enc)?;
+                args.add(*title).map_err(enc)?;
+                args.add(category.code()).map_err(enc)?;
+                args.add(crate::projects::date_text(Some(*raised_on)))
+                    .map_err(enc)?;
+                args.add(*unit).map_err(enc)?;
+                args.add(crate::projects::date_text(Some(*due)))
+                    .map_err(enc)?;
+                args.add(*workdays).map_err(enc)?;
+                args.add(i64::from(level.number())).map_err(enc)?;
+                args.add(i64::from(level.number())).map_err(enc)?;
+                args.add(status.code()).map_err(enc)?;
+                args.add("seed").map_err(enc)?;
+                args.add(1i64).map_err(enc)?;
+                args.add(at).map_err(enc)?;
+                args.add(at).map_err(enc)?;
+                values.push(format!(
+                    "({})",
+                    crate::projects::placeholders(self.dialect(), i * PER_ROW + 1, PER_ROW)
+                ));
+            }
+            let sql = format!(
+                "INSERT INTO problems (project_id, title, category, raised_on, unit_id, deadline, \
+                 deadline_workdays, raised_level, level, status, source, version, created_at, \
+                 updated_at) VALUES {}",
+                values.join(", ")
+            );
+            sqlx::query_with(sqlx::AssertSqlSafe(sql), args)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "INSERT INTO problem_events (problem_id, at, actor, action, from_status, to_status, level, note) \
+             SELECT id, created_at, NULL, 'seed', NULL, status, level, NULL FROM problems WHERE id > $1",
+        )
+        .bind(before.unwrap_or(0))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(count)
+    }
+}
+
+impl Store {
+    /// The weekly meeting of `held_on` as the demo shows it: it took on the most escalated open
+    /// problems and gave each an owner and a deadline, one of them already missed.
+    pub async fn seed_demo_meeting(&self, held_on: chrono::NaiveDate) -> Result<usize> {
+        let lines = self.problems_as_of(held_on).await?;
+        let mut open: Vec<&crate::ProblemLine> =
+            lines.iter().filter(|l| l.status.is_open()).collect();
+        open.sort_by_key(|l| {
+            (
+                std::cmp::Reverse(l.level),
+                std::cmp::Reverse(l.overdue_workdays),
+            )
+        });
+        let mut decisions = Vec::new();
+        for (i, line) in open.iter().take(4).enumerate() {
+            let (unit, project): (Option<i64>, i64) =
+                sqlx::query_as("SELECT unit_id, project_id FROM problems WHERE id = $1")
+                    .bind(line.id)
+                    .fetch_one(self.pool())
+                    .await?;
+            decisions.push(crate::NewDecision {
+                text: format!("{}：{}，限期解决并报告进展", line.project, line.title),
+                unit_id: unit,
+                project_id: Some(project),
+                problem_id: Some(line.id),
+                deadline: Some(held_on + chrono::Days::new(if i == 0 { 2 } else { 14 })),
+            });
+        }
+        decisions.retain(|d| d.unit_id.is_some());
+        if decisions.is_empty() {
+            return Ok(0);
+        }
+        self.record_meeting(
+            held_on,
+            crate::MeetingKind::Weekly,
+            "重点项目攻坚周例会",
+            Some("会议逐项研究了上会问题，明确责任单位和完成时限。"),
+            &decisions,
+            None,
+        )
+        .await?;
+        Ok(decisions.len())
+    }
+}

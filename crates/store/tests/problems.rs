@@ -386,3 +386,46 @@ async fn the_weekly_agenda_and_its_decisions() {
         store.close().await;
     }
 }
+
+/// The seeded problems look like an office's list: every status, deadlines after raising, the
+/// first half's escalations on the last June meeting's agenda.
+#[tokio::test]
+async fn seeded_problems_and_meeting() {
+    for dialect in TestDb::backends() {
+        let db = TestDb::new(dialect).await;
+        let store = db.store().await;
+        store
+            .seed_campaign(&domain::demo::campaign(120, 3), "pw")
+            .await
+            .unwrap();
+        let n = store
+            .seed_demo_problems(300, day(1, 6), day(6, 27))
+            .await
+            .unwrap();
+        assert_eq!(n, 300);
+        let lines = store.problems_as_of(day(6, 30)).await.unwrap();
+        assert_eq!(lines.len(), 300);
+        let count = |s: Status| lines.iter().filter(|l| l.status == s).count();
+        assert!(
+            (80..=120).contains(&count(Status::Closed)),
+            "{}",
+            count(Status::Closed)
+        );
+        for s in [Status::Open, Status::InProgress, Status::Resolved] {
+            assert!(count(s) > 20, "{s:?}");
+        }
+        assert!(lines.iter().any(|l| l.level >= Level::WeeklyMeeting));
+        let decisions = store.seed_demo_meeting(day(6, 23)).await.unwrap();
+        assert!(decisions > 0);
+        let agenda = store.agenda(day(6, 27)).await.unwrap();
+        assert_eq!(agenda.meeting_date, day(6, 30));
+        assert!(
+            agenda
+                .items
+                .iter()
+                .any(|i| matches!(i, store::AgendaItem::Decision { .. })),
+            "the decision due two days after the meeting"
+        );
+        store.close().await;
+    }
+}

@@ -1420,3 +1420,257 @@ async fn report_photos_are_checked_and_scoped() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
+
+/// Problems through the pages and the API: a unit raises problems on its own projects only and
+/// sees its own projects' problems, those assigned to it and no others (a guessed id is not
+/// found, by page or API); the assigned department accepts and resolves; only the raiser or the
+/// lead office closes off; a stale version is a conflict.
+#[tokio::test]
+async fn problems_are_raised_handled_and_scoped() {
+    for dialect in TestDb::backends() {
+        let app = TestApp::spawn(dialect).await;
+        let town = app.store.unit_by_name("龙田镇").await.unwrap().unwrap().id;
+        let other = app
+            .store
+            .create_unit("江阴镇", UnitKind::Town, None)
+            .await
+            .unwrap();
+        let land = app
+            .store
+            .create_unit("市自然资源局", UnitKind::Department, None)
+            .await
+            .unwrap();
+        app.store
+            .create_user(NewUser {
+                username: "ziran",
+                display_name: "自然资源局",
+                password: "secret-pw",
+                role: Role::Support,
+                unit_id: land,
+            })
+            .await
+            .unwrap();
+        let mut ids = Vec::new();
+        for (name, unit) in [("龙田物流园", town), ("江阴港区码头", other)] {
+            let fields = domain::ProjectFields {
+                name: name.into(),
+                unit_id: Some(unit),
+                ..domain::ProjectFields::default()
+            };
+            ids.push(
+                app.store
+                    .create_project(&fields, None, "test")
+                    .await
+                    .unwrap()
+                    .id,
+            );
+        }
+        let (own, theirs) = (ids[0], ids[1]);
+        let unit = app.signed_in("longtian").await;
+        let dept = app.signed_in("ziran").await;
+        let office = app.signed_in("admin").await;
+        let reader = app.signed_in("leader").await;
+
+        // The unit raises one on its own project through the form, assigned to the department.
+        let form = pairs(&[
+            ("title", "用地指标未落实".into()),
+            ("description", "需调剂新增建设用地指标".into()),
+            ("category", "land".into()),
+            ("unit_id", land.to_string()),
+            ("deadline", "5".into()),
+            ("level", "1".into()),
+        ]);
+        let r = unit
+            .post(app.url(&format!("/projects/{own}/problems/new")))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let location = r.headers()["location"].to_str().unwrap().to_string();
+        let mine: i64 = location.trim_start_matches("/problems/").parse().unwrap();
+        // Not on another unit's project, by page or API; a blank deadline names the field.
+        let (status, _) = send_form(
+            &unit,
+            app.url(&format!("/projects/{theirs}/problems/new")),
+            &form,
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let raise = |project: i64| json!({"project_id": project, "title": "岸线审批未办结", "category": "approval", "deadline": "2099-01-01"});
+        let (status, _) = send_json(&unit, app.url("/api/problems"), raise(theirs)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let mut blank = form.clone();
+        blank.retain(|(k, _)| k != "deadline");
+        blank.push(("deadline".into(), " ".into()));
+        let (status, page) = send_form(
+            &unit,
+            app.url(&format!("/projects/{own}/problems/new")),
+            &blank,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("请填写办理时限"), "{page}");
+
+        // The lead office raises one on the other town's project.
+        let (status, body) = send_json(&office, app.url("/api/problems"), json!({"project_id": theirs, "title": "岸线审批未办结", "category": "approval", "deadline": "10"})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let hidden = body["id"].as_i64().unwrap();
+        assert_eq!(body["unit"], "江阴镇");
+
+        // The unit sees its own, and the other is not found however it asks.
+        for client in [&unit, &dept] {
+            let list: Value = client
+                .get(app.url("/api/problems"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let seen: Vec<i64> = list
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["id"].as_i64().unwrap())
+                .collect();
+            assert_eq!(seen, vec![mine]);
+            assert_eq!(
+                fetch(client, app.url(&format!("/problems/{hidden}")))
+                    .await
+                    .0,
+                StatusCode::NOT_FOUND
+            );
+            let r = client
+                .get(app.url(&format!("/api/problems/{hidden}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::NOT_FOUND);
+            let (status, _) = send_json(
+                client,
+                app.url(&format!("/api/problems/{hidden}/steps")),
+                json!({"action": "accept", "version": 1}),
+            )
+            .await;
+            assert_eq!(status, StatusCode::NOT_FOUND);
+            let (status, _) = send_form(
+                client,
+                app.url(&format!("/problems/{hidden}")),
+                &pairs(&[("action", "accept".into()), ("version", "1".into())]),
+            )
+            .await;
+            assert_eq!(status, StatusCode::NOT_FOUND);
+            let (_, page) = fetch(client, app.url("/problems")).await;
+            assert!(page.contains("用地指标未落实") && !page.contains("岸线审批未办结"));
+        }
+        let all: Value = reader
+            .get(app.url("/api/problems"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(all.as_array().unwrap().len(), 2, "leaders read all");
+        // A reader may not handle it.
+        let (status, body) = send_json(
+            &reader,
+            app.url(&format!("/api/problems/{hidden}/steps")),
+            json!({"action": "accept", "version": 1}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(
+            body["message_zh"]
+                .as_str()
+                .unwrap()
+                .contains("只有责任单位或总牵头单位")
+        );
+
+        // The department accepts and resolves; a stale version is a conflict.
+        let step = |action: &str, version: i64| json!({"action": action, "version": version, "note": "已调剂指标"});
+        let (status, body) = send_json(
+            &dept,
+            app.url(&format!("/api/problems/{mine}/steps")),
+            step("accept", 1),
+        )
+        .await;
+        assert_eq!(
+            (status, body["status"].as_str()),
+            (StatusCode::OK, Some("in_progress")),
+            "{body}"
+        );
+        let (status, body) = send_json(
+            &dept,
+            app.url(&format!("/api/problems/{mine}/steps")),
+            step("resolve", 1),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        let (status, body) = send_json(
+            &dept,
+            app.url(&format!("/api/problems/{mine}/steps")),
+            step("resolve", 2),
+        )
+        .await;
+        assert_eq!(
+            (status, body["resolution"].as_str()),
+            (StatusCode::OK, Some("已调剂指标"))
+        );
+        // The department cannot close its own work off; the unit that raised it does, by the page.
+        let (status, body) = send_json(
+            &dept,
+            app.url(&format!("/api/problems/{mine}/steps")),
+            step("confirm", 3),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        let (_, page) = fetch(&unit, app.url(&format!("/problems/{mine}"))).await;
+        assert!(
+            page.contains("value=\"confirm\"") && page.contains("value=\"return\""),
+            "{page}"
+        );
+        let r = unit
+            .post(app.url(&format!("/problems/{mine}")))
+            .form(&pairs(&[
+                ("action", "confirm".into()),
+                ("version", "3".into()),
+            ]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let (_, body) = {
+            let r = unit
+                .get(app.url(&format!("/api/problems/{mine}")))
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.json::<Value>().await.unwrap())
+        };
+        assert_eq!(body["status"], "closed");
+        // A stale form shows the page again with the conflict.
+        let (status, page) = send_form(
+            &unit,
+            app.url(&format!("/problems/{mine}")),
+            &pairs(&[
+                ("action", "reopen".into()),
+                ("version", "3".into()),
+                ("reason", "又出现".into()),
+            ]),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("修改冲突"), "{page}");
+
+        // The project page lists its problems; the agenda page and the API document are there.
+        let (_, page) = fetch(&unit, app.url(&format!("/projects/{own}"))).await;
+        assert!(page.contains("用地指标未落实") && page.contains("提出问题"));
+        let (status, page) = fetch(&office, app.url("/agenda?as_of=2025-10-15")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("2025-10-20"), "{page}");
+        let (_, doc) = fetch(&office, app.url("/api/openapi.json")).await;
+        assert!(doc.contains("/api/problems/{id}/steps"));
+    }
+}

@@ -260,7 +260,7 @@ impl Store {
         let mut items = Vec::new();
 
         let mut problems: Vec<ProblemLine> = self
-            .problem_lines(as_of, true)
+            .problem_lines(as_of, true, None)
             .await?
             .into_iter()
             .filter(|p| p.status.is_open() && p.level >= Level::WeeklyMeeting)

@@ -42,6 +42,8 @@ pub struct Problem {
     pub id: i64,
     pub project_id: i64,
     pub project: String,
+    /// The project's responsible unit (it raised the problem, or it is raised for it).
+    pub project_unit_id: Option<i64>,
     pub title: String,
     pub description: Option<String>,
     pub category: Category,
@@ -80,6 +82,37 @@ impl ProblemActor {
     };
 }
 
+/// Who is looking at problems. The lead office, the administrator and the leaders see every
+/// problem; a unit sees the problems of its own projects, those assigned to it and those it
+/// co-handles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProblemViewer {
+    pub user_id: i64,
+    pub unit_id: i64,
+    pub sees_all: bool,
+    /// Acts as the lead office (总牵头单位): every step of every problem.
+    pub lead_office: bool,
+}
+
+impl ProblemViewer {
+    /// How this viewer stands to a problem they can see.
+    pub fn standing(&self, p: &Problem) -> Standing {
+        Standing {
+            raiser: p.raised_by == Some(self.user_id) || p.project_unit_id == Some(self.unit_id),
+            lead_office: self.lead_office,
+            responsible: p.unit_id == Some(self.unit_id),
+        }
+    }
+
+    /// Whether this viewer may see a problem.
+    pub fn sees(&self, p: &Problem) -> bool {
+        self.sees_all
+            || p.project_unit_id == Some(self.unit_id)
+            || p.unit_id == Some(self.unit_id)
+            || p.co_units.contains(&self.unit_id)
+    }
+}
+
 /// One step of a problem's history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProblemEvent {
@@ -97,6 +130,7 @@ pub struct ProblemEvent {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProblemLine {
     pub id: i64,
+    pub project_id: i64,
     pub project: String,
     pub title: String,
     pub unit: Option<String>,
@@ -112,6 +146,7 @@ struct ProblemRow {
     id: i64,
     project_id: i64,
     project: String,
+    project_unit_id: Option<i64>,
     title: String,
     description: Option<String>,
     category: String,
@@ -128,7 +163,8 @@ struct ProblemRow {
     version: i64,
 }
 
-const SELECT_PROBLEM: &str = "SELECT q.id, q.project_id, p.name AS project, q.title, q.description, \
+const SELECT_PROBLEM: &str = "SELECT q.id, q.project_id, p.name AS project, \
+     p.unit_id AS project_unit_id, q.title, q.description, \
      q.category, q.raised_by, q.raised_on, q.unit_id, u.name AS unit, q.deadline, \
      q.deadline_workdays, q.raised_level, q.level, q.status, q.resolution, q.version \
      FROM problems q JOIN projects p ON p.id = q.project_id LEFT JOIN units u ON u.id = q.unit_id";
@@ -156,6 +192,7 @@ fn problem_of(r: ProblemRow, co_units: Vec<i64>) -> Result<Problem> {
         id: r.id,
         project_id: r.project_id,
         project: r.project,
+        project_unit_id: r.project_unit_id,
         title: r.title,
         description: r.description,
         category: Category::from_code(&r.category).ok_or_else(|| corrupt("category"))?,
@@ -644,7 +681,23 @@ impl Store {
     /// working days past its deadline; a resolved or closed one shows the level it reached.
     /// (The status is the current one; each step's date is in [`Store::problem_events`].)
     pub async fn problems_as_of(&self, as_of: NaiveDate) -> Result<Vec<ProblemLine>> {
-        self.problem_lines(as_of, false).await
+        self.problem_lines(as_of, false, None).await
+    }
+
+    /// The lines of [`Store::problems_as_of`] that `viewer` may see.
+    pub async fn visible_problems(
+        &self,
+        viewer: &ProblemViewer,
+        as_of: NaiveDate,
+    ) -> Result<Vec<ProblemLine>> {
+        let unit = (!viewer.sees_all).then_some(viewer.unit_id);
+        self.problem_lines(as_of, false, unit).await
+    }
+
+    /// One problem, if `viewer` may see it (a problem they may not see is as good as absent,
+    /// so guessing ids tells nothing).
+    pub async fn problem_for(&self, id: i64, viewer: &ProblemViewer) -> Result<Option<Problem>> {
+        Ok(self.problem(id).await?.filter(|p| viewer.sees(p)))
     }
 
     /// The lines of [`Store::problems_as_of`]; with `meeting`, only those that can have reached
@@ -653,6 +706,7 @@ impl Store {
         &self,
         as_of: NaiveDate,
         meeting: bool,
+        visible_to: Option<i64>,
     ) -> Result<Vec<ProblemLine>> {
         let calendar = self.work_calendar().await?;
         type Row = (
@@ -664,12 +718,14 @@ impl Store {
             String,
             i64,
             i64,
+            i64,
         );
         let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
         let mut args = AnyArguments::default();
         args.add(date_text(Some(as_of))).map_err(enc)?;
         args.add(i64::from(Level::WeeklyMeeting.number()))
             .map_err(enc)?;
+        args.add(visible_to.unwrap_or(0)).map_err(enc)?;
         let only = if meeting {
             " AND q.status IN ('open', 'in_progress') \
              AND (q.deadline < $1 OR q.level >= $2 OR q.raised_level >= $2)"
@@ -679,10 +735,12 @@ impl Store {
         let mut rows: Vec<Row> = select_rows(
             self.pool(),
             self.dialect(),
-            "q.id, p.name, q.title, u.name, q.deadline, q.status, q.raised_level, q.level",
+            "q.id, p.name, q.title, u.name, q.deadline, q.status, q.raised_level, q.level, q.project_id",
             &format!(
                 "FROM problems q JOIN projects p ON p.id = q.project_id \
-                 LEFT JOIN units u ON u.id = q.unit_id WHERE q.raised_on <= $1{only}"
+                 LEFT JOIN units u ON u.id = q.unit_id WHERE q.raised_on <= $1{only} \
+                 AND ($3 = 0 OR p.unit_id = $3 OR q.unit_id = $3 OR EXISTS \
+                 (SELECT 1 FROM problem_co_units c WHERE c.problem_id = q.id AND c.unit_id = $3))"
             ),
             args,
         )
@@ -690,7 +748,7 @@ impl Store {
         rows.sort_unstable_by_key(|r| r.0);
         rows.into_iter()
             .map(
-                |(id, project, title, unit, deadline, status, raised, level)| {
+                |(id, project, title, unit, deadline, status, raised, level, project_id)| {
                     let deadline = date(Some(deadline)).ok_or_else(|| corrupt("deadline"))?;
                     let status = status_of(&status)?;
                     let level = level_of(level)?;
@@ -709,6 +767,7 @@ impl Store {
                     };
                     Ok(ProblemLine {
                         id,
+                        project_id,
                         project,
                         title,
                         unit,

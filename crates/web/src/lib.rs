@@ -14,6 +14,7 @@ pub mod error;
 mod gantt;
 pub mod i18n;
 pub mod pages;
+pub mod problems;
 pub mod rankings;
 pub mod reports;
 pub mod status;
@@ -179,6 +180,12 @@ pub fn app(state: AppState) -> Router {
         .route("/units", get(api::units))
         .route("/reports", get(reports::api_list).post(reports::api_file))
         .route("/reports/review", post(reports::api_review))
+        .route(
+            "/problems",
+            get(problems::api_list).post(problems::api_raise),
+        )
+        .route("/problems/{id}", get(problems::api_get))
+        .route("/problems/{id}/steps", post(problems::api_step))
         .route("/regions", get(api::regions))
         .route("/openapi.json", get(api::openapi))
         .fallback(not_found);
@@ -234,6 +241,16 @@ pub fn app(state: AppState) -> Router {
             ),
         )
         .route("/photos/{id}", get(reports::photo))
+        .route("/problems", get(problems::list))
+        .route(
+            "/problems/{id}",
+            get(problems::page).post(problems::act_form),
+        )
+        .route(
+            "/projects/{id}/problems/new",
+            get(problems::raise_form).post(problems::raise_submit),
+        )
+        .route("/agenda", get(problems::agenda))
         .route("/approvals", get(approvals::due_page))
         .route("/approvals/bulletin", get(approvals::bulletin_page))
         .route("/approvals/bulletin.xlsx", get(approvals::bulletin))

@@ -573,6 +573,9 @@ struct ProjectTemplate {
     approval: Option<crate::approvals::ApprovalSummary>,
     light: Option<LightView>,
     reports: Vec<ReportView>,
+    /// The project's problems this user may see.
+    problems: Vec<crate::problems::LineRow>,
+    can_raise: bool,
 }
 
 /// A report of the project, with the values its corrections replaced and its steps.
@@ -817,10 +820,14 @@ async fn project_page(
         }
         _ => Vec::new(),
     };
+    let problems = crate::problems::project_lines(&state, &user, p.id, lang).await?;
+    let can_raise = crate::problems::may_raise(&user, p.fields.unit_id);
     render(&ProjectTemplate {
         approval,
         light,
         reports,
+        problems,
+        can_raise,
         role_label: user.role.label(lang),
         can_edit: can_edit_ledger(&user),
         user,

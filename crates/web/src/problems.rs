@@ -1,0 +1,911 @@
+//! Problems (问题专单) and the weekly meeting's agenda: the list a user may see, one problem with
+//! its steps and the steps this user may take, the form that raises a problem on a project, and
+//! the JSON API for the same. Who sees what is `store::ProblemViewer`; a problem out of sight is
+//! answered as not found, so ids cannot be probed.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Form, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use domain::dates::{Edge, parse_date};
+use domain::problem::{Action, Category, Deadline, Level, Status, transition};
+use domain::{Lang, Role, bi};
+use serde::{Deserialize, Serialize};
+use store::{
+    AgendaItem, NewProblem, Problem, ProblemActor, ProblemLine, ProblemViewer, SessionUser,
+};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::auth::{ApiUser, PageUser, can_edit_ledger};
+use crate::error::{AppError, parse_id};
+use crate::i18n::Tr;
+use crate::pages::{format_time, page_result, render, render_form, today};
+
+/// How a signed-in user looks at problems.
+pub(crate) fn viewer(user: &SessionUser) -> ProblemViewer {
+    let lead_office = matches!(user.role, Role::Admin | Role::LeadOffice);
+    ProblemViewer {
+        user_id: user.id,
+        unit_id: user.unit_id,
+        sees_all: lead_office || matches!(user.role, Role::Leadership | Role::Linked),
+        lead_office,
+    }
+}
+
+/// Whether a user may raise a problem on a project of `project_unit`: a responsible unit on its
+/// own projects, leaders and departments on any.
+pub(crate) fn may_raise(user: &SessionUser, project_unit: Option<i64>) -> bool {
+    match user.role {
+        Role::Responsible => project_unit == Some(user.unit_id),
+        _ => true,
+    }
+}
+
+fn level_label(level: Level, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{}级·{}", level.number(), level.label()),
+        Lang::En => format!("{} · {}", level.number(), level.label_en()),
+    }
+}
+
+fn status_label(status: Status, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => status.label(),
+        Lang::En => status.label_en(),
+    }
+}
+
+fn category_label(category: Category, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => category.label(),
+        Lang::En => category.label_en(),
+    }
+}
+
+pub struct LineRow {
+    pub(crate) id: i64,
+    pub(crate) project: String,
+    pub(crate) title: String,
+    pub(crate) unit: String,
+    pub(crate) deadline: String,
+    pub(crate) status: &'static str,
+    pub(crate) status_code: &'static str,
+    pub(crate) level: String,
+    pub(crate) overdue: u32,
+}
+
+fn line_row(l: &ProblemLine, lang: Lang) -> LineRow {
+    LineRow {
+        id: l.id,
+        project: l.project.clone(),
+        title: l.title.clone(),
+        unit: l.unit.clone().unwrap_or_default(),
+        deadline: l.deadline.to_string(),
+        status: status_label(l.status, lang),
+        status_code: l.status.code(),
+        level: level_label(l.level, lang),
+        overdue: l.overdue_workdays,
+    }
+}
+
+/// A project's problems that `user` may see, as of today, for the project page.
+pub(crate) async fn project_lines(
+    state: &AppState,
+    user: &SessionUser,
+    project_id: i64,
+    lang: Lang,
+) -> Result<Vec<LineRow>, AppError> {
+    Ok(state
+        .store
+        .visible_problems(&viewer(user), today())
+        .await?
+        .iter()
+        .filter(|l| l.project_id == project_id)
+        .map(|l| line_row(l, lang))
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "problems.html")]
+struct ListTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    as_of: String,
+    show: String,
+    rows: Vec<LineRow>,
+    open: usize,
+    overdue: usize,
+    meeting: usize,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    as_of: String,
+    /// open (default): 待办 and 办理中; resolved; closed; all.
+    #[serde(default)]
+    show: String,
+}
+
+fn as_of_or_today(text: &str) -> Result<NaiveDate, AppError> {
+    match parse_date(text, Edge::End) {
+        Ok(Some(d)) => Ok(d),
+        Ok(None) => Ok(today()),
+        Err(m) => Err(AppError::BadRequest(m)),
+    }
+}
+
+fn shown(show: &str, status: Status) -> bool {
+    match show {
+        "all" => true,
+        "resolved" => status == Status::Resolved,
+        "closed" => status == Status::Closed,
+        _ => status.is_open(),
+    }
+}
+
+/// `GET /problems`: the problems this user may see, most escalated and most overdue first.
+pub async fn list(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let result = async {
+        let as_of = as_of_or_today(&q.as_of)?;
+        let mut lines = state.store.visible_problems(&viewer(&user), as_of).await?;
+        let open = lines.iter().filter(|l| l.status.is_open()).count();
+        let overdue = lines.iter().filter(|l| l.overdue_workdays > 0).count();
+        let meeting = lines
+            .iter()
+            .filter(|l| l.status.is_open() && l.level >= Level::WeeklyMeeting)
+            .count();
+        let show = if q.show.is_empty() {
+            "open".to_string()
+        } else {
+            q.show.clone()
+        };
+        lines.retain(|l| shown(&show, l.status));
+        lines.sort_by(|a, b| {
+            (b.level, b.overdue_workdays, a.id).cmp(&(a.level, a.overdue_workdays, b.id))
+        });
+        render(&ListTemplate {
+            role_label: user.role.label(tr.lang),
+            can_edit: can_edit_ledger(&user),
+            as_of: as_of.to_string(),
+            rows: lines.iter().map(|l| line_row(l, tr.lang)).collect(),
+            show,
+            open,
+            overdue,
+            meeting,
+            user,
+            tr,
+        })
+    }
+    .await;
+    page_result(tr, result)
+}
+
+pub struct StepRow {
+    at: String,
+    action: String,
+    status: &'static str,
+    level: String,
+    note: String,
+}
+
+/// A step this user may take now, as a button (with a reason field where one is needed).
+pub struct ActionButton {
+    code: &'static str,
+    label: &'static str,
+    needs_reason: bool,
+    takes_note: bool,
+}
+
+#[derive(Template)]
+#[template(path = "problem.html")]
+struct ProblemTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    p: Problem,
+    category: &'static str,
+    status: &'static str,
+    level: String,
+    raised_level: String,
+    overdue: u32,
+    co_units: String,
+    steps: Vec<StepRow>,
+    actions: Vec<ActionButton>,
+    error: Option<String>,
+}
+
+fn action_named(code: &str, reason: String) -> Option<Action> {
+    Some(match code {
+        "accept" => Action::Accept,
+        "resolve" => Action::Resolve,
+        "confirm" => Action::Confirm,
+        "return" => Action::Return { reason },
+        "reopen" => Action::Reopen { reason },
+        _ => return None,
+    })
+}
+
+fn action_label(code: &str, lang: Lang) -> String {
+    let action = action_named(code, String::new());
+    match (action, lang) {
+        (Some(a), Lang::Zh) => a.label().to_string(),
+        (Some(a), Lang::En) => a.label_en().to_string(),
+        (None, Lang::Zh) => match code {
+            "raise" => "提出".into(),
+            "import" => "导入".into(),
+            "seed" => "导入".into(),
+            other => other.into(),
+        },
+        (None, Lang::En) => match code {
+            "raise" => "raised".into(),
+            "import" | "seed" => "imported".into(),
+            other => other.into(),
+        },
+    }
+}
+
+async fn problem_page(
+    state: &AppState,
+    tr: Tr,
+    user: SessionUser,
+    id: i64,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let lang = tr.lang;
+    let who = viewer(&user);
+    let p = state
+        .store
+        .problem_for(id, &who)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let calendar = state.store.work_calendar().await?;
+    let overdue = if p.status.is_open() {
+        domain::problem::overdue_workdays(p.deadline, today(), &calendar).unwrap_or(0)
+    } else {
+        0
+    };
+    let level = state
+        .store
+        .visible_problems(&who, today())
+        .await?
+        .into_iter()
+        .find(|l| l.id == id)
+        .map_or(p.level, |l| l.level);
+    let standing = who.standing(&p);
+    let candidates: [(&'static str, bool, bool); 5] = [
+        ("accept", false, false),
+        ("resolve", false, true),
+        ("confirm", false, false),
+        ("return", true, false),
+        ("reopen", true, false),
+    ];
+    let actions = candidates
+        .into_iter()
+        .filter(|(code, _, _)| {
+            action_named(code, "-".into())
+                .is_some_and(|a| transition(p.status, &a, standing).is_ok())
+        })
+        .map(|(code, needs_reason, takes_note)| ActionButton {
+            code,
+            label: match action_named(code, String::new()) {
+                Some(a) if lang == Lang::En => a.label_en(),
+                Some(a) => a.label(),
+                None => code,
+            },
+            needs_reason,
+            takes_note,
+        })
+        .collect();
+    let steps = state
+        .store
+        .problem_events(id)
+        .await?
+        .into_iter()
+        .map(|e| StepRow {
+            at: format_time(e.at),
+            action: action_label(&e.action, lang),
+            status: status_label(e.to_status, lang),
+            level: level_label(e.level, lang),
+            note: e.note.unwrap_or_default(),
+        })
+        .collect();
+    let units = state.store.units().await?;
+    let co_units = p
+        .co_units
+        .iter()
+        .filter_map(|id| units.iter().find(|u| u.id == *id).map(|u| u.name.clone()))
+        .collect::<Vec<_>>()
+        .join("、");
+    let invalid = error.is_some();
+    render_form(
+        &ProblemTemplate {
+            role_label: user.role.label(lang),
+            can_edit: can_edit_ledger(&user),
+            category: category_label(p.category, lang),
+            status: status_label(p.status, lang),
+            level: level_label(level, lang),
+            raised_level: level_label(p.raised_level, lang),
+            overdue,
+            co_units,
+            steps,
+            actions,
+            error,
+            p,
+            user,
+            tr,
+        },
+        invalid,
+    )
+}
+
+/// `GET /problems/{id}`.
+pub async fn page(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+) -> Response {
+    let result = async {
+        let id = parse_id(&id)?;
+        problem_page(&state, tr, user, id, None).await
+    }
+    .await;
+    page_result(tr, result)
+}
+
+#[derive(Deserialize)]
+pub struct ActForm {
+    action: String,
+    version: i64,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Takes one step for a signed-in user who may see the problem.
+async fn act(
+    state: &AppState,
+    user: &SessionUser,
+    id: i64,
+    form: &ActForm,
+) -> Result<Problem, AppError> {
+    let who = viewer(user);
+    let p = state
+        .store
+        .problem_for(id, &who)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let action = action_named(&form.action, form.reason.clone()).ok_or_else(|| {
+        AppError::BadRequest(bi(
+            format!("未知的操作“{}”", form.action),
+            format!("unknown action “{}”", form.action),
+        ))
+    })?;
+    let by = ProblemActor {
+        user_id: Some(user.id),
+        standing: who.standing(&p),
+    };
+    let note = (!form.note.trim().is_empty()).then_some(form.note.as_str());
+    Ok(state
+        .store
+        .act_on_problem(id, form.version, &action, by, today(), note)
+        .await?)
+}
+
+/// `POST /problems/{id}`: a step from the problem page; a refusal or a conflict shows the page
+/// again with why.
+pub async fn act_form(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+    Form(form): Form<ActForm>,
+) -> Response {
+    let result = async {
+        let id = parse_id(&id)?;
+        match act(&state, &user, id, &form).await {
+            Ok(_) => Ok(Redirect::to(&format!("/problems/{id}")).into_response()),
+            Err(AppError::NotFound) => Err(AppError::NotFound),
+            Err(e) => {
+                let why = e.message().get(tr.lang).to_string();
+                problem_page(&state, tr, user, id, Some(why)).await
+            }
+        }
+    }
+    .await;
+    page_result(tr, result)
+}
+
+#[derive(Template)]
+#[template(path = "problem_form.html")]
+struct RaiseTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    project_id: i64,
+    project: String,
+    categories: Vec<(&'static str, &'static str)>,
+    units: Vec<(i64, String)>,
+    form: RaiseForm,
+    errors: Vec<String>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct RaiseForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    unit_id: String,
+    /// A date, or a number of working days.
+    #[serde(default)]
+    deadline: String,
+    #[serde(default)]
+    level: String,
+}
+
+async fn project_for_raising(
+    state: &AppState,
+    user: &SessionUser,
+    id: i64,
+) -> Result<(String, Option<i64>), AppError> {
+    let project = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    if !may_raise(user, project.fields.unit_id) {
+        return Err(AppError::Refused(bi(
+            "只能为本单位的项目提出问题",
+            "you may raise problems on your own unit's projects only",
+        )));
+    }
+    Ok((project.fields.name, project.fields.unit_id))
+}
+
+async fn raise_page(
+    state: &AppState,
+    tr: Tr,
+    user: SessionUser,
+    project_id: i64,
+    form: RaiseForm,
+    errors: Vec<String>,
+) -> Result<Response, AppError> {
+    let (project, _) = project_for_raising(state, &user, project_id).await?;
+    let lang = tr.lang;
+    let units = state
+        .store
+        .units()
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let invalid = !errors.is_empty();
+    render_form(
+        &RaiseTemplate {
+            role_label: user.role.label(lang),
+            can_edit: can_edit_ledger(&user),
+            project_id,
+            project,
+            categories: Category::ALL
+                .iter()
+                .map(|c| (c.code(), category_label(*c, lang)))
+                .collect(),
+            units,
+            form,
+            errors,
+            user,
+            tr,
+        },
+        invalid,
+    )
+}
+
+/// `GET /projects/{id}/problems/new`.
+pub async fn raise_form(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+) -> Response {
+    let result = async {
+        let id = parse_id(&id)?;
+        let form = RaiseForm {
+            deadline: "10".into(),
+            ..RaiseForm::default()
+        };
+        raise_page(&state, tr, user, id, form, Vec::new()).await
+    }
+    .await;
+    page_result(tr, result)
+}
+
+/// A deadline as a form or the API gives it: a date in any office form, or a whole number of
+/// working days.
+fn parse_deadline(text: &str) -> Result<Deadline, domain::Bilingual> {
+    let t = text.trim();
+    if let Ok(n) = t.parse::<u32>() {
+        return Ok(Deadline::Workdays(n));
+    }
+    match parse_date(t, Edge::End) {
+        Ok(Some(d)) => Ok(Deadline::On(d)),
+        Ok(None) => Err(bi(
+            "请填写办理时限（日期或工作日数）",
+            "give a deadline: a date or a number of working days",
+        )),
+        Err(m) => Err(m),
+    }
+}
+
+/// `POST /projects/{id}/problems/new`.
+pub async fn raise_submit(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+    Form(form): Form<RaiseForm>,
+) -> Response {
+    let result = async {
+        let project_id = parse_id(&id)?;
+        project_for_raising(&state, &user, project_id).await?;
+        let lang = tr.lang;
+        let mut errors = Vec::new();
+        let deadline = parse_deadline(&form.deadline)
+            .map_err(|m| errors.push(m.get(lang).to_string()))
+            .ok();
+        let category = Category::from_code(&form.category).unwrap_or(Category::Other);
+        let level = form
+            .level
+            .parse::<u8>()
+            .ok()
+            .and_then(Level::from_number)
+            .unwrap_or(Level::Unit);
+        let unit_id = form.unit_id.parse::<i64>().ok();
+        if let (Some(deadline), true) = (deadline, errors.is_empty()) {
+            let new = NewProblem {
+                project_id,
+                title: form.title.clone(),
+                description: Some(form.description.clone()),
+                category,
+                unit_id,
+                co_units: Vec::new(),
+                raised_on: today(),
+                deadline,
+                level,
+            };
+            match state.store.raise_problem(&new, Some(user.id), "web").await {
+                Ok(id) => return Ok(Redirect::to(&format!("/problems/{id}")).into_response()),
+                Err(e) => errors.push(AppError::from(e).message().get(lang).to_string()),
+            }
+        }
+        raise_page(&state, tr, user, project_id, form, errors).await
+    }
+    .await;
+    page_result(tr, result)
+}
+
+pub struct AgendaRow {
+    kind: &'static str,
+    link: String,
+    title: String,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "agenda.html")]
+struct AgendaTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    as_of: String,
+    meeting_date: String,
+    rows: Vec<AgendaRow>,
+}
+
+/// `GET /agenda`: the next weekly meeting's agenda.
+pub async fn agenda(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let result = async {
+        let lang = tr.lang;
+        let as_of = as_of_or_today(&q.as_of)?;
+        let agenda = state.store.agenda(as_of).await?;
+        let days = |n: u32| match lang {
+            Lang::Zh => format!("逾期 {n} 个工作日"),
+            Lang::En => format!("{n} working days overdue"),
+        };
+        let rows = agenda
+            .items
+            .iter()
+            .map(|item| match item {
+                AgendaItem::Problem(l) => AgendaRow {
+                    kind: tr.t("agenda.problem"),
+                    link: format!("/problems/{}", l.id),
+                    title: format!("{}：{}", l.project, l.title),
+                    detail: format!(
+                        "{} · {} · {}",
+                        l.unit.clone().unwrap_or_default(),
+                        level_label(l.level, lang),
+                        days(l.overdue_workdays)
+                    ),
+                },
+                AgendaItem::Project {
+                    id,
+                    name,
+                    unit,
+                    why,
+                } => AgendaRow {
+                    kind: tr.t("agenda.red"),
+                    link: format!("/projects/{id}"),
+                    title: name.clone(),
+                    detail: format!("{} · {}", unit.clone().unwrap_or_default(), why.join("；")),
+                },
+                AgendaItem::Decision {
+                    decision,
+                    overdue_workdays,
+                } => AgendaRow {
+                    kind: tr.t("agenda.decision"),
+                    link: decision
+                        .problem_id
+                        .map(|p| format!("/problems/{p}"))
+                        .unwrap_or_default(),
+                    title: decision.text.clone(),
+                    detail: format!(
+                        "{} · {} {} · {}",
+                        decision.unit.clone().unwrap_or_default(),
+                        tr.t("problems.deadline"),
+                        decision.deadline,
+                        days(*overdue_workdays)
+                    ),
+                },
+            })
+            .collect();
+        render(&AgendaTemplate {
+            role_label: user.role.label(lang),
+            can_edit: can_edit_ledger(&user),
+            as_of: as_of.to_string(),
+            meeting_date: agenda.meeting_date.to_string(),
+            rows,
+            user,
+            tr,
+        })
+    }
+    .await;
+    page_result(tr, result)
+}
+
+/// A problem in the API.
+#[derive(Serialize, ToSchema)]
+pub struct ApiProblem {
+    pub id: i64,
+    /// Send it back with a step; a stale version is refused with 409 (修改冲突).
+    pub version: i64,
+    pub project_id: i64,
+    pub project: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// land | planning | environment | approval | funding | expropriation | utilities | construction | other
+    pub category: String,
+    pub unit_id: Option<i64>,
+    pub unit: Option<String>,
+    pub co_units: Vec<i64>,
+    pub raised_on: String,
+    pub deadline: String,
+    /// open | in_progress | resolved | closed
+    pub status: String,
+    /// 1 责任单位, 2 牵头部门, 3 周例会, 4 专题研究/市领导: the level reached at the last step.
+    pub level: u8,
+    pub raised_level: u8,
+    pub resolution: Option<String>,
+}
+
+impl From<Problem> for ApiProblem {
+    fn from(p: Problem) -> Self {
+        ApiProblem {
+            id: p.id,
+            version: p.version,
+            project_id: p.project_id,
+            project: p.project,
+            title: p.title,
+            description: p.description,
+            category: p.category.code().into(),
+            unit_id: p.unit_id,
+            unit: p.unit,
+            co_units: p.co_units,
+            raised_on: p.raised_on.to_string(),
+            deadline: p.deadline.to_string(),
+            status: p.status.code().into(),
+            level: p.level.number(),
+            raised_level: p.raised_level.number(),
+            resolution: p.resolution,
+        }
+    }
+}
+
+/// A problem on a date, as listed.
+#[derive(Serialize, ToSchema)]
+pub struct ApiProblemLine {
+    pub id: i64,
+    pub project: String,
+    pub title: String,
+    pub unit: Option<String>,
+    pub deadline: String,
+    pub status: String,
+    /// The level on the date: risen for each started block of 5 overdue working days.
+    pub level: u8,
+    pub overdue_workdays: u32,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ApiListQuery {
+    /// YYYY-MM-DD; today (China time) when left out.
+    #[serde(default)]
+    as_of: Option<String>,
+}
+
+fn bad_json(rejection: JsonRejection) -> AppError {
+    AppError::BadRequest(bi(
+        format!("请求内容无效：{}", rejection.body_text()),
+        format!("invalid request body: {}", rejection.body_text()),
+    ))
+}
+
+/// `GET /api/problems`: the problems this user may see, as of a date.
+#[utoipa::path(get, path = "/api/problems", params(ApiListQuery), tag = "problems",
+    responses((status = 200, body = Vec<ApiProblemLine>), (status = 401, body = crate::error::ErrorBody)))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(q): Query<ApiListQuery>,
+) -> Result<Json<Vec<ApiProblemLine>>, AppError> {
+    let as_of = as_of_or_today(q.as_of.as_deref().unwrap_or_default())?;
+    let lines = state.store.visible_problems(&viewer(&user), as_of).await?;
+    Ok(Json(
+        lines
+            .into_iter()
+            .map(|l| ApiProblemLine {
+                id: l.id,
+                project: l.project,
+                title: l.title,
+                unit: l.unit,
+                deadline: l.deadline.to_string(),
+                status: l.status.code().into(),
+                level: l.level.number(),
+                overdue_workdays: l.overdue_workdays,
+            })
+            .collect(),
+    ))
+}
+
+/// `GET /api/problems/{id}`: 404 for a problem this user may not see.
+#[utoipa::path(get, path = "/api/problems/{id}", tag = "problems",
+    responses((status = 200, body = ApiProblem), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn api_get(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<ApiProblem>, AppError> {
+    let id = parse_id(&id)?;
+    let p = state
+        .store
+        .problem_for(id, &viewer(&user))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(p.into()))
+}
+
+/// A problem to raise.
+#[derive(Deserialize, ToSchema)]
+pub struct ApiRaise {
+    pub project_id: i64,
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// A category code; other when left out.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// The responsible unit; the project's own when left out.
+    #[serde(default)]
+    pub unit_id: Option<i64>,
+    #[serde(default)]
+    pub co_units: Vec<i64>,
+    /// A date (YYYY-MM-DD), or a whole number of working days from today.
+    pub deadline: String,
+    /// 1–4; 1 when left out.
+    #[serde(default)]
+    pub level: Option<u8>,
+}
+
+/// `POST /api/problems`: raises a problem on a project (a responsible unit on its own only).
+#[utoipa::path(post, path = "/api/problems", request_body = ApiRaise, tag = "problems",
+    responses((status = 200, body = ApiProblem), (status = 400, body = crate::error::ErrorBody),
+        (status = 403, body = crate::error::ErrorBody)))]
+pub async fn api_raise(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    body: Result<Json<ApiRaise>, JsonRejection>,
+) -> Result<Json<ApiProblem>, AppError> {
+    let Json(body) = body.map_err(bad_json)?;
+    project_for_raising(&state, &user, body.project_id).await?;
+    let category = match body.category.as_deref() {
+        None => Category::Other,
+        Some(code) => Category::from_code(code)
+            .or_else(|| Category::parse(code))
+            .ok_or_else(|| {
+                AppError::BadRequest(bi(
+                    format!("问题类别“{code}”无效"),
+                    format!("unknown category “{code}”"),
+                ))
+            })?,
+    };
+    let level = match body.level {
+        None => Level::Unit,
+        Some(n) => Level::from_number(n)
+            .ok_or_else(|| AppError::BadRequest(bi("问题层级应为 1–4", "the level is 1 to 4")))?,
+    };
+    let new = NewProblem {
+        project_id: body.project_id,
+        title: body.title,
+        description: body.description,
+        category,
+        unit_id: body.unit_id,
+        co_units: body.co_units,
+        raised_on: today(),
+        deadline: parse_deadline(&body.deadline).map_err(AppError::BadRequest)?,
+        level,
+    };
+    let id = state
+        .store
+        .raise_problem(&new, Some(user.id), "api")
+        .await?;
+    let p = state.store.problem(id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(p.into()))
+}
+
+/// One step of a problem's lifecycle.
+#[derive(Deserialize, ToSchema)]
+pub struct ApiStep {
+    /// accept | resolve | confirm | return | reopen
+    pub action: String,
+    /// The version the client last saw.
+    pub version: i64,
+    /// Why, for return and reopen.
+    #[serde(default)]
+    pub reason: String,
+    /// The resolution, for resolve.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// `POST /api/problems/{id}/steps`: 404 for a problem this user may not see, 400 for a step the
+/// lifecycle or this user's standing does not allow, 409 for a stale version.
+#[utoipa::path(post, path = "/api/problems/{id}/steps", request_body = ApiStep, tag = "problems",
+    responses((status = 200, body = ApiProblem), (status = 400, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_step(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    body: Result<Json<ApiStep>, JsonRejection>,
+) -> Result<Json<ApiProblem>, AppError> {
+    let Json(body) = body.map_err(bad_json)?;
+    let id = parse_id(&id)?;
+    let form = ActForm {
+        action: body.action,
+        version: body.version,
+        reason: body.reason,
+        note: body.note,
+    };
+    Ok(Json(act(&state, &user, id, &form).await?.into()))
+}

@@ -215,6 +215,25 @@ fn refused(message: Bilingual) -> StoreError {
     StoreError::Rule(message)
 }
 
+/// A problem's working days overdue and level on `as_of`: an open problem rises from the level
+/// it was raised at (never below the level it had already reached); a resolved or closed one
+/// keeps the level it reached, its clock stopped.
+fn on_date(
+    status: Status,
+    raised_at: Level,
+    reached: Level,
+    deadline: NaiveDate,
+    as_of: NaiveDate,
+    calendar: &domain::calendar::WorkCalendar,
+) -> Result<(u32, Level)> {
+    if !status.is_open() {
+        return Ok((0, reached));
+    }
+    let (overdue, level) = escalate(raised_at, deadline, as_of, Escalation::default(), calendar)
+        .map_err(StoreError::Calendar)?;
+    Ok((overdue, level.max(reached)))
+}
+
 /// One row of `problem_events`.
 struct Step<'a> {
     action: &'a str,
@@ -694,6 +713,20 @@ impl Store {
         self.problem_lines(as_of, false, unit).await
     }
 
+    /// A problem's working days overdue and level on `as_of` (as [`Store::problems_as_of`]
+    /// lists it).
+    pub async fn problem_on(&self, p: &Problem, as_of: NaiveDate) -> Result<(u32, Level)> {
+        let calendar = self.work_calendar().await?;
+        on_date(
+            p.status,
+            p.raised_level,
+            p.level,
+            p.deadline,
+            as_of,
+            &calendar,
+        )
+    }
+
     /// One problem, if `viewer` may see it (a problem they may not see is as good as absent,
     /// so guessing ids tells nothing).
     pub async fn problem_for(&self, id: i64, viewer: &ProblemViewer) -> Result<Option<Problem>> {
@@ -752,19 +785,8 @@ impl Store {
                     let deadline = date(Some(deadline)).ok_or_else(|| corrupt("deadline"))?;
                     let status = status_of(&status)?;
                     let level = level_of(level)?;
-                    let (overdue_workdays, level) = if status.is_open() {
-                        let (overdue, reached) = escalate(
-                            level_of(raised)?,
-                            deadline,
-                            as_of,
-                            Escalation::default(),
-                            &calendar,
-                        )
-                        .map_err(StoreError::Calendar)?;
-                        (overdue, reached.max(level))
-                    } else {
-                        (0, level)
-                    };
+                    let (overdue_workdays, level) =
+                        on_date(status, level_of(raised)?, level, deadline, as_of, &calendar)?;
                     Ok(ProblemLine {
                         id,
                         project_id,

@@ -366,30 +366,31 @@ impl Store {
 }
 
 /// Problems as offices raise them, by category: what they say and which department usually
-/// acts on them (the project's own unit when no department by that name exists).
+/// acts on them (a unit whose name holds that word; the project's own unit when none does).
 const DEMO_PROBLEMS: [(domain::problem::Category, &str, &str); 12] = {
     use domain::problem::Category::*;
     [
-        (Land, "用地指标未落实", "市自然资源局"),
-        (Land, "土地未完成挂牌出让", "市自然资源局"),
-        (Planning, "规划方案调整未批复", "市自然资源局"),
-        (Environment, "环评批复未出具", "市生态环境局"),
-        (Approval, "施工图审查未通过", "市住建局"),
-        (Approval, "施工许可证未办理", "市住建局"),
-        (Funding, "专项债资金未到位", "市财政局"),
-        (Expropriation, "征迁户未完成签约", "市住建局"),
-        (Expropriation, "坟墓迁移未完成", "市住建局"),
-        (Utilities, "施工用电未接入", "市发改局"),
-        (Utilities, "燃气管线迁改滞后", "市住建局"),
-        (Construction, "施工进场道路未打通", "市交通运输局"),
+        (Land, "用地指标未落实", "自然资源"),
+        (Land, "土地未完成挂牌出让", "自然资源"),
+        (Planning, "规划方案调整未批复", "自然资源"),
+        (Environment, "环评批复未出具", "生态环境"),
+        (Approval, "施工图审查未通过", "住房和城乡建设"),
+        (Approval, "施工许可证未办理", "住房和城乡建设"),
+        (Funding, "专项债资金未到位", "财政"),
+        (Expropriation, "征迁户未完成签约", "住房和城乡建设"),
+        (Expropriation, "坟墓迁移未完成", "住房和城乡建设"),
+        (Utilities, "施工用电未接入", "发展和改革"),
+        (Utilities, "燃气管线迁改滞后", "住房和城乡建设"),
+        (Construction, "施工进场道路未打通", "交通运输"),
     ]
 };
 
 impl Store {
     /// `count` problems over the ledger's projects, raised between `from` and `through`,
-    /// deterministic: deadlines of 5, 10 or 15 working days or a date two to six weeks on; a
-    /// third closed off (已销号), one in six resolved and waiting for confirmation, the rest
-    /// open or in hand; one in ten raised straight to the task lead. Written in one transaction.
+    /// deterministic: deadlines of 5, 10 or 15 working days or a date two to six weeks on; of
+    /// those raised more than two months before `through` three in four closed off (已销号), of
+    /// the last three weeks' none; the rest resolved and waiting for confirmation, in hand or
+    /// open; one in ten raised straight to the task lead. Written in one transaction.
     pub async fn seed_demo_problems(
         &self,
         count: usize,
@@ -407,7 +408,12 @@ impl Store {
         let units: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM units")
             .fetch_all(self.pool())
             .await?;
-        let unit_named = |name: &str| units.iter().find(|(_, n)| n == name).map(|(id, _)| *id);
+        let unit_named = |word: &str| {
+            units
+                .iter()
+                .find(|(_, n)| n.contains(word))
+                .map(|(id, _)| *id)
+        };
         let calendar = self.work_calendar().await?;
         let span = u64::try_from((through - from).num_days()).unwrap_or(0) + 1;
         let at = now();
@@ -425,10 +431,12 @@ impl Store {
             let due = deadline
                 .date(raised_on, &calendar)
                 .map_err(crate::StoreError::Calendar)?;
-            let status = match h % 6 {
-                0 | 1 => Status::Closed,
-                2 => Status::Resolved,
-                3 | 4 => Status::InProgress,
+            // Older problems are mostly closed off; the recent ones are still in hand.
+            let age = (through - raised_on).num_days();
+            let status = match (age, h % 20) {
+                (61.., 0..=14) | (21..=60, 0..=5) => Status::Closed,
+                (61.., 15..=16) | (21..=60, 6..=10) | (..=20, 0..=1) => Status::Resolved,
+                (61.., 17..=18) | (21..=60, 11..=17) | (..=20, 2..=11) => Status::InProgress,
                 _ => Status::Open,
             };
             let level = if h % 10 == 7 {

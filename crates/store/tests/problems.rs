@@ -406,13 +406,14 @@ async fn seeded_problems_and_meeting() {
         let lines = store.problems_as_of(day(6, 30)).await.unwrap();
         assert_eq!(lines.len(), 300);
         let count = |s: Status| lines.iter().filter(|l| l.status == s).count();
+        // Most of the older ones are closed off, most recent ones in hand.
         assert!(
-            (80..=120).contains(&count(Status::Closed)),
+            (120..=200).contains(&count(Status::Closed)),
             "{}",
             count(Status::Closed)
         );
         for s in [Status::Open, Status::InProgress, Status::Resolved] {
-            assert!(count(s) > 20, "{s:?}");
+            assert!(count(s) > 15, "{s:?} {}", count(s));
         }
         assert!(lines.iter().any(|l| l.level >= Level::WeeklyMeeting));
         let decisions = store.seed_demo_meeting(day(6, 23)).await.unwrap();

@@ -98,9 +98,10 @@ pub(crate) async fn project_lines(
     project_id: i64,
     lang: Lang,
 ) -> Result<Vec<LineRow>, AppError> {
+    let as_of = as_of_or_today(state, "").await?;
     Ok(state
         .store
-        .visible_problems(&viewer(user), today())
+        .visible_problems(&viewer(user), as_of)
         .await?
         .iter()
         .filter(|l| l.project_id == project_id)
@@ -132,9 +133,12 @@ pub struct ListQuery {
     show: String,
 }
 
-fn as_of_or_today(text: &str) -> Result<NaiveDate, AppError> {
+/// The date asked for, else today; in the demo, whose campaign stands still at the end of its
+/// latest reported period, that period's end (as the pages of figures open on).
+async fn as_of_or_today(state: &AppState, text: &str) -> Result<NaiveDate, AppError> {
     match parse_date(text, Edge::End) {
         Ok(Some(d)) => Ok(d),
+        Ok(None) if state.demo => crate::status::as_of_or_latest(state, "").await,
         Ok(None) => Ok(today()),
         Err(m) => Err(AppError::BadRequest(m)),
     }
@@ -156,7 +160,7 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Response {
     let result = async {
-        let as_of = as_of_or_today(&q.as_of)?;
+        let as_of = as_of_or_today(&state, &q.as_of).await?;
         let mut lines = state.store.visible_problems(&viewer(&user), as_of).await?;
         let open = lines.iter().filter(|l| l.status.is_open()).count();
         let overdue = lines.iter().filter(|l| l.overdue_workdays > 0).count();
@@ -269,19 +273,8 @@ async fn problem_page(
         .problem_for(id, &who)
         .await?
         .ok_or(AppError::NotFound)?;
-    let calendar = state.store.work_calendar().await?;
-    let overdue = if p.status.is_open() {
-        domain::problem::overdue_workdays(p.deadline, today(), &calendar).unwrap_or(0)
-    } else {
-        0
-    };
-    let level = state
-        .store
-        .visible_problems(&who, today())
-        .await?
-        .into_iter()
-        .find(|l| l.id == id)
-        .map_or(p.level, |l| l.level);
+    let as_of = as_of_or_today(state, "").await?;
+    let (overdue, level) = state.store.problem_on(&p, as_of).await?;
     let standing = who.standing(&p);
     let candidates: [(&'static str, bool, bool); 5] = [
         ("accept", false, false),
@@ -619,7 +612,7 @@ pub async fn agenda(
 ) -> Response {
     let result = async {
         let lang = tr.lang;
-        let as_of = as_of_or_today(&q.as_of)?;
+        let as_of = as_of_or_today(&state, &q.as_of).await?;
         let agenda = state.store.agenda(as_of).await?;
         let days = |n: u32| match lang {
             Lang::Zh => format!("逾期 {n} 个工作日"),
@@ -769,7 +762,7 @@ pub async fn api_list(
     ApiUser(user): ApiUser,
     Query(q): Query<ApiListQuery>,
 ) -> Result<Json<Vec<ApiProblemLine>>, AppError> {
-    let as_of = as_of_or_today(q.as_of.as_deref().unwrap_or_default())?;
+    let as_of = as_of_or_today(&state, q.as_of.as_deref().unwrap_or_default()).await?;
     let lines = state.store.visible_problems(&viewer(&user), as_of).await?;
     Ok(Json(
         lines

@@ -202,7 +202,7 @@ pub async fn agenda(config: &Config, as_of: &str, as_json: bool) -> Result<ExitC
     use store::AgendaItem;
     let as_of = crate::calendar::parse_date(as_of)?;
     let store = crate::open(config).await?;
-    let agenda = store.agenda(as_of).await?;
+    let agenda = store.agenda(as_of, None).await?;
     if as_json {
         let items: Vec<serde_json::Value> = agenda
             .items

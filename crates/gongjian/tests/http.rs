@@ -1664,6 +1664,76 @@ async fn problems_are_raised_handled_and_scoped() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(page.contains("修改冲突"), "{page}");
 
+        // A problem the lead office assigns to the unit's own project: the unit handles it but
+        // cannot close its own work off.
+        let (_, body) = send_json(
+            &office,
+            app.url("/api/problems"),
+            json!({"project_id": own, "title": "施工许可证未办理", "deadline": "3"}),
+        )
+        .await;
+        let assigned = body["id"].as_i64().unwrap();
+        for (action, version) in [("accept", 1), ("resolve", 2)] {
+            let (status, body) = send_json(
+                &unit,
+                app.url(&format!("/api/problems/{assigned}/steps")),
+                json!({"action": action, "version": version}),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{action} {body}");
+        }
+        let (status, _) = send_json(
+            &unit,
+            app.url(&format!("/api/problems/{assigned}/steps")),
+            json!({"action": "confirm", "version": 3}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let (status, _) = send_json(
+            &office,
+            app.url(&format!("/api/problems/{assigned}/steps")),
+            json!({"action": "confirm", "version": 3}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        // A department raising on another unit's project keeps sight of what it raised.
+        let (status, body) = send_json(&dept, app.url("/api/problems"), json!({"project_id": theirs, "title": "用地预审未批复", "category": "land", "deadline": "5"})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let raised = body["id"].as_i64().unwrap();
+        let r = dept
+            .get(app.url(&format!("/api/problems/{raised}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        // A unit that does not exist is refused, not a server error.
+        let (status, body) = send_json(
+            &office,
+            app.url("/api/problems"),
+            json!({"project_id": own, "title": "资金未到位", "unit_id": 999_999, "deadline": "5"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        // On the agenda a unit sees its own problems only; the lead office sees all.
+        let stuck = store::NewProblem {
+            project_id: theirs,
+            title: "岸线使用审批卡壳".into(),
+            description: None,
+            category: domain::problem::Category::Approval,
+            unit_id: None,
+            co_units: Vec::new(),
+            raised_on: chrono::NaiveDate::from_ymd_opt(2025, 9, 26).unwrap(),
+            deadline: domain::problem::Deadline::On(
+                chrono::NaiveDate::from_ymd_opt(2025, 9, 30).unwrap(),
+            ),
+            level: domain::problem::Level::Unit,
+        };
+        app.store.raise_problem(&stuck, None, "test").await.unwrap();
+        let (_, page) = fetch(&office, app.url("/agenda?as_of=2025-10-15")).await;
+        assert!(page.contains("岸线使用审批卡壳"));
+        let (_, page) = fetch(&unit, app.url("/agenda?as_of=2025-10-15")).await;
+        assert!(!page.contains("岸线使用审批卡壳"));
+
         // The project page lists its problems; the agenda page and the API document are there.
         let (_, page) = fetch(&unit, app.url(&format!("/projects/{own}"))).await;
         assert!(page.contains("用地指标未落实") && page.contains("提出问题"));

@@ -98,7 +98,7 @@ fn classify(key: &str) -> Option<Col> {
         "办理时限" | "完成时限" | "解决时限" | "时限" | "办结时限" | "计划完成时间" => {
             Col::Deadline
         }
-        "办理状态" | "状态" | "办理情况" | "进展状态" | "是否解决" => Col::Status,
+        "办理状态" | "状态" | "进展状态" | "是否解决" | "是否办结" => Col::Status,
         _ => return None,
     };
     Some(col)
@@ -340,6 +340,9 @@ fn read_sheet(sheet: &str, range: &Range<Data>, out: &mut ProblemImport) {
         };
         let status = match get(Col::Status).and_then(|(i, c)| text(c).map(|t| (i, t))) {
             None => Status::Open,
+            // "是否解决": 是 / 否.
+            Some((_, t)) if t == "是" => Status::Resolved,
+            Some((_, t)) if t == "否" => Status::Open,
             Some((index, t)) => Status::parse(&t).unwrap_or_else(|| {
                 errors.push((
                     index,

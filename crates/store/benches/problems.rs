@@ -35,7 +35,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| rt.block_on(store.problems_as_of(as_of)).unwrap().len())
         });
         group.bench_function(format!("{name}/100000_problems/agenda"), |b| {
-            b.iter(|| rt.block_on(store.agenda(as_of)).unwrap().items.len())
+            b.iter(|| rt.block_on(store.agenda(as_of, None)).unwrap().items.len())
         });
         rt.block_on(store.close());
     }

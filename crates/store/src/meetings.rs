@@ -253,14 +253,23 @@ impl Store {
     /// The agenda of the next weekly meeting on or after `as_of` (see
     /// `domain::problem::next_weekly_meeting`): every open problem at level 3 or 4 as of
     /// `as_of`, most escalated and most overdue first; every project with a red light as of
-    /// `as_of` and why; every open decision of an earlier meeting due by the meeting day.
-    pub async fn agenda(&self, as_of: NaiveDate) -> Result<Agenda> {
+    /// `as_of` and why; every open decision of an earlier meeting due by the meeting day. With
+    /// `viewer`, only the problems they may see and the decisions their unit owns (the lights
+    /// are everyone's to read).
+    pub async fn agenda(
+        &self,
+        as_of: NaiveDate,
+        viewer: Option<&crate::ProblemViewer>,
+    ) -> Result<Agenda> {
+        let limit = viewer
+            .filter(|v| !v.sees_all)
+            .map(|v| (v.unit_id, v.user_id));
         let calendar = self.work_calendar().await?;
         let meeting_date = next_weekly_meeting(as_of, &calendar).map_err(StoreError::Calendar)?;
         let mut items = Vec::new();
 
         let mut problems: Vec<ProblemLine> = self
-            .problem_lines(as_of, true, None)
+            .problem_lines(as_of, true, limit)
             .await?
             .into_iter()
             .filter(|p| p.status.is_open() && p.level >= Level::WeeklyMeeting)
@@ -294,7 +303,9 @@ impl Store {
         items.extend(red.into_iter().map(|(_, item)| item));
 
         for decision in self.open_decisions().await? {
-            if decision.deadline > meeting_date || decision.meeting_date >= meeting_date {
+            let theirs = limit.is_none_or(|(unit, _)| decision.unit_id == Some(unit));
+            if !theirs || decision.deadline > meeting_date || decision.meeting_date >= meeting_date
+            {
                 continue;
             }
             let overdue_workdays = overdue_workdays(decision.deadline, as_of, &calendar)

@@ -96,17 +96,22 @@ pub struct ProblemViewer {
 
 impl ProblemViewer {
     /// How this viewer stands to a problem they can see.
+    /// The project's own unit stands as the raiser of a problem assigned to another unit (it
+    /// confirms that unit's work); it never confirms its own.
     pub fn standing(&self, p: &Problem) -> Standing {
+        let responsible = p.unit_id == Some(self.unit_id);
         Standing {
-            raiser: p.raised_by == Some(self.user_id) || p.project_unit_id == Some(self.unit_id),
+            raiser: p.raised_by == Some(self.user_id)
+                || (p.project_unit_id == Some(self.unit_id) && !responsible),
             lead_office: self.lead_office,
-            responsible: p.unit_id == Some(self.unit_id),
+            responsible,
         }
     }
 
     /// Whether this viewer may see a problem.
     pub fn sees(&self, p: &Problem) -> bool {
         self.sees_all
+            || p.raised_by == Some(self.user_id)
             || p.project_unit_id == Some(self.unit_id)
             || p.unit_id == Some(self.unit_id)
             || p.co_units.contains(&self.unit_id)
@@ -430,7 +435,11 @@ impl Store {
                     continue;
                 }
             };
-            let deadline = match row.deadline.date(row.raised_on, &calendar) {
+            let dated = row
+                .deadline
+                .date(row.raised_on, &calendar)
+                .and_then(|d| calendar.is_workday(d).map(|_| d));
+            let deadline = match dated {
                 Ok(d) => d,
                 Err(e) => {
                     outcome
@@ -506,6 +515,10 @@ impl Store {
             .deadline
             .date(new.raised_on, &calendar)
             .map_err(StoreError::Calendar)?;
+        // Both days on the calendar, so the problem's working days overdue can be counted.
+        calendar
+            .is_workday(deadline)
+            .map_err(StoreError::Calendar)?;
         if deadline < new.raised_on {
             return Err(refused(bi(
                 format!("办理时限 {deadline} 早于提出时间 {}", new.raised_on),
@@ -527,6 +540,18 @@ impl Store {
                 format!("there is no project {}", new.project_id),
             )));
         };
+        for unit in new.unit_id.iter().chain(&new.co_units) {
+            let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM units WHERE id = $1")
+                .bind(*unit)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if found.is_none() {
+                return Err(refused(bi(
+                    format!("单位 {unit} 不存在"),
+                    format!("there is no unit {unit}"),
+                )));
+            }
+        }
         let id = insert_problem(
             &mut tx,
             Insert {
@@ -709,8 +734,8 @@ impl Store {
         viewer: &ProblemViewer,
         as_of: NaiveDate,
     ) -> Result<Vec<ProblemLine>> {
-        let unit = (!viewer.sees_all).then_some(viewer.unit_id);
-        self.problem_lines(as_of, false, unit).await
+        let limit = (!viewer.sees_all).then_some((viewer.unit_id, viewer.user_id));
+        self.problem_lines(as_of, false, limit).await
     }
 
     /// A problem's working days overdue and level on `as_of` (as [`Store::problems_as_of`]
@@ -734,12 +759,13 @@ impl Store {
     }
 
     /// The lines of [`Store::problems_as_of`]; with `meeting`, only those that can have reached
-    /// the weekly meeting by `as_of`: open, and raised there or past their deadline.
+    /// the weekly meeting by `as_of`: open, and raised there or past their deadline; with
+    /// `visible_to` (unit, user), only those that unit or user may see (see [`ProblemViewer`]).
     pub(crate) async fn problem_lines(
         &self,
         as_of: NaiveDate,
         meeting: bool,
-        visible_to: Option<i64>,
+        visible_to: Option<(i64, i64)>,
     ) -> Result<Vec<ProblemLine>> {
         let calendar = self.work_calendar().await?;
         type Row = (
@@ -758,7 +784,9 @@ impl Store {
         args.add(date_text(Some(as_of))).map_err(enc)?;
         args.add(i64::from(Level::WeeklyMeeting.number()))
             .map_err(enc)?;
-        args.add(visible_to.unwrap_or(0)).map_err(enc)?;
+        let (unit, user) = visible_to.unwrap_or((0, 0));
+        args.add(unit).map_err(enc)?;
+        args.add(user).map_err(enc)?;
         let only = if meeting {
             " AND q.status IN ('open', 'in_progress') \
              AND (q.deadline < $1 OR q.level >= $2 OR q.raised_level >= $2)"
@@ -772,7 +800,7 @@ impl Store {
             &format!(
                 "FROM problems q JOIN projects p ON p.id = q.project_id \
                  LEFT JOIN units u ON u.id = q.unit_id WHERE q.raised_on <= $1{only} \
-                 AND ($3 = 0 OR p.unit_id = $3 OR q.unit_id = $3 OR EXISTS \
+                 AND ($3 = 0 OR q.raised_by = $4 OR p.unit_id = $3 OR q.unit_id = $3 OR EXISTS \
                  (SELECT 1 FROM problem_co_units c WHERE c.problem_id = q.id AND c.unit_id = $3))"
             ),
             args,

@@ -358,7 +358,7 @@ async fn the_weekly_agenda_and_its_decisions() {
             .await
             .unwrap();
 
-        let agenda = store.agenda(day(10, 15)).await.unwrap();
+        let agenda = store.agenda(day(10, 15), None).await.unwrap();
         assert_eq!(agenda.meeting_date, day(10, 20));
         let kinds: Vec<String> = agenda
             .items
@@ -418,7 +418,7 @@ async fn seeded_problems_and_meeting() {
         assert!(lines.iter().any(|l| l.level >= Level::WeeklyMeeting));
         let decisions = store.seed_demo_meeting(day(6, 23)).await.unwrap();
         assert!(decisions > 0);
-        let agenda = store.agenda(day(6, 27)).await.unwrap();
+        let agenda = store.agenda(day(6, 27), None).await.unwrap();
         assert_eq!(agenda.meeting_date, day(6, 30));
         assert!(
             agenda

@@ -94,6 +94,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("problems.resolution", "办理结果", "Resolution"),
     ("problems.act", "办理", "Handle"),
     ("problems.reason", "原因", "Reason"),
+    ("problems.remark", "说明", "Remarks"),
+    ("agenda.due", "完成时限", "Due"),
     ("problems.steps", "办理记录", "Steps"),
     ("problems.step", "操作", "Step"),
     ("problems.raise", "提出问题", "Raise a problem"),

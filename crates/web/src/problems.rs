@@ -134,7 +134,8 @@ pub struct ListQuery {
 }
 
 /// The date asked for, else today; in the demo, whose campaign stands still at the end of its
-/// latest reported period, that period's end (as the pages of figures open on).
+/// latest reported period, that period's end (as the pages of figures open on): problems are
+/// listed, raised and handled on that day there.
 async fn as_of_or_today(state: &AppState, text: &str) -> Result<NaiveDate, AppError> {
     match parse_date(text, Edge::End) {
         Ok(Some(d)) => Ok(d),
@@ -390,9 +391,10 @@ async fn act(
         standing: who.standing(&p),
     };
     let note = (!form.note.trim().is_empty()).then_some(form.note.as_str());
+    let on = as_of_or_today(state, "").await?;
     Ok(state
         .store
-        .act_on_problem(id, form.version, &action, by, today(), note)
+        .act_on_problem(id, form.version, &action, by, on, note)
         .await?)
 }
 
@@ -570,7 +572,7 @@ pub async fn raise_submit(
                 category,
                 unit_id,
                 co_units: Vec::new(),
-                raised_on: today(),
+                raised_on: as_of_or_today(&state, "").await?,
                 deadline,
                 level,
             };
@@ -613,10 +615,12 @@ pub async fn agenda(
     let result = async {
         let lang = tr.lang;
         let as_of = as_of_or_today(&state, &q.as_of).await?;
-        let agenda = state.store.agenda(as_of).await?;
-        let days = |n: u32| match lang {
-            Lang::Zh => format!("逾期 {n} 个工作日"),
-            Lang::En => format!("{n} working days overdue"),
+        let agenda = state.store.agenda(as_of, Some(&viewer(&user))).await?;
+        let days = |n: u32| match (lang, n) {
+            (Lang::Zh, 0) => "未逾期".to_string(),
+            (Lang::En, 0) => "not overdue".to_string(),
+            (Lang::Zh, n) => format!("逾期 {n} 个工作日"),
+            (Lang::En, n) => format!("{n} working days overdue"),
         };
         let rows = agenda
             .items
@@ -657,7 +661,7 @@ pub async fn agenda(
                     detail: format!(
                         "{} · {} {} · {}",
                         decision.unit.clone().unwrap_or_default(),
-                        tr.t("problems.deadline"),
+                        tr.t("agenda.due"),
                         decision.deadline,
                         days(*overdue_workdays)
                     ),
@@ -854,7 +858,7 @@ pub async fn api_raise(
         category,
         unit_id: body.unit_id,
         co_units: body.co_units,
-        raised_on: today(),
+        raised_on: as_of_or_today(&state, "").await?,
         deadline: parse_deadline(&body.deadline).map_err(AppError::BadRequest)?,
         level,
     };

@@ -1734,6 +1734,31 @@ async fn problems_are_raised_handled_and_scoped() {
         let (_, page) = fetch(&unit, app.url("/agenda?as_of=2025-10-15")).await;
         assert!(!page.contains("岸线使用审批卡壳"));
 
+        // Progress notes: with who and when on the problem's page; none on a hidden problem.
+        let r = unit
+            .post(app.url(&format!("/problems/{mine}/notes")))
+            .form(&pairs(&[("text", "已召开现场协调会".into())]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let (_, page) = fetch(&office, app.url(&format!("/problems/{mine}"))).await;
+        assert!(page.contains("已召开现场协调会") && page.contains("进展"));
+        let (status, _) = send_json(
+            &unit,
+            app.url(&format!("/api/problems/{hidden}/notes")),
+            json!({"text": "看看"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = send_json(
+            &unit,
+            app.url(&format!("/api/problems/{mine}/notes")),
+            json!({"text": " "}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+
         // The project page lists its problems; the agenda page and the API document are there.
         let (_, page) = fetch(&unit, app.url(&format!("/projects/{own}"))).await;
         assert!(page.contains("用地指标未落实") && page.contains("提出问题"));

@@ -720,6 +720,35 @@ impl Store {
         self.problem(id).await?.ok_or(StoreError::NotFound)
     }
 
+    /// Adds a progress note (进展情况) to a problem: who, when and what, kept as a step that does
+    /// not change the status. Anyone who may see the problem may write one (a leader's 批示 too).
+    pub async fn note_problem(&self, id: i64, text: &str, actor: Option<i64>) -> Result<()> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(refused(bi("请填写进展情况", "write what has happened")));
+        }
+        let mut tx = self.pool().begin().await?;
+        let row: Option<(String, i64)> =
+            sqlx::query_as("SELECT status, level FROM problems WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((status, level)) = row else {
+            return Err(StoreError::NotFound);
+        };
+        let status = status_of(&status)?;
+        let step = Step {
+            action: "note",
+            from: Some(status),
+            to: status,
+            level: level_of(level)?,
+            note: Some(text),
+        };
+        record(&mut tx, id, actor, step).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Every problem raised by `as_of`, with its level and working days overdue on that date:
     /// an open problem rises from the level it was raised at for each started block of five
     /// working days past its deadline; a resolved or closed one shows the level it reached.

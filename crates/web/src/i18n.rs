@@ -95,6 +95,13 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("problems.act", "办理", "Handle"),
     ("problems.reason", "原因", "Reason"),
     ("problems.remark", "说明", "Remarks"),
+    ("problems.notes", "进展情况", "Progress"),
+    (
+        "problems.note_hint",
+        "本次协调推进情况，如“已召开现场协调会，明确10月底前完成线路迁改”",
+        "what has happened, e.g. a site meeting agreed to move the line by the end of October",
+    ),
+    ("problems.add_note", "添加进展", "Add a note"),
     ("agenda.due", "完成时限", "Due"),
     ("problems.steps", "办理记录", "Steps"),
     ("problems.step", "操作", "Step"),

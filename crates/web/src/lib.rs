@@ -186,6 +186,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/problems/{id}", get(problems::api_get))
         .route("/problems/{id}/steps", post(problems::api_step))
+        .route("/problems/{id}/notes", post(problems::api_note))
         .route("/regions", get(api::regions))
         .route("/openapi.json", get(api::openapi))
         .fallback(not_found);
@@ -250,6 +251,7 @@ pub fn app(state: AppState) -> Router {
             "/projects/{id}/problems/new",
             get(problems::raise_form).post(problems::raise_submit),
         )
+        .route("/problems/{id}/notes", post(problems::note_form))
         .route("/agenda", get(problems::agenda))
         .route("/approvals", get(approvals::due_page))
         .route("/approvals/bulletin", get(approvals::bulletin_page))

@@ -247,12 +247,14 @@ fn action_label(code: &str, lang: Lang) -> String {
         (Some(a), Lang::Zh) => a.label().to_string(),
         (Some(a), Lang::En) => a.label_en().to_string(),
         (None, Lang::Zh) => match code {
+            "note" => "进展".into(),
             "raise" => "提出".into(),
             "import" => "导入".into(),
             "seed" => "导入".into(),
             other => other.into(),
         },
         (None, Lang::En) => match code {
+            "note" => "progress note".into(),
             "raise" => "raised".into(),
             "import" | "seed" => "imported".into(),
             other => other.into(),
@@ -413,6 +415,42 @@ pub async fn act_form(
             Err(AppError::NotFound) => Err(AppError::NotFound),
             Err(e) => {
                 let why = e.message().get(tr.lang).to_string();
+                problem_page(&state, tr, user, id, Some(why)).await
+            }
+        }
+    }
+    .await;
+    page_result(tr, result)
+}
+
+#[derive(Deserialize)]
+pub struct NoteForm {
+    #[serde(default)]
+    text: String,
+}
+
+/// `POST /problems/{id}/notes`: a progress note from the problem page.
+pub async fn note_form(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+    Form(form): Form<NoteForm>,
+) -> Response {
+    let result = async {
+        let id = parse_id(&id)?;
+        state
+            .store
+            .problem_for(id, &viewer(&user))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        match state
+            .store
+            .note_problem(id, &form.text, Some(user.id))
+            .await
+        {
+            Ok(()) => Ok(Redirect::to(&format!("/problems/{id}")).into_response()),
+            Err(e) => {
+                let why = AppError::from(e).message().get(tr.lang).to_string();
                 problem_page(&state, tr, user, id, Some(why)).await
             }
         }
@@ -905,4 +943,35 @@ pub async fn api_step(
         note: body.note,
     };
     Ok(Json(act(&state, &user, id, &form).await?.into()))
+}
+
+/// A progress note.
+#[derive(Deserialize, ToSchema)]
+pub struct ApiNote {
+    pub text: String,
+}
+
+/// `POST /api/problems/{id}/notes`: adds a progress note; 404 for a problem this user may not
+/// see.
+#[utoipa::path(post, path = "/api/problems/{id}/notes", request_body = ApiNote, tag = "problems",
+    responses((status = 204), (status = 400, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody)))]
+pub async fn api_note(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    body: Result<Json<ApiNote>, JsonRejection>,
+) -> Result<axum::http::StatusCode, AppError> {
+    let Json(body) = body.map_err(bad_json)?;
+    let id = parse_id(&id)?;
+    state
+        .store
+        .problem_for(id, &viewer(&user))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    state
+        .store
+        .note_problem(id, &body.text, Some(user.id))
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -1767,5 +1767,66 @@ async fn problems_are_raised_handled_and_scoped() {
         assert!(page.contains("2025-10-20"), "{page}");
         let (_, doc) = fetch(&office, app.url("/api/openapi.json")).await;
         assert!(doc.contains("/api/problems/{id}/steps"));
+
+        // Minutes: the lead office starts from the agenda; every decision needs an owner and a
+        // deadline; a unit reads only the decisions it owns; decisions are closed off once.
+        assert_eq!(
+            fetch(&unit, app.url("/meetings/new")).await.0,
+            StatusCode::FORBIDDEN
+        );
+        let (status, page) = fetch(&office, app.url("/meetings/new?as_of=2025-10-15")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("江阴港区码头：岸线使用审批卡壳"), "{page}");
+        let mut minutes = pairs(&[
+            ("held_on", "2025-10-20".into()),
+            ("title", "第42次周例会".into()),
+            ("minutes", "研究岸线审批".into()),
+            ("text_0", "江阴港区码头：岸线使用审批卡壳".into()),
+            ("unit_0", other.to_string()),
+            ("deadline_0", String::new()),
+            ("problem_0", String::new()),
+            ("project_0", theirs.to_string()),
+            ("text_1", String::new()),
+            ("unit_1", String::new()),
+            ("deadline_1", String::new()),
+        ]);
+        let (status, page) = send_form(&office, app.url("/meetings/new"), &minutes).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("没有完成时限"), "{page}");
+        minutes[5].1 = "2025-10-31".into();
+        let r = office
+            .post(app.url("/meetings/new"))
+            .form(&minutes)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let (_, page) = fetch(&office, app.url("/meetings")).await;
+        assert!(
+            page.contains("第42次周例会") && page.contains("落实销号"),
+            "{page}"
+        );
+        let (_, page) = fetch(&unit, app.url("/meetings")).await;
+        assert!(
+            !page.contains("岸线使用审批卡壳"),
+            "another unit's decision"
+        );
+        let decision = app.store.open_decisions().await.unwrap().remove(0);
+        let close = pairs(&[
+            ("version", decision.version.to_string()),
+            ("note", "已批复".into()),
+        ]);
+        let url = app.url(&format!("/decisions/{}/close", decision.id));
+        assert_eq!(
+            send_form(&unit, url.clone(), &close).await.0,
+            StatusCode::FORBIDDEN
+        );
+        let r = office.post(url.clone()).form(&close).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let (status, page) = send_form(&office, url, &close).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("修改冲突"));
+        let (_, page) = fetch(&office, app.url("/meetings")).await;
+        assert!(page.contains("已落实：已批复"), "{page}");
     }
 }

@@ -35,7 +35,7 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 pub use approvals::{ApprovalNode, ApprovalPlan, DueNode, FinishedNode};
 pub use campaigns::{Campaign, CampaignSettings, KeyTask, TargetProgress, UnitTarget};
 pub use import::{ImportOutcome, LedgerRow};
-pub use meetings::{Agenda, AgendaItem, Decision, MeetingKind, NewDecision};
+pub use meetings::{Agenda, AgendaItem, Decision, Meeting, MeetingKind, NewDecision};
 pub use people::{
     NewUser, Region, SESSION_SECONDS, SessionUser, UserRecord, hash_password, verify_password,
 };

@@ -51,7 +51,19 @@ pub struct Decision {
     pub problem_id: Option<i64>,
     pub deadline: NaiveDate,
     pub done_on: Option<NaiveDate>,
+    pub done_note: Option<String>,
     pub version: i64,
+}
+
+/// A meeting as recorded, with its decisions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meeting {
+    pub id: i64,
+    pub held_on: NaiveDate,
+    pub weekly: bool,
+    pub title: String,
+    pub minutes: Option<String>,
+    pub decisions: Vec<Decision>,
 }
 
 /// One item of a meeting's agenda.
@@ -90,11 +102,12 @@ type DecisionRow = (
     Option<i64>,
     String,
     Option<String>,
+    Option<String>,
     i64,
 );
 
 const SELECT_DECISION: &str = "SELECT d.id, d.meeting_id, m.held_on, d.text, d.unit_id, u.name, \
-     d.project_id, d.problem_id, d.deadline, d.done_on, d.version \
+     d.project_id, d.problem_id, d.deadline, d.done_on, d.done_note, d.version \
      FROM decisions d JOIN meetings m ON m.id = d.meeting_id LEFT JOIN units u ON u.id = d.unit_id";
 
 fn decision_of(r: DecisionRow) -> Result<Decision> {
@@ -115,7 +128,8 @@ fn decision_of(r: DecisionRow) -> Result<Decision> {
         problem_id: r.7,
         deadline: date(Some(r.8)).ok_or_else(corrupt)?,
         done_on: date(r.9),
-        version: r.10,
+        done_note: r.10,
+        version: r.11,
     })
 }
 
@@ -192,6 +206,54 @@ impl Store {
         }
         tx.commit().await?;
         Ok(meeting)
+    }
+
+    /// Meetings, latest first, with their decisions; with `unit`, only the decisions that unit
+    /// owns (and only the meetings that gave it one).
+    pub async fn meetings(&self, unit: Option<i64>) -> Result<Vec<Meeting>> {
+        type Row = (i64, String, String, String, Option<String>);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT id, held_on, kind, title, minutes FROM meetings ORDER BY held_on DESC, id DESC",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let all: Vec<DecisionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT_DECISION} ORDER BY d.deadline, d.id"
+        )))
+        .fetch_all(self.pool())
+        .await?;
+        let mut decisions = Vec::with_capacity(all.len());
+        for row in all {
+            let decision = decision_of(row)?;
+            if unit.is_none_or(|u| decision.unit_id == Some(u)) {
+                decisions.push(decision);
+            }
+        }
+        let mut out = Vec::new();
+        for (id, held_on, kind, title, minutes) in rows {
+            let mine: Vec<Decision> = decisions
+                .iter()
+                .filter(|d| d.meeting_id == id)
+                .cloned()
+                .collect();
+            if unit.is_some() && mine.is_empty() {
+                continue;
+            }
+            out.push(Meeting {
+                id,
+                held_on: date(Some(held_on)).ok_or_else(|| {
+                    StoreError::Rule(bi(
+                        "数据库中的会议日期无效",
+                        "a stored meeting date does not read",
+                    ))
+                })?,
+                weekly: kind == MeetingKind::Weekly.code(),
+                title,
+                minutes,
+                decisions: mine,
+            });
+        }
+        Ok(out)
     }
 
     /// Decisions not closed off yet, earliest deadline first.

@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod error;
 mod gantt;
 pub mod i18n;
+pub mod meetings;
 pub mod pages;
 pub mod problems;
 pub mod rankings;
@@ -253,6 +254,12 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/problems/{id}/notes", post(problems::note_form))
         .route("/agenda", get(problems::agenda))
+        .route("/meetings", get(meetings::list))
+        .route(
+            "/meetings/new",
+            get(meetings::new_form).post(meetings::create),
+        )
+        .route("/decisions/{id}/close", post(meetings::close))
         .route("/approvals", get(approvals::due_page))
         .route("/approvals/bulletin", get(approvals::bulletin_page))
         .route("/approvals/bulletin.xlsx", get(approvals::bulletin))

@@ -133,6 +133,11 @@ pub struct ListQuery {
     show: String,
 }
 
+/// The day people work on: today, or in the demo its date (see [`as_of_or_today`]).
+pub(crate) async fn work_day(state: &AppState) -> Result<NaiveDate, AppError> {
+    as_of_or_today(state, "").await
+}
+
 /// The date asked for, else today; in the demo, whose campaign stands still at the end of its
 /// latest reported period, that period's end (as the pages of figures open on): problems are
 /// listed, raised and handled on that day there.

@@ -1,0 +1,393 @@
+//! The weekly meeting's minutes (会议纪要) and its decisions (议定事项): the lead office records a
+//! meeting starting from its agenda, each decision with an owner unit and a deadline, and closes
+//! decisions off as they are carried out. A unit reads the decisions it owns.
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::dates::{Edge, parse_date};
+use domain::{Lang, Role, bi};
+use serde::Deserialize;
+use store::{AgendaItem, MeetingKind, NewDecision, SessionUser};
+
+use crate::AppState;
+use crate::auth::{PageUser, can_edit_ledger};
+use crate::error::{AppError, parse_id};
+use crate::i18n::Tr;
+use crate::pages::{page_result, render_form};
+
+/// Only the lead office and the administrator record meetings and close decisions off.
+fn secretary(user: &SessionUser) -> bool {
+    matches!(user.role, Role::Admin | Role::LeadOffice)
+}
+
+pub struct DecisionRow {
+    id: i64,
+    version: i64,
+    text: String,
+    unit: String,
+    deadline: String,
+    done: String,
+    problem_id: Option<i64>,
+}
+
+pub struct MeetingRow {
+    held_on: String,
+    title: String,
+    minutes: String,
+    decisions: Vec<DecisionRow>,
+}
+
+#[derive(Template)]
+#[template(path = "meetings.html")]
+struct MeetingsTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    secretary: bool,
+    meetings: Vec<MeetingRow>,
+    error: Option<String>,
+}
+
+async fn meetings_page(
+    state: &AppState,
+    tr: Tr,
+    user: SessionUser,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let lang = tr.lang;
+    let sees_all = crate::problems::viewer(&user).sees_all;
+    let unit = (!sees_all).then_some(user.unit_id);
+    let meetings = state
+        .store
+        .meetings(unit)
+        .await?
+        .into_iter()
+        .map(|m| MeetingRow {
+            held_on: m.held_on.to_string(),
+            title: m.title,
+            minutes: m.minutes.unwrap_or_default(),
+            decisions: m
+                .decisions
+                .into_iter()
+                .map(|d| DecisionRow {
+                    id: d.id,
+                    version: d.version,
+                    text: d.text,
+                    unit: d.unit.unwrap_or_default(),
+                    deadline: d.deadline.to_string(),
+                    done: match (d.done_on, lang) {
+                        (Some(day), Lang::Zh) => format!(
+                            "{day} 已落实{}",
+                            d.done_note.map(|n| format!("：{n}")).unwrap_or_default()
+                        ),
+                        (Some(day), Lang::En) => format!(
+                            "done {day}{}",
+                            d.done_note.map(|n| format!(": {n}")).unwrap_or_default()
+                        ),
+                        (None, _) => String::new(),
+                    },
+                    problem_id: d.problem_id,
+                })
+                .collect(),
+        })
+        .collect();
+    let invalid = error.is_some();
+    render_form(
+        &MeetingsTemplate {
+            role_label: user.role.label(lang),
+            can_edit: can_edit_ledger(&user),
+            secretary: secretary(&user),
+            meetings,
+            error,
+            user,
+            tr,
+        },
+        invalid,
+    )
+}
+
+/// `GET /meetings`: the meetings and their decisions (a unit: the decisions it owns).
+pub async fn list(State(state): State<AppState>, PageUser { user, tr }: PageUser) -> Response {
+    let result = meetings_page(&state, tr, user, None).await;
+    page_result(tr, result)
+}
+
+#[derive(Deserialize)]
+pub struct CloseForm {
+    version: i64,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /decisions/{id}/close`: a decision carried out (落实销号).
+pub async fn close(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+    Form(form): Form<CloseForm>,
+) -> Response {
+    let result = async {
+        if !secretary(&user) {
+            return Err(AppError::Forbidden);
+        }
+        let id = parse_id(&id)?;
+        let on = crate::problems::work_day(&state).await?;
+        let note = (!form.note.trim().is_empty()).then_some(form.note.as_str());
+        match state.store.close_decision(id, form.version, on, note).await {
+            Ok(()) => Ok(Redirect::to("/meetings").into_response()),
+            Err(store::StoreError::NotFound) => Err(AppError::NotFound),
+            Err(e) => {
+                let why = AppError::from(e).message().get(tr.lang).to_string();
+                meetings_page(&state, tr, user, Some(why)).await
+            }
+        }
+    }
+    .await;
+    page_result(tr, result)
+}
+
+/// One decision row of the minutes form.
+pub struct DraftRow {
+    index: usize,
+    text: String,
+    unit_id: String,
+    deadline: String,
+    problem_id: String,
+    project_id: String,
+}
+
+#[derive(Template)]
+#[template(path = "meeting_form.html")]
+struct MinutesTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    held_on: String,
+    title: String,
+    minutes: String,
+    rows: Vec<DraftRow>,
+    units: Vec<(i64, String)>,
+    errors: Vec<String>,
+}
+
+/// Blank decision rows offered below the agenda's.
+const BLANK_ROWS: usize = 3;
+
+#[derive(Deserialize)]
+pub struct MinutesQuery {
+    #[serde(default)]
+    as_of: String,
+}
+
+/// The minutes as the form shows them.
+struct Draft {
+    held_on: String,
+    title: String,
+    minutes: String,
+    rows: Vec<DraftRow>,
+}
+
+async fn minutes_page(
+    state: &AppState,
+    tr: Tr,
+    user: SessionUser,
+    draft: Draft,
+    errors: Vec<String>,
+) -> Result<Response, AppError> {
+    let Draft {
+        held_on,
+        title,
+        minutes,
+        rows,
+    } = draft;
+    let units = state
+        .store
+        .units()
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let invalid = !errors.is_empty();
+    render_form(
+        &MinutesTemplate {
+            role_label: user.role.label(tr.lang),
+            can_edit: can_edit_ledger(&user),
+            held_on,
+            title,
+            minutes,
+            rows,
+            units,
+            errors,
+            user,
+            tr,
+        },
+        invalid,
+    )
+}
+
+/// `GET /meetings/new`: the minutes of the next weekly meeting, one decision row per problem on
+/// its agenda (owner: the problem's unit) and a few blank rows.
+pub async fn new_form(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Query(q): Query<MinutesQuery>,
+) -> Response {
+    let result = async {
+        if !secretary(&user) {
+            return Err(AppError::Forbidden);
+        }
+        let as_of = match parse_date(&q.as_of, Edge::End) {
+            Ok(Some(d)) => d,
+            Ok(None) => crate::problems::work_day(&state).await?,
+            Err(m) => return Err(AppError::BadRequest(m)),
+        };
+        let agenda = state.store.agenda(as_of, None).await?;
+        let mut rows = Vec::new();
+        for item in &agenda.items {
+            if let AgendaItem::Problem(l) = item {
+                let p = state.store.problem(l.id).await?;
+                rows.push(DraftRow {
+                    index: rows.len(),
+                    text: format!("{}：{}", l.project, l.title),
+                    unit_id: p
+                        .as_ref()
+                        .and_then(|p| p.unit_id)
+                        .map(|u| u.to_string())
+                        .unwrap_or_default(),
+                    deadline: String::new(),
+                    problem_id: l.id.to_string(),
+                    project_id: l.project_id.to_string(),
+                });
+            }
+        }
+        for _ in 0..BLANK_ROWS {
+            rows.push(DraftRow {
+                index: rows.len(),
+                text: String::new(),
+                unit_id: String::new(),
+                deadline: String::new(),
+                problem_id: String::new(),
+                project_id: String::new(),
+            });
+        }
+        let draft = Draft {
+            held_on: agenda.meeting_date.to_string(),
+            title: tr.t("meetings.default_title").to_string(),
+            minutes: String::new(),
+            rows,
+        };
+        minutes_page(&state, tr, user, draft, Vec::new()).await
+    }
+    .await;
+    page_result(tr, result)
+}
+
+/// `POST /meetings/new`: records the meeting with the decision rows that say something, all at
+/// once; a row without an owner or a deadline sends the form back with why.
+pub async fn create(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        if !secretary(&user) {
+            return Err(AppError::Forbidden);
+        }
+        let lang = tr.lang;
+        let get = |key: &str| {
+            fields
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        let mut errors = Vec::new();
+        let held_on = match parse_date(&get("held_on"), Edge::Start) {
+            Ok(Some(d)) => Some(d),
+            Ok(None) => {
+                errors.push(
+                    bi("请填写会议日期", "give the meeting's date")
+                        .get(lang)
+                        .to_string(),
+                );
+                None
+            }
+            Err(m) => {
+                errors.push(m.get(lang).to_string());
+                None
+            }
+        };
+        let mut rows = Vec::new();
+        let mut decisions = Vec::new();
+        for i in 0.. {
+            let key = |name: &str| format!("{name}_{i}");
+            if !fields.iter().any(|(k, _)| *k == key("text")) {
+                break;
+            }
+            let row = DraftRow {
+                index: i,
+                text: get(&key("text")),
+                unit_id: get(&key("unit")),
+                deadline: get(&key("deadline")),
+                problem_id: get(&key("problem")),
+                project_id: get(&key("project")),
+            };
+            if !row.text.is_empty() {
+                let deadline = match parse_date(&row.deadline, Edge::End) {
+                    Ok(d) => d,
+                    Err(m) => {
+                        errors.push(format!("{}：{}", row.text, m.get(lang)));
+                        None
+                    }
+                };
+                decisions.push(NewDecision {
+                    text: row.text.clone(),
+                    unit_id: row.unit_id.parse().ok(),
+                    project_id: row.project_id.parse().ok(),
+                    problem_id: row.problem_id.parse().ok(),
+                    deadline,
+                });
+            }
+            rows.push(row);
+        }
+        let (title, minutes) = (get("title"), get("minutes"));
+        if let (Some(held_on), true) = (held_on, errors.is_empty()) {
+            let title = if title.is_empty() {
+                tr.t("meetings.default_title").to_string()
+            } else {
+                title.clone()
+            };
+            let minutes = (!minutes.is_empty()).then_some(minutes.as_str());
+            match state
+                .store
+                .record_meeting(
+                    held_on,
+                    MeetingKind::Weekly,
+                    &title,
+                    minutes,
+                    &decisions,
+                    Some(user.id),
+                )
+                .await
+            {
+                Ok(_) => return Ok(Redirect::to("/meetings").into_response()),
+                Err(store::StoreError::Invalid(messages)) => {
+                    errors.extend(messages.iter().map(|m| m.get(lang).to_string()));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let draft = Draft {
+            held_on: get("held_on"),
+            title,
+            minutes,
+            rows,
+        };
+        minutes_page(&state, tr, user, draft, errors).await
+    }
+    .await;
+    page_result(tr, result)
+}

@@ -1588,6 +1588,13 @@ async fn problems_are_raised_handled_and_scoped() {
                 .contains("只有责任单位或总牵头单位")
         );
 
+        // Raised, it waits on the department it is assigned to.
+        let (status, todo) = fetch(&dept, app.url("/todo")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            todo.contains("用地指标未落实") && todo.contains("受理"),
+            "{todo}"
+        );
         // The department accepts and resolves; a stale version is a conflict.
         let step = |action: &str, version: i64| json!({"action": action, "version": version, "note": "已调剂指标"});
         let (status, body) = send_json(
@@ -1631,6 +1638,14 @@ async fn problems_are_raised_handled_and_scoped() {
             page.contains("value=\"confirm\"") && page.contains("value=\"return\""),
             "{page}"
         );
+        // It waits on the unit that raised it now (销号), not on the department.
+        let (_, todo) = fetch(&unit, app.url("/todo")).await;
+        assert!(
+            todo.contains("用地指标未落实") && todo.contains("销号"),
+            "{todo}"
+        );
+        let (_, todo) = fetch(&dept, app.url("/todo")).await;
+        assert!(!todo.contains("用地指标未落实"), "{todo}");
         let r = unit
             .post(app.url(&format!("/problems/{mine}")))
             .form(&pairs(&[

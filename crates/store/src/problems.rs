@@ -108,6 +108,17 @@ impl ProblemViewer {
         }
     }
 
+    /// How this viewer stands to a listed problem, as [`ProblemViewer::standing`].
+    pub fn standing_on_line(&self, l: &ProblemLine) -> Standing {
+        let responsible = l.unit_id == Some(self.unit_id);
+        Standing {
+            raiser: l.raised_by == Some(self.user_id)
+                || (l.project_unit_id == Some(self.unit_id) && !responsible),
+            lead_office: self.lead_office,
+            responsible,
+        }
+    }
+
     /// Whether this viewer may see a problem.
     pub fn sees(&self, p: &Problem) -> bool {
         self.sees_all
@@ -136,6 +147,11 @@ pub struct ProblemEvent {
 pub struct ProblemLine {
     pub id: i64,
     pub project_id: i64,
+    /// The project's responsible unit.
+    pub project_unit_id: Option<i64>,
+    /// The unit the problem is assigned to.
+    pub unit_id: Option<i64>,
+    pub raised_by: Option<i64>,
     pub project: String,
     pub title: String,
     pub unit: Option<String>,
@@ -807,6 +823,9 @@ impl Store {
             i64,
             i64,
             i64,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
         );
         let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
         let mut args = AnyArguments::default();
@@ -825,7 +844,8 @@ impl Store {
         let mut rows: Vec<Row> = select_rows(
             self.pool(),
             self.dialect(),
-            "q.id, p.name, q.title, u.name, q.deadline, q.status, q.raised_level, q.level, q.project_id",
+            "q.id, p.name, q.title, u.name, q.deadline, q.status, q.raised_level, q.level, \
+             q.project_id, p.unit_id, q.unit_id, q.raised_by",
             &format!(
                 "FROM problems q JOIN projects p ON p.id = q.project_id \
                  LEFT JOIN units u ON u.id = q.unit_id WHERE q.raised_on <= $1{only} \
@@ -837,26 +857,27 @@ impl Store {
         .await?;
         rows.sort_unstable_by_key(|r| r.0);
         rows.into_iter()
-            .map(
-                |(id, project, title, unit, deadline, status, raised, level, project_id)| {
-                    let deadline = date(Some(deadline)).ok_or_else(|| corrupt("deadline"))?;
-                    let status = status_of(&status)?;
-                    let level = level_of(level)?;
-                    let (overdue_workdays, level) =
-                        on_date(status, level_of(raised)?, level, deadline, as_of, &calendar)?;
-                    Ok(ProblemLine {
-                        id,
-                        project_id,
-                        project,
-                        title,
-                        unit,
-                        deadline,
-                        status,
-                        level,
-                        overdue_workdays,
-                    })
-                },
-            )
+            .map(|r| {
+                let deadline = date(Some(r.4)).ok_or_else(|| corrupt("deadline"))?;
+                let status = status_of(&r.5)?;
+                let level = level_of(r.7)?;
+                let (overdue_workdays, level) =
+                    on_date(status, level_of(r.6)?, level, deadline, as_of, &calendar)?;
+                Ok(ProblemLine {
+                    id: r.0,
+                    project_id: r.8,
+                    project_unit_id: r.9,
+                    unit_id: r.10,
+                    raised_by: r.11,
+                    project: r.1,
+                    title: r.2,
+                    unit: r.3,
+                    deadline,
+                    status,
+                    level,
+                    overdue_workdays,
+                })
+            })
             .collect()
     }
 }

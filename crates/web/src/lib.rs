@@ -19,6 +19,7 @@ pub mod problems;
 pub mod rankings;
 pub mod reports;
 pub mod status;
+pub mod todo;
 
 use std::net::SocketAddr;
 
@@ -254,6 +255,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/problems/{id}/notes", post(problems::note_form))
         .route("/agenda", get(problems::agenda))
+        .route("/todo", get(todo::page))
         .route("/meetings", get(meetings::list))
         .route(
             "/meetings/new",

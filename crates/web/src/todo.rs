@@ -1,0 +1,237 @@
+//! The personal to-do page (待办事项): what waits on this user — problems to handle or to close
+//! off, decisions their unit owns, the period's reports to file or to review, approval nodes
+//! their department must finish — earliest deadline (so the overdue) first.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use chrono::{Datelike, NaiveDate};
+use domain::problem::{Action, Status, transition};
+use domain::progress::{Cadence, Period};
+use domain::{Lang, Role};
+use store::SessionUser;
+
+use crate::AppState;
+use crate::auth::{PageUser, can_edit_ledger};
+use crate::i18n::Tr;
+use crate::pages::{page_result, render};
+
+pub struct TodoRow {
+    kind: &'static str,
+    title: String,
+    link: String,
+    due: String,
+    overdue: bool,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "todo.html")]
+struct TodoTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    as_of: String,
+    rows: Vec<TodoRow>,
+}
+
+/// The latest reporting period that has ended by `day`: the one to file now.
+fn period_to_file(day: NaiveDate, cadence: Cadence) -> Option<Period> {
+    let mut p = match cadence {
+        Cadence::Monthly => Period {
+            year: day.year(),
+            month: day.month(),
+            part: None,
+        },
+        Cadence::TenDaily => Period {
+            year: day.year(),
+            month: day.month(),
+            part: Some(match day.day() {
+                1..=10 => 1,
+                11..=20 => 2,
+                _ => 3,
+            }),
+        },
+    };
+    // Step back until the period has ended.
+    for _ in 0..3 {
+        if p.last_day()? <= day {
+            return Some(p);
+        }
+        p = match p.part {
+            Some(part) if part > 1 => Period {
+                part: Some(part - 1),
+                ..p
+            },
+            _ => {
+                let (year, month) = if p.month == 1 {
+                    (p.year - 1, 12)
+                } else {
+                    (p.year, p.month - 1)
+                };
+                Period {
+                    year,
+                    month,
+                    part: p.part.map(|_| 3),
+                }
+            }
+        };
+    }
+    None
+}
+
+/// `GET /todo`.
+pub async fn page(State(state): State<AppState>, PageUser { user, tr }: PageUser) -> Response {
+    let result = async {
+        let lang = tr.lang;
+        let day = crate::problems::work_day(&state).await?;
+        let who = crate::problems::viewer(&user);
+        let mut rows: Vec<(NaiveDate, TodoRow)> = Vec::new();
+
+        // Problems: steps that are theirs by how they stand to the problem; the lead office
+        // closes off what has been resolved.
+        for l in state.store.visible_problems(&who, day).await? {
+            let mut standing = who.standing_on_line(&l);
+            standing.lead_office = false;
+            let theirs = [Action::Accept, Action::Resolve, Action::Confirm]
+                .iter()
+                .find(|a| transition(l.status, a, standing).is_ok())
+                .or((who.lead_office && l.status == Status::Resolved).then_some(&Action::Confirm));
+            let Some(action) = theirs else { continue };
+            let verb = match lang {
+                Lang::Zh => action.label(),
+                Lang::En => action.label_en(),
+            };
+            rows.push((
+                l.deadline,
+                TodoRow {
+                    kind: tr.t("todo.problem"),
+                    title: format!("{}：{}", l.project, l.title),
+                    link: format!("/problems/{}", l.id),
+                    due: l.deadline.to_string(),
+                    overdue: l.overdue_workdays > 0,
+                    detail: verb.to_string(),
+                },
+            ));
+        }
+
+        // Decisions their unit owns (the lead office: every open one).
+        for d in state.store.open_decisions().await? {
+            if !(who.lead_office || d.unit_id == Some(user.unit_id)) {
+                continue;
+            }
+            rows.push((
+                d.deadline,
+                TodoRow {
+                    kind: tr.t("agenda.decision"),
+                    title: d.text.clone(),
+                    link: "/meetings".into(),
+                    due: d.deadline.to_string(),
+                    overdue: d.deadline < day,
+                    detail: format!("{} {}", d.meeting_date, d.unit.unwrap_or_default()),
+                },
+            ));
+        }
+
+        // The period's reports: a unit's to file, the lead office's to review.
+        let cadence = state.store.judging(day).await?.cadence;
+        if let Some(period) = period_to_file(day, cadence)
+            && let Some(deadline) = period.deadline()
+        {
+            for u in state.store.period_overview(&period).await? {
+                let (count, what) = match user.role {
+                    Role::Responsible if u.unit_id == user.unit_id => {
+                        (u.missing(), tr.t("todo.reports_missing"))
+                    }
+                    Role::Admin | Role::LeadOffice => (u.submitted, tr.t("todo.reports_review")),
+                    _ => (0, ""),
+                };
+                if count == 0 {
+                    continue;
+                }
+                rows.push((
+                    deadline,
+                    TodoRow {
+                        kind: tr.t("todo.reports"),
+                        title: format!(
+                            "{} {}",
+                            u.unit,
+                            crate::reports::period_label(&period, lang)
+                        ),
+                        link: format!("/reports/{}/units/{}", period.key(), u.unit_id),
+                        due: deadline.to_string(),
+                        overdue: deadline < day && user.role == Role::Responsible,
+                        detail: format!("{what} {count}"),
+                    },
+                ));
+            }
+        }
+
+        // Approval nodes the department must finish within two weeks (or is late with).
+        if matches!(user.role, Role::TaskLead | Role::Support) {
+            let until = day + chrono::Days::new(14);
+            for n in state.store.due_approval_nodes(day, until).await? {
+                if n.department.as_deref() != Some(user.unit_name.as_str()) {
+                    continue;
+                }
+                rows.push((
+                    n.planned_finish,
+                    TodoRow {
+                        kind: tr.t("todo.approval"),
+                        title: format!("{}：{}", n.project_name, n.name),
+                        link: format!("/projects/{}/approval", n.project_id),
+                        due: n.planned_finish.to_string(),
+                        overdue: n.planned_finish < day,
+                        detail: n.unit_name.unwrap_or_default(),
+                    },
+                ));
+            }
+        }
+
+        rows.sort_by_key(|a| a.0);
+        render(&TodoTemplate {
+            role_label: user.role.label(lang),
+            can_edit: can_edit_ledger(&user),
+            as_of: day.to_string(),
+            rows: rows.into_iter().map(|(_, r)| r).collect(),
+            user,
+            tr,
+        })
+    }
+    .await;
+    page_result(tr, result)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn the_period_to_file_is_the_latest_ended() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let key = |d, c| period_to_file(d, c).map(|p| p.key());
+        assert_eq!(
+            key(day(2025, 6, 30), Cadence::Monthly).as_deref(),
+            Some("2025-06")
+        );
+        assert_eq!(
+            key(day(2025, 7, 2), Cadence::Monthly).as_deref(),
+            Some("2025-06")
+        );
+        assert_eq!(
+            key(day(2026, 1, 15), Cadence::Monthly).as_deref(),
+            Some("2025-12")
+        );
+        assert_eq!(
+            key(day(2025, 7, 12), Cadence::TenDaily).as_deref(),
+            Some("2025-07-1")
+        );
+        assert_eq!(
+            key(day(2025, 7, 5), Cadence::TenDaily).as_deref(),
+            Some("2025-06-3")
+        );
+    }
+}

@@ -142,6 +142,9 @@ enum Command {
         /// Prints one JSON object instead of the agenda.
         #[arg(long)]
         json: bool,
+        /// Also writes the meeting pack (会议材料) as a Word document to this file.
+        #[arg(long)]
+        docx: Option<PathBuf>,
     },
     /// The official working-day calendar (工作日): holidays and make-up workdays.
     #[command(subcommand)]
@@ -403,9 +406,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Problems { db, as_of, json } => {
             problems::run(&load(db, None)?, as_of, *json).await
         }
-        Command::Agenda { db, as_of, json } => {
-            problems::agenda(&load(db, None)?, as_of, *json).await
-        }
+        Command::Agenda {
+            db,
+            as_of,
+            json,
+            docx,
+        } => problems::agenda(&load(db, None)?, as_of, *json, docx.as_deref()).await,
         Command::Calendar(CalendarCommand::Import { file, db }) => {
             calendar::import(&load(db, None)?, file).await
         }

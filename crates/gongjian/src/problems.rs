@@ -198,10 +198,24 @@ pub async fn import(
 }
 
 /// `gongjian agenda`: the next weekly meeting's agenda as of a date.
-pub async fn agenda(config: &Config, as_of: &str, as_json: bool) -> Result<ExitCode> {
+pub async fn agenda(
+    config: &Config,
+    as_of: &str,
+    as_json: bool,
+    docx: Option<&std::path::Path>,
+) -> Result<ExitCode> {
+    use anyhow::Context;
     use store::AgendaItem;
     let as_of = crate::calendar::parse_date(as_of)?;
     let store = crate::open(config).await?;
+    if let Some(path) = docx {
+        let pack = web::meetings::meeting_pack(&store, as_of, None)
+            .await
+            .map_err(|e| anyhow::anyhow!("{} / {}", e.message().zh, e.message().en))?;
+        let bytes = office::write_meeting_pack(&pack)?;
+        std::fs::write(path, bytes)
+            .with_context(|| format!("写入文件 / writing {}", path.display()))?;
+    }
     let agenda = store.agenda(as_of, None).await?;
     if as_json {
         let items: Vec<serde_json::Value> = agenda

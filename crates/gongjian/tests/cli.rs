@@ -948,6 +948,26 @@ fn problems_imported_and_listed_through_the_binary() {
         assert_eq!(json["items"][0]["title"], "施工用电未接入");
         let out = gongjian(&["agenda", "--db", url, "--as-of", "2025-10-15"], None);
         assert!(stdout(&out).contains("【问题·3级】江阴港区污水处理厂二期：施工用电未接入"));
+        // The meeting pack as Word: the problem in its table.
+        let pack = dir.path().join("pack.docx");
+        let out = gongjian(
+            &[
+                "agenda",
+                "--db",
+                url,
+                "--as-of",
+                "2025-10-15",
+                "--docx",
+                pack.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let xml = docx_text(&std::fs::read(&pack).unwrap());
+        assert!(
+            xml.contains("2025年10月20日") && xml.contains("施工用电未接入"),
+            "{xml}"
+        );
 
         // A list with an unknown project and an unknown category: both named by row (and
         // column), nothing written.
@@ -1011,4 +1031,16 @@ fn problems_imported_and_listed_through_the_binary() {
 
 fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// The body of a .docx package.
+fn docx_text(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
 }

@@ -1748,6 +1748,33 @@ async fn problems_are_raised_handled_and_scoped() {
         assert!(page.contains("岸线使用审批卡壳"));
         let (_, page) = fetch(&unit, app.url("/agenda?as_of=2025-10-15")).await;
         assert!(!page.contains("岸线使用审批卡壳"));
+        // The meeting pack likewise.
+        for (client, shows) in [(&office, true), (&unit, false)] {
+            let r = client
+                .get(app.url("/agenda/pack.docx?as_of=2025-10-15"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            assert!(
+                r.headers()["content-type"]
+                    .to_str()
+                    .unwrap()
+                    .contains("wordprocessingml")
+            );
+            let bytes = r.bytes().await.unwrap();
+            let xml = {
+                use std::io::Read;
+                let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+                let mut xml = String::new();
+                zip.by_name("word/document.xml")
+                    .unwrap()
+                    .read_to_string(&mut xml)
+                    .unwrap();
+                xml
+            };
+            assert_eq!(xml.contains("岸线使用审批卡壳"), shows);
+        }
 
         // Progress notes: with who and when on the problem's page; none on a hidden problem.
         let r = unit

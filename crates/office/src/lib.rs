@@ -1,5 +1,5 @@
 //! The office's own documents: the ledger (台账) spreadsheet in and out, the monthly progress
-//! sheets and problem lists in, and plain titled tables out.
+//! sheets and problem lists in, plain titled tables and the weekly meeting's pack (.docx) out.
 //!
 //! Offices keep their project ledgers in Excel sheets that were never designed for machines:
 //! title rows, two-row headers with merged group cells, amounts in 万元 or 亿元, dates typed as
@@ -15,6 +15,7 @@ mod cells;
 mod headers;
 mod ledger_export;
 mod ledger_import;
+mod meeting_pack;
 mod problem_import;
 mod report_import;
 mod tables;
@@ -23,6 +24,10 @@ use serde::Serialize;
 
 pub use ledger_export::{ExportError, ExportRow, write_ledger};
 pub use ledger_import::read_ledger;
+pub use meeting_pack::{
+    MeetingPack, PackDecision, PackError, PackProblem, PackProject, chinese_date,
+    write_meeting_pack,
+};
 pub use problem_import::{ImportedProblem, ProblemImport, read_problems};
 pub use report_import::{ImportedReport, ReportImport, read_reports};
 pub use tables::{TableCell, TableSheet, write_tables};

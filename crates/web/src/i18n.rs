@@ -121,6 +121,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("problems.level3", "周例会", "weekly meeting"),
     ("problems.level4", "专题研究/市领导", "city leaders"),
     ("agenda.title", "周例会议程", "Weekly meeting agenda"),
+    (
+        "agenda.pack",
+        "下载会议材料（Word）",
+        "Meeting pack (.docx)",
+    ),
     ("nav.todo", "我的待办", "My to-do"),
     ("todo.title", "我的待办", "My to-do"),
     ("todo.do", "待办理", "To do"),

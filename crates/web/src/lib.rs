@@ -255,6 +255,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/problems/{id}/notes", post(problems::note_form))
         .route("/agenda", get(problems::agenda))
+        .route("/agenda/pack.docx", get(meetings::pack_docx))
         .route("/todo", get(todo::page))
         .route("/meetings", get(meetings::list))
         .route(

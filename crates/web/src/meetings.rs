@@ -391,3 +391,121 @@ pub async fn create(
     .await;
     page_result(tr, result)
 }
+
+/// The weekly meeting's pack (会议材料) as of a date: the agenda's problems and red projects, and
+/// the decisions of the meeting before it (done or not) with any older ones still open and due.
+/// With `viewer`, what that user may see of it (as the agenda page).
+pub async fn meeting_pack(
+    store: &store::Store,
+    as_of: chrono::NaiveDate,
+    viewer: Option<&store::ProblemViewer>,
+) -> Result<office::MeetingPack, AppError> {
+    let agenda = store.agenda(as_of, viewer).await?;
+    let calendar = store.work_calendar().await?;
+    let heading = store
+        .active_campaign()
+        .await?
+        .map_or_else(|| "重点项目攻坚行动".to_string(), |(_, _, s)| s.name);
+    let mut pack = office::MeetingPack {
+        heading,
+        meeting_date: agenda.meeting_date,
+        as_of,
+        problems: Vec::new(),
+        red_projects: Vec::new(),
+        decisions: Vec::new(),
+    };
+    let state_of = |d: &store::Decision| -> String {
+        match d.done_on {
+            Some(day) => format!("已落实（{day}）"),
+            None => match domain::problem::overdue_workdays(d.deadline, as_of, &calendar) {
+                Ok(n) if n > 0 => format!("逾期 {n} 个工作日"),
+                _ => "未到期".to_string(),
+            },
+        }
+    };
+    let mut seen = Vec::new();
+    for item in &agenda.items {
+        match item {
+            AgendaItem::Problem(l) => pack.problems.push(office::PackProblem {
+                project: l.project.clone(),
+                title: l.title.clone(),
+                unit: l.unit.clone().unwrap_or_default(),
+                level: format!("{}级·{}", l.level.number(), l.level.label()),
+                overdue_workdays: l.overdue_workdays,
+                deadline: l.deadline,
+            }),
+            AgendaItem::Project {
+                name, unit, why, ..
+            } => pack.red_projects.push(office::PackProject {
+                name: name.clone(),
+                unit: unit.clone().unwrap_or_default(),
+                why: why.join("；"),
+            }),
+            AgendaItem::Decision { decision, .. } => {
+                seen.push(decision.id);
+                pack.decisions.push(office::PackDecision {
+                    text: decision.text.clone(),
+                    unit: decision.unit.clone().unwrap_or_default(),
+                    meeting_date: decision.meeting_date,
+                    deadline: decision.deadline,
+                    state: state_of(decision),
+                });
+            }
+        }
+    }
+    let unit = viewer.filter(|v| !v.sees_all).map(|v| v.unit_id);
+    let previous = store
+        .meetings(unit)
+        .await?
+        .into_iter()
+        .find(|m| m.weekly && m.held_on < agenda.meeting_date);
+    if let Some(m) = previous {
+        for d in m.decisions.iter().filter(|d| !seen.contains(&d.id)) {
+            pack.decisions.push(office::PackDecision {
+                text: d.text.clone(),
+                unit: d.unit.clone().unwrap_or_default(),
+                meeting_date: d.meeting_date,
+                deadline: d.deadline,
+                state: state_of(d),
+            });
+        }
+    }
+    Ok(pack)
+}
+
+/// `GET /agenda/pack.docx?as_of=`: the meeting pack to edit and forward.
+pub async fn pack_docx(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Query(q): Query<MinutesQuery>,
+) -> Response {
+    let result = async {
+        let as_of = match parse_date(&q.as_of, Edge::End) {
+            Ok(Some(d)) => d,
+            Ok(None) => crate::problems::work_day(&state).await?,
+            Err(m) => return Err(AppError::BadRequest(m)),
+        };
+        let who = crate::problems::viewer(&user);
+        let pack = meeting_pack(&state.store, as_of, Some(&who)).await?;
+        let bytes =
+            office::write_meeting_pack(&pack).map_err(|e| AppError::Internal(e.to_string()))?;
+        let file = format!("meeting-{}.docx", pack.meeting_date);
+        Ok((
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                        .to_string(),
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{file}\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response())
+    }
+    .await;
+    page_result(tr, result)
+}

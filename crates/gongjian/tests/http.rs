@@ -43,7 +43,10 @@ impl TestApp {
                 .unwrap();
         }
         let (tx, rx) = tokio::sync::oneshot::channel();
-        let state = web::AppState::new(store.clone(), false);
+        // Problems and minutes are worked on a fixed day, so their deadlines in working days
+        // stay on the built-in calendar whenever the tests run.
+        let state = web::AppState::new(store.clone(), false)
+            .on_day(chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap());
         tokio::spawn(async move {
             web::serve(state, "127.0.0.1:0".parse().unwrap(), move |addr| {
                 let _ = tx.send(addr);

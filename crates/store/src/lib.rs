@@ -41,7 +41,7 @@ pub use people::{
 };
 pub use problems::{
     NewProblem, Problem, ProblemActor, ProblemEvent, ProblemImportOutcome, ProblemLine,
-    ProblemListRow, ProblemViewer,
+    ProblemListRow, ProblemViewer, StepExtra,
 };
 pub use projects::{
     ChangeRecord, ProjectFilter, ProjectPage, ProjectSummary, SortColumn, SortOrder,

@@ -331,7 +331,7 @@ impl Store {
         let mut items = Vec::new();
 
         let mut problems: Vec<ProblemLine> = self
-            .problem_lines(as_of, true, limit)
+            .problem_lines(as_of, true, limit, None)
             .await?
             .into_iter()
             .filter(|p| p.status.is_open() && p.level >= Level::WeeklyMeeting)

@@ -63,6 +63,15 @@ pub struct Problem {
     pub version: i64,
 }
 
+/// What a step may carry besides the action.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StepExtra<'a> {
+    /// The resolution when resolving; otherwise a remark kept with the step.
+    pub note: Option<&'a str>,
+    /// A new deadline, with a return or a reopening.
+    pub new_deadline: Option<NaiveDate>,
+}
+
 /// Who takes a step: the user (none for the command line) and how they stand to the problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProblemActor {
@@ -651,8 +660,9 @@ impl Store {
     /// Takes one step of a problem's lifecycle on `today`, from the version the person saw.
     /// Refused when somebody changed the problem meanwhile (修改冲突), or when the lifecycle
     /// does not allow the step to this person (see `domain::problem::transition`). Resolving
-    /// records the level the problem had reached by then; `note` is the resolution when
-    /// resolving, else kept with the step.
+    /// records the level the problem had reached by then; `extra.note` is the resolution when
+    /// resolving, else kept with the step; `extra.new_deadline` moves the deadline of a problem
+    /// returned or reopened (from today on), so its clock starts again from there.
     pub async fn act_on_problem(
         &self,
         id: i64,
@@ -660,9 +670,25 @@ impl Store {
         action: &Action,
         by: ProblemActor,
         today: NaiveDate,
-        note: Option<&str>,
+        extra: StepExtra<'_>,
     ) -> Result<Problem> {
+        let StepExtra { note, new_deadline } = extra;
         let calendar = self.work_calendar().await?;
+        if let Some(day) = new_deadline {
+            if !matches!(action, Action::Return { .. } | Action::Reopen { .. }) {
+                return Err(refused(bi(
+                    "只有退回或重新打开时可以重新确定办理时限",
+                    "a new deadline comes with a return or a reopening only",
+                )));
+            }
+            if day < today {
+                return Err(refused(bi(
+                    format!("新的办理时限 {day} 早于今天 {today}"),
+                    format!("the new deadline {day} is before today, {today}"),
+                )));
+            }
+            calendar.is_workday(day).map_err(StoreError::Calendar)?;
+        }
         let mut tx = self.pool().begin().await?;
         let row: Option<(String, i64, i64, i64, String, Option<String>)> = sqlx::query_as(
             "SELECT status, version, raised_level, level, deadline, resolution FROM problems WHERE id = $1",
@@ -702,7 +728,9 @@ impl Store {
         };
         let done = sqlx::query(
             "UPDATE problems SET status = $1, level = $2, resolution = $3, version = version + 1, \
-             updated_at = $4 WHERE id = $5 AND version = $6",
+             updated_at = $4, deadline = COALESCE($7, deadline), \
+             deadline_workdays = CASE WHEN $8 = 1 THEN NULL ELSE deadline_workdays END \
+             WHERE id = $5 AND version = $6",
         )
         .bind(to.code())
         .bind(i64::from(level.number()))
@@ -710,6 +738,8 @@ impl Store {
         .bind(now())
         .bind(id)
         .bind(version)
+        .bind(date_text(new_deadline))
+        .bind(i64::from(new_deadline.is_some()))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
@@ -724,12 +754,20 @@ impl Store {
             Action::Return { .. } => "return",
             Action::Reopen { .. } => "reopen",
         };
+        let said = reason.or(note).map(str::to_string);
+        let said = match new_deadline {
+            Some(day) => Some(match said {
+                Some(s) => format!("{s}（新办理时限 {day}）"),
+                None => format!("新办理时限 {day}"),
+            }),
+            None => said,
+        };
         let step = Step {
             action: action_code,
             from: Some(from),
             to,
             level,
-            note: reason.or(note),
+            note: said.as_deref(),
         };
         record(&mut tx, id, by.user_id, step).await?;
         tx.commit().await?;
@@ -770,7 +808,7 @@ impl Store {
     /// working days past its deadline; a resolved or closed one shows the level it reached.
     /// (The status is the current one; each step's date is in [`Store::problem_events`].)
     pub async fn problems_as_of(&self, as_of: NaiveDate) -> Result<Vec<ProblemLine>> {
-        self.problem_lines(as_of, false, None).await
+        self.problem_lines(as_of, false, None, None).await
     }
 
     /// The lines of [`Store::problems_as_of`] that `viewer` may see.
@@ -780,7 +818,19 @@ impl Store {
         as_of: NaiveDate,
     ) -> Result<Vec<ProblemLine>> {
         let limit = (!viewer.sees_all).then_some((viewer.unit_id, viewer.user_id));
-        self.problem_lines(as_of, false, limit).await
+        self.problem_lines(as_of, false, limit, None).await
+    }
+
+    /// The lines of one project's problems that `viewer` may see (for its page).
+    pub async fn project_problems(
+        &self,
+        viewer: &ProblemViewer,
+        project_id: i64,
+        as_of: NaiveDate,
+    ) -> Result<Vec<ProblemLine>> {
+        let limit = (!viewer.sees_all).then_some((viewer.unit_id, viewer.user_id));
+        self.problem_lines(as_of, false, limit, Some(project_id))
+            .await
     }
 
     /// A problem's working days overdue and level on `as_of` (as [`Store::problems_as_of`]
@@ -805,12 +855,14 @@ impl Store {
 
     /// The lines of [`Store::problems_as_of`]; with `meeting`, only those that can have reached
     /// the weekly meeting by `as_of`: open, and raised there or past their deadline; with
-    /// `visible_to` (unit, user), only those that unit or user may see (see [`ProblemViewer`]).
+    /// `visible_to` (unit, user), only those that unit or user may see (see [`ProblemViewer`]);
+    /// with `project`, only that project's.
     pub(crate) async fn problem_lines(
         &self,
         as_of: NaiveDate,
         meeting: bool,
         visible_to: Option<(i64, i64)>,
+        project: Option<i64>,
     ) -> Result<Vec<ProblemLine>> {
         let calendar = self.work_calendar().await?;
         type Row = (
@@ -835,6 +887,7 @@ impl Store {
         let (unit, user) = visible_to.unwrap_or((0, 0));
         args.add(unit).map_err(enc)?;
         args.add(user).map_err(enc)?;
+        args.add(project.unwrap_or(0)).map_err(enc)?;
         let only = if meeting {
             " AND q.status IN ('open', 'in_progress') \
              AND (q.deadline < $1 OR q.level >= $2 OR q.raised_level >= $2)"
@@ -850,7 +903,8 @@ impl Store {
                 "FROM problems q JOIN projects p ON p.id = q.project_id \
                  LEFT JOIN units u ON u.id = q.unit_id WHERE q.raised_on <= $1{only} \
                  AND ($3 = 0 OR q.raised_by = $4 OR p.unit_id = $3 OR q.unit_id = $3 OR EXISTS \
-                 (SELECT 1 FROM problem_co_units c WHERE c.problem_id = q.id AND c.unit_id = $3))"
+                 (SELECT 1 FROM problem_co_units c WHERE c.problem_id = q.id AND c.unit_id = $3)) \
+                 AND ($5 = 0 OR q.project_id = $5)"
             ),
             args,
         )

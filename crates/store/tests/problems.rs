@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use domain::problem::{Action, Category, Deadline, Level, Standing, Status};
 use domain::{ProjectFields, Stage, UnitKind};
 use store::testing::TestDb;
-use store::{NewProblem, ProblemActor, Store, StoreError};
+use store::{NewProblem, ProblemActor, StepExtra, Store, StoreError};
 
 fn day(m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, m, d).unwrap()
@@ -94,7 +94,7 @@ async fn problems_follow_their_lifecycle() {
             let store = store.clone();
             async move {
                 store
-                    .act_on_problem(id, version, &action, by, on, None)
+                    .act_on_problem(id, version, &action, by, on, StepExtra::default())
                     .await
             }
         };
@@ -116,7 +116,10 @@ async fn problems_follow_their_lifecycle() {
                 &Action::Resolve,
                 UNIT,
                 day(10, 15),
-                Some("已接入临时用电"),
+                StepExtra {
+                    note: Some("已接入临时用电"),
+                    ..StepExtra::default()
+                },
             )
             .await
             .unwrap();
@@ -209,11 +212,25 @@ async fn problems_escalate_by_working_days_overdue() {
         }
         // Resolved on the 15th: the clock stops at the level it had reached.
         store
-            .act_on_problem(id, 1, &Action::Accept, UNIT, day(10, 9), None)
+            .act_on_problem(
+                id,
+                1,
+                &Action::Accept,
+                UNIT,
+                day(10, 9),
+                StepExtra::default(),
+            )
             .await
             .unwrap();
         store
-            .act_on_problem(id, 2, &Action::Resolve, UNIT, day(10, 15), None)
+            .act_on_problem(
+                id,
+                2,
+                &Action::Resolve,
+                UNIT,
+                day(10, 15),
+                StepExtra::default(),
+            )
             .await
             .unwrap();
         let l = line(day(11, 30)).await.unwrap();
@@ -426,6 +443,63 @@ async fn seeded_problems_and_meeting() {
                 .iter()
                 .any(|i| matches!(i, store::AgendaItem::Decision { .. })),
             "the decision due two days after the meeting"
+        );
+        store.close().await;
+    }
+}
+
+/// A problem returned or reopened may get a new deadline: its clock starts again from there.
+#[tokio::test]
+async fn a_reopened_problem_may_get_a_new_deadline() {
+    for dialect in TestDb::backends() {
+        let db = TestDb::new(dialect).await;
+        let store = db.store().await;
+        let (project, _, power) = setup(&store).await;
+        let id = store
+            .raise_problem(
+                &problem(project, power, Deadline::On(day(9, 30))),
+                None,
+                "test",
+            )
+            .await
+            .unwrap();
+        let go = |version: i64, action: Action, on: NaiveDate, new_deadline: Option<NaiveDate>| {
+            let store = store.clone();
+            async move {
+                let extra = StepExtra {
+                    note: None,
+                    new_deadline,
+                };
+                store
+                    .act_on_problem(id, version, &action, ProblemActor::SYSTEM, on, extra)
+                    .await
+            }
+        };
+        go(1, Action::Accept, day(9, 29), None).await.unwrap();
+        // Only with a return or a reopening, and not in the past.
+        let early = go(2, Action::Resolve, day(9, 29), Some(day(11, 3)))
+            .await
+            .unwrap_err();
+        assert!(early.to_string().contains("只有退回或重新打开"), "{early}");
+        go(2, Action::Resolve, day(9, 29), None).await.unwrap();
+        go(3, Action::Confirm, day(9, 30), None).await.unwrap();
+        let reopen = || Action::Reopen {
+            reason: "又停电了".into(),
+        };
+        let past = go(4, reopen(), day(10, 20), Some(day(10, 1)))
+            .await
+            .unwrap_err();
+        assert!(past.to_string().contains("早于今天"), "{past}");
+        let p = go(4, reopen(), day(10, 20), Some(day(11, 3)))
+            .await
+            .unwrap();
+        assert_eq!((p.status, p.deadline), (Status::InProgress, day(11, 3)));
+        let line = store.problems_as_of(day(10, 31)).await.unwrap().remove(0);
+        assert_eq!((line.overdue_workdays, line.level), (0, Level::Unit));
+        let events = store.problem_events(id).await.unwrap();
+        assert_eq!(
+            events.last().and_then(|e| e.note.clone()).as_deref(),
+            Some("又停电了（新办理时限 2025-11-03）")
         );
         store.close().await;
     }

@@ -95,6 +95,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("problems.act", "办理", "Handle"),
     ("problems.reason", "原因", "Reason"),
     ("problems.remark", "说明", "Remarks"),
+    (
+        "problems.new_deadline",
+        "新办理时限（可不填）",
+        "new deadline (optional)",
+    ),
     ("problems.notes", "进展情况", "Progress"),
     (
         "problems.note_hint",

@@ -41,6 +41,8 @@ pub struct AppState {
     pub store: Store,
     /// Show the demo login on the sign-in page.
     pub demo: bool,
+    /// The day problems, minutes and to-dos are worked on, when it is not today (tests).
+    pub day: Option<chrono::NaiveDate>,
 }
 
 /// Option lists of the filters and forms.
@@ -52,7 +54,18 @@ pub struct Lists {
 
 impl AppState {
     pub fn new(store: Store, demo: bool) -> AppState {
-        AppState { store, demo }
+        AppState {
+            store,
+            demo,
+            day: None,
+        }
+    }
+
+    /// Works on problems, minutes and to-dos as if it were `day` (tests whose data must not
+    /// age with the calendar).
+    pub fn on_day(mut self, day: chrono::NaiveDate) -> AppState {
+        self.day = Some(day);
+        self
     }
 
     pub async fn lists(&self) -> Result<Lists, AppError> {

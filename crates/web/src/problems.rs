@@ -101,10 +101,9 @@ pub(crate) async fn project_lines(
     let as_of = as_of_or_today(state, "").await?;
     Ok(state
         .store
-        .visible_problems(&viewer(user), as_of)
+        .project_problems(&viewer(user), project_id, as_of)
         .await?
         .iter()
-        .filter(|l| l.project_id == project_id)
         .map(|l| line_row(l, lang))
         .collect())
 }
@@ -144,8 +143,11 @@ pub(crate) async fn work_day(state: &AppState) -> Result<NaiveDate, AppError> {
 async fn as_of_or_today(state: &AppState, text: &str) -> Result<NaiveDate, AppError> {
     match parse_date(text, Edge::End) {
         Ok(Some(d)) => Ok(d),
-        Ok(None) if state.demo => crate::status::as_of_or_latest(state, "").await,
-        Ok(None) => Ok(today()),
+        Ok(None) => match state.day {
+            Some(day) => Ok(day),
+            None if state.demo => crate::status::as_of_or_latest(state, "").await,
+            None => Ok(today()),
+        },
         Err(m) => Err(AppError::BadRequest(m)),
     }
 }
@@ -372,6 +374,9 @@ pub struct ActForm {
     reason: String,
     #[serde(default)]
     note: String,
+    /// A new deadline with a return or a reopening (a date, or working days from today).
+    #[serde(default)]
+    deadline: String,
 }
 
 /// Takes one step for a signed-in user who may see the problem.
@@ -399,9 +404,21 @@ async fn act(
     };
     let note = (!form.note.trim().is_empty()).then_some(form.note.as_str());
     let on = as_of_or_today(state, "").await?;
+    let new_deadline = if form.deadline.trim().is_empty() {
+        None
+    } else {
+        let calendar = state.store.work_calendar().await?;
+        let deadline = parse_deadline(&form.deadline).map_err(AppError::BadRequest)?;
+        Some(
+            deadline
+                .date(on, &calendar)
+                .map_err(|e| AppError::BadRequest(e.message().clone()))?,
+        )
+    };
+    let extra = store::StepExtra { note, new_deadline };
     Ok(state
         .store
-        .act_on_problem(id, form.version, &action, by, on, note)
+        .act_on_problem(id, form.version, &action, by, on, extra)
         .await?)
 }
 
@@ -926,6 +943,9 @@ pub struct ApiStep {
     /// The resolution, for resolve.
     #[serde(default)]
     pub note: String,
+    /// With return or reopen: a new deadline, a date or a number of working days from today.
+    #[serde(default)]
+    pub deadline: String,
 }
 
 /// `POST /api/problems/{id}/steps`: 404 for a problem this user may not see, 400 for a step the
@@ -946,6 +966,7 @@ pub async fn api_step(
         version: body.version,
         reason: body.reason,
         note: body.note,
+        deadline: body.deadline,
     };
     Ok(Json(act(&state, &user, id, &form).await?.into()))
 }

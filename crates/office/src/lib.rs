@@ -108,6 +108,54 @@ pub(crate) type OpenedWorkbook<'a> = (
     Vec<(String, bool)>,
 );
 
+/// One worksheet of a workbook read whole, for the readers that take a sheet at once (progress
+/// sheets, problem lists).
+pub(crate) enum Worksheet {
+    Read(String, calamine::Range<calamine::Data>),
+    /// Hidden: listed as skipped, never read.
+    Hidden(String),
+    /// Cannot be read, with why.
+    Unreadable(String, String),
+}
+
+impl Worksheet {
+    pub(crate) fn hidden_row(name: String) -> SkippedRow {
+        SkippedRow {
+            sheet: name,
+            row: 0,
+            reason: "隐藏的工作表，已跳过".into(),
+        }
+    }
+
+    pub(crate) fn unreadable_error(name: String, why: &str) -> ImportError {
+        ImportError {
+            sheet: name,
+            row: None,
+            column: None,
+            message_zh: format!("工作表无法读取（{why}）"),
+            message_en: format!("the sheet cannot be read ({why})"),
+        }
+    }
+}
+
+/// Every worksheet of a workbook, in order, or why the file cannot be opened.
+pub(crate) fn worksheets(bytes: &[u8]) -> Result<Vec<Worksheet>, domain::Bilingual> {
+    use calamine::Reader;
+    let (mut book, sheets) = open_workbook(bytes)?;
+    Ok(sheets
+        .into_iter()
+        .map(|(name, visible)| {
+            if !visible {
+                return Worksheet::Hidden(name);
+            }
+            match book.worksheet_range(&name) {
+                Ok(range) => Worksheet::Read(name, range),
+                Err(e) => Worksheet::Unreadable(name, e.to_string()),
+            }
+        })
+        .collect())
+}
+
 pub(crate) fn open_workbook(bytes: &[u8]) -> Result<OpenedWorkbook<'_>, domain::Bilingual> {
     use calamine::{Reader, SheetType, SheetVisible};
     if bytes.is_empty() {

@@ -7,7 +7,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use calamine::{Data, Range, Reader};
+use calamine::{Data, Range};
 use chrono::NaiveDate;
 use domain::problem::{Category, Deadline, Status};
 use domain::text::{clean_name, to_half_width};
@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::cells::{AsCell, Cell, parse_cell_date};
 use crate::headers::{header_key, is_note, list_marker, subtotal_word};
-use crate::{ImportError, SheetSummary, SkippedRow, column_letter, open_workbook};
+use crate::{ImportError, SheetSummary, SkippedRow, Worksheet, column_letter, worksheets};
 
 /// One problem row of a list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -133,29 +133,18 @@ fn unreadable(why: Bilingual) -> ProblemImport {
 }
 
 fn read_workbook(bytes: &[u8]) -> ProblemImport {
-    let (mut book, sheets) = match open_workbook(bytes) {
-        Ok(opened) => opened,
+    let sheets = match worksheets(bytes) {
+        Ok(sheets) => sheets,
         Err(why) => return unreadable(why),
     };
     let mut out = ProblemImport::default();
-    for (name, visible) in sheets {
-        if !visible {
-            out.skipped_rows.push(SkippedRow {
-                sheet: name,
-                row: 0,
-                reason: "隐藏的工作表，已跳过".into(),
-            });
-            continue;
-        }
-        match book.worksheet_range(&name) {
-            Ok(range) => read_sheet(&name, &range, &mut out),
-            Err(e) => out.errors.push(ImportError {
-                sheet: name.clone(),
-                row: None,
-                column: None,
-                message_zh: format!("工作表无法读取（{e}）"),
-                message_en: format!("the sheet cannot be read ({e})"),
-            }),
+    for sheet in sheets {
+        match sheet {
+            Worksheet::Read(name, range) => read_sheet(&name, &range, &mut out),
+            Worksheet::Hidden(name) => out.skipped_rows.push(Worksheet::hidden_row(name)),
+            Worksheet::Unreadable(name, why) => {
+                out.errors.push(Worksheet::unreadable_error(name, &why));
+            }
         }
     }
     if out.problems.is_empty() && out.errors.is_empty() {

@@ -10,7 +10,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use calamine::{Data, Range, Reader};
+use calamine::{Data, Range};
 use chrono::NaiveDate;
 use domain::text::clean_name;
 use domain::{AmountUnit, Bilingual, Money, bi};
@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::cells::{AsCell, Cell, parse_amount, parse_cell_date};
 use crate::headers::{header_key, header_unit, is_note, list_marker, note_unit, subtotal_word};
-use crate::{ImportError, SheetSummary, SkippedRow, column_letter, open_workbook};
+use crate::{ImportError, SheetSummary, SkippedRow, Worksheet, column_letter, worksheets};
 
 /// One project's row of a progress sheet.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -180,29 +180,18 @@ fn unreadable(why: Bilingual) -> ReportImport {
 }
 
 fn read_workbook(bytes: &[u8]) -> ReportImport {
-    let (mut book, sheets) = match open_workbook(bytes) {
-        Ok(opened) => opened,
+    let sheets = match worksheets(bytes) {
+        Ok(sheets) => sheets,
         Err(why) => return unreadable(why),
     };
     let mut out = ReportImport::default();
-    for (name, visible) in sheets {
-        if !visible {
-            out.skipped_rows.push(SkippedRow {
-                sheet: name,
-                row: 0,
-                reason: "隐藏的工作表，已跳过".into(),
-            });
-            continue;
-        }
-        match book.worksheet_range(&name) {
-            Ok(range) => read_sheet(&name, &range, &mut out),
-            Err(e) => out.errors.push(ImportError {
-                sheet: name.clone(),
-                row: None,
-                column: None,
-                message_zh: format!("工作表无法读取（{e}）"),
-                message_en: format!("the sheet cannot be read ({e})"),
-            }),
+    for sheet in sheets {
+        match sheet {
+            Worksheet::Read(name, range) => read_sheet(&name, &range, &mut out),
+            Worksheet::Hidden(name) => out.skipped_rows.push(Worksheet::hidden_row(name)),
+            Worksheet::Unreadable(name, why) => {
+                out.errors.push(Worksheet::unreadable_error(name, &why));
+            }
         }
     }
     if out.reports.is_empty() && out.errors.is_empty() {

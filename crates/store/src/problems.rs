@@ -2,15 +2,13 @@
 //! while stuck, closed off (销号) once resolved and confirmed. The rules are
 //! `domain::problem`'s; this module keeps the rows, checks versions and records every step.
 
-use chrono::NaiveDate;
-use domain::problem::{Action, Category, Deadline, Escalation, Level, Standing, Status, escalate};
-use domain::{Bilingual, bi};
-use sqlx::any::AnyArguments;
-use sqlx::{Any, Arguments, Transaction};
-
 use std::collections::HashMap;
 
-use domain::UnitKind;
+use chrono::NaiveDate;
+use domain::problem::{Action, Category, Deadline, Escalation, Level, Standing, Status, escalate};
+use domain::{Bilingual, UnitKind, bi};
+use sqlx::any::AnyArguments;
+use sqlx::{Any, Arguments, Transaction};
 
 use crate::import::{Resolver, RowProblem, row_problem};
 use crate::projects::{date, date_text};

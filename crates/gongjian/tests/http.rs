@@ -1480,6 +1480,7 @@ async fn problems_are_raised_handled_and_scoped() {
             ("description", "需调剂新增建设用地指标".into()),
             ("category", "land".into()),
             ("unit_id", land.to_string()),
+            ("co_units", "江阴镇".into()),
             ("deadline", "5".into()),
             ("level", "1".into()),
         ]);
@@ -1514,6 +1515,24 @@ async fn problems_are_raised_handled_and_scoped() {
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(page.contains("请填写办理时限"), "{page}");
+        let mut stranger = form.clone();
+        stranger.retain(|(k, _)| k != "co_units");
+        stranger.push(("co_units".into(), "江阴镇、城关镇".into()));
+        let (status, page) = send_form(
+            &unit,
+            app.url(&format!("/projects/{own}/problems/new")),
+            &stranger,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("协办单位“城关镇”不存在"), "{page}");
+        let r = unit
+            .get(app.url(&format!("/api/problems/{mine}")))
+            .send()
+            .await
+            .unwrap();
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["co_units"], json!([other]), "{body}");
 
         // The lead office raises one on the other town's project.
         let (status, body) = send_json(&office, app.url("/api/problems"), json!({"project_id": theirs, "title": "岸线审批未办结", "category": "approval", "deadline": "10"})).await;

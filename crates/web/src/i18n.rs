@@ -96,6 +96,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("problems.reason", "原因", "Reason"),
     ("problems.remark", "说明", "Remarks"),
     (
+        "problems.co_units_hint",
+        "单位全称，多个用“、”分隔",
+        "full unit names, separated by 、 or commas",
+    ),
+    (
         "problems.new_deadline",
         "新办理时限（可不填）",
         "new deadline (optional)",

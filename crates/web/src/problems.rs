@@ -506,6 +506,9 @@ pub struct RaiseForm {
     category: String,
     #[serde(default)]
     unit_id: String,
+    /// 协办单位 by name, separated by 、 or commas.
+    #[serde(default)]
+    co_units: String,
     /// A date, or a number of working days.
     #[serde(default)]
     deadline: String,
@@ -624,6 +627,22 @@ pub async fn raise_submit(
             .and_then(Level::from_number)
             .unwrap_or(Level::Unit);
         let unit_id = form.unit_id.parse::<i64>().ok();
+        let units = state.store.units().await?;
+        let mut co_units = Vec::new();
+        for name in form
+            .co_units
+            .split(['、', '，', ',', '；', ';'])
+            .map(domain::text::clean_name)
+            .filter(|n| !n.is_empty())
+        {
+            match units.iter().find(|u| u.name == name) {
+                Some(u) => co_units.push(u.id),
+                None => errors.push(match lang {
+                    Lang::Zh => format!("协办单位“{name}”不存在，请按单位全称填写"),
+                    Lang::En => format!("there is no unit “{name}”; give its full name"),
+                }),
+            }
+        }
         if let (Some(deadline), true) = (deadline, errors.is_empty()) {
             let new = NewProblem {
                 project_id,
@@ -631,7 +650,7 @@ pub async fn raise_submit(
                 description: Some(form.description.clone()),
                 category,
                 unit_id,
-                co_units: Vec::new(),
+                co_units,
                 raised_on: as_of_or_today(&state, "").await?,
                 deadline,
                 level,

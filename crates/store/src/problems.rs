@@ -106,21 +106,24 @@ impl ProblemViewer {
     /// The project's own unit stands as the raiser of a problem assigned to another unit (it
     /// confirms that unit's work); it never confirms its own.
     pub fn standing(&self, p: &Problem) -> Standing {
-        let responsible = p.unit_id == Some(self.unit_id);
-        Standing {
-            raiser: p.raised_by == Some(self.user_id)
-                || (p.project_unit_id == Some(self.unit_id) && !responsible),
-            lead_office: self.lead_office,
-            responsible,
-        }
+        self.standing_to(p.raised_by, p.project_unit_id, p.unit_id)
     }
 
     /// How this viewer stands to a listed problem, as [`ProblemViewer::standing`].
     pub fn standing_on_line(&self, l: &ProblemLine) -> Standing {
-        let responsible = l.unit_id == Some(self.unit_id);
+        self.standing_to(l.raised_by, l.project_unit_id, l.unit_id)
+    }
+
+    fn standing_to(
+        &self,
+        raised_by: Option<i64>,
+        project_unit: Option<i64>,
+        unit: Option<i64>,
+    ) -> Standing {
+        let responsible = unit == Some(self.unit_id);
         Standing {
-            raiser: l.raised_by == Some(self.user_id)
-                || (l.project_unit_id == Some(self.unit_id) && !responsible),
+            raiser: raised_by == Some(self.user_id)
+                || (project_unit == Some(self.unit_id) && !responsible),
             lead_office: self.lead_office,
             responsible,
         }

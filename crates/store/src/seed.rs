@@ -528,15 +528,10 @@ impl Store {
         });
         let mut decisions = Vec::new();
         for (i, line) in open.iter().take(4).enumerate() {
-            let (unit, project): (Option<i64>, i64) =
-                sqlx::query_as("SELECT unit_id, project_id FROM problems WHERE id = $1")
-                    .bind(line.id)
-                    .fetch_one(self.pool())
-                    .await?;
             decisions.push(crate::NewDecision {
                 text: format!("{}：{}，限期解决并报告进展", line.project, line.title),
-                unit_id: unit,
-                project_id: Some(project),
+                unit_id: line.unit_id,
+                project_id: Some(line.project_id),
                 problem_id: Some(line.id),
                 deadline: Some(held_on + chrono::Days::new(if i == 0 { 2 } else { 14 })),
             });

@@ -239,24 +239,15 @@ pub async fn new_form(
         if !secretary(&user) {
             return Err(AppError::Forbidden);
         }
-        let as_of = match parse_date(&q.as_of, Edge::End) {
-            Ok(Some(d)) => d,
-            Ok(None) => crate::problems::work_day(&state).await?,
-            Err(m) => return Err(AppError::BadRequest(m)),
-        };
+        let as_of = crate::problems::as_of_or_today(&state, &q.as_of).await?;
         let agenda = state.store.agenda(as_of, None).await?;
         let mut rows = Vec::new();
         for item in &agenda.items {
             if let AgendaItem::Problem(l) = item {
-                let p = state.store.problem(l.id).await?;
                 rows.push(DraftRow {
                     index: rows.len(),
                     text: format!("{}：{}", l.project, l.title),
-                    unit_id: p
-                        .as_ref()
-                        .and_then(|p| p.unit_id)
-                        .map(|u| u.to_string())
-                        .unwrap_or_default(),
+                    unit_id: l.unit_id.map(|u| u.to_string()).unwrap_or_default(),
                     deadline: String::new(),
                     problem_id: l.id.to_string(),
                     project_id: l.project_id.to_string(),
@@ -480,11 +471,7 @@ pub async fn pack_docx(
     Query(q): Query<MinutesQuery>,
 ) -> Response {
     let result = async {
-        let as_of = match parse_date(&q.as_of, Edge::End) {
-            Ok(Some(d)) => d,
-            Ok(None) => crate::problems::work_day(&state).await?,
-            Err(m) => return Err(AppError::BadRequest(m)),
-        };
+        let as_of = crate::problems::as_of_or_today(&state, &q.as_of).await?;
         let who = crate::problems::viewer(&user);
         let pack = meeting_pack(&state.store, as_of, Some(&who)).await?;
         let bytes =

@@ -23,6 +23,7 @@ use crate::auth::{ApiUser, PageUser, can_edit_ledger};
 use crate::error::{AppError, parse_id};
 use crate::i18n::Tr;
 use crate::pages::{format_time, page_result, render, render_form, today};
+use crate::reports::bad_json;
 
 /// How a signed-in user looks at problems.
 pub(crate) fn viewer(user: &SessionUser) -> ProblemViewer {
@@ -140,7 +141,7 @@ pub(crate) async fn work_day(state: &AppState) -> Result<NaiveDate, AppError> {
 /// The date asked for, else today; in the demo, whose campaign stands still at the end of its
 /// latest reported period, that period's end (as the pages of figures open on): problems are
 /// listed, raised and handled on that day there.
-async fn as_of_or_today(state: &AppState, text: &str) -> Result<NaiveDate, AppError> {
+pub(crate) async fn as_of_or_today(state: &AppState, text: &str) -> Result<NaiveDate, AppError> {
     match parse_date(text, Edge::End) {
         Ok(Some(d)) => Ok(d),
         Ok(None) => match state.day {
@@ -828,13 +829,6 @@ pub struct ApiListQuery {
     /// YYYY-MM-DD; today (China time) when left out.
     #[serde(default)]
     as_of: Option<String>,
-}
-
-fn bad_json(rejection: JsonRejection) -> AppError {
-    AppError::BadRequest(bi(
-        format!("请求内容无效：{}", rejection.body_text()),
-        format!("invalid request body: {}", rejection.body_text()),
-    ))
 }
 
 /// `GET /api/problems`: the problems this user may see, as of a date.

@@ -766,7 +766,7 @@ impl From<FiledReport> for ApiFiled {
     }
 }
 
-fn bad_json(rejection: JsonRejection) -> AppError {
+pub(crate) fn bad_json(rejection: JsonRejection) -> AppError {
     AppError::BadRequest(bi(
         format!("请求内容无效：{}", rejection.body_text()),
         format!("invalid request body: {}", rejection.body_text()),

@@ -61,6 +61,8 @@ pub struct Meeting {
     pub id: i64,
     pub held_on: NaiveDate,
     pub weekly: bool,
+    /// The project a 专题研究 was held on.
+    pub project_id: Option<i64>,
     pub title: String,
     pub minutes: Option<String>,
     pub decisions: Vec<Decision>,
@@ -135,11 +137,14 @@ fn decision_of(r: DecisionRow) -> Result<Decision> {
 
 impl Store {
     /// Records a meeting with its decisions, all at once; every decision needs its text, an
-    /// owner unit and a deadline on or after the meeting. Returns the meeting's id.
+    /// owner unit and a deadline on or after the meeting. A 专题研究 may be held on one project
+    /// (`project_id`). Returns the meeting's id.
+    #[allow(clippy::too_many_arguments)]
     pub async fn record_meeting(
         &self,
         held_on: NaiveDate,
         kind: MeetingKind,
+        project_id: Option<i64>,
         title: &str,
         minutes: Option<&str>,
         decisions: &[NewDecision],
@@ -172,17 +177,34 @@ impl Store {
                 Some(_) => {}
             }
         }
+        if title.trim().is_empty() {
+            refused.push(bi("请填写会议名称", "the meeting needs a title"));
+        }
+        if project_id.is_some() && kind == MeetingKind::Weekly {
+            refused.push(bi(
+                "周例会不针对单个项目；针对一个项目请选专题研究",
+                "a weekly meeting is not on one project; choose 专题研究 for that",
+            ));
+        }
         if !refused.is_empty() {
             return Err(StoreError::Invalid(refused));
         }
         let at = now();
         let mut tx = self.pool().begin().await?;
+        if let Some(id) = project_id
+            && crate::projects::fetch_project(&mut *tx, id)
+                .await?
+                .is_none()
+        {
+            return Err(StoreError::NotFound);
+        }
         let (meeting,): (i64,) = sqlx::query_as(
-            "INSERT INTO meetings (held_on, kind, title, minutes, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO meetings (held_on, kind, project_id, title, minutes, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(date_text(Some(held_on)))
         .bind(kind.code())
+        .bind(project_id)
         .bind(title.trim())
         .bind(minutes.map(str::trim).filter(|m| !m.is_empty()))
         .bind(actor)
@@ -211,9 +233,10 @@ impl Store {
     /// Meetings, latest first, with their decisions; with `unit`, only the decisions that unit
     /// owns (and only the meetings that gave it one).
     pub async fn meetings(&self, unit: Option<i64>) -> Result<Vec<Meeting>> {
-        type Row = (i64, String, String, String, Option<String>);
+        type Row = (i64, String, String, Option<i64>, String, Option<String>);
         let rows: Vec<Row> = sqlx::query_as(
-            "SELECT id, held_on, kind, title, minutes FROM meetings ORDER BY held_on DESC, id DESC",
+            "SELECT id, held_on, kind, project_id, title, minutes FROM meetings \
+             ORDER BY held_on DESC, id DESC",
         )
         .fetch_all(self.pool())
         .await?;
@@ -230,7 +253,7 @@ impl Store {
             }
         }
         let mut out = Vec::new();
-        for (id, held_on, kind, title, minutes) in rows {
+        for (id, held_on, kind, project_id, title, minutes) in rows {
             let mine: Vec<Decision> = decisions
                 .iter()
                 .filter(|d| d.meeting_id == id)
@@ -248,6 +271,7 @@ impl Store {
                     ))
                 })?,
                 weekly: kind == MeetingKind::Weekly.code(),
+                project_id,
                 title,
                 minutes,
                 decisions: mine,

@@ -14,7 +14,7 @@ use sqlx::any::AnyArguments;
 use sqlx::{Arguments, AssertSqlSafe};
 
 use crate::projects::{date, date_text, placeholders};
-use crate::rows::select_rows;
+use crate::rows::{select_columns, select_rows, unpack_columns};
 use crate::{Dialect, Result, Store, StoreError, now};
 
 /// One report as stored: both amounts known (see `domain::progress::reconcile`).
@@ -109,32 +109,246 @@ impl Store {
 
     /// The inputs of every project, or of one, each with its year to date at the end of March
     /// (for 开门红; zero until the first quarter has ended).
+    ///
+    /// Every project's reports of the year are read from its maintained `report_summary` row
+    /// (migration 0014): one scan of the ledger and one of the summaries, merged by id. A
+    /// project whose latest counted report ends after `as_of` (a status of an earlier date)
+    /// is probed in the reports instead, so the figures are those of `as_of` exactly.
     async fn inputs(
         &self,
         as_of: NaiveDate,
         periods_due: &[Period],
         only: Option<i64>,
     ) -> Result<(Vec<StatusInput>, Vec<Money>)> {
-        let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
-        let text = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
-        // Reports count as on time within the periods due (the last one due bounds the range).
-        let due_end = periods_due
-            .iter()
-            .filter_map(Period::last_day)
-            .max()
-            .unwrap_or(year_start.pred_opt().unwrap_or(year_start));
-        let due_start = periods_due
-            .iter()
-            .filter_map(Period::first_day)
-            .min()
-            .unwrap_or(year_start)
-            .max(year_start);
-        // Before the quarter has ended its range is empty, and its probe finds nothing at once.
-        let quarter_end = NaiveDate::from_ymd_opt(as_of.year(), 3, 31)
-            .filter(|end| *end <= as_of)
-            .unwrap_or(year_start.pred_opt().unwrap_or(year_start));
-        // Index probes per project (latest counted report of the year and of its first quarter,
-        // reports in on time) in one pass over the ledger.
+        let window = DueWindow::new(as_of, periods_due);
+        // One snapshot for all the statements below.
+        let mut tx = self.pool().begin().await?;
+        let facts = match only {
+            Some(id) => self.probe(&mut tx, &window, &[id]).await?,
+            None => self.summarised(&mut tx, &window).await?,
+        };
+        tx.rollback().await?;
+        let due = u32::try_from(periods_due.len()).unwrap_or(u32::MAX);
+        let quarter = facts.iter().map(|f| Money::from_fen(f.quarter)).collect();
+        let inputs = facts
+            .into_iter()
+            .map(|f| {
+                let actual_start = date(f.ledger.actual_start);
+                let actual_completion = date(f.ledger.actual_completion);
+                StatusInput {
+                    id: f.ledger.id,
+                    name: f.ledger.name,
+                    unit: f.ledger.unit,
+                    region: f.ledger.region,
+                    to_start: f.ledger.stage.as_deref() == Some("to_start"),
+                    annual_plan: f.ledger.plan.map(Money::from_fen),
+                    year_to_date: Money::from_fen(f.ytd),
+                    started: f.started || actual_start.is_some_and(|d| d <= as_of),
+                    planned_start: date(f.ledger.planned_start),
+                    planned_completion: date(f.ledger.planned_completion),
+                    completed: actual_completion.is_some_and(|d| d <= as_of),
+                    reports_due: due,
+                    reports_on_time: f.on_time.min(due),
+                }
+            })
+            .collect();
+        Ok((inputs, quarter))
+    }
+
+    /// Every project's facts from the ledger and the report summaries of `as_of`'s year.
+    async fn summarised(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        window: &DueWindow,
+    ) -> Result<Vec<Facts>> {
+        let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
+        let names = |rows: Vec<(i64, String)>| rows.into_iter().collect::<HashMap<_, _>>();
+        let units = names(
+            sqlx::query_as("SELECT id, name FROM units")
+                .fetch_all(&mut **tx)
+                .await?,
+        );
+        let regions = names(
+            sqlx::query_as("SELECT id, name FROM regions")
+                .fetch_all(&mut **tx)
+                .await?,
+        );
+        type LedgerRow = (
+            i64,
+            String,
+            Option<i64>,
+            Option<i64>,
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        type SummaryRow = (i64, String, i64, i64, Option<i64>, i64);
+        let mut ledger: Vec<LedgerRow> = Vec::new();
+        let mut summaries: Vec<SummaryRow> = Vec::new();
+        for (from, to) in self.id_parts(tx).await? {
+            let range = |mut args: AnyArguments| -> Result<AnyArguments> {
+                args.add(from).map_err(enc)?;
+                args.add(to).map_err(enc)?;
+                Ok(args)
+            };
+            let ledger_where = "FROM projects WHERE id >= $1 AND id <= $2";
+            let mut year = AnyArguments::default();
+            year.add(i64::from(window.year)).map_err(enc)?;
+            let summary_where =
+                "FROM report_summary WHERE year = $1 AND project_id >= $2 AND project_id <= $3";
+            match self.dialect() {
+                // Packed by column (see `rows`).
+                Dialect::Sqlite => {
+                    let columns = select_columns(
+                        &mut **tx,
+                        &LEDGER_COLUMNS,
+                        ledger_where,
+                        range(AnyArguments::default())?,
+                    )
+                    .await?;
+                    ledger.extend(unpack_columns!(columns =>
+                        id: i64,
+                        name: String,
+                        unit: Option<i64>,
+                        region: Option<i64>,
+                        stage: Option<String>,
+                        plan: Option<i64>,
+                        planned_start: Option<String>,
+                        actual_start: Option<String>,
+                        planned_completion: Option<String>,
+                        actual_completion: Option<String>,
+                    )?);
+                    let columns =
+                        select_columns(&mut **tx, &SUMMARY_COLUMNS, summary_where, range(year)?)
+                            .await?;
+                    summaries.extend(unpack_columns!(columns =>
+                        project: i64,
+                        latest_end: String,
+                        ytd: i64,
+                        started: i64,
+                        quarter: Option<i64>,
+                        mask: i64,
+                    )?);
+                }
+                Dialect::Postgres => {
+                    let columns = LEDGER_COLUMNS.join(", ");
+                    ledger.extend(
+                        select_rows::<LedgerRow, _>(
+                            &mut **tx,
+                            Dialect::Postgres,
+                            &columns,
+                            ledger_where,
+                            range(AnyArguments::default())?,
+                        )
+                        .await?,
+                    );
+                    let columns = SUMMARY_COLUMNS.join(", ");
+                    summaries.extend(
+                        select_rows::<SummaryRow, _>(
+                            &mut **tx,
+                            Dialect::Postgres,
+                            &columns,
+                            summary_where,
+                            range(year)?,
+                        )
+                        .await?,
+                    );
+                }
+            }
+        }
+        ledger.sort_unstable_by_key(|r| r.0);
+        summaries.sort_unstable_by_key(|r| r.0);
+        let as_of = window.as_of_text();
+        let mut summaries = summaries.into_iter().peekable();
+        let mut later = Vec::new();
+        let mut facts = Vec::with_capacity(ledger.len());
+        for r in ledger {
+            while summaries.next_if(|s| s.0 < r.0).is_some() {}
+            let summary = summaries.next_if(|s| s.0 == r.0);
+            let mut f = Facts {
+                ledger: Ledger {
+                    id: r.0,
+                    name: r.1,
+                    unit: r.2.and_then(|id| units.get(&id).cloned()),
+                    region: r.3.and_then(|id| regions.get(&id).cloned()),
+                    stage: r.4,
+                    plan: r.5,
+                    planned_start: r.6,
+                    actual_start: r.7,
+                    planned_completion: r.8,
+                    actual_completion: r.9,
+                },
+                ..Facts::default()
+            };
+            if let Some((_, latest_end, ytd, started, quarter, mask)) = summary {
+                if latest_end > as_of {
+                    later.push(facts.len());
+                } else {
+                    f.ytd = ytd;
+                    f.started = started != 0;
+                }
+                if window.quarter_ended {
+                    f.quarter = quarter.unwrap_or(0);
+                }
+                f.on_time = (mask & window.due_mask).count_ones();
+            }
+            facts.push(f);
+        }
+        // Reports of later periods than `as_of` are in: probe those projects as of `as_of`.
+        let ids: Vec<i64> = later.iter().map(|&i| facts[i].ledger.id).collect();
+        for (i, probed) in later.into_iter().zip(self.probe(tx, window, &ids).await?) {
+            facts[i] = probed;
+        }
+        Ok(facts)
+    }
+
+    /// Ranges of project ids to read the ledger in: one on PostgreSQL; on SQLite parts of
+    /// PACKED_ROWS projects (each read packed, see `rows`), by id ranges rather than GROUP BY,
+    /// which would sort every packed row first.
+    async fn id_parts(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    ) -> Result<Vec<(i64, i64)>> {
+        let (first, last): (Option<i64>, Option<i64>) =
+            sqlx::query_as("SELECT MIN(id), MAX(id) FROM projects")
+                .fetch_one(&mut **tx)
+                .await?;
+        let (first, last) = (first.unwrap_or(1), last.unwrap_or(0));
+        if self.dialect() == Dialect::Postgres {
+            return Ok(vec![(first, last)]);
+        }
+        let mut parts = Vec::new();
+        let mut from = first;
+        while from <= last {
+            // The id PACKED_ROWS projects on (ids may have gaps).
+            let (to,): (Option<i64>,) = sqlx::query_as(
+                "SELECT MAX(id) FROM (SELECT id FROM projects WHERE id >= $1 AND id <= $2 \
+                 ORDER BY id LIMIT $3) AS part",
+            )
+            .bind(from)
+            .bind(last)
+            .bind(PACKED_ROWS)
+            .fetch_one(&mut **tx)
+            .await?;
+            let to = to.unwrap_or(last);
+            parts.push((from, to));
+            from = to.saturating_add(1);
+        }
+        Ok(parts)
+    }
+
+    /// These projects' facts (in the order of `ids`, missing ids left out) by index probes
+    /// into their reports: the latest counted report of the year by `as_of` and by the end of
+    /// March, and the reports in on time.
+    async fn probe(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        window: &DueWindow,
+        ids: &[i64],
+    ) -> Result<Vec<Facts>> {
         type Row = (
             i64,
             String,
@@ -158,7 +372,7 @@ impl Store {
                  AND r.status IN ('submitted', 'approved') ORDER BY r.period_end DESC, r.period DESC LIMIT 1"
             )
         };
-        let (latest, quarter) = (latest_by("$2"), latest_by("$7"));
+        let (latest, quarter) = (latest_by("$2"), latest_by("$5"));
         let row = format!(
             "p.id, p.name, u.name, p.stage, p.annual_plan_fen, p.planned_start, p.actual_start, \
              p.planned_completion, p.actual_completion, \
@@ -167,98 +381,181 @@ impl Store {
               AND r.status IN ('submitted', 'approved') AND r.period_end >= $4 AND r.period_end <= $3), \
              g.name, (SELECT r.ytd_fen {quarter})"
         );
-        let from_where = "FROM projects p LEFT JOIN units u ON u.id = p.unit_id \
-             LEFT JOIN regions g ON g.id = p.region_id WHERE p.id >= $5 AND p.id <= $6";
-        // One snapshot for all the statements below.
-        let mut tx = self.pool().begin().await?;
-        let (first, last) = match only {
-            Some(id) => (id, id),
-            None => {
-                let (first, last): (Option<i64>, Option<i64>) =
-                    sqlx::query_as("SELECT MIN(id), MAX(id) FROM projects")
-                        .fetch_one(&mut *tx)
-                        .await?;
-                (first.unwrap_or(1), last.unwrap_or(0))
-            }
-        };
-        let args = |from: i64, to: i64| -> Result<AnyArguments> {
-            let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
+        let text = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
+        let mut rows: Vec<Row> = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(CHUNK) {
             let mut args = AnyArguments::default();
-            for day in [year_start, as_of, due_end, due_start] {
+            for day in [
+                window.year_start,
+                window.as_of,
+                window.due_end,
+                window.due_start,
+                window.quarter_end,
+            ] {
                 args.add(text(day)).map_err(enc)?;
             }
-            args.add(from).map_err(enc)?;
-            args.add(to).map_err(enc)?;
-            args.add(text(quarter_end)).map_err(enc)?;
-            Ok(args)
-        };
-        let mut projects: Vec<Row> = Vec::new();
-        match self.dialect() {
-            // Packed (see `rows`) in parts of PACKED_ROWS projects, by id ranges rather than
-            // GROUP BY, which would sort every packed row first.
-            Dialect::Sqlite => {
-                let mut from = first;
-                while from <= last {
-                    // The id PACKED_ROWS projects on (ids may have gaps).
-                    let (to,): (Option<i64>,) = sqlx::query_as(
-                        "SELECT MAX(id) FROM (SELECT id FROM projects WHERE id >= $1 AND id <= $2 \
-                         ORDER BY id LIMIT $3) AS part",
-                    )
-                    .bind(from)
-                    .bind(last)
-                    .bind(PACKED_ROWS)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    let to = to.unwrap_or(last);
-                    let part: Vec<Row> =
-                        select_rows(&mut *tx, Dialect::Sqlite, &row, from_where, args(from, to)?)
-                            .await?;
-                    projects.extend(part);
-                    from = to.saturating_add(1);
-                }
+            for id in chunk {
+                args.add(*id).map_err(enc)?;
             }
-            Dialect::Postgres => {
-                projects = select_rows(
-                    &mut *tx,
-                    Dialect::Postgres,
-                    &row,
-                    from_where,
-                    args(first, last)?,
-                )
-                .await?;
-            }
+            let from_where = format!(
+                "FROM projects p LEFT JOIN units u ON u.id = p.unit_id \
+                 LEFT JOIN regions g ON g.id = p.region_id WHERE p.id IN ({})",
+                // Numbered on SQLite too: sqlx binds bare `?`s from the first value on, whatever
+                // `$n`s come before them (a chunk's few hundred names cost little to bind).
+                placeholders(Dialect::Postgres, 6, chunk.len())
+            );
+            rows.extend(
+                select_rows::<Row, _>(&mut **tx, self.dialect(), &row, &from_where, args).await?,
+            );
         }
-        tx.rollback().await?;
-        projects.sort_unstable_by_key(|r| r.0);
-        let due = u32::try_from(periods_due.len()).unwrap_or(u32::MAX);
-        let quarter = projects
+        let mut by_id: HashMap<i64, Row> = rows.into_iter().map(|r| (r.0, r)).collect();
+        Ok(ids
             .iter()
-            .map(|r| Money::from_fen(r.13.unwrap_or(0)))
-            .collect();
-        let inputs = projects
-            .into_iter()
-            .map(|r| {
-                let (ytd, reported_start) = (r.9.unwrap_or(0), r.10.unwrap_or(0) != 0);
-                let actual_start = date(r.6);
-                let actual_completion = date(r.8);
-                StatusInput {
+            .filter_map(|id| by_id.remove(id))
+            .map(|r| Facts {
+                ledger: Ledger {
                     id: r.0,
                     name: r.1,
                     unit: r.2,
                     region: r.12,
-                    to_start: r.3.as_deref() == Some("to_start"),
-                    annual_plan: r.4.map(Money::from_fen),
-                    year_to_date: Money::from_fen(ytd),
-                    started: reported_start || actual_start.is_some_and(|d| d <= as_of),
-                    planned_start: date(r.5),
-                    planned_completion: date(r.7),
-                    completed: actual_completion.is_some_and(|d| d <= as_of),
-                    reports_due: due,
-                    reports_on_time: u32::try_from(r.11).unwrap_or(0).min(due),
-                }
+                    stage: r.3,
+                    plan: r.4,
+                    planned_start: r.5,
+                    actual_start: r.6,
+                    planned_completion: r.7,
+                    actual_completion: r.8,
+                },
+                ytd: r.9.unwrap_or(0),
+                started: r.10.unwrap_or(0) != 0,
+                on_time: u32::try_from(r.11).unwrap_or(0),
+                quarter: r.13.unwrap_or(0),
             })
-            .collect();
-        Ok((inputs, quarter))
+            .collect())
+    }
+}
+
+/// The columns of `projects` a status reads (see [`Ledger`]).
+const LEDGER_COLUMNS: [&str; 10] = [
+    "id",
+    "name",
+    "unit_id",
+    "region_id",
+    "stage",
+    "annual_plan_fen",
+    "planned_start",
+    "actual_start",
+    "planned_completion",
+    "actual_completion",
+];
+
+/// The columns of `report_summary` a status reads.
+const SUMMARY_COLUMNS: [&str; 6] = [
+    "project_id",
+    "latest_end",
+    "ytd_fen",
+    "started",
+    "q1_ytd_fen",
+    "on_time_mask",
+];
+
+/// The ledger fields of a project a status reads, with its unit's and region's names.
+#[derive(Debug, Default, PartialEq)]
+struct Ledger {
+    id: i64,
+    name: String,
+    unit: Option<String>,
+    region: Option<String>,
+    stage: Option<String>,
+    plan: Option<i64>,
+    planned_start: Option<String>,
+    actual_start: Option<String>,
+    planned_completion: Option<String>,
+    actual_completion: Option<String>,
+}
+
+/// A project's ledger fields and what its reports say as of a date: the latest counted year to
+/// date and whether it has started, its reports in on time within the periods due, and its year
+/// to date at the end of March (zero before the quarter has ended).
+#[derive(Debug, Default, PartialEq)]
+struct Facts {
+    ledger: Ledger,
+    ytd: i64,
+    started: bool,
+    on_time: u32,
+    quarter: i64,
+}
+
+/// The days a status as of a date reads reports between.
+struct DueWindow {
+    year: i32,
+    year_start: NaiveDate,
+    as_of: NaiveDate,
+    /// Reports count as on time within the periods due: the first day of the earliest and the
+    /// last day of the latest (an empty range, ending before the year, when none is due).
+    due_start: NaiveDate,
+    due_end: NaiveDate,
+    /// The same periods as bits of `report_summary.on_time_mask`: every month and ten-day of
+    /// the year that ends within the range.
+    due_mask: i64,
+    /// The end of March, or the day before the year before the quarter has ended (an empty
+    /// range, whose probe finds nothing at once).
+    quarter_end: NaiveDate,
+    quarter_ended: bool,
+}
+
+impl DueWindow {
+    fn new(as_of: NaiveDate, periods_due: &[Period]) -> DueWindow {
+        let year = as_of.year();
+        let year_start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(as_of);
+        let before = year_start.pred_opt().unwrap_or(year_start);
+        let due_end = periods_due
+            .iter()
+            .filter_map(Period::last_day)
+            .max()
+            .unwrap_or(before);
+        let due_start = periods_due
+            .iter()
+            .filter_map(Period::first_day)
+            .min()
+            .unwrap_or(year_start)
+            .max(year_start);
+        let mut due_mask = 0i64;
+        for month in 1..=12u32 {
+            for part in [None, Some(1u8), Some(2), Some(3)] {
+                let period = Period { year, month, part };
+                if period
+                    .last_day()
+                    .is_some_and(|end| end >= due_start && end <= due_end)
+                {
+                    due_mask |= 1i64 << summary_bit(&period);
+                }
+            }
+        }
+        let quarter_end = NaiveDate::from_ymd_opt(year, 3, 31).filter(|end| *end <= as_of);
+        DueWindow {
+            year,
+            year_start,
+            as_of,
+            due_start,
+            due_end,
+            due_mask,
+            quarter_end: quarter_end.unwrap_or(before),
+            quarter_ended: quarter_end.is_some(),
+        }
+    }
+
+    fn as_of_text(&self) -> String {
+        self.as_of.format("%Y-%m-%d").to_string()
+    }
+}
+
+/// A period's bit in `report_summary.on_time_mask` (as the triggers of migration 0014 set it):
+/// months 0–11, ten-days 12–47.
+fn summary_bit(period: &Period) -> u32 {
+    match period.part {
+        None => period.month - 1,
+        Some(part) => 8 + 3 * period.month + u32::from(part),
     }
 }
 
@@ -646,6 +943,171 @@ mod tests {
                 .unwrap();
             assert_eq!(before.strong_start, None);
             assert!(before.status.units.iter().all(|u| u.strong_start.is_none()));
+            store.close().await;
+        }
+    }
+
+    /// The maintained summaries (migration 0014) say what probing the reports says, for dates
+    /// before, within and after the reports, after every kind of change the triggers see:
+    /// inserts and upserts, monthly and ten-day periods, late reports, drafts and returned
+    /// reports, corrected amounts, a report moved to another year, reports and a project
+    /// deleted.
+    #[tokio::test]
+    async fn summaries_agree_with_probes() {
+        // A small deterministic generator: the same cases on every run.
+        let mut seed = 0x2545_f491_u64;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        for dialect in TestDb::backends() {
+            let db = TestDb::new(dialect).await;
+            let store = db.store().await;
+            let town = store
+                .create_unit("江阴镇", UnitKind::Town, None)
+                .await
+                .unwrap();
+            let mut ids = Vec::new();
+            for i in 0..12 {
+                let fields = ProjectFields {
+                    name: format!("项目{i}"),
+                    stage: Some(Stage::UnderConstruction),
+                    unit_id: Some(town),
+                    annual_plan: Some(Money::from_wan(1_000)),
+                    ..ProjectFields::default()
+                };
+                let id = store
+                    .create_project(&fields, None, "test")
+                    .await
+                    .unwrap()
+                    .id;
+                ids.push(id);
+            }
+            let mut records = Vec::new();
+            for (i, id) in ids.iter().enumerate() {
+                for year in [2024, 2025] {
+                    for month in 1..=12 {
+                        if next(4) == 0 {
+                            continue;
+                        }
+                        // Every third project reports by ten-days, some of them twice a month.
+                        let parts: Vec<Option<u8>> = if i % 3 == 0 {
+                            (1..=3).filter(|_| next(3) != 0).map(Some).collect()
+                        } else {
+                            vec![None]
+                        };
+                        for part in parts {
+                            let ytd = i64::from(month) * 80 + i64::try_from(next(50)).unwrap();
+                            records.push(ReportRecord {
+                                project_id: *id,
+                                period: Period { year, month, part },
+                                completed: Money::from_wan(10),
+                                year_to_date: Money::from_wan(ytd),
+                                started: next(2) == 0,
+                                actual_start: None,
+                                progress: None,
+                                late: next(3) == 0,
+                            });
+                        }
+                    }
+                }
+            }
+            store.put_reports(&records, None, "test").await.unwrap();
+            let check = |label: &'static str| {
+                let store = &store;
+                let ids = &ids;
+                async move {
+                    for (y, m, d) in [
+                        (2024, 12, 31),
+                        (2025, 1, 15),
+                        (2025, 2, 28),
+                        (2025, 3, 30),
+                        (2025, 3, 31),
+                        (2025, 4, 12),
+                        (2025, 6, 20),
+                        (2025, 9, 30),
+                        (2025, 12, 31),
+                        (2026, 3, 1),
+                    ] {
+                        let as_of = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+                        let due = periods_due(
+                            NaiveDate::from_ymd_opt(y, 1, 1).unwrap(),
+                            Cadence::Monthly,
+                            as_of,
+                        );
+                        let window = DueWindow::new(as_of, &due);
+                        let mut tx = store.pool().begin().await.unwrap();
+                        let summarised = store.summarised(&mut tx, &window).await.unwrap();
+                        let ids: Vec<i64> = summarised.iter().map(|f| f.ledger.id).collect();
+                        let probed = store.probe(&mut tx, &window, &ids).await.unwrap();
+                        tx.rollback().await.unwrap();
+                        assert_eq!(summarised, probed, "{dialect:?} {label} as of {as_of}");
+                    }
+                    let _ = ids;
+                }
+            };
+            check("inserted").await;
+            store
+                .put_reports(&records[..40], None, "test")
+                .await
+                .unwrap();
+            check("upserted").await;
+            let report_ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM reports ORDER BY id")
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+            for (n, (id,)) in report_ids.iter().enumerate() {
+                let sql = match n % 9 {
+                    0 => "UPDATE reports SET status = 'draft' WHERE id = $1",
+                    1 => "UPDATE reports SET status = 'returned' WHERE id = $1",
+                    2 => "UPDATE reports SET status = 'approved' WHERE id = $1",
+                    3 => "UPDATE reports SET ytd_fen = ytd_fen + 123 WHERE id = $1",
+                    4 => "UPDATE reports SET late = 1 - late WHERE id = $1",
+                    5 => "UPDATE reports SET started = 1 - started WHERE id = $1",
+                    _ => continue,
+                };
+                sqlx::query(sql)
+                    .bind(id)
+                    .execute(store.pool())
+                    .await
+                    .unwrap();
+            }
+            check("updated").await;
+            // One statement changing many reports at once (PostgreSQL's statement triggers).
+            sqlx::query("UPDATE reports SET status = 'submitted' WHERE status = 'draft'")
+                .execute(store.pool())
+                .await
+                .unwrap();
+            check("updated together").await;
+            // A report moved to the last day of the year before.
+            sqlx::query(
+                "UPDATE reports SET period = '2024-12-2', period_end = '2024-12-20' \
+                 WHERE id = (SELECT MAX(id) FROM reports WHERE period = '2025-05')",
+            )
+            .execute(store.pool())
+            .await
+            .unwrap();
+            check("moved").await;
+            sqlx::query("DELETE FROM reports WHERE period LIKE '2025-12%' OR period = '2025-03'")
+                .execute(store.pool())
+                .await
+                .unwrap();
+            check("reports deleted").await;
+            sqlx::query("DELETE FROM projects WHERE id = $1")
+                .bind(ids[4])
+                .execute(store.pool())
+                .await
+                .unwrap();
+            check("project deleted").await;
+            let (orphans,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM report_summary WHERE project_id NOT IN (SELECT id FROM projects)",
+            )
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+            assert_eq!(orphans, 0, "{dialect:?}");
             store.close().await;
         }
     }

@@ -46,3 +46,57 @@ where
         }
     }
 }
+
+/// On SQLite, the columns of `SELECT {columns} {rest}` each packed as one JSON array
+/// (`json_group_array(column)`), in the same row order: cheaper for SQLite to build than an
+/// array per row (status of 20,000 projects: 25 → 18 ms for the ledger's ten columns). Unpack
+/// each with [`column`].
+pub(crate) async fn select_columns<'c, E>(
+    executor: E,
+    columns: &[&str],
+    rest: &str,
+    args: AnyArguments,
+) -> Result<Vec<String>>
+where
+    E: sqlx::Executor<'c, Database = Any>,
+{
+    use sqlx::Row;
+    let packed: Vec<String> = columns
+        .iter()
+        .map(|c| format!("json_group_array({c})"))
+        .collect();
+    let sql = format!("SELECT {} {rest}", packed.join(", "));
+    let row = sqlx::query_with(AssertSqlSafe(sql), args)
+        .fetch_one(executor)
+        .await?;
+    (0..columns.len())
+        .map(|i| Ok(row.try_get::<String, _>(i)?))
+        .collect()
+}
+
+/// One column packed by [`select_columns`].
+pub(crate) fn column<T: DeserializeOwned>(json: &str) -> Result<Vec<T>> {
+    serde_json::from_str(json).map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))
+}
+
+/// Rows (tuples of the named columns, in order) out of the JSON columns of [`select_columns`]:
+/// `unpack_columns!(columns => id: i64, name: String)` is a `Vec<(i64, String)>`. Evaluates to
+/// a `Result`; a column that does not parse as its type is an error.
+macro_rules! unpack_columns {
+    ($columns:expr => $($name:ident: $t:ty),+ $(,)?) => {{
+        (|| -> $crate::Result<Vec<($($t),+)>> {
+            let mut columns = $columns.into_iter();
+            $(
+                let mut $name = $crate::rows::column::<$t>(&columns.next().unwrap_or_default())?
+                    .into_iter();
+            )+
+            let mut rows = Vec::new();
+            loop {
+                $( let Some($name) = $name.next() else { break }; )+
+                rows.push(($($name),+));
+            }
+            Ok(rows)
+        })()
+    }};
+}
+pub(crate) use unpack_columns;

@@ -543,6 +543,7 @@ impl Store {
         self.record_meeting(
             held_on,
             crate::MeetingKind::Weekly,
+            None,
             "重点项目攻坚周例会",
             Some("会议逐项研究了上会问题，明确责任单位和完成时限。"),
             &decisions,

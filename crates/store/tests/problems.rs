@@ -338,6 +338,7 @@ async fn the_weekly_agenda_and_its_decisions() {
             .record_meeting(
                 day(10, 9),
                 MeetingKind::Weekly,
+                None,
                 "第40次周例会",
                 None,
                 &[orphan],
@@ -351,6 +352,7 @@ async fn the_weekly_agenda_and_its_decisions() {
             .record_meeting(
                 day(10, 9),
                 MeetingKind::Weekly,
+                None,
                 "第40次周例会",
                 Some("会议研究了施工用电等问题"),
                 &[

@@ -357,6 +357,7 @@ pub async fn create(
                 .record_meeting(
                     held_on,
                     MeetingKind::Weekly,
+                    None,
                     &title,
                     minutes,
                     &decisions,

@@ -138,7 +138,8 @@ fn check_text(
 impl Store {
     /// A project's 工作专班, in the order they were listed.
     pub async fn project_team(&self, project_id: i64) -> Result<Vec<TeamMember>> {
-        let rows: Vec<(i64, String, String, Option<String>, Option<String>)> = sqlx::query_as(
+        type Row = (i64, String, String, Option<String>, Option<String>);
+        let rows: Vec<Row> = sqlx::query_as(
             "SELECT id, name, role, workplace, phone FROM project_team WHERE project_id = $1 \
              ORDER BY position, id",
         )

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod campaign;
 mod charts;
 pub mod dashboard;
+pub mod dossier;
 pub mod error;
 mod gantt;
 pub mod i18n;
@@ -215,7 +216,20 @@ pub fn app(state: AppState) -> Router {
         .route("/projects", get(pages::ledger))
         .route("/projects/export.xlsx", get(pages::export))
         .route("/projects/new", get(pages::new_form).post(pages::create))
+        .route(
+            "/projects/assign",
+            get(dossier::assign_form).post(dossier::assign),
+        )
         .route("/projects/{id}", get(pages::project))
+        .route("/projects/{id}/dossier", get(dossier::page))
+        .route("/projects/{id}/team", post(dossier::add_member))
+        .route(
+            "/projects/{id}/team/{member}/remove",
+            post(dossier::remove_member),
+        )
+        .route("/projects/{id}/visits", post(dossier::log_visit))
+        .route("/service", get(dossier::service))
+        .route("/service/teams", post(dossier::set_team))
         .route(
             "/projects/{id}/edit",
             get(pages::edit_form).post(pages::update),

@@ -170,6 +170,8 @@ struct MinutesTemplate {
     minutes: String,
     rows: Vec<DraftRow>,
     units: Vec<(i64, String)>,
+    /// A 专题研究 on this project (id, name), else the weekly meeting.
+    project: Option<(i64, String)>,
     errors: Vec<String>,
 }
 
@@ -180,6 +182,9 @@ const BLANK_ROWS: usize = 3;
 pub struct MinutesQuery {
     #[serde(default)]
     as_of: String,
+    /// A 专题研究 on this project.
+    #[serde(default)]
+    project: String,
 }
 
 /// The minutes as the form shows them.
@@ -188,6 +193,7 @@ struct Draft {
     title: String,
     minutes: String,
     rows: Vec<DraftRow>,
+    project: Option<(i64, String)>,
 }
 
 async fn minutes_page(
@@ -202,6 +208,7 @@ async fn minutes_page(
         title,
         minutes,
         rows,
+        project,
     } = draft;
     let units = state
         .store
@@ -220,12 +227,62 @@ async fn minutes_page(
             minutes,
             rows,
             units,
+            project,
             errors,
             user,
             tr,
         },
         invalid,
     )
+}
+
+/// The draft of a 专题研究 on one project: held today, one decision row per open problem of the
+/// project (owner: the problem's unit) and a few blank rows about the project.
+async fn special_draft(
+    state: &AppState,
+    tr: Tr,
+    user: &SessionUser,
+    project: &str,
+) -> Result<Draft, AppError> {
+    let id = parse_id(project)?;
+    let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    let day = crate::problems::work_day(state).await?;
+    let lines = state
+        .store
+        .project_problems(&crate::problems::viewer(user), id, day)
+        .await?;
+    let mut rows = Vec::new();
+    for l in lines.iter().filter(|l| l.status.is_open()) {
+        rows.push(DraftRow {
+            index: rows.len(),
+            text: l.title.clone(),
+            unit_id: l.unit_id.map(|u| u.to_string()).unwrap_or_default(),
+            deadline: String::new(),
+            problem_id: l.id.to_string(),
+            project_id: id.to_string(),
+        });
+    }
+    for _ in 0..BLANK_ROWS {
+        rows.push(DraftRow {
+            index: rows.len(),
+            text: String::new(),
+            unit_id: p.fields.unit_id.map(|u| u.to_string()).unwrap_or_default(),
+            deadline: String::new(),
+            problem_id: String::new(),
+            project_id: id.to_string(),
+        });
+    }
+    let title = match tr.lang {
+        Lang::Zh => format!("{}专题研究会", p.fields.name),
+        Lang::En => format!("Meeting on {}", p.fields.name),
+    };
+    Ok(Draft {
+        held_on: day.to_string(),
+        title,
+        minutes: String::new(),
+        rows,
+        project: Some((id, p.fields.name)),
+    })
 }
 
 /// `GET /meetings/new`: the minutes of the next weekly meeting, one decision row per problem on
@@ -238,6 +295,10 @@ pub async fn new_form(
     let result = async {
         if !secretary(&user) {
             return Err(AppError::Forbidden);
+        }
+        if !q.project.trim().is_empty() {
+            let draft = special_draft(&state, tr, &user, &q.project).await?;
+            return minutes_page(&state, tr, user, draft, Vec::new()).await;
         }
         let as_of = crate::problems::as_of_or_today(&state, &q.as_of).await?;
         let agenda = state.store.agenda(as_of, None).await?;
@@ -269,6 +330,7 @@ pub async fn new_form(
             title: tr.t("meetings.default_title").to_string(),
             minutes: String::new(),
             rows,
+            project: None,
         };
         minutes_page(&state, tr, user, draft, Vec::new()).await
     }
@@ -345,6 +407,18 @@ pub async fn create(
             rows.push(row);
         }
         let (title, minutes) = (get("title"), get("minutes"));
+        let project = match get("project").as_str() {
+            "" => None,
+            id => {
+                let id = parse_id(id)?;
+                let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+                Some((id, p.fields.name))
+            }
+        };
+        let kind = match project {
+            Some(_) => MeetingKind::Special,
+            None => MeetingKind::Weekly,
+        };
         if let (Some(held_on), true) = (held_on, errors.is_empty()) {
             let title = if title.is_empty() {
                 tr.t("meetings.default_title").to_string()
@@ -356,8 +430,8 @@ pub async fn create(
                 .store
                 .record_meeting(
                     held_on,
-                    MeetingKind::Weekly,
-                    None,
+                    kind,
+                    project.as_ref().map(|p| p.0),
                     &title,
                     minutes,
                     &decisions,
@@ -365,7 +439,13 @@ pub async fn create(
                 )
                 .await
             {
-                Ok(_) => return Ok(Redirect::to("/meetings").into_response()),
+                Ok(_) => {
+                    let back = match &project {
+                        Some((id, _)) => format!("/projects/{id}/dossier#meetings"),
+                        None => "/meetings".to_string(),
+                    };
+                    return Ok(Redirect::to(&back).into_response());
+                }
                 Err(store::StoreError::Invalid(messages)) => {
                     errors.extend(messages.iter().map(|m| m.get(lang).to_string()));
                 }
@@ -377,6 +457,7 @@ pub async fn create(
             title,
             minutes,
             rows,
+            project,
         };
         minutes_page(&state, tr, user, draft, errors).await
     }

@@ -1,0 +1,871 @@
+//! The 5专 dossier of a key project (工作专班, 推进专案, 问题专单, 专题研究, 进展专报) on one
+//! printable page; 包联领导 and 首席服务官 assigned to many projects at once; and the monthly
+//! service push (一月一提升): every lagging (red or yellow) project's service team for the month
+//! and its visits, per unit, with the projects nobody has visited this month first.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use domain::Project;
+use domain::dates::{Edge, parse_date};
+use domain::progress::Light;
+use domain::{Lang, Role, bi};
+use serde::Deserialize;
+use store::{NewTeamMember, NewVisit, ServiceMonth, SessionUser, StoreError};
+
+use crate::AppState;
+use crate::auth::{PageUser, can_edit_ledger};
+use crate::error::{AppError, parse_id};
+use crate::i18n::Tr;
+use crate::pages::{page_result, render_form};
+use crate::problems::{LineRow, as_of_or_today, project_lines, viewer};
+
+/// Only the lead office and the administrator assign 包联领导/首席服务官 and service teams.
+fn lead_office(user: &SessionUser) -> bool {
+    matches!(user.role, Role::Admin | Role::LeadOffice)
+}
+
+/// Who may change a project's 工作专班: the lead office, and the project's own responsible unit.
+fn may_edit_team(user: &SessionUser, project: &Project) -> bool {
+    lead_office(user)
+        || (user.role == Role::Responsible && project.fields.unit_id == Some(user.unit_id))
+}
+
+/// Who may log a service visit to a project: everyone but leaders (who read) and other units.
+fn may_log_visit(user: &SessionUser, project: &Project) -> bool {
+    match user.role {
+        Role::Leadership => false,
+        Role::Responsible => project.fields.unit_id == Some(user.unit_id),
+        _ => true,
+    }
+}
+
+fn store_message(e: StoreError, lang: Lang) -> Result<String, AppError> {
+    match e {
+        StoreError::Invalid(_) | StoreError::Rule(_) => {
+            Ok(AppError::from(e).message().get(lang).to_string())
+        }
+        other => Err(other.into()),
+    }
+}
+
+pub struct MemberRow {
+    id: i64,
+    name: String,
+    role: String,
+    workplace: String,
+    phone: String,
+}
+
+pub struct MilestoneRow {
+    name: String,
+    department: String,
+    planned: String,
+    actual: String,
+    overdue: bool,
+}
+
+pub struct DecisionLine {
+    text: String,
+    unit: String,
+    deadline: String,
+    done: String,
+}
+
+pub struct MeetingLine {
+    held_on: String,
+    title: String,
+    special: bool,
+    decisions: Vec<DecisionLine>,
+}
+
+pub struct LatestReport {
+    period: String,
+    ytd: String,
+    state: &'static str,
+    progress: String,
+    problems: String,
+}
+
+pub struct VisitLine {
+    visited_on: String,
+    visitors: String,
+    found: String,
+    promised: String,
+}
+
+#[derive(Template)]
+#[template(path = "dossier.html")]
+struct DossierTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    id: i64,
+    name: String,
+    unit: String,
+    linked_leader: String,
+    service_officer: String,
+    edit_team: bool,
+    log_visit: bool,
+    secretary: bool,
+    team: Vec<MemberRow>,
+    plan: String,
+    ytd: String,
+    rate: String,
+    light: String,
+    light_code: &'static str,
+    why: String,
+    planned_start: String,
+    planned_completion: String,
+    milestones: Vec<MilestoneRow>,
+    problems: Vec<LineRow>,
+    meetings: Vec<MeetingLine>,
+    latest: Option<LatestReport>,
+    visits: Vec<VisitLine>,
+    today: String,
+    error: Option<String>,
+}
+
+/// `GET /projects/{id}/dossier`: the project's 5专 on one page.
+pub async fn page(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+) -> Response {
+    let result = async {
+        let id = parse_id(&id)?;
+        dossier_page(&state, tr, user, id, None).await
+    }
+    .await;
+    page_result(tr, result)
+}
+
+async fn dossier_page(
+    state: &AppState,
+    tr: Tr,
+    user: SessionUser,
+    id: i64,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let lang = tr.lang;
+    let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    let day = as_of_or_today(state, "").await?;
+    let units: HashMap<i64, String> = state
+        .store
+        .units()
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let text = |t: &Option<String>| t.clone().unwrap_or_default();
+    let team = state
+        .store
+        .project_team(id)
+        .await?
+        .into_iter()
+        .map(|m| MemberRow {
+            id: m.id,
+            name: m.name,
+            role: m.role,
+            workplace: text(&m.workplace),
+            phone: text(&m.phone),
+        })
+        .collect();
+    let as_of = crate::status::as_of_or_latest(state, "").await?;
+    let judged = state
+        .store
+        .project_status(id, as_of)
+        .await?
+        .map(|s| (s.year_to_date, s.judgement));
+    let (ytd, judgement) = match judged {
+        Some((ytd, j)) => (ytd.wan_string(), j),
+        None => (String::new(), None),
+    };
+    let (light, light_code, rate, why) = match &judgement {
+        Some(j) => (
+            j.light.label(lang).to_string(),
+            j.light.code(),
+            crate::status::percent(j.rate.to_f64()),
+            j.why
+                .iter()
+                .map(|w| w.get(lang).to_string())
+                .collect::<Vec<_>>()
+                .join("；"),
+        ),
+        None => (
+            tr.t("status.unrated").to_string(),
+            "",
+            String::new(),
+            String::new(),
+        ),
+    };
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let milestones = match state.store.approval_plan(id).await? {
+        Some(plan) => plan
+            .nodes
+            .into_iter()
+            .map(|n| MilestoneRow {
+                overdue: n.actual_finish.is_none() && n.planned_finish.is_some_and(|f| f < day),
+                name: n.name,
+                department: n.department.unwrap_or_default(),
+                planned: date(n.planned_finish),
+                actual: date(n.actual_finish),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let sees_all = viewer(&user).sees_all;
+    let own = p.fields.unit_id == Some(user.unit_id);
+    let meetings = state
+        .store
+        .project_meetings(id)
+        .await?
+        .into_iter()
+        .map(|m| MeetingLine {
+            held_on: m.held_on.to_string(),
+            title: m.title,
+            special: !m.weekly,
+            decisions: m
+                .decisions
+                .into_iter()
+                .filter(|d| sees_all || own || d.unit_id == Some(user.unit_id))
+                .map(|d| DecisionLine {
+                    text: d.text,
+                    unit: d.unit.unwrap_or_default(),
+                    deadline: d.deadline.to_string(),
+                    done: match d.done_on {
+                        Some(on) => match lang {
+                            Lang::Zh => format!("{on} 已落实"),
+                            Lang::En => format!("done {on}"),
+                        },
+                        None => String::new(),
+                    },
+                })
+                .collect(),
+        })
+        .collect();
+    let latest = if crate::reports::may_read_unit(&user, p.fields.unit_id) {
+        state
+            .store
+            .project_reports(id)
+            .await?
+            .into_iter()
+            .map(|h| h.report)
+            .filter(|r| r.state.counts())
+            .max_by(|a, b| a.period.cmp(&b.period))
+            .map(|r| LatestReport {
+                period: domain::progress::Period::parse(&r.period)
+                    .map(|p| p.label_zh())
+                    .unwrap_or(r.period),
+                ytd: r.year_to_date.wan_string(),
+                state: r.state.label(lang),
+                progress: text(&r.progress),
+                problems: text(&r.problems),
+            })
+    } else {
+        None
+    };
+    let visits = state
+        .store
+        .project_visits(id)
+        .await?
+        .into_iter()
+        .map(|v| VisitLine {
+            visited_on: v.visited_on.to_string(),
+            visitors: v.visitors,
+            found: v.found,
+            promised: text(&v.promised),
+        })
+        .collect();
+    let problems = project_lines(state, &user, id, lang).await?;
+    let invalid = error.is_some();
+    render_form(
+        &DossierTemplate {
+            role_label: user.role.label(lang),
+            can_edit: can_edit_ledger(&user),
+            edit_team: may_edit_team(&user, &p),
+            log_visit: may_log_visit(&user, &p),
+            secretary: lead_office(&user),
+            id,
+            unit: p
+                .fields
+                .unit_id
+                .and_then(|u| units.get(&u).cloned())
+                .unwrap_or_default(),
+            linked_leader: text(&p.fields.linked_leader),
+            service_officer: text(&p.fields.service_officer),
+            plan: p
+                .fields
+                .annual_plan
+                .map(|m| m.wan_string())
+                .unwrap_or_default(),
+            planned_start: date(p.fields.planned_start),
+            planned_completion: date(p.fields.planned_completion),
+            name: p.fields.name,
+            team,
+            ytd,
+            rate,
+            light,
+            light_code,
+            why,
+            milestones,
+            problems,
+            meetings,
+            latest,
+            visits,
+            today: day.to_string(),
+            error,
+            user,
+            tr,
+        },
+        invalid,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct MemberForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    workplace: String,
+    #[serde(default)]
+    phone: String,
+}
+
+/// `POST /projects/{id}/team`: adds a member to the 工作专班.
+pub async fn add_member(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+    Form(form): Form<MemberForm>,
+) -> Response {
+    let result = async {
+        let id = parse_id(&id)?;
+        let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+        if !may_edit_team(&user, &p) {
+            return Err(AppError::Forbidden);
+        }
+        let member = NewTeamMember {
+            name: form.name,
+            role: form.role,
+            workplace: Some(form.workplace),
+            phone: Some(form.phone),
+        };
+        match state
+            .store
+            .add_team_member(id, &member, Some(user.id))
+            .await
+        {
+            Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/dossier#team")).into_response()),
+            Err(e) => {
+                let why = store_message(e, tr.lang)?;
+                dossier_page(&state, tr, user, id, Some(why)).await
+            }
+        }
+    }
+    .await;
+    page_result(tr, result)
+}
+
+/// `POST /projects/{id}/team/{member}/remove`: takes a member off the 工作专班.
+pub async fn remove_member(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path((id, member)): Path<(String, String)>,
+) -> Response {
+    let result = async {
+        let (id, member) = (parse_id(&id)?, parse_id(&member)?);
+        let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+        if !may_edit_team(&user, &p) {
+            return Err(AppError::Forbidden);
+        }
+        state.store.remove_team_member(id, member).await?;
+        Ok(Redirect::to(&format!("/projects/{id}/dossier#team")).into_response())
+    }
+    .await;
+    page_result(tr, result)
+}
+
+#[derive(Deserialize)]
+pub struct VisitForm {
+    #[serde(default)]
+    visited_on: String,
+    #[serde(default)]
+    visitors: String,
+    #[serde(default)]
+    found: String,
+    #[serde(default)]
+    promised: String,
+    /// `service` to go back to the month's page, else the dossier.
+    #[serde(default)]
+    back: String,
+}
+
+/// `POST /projects/{id}/visits`: logs a service visit.
+pub async fn log_visit(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+    Form(form): Form<VisitForm>,
+) -> Response {
+    let result = async {
+        let id = parse_id(&id)?;
+        let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+        if !may_log_visit(&user, &p) {
+            return Err(AppError::Forbidden);
+        }
+        let today = as_of_or_today(&state, "").await?;
+        let visited_on = parse_date(&form.visited_on, Edge::Start).map_err(AppError::BadRequest)?;
+        let visit = NewVisit {
+            visited_on,
+            visitors: form.visitors,
+            found: form.found,
+            promised: Some(form.promised),
+        };
+        let back = |month: Option<NaiveDate>| match (form.back.as_str(), month) {
+            ("service", Some(day)) => format!("/service?month={}", ServiceMonth::of(day).key()),
+            _ => format!("/projects/{id}/dossier#visits"),
+        };
+        match state
+            .store
+            .record_visit(id, &visit, today, Some(user.id))
+            .await
+        {
+            Ok(_) => Ok(Redirect::to(&back(visit.visited_on)).into_response()),
+            Err(e) => {
+                let why = store_message(e, tr.lang)?;
+                dossier_page(&state, tr, user, id, Some(why)).await
+            }
+        }
+    }
+    .await;
+    page_result(tr, result)
+}
+
+pub struct AssignRow {
+    id: i64,
+    version: i64,
+    name: String,
+    unit: String,
+    linked_leader: String,
+    service_officer: String,
+}
+
+#[derive(Template)]
+#[template(path = "assign.html")]
+struct AssignTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    units: Vec<(i64, String)>,
+    unit: String,
+    q: String,
+    rows: Vec<AssignRow>,
+    more: bool,
+    leader: String,
+    officer: String,
+    done: Option<usize>,
+    error: Option<String>,
+}
+
+/// Projects the assignment page lists at most.
+const ASSIGN_ROWS: usize = 500;
+
+#[derive(Deserialize, Default)]
+pub struct AssignQuery {
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    done: Option<usize>,
+}
+
+async fn assign_page(
+    state: &AppState,
+    tr: Tr,
+    user: SessionUser,
+    query: AssignQuery,
+    typed: (String, String),
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let units: Vec<(i64, String)> = state
+        .store
+        .units()
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let names: HashMap<i64, String> = units.iter().cloned().collect();
+    let filter = store::ProjectFilter {
+        unit_id: query.unit.parse().ok(),
+        q: Some(query.q.clone()).filter(|q| !q.trim().is_empty()),
+        ..store::ProjectFilter::default()
+    };
+    let matching = state.store.projects_matching(&filter).await?;
+    let more = matching.len() > ASSIGN_ROWS;
+    let rows = matching
+        .into_iter()
+        .take(ASSIGN_ROWS)
+        .map(|p| AssignRow {
+            id: p.id,
+            version: p.version,
+            unit: p
+                .fields
+                .unit_id
+                .and_then(|u| names.get(&u).cloned())
+                .unwrap_or_default(),
+            linked_leader: p.fields.linked_leader.unwrap_or_default(),
+            service_officer: p.fields.service_officer.unwrap_or_default(),
+            name: p.fields.name,
+        })
+        .collect();
+    let invalid = error.is_some();
+    render_form(
+        &AssignTemplate {
+            role_label: user.role.label(tr.lang),
+            can_edit: can_edit_ledger(&user),
+            units,
+            unit: query.unit,
+            q: query.q,
+            rows,
+            more,
+            leader: typed.0,
+            officer: typed.1,
+            done: query.done,
+            error,
+            user,
+            tr,
+        },
+        invalid,
+    )
+}
+
+/// `GET /projects/assign?unit=&q=`: the projects to assign 包联领导/首席服务官 to, filtered.
+pub async fn assign_form(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Query(query): Query<AssignQuery>,
+) -> Response {
+    let result = async {
+        if !lead_office(&user) {
+            return Err(AppError::Forbidden);
+        }
+        assign_page(&state, tr, user, query, Default::default(), None).await
+    }
+    .await;
+    page_result(tr, result)
+}
+
+/// `POST /projects/assign`: the ticked projects (`pick` = `id:version`) get the leader and/or
+/// officer typed; a ticked "clear" box empties that field instead; all or nothing.
+pub async fn assign(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        if !lead_office(&user) {
+            return Err(AppError::Forbidden);
+        }
+        let get = |key: &str| {
+            fields
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        let mut items = Vec::new();
+        for (_, v) in fields.iter().filter(|(k, _)| k == "pick") {
+            let parsed = v
+                .split_once(':')
+                .and_then(|(id, version)| Some((id.parse().ok()?, version.parse().ok()?)));
+            match parsed {
+                Some(item) => items.push(item),
+                None => {
+                    return Err(AppError::BadRequest(bi(
+                        format!("无法识别的项目“{v}”"),
+                        format!("“{v}” is not a project of this form"),
+                    )));
+                }
+            }
+        }
+        let (leader, officer) = (get("leader"), get("officer"));
+        fn pick(typed: &str, cleared: bool) -> Option<&str> {
+            if cleared {
+                Some("")
+            } else {
+                Some(typed).filter(|t| !t.is_empty())
+            }
+        }
+        let query = AssignQuery {
+            unit: get("unit"),
+            q: get("q"),
+            done: None,
+        };
+        match state
+            .store
+            .assign_in_charge(
+                &items,
+                pick(&leader, get("clear_leader") == "1"),
+                pick(&officer, get("clear_officer") == "1"),
+                Some(user.id),
+            )
+            .await
+        {
+            Ok(n) => {
+                let back = format!(
+                    "/projects/assign?{}",
+                    serde_urlencoded::to_string([
+                        ("unit", query.unit.as_str()),
+                        ("q", query.q.as_str()),
+                        ("done", n.to_string().as_str()),
+                    ])
+                    .unwrap_or_default()
+                );
+                Ok(Redirect::to(&back).into_response())
+            }
+            Err(e) => {
+                let why = store_message(e, tr.lang)?;
+                assign_page(&state, tr, user, query, (leader, officer), Some(why)).await
+            }
+        }
+    }
+    .await;
+    page_result(tr, result)
+}
+
+pub struct ServiceRow {
+    id: i64,
+    name: String,
+    light: &'static str,
+    light_label: &'static str,
+    why: String,
+    leader: String,
+    members: String,
+    visits: Vec<VisitLine>,
+}
+
+pub struct ServiceUnit {
+    unit: String,
+    lagging: usize,
+    with_team: usize,
+    unvisited: usize,
+    rows: Vec<ServiceRow>,
+}
+
+#[derive(Template)]
+#[template(path = "service.html")]
+struct ServiceTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    secretary: bool,
+    month: String,
+    month_label: String,
+    as_of: String,
+    today: String,
+    units: Vec<ServiceUnit>,
+    lagging: usize,
+    unvisited: usize,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ServiceQuery {
+    #[serde(default)]
+    month: String,
+}
+
+/// `GET /service?month=2025-06`: 一月一提升.
+pub async fn service(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Query(q): Query<ServiceQuery>,
+) -> Response {
+    let result = service_page(&state, tr, user, &q.month, None).await;
+    page_result(tr, result)
+}
+
+async fn service_page(
+    state: &AppState,
+    tr: Tr,
+    user: SessionUser,
+    month: &str,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let lang = tr.lang;
+    let today = as_of_or_today(state, "").await?;
+    let month = if month.trim().is_empty() {
+        ServiceMonth::of(today)
+    } else {
+        ServiceMonth::parse(month).ok_or_else(|| {
+            AppError::BadRequest(bi(
+                format!("月份“{month}”无效，应为 2025-06"),
+                format!("month “{month}” is not like 2025-06"),
+            ))
+        })?
+    };
+    // The lights of the month's end, or of today while the month runs.
+    let as_of = month.last_day().map_or(today, |end| {
+        end.min(today.max(month.first_day().unwrap_or(end)))
+    });
+    let status = state.store.campaign_status(as_of).await?;
+    let (teams, visits) = state.store.service_month(month).await?;
+    let teams: HashMap<i64, store::ServiceTeam> =
+        teams.into_iter().map(|t| (t.project_id, t)).collect();
+    let mut visits_of: HashMap<i64, Vec<VisitLine>> = HashMap::new();
+    for v in visits {
+        visits_of.entry(v.project_id).or_default().push(VisitLine {
+            visited_on: v.visited_on.to_string(),
+            visitors: v.visitors,
+            found: v.found,
+            promised: v.promised.unwrap_or_default(),
+        });
+    }
+    let unit_names: HashMap<i64, String> = state
+        .store
+        .units()
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let mine = (user.role == Role::Responsible)
+        .then(|| unit_names.get(&user.unit_id).cloned())
+        .flatten();
+    let mut by_unit: Vec<ServiceUnit> = Vec::new();
+    for p in &status.status.projects {
+        let Some(j) = p.judgement.as_ref().filter(|j| j.light != Light::Green) else {
+            continue;
+        };
+        let unit = p.unit.clone().unwrap_or_default();
+        if user.role == Role::Responsible && mine.as_deref() != Some(unit.as_str()) {
+            continue;
+        }
+        let team = teams.get(&p.id);
+        let row = ServiceRow {
+            id: p.id,
+            name: p.name.clone(),
+            light: j.light.code(),
+            light_label: j.light.label(lang),
+            why: j
+                .why
+                .iter()
+                .map(|w| w.get(lang).to_string())
+                .collect::<Vec<_>>()
+                .join("；"),
+            leader: team.map(|t| t.leader.clone()).unwrap_or_default(),
+            members: team.and_then(|t| t.members.clone()).unwrap_or_default(),
+            visits: visits_of.remove(&p.id).unwrap_or_default(),
+        };
+        let group = match by_unit.iter_mut().position(|u| u.unit == unit) {
+            Some(i) => &mut by_unit[i],
+            None => {
+                by_unit.push(ServiceUnit {
+                    unit: unit.clone(),
+                    lagging: 0,
+                    with_team: 0,
+                    unvisited: 0,
+                    rows: Vec::new(),
+                });
+                let last = by_unit.len() - 1;
+                &mut by_unit[last]
+            }
+        };
+        group.lagging += 1;
+        group.with_team += usize::from(team.is_some());
+        group.unvisited += usize::from(row.visits.is_empty());
+        group.rows.push(row);
+    }
+    // Per unit: projects without a visit first, red before yellow, then by name.
+    for u in &mut by_unit {
+        u.rows.sort_by(|a, b| {
+            (!a.visits.is_empty(), a.light != "red", &a.name).cmp(&(
+                !b.visits.is_empty(),
+                b.light != "red",
+                &b.name,
+            ))
+        });
+    }
+    by_unit.sort_by(|a, b| (b.unvisited, &a.unit).cmp(&(a.unvisited, &b.unit)));
+    let lagging = by_unit.iter().map(|u| u.lagging).sum();
+    let unvisited = by_unit.iter().map(|u| u.unvisited).sum();
+    let invalid = error.is_some();
+    render_form(
+        &ServiceTemplate {
+            role_label: user.role.label(lang),
+            can_edit: can_edit_ledger(&user),
+            secretary: lead_office(&user),
+            month: month.key(),
+            month_label: match lang {
+                Lang::Zh => month.label_zh(),
+                Lang::En => month.key(),
+            },
+            as_of: as_of.to_string(),
+            today: today.to_string(),
+            units: by_unit,
+            lagging,
+            unvisited,
+            error,
+            user,
+            tr,
+        },
+        invalid,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct TeamForm {
+    #[serde(default)]
+    month: String,
+    #[serde(default)]
+    project: String,
+    #[serde(default)]
+    leader: String,
+    #[serde(default)]
+    members: String,
+}
+
+/// `POST /service/teams`: a lagging project's service team for the month.
+pub async fn set_team(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Form(form): Form<TeamForm>,
+) -> Response {
+    let result = async {
+        if !lead_office(&user) {
+            return Err(AppError::Forbidden);
+        }
+        let month = ServiceMonth::parse(&form.month).ok_or_else(|| {
+            AppError::BadRequest(bi(
+                "月份无效，应为 2025-06",
+                "the month is not like 2025-06",
+            ))
+        })?;
+        let project = parse_id(&form.project)?;
+        let members = Some(form.members.as_str()).filter(|m| !m.trim().is_empty());
+        match state
+            .store
+            .set_service_team(month, project, &form.leader, members, Some(user.id))
+            .await
+        {
+            Ok(()) => Ok(
+                Redirect::to(&format!("/service?month={}#p{project}", month.key())).into_response(),
+            ),
+            Err(e) => {
+                let why = store_message(e, tr.lang)?;
+                service_page(&state, tr, user, &month.key(), Some(why)).await
+            }
+        }
+    }
+    .await;
+    page_result(tr, result)
+}

@@ -448,6 +448,24 @@ pub fn escalate(
     Ok((overdue, raised_at.raised(rule.steps(overdue))))
 }
 
+/// The day a problem raised at `raised_at` reached `level` by escalation: the working day on
+/// which its overdue days started the block that took it there (`None` when `level` is not
+/// above `raised_at`). With the default rule: the 1st, 6th, 11th working day after the deadline.
+pub fn escalated_on(
+    raised_at: Level,
+    level: Level,
+    deadline: NaiveDate,
+    rule: Escalation,
+    calendar: &WorkCalendar,
+) -> Result<Option<NaiveDate>, CalendarError> {
+    let steps = u32::from(level.number().saturating_sub(raised_at.number()));
+    if steps == 0 {
+        return Ok(None);
+    }
+    let overdue = rule.step_workdays.max(1) * (steps - 1) + 1;
+    calendar.add_workdays(deadline, overdue).map(Some)
+}
+
 /// The day of the next weekly coordination meeting (一周一例会) on or after `as_of`: Monday, or
 /// the first working day after it when that Monday is a holiday.
 pub fn next_weekly_meeting(
@@ -641,6 +659,45 @@ mod tests {
         );
         // A year the calendar does not know is an error, not a guess.
         assert!(escalate(Level::Unit, deadline, day(2031, 1, 5), rule, &calendar).is_err());
+        // The days each level was reached are the first of each block of the cases above.
+        for (level, reached) in [
+            (Level::Unit, None),
+            (Level::TaskLead, Some(day(2025, 10, 9))),
+            (Level::WeeklyMeeting, Some(day(2025, 10, 15))),
+            (Level::Leadership, Some(day(2025, 10, 22))),
+        ] {
+            assert_eq!(
+                escalated_on(Level::Unit, level, deadline, rule, &calendar).unwrap(),
+                reached,
+                "{level:?}"
+            );
+            if let Some(on) = reached {
+                assert_eq!(
+                    escalate(Level::Unit, deadline, on, rule, &calendar)
+                        .unwrap()
+                        .1,
+                    level
+                );
+                let before = on.pred_opt().unwrap();
+                assert!(
+                    escalate(Level::Unit, deadline, before, rule, &calendar)
+                        .unwrap()
+                        .1
+                        < level
+                );
+            }
+        }
+        assert_eq!(
+            escalated_on(
+                Level::WeeklyMeeting,
+                Level::Leadership,
+                deadline,
+                rule,
+                &calendar
+            )
+            .unwrap(),
+            Some(day(2025, 10, 9))
+        );
     }
 
     #[test]

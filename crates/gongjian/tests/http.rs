@@ -2163,3 +2163,161 @@ async fn dossier_assignment_and_service_push() {
         );
     }
 }
+
+/// 升级提醒: a problem that rose by escalation shows on the to-do page of the new level's owners
+/// (牵头部门: the project's 牵头单位, which may then open it; 周例会: the lead office) and of the
+/// unit whose problem it is, with the day it rose; not on anyone else's.
+#[tokio::test]
+async fn escalations_reach_the_new_levels_owners() {
+    use domain::problem::{Category, Deadline, Level};
+    for dialect in TestDb::backends() {
+        let app = TestApp::spawn(dialect).await;
+        let town = app.store.unit_by_name("龙田镇").await.unwrap().unwrap().id;
+        let housing = app
+            .store
+            .create_unit("市住建局", UnitKind::Department, None)
+            .await
+            .unwrap();
+        let other = app
+            .store
+            .create_unit("市水利局", UnitKind::Department, None)
+            .await
+            .unwrap();
+        for (username, unit) in [("zhujian", housing), ("shuili", other)] {
+            app.store
+                .create_user(NewUser {
+                    username,
+                    display_name: username,
+                    password: "secret-pw",
+                    role: Role::TaskLead,
+                    unit_id: unit,
+                })
+                .await
+                .unwrap();
+        }
+        let fields = domain::ProjectFields {
+            name: "龙田物流园".into(),
+            unit_id: Some(town),
+            lead_department_id: Some(housing),
+            ..domain::ProjectFields::default()
+        };
+        let project = app
+            .store
+            .create_project(&fields, None, "test")
+            .await
+            .unwrap()
+            .id;
+        let raise = |title: &str, deadline: chrono::NaiveDate| store::NewProblem {
+            project_id: project,
+            title: title.into(),
+            description: None,
+            category: Category::Utilities,
+            unit_id: None,
+            co_units: Vec::new(),
+            raised_on: chrono::NaiveDate::from_ymd_opt(2025, 9, 25).unwrap(),
+            deadline: Deadline::On(deadline),
+            level: Level::Unit,
+        };
+        let day = |m, d| chrono::NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+        // The app's day is 2025-10-15. Due 30 September: 6 working days overdue (1–8 October
+        // are off), at the weekly meeting since 15 October. Due 10 October: 4 days (Saturday
+        // 11 October is worked), at the 牵头部门 since 11 October.
+        let meeting = app
+            .store
+            .raise_problem(&raise("施工用电未接入", day(9, 30)), None, "test")
+            .await
+            .unwrap();
+        let lead = app
+            .store
+            .raise_problem(&raise("规划许可未办结", day(10, 10)), None, "test")
+            .await
+            .unwrap();
+        let todo = |client: reqwest::Client| {
+            let url = app.url("/todo");
+            async move {
+                let (status, page) = fetch(&client, url).await;
+                assert_eq!(status, StatusCode::OK);
+                page.split("id=\"escalations\"")
+                    .nth(1)
+                    .and_then(|rest| rest.split("</section>").next())
+                    .unwrap_or_default()
+                    .to_string()
+            }
+        };
+        let office = todo(app.signed_in("admin").await).await;
+        assert!(
+            office.contains("施工用电未接入") && office.contains("2025-10-15"),
+            "{dialect:?} {office}"
+        );
+        assert!(
+            office.contains("周例会") && !office.contains("规划许可未办结"),
+            "{office}"
+        );
+        let department = todo(app.signed_in("zhujian").await).await;
+        assert!(
+            department.contains("规划许可未办结") && department.contains("2025-10-11"),
+            "{department}"
+        );
+        assert!(!department.contains("施工用电未接入"), "{department}");
+        let unit = todo(app.signed_in("longtian").await).await;
+        assert!(
+            unit.contains("施工用电未接入") && unit.contains("规划许可未办结"),
+            "{unit}"
+        );
+        assert!(todo(app.signed_in("shuili").await).await.is_empty());
+        assert!(todo(app.signed_in("leader").await).await.is_empty());
+        // The 牵头单位 opens the problem on its project; another department does not.
+        let zhujian = app.signed_in("zhujian").await;
+        let shuili = app.signed_in("shuili").await;
+        for id in [lead, meeting] {
+            let url = app.url(&format!("/problems/{id}"));
+            assert_eq!(fetch(&zhujian, url.clone()).await.0, StatusCode::OK);
+            assert_eq!(fetch(&shuili, url).await.0, StatusCode::NOT_FOUND);
+        }
+
+        // Attachments: checked by their bytes, read by whoever reads the problem.
+        let upload = |client: reqwest::Client, file: &str, bytes: &[u8]| {
+            let (content_type, body) = multipart("file", file, bytes);
+            let url = app.url(&format!("/problems/{meeting}/attachments"));
+            async move {
+                let r = client
+                    .post(url)
+                    .header("content-type", content_type)
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap();
+                (r.status(), r.text().await.unwrap())
+            }
+        };
+        let unit = app.signed_in("longtian").await;
+        let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n";
+        let (status, _) = upload(unit.clone(), "供电方案批复.pdf", pdf).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{dialect:?}");
+        let (status, page) = upload(unit.clone(), "方案.docx", b"not really a docx").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("不是图片、PDF、Word 或 Excel 文件"), "{page}");
+        let (status, _) = upload(app.signed_in("leader").await, "批复.pdf", pdf).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = upload(shuili.clone(), "批复.pdf", pdf).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let files = app.store.problem_attachments(meeting).await.unwrap();
+        assert_eq!(files.len(), 1);
+        let (_, page) = fetch(&zhujian, app.url(&format!("/problems/{meeting}"))).await;
+        assert!(page.contains("供电方案批复.pdf"), "{page}");
+        let url = app.url(&format!("/attachments/{}", files[0].id));
+        let r = zhujian.get(url.clone()).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        let disposition = r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            disposition.starts_with("inline; filename*=UTF-8''%E4%BE%9B"),
+            "{disposition}"
+        );
+        assert_eq!(r.bytes().await.unwrap().as_ref(), pdf);
+        assert_eq!(fetch(&shuili, url).await.0, StatusCode::NOT_FOUND);
+    }
+}

@@ -15,6 +15,7 @@ mod dossier;
 mod import;
 mod meetings;
 mod people;
+mod problem_attachments;
 mod problems;
 mod project_index;
 mod projects;
@@ -41,6 +42,7 @@ pub use meetings::{Agenda, AgendaItem, Decision, Meeting, MeetingKind, NewDecisi
 pub use people::{
     NewUser, Region, SESSION_SECONDS, SessionUser, UserRecord, hash_password, verify_password,
 };
+pub use problem_attachments::{ATTACHMENTS_PER_PROBLEM, AttachmentMeta};
 pub use problems::{
     NewProblem, Problem, ProblemActor, ProblemEvent, ProblemImportOutcome, ProblemLine,
     ProblemListRow, ProblemViewer, StepExtra,

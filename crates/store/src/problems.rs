@@ -42,6 +42,8 @@ pub struct Problem {
     pub project: String,
     /// The project's responsible unit (it raised the problem, or it is raised for it).
     pub project_unit_id: Option<i64>,
+    /// The project's 牵头单位 (level 2 of the escalation is theirs).
+    pub project_lead_id: Option<i64>,
     pub title: String,
     pub description: Option<String>,
     pub category: Category,
@@ -134,6 +136,7 @@ impl ProblemViewer {
         self.sees_all
             || p.raised_by == Some(self.user_id)
             || p.project_unit_id == Some(self.unit_id)
+            || p.project_lead_id == Some(self.unit_id)
             || p.unit_id == Some(self.unit_id)
             || p.co_units.contains(&self.unit_id)
     }
@@ -159,6 +162,8 @@ pub struct ProblemLine {
     pub project_id: i64,
     /// The project's responsible unit.
     pub project_unit_id: Option<i64>,
+    /// The project's 牵头单位.
+    pub project_lead_id: Option<i64>,
     /// The unit the problem is assigned to.
     pub unit_id: Option<i64>,
     pub raised_by: Option<i64>,
@@ -167,6 +172,8 @@ pub struct ProblemLine {
     pub unit: Option<String>,
     pub deadline: NaiveDate,
     pub status: Status,
+    /// The level it was raised at.
+    pub raised_level: Level,
     pub level: Level,
     /// Working days past the deadline by the date; 0 once resolved or closed.
     pub overdue_workdays: u32,
@@ -178,6 +185,7 @@ struct ProblemRow {
     project_id: i64,
     project: String,
     project_unit_id: Option<i64>,
+    project_lead_id: Option<i64>,
     title: String,
     description: Option<String>,
     category: String,
@@ -195,7 +203,7 @@ struct ProblemRow {
 }
 
 const SELECT_PROBLEM: &str = "SELECT q.id, q.project_id, p.name AS project, \
-     p.unit_id AS project_unit_id, q.title, q.description, \
+     p.unit_id AS project_unit_id, p.lead_department_id AS project_lead_id, q.title, q.description, \
      q.category, q.raised_by, q.raised_on, q.unit_id, u.name AS unit, q.deadline, \
      q.deadline_workdays, q.raised_level, q.level, q.status, q.resolution, q.version \
      FROM problems q JOIN projects p ON p.id = q.project_id LEFT JOIN units u ON u.id = q.unit_id";
@@ -224,6 +232,7 @@ fn problem_of(r: ProblemRow, co_units: Vec<i64>) -> Result<Problem> {
         project_id: r.project_id,
         project: r.project,
         project_unit_id: r.project_unit_id,
+        project_lead_id: r.project_lead_id,
         title: r.title,
         description: r.description,
         category: Category::from_code(&r.category).ok_or_else(|| corrupt("category"))?,
@@ -879,6 +888,7 @@ impl Store {
             Option<i64>,
             Option<i64>,
             Option<i64>,
+            Option<i64>,
         );
         let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
         let mut args = AnyArguments::default();
@@ -899,11 +909,12 @@ impl Store {
             self.pool(),
             self.dialect(),
             "q.id, p.name, q.title, u.name, q.deadline, q.status, q.raised_level, q.level, \
-             q.project_id, p.unit_id, q.unit_id, q.raised_by",
+             q.project_id, p.unit_id, q.unit_id, q.raised_by, p.lead_department_id",
             &format!(
                 "FROM problems q JOIN projects p ON p.id = q.project_id \
                  LEFT JOIN units u ON u.id = q.unit_id WHERE q.raised_on <= $1{only} \
-                 AND ($3 = 0 OR q.raised_by = $4 OR p.unit_id = $3 OR q.unit_id = $3 OR EXISTS \
+                 AND ($3 = 0 OR q.raised_by = $4 OR p.unit_id = $3 OR q.unit_id = $3 \
+                 OR p.lead_department_id = $3 OR EXISTS \
                  (SELECT 1 FROM problem_co_units c WHERE c.problem_id = q.id AND c.unit_id = $3)) \
                  AND ($5 = 0 OR q.project_id = $5)"
             ),
@@ -915,13 +926,14 @@ impl Store {
             .map(|r| {
                 let deadline = date(Some(r.4)).ok_or_else(|| corrupt("deadline"))?;
                 let status = status_of(&r.5)?;
-                let level = level_of(r.7)?;
+                let (raised_level, level) = (level_of(r.6)?, level_of(r.7)?);
                 let (overdue_workdays, level) =
-                    on_date(status, level_of(r.6)?, level, deadline, as_of, &calendar)?;
+                    on_date(status, raised_level, level, deadline, as_of, &calendar)?;
                 Ok(ProblemLine {
                     id: r.0,
                     project_id: r.8,
                     project_unit_id: r.9,
+                    project_lead_id: r.12,
                     unit_id: r.10,
                     raised_by: r.11,
                     project: r.1,
@@ -929,6 +941,7 @@ impl Store {
                     unit: r.3,
                     deadline,
                     status,
+                    raised_level,
                     level,
                     overdue_workdays,
                 })

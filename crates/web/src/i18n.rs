@@ -706,6 +706,17 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("service.log_visit", "记录走访", "Log the visit"),
     ("meetings.kind", "会议类型", "Kind"),
     ("meetings.special_on", "专题研究项目", "Project discussed"),
+    ("todo.escalations", "升级提醒", "Escalated to you"),
+    ("todo.risen_to", "已升至", "Now at"),
+    ("todo.since", "升级日期", "Since"),
+    ("problems.attachments", "附件", "Attachments"),
+    ("problems.no_attachments", "暂无附件。", "No attachments."),
+    ("problems.attach", "上传附件", "Attach"),
+    (
+        "problems.attach_hint",
+        "图片、PDF、Word 或 Excel，每个不超过",
+        "Image, PDF, Word or Excel, each at most",
+    ),
 ];
 
 /// Translations for one request.

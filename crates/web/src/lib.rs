@@ -281,6 +281,13 @@ pub fn app(state: AppState) -> Router {
             get(problems::raise_form).post(problems::raise_submit),
         )
         .route("/problems/{id}/notes", post(problems::note_form))
+        .route(
+            "/problems/{id}/attachments",
+            post(problems::upload_attachment).layer(axum::extract::DefaultBodyLimit::max(
+                problems::MAX_ATTACHMENT_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/attachments/{id}", get(problems::attachment))
         .route("/agenda", get(problems::agenda))
         .route("/agenda/pack.docx", get(meetings::pack_docx))
         .route("/todo", get(todo::page))

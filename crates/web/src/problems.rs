@@ -45,7 +45,7 @@ pub(crate) fn may_raise(user: &SessionUser, project_unit: Option<i64>) -> bool {
     }
 }
 
-fn level_label(level: Level, lang: Lang) -> String {
+pub(crate) fn level_label(level: Level, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("{}级·{}", level.number(), level.label()),
         Lang::En => format!("{} · {}", level.number(), level.label_en()),
@@ -235,7 +235,18 @@ struct ProblemTemplate {
     co_units: String,
     steps: Vec<StepRow>,
     actions: Vec<ActionButton>,
+    attachments: Vec<AttachmentView>,
+    may_attach: bool,
+    max_attachment_mb: usize,
     error: Option<String>,
+}
+
+pub struct AttachmentView {
+    id: i64,
+    name: String,
+    size: String,
+    at: String,
+    by: String,
 }
 
 fn action_named(code: &str, reason: String) -> Option<Action> {
@@ -331,9 +342,25 @@ async fn problem_page(
         .filter_map(|id| units.iter().find(|u| u.id == *id).map(|u| u.name.clone()))
         .collect::<Vec<_>>()
         .join("、");
+    let attachments = state
+        .store
+        .problem_attachments(id)
+        .await?
+        .into_iter()
+        .map(|a| AttachmentView {
+            id: a.id,
+            name: a.name,
+            size: format!("{:.1} KB", a.size as f64 / 1024.0),
+            at: format_time(a.uploaded_at),
+            by: a.uploaded_by.unwrap_or_default(),
+        })
+        .collect();
     let invalid = error.is_some();
     render_form(
         &ProblemTemplate {
+            attachments,
+            may_attach: user.role != Role::Leadership,
+            max_attachment_mb: MAX_ATTACHMENT_BYTES / 1_048_576,
             role_label: user.role.label(lang),
             can_edit: can_edit_ledger(&user),
             category: category_label(p.category, lang),
@@ -450,6 +477,163 @@ pub async fn act_form(
 pub struct NoteForm {
     #[serde(default)]
     text: String,
+}
+
+/// Largest file attached to a problem, in bytes.
+pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+
+/// What a file is by its first bytes, with its name to tell the Office formats apart (a .docx
+/// and an .xlsx are both ZIP files): JPEG, PNG, WebP, PDF, Word, Excel (old and new). Anything
+/// else is refused, whatever its name says.
+fn attachment_type(bytes: &[u8], name: &str) -> Option<&'static str> {
+    let lower = name.to_lowercase();
+    let ends = |ext: &str| lower.ends_with(ext);
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.len() > 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.starts_with(b"PK\x03\x04") && ends(".docx") {
+        Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    } else if bytes.starts_with(b"PK\x03\x04") && ends(".xlsx") {
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) && ends(".doc") {
+        Some("application/msword")
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) && ends(".xls") {
+        Some("application/vnd.ms-excel")
+    } else {
+        None
+    }
+}
+
+/// `POST /problems/{id}/attachments`: one file (field `file`), checked by its bytes and size.
+pub async fn upload_attachment(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+    mut multipart: axum::extract::Multipart,
+) -> Response {
+    let lang = tr.lang;
+    let result = async {
+        let id = parse_id(&id)?;
+        let who = viewer(&user);
+        state
+            .store
+            .problem_for(id, &who)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if user.role == Role::Leadership {
+            return Err(AppError::Forbidden);
+        }
+        let mb = MAX_ATTACHMENT_BYTES / 1_048_576;
+        let mut upload = None;
+        while let Ok(Some(field)) = multipart.next_field().await {
+            if field.name() != Some("file") {
+                continue;
+            }
+            let name = field.file_name().unwrap_or("附件").to_string();
+            match field.bytes().await {
+                Ok(bytes) => upload = Some((name, bytes)),
+                Err(_) => {
+                    let m = bi(
+                        format!("附件过大或上传中断（每个不超过 {mb} MB）"),
+                        format!("the file is too large or the upload broke off (at most {mb} MB)"),
+                    );
+                    return problem_page(&state, tr, user, id, Some(m.get(lang).into())).await;
+                }
+            }
+        }
+        let refusal = match &upload {
+            None => Some(bi("请选择要上传的文件", "choose a file to upload")),
+            Some((_, bytes)) if bytes.is_empty() => {
+                Some(bi("请选择要上传的文件", "choose a file to upload"))
+            }
+            Some((name, bytes)) if bytes.len() > MAX_ATTACHMENT_BYTES => Some(bi(
+                format!("“{name}”超过 {mb} MB"),
+                format!("“{name}” is over {mb} MB"),
+            )),
+            Some((name, bytes)) if attachment_type(bytes, name).is_none() => Some(bi(
+                format!("“{name}”不是图片、PDF、Word 或 Excel 文件"),
+                format!("“{name}” is not an image, PDF, Word or Excel file"),
+            )),
+            Some(_) => None,
+        };
+        let (Some((name, bytes)), None) = (upload, refusal.clone()) else {
+            let m = refusal.unwrap_or_else(|| bi("请选择要上传的文件", "choose a file to upload"));
+            return problem_page(&state, tr, user, id, Some(m.get(lang).into())).await;
+        };
+        let content_type = attachment_type(&bytes, &name).unwrap_or("application/octet-stream");
+        match state
+            .store
+            .add_problem_attachment(id, &who, &name, content_type, &bytes)
+            .await
+        {
+            Ok(_) => Ok(Redirect::to(&format!("/problems/{id}#attachments")).into_response()),
+            Err(store::StoreError::Rule(m)) => {
+                problem_page(&state, tr, user, id, Some(m.get(lang).into())).await
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await;
+    page_result(tr, result)
+}
+
+/// A file name for `Content-Disposition: …; filename*=UTF-8''…` (RFC 5987).
+fn disposition_name(name: &str) -> String {
+    let mut out = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `GET /attachments/{id}`: the file, to those who may read its problem (404 to anyone else).
+pub async fn attachment(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+) -> Response {
+    let result = async {
+        let (meta, data) = state
+            .store
+            .problem_attachment(parse_id(&id)?, &viewer(&user))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        // Images and PDF open in the browser; Office files download.
+        let inline =
+            meta.content_type.starts_with("image/") || meta.content_type == "application/pdf";
+        let disposition = format!(
+            "{}; filename*=UTF-8''{}",
+            if inline { "inline" } else { "attachment" },
+            disposition_name(&meta.name)
+        );
+        Ok((
+            [
+                (axum::http::header::CONTENT_TYPE, meta.content_type),
+                (axum::http::header::CONTENT_DISPOSITION, disposition),
+                (
+                    axum::http::header::X_CONTENT_TYPE_OPTIONS,
+                    "nosniff".to_string(),
+                ),
+                (
+                    axum::http::header::CACHE_CONTROL,
+                    "private, max-age=86400".to_string(),
+                ),
+            ],
+            data,
+        )
+            .into_response())
+    }
+    .await;
+    page_result(tr, result)
 }
 
 /// `POST /problems/{id}/notes`: a progress note from the problem page.

@@ -1,18 +1,20 @@
 //! The personal to-do page (待办事项): what waits on this user — problems to handle or to close
 //! off, decisions their unit owns, the period's reports to file or to review, approval nodes
-//! their department must finish — earliest deadline (so the overdue) first.
+//! their department must finish — earliest deadline (so the overdue) first; above them, the
+//! problems that have risen to a level this user owns (升级提醒), latest first.
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
-use domain::problem::{Action, Status, transition};
+use domain::problem::{Action, Escalation, Level, Status, escalated_on, transition};
 use domain::progress::{Cadence, Period};
 use domain::{Lang, Role};
 use store::SessionUser;
 
 use crate::AppState;
 use crate::auth::{PageUser, can_edit_ledger};
+use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::pages::{page_result, render};
 
@@ -25,6 +27,15 @@ pub struct TodoRow {
     detail: String,
 }
 
+/// A problem that rose to a level this user owns (升级提醒).
+pub struct EscalationRow {
+    title: String,
+    link: String,
+    level: String,
+    since: String,
+    overdue: u32,
+}
+
 #[derive(Template)]
 #[template(path = "todo.html")]
 struct TodoTemplate {
@@ -33,7 +44,24 @@ struct TodoTemplate {
     role_label: &'static str,
     can_edit: bool,
     as_of: String,
+    escalations: Vec<EscalationRow>,
     rows: Vec<TodoRow>,
+}
+
+/// Whether an escalated problem now at `level` concerns this user: the new level's owners (牵头部门:
+/// the project's 牵头单位; 周例会: the lead office; 专题研究/市领导: the leaders and the lead
+/// office), and the units whose problem it is, who learn that it has gone up.
+fn escalation_concerns(user: &SessionUser, l: &store::ProblemLine) -> bool {
+    let lead_office = matches!(user.role, Role::Admin | Role::LeadOffice);
+    let owner = match l.level {
+        Level::Unit => false,
+        Level::TaskLead => l.project_lead_id == Some(user.unit_id),
+        Level::WeeklyMeeting => lead_office,
+        Level::Leadership => lead_office || user.role == Role::Leadership,
+    };
+    let theirs = user.role != Role::Leadership
+        && (l.unit_id == Some(user.unit_id) || l.project_unit_id == Some(user.unit_id));
+    owner || theirs
 }
 
 /// The latest reporting period that has ended by `day`: the one to file now.
@@ -88,10 +116,34 @@ pub async fn page(State(state): State<AppState>, PageUser { user, tr }: PageUser
         let day = crate::problems::work_day(&state).await?;
         let who = crate::problems::viewer(&user);
         let mut rows: Vec<(NaiveDate, TodoRow)> = Vec::new();
+        let mut escalations: Vec<(NaiveDate, EscalationRow)> = Vec::new();
+        let calendar = state.store.work_calendar().await?;
 
         // Problems: steps that are theirs by how they stand to the problem; the lead office
         // closes off what has been resolved.
         for l in state.store.visible_problems(&who, day).await? {
+            if l.status.is_open() && l.level > l.raised_level && escalation_concerns(&user, &l) {
+                let since = escalated_on(
+                    l.raised_level,
+                    l.level,
+                    l.deadline,
+                    Escalation::default(),
+                    &calendar,
+                )
+                .map_err(|e| AppError::BadRequest(e.message().clone()))?;
+                if let Some(since) = since {
+                    escalations.push((
+                        since,
+                        EscalationRow {
+                            title: format!("{}：{}", l.project, l.title),
+                            link: format!("/problems/{}", l.id),
+                            level: crate::problems::level_label(l.level, lang),
+                            since: since.to_string(),
+                            overdue: l.overdue_workdays,
+                        },
+                    ));
+                }
+            }
             let mut standing = who.standing_on_line(&l);
             standing.lead_office = false;
             let theirs = [Action::Accept, Action::Resolve, Action::Confirm]
@@ -190,10 +242,13 @@ pub async fn page(State(state): State<AppState>, PageUser { user, tr }: PageUser
         }
 
         rows.sort_by_key(|a| a.0);
+        // The latest escalations first.
+        escalations.sort_by_key(|e| std::cmp::Reverse(e.0));
         render(&TodoTemplate {
             role_label: user.role.label(lang),
             can_edit: can_edit_ledger(&user),
             as_of: day.to_string(),
+            escalations: escalations.into_iter().map(|(_, r)| r).collect(),
             rows: rows.into_iter().map(|(_, r)| r).collect(),
             user,
             tr,

@@ -11,9 +11,10 @@ use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, Transaction};
 
 use crate::import::{Resolver, RowProblem, row_problem};
+use crate::projects::placeholders;
 use crate::projects::{date, date_text};
-use crate::rows::select_rows;
-use crate::{Result, Store, StoreError, now};
+use crate::rows::{select_columns, select_rows, unpack_columns};
+use crate::{Dialect, Result, Store, StoreError, now};
 
 /// A problem as somebody raises it (or a row of an imported list gives it).
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +34,22 @@ pub struct NewProblem {
     /// The level it is raised at (usually 责任单位).
     pub level: Level,
 }
+
+/// The columns of a problem's line, in the order of `problem_lines`' rows.
+const LINE_COLUMNS: [&str; 9] = [
+    "q.id",
+    "q.title",
+    "q.unit_id",
+    "q.deadline",
+    "q.status",
+    "q.raised_level",
+    "q.level",
+    "q.project_id",
+    "q.raised_by",
+];
+
+/// Up to this many projects' names are read by id; more, and every project's in one read.
+const LINE_PROJECTS_BY_ID: usize = if cfg!(test) { 2 } else { 2_000 };
 
 /// A problem as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -875,21 +892,6 @@ impl Store {
         project: Option<i64>,
     ) -> Result<Vec<ProblemLine>> {
         let calendar = self.work_calendar().await?;
-        type Row = (
-            i64,
-            String,
-            String,
-            Option<String>,
-            String,
-            String,
-            i64,
-            i64,
-            i64,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-        );
         let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
         let mut args = AnyArguments::default();
         args.add(date_text(Some(as_of))).map_err(enc)?;
@@ -905,40 +907,81 @@ impl Store {
         } else {
             " AND $2 > 0"
         };
-        let mut rows: Vec<Row> = select_rows(
-            self.pool(),
-            self.dialect(),
-            "q.id, p.name, q.title, u.name, q.deadline, q.status, q.raised_level, q.level, \
-             q.project_id, p.unit_id, q.unit_id, q.raised_by, p.lead_department_id",
-            &format!(
-                "FROM problems q JOIN projects p ON p.id = q.project_id \
-                 LEFT JOIN units u ON u.id = q.unit_id WHERE q.raised_on <= $1{only} \
-                 AND ($3 = 0 OR q.raised_by = $4 OR p.unit_id = $3 OR q.unit_id = $3 \
-                 OR p.lead_department_id = $3 OR EXISTS \
-                 (SELECT 1 FROM problem_co_units c WHERE c.problem_id = q.id AND c.unit_id = $3)) \
-                 AND ($5 = 0 OR q.project_id = $5)"
-            ),
-            args,
-        )
-        .await?;
+        // The problems alone: joining each to its (wide) project row was most of the time. A
+        // viewer's projects are one set, computed once; names come after, by id.
+        let rest = format!(
+            "FROM problems q WHERE q.raised_on <= $1{only} \
+             AND ($3 = 0 OR q.raised_by = $4 OR q.unit_id = $3 \
+             OR q.project_id IN (SELECT id FROM projects WHERE unit_id = $3 OR lead_department_id = $3) \
+             OR EXISTS (SELECT 1 FROM problem_co_units c WHERE c.problem_id = q.id AND c.unit_id = $3)) \
+             AND ($5 = 0 OR q.project_id = $5)"
+        );
+        type Row = (
+            i64,
+            String,
+            Option<i64>,
+            String,
+            String,
+            i64,
+            i64,
+            i64,
+            Option<i64>,
+        );
+        let mut rows: Vec<Row> = match self.dialect() {
+            Dialect::Sqlite => {
+                let columns = select_columns(self.pool(), &LINE_COLUMNS, &rest, args).await?;
+                unpack_columns!(columns =>
+                    id: i64,
+                    title: String,
+                    unit_id: Option<i64>,
+                    deadline: String,
+                    status: String,
+                    raised_level: i64,
+                    level: i64,
+                    project_id: i64,
+                    raised_by: Option<i64>,
+                )?
+            }
+            Dialect::Postgres => {
+                select_rows(
+                    self.pool(),
+                    Dialect::Postgres,
+                    &LINE_COLUMNS.join(", "),
+                    &rest,
+                    args,
+                )
+                .await?
+            }
+        };
         rows.sort_unstable_by_key(|r| r.0);
+        let mut wanted: Vec<i64> = rows.iter().map(|r| r.7).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let projects = self.line_projects(&wanted).await?;
+        let units: HashMap<i64, String> =
+            sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM units")
+                .fetch_all(self.pool())
+                .await?
+                .into_iter()
+                .collect();
         rows.into_iter()
-            .map(|r| {
-                let deadline = date(Some(r.4)).ok_or_else(|| corrupt("deadline"))?;
-                let status = status_of(&r.5)?;
-                let (raised_level, level) = (level_of(r.6)?, level_of(r.7)?);
+            .filter_map(|r| projects.get(&r.7).map(|p| (r, p)))
+            .map(|(r, (name, project_unit_id, project_lead_id))| {
+                let deadline = date(Some(r.3)).ok_or_else(|| corrupt("deadline"))?;
+                let status = status_of(&r.4)?;
+                let (raised_level, level) = (level_of(r.5)?, level_of(r.6)?);
                 let (overdue_workdays, level) =
                     on_date(status, raised_level, level, deadline, as_of, &calendar)?;
                 Ok(ProblemLine {
                     id: r.0,
-                    project_id: r.8,
-                    project_unit_id: r.9,
-                    project_lead_id: r.12,
-                    unit_id: r.10,
-                    raised_by: r.11,
-                    project: r.1,
-                    title: r.2,
-                    unit: r.3,
+                    project_id: r.7,
+                    project_unit_id: *project_unit_id,
+                    project_lead_id: *project_lead_id,
+                    unit_id: r.2,
+                    raised_by: r.8,
+                    project: name.clone(),
+                    title: r.1,
+                    unit: r.2.and_then(|u| units.get(&u).cloned()),
                     deadline,
                     status,
                     raised_level,
@@ -947,5 +990,134 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// Name, responsible unit and 牵头单位 of these projects (ids sorted): every project's in
+    /// one read when they are many, else by id.
+    async fn line_projects(
+        &self,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, (String, Option<i64>, Option<i64>)>> {
+        type Row = (i64, String, Option<i64>, Option<i64>);
+        const COLUMNS: [&str; 4] = ["id", "name", "unit_id", "lead_department_id"];
+        let read = |rest: String, ids: &[i64]| {
+            let mut args = AnyArguments::default();
+            let mut bound = Ok(());
+            for id in ids {
+                if let Err(e) = args.add(*id) {
+                    bound = Err(StoreError::Db(sqlx::Error::Encode(e)));
+                }
+            }
+            async move {
+                bound?;
+                let rows: Vec<Row> = match self.dialect() {
+                    Dialect::Sqlite => {
+                        let columns = select_columns(self.pool(), &COLUMNS, &rest, args).await?;
+                        unpack_columns!(columns =>
+                            id: i64,
+                            name: String,
+                            unit_id: Option<i64>,
+                            lead: Option<i64>,
+                        )?
+                    }
+                    Dialect::Postgres => {
+                        select_rows(
+                            self.pool(),
+                            Dialect::Postgres,
+                            &COLUMNS.join(", "),
+                            &rest,
+                            args,
+                        )
+                        .await?
+                    }
+                };
+                Ok::<_, StoreError>(rows)
+            }
+        };
+        let mut rows = Vec::new();
+        if ids.len() > LINE_PROJECTS_BY_ID {
+            rows = read("FROM projects".to_string(), &[]).await?;
+        } else {
+            for chunk in ids.chunks(LINE_PROJECTS_BY_ID.min(500)) {
+                let rest = format!(
+                    "FROM projects WHERE id IN ({})",
+                    placeholders(self.dialect(), 1, chunk.len())
+                );
+                rows.extend(read(rest, chunk).await?);
+            }
+        }
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, unit, lead)| (id, (name, unit, lead)))
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::testing::TestDb;
+    use domain::{ProjectFields, UnitKind};
+
+    /// Lines name their projects the same whether few projects are read by id (chunks of two
+    /// in these tests) or many in one read of the whole ledger.
+    #[tokio::test]
+    async fn lines_name_their_projects_however_they_are_read() {
+        for dialect in TestDb::backends() {
+            let db = TestDb::new(dialect).await;
+            let store = db.store().await;
+            let town = store
+                .create_unit("龙田镇", UnitKind::Town, None)
+                .await
+                .unwrap();
+            let day = |m, d| NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+            let mut projects = Vec::new();
+            for i in 0..5 {
+                let fields = ProjectFields {
+                    name: format!("项目{i}"),
+                    unit_id: Some(town),
+                    ..ProjectFields::default()
+                };
+                let id = store
+                    .create_project(&fields, None, "test")
+                    .await
+                    .unwrap()
+                    .id;
+                projects.push(id);
+                let problem = NewProblem {
+                    project_id: id,
+                    title: format!("问题{i}"),
+                    description: None,
+                    category: Category::Land,
+                    unit_id: None,
+                    co_units: Vec::new(),
+                    raised_on: day(9, 1),
+                    deadline: Deadline::On(day(9, 30)),
+                    level: Level::Unit,
+                };
+                store.raise_problem(&problem, None, "test").await.unwrap();
+            }
+            let all = store.problems_as_of(day(10, 20)).await.unwrap();
+            let named: Vec<(String, String)> = all
+                .iter()
+                .map(|l| (l.project.clone(), l.title.clone()))
+                .collect();
+            let expected: Vec<(String, String)> = (0..5)
+                .map(|i| (format!("项目{i}"), format!("问题{i}")))
+                .collect();
+            assert_eq!(named, expected, "{dialect:?}");
+            assert!(all.iter().all(|l| l.project_unit_id == Some(town)));
+            for (i, id) in projects.iter().enumerate() {
+                let one = store
+                    .problem_lines(day(10, 20), false, None, Some(*id))
+                    .await
+                    .unwrap();
+                assert_eq!(one.len(), 1);
+                assert_eq!(one[0].project, format!("项目{i}"));
+            }
+            store.close().await;
+        }
     }
 }

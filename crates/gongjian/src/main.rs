@@ -519,6 +519,13 @@ async fn demo(db: &std::path::Path, addr: SocketAddr) -> Result<ExitCode> {
             store.seed_demo_problems(140, from, to).await?;
             store.seed_demo_meeting(meeting).await?;
         }
+        // June's service push: teams for the lagging projects, half of them visited.
+        store
+            .seed_demo_service(store::ServiceMonth {
+                year: 2025,
+                month: 6,
+            })
+            .await?;
         // May is reviewed and its ranking published; June is still coming in.
         store
             .seed_demo_ranking(domain::progress::Period {

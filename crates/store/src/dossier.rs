@@ -531,3 +531,119 @@ fn visit_of((id, project_id, day, visitors, found, promised): VisitRow) -> Resul
         promised,
     })
 }
+
+impl Store {
+    /// The demo's 5专 and 一月一提升 as of the end of `month`: the most lagging projects get a
+    /// 工作专班, every lagging (red or yellow) project of the month gets a service team, about
+    /// half of them have been visited, and the most lagging was studied at a 专题研究.
+    /// Returns how many service visits were logged.
+    pub async fn seed_demo_service(&self, month: ServiceMonth) -> Result<usize> {
+        use domain::progress::Light;
+        let Some(end) = month.last_day() else {
+            return Ok(0);
+        };
+        let status = self.campaign_status(end).await?;
+        let mut lagging: Vec<(f64, i64, Option<String>)> = status
+            .status
+            .projects
+            .iter()
+            .filter_map(|p| {
+                let j = p.judgement.as_ref().filter(|j| j.light != Light::Green)?;
+                Some((j.lag_pp, p.id, p.unit.clone()))
+            })
+            .collect();
+        lagging.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        const LEADERS: [&str; 6] = ["陈志强", "林秀英", "黄建国", "郑丽华", "吴海滨", "刘晓东"];
+        const MEMBERS: [&str; 6] = [
+            "市发改局 王磊",
+            "市自然资源局 张敏",
+            "市住建局 李强",
+            "市生态环境局 赵静",
+            "国网供电公司 周涛",
+            "市行政服务中心 许倩",
+        ];
+        const FOUND: [&str; 4] = [
+            "施工用电线路迁改未完成，影响桩基施工",
+            "征迁尾数 3 户未签约",
+            "规划许可材料缺少消防审查意见",
+            "项目资金到位不足，施工队伍减员",
+        ];
+        const PROMISED: [&str; 4] = [
+            "供电公司两周内完成迁改",
+            "属地镇街本月底前完成签约",
+            "住建局一周内出具审查意见",
+            "发改局协调专项债资金下月到位",
+        ];
+        let mut visits = 0;
+        for (i, (_, id, _)) in lagging.iter().enumerate() {
+            let leader = LEADERS[i % LEADERS.len()];
+            let members = format!(
+                "{}、{}",
+                MEMBERS[i % MEMBERS.len()],
+                MEMBERS[(i + 3) % MEMBERS.len()]
+            );
+            self.set_service_team(month, *id, leader, Some(&members), None)
+                .await?;
+            if i % 2 == 0 {
+                let day = u32::try_from(5 + (i * 3) % 20).unwrap_or(5);
+                let visit = NewVisit {
+                    visited_on: NaiveDate::from_ymd_opt(month.year, month.month, day),
+                    visitors: format!("{leader}、{}", MEMBERS[i % MEMBERS.len()]),
+                    found: FOUND[i % FOUND.len()].to_string(),
+                    promised: Some(PROMISED[i % PROMISED.len()].to_string()),
+                };
+                self.record_visit(*id, &visit, end, None).await?;
+                visits += 1;
+            }
+        }
+        let roles = ["组长", "副组长", "成员", "成员", "联络员"];
+        for (i, (_, id, _)) in lagging.iter().take(5).enumerate() {
+            for (k, role) in roles.iter().enumerate() {
+                let n = i * roles.len() + k;
+                let member = NewTeamMember {
+                    name: LEADERS[n % LEADERS.len()].to_string(),
+                    role: role.to_string(),
+                    workplace: Some(
+                        MEMBERS[n % MEMBERS.len()]
+                            .split(' ')
+                            .next()
+                            .unwrap_or_default()
+                            .to_string(),
+                    ),
+                    phone: Some(format!("0591-8531{:04}", 1000 + n)),
+                };
+                self.add_team_member(*id, &member, None).await?;
+            }
+        }
+        if let Some((_, id, _)) = lagging.first()
+            && let Some(project) = self.project(*id).await?
+        {
+            let unit_id = project.fields.unit_id;
+            let held_on = NaiveDate::from_ymd_opt(month.year, month.month, 16).unwrap_or(end);
+            let decisions = [
+                ("月底前完成施工用电线路迁改", end),
+                ("征迁尾数户由属地镇街包户攻坚", end + chrono::Days::new(15)),
+            ]
+            .map(|(text, deadline)| crate::NewDecision {
+                text: text.to_string(),
+                unit_id,
+                project_id: Some(*id),
+                problem_id: None,
+                deadline: Some(deadline),
+            });
+            if unit_id.is_some() {
+                self.record_meeting(
+                    held_on,
+                    crate::MeetingKind::Special,
+                    Some(*id),
+                    &format!("{}专题研究会", project.fields.name),
+                    Some("会议研究了项目推进中的用电和征迁问题。"),
+                    &decisions,
+                    None,
+                )
+                .await?;
+            }
+        }
+        Ok(visits)
+    }
+}

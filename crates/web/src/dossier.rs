@@ -21,16 +21,12 @@ use crate::auth::{PageUser, can_edit_ledger};
 use crate::error::{AppError, parse_id};
 use crate::i18n::Tr;
 use crate::pages::{page_result, render_form};
+use crate::meetings::secretary;
 use crate::problems::{LineRow, as_of_or_today, project_lines, viewer};
-
-/// Only the lead office and the administrator assign 包联领导/首席服务官 and service teams.
-fn lead_office(user: &SessionUser) -> bool {
-    matches!(user.role, Role::Admin | Role::LeadOffice)
-}
 
 /// Who may change a project's 工作专班: the lead office, and the project's own responsible unit.
 fn may_edit_team(user: &SessionUser, project: &Project) -> bool {
-    lead_office(user)
+    secretary(user)
         || (user.role == Role::Responsible && project.fields.unit_id == Some(user.unit_id))
 }
 
@@ -289,7 +285,7 @@ async fn dossier_page(
             can_edit: can_edit_ledger(&user),
             edit_team: may_edit_team(&user, &p),
             log_visit: may_log_visit(&user, &p),
-            secretary: lead_office(&user),
+            secretary: secretary(&user),
             id,
             unit: p
                 .fields
@@ -555,7 +551,7 @@ pub async fn assign_form(
     Query(query): Query<AssignQuery>,
 ) -> Response {
     let result = async {
-        if !lead_office(&user) {
+        if !secretary(&user) {
             return Err(AppError::Forbidden);
         }
         assign_page(&state, tr, user, query, Default::default(), None).await
@@ -572,7 +568,7 @@ pub async fn assign(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let result = async {
-        if !lead_office(&user) {
+        if !secretary(&user) {
             return Err(AppError::Forbidden);
         }
         let get = |key: &str| {
@@ -803,7 +799,7 @@ async fn service_page(
         &ServiceTemplate {
             role_label: user.role.label(lang),
             can_edit: can_edit_ledger(&user),
-            secretary: lead_office(&user),
+            secretary: secretary(&user),
             month: month.key(),
             month_label: match lang {
                 Lang::Zh => month.label_zh(),
@@ -841,7 +837,7 @@ pub async fn set_team(
     Form(form): Form<TeamForm>,
 ) -> Response {
     let result = async {
-        if !lead_office(&user) {
+        if !secretary(&user) {
             return Err(AppError::Forbidden);
         }
         let month = ServiceMonth::parse(&form.month).ok_or_else(|| {

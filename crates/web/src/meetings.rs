@@ -16,8 +16,9 @@ use crate::error::{AppError, parse_id};
 use crate::i18n::Tr;
 use crate::pages::{page_result, render_form};
 
-/// Only the lead office and the administrator record meetings and close decisions off.
-fn secretary(user: &SessionUser) -> bool {
+/// Only the lead office and the administrator record meetings and close decisions off (and
+/// assign 包联领导/首席服务官 and service teams, see `dossier`).
+pub(crate) fn secretary(user: &SessionUser) -> bool {
     matches!(user.role, Role::Admin | Role::LeadOffice)
 }
 

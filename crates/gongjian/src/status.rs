@@ -41,29 +41,6 @@ pub async fn run(
     } = store.status(as_of, &scheme).await?;
     let expected = status.expected;
 
-    let projects: Vec<Value> = status
-        .projects
-        .iter()
-        .map(|p| {
-            let j = p.judgement.as_ref();
-            json!({
-                "id": p.id,
-                "name": p.name,
-                "unit": p.unit,
-                "ytd_wan": p.year_to_date.wan_f64(),
-                "plan_wan": p.annual_plan.map(|m| m.wan_f64()),
-                "rate": j.map(|j| rounded(j.rate.to_f64(), 4)),
-                "lag_pp": j.map(|j| rounded(j.lag_pp, 2)),
-                "light": j.map(|j| j.light.code()),
-                "why": j
-                    .map(|j| j.why.iter().map(|w| w.zh.clone()).collect::<Vec<_>>())
-                    .unwrap_or_default()
-                    .into_iter()
-                    .chain(warnings.get(&p.id).cloned())
-                    .collect::<Vec<_>>(),
-            })
-        })
-        .collect();
     let group = |u: &domain::progress::UnitStatus| {
         let indicators: serde_json::Map<String, Value> = u
             .indicators
@@ -96,6 +73,30 @@ pub async fn run(
         })
         .collect();
     if as_json {
+        // Every project's line only when it is printed (a million of them take seconds).
+        let projects: Vec<Value> = status
+            .projects
+            .iter()
+            .map(|p| {
+                let j = p.judgement.as_ref();
+                json!({
+                    "id": p.id,
+                    "name": p.name,
+                    "unit": p.unit,
+                    "ytd_wan": p.year_to_date.wan_f64(),
+                    "plan_wan": p.annual_plan.map(|m| m.wan_f64()),
+                    "rate": j.map(|j| rounded(j.rate.to_f64(), 4)),
+                    "lag_pp": j.map(|j| rounded(j.lag_pp, 2)),
+                    "light": j.map(|j| j.light.code()),
+                    "why": j
+                        .map(|j| j.why.iter().map(|w| w.zh.clone()).collect::<Vec<_>>())
+                        .unwrap_or_default()
+                        .into_iter()
+                        .chain(warnings.get(&p.id).cloned())
+                        .collect::<Vec<_>>(),
+                })
+            })
+            .collect();
         let out = json!({
             "as_of": as_of.to_string(),
             "expected_share": rounded(expected.to_f64(), 4),

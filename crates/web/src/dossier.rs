@@ -20,8 +20,8 @@ use crate::AppState;
 use crate::auth::{PageUser, can_edit_ledger};
 use crate::error::{AppError, parse_id};
 use crate::i18n::Tr;
-use crate::pages::{page_result, render_form};
 use crate::meetings::secretary;
+use crate::pages::{page_result, render_form};
 use crate::problems::{LineRow, as_of_or_today, project_lines, viewer};
 
 /// Who may change a project's 工作专班: the lead office, and the project's own responsible unit.

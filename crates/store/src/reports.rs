@@ -111,7 +111,7 @@ impl Store {
     /// (for 开门红; zero until the first quarter has ended).
     ///
     /// Every project's reports of the year are read from its maintained `report_summary` row
-    /// (migration 0014): one scan of the ledger and one of the summaries, merged by id. A
+    /// (migration 0014) beside its ledger row (see `summarised`). A
     /// project whose latest counted report ends after `as_of` (a status of an earlier date)
     /// is probed in the reports instead, so the figures are those of `as_of` exactly.
     async fn inputs(
@@ -121,8 +121,14 @@ impl Store {
         only: Option<i64>,
     ) -> Result<(Vec<StatusInput>, Vec<Money>)> {
         let window = DueWindow::new(as_of, periods_due);
-        // One snapshot for all the statements below.
+        // One snapshot for all the statements below (PostgreSQL's default, READ COMMITTED, takes
+        // one per statement; SQLite's read transaction is one already).
         let mut tx = self.pool().begin().await?;
+        if self.dialect() == Dialect::Postgres {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute(&mut *tx)
+                .await?;
+        }
         let facts = match only {
             Some(id) => self.probe(&mut tx, &window, &[id]).await?,
             None => self.summarised(&mut tx, &window).await?,
@@ -151,7 +157,8 @@ impl Store {
         Ok((inputs, quarter))
     }
 
-    /// Every project's facts from the ledger and the report summaries of `as_of`'s year. Dates
+    /// Every project's facts from the ledger and the report summaries of `as_of`'s year (two
+    /// packed scans merged by id on SQLite, a join on PostgreSQL). Dates
     /// come as `yyyymmdd` numbers and the comparisons with `as_of` as flags, so a row holds one
     /// text (the name): at a million projects every allocation per row counts.
     async fn summarised(
@@ -324,8 +331,16 @@ impl Store {
         }
         // Reports of later periods than `as_of` are in: probe those projects as of `as_of`.
         let ids: Vec<i64> = later.iter().map(|&i| facts[i].ledger.id).collect();
-        for (i, probed) in later.into_iter().zip(self.probe(tx, window, &ids).await?) {
-            facts[i] = probed;
+        let mut probed: HashMap<i64, Facts> = self
+            .probe(tx, window, &ids)
+            .await?
+            .into_iter()
+            .map(|f| (f.ledger.id, f))
+            .collect();
+        for i in later {
+            if let Some(f) = probed.remove(&facts[i].ledger.id) {
+                facts[i] = f;
+            }
         }
         Ok(facts)
     }

@@ -49,7 +49,7 @@ where
 
 /// On SQLite, the columns of `SELECT {columns} {rest}` each packed as one JSON array
 /// (`json_group_array(column)`), in the same row order: cheaper for SQLite to build than an
-/// array per row (status of 20,000 projects: 25 → 18 ms for the ledger's ten columns). Unpack
+/// array per row (status of 20,000 projects: 25 → 18 ms for ten columns of the ledger). Unpack
 /// each with [`column`].
 pub(crate) async fn select_columns<'c, E>(
     executor: E,

@@ -107,6 +107,7 @@ struct DossierTemplate {
     service_officer: String,
     edit_team: bool,
     log_visit: bool,
+    can_raise: bool,
     secretary: bool,
     team: Vec<MemberRow>,
     plan: String,
@@ -214,8 +215,11 @@ async fn dossier_page(
             .collect(),
         None => Vec::new(),
     };
-    let sees_all = viewer(&user).sees_all;
-    let own = p.fields.unit_id == Some(user.unit_id);
+    // Decisions as on /meetings: a unit reads those it owns; the lead office and leaders all;
+    // the project's own unit and its 牵头单位 all of this project's.
+    let sees_all = viewer(&user).sees_all
+        || p.fields.unit_id == Some(user.unit_id)
+        || p.fields.lead_department_id == Some(user.unit_id);
     let meetings = state
         .store
         .project_meetings(id)
@@ -228,7 +232,7 @@ async fn dossier_page(
             decisions: m
                 .decisions
                 .into_iter()
-                .filter(|d| sees_all || own || d.unit_id == Some(user.unit_id))
+                .filter(|d| sees_all || d.unit_id == Some(user.unit_id))
                 .map(|d| DecisionLine {
                     text: d.text,
                     unit: d.unit.unwrap_or_default(),
@@ -243,6 +247,7 @@ async fn dossier_page(
                 })
                 .collect(),
         })
+        .filter(|m| sees_all || !m.decisions.is_empty())
         .collect();
     let latest = if crate::reports::may_read_unit(&user, p.fields.unit_id) {
         state
@@ -285,6 +290,7 @@ async fn dossier_page(
             can_edit: can_edit_ledger(&user),
             edit_team: may_edit_team(&user, &p),
             log_visit: may_log_visit(&user, &p),
+            can_raise: crate::problems::may_raise(&user, p.fields.unit_id),
             secretary: secretary(&user),
             id,
             unit: p
@@ -417,7 +423,13 @@ pub async fn log_visit(
             return Err(AppError::Forbidden);
         }
         let today = as_of_or_today(&state, "").await?;
-        let visited_on = parse_date(&form.visited_on, Edge::Start).map_err(AppError::BadRequest)?;
+        let visited_on = match parse_date(&form.visited_on, Edge::Start) {
+            Ok(day) => day,
+            Err(m) => {
+                let why = m.get(tr.lang).to_string();
+                return dossier_page(&state, tr, user, id, Some(why)).await;
+            }
+        };
         let visit = NewVisit {
             visited_on,
             visitors: form.visitors,
@@ -640,6 +652,7 @@ pub async fn assign(
 
 pub struct ServiceRow {
     id: i64,
+    may_visit: bool,
     name: String,
     light: &'static str,
     light_label: &'static str,
@@ -749,6 +762,8 @@ async fn service_page(
         let team = teams.get(&p.id);
         let row = ServiceRow {
             id: p.id,
+            // Leaders read; a unit logs its own projects' visits (only those are listed for it).
+            may_visit: user.role != Role::Leadership,
             name: p.name.clone(),
             light: j.light.code(),
             light_label: j.light.label(lang),
@@ -806,7 +821,8 @@ async fn service_page(
                 Lang::En => month.key(),
             },
             as_of: as_of.to_string(),
-            today: today.to_string(),
+            // A visit logged from a past month's page defaults to that month's last day.
+            today: as_of.min(today).to_string(),
             units: by_unit,
             lagging,
             unvisited,

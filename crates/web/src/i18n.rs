@@ -604,8 +604,12 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("dossier.project", "项目详情", "Project"),
     ("dossier.print", "打印", "Print"),
     ("dossier.linked_leader", "包联领导", "Linked leader"),
-    ("dossier.service_officer", "首席服务官", "Service officer"),
-    ("dossier.team", "工作专班", "Task force"),
+    (
+        "dossier.service_officer",
+        "首席服务官",
+        "Chief service officer",
+    ),
+    ("dossier.team", "工作专班", "Work team"),
     (
         "dossier.no_team",
         "尚未组建工作专班。",
@@ -639,7 +643,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("dossier.department", "办理部门", "Department"),
     ("dossier.planned_finish", "计划办结", "Planned"),
     ("dossier.actual_finish", "实际办结", "Done"),
-    ("dossier.meetings", "专题研究", "Meetings on it"),
+    (
+        "dossier.meetings",
+        "专题研究及会议议定事项",
+        "Meetings and decisions on it",
+    ),
     (
         "dossier.hold_meeting",
         "记录专题研究",
@@ -650,8 +658,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "尚无研究该项目的会议。",
         "No meeting has discussed this project.",
     ),
-    ("dossier.special", "专题研究", "Special meeting"),
-    ("dossier.progress", "进展专报", "Latest progress"),
+    ("dossier.special", "专题研究", "Dedicated meeting"),
+    ("dossier.progress", "进展专报", "Progress report"),
     ("dossier.report_problems", "存在问题", "Problems reported"),
     (
         "dossier.no_report",
@@ -663,7 +671,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "批量指定包联领导/首席服务官",
         "Assign linked leaders and service officers",
     ),
-    ("assign.done", "已更新项目数：", "Projects updated:"),
+    ("assign.done", "已更新", "Updated"),
+    ("assign.done_after", "个项目", "projects"),
     (
         "assign.hint",
         "勾选项目，填写包联领导和/或首席服务官：留空的一项不变，勾选“清空”则清除该项。",
@@ -708,7 +717,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("service.log_visit", "记录走访", "Log the visit"),
     ("meetings.kind", "会议类型", "Kind"),
     ("meetings.special_on", "专题研究项目", "Project discussed"),
-    ("todo.escalations", "升级提醒", "Escalated to you"),
+    ("todo.escalations", "升级提醒", "Escalation notices"),
     ("todo.risen_to", "已升至", "Now at"),
     ("todo.since", "升级日期", "Since"),
     ("problems.attachments", "附件", "Attachments"),
@@ -719,6 +728,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "图片、PDF、Word 或 Excel，每个不超过",
         "Image, PDF, Word or Excel, each at most",
     ),
+    ("source.assign", "批量指定", "bulk assignment"),
 ];
 
 /// Translations for one request.

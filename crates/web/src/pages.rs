@@ -750,6 +750,7 @@ fn source_key(source: &str) -> &'static str {
         "api" => "source.api",
         "import" => "source.import",
         "seed" => "source.seed",
+        "assign" => "source.assign",
         _ => "source.web",
     }
 }

@@ -350,7 +350,11 @@ async fn problem_page(
         .map(|a| AttachmentView {
             id: a.id,
             name: a.name,
-            size: format!("{:.1} KB", a.size as f64 / 1024.0),
+            size: if a.size >= 1_048_576 {
+                format!("{:.1} MB", a.size as f64 / 1_048_576.0)
+            } else {
+                format!("{:.1} KB", a.size as f64 / 1024.0)
+            },
             at: format_time(a.uploaded_at),
             by: a.uploaded_by.unwrap_or_default(),
         })
@@ -530,7 +534,21 @@ pub async fn upload_attachment(
         }
         let mb = MAX_ATTACHMENT_BYTES / 1_048_576;
         let mut upload = None;
-        while let Ok(Some(field)) = multipart.next_field().await {
+        let broke = || {
+            bi(
+                format!("附件过大或上传中断（每个不超过 {mb} MB）"),
+                format!("the file is too large or the upload broke off (at most {mb} MB)"),
+            )
+        };
+        loop {
+            let field = match multipart.next_field().await {
+                Ok(Some(field)) => field,
+                Ok(None) => break,
+                Err(_) => {
+                    return problem_page(&state, tr, user, id, Some(broke().get(lang).into()))
+                        .await;
+                }
+            };
             if field.name() != Some("file") {
                 continue;
             }
@@ -538,11 +556,8 @@ pub async fn upload_attachment(
             match field.bytes().await {
                 Ok(bytes) => upload = Some((name, bytes)),
                 Err(_) => {
-                    let m = bi(
-                        format!("附件过大或上传中断（每个不超过 {mb} MB）"),
-                        format!("the file is too large or the upload broke off (at most {mb} MB)"),
-                    );
-                    return problem_page(&state, tr, user, id, Some(m.get(lang).into())).await;
+                    return problem_page(&state, tr, user, id, Some(broke().get(lang).into()))
+                        .await;
                 }
             }
         }

@@ -7,14 +7,13 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
-use domain::problem::{Action, Escalation, Level, Status, escalated_on, transition};
+use domain::problem::{Action, Escalation, Level, Status, escalate, escalated_on, transition};
 use domain::progress::{Cadence, Period};
 use domain::{Lang, Role};
 use store::SessionUser;
 
 use crate::AppState;
 use crate::auth::{PageUser, can_edit_ledger};
-use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::pages::{page_result, render};
 
@@ -123,26 +122,28 @@ pub async fn page(State(state): State<AppState>, PageUser { user, tr }: PageUser
         // closes off what has been resolved.
         for l in state.store.visible_problems(&who, day).await? {
             if l.status.is_open() && l.level > l.raised_level && escalation_concerns(&user, &l) {
-                let since = escalated_on(
-                    l.raised_level,
-                    l.level,
-                    l.deadline,
-                    Escalation::default(),
-                    &calendar,
-                )
-                .map_err(|e| AppError::BadRequest(e.message().clone()))?;
-                if let Some(since) = since {
-                    escalations.push((
-                        since,
-                        EscalationRow {
-                            title: format!("{}：{}", l.project, l.title),
-                            link: format!("/problems/{}", l.id),
-                            level: crate::problems::level_label(l.level, lang),
-                            since: since.to_string(),
-                            overdue: l.overdue_workdays,
-                        },
-                    ));
-                }
+                // The day it rose to its level by its deadline; none when it holds a level
+                // reached before its deadline was moved (退回/重新打开 with a new one), or when the
+                // calendar does not reach that far.
+                let rule = Escalation::default();
+                let since = escalate(l.raised_level, l.deadline, day, rule, &calendar)
+                    .ok()
+                    .filter(|(_, by_deadline)| *by_deadline == l.level)
+                    .and_then(|_| {
+                        escalated_on(l.raised_level, l.level, l.deadline, rule, &calendar).ok()
+                    })
+                    .flatten()
+                    .filter(|on| *on <= day);
+                escalations.push((
+                    since.unwrap_or(day),
+                    EscalationRow {
+                        title: format!("{}：{}", l.project, l.title),
+                        link: format!("/problems/{}", l.id),
+                        level: crate::problems::level_label(l.level, lang),
+                        since: since.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                        overdue: l.overdue_workdays,
+                    },
+                ));
             }
             let mut standing = who.standing_on_line(&l);
             standing.lead_office = false;

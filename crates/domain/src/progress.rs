@@ -153,6 +153,15 @@ pub struct Period {
 const PARTS: [&str; 3] = ["上旬", "中旬", "下旬"];
 
 impl Period {
+    /// The calendar month `day` falls in.
+    pub fn month_of(day: NaiveDate) -> Period {
+        Period {
+            year: day.year(),
+            month: day.month(),
+            part: None,
+        }
+    }
+
     /// `2025-06`, or `2025-06-上旬` / `2025-06-中旬` / `2025-06-下旬` (also `-1`, `-2`, `-3`).
     pub fn parse(text: &str) -> Result<Period, Bilingual> {
         let bad = || {

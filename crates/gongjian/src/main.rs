@@ -521,9 +521,9 @@ async fn demo(db: &std::path::Path, addr: SocketAddr) -> Result<ExitCode> {
         }
         // June's service push: teams for the lagging projects, half of them visited.
         store
-            .seed_demo_service(store::ServiceMonth {
-                year: 2025,
+            .seed_demo_service(domain::progress::Period {
                 month: 6,
+                ..mid_year
             })
             .await?;
         // May is reviewed and its ranking published; June is still coming in.

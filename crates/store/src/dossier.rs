@@ -3,6 +3,7 @@
 //! service team each lagging project gets for a month and the visits it makes.
 
 use chrono::NaiveDate;
+use domain::progress::Period;
 use domain::{Bilingual, bi};
 
 use crate::meetings::{Decision, Meeting};
@@ -61,50 +62,18 @@ pub struct NewVisit {
     pub promised: Option<String>,
 }
 
-/// A month of the service push: `2025-06`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ServiceMonth {
-    pub year: i32,
-    pub month: u32,
-}
-
-impl ServiceMonth {
-    pub fn of(day: NaiveDate) -> ServiceMonth {
-        use chrono::Datelike;
-        ServiceMonth {
-            year: day.year(),
-            month: day.month(),
-        }
+/// A service month must be a whole month (`2025-06`), not a ten-day part.
+fn whole_month(month: &Period) -> Result<()> {
+    if month.part.is_some() {
+        return Err(StoreError::Rule(bi(
+            format!("服务月份应为整月（如 2025-06），不是{}", month.label_zh()),
+            format!(
+                "a service month is a whole month (like 2025-06), not {}",
+                month.key()
+            ),
+        )));
     }
-
-    /// `2025-06` (also `2025-6`).
-    pub fn parse(text: &str) -> Option<ServiceMonth> {
-        let (y, m) = text.trim().split_once('-')?;
-        let (year, month) = (y.parse().ok()?, m.parse().ok()?);
-        let first = NaiveDate::from_ymd_opt(year, month, 1)?;
-        Some(ServiceMonth::of(first))
-    }
-
-    pub fn key(self) -> String {
-        format!("{}-{:02}", self.year, self.month)
-    }
-
-    pub fn first_day(self) -> Option<NaiveDate> {
-        NaiveDate::from_ymd_opt(self.year, self.month, 1)
-    }
-
-    pub fn last_day(self) -> Option<NaiveDate> {
-        let (y, m) = if self.month == 12 {
-            (self.year + 1, 1)
-        } else {
-            (self.year, self.month + 1)
-        };
-        NaiveDate::from_ymd_opt(y, m, 1)?.pred_opt()
-    }
-
-    pub fn label_zh(self) -> String {
-        format!("{}年{}月", self.year, self.month)
-    }
+    Ok(())
 }
 
 /// Trimmed, `None` when empty.
@@ -355,7 +324,7 @@ impl Store {
     /// Gives a project its service team for a month (replacing the month's team it had).
     pub async fn set_service_team(
         &self,
-        month: ServiceMonth,
+        month: Period,
         project_id: i64,
         leader: &str,
         members: Option<&str>,
@@ -381,6 +350,7 @@ impl Store {
         if !refused.is_empty() {
             return Err(StoreError::Invalid(refused));
         }
+        whole_month(&month)?;
         let mut tx = self.pool().begin().await?;
         if fetch_project(&mut *tx, project_id).await?.is_none() {
             return Err(StoreError::NotFound);
@@ -469,10 +439,8 @@ impl Store {
     }
 
     /// The month's service teams and visits, every project's (the page picks the lagging).
-    pub async fn service_month(
-        &self,
-        month: ServiceMonth,
-    ) -> Result<(Vec<ServiceTeam>, Vec<Visit>)> {
+    pub async fn service_month(&self, month: Period) -> Result<(Vec<ServiceTeam>, Vec<Visit>)> {
+        whole_month(&month)?;
         let teams: Vec<(i64, String, Option<String>)> = sqlx::query_as(
             "SELECT project_id, leader, members FROM service_teams WHERE month = $1",
         )
@@ -537,7 +505,7 @@ impl Store {
     /// 工作专班, every lagging (red or yellow) project of the month gets a service team, about
     /// half of them have been visited, and the most lagging was studied at a 专题研究.
     /// Returns how many service visits were logged.
-    pub async fn seed_demo_service(&self, month: ServiceMonth) -> Result<usize> {
+    pub async fn seed_demo_service(&self, month: Period) -> Result<usize> {
         use domain::progress::Light;
         let Some(end) = month.last_day() else {
             return Ok(0);

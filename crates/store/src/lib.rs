@@ -36,7 +36,7 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use approvals::{ApprovalNode, ApprovalPlan, DueNode, FinishedNode};
 pub use campaigns::{Campaign, CampaignSettings, KeyTask, TargetProgress, UnitTarget};
-pub use dossier::{NewTeamMember, NewVisit, ServiceMonth, ServiceTeam, TeamMember, Visit};
+pub use dossier::{NewTeamMember, NewVisit, ServiceTeam, TeamMember, Visit};
 pub use import::{ImportOutcome, LedgerRow};
 pub use meetings::{Agenda, AgendaItem, Decision, Meeting, MeetingKind, NewDecision};
 pub use people::{

@@ -998,58 +998,57 @@ impl Store {
         &self,
         ids: &[i64],
     ) -> Result<HashMap<i64, (String, Option<i64>, Option<i64>)>> {
-        type Row = (i64, String, Option<i64>, Option<i64>);
-        const COLUMNS: [&str; 4] = ["id", "name", "unit_id", "lead_department_id"];
-        let read = |rest: String, ids: &[i64]| {
-            let mut args = AnyArguments::default();
-            let mut bound = Ok(());
-            for id in ids {
-                if let Err(e) = args.add(*id) {
-                    bound = Err(StoreError::Db(sqlx::Error::Encode(e)));
-                }
-            }
-            async move {
-                bound?;
-                let rows: Vec<Row> = match self.dialect() {
-                    Dialect::Sqlite => {
-                        let columns = select_columns(self.pool(), &COLUMNS, &rest, args).await?;
-                        unpack_columns!(columns =>
-                            id: i64,
-                            name: String,
-                            unit_id: Option<i64>,
-                            lead: Option<i64>,
-                        )?
-                    }
-                    Dialect::Postgres => {
-                        select_rows(
-                            self.pool(),
-                            Dialect::Postgres,
-                            &COLUMNS.join(", "),
-                            &rest,
-                            args,
-                        )
-                        .await?
-                    }
-                };
-                Ok::<_, StoreError>(rows)
-            }
-        };
         let mut rows = Vec::new();
         if ids.len() > LINE_PROJECTS_BY_ID {
-            rows = read("FROM projects".to_string(), &[]).await?;
+            rows = self.project_names("FROM projects", &[]).await?;
         } else {
             for chunk in ids.chunks(LINE_PROJECTS_BY_ID.min(500)) {
                 let rest = format!(
                     "FROM projects WHERE id IN ({})",
                     placeholders(self.dialect(), 1, chunk.len())
                 );
-                rows.extend(read(rest, chunk).await?);
+                rows.extend(self.project_names(&rest, chunk).await?);
             }
         }
         Ok(rows
             .into_iter()
             .map(|(id, name, unit, lead)| (id, (name, unit, lead)))
             .collect())
+    }
+
+    /// (id, name, unit, 牵头单位) of `SELECT … {rest}`, `ids` bound in order.
+    async fn project_names(
+        &self,
+        rest: &str,
+        ids: &[i64],
+    ) -> Result<Vec<(i64, String, Option<i64>, Option<i64>)>> {
+        const COLUMNS: [&str; 4] = ["id", "name", "unit_id", "lead_department_id"];
+        let mut args = AnyArguments::default();
+        for id in ids {
+            args.add(*id)
+                .map_err(|e| StoreError::Db(sqlx::Error::Encode(e)))?;
+        }
+        match self.dialect() {
+            Dialect::Sqlite => {
+                let columns = select_columns(self.pool(), &COLUMNS, rest, args).await?;
+                unpack_columns!(columns =>
+                    id: i64,
+                    name: String,
+                    unit_id: Option<i64>,
+                    lead: Option<i64>,
+                )
+            }
+            Dialect::Postgres => {
+                select_rows(
+                    self.pool(),
+                    Dialect::Postgres,
+                    &COLUMNS.join(", "),
+                    rest,
+                    args,
+                )
+                .await
+            }
+        }
     }
 }
 

@@ -3,9 +3,10 @@
 #![allow(clippy::unwrap_used)]
 
 use chrono::NaiveDate;
+use domain::progress::Period;
 use domain::{ProjectFields, Stage, UnitKind};
 use store::testing::TestDb;
-use store::{MeetingKind, NewDecision, NewTeamMember, NewVisit, ServiceMonth, Store, StoreError};
+use store::{MeetingKind, NewDecision, NewTeamMember, NewVisit, Store, StoreError};
 
 fn day(m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, m, d).unwrap()
@@ -253,14 +254,24 @@ async fn service_teams_and_visits_are_kept_by_month() {
         let db = TestDb::new(dialect).await;
         let store = db.store().await;
         let (_, ids) = projects(&store, 2).await;
-        let june = ServiceMonth::parse("2025-6").unwrap();
+        let june = Period::parse("2025-6").unwrap();
         assert_eq!(june.key(), "2025-06");
+        assert_eq!(june, Period::month_of(day(6, 18)));
         assert_eq!(june.last_day(), Some(day(6, 30)));
-        assert_eq!(ServiceMonth::parse("2025-13"), None);
+        assert!(Period::parse("2025-13").is_err());
         assert_eq!(
-            ServiceMonth::parse("2025-12").unwrap().last_day(),
+            Period::parse("2025-12").unwrap().last_day(),
             Some(day(12, 31))
         );
+        // A service month is a whole month.
+        let ten_days = Period::parse("2025-06-上旬").unwrap();
+        let text = said(
+            store
+                .set_service_team(ten_days, ids[0], "张队长", None, None)
+                .await
+                .unwrap_err(),
+        );
+        assert!(text.contains("整月"), "{text}");
         store
             .set_service_team(june, ids[0], "张队长", Some("发改局 李明"), None)
             .await

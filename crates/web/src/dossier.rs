@@ -12,9 +12,10 @@ use chrono::NaiveDate;
 use domain::Project;
 use domain::dates::{Edge, parse_date};
 use domain::progress::Light;
+use domain::progress::Period;
 use domain::{Lang, Role, bi};
 use serde::Deserialize;
-use store::{NewTeamMember, NewVisit, ServiceMonth, SessionUser, StoreError};
+use store::{NewTeamMember, NewVisit, SessionUser, StoreError};
 
 use crate::AppState;
 use crate::auth::{PageUser, can_edit_ledger};
@@ -437,7 +438,7 @@ pub async fn log_visit(
             promised: Some(form.promised),
         };
         let back = |month: Option<NaiveDate>| match (form.back.as_str(), month) {
-            ("service", Some(day)) => format!("/service?month={}", ServiceMonth::of(day).key()),
+            ("service", Some(day)) => format!("/service?month={}", Period::month_of(day).key()),
             _ => format!("/projects/{id}/dossier#visits"),
         };
         match state
@@ -714,14 +715,9 @@ async fn service_page(
     let lang = tr.lang;
     let today = as_of_or_today(state, "").await?;
     let month = if month.trim().is_empty() {
-        ServiceMonth::of(today)
+        Period::month_of(today)
     } else {
-        ServiceMonth::parse(month).ok_or_else(|| {
-            AppError::BadRequest(bi(
-                format!("月份“{month}”无效，应为 2025-06"),
-                format!("month “{month}” is not like 2025-06"),
-            ))
-        })?
+        Period::parse(month).map_err(AppError::BadRequest)?
     };
     // The lights of the month's end, or of today while the month runs.
     let as_of = month.last_day().map_or(today, |end| {
@@ -740,23 +736,13 @@ async fn service_page(
             promised: v.promised.unwrap_or_default(),
         });
     }
-    let unit_names: HashMap<i64, String> = state
-        .store
-        .units()
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
-    let mine = (user.role == Role::Responsible)
-        .then(|| unit_names.get(&user.unit_id).cloned())
-        .flatten();
     let mut by_unit: Vec<ServiceUnit> = Vec::new();
     for p in &status.status.projects {
         let Some(j) = p.judgement.as_ref().filter(|j| j.light != Light::Green) else {
             continue;
         };
         let unit = p.unit.clone().unwrap_or_default();
-        if user.role == Role::Responsible && mine.as_deref() != Some(unit.as_str()) {
+        if user.role == Role::Responsible && unit != user.unit_name {
             continue;
         }
         let team = teams.get(&p.id);
@@ -856,12 +842,7 @@ pub async fn set_team(
         if !secretary(&user) {
             return Err(AppError::Forbidden);
         }
-        let month = ServiceMonth::parse(&form.month).ok_or_else(|| {
-            AppError::BadRequest(bi(
-                "月份无效，应为 2025-06",
-                "the month is not like 2025-06",
-            ))
-        })?;
+        let month = Period::parse(&form.month).map_err(AppError::BadRequest)?;
         let project = parse_id(&form.project)?;
         let members = Some(form.members.as_str()).filter(|m| !m.trim().is_empty());
         match state

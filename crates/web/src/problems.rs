@@ -492,21 +492,19 @@ pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
 fn attachment_type(bytes: &[u8], name: &str) -> Option<&'static str> {
     let lower = name.to_lowercase();
     let ends = |ext: &str| lower.ends_with(ext);
-    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.len() > 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("image/webp")
+    const ZIP: &[u8] = b"PK\x03\x04";
+    const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if let Some(image) = crate::reports::image_type(bytes) {
+        Some(image)
     } else if bytes.starts_with(b"%PDF-") {
         Some("application/pdf")
-    } else if bytes.starts_with(b"PK\x03\x04") && ends(".docx") {
+    } else if bytes.starts_with(ZIP) && ends(".docx") {
         Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    } else if bytes.starts_with(b"PK\x03\x04") && ends(".xlsx") {
+    } else if bytes.starts_with(ZIP) && ends(".xlsx") {
         Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) && ends(".doc") {
+    } else if bytes.starts_with(OLE) && ends(".doc") {
         Some("application/msword")
-    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) && ends(".xls") {
+    } else if bytes.starts_with(OLE) && ends(".xls") {
         Some("application/vnd.ms-excel")
     } else {
         None

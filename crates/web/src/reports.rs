@@ -883,7 +883,7 @@ pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
 
 /// The image type by the file's first bytes (never the name or the browser's word): JPEG, PNG
 /// or WebP.
-fn image_type(bytes: &[u8]) -> Option<&'static str> {
+pub(crate) fn image_type(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Some("image/jpeg")
     } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {

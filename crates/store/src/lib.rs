@@ -25,6 +25,7 @@ mod report_photos;
 mod reports;
 mod rows;
 mod seed;
+mod status_copy;
 pub mod testing;
 
 use std::fmt;
@@ -115,6 +116,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     pool: AnyPool,
     dialect: Dialect,
+    /// PostgreSQL only: native connections for the status's bulk read (`status_copy`), the
+    /// one read the `Any` driver makes too slow at a million rows. Opened on first use.
+    pg: Option<sqlx::PgPool>,
     /// The last status computed, with the data generation it was computed at.
     status_cache:
         reports::GenerationCache<(chrono::NaiveDate, domain::progress::Scheme), LedgerStatus>,
@@ -209,9 +213,24 @@ impl Store {
             .acquire_timeout(Duration::from_secs(15))
             .connect_with(options)
             .await?;
+        let pg = match dialect {
+            Dialect::Sqlite => None,
+            Dialect::Postgres => {
+                let options = sqlx::postgres::PgConnectOptions::from_str(&url)
+                    .map_err(|e| StoreError::BadUrl(format!("{}: {e}", RedactedUrl(&url))))?
+                    .disable_statement_logging();
+                Some(
+                    sqlx::postgres::PgPoolOptions::new()
+                        .max_connections(4)
+                        .acquire_timeout(Duration::from_secs(15))
+                        .connect_lazy_with(options),
+                )
+            }
+        };
         Ok(Store {
             pool,
             dialect,
+            pg,
             status_cache: reports::GenerationCache::default(),
             monthly_cache: reports::GenerationCache::default(),
         })
@@ -239,6 +258,9 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        if let Some(pg) = &self.pg {
+            pg.close().await;
+        }
         self.pool.close().await;
     }
 }

@@ -31,9 +31,17 @@ pub struct ReportRecord {
     pub late: bool,
 }
 
+/// The summary triggers a bulk load switched off (their SQL on SQLite), to put back.
+#[must_use = "put the summary triggers back with Store::resume_summaries"]
+pub(crate) struct SuspendedSummaries(Vec<String>);
+
 /// Projects per packed row of a status query on SQLite (see `Store::inputs`); a few in this
 /// crate's tests, so that they read the ledger in several parts.
 const PACKED_ROWS: i64 = if cfg!(test) { 3 } else { 50_000 };
+
+/// Projects from which a PostgreSQL status reads its ledger in parallel parts (see
+/// `copy_parts`); a few in this crate's tests, so that they read in several parts.
+const COPY_PART_MIN: i64 = if cfg!(test) { 4 } else { 100_000 };
 
 /// Reports per multi-row INSERT (14 parameters each).
 const CHUNK: usize = 300;
@@ -48,9 +56,22 @@ impl Store {
         actor: Option<i64>,
         source: &str,
     ) -> Result<usize> {
+        let mut tx = self.pool().begin().await?;
+        self.put_reports_in(&mut tx, reports, actor, source).await?;
+        tx.commit().await?;
+        Ok(reports.len())
+    }
+
+    /// `put_reports` inside a transaction of the caller's.
+    pub(crate) async fn put_reports_in(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        reports: &[ReportRecord],
+        actor: Option<i64>,
+        source: &str,
+    ) -> Result<()> {
         let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
         let at = now();
-        let mut tx = self.pool().begin().await?;
         for chunk in reports.chunks(CHUNK) {
             let per_row = 14;
             let mut args = AnyArguments::default();
@@ -89,11 +110,95 @@ impl Store {
                 values.join(", ")
             );
             sqlx::query_with(AssertSqlSafe(sql), args)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
-        tx.commit().await?;
-        Ok(reports.len())
+        Ok(())
+    }
+
+    /// Switches off the triggers that keep `report_summary` (migration 0014) for the rest of
+    /// `tx`, for a bulk load that rebuilds the summaries once at the end
+    /// ([`Store::resume_summaries`]) instead of once per statement or row. Within the
+    /// transaction only: PostgreSQL's `ALTER TABLE` is transactional and holds the table
+    /// exclusively until the end (other writers wait, and find the triggers back); SQLite's
+    /// `DROP TRIGGER` likewise, under its one writer. Rolled back, nothing changed.
+    pub(crate) async fn suspend_summaries(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    ) -> Result<SuspendedSummaries> {
+        match self.dialect() {
+            Dialect::Postgres => {
+                sqlx::query(
+                    "ALTER TABLE reports DISABLE TRIGGER report_summary_insert, \
+                     DISABLE TRIGGER report_summary_update, DISABLE TRIGGER report_summary_delete",
+                )
+                .execute(&mut **tx)
+                .await?;
+                Ok(SuspendedSummaries(Vec::new()))
+            }
+            Dialect::Sqlite => {
+                let triggers: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' \
+                     AND tbl_name = 'reports' AND name LIKE 'report_summary_%' ORDER BY name",
+                )
+                .fetch_all(&mut **tx)
+                .await?;
+                for (name, _) in &triggers {
+                    // Names read from the schema, not from input.
+                    sqlx::query(AssertSqlSafe(format!("DROP TRIGGER \"{name}\"")))
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(SuspendedSummaries(
+                    triggers.into_iter().map(|(_, sql)| sql).collect(),
+                ))
+            }
+        }
+    }
+
+    /// Puts the summary triggers back and rebuilds every summary row from the reports.
+    pub(crate) async fn resume_summaries(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        suspended: SuspendedSummaries,
+    ) -> Result<()> {
+        sqlx::query("DELETE FROM report_summary")
+            .execute(&mut **tx)
+            .await?;
+        let pairs = "SELECT DISTINCT project_id, substr(period_end, 1, 4) || '-01-01' AS day \
+                     FROM reports WHERE status IN ('submitted', 'approved')";
+        match self.dialect() {
+            Dialect::Postgres => {
+                sqlx::query(AssertSqlSafe(format!(
+                    "SELECT gongjian_refresh_report_summary(array_agg(project_id), array_agg(day)) \
+                     FROM ({pairs}) AS pairs"
+                )))
+                .execute(&mut **tx)
+                .await?;
+                // ALTER TABLE refuses while row events wait for the commit: the deferred
+                // data-generation bump (migration 0008) runs now instead.
+                sqlx::query("SET CONSTRAINTS ALL IMMEDIATE")
+                    .execute(&mut **tx)
+                    .await?;
+                sqlx::query(
+                    "ALTER TABLE reports ENABLE TRIGGER report_summary_insert, \
+                     ENABLE TRIGGER report_summary_update, ENABLE TRIGGER report_summary_delete",
+                )
+                .execute(&mut **tx)
+                .await?;
+            }
+            Dialect::Sqlite => {
+                sqlx::query(AssertSqlSafe(format!(
+                    "INSERT INTO report_summary_refresh (project_id, day) {pairs}"
+                )))
+                .execute(&mut **tx)
+                .await?;
+                for sql in suspended.0 {
+                    sqlx::query(AssertSqlSafe(sql)).execute(&mut **tx).await?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// What a status as of `as_of` is computed from: every project with its latest year-to-date
@@ -180,14 +285,11 @@ impl Store {
         );
         let as_of = window.as_of_text();
         let as_of_number = ymd_number(window.as_of);
-        let args = |from: i64, to: i64, year: Option<i32>| -> Result<AnyArguments> {
+        let args = |from: i64, to: i64| -> Result<AnyArguments> {
             let mut args = AnyArguments::default();
             args.add(from).map_err(enc)?;
             args.add(to).map_err(enc)?;
             args.add(as_of.clone()).map_err(enc)?;
-            if let Some(year) = year {
-                args.add(i64::from(year)).map_err(enc)?;
-            }
             Ok(args)
         };
         let year_args = |from: i64, to: i64| -> Result<AnyArguments> {
@@ -208,7 +310,7 @@ impl Store {
                         &mut **tx,
                         &LEDGER_COLUMNS,
                         "FROM projects p WHERE p.id >= $1 AND p.id <= $2",
-                        args(from, to, None)?,
+                        args(from, to)?,
                     )
                     .await?;
                     let mut ledger = unpack_columns!(columns =>
@@ -246,53 +348,42 @@ impl Store {
                         rows.push((r, summary));
                     }
                 }
-                // PostgreSQL joins them itself, cheaper than a second million rows to hand over.
+                // PostgreSQL joins them itself, cheaper than a second million rows to hand
+                // over, and streams the result by binary COPY in parallel parts on native
+                // connections under this transaction's snapshot (see `status_copy`).
                 Dialect::Postgres => {
-                    type Joined = (
-                        i64,
-                        String,
-                        Option<i64>,
-                        Option<i64>,
-                        i64,
-                        Option<i64>,
-                        Option<i64>,
-                        Option<i64>,
-                        Option<i64>,
-                        Option<i64>,
-                        Option<i64>,
-                        Option<i64>,
-                        Option<i64>,
-                    );
-                    let columns = format!(
-                        "{}, {}",
-                        LEDGER_COLUMNS.join(", "),
-                        SUMMARY_COLUMNS[1..].join(", ")
-                    );
-                    // The join hashes one summary row per project: with the default 4 MB it
-                    // spills to disk in batches (a million projects: 2.6 s in the server
-                    // instead of 1.3 s). For this read-only transaction only.
-                    sqlx::query("SET LOCAL work_mem = '256MB'")
-                        .execute(&mut **tx)
+                    let pool = self.pg.as_ref().ok_or_else(|| {
+                        StoreError::Db(sqlx::Error::Configuration(
+                            "no native PostgreSQL pool".into(),
+                        ))
+                    })?;
+                    let (snapshot,): (String,) = sqlx::query_as("SELECT pg_export_snapshot()")
+                        .fetch_one(&mut **tx)
                         .await?;
-                    let joined: Vec<Joined> = select_rows(
-                        &mut **tx,
-                        Dialect::Postgres,
-                        &columns,
-                        "FROM projects p LEFT JOIN report_summary s ON s.year = $4 \
-                         AND s.project_id = p.id WHERE p.id >= $1 AND p.id <= $2",
-                        args(from, to, Some(window.year))?,
-                    )
-                    .await?;
-                    rows.reserve(joined.len());
-                    for j in joined {
-                        let summary = match (j.8, j.9, j.10, j.12) {
-                            (Some(end), Some(ytd), Some(started), Some(mask)) => {
-                                Some((j.0, end, ytd, started, j.11, mask))
+                    // Numbers and dates of our own making, spliced in: COPY takes no parameters.
+                    let columns: Vec<String> = LEDGER_COLUMNS
+                        .iter()
+                        .chain(&SUMMARY_COLUMNS[1..])
+                        .enumerate()
+                        .map(|(i, c)| {
+                            let c = c.replace("$3", &format!("'{as_of}'"));
+                            if i == 1 {
+                                c
+                            } else {
+                                format!("CAST({c} AS BIGINT)")
                             }
-                            _ => None,
-                        };
-                        rows.push(((j.0, j.1, j.2, j.3, j.4, j.5, j.6, j.7), summary));
-                    }
+                        })
+                        .collect();
+                    let select = format!(
+                        "SELECT {} FROM projects p LEFT JOIN report_summary s ON s.year = {} \
+                         AND s.project_id = p.id WHERE p.id >= {{from}} AND p.id <= {{to}}",
+                        columns.join(", "),
+                        window.year
+                    );
+                    let parts = copy_parts(from, to);
+                    rows.extend(
+                        crate::status_copy::read_parts(pool, &snapshot, &select, &parts).await?,
+                    );
                     rows.sort_unstable_by_key(|r| r.0.0);
                 }
             }
@@ -492,6 +583,23 @@ const LEDGER_COLUMNS: [&str; 8] = [
     "CAST(REPLACE(p.planned_completion, '-', '') AS BIGINT)",
 ];
 
+/// Parts of the id range `from..=to` a PostgreSQL status reads side by side: one per core (up
+/// to four) once the range is large enough for the extra connections to pay.
+fn copy_parts(from: i64, to: i64) -> Vec<(i64, i64)> {
+    let span = to.saturating_sub(from).saturating_add(1);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let n = if span < COPY_PART_MIN {
+        1
+    } else {
+        cores as i64
+    };
+    let step = span / n + 1;
+    (0..n)
+        .map(|k| (from + k * step, (from + (k + 1) * step - 1).min(to)))
+        .filter(|(a, b)| a <= b)
+        .collect()
+}
+
 /// The bits of the flags column of [`LEDGER_COLUMNS`].
 struct LedgerFlags;
 
@@ -502,7 +610,7 @@ impl LedgerFlags {
 }
 
 /// id, name, unit, region, flags, plan, planned start, planned completion.
-type LedgerRow = (
+pub(crate) type LedgerRow = (
     i64,
     String,
     Option<i64>,
@@ -524,7 +632,7 @@ const SUMMARY_COLUMNS: [&str; 6] = [
 ];
 
 /// project, latest end, year to date, started, year to date by March, on-time periods.
-type SummaryRow = (i64, i64, i64, i64, Option<i64>, i64);
+pub(crate) type SummaryRow = (i64, i64, i64, i64, Option<i64>, i64);
 
 /// A day as the number `yyyymmdd`.
 fn ymd_number(day: NaiveDate) -> i64 {
@@ -1038,6 +1146,91 @@ mod tests {
         }
     }
 
+    /// `summarised` (the maintained summaries) and `probe` (the reports) give the same facts
+    /// for every project, as of dates before, within and after the reports of 2024–2025.
+    async fn assert_summaries_agree(store: &Store, dialect: Dialect, label: &str) {
+        for (y, m, d) in [
+            (2024, 12, 31),
+            (2025, 1, 15),
+            (2025, 2, 28),
+            (2025, 3, 30),
+            (2025, 3, 31),
+            (2025, 4, 12),
+            (2025, 6, 20),
+            (2025, 9, 30),
+            (2025, 12, 31),
+            (2026, 3, 1),
+        ] {
+            let as_of = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            let due = periods_due(
+                NaiveDate::from_ymd_opt(y, 1, 1).unwrap(),
+                Cadence::Monthly,
+                as_of,
+            );
+            let window = DueWindow::new(as_of, &due);
+            let mut tx = store.pool().begin().await.unwrap();
+            let summarised = store.summarised(&mut tx, &window).await.unwrap();
+            let ids: Vec<i64> = summarised.iter().map(|f| f.ledger.id).collect();
+            let probed = store.probe(&mut tx, &window, &ids).await.unwrap();
+            tx.rollback().await.unwrap();
+            assert_eq!(summarised, probed, "{dialect:?} {label} as of {as_of}");
+        }
+    }
+
+    /// The seed writes its reports with the summary triggers off and rebuilds the summaries
+    /// once: they agree with the reports, and the triggers are back afterwards.
+    #[tokio::test]
+    async fn bulk_seed_rebuilds_summaries() {
+        for dialect in TestDb::backends() {
+            let db = TestDb::new(dialect).await;
+            let store = db.store().await;
+            let triggers = || async {
+                let sql = match dialect {
+                    Dialect::Sqlite => {
+                        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' \
+                         AND tbl_name = 'reports' AND name LIKE 'report_summary_%'"
+                    }
+                    Dialect::Postgres => {
+                        "SELECT COUNT(*) FROM pg_trigger WHERE tgrelid = 'reports'::regclass \
+                         AND tgname LIKE 'report_summary_%' AND tgenabled = 'O'"
+                    }
+                };
+                let (n,): (i64,) = sqlx::query_as(sql).fetch_one(store.pool()).await.unwrap();
+                n
+            };
+            assert_eq!(triggers().await, 3, "{dialect:?}");
+            store
+                .seed_campaign(&domain::demo::campaign(80, 7), "pw-not-used-here")
+                .await
+                .unwrap();
+            let through = Period {
+                year: 2025,
+                month: 9,
+                part: None,
+            };
+            let written = store.seed_demo_reports(through).await.unwrap();
+            assert!(written > 300, "{dialect:?}: {written}");
+            let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM report_summary")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+            assert!(rows > 50, "{dialect:?}: {rows}");
+            assert_summaries_agree(&store, dialect, "seeded").await;
+            assert_eq!(triggers().await, 3, "{dialect:?}");
+            // The triggers work again: the reports of the last month, approved, count.
+            sqlx::query("UPDATE reports SET status = 'approved' WHERE period = '2025-09'")
+                .execute(store.pool())
+                .await
+                .unwrap();
+            sqlx::query("DELETE FROM reports WHERE period = '2025-08' AND project_id % 4 = 0")
+                .execute(store.pool())
+                .await
+                .unwrap();
+            assert_summaries_agree(&store, dialect, "changed after the seed").await;
+            store.close().await;
+        }
+    }
+
     /// The maintained summaries (migration 0014) say what probing the reports says, for dates
     /// before, within and after the reports, after every kind of change the triggers see:
     /// inserts and upserts, monthly and ten-day periods, late reports, drafts and returned
@@ -1116,39 +1309,7 @@ mod tests {
                 }
             }
             store.put_reports(&records, None, "test").await.unwrap();
-            let check = |label: &'static str| {
-                let store = &store;
-                let ids = &ids;
-                async move {
-                    for (y, m, d) in [
-                        (2024, 12, 31),
-                        (2025, 1, 15),
-                        (2025, 2, 28),
-                        (2025, 3, 30),
-                        (2025, 3, 31),
-                        (2025, 4, 12),
-                        (2025, 6, 20),
-                        (2025, 9, 30),
-                        (2025, 12, 31),
-                        (2026, 3, 1),
-                    ] {
-                        let as_of = NaiveDate::from_ymd_opt(y, m, d).unwrap();
-                        let due = periods_due(
-                            NaiveDate::from_ymd_opt(y, 1, 1).unwrap(),
-                            Cadence::Monthly,
-                            as_of,
-                        );
-                        let window = DueWindow::new(as_of, &due);
-                        let mut tx = store.pool().begin().await.unwrap();
-                        let summarised = store.summarised(&mut tx, &window).await.unwrap();
-                        let ids: Vec<i64> = summarised.iter().map(|f| f.ledger.id).collect();
-                        let probed = store.probe(&mut tx, &window, &ids).await.unwrap();
-                        tx.rollback().await.unwrap();
-                        assert_eq!(summarised, probed, "{dialect:?} {label} as of {as_of}");
-                    }
-                    let _ = ids;
-                }
-            };
+            let check = |label: &'static str| assert_summaries_agree(&store, dialect, label);
             check("inserted").await;
             store
                 .put_reports(&records[..40], None, "test")

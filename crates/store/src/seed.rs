@@ -250,7 +250,11 @@ impl Store {
                 previous = ytd;
             }
         }
-        let written = self.put_reports(&reports, None, "seed").await?;
+        // One transaction; the report summaries rebuilt once at the end, not per statement.
+        let mut tx = self.pool().begin().await?;
+        let suspended = self.suspend_summaries(&mut tx).await?;
+        self.put_reports_in(&mut tx, &reports, None, "seed").await?;
+        let written = reports.len();
         // A campaign mid-way: earlier months reviewed and locked; of the latest, most submitted
         // and waiting for review, some still drafts, a few returned, one in ten not reported.
         let at = crate::now();
@@ -261,13 +265,13 @@ impl Store {
         )
         .bind(at)
         .bind(&key)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
         let missing = sqlx::query(
             "DELETE FROM reports WHERE source = 'seed' AND period = $1 AND project_id % 10 = 0",
         )
         .bind(&key)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?
         .rows_affected();
         sqlx::query(
@@ -275,7 +279,7 @@ impl Store {
              WHERE source = 'seed' AND period = $1 AND project_id % 10 = 1",
         )
         .bind(&key)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
         sqlx::query(
             "UPDATE reports SET status = 'returned', reviewed_at = $1, \
@@ -284,8 +288,10 @@ impl Store {
         )
         .bind(at)
         .bind(&key)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
+        self.resume_summaries(&mut tx, suspended).await?;
+        tx.commit().await?;
         Ok(written - usize::try_from(missing).unwrap_or(0))
     }
 

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::money::Money;
-use crate::{Bilingual, bi};
+use crate::{Bilingual, Lang, bi};
 
 /// A fraction `num / den` with `den > 0`; equal fractions are equal (6/12 == 1/2).
 #[derive(Debug, Clone, Copy)]
@@ -402,8 +402,49 @@ pub struct Judgement {
     pub rate: Share,
     pub lag_pp: f64,
     pub light: Light,
-    /// One line per lamp that is not green.
-    pub why: Vec<Bilingual>,
+    /// One reason per lamp that is not green.
+    pub why: Vec<Reason>,
+}
+
+/// Why a lamp is not green. Kept as figures and worded only when shown: a province's status
+/// judges a million projects and shows a page of them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reason {
+    /// Behind 序时进度 by this many percentage points.
+    BehindSchedule { lag_pp: f64 },
+    /// 计划开工 in this month and not started yet; `months_late` after the planned month.
+    StartPending { month: u32, months_late: i32 },
+}
+
+impl Reason {
+    pub fn text(&self) -> Bilingual {
+        match *self {
+            Reason::BehindSchedule { lag_pp } => bi(
+                format!("滞后序时进度 {lag_pp:.1} 个百分点"),
+                format!("{lag_pp:.1} points behind schedule"),
+            ),
+            Reason::StartPending {
+                month,
+                months_late: 0,
+            } => bi(
+                format!("计划{month}月开工，尚未开工"),
+                format!("planned to start in month {month}, not started yet"),
+            ),
+            Reason::StartPending { month, months_late } => bi(
+                format!("计划{month}月开工，已逾期{months_late}个月"),
+                format!("planned to start in month {month}, {months_late} months late"),
+            ),
+        }
+    }
+
+    /// The reason in one language.
+    pub fn get(&self, lang: Lang) -> String {
+        let text = self.text();
+        match lang {
+            Lang::Zh => text.zh,
+            Lang::En => text.en,
+        }
+    }
 }
 
 /// The worse of the investment and the start lamp; `None` (不考核) without an annual plan.
@@ -422,26 +463,15 @@ pub fn judge(
     let mut light = investment_lamp(expected, rate, rules);
     let mut why = Vec::new();
     if light != Light::Green {
-        why.push(bi(
-            format!("滞后序时进度 {lag:.1} 个百分点"),
-            format!("{lag:.1} points behind schedule"),
-        ));
+        why.push(Reason::BehindSchedule { lag_pp: lag });
     }
     if let Some(planned) = p.awaiting_start
         && let Some((lamp, late)) = start_lamp(planned, as_of, rules)
     {
         light = light.max(lamp);
-        let month = planned.month();
-        why.push(if late == 0 {
-            bi(
-                format!("计划{month}月开工，尚未开工"),
-                format!("planned to start in month {month}, not started yet"),
-            )
-        } else {
-            bi(
-                format!("计划{month}月开工，已逾期{late}个月"),
-                format!("planned to start in month {month}, {late} months late"),
-            )
+        why.push(Reason::StartPending {
+            month: planned.month(),
+            months_late: late,
         });
     }
     Some(Judgement {
@@ -1153,8 +1183,12 @@ mod tests {
         let j = judge(&p, half, d("2025-06-30"), &r).unwrap();
         assert_eq!(j.light, Light::Red);
         assert_eq!(j.why.len(), 2);
-        assert_eq!(j.why[0].zh, "滞后序时进度 12.5 个百分点");
-        assert_eq!(j.why[1].zh, "计划3月开工，已逾期3个月");
+        assert_eq!(j.why[0].text().zh, "滞后序时进度 12.5 个百分点");
+        assert_eq!(j.why[1].get(Lang::Zh), "计划3月开工，已逾期3个月");
+        assert_eq!(
+            j.why[1].get(Lang::En),
+            "planned to start in month 3, 3 months late"
+        );
         let on_track = ProjectProgress {
             awaiting_start: None,
             year_to_date: Money::from_wan(500),

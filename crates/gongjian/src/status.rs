@@ -89,7 +89,7 @@ pub async fn run(
                     "lag_pp": j.map(|j| rounded(j.lag_pp, 2)),
                     "light": j.map(|j| j.light.code()),
                     "why": j
-                        .map(|j| j.why.iter().map(|w| w.zh.clone()).collect::<Vec<_>>())
+                        .map(|j| j.why.iter().map(|w| w.text().zh).collect::<Vec<_>>())
                         .unwrap_or_default()
                         .into_iter()
                         .chain(warnings.get(&p.id).cloned())

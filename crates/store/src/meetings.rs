@@ -372,7 +372,7 @@ impl Store {
             .iter()
             .filter_map(|p| {
                 let j = p.judgement.as_ref().filter(|j| j.light == Light::Red)?;
-                let mut why: Vec<String> = j.why.iter().map(|w| w.zh.clone()).collect();
+                let mut why: Vec<String> = j.why.iter().map(|w| w.text().zh).collect();
                 why.extend(status.warnings.get(&p.id).cloned());
                 Some((
                     j.lag_pp,

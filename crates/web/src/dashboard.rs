@@ -229,7 +229,7 @@ pub async fn page(
                         why: j
                             .why
                             .iter()
-                            .map(|w| w.get(lang).to_string())
+                            .map(|w| w.get(lang))
                             .collect::<Vec<_>>()
                             .join("；"),
                     })

@@ -190,7 +190,7 @@ async fn dossier_page(
             crate::status::percent(j.rate.to_f64()),
             j.why
                 .iter()
-                .map(|w| w.get(lang).to_string())
+                .map(|w| w.get(lang))
                 .collect::<Vec<_>>()
                 .join("；"),
         ),
@@ -756,7 +756,7 @@ async fn service_page(
             why: j
                 .why
                 .iter()
-                .map(|w| w.get(lang).to_string())
+                .map(|w| w.get(lang))
                 .collect::<Vec<_>>()
                 .join("；"),
             leader: team.map(|t| t.leader.clone()).unwrap_or_default(),

@@ -810,7 +810,7 @@ async fn project_page(
                 label: j.light.label(lang),
                 as_of: as_of.to_string(),
                 rate: crate::status::percent(j.rate.to_f64()),
-                why: j.why.iter().map(|w| w.get(lang).to_string()).collect(),
+                why: j.why.iter().map(|w| w.get(lang)).collect(),
             }),
         None => None,
     };

@@ -174,8 +174,7 @@ pub async fn page(
                 .take(LAGGING_SHOWN)
                 .filter_map(|p| {
                     let j = p.judgement.as_ref()?;
-                    let mut why: Vec<String> =
-                        j.why.iter().map(|w| w.get(lang).to_string()).collect();
+                    let mut why: Vec<String> = j.why.iter().map(|w| w.get(lang)).collect();
                     why.extend(warnings.get(&p.id).cloned());
                     Some(ProjectRow {
                         id: p.id,
@@ -312,7 +311,7 @@ pub async fn unit_page(
             .map(|p| {
                 let j = p.judgement.as_ref();
                 let mut why: Vec<String> = j
-                    .map(|j| j.why.iter().map(|w| w.get(lang).to_string()).collect())
+                    .map(|j| j.why.iter().map(|w| w.get(lang)).collect())
                     .unwrap_or_default();
                 why.extend(warnings.get(&p.id).cloned());
                 ProjectRow {

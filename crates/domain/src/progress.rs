@@ -7,6 +7,7 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
@@ -756,10 +757,12 @@ pub fn reconcile(
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatusInput {
     pub id: i64,
-    pub name: String,
-    pub unit: Option<String>,
+    /// Names are shared (`Arc<str>`): a province's status holds a million projects, each
+    /// naming one of a few dozen units and regions.
+    pub name: Arc<str>,
+    pub unit: Option<Arc<str>>,
     /// 所在区域, by name.
-    pub region: Option<String>,
+    pub region: Option<Arc<str>>,
     pub to_start: bool,
     pub annual_plan: Option<Money>,
     pub year_to_date: Money,
@@ -774,9 +777,9 @@ pub struct StatusInput {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectStatus {
     pub id: i64,
-    pub name: String,
-    pub unit: Option<String>,
-    pub region: Option<String>,
+    pub name: Arc<str>,
+    pub unit: Option<Arc<str>>,
+    pub region: Option<Arc<str>>,
     pub year_to_date: Money,
     pub annual_plan: Option<Money>,
     pub judgement: Option<Judgement>,
@@ -1040,7 +1043,7 @@ mod tests {
     fn status_lights_and_ranks_units() {
         let input = |id, unit: &str, plan: i64, ytd: i64| StatusInput {
             id,
-            name: format!("项目{id}"),
+            name: format!("项目{id}").into(),
             unit: Some(unit.into()),
             region: None,
             to_start: false,

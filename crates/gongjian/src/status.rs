@@ -36,9 +36,11 @@ pub async fn run(
         Some(s) => s,
         None => store.judging(as_of).await?.scheme,
     };
+    // Computed, not through the cache: one command, one status (caching a million projects'
+    // status would copy it).
     let LedgerStatus {
         status, warnings, ..
-    } = store.status(as_of, &scheme).await?;
+    } = store.compute_status(as_of, &scheme).await?;
     let expected = status.expected;
 
     let group = |u: &domain::progress::UnitStatus| {
@@ -81,8 +83,8 @@ pub async fn run(
                 let j = p.judgement.as_ref();
                 json!({
                     "id": p.id,
-                    "name": p.name,
-                    "unit": p.unit,
+                    "name": &*p.name,
+                    "unit": p.unit.as_deref(),
                     "ytd_wan": p.year_to_date.wan_f64(),
                     "plan_wan": p.annual_plan.map(|m| m.wan_f64()),
                     "rate": j.map(|j| rounded(j.rate.to_f64(), 4)),

@@ -517,7 +517,7 @@ impl Store {
             .iter()
             .filter_map(|p| {
                 let j = p.judgement.as_ref().filter(|j| j.light != Light::Green)?;
-                Some((j.lag_pp, p.id, p.unit.clone()))
+                Some((j.lag_pp, p.id, p.unit.as_deref().map(str::to_string)))
             })
             .collect();
         lagging.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));

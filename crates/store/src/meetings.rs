@@ -378,8 +378,8 @@ impl Store {
                     j.lag_pp,
                     AgendaItem::Project {
                         id: p.id,
-                        name: p.name.clone(),
-                        unit: p.unit.clone(),
+                        name: p.name.to_string(),
+                        unit: p.unit.as_deref().map(str::to_string),
                         why,
                     },
                 ))

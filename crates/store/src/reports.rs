@@ -2,6 +2,7 @@
 //! project by a date, with the ledger fields the lights need.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use domain::Money;
@@ -15,6 +16,7 @@ use sqlx::{Arguments, AssertSqlSafe};
 
 use crate::projects::{date, date_text, placeholders};
 use crate::rows::{select_columns, select_rows, unpack_columns};
+use crate::status_copy::{self, RawLedger, RawSummary};
 use crate::{Dialect, Result, Store, StoreError, now};
 
 /// One report as stored: both amounts known (see `domain::progress::reconcile`).
@@ -262,17 +264,22 @@ impl Store {
         Ok((inputs, quarter))
     }
 
-    /// Every project's facts from the ledger and the report summaries of `as_of`'s year (two
-    /// packed scans merged by id on SQLite, a join on PostgreSQL). Dates
-    /// come as `yyyymmdd` numbers and the comparisons with `as_of` as flags, so a row holds one
-    /// text (the name): at a million projects every allocation per row counts.
+    /// Every project's facts from the ledger and the report summaries of `as_of`'s year: two
+    /// scans of the stored values, merged by id here (joining them costs either engine more).
+    /// SQLite packs each by column (see `rows`); PostgreSQL streams them by binary COPY, the
+    /// ledger in parts, side by side under this transaction's snapshot (see `status_copy`).
+    /// Days are read in place as `yyyymmdd` numbers, so a row allocates one text (the name):
+    /// at a million projects every allocation per row counts.
     async fn summarised(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         window: &DueWindow,
     ) -> Result<Vec<Facts>> {
-        let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
-        let names = |rows: Vec<(i64, String)>| rows.into_iter().collect::<HashMap<_, _>>();
+        let names = |rows: Vec<(i64, String)>| {
+            rows.into_iter()
+                .map(|(id, name)| (id, Arc::<str>::from(name)))
+                .collect::<HashMap<_, _>>()
+        };
         let units = names(
             sqlx::query_as("SELECT id, name FROM units")
                 .fetch_all(&mut **tx)
@@ -283,146 +290,43 @@ impl Store {
                 .fetch_all(&mut **tx)
                 .await?,
         );
-        let as_of = window.as_of_text();
         let as_of_number = ymd_number(window.as_of);
-        let args = |from: i64, to: i64| -> Result<AnyArguments> {
-            let mut args = AnyArguments::default();
-            args.add(from).map_err(enc)?;
-            args.add(to).map_err(enc)?;
-            Ok(args)
+        let (mut ledger, mut summaries) = match self.dialect() {
+            Dialect::Sqlite => self.sqlite_scans(tx, window.year).await?,
+            Dialect::Postgres => self.postgres_scans(tx, window.year).await?,
         };
-        let year_args = |from: i64, to: i64| -> Result<AnyArguments> {
-            let mut args = AnyArguments::default();
-            args.add(from).map_err(enc)?;
-            args.add(to).map_err(enc)?;
-            args.add(i64::from(window.year)).map_err(enc)?;
-            Ok(args)
-        };
-        // (ledger, summary) per project, by id.
-        let mut rows: Vec<(LedgerRow, Option<SummaryRow>)> = Vec::new();
-        for (from, to) in self.id_parts(tx).await? {
-            match self.dialect() {
-                // Packed by column (see `rows`), the summaries apart: joining them row by row
-                // costs SQLite more than merging two id-ordered lists here.
-                Dialect::Sqlite => {
-                    let columns = select_columns(
-                        &mut **tx,
-                        &SQLITE_LEDGER_COLUMNS,
-                        "FROM projects p WHERE p.id >= $1 AND p.id <= $2",
-                        args(from, to)?,
-                    )
-                    .await?;
-                    let ledger = unpack_columns!(columns =>
-                        id: i64,
-                        name: String,
-                        unit: Option<i64>,
-                        region: Option<i64>,
-                        to_start: ToStart,
-                        plan: Option<i64>,
-                        planned_start: Day,
-                        planned_completion: Day,
-                        actual_start: Day,
-                        actual_completion: Day,
-                    )?;
-                    let by = |day: Day| day.0.is_some_and(|d| d <= as_of_number);
-                    let mut ledger: Vec<LedgerRow> = ledger
-                        .into_iter()
-                        .map(|r| {
-                            let flags = if r.4.0 { LedgerFlags::TO_START } else { 0 }
-                                | if by(r.8) { LedgerFlags::STARTED } else { 0 }
-                                | if by(r.9) { LedgerFlags::COMPLETED } else { 0 };
-                            (r.0, r.1, r.2, r.3, flags, r.5, r.6.0, r.7.0)
-                        })
-                        .collect();
-                    let columns = select_columns(
-                        &mut **tx,
-                        &SQLITE_SUMMARY_COLUMNS,
-                        "FROM report_summary s WHERE s.project_id >= $1 AND s.project_id <= $2 \
-                         AND s.year = $3",
-                        year_args(from, to)?,
-                    )
-                    .await?;
-                    let summaries = unpack_columns!(columns =>
-                        project: i64,
-                        latest_end: Day,
-                        ytd: i64,
-                        started: i64,
-                        quarter: Option<i64>,
-                        mask: i64,
-                    )?;
-                    let mut summaries: Vec<SummaryRow> = summaries
-                        .into_iter()
-                        .map(|s| (s.0, s.1.0.unwrap_or(0), s.2, s.3, s.4, s.5))
-                        .collect();
-                    ledger.sort_unstable_by_key(|r| r.0);
-                    summaries.sort_unstable_by_key(|r| r.0);
-                    let mut summaries = summaries.into_iter().peekable();
-                    for r in ledger {
-                        while summaries.next_if(|s| s.0 < r.0).is_some() {}
-                        let summary = summaries.next_if(|s| s.0 == r.0);
-                        rows.push((r, summary));
-                    }
-                }
-                // PostgreSQL joins them itself, cheaper than a second million rows to hand
-                // over, and streams the result by binary COPY in parallel parts on native
-                // connections under this transaction's snapshot (see `status_copy`).
-                Dialect::Postgres => {
-                    let pool = self.pg.as_ref().ok_or_else(|| {
-                        StoreError::Db(sqlx::Error::Configuration(
-                            "no native PostgreSQL pool".into(),
-                        ))
-                    })?;
-                    let (snapshot,): (String,) = sqlx::query_as("SELECT pg_export_snapshot()")
-                        .fetch_one(&mut **tx)
-                        .await?;
-                    // Numbers and dates of our own making, spliced in: COPY takes no parameters.
-                    let columns: Vec<String> = LEDGER_COLUMNS
-                        .iter()
-                        .chain(&SUMMARY_COLUMNS[1..])
-                        .enumerate()
-                        .map(|(i, c)| {
-                            let c = c.replace("$3", &format!("'{as_of}'"));
-                            if i == 1 {
-                                c
-                            } else {
-                                format!("CAST({c} AS BIGINT)")
-                            }
-                        })
-                        .collect();
-                    let select = format!(
-                        "SELECT {} FROM projects p LEFT JOIN report_summary s ON s.year = {} \
-                         AND s.project_id = p.id WHERE p.id >= {{from}} AND p.id <= {{to}}",
-                        columns.join(", "),
-                        window.year
-                    );
-                    let parts = copy_parts(from, to);
-                    rows.extend(
-                        crate::status_copy::read_parts(pool, &snapshot, &select, &parts).await?,
-                    );
-                    rows.sort_unstable_by_key(|r| r.0.0);
-                }
-            }
+        // Scanned in storage order, which is id order unless rows moved.
+        if !ledger.is_sorted_by_key(|r| r.0) {
+            ledger.sort_unstable_by_key(|r| r.0);
         }
+        if !summaries.is_sorted_by_key(|r| r.0) {
+            summaries = in_id_order(summaries);
+        }
+        let by = |day: Option<i64>| day.is_some_and(|d| d <= as_of_number);
+        let mut summaries = summaries.into_iter().peekable();
         let mut later = Vec::new();
-        let mut facts = Vec::with_capacity(rows.len());
-        for (r, summary) in rows {
+        let mut facts = Vec::with_capacity(ledger.len());
+        for r in ledger {
+            while summaries.next_if(|s| s.0 < r.0).is_some() {}
             let mut f = Facts {
                 ledger: Ledger {
                     id: r.0,
                     name: r.1,
                     unit: r.2.and_then(|id| units.get(&id).cloned()),
                     region: r.3.and_then(|id| regions.get(&id).cloned()),
-                    to_start: r.4 & LedgerFlags::TO_START != 0,
+                    to_start: r.4,
                     plan: r.5,
                     planned_start: r.6.and_then(number_date),
-                    started_by_date: r.4 & LedgerFlags::STARTED != 0,
+                    started_by_date: by(r.8),
                     planned_completion: r.7.and_then(number_date),
-                    completed_by_date: r.4 & LedgerFlags::COMPLETED != 0,
+                    completed_by_date: by(r.9),
                 },
                 ..Facts::default()
             };
-            if let Some((_, latest_end, ytd, started, quarter, mask)) = summary {
-                if latest_end > as_of_number {
+            if let Some((_, latest_end, ytd, started, quarter, mask)) =
+                summaries.next_if(|s| s.0 == r.0)
+            {
+                if latest_end.unwrap_or(0) > as_of_number {
                     later.push(facts.len());
                 } else {
                     f.ytd = ytd;
@@ -451,21 +355,152 @@ impl Store {
         Ok(facts)
     }
 
-    /// Ranges of project ids to read the ledger in: one on PostgreSQL; on SQLite parts of
-    /// PACKED_ROWS projects (each read packed, see `rows`), by id ranges rather than GROUP BY,
-    /// which would sort every packed row first.
-    async fn id_parts(
+    /// The ledger's and the summaries' columns on SQLite, packed by column in parts of
+    /// PACKED_ROWS projects.
+    async fn sqlite_scans(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    ) -> Result<Vec<(i64, i64)>> {
+        year: i32,
+    ) -> Result<(Vec<RawLedger>, Vec<RawSummary>)> {
+        let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
+        let args = |from: i64, to: i64, year: Option<i32>| -> Result<AnyArguments> {
+            let mut args = AnyArguments::default();
+            args.add(from).map_err(enc)?;
+            args.add(to).map_err(enc)?;
+            if let Some(year) = year {
+                args.add(i64::from(year)).map_err(enc)?;
+            }
+            Ok(args)
+        };
+        let (mut ledger, mut summaries) = (Vec::new(), Vec::new());
+        for (from, to) in self.id_parts(tx).await? {
+            let columns = select_columns(
+                &mut **tx,
+                &LEDGER_COLUMNS,
+                "FROM projects p WHERE p.id >= $1 AND p.id <= $2",
+                args(from, to, None)?,
+            )
+            .await?;
+            let part = unpack_columns!(columns =>
+                id: i64,
+                name: String,
+                unit: Option<i64>,
+                region: Option<i64>,
+                to_start: ToStart,
+                plan: Option<i64>,
+                planned_start: Day,
+                planned_completion: Day,
+                actual_start: Day,
+                actual_completion: Day,
+            )?;
+            ledger.extend(part.into_iter().map(|r| {
+                (
+                    r.0,
+                    Arc::from(r.1),
+                    r.2,
+                    r.3,
+                    r.4.0,
+                    r.5,
+                    r.6.0,
+                    r.7.0,
+                    r.8.0,
+                    r.9.0,
+                )
+            }));
+            let columns = select_columns(
+                &mut **tx,
+                &SUMMARY_COLUMNS,
+                "FROM report_summary s WHERE s.project_id >= $1 AND s.project_id <= $2 \
+                 AND s.year = $3",
+                args(from, to, Some(year))?,
+            )
+            .await?;
+            let part = unpack_columns!(columns =>
+                project: i64,
+                latest_end: Day,
+                ytd: i64,
+                started: i64,
+                quarter: Option<i64>,
+                mask: i64,
+            )?;
+            summaries.extend(part.into_iter().map(|s| (s.0, s.1.0, s.2, s.3, s.4, s.5)));
+        }
+        Ok((ledger, summaries))
+    }
+
+    /// The same columns on PostgreSQL, each part of the ledger and the summaries a binary COPY
+    /// of its own, all at once, under the snapshot of `tx` (see `status_copy`).
+    async fn postgres_scans(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        year: i32,
+    ) -> Result<(Vec<RawLedger>, Vec<RawSummary>)> {
+        let pool = self.pg.as_ref().ok_or_else(|| {
+            StoreError::Db(sqlx::Error::Configuration(
+                "no native PostgreSQL pool".into(),
+            ))
+        })?;
+        let (snapshot,): (String,) = sqlx::query_as("SELECT pg_export_snapshot()")
+            .fetch_one(&mut **tx)
+            .await?;
+        let set_snapshot = status_copy::checked_snapshot(&snapshot)?;
+        let (from, to) = self.id_range(tx).await?;
+        // Numbers of our own making spliced in: COPY takes no parameters.
+        // Room for the rows, by the id range (ids of deleted projects leave gaps; capped, so
+        // that a sparse range does not reserve much: untouched room costs address space only).
+        let room = |from: i64, to: i64| {
+            usize::try_from(to.saturating_sub(from).saturating_add(1))
+                .unwrap_or(0)
+                .min(4_000_000)
+        };
+        let span = room(from, to);
+        let summaries = status_copy::spawn_read::<RawSummary>(
+            pool,
+            &set_snapshot,
+            &format!(
+                "SELECT {} FROM report_summary s WHERE s.year = {year}",
+                SUMMARY_COLUMNS.join(", ")
+            ),
+            span,
+        );
+        let parts: Vec<_> = copy_parts(from, to)
+            .into_iter()
+            .map(|(a, b)| {
+                status_copy::spawn_read::<RawLedger>(
+                    pool,
+                    &set_snapshot,
+                    &format!(
+                        "SELECT {} FROM projects p WHERE p.id >= {a} AND p.id <= {b}",
+                        LEDGER_COLUMNS.join(", ")
+                    ),
+                    room(a, b),
+                )
+            })
+            .collect();
+        let mut ledger = Vec::with_capacity(span);
+        for part in parts {
+            ledger.append(&mut status_copy::joined(part).await?);
+        }
+        Ok((ledger, status_copy::joined(summaries).await?))
+    }
+
+    /// The lowest and highest project id (1 and 0 for an empty ledger).
+    async fn id_range(&self, tx: &mut sqlx::Transaction<'static, sqlx::Any>) -> Result<(i64, i64)> {
         let (first, last): (Option<i64>, Option<i64>) =
             sqlx::query_as("SELECT MIN(id), MAX(id) FROM projects")
                 .fetch_one(&mut **tx)
                 .await?;
-        let (first, last) = (first.unwrap_or(1), last.unwrap_or(0));
-        if self.dialect() == Dialect::Postgres {
-            return Ok(vec![(first, last)]);
-        }
+        Ok((first.unwrap_or(1), last.unwrap_or(0)))
+    }
+
+    /// Ranges of project ids to read the ledger in on SQLite: parts of PACKED_ROWS projects
+    /// (each read packed, see `rows`), by id ranges rather than GROUP BY, which would sort
+    /// every packed row first.
+    async fn id_parts(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    ) -> Result<Vec<(i64, i64)>> {
+        let (first, last) = self.id_range(tx).await?;
         let mut parts = Vec::new();
         let mut from = first;
         while from <= last {
@@ -562,9 +597,9 @@ impl Store {
             .map(|r| Facts {
                 ledger: Ledger {
                     id: r.0,
-                    name: r.1,
-                    unit: r.2,
-                    region: r.12,
+                    name: r.1.into(),
+                    unit: r.2.map(Arc::from),
+                    region: r.12.map(Arc::from),
                     to_start: r.3.as_deref() == Some("to_start"),
                     plan: r.4,
                     planned_start: date(r.5),
@@ -581,22 +616,64 @@ impl Store {
     }
 }
 
-/// The columns of `projects` a PostgreSQL status reads (see [`Ledger`]), with `$3` the date asked for:
-/// dates as `yyyymmdd` numbers; the stage and the actual dates as flags in one number (see
-/// [`LedgerFlags`]). Fewer, narrower columns: at a million projects handing each value over is
-/// most of the time.
-const LEDGER_COLUMNS: [&str; 8] = [
+/// The columns of `projects` a status reads (see [`Ledger`]): the stored values, compared
+/// and parsed here (see [`Day`]). SQLite spends ~0.3 µs a row on a `CAST(REPLACE(…))` or a
+/// `CASE`, PostgreSQL about as much, more than handing the text over and reading it in place.
+const LEDGER_COLUMNS: [&str; 10] = [
     "p.id",
     "p.name",
     "p.unit_id",
     "p.region_id",
-    "(CASE WHEN p.stage = 'to_start' THEN 1 ELSE 0 END) \
-     + (CASE WHEN p.actual_start <= $3 THEN 2 ELSE 0 END) \
-     + (CASE WHEN p.actual_completion <= $3 THEN 4 ELSE 0 END)",
+    "p.stage",
     "p.annual_plan_fen",
-    "CAST(REPLACE(p.planned_start, '-', '') AS BIGINT)",
-    "CAST(REPLACE(p.planned_completion, '-', '') AS BIGINT)",
+    "p.planned_start",
+    "p.planned_completion",
+    "p.actual_start",
+    "p.actual_completion",
 ];
+
+/// The columns of `report_summary` a status reads.
+const SUMMARY_COLUMNS: [&str; 6] = [
+    "s.project_id",
+    "s.latest_end",
+    "s.ytd_fen",
+    "s.started",
+    "s.q1_ytd_fen",
+    "s.on_time_mask",
+];
+
+/// Summaries in project id order. Rewritten rows scatter them over the table; their ids are
+/// unique and dense, so each is placed by its id (a counting sort, a third of the time of
+/// sorting a million) unless they are sparse.
+fn in_id_order(mut rows: Vec<RawSummary>) -> Vec<RawSummary> {
+    let (Some(lo), Some(hi)) = (
+        rows.iter().map(|r| r.0).min(),
+        rows.iter().map(|r| r.0).max(),
+    ) else {
+        return rows;
+    };
+    let span = usize::try_from(hi - lo).unwrap_or(usize::MAX);
+    if span / 2 > rows.len() {
+        rows.sort_unstable_by_key(|r| r.0);
+        return rows;
+    }
+    let mut slot = vec![u32::MAX; span + 1];
+    for (i, r) in rows.iter().enumerate() {
+        let at = &mut slot[usize::try_from(r.0 - lo).unwrap_or(0)];
+        match u32::try_from(i) {
+            Ok(i) if *at == u32::MAX => *at = i,
+            // A repeated id (or more rows than u32 counts): sort instead.
+            _ => {
+                rows.sort_unstable_by_key(|r| r.0);
+                return rows;
+            }
+        }
+    }
+    slot.into_iter()
+        .filter(|&i| i != u32::MAX)
+        .map(|i| rows[i as usize])
+        .collect()
+}
 
 /// Parts of the id range `from..=to` a PostgreSQL status reads side by side: one per core (up
 /// to four) once the range is large enough for the extra connections to pay.
@@ -614,32 +691,6 @@ fn copy_parts(from: i64, to: i64) -> Vec<(i64, i64)> {
         .filter(|(a, b)| a <= b)
         .collect()
 }
-
-/// The columns of `projects` a status reads on SQLite: the stored values, compared and parsed
-/// here (see [`Day`]). SQLite evaluates `CAST(REPLACE(…))` or a `CASE` at ~0.3 µs a row, more
-/// than handing the text over and reading it in place.
-const SQLITE_LEDGER_COLUMNS: [&str; 10] = [
-    "p.id",
-    "p.name",
-    "p.unit_id",
-    "p.region_id",
-    "p.stage",
-    "p.annual_plan_fen",
-    "p.planned_start",
-    "p.planned_completion",
-    "p.actual_start",
-    "p.actual_completion",
-];
-
-/// The columns of `report_summary` a status reads on SQLite (see [`SQLITE_LEDGER_COLUMNS`]).
-const SQLITE_SUMMARY_COLUMNS: [&str; 6] = [
-    "s.project_id",
-    "s.latest_end",
-    "s.ytd_fen",
-    "s.started",
-    "s.q1_ytd_fen",
-    "s.on_time_mask",
-];
 
 /// A stored `YYYY-MM-DD` (or NULL) read from a packed column as the number `yyyymmdd`, in
 /// place: no string is allocated. Text that is not such a day reads as none.
@@ -672,19 +723,26 @@ impl<'de> serde::Deserialize<'de> for Day {
 }
 
 /// `YYYY-MM-DD` as `yyyymmdd`, checked to be a day of the calendar.
-fn ymd_text_number(text: &str) -> Option<i64> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+pub(crate) fn ymd_text_number(text: &str) -> Option<i64> {
+    ymd_bytes_number(text.as_bytes())
+}
+
+/// [`ymd_text_number`] of bytes: digits and the ranges checked here, the calendar only for
+/// the 29th–31st (a million projects' four days each add up).
+pub(crate) fn ymd_bytes_number(b: &[u8]) -> Option<i64> {
+    let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *b else {
         return None;
+    };
+    let digit = |c: u8| c.is_ascii_digit().then(|| i64::from(c - b'0'));
+    let year = digit(y1)? * 1000 + digit(y2)? * 100 + digit(y3)? * 10 + digit(y4)?;
+    let month = digit(m1)? * 10 + digit(m2)?;
+    let day = digit(d1)? * 10 + digit(d2)?;
+    let n = year * 10_000 + month * 100 + day;
+    match (month, day) {
+        (1..=12, 1..=28) => Some(n),
+        (1..=12, 29..=31) => number_date(n).map(|_| n),
+        _ => None,
     }
-    let mut n = 0i64;
-    for &c in b[..4].iter().chain(&b[5..7]).chain(&b[8..]) {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        n = n * 10 + i64::from(c - b'0');
-    }
-    number_date(n).map(|_| n)
 }
 
 /// A stored stage read from a packed column as whether it is 计划开工 (`to_start`), in place.
@@ -716,40 +774,6 @@ impl<'de> serde::Deserialize<'de> for ToStart {
     }
 }
 
-/// The bits of the flags column of [`LEDGER_COLUMNS`].
-struct LedgerFlags;
-
-impl LedgerFlags {
-    const TO_START: i64 = 1;
-    const STARTED: i64 = 2;
-    const COMPLETED: i64 = 4;
-}
-
-/// id, name, unit, region, flags, plan, planned start, planned completion.
-pub(crate) type LedgerRow = (
-    i64,
-    String,
-    Option<i64>,
-    Option<i64>,
-    i64,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-);
-
-/// The columns of `report_summary` a status reads, the latest period's end as a number.
-const SUMMARY_COLUMNS: [&str; 6] = [
-    "s.project_id",
-    "CAST(REPLACE(s.latest_end, '-', '') AS BIGINT)",
-    "s.ytd_fen",
-    "s.started",
-    "s.q1_ytd_fen",
-    "s.on_time_mask",
-];
-
-/// project, latest end, year to date, started, year to date by March, on-time periods.
-pub(crate) type SummaryRow = (i64, i64, i64, i64, Option<i64>, i64);
-
 /// A day as the number `yyyymmdd`.
 fn ymd_number(day: NaiveDate) -> i64 {
     i64::from(day.year()) * 10_000 + i64::from(day.month()) * 100 + i64::from(day.day())
@@ -768,9 +792,9 @@ fn number_date(n: i64) -> Option<NaiveDate> {
 #[derive(Debug, Default, PartialEq)]
 struct Ledger {
     id: i64,
-    name: String,
-    unit: Option<String>,
-    region: Option<String>,
+    name: Arc<str>,
+    unit: Option<Arc<str>>,
+    region: Option<Arc<str>>,
     to_start: bool,
     plan: Option<i64>,
     planned_start: Option<NaiveDate>,
@@ -849,10 +873,6 @@ impl DueWindow {
             quarter_ended: quarter_end.is_some(),
         }
     }
-
-    fn as_of_text(&self) -> String {
-        self.as_of.format("%Y-%m-%d").to_string()
-    }
 }
 
 /// A period's bit in `report_summary.on_time_mask` (as the triggers of migration 0014 set it):
@@ -893,7 +913,7 @@ fn first_quarter(
         q.plan = add(q.plan, plan);
         q.done = add(q.done, *done);
         if let Some(unit) = &p.unit {
-            let sums = q.units.entry(unit.clone()).or_default();
+            let sums = q.units.entry(unit.to_string()).or_default();
             *sums = (add(sums.0, plan), add(sums.1, *done));
         }
     }
@@ -1260,6 +1280,24 @@ mod tests {
             assert!(before.status.units.iter().all(|u| u.strong_start.is_none()));
             store.close().await;
         }
+    }
+
+    #[test]
+    fn summaries_come_in_id_order() {
+        let row = |id: i64| (id, Some(20250101), id * 10, 0, None, 0);
+        let ids = |rows: Vec<RawSummary>| rows.into_iter().map(|r| r.0).collect::<Vec<_>>();
+        assert_eq!(
+            ids(in_id_order(vec![row(5), row(3), row(4), row(9)])),
+            [3, 4, 5, 9]
+        );
+        // Sparse, or an id twice: sorted.
+        assert_eq!(
+            ids(in_id_order(vec![row(900), row(3), row(1)])),
+            [1, 3, 900]
+        );
+        assert_eq!(ids(in_id_order(vec![row(2), row(1), row(2)])), [1, 2, 2]);
+        assert_eq!(in_id_order(vec![row(8), row(7)])[1], row(8));
+        assert!(in_id_order(Vec::new()).is_empty());
     }
 
     #[test]

@@ -1,78 +1,135 @@
-//! The one read that leaves the `AnyPool`: a PostgreSQL status's ledger-and-summaries rows, a
-//! million of them for a province, streamed by binary `COPY … TO STDOUT` on native connections.
+//! The one read that leaves the `AnyPool`: a PostgreSQL status's ledger and summary rows, a
+//! million of each for a province, streamed by binary `COPY … TO STDOUT` on native connections.
 //!
 //! Through `Any`, every value of every row is a heap value handed across a channel; at a million
-//! rows that was three quarters of a status (see BENCHMARKS.md). Here each part of the id range
-//! is one `COPY` on its own connection, all under the snapshot the caller's transaction exported
-//! (`pg_export_snapshot()`), so the parts together read exactly what one statement would have,
-//! while the server joins them and this process decodes them in parallel.
+//! rows that was three quarters of a status (see BENCHMARKS.md). Here each statement is one
+//! `COPY` on its own connection, all under the snapshot the caller's transaction exported
+//! (`pg_export_snapshot()`), so together they read exactly what one statement would have, while
+//! the server scans and this process decodes them in parallel.
 
 use futures_util::StreamExt;
 use sqlx::PgPool;
 
 use crate::{Result, StoreError};
 
-/// One row of the status query: the eight ledger columns and, when the project has a summary
-/// of the year, its five columns (see `reports::LEDGER_COLUMNS` and `SUMMARY_COLUMNS`).
-pub(crate) type JoinedRow = (
-    crate::reports::LedgerRow,
-    Option<crate::reports::SummaryRow>,
+/// A row type a `COPY` stream decodes into: its column count and how to read one row.
+pub(crate) trait CopyRow: Sized + Send + 'static {
+    const COLUMNS: i16;
+    /// The row, or `None` when the data ends before it does.
+    fn decode(f: &mut Fields) -> Result<Option<Self>>;
+}
+
+/// The raw ledger columns of a status (see `reports::LEDGER_COLUMNS`): id, name, unit,
+/// region, whether 计划开工, plan, planned start and completion, actual start and completion
+/// (days as `yyyymmdd`).
+pub(crate) type RawLedger = (
+    i64,
+    std::sync::Arc<str>,
+    Option<i64>,
+    Option<i64>,
+    bool,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
 );
 
-/// Reads `select` (a query with `{from}` and `{to}` where the part's id bounds go, every
-/// column `BIGINT` but the second, `TEXT`) for each part of `parts`, each under `snapshot`.
-pub(crate) async fn read_parts(
-    pool: &PgPool,
-    snapshot: &str,
-    select: &str,
-    parts: &[(i64, i64)],
-) -> Result<Vec<JoinedRow>> {
-    // The snapshot name comes from the server, but it is spliced into SQL: check its shape.
+/// The raw summary columns (see `reports::SUMMARY_COLUMNS`): project, latest end (as
+/// `yyyymmdd`), year to date, started, year to date by March, on-time periods.
+pub(crate) type RawSummary = (i64, Option<i64>, i64, i64, Option<i64>, i64);
+
+macro_rules! field {
+    ($e:expr) => {
+        match $e? {
+            Some(v) => v,
+            None => return Ok(None),
+        }
+    };
+}
+
+impl CopyRow for RawLedger {
+    const COLUMNS: i16 = 10;
+    fn decode(f: &mut Fields) -> Result<Option<RawLedger>> {
+        let id = field!(f.int()).ok_or_else(|| malformed("a project without id".into()))?;
+        Ok(Some((
+            id,
+            field!(f.text()).unwrap_or_else(|| "".into()),
+            field!(f.int()),
+            field!(f.int()),
+            field!(f.is_text("to_start")),
+            field!(f.int()),
+            field!(f.day()),
+            field!(f.day()),
+            field!(f.day()),
+            field!(f.day()),
+        )))
+    }
+}
+
+impl CopyRow for RawSummary {
+    const COLUMNS: i16 = 6;
+    fn decode(f: &mut Fields) -> Result<Option<RawSummary>> {
+        let not_null = |v: Option<i64>| v.ok_or_else(|| malformed("a NULL summary column".into()));
+        Ok(Some((
+            not_null(field!(f.int()))?,
+            field!(f.day()),
+            not_null(field!(f.int()))?,
+            not_null(field!(f.int()))?,
+            field!(f.int()),
+            not_null(field!(f.int()))?,
+        )))
+    }
+}
+
+/// Checks the shape of a snapshot name (from the server, but spliced into SQL).
+pub(crate) fn checked_snapshot(snapshot: &str) -> Result<String> {
     if snapshot.is_empty() || !snapshot.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
         return Err(malformed(format!("snapshot name {snapshot:?}")));
     }
-    let mut tasks = Vec::with_capacity(parts.len());
-    for &(from, to) in parts {
-        let pool = pool.clone();
-        let statement = format!(
-            "COPY ({}) TO STDOUT (FORMAT binary)",
-            select
-                .replace("{from}", &from.to_string())
-                .replace("{to}", &to.to_string())
-        );
-        let set_snapshot = format!("SET TRANSACTION SNAPSHOT '{snapshot}'");
-        tasks.push(tokio::spawn(async move {
-            read_part(&pool, &set_snapshot, &statement).await
-        }));
-    }
-    let mut rows = Vec::new();
-    for task in tasks {
-        let part = task
-            .await
-            .map_err(|e| malformed(format!("reading task failed: {e}")))??;
-        if rows.is_empty() {
-            rows = part;
-        } else {
-            rows.extend(part);
-        }
-    }
-    Ok(rows)
+    Ok(format!("SET TRANSACTION SNAPSHOT '{snapshot}'"))
 }
 
-async fn read_part(pool: &PgPool, set_snapshot: &str, statement: &str) -> Result<Vec<JoinedRow>> {
+/// Starts `select` as `COPY … (FORMAT binary)` on a connection of its own under the snapshot
+/// (`set_snapshot` from [`checked_snapshot`]); its rows once it has read them all.
+/// `rows` is how many rows to make room for (an estimate).
+pub(crate) fn spawn_read<R: CopyRow>(
+    pool: &PgPool,
+    set_snapshot: &str,
+    select: &str,
+    rows: usize,
+) -> tokio::task::JoinHandle<Result<Vec<R>>> {
+    let pool = pool.clone();
+    let set_snapshot = set_snapshot.to_string();
+    let statement = format!("COPY ({select}) TO STDOUT (FORMAT binary)");
+    tokio::spawn(async move { read_part::<R>(&pool, &set_snapshot, &statement, rows).await })
+}
+
+/// The rows of a task from [`spawn_read`].
+pub(crate) async fn joined<R>(task: tokio::task::JoinHandle<Result<Vec<R>>>) -> Result<Vec<R>> {
+    task.await
+        .map_err(|e| malformed(format!("reading task failed: {e}")))?
+}
+
+async fn read_part<R: CopyRow>(
+    pool: &PgPool,
+    set_snapshot: &str,
+    statement: &str,
+    rows: usize,
+) -> Result<Vec<R>> {
     let mut tx = pool.begin().await?;
     for sql in [
         "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY",
         set_snapshot,
-        // The join hashes one summary row per project: with the default 4 MB it spills to
-        // disk in batches (a million projects: 2.6 s in the server instead of 1.3 s).
-        "SET LOCAL work_mem = '256MB'",
+        // Plain scans: compiling them would cost more than it saves.
+        "SET LOCAL jit = off",
     ] {
         sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
             .execute(&mut *tx)
             .await?;
     }
-    let mut decoder = Decoder::default();
+    let mut decoder = Decoder::<R>::default();
+    decoder.rows.reserve(rows);
     let mut failed = None;
     {
         let mut stream = tx.copy_out_raw(statement).await?;
@@ -101,19 +158,29 @@ fn malformed(what: String) -> StoreError {
 
 /// PostgreSQL's binary COPY format, fed in chunks of any size: a header, then per row a field
 /// count and each field as a length (−1 for NULL) and its bytes, then a trailer (count −1).
-#[derive(Default)]
-struct Decoder {
+struct Decoder<R> {
     /// Bytes of a row (or the header) not complete yet.
     pending: Vec<u8>,
     header_read: bool,
     ended: bool,
-    rows: Vec<JoinedRow>,
+    rows: Vec<R>,
+}
+
+impl<R> Default for Decoder<R> {
+    fn default() -> Self {
+        Decoder {
+            pending: Vec::new(),
+            header_read: false,
+            ended: false,
+            rows: Vec::new(),
+        }
+    }
 }
 
 /// The header: signature, flags (no OIDs), and an extension area's length.
 const SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0";
 
-impl Decoder {
+impl<R: CopyRow> Decoder<R> {
     fn feed(&mut self, chunk: &[u8]) -> Result<()> {
         if self.pending.is_empty() {
             let used = self.parse(chunk)?;
@@ -128,7 +195,7 @@ impl Decoder {
         Ok(())
     }
 
-    fn finish(self) -> Result<Vec<JoinedRow>> {
+    fn finish(self) -> Result<Vec<R>> {
         if !self.ended || !self.pending.is_empty() {
             return Err(malformed("the COPY stream ended early".into()));
         }
@@ -161,14 +228,19 @@ impl Decoder {
                     self.ended = true;
                     at = row.at;
                 }
-                Some(13) => match decode_row(&mut row)? {
+                Some(n) if n == R::COLUMNS => match R::decode(&mut row)? {
                     Some(decoded) => {
                         self.rows.push(decoded);
                         at = row.at;
                     }
                     None => return Ok(at),
                 },
-                Some(n) => return Err(malformed(format!("{n} columns in a row, not 13"))),
+                Some(n) => {
+                    return Err(malformed(format!(
+                        "{n} columns in a row, not {}",
+                        R::COLUMNS
+                    )));
+                }
             }
         }
         if at != data.len() {
@@ -178,52 +250,8 @@ impl Decoder {
     }
 }
 
-/// The row's 13 fields, or `None` when `data` ends before the row does.
-fn decode_row(f: &mut Fields) -> Result<Option<JoinedRow>> {
-    macro_rules! field {
-        ($e:expr) => {
-            match $e? {
-                Some(v) => v,
-                None => return Ok(None),
-            }
-        };
-    }
-    let id = field!(f.int()).ok_or_else(|| malformed("a project without id".into()))?;
-    let name = field!(f.text()).unwrap_or_default();
-    let unit = field!(f.int());
-    let region = field!(f.int());
-    let flags = field!(f.int()).unwrap_or(0);
-    let plan = field!(f.int());
-    let planned_start = field!(f.int());
-    let planned_completion = field!(f.int());
-    let latest_end = field!(f.int());
-    let ytd = field!(f.int());
-    let started = field!(f.int());
-    let quarter = field!(f.int());
-    let mask = field!(f.int());
-    let summary = match (latest_end, ytd, started, mask) {
-        (Some(end), Some(ytd), Some(started), Some(mask)) => {
-            Some((id, end, ytd, started, quarter, mask))
-        }
-        _ => None,
-    };
-    Ok(Some((
-        (
-            id,
-            name,
-            unit,
-            region,
-            flags,
-            plan,
-            planned_start,
-            planned_completion,
-        ),
-        summary,
-    )))
-}
-
 /// A cursor over one row's bytes. Each read gives `Ok(None)` when the data ends first.
-struct Fields<'a> {
+pub(crate) struct Fields<'a> {
     data: &'a [u8],
     at: usize,
 }
@@ -251,27 +279,41 @@ impl Fields<'_> {
         Ok(self.take(len).map(Some))
     }
 
+    /// A BIGINT, INTEGER or SMALLINT field.
     fn int(&mut self) -> Result<Option<Option<i64>>> {
         Ok(match self.field()? {
             None => None,
             Some(None) => Some(None),
-            Some(Some(bytes)) => {
-                let bytes: [u8; 8] = bytes
-                    .try_into()
-                    .map_err(|_| malformed(format!("a {}-byte BIGINT", bytes.len())))?;
-                Some(Some(i64::from_be_bytes(bytes)))
-            }
+            Some(Some(b)) => Some(Some(match *b {
+                [a, b] => i64::from(i16::from_be_bytes([a, b])),
+                [a, b, c, d] => i64::from(i32::from_be_bytes([a, b, c, d])),
+                [a, b, c, d, e, f, g, h] => i64::from_be_bytes([a, b, c, d, e, f, g, h]),
+                _ => return Err(malformed(format!("a {}-byte integer", b.len()))),
+            })),
         })
     }
 
-    fn text(&mut self) -> Result<Option<Option<String>>> {
+    /// A stored `YYYY-MM-DD` as `yyyymmdd`, read in place (none for NULL or not a day).
+    fn day(&mut self) -> Result<Option<Option<i64>>> {
+        Ok(self
+            .field()?
+            .map(|b| b.and_then(crate::reports::ymd_bytes_number)))
+    }
+
+    /// Whether a text field is `text` (false for NULL), read in place.
+    fn is_text(&mut self, text: &str) -> Result<Option<bool>> {
+        Ok(self.field()?.map(|b| b == Some(text.as_bytes())))
+    }
+
+    /// A text field, shared.
+    fn text(&mut self) -> Result<Option<Option<std::sync::Arc<str>>>> {
         Ok(match self.field()? {
             None => None,
             Some(None) => Some(None),
             Some(Some(bytes)) => Some(Some(
                 std::str::from_utf8(bytes)
                     .map_err(|_| malformed("a name that is not UTF-8".into()))?
-                    .to_owned(),
+                    .into(),
             )),
         })
     }
@@ -289,79 +331,116 @@ fn be_i32(b: &[u8]) -> i32 {
 mod tests {
     use super::*;
 
-    /// A stream of two rows (one with a summary, one with NULLs), cut at every byte.
-    #[test]
-    fn decodes_rows_split_anywhere() {
-        let mut stream = SIGNATURE.to_vec();
-        stream.extend(0u32.to_be_bytes());
-        stream.extend(0u32.to_be_bytes());
-        let int = |s: &mut Vec<u8>, v: Option<i64>| match v {
+    fn int(s: &mut Vec<u8>, v: Option<i64>) {
+        match v {
             Some(v) => {
                 s.extend(8i32.to_be_bytes());
                 s.extend(v.to_be_bytes());
             }
             None => s.extend((-1i32).to_be_bytes()),
-        };
-        for (id, name, summary) in [(7i64, "污水处理厂", true), (9, "道路", false)] {
-            stream.extend(13i16.to_be_bytes());
+        }
+    }
+
+    fn text(s: &mut Vec<u8>, v: Option<&str>) {
+        match v {
+            Some(v) => {
+                s.extend(i32::try_from(v.len()).unwrap().to_be_bytes());
+                s.extend(v.as_bytes());
+            }
+            None => s.extend((-1i32).to_be_bytes()),
+        }
+    }
+
+    /// A stream of two ledger rows (one with NULLs and a malformed day), cut at every byte.
+    #[test]
+    fn decodes_rows_split_anywhere() {
+        let mut stream = SIGNATURE.to_vec();
+        stream.extend(0u32.to_be_bytes());
+        stream.extend(0u32.to_be_bytes());
+        for (id, name, full) in [(7i64, "污水处理厂", true), (9, "道路", false)] {
+            stream.extend(10i16.to_be_bytes());
             int(&mut stream, Some(id));
-            stream.extend((name.len() as i32).to_be_bytes());
-            stream.extend(name.as_bytes());
-            for v in [Some(3), None, Some(5), Some(1_000), Some(20250315), None] {
-                int(&mut stream, v);
-            }
-            for v in [Some(20251231), Some(600), Some(1), None, Some(0b101)] {
-                int(&mut stream, v.filter(|_| summary));
-            }
+            text(&mut stream, Some(name));
+            int(&mut stream, Some(3));
+            int(&mut stream, None.filter(|_: &i64| full));
+            text(&mut stream, full.then_some("to_start"));
+            // A 4-byte INTEGER reads as well as a BIGINT.
+            stream.extend(4i32.to_be_bytes());
+            stream.extend(1_000i32.to_be_bytes());
+            text(&mut stream, Some("2025-03-15"));
+            text(&mut stream, full.then_some("2025-12-31"));
+            text(
+                &mut stream,
+                Some(if full { "2025-04-01" } else { "2025-02-30" }),
+            );
+            text(&mut stream, None);
         }
         stream.extend((-1i16).to_be_bytes());
-        let expected: Vec<JoinedRow> = vec![
+        let expected: Vec<RawLedger> = vec![
             (
-                (
-                    7,
-                    "污水处理厂".into(),
-                    Some(3),
-                    None,
-                    5,
-                    Some(1_000),
-                    Some(20250315),
-                    None,
-                ),
-                Some((7, 20251231, 600, 1, None, 0b101)),
+                7,
+                "污水处理厂".into(),
+                Some(3),
+                None,
+                true,
+                Some(1_000),
+                Some(20250315),
+                Some(20251231),
+                Some(20250401),
+                None,
             ),
             (
-                (
-                    9,
-                    "道路".into(),
-                    Some(3),
-                    None,
-                    5,
-                    Some(1_000),
-                    Some(20250315),
-                    None,
-                ),
+                9,
+                "道路".into(),
+                Some(3),
+                None,
+                false,
+                Some(1_000),
+                Some(20250315),
+                None,
+                None,
                 None,
             ),
         ];
         for cut in 0..=stream.len() {
-            let mut d = Decoder::default();
+            let mut d = Decoder::<RawLedger>::default();
             d.feed(&stream[..cut]).unwrap();
             d.feed(&stream[cut..]).unwrap();
             assert_eq!(d.finish().unwrap(), expected, "cut at {cut}");
         }
         // Byte by byte.
-        let mut d = Decoder::default();
+        let mut d = Decoder::<RawLedger>::default();
         for b in &stream {
             d.feed(std::slice::from_ref(b)).unwrap();
         }
         assert_eq!(d.finish().unwrap(), expected);
-        // Cut short, or with a column too many: an error, not a panic.
-        let mut d = Decoder::default();
+        // Cut short, read as the wrong row type, or not COPY data at all: an error, no panic.
+        let mut d = Decoder::<RawLedger>::default();
         d.feed(&stream[..stream.len() - 3]).unwrap();
         assert!(d.finish().is_err());
-        let mut wrong = stream.clone();
-        wrong[SIGNATURE.len() + 8 + 1] = 14;
-        assert!(Decoder::default().feed(&wrong).is_err());
-        assert!(Decoder::default().feed(b"PGCOPY\nxxxxxxxxxxxxxxx").is_err());
+        assert!(Decoder::<RawSummary>::default().feed(&stream).is_err());
+        assert!(
+            Decoder::<RawLedger>::default()
+                .feed(b"PGCOPY\nxxxxxxxxxxxxxxx")
+                .is_err()
+        );
+        assert!(checked_snapshot("00000003-0000001B-1").is_ok());
+        assert!(checked_snapshot("x'; DROP TABLE projects; --").is_err());
+    }
+
+    /// A summary with a NULL where none may be is an error.
+    #[test]
+    fn summaries_must_be_whole() {
+        let mut stream = SIGNATURE.to_vec();
+        stream.extend([0u8; 8]);
+        stream.extend(6i16.to_be_bytes());
+        int(&mut stream, Some(1));
+        text(&mut stream, Some("2025-12-31"));
+        int(&mut stream, None);
+        for _ in 0..3 {
+            int(&mut stream, Some(0));
+        }
+        stream.extend((-1i16).to_be_bytes());
+        assert!(Decoder::<RawSummary>::default().feed(&stream).is_err());
     }
 }

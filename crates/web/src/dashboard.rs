@@ -222,8 +222,8 @@ pub async fn page(
                     let j = p.judgement.as_ref()?;
                     Some(Lagging {
                         id: p.id,
-                        name: p.name.clone(),
-                        unit: p.unit.clone().unwrap_or_default(),
+                        name: p.name.to_string(),
+                        unit: p.unit.as_deref().unwrap_or_default().to_string(),
                         rate: percent(j.rate.to_f64()),
                         light: j.light.code(),
                         why: j

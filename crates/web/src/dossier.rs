@@ -741,7 +741,7 @@ async fn service_page(
         let Some(j) = p.judgement.as_ref().filter(|j| j.light != Light::Green) else {
             continue;
         };
-        let unit = p.unit.clone().unwrap_or_default();
+        let unit = p.unit.as_deref().unwrap_or_default().to_string();
         if user.role == Role::Responsible && unit != user.unit_name {
             continue;
         }
@@ -750,7 +750,7 @@ async fn service_page(
             id: p.id,
             // Leaders read; a unit logs its own projects' visits (only those are listed for it).
             may_visit: user.role != Role::Leadership,
-            name: p.name.clone(),
+            name: p.name.to_string(),
             light: j.light.code(),
             light_label: j.light.label(lang),
             why: j

@@ -178,8 +178,8 @@ pub async fn page(
                     why.extend(warnings.get(&p.id).cloned());
                     Some(ProjectRow {
                         id: p.id,
-                        name: p.name.clone(),
-                        unit: p.unit.clone().unwrap_or_default(),
+                        name: p.name.to_string(),
+                        unit: p.unit.as_deref().unwrap_or_default().to_string(),
                         ytd: p.year_to_date.wan_display(),
                         plan: p.annual_plan.map(|m| m.wan_display()).unwrap_or_default(),
                         rate: percent(j.rate.to_f64()),
@@ -316,7 +316,7 @@ pub async fn unit_page(
                 why.extend(warnings.get(&p.id).cloned());
                 ProjectRow {
                     id: p.id,
-                    name: p.name.clone(),
+                    name: p.name.to_string(),
                     unit: String::new(),
                     ytd: p.year_to_date.wan_display(),
                     plan: p.annual_plan.map(|m| m.wan_display()).unwrap_or_default(),

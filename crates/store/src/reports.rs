@@ -43,7 +43,7 @@ const PACKED_ROWS: i64 = if cfg!(test) { 3 } else { 50_000 };
 
 /// Projects from which a PostgreSQL status reads its ledger in parallel parts (see
 /// `copy_parts`); a few in this crate's tests, so that they read in several parts.
-const COPY_PART_MIN: i64 = if cfg!(test) { 4 } else { 100_000 };
+const COPY_PART_MIN: i64 = if cfg!(test) { 4 } else { 10_000 };
 
 /// Reports per multi-row INSERT (14 parameters each).
 const CHUNK: usize = 300;
@@ -356,76 +356,41 @@ impl Store {
     }
 
     /// The ledger's and the summaries' columns on SQLite, packed by column in parts of
-    /// PACKED_ROWS projects.
+    /// PACKED_ROWS projects. Read side by side on two more connections of the pool when both
+    /// see the data generation `tx` sees: every change of these tables bumps it in its own
+    /// transaction (migration 0008), so the same generation is the same data. Otherwise (a
+    /// change committed in between) they are read in `tx`, one after the other.
     async fn sqlite_scans(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         year: i32,
     ) -> Result<(Vec<RawLedger>, Vec<RawSummary>)> {
-        let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
-        let args = |from: i64, to: i64, year: Option<i32>| -> Result<AnyArguments> {
-            let mut args = AnyArguments::default();
-            args.add(from).map_err(enc)?;
-            args.add(to).map_err(enc)?;
-            if let Some(year) = year {
-                args.add(i64::from(year)).map_err(enc)?;
-            }
-            Ok(args)
+        let parts = self.id_parts(tx).await?;
+        let generation =
+            || sqlx::query_as::<_, (i64,)>("SELECT n FROM data_generation WHERE id = 1");
+        let (seen,) = generation().fetch_one(&mut **tx).await?;
+        let ledger = async {
+            let mut other = self.pool().begin().await?;
+            let (n,) = generation().fetch_one(&mut *other).await?;
+            let rows = sqlite_ledger(&mut other, &parts).await?;
+            other.rollback().await?;
+            Ok::<_, StoreError>((n, rows))
         };
-        let (mut ledger, mut summaries) = (Vec::new(), Vec::new());
-        for (from, to) in self.id_parts(tx).await? {
-            let columns = select_columns(
-                &mut **tx,
-                &LEDGER_COLUMNS,
-                "FROM projects p WHERE p.id >= $1 AND p.id <= $2",
-                args(from, to, None)?,
-            )
-            .await?;
-            let part = unpack_columns!(columns =>
-                id: i64,
-                name: String,
-                unit: Option<i64>,
-                region: Option<i64>,
-                to_start: ToStart,
-                plan: Option<i64>,
-                planned_start: Day,
-                planned_completion: Day,
-                actual_start: Day,
-                actual_completion: Day,
-            )?;
-            ledger.extend(part.into_iter().map(|r| {
-                (
-                    r.0,
-                    Arc::from(r.1),
-                    r.2,
-                    r.3,
-                    r.4.0,
-                    r.5,
-                    r.6.0,
-                    r.7.0,
-                    r.8.0,
-                    r.9.0,
-                )
-            }));
-            let columns = select_columns(
-                &mut **tx,
-                &SUMMARY_COLUMNS,
-                "FROM report_summary s WHERE s.project_id >= $1 AND s.project_id <= $2 \
-                 AND s.year = $3",
-                args(from, to, Some(year))?,
-            )
-            .await?;
-            let part = unpack_columns!(columns =>
-                project: i64,
-                latest_end: Day,
-                ytd: i64,
-                started: i64,
-                quarter: Option<i64>,
-                mask: i64,
-            )?;
-            summaries.extend(part.into_iter().map(|s| (s.0, s.1.0, s.2, s.3, s.4, s.5)));
+        let summaries = async {
+            let mut other = self.pool().begin().await?;
+            let (n,) = generation().fetch_one(&mut *other).await?;
+            let rows = sqlite_summaries(&mut other, &parts, year).await?;
+            other.rollback().await?;
+            Ok::<_, StoreError>((n, rows))
+        };
+        let (ledger, summaries) = tokio::join!(ledger, summaries);
+        match (ledger?, summaries?) {
+            ((a, ledger), (b, summaries)) if a == seen && b == seen => Ok((ledger, summaries)),
+            _ => Ok((
+                sqlite_ledger(tx, &parts).await?,
+                sqlite_summaries(tx, &parts, year).await?,
+            )),
         }
-        Ok((ledger, summaries))
     }
 
     /// The same columns on PostgreSQL, each part of the ledger and the summaries a binary COPY
@@ -614,6 +579,90 @@ impl Store {
             })
             .collect())
     }
+}
+
+fn part_args(from: i64, to: i64, year: Option<i32>) -> Result<AnyArguments> {
+    let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
+    let mut args = AnyArguments::default();
+    args.add(from).map_err(enc)?;
+    args.add(to).map_err(enc)?;
+    if let Some(year) = year {
+        args.add(i64::from(year)).map_err(enc)?;
+    }
+    Ok(args)
+}
+
+/// The ledger's status columns on SQLite, packed by column, part by part.
+async fn sqlite_ledger(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    parts: &[(i64, i64)],
+) -> Result<Vec<RawLedger>> {
+    let mut ledger = Vec::new();
+    for &(from, to) in parts {
+        let columns = select_columns(
+            &mut **tx,
+            &LEDGER_COLUMNS,
+            "FROM projects p WHERE p.id >= $1 AND p.id <= $2",
+            part_args(from, to, None)?,
+        )
+        .await?;
+        let part = unpack_columns!(columns =>
+            id: i64,
+            name: String,
+            unit: Option<i64>,
+            region: Option<i64>,
+            to_start: ToStart,
+            plan: Option<i64>,
+            planned_start: Day,
+            planned_completion: Day,
+            actual_start: Day,
+            actual_completion: Day,
+        )?;
+        ledger.extend(part.into_iter().map(|r| {
+            (
+                r.0,
+                Arc::from(r.1),
+                r.2,
+                r.3,
+                r.4.0,
+                r.5,
+                r.6.0,
+                r.7.0,
+                r.8.0,
+                r.9.0,
+            )
+        }));
+    }
+    Ok(ledger)
+}
+
+/// The summaries' status columns of `year` on SQLite, packed by column, part by part.
+async fn sqlite_summaries(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    parts: &[(i64, i64)],
+    year: i32,
+) -> Result<Vec<RawSummary>> {
+    let mut summaries = Vec::new();
+    for &(from, to) in parts {
+        let columns = select_columns(
+            &mut **tx,
+            &SUMMARY_COLUMNS,
+            "FROM report_summary s WHERE s.project_id >= $1 AND s.project_id <= $2 \
+             AND s.year = $3",
+            part_args(from, to, Some(year))?,
+        )
+        .await?;
+        let part = unpack_columns!(columns =>
+            project: i64,
+            latest_end: Day,
+            ytd: i64,
+            started: i64,
+            quarter: Option<i64>,
+            mask: i64,
+        )?;
+        summaries.extend(part.into_iter().map(|s| (s.0, s.1.0, s.2, s.3, s.4, s.5)));
+    }
+    Ok(summaries)
 }
 
 /// The columns of `projects` a status reads (see [`Ledger`]): the stored values, compared

@@ -1,7 +1,8 @@
 //! Storage for gongjian over SQLite (one office, the default) and PostgreSQL (a province).
 //!
 //! Architecture Invariant: the same SQL text runs on both backends through one `sqlx::AnyPool`.
-//! Only the DDL (two migration folders) differs. Column types follow the portable rules:
+//! Only the DDL (two migration folders) differs. One exception: a PostgreSQL status streams its
+//! two bulk scans by binary COPY on native connections (`status_copy`), the same `SELECT`s. Column types follow the portable rules:
 //! ids, flags and money (fen) are BIGINT, dates are TEXT `YYYY-MM-DD`, timestamps BIGINT unix
 //! seconds, lists TEXT `|a|b|`. Sums are written `CAST(SUM(x) AS BIGINT)`.
 //!

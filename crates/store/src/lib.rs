@@ -221,8 +221,9 @@ impl Store {
                     .map_err(|e| StoreError::BadUrl(format!("{}: {e}", RedactedUrl(&url))))?
                     .disable_statement_logging();
                 Some(
+                    // A status reads in up to five streams at once (see `reports::copy_parts`).
                     sqlx::postgres::PgPoolOptions::new()
-                        .max_connections(4)
+                        .max_connections(8)
                         .acquire_timeout(Duration::from_secs(15))
                         .connect_lazy_with(options),
                 )

@@ -356,10 +356,11 @@ impl Store {
     }
 
     /// The ledger's and the summaries' columns on SQLite, packed by column in parts of
-    /// PACKED_ROWS projects. Read side by side on two more connections of the pool when both
-    /// see the data generation `tx` sees: every change of these tables bumps it in its own
-    /// transaction (migration 0008), so the same generation is the same data. Otherwise (a
-    /// change committed in between) they are read in `tx`, one after the other.
+    /// PACKED_ROWS projects: the ledger in `tx`, the summaries side by side on another
+    /// connection of the pool when one is idle (never waiting for one, so concurrent statuses
+    /// cannot hold the pool between them) and it sees the data generation `tx` sees: every
+    /// change of these tables bumps it in its own transaction (migration 0008), so the same
+    /// generation is the same data. Otherwise the summaries are read in `tx` after the ledger.
     async fn sqlite_scans(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
@@ -369,27 +370,22 @@ impl Store {
         let generation =
             || sqlx::query_as::<_, (i64,)>("SELECT n FROM data_generation WHERE id = 1");
         let (seen,) = generation().fetch_one(&mut **tx).await?;
-        let ledger = async {
-            let mut other = self.pool().begin().await?;
-            let (n,) = generation().fetch_one(&mut *other).await?;
-            let rows = sqlite_ledger(&mut other, &parts).await?;
-            other.rollback().await?;
-            Ok::<_, StoreError>((n, rows))
+        let Some(mut other) = self.pool().try_acquire() else {
+            let ledger = sqlite_ledger(tx, &parts).await?;
+            return Ok((ledger, sqlite_summaries(tx, &parts, year).await?));
         };
         let summaries = async {
-            let mut other = self.pool().begin().await?;
+            let mut other = sqlx::Connection::begin(&mut *other).await?;
             let (n,) = generation().fetch_one(&mut *other).await?;
             let rows = sqlite_summaries(&mut other, &parts, year).await?;
             other.rollback().await?;
             Ok::<_, StoreError>((n, rows))
         };
-        let (ledger, summaries) = tokio::join!(ledger, summaries);
-        match (ledger?, summaries?) {
-            ((a, ledger), (b, summaries)) if a == seen && b == seen => Ok((ledger, summaries)),
-            _ => Ok((
-                sqlite_ledger(tx, &parts).await?,
-                sqlite_summaries(tx, &parts, year).await?,
-            )),
+        let (ledger, summaries) = tokio::join!(sqlite_ledger(tx, &parts), summaries);
+        let ledger = ledger?;
+        match summaries? {
+            (n, summaries) if n == seen => Ok((ledger, summaries)),
+            _ => Ok((ledger, sqlite_summaries(tx, &parts, year).await?)),
         }
     }
 
@@ -594,13 +590,13 @@ fn part_args(from: i64, to: i64, year: Option<i32>) -> Result<AnyArguments> {
 
 /// The ledger's status columns on SQLite, packed by column, part by part.
 async fn sqlite_ledger(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    conn: &mut sqlx::AnyConnection,
     parts: &[(i64, i64)],
 ) -> Result<Vec<RawLedger>> {
     let mut ledger = Vec::new();
     for &(from, to) in parts {
         let columns = select_columns(
-            &mut **tx,
+            &mut *conn,
             &LEDGER_COLUMNS,
             "FROM projects p WHERE p.id >= $1 AND p.id <= $2",
             part_args(from, to, None)?,
@@ -638,14 +634,14 @@ async fn sqlite_ledger(
 
 /// The summaries' status columns of `year` on SQLite, packed by column, part by part.
 async fn sqlite_summaries(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    conn: &mut sqlx::AnyConnection,
     parts: &[(i64, i64)],
     year: i32,
 ) -> Result<Vec<RawSummary>> {
     let mut summaries = Vec::new();
     for &(from, to) in parts {
         let columns = select_columns(
-            &mut **tx,
+            &mut *conn,
             &SUMMARY_COLUMNS,
             "FROM report_summary s WHERE s.project_id >= $1 AND s.project_id <= $2 \
              AND s.year = $3",
@@ -1399,6 +1395,38 @@ mod tests {
             let probed = store.probe(&mut tx, &window, &ids).await.unwrap();
             tx.rollback().await.unwrap();
             assert_eq!(summarised, probed, "{dialect:?} {label} as of {as_of}");
+        }
+    }
+
+    /// Statuses computed at once (more than the pool has connections) all finish, each with
+    /// the same figures: a status never waits for a second connection while holding one.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_statuses_share_the_pool() {
+        for dialect in TestDb::backends() {
+            let db = TestDb::new(dialect).await;
+            let store = db.store().await;
+            store
+                .seed_campaign(&domain::demo::campaign(40, 3), "pw-not-used-here")
+                .await
+                .unwrap();
+            store
+                .seed_demo_reports(Period {
+                    year: 2025,
+                    month: 6,
+                    part: None,
+                })
+                .await
+                .unwrap();
+            let as_of = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+            let scheme = Scheme::default();
+            let one = || store.compute_status(as_of, &scheme);
+            let (a, b, c, d, e, f, g, h) =
+                tokio::join!(one(), one(), one(), one(), one(), one(), one(), one());
+            let first = a.unwrap();
+            for other in [b, c, d, e, f, g, h] {
+                assert_eq!(other.unwrap(), first, "{dialect:?}");
+            }
+            store.close().await;
         }
     }
 

@@ -744,27 +744,36 @@ struct Day(Option<i64>);
 
 impl<'de> serde::Deserialize<'de> for Day {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Day, D::Error> {
-        struct Visit;
-        impl<'de> serde::de::Visitor<'de> for Visit {
-            type Value = Day;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a day as YYYY-MM-DD, or null")
-            }
-            fn visit_none<E>(self) -> Result<Day, E> {
-                Ok(Day(None))
-            }
-            fn visit_unit<E>(self) -> Result<Day, E> {
-                Ok(Day(None))
-            }
-            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Day, D::Error> {
-                d.deserialize_str(Visit)
-            }
-            fn visit_str<E>(self, text: &str) -> Result<Day, E> {
-                Ok(Day(ymd_text_number(text)))
-            }
-        }
-        deserializer.deserialize_option(Visit)
+        text_in_place(deserializer, |text| Day(text.and_then(ymd_text_number)))
     }
+}
+
+/// A text or null of a packed column, read in place by `read` (serde_json borrows a string
+/// without escapes from the input).
+fn text_in_place<'de, D, T>(deserializer: D, read: fn(Option<&str>) -> T) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Visit<T>(fn(Option<&str>) -> T);
+    impl<'de, T> serde::de::Visitor<'de> for Visit<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a text, or null")
+        }
+        fn visit_none<E>(self) -> Result<T, E> {
+            Ok((self.0)(None))
+        }
+        fn visit_unit<E>(self) -> Result<T, E> {
+            Ok((self.0)(None))
+        }
+        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+            d.deserialize_str(self)
+        }
+        fn visit_str<E>(self, text: &str) -> Result<T, E> {
+            Ok((self.0)(Some(text)))
+        }
+    }
+    deserializer.deserialize_option(Visit(read))
 }
 
 /// `YYYY-MM-DD` as `yyyymmdd`, checked to be a day of the calendar.
@@ -796,26 +805,7 @@ struct ToStart(bool);
 
 impl<'de> serde::Deserialize<'de> for ToStart {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<ToStart, D::Error> {
-        struct Visit;
-        impl<'de> serde::de::Visitor<'de> for Visit {
-            type Value = ToStart;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a stage, or null")
-            }
-            fn visit_none<E>(self) -> Result<ToStart, E> {
-                Ok(ToStart(false))
-            }
-            fn visit_unit<E>(self) -> Result<ToStart, E> {
-                Ok(ToStart(false))
-            }
-            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<ToStart, D::Error> {
-                d.deserialize_str(Visit)
-            }
-            fn visit_str<E>(self, text: &str) -> Result<ToStart, E> {
-                Ok(ToStart(text == "to_start"))
-            }
-        }
-        deserializer.deserialize_option(Visit)
+        text_in_place(deserializer, |text| ToStart(text == Some("to_start")))
     }
 }
 

@@ -26,6 +26,7 @@ mod report_photos;
 mod reports;
 mod rows;
 mod seed;
+mod status_blocks;
 mod status_copy;
 pub mod testing;
 

@@ -16,6 +16,7 @@ use sqlx::{Arguments, AssertSqlSafe};
 
 use crate::projects::{date, date_text, placeholders};
 use crate::rows::{select_columns, select_rows, unpack_columns};
+use crate::status_blocks::Refresh;
 use crate::status_copy::{self, RawLedger, RawSummary};
 use crate::{Dialect, Result, Store, StoreError, now};
 
@@ -236,11 +237,22 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let facts = match only {
-            Some(id) => self.probe(&mut tx, &window, &[id]).await?,
-            None => self.summarised(&mut tx, &window).await?,
+        let (facts, refresh) = match only {
+            Some(id) => (self.probe(&mut tx, &window, &[id]).await?, None),
+            None => {
+                let (facts, refresh) = self.summarised(&mut tx, &window).await?;
+                (facts, Some(refresh))
+            }
         };
         tx.rollback().await?;
+        if let Some(refresh) = refresh.filter(|r| !r.is_empty()) {
+            // The figures are read; a block not written back is read from the tables again.
+            match self.write_blocks(refresh).await {
+                Ok(true) => {}
+                Ok(false) => tracing::debug!("status blocks not written: the data changed"),
+                Err(e) => tracing::warn!("status blocks not written: {e}"),
+            }
+        }
         let due = u32::try_from(periods_due.len()).unwrap_or(u32::MAX);
         let quarter = facts.iter().map(|f| Money::from_fen(f.quarter)).collect();
         let inputs = facts
@@ -274,7 +286,7 @@ impl Store {
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         window: &DueWindow,
-    ) -> Result<Vec<Facts>> {
+    ) -> Result<(Vec<Facts>, Refresh)> {
         let names = |rows: Vec<(i64, String)>| {
             rows.into_iter()
                 .map(|(id, name)| (id, Arc::<str>::from(name)))
@@ -291,9 +303,21 @@ impl Store {
                 .await?,
         );
         let as_of_number = ymd_number(window.as_of);
+        let (from, to) = self.id_range(tx).await?;
+        let blocks = self.read_blocks(tx, window.year, from, to).await?;
+        let (ledger_ranges, summary_ranges) = (
+            blocks.ledger.stale_ranges(from, to),
+            blocks.summaries.stale_ranges(from, to),
+        );
         let (mut ledger, mut summaries) = match self.dialect() {
-            Dialect::Sqlite => self.sqlite_scans(tx, window.year).await?,
-            Dialect::Postgres => self.postgres_scans(tx, window.year).await?,
+            Dialect::Sqlite => {
+                self.sqlite_scans(tx, window.year, &ledger_ranges, &summary_ranges)
+                    .await?
+            }
+            Dialect::Postgres => {
+                self.postgres_scans(tx, window.year, &ledger_ranges, &summary_ranges)
+                    .await?
+            }
         };
         // Scanned in storage order, which is id order unless rows moved.
         if !ledger.is_sorted_by_key(|r| r.0) {
@@ -302,6 +326,10 @@ impl Store {
         if !summaries.is_sorted_by_key(|r| r.0) {
             summaries = in_id_order(summaries);
         }
+        let mut written = Vec::new();
+        let ledger = blocks.ledger.merged(ledger, &mut written);
+        let summaries = blocks.summaries.merged(summaries, &mut written);
+        let refresh = Refresh::new(blocks.generation, window.year, written);
         let by = |day: Option<i64>| day.is_some_and(|d| d <= as_of_number);
         let mut summaries = summaries.into_iter().peekable();
         let mut later = Vec::new();
@@ -352,50 +380,64 @@ impl Store {
                 facts[i] = f;
             }
         }
-        Ok(facts)
+        Ok((facts, refresh))
     }
 
-    /// The ledger's and the summaries' columns on SQLite, packed by column in parts of
-    /// PACKED_ROWS projects: the ledger in `tx`, the summaries side by side on another
-    /// connection of the pool when one is idle (never waiting for one, so concurrent statuses
-    /// cannot hold the pool between them) and it sees the data generation `tx` sees: every
-    /// change of these tables bumps it in its own transaction (migration 0008), so the same
-    /// generation is the same data. Otherwise the summaries are read in `tx` after the ledger.
+    /// The ledger's and the summaries' columns on SQLite within these id ranges, packed by
+    /// column in parts of PACKED_ROWS ids: the ledger in `tx`, the summaries side by side on
+    /// another connection of the pool when one is idle (never waiting for one, so concurrent
+    /// statuses cannot hold the pool between them) and it sees the data generation `tx` sees:
+    /// every change of these tables bumps it in its own transaction (migration 0008), so the
+    /// same generation is the same data. Otherwise the summaries are read in `tx` after the
+    /// ledger.
     async fn sqlite_scans(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         year: i32,
+        ledger_ranges: &[(i64, i64)],
+        summary_ranges: &[(i64, i64)],
     ) -> Result<(Vec<RawLedger>, Vec<RawSummary>)> {
-        let parts = self.id_parts(tx).await?;
+        let (ledger_parts, summary_parts) =
+            (packed_parts(ledger_ranges), packed_parts(summary_ranges));
         let generation =
             || sqlx::query_as::<_, (i64,)>("SELECT n FROM data_generation WHERE id = 1");
-        let (seen,) = generation().fetch_one(&mut **tx).await?;
-        let Some(mut other) = self.pool().try_acquire() else {
-            let ledger = sqlite_ledger(tx, &parts).await?;
-            return Ok((ledger, sqlite_summaries(tx, &parts, year).await?));
+        let other = match (ledger_parts.is_empty(), summary_parts.is_empty()) {
+            (false, false) => self.pool().try_acquire(),
+            _ => None,
         };
+        let Some(mut other) = other else {
+            let ledger = sqlite_ledger(tx, &ledger_parts).await?;
+            return Ok((ledger, sqlite_summaries(tx, &summary_parts, year).await?));
+        };
+        let (seen,) = generation().fetch_one(&mut **tx).await?;
         let summaries = async {
             let mut other = sqlx::Connection::begin(&mut *other).await?;
             let (n,) = generation().fetch_one(&mut *other).await?;
-            let rows = sqlite_summaries(&mut other, &parts, year).await?;
+            let rows = sqlite_summaries(&mut other, &summary_parts, year).await?;
             other.rollback().await?;
             Ok::<_, StoreError>((n, rows))
         };
-        let (ledger, summaries) = tokio::join!(sqlite_ledger(tx, &parts), summaries);
+        let (ledger, summaries) = tokio::join!(sqlite_ledger(tx, &ledger_parts), summaries);
         let ledger = ledger?;
         match summaries? {
             (n, summaries) if n == seen => Ok((ledger, summaries)),
-            _ => Ok((ledger, sqlite_summaries(tx, &parts, year).await?)),
+            _ => Ok((ledger, sqlite_summaries(tx, &summary_parts, year).await?)),
         }
     }
 
-    /// The same columns on PostgreSQL, each part of the ledger and the summaries a binary COPY
-    /// of its own, all at once, under the snapshot of `tx` (see `status_copy`).
+    /// The same columns on PostgreSQL within these id ranges, each part of the ledger and the
+    /// summaries a binary COPY of its own, all at once, under the snapshot of `tx` (see
+    /// `status_copy`).
     async fn postgres_scans(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         year: i32,
+        ledger_ranges: &[(i64, i64)],
+        summary_ranges: &[(i64, i64)],
     ) -> Result<(Vec<RawLedger>, Vec<RawSummary>)> {
+        if ledger_ranges.is_empty() && summary_ranges.is_empty() {
+            return Ok((Vec::new(), Vec::new()));
+        }
         let pool = self.pg.as_ref().ok_or_else(|| {
             StoreError::Db(sqlx::Error::Configuration(
                 "no native PostgreSQL pool".into(),
@@ -405,44 +447,43 @@ impl Store {
             .fetch_one(&mut **tx)
             .await?;
         let set_snapshot = status_copy::checked_snapshot(&snapshot)?;
-        let (from, to) = self.id_range(tx).await?;
         // Numbers of our own making spliced in: COPY takes no parameters.
-        // Room for the rows, by the id range (ids of deleted projects leave gaps; capped, so
-        // that a sparse range does not reserve much: untouched room costs address space only).
-        let room = |from: i64, to: i64| {
-            usize::try_from(to.saturating_sub(from).saturating_add(1))
-                .unwrap_or(0)
-                .min(4_000_000)
-        };
-        let span = room(from, to);
-        let summaries = status_copy::spawn_read::<RawSummary>(
-            pool,
-            &set_snapshot,
-            &format!(
-                "SELECT {} FROM report_summary s WHERE s.year = {year}",
-                SUMMARY_COLUMNS.join(", ")
-            ),
-            span,
-        );
-        let parts: Vec<_> = copy_parts(from, to)
+        let summaries = (!summary_ranges.is_empty()).then(|| {
+            status_copy::spawn_read::<RawSummary>(
+                pool,
+                &set_snapshot,
+                &format!(
+                    "SELECT {} FROM report_summary s WHERE s.year = {year} AND ({})",
+                    SUMMARY_COLUMNS.join(", "),
+                    id_filter("s.project_id", summary_ranges)
+                ),
+                room(summary_ranges),
+            )
+        });
+        let parts: Vec<_> = copy_parts(ledger_ranges)
             .into_iter()
-            .map(|(a, b)| {
+            .map(|ranges| {
                 status_copy::spawn_read::<RawLedger>(
                     pool,
                     &set_snapshot,
                     &format!(
-                        "SELECT {} FROM projects p WHERE p.id >= {a} AND p.id <= {b}",
-                        LEDGER_COLUMNS.join(", ")
+                        "SELECT {} FROM projects p WHERE {}",
+                        LEDGER_COLUMNS.join(", "),
+                        id_filter("p.id", &ranges)
                     ),
-                    room(a, b),
+                    room(&ranges),
                 )
             })
             .collect();
-        let mut ledger = Vec::with_capacity(span);
+        let mut ledger = Vec::with_capacity(room(ledger_ranges));
         for part in parts {
             ledger.append(&mut status_copy::joined(part).await?);
         }
-        Ok((ledger, status_copy::joined(summaries).await?))
+        let summaries = match summaries {
+            Some(read) => status_copy::joined(read).await?,
+            None => Vec::new(),
+        };
+        Ok((ledger, summaries))
     }
 
     /// The lowest and highest project id (1 and 0 for an empty ledger).
@@ -452,34 +493,6 @@ impl Store {
                 .fetch_one(&mut **tx)
                 .await?;
         Ok((first.unwrap_or(1), last.unwrap_or(0)))
-    }
-
-    /// Ranges of project ids to read the ledger in on SQLite: parts of PACKED_ROWS projects
-    /// (each read packed, see `rows`), by id ranges rather than GROUP BY, which would sort
-    /// every packed row first.
-    async fn id_parts(
-        &self,
-        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    ) -> Result<Vec<(i64, i64)>> {
-        let (first, last) = self.id_range(tx).await?;
-        let mut parts = Vec::new();
-        let mut from = first;
-        while from <= last {
-            // The id PACKED_ROWS projects on (ids may have gaps).
-            let (to,): (Option<i64>,) = sqlx::query_as(
-                "SELECT MAX(id) FROM (SELECT id FROM projects WHERE id >= $1 AND id <= $2 \
-                 ORDER BY id LIMIT $3) AS part",
-            )
-            .bind(from)
-            .bind(last)
-            .bind(PACKED_ROWS)
-            .fetch_one(&mut **tx)
-            .await?;
-            let to = to.unwrap_or(last);
-            parts.push((from, to));
-            from = to.saturating_add(1);
-        }
-        Ok(parts)
     }
 
     /// These projects' facts (in the order of `ids`, missing ids left out) by index probes
@@ -720,10 +733,48 @@ fn in_id_order(mut rows: Vec<RawSummary>) -> Vec<RawSummary> {
         .collect()
 }
 
-/// Parts of the id range `from..=to` a PostgreSQL status reads side by side: one per core (up
-/// to four) once the range is large enough for the extra connections to pay.
-fn copy_parts(from: i64, to: i64) -> Vec<(i64, i64)> {
-    let span = to.saturating_sub(from).saturating_add(1);
+/// The ids of these ranges, for the room rows of them take (ids of deleted projects leave
+/// gaps; capped, so that a sparse range does not reserve much: untouched room costs address
+/// space only).
+fn room(ranges: &[(i64, i64)]) -> usize {
+    ranges
+        .iter()
+        .map(|&(a, b)| usize::try_from(b.saturating_sub(a).saturating_add(1)).unwrap_or(0))
+        .sum::<usize>()
+        .min(4_000_000)
+}
+
+/// SQL for a column within these id ranges (numbers of our own making).
+fn id_filter(column: &str, ranges: &[(i64, i64)]) -> String {
+    ranges
+        .iter()
+        .map(|(a, b)| format!("({column} >= {a} AND {column} <= {b})"))
+        .collect::<Vec<_>>()
+        .join(" OR ")
+}
+
+/// These ranges cut into parts of at most PACKED_ROWS ids, each read packed on SQLite (see
+/// `rows`).
+fn packed_parts(ranges: &[(i64, i64)]) -> Vec<(i64, i64)> {
+    let mut parts = Vec::new();
+    for &(mut a, b) in ranges {
+        while a <= b {
+            let end = a.saturating_add(PACKED_ROWS - 1).min(b);
+            parts.push((a, end));
+            a = end.saturating_add(1);
+        }
+    }
+    parts
+}
+
+/// The ranges a PostgreSQL status reads the ledger in, grouped into the parts it reads side by
+/// side: one per core (up to four) once they span enough ids for the extra connections to pay,
+/// each part about as many ids.
+fn copy_parts(ranges: &[(i64, i64)]) -> Vec<Vec<(i64, i64)>> {
+    let span: i64 = ranges
+        .iter()
+        .map(|&(a, b)| b.saturating_sub(a).saturating_add(1))
+        .sum();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     let n = if span < COPY_PART_MIN {
         1
@@ -731,10 +782,24 @@ fn copy_parts(from: i64, to: i64) -> Vec<(i64, i64)> {
         cores as i64
     };
     let step = span / n + 1;
-    (0..n)
-        .map(|k| (from + k * step, (from + (k + 1) * step - 1).min(to)))
-        .filter(|(a, b)| a <= b)
-        .collect()
+    let mut parts: Vec<Vec<(i64, i64)>> = vec![Vec::new()];
+    let mut room = step;
+    for &(mut a, b) in ranges {
+        while a <= b {
+            let end = b.min(a.saturating_add(room - 1));
+            if let Some(part) = parts.last_mut() {
+                part.push((a, end));
+            }
+            room -= end - a + 1;
+            a = end.saturating_add(1);
+            if room == 0 {
+                parts.push(Vec::new());
+                room = step;
+            }
+        }
+    }
+    parts.retain(|p| !p.is_empty());
+    parts
 }
 
 /// A stored `YYYY-MM-DD` (or NULL) read from a packed column as the number `yyyymmdd`, in
@@ -1380,11 +1445,154 @@ mod tests {
             );
             let window = DueWindow::new(as_of, &due);
             let mut tx = store.pool().begin().await.unwrap();
-            let summarised = store.summarised(&mut tx, &window).await.unwrap();
+            let (summarised, refresh) = store.summarised(&mut tx, &window).await.unwrap();
             let ids: Vec<i64> = summarised.iter().map(|f| f.ledger.id).collect();
             let probed = store.probe(&mut tx, &window, &ids).await.unwrap();
             tx.rollback().await.unwrap();
             assert_eq!(summarised, probed, "{dialect:?} {label} as of {as_of}");
+            // Written back to the status blocks, and read from them: the same.
+            assert!(store.write_blocks(refresh).await.unwrap(), "{dialect:?}");
+            let mut tx = store.pool().begin().await.unwrap();
+            let (from_blocks, refresh) = store.summarised(&mut tx, &window).await.unwrap();
+            tx.rollback().await.unwrap();
+            assert!(
+                refresh.is_empty(),
+                "{dialect:?} {label}: read from the blocks"
+            );
+            assert_eq!(from_blocks, probed, "{dialect:?} {label} as of {as_of}");
+        }
+    }
+
+    /// A status reads the status blocks of every block no change has touched, and the tables
+    /// for the rest: after each kind of change, the figures are those of the tables alone, and
+    /// only the changed blocks were read from them and written back.
+    #[tokio::test]
+    async fn status_blocks_follow_every_change() {
+        for dialect in TestDb::backends() {
+            let db = TestDb::new(dialect).await;
+            let store = db.store().await;
+            // Ids 1–2,600: blocks 0, 1 and 2.
+            store
+                .seed_campaign(&domain::demo::campaign(2_600, 11), "pw-not-used-here")
+                .await
+                .unwrap();
+            let june = Period {
+                year: 2025,
+                month: 6,
+                part: None,
+            };
+            store.seed_demo_reports(june).await.unwrap();
+            let as_of = day(6, 30);
+            let scheme = Scheme::default();
+            let window = DueWindow::new(as_of, &periods_due(day(1, 1), Cadence::Monthly, as_of));
+            let sql = |q: &'static str| sqlx::query(q).execute(store.pool());
+            let store = &store;
+            let count = |q: &'static str| async move {
+                let (n,): (i64,) = sqlx::query_as(q).fetch_one(store.pool()).await.unwrap();
+                n
+            };
+            // Which blocks a status would read from the tables now (written back after).
+            let read_from_tables = || async {
+                let mut tx = store.pool().begin().await.unwrap();
+                let (_, refresh) = store.summarised(&mut tx, &window).await.unwrap();
+                tx.rollback().await.unwrap();
+                refresh.blocks()
+            };
+            // The figures of the tables alone.
+            let from_tables = || async {
+                sql("DELETE FROM status_blocks").await.unwrap();
+                store.compute_status(as_of, &scheme).await.unwrap()
+            };
+            let all: Vec<(&str, i64)> = vec![
+                ("ledger", 0),
+                ("ledger", 1),
+                ("ledger", 2),
+                ("summary", 0),
+                ("summary", 1),
+                ("summary", 2),
+            ];
+            assert_eq!(
+                read_from_tables().await,
+                all,
+                "{dialect:?}: none written yet"
+            );
+            let first = store.compute_status(as_of, &scheme).await.unwrap();
+            assert_eq!(count("SELECT COUNT(*) FROM status_blocks").await, 6);
+            assert_eq!(count("SELECT COUNT(*) FROM status_blocks_stale").await, 0);
+            assert!(read_from_tables().await.is_empty(), "{dialect:?}");
+            assert_eq!(store.compute_status(as_of, &scheme).await.unwrap(), first);
+
+            // A project's plan (block 1), a report (block 2's summary), a project deleted
+            // with its reports (block 0, both parts).
+            sql("UPDATE projects SET annual_plan_fen = annual_plan_fen * 3 WHERE id = 1500")
+                .await
+                .unwrap();
+            let id: i64 = 2_400;
+            store
+                .put_reports(
+                    &[ReportRecord {
+                        project_id: id,
+                        period: june,
+                        completed: Money::from_wan(1),
+                        year_to_date: Money::from_wan(98_765),
+                        started: true,
+                        actual_start: None,
+                        progress: None,
+                        late: false,
+                    }],
+                    None,
+                    "test",
+                )
+                .await
+                .unwrap();
+            sql("DELETE FROM projects WHERE id = 7").await.unwrap();
+            assert_eq!(
+                read_from_tables().await,
+                [("ledger", 0), ("ledger", 1), ("summary", 0), ("summary", 2)],
+                "{dialect:?}"
+            );
+            let changed = store.compute_status(as_of, &scheme).await.unwrap();
+            assert_ne!(changed, first, "{dialect:?}");
+            assert!(changed.status.projects.iter().all(|p| p.id != 7));
+            assert!(read_from_tables().await.is_empty(), "{dialect:?}");
+            assert_eq!(changed, from_tables().await, "{dialect:?}");
+
+            // Exactly the changed blocks are marked and read again.
+            sql("UPDATE projects SET stage = 'to_start' WHERE id = 1100")
+                .await
+                .unwrap();
+            assert_eq!(read_from_tables().await, [("ledger", 1)], "{dialect:?}");
+
+            // Damaged blocks read as stale (block 1 is still marked).
+            sql("UPDATE status_blocks SET data = substr(data, 1, 1) WHERE block = 2")
+                .await
+                .unwrap();
+            assert_eq!(
+                read_from_tables().await,
+                [("ledger", 1), ("ledger", 2), ("summary", 2)],
+                "{dialect:?}"
+            );
+            let mended = store.compute_status(as_of, &scheme).await.unwrap();
+            assert_eq!(mended, from_tables().await, "{dialect:?}");
+
+            // A change committed after a status's snapshot: nothing is written back, and its
+            // mark stays, so the next status reads that block from the tables.
+            store.compute_status(as_of, &scheme).await.unwrap();
+            sql("UPDATE projects SET stage = 'completed' WHERE id = 2000")
+                .await
+                .unwrap();
+            let mut tx = store.pool().begin().await.unwrap();
+            let (_, refresh) = store.summarised(&mut tx, &window).await.unwrap();
+            tx.rollback().await.unwrap();
+            assert_eq!(refresh.blocks(), [("ledger", 1)]);
+            sql("UPDATE projects SET stage = 'to_start' WHERE id = 1800")
+                .await
+                .unwrap();
+            assert!(!store.write_blocks(refresh).await.unwrap(), "{dialect:?}");
+            assert_eq!(read_from_tables().await, [("ledger", 1)], "{dialect:?}");
+            let last = store.compute_status(as_of, &scheme).await.unwrap();
+            assert_eq!(last, from_tables().await, "{dialect:?}");
+            store.close().await;
         }
     }
 

@@ -3,6 +3,7 @@
 //! `domain::problem`'s; this module keeps the rows, checks versions and records every step.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use domain::problem::{Action, Category, Deadline, Escalation, Level, Standing, Status, escalate};
@@ -13,6 +14,7 @@ use sqlx::{Any, Arguments, Transaction};
 use crate::import::{Resolver, RowProblem, row_problem};
 use crate::projects::placeholders;
 use crate::projects::{date, date_text};
+use crate::reports::{Day, number_date, text_in_place, ymd_text_number};
 use crate::rows::{select_columns, select_rows, unpack_columns};
 use crate::{Dialect, Result, Store, StoreError, now};
 
@@ -184,9 +186,11 @@ pub struct ProblemLine {
     /// The unit the problem is assigned to.
     pub unit_id: Option<i64>,
     pub raised_by: Option<i64>,
-    pub project: String,
+    /// The project's name, shared by the lines of its problems.
+    pub project: Arc<str>,
     pub title: String,
-    pub unit: Option<String>,
+    /// The assigned unit's name, shared likewise.
+    pub unit: Option<Arc<str>>,
     pub deadline: NaiveDate,
     pub status: Status,
     /// The level it was raised at.
@@ -237,6 +241,17 @@ fn level_of(n: i64) -> Result<Level> {
         .ok()
         .and_then(Level::from_number)
         .ok_or_else(|| corrupt("level"))
+}
+
+/// A stored status code read in place from a packed column (none if it is no status).
+struct StatusCode(Option<Status>);
+
+impl<'de> serde::Deserialize<'de> for StatusCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<StatusCode, D::Error> {
+        text_in_place(deserializer, |text| {
+            StatusCode(text.and_then(Status::from_code))
+        })
+    }
 }
 
 fn status_of(code: &str) -> Result<Status> {
@@ -916,26 +931,27 @@ impl Store {
              OR EXISTS (SELECT 1 FROM problem_co_units c WHERE c.problem_id = q.id AND c.unit_id = $3)) \
              AND ($5 = 0 OR q.project_id = $5)"
         );
-        type Row = (
+        // Deadline and status read in place on SQLite (a hundred thousand lines add up).
+        type Line = (
             i64,
             String,
             Option<i64>,
-            String,
-            String,
+            Day,
+            StatusCode,
             i64,
             i64,
             i64,
             Option<i64>,
         );
-        let mut rows: Vec<Row> = match self.dialect() {
+        let mut rows: Vec<Line> = match self.dialect() {
             Dialect::Sqlite => {
                 let columns = select_columns(self.pool(), &LINE_COLUMNS, &rest, args).await?;
                 unpack_columns!(columns =>
                     id: i64,
                     title: String,
                     unit_id: Option<i64>,
-                    deadline: String,
-                    status: String,
+                    deadline: Day,
+                    status: StatusCode,
                     raised_level: i64,
                     level: i64,
                     project_id: i64,
@@ -943,14 +959,32 @@ impl Store {
                 )?
             }
             Dialect::Postgres => {
-                select_rows(
+                type Row = (
+                    i64,
+                    String,
+                    Option<i64>,
+                    String,
+                    String,
+                    i64,
+                    i64,
+                    i64,
+                    Option<i64>,
+                );
+                let rows: Vec<Row> = select_rows(
                     self.pool(),
                     Dialect::Postgres,
                     &LINE_COLUMNS.join(", "),
                     &rest,
                     args,
                 )
-                .await?
+                .await?;
+                rows.into_iter()
+                    .map(|r| {
+                        let deadline = Day(ymd_text_number(&r.3));
+                        let status = StatusCode(Status::from_code(&r.4));
+                        (r.0, r.1, r.2, deadline, status, r.5, r.6, r.7, r.8)
+                    })
+                    .collect()
             }
         };
         rows.sort_unstable_by_key(|r| r.0);
@@ -958,17 +992,21 @@ impl Store {
         wanted.sort_unstable();
         wanted.dedup();
         let projects = self.line_projects(&wanted).await?;
-        let units: HashMap<i64, String> =
+        let units: HashMap<i64, Arc<str>> =
             sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM units")
                 .fetch_all(self.pool())
                 .await?
                 .into_iter()
+                .map(|(id, name)| (id, name.into()))
                 .collect();
         rows.into_iter()
             .filter_map(|r| projects.get(&r.7).map(|p| (r, p)))
             .map(|(r, (name, project_unit_id, project_lead_id))| {
-                let deadline = date(Some(r.3)).ok_or_else(|| corrupt("deadline"))?;
-                let status = status_of(&r.4)?;
+                let deadline =
+                    r.3.0
+                        .and_then(number_date)
+                        .ok_or_else(|| corrupt("deadline"))?;
+                let status = r.4.0.ok_or_else(|| corrupt("status"))?;
                 let (raised_level, level) = (level_of(r.5)?, level_of(r.6)?);
                 let (overdue_workdays, level) =
                     on_date(status, raised_level, level, deadline, as_of, &calendar)?;
@@ -997,7 +1035,7 @@ impl Store {
     async fn line_projects(
         &self,
         ids: &[i64],
-    ) -> Result<HashMap<i64, (String, Option<i64>, Option<i64>)>> {
+    ) -> Result<HashMap<i64, (Arc<str>, Option<i64>, Option<i64>)>> {
         let mut rows = Vec::new();
         if ids.len() > LINE_PROJECTS_BY_ID {
             rows = self.project_names("FROM projects", &[]).await?;
@@ -1012,7 +1050,7 @@ impl Store {
         }
         Ok(rows
             .into_iter()
-            .map(|(id, name, unit, lead)| (id, (name, unit, lead)))
+            .map(|(id, name, unit, lead)| (id, (name.into(), unit, lead)))
             .collect())
     }
 
@@ -1101,7 +1139,7 @@ mod tests {
             let all = store.problems_as_of(day(10, 20)).await.unwrap();
             let named: Vec<(String, String)> = all
                 .iter()
-                .map(|l| (l.project.clone(), l.title.clone()))
+                .map(|l| (l.project.to_string(), l.title.clone()))
                 .collect();
             let expected: Vec<(String, String)> = (0..5)
                 .map(|i| (format!("项目{i}"), format!("问题{i}")))
@@ -1114,7 +1152,7 @@ mod tests {
                     .await
                     .unwrap();
                 assert_eq!(one.len(), 1);
-                assert_eq!(one[0].project, format!("项目{i}"));
+                assert_eq!(&*one[0].project, format!("项目{i}"));
             }
             store.close().await;
         }

@@ -805,7 +805,7 @@ fn copy_parts(ranges: &[(i64, i64)]) -> Vec<Vec<(i64, i64)>> {
 /// A stored `YYYY-MM-DD` (or NULL) read from a packed column as the number `yyyymmdd`, in
 /// place: no string is allocated. Text that is not such a day reads as none.
 #[derive(Debug, Clone, Copy, Default)]
-struct Day(Option<i64>);
+pub(crate) struct Day(pub(crate) Option<i64>);
 
 impl<'de> serde::Deserialize<'de> for Day {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Day, D::Error> {
@@ -815,7 +815,10 @@ impl<'de> serde::Deserialize<'de> for Day {
 
 /// A text or null of a packed column, read in place by `read` (serde_json borrows a string
 /// without escapes from the input).
-fn text_in_place<'de, D, T>(deserializer: D, read: fn(Option<&str>) -> T) -> Result<T, D::Error>
+pub(crate) fn text_in_place<'de, D, T>(
+    deserializer: D,
+    read: fn(Option<&str>) -> T,
+) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
 {
@@ -880,7 +883,7 @@ fn ymd_number(day: NaiveDate) -> i64 {
 }
 
 /// The day of a `yyyymmdd` number (none if it is not a day).
-fn number_date(n: i64) -> Option<NaiveDate> {
+pub(crate) fn number_date(n: i64) -> Option<NaiveDate> {
     let year = i32::try_from(n / 10_000).ok()?;
     let month = u32::try_from(n / 100 % 100).ok()?;
     let day = u32::try_from(n % 100).ok()?;

@@ -207,7 +207,7 @@ async fn problems_escalate_by_working_days_overdue() {
         for (as_of, overdue, level) in cases {
             let l = line(as_of).await.unwrap();
             assert_eq!((l.overdue_workdays, l.level), (overdue, level), "{as_of}");
-            assert_eq!(l.project, "江阴港区污水处理厂二期");
+            assert_eq!(&*l.project, "江阴港区污水处理厂二期");
             assert_eq!(l.unit.as_deref(), Some("江阴镇"));
         }
         // Resolved on the 15th: the clock stops at the level it had reached.

@@ -501,9 +501,9 @@ pub async fn meeting_pack(
     for item in &agenda.items {
         match item {
             AgendaItem::Problem(l) => pack.problems.push(office::PackProblem {
-                project: l.project.clone(),
+                project: l.project.to_string(),
                 title: l.title.clone(),
-                unit: l.unit.clone().unwrap_or_default(),
+                unit: l.unit.as_deref().unwrap_or_default().to_string(),
                 level: format!("{}级·{}", l.level.number(), l.level.label()),
                 overdue_workdays: l.overdue_workdays,
                 deadline: l.deadline,

@@ -81,9 +81,9 @@ pub struct LineRow {
 fn line_row(l: &ProblemLine, lang: Lang) -> LineRow {
     LineRow {
         id: l.id,
-        project: l.project.clone(),
+        project: l.project.to_string(),
         title: l.title.clone(),
-        unit: l.unit.clone().unwrap_or_default(),
+        unit: l.unit.as_deref().unwrap_or_default().to_string(),
         deadline: l.deadline.to_string(),
         status: status_label(l.status, lang),
         status_code: l.status.code(),
@@ -1043,9 +1043,9 @@ pub async fn api_list(
             .into_iter()
             .map(|l| ApiProblemLine {
                 id: l.id,
-                project: l.project,
+                project: l.project.to_string(),
                 title: l.title,
-                unit: l.unit,
+                unit: l.unit.as_deref().map(str::to_string),
                 deadline: l.deadline.to_string(),
                 status: l.status.code().into(),
                 level: l.level.number(),

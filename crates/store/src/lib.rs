@@ -122,8 +122,10 @@ pub struct Store {
     /// one read the `Any` driver makes too slow at a million rows. Opened on first use.
     pg: Option<sqlx::PgPool>,
     /// The last status computed, with the data generation it was computed at.
-    status_cache:
-        reports::GenerationCache<(chrono::NaiveDate, domain::progress::Scheme), LedgerStatus>,
+    status_cache: reports::GenerationCache<
+        (chrono::NaiveDate, domain::progress::Scheme),
+        std::sync::Arc<LedgerStatus>,
+    >,
     /// The last monthly investment sums, with their data generation and date.
     monthly_cache: reports::GenerationCache<chrono::NaiveDate, Vec<(u32, domain::Money)>>,
 }

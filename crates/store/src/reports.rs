@@ -1121,7 +1121,8 @@ impl Store {
     /// The status of the ledger as of a date, for a calendar-year campaign with monthly reports
     /// and the default thresholds. Computed once per data generation, date and scheme: the
     /// pages that show it (overview, lights, rankings, a unit) share it until the data changes.
-    pub async fn status(&self, as_of: NaiveDate, scheme: &Scheme) -> Result<LedgerStatus> {
+    /// Shared, not copied: at a million projects a copy would cost each page half a second.
+    pub async fn status(&self, as_of: NaiveDate, scheme: &Scheme) -> Result<Arc<LedgerStatus>> {
         // Read before computing: a change committed meanwhile only makes the cache look older
         // than it is, and the next call recomputes.
         let generation = self.data_generation().await?;
@@ -1129,7 +1130,7 @@ impl Store {
         if let Some(status) = self.status_cache.get(generation, &key) {
             return Ok(status);
         }
-        let status = self.compute_status(as_of, scheme).await?;
+        let status = Arc::new(self.compute_status(as_of, scheme).await?);
         self.status_cache.put(generation, key, status.clone());
         Ok(status)
     }
@@ -1154,7 +1155,7 @@ impl Store {
     }
 
     /// The status as of a date with the campaign's own scoring scheme.
-    pub async fn campaign_status(&self, as_of: NaiveDate) -> Result<LedgerStatus> {
+    pub async fn campaign_status(&self, as_of: NaiveDate) -> Result<Arc<LedgerStatus>> {
         let scheme = self.judging(as_of).await?.scheme;
         self.status(as_of, &scheme).await
     }

@@ -79,11 +79,12 @@ pub async fn page(
     let result = async {
         let lang = tr.lang;
         let as_of = crate::status::as_of_or_latest(&state, &q.as_of).await?;
+        let shared = state.store.campaign_status(as_of).await?;
         let store::LedgerStatus {
             status,
             strong_start,
             ..
-        } = state.store.campaign_status(as_of).await?;
+        } = &*shared;
         let rated: Vec<&domain::progress::ProjectStatus> = status
             .projects
             .iter()

@@ -114,9 +114,10 @@ pub async fn page(
     let result = async {
         let lang = tr.lang;
         let as_of = as_of_or_latest(&state, &q.as_of).await?;
+        let shared = state.store.campaign_status(as_of).await?;
         let store::LedgerStatus {
             status, warnings, ..
-        } = state.store.campaign_status(as_of).await?;
+        } = &*shared;
         let count = |l: Light| {
             status
                 .projects
@@ -256,9 +257,10 @@ pub async fn unit_page(
         let lang = tr.lang;
         let as_of = as_of_or_latest(&state, &q.as_of).await?;
         let scheme = state.store.judging(as_of).await?.scheme;
+        let shared = state.store.status(as_of, &scheme).await?;
         let store::LedgerStatus {
             status, warnings, ..
-        } = state.store.status(as_of, &scheme).await?;
+        } = &*shared;
         let unit = status
             .units
             .iter()

@@ -5,7 +5,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow};
 use domain::progress::Scheme;
-use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write as _;
+
+use domain::progress::ProjectStatus;
+use serde::Serialize;
+use serde::ser::SerializeSeq;
 use store::LedgerStatus;
 
 use crate::config::Config;
@@ -43,71 +48,25 @@ pub async fn run(
     } = store.compute_status(as_of, &scheme).await?;
     let expected = status.expected;
 
-    let group = |u: &domain::progress::UnitStatus| {
-        let indicators: serde_json::Map<String, Value> = u
-            .indicators
-            .iter()
-            .map(|(k, v)| (k.clone(), json!(rounded(*v, 4))))
-            .collect();
-        json!({
-            "unit": u.unit,
-            "projects": u.projects,
-            "rate": u.figures.rate.map(|r| rounded(r.to_f64(), 4)),
-            "light": u.figures.light.map(|l| l.code()),
-            "score": rounded(u.score, 2),
-            "rank": u.rank,
-            "double_half": u.figures.double_half,
-            "strong_start": u.strong_start,
-            "indicators": indicators,
-        })
-    };
-    let units: Vec<Value> = status.units.iter().map(group).collect();
-    let regions: Vec<Value> = status
-        .regions
-        .iter()
-        .map(|r| {
-            let mut v = group(r);
-            if let Some(o) = v.as_object_mut() {
-                o.remove("unit");
-                o.insert("region".into(), json!(r.unit));
-            }
-            v
-        })
-        .collect();
     if as_json {
-        // Every project's line only when it is printed (a million of them take seconds).
-        let projects: Vec<Value> = status
-            .projects
-            .iter()
-            .map(|p| {
-                let j = p.judgement.as_ref();
-                json!({
-                    "id": p.id,
-                    "name": &*p.name,
-                    "unit": p.unit.as_deref(),
-                    "ytd_wan": p.year_to_date.wan_f64(),
-                    "plan_wan": p.annual_plan.map(|m| m.wan_f64()),
-                    "rate": j.map(|j| rounded(j.rate.to_f64(), 4)),
-                    "lag_pp": j.map(|j| rounded(j.lag_pp, 2)),
-                    "light": j.map(|j| j.light.code()),
-                    "why": j
-                        .map(|j| j.why.iter().map(|w| w.text().zh).collect::<Vec<_>>())
-                        .unwrap_or_default()
-                        .into_iter()
-                        .chain(warnings.get(&p.id).cloned())
-                        .collect::<Vec<_>>(),
-                })
-            })
-            .collect();
-        let out = json!({
-            "as_of": as_of.to_string(),
-            "expected_share": rounded(expected.to_f64(), 4),
-            "projects": projects,
-            "units": units,
-            "regions": regions,
-        });
-        say!("{}", serde_json::to_string_pretty(&out)?);
-        return Ok(ExitCode::SUCCESS);
+        let out = StatusJson {
+            as_of: as_of.to_string(),
+            expected_share: rounded(expected.to_f64(), 4),
+            projects: Lines(&status.projects, &warnings),
+            regions: status.regions.iter().map(|u| group_line(u, true)).collect(),
+            units: status.units.iter().map(|u| group_line(u, false)).collect(),
+        };
+        // Streamed: a million projects' lines are never built as one value.
+        let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+        let written = serde_json::to_writer_pretty(&mut w, &out)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(w))
+            .and_then(|()| w.flush());
+        return match written {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+            Err(e) => Err(e.into()),
+            Ok(()) => Ok(ExitCode::SUCCESS),
+        };
     }
     let count = |code: &str| {
         status
@@ -157,4 +116,92 @@ pub async fn run(
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+// `--json`'s shape, fields in the order printed (alphabetical, as it has always been).
+
+#[derive(Serialize)]
+struct StatusJson<'a> {
+    as_of: String,
+    expected_share: f64,
+    projects: Lines<'a>,
+    regions: Vec<GroupLine<'a>>,
+    units: Vec<GroupLine<'a>>,
+}
+
+/// A unit's or a region's figures, named by `unit` or by `region`.
+#[derive(Serialize)]
+struct GroupLine<'a> {
+    double_half: bool,
+    indicators: BTreeMap<&'a str, f64>,
+    light: Option<&'static str>,
+    projects: usize,
+    rank: usize,
+    rate: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<&'a str>,
+    score: f64,
+    strong_start: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unit: Option<&'a str>,
+}
+
+fn group_line(u: &domain::progress::UnitStatus, region: bool) -> GroupLine<'_> {
+    GroupLine {
+        double_half: u.figures.double_half,
+        indicators: u
+            .indicators
+            .iter()
+            .map(|(k, v)| (k.as_str(), rounded(*v, 4)))
+            .collect(),
+        light: u.figures.light.map(|l| l.code()),
+        projects: u.projects,
+        rank: u.rank,
+        rate: u.figures.rate.map(|r| rounded(r.to_f64(), 4)),
+        region: region.then_some(&*u.unit),
+        score: rounded(u.score, 2),
+        strong_start: u.strong_start,
+        unit: (!region).then_some(&*u.unit),
+    }
+}
+
+/// Every project's line, serialized one by one as it is written.
+struct Lines<'a>(&'a [ProjectStatus], &'a HashMap<i64, String>);
+
+impl Serialize for Lines<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for p in self.0 {
+            let j = p.judgement.as_ref();
+            let mut why: Vec<String> = j
+                .map(|j| j.why.iter().map(|w| w.text().zh).collect())
+                .unwrap_or_default();
+            why.extend(self.1.get(&p.id).cloned());
+            seq.serialize_element(&ProjectLine {
+                id: p.id,
+                lag_pp: j.map(|j| rounded(j.lag_pp, 2)),
+                light: j.map(|j| j.light.code()),
+                name: &p.name,
+                plan_wan: p.annual_plan.map(|m| m.wan_f64()),
+                rate: j.map(|j| rounded(j.rate.to_f64(), 4)),
+                unit: p.unit.as_deref(),
+                why,
+                ytd_wan: p.year_to_date.wan_f64(),
+            })?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct ProjectLine<'a> {
+    id: i64,
+    lag_pp: Option<f64>,
+    light: Option<&'static str>,
+    name: &'a str,
+    plan_wan: Option<f64>,
+    rate: Option<f64>,
+    unit: Option<&'a str>,
+    why: Vec<String>,
+    ytd_wan: f64,
 }

@@ -2,11 +2,14 @@
 //! fields the lights need (`Store::status_inputs`), then every light, unit score and rank
 //! (`domain::progress::evaluate`). Twelve monthly reports per project with an annual plan.
 //! Also `Store::status` computed afresh (with the approval-plan warnings) and served from its
-//! cache (unchanged data generation).
+//! cache (unchanged data generation). Computed afresh three ways: with every status block
+//! fresh (the data unchanged since the last status), after one report was filed (one block
+//! stale), and with no blocks at all (after a bulk load: every block read from the tables and
+//! written back, as the first status after a load or a month's import does).
 #![allow(clippy::unwrap_used)]
 
 use chrono::NaiveDate;
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use domain::progress::{Cadence, Period, Rules, Scheme, Window, evaluate, expected_share};
 use store::Dialect;
 use store::testing::TestDb;
@@ -54,14 +57,37 @@ fn bench(c: &mut Criterion) {
                     Dialect::Postgres => "postgres",
                 }
             );
-            group.bench_function(format!("{name}/store_status_cold"), |b| {
-                b.iter(|| {
-                    rt.block_on(store.compute_status(as_of, &Scheme::default()))
-                        .unwrap()
-                        .status
-                        .units
-                        .len()
-                })
+            let compute = || {
+                rt.block_on(store.compute_status(as_of, &Scheme::default()))
+                    .unwrap()
+                    .status
+                    .units
+                    .len()
+            };
+            let change = |sql: &'static str| {
+                rt.block_on(sqlx::query(sql).execute(store.pool())).unwrap();
+            };
+            group.bench_function(format!("{name}/store_status_computed"), |b| {
+                b.iter(compute)
+            });
+            group.bench_function(format!("{name}/store_status_after_one_report"), |b| {
+                b.iter_batched(
+                    || {
+                        change(
+                            "UPDATE reports SET completed_fen = completed_fen + 1, \
+                             ytd_fen = ytd_fen + 1 WHERE project_id = 1500 AND period = '2025-12'",
+                        )
+                    },
+                    |()| compute(),
+                    BatchSize::PerIteration,
+                )
+            });
+            group.bench_function(format!("{name}/store_status_no_blocks"), |b| {
+                b.iter_batched(
+                    || change("DELETE FROM status_blocks"),
+                    |()| compute(),
+                    BatchSize::PerIteration,
+                )
             });
             group.bench_function(format!("{name}/store_status_cached"), |b| {
                 b.iter(|| {

@@ -67,9 +67,7 @@ fn bench(c: &mut Criterion) {
             let change = |sql: &'static str| {
                 rt.block_on(sqlx::query(sql).execute(store.pool())).unwrap();
             };
-            group.bench_function(format!("{name}/store_status_computed"), |b| {
-                b.iter(compute)
-            });
+            group.bench_function(format!("{name}/store_status_computed"), |b| b.iter(compute));
             group.bench_function(format!("{name}/store_status_after_one_report"), |b| {
                 b.iter_batched(
                     || {

@@ -307,7 +307,7 @@ impl Store {
                 document_no: None,
             })
             .collect();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let exists: Option<(i64,)> =
             sqlx::query_as("SELECT version FROM approval_plans WHERE project_id = $1")
                 .bind(project_id)
@@ -348,7 +348,7 @@ impl Store {
         calendar: &WorkCalendar,
     ) -> Result<ApprovalPlan> {
         check(plan, calendar)?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE approval_plans SET version = version + 1, start_date = $1, updated_at = $2, \
              updated_by = $3 WHERE project_id = $4 AND version = $5",

@@ -32,7 +32,7 @@ impl Store {
         years.extend(self.imported_calendar_years().await?);
         years.push(year.clone());
         WorkCalendar::new(years).map_err(StoreError::Calendar)?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM calendar_years WHERE year = $1")
             .bind(i64::from(year.year))
             .execute(&mut *tx)

@@ -363,7 +363,7 @@ impl Store {
         version: i64,
         targets: &[UnitTarget],
     ) -> Result<i64> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE campaigns SET version = version + 1 WHERE id = $1 AND version = $2",
         )

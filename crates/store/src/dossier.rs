@@ -170,7 +170,7 @@ impl Store {
         if !refused.is_empty() {
             return Err(StoreError::Invalid(refused));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         if fetch_project(&mut *tx, project_id).await?.is_none() {
             return Err(StoreError::NotFound);
         }
@@ -278,7 +278,7 @@ impl Store {
             source: "assign",
             at: now(),
         };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut changed = 0;
         for &(id, version) in items {
             let Some(project) = fetch_project(&mut *tx, id).await? else {
@@ -351,7 +351,7 @@ impl Store {
             return Err(StoreError::Invalid(refused));
         }
         whole_month(&month)?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         if fetch_project(&mut *tx, project_id).await?.is_none() {
             return Err(StoreError::NotFound);
         }
@@ -417,7 +417,7 @@ impl Store {
         if !refused.is_empty() {
             return Err(StoreError::Invalid(refused));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         if fetch_project(&mut *tx, project_id).await?.is_none() {
             return Err(StoreError::NotFound);
         }

@@ -199,7 +199,7 @@ impl Store {
             source: "import",
             at: now(),
         };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut outcome = ImportOutcome::default();
         let mut resolver = Resolver::load(&mut tx).await?;
 

@@ -262,6 +262,17 @@ impl Store {
         &self.pool
     }
 
+    /// A transaction that writes. On SQLite it takes the one writer's lock first (`BEGIN
+    /// IMMEDIATE`, waiting up to the busy timeout): a transaction that has read and then writes
+    /// while another connection holds that lock gets `SQLITE_BUSY` at once, unwaited (its
+    /// snapshot would be stale), as when a refused write's rollback has not yet run.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.dialect {
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Dialect::Postgres => self.pool.begin().await?,
+        })
+    }
+
     pub async fn close(&self) {
         if let Some(pg) = &self.pg {
             pg.close().await;

@@ -190,7 +190,7 @@ impl Store {
             return Err(StoreError::Invalid(refused));
         }
         let at = now();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         if let Some(id) = project_id
             && crate::projects::fetch_project(&mut *tx, id)
                 .await?
@@ -298,7 +298,7 @@ impl Store {
         done_on: NaiveDate,
         note: Option<&str>,
     ) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: Option<(String, i64)> =
             sqlx::query_as("SELECT status, version FROM decisions WHERE id = $1")
                 .bind(id)

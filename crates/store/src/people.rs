@@ -126,7 +126,7 @@ impl Store {
         code: Option<&str>,
         parent_id: Option<i64>,
     ) -> Result<i64> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = insert_region(&mut tx, name, code, parent_id).await?;
         tx.commit().await?;
         Ok(id)
@@ -155,7 +155,7 @@ impl Store {
         kind: UnitKind,
         region_id: Option<i64>,
     ) -> Result<i64> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = insert_unit(&mut tx, name, kind, region_id).await?;
         tx.commit().await?;
         Ok(id)
@@ -163,7 +163,7 @@ impl Store {
 
     pub async fn create_user(&self, user: NewUser<'_>) -> Result<i64> {
         let hash = hash_password(user.password)?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = insert_user(&mut tx, &user, &hash).await?;
         tx.commit().await?;
         Ok(id)

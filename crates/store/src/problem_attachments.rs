@@ -60,7 +60,7 @@ impl Store {
         } else {
             name
         };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let (count,): (i64,) =
             sqlx::query_as("SELECT COUNT(*) FROM problem_attachments WHERE problem_id = $1")
                 .bind(problem_id)

@@ -237,7 +237,7 @@ impl Store {
     pub(crate) async fn drain_index_backlog(&self) -> Result<usize> {
         let mut done = 0;
         loop {
-            let mut tx = self.pool().begin().await?;
+            let mut tx = self.begin_write().await?;
             let queued: Vec<(i64,)> = sqlx::query_as(
                 "SELECT project_id FROM project_index_backlog ORDER BY project_id LIMIT $1",
             )

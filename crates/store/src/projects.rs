@@ -422,7 +422,7 @@ impl Store {
         actor: Option<i64>,
         source: &str,
     ) -> Result<Project> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = insert_project(
             &mut tx,
             self.dialect(),
@@ -467,7 +467,7 @@ impl Store {
                 current: old.version,
             });
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         update_project_tx(
             &mut tx,
             self.dialect(),

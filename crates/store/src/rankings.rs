@@ -172,7 +172,7 @@ impl Store {
         };
         let rows = write(new.rows)?;
         let regions = write(new.regions)?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let latest: Option<(i64, String, String, String)> = sqlx::query_as(
             "SELECT revision, rows, as_of, regions FROM rankings WHERE period = $1 ORDER BY revision DESC LIMIT 1",
         )

@@ -416,7 +416,7 @@ impl Store {
                 format!("the period {key} has not begun; it cannot be reported yet"),
             )));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let ids: Vec<i64> = entries.iter().map(|e| e.project_id).collect();
         let targets = self
             .targets(&mut tx, &ids, &key, &year_start, &first)
@@ -769,7 +769,7 @@ impl Store {
             }
         };
         let at = now();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         for (id, version) in items {
             let row: Option<(i64, String, String)> = sqlx::query_as(
                 "SELECT r.version, r.status, p.name FROM reports r JOIN projects p ON p.id = r.project_id \

@@ -77,7 +77,7 @@ impl Store {
         data: &[u8],
         actor: &Actor,
     ) -> Result<i64> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: Option<TargetRow> = sqlx::query_as(
             "SELECT p.name, p.unit_id, r.id, r.status FROM projects p \
              LEFT JOIN reports r ON r.project_id = p.id AND r.period = $1 WHERE p.id = $2",

@@ -59,7 +59,7 @@ impl Store {
         actor: Option<i64>,
         source: &str,
     ) -> Result<usize> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         self.put_reports_in(&mut tx, reports, actor, source).await?;
         tx.commit().await?;
         Ok(reports.len())

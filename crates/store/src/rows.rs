@@ -90,7 +90,7 @@ macro_rules! unpack_columns {
                 let mut $name = $crate::rows::column::<$t>(&columns.next().unwrap_or_default())?
                     .into_iter();
             )+
-            let mut rows = Vec::new();
+            let mut rows = Vec::with_capacity(0 $(.max($name.len()))+);
             loop {
                 $( let Some($name) = $name.next() else { break }; )+
                 rows.push(($($name),+));

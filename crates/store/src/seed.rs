@@ -25,7 +25,7 @@ impl Store {
     ) -> Result<SeedOutcome> {
         let hash = hash_password(password)?;
         let at = now();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
 
         let mut region_ids = Vec::with_capacity(campaign.regions.len());
         for region in &campaign.regions {
@@ -251,7 +251,7 @@ impl Store {
             }
         }
         // One transaction; the report summaries rebuilt once at the end, not per statement.
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let suspended = self.suspend_summaries(&mut tx).await?;
         self.put_reports_in(&mut tx, &reports, None, "seed").await?;
         let written = reports.len();
@@ -463,7 +463,7 @@ impl Store {
                 project, title, category, raised_on, unit, due, workdays, level, status,
             ));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let (before,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM problems")
             .fetch_one(&mut *tx)
             .await?;

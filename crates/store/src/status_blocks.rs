@@ -294,7 +294,7 @@ impl Store {
         let year = i64::from(refresh.year);
         let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
         for batch in refresh.blocks.chunks(WRITE_BATCH) {
-            let mut tx = self.pool().begin().await?;
+            let mut tx = self.begin_write().await?;
             // A write first: SQLite's writer lock, PostgreSQL's lock on the one row every
             // committing change updates (migration 0008), held to the end of this batch.
             let (n,): (i64,) =

@@ -37,6 +37,9 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
+/// How long a SQLite statement waits for the one writer's lock before it gives up.
+pub(crate) const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
+
 pub use approvals::{ApprovalNode, ApprovalPlan, DueNode, FinishedNode};
 pub use campaigns::{Campaign, CampaignSettings, KeyTask, TargetProgress, UnitTarget};
 pub use dossier::{NewTeamMember, NewVisit, ServiceTeam, TeamMember, Visit};
@@ -204,10 +207,12 @@ impl Store {
             // SQLite has one writer; a few connections serve readers in WAL mode.
             Dialect::Sqlite => AnyPoolOptions::new().max_connections(4).after_connect(|conn, _| {
                 Box::pin(async move {
-                    conn.execute(
-                        "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
-                    )
-                    .await?;
+                    let setup = format!(
+                        "PRAGMA journal_mode=WAL; PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}; \
+                         PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; \
+                         PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
+                    );
+                    conn.execute(sqlx::AssertSqlSafe(setup)).await?;
                     Ok(())
                 })
             }),

@@ -1600,6 +1600,50 @@ mod tests {
         }
     }
 
+    /// Writing the blocks back gives way to another writer instead of waiting for it: the
+    /// status it follows is never held up by an import, and its blocks stay stale meanwhile.
+    #[tokio::test]
+    async fn status_blocks_give_way_to_writers() {
+        for dialect in TestDb::backends() {
+            let db = TestDb::new(dialect).await;
+            let store = db.store().await;
+            store
+                .seed_campaign(&domain::demo::campaign(40, 3), "pw-not-used-here")
+                .await
+                .unwrap();
+            let as_of = day(6, 30);
+            let window = DueWindow::new(as_of, &periods_due(day(1, 1), Cadence::Monthly, as_of));
+            let read = || async {
+                let mut tx = store.pool().begin().await.unwrap();
+                let (_, refresh) = store.summarised(&mut tx, &window).await.unwrap();
+                tx.rollback().await.unwrap();
+                refresh
+            };
+            let refresh = read().await;
+            assert!(!refresh.is_empty(), "{dialect:?}");
+            // Another writer holds SQLite's lock, or the row PostgreSQL's commits take.
+            let mut other = store.begin_write().await.unwrap();
+            sqlx::query("UPDATE data_generation SET n = n WHERE id = 1")
+                .execute(&mut *other)
+                .await
+                .unwrap();
+            assert!(!store.write_blocks(refresh).await.unwrap(), "{dialect:?}");
+            let status = store
+                .compute_status(as_of, &Scheme::default())
+                .await
+                .unwrap();
+            assert_eq!(status.status.projects.len(), 40);
+            other.rollback().await.unwrap();
+            assert!(!read().await.is_empty(), "{dialect:?}: still stale");
+            store
+                .compute_status(as_of, &Scheme::default())
+                .await
+                .unwrap();
+            assert!(read().await.is_empty(), "{dialect:?}: written once free");
+            store.close().await;
+        }
+    }
+
     /// Statuses computed at once (more than the pool has connections) all finish, each with
     /// the same figures: a status never waits for a second connection while holding one.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -289,12 +289,54 @@ impl Store {
     /// Writes back the blocks a status read from the tables, and deletes their stale marks,
     /// batch by batch, each only if nothing has committed since the status's snapshot (its
     /// data generation is still current); otherwise it stops, and the blocks stay stale for the
-    /// next status. Whether every block was written.
+    /// next status. Never waits for another writer (an import holding SQLite's lock, a bulk load
+    /// holding the generation's row): it gives up instead, and the status it follows is not
+    /// held up. Whether every block was written.
     pub(crate) async fn write_blocks(&self, refresh: Refresh) -> Result<bool> {
+        let mut conn = self.pool().acquire().await?;
+        let sqlite = self.dialect() == Dialect::Sqlite;
+        if sqlite {
+            sqlx::query("PRAGMA busy_timeout = 0")
+                .execute(&mut *conn)
+                .await?;
+        }
+        let written = self.write_batches(&mut conn, &refresh).await;
+        if sqlite {
+            let restore = format!("PRAGMA busy_timeout = {}", crate::SQLITE_BUSY_TIMEOUT_MS);
+            if sqlx::query(AssertSqlSafe(restore))
+                .execute(&mut *conn)
+                .await
+                .is_err()
+            {
+                conn.close_on_drop();
+            }
+        }
+        match written {
+            Err(StoreError::Db(sqlx::Error::Database(e))) if another_writer(&*e) => Ok(false),
+            written => written,
+        }
+    }
+
+    async fn write_batches(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        refresh: &Refresh,
+    ) -> Result<bool> {
         let year = i64::from(refresh.year);
         let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
         for batch in refresh.blocks.chunks(WRITE_BATCH) {
-            let mut tx = self.begin_write().await?;
+            let mut tx = match self.dialect() {
+                Dialect::Sqlite => {
+                    sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?
+                }
+                Dialect::Postgres => {
+                    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                    sqlx::query("SET LOCAL lock_timeout = '200ms'")
+                        .execute(&mut *tx)
+                        .await?;
+                    tx
+                }
+            };
             // A write first: SQLite's writer lock, PostgreSQL's lock on the one row every
             // committing change updates (migration 0008), held to the end of this batch.
             let (n,): (i64,) =
@@ -351,6 +393,14 @@ impl Store {
         }
         Ok(true)
     }
+}
+
+/// Whether a database refused because another writer holds what it needed: SQLite's lock
+/// (`SQLITE_BUSY`, 5, and its extended codes) or PostgreSQL's `lock_timeout` (55P03).
+fn another_writer(e: &dyn sqlx::error::DatabaseError) -> bool {
+    let code = e.code();
+    let code = code.as_deref().unwrap_or_default();
+    code == "55P03" || code.parse::<i64>().is_ok_and(|n| n & 0xff == 5)
 }
 
 #[cfg(test)]

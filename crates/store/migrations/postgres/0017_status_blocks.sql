@@ -21,6 +21,7 @@ CREATE TABLE status_blocks_stale (
     year BIGINT NOT NULL,
     block BIGINT NOT NULL
 );
+CREATE INDEX status_blocks_stale_by_block ON status_blocks_stale (part, year, block);
 
 CREATE FUNCTION gongjian_stale_ledger_new() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

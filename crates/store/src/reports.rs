@@ -276,12 +276,16 @@ impl Store {
         Ok((inputs, quarter))
     }
 
-    /// Every project's facts from the ledger and the report summaries of `as_of`'s year: two
-    /// scans of the stored values, merged by id here (joining them costs either engine more).
-    /// SQLite packs each by column (see `rows`); PostgreSQL streams them by binary COPY, the
-    /// ledger in parts, side by side under this transaction's snapshot (see `status_copy`).
-    /// Days are read in place as `yyyymmdd` numbers, so a row allocates one text (the name):
-    /// at a million projects every allocation per row counts.
+    /// Every project's facts from the ledger and the report summaries of `as_of`'s year, with
+    /// the blocks read from the tables to be written back ([`Store::write_blocks`]).
+    ///
+    /// Each block of projects no change has touched comes from `status_blocks` (see
+    /// `status_blocks`); the others are read from the tables in two scans of the stored values,
+    /// merged by id here (joining them costs either engine more). SQLite packs each by column
+    /// (see `rows`); PostgreSQL streams them by binary COPY, the ledger in parts, side by side
+    /// under this transaction's snapshot (see `status_copy`). Days are read in place as
+    /// `yyyymmdd` numbers, so a row allocates one text (the name): at a million projects every
+    /// allocation per row counts.
     async fn summarised(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,

@@ -300,7 +300,7 @@ impl Store {
                 .execute(&mut *conn)
                 .await?;
         }
-        let written = self.write_batches(&mut conn, &refresh).await;
+        let written = self.write_batches(&mut conn, refresh).await;
         if sqlite {
             let restore = format!("PRAGMA busy_timeout = {}", crate::SQLITE_BUSY_TIMEOUT_MS);
             if sqlx::query(AssertSqlSafe(restore))
@@ -320,11 +320,13 @@ impl Store {
     async fn write_batches(
         &self,
         conn: &mut sqlx::AnyConnection,
-        refresh: &Refresh,
+        refresh: Refresh,
     ) -> Result<bool> {
         let year = i64::from(refresh.year);
+        let year_of = |part: &str| if part == "ledger" { 0 } else { year };
         let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
-        for batch in refresh.blocks.chunks(WRITE_BATCH) {
+        let mut blocks = refresh.blocks.into_iter().peekable();
+        while blocks.peek().is_some() {
             let mut tx = match self.dialect() {
                 Dialect::Sqlite => {
                     sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?
@@ -348,14 +350,15 @@ impl Store {
                 return Ok(false);
             }
             let mut args = AnyArguments::default();
-            let mut values = Vec::with_capacity(batch.len());
-            for (i, w) in batch.iter().enumerate() {
+            let mut values = Vec::with_capacity(WRITE_BATCH);
+            let mut written: Vec<(&str, i64)> = Vec::with_capacity(WRITE_BATCH);
+            for (i, w) in blocks.by_ref().take(WRITE_BATCH).enumerate() {
                 args.add(w.part).map_err(enc)?;
-                args.add(if w.part == "ledger" { 0 } else { year })
-                    .map_err(enc)?;
+                args.add(year_of(w.part)).map_err(enc)?;
                 args.add(w.block).map_err(enc)?;
-                args.add(w.data.clone()).map_err(enc)?;
+                args.add(w.data).map_err(enc)?;
                 values.push(format!("({})", placeholders(self.dialect(), i * 4 + 1, 4)));
+                written.push((w.part, w.block));
             }
             let sql = format!(
                 "INSERT INTO status_blocks (part, year, block, data) VALUES {} \
@@ -366,24 +369,23 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             for part in ["ledger", "summary"] {
-                let blocks: Vec<i64> = batch
+                let of_part: Vec<i64> = written
                     .iter()
-                    .filter(|w| w.part == part)
-                    .map(|w| w.block)
+                    .filter(|(p, _)| *p == part)
+                    .map(|(_, b)| *b)
                     .collect();
-                if blocks.is_empty() {
+                if of_part.is_empty() {
                     continue;
                 }
                 let mut args = AnyArguments::default();
                 args.add(part).map_err(enc)?;
-                args.add(if part == "ledger" { 0 } else { year })
-                    .map_err(enc)?;
-                for b in &blocks {
+                args.add(year_of(part)).map_err(enc)?;
+                for b in &of_part {
                     args.add(*b).map_err(enc)?;
                 }
                 let sql = format!(
                     "DELETE FROM status_blocks_stale WHERE part = $1 AND year = $2 AND block IN ({})",
-                    placeholders(Dialect::Postgres, 3, blocks.len())
+                    placeholders(Dialect::Postgres, 3, of_part.len())
                 );
                 sqlx::query_with(AssertSqlSafe(sql), args)
                     .execute(&mut *tx)

@@ -23,7 +23,8 @@ use crate::{Dialect, Result, Store, StoreError};
 pub(crate) const BLOCK: i64 = 1024;
 
 /// The layout of a block's `data`, its first byte; a block of another layout reads as stale
-/// and is written again.
+/// and is written again. Raise it whenever [`RawLedger`] or [`RawSummary`] (or what their
+/// fields mean) changes, so that a database written by an older build is never misread.
 const LAYOUT: u8 = 1;
 
 /// Blocks written per transaction: each holds back other writers' commits while it runs.

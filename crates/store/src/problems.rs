@@ -983,7 +983,8 @@ impl Store {
                 let (lo, hi) = (lo.unwrap_or(0), hi.unwrap_or(0));
                 let mut first = self.pool().acquire().await?;
                 // Many lines: read in two halves side by side when a second connection is idle
-                // (never waiting for one while holding the first).
+                // (never waiting for one while holding the first). Each problem is read once,
+                // in one half; like the names read after, the halves are separate reads.
                 let second = if project.is_none() && hi - lo >= SPLIT_LINES {
                     self.pool().try_acquire()
                 } else {

@@ -120,10 +120,8 @@ impl<R: BlockRow> Found<R> {
     pub(crate) fn stale_ranges(&self, from: i64, to: i64) -> Vec<(i64, i64)> {
         let mut ranges: Vec<(i64, i64)> = Vec::new();
         for &block in &self.stale {
-            let (a, b) = (
-                (block * BLOCK).max(from),
-                (block * BLOCK + BLOCK - 1).min(to),
-            );
+            let start = block.saturating_mul(BLOCK);
+            let (a, b) = (start.max(from), start.saturating_add(BLOCK - 1).min(to));
             match ranges.last_mut() {
                 _ if a > b => {}
                 Some(last) if last.1.saturating_add(1) >= a => last.1 = b,

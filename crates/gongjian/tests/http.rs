@@ -1988,9 +1988,19 @@ async fn dossier_assignment_and_service_push() {
             send_form(&reader, team(own), &member).await.0,
             StatusCode::FORBIDDEN
         );
-        let (status, page) = send_form(&unit, team(own), &pairs(&[("role", "成员".into())])).await;
+        let (status, page) = send_form(
+            &unit,
+            team(own),
+            &pairs(&[("role", "成员".into()), ("phone", "1380000xxxx".into())]),
+        )
+        .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(page.contains("请填写姓名"), "{page}");
+        // What was typed is still there to correct.
+        assert!(
+            page.contains("value=\"成员\"") && page.contains("value=\"1380000xxxx\""),
+            "{page}"
+        );
         let members = app.store.project_team(own).await.unwrap();
         assert_eq!(members.len(), 1);
         assert!(
@@ -2146,6 +2156,30 @@ async fn dossier_assignment_and_service_push() {
         let (status, page) = send_form(&unit, visits(own), &visit("2025-10-16")).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(page.contains("晚于今天"), "{page}");
+        assert!(
+            page.contains("value=\"2025-10-16\"")
+                && page.contains("value=\"协调供电公司两周内接入\""),
+            "{page}"
+        );
+        // A refused service team: its form open again, holding what was typed.
+        let (status, page) = send_form(
+            &office,
+            app.url("/service/teams"),
+            &pairs(&[
+                ("month", "2025-09".into()),
+                ("project", own.to_string()),
+                ("leader", " ".into()),
+                ("members", "市发改局 王磊".into()),
+            ]),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("请填写服务队队长"), "{page}");
+        assert!(
+            page.contains("value=\"市发改局 王磊\"")
+                && page.contains("<details class=\"actions\" open>"),
+            "{page}"
+        );
         let (_, page) = fetch(&unit, app.url("/service?month=2025-09")).await;
         assert!(
             page.contains("张队长") && page.contains("施工用电线路迁改未完成"),

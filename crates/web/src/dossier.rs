@@ -124,8 +124,17 @@ struct DossierTemplate {
     meetings: Vec<MeetingLine>,
     latest: Option<LatestReport>,
     visits: Vec<VisitLine>,
-    today: String,
     error: Option<String>,
+    /// What was typed into a form the store refused, shown again (else empty).
+    member: MemberForm,
+    visit: VisitForm,
+}
+
+/// What a refused dossier form held, to be shown again with the reason.
+#[derive(Default)]
+struct Drafts {
+    member: MemberForm,
+    visit: VisitForm,
 }
 
 /// `GET /projects/{id}/dossier`: the project's 5专 on one page.
@@ -136,7 +145,7 @@ pub async fn page(
 ) -> Response {
     let result = async {
         let id = parse_id(&id)?;
-        dossier_page(&state, tr, user, id, None).await
+        dossier_page(&state, tr, user, id, None, Drafts::default()).await
     }
     .await;
     page_result(tr, result)
@@ -148,6 +157,7 @@ async fn dossier_page(
     user: SessionUser,
     id: i64,
     error: Option<String>,
+    drafts: Drafts,
 ) -> Result<Response, AppError> {
     let lang = tr.lang;
     let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
@@ -320,8 +330,15 @@ async fn dossier_page(
             meetings,
             latest,
             visits,
-            today: day.to_string(),
             error,
+            member: drafts.member,
+            visit: VisitForm {
+                visited_on: match drafts.visit.visited_on.trim() {
+                    "" => day.to_string(),
+                    typed => typed.to_string(),
+                },
+                ..drafts.visit
+            },
             user,
             tr,
         },
@@ -329,7 +346,7 @@ async fn dossier_page(
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct MemberForm {
     #[serde(default)]
     name: String,
@@ -355,10 +372,10 @@ pub async fn add_member(
             return Err(AppError::Forbidden);
         }
         let member = NewTeamMember {
-            name: form.name,
-            role: form.role,
-            workplace: Some(form.workplace),
-            phone: Some(form.phone),
+            name: form.name.clone(),
+            role: form.role.clone(),
+            workplace: Some(form.workplace.clone()),
+            phone: Some(form.phone.clone()),
         };
         match state
             .store
@@ -368,7 +385,11 @@ pub async fn add_member(
             Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/dossier#team")).into_response()),
             Err(e) => {
                 let why = store_message(e, tr.lang)?;
-                dossier_page(&state, tr, user, id, Some(why)).await
+                let drafts = Drafts {
+                    member: form,
+                    ..Drafts::default()
+                };
+                dossier_page(&state, tr, user, id, Some(why), drafts).await
             }
         }
     }
@@ -395,7 +416,7 @@ pub async fn remove_member(
     page_result(tr, result)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct VisitForm {
     #[serde(default)]
     visited_on: String,
@@ -428,14 +449,18 @@ pub async fn log_visit(
             Ok(day) => day,
             Err(m) => {
                 let why = m.get(tr.lang).to_string();
-                return dossier_page(&state, tr, user, id, Some(why)).await;
+                let drafts = Drafts {
+                    visit: form,
+                    ..Drafts::default()
+                };
+                return dossier_page(&state, tr, user, id, Some(why), drafts).await;
             }
         };
         let visit = NewVisit {
             visited_on,
-            visitors: form.visitors,
-            found: form.found,
-            promised: Some(form.promised),
+            visitors: form.visitors.clone(),
+            found: form.found.clone(),
+            promised: Some(form.promised.clone()),
         };
         let back = |month: Option<NaiveDate>| match (form.back.as_str(), month) {
             ("service", Some(day)) => format!("/service?month={}", Period::month_of(day).key()),
@@ -449,7 +474,11 @@ pub async fn log_visit(
             Ok(_) => Ok(Redirect::to(&back(visit.visited_on)).into_response()),
             Err(e) => {
                 let why = store_message(e, tr.lang)?;
-                dossier_page(&state, tr, user, id, Some(why)).await
+                let drafts = Drafts {
+                    visit: form,
+                    ..Drafts::default()
+                };
+                dossier_page(&state, tr, user, id, Some(why), drafts).await
             }
         }
     }
@@ -660,6 +689,8 @@ pub struct ServiceRow {
     why: String,
     leader: String,
     members: String,
+    /// Its team form open, holding what was typed, after the store refused it.
+    refused: bool,
     visits: Vec<VisitLine>,
 }
 
@@ -701,7 +732,7 @@ pub async fn service(
     PageUser { user, tr }: PageUser,
     Query(q): Query<ServiceQuery>,
 ) -> Response {
-    let result = service_page(&state, tr, user, &q.month, None).await;
+    let result = service_page(&state, tr, user, &q.month, None, None).await;
     page_result(tr, result)
 }
 
@@ -711,6 +742,7 @@ async fn service_page(
     user: SessionUser,
     month: &str,
     error: Option<String>,
+    draft: Option<(i64, TeamForm)>,
 ) -> Result<Response, AppError> {
     let lang = tr.lang;
     let today = as_of_or_today(state, "").await?;
@@ -746,6 +778,7 @@ async fn service_page(
             continue;
         }
         let team = teams.get(&p.id);
+        let typed = draft.as_ref().filter(|(id, _)| *id == p.id).map(|(_, f)| f);
         let row = ServiceRow {
             id: p.id,
             // Leaders read; a unit logs its own projects' visits (only those are listed for it).
@@ -759,8 +792,15 @@ async fn service_page(
                 .map(|w| w.get(lang))
                 .collect::<Vec<_>>()
                 .join("；"),
-            leader: team.map(|t| t.leader.clone()).unwrap_or_default(),
-            members: team.and_then(|t| t.members.clone()).unwrap_or_default(),
+            leader: match typed {
+                Some(f) => f.leader.clone(),
+                None => team.map(|t| t.leader.clone()).unwrap_or_default(),
+            },
+            members: match typed {
+                Some(f) => f.members.clone(),
+                None => team.and_then(|t| t.members.clone()).unwrap_or_default(),
+            },
+            refused: typed.is_some(),
             visits: visits_of.remove(&p.id).unwrap_or_default(),
         };
         let group = match by_unit.iter_mut().position(|u| u.unit == unit) {
@@ -820,7 +860,7 @@ async fn service_page(
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct TeamForm {
     #[serde(default)]
     month: String,
@@ -855,7 +895,8 @@ pub async fn set_team(
             ),
             Err(e) => {
                 let why = store_message(e, tr.lang)?;
-                service_page(&state, tr, user, &month.key(), Some(why)).await
+                let draft = Some((project, form));
+                service_page(&state, tr, user, &month.key(), Some(why), draft).await
             }
         }
     }

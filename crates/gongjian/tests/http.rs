@@ -2353,5 +2353,83 @@ async fn escalations_reach_the_new_levels_owners() {
         );
         assert_eq!(r.bytes().await.unwrap().as_ref(), pdf);
         assert_eq!(fetch(&shuili, url).await.0, StatusCode::NOT_FOUND);
+
+        // Its uploader may remove a file (so may the lead office), nobody else, and nobody
+        // once the problem is closed off; the removal is a step of the problem.
+        let problem_url = app.url(&format!("/problems/{meeting}"));
+        let remove = |id: i64| app.url(&format!("/attachments/{id}/remove"));
+        let button = format!("/attachments/{}/remove", files[0].id);
+        assert!(fetch(&unit, problem_url.clone()).await.1.contains(&button));
+        assert!(
+            !fetch(&zhujian, problem_url.clone())
+                .await
+                .1
+                .contains(&button)
+        );
+        assert_eq!(
+            send_form(&zhujian, remove(files[0].id), &[]).await.0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            send_form(&shuili, remove(files[0].id), &[]).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let (status, _) = upload(unit.clone(), "现场照片.pdf", pdf).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let files = app.store.problem_attachments(meeting).await.unwrap();
+        assert_eq!(files.len(), 2);
+        let r = unit.post(remove(files[1].id)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            r.headers()["location"],
+            format!("/problems/{meeting}#attachments").as_str()
+        );
+        assert_eq!(
+            app.store.problem_attachments(meeting).await.unwrap().len(),
+            1
+        );
+        let events = app.store.problem_events(meeting).await.unwrap();
+        assert!(
+            events
+                .iter()
+                .any(|e| e.note.as_deref() == Some("删除附件：现场照片.pdf")),
+            "{events:?}"
+        );
+        // 办理 → 已解决 → 已销号, by the lead office (the command line's standing).
+        loop {
+            use domain::problem::{Action, Status};
+            let p = app.store.problem(meeting).await.unwrap().unwrap();
+            let action = match p.status {
+                Status::Open => Action::Accept,
+                Status::InProgress => Action::Resolve,
+                Status::Resolved => Action::Confirm,
+                Status::Closed => break,
+            };
+            app.store
+                .act_on_problem(
+                    meeting,
+                    p.version,
+                    &action,
+                    store::ProblemActor::SYSTEM,
+                    chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap(),
+                    store::StepExtra {
+                        note: Some("已接入施工用电"),
+                        new_deadline: None,
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        let (status, page) = upload(unit.clone(), "补充材料.pdf", pdf).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("问题已销号"), "{page}");
+        let (status, page) = send_form(&unit, remove(files[0].id), &[]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("问题已销号"), "{page}");
+        assert!(!page.contains(&button), "{page}");
+        assert_eq!(
+            app.store.problem_attachments(meeting).await.unwrap().len(),
+            1
+        );
     }
 }

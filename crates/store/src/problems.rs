@@ -319,6 +319,32 @@ struct Step<'a> {
     note: Option<&'a str>,
 }
 
+/// A progress note on a problem in `tx`: a step that keeps its status and level.
+pub(crate) async fn note_in(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    actor: Option<i64>,
+    text: &str,
+) -> Result<()> {
+    let row: Option<(String, i64)> =
+        sqlx::query_as("SELECT status, level FROM problems WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some((status, level)) = row else {
+        return Err(StoreError::NotFound);
+    };
+    let status = status_of(&status)?;
+    let step = Step {
+        action: "note",
+        from: Some(status),
+        to: status,
+        level: level_of(level)?,
+        note: Some(text),
+    };
+    record(tx, id, actor, step).await
+}
+
 async fn record(
     tx: &mut Transaction<'static, Any>,
     problem: i64,
@@ -828,23 +854,7 @@ impl Store {
             return Err(refused(bi("请填写进展情况", "write what has happened")));
         }
         let mut tx = self.begin_write().await?;
-        let row: Option<(String, i64)> =
-            sqlx::query_as("SELECT status, level FROM problems WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((status, level)) = row else {
-            return Err(StoreError::NotFound);
-        };
-        let status = status_of(&status)?;
-        let step = Step {
-            action: "note",
-            from: Some(status),
-            to: status,
-            level: level_of(level)?,
-            note: Some(text),
-        };
-        record(&mut tx, id, actor, step).await?;
+        note_in(&mut tx, id, actor, text).await?;
         tx.commit().await?;
         Ok(())
     }

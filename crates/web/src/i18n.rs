@@ -723,6 +723,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("problems.attachments", "附件", "Attachments"),
     ("problems.no_attachments", "暂无附件。", "No attachments."),
     ("problems.attach", "上传附件", "Attach"),
+    ("problems.remove_attachment", "删除", "Remove"),
     (
         "problems.attach_hint",
         "图片、PDF、Word 或 Excel，每个不超过",

@@ -288,6 +288,10 @@ pub fn app(state: AppState) -> Router {
             )),
         )
         .route("/attachments/{id}", get(problems::attachment))
+        .route(
+            "/attachments/{id}/remove",
+            post(problems::remove_attachment),
+        )
         .route("/agenda", get(problems::agenda))
         .route("/agenda/pack.docx", get(meetings::pack_docx))
         .route("/todo", get(todo::page))

@@ -247,6 +247,7 @@ pub struct AttachmentView {
     size: String,
     at: String,
     by: String,
+    may_remove: bool,
 }
 
 fn action_named(code: &str, reason: String) -> Option<Action> {
@@ -348,6 +349,7 @@ async fn problem_page(
         .await?
         .into_iter()
         .map(|a| AttachmentView {
+            may_remove: user.role != Role::Leadership && a.removable_by(&who, p.status),
             id: a.id,
             name: a.name,
             size: if a.size >= 1_048_576 {
@@ -363,7 +365,7 @@ async fn problem_page(
     render_form(
         &ProblemTemplate {
             attachments,
-            may_attach: user.role != Role::Leadership,
+            may_attach: user.role != Role::Leadership && p.status != Status::Closed,
             max_attachment_mb: MAX_ATTACHMENT_BYTES / 1_048_576,
             role_label: user.role.label(lang),
             can_edit: can_edit_ledger(&user),
@@ -587,6 +589,41 @@ pub async fn upload_attachment(
             Ok(_) => Ok(Redirect::to(&format!("/problems/{id}#attachments")).into_response()),
             Err(store::StoreError::Rule(m)) => {
                 problem_page(&state, tr, user, id, Some(m.get(lang).into())).await
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await;
+    page_result(tr, result)
+}
+
+/// `POST /attachments/{id}/remove`: takes a file off its problem (its uploader or the lead
+/// office, until the problem is closed off).
+pub async fn remove_attachment(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+) -> Response {
+    let lang = tr.lang;
+    let result = async {
+        let id = parse_id(&id)?;
+        if user.role == Role::Leadership {
+            return Err(AppError::Forbidden);
+        }
+        let who = viewer(&user);
+        let problem = state
+            .store
+            .problem_attachment(id, &who)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .0
+            .problem_id;
+        match state.store.remove_problem_attachment(id, &who).await {
+            Ok(problem) => {
+                Ok(Redirect::to(&format!("/problems/{problem}#attachments")).into_response())
+            }
+            Err(store::StoreError::Rule(m)) => {
+                problem_page(&state, tr, user, problem, Some(m.get(lang).into())).await
             }
             Err(e) => Err(e.into()),
         }

@@ -4,8 +4,9 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use chrono::{Datelike, NaiveDate};
 use domain::progress::Light;
-use domain::{Lang, Money};
+use domain::{Lang, Money, Role, bi};
 use plotters::style::RGBColor;
 use serde::Deserialize;
 use store::SessionUser;
@@ -60,6 +61,35 @@ struct DashboardTemplate {
     lagging: Vec<Lagging>,
     investment_svg: String,
     lights_svg: String,
+    /// For the office: next year's holidays are not loaded yet, though it is near.
+    calendar_notice: Option<String>,
+}
+
+/// From this many days before a year begins, the office is reminded to load its holidays.
+const CALENDAR_NOTICE_DAYS: u64 = 60;
+
+/// The reminder for the office when the year after `today` starts within
+/// [`CALENDAR_NOTICE_DAYS`] and the working-day calendar does not know it yet: deadlines in
+/// working days that reach into it cannot be computed until its holidays are imported.
+fn calendar_notice(
+    years: &std::collections::BTreeSet<i32>,
+    today: NaiveDate,
+    lang: Lang,
+) -> Option<String> {
+    let soon = today.checked_add_days(chrono::Days::new(CALENDAR_NOTICE_DAYS))?;
+    let missing = (today.year()..=soon.year()).find(|y| !years.contains(y))?;
+    let m = bi(
+        format!(
+            "工作日日历尚无 {missing} 年的节假日安排：国务院办公厅通知发布后，请用 \
+             `gongjian calendar import 文件.json` 导入；在此之前，跨入 {missing} 年的工作日期限无法计算。"
+        ),
+        format!(
+            "The working-day calendar has no holidays for {missing} yet: once the State Council \
+             notice is out, load it with `gongjian calendar import FILE.json`; until then, \
+             deadlines in working days that reach into {missing} cannot be computed."
+        ),
+    );
+    Some(m.get(lang).to_string())
 }
 
 #[derive(Deserialize)]
@@ -169,6 +199,13 @@ pub async fn page(
             .collect();
         crate::status::worst_first(&mut lagging);
         let as_of_text = as_of.to_string();
+        let calendar_notice = if matches!(user.role, Role::Admin | Role::LeadOffice) {
+            let today = crate::problems::as_of_or_today(&state, "").await?;
+            let years = state.store.work_calendar().await?.years();
+            calendar_notice(&years, today, lang)
+        } else {
+            None
+        };
         render(&DashboardTemplate {
             role_label: user.role.label(lang),
             can_edit: can_edit_ledger(&user),
@@ -239,9 +276,37 @@ pub async fn page(
             as_of: as_of_text,
             investment_svg,
             lights_svg,
+            calendar_notice,
             tr,
         })
     }
     .await;
     page_result(tr, result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_office_is_reminded_of_next_years_holidays() {
+        let known: std::collections::BTreeSet<i32> = (2020..=2026).collect();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(calendar_notice(&known, day(2026, 10, 31), Lang::Zh), None);
+        let notice = calendar_notice(&known, day(2026, 11, 2), Lang::Zh).unwrap();
+        assert!(
+            notice.contains("2027 年") && notice.contains("calendar import"),
+            "{notice}"
+        );
+        let notice = calendar_notice(&known, day(2026, 12, 1), Lang::En).unwrap();
+        assert!(notice.contains("no holidays for 2027"), "{notice}");
+        // Past the end already: the year in which it stands is named.
+        let notice = calendar_notice(&known, day(2027, 3, 1), Lang::Zh).unwrap();
+        assert!(notice.contains("2027 年"), "{notice}");
+        let with_next: std::collections::BTreeSet<i32> = (2020..=2027).collect();
+        assert_eq!(
+            calendar_notice(&with_next, day(2026, 12, 1), Lang::Zh),
+            None
+        );
+    }
 }

@@ -381,6 +381,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             );
             if let Some(through) = through {
                 let n = store.seed_demo_reports(through).await?;
+                if let Some(end) = through.last_day() {
+                    // The figures ready for the first status (see Store::prepare_status).
+                    store.prepare_status(end).await?;
+                }
                 say!(
                     "已生成 {n} 份月报（截至{}）/ seeded {n} monthly reports through {}",
                     through.label_zh(),

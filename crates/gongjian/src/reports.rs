@@ -225,6 +225,10 @@ pub async fn import(
                     summary.filed = filed.len();
                     summary.revised = filed.iter().filter(|f| f.revised).count();
                     summary.written = !dry_run;
+                    if let Some(end) = period.last_day().filter(|_| !dry_run) {
+                        // The figures ready for the first status after the import.
+                        store.prepare_status(end).await?;
+                    }
                 }
                 Err(StoreError::Invalid(messages)) => {
                     summary.errors.extend(messages.into_iter().map(|m| Problem {

@@ -88,12 +88,7 @@ impl Store {
             .fetch_optional(&mut **tx)
             .await?
             .ok_or(StoreError::NotFound)?;
-        Status::from_code(&status).ok_or_else(|| {
-            StoreError::Rule(bi(
-                "数据库中的问题记录无效：status",
-                "a stored problem does not read: status",
-            ))
-        })
+        crate::problems::status_of(&status)
     }
 }
 
@@ -153,18 +148,9 @@ impl Store {
     /// closed off; recorded as a step of the problem (who and which file). The problem's id.
     /// [`StoreError::NotFound`] for an attachment of a problem this viewer may not see.
     pub async fn remove_problem_attachment(&self, id: i64, viewer: &ProblemViewer) -> Result<i64> {
-        let found: Option<MetaRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT_META} WHERE a.id = $1"
-        )))
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?;
-        let Some(found) = found.map(meta) else {
+        let Some(found) = self.problem_attachment_meta(id, viewer).await? else {
             return Err(StoreError::NotFound);
         };
-        if self.problem_for(found.problem_id, viewer).await?.is_none() {
-            return Err(StoreError::NotFound);
-        }
         let mut tx = self.begin_write().await?;
         let status = self
             .locked_problem_status(&mut tx, found.problem_id)
@@ -207,40 +193,41 @@ impl Store {
         Ok(rows.into_iter().map(meta).collect())
     }
 
-    /// An attachment with its bytes, when this viewer may see its problem.
+    /// An attachment without its bytes, when this viewer may see its problem.
+    pub async fn problem_attachment_meta(
+        &self,
+        id: i64,
+        viewer: &ProblemViewer,
+    ) -> Result<Option<AttachmentMeta>> {
+        let found: Option<MetaRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT_META} WHERE a.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(found) = found.map(meta) else {
+            return Ok(None);
+        };
+        let visible = self.problem_for(found.problem_id, viewer).await?.is_some();
+        Ok(visible.then_some(found))
+    }
+
+    /// An attachment with its bytes, when this viewer may see its problem (the bytes are read
+    /// only then).
     pub async fn problem_attachment(
         &self,
         id: i64,
         viewer: &ProblemViewer,
     ) -> Result<Option<(AttachmentMeta, Vec<u8>)>> {
-        type Row = (
-            i64,
-            i64,
-            String,
-            String,
-            i64,
-            i64,
-            Option<String>,
-            Option<i64>,
-            Vec<u8>,
-        );
-        let found: Option<Row> = sqlx::query_as(
-            "SELECT a.id, a.problem_id, a.name, a.content_type, a.size, a.uploaded_at, \
-             u.display_name, a.uploaded_by, a.data FROM problem_attachments a \
-             LEFT JOIN users u ON u.id = a.uploaded_by WHERE a.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?;
-        let Some((a, b, c, d, e, f, g, h, data)) = found else {
+        let Some(meta) = self.problem_attachment_meta(id, viewer).await? else {
             return Ok(None);
         };
-        let row = (a, b, c, d, e, f, g, h);
-        let meta = meta(row);
-        if self.problem_for(meta.problem_id, viewer).await?.is_none() {
-            return Ok(None);
-        }
-        Ok(Some((meta, data)))
+        let data: Option<(Vec<u8>,)> =
+            sqlx::query_as("SELECT data FROM problem_attachments WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(data.map(|(data,)| (meta, data)))
     }
 }
 

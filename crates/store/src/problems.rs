@@ -258,7 +258,7 @@ impl<'de> serde::Deserialize<'de> for StatusCode {
     }
 }
 
-fn status_of(code: &str) -> Result<Status> {
+pub(crate) fn status_of(code: &str) -> Result<Status> {
     Status::from_code(code).ok_or_else(|| corrupt("status"))
 }
 

@@ -613,10 +613,9 @@ pub async fn remove_attachment(
         let who = viewer(&user);
         let problem = state
             .store
-            .problem_attachment(id, &who)
+            .problem_attachment_meta(id, &who)
             .await?
             .ok_or(AppError::NotFound)?
-            .0
             .problem_id;
         match state.store.remove_problem_attachment(id, &who).await {
             Ok(problem) => {

@@ -47,6 +47,7 @@ fn bench(c: &mut Criterion) {
         year,
         papers: Vec::new(),
         days: Vec::new(),
+        provisional: false,
     }));
     let long = WorkCalendar::new(years).unwrap();
     let start = NaiveDate::from_ymd_opt(2020, 1, 2).unwrap();

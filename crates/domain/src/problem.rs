@@ -658,7 +658,7 @@ mod tests {
             (1, Level::Leadership)
         );
         // A year the calendar does not know is an error, not a guess.
-        assert!(escalate(Level::Unit, deadline, day(2031, 1, 5), rule, &calendar).is_err());
+        assert!(escalate(Level::Unit, deadline, day(2061, 1, 5), rule, &calendar).is_err());
         // The days each level was reached are the first of each block of the cases above.
         for (level, reached) in [
             (Level::Unit, None),

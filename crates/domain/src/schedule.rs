@@ -71,6 +71,8 @@ pub struct Schedule {
     pub nodes: Vec<NodeTimes>,
     /// One chain of critical nodes from a first node to the finish.
     pub critical_path: Vec<String>,
+    /// Some date rests on a provisional calendar year (its notice not yet loaded).
+    pub provisional: bool,
 }
 
 /// Why a plan cannot be scheduled.
@@ -279,9 +281,11 @@ pub fn schedule(plan: &Plan, calendar: &WorkCalendar) -> Result<Schedule, Schedu
     }
     path.reverse();
 
+    let provisional = calendar.provisional_between(plan.start, finish.max(serial_finish));
     Ok(Schedule {
         finish,
         serial_finish,
+        provisional,
         saved_workdays: serial - parallel,
         duration_workdays: parallel,
         serial_workdays: serial,
@@ -515,7 +519,7 @@ mod tests {
         );
         // Past the calendar's last year.
         assert!(matches!(
-            schedule(&plan("2026-12-01", vec![node("a", 60, &[])]), &c),
+            schedule(&plan("2060-12-01", vec![node("a", 60, &[])]), &c),
             Err(ScheduleError::Calendar(_))
         ));
     }

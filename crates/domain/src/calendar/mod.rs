@@ -2,8 +2,11 @@
 //! make-up workdays (调休) on weekends, as the State Council's yearly notices set them.
 //!
 //! The facts for 2020–2026 are compiled in from the public dataset NateScarlet/holiday-cn (MIT,
-//! notice in `data/holiday-cn/LICENSE`); a newer year is added in the same JSON shape. A date in
-//! a year the calendar does not know is an error, never a guess from the weekday.
+//! notice in `data/holiday-cn/LICENSE`); a newer year is added in the same JSON shape or as the
+//! notice's text ([`notice`]). A year from 2025 whose notice is not loaded yet is *provisional*:
+//! its days off follow from the statutory rules alone ([`statutory`]), and everything computed
+//! from it says so. A date before the first built-in year or past the rules' lunar table is an
+//! error, never a guess from the weekday.
 //!
 //! Working days are numbered (ordinals) once when the calendar is built, so counting and adding
 //! working days, and the whole critical-path computation, are array lookups.
@@ -15,6 +18,9 @@ use serde::Deserialize;
 
 use crate::{Bilingual, bi};
 
+pub mod notice;
+pub mod statutory;
+
 /// One year of the official calendar, in the dataset's shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HolidayYear {
@@ -22,8 +28,10 @@ pub struct HolidayYear {
     /// The notices the year comes from (addresses).
     pub papers: Vec<String>,
     /// Days that differ from the plain week: holidays (`off`) and make-up workdays (not `off`).
-    /// A year's list may hold a day of the neighbouring year (元旦 starting on 31 December).
+    /// A year's list may hold days of the previous December (元旦 starting on 31 December).
     pub days: Vec<HolidayDay>,
+    /// Computed from the statutory rules, not read from the State Council's notice.
+    pub provisional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,10 +117,12 @@ impl HolidayYear {
                     format!("entry {n}: date “{text}” is not a YYYY-MM-DD date"),
                 )
             })?;
-            if (date.year() - year).abs() > 1 {
+            if !belongs_to(date, year) {
                 return Err(err(
-                    format!("第{n}项的日期 {date} 不属于{year}年前后"),
-                    format!("entry {n}: {date} is not near the year {year}"),
+                    format!("第{n}项的日期 {date} 不在{year}年内（只有元旦可从上一年12月开始）"),
+                    format!(
+                        "entry {n}: {date} is not in {year} (only 元旦 may begin in the previous December)"
+                    ),
                 ));
             }
             let off = d.is_off_day.ok_or_else(|| {
@@ -140,19 +150,40 @@ impl HolidayYear {
             year,
             papers: raw.papers,
             days: days.into_values().collect(),
+            provisional: false,
+        })
+    }
+
+    /// The year in holiday-cn's JSON shape (`{"year", "papers", "days": [{"name", "date",
+    /// "isOffDay"}]}`), which [`HolidayYear::from_json`] reads back.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "year": self.year,
+            "papers": self.papers,
+            "days": self.days.iter().map(|d| serde_json::json!({
+                "name": d.name,
+                "date": d.date.format("%Y-%m-%d").to_string(),
+                "isOffDay": d.off,
+            })).collect::<Vec<_>>(),
         })
     }
 }
 
+/// Whether a day listed for `year` may stand in its list: a day of the year itself, or of the
+/// previous December (a 元旦 block, or its make-up workday, that begins before 1 January).
+pub fn belongs_to(date: NaiveDate, year: i32) -> bool {
+    date.year() == year || (date.year() == year - 1 && date.month() == 12)
+}
+
 /// The years compiled into the binary.
 const BUILTIN: &[&str] = &[
-    include_str!("../data/holiday-cn/2020.json"),
-    include_str!("../data/holiday-cn/2021.json"),
-    include_str!("../data/holiday-cn/2022.json"),
-    include_str!("../data/holiday-cn/2023.json"),
-    include_str!("../data/holiday-cn/2024.json"),
-    include_str!("../data/holiday-cn/2025.json"),
-    include_str!("../data/holiday-cn/2026.json"),
+    include_str!("../../data/holiday-cn/2020.json"),
+    include_str!("../../data/holiday-cn/2021.json"),
+    include_str!("../../data/holiday-cn/2022.json"),
+    include_str!("../../data/holiday-cn/2023.json"),
+    include_str!("../../data/holiday-cn/2024.json"),
+    include_str!("../../data/holiday-cn/2025.json"),
+    include_str!("../../data/holiday-cn/2026.json"),
 ];
 
 /// The compiled-in years (2020–2026).
@@ -182,9 +213,18 @@ impl WorkCalendar {
         WorkCalendar::new(builtin_years()?)
     }
 
-    /// A calendar of these years; a later entry for the same year replaces an earlier one.
+    /// A calendar of these years; a later entry for the same year replaces an earlier one. Every
+    /// year the statutory rules cover and no entry gives is added as provisional.
     pub fn new(years: Vec<HolidayYear>) -> Result<WorkCalendar, CalendarError> {
-        let years: BTreeMap<i32, HolidayYear> = years.into_iter().map(|y| (y.year, y)).collect();
+        let mut years: BTreeMap<i32, HolidayYear> =
+            years.into_iter().map(|y| (y.year, y)).collect();
+        for year in statutory::rule_years() {
+            if !years.contains_key(&year)
+                && let Some(provisional) = statutory::provisional_year(year)
+            {
+                years.insert(year, provisional);
+            }
+        }
         let (Some(&min), Some(&max)) = (years.keys().next(), years.keys().next_back()) else {
             return Err(err("日历中没有任何年份", "the calendar holds no year"));
         };
@@ -237,9 +277,37 @@ impl WorkCalendar {
         })
     }
 
-    /// The years this calendar knows.
+    /// The years this calendar knows, official or provisional.
     pub fn years(&self) -> BTreeSet<i32> {
         self.years.keys().copied().collect()
+    }
+
+    /// The years read from a State Council notice (built in or imported).
+    pub fn official_years(&self) -> BTreeSet<i32> {
+        self.years
+            .values()
+            .filter(|y| !y.provisional)
+            .map(|y| y.year)
+            .collect()
+    }
+
+    /// Whether `year` is known only from the statutory rules.
+    pub fn is_provisional(&self, year: i32) -> bool {
+        self.years.get(&year).is_some_and(|y| y.provisional)
+    }
+
+    /// Whether anything from `from` to `to` (either order) rests on a provisional year.
+    pub fn provisional_between(&self, from: NaiveDate, to: NaiveDate) -> bool {
+        let (a, b) = if from <= to { (from, to) } else { (to, from) };
+        (a.year()..=b.year()).any(|y| self.is_provisional(y))
+    }
+
+    /// The first provisional year from `year` on, if any (the one whose notice is awaited).
+    pub fn first_provisional_from(&self, year: i32) -> Option<i32> {
+        self.years
+            .range(year..)
+            .find(|(_, y)| y.provisional)
+            .map(|(&y, _)| y)
     }
 
     pub fn year(&self, year: i32) -> Option<&HolidayYear> {
@@ -247,17 +315,18 @@ impl WorkCalendar {
     }
 
     fn unknown(&self, date: NaiveDate) -> CalendarError {
-        let known: Vec<String> = self.years.keys().map(i32::to_string).collect();
+        let (first, last) = (
+            self.years.keys().next().copied().unwrap_or_default(),
+            self.years.keys().next_back().copied().unwrap_or_default(),
+        );
         err(
             format!(
-                "日历中没有{}年的节假日安排（已有：{}），请先用 gongjian calendar import 导入",
+                "日历中没有{}年的节假日安排（工作日日历覆盖{first}—{last}年），请先用 gongjian calendar import 导入",
                 date.year(),
-                known.join("、")
             ),
             format!(
-                "the calendar does not know the year {} (it knows {}); add it with gongjian calendar import",
+                "the calendar does not know the year {} (it covers {first}–{last}); add it with gongjian calendar import",
                 date.year(),
-                known.join(", ")
             ),
         )
     }
@@ -477,12 +546,34 @@ mod tests {
     }
 
     #[test]
+    fn years_past_the_notices_are_provisional() {
+        let c = cal();
+        assert!(!c.is_provisional(2026) && c.is_provisional(2027));
+        assert_eq!(c.official_years(), (2020..=2026).collect());
+        assert!(c.provisional_between(d("2026-12-30"), d("2027-01-04")));
+        assert!(c.provisional_between(d("2027-01-04"), d("2026-12-30")));
+        assert!(!c.provisional_between(d("2026-01-01"), d("2026-12-31")));
+        assert_eq!(c.first_provisional_from(2025), Some(2027));
+        assert_eq!(c.add_workdays(d("2026-12-31"), 1).unwrap(), d("2027-01-04"));
+        assert_eq!(c.day_name(d("2027-02-09")), Some("春节（补假）"));
+        // The rules cover at least 2035.
+        assert!(c.is_workday(d("2035-12-31")).is_ok());
+    }
+
+    #[test]
     fn unknown_years_are_errors_not_guesses() {
         let c = cal();
-        let e = c.is_workday(d("2027-03-01")).unwrap_err();
-        assert!(e.0.zh.contains("2027"), "{e:?}");
-        assert!(e.0.en.contains("2027"));
-        assert!(c.add_workdays(d("2026-12-30"), 5).is_err());
+        let last = *statutory::rule_years().end();
+        let past = NaiveDate::from_ymd_opt(last + 1, 3, 1).unwrap();
+        let e = c.is_workday(past).unwrap_err();
+        assert!(e.0.zh.contains(&(last + 1).to_string()), "{e:?}");
+        assert!(e.0.en.contains(&(last + 1).to_string()));
+        let e = c.is_workday(d("2019-12-31")).unwrap_err();
+        assert!(e.0.zh.contains("2019") && e.0.en.contains("2019"), "{e:?}");
+        assert!(
+            c.add_workdays(NaiveDate::from_ymd_opt(last, 12, 30).unwrap(), 5)
+                .is_err()
+        );
         assert!(
             c.workdays_between(d("2019-12-30"), d("2020-01-03"))
                 .is_err()
@@ -513,6 +604,13 @@ mod tests {
         assert!(!c.is_workday(d("2027-01-01")).unwrap());
         assert!(c.is_workday(d("2027-02-20")).unwrap());
         assert!(c.is_workday(d("2027-03-01")).unwrap());
+        // The imported year is official; its 端午 is no longer the rules' guess alone.
+        assert!(!c.is_provisional(2027));
+        assert!(c.is_workday(d("2027-06-09")).unwrap());
+        // The previous December may open the year's 元旦.
+        let early = r#"{"year": 2027, "days": [
+            {"name": "元旦", "date": "2026-12-31", "isOffDay": true}]}"#;
+        assert_eq!(HolidayYear::from_json(early).unwrap().days.len(), 1);
 
         for bad in [
             "not json",
@@ -522,6 +620,8 @@ mod tests {
             r#"{"year": 1027, "days": [{"name": "x", "date": "1027-01-01", "isOffDay": true}]}"#,
             r#"{"year": 2027, "days": [{"name": "x", "date": "2027-02-30", "isOffDay": true}]}"#,
             r#"{"year": 2027, "days": [{"name": "x", "date": "2031-01-01", "isOffDay": true}]}"#,
+            r#"{"year": 2027, "days": [{"name": "x", "date": "2028-01-01", "isOffDay": true}]}"#,
+            r#"{"year": 2027, "days": [{"name": "x", "date": "2026-11-30", "isOffDay": true}]}"#,
             r#"{"year": 2027, "days": [{"name": "x", "date": "2027-01-01"}]}"#,
             r#"{"year": 2027, "days": [{"name": "x", "date": "2027-01-01", "isOffDay": true},
                                        {"name": "x", "date": "2027-01-01", "isOffDay": false}]}"#,

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use domain::calendar::WorkCalendar;
 use domain::schedule::{Inversion, Overdue, Plan, Schedule, inversions, overdue, schedule};
 use serde::Serialize;
@@ -29,35 +29,151 @@ async fn load(config: &Config) -> Result<WorkCalendar> {
     }
 }
 
-pub async fn import(config: &Config, file: &Path) -> Result<ExitCode> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("读取文件 / reading {}", file.display()))?;
-    let store = crate::open(config).await?;
-    let year = store.import_calendar_year(&text).await?;
+/// Reads a year's holidays (the notice's text or holiday-cn JSON). With a database, stores it
+/// (or, with `--dry-run`, only says what it would change); without one, `--dry-run` only reads.
+pub async fn import(config: &Config, file: &Path, dry_run: bool, as_json: bool) -> Result<ExitCode> {
+    let bytes =
+        std::fs::read(file).with_context(|| format!("读取文件 / reading {}", file.display()))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        anyhow!(
+            "{} 不是 UTF-8 文本：请把通知粘贴为纯文本后保存 / {} is not UTF-8 text: paste the notice as plain text and save it",
+            file.display(),
+            file.display()
+        )
+    })?;
+    let import = match (config.database_url(), dry_run) {
+        (Err(_), true) => None,
+        (Err(e), false) => return Err(e.into()),
+        (Ok(_), _) => {
+            let store = crate::open(config).await?;
+            Some(if dry_run {
+                store.preview_calendar_import(&text).await?
+            } else {
+                store.import_calendar_year(&text, None).await?
+            })
+        }
+    };
+    let year = match &import {
+        Some(i) => i.year.clone(),
+        None => domain::calendar::notice::read_calendar_text(&text)?,
+    };
+    if as_json {
+        say!("{}", serde_json::to_string_pretty(&year.holiday_cn())?);
+    }
     let off = year.days.iter().filter(|d| d.off).count();
     let worked = year.days.len() - off;
-    say!(
-        "已导入{}年节假日安排：放假 {off} 天，调休上班 {worked} 天 / imported {}: {off} days off, {worked} make-up workdays",
-        year.year,
-        year.year
+    let verb = if dry_run {
+        ("读出", "read (nothing stored)")
+    } else {
+        ("已导入", "imported")
+    };
+    let summary = format!(
+        "{}{}年节假日安排：放假 {off} 天，调休上班 {worked} 天 / {} {}: {off} days off, {worked} make-up workdays",
+        verb.0, year.year, verb.1, year.year
     );
+    // With --json the summary goes to stderr, so stdout stays one JSON value.
+    if as_json {
+        eprintln!("{summary}");
+    } else {
+        say!("{summary}");
+        for d in &year.days {
+            say!(
+                "{}\t{}\t{}",
+                d.date.format("%Y-%m-%d"),
+                if d.off { "放假" } else { "上班" },
+                d.name
+            );
+        }
+    }
+    if let Some(import) = &import {
+        let moved = if import.changes.is_empty() {
+            "与此前的日历相比没有变化 / no day changes against the calendar before".to_string()
+        } else {
+            format!(
+                "与此前{}日历相比有 {} 天变化 / {} days change against the {} calendar before",
+                if import.was_provisional { "暂定" } else { "" },
+                import.changes.len(),
+                import.changes.len(),
+                if import.was_provisional { "provisional" } else { "official" }
+            )
+        };
+        if as_json {
+            eprintln!("{moved}");
+        } else {
+            say!("{moved}");
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn workdays(config: &Config, from: &str, to: &str) -> Result<ExitCode> {
+/// Warns on stderr when an answer rests on a provisional year.
+fn warn_provisional(calendar: &WorkCalendar, from: NaiveDate, to: NaiveDate) -> bool {
+    let provisional = calendar.provisional_between(from, to);
+    if provisional {
+        let years: Vec<String> = (from.min(to).year()..=from.max(to).year())
+            .filter(|y| calendar.is_provisional(*y))
+            .map(|y| y.to_string())
+            .collect();
+        eprintln!(
+            "注意：{}年为暂定日历（按《全国年节及纪念日放假办法》推算，尚未导入国务院办公厅通知，不含调休上班日） / warning: {} is a provisional calendar (from the statutory rules; the State Council notice is not imported, no make-up workdays)",
+            years.join("、"),
+            years.join(", ")
+        );
+    }
+    provisional
+}
+
+#[derive(Serialize)]
+struct WorkdaysOut {
+    workdays: u32,
+    provisional: bool,
+}
+
+#[derive(Serialize)]
+struct DateOut {
+    date: String,
+    provisional: bool,
+}
+
+pub async fn workdays(config: &Config, from: &str, to: &str, as_json: bool) -> Result<ExitCode> {
     let (from, to) = (parse_date(from)?, parse_date(to)?);
     let calendar = load(config).await?;
-    say!("{}", calendar.workdays_between(from, to)?);
+    let n = calendar.workdays_between(from, to)?;
+    let provisional = warn_provisional(&calendar, from, to);
+    if as_json {
+        say!(
+            "{}",
+            serde_json::to_string(&WorkdaysOut {
+                workdays: n,
+                provisional
+            })?
+        );
+    } else {
+        say!("{n}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn add(config: &Config, date: &str, n: &str) -> Result<ExitCode> {
+pub async fn add(config: &Config, date: &str, n: &str, as_json: bool) -> Result<ExitCode> {
     let date = parse_date(date)?;
     let n: u32 = n.trim().parse().map_err(|_| {
         anyhow!("工作日数“{n}”无效，应为 0 或正整数 / “{n}” is not a whole number of working days")
     })?;
     let calendar = load(config).await?;
-    say!("{}", calendar.add_workdays(date, n)?.format("%Y-%m-%d"));
+    let end = calendar.add_workdays(date, n)?;
+    let provisional = warn_provisional(&calendar, date, end);
+    let text = end.format("%Y-%m-%d").to_string();
+    if as_json {
+        say!(
+            "{}",
+            serde_json::to_string(&DateOut {
+                date: text,
+                provisional
+            })?
+        );
+    } else {
+        say!("{text}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -90,6 +206,13 @@ pub async fn plan(
         let m = e.message();
         anyhow!("{} / {}", m.zh, m.en)
     })?;
+    if result.provisional {
+        warn_provisional(
+            &calendar,
+            plan.start,
+            result.finish.max(result.serial_finish),
+        );
+    }
     let inverted = inversions(&plan);
     let late = match as_of {
         Some(day) => overdue(&plan, day, &calendar)?,

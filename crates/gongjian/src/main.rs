@@ -166,11 +166,18 @@ enum Command {
 
 #[derive(Subcommand)]
 enum CalendarCommand {
-    /// Adds or replaces a year from a holiday-cn JSON file (the State Council's yearly notice).
+    /// Adds or replaces a year: the State Council's notice (国务院办公厅关于YYYY年部分节假日安排的通知)
+    /// pasted as text, or a holiday-cn JSON file.
     Import {
         file: PathBuf,
         #[command(flatten)]
         db: DbArg,
+        /// Reads and checks the file and shows what it would change, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Prints the year read, in holiday-cn's shape: {"year", "days": [{"date", "name", "isOffDay"}]}.
+        #[arg(long)]
+        json: bool,
     },
     /// Prints the number of working days from FROM to TO, both included (YYYY-MM-DD).
     Workdays {
@@ -179,6 +186,9 @@ enum CalendarCommand {
         /// Also use the years imported into this database.
         #[command(flatten)]
         db: DbArg,
+        /// Prints {"workdays": N, "provisional": true|false}.
+        #[arg(long)]
+        json: bool,
     },
     /// Prints the date N working days after DATE (DATE itself not counted).
     Add {
@@ -187,6 +197,9 @@ enum CalendarCommand {
         n: String,
         #[command(flatten)]
         db: DbArg,
+        /// Prints {"date": "YYYY-MM-DD", "provisional": true|false}.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -416,14 +429,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             json,
             docx,
         } => problems::agenda(&load(db, None)?, as_of, *json, docx.as_deref()).await,
-        Command::Calendar(CalendarCommand::Import { file, db }) => {
-            calendar::import(&load(db, None)?, file).await
+        Command::Calendar(CalendarCommand::Import {
+            file,
+            db,
+            dry_run,
+            json,
+        }) => calendar::import(&load(db, None)?, file, *dry_run, *json).await,
+        Command::Calendar(CalendarCommand::Workdays { from, to, db, json }) => {
+            calendar::workdays(&load(db, None)?, from, to, *json).await
         }
-        Command::Calendar(CalendarCommand::Workdays { from, to, db }) => {
-            calendar::workdays(&load(db, None)?, from, to).await
-        }
-        Command::Calendar(CalendarCommand::Add { date, n, db }) => {
-            calendar::add(&load(db, None)?, date, n).await
+        Command::Calendar(CalendarCommand::Add { date, n, db, json }) => {
+            calendar::add(&load(db, None)?, date, n, *json).await
         }
         Command::Schedule {
             file,

@@ -354,10 +354,52 @@ fn the_working_day_calendar() {
     let closed = child.wait_with_output().unwrap();
     assert!(closed.status.success(), "{}", stderr(&closed));
     assert!(!stderr(&closed).contains("panicked"));
-    // Asking about a year nobody published is an error, in both languages.
-    let out = gongjian(&["calendar", "add", "2027-03-01", "3"], None);
+    // A year whose notice is not loaded is provisional: computed from the statutory rules,
+    // said on stderr and in the JSON.
+    let out = gongjian(&["calendar", "add", "2027-02-04", "1"], None);
+    assert_eq!(stdout(&out).trim(), "2027-02-11", "{}", stderr(&out));
+    assert!(stderr(&out).contains("暂定日历") && stderr(&out).contains("provisional calendar"));
+    let out = gongjian(&["calendar", "add", "2027-09-30", "1", "--json"], None);
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v, json!({"date": "2027-10-06", "provisional": true}));
+    let out = gongjian(
+        &["calendar", "workdays", "2027-01-01", "2027-12-31", "--json"],
+        None,
+    );
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v, json!({"workdays": 248, "provisional": true}));
+    let out = gongjian(
+        &["calendar", "workdays", "2025-10-01", "2025-10-31", "--json"],
+        None,
+    );
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v, json!({"workdays": 18, "provisional": false}));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    // Past the rules' lunar table, and before the first built-in year: errors naming the year.
+    let out = gongjian(&["calendar", "add", "2061-03-01", "3"], None);
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("2027") && stderr(&out).contains("calendar import"));
+    assert!(stderr(&out).contains("2061") && stderr(&out).contains("calendar import"));
+    let out = gongjian(&["calendar", "workdays", "2019-12-01", "2020-01-10"], None);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("2019"), "{}", stderr(&out));
+    // A notice read without a database: --dry-run --json prints the year in holiday-cn's shape.
+    let dir = tempfile::tempdir().unwrap();
+    let notice = dir.path().join("2027.txt");
+    std::fs::write(&notice, NOTICE_2027).unwrap();
+    let out = gongjian(
+        &["calendar", "import", notice.to_str().unwrap(), "--dry-run", "--json"],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["year"], 2027);
+    let days = v["days"].as_array().unwrap();
+    assert_eq!(
+        days[0],
+        json!({"date": "2027-01-01", "name": "元旦", "isOffDay": true})
+    );
+    assert!(days.contains(&json!({"date": "2027-02-20", "name": "春节", "isOffDay": false})));
+    assert_eq!(days.len(), 34);
     for bad in [
         vec!["calendar", "add", "2025-02-30", "1"],
         vec!["calendar", "add", "2025-03-03", "-2"],
@@ -371,7 +413,6 @@ fn the_working_day_calendar() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     for dialect in TestDb::backends() {
         let db = rt.block_on(TestDb::new(dialect));
-        let dir = tempfile::tempdir().unwrap();
         let url = db.url.as_str();
         assert!(gongjian(&["migrate", "--db", url], None).status.success());
 
@@ -388,10 +429,74 @@ fn the_working_day_calendar() {
         );
         assert!(!out.status.success());
         assert!(stderr(&out).contains("2027-02-30"), "{}", stderr(&out));
-        let out = gongjian(&["calendar", "add", "2026-12-31", "1", "--db", url], None);
-        assert!(!out.status.success());
+        let out = gongjian(
+            &["calendar", "add", "2026-12-31", "1", "--db", url, "--json"],
+            None,
+        );
+        let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(v, json!({"date": "2027-01-04", "provisional": true}));
 
-        // 2027 (as the notice would publish it): 元旦 Friday 1 January off.
+        // A JSON "2027" with a day of 2028 is refused, naming it; nothing is stored.
+        let stray = dir.path().join("stray.json");
+        std::fs::write(
+            &stray,
+            r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true},
+                {"name": "元旦", "date": "2028-01-01", "isOffDay": true}]}"#,
+        )
+        .unwrap();
+        let out = gongjian(
+            &["calendar", "import", stray.to_str().unwrap(), "--db", url],
+            None,
+        );
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains("2028-01-01"), "{}", stderr(&out));
+
+        // A text that is not the notice is refused.
+        let other = dir.path().join("other.txt");
+        std::fs::write(&other, "关于做好2027年重点项目谋划的通知\n请各单位于1月10日前报送。").unwrap();
+        let out = gongjian(
+            &["calendar", "import", other.to_str().unwrap(), "--db", url],
+            None,
+        );
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains("节假日安排"), "{}", stderr(&out));
+
+        // A dry run against the database says what would change and stores nothing.
+        let out = gongjian(
+            &["calendar", "import", notice.to_str().unwrap(), "--db", url, "--dry-run"],
+            None,
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(stdout(&out).contains("暂定"), "{}", stdout(&out));
+        let out = gongjian(
+            &["calendar", "add", "2027-02-04", "1", "--db", url, "--json"],
+            None,
+        );
+        let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(v, json!({"date": "2027-02-11", "provisional": true}));
+
+        // The notice imported: 2027 is official, the make-up Saturday 20 February is worked.
+        let out = gongjian(
+            &["calendar", "import", notice.to_str().unwrap(), "--db", url],
+            None,
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(stdout(&out).contains("已导入2027年"), "{}", stdout(&out));
+        let out = gongjian(
+            &["calendar", "add", "2027-02-04", "1", "--db", url, "--json"],
+            None,
+        );
+        let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        // 5–12 February off, Sunday 14 February worked.
+        assert_eq!(v, json!({"date": "2027-02-14", "provisional": false}));
+        assert!(!stderr(&out).contains("暂定"));
+        let out = gongjian(
+            &["calendar", "add", "2027-02-19", "1", "--db", url],
+            None,
+        );
+        assert_eq!(stdout(&out).trim(), "2027-02-20");
+
+        // A holiday-cn JSON file replaces it: 元旦 Friday 1 January off, nothing else listed.
         let next = dir.path().join("2027.json");
         std::fs::write(
             &next,
@@ -406,10 +511,39 @@ fn the_working_day_calendar() {
         assert!(out.status.success(), "{}", stderr(&out));
         assert!(stdout(&out).contains("2027"));
         // Thursday 31 December 2026 + 1 working day skips 元旦 and the weekend.
-        let out = gongjian(&["calendar", "add", "2026-12-31", "1", "--db", url], None);
-        assert_eq!(stdout(&out).trim(), "2027-01-04", "{}", stderr(&out));
+        let out = gongjian(
+            &["calendar", "add", "2026-12-31", "1", "--db", url, "--json"],
+            None,
+        );
+        let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(v, json!({"date": "2027-01-04", "provisional": false}));
+        // Both imports are kept.
+        let store = rt.block_on(store::Store::open(url)).unwrap();
+        let kept = rt.block_on(store.calendar_imports()).unwrap();
+        assert_eq!(kept.len(), 2);
+        assert_eq!((kept[0].format.as_str(), kept[1].format.as_str()), ("json", "notice"));
+        assert!(kept[1].title.contains("2027年部分节假日安排"));
+        assert!(kept[1].changes.iter().any(|c| c.date.to_string() == "2027-02-20"
+            && c.before == "off"
+            && c.after == "workday"));
     }
 }
+
+/// The 2027 notice as an office would paste it (its dates as the rules and the weekdays give
+/// them; the make-up days an assumption of the test).
+const NOTICE_2027: &str = "国务院办公厅关于2027年部分节假日安排的通知
+国办发明电〔2026〕9号
+
+各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
+　　经国务院批准，现将2027年元旦、春节、清明节、劳动节、端午节、中秋节和国庆节放假调休日期的具体安排通知如下。
+　　一、元旦：1月1日（周五）至3日（周日）放假，共3天。
+　　二、春节：2月5日（农历除夕、周五）至12日（农历正月初七、周五）放假调休，共8天。2月14日（周日）、2月20日（周六）上班。
+　　三、清明节：4月3日（周六）至5日（周一）放假，共3天。
+　　四、劳动节：5月1日（周六）至5日（周三）放假调休，共5天。4月25日（周日）、5月8日（周六）上班。
+　　五、端午节：6月9日（周三）放假1天，不调休。
+　　六、中秋节：9月15日（周三）放假1天，不调休。
+　　七、国庆节：10月1日（周五）至7日（周四）放假调休，共7天。9月26日（周日）、10月9日（周六）上班。
+　　节假日期间，各地区、各部门要妥善安排好值班和安全、保卫等工作。";
 
 #[test]
 fn scheduling_an_approval_plan() {

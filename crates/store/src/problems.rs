@@ -345,6 +345,63 @@ pub(crate) async fn note_in(
     record(tx, id, actor, step).await
 }
 
+/// Dates again, on `calendar`, every problem whose deadline was given in working days and
+/// whose span reaches into `year` (from the previous December, where a 元旦 block may begin):
+/// after a year's holidays are imported, such a deadline follows the official calendar. Each
+/// move is recorded as a step ("截止日期随…调整"); the count moved is returned.
+pub(crate) async fn redate_workday_deadlines(
+    tx: &mut Transaction<'static, Any>,
+    calendar: &domain::calendar::WorkCalendar,
+    year: i32,
+    actor: Option<i64>,
+) -> Result<usize> {
+    let from = format!("{:04}-12-01", year - 1);
+    let to = format!("{year:04}-12-31");
+    let rows: Vec<(i64, String, String, i64, String, i64)> = sqlx::query_as(
+        "SELECT id, raised_on, deadline, deadline_workdays, status, level FROM problems \
+         WHERE deadline_workdays IS NOT NULL AND deadline >= $1 AND raised_on <= $2 ORDER BY id",
+    )
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut moved = 0;
+    for (id, raised_on, deadline, workdays, status, level) in rows {
+        let (Some(raised), Some(old), Ok(n)) = (
+            date(Some(raised_on)),
+            date(Some(deadline)),
+            u32::try_from(workdays),
+        ) else {
+            continue;
+        };
+        let Ok(new) = calendar.add_workdays(raised, n) else {
+            continue;
+        };
+        if new == old {
+            continue;
+        }
+        sqlx::query("UPDATE problems SET deadline = $1, version = version + 1 WHERE id = $2")
+            .bind(date_text(Some(new)))
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        let status = status_of(&status)?;
+        let note = format!(
+            "截止日期随{year}年节假日安排调整：{old} → {new}（{n}个工作日） / deadline moved with the {year} holiday arrangements: {old} → {new} ({n} working days)"
+        );
+        let step = Step {
+            action: "note",
+            from: Some(status),
+            to: status,
+            level: level_of(level)?,
+            note: Some(&note),
+        };
+        record(tx, id, actor, step).await?;
+        moved += 1;
+    }
+    Ok(moved)
+}
+
 async fn record(
     tx: &mut Transaction<'static, Any>,
     problem: i64,

@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{Bilingual, bi};
 
@@ -154,19 +154,44 @@ impl HolidayYear {
         })
     }
 
-    /// The year in holiday-cn's JSON shape (`{"year", "papers", "days": [{"name", "date",
-    /// "isOffDay"}]}`), which [`HolidayYear::from_json`] reads back.
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "year": self.year,
-            "papers": self.papers,
-            "days": self.days.iter().map(|d| serde_json::json!({
-                "name": d.name,
-                "date": d.date.format("%Y-%m-%d").to_string(),
-                "isOffDay": d.off,
-            })).collect::<Vec<_>>(),
-        })
+    /// The year in holiday-cn's JSON shape (`{"year", "papers", "days": [{"date", "name",
+    /// "isOffDay"}]}`, in that order), which [`HolidayYear::from_json`] reads back.
+    pub fn holiday_cn(&self) -> HolidayCn<'_> {
+        HolidayCn {
+            year: self.year,
+            papers: &self.papers,
+            days: self
+                .days
+                .iter()
+                .map(|d| HolidayCnDay {
+                    date: d.date.format("%Y-%m-%d").to_string(),
+                    name: &d.name,
+                    is_off_day: d.off,
+                })
+                .collect(),
+        }
     }
+
+    /// [`HolidayYear::holiday_cn`] as compact JSON text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.holiday_cn()).unwrap_or_default()
+    }
+}
+
+/// A year as holiday-cn writes it.
+#[derive(Debug, Serialize)]
+pub struct HolidayCn<'a> {
+    pub year: i32,
+    pub papers: &'a [String],
+    pub days: Vec<HolidayCnDay<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HolidayCnDay<'a> {
+    pub date: String,
+    pub name: &'a str,
+    pub is_off_day: bool,
 }
 
 /// Whether a day listed for `year` may stand in its list: a day of the year itself, or of the

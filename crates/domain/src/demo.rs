@@ -80,6 +80,12 @@ pub const DEMO_PROJECTS: usize = 701;
 /// The campaign year of every generated ledger.
 pub const DEMO_YEAR: i32 = 2025;
 
+/// The demo's one date: the end of June, its latest reported month. Reports, deadlines,
+/// to-dos, problems, approvals and their plans all stand on it.
+pub fn demo_day() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(DEMO_YEAR, 6, 30).unwrap_or_default()
+}
+
 /// The demo: 福清市's 2025 campaign with 701 projects.
 pub fn demo_campaign() -> DemoCampaign {
     campaign(DEMO_PROJECTS, DEMO_SEED)

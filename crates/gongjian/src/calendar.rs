@@ -31,7 +31,12 @@ async fn load(config: &Config) -> Result<WorkCalendar> {
 
 /// Reads a year's holidays (the notice's text or holiday-cn JSON). With a database, stores it
 /// (or, with `--dry-run`, only says what it would change); without one, `--dry-run` only reads.
-pub async fn import(config: &Config, file: &Path, dry_run: bool, as_json: bool) -> Result<ExitCode> {
+pub async fn import(
+    config: &Config,
+    file: &Path,
+    dry_run: bool,
+    as_json: bool,
+) -> Result<ExitCode> {
     let bytes =
         std::fs::read(file).with_context(|| format!("读取文件 / reading {}", file.display()))?;
     let text = String::from_utf8(bytes).map_err(|_| {
@@ -94,7 +99,11 @@ pub async fn import(config: &Config, file: &Path, dry_run: bool, as_json: bool) 
                 if import.was_provisional { "暂定" } else { "" },
                 import.changes.len(),
                 import.changes.len(),
-                if import.was_provisional { "provisional" } else { "official" }
+                if import.was_provisional {
+                    "provisional"
+                } else {
+                    "official"
+                }
             )
         };
         if as_json {

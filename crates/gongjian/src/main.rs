@@ -523,7 +523,7 @@ async fn demo(db: &std::path::Path, addr: SocketAddr) -> Result<ExitCode> {
         let outcome = store.seed_campaign(&campaign, DEMO_PASSWORD).await?;
         let calendar = store.work_calendar().await?;
         let plans = store
-            .seed_demo_approvals(&calendar, web::pages::today(), 60)
+            .seed_demo_approvals(&calendar, domain::demo::demo_day(), 60)
             .await?;
         // The campaign mid-year: reports January to June, so all three lights show.
         let mid_year = domain::progress::Period {
@@ -559,7 +559,8 @@ async fn demo(db: &std::path::Path, addr: SocketAddr) -> Result<ExitCode> {
             outcome.projects
         );
     }
-    web::serve(web::AppState::new(store, true), addr, |bound| {
+    let state = web::AppState::new(store, true).on_day(domain::demo::demo_day());
+    web::serve(state, addr, |bound| {
         say!("{}", campaign.name);
         say!("gongjian 演示已启动 / demo running at http://{bound}");
         say!("登录 / sign in:  admin / {DEMO_PASSWORD}   (系统管理员)");

@@ -387,7 +387,13 @@ fn the_working_day_calendar() {
     let notice = dir.path().join("2027.txt");
     std::fs::write(&notice, NOTICE_2027).unwrap();
     let out = gongjian(
-        &["calendar", "import", notice.to_str().unwrap(), "--dry-run", "--json"],
+        &[
+            "calendar",
+            "import",
+            notice.to_str().unwrap(),
+            "--dry-run",
+            "--json",
+        ],
         None,
     );
     assert!(out.status.success(), "{}", stderr(&out));
@@ -453,7 +459,11 @@ fn the_working_day_calendar() {
 
         // A text that is not the notice is refused.
         let other = dir.path().join("other.txt");
-        std::fs::write(&other, "关于做好2027年重点项目谋划的通知\n请各单位于1月10日前报送。").unwrap();
+        std::fs::write(
+            &other,
+            "关于做好2027年重点项目谋划的通知\n请各单位于1月10日前报送。",
+        )
+        .unwrap();
         let out = gongjian(
             &["calendar", "import", other.to_str().unwrap(), "--db", url],
             None,
@@ -463,7 +473,14 @@ fn the_working_day_calendar() {
 
         // A dry run against the database says what would change and stores nothing.
         let out = gongjian(
-            &["calendar", "import", notice.to_str().unwrap(), "--db", url, "--dry-run"],
+            &[
+                "calendar",
+                "import",
+                notice.to_str().unwrap(),
+                "--db",
+                url,
+                "--dry-run",
+            ],
             None,
         );
         assert!(out.status.success(), "{}", stderr(&out));
@@ -490,10 +507,7 @@ fn the_working_day_calendar() {
         // 5–12 February off, Sunday 14 February worked.
         assert_eq!(v, json!({"date": "2027-02-14", "provisional": false}));
         assert!(!stderr(&out).contains("暂定"));
-        let out = gongjian(
-            &["calendar", "add", "2027-02-19", "1", "--db", url],
-            None,
-        );
+        let out = gongjian(&["calendar", "add", "2027-02-19", "1", "--db", url], None);
         assert_eq!(stdout(&out).trim(), "2027-02-20");
 
         // A holiday-cn JSON file replaces it: 元旦 Friday 1 January off, nothing else listed.
@@ -521,11 +535,19 @@ fn the_working_day_calendar() {
         let store = rt.block_on(store::Store::open(url)).unwrap();
         let kept = rt.block_on(store.calendar_imports()).unwrap();
         assert_eq!(kept.len(), 2);
-        assert_eq!((kept[0].format.as_str(), kept[1].format.as_str()), ("json", "notice"));
+        assert_eq!(
+            (kept[0].format.as_str(), kept[1].format.as_str()),
+            ("json", "notice")
+        );
         assert!(kept[1].title.contains("2027年部分节假日安排"));
-        assert!(kept[1].changes.iter().any(|c| c.date.to_string() == "2027-02-20"
-            && c.before == "off"
-            && c.after == "workday"));
+        assert!(
+            kept[1]
+                .changes
+                .iter()
+                .any(|c| c.date.to_string() == "2027-02-20"
+                    && c.before == "off"
+                    && c.after == "workday")
+        );
     }
 }
 

@@ -29,6 +29,8 @@ pub struct CalendarImport {
     /// The year was provisional before (or already official, and is replaced).
     pub was_provisional: bool,
     pub changes: Vec<DayChange>,
+    /// Problems whose deadline in working days the import dated again (0 in a preview).
+    pub moved_deadlines: usize,
 }
 
 /// One kept import, newest first in lists.
@@ -123,10 +125,12 @@ impl Store {
         years.push(year.clone());
         let after = WorkCalendar::new(years).map_err(StoreError::Calendar)?;
         Ok(CalendarImport {
-            was_provisional: before.is_provisional(year.year) || !before.years().contains(&year.year),
+            was_provisional: before.is_provisional(year.year)
+                || !before.years().contains(&year.year),
             changes: changes(&before, &after, &year),
             year,
             format,
+            moved_deadlines: 0,
         })
     }
 
@@ -140,7 +144,7 @@ impl Store {
         source: &str,
         user: Option<i64>,
     ) -> Result<CalendarImport> {
-        let import = self.preview_calendar_import(source).await?;
+        let mut import = self.preview_calendar_import(source).await?;
         let year = &import.year;
         let mut years = builtin_years().map_err(StoreError::Calendar)?;
         years.extend(self.imported_calendar_years().await?);
@@ -171,8 +175,10 @@ impl Store {
         .bind(now())
         .execute(&mut *tx)
         .await?;
-        crate::problems::redate_workday_deadlines(&mut tx, &calendar, year.year, user).await?;
+        let moved =
+            crate::problems::redate_workday_deadlines(&mut tx, &calendar, year.year, user).await?;
         tx.commit().await?;
+        import.moved_deadlines = moved;
         Ok(import)
     }
 
@@ -214,4 +220,3 @@ impl Store {
             .collect())
     }
 }
-

@@ -40,8 +40,8 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 /// How long a SQLite statement waits for the one writer's lock before it gives up.
 pub(crate) const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
 
-pub use calendar::{CalendarImport, CalendarImportRecord, DayChange};
 pub use approvals::{ApprovalNode, ApprovalPlan, DueNode, FinishedNode};
+pub use calendar::{CalendarImport, CalendarImportRecord, DayChange};
 pub use campaigns::{Campaign, CampaignSettings, KeyTask, TargetProgress, UnitTarget};
 pub use dossier::{NewTeamMember, NewVisit, ServiceTeam, TeamMember, Visit};
 pub use import::{ImportOutcome, LedgerRow};

@@ -254,12 +254,12 @@ async fn bad_problems_are_refused_whole() {
         early.title = "用地指标未落实".into();
         let nowhere = problem(project + 100, power, Deadline::Workdays(3));
         let mut unknown_year = problem(project, power, Deadline::Workdays(3));
-        unknown_year.raised_on = NaiveDate::from_ymd_opt(2031, 3, 2).unwrap();
+        unknown_year.raised_on = NaiveDate::from_ymd_opt(2061, 3, 2).unwrap();
         for (bad, word) in [
             (blank, "请填写存在问题"),
             (early, "早于提出时间"),
             (nowhere, "不存在"),
-            (unknown_year, "2031"),
+            (unknown_year, "2061"),
         ] {
             let err = store.raise_problem(&bad, None, "test").await.unwrap_err();
             assert!(message(err).contains(word), "{word}");

@@ -20,7 +20,7 @@ use crate::auth::{PageUser, can_edit_ledger};
 use crate::error::{AppError, parse_id};
 use crate::gantt;
 use crate::i18n::Tr;
-use crate::pages::{page_result, render, today};
+use crate::pages::{page_result, render};
 
 pub struct NodeRow {
     key: String,
@@ -90,7 +90,7 @@ async fn show_plan(
     let plan = state.store.approval_plan(id).await?;
     let lang = tr.lang;
     let calendar = state.store.work_calendar().await?;
-    let today = today();
+    let today = state.today();
     let mut page = PlanTemplate {
         role_label: user.role.label(lang),
         can_edit: can_edit_ledger(&user),
@@ -250,7 +250,7 @@ pub async fn summary(
         return Ok(None);
     };
     let calendar = state.store.work_calendar().await?;
-    let today = today();
+    let today = state.today();
     let overdue = plan
         .nodes
         .iter()
@@ -784,7 +784,7 @@ pub async fn due_page(
             .unwrap_or(10)
             .min(250);
         let calendar = state.store.work_calendar().await?;
-        let today = today();
+        let today = state.today();
         let until = calendar
             .add_workdays(today, days)
             .map_err(|e| AppError::BadRequest(e.message().clone()))?;
@@ -860,7 +860,7 @@ async fn bulletin_sheets(
             format!("“{text}” is not a valid date"),
         ))
     };
-    let (default_from, default_to) = half_month(today());
+    let (default_from, default_to) = half_month(state.today());
     let from = match parse_date(&q.from, Edge::Start) {
         Ok(Some(d)) => d,
         Ok(None) => default_from,

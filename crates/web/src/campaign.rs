@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::auth::{PageUser, can_edit_ledger};
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::pages::{page_result, render_form, today};
+use crate::pages::{page_result, render_form};
 use crate::rankings::indicator_label;
 
 fn may_edit(user: &SessionUser) -> bool {
@@ -137,8 +137,8 @@ async fn show(
         .map(|c| c.settings.clone())
         .unwrap_or_else(|| {
             CampaignSettings::year(
-                &format!("{}年项目攻坚行动", chrono::Datelike::year(&today())),
-                chrono::Datelike::year(&today()),
+                &format!("{}年项目攻坚行动", chrono::Datelike::year(&state.today())),
+                chrono::Datelike::year(&state.today()),
             )
         });
     let (fixed, year, start, end) = match settings.window {

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
+use domain::calendar::WorkCalendar;
 use domain::progress::Light;
 use domain::{Lang, Money, Role, bi};
 use plotters::style::RGBColor;
@@ -68,25 +69,22 @@ struct DashboardTemplate {
 /// From this many days before a year begins, the office is reminded to load its holidays.
 const CALENDAR_NOTICE_DAYS: u64 = 60;
 
-/// The reminder for the office when the year after `today` starts within
-/// [`CALENDAR_NOTICE_DAYS`] and the working-day calendar does not know it yet: deadlines in
-/// working days that reach into it cannot be computed until its holidays are imported.
-fn calendar_notice(
-    years: &std::collections::BTreeSet<i32>,
-    today: NaiveDate,
-    lang: Lang,
-) -> Option<String> {
+/// The banner for the office while the working-day calendar of the current year, or of the
+/// next one once it is within [`CALENDAR_NOTICE_DAYS`], is provisional (its State Council
+/// notice not imported): what rests on it is marked, and the calendar page takes the notice.
+fn calendar_notice(calendar: &WorkCalendar, today: NaiveDate, lang: Lang) -> Option<String> {
     let soon = today.checked_add_days(chrono::Days::new(CALENDAR_NOTICE_DAYS))?;
-    let missing = (today.year()..=soon.year()).find(|y| !years.contains(y))?;
+    let year = (today.year()..=soon.year()).find(|y| calendar.is_provisional(*y))?;
     let m = bi(
         format!(
-            "工作日日历尚无 {missing} 年的节假日安排：国务院办公厅通知发布后，请用 \
-             `gongjian calendar import 文件.json` 导入；在此之前，跨入 {missing} 年的工作日期限无法计算。"
+            "{year} 年的工作日日历为暂定：国务院办公厅节假日安排通知尚未导入，放假日按《全国年节及纪念日放假办法》推算，\
+             不含调休上班日；据此计算的日期和期限标有“暂定”。通知发布后，请在“工作日日历”页粘贴全文导入。"
         ),
         format!(
-            "The working-day calendar has no holidays for {missing} yet: once the State Council \
-             notice is out, load it with `gongjian calendar import FILE.json`; until then, \
-             deadlines in working days that reach into {missing} cannot be computed."
+            "The working-day calendar of {year} is provisional: the State Council holiday notice is \
+             not imported, the days off follow from the statutory rules without make-up workdays, \
+             and dates and deadlines computed from it are marked provisional. Once the notice is \
+             out, paste it on the working-day calendar page."
         ),
     );
     Some(m.get(lang).to_string())
@@ -201,8 +199,8 @@ pub async fn page(
         let as_of_text = as_of.to_string();
         let calendar_notice = if matches!(user.role, Role::Admin | Role::LeadOffice) {
             let today = crate::problems::as_of_or_today(&state, "").await?;
-            let years = state.store.work_calendar().await?.years();
-            calendar_notice(&years, today, lang)
+            let calendar = state.store.work_calendar().await?;
+            calendar_notice(&calendar, today, lang)
         } else {
             None
         };
@@ -289,24 +287,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_office_is_reminded_of_next_years_holidays() {
-        let known: std::collections::BTreeSet<i32> = (2020..=2026).collect();
+    fn the_office_is_reminded_while_a_year_is_provisional() {
+        let official = domain::calendar::builtin_years().unwrap();
+        let calendar = WorkCalendar::new(official.clone()).unwrap();
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        assert_eq!(calendar_notice(&known, day(2026, 10, 31), Lang::Zh), None);
-        let notice = calendar_notice(&known, day(2026, 11, 2), Lang::Zh).unwrap();
+        assert_eq!(
+            calendar_notice(&calendar, day(2026, 10, 31), Lang::Zh),
+            None
+        );
+        let notice = calendar_notice(&calendar, day(2026, 11, 2), Lang::Zh).unwrap();
         assert!(
-            notice.contains("2027 年") && notice.contains("calendar import"),
+            notice.contains("2027 年") && notice.contains("暂定"),
             "{notice}"
         );
-        let notice = calendar_notice(&known, day(2026, 12, 1), Lang::En).unwrap();
-        assert!(notice.contains("no holidays for 2027"), "{notice}");
-        // Past the end already: the year in which it stands is named.
-        let notice = calendar_notice(&known, day(2027, 3, 1), Lang::Zh).unwrap();
+        let notice = calendar_notice(&calendar, day(2026, 12, 1), Lang::En).unwrap();
+        assert!(notice.contains("2027 is provisional"), "{notice}");
+        // In the provisional year itself, until its notice is loaded.
+        let notice = calendar_notice(&calendar, day(2027, 3, 1), Lang::Zh).unwrap();
         assert!(notice.contains("2027 年"), "{notice}");
-        let with_next: std::collections::BTreeSet<i32> = (2020..=2027).collect();
+        let mut with_next = official;
+        with_next.push(
+            domain::calendar::HolidayYear::from_json(
+                r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#,
+            )
+            .unwrap(),
+        );
+        let with_next = WorkCalendar::new(with_next).unwrap();
         assert_eq!(
             calendar_notice(&with_next, day(2026, 12, 1), Lang::Zh),
             None
         );
+        assert_eq!(calendar_notice(&with_next, day(2027, 3, 1), Lang::Zh), None);
     }
 }

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod approvals;
 pub mod auth;
+pub mod calendar;
 pub mod campaign;
 mod charts;
 pub mod dashboard;
@@ -42,7 +43,8 @@ pub struct AppState {
     pub store: Store,
     /// Show the demo login on the sign-in page.
     pub demo: bool,
-    /// The day problems, minutes and to-dos are worked on, when it is not today (tests).
+    /// The day the whole app works on when it is not today: the demo's frozen date, or a
+    /// test's. Reports, deadlines, to-dos, problems, approvals and their plans all use it.
     pub day: Option<chrono::NaiveDate>,
 }
 
@@ -62,11 +64,16 @@ impl AppState {
         }
     }
 
-    /// Works on problems, minutes and to-dos as if it were `day` (tests whose data must not
-    /// age with the calendar).
+    /// Works as if it were `day` everywhere (the demo, and tests whose data must not age with
+    /// the calendar).
     pub fn on_day(mut self, day: chrono::NaiveDate) -> AppState {
         self.day = Some(day);
         self
+    }
+
+    /// The app's today: its fixed day when set, else today in China Standard Time.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.day.unwrap_or_else(pages::today)
     }
 
     pub async fn lists(&self) -> Result<Lists, AppError> {
@@ -247,6 +254,9 @@ pub fn app(state: AppState) -> Router {
             post(approvals::delete_node),
         )
         .route("/dashboard", get(dashboard::page))
+        .route("/calendar", get(calendar::page))
+        .route("/calendar/preview", post(calendar::preview))
+        .route("/calendar/import", post(calendar::import))
         .route("/campaign", get(campaign::page).post(campaign::save))
         .route("/campaign/tasks", post(campaign::tasks))
         .route("/campaign/targets", post(campaign::targets))

@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::auth::{PageUser, can_edit_ledger};
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::pages::{format_time, page_result, render, today, url_encode};
+use crate::pages::{format_time, page_result, render, url_encode};
 
 /// The indicators' names as a ranking table heads them.
 pub(crate) fn indicator_label(key: &str, lang: Lang) -> &'static str {
@@ -66,7 +66,11 @@ async fn period_of(state: &AppState, text: &str) -> Result<Period, AppError> {
             .map(|p| Period { part: None, ..p })
             .map_err(AppError::BadRequest);
     }
-    let day = state.store.latest_report_end().await?.unwrap_or_else(today);
+    let day = state
+        .store
+        .latest_report_end()
+        .await?
+        .unwrap_or_else(|| state.today());
     Ok(Period {
         year: day.year(),
         month: day.month(),
@@ -349,11 +353,11 @@ pub async fn export(
             ),
             None => {
                 let now = live(&state, &period).await?;
-                let as_of = period.last_day().unwrap_or_else(today);
+                let as_of = period.last_day().unwrap_or_else(|| state.today());
                 let subtitle = format!(
                     "截至 {as_of} · 序时进度 {:.1}% · 未发布（实时数据，导出于 {}）",
                     now.expected * 100.0,
-                    today()
+                    state.today()
                 );
                 (now.units, now.regions, subtitle)
             }

@@ -68,7 +68,8 @@ fn parse_period(text: &str) -> Result<Period, AppError> {
 async fn default_period(state: &AppState) -> Result<Period, AppError> {
     let day = match state.store.latest_report_end().await? {
         Some(d) => d,
-        None => today()
+        None => state
+            .today()
             .with_day(1)
             .and_then(|d| d.pred_opt())
             .unwrap_or_else(today),
@@ -527,7 +528,7 @@ pub async fn file_form(
             source: "web",
             check_versions: true,
             dry_run: false,
-            today: today(),
+            today: state.today(),
         };
         match state
             .store
@@ -826,7 +827,7 @@ pub async fn api_file(
         source: "api",
         check_versions: true,
         dry_run: false,
-        today: today(),
+        today: state.today(),
     };
     let filed = state
         .store

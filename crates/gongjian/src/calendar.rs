@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow};
 use chrono::{Datelike, NaiveDate};
-use domain::calendar::WorkCalendar;
+use domain::calendar::{Basis, WorkCalendar};
 use domain::schedule::{Inversion, Overdue, Plan, Schedule, inversions, overdue, schedule};
 use serde::Serialize;
 
@@ -130,6 +130,19 @@ fn warn_provisional(calendar: &WorkCalendar, from: NaiveDate, to: NaiveDate) -> 
         );
     }
     provisional
+}
+
+/// Warns on stderr when dates printed rest on a provisional year, or on none the calendar has.
+pub fn warn_basis(basis: Basis) {
+    match basis {
+        Basis::Official => {}
+        Basis::Provisional => eprintln!(
+            "注意：部分日期按暂定日历计算（该年国务院办公厅节假日安排通知尚未导入） / warning: some dates rest on a provisional calendar (the year's holiday notice is not imported)"
+        ),
+        Basis::Unknown => eprintln!(
+            "注意：部分日期超出工作日日历覆盖的年份，未按工作日计算 / warning: some dates are outside the working-day calendar's years and were not counted in working days"
+        ),
+    }
 }
 
 #[derive(Serialize)]

@@ -11,6 +11,7 @@ pub async fn run(config: &Config, as_of: &str, as_json: bool) -> Result<ExitCode
     let as_of = crate::calendar::parse_date(as_of)?;
     let store = crate::open(config).await?;
     let lines = store.problems_as_of(as_of).await?;
+    crate::calendar::warn_basis(lines.iter().map(|l| l.basis).max().unwrap_or_default());
     if as_json {
         let problems: Vec<serde_json::Value> = lines
             .iter()
@@ -24,6 +25,7 @@ pub async fn run(config: &Config, as_of: &str, as_json: bool) -> Result<ExitCode
                     "status": l.status.code(),
                     "level": l.level.number(),
                     "overdue_workdays": l.overdue_workdays,
+                    "calendar": l.basis.code(),
                 })
             })
             .collect();
@@ -217,6 +219,16 @@ pub async fn agenda(
             .with_context(|| format!("写入文件 / writing {}", path.display()))?;
     }
     let agenda = store.agenda(as_of, None).await?;
+    let problems_basis = agenda.items.iter().filter_map(|i| match i {
+        AgendaItem::Problem(l) => Some(l.basis),
+        _ => None,
+    });
+    crate::calendar::warn_basis(
+        problems_basis
+            .chain([agenda.basis])
+            .max()
+            .unwrap_or_default(),
+    );
     if as_json {
         let items: Vec<serde_json::Value> = agenda
             .items
@@ -232,6 +244,7 @@ pub async fn agenda(
                     "status": l.status.code(),
                     "level": l.level.number(),
                     "overdue_workdays": l.overdue_workdays,
+                    "calendar": l.basis.code(),
                 }),
                 AgendaItem::Project {
                     id,
@@ -260,7 +273,11 @@ pub async fn agenda(
                 }),
             })
             .collect();
-        let out = json!({ "meeting_date": agenda.meeting_date.to_string(), "items": items });
+        let out = json!({
+            "meeting_date": agenda.meeting_date.to_string(),
+            "calendar": agenda.basis.code(),
+            "items": items,
+        });
         say!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(ExitCode::SUCCESS);
     }

@@ -90,6 +90,8 @@ pub enum AgendaItem {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Agenda {
     pub meeting_date: NaiveDate,
+    /// What the meeting's day rests on (a provisional or uncovered year is marked).
+    pub basis: domain::calendar::Basis,
     pub items: Vec<AgendaItem>,
 }
 
@@ -351,7 +353,18 @@ impl Store {
             .filter(|v| !v.sees_all)
             .map(|v| (v.unit_id, v.user_id));
         let calendar = self.work_calendar().await?;
-        let meeting_date = next_weekly_meeting(as_of, &calendar).map_err(StoreError::Calendar)?;
+        // Past the calendar's years the meeting is the coming Monday, marked as not computed
+        // on working days, so the agenda still opens.
+        let (meeting_date, basis) = match next_weekly_meeting(as_of, &calendar) {
+            Ok(day) => (day, calendar.basis(as_of, day)),
+            Err(_) => {
+                let ahead = (7 - chrono::Datelike::weekday(&as_of).num_days_from_monday()) % 7;
+                (
+                    as_of + chrono::Days::new(u64::from(ahead)),
+                    domain::calendar::Basis::Unknown,
+                )
+            }
+        };
         let mut items = Vec::new();
 
         let mut problems: Vec<ProblemLine> = self
@@ -394,8 +407,9 @@ impl Store {
             {
                 continue;
             }
-            let overdue_workdays = overdue_workdays(decision.deadline, as_of, &calendar)
-                .map_err(StoreError::Calendar)?;
+            // A deadline the calendar does not cover counts nothing overdue.
+            let overdue_workdays =
+                overdue_workdays(decision.deadline, as_of, &calendar).unwrap_or(0);
             items.push(AgendaItem::Decision {
                 decision,
                 overdue_workdays,
@@ -403,6 +417,7 @@ impl Store {
         }
         Ok(Agenda {
             meeting_date,
+            basis,
             items,
         })
     }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use domain::calendar::Basis;
 use domain::problem::{Action, Category, Deadline, Escalation, Level, Standing, Status, escalate};
 use domain::{Bilingual, UnitKind, bi};
 use sqlx::any::AnyArguments;
@@ -202,6 +203,8 @@ pub struct ProblemLine {
     pub level: Level,
     /// Working days past the deadline by the date; 0 once resolved or closed.
     pub overdue_workdays: u32,
+    /// What the deadline and the count rest on (a provisional or uncovered year is marked).
+    pub basis: Basis,
 }
 
 #[derive(sqlx::FromRow)]
@@ -293,7 +296,9 @@ fn refused(message: Bilingual) -> StoreError {
 
 /// A problem's working days overdue and level on `as_of`: an open problem rises from the level
 /// it was raised at (never below the level it had already reached); a resolved or closed one
-/// keeps the level it reached, its clock stopped.
+/// keeps the level it reached, its clock stopped. With what the count rests on: where the
+/// calendar does not cover the span, the problem keeps its level and counts nothing overdue,
+/// marked [`Basis::Unknown`], instead of failing the list.
 fn on_date(
     status: Status,
     raised_at: Level,
@@ -301,13 +306,15 @@ fn on_date(
     deadline: NaiveDate,
     as_of: NaiveDate,
     calendar: &domain::calendar::WorkCalendar,
-) -> Result<(u32, Level)> {
+) -> (u32, Level, Basis) {
+    let basis = calendar.basis(deadline, as_of);
     if !status.is_open() {
-        return Ok((0, reached));
+        return (0, reached, calendar.basis(deadline, deadline));
     }
-    let (overdue, level) = escalate(raised_at, deadline, as_of, Escalation::default(), calendar)
-        .map_err(StoreError::Calendar)?;
-    Ok((overdue, level.max(reached)))
+    match escalate(raised_at, deadline, as_of, Escalation::default(), calendar) {
+        Ok((overdue, level)) => (overdue, level.max(reached), basis),
+        Err(_) => (0, reached, Basis::Unknown),
+    }
 }
 
 /// One row of `problem_events`.
@@ -948,16 +955,16 @@ impl Store {
 
     /// A problem's working days overdue and level on `as_of` (as [`Store::problems_as_of`]
     /// lists it).
-    pub async fn problem_on(&self, p: &Problem, as_of: NaiveDate) -> Result<(u32, Level)> {
+    pub async fn problem_on(&self, p: &Problem, as_of: NaiveDate) -> Result<(u32, Level, Basis)> {
         let calendar = self.work_calendar().await?;
-        on_date(
+        Ok(on_date(
             p.status,
             p.raised_level,
             p.level,
             p.deadline,
             as_of,
             &calendar,
-        )
+        ))
     }
 
     /// One problem, if `viewer` may see it (a problem they may not see is as good as absent,
@@ -1137,8 +1144,8 @@ impl Store {
                         .ok_or_else(|| corrupt("deadline"))?;
                 let status = r.4.0.ok_or_else(|| corrupt("status"))?;
                 let (raised_level, level) = (level_of(r.5)?, level_of(r.6)?);
-                let (overdue_workdays, level) =
-                    on_date(status, raised_level, level, deadline, as_of, &calendar)?;
+                let (overdue_workdays, level, basis) =
+                    on_date(status, raised_level, level, deadline, as_of, &calendar);
                 Ok(ProblemLine {
                     id: r.0,
                     project_id: r.7,
@@ -1154,6 +1161,7 @@ impl Store {
                     raised_level,
                     level,
                     overdue_workdays,
+                    basis,
                 })
             })
             .collect::<Result<Vec<_>>>()?;

@@ -17,6 +17,7 @@ use store::{ApprovalNode, ApprovalPlan, SessionUser};
 
 use crate::AppState;
 use crate::auth::{PageUser, can_edit_ledger};
+use crate::calendar::Mark;
 use crate::error::{AppError, parse_id};
 use crate::gantt;
 use crate::i18n::Tr;
@@ -36,6 +37,8 @@ pub struct NodeRow {
     actual: String,
     document_no: String,
     overdue: bool,
+    /// Beside the earliest finish: a provisional or uncovered calendar year.
+    mark: Mark,
 }
 
 pub struct TemplateOption {
@@ -59,7 +62,9 @@ struct PlanTemplate {
     template_name: String,
     start: String,
     finish: String,
+    finish_mark: Mark,
     serial_finish: String,
+    serial_mark: Mark,
     duration: u32,
     serial: u32,
     saved: u32,
@@ -110,7 +115,9 @@ async fn show_plan(
         template_name: String::new(),
         start: String::new(),
         finish: String::new(),
+        finish_mark: Mark::default(),
         serial_finish: String::new(),
+        serial_mark: Mark::default(),
         duration: 0,
         serial: 0,
         saved: 0,
@@ -192,8 +199,21 @@ async fn show_plan(
             actual: span(n.actual_start, n.actual_finish),
             document_no: n.document_no.clone().unwrap_or_default(),
             overdue: n.actual_finish.is_none() && n.planned_finish.is_some_and(|f| f < today),
+            mark: Mark::of(calendar.basis(t.es, t.ef), lang),
         })
         .collect();
+    page.finish_mark = Mark::of(calendar.basis(plan.start, timed.finish), lang);
+    page.serial_mark = Mark::of(calendar.basis(plan.start, timed.serial_finish), lang);
+    if timed.provisional {
+        page.warnings.push(
+            bi(
+                "计划中有日期落在暂定日历年份（该年节假日安排通知尚未导入），导入通知后自动按正式日历重算",
+                "some dates of the plan fall in a provisional calendar year (its holiday notice is not imported yet); they are computed again once it is",
+            )
+            .get(lang)
+            .to_string(),
+        );
+    }
     page.version = plan.version;
     page.template_name = domain::approval::template(&plan.template)
         .map(|t| if lang == Lang::Zh { t.name } else { t.english })
@@ -725,6 +745,7 @@ pub struct DueRow {
     node: String,
     planned_finish: String,
     overdue_days: u32,
+    mark: Mark,
 }
 
 pub struct DueGroup {
@@ -741,6 +762,7 @@ struct DueTemplate {
     can_edit: bool,
     days: u32,
     until: String,
+    until_mark: Mark,
     today: String,
     groups: Vec<DueGroup>,
     total: usize,
@@ -785,9 +807,15 @@ pub async fn due_page(
             .min(250);
         let calendar = state.store.work_calendar().await?;
         let today = state.today();
-        let until = calendar
-            .add_workdays(today, days)
-            .map_err(|e| AppError::BadRequest(e.message().clone()))?;
+        // Past the calendar's years the window is counted in calendar days (a working week
+        // is seven days), marked as such, so the page still opens.
+        let (until, until_basis) = match calendar.add_workdays(today, days) {
+            Ok(until) => (until, calendar.basis(today, until)),
+            Err(_) => (
+                today + chrono::Days::new(u64::from(days) * 7 / 5),
+                domain::calendar::Basis::Unknown,
+            ),
+        };
         let due = state.store.due_approval_nodes(today, until).await?;
         let total = due.len();
         let mut groups: Vec<DueGroup> = Vec::new();
@@ -808,6 +836,7 @@ pub async fn due_page(
                 project: n.project_name,
                 unit: n.unit_name.unwrap_or_default(),
                 node: n.name,
+                mark: Mark::of(calendar.basis(n.planned_finish, today), tr.lang),
                 planned_finish: n.planned_finish.to_string(),
                 overdue_days: late,
             };
@@ -826,6 +855,7 @@ pub async fn due_page(
             user,
             days,
             until: until.to_string(),
+            until_mark: Mark::of(until_basis, tr.lang),
             today: today.to_string(),
             groups,
             total,

@@ -9,7 +9,7 @@ use axum::Form;
 use axum::extract::{Multipart, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate, Weekday};
-use domain::calendar::WorkCalendar;
+use domain::calendar::{Basis, WorkCalendar};
 use domain::{Bilingual, Lang, Role, bi};
 use serde::Deserialize;
 use store::{CalendarImport, SessionUser, StoreError};
@@ -19,6 +19,40 @@ use crate::auth::{PageUser, can_edit_ledger};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::pages::{format_time, page_result, render_form};
+
+/// The mark beside a date computed on a provisional year, or on one the calendar does not
+/// cover: written with `|safe` in templates (its texts are this crate's own), empty for an
+/// official date.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Mark(String);
+
+impl Mark {
+    pub fn of(basis: Basis, lang: Lang) -> Mark {
+        if basis == Basis::Official {
+            return Mark::default();
+        }
+        let class = if basis == Basis::Unknown {
+            "prov unknown"
+        } else {
+            "prov"
+        };
+        Mark(format!(
+            " <abbr class=\"{class}\" title=\"{}\">{}</abbr>",
+            basis.explain().get(lang),
+            basis.mark().get(lang)
+        ))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Display for Mark {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 /// Who may load a year's holidays.
 pub fn may_import(user: &SessionUser) -> bool {

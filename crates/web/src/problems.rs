@@ -20,6 +20,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::auth::{ApiUser, PageUser, can_edit_ledger};
+use crate::calendar::Mark;
 use crate::error::{AppError, parse_id};
 use crate::i18n::Tr;
 use crate::pages::{format_time, page_result, render, render_form, today};
@@ -76,6 +77,8 @@ pub struct LineRow {
     pub(crate) status_code: &'static str,
     pub(crate) level: String,
     pub(crate) overdue: u32,
+    /// Beside the deadline: a provisional calendar, or one that does not cover it.
+    pub(crate) mark: Mark,
 }
 
 fn line_row(l: &ProblemLine, lang: Lang) -> LineRow {
@@ -89,6 +92,7 @@ fn line_row(l: &ProblemLine, lang: Lang) -> LineRow {
         status_code: l.status.code(),
         level: level_label(l.level, lang),
         overdue: l.overdue_workdays,
+        mark: Mark::of(l.basis, lang),
     }
 }
 
@@ -232,6 +236,7 @@ struct ProblemTemplate {
     level: String,
     raised_level: String,
     overdue: u32,
+    mark: Mark,
     co_units: String,
     steps: Vec<StepRow>,
     actions: Vec<ActionButton>,
@@ -297,7 +302,7 @@ async fn problem_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let as_of = as_of_or_today(state, "").await?;
-    let (overdue, level) = state.store.problem_on(&p, as_of).await?;
+    let (overdue, level, basis) = state.store.problem_on(&p, as_of).await?;
     let standing = who.standing(&p);
     let candidates: [(&'static str, bool, bool); 5] = [
         ("accept", false, false),
@@ -374,6 +379,7 @@ async fn problem_page(
             level: level_label(level, lang),
             raised_level: level_label(p.raised_level, lang),
             overdue,
+            mark: Mark::of(basis, lang),
             co_units,
             steps,
             actions,
@@ -905,6 +911,7 @@ pub struct AgendaRow {
     link: String,
     title: String,
     detail: String,
+    mark: Mark,
 }
 
 #[derive(Template)]
@@ -916,6 +923,7 @@ struct AgendaTemplate {
     can_edit: bool,
     as_of: String,
     meeting_date: String,
+    meeting_mark: Mark,
     rows: Vec<AgendaRow>,
 }
 
@@ -949,6 +957,7 @@ pub async fn agenda(
                         level_label(l.level, lang),
                         days(l.overdue_workdays)
                     ),
+                    mark: Mark::of(l.basis, lang),
                 },
                 AgendaItem::Project {
                     id,
@@ -960,6 +969,7 @@ pub async fn agenda(
                     link: format!("/projects/{id}"),
                     title: name.clone(),
                     detail: format!("{} · {}", unit.clone().unwrap_or_default(), why.join("；")),
+                    mark: Mark::default(),
                 },
                 AgendaItem::Decision {
                     decision,
@@ -978,6 +988,7 @@ pub async fn agenda(
                         decision.deadline,
                         days(*overdue_workdays)
                     ),
+                    mark: Mark::default(),
                 },
             })
             .collect();
@@ -986,6 +997,7 @@ pub async fn agenda(
             can_edit: can_edit_ledger(&user),
             as_of: as_of.to_string(),
             meeting_date: agenda.meeting_date.to_string(),
+            meeting_mark: Mark::of(agenda.basis, lang),
             rows,
             user,
             tr,

@@ -14,6 +14,7 @@ use store::SessionUser;
 
 use crate::AppState;
 use crate::auth::{PageUser, can_edit_ledger};
+use crate::calendar::Mark;
 use crate::i18n::Tr;
 use crate::pages::{page_result, render};
 
@@ -24,6 +25,8 @@ pub struct TodoRow {
     due: String,
     overdue: bool,
     detail: String,
+    /// Beside the due date: a provisional or uncovered calendar year.
+    mark: Mark,
 }
 
 /// A problem that rose to a level this user owns (升级提醒).
@@ -165,6 +168,7 @@ pub async fn page(State(state): State<AppState>, PageUser { user, tr }: PageUser
                     due: l.deadline.to_string(),
                     overdue: l.overdue_workdays > 0,
                     detail: verb.to_string(),
+                    mark: Mark::of(l.basis, lang),
                 },
             ));
         }
@@ -183,6 +187,7 @@ pub async fn page(State(state): State<AppState>, PageUser { user, tr }: PageUser
                     due: d.deadline.to_string(),
                     overdue: d.deadline < day,
                     detail: format!("{} {}", d.meeting_date, d.unit.unwrap_or_default()),
+                    mark: Mark::default(),
                 },
             ));
         }
@@ -216,6 +221,7 @@ pub async fn page(State(state): State<AppState>, PageUser { user, tr }: PageUser
                         due: deadline.to_string(),
                         overdue: deadline < day && user.role == Role::Responsible,
                         detail: format!("{what} {count}"),
+                        mark: Mark::default(),
                     },
                 ));
             }
@@ -237,6 +243,7 @@ pub async fn page(State(state): State<AppState>, PageUser { user, tr }: PageUser
                         due: n.planned_finish.to_string(),
                         overdue: n.planned_finish < day,
                         detail: n.unit_name.unwrap_or_default(),
+                        mark: Mark::of(calendar.basis(n.planned_finish, n.planned_finish), lang),
                     },
                 ));
             }

@@ -200,6 +200,53 @@ pub fn belongs_to(date: NaiveDate, year: i32) -> bool {
     date.year() == year || (date.year() == year - 1 && date.month() == 12)
 }
 
+/// What a date or a count computed on the calendar rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// Every year it touches is from a State Council notice.
+    #[default]
+    Official,
+    /// Some year it touches is provisional (the statutory rules alone).
+    Provisional,
+    /// Some year it touches is outside the calendar: it could not be computed.
+    Unknown,
+}
+
+impl Basis {
+    pub fn code(self) -> &'static str {
+        match self {
+            Basis::Official => "official",
+            Basis::Provisional => "provisional",
+            Basis::Unknown => "unknown",
+        }
+    }
+
+    /// The mark a page shows beside such a date ("" for an official one).
+    pub fn mark(self) -> Bilingual {
+        match self {
+            Basis::Official => bi("", ""),
+            Basis::Provisional => bi("暂定", "provisional"),
+            Basis::Unknown => bi("日历未覆盖", "outside the calendar"),
+        }
+    }
+
+    /// Why it is marked, for a tooltip.
+    pub fn explain(self) -> Bilingual {
+        match self {
+            Basis::Official => bi("", ""),
+            Basis::Provisional => bi(
+                "按暂定日历计算：该年的国务院办公厅节假日安排通知尚未导入",
+                "computed on a provisional calendar: the year's State Council holiday notice is not imported",
+            ),
+            Basis::Unknown => bi(
+                "工作日日历不覆盖该年份，无法按工作日计算",
+                "the working-day calendar does not cover the year: working days cannot be counted",
+            ),
+        }
+    }
+}
+
 /// The years compiled into the binary.
 const BUILTIN: &[&str] = &[
     include_str!("../../data/holiday-cn/2020.json"),
@@ -325,6 +372,20 @@ impl WorkCalendar {
     pub fn provisional_between(&self, from: NaiveDate, to: NaiveDate) -> bool {
         let (a, b) = if from <= to { (from, to) } else { (to, from) };
         (a.year()..=b.year()).any(|y| self.is_provisional(y))
+    }
+
+    /// What a computation spanning `from` to `to` (either order) rests on.
+    pub fn basis(&self, from: NaiveDate, to: NaiveDate) -> Basis {
+        let (a, b) = if from <= to { (from, to) } else { (to, from) };
+        let mut basis = Basis::Official;
+        for year in a.year()..=b.year() {
+            match self.years.get(&year) {
+                None => return Basis::Unknown,
+                Some(y) if y.provisional => basis = Basis::Provisional,
+                Some(_) => {}
+            }
+        }
+        basis
     }
 
     /// The first provisional year from `year` on, if any (the one whose notice is awaited).
@@ -579,6 +640,13 @@ mod tests {
         assert!(c.provisional_between(d("2027-01-04"), d("2026-12-30")));
         assert!(!c.provisional_between(d("2026-01-01"), d("2026-12-31")));
         assert_eq!(c.first_provisional_from(2025), Some(2027));
+        assert_eq!(c.basis(d("2026-01-01"), d("2026-12-31")), Basis::Official);
+        assert_eq!(
+            c.basis(d("2027-01-01"), d("2026-12-31")),
+            Basis::Provisional
+        );
+        assert_eq!(c.basis(d("2019-12-31"), d("2020-01-02")), Basis::Unknown);
+        assert_eq!(c.basis(d("2060-12-31"), d("2061-01-02")), Basis::Unknown);
         assert_eq!(c.add_workdays(d("2026-12-31"), 1).unwrap(), d("2027-01-04"));
         assert_eq!(c.day_name(d("2027-02-09")), Some("春节（补假）"));
         // The rules cover at least 2035.

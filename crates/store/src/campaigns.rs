@@ -5,6 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 use domain::progress::{Cadence, Rules, Scheme, Window};
 use domain::{Money, bi};
+
 use serde::Serialize;
 
 use crate::projects::date;
@@ -53,6 +54,50 @@ impl CampaignSettings {
             ),
             Window::Fixed { start, end } => (start, end),
         }
+    }
+}
+
+/// What carrying a campaign over to the next year did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CarryOver {
+    pub campaign_id: i64,
+    pub year: i32,
+    /// Unfinished projects carried into the year (续建): plan year set to it, the annual plan
+    /// cleared until the year's ledger sheet gives it (the old plan kept for its year).
+    pub carried: usize,
+    /// Of them, projects started or due to complete that continue under construction.
+    pub restaged: usize,
+}
+
+/// The settings of the next year's campaign: the same cadence, thresholds, scheme and theme,
+/// the year in the name moved on, the window moved to `year` (a fixed window by whole years).
+pub fn next_year_settings(old: &CampaignSettings, year: i32) -> CampaignSettings {
+    let (start, _) = old.span();
+    let shift = year - start.year();
+    let window = match old.window {
+        Window::Year(_) => Window::Year(year),
+        Window::Fixed { start, end } => {
+            let moved = |d: NaiveDate| {
+                d.with_year(d.year() + shift)
+                    .or_else(|| d.pred_opt().and_then(|p| p.with_year(p.year() + shift)))
+                    .unwrap_or(d)
+            };
+            Window::Fixed {
+                start: moved(start),
+                end: moved(end),
+            }
+        }
+    };
+    let old_year = start.year().to_string();
+    let name = if old.name.contains(&old_year) {
+        old.name.replace(&old_year, &year.to_string())
+    } else {
+        format!("{year}年{}", old.name)
+    };
+    CampaignSettings {
+        name,
+        window,
+        ..old.clone()
     }
 }
 
@@ -206,6 +251,28 @@ impl Store {
         let Some((id, version, settings)) = self.active_campaign().await? else {
             return Ok(None);
         };
+        self.campaign_with(id, version, settings).await.map(Some)
+    }
+
+    /// One campaign by id, past or current.
+    pub async fn campaign_by_id(&self, id: i64) -> Result<Option<Campaign>> {
+        let Some((id, version, settings)) = self
+            .campaigns()
+            .await?
+            .into_iter()
+            .find(|(c, _, _)| *c == id)
+        else {
+            return Ok(None);
+        };
+        self.campaign_with(id, version, settings).await.map(Some)
+    }
+
+    async fn campaign_with(
+        &self,
+        id: i64,
+        version: i64,
+        settings: CampaignSettings,
+    ) -> Result<Campaign> {
         let tasks: Vec<(i64, String, Option<i64>, Option<String>)> = sqlx::query_as(
             "SELECT t.id, t.name, t.lead_unit_id, u.name FROM campaign_tasks t \
              LEFT JOIN units u ON u.id = t.lead_unit_id WHERE t.campaign_id = $1 ORDER BY t.position, t.id",
@@ -221,7 +288,7 @@ impl Store {
             .bind(id)
             .fetch_all(self.pool())
             .await?;
-        Ok(Some(Campaign {
+        Ok(Campaign {
             id,
             version,
             settings,
@@ -245,11 +312,37 @@ impl Store {
                     investment: t.5.map(Money::from_fen),
                 })
                 .collect(),
+        })
+    }
+
+    /// Every active campaign's id, version and settings, newest first.
+    pub async fn campaigns(&self) -> Result<Vec<(i64, i64, CampaignSettings)>> {
+        let rows: Vec<CampaignRow> = sqlx::query_as(
+            "SELECT id, version, name, theme, year, window_start, window_end, cadence, yellow_from_pp, \
+             red_above_pp, start_red_months, scheme FROM campaigns WHERE active = 1 ORDER BY id DESC",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.0, r.1, settings_of(r)?)))
+            .collect()
+    }
+
+    /// The campaign whose time covers `day` (the newest, where two do), if any. A campaign
+    /// covers from its first day to the end of the year it ends in: a fixed window's figures
+    /// are still read, and judged by it, after its last day.
+    pub async fn campaign_covering(
+        &self,
+        day: NaiveDate,
+    ) -> Result<Option<(i64, i64, CampaignSettings)>> {
+        Ok(self.campaigns().await?.into_iter().find(|(_, _, s)| {
+            let (start, end) = s.span();
+            start <= day && day.year() <= end.year()
         }))
     }
 
-    /// The id, version and settings of the campaign the figures follow, without its tasks
-    /// and targets (what judging a status needs, on every page that shows figures).
+    /// The id, version and settings of the newest campaign (the one the office works on now),
+    /// without its tasks and targets.
     pub async fn active_campaign(&self) -> Result<Option<(i64, i64, CampaignSettings)>> {
         let row: Option<CampaignRow> = sqlx::query_as(
             "SELECT id, version, name, theme, year, window_start, window_end, cadence, yellow_from_pp, \
@@ -283,6 +376,171 @@ impl Store {
         .fetch_one(self.pool())
         .await?;
         Ok(id)
+    }
+
+    /// Starts the next year's campaign from `from` (tasks, thresholds, scheme and cadence
+    /// copied, the window set to `year`; targets are set anew) and carries the unfinished
+    /// projects into it (续建): their plan year becomes `year` and their annual plan is cleared
+    /// until the year's ledger sheet gives it, the old plan kept for its year (`annual_plans`);
+    /// a project started, or due to complete, continues as 在建. Every change is in the
+    /// project's history (source `carry_over`). All or nothing.
+    pub async fn carry_over_campaign(
+        &self,
+        from: i64,
+        year: i32,
+        actor: Option<i64>,
+    ) -> Result<CarryOver> {
+        let old = self
+            .campaign_by_id(from)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let (old_start, old_end) = old.settings.span();
+        if year <= old_end.year() || year > old_end.year() + 1 {
+            return Err(StoreError::Rule(bi(
+                format!("只能从{}年结转到{}年", old_end.year(), old_end.year() + 1),
+                format!(
+                    "a campaign ending in {} carries over to {} only",
+                    old_end.year(),
+                    old_end.year() + 1
+                ),
+            )));
+        }
+        let settings = next_year_settings(&old.settings, year);
+        check(&settings)?;
+        let (new_start, _) = settings.span();
+        if let Some((_, _, other)) = self.campaign_covering(new_start).await?
+            && other.span().0.year() >= year
+        {
+            return Err(StoreError::Rule(bi(
+                format!("已有{year}年的攻坚行动“{}”", other.name),
+                format!("{year} already has a campaign, “{}”", other.name),
+            )));
+        }
+        let mut tx = self.begin_write().await?;
+        let (window_year, start, end) = window_columns(&settings.window);
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO campaigns (name, theme, year, window_start, window_end, cadence, yellow_from_pp, \
+             red_above_pp, start_red_months, scheme, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        )
+        .bind(settings.name.trim())
+        .bind(settings.theme.clone())
+        .bind(window_year)
+        .bind(start)
+        .bind(end)
+        .bind(cadence_code(settings.cadence))
+        .bind(settings.rules.yellow_from_pp.to_string())
+        .bind(settings.rules.red_above_pp.to_string())
+        .bind(i64::from(settings.rules.start_red_months))
+        .bind(settings.scheme.to_toml())
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await?;
+        for (position, task) in old.tasks.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO campaign_tasks (campaign_id, position, name, lead_unit_id) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(i64::try_from(position).unwrap_or(i64::MAX) + 1)
+            .bind(&task.name)
+            .bind(task.lead_unit_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        type Row = (
+            i64,
+            i64,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            Option<i64>,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT id, version, stage, actual_start, plan_year, annual_plan_fen FROM projects \
+             WHERE (stage IS NULL OR stage NOT IN ('completed', 'in_production')) \
+             AND (plan_year IS NULL OR plan_year < $1) ORDER BY id",
+        )
+        .bind(i64::from(year))
+        .fetch_all(&mut *tx)
+        .await?;
+        let stamp = crate::projects::Stamp {
+            actor,
+            source: "carry_over",
+            at: now(),
+        };
+        let old_year = old_start.year().max(old_end.year());
+        let wan = |fen: Option<i64>| {
+            fen.map(|f| Money::from_fen(f).wan_string())
+                .unwrap_or_default()
+        };
+        let mut restaged = 0;
+        for (project, version, stage, actual_start, plan_year, plan) in &rows {
+            let continues = match stage.as_deref() {
+                Some("to_complete") => true,
+                Some("to_start") => actual_start.is_some(),
+                _ => false,
+            };
+            let new_stage = if continues {
+                restaged += 1;
+                Some("under_construction")
+            } else {
+                stage.as_deref()
+            };
+            // A plan without a plan year was the old campaign's.
+            if plan_year.is_none() {
+                sqlx::query(
+                    "INSERT INTO annual_plans (project_id, year, plan_fen) VALUES ($1, $2, $3) \
+                     ON CONFLICT (project_id, year) DO UPDATE SET plan_fen = excluded.plan_fen",
+                )
+                .bind(project)
+                .bind(i64::from(old_year))
+                .bind(plan)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query(
+                "UPDATE projects SET plan_year = $1, annual_plan_fen = NULL, stage = $2, \
+                 version = version + 1 WHERE id = $3",
+            )
+            .bind(i64::from(year))
+            .bind(new_stage)
+            .bind(project)
+            .execute(&mut *tx)
+            .await?;
+            let v = version + 1;
+            let record = |field: &'static str, old: String, new: String| (field, old, new);
+            let mut changes = vec![record(
+                "plan_year",
+                plan_year.map(|y| y.to_string()).unwrap_or_default(),
+                year.to_string(),
+            )];
+            if plan.is_some() {
+                changes.push(record("annual_plan_wan", wan(*plan), String::new()));
+            }
+            if continues {
+                let label = |code: &str| {
+                    domain::Stage::parse(code)
+                        .map(|s| s.label_zh().to_string())
+                        .unwrap_or_else(|| code.to_string())
+                };
+                changes.push(record(
+                    "stage",
+                    label(stage.as_deref().unwrap_or_default()),
+                    label("under_construction"),
+                ));
+            }
+            for (field, old, new) in changes {
+                crate::projects::record_change(&mut tx, *project, v, field, &old, &new, stamp)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(CarryOver {
+            campaign_id: id,
+            year,
+            carried: rows.len(),
+            restaged,
+        })
     }
 
     /// Changes a campaign's settings; `version` is the one the editor read.

@@ -42,7 +42,9 @@ pub(crate) const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
 
 pub use approvals::{ApprovalNode, ApprovalPlan, DueNode, FinishedNode};
 pub use calendar::{CalendarImport, CalendarImportRecord, DayChange};
-pub use campaigns::{Campaign, CampaignSettings, KeyTask, TargetProgress, UnitTarget};
+pub use campaigns::{
+    Campaign, CampaignSettings, CarryOver, KeyTask, TargetProgress, UnitTarget, next_year_settings,
+};
 pub use dossier::{NewTeamMember, NewVisit, ServiceTeam, TeamMember, Visit};
 pub use import::{ImportOutcome, LedgerRow};
 pub use meetings::{Agenda, AgendaItem, Decision, Meeting, MeetingKind, NewDecision};

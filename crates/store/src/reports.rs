@@ -244,6 +244,7 @@ impl Store {
                 (facts, Some(refresh))
             }
         };
+        let other_years = plans_of_other_years(&mut tx, as_of.year()).await?;
         tx.rollback().await?;
         if let Some(refresh) = refresh.filter(|r| !r.is_empty()) {
             // The figures are read; a block not written back is read from the tables again.
@@ -263,7 +264,10 @@ impl Store {
                 unit: f.ledger.unit,
                 region: f.ledger.region,
                 to_start: f.ledger.to_start,
-                annual_plan: f.ledger.plan.map(Money::from_fen),
+                annual_plan: match other_years.get(&f.ledger.id) {
+                    Some(kept) => kept.map(Money::from_fen),
+                    None => f.ledger.plan.map(Money::from_fen),
+                },
                 year_to_date: Money::from_fen(f.ytd),
                 started: f.started || f.ledger.started_by_date,
                 planned_start: f.ledger.planned_start,
@@ -1058,6 +1062,24 @@ fn periods_due(from: NaiveDate, cadence: Cadence, as_of: NaiveDate) -> Vec<Perio
         .collect()
 }
 
+/// The annual plans of `year` for the projects whose plan year (计划年度) is another: the plan
+/// kept for `year` in `annual_plans`, or none (not rated that year). Projects without a plan
+/// year, or planned for `year`, are judged by the plan on their row and are not listed.
+async fn plans_of_other_years(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    year: i32,
+) -> Result<HashMap<i64, Option<i64>>> {
+    let rows: Vec<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT p.id, a.plan_fen FROM projects p \
+         LEFT JOIN annual_plans a ON a.project_id = p.id AND a.year = $1 \
+         WHERE p.plan_year < $1 OR p.plan_year > $1",
+    )
+    .bind(i64::from(year))
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// How a status is judged: the campaign's window, cadence, thresholds and scheme when `as_of`
 /// falls within the campaign, else the calendar year of `as_of` with the defaults.
 #[derive(Debug, Clone, PartialEq)]
@@ -1068,6 +1090,9 @@ pub struct Judging {
     pub scheme: Scheme,
     /// The first day periods are due from.
     pub from: NaiveDate,
+    /// The campaign that covers the date (id, name); `None`: no campaign does, and the date
+    /// is judged by its calendar year with the defaults.
+    pub campaign: Option<(i64, String)>,
 }
 
 impl Judging {
@@ -1078,7 +1103,26 @@ impl Judging {
             rules: Rules::default(),
             scheme: Scheme::default(),
             from: NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of),
+            campaign: None,
         }
+    }
+
+    /// What a page or the command line says when no campaign covers the date.
+    pub fn uncovered_note(&self, as_of: NaiveDate) -> Option<domain::Bilingual> {
+        self.campaign.is_none().then(|| {
+            domain::bi(
+                format!(
+                    "没有覆盖 {as_of} 的攻坚行动：按{}自然年和默认规则评价，项目只按{}年度计划考核",
+                    as_of.year(),
+                    as_of.year()
+                ),
+                format!(
+                    "no campaign covers {as_of}: judged by the calendar year {} with the default rules, against the {} annual plans only",
+                    as_of.year(),
+                    as_of.year()
+                ),
+            )
+        })
     }
 }
 
@@ -1141,13 +1185,10 @@ impl Store {
 
     /// How a status as of `as_of` is judged (see [`Judging`]).
     pub async fn judging(&self, as_of: NaiveDate) -> Result<Judging> {
-        let Some((_, _, settings)) = self.active_campaign().await? else {
+        let Some((id, _, settings)) = self.campaign_covering(as_of).await? else {
             return Ok(Judging::of_year(as_of));
         };
-        let (start, end) = settings.span();
-        if as_of < start || as_of.year() > end.year() {
-            return Ok(Judging::of_year(as_of));
-        }
+        let (start, _) = settings.span();
         let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
         Ok(Judging {
             window: settings.window,
@@ -1155,6 +1196,7 @@ impl Store {
             rules: settings.rules,
             scheme: settings.scheme,
             from: start.max(year_start),
+            campaign: Some((id, settings.name)),
         })
     }
 

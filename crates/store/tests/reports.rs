@@ -712,3 +712,174 @@ async fn the_campaign_sets_how_figures_are_judged() {
         store.close().await;
     }
 }
+
+/// A campaign carried into the next year: tasks and rules copied, unfinished projects carried
+/// (续建) with their plan year moved on and the old plan kept for its year; each year's status
+/// is judged by the campaign covering it and that year's plans; a date no campaign covers says
+/// so and reads no other year's plan.
+#[tokio::test]
+async fn campaigns_carry_over_into_the_next_year() {
+    use domain::progress::{Rules, Window};
+    use store::CampaignSettings;
+    for dialect in TestDb::backends() {
+        let db = TestDb::new(dialect).await;
+        let store = db.store().await;
+        let town = store
+            .create_unit("龙田镇", UnitKind::Town, None)
+            .await
+            .unwrap();
+        let make = |name: &'static str, stage: Stage, started: bool, plan: i64, year: bool| {
+            ProjectFields {
+                name: name.into(),
+                stage: Some(stage),
+                unit_id: Some(town),
+                annual_plan: Some(Money::from_wan(plan)),
+                plan_year: year.then_some(2026),
+                actual_start: started.then(|| day(2026, 3, 1)),
+                ..ProjectFields::default()
+            }
+        };
+        let mut ids = Vec::new();
+        for fields in [
+            make("龙田物流园", Stage::UnderConstruction, true, 1_000, true),
+            make("龙田污水厂", Stage::ToStart, true, 500, true),
+            make("龙田安置房", Stage::Completed, true, 300, true),
+            make("龙田学校", Stage::ToStart, false, 200, false),
+        ] {
+            ids.push(
+                store
+                    .create_project(&fields, None, "test")
+                    .await
+                    .unwrap()
+                    .id,
+            );
+        }
+        let mut settings = CampaignSettings::year("福清市2026年项目攻坚行动", 2026);
+        settings.rules = Rules::from_text("5", "20", "3").unwrap();
+        let first = store.create_campaign(&settings).await.unwrap();
+        store
+            .add_campaign_task(first, "重点项目百日攻坚", None)
+            .await
+            .unwrap();
+        store
+            .file_reports(
+                period("2026-06"),
+                &[ReportEntry {
+                    project_id: ids[0],
+                    year_to_date: wan(600),
+                    started: Some(true),
+                    ..ReportEntry::default()
+                }],
+                &Actor::SYSTEM,
+                options(Filing::Submit, day(2026, 7, 1)),
+            )
+            .await
+            .unwrap();
+        let plans = |s: &store::LedgerStatus| -> Vec<Option<Money>> {
+            ids.iter()
+                .map(|id| {
+                    s.status
+                        .projects
+                        .iter()
+                        .find(|p| p.id == *id)
+                        .and_then(|p| p.annual_plan)
+                })
+                .collect()
+        };
+        let mid_2026 = day(2026, 6, 30);
+        let before = store.campaign_status(mid_2026).await.unwrap();
+        assert_eq!(
+            plans(&before),
+            [wan(1_000), wan(500), wan(300), wan(200)],
+            "{dialect:?}"
+        );
+
+        // 2027 before any campaign covers it: said so, and no 2026 plan is used.
+        let early_2027 = day(2027, 1, 15);
+        let judging = store.judging(early_2027).await.unwrap();
+        assert!(judging.campaign.is_none());
+        assert!(
+            judging
+                .uncovered_note(early_2027)
+                .unwrap()
+                .zh
+                .contains("没有覆盖")
+        );
+        let status = store.campaign_status(early_2027).await.unwrap();
+        // Planned for 2026: nothing to judge 2027 by; without a plan year: its plan stands.
+        assert_eq!(plans(&status), [None, None, None, wan(200)]);
+
+        // Carried over: a year only right after the campaign's, once.
+        for year in [2026, 2028] {
+            assert!(matches!(
+                store.carry_over_campaign(first, year, None).await,
+                Err(StoreError::Rule(_))
+            ));
+        }
+        let carried = store.carry_over_campaign(first, 2027, None).await.unwrap();
+        assert_eq!((carried.carried, carried.restaged), (3, 1), "{dialect:?}");
+        assert!(matches!(
+            store.carry_over_campaign(first, 2027, None).await,
+            Err(StoreError::Rule(_))
+        ));
+        let next = store.campaign().await.unwrap().unwrap();
+        assert_eq!(next.id, carried.campaign_id);
+        assert_eq!(next.settings.name, "福清市2027年项目攻坚行动");
+        assert_eq!(next.settings.window, Window::Year(2027));
+        assert_eq!(next.settings.rules, settings.rules);
+        assert_eq!(next.tasks.len(), 1);
+        assert!(next.targets.is_empty());
+        // The projects: carried ones planned for 2027 with no plan yet; the completed one not.
+        let a = store.project(ids[0]).await.unwrap().unwrap();
+        assert_eq!(
+            (a.fields.plan_year, a.fields.annual_plan),
+            (Some(2027), None)
+        );
+        let b = store.project(ids[1]).await.unwrap().unwrap();
+        assert_eq!(b.fields.stage, Some(Stage::UnderConstruction));
+        let c = store.project(ids[2]).await.unwrap().unwrap();
+        assert_eq!(c.fields.plan_year, Some(2026));
+        let history = store.project_history(ids[0]).await.unwrap();
+        assert!(history.iter().any(|h| h.source == "carry_over"
+            && h.field == "annual_plan_wan"
+            && h.old_value == "1000"));
+
+        // 2026 still reads as it was, from the plans kept for it; judged by its own campaign.
+        let again = store.campaign_status(mid_2026).await.unwrap();
+        assert_eq!(plans(&again), plans(&before));
+        assert_eq!(
+            store.judging(mid_2026).await.unwrap().campaign.unwrap().0,
+            first
+        );
+
+        // The 2027 sheet gives the new plans; 2027 is judged by them and its own campaign.
+        let mut fields = a.fields.clone();
+        fields.annual_plan = Some(Money::from_wan(2_000));
+        store
+            .update_project(ids[0], a.version, &fields, None, "import")
+            .await
+            .unwrap();
+        let in_2027 = store.campaign_status(day(2027, 1, 31)).await.unwrap();
+        assert_eq!(plans(&in_2027)[0], wan(2_000));
+        assert_eq!(
+            plans(&in_2027)[2],
+            None,
+            "the completed project is not carried"
+        );
+        assert_eq!(
+            store
+                .judging(day(2027, 1, 31))
+                .await
+                .unwrap()
+                .campaign
+                .unwrap()
+                .0,
+            carried.campaign_id
+        );
+        assert_eq!(
+            plans(&store.campaign_status(mid_2026).await.unwrap()),
+            plans(&before)
+        );
+        store.close().await;
+    }
+}

@@ -36,10 +36,14 @@ pub async fn run(
         None => None,
     };
     let store = crate::open(config).await?;
+    let judging = store.judging(as_of).await?;
+    if let Some(note) = judging.uncovered_note(as_of) {
+        eprintln!("注意：{} / note: {}", note.zh, note.en);
+    }
     // The campaign's own scheme unless a file is given.
     let scheme = match scheme {
         Some(s) => s,
-        None => store.judging(as_of).await?.scheme,
+        None => judging.scheme,
     };
     // Computed, not through the cache: one command, one status (caching a million projects'
     // status would copy it).

@@ -2676,3 +2676,88 @@ async fn the_calendar_takes_the_notice_through_the_page() {
         assert!(page.contains("与现有日历相比没有变化"), "{page}");
     }
 }
+
+/// The next year's campaign started from the campaign page: only by the administrator or the
+/// lead office; the page says what was carried; a second start of the same year is refused;
+/// the status page says when no campaign covers a date.
+#[tokio::test]
+async fn the_campaign_carries_over_through_the_page() {
+    let app = TestApp::spawn(store::Dialect::Sqlite).await;
+    let town = app.store.unit_by_name("龙田镇").await.unwrap().unwrap().id;
+    for (name, stage) in [
+        ("龙田物流园", domain::Stage::UnderConstruction),
+        ("龙田安置房", domain::Stage::Completed),
+    ] {
+        app.store
+            .create_project(
+                &domain::ProjectFields {
+                    name: name.into(),
+                    stage: Some(stage),
+                    unit_id: Some(town),
+                    annual_plan: Some(domain::Money::from_wan(1_000)),
+                    plan_year: Some(2025),
+                    ..domain::ProjectFields::default()
+                },
+                None,
+                "test",
+            )
+            .await
+            .unwrap();
+    }
+    let id = app
+        .store
+        .create_campaign(&store::CampaignSettings::year(
+            "福清市2025年项目攻坚行动",
+            2025,
+        ))
+        .await
+        .unwrap();
+    let unit = app.signed_in("longtian").await;
+    let (status, page) = fetch(&unit, app.url("/campaign")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains("/campaign/next"));
+    let r = unit
+        .post(app.url("/campaign/next"))
+        .form(&[("campaign", id.to_string()), ("year", "2026".into())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.store.campaigns().await.unwrap().len(), 1);
+
+    app.login("admin").await;
+    let (_, page) = app.get_text("/status?as_of=2026-01-15").await;
+    assert!(page.contains("没有覆盖 2026-01-15 的攻坚行动"), "{page}");
+    let (_, page) = app.get_text("/campaign").await;
+    assert!(page.contains("/campaign/next"), "{page}");
+    let r = app
+        .client
+        .post(app.url("/campaign/next"))
+        .form(&[("campaign", id.to_string()), ("year", "2026".into())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.contains("carried=1"), "{to}");
+    let (_, page) = app.get_text(&to).await;
+    assert!(page.contains("福清市2026年项目攻坚行动"), "{page}");
+    assert!(page.contains("结转续建项目 1 个"), "{page}");
+    let (_, page) = app.get_text("/status?as_of=2026-01-15").await;
+    assert!(!page.contains("没有覆盖"), "{page}");
+    // The past campaign is still there to read.
+    let (status, page) = app.get_text(&format!("/campaign?id={id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("福清市2025年项目攻坚行动"));
+    // Once only.
+    let r = app
+        .client
+        .post(app.url("/campaign/next"))
+        .form(&[("campaign", id.to_string()), ("year", "2026".into())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("已有2026年的攻坚行动"));
+    assert_eq!(app.store.campaigns().await.unwrap().len(), 2);
+}

@@ -6,6 +6,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Datelike;
 use domain::dates::{Edge, parse_date};
 use domain::money::AmountUnit;
 use domain::progress::{Cadence, INDICATORS, Indicator, Rules, Scheme, Window};
@@ -81,6 +82,18 @@ struct CampaignTemplate {
     departments: Vec<Choice>,
     targets: Vec<TargetRow>,
     errors: Vec<String>,
+    /// What the last action did.
+    done: Option<String>,
+    /// Every campaign, newest first, to switch between years.
+    campaigns: Vec<CampaignLink>,
+    /// The year the newest campaign carries over to, for those who may start it.
+    next_year: Option<i32>,
+}
+
+pub struct CampaignLink {
+    id: i64,
+    name: String,
+    current: bool,
 }
 
 fn count(n: Option<i64>) -> String {
@@ -120,6 +133,7 @@ async fn show(
     as_of: chrono::NaiveDate,
     typed: Option<&[(String, String)]>,
     errors: Vec<String>,
+    done: Option<String>,
 ) -> Result<Response, AppError> {
     let lang = tr.lang;
     // What was typed, where the failed form had the field; else what is stored.
@@ -208,9 +222,27 @@ async fn show(
                 .unwrap_or_default(),
         });
     }
+    let all = state.store.campaigns().await?;
+    let shown = campaign.as_ref().map(|c| c.id);
+    let newest = all.first().map(|(id, _, _)| *id);
+    let next_year = match (&campaign, may_edit(&user)) {
+        (Some(c), true) if Some(c.id) == newest => Some(c.settings.span().1.year() + 1),
+        _ => None,
+    };
+    let campaigns = all
+        .into_iter()
+        .map(|(id, _, s)| CampaignLink {
+            id,
+            name: s.name,
+            current: Some(id) == shown,
+        })
+        .collect();
     let invalid = !errors.is_empty();
     render_form(
         &CampaignTemplate {
+            done,
+            campaigns,
+            next_year,
             role_label: user.role.label(lang),
             can_edit: can_edit_ledger(&user),
             editable: may_edit(&user),
@@ -257,15 +289,38 @@ async fn show(
 pub struct CampaignQuery {
     #[serde(default)]
     as_of: String,
+    /// A campaign other than the newest (a past year's).
+    #[serde(default)]
+    id: String,
+    /// After a carry-over: the projects carried and restaged.
+    #[serde(default)]
+    carried: String,
+    #[serde(default)]
+    restaged: String,
 }
 
+/// The campaign asked for by id (`campaign` in a form, `id` in the address), else the newest,
+/// and its units' progress as of `as_of` (a past campaign's as of its last day at the latest).
 async fn load(
     state: &AppState,
     as_of: chrono::NaiveDate,
+    id: &str,
 ) -> Result<(Option<Campaign>, Vec<TargetProgress>), AppError> {
-    let campaign = state.store.campaign().await?;
+    let campaign = match id.trim().parse::<i64>() {
+        Ok(id) => Some(
+            state
+                .store
+                .campaign_by_id(id)
+                .await?
+                .ok_or(AppError::NotFound)?,
+        ),
+        Err(_) => state.store.campaign().await?,
+    };
     let progress = match &campaign {
-        Some(c) => state.store.target_progress(c, as_of).await?,
+        Some(c) => {
+            let (_, end) = c.settings.span();
+            state.store.target_progress(c, as_of.min(end)).await?
+        }
         None => Vec::new(),
     };
     Ok((campaign, progress))
@@ -279,7 +334,20 @@ pub async fn page(
 ) -> Response {
     let result = async {
         let as_of = crate::status::as_of_or_latest(&state, &q.as_of).await?;
-        let (campaign, progress) = load(&state, as_of).await?;
+        let (campaign, progress) = load(&state, as_of, &q.id).await?;
+        let done = q.carried.trim().parse::<usize>().ok().map(|carried| {
+            let restaged = q.restaged.trim().parse::<usize>().unwrap_or(0);
+            bi(
+                format!(
+                    "已开启新年度攻坚行动：复制了重点任务、亮灯规则和评分办法；结转续建项目 {carried} 个（其中 {restaged} 个转为在建），其年度计划待导入新年度台账后填入，上年计划已按年度保存。"
+                ),
+                format!(
+                    "The new year's campaign is started: key tasks, light rules and scoring copied; {carried} unfinished projects carried over ({restaged} now under construction), their annual plans to come from the new year's ledger sheet, last year's kept by year."
+                ),
+            )
+            .get(tr.lang)
+            .to_string()
+        });
         show(
             &state,
             user,
@@ -289,6 +357,7 @@ pub async fn page(
             as_of,
             None,
             Vec::new(),
+            done,
         )
         .await
     }
@@ -397,7 +466,7 @@ pub async fn save(
     let lang = tr.lang;
     let result = async {
         let as_of = crate::status::as_of_or_latest(&state, "").await?;
-        let (campaign, progress) = load(&state, as_of).await?;
+        let (campaign, progress) = load(&state, as_of, value(&fields, "campaign")).await?;
         let settings = match settings_from(&fields) {
             Ok(s) => s,
             Err(errors) => {
@@ -411,6 +480,7 @@ pub async fn save(
                     as_of,
                     Some(&fields),
                     errors,
+                    None,
                 )
                 .await;
             }
@@ -427,7 +497,13 @@ pub async fn save(
             None => state.store.create_campaign(&settings).await.map(|_| ()),
         };
         match saved {
-            Ok(()) => Ok(Redirect::to("/campaign").into_response()),
+            Ok(()) => Ok(Redirect::to(&format!(
+                "/campaign?id={}",
+                campaign
+                    .as_ref()
+                    .map_or(String::new(), |c| c.id.to_string())
+            ))
+            .into_response()),
             Err(StoreError::Rule(m)) => {
                 show(
                     &state,
@@ -438,6 +514,71 @@ pub async fn save(
                     as_of,
                     Some(&fields),
                     vec![m.get(lang).to_string()],
+                    None,
+                )
+                .await
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await;
+    page_result(tr, result)
+}
+
+#[derive(Deserialize)]
+pub struct NextForm {
+    #[serde(default)]
+    campaign: String,
+    #[serde(default)]
+    year: String,
+}
+
+/// `POST /campaign/next`: starts the next year's campaign from this one and carries the
+/// unfinished projects over (the lead office and the administrator).
+pub async fn next(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Form(form): Form<NextForm>,
+) -> Response {
+    if !may_edit(&user) {
+        return page_result(tr, Err(AppError::Forbidden));
+    }
+    let lang = tr.lang;
+    let result = async {
+        let from = form
+            .campaign
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::NotFound)?;
+        let year = form.year.trim().parse::<i32>().map_err(|_| {
+            AppError::BadRequest(bi(
+                format!("年度“{}”无效", form.year.trim()),
+                format!("year “{}” is not valid", form.year.trim()),
+            ))
+        })?;
+        match state
+            .store
+            .carry_over_campaign(from, year, Some(user.id))
+            .await
+        {
+            Ok(done) => Ok(Redirect::to(&format!(
+                "/campaign?id={}&carried={}&restaged={}",
+                done.campaign_id, done.carried, done.restaged
+            ))
+            .into_response()),
+            Err(StoreError::Rule(m)) => {
+                let as_of = crate::status::as_of_or_latest(&state, "").await?;
+                let (campaign, progress) = load(&state, as_of, &form.campaign).await?;
+                show(
+                    &state,
+                    user,
+                    tr,
+                    campaign,
+                    progress,
+                    as_of,
+                    None,
+                    vec![m.get(lang).to_string()],
+                    None,
                 )
                 .await
             }
@@ -458,7 +599,8 @@ pub async fn tasks(
         return page_result(tr, Err(AppError::Forbidden));
     }
     let result = async {
-        let campaign = state.store.campaign().await?.ok_or(AppError::NotFound)?;
+        let (campaign, _) = load(&state, state.today(), value(&fields, "campaign")).await?;
+        let campaign = campaign.ok_or(AppError::NotFound)?;
         if let Ok(id) = value(&fields, "delete").parse::<i64>() {
             state.store.delete_campaign_task(campaign.id, id).await?;
         } else {
@@ -468,7 +610,7 @@ pub async fn tasks(
                 .add_campaign_task(campaign.id, value(&fields, "name"), lead)
                 .await?;
         }
-        Ok(Redirect::to("/campaign#tasks").into_response())
+        Ok(Redirect::to(&format!("/campaign?id={}#tasks", campaign.id)).into_response())
     }
     .await;
     page_result(tr, result)
@@ -486,7 +628,7 @@ pub async fn targets(
     let lang = tr.lang;
     let result = async {
         let as_of = crate::status::as_of_or_latest(&state, "").await?;
-        let (campaign, progress) = load(&state, as_of).await?;
+        let (campaign, progress) = load(&state, as_of, value(&fields, "campaign")).await?;
         let Some(c) = &campaign else {
             return Err(AppError::NotFound);
         };
@@ -550,6 +692,7 @@ pub async fn targets(
                 as_of,
                 Some(&fields),
                 errors,
+                None,
             )
             .await;
         }
@@ -561,7 +704,7 @@ pub async fn targets(
             .store
             .set_campaign_targets(c.id, version, &targets)
             .await?;
-        Ok(Redirect::to("/campaign#targets").into_response())
+        Ok(Redirect::to(&format!("/campaign?id={}#targets", c.id)).into_response())
     }
     .await;
     page_result(tr, result)

@@ -259,6 +259,22 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "完成投资目标不能为负数",
         "the investment target cannot be negative",
     ),
+    ("campaign.all", "各年度攻坚行动", "Campaigns by year"),
+    (
+        "campaign.next",
+        "开启新年度攻坚行动",
+        "Start the campaign of",
+    ),
+    (
+        "campaign.next_hint",
+        "复制本年度的重点任务、亮灯规则、评分办法和填报频次，新年度的时间按年顺延；未竣工项目结转为续建，年度计划清空，待导入新年度台账后填入（本年计划按年度保存，本年的亮灯、排名和已发布榜单不变）。各单位目标需重新分解。",
+        "Copies this year's key tasks, light rules, scoring and cadence, with the time moved on by a year; unfinished projects are carried over (续建) with their annual plans cleared until the new year's ledger sheet gives them (this year's plans are kept by year, so this year's lights, rankings and published lists stay as they are). Unit targets are set anew.",
+    ),
+    (
+        "campaign.next_confirm",
+        "确定开启新年度攻坚行动并结转未竣工项目？",
+        "Start the new year's campaign and carry the unfinished projects over?",
+    ),
     ("calendar.title", "工作日日历", "Working-day calendar"),
     ("calendar.years", "年份", "Years"),
     ("calendar.provisional", "暂定", "provisional"),

@@ -259,6 +259,7 @@ pub fn app(state: AppState) -> Router {
         .route("/calendar/import", post(calendar::import))
         .route("/campaign", get(campaign::page).post(campaign::save))
         .route("/campaign/tasks", post(campaign::tasks))
+        .route("/campaign/next", post(campaign::next))
         .route("/campaign/targets", post(campaign::targets))
         .route("/status", get(status::page))
         .route("/status/unit", get(status::unit_page))

@@ -58,6 +58,9 @@ struct StatusTemplate {
     role_label: &'static str,
     can_edit: bool,
     as_of: String,
+    /// The campaign that judges the date, or a note that none covers it.
+    campaign: Option<String>,
+    uncovered: Option<String>,
     expected: String,
     red: usize,
     yellow: usize,
@@ -115,6 +118,7 @@ pub async fn page(
         let lang = tr.lang;
         let as_of = as_of_or_latest(&state, &q.as_of).await?;
         let shared = state.store.campaign_status(as_of).await?;
+        let judging = state.store.judging(as_of).await?;
         let store::LedgerStatus {
             status, warnings, ..
         } = &*shared;
@@ -141,6 +145,10 @@ pub async fn page(
             can_edit: can_edit_ledger(&user),
             user,
             as_of: as_of.to_string(),
+            campaign: judging.campaign.as_ref().map(|(_, name)| name.clone()),
+            uncovered: judging
+                .uncovered_note(as_of)
+                .map(|m| m.get(lang).to_string()),
             expected: percent(status.expected.to_f64()),
             red: count(Light::Red),
             yellow: count(Light::Yellow),

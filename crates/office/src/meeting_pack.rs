@@ -49,6 +49,8 @@ pub struct MeetingPack {
     pub problems: Vec<PackProblem>,
     pub red_projects: Vec<PackProject>,
     pub decisions: Vec<PackDecision>,
+    /// A note under the dates, e.g. that working days rest on a provisional calendar.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -137,6 +139,9 @@ pub fn write_meeting_pack(pack: &MeetingPack) -> Result<Vec<u8>, PackError> {
             chinese_date(pack.meeting_date),
             chinese_date(pack.as_of)
         )));
+    if let Some(note) = &pack.note {
+        doc = doc.add_paragraph(text(&format!("注：{note}")));
+    }
 
     doc = doc.add_paragraph(heading(&format!(
         "一、上会问题（{}个）",
@@ -275,6 +280,7 @@ mod tests {
             heading: "福清市2025年项目攻坚行动".into(),
             meeting_date: day(6, 30),
             as_of: day(6, 27),
+            note: None,
             problems: vec![PackProblem {
                 project: "城头镇天然气高压管网工程".into(),
                 title: "施工用电未接入".into(),

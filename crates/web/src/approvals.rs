@@ -952,7 +952,14 @@ async fn bulletin_sheets(
                 "前期要件办理通报（{period}）：截至 {to} 逾期未办结 {} 项",
                 late.len()
             ),
-            subtitle: String::new(),
+            // Working days counted on a provisional year are noted under the title.
+            subtitle: late
+                .iter()
+                .map(|n| calendar.basis(n.planned_finish, to))
+                .max()
+                .filter(|b| *b != domain::calendar::Basis::Official)
+                .map(|b| format!("注：逾期工作日{}。", b.explain().zh))
+                .unwrap_or_default(),
             headers: headers(&[
                 "序号",
                 "项目名称",
@@ -989,6 +996,7 @@ async fn bulletin_sheets(
 
 pub struct BulletinTable {
     title: String,
+    subtitle: String,
     headers: Vec<String>,
     rows: Vec<Vec<String>>,
 }
@@ -1022,6 +1030,7 @@ pub async fn bulletin_page(
                 .into_iter()
                 .map(|s| BulletinTable {
                     title: s.title,
+                    subtitle: s.subtitle,
                     headers: s.headers,
                     rows: s
                         .rows

@@ -477,9 +477,31 @@ pub async fn meeting_pack(
     let agenda = store.agenda(as_of, viewer).await?;
     let calendar = store.work_calendar().await?;
     let heading = store
-        .active_campaign()
+        .judging(as_of)
         .await?
-        .map_or_else(|| "重点项目攻坚行动".to_string(), |(_, _, s)| s.name);
+        .campaign
+        .map_or_else(|| "重点项目攻坚行动".to_string(), |(_, name)| name);
+    // Working days that rest on a provisional year (or none the calendar has) are noted.
+    let basis = agenda
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            store::AgendaItem::Problem(l) => Some(l.basis),
+            _ => None,
+        })
+        .chain([agenda.basis])
+        .max()
+        .unwrap_or_default();
+    let note = match basis {
+        domain::calendar::Basis::Official => None,
+        domain::calendar::Basis::Provisional => Some(
+            "会议时间、期限和逾期工作日按暂定工作日日历计算（该年国务院办公厅节假日安排通知尚未导入），导入后可能调整。"
+                .to_string(),
+        ),
+        domain::calendar::Basis::Unknown => Some(
+            "部分日期超出工作日日历覆盖的年份，未按工作日计算。".to_string(),
+        ),
+    };
     let mut pack = office::MeetingPack {
         heading,
         meeting_date: agenda.meeting_date,
@@ -487,6 +509,7 @@ pub async fn meeting_pack(
         problems: Vec::new(),
         red_projects: Vec::new(),
         decisions: Vec::new(),
+        note,
     };
     let state_of = |d: &store::Decision| -> String {
         match d.done_on {

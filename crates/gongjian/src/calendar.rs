@@ -48,7 +48,7 @@ pub async fn import(
     })?;
     let import = match (config.database_url(), dry_run) {
         (Err(_), true) => None,
-        (Err(e), false) => return Err(e.into()),
+        (Err(e), false) => return Err(e),
         (Ok(_), _) => {
             let store = crate::open(config).await?;
             Some(if dry_run {

@@ -152,16 +152,17 @@ impl Store {
         let calendar = WorkCalendar::new(years).map_err(StoreError::Calendar)?;
         let changes = serde_json::to_string(&import.changes).unwrap_or_else(|_| "[]".into());
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM calendar_years WHERE year = $1")
-            .bind(i64::from(year.year))
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO calendar_years (year, source, imported_at) VALUES ($1, $2, $3)")
-            .bind(i64::from(year.year))
-            .bind(year.to_json())
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
+        // One statement, so two imports of a year at once end with the later one, not a
+        // key conflict.
+        sqlx::query(
+            "INSERT INTO calendar_years (year, source, imported_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (year) DO UPDATE SET source = excluded.source, imported_at = excluded.imported_at",
+        )
+        .bind(i64::from(year.year))
+        .bind(year.to_json())
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(
             "INSERT INTO calendar_imports (year, format, title, source, changes, user_id, imported_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",

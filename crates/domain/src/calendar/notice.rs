@@ -38,14 +38,24 @@ pub fn from_notice(text: &str) -> Result<HolidayYear, CalendarError> {
         .map(|l| to_half_width(l).trim().to_string())
         .collect();
     let (year, title) = notice_year(&lines)?;
-    let mut days: BTreeMap<NaiveDate, (HolidayDay, usize)> = BTreeMap::new();
-    let mut holiday_lines = 0;
+    // Each numbered holiday line with its body; a line a paste has broken off (no number, but
+    // a date in it) continues the holiday above it.
+    let mut holidays: Vec<(usize, String, String)> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        let number = i + 1;
-        let Some((name, body)) = holiday_line(line) else {
-            continue;
-        };
-        holiday_lines += 1;
+        if let Some((name, body)) = holiday_line(line) {
+            holidays.push((i + 1, name, body.to_string()));
+        } else if let Some(last) = holidays.last_mut()
+            && has_date(line)
+            && last.0 == i
+        {
+            last.2.push_str(line);
+            last.0 = i + 1;
+        }
+    }
+    let mut days: BTreeMap<NaiveDate, (HolidayDay, usize)> = BTreeMap::new();
+    let holiday_lines = holidays.len();
+    for (number, name, body) in &holidays {
+        let (number, name, body) = (*number, name.clone(), body.as_str());
         let line_err = |zh: String, en: String| {
             err(
                 format!("第{number}行（{name}）：{zh}"),
@@ -53,7 +63,8 @@ pub fn from_notice(text: &str) -> Result<HolidayYear, CalendarError> {
             )
         };
         let mut any_off = false;
-        for sentence in body.split(['.', ';', '；']) {
+        for sentence in clauses(body) {
+            let sentence = sentence.as_str();
             let meaning = if sentence.contains("上班") {
                 Some(false)
             } else if ["放假", "补休", "补假"]
@@ -129,6 +140,50 @@ pub fn from_notice(text: &str) -> Result<HolidayYear, CalendarError> {
         days: days.into_values().map(|(d, _)| d).collect(),
         provisional: false,
     })
+}
+
+/// Whether a line holds a date ("3日", "12月").
+fn has_date(line: &str) -> bool {
+    let chars: Vec<char> = line.chars().collect();
+    chars
+        .windows(2)
+        .any(|w| w[0].is_ascii_digit() && (w[1] == '日' || w[1] == '月'))
+}
+
+/// A holiday's text cut into sentences (at 。 and ；, outside brackets); a sentence that says
+/// both 放假 and 上班 is cut at its commas too, so each part keeps one meaning.
+fn clauses(body: &str) -> Vec<String> {
+    let split = |text: &str, at: &[char]| -> Vec<String> {
+        let mut out = vec![String::new()];
+        let mut depth = 0i32;
+        for c in text.chars() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            if depth <= 0 && at.contains(&c) {
+                out.push(String::new());
+            } else if let Some(last) = out.last_mut() {
+                last.push(c);
+            }
+        }
+        out
+    };
+    split(body, &['.', ';', '；'])
+        .into_iter()
+        .flat_map(|sentence| {
+            let both = sentence.contains("上班")
+                && ["放假", "补休", "补假"]
+                    .iter()
+                    .any(|w| sentence.contains(w));
+            if both {
+                split(&sentence, &[','])
+            } else {
+                vec![sentence]
+            }
+        })
+        .collect()
 }
 
 fn what(off: bool) -> &'static str {
@@ -503,6 +558,24 @@ mod tests {
         // What the notice does not name is a plain week: 端午 is worked until a notice says so.
         assert!(after.is_workday(d("2027-06-09")).unwrap());
         assert!(!before.is_workday(d("2027-06-09")).unwrap());
+    }
+
+    /// A paste that broke a holiday's text over two lines, and a sentence that says both 放假
+    /// and 上班 between commas.
+    #[test]
+    fn broken_lines_and_mixed_sentences() {
+        let text = "国务院办公厅关于2026年部分节假日安排的通知
+　　二、春节：2月15日（农历腊月二十八、周日）至23日（农历正月初七、周一）放假调休，共9天。
+2月14日（周六）、2月28日（周六）上班。
+　　七、国庆节：10月1日（周四）至7日（周三）放假调休，共7天，9月20日（周日）、10月10日（周六）上班。
+　　节假日期间，各地区、各部门要妥善安排好值班和安全、保卫等工作。";
+        let y = from_notice(text).unwrap();
+        let worked: Vec<NaiveDate> = y.days.iter().filter(|d| !d.off).map(|d| d.date).collect();
+        assert_eq!(
+            worked,
+            ["2026-02-14", "2026-02-28", "2026-09-20", "2026-10-10"].map(d)
+        );
+        assert_eq!(y.days.iter().filter(|d| d.off).count(), 9 + 7);
     }
 
     #[test]

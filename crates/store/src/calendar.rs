@@ -9,6 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Result, Store, StoreError, now};
 
+/// The last calendar built and the imported rows it was built from.
+#[derive(Clone, Default)]
+pub(crate) struct CalendarCache(
+    std::sync::Arc<std::sync::Mutex<Option<(Vec<(i64, String)>, WorkCalendar)>>>,
+);
+
 /// One day whose meaning an import changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayChange {
@@ -87,23 +93,44 @@ fn changes(before: &WorkCalendar, after: &WorkCalendar, year: &HolidayYear) -> V
 }
 
 impl Store {
-    /// Years imported with `gongjian calendar import` or the calendar page, as parsed files.
-    pub async fn imported_calendar_years(&self) -> Result<Vec<HolidayYear>> {
-        let rows: Vec<(i64, String)> =
+    async fn imported_rows(&self) -> Result<Vec<(i64, String)>> {
+        Ok(
             sqlx::query_as("SELECT year, source FROM calendar_years ORDER BY year")
                 .fetch_all(self.pool())
-                .await?;
-        rows.into_iter()
+                .await?,
+        )
+    }
+
+    /// Years imported with `gongjian calendar import` or the calendar page, as parsed files.
+    pub async fn imported_calendar_years(&self) -> Result<Vec<HolidayYear>> {
+        self.imported_rows()
+            .await?
+            .into_iter()
             .map(|(_, source)| HolidayYear::from_json(&source).map_err(StoreError::Calendar))
             .collect()
     }
 
     /// The calendar every working-day rule uses: built-in years, replaced or extended by the
-    /// imported ones, and provisional years from the statutory rules for the rest.
+    /// imported ones, and provisional years from the statutory rules for the rest. Built once
+    /// per set of imported years (pages ask for it on every request; building takes about
+    /// 0.4 ms, a copy of the last one a few µs).
     pub async fn work_calendar(&self) -> Result<WorkCalendar> {
+        let rows = self.imported_rows().await?;
+        if let Ok(cache) = self.calendar_cache.0.lock()
+            && let Some((built_from, calendar)) = cache.as_ref()
+            && *built_from == rows
+        {
+            return Ok(calendar.clone());
+        }
         let mut years = builtin_years().map_err(StoreError::Calendar)?;
-        years.extend(self.imported_calendar_years().await?);
-        WorkCalendar::new(years).map_err(StoreError::Calendar)
+        for (_, source) in &rows {
+            years.push(HolidayYear::from_json(source).map_err(StoreError::Calendar)?);
+        }
+        let calendar = WorkCalendar::new(years).map_err(StoreError::Calendar)?;
+        if let Ok(mut cache) = self.calendar_cache.0.lock() {
+            *cache = Some((rows, calendar.clone()));
+        }
+        Ok(calendar)
     }
 
     /// Reads a year (the notice's text or holiday-cn JSON) and works out what it would change,

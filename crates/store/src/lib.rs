@@ -134,6 +134,9 @@ pub struct Store {
     >,
     /// The last monthly investment sums, with their data generation and date.
     monthly_cache: reports::GenerationCache<chrono::NaiveDate, Vec<(u32, domain::Money)>>,
+    /// The working-day calendar last built, with the imported years it was built from: built
+    /// again only when they differ (see `calendar::Store::work_calendar`).
+    calendar_cache: calendar::CalendarCache,
 }
 
 /// Shows a database URL without its password, for logs and error messages.
@@ -245,6 +248,7 @@ impl Store {
             dialect,
             pg,
             status_cache: reports::GenerationCache::default(),
+            calendar_cache: calendar::CalendarCache::default(),
             monthly_cache: reports::GenerationCache::default(),
         })
     }

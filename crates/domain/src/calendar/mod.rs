@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Datelike, Days, NaiveDate, Weekday};
+use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::{Bilingual, bi};
@@ -305,30 +305,39 @@ impl WorkCalendar {
         let end = NaiveDate::from_ymd_opt(max + 1, 1, 1)
             .ok_or_else(|| err("日历年份无效", "invalid calendar year"))?;
         let len = usize::try_from((end - first).num_days()).unwrap_or(0);
-        // Overrides: a year's own file wins over a neighbour's entry for the same date.
-        let mut overrides: BTreeMap<NaiveDate, (bool, bool)> = BTreeMap::new();
+        // Overrides by day index: a year's own file wins over a neighbour's entry for the same
+        // date. (Vectors, not maps: the calendar is built on every request that needs it.)
+        let mut overrides: Vec<Option<(bool, bool)>> = vec![None; len];
         for y in years.values() {
             for d in &y.days {
                 let own = d.date.year() == y.year;
-                match overrides.get(&d.date) {
-                    Some(&(_, true)) if !own => {}
-                    _ => {
-                        overrides.insert(d.date, (d.off, own));
-                    }
+                let Ok(i) = usize::try_from((d.date - first).num_days()) else {
+                    continue;
+                };
+                match overrides.get(i) {
+                    Some(Some((_, true))) if !own => {}
+                    Some(_) => overrides[i] = Some((d.off, own)),
+                    None => {}
                 }
             }
         }
         let mut known = Vec::with_capacity(len);
         let mut working = Vec::with_capacity(len);
         let mut before = Vec::with_capacity(len);
-        let mut workdays = Vec::new();
+        let mut workdays = Vec::with_capacity(len);
         let mut count = 0u32;
+        let mut weekday = first.weekday().num_days_from_monday();
+        let (mut year, mut is_known) = (first.year(), years.contains_key(&first.year()));
         for (i, date) in first.iter_days().take(len).enumerate() {
-            let is_known = years.contains_key(&date.year());
-            let weekend = matches!(date.weekday(), Weekday::Sat | Weekday::Sun);
+            if date.year() != year {
+                year = date.year();
+                is_known = years.contains_key(&year);
+            }
+            let weekend = weekday >= 5;
+            weekday = (weekday + 1) % 7;
             let is_working = is_known
-                && match overrides.get(&date) {
-                    Some(&(off, _)) => !off,
+                && match overrides[i] {
+                    Some((off, _)) => !off,
                     None => !weekend,
                 };
             known.push(is_known);

@@ -407,16 +407,29 @@ impl Store {
         }
         let settings = next_year_settings(&old.settings, year);
         check(&settings)?;
+        let mut tx = self.begin_write().await?;
+        // Two carry-overs of one campaign take turns (the row's lock on PostgreSQL, the
+        // writer's on SQLite), so the second sees the year the first made.
+        sqlx::query("UPDATE campaigns SET version = version WHERE id = $1")
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
         let (new_start, _) = settings.span();
-        if let Some((_, _, other)) = self.campaign_covering(new_start).await?
-            && other.span().0.year() >= year
-        {
+        let taken: Vec<(String, Option<i64>, Option<String>)> =
+            sqlx::query_as("SELECT name, year, window_start FROM campaigns WHERE active = 1")
+                .fetch_all(&mut *tx)
+                .await?;
+        if let Some((name, _, _)) = taken.iter().find(|(_, y, start)| {
+            let first = date(start.clone())
+                .map(|d| d.year())
+                .or_else(|| y.and_then(|y| i32::try_from(y).ok()));
+            first == Some(new_start.year())
+        }) {
             return Err(StoreError::Rule(bi(
-                format!("已有{year}年的攻坚行动“{}”", other.name),
-                format!("{year} already has a campaign, “{}”", other.name),
+                format!("已有{year}年的攻坚行动“{name}”"),
+                format!("{year} already has a campaign, “{name}”"),
             )));
         }
-        let mut tx = self.begin_write().await?;
         let (window_year, start, end) = window_columns(&settings.window);
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO campaigns (name, theme, year, window_start, window_end, cadence, yellow_from_pp, \

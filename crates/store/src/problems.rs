@@ -352,10 +352,11 @@ pub(crate) async fn note_in(
     record(tx, id, actor, step).await
 }
 
-/// Dates again, on `calendar`, every problem whose deadline was given in working days and
-/// whose span reaches into `year` (from the previous December, where a 元旦 block may begin):
-/// after a year's holidays are imported, such a deadline follows the official calendar. Each
-/// move is recorded as a step ("截止日期随…调整"); the count moved is returned.
+/// Dates again, on `calendar`, every open problem whose deadline was given in working days (and
+/// not moved to a date since) and whose span reaches into `year` (from the previous December,
+/// where a 元旦 block may begin): after a year's holidays are imported, such a deadline follows
+/// the official calendar. A resolved or closed problem keeps the deadline it was handled
+/// against. Each move is recorded as a step ("截止日期随…调整"); the count moved is returned.
 pub(crate) async fn redate_workday_deadlines(
     tx: &mut Transaction<'static, Any>,
     calendar: &domain::calendar::WorkCalendar,
@@ -366,7 +367,8 @@ pub(crate) async fn redate_workday_deadlines(
     let to = format!("{year:04}-12-31");
     let rows: Vec<(i64, String, String, i64, String, i64)> = sqlx::query_as(
         "SELECT id, raised_on, deadline, deadline_workdays, status, level FROM problems \
-         WHERE deadline_workdays IS NOT NULL AND deadline >= $1 AND raised_on <= $2 ORDER BY id",
+         WHERE deadline_workdays IS NOT NULL AND deadline >= $1 AND raised_on <= $2 \
+         AND status IN ('open', 'in_progress') ORDER BY id",
     )
     .bind(&from)
     .bind(&to)

@@ -39,11 +39,14 @@ pub async fn import(
 ) -> Result<ExitCode> {
     let bytes =
         std::fs::read(file).with_context(|| format!("读取文件 / reading {}", file.display()))?;
-    let text = String::from_utf8(bytes).map_err(|_| {
+    // UTF-8, UTF-16 with its mark, or GBK as Notepad saves it on a Chinese Windows.
+    let text = office::read_text(&bytes).map_err(|m| {
         anyhow!(
-            "{} 不是 UTF-8 文本：请把通知粘贴为纯文本后保存 / {} is not UTF-8 text: paste the notice as plain text and save it",
+            "{}：{} / {}: {}",
             file.display(),
-            file.display()
+            m.zh,
+            file.display(),
+            m.en
         )
     })?;
     let import = match (config.database_url(), dry_run) {

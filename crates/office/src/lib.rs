@@ -19,6 +19,7 @@ mod meeting_pack;
 mod problem_import;
 mod report_import;
 mod tables;
+mod text_file;
 
 use serde::Serialize;
 
@@ -31,6 +32,7 @@ pub use meeting_pack::{
 pub use problem_import::{ImportedProblem, ProblemImport, read_problems};
 pub use report_import::{ImportedReport, ReportImport, read_reports};
 pub use tables::{TableCell, TableSheet, write_tables};
+pub use text_file::read_text;
 
 /// One project row of an imported sheet. The ids in `fields` (unit, lead department, region)
 /// are left `None`: the sheet names them, and the caller resolves the names to ids.

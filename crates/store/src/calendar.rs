@@ -9,10 +9,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Result, Store, StoreError, now};
 
+/// The imported years' rows (year, source) a calendar was built from.
+type ImportedRows = Vec<(i64, String)>;
+
 /// The last calendar built and the imported rows it was built from.
 #[derive(Clone, Default)]
 pub(crate) struct CalendarCache(
-    std::sync::Arc<std::sync::Mutex<Option<(Vec<(i64, String)>, WorkCalendar)>>>,
+    std::sync::Arc<std::sync::Mutex<Option<(ImportedRows, WorkCalendar)>>>,
 );
 
 /// One day whose meaning an import changed.
@@ -93,7 +96,7 @@ fn changes(before: &WorkCalendar, after: &WorkCalendar, year: &HolidayYear) -> V
 }
 
 impl Store {
-    async fn imported_rows(&self) -> Result<Vec<(i64, String)>> {
+    async fn imported_rows(&self) -> Result<ImportedRows> {
         Ok(
             sqlx::query_as("SELECT year, source FROM calendar_years ORDER BY year")
                 .fetch_all(self.pool())

@@ -460,12 +460,8 @@ async fn source_of(mut multipart: Multipart) -> Result<String, Bilingual> {
         }
     }
     if let Some(bytes) = file {
-        return String::from_utf8(bytes).map_err(|_| {
-            bi(
-                "文件不是 UTF-8 文本：请上传 holiday-cn 的 JSON 文件，或把通知全文粘贴到文本框",
-                "the file is not UTF-8 text: upload a holiday-cn JSON file, or paste the notice into the box",
-            )
-        });
+        // UTF-8, UTF-16 with its mark, or GBK as Notepad saves it on a Chinese Windows.
+        return office::read_text(&bytes);
     }
     if text.trim().is_empty() {
         return Err(bi(

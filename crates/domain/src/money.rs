@@ -129,6 +129,18 @@ impl Money {
         if cleaned.is_empty() {
             return Ok(None);
         }
+        if !crate::text::commas_group_thousands(&cleaned) {
+            return Err(bi(
+                format!(
+                    "“{}”中的逗号不是千位分隔：小数请用小数点（如 1.2），千位请每三位一逗号（如 1,200）",
+                    text.trim()
+                ),
+                format!(
+                    "the comma in “{}” does not group thousands: write decimals with a point (1.2) and thousands in threes (1,200)",
+                    text.trim()
+                ),
+            ));
+        }
         let amount = Decimal::from_str(&cleaned).map_err(|_| {
             bi(
                 format!("“{}”不是有效的金额数字", text.trim()),
@@ -223,6 +235,20 @@ mod tests {
         assert_eq!(Money::parse("", AmountUnit::Wan).unwrap(), None);
         assert!(Money::parse("abc", AmountUnit::Wan).is_err());
         assert!(Money::parse("1.2.3", AmountUnit::Wan).is_err());
+        // A comma is a thousands separator or an error, never a decimal mark nor dropped.
+        for bad in ["1,2", "1,5", "1，5", "12,34.5", "1234,567"] {
+            let e = Money::parse(bad, AmountUnit::Yi).unwrap_err();
+            assert!(
+                e.zh.contains("千位分隔") && e.en.contains("thousands"),
+                "{bad}"
+            );
+        }
+        assert_eq!(wan("1,200"), 1_200_000_000);
+        assert_eq!(wan("１，２００．５"), 1_200_500_000);
+        // Chinese numerals are errors, never partly read.
+        for bad in ["三千", "1千", "一百二十"] {
+            assert!(Money::parse(bad, AmountUnit::Wan).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! Architecture Invariant: nothing here does I/O. No async, no database, no HTTP; values are
 //! parsed at the edge into the types of this crate and only valid values travel inward.
 
+pub mod access;
 pub mod approval;
 pub mod calendar;
 pub mod dates;

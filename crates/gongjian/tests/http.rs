@@ -2761,3 +2761,216 @@ async fn the_campaign_carries_over_through_the_page() {
     assert!(r.text().await.unwrap().contains("已有2026年的攻坚行动"));
     assert_eq!(app.store.campaigns().await.unwrap().len(), 2);
 }
+
+/// Who may change which project (issue 15 §1), every ledger write route as each role on its own
+/// and on another unit's project, on both backends: a responsible unit changes only its own
+/// projects, creates only for itself, plans approvals only on its own, and never changes the
+/// figures it is judged on; read-only roles change nothing; the office changes everything.
+#[tokio::test]
+async fn ledger_writes_follow_who_may_change_what() {
+    for dialect in TestDb::backends() {
+        let app = TestApp::spawn(dialect).await;
+        let own_unit = app.store.unit_by_name("龙田镇").await.unwrap().unwrap().id;
+        let other_unit = app
+            .store
+            .create_unit("江阴镇", UnitKind::Town, None)
+            .await
+            .unwrap();
+        let office_unit = app
+            .store
+            .unit_by_name("福清市发展和改革局")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        for (username, role, unit_id) in [
+            ("fgj", Role::LeadOffice, office_unit),
+            ("support", Role::Support, office_unit),
+            ("jiangyin", Role::Responsible, other_unit),
+        ] {
+            app.store
+                .create_user(NewUser {
+                    username,
+                    display_name: username,
+                    password: "secret-pw",
+                    role,
+                    unit_id,
+                })
+                .await
+                .unwrap();
+        }
+        let make = |name: &str, unit: i64, plan: i64| domain::ProjectFields {
+            name: name.into(),
+            unit_id: Some(unit),
+            stage: Some(domain::Stage::UnderConstruction),
+            annual_plan: Some(domain::Money::from_wan(plan)),
+            total_investment: Some(domain::Money::from_wan(26_900)),
+            ..domain::ProjectFields::default()
+        };
+        let own = app
+            .store
+            .create_project(&make("龙田物流园", own_unit, 8_170), None, "test")
+            .await
+            .unwrap()
+            .id;
+        let other = app
+            .store
+            .create_project(&make("江阴港区码头", other_unit, 3_710), None, "test")
+            .await
+            .unwrap()
+            .id;
+        let version = |id: i64| {
+            let store = app.store.clone();
+            async move { store.project(id).await.unwrap().unwrap().version }
+        };
+        let plan_of = |id: i64| {
+            let store = app.store.clone();
+            async move {
+                store
+                    .project(id)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .fields
+                    .annual_plan
+                    .map(|m| m.wan_string())
+            }
+        };
+        let put = |client: reqwest::Client, id: i64, body: Value| {
+            let url = app.url(&format!("/api/projects/{id}"));
+            async move {
+                let r = client.put(url).json(&body).send().await.unwrap();
+                let status = r.status();
+                (status, r.json::<Value>().await.unwrap_or(Value::Null))
+            }
+        };
+
+        let unit = app.signed_in("longtian").await;
+        // Another unit's project: neither a plain field nor moving it to itself.
+        for body in [
+            json!({"remarks": "已进场"}),
+            json!({"unit_id": own_unit.to_string()}),
+        ] {
+            let mut body = body;
+            body["version"] = json!(version(other).await);
+            let (status, answer) = put(unit.clone(), other, body).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{dialect:?} {answer}");
+        }
+        let moved = app.store.project(other).await.unwrap().unwrap();
+        assert_eq!(moved.fields.unit_id, Some(other_unit));
+        // Its own project: plain fields yes, judged figures no (each named), nothing written.
+        let (status, answer) = put(
+            unit.clone(),
+            own,
+            json!({"version": version(own).await, "remarks": "已进场"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        for (key, value) in [
+            ("annual_plan_wan", json!("5000")),
+            ("total_investment_wan", json!("30000")),
+            ("planned_start", json!("2025-03-01")),
+            ("planned_completion", json!("2027-12-31")),
+            ("stage", json!("completed")),
+            ("unit_id", json!(other_unit.to_string())),
+        ] {
+            let mut body = json!({"version": version(own).await});
+            body[key] = value;
+            let (status, answer) = put(unit.clone(), own, body).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{key}: {answer}");
+            assert_eq!(answer["fields"][0]["field"], key, "{answer}");
+            assert!(answer["message_zh"].as_str().unwrap().contains("考核依据"));
+        }
+        assert_eq!(plan_of(own).await.as_deref(), Some("8170"));
+        // Creating: for itself only.
+        let r = unit
+            .post(app.url("/api/projects"))
+            .json(&json!({"name": "江阴新码头", "unit_id": other_unit.to_string()}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let r = unit
+            .post(app.url("/api/projects"))
+            .json(&json!({"name": "龙田新厂房", "unit_id": own_unit.to_string()}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        // Pages: another unit's editor and save are refused; its own plan is refused on the form.
+        let (status, _) = fetch(&unit, app.url(&format!("/projects/{other}/edit"))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, form) = fetch(&unit, app.url(&format!("/projects/{own}/edit"))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(form.contains("8170"));
+        let fields = |id_version: i64, plan: &str| {
+            vec![
+                ("version".to_string(), id_version.to_string()),
+                ("name".to_string(), "龙田物流园".to_string()),
+                ("unit_id".to_string(), own_unit.to_string()),
+                ("stage".to_string(), "under_construction".to_string()),
+                ("total_investment_wan".to_string(), "26900".to_string()),
+                ("annual_plan_wan".to_string(), plan.to_string()),
+            ]
+        };
+        let r = unit
+            .post(app.url(&format!("/projects/{own}/edit")))
+            .form(&fields(version(own).await, "100"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert!(r.text().await.unwrap().contains("考核依据"));
+        assert_eq!(plan_of(own).await.as_deref(), Some("8170"));
+        let r = unit
+            .post(app.url(&format!("/projects/{other}/edit")))
+            .form(&fields(version(other).await, "3710"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        // Approval plans: only on its own projects.
+        let plan_form = [("template", "government"), ("start", "2025-03-03")];
+        let r = unit
+            .post(app.url(&format!("/projects/{other}/approval")))
+            .form(&plan_form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert!(app.store.approval_plan(other).await.unwrap().is_none());
+        let r = unit
+            .post(app.url(&format!("/projects/{own}/approval")))
+            .form(&plan_form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+        // Read-only roles change nothing, their own unit's or not.
+        for who in ["leader", "support"] {
+            let client = app.signed_in(who).await;
+            for id in [own, other] {
+                let (status, _) = put(
+                    client.clone(),
+                    id,
+                    json!({"version": version(id).await, "remarks": "x"}),
+                )
+                .await;
+                assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
+            }
+        }
+        // The office changes every project and every figure.
+        for who in ["fgj", "admin"] {
+            let client = app.signed_in(who).await;
+            let (status, answer) = put(
+                client,
+                other,
+                json!({"version": version(other).await, "annual_plan_wan": "3800"}),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{who}: {answer}");
+        }
+        assert_eq!(plan_of(other).await.as_deref(), Some("3800"));
+    }
+}

@@ -401,6 +401,7 @@ pub async fn create(
     let mut input = ProjectInput::default();
     body.apply(&mut input);
     let fields = crate::checked_fields(&state.store, &input).await?;
+    crate::auth::check_project_change(&user, None, &fields)?;
     let p = state
         .store
         .create_project(&fields, Some(user.id), "api")
@@ -436,9 +437,11 @@ pub async fn update(
             current: current.version,
         });
     }
+    crate::auth::check_project_change(&user, Some(&current.fields), &current.fields)?;
     let mut input = ProjectInput::from_fields(&current.fields);
     body.apply(&mut input);
     let fields = crate::checked_fields(&state.store, &input).await?;
+    crate::auth::check_project_change(&user, Some(&current.fields), &fields)?;
     let p = state
         .store
         .update_project(id, version, &fields, Some(user.id), "api")

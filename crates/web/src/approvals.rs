@@ -320,7 +320,8 @@ pub async fn create_plan(
     }
     let result = async {
         let pid = parse_id(&id)?;
-        state.store.project(pid).await?.ok_or(AppError::NotFound)?;
+        let project = state.store.project(pid).await?.ok_or(AppError::NotFound)?;
+        may_plan(&user, &project)?;
         let Ok(Some(start)) = parse_date(&form.start, Edge::Start) else {
             return Ok(Err(bi(
                 format!("开始日期“{}”无效", form.start),
@@ -400,6 +401,7 @@ pub async fn node_form(
     let result = async {
         let pid = parse_id(&id)?;
         let project = state.store.project(pid).await?.ok_or(AppError::NotFound)?;
+        may_plan(&user, &project)?;
         let plan = state
             .store
             .approval_plan(pid)
@@ -567,6 +569,7 @@ pub async fn save_node(
     let result = async {
         let pid = parse_id(&id)?;
         let project = state.store.project(pid).await?.ok_or(AppError::NotFound)?;
+        may_plan(&user, &project)?;
         let mut plan = state
             .store
             .approval_plan(pid)
@@ -692,6 +695,15 @@ pub struct DeleteForm {
     version: String,
 }
 
+/// Approval plans are kept by the office and by the project's own unit (or its lead department).
+fn may_plan(user: &SessionUser, project: &domain::Project) -> Result<(), AppError> {
+    if crate::auth::editor(user).may_edit(&project.fields) {
+        Ok(())
+    } else {
+        Err(AppError::Refused(crate::auth::not_theirs()))
+    }
+}
+
 pub async fn delete_node(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
@@ -703,6 +715,8 @@ pub async fn delete_node(
     }
     let result = async {
         let pid = parse_id(&id)?;
+        let project = state.store.project(pid).await?.ok_or(AppError::NotFound)?;
+        may_plan(&user, &project)?;
         let mut plan = state
             .store
             .approval_plan(pid)

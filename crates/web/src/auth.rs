@@ -110,6 +110,39 @@ pub fn can_edit_ledger(user: &SessionUser) -> bool {
     )
 }
 
+/// The user as the ledger's access rules see them (`domain::access`).
+pub fn editor(user: &SessionUser) -> domain::access::Editor {
+    domain::access::Editor {
+        role: user.role,
+        unit_id: user.unit_id,
+    }
+}
+
+/// Checks a change of a project (`old` is `None` on creation) against `domain::access`: a
+/// read-only role or another unit's project is 403; figures the user is judged on are 403 with
+/// each field named.
+pub fn check_project_change(
+    user: &SessionUser,
+    old: Option<&domain::ProjectFields>,
+    new: &domain::ProjectFields,
+) -> Result<(), crate::error::AppError> {
+    use domain::access::Refusal;
+    match editor(user).check(old, new) {
+        Ok(()) => Ok(()),
+        Err(Refusal::ReadOnly) => Err(crate::error::AppError::Forbidden),
+        Err(Refusal::NotTheirs) => Err(crate::error::AppError::Refused(not_theirs())),
+        Err(Refusal::Judged(fields)) => Err(crate::error::AppError::RefusedFields(fields)),
+    }
+}
+
+/// Why another unit's project is refused.
+pub fn not_theirs() -> domain::Bilingual {
+    domain::bi(
+        "只能修改本单位的项目（新建项目的责任单位须为本单位）",
+        "you may change only your own unit's projects (and create projects only for your unit)",
+    )
+}
+
 /// Checks a username and password; the hash is checked off the async threads.
 pub async fn authenticate(
     store: &Store,

@@ -17,6 +17,8 @@ pub enum AppError {
     NotFound,
     BadRequest(Bilingual),
     Validation(Vec<FieldError>),
+    /// Fields this user may not change (figures they are judged on): 403, each field named.
+    RefusedFields(Vec<FieldError>),
     Conflict {
         current: i64,
     },
@@ -42,7 +44,9 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::Refused(_) => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Refused(_) | AppError::RefusedFields(_) => {
+                StatusCode::FORBIDDEN
+            }
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -61,6 +65,18 @@ impl AppError {
             AppError::Validation(_) => {
                 bi("请修改标注的字段后重试", "please correct the fields listed")
             }
+            AppError::RefusedFields(fields) => bi(
+                fields
+                    .iter()
+                    .map(|f| f.message_zh.as_str())
+                    .collect::<Vec<_>>()
+                    .join("；"),
+                fields
+                    .iter()
+                    .map(|f| f.message_en.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
             AppError::Conflict { current } => bi(
                 format!("修改冲突：该记录已被他人修改（当前版本 {current}），请刷新后重新修改"),
                 format!(
@@ -77,7 +93,7 @@ impl AppError {
     fn code(&self) -> &'static str {
         match self {
             AppError::Unauthorized => "unauthorized",
-            AppError::Forbidden | AppError::Refused(_) => "forbidden",
+            AppError::Forbidden | AppError::Refused(_) | AppError::RefusedFields(_) => "forbidden",
             AppError::NotFound => "not_found",
             AppError::BadRequest(_) => "bad_request",
             AppError::Validation(_) => "validation",
@@ -136,7 +152,9 @@ impl IntoResponse for AppError {
                 _ => None,
             },
             fields: match self {
-                AppError::Validation(ref fields) => fields.clone(),
+                AppError::Validation(ref fields) | AppError::RefusedFields(ref fields) => {
+                    fields.clone()
+                }
                 _ => Vec::new(),
             },
         };

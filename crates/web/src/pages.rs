@@ -890,6 +890,8 @@ struct FormState {
     input: ProjectInput,
     errors: Vec<FieldError>,
     conflict: bool,
+    /// The errors are figures this user may not change (403, not 422).
+    refused: bool,
 }
 
 async fn form_page(
@@ -1025,6 +1027,8 @@ async fn form_page(
         .collect();
     let status = if form.conflict {
         StatusCode::CONFLICT
+    } else if form.refused {
+        StatusCode::FORBIDDEN
     } else if form.errors.is_empty() {
         StatusCode::OK
     } else {
@@ -1065,12 +1069,18 @@ fn require_editor(user: &SessionUser) -> Result<(), AppError> {
 pub async fn new_form(State(state): State<AppState>, PageUser { user, tr }: PageUser) -> Response {
     let result = async {
         require_editor(&user)?;
+        // A responsible unit creates projects for itself.
+        let mut input = ProjectInput::default();
+        if user.role == domain::Role::Responsible {
+            input.unit_id = user.unit_id.to_string();
+        }
         let form = FormState {
             id: 0,
             version: 0,
-            input: ProjectInput::default(),
+            input,
             errors: Vec::new(),
             conflict: false,
+            refused: false,
         };
         form_page(&state, user, tr, form).await
     };
@@ -1089,6 +1099,19 @@ async fn or_form_again(
     match saved {
         Err(AppError::Validation(errors)) => {
             form_page(state, user, tr, FormState { errors, ..form }).await
+        }
+        Err(AppError::RefusedFields(errors)) => {
+            form_page(
+                state,
+                user,
+                tr,
+                FormState {
+                    errors,
+                    refused: true,
+                    ..form
+                },
+            )
+            .await
         }
         Err(AppError::Conflict { .. }) => {
             form_page(
@@ -1115,6 +1138,7 @@ pub async fn create(
         require_editor(&user)?;
         let saved = async {
             let fields = crate::checked_fields(&state.store, &form.input).await?;
+            crate::auth::check_project_change(&user, None, &fields)?;
             let p = state
                 .store
                 .create_project(&fields, Some(user.id), "web")
@@ -1128,6 +1152,7 @@ pub async fn create(
             input: form.input,
             errors: Vec::new(),
             conflict: false,
+            refused: false,
         };
         or_form_again(&state, user, tr, again, saved).await
     };
@@ -1143,12 +1168,16 @@ pub async fn edit_form(
         require_editor(&user)?;
         let id = parse_id(&id)?;
         let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+        if !crate::auth::editor(&user).may_edit(&p.fields) {
+            return Err(AppError::Refused(crate::auth::not_theirs()));
+        }
         let form = FormState {
             id,
             version: p.version,
             input: ProjectInput::from_fields(&p.fields),
             errors: Vec::new(),
             conflict: false,
+            refused: false,
         };
         form_page(&state, user, tr, form).await
     };
@@ -1170,8 +1199,13 @@ pub async fn update(
                 "the form has no version; reload the page",
             )));
         };
+        let current = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+        if !crate::auth::editor(&user).may_edit(&current.fields) {
+            return Err(AppError::Refused(crate::auth::not_theirs()));
+        }
         let saved = async {
             let fields = crate::checked_fields(&state.store, &form.input).await?;
+            crate::auth::check_project_change(&user, Some(&current.fields), &fields)?;
             state
                 .store
                 .update_project(id, version, &fields, Some(user.id), "web")
@@ -1185,6 +1219,7 @@ pub async fn update(
             input: form.input,
             errors: Vec::new(),
             conflict: false,
+            refused: false,
         };
         or_form_again(&state, user, tr, again, saved).await
     };

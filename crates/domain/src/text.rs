@@ -46,7 +46,10 @@ pub fn normalize_number_text(text: &str) -> String {
     let grouped = commas_group_thousands(&spaced);
     spaced
         .chars()
-        .filter(|c| !matches!(c, '_' | '\'') && !(grouped && *c == ','))
+        .filter(|c| {
+            let separator = matches!(c, '_' | '\'') || (grouped && *c == ',');
+            !separator
+        })
         .collect()
 }
 

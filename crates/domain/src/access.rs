@@ -19,6 +19,31 @@ pub const JUDGED: [Field; 6] = [
     Field::Unit,
 ];
 
+/// The judged fields a unit may ask to change through a 计划调整 (moving a project to another
+/// unit is the office's own act).
+pub const ADJUSTABLE: [Field; 5] = [
+    Field::AnnualPlan,
+    Field::TotalInvestment,
+    Field::PlannedStart,
+    Field::PlannedCompletion,
+    Field::Stage,
+];
+
+/// Puts a requested value of an adjustable field into a form's input; false for any other
+/// field.
+pub fn set_adjustable(input: &mut crate::ProjectInput, field: Field, value: String) -> bool {
+    let slot = match field {
+        Field::AnnualPlan => &mut input.annual_plan_wan,
+        Field::TotalInvestment => &mut input.total_investment_wan,
+        Field::PlannedStart => &mut input.planned_start,
+        Field::PlannedCompletion => &mut input.planned_completion,
+        Field::Stage => &mut input.stage,
+        _ => return false,
+    };
+    *slot = value;
+    true
+}
+
 /// Who is asking: their role and their unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Editor {

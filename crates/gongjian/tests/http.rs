@@ -2974,3 +2974,159 @@ async fn ledger_writes_follow_who_may_change_what() {
         assert_eq!(plan_of(other).await.as_deref(), Some("3800"));
     }
 }
+
+/// 计划调整: a unit asks with a reason to change its own project's judged figures; nothing
+/// changes until the lead office approves; a return needs a reason; another unit, a reader or a
+/// second decision is refused; the request, the decision and the change are in the history.
+#[tokio::test]
+async fn plan_adjustments_are_asked_and_decided() {
+    for dialect in TestDb::backends() {
+        let app = TestApp::spawn(dialect).await;
+        let own_unit = app.store.unit_by_name("龙田镇").await.unwrap().unwrap().id;
+        let other_unit = app
+            .store
+            .create_unit("江阴镇", UnitKind::Town, None)
+            .await
+            .unwrap();
+        app.store
+            .create_user(NewUser {
+                username: "jiangyin",
+                display_name: "jiangyin",
+                password: "secret-pw",
+                role: Role::Responsible,
+                unit_id: other_unit,
+            })
+            .await
+            .unwrap();
+        let project = app
+            .store
+            .create_project(
+                &domain::ProjectFields {
+                    name: "龙田物流园".into(),
+                    unit_id: Some(own_unit),
+                    annual_plan: Some(domain::Money::from_wan(8_170)),
+                    total_investment: Some(domain::Money::from_wan(26_900)),
+                    ..domain::ProjectFields::default()
+                },
+                None,
+                "test",
+            )
+            .await
+            .unwrap()
+            .id;
+        let plan = || {
+            let store = app.store.clone();
+            async move {
+                store
+                    .project(project)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .fields
+                    .annual_plan
+                    .map(|m| m.wan_string())
+            }
+        };
+        let unit = app.signed_in("longtian").await;
+        let ask = |client: reqwest::Client, plan: &'static str, reason: &'static str| {
+            let url = app.url(&format!("/projects/{project}/adjust"));
+            async move {
+                client
+                    .post(url)
+                    .form(&[("annual_plan_wan", plan), ("reason", reason)])
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        let (status, page) = fetch(&unit, app.url(&format!("/projects/{project}"))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains(&format!("/projects/{project}/adjust")));
+        // Another unit and a reader may not ask; a request needs its reason and a real change;
+        // a value the form refuses is refused (a plan above the total investment).
+        let other = app.signed_in("jiangyin").await;
+        assert_eq!(
+            ask(other, "5000", "拆迁延期").await.status(),
+            StatusCode::FORBIDDEN
+        );
+        let leader = app.signed_in("leader").await;
+        assert_eq!(
+            ask(leader, "5000", "拆迁延期").await.status(),
+            StatusCode::FORBIDDEN
+        );
+        for (value, reason, said) in [
+            ("5000", " ", "请填写调整理由"),
+            ("8170", "拆迁延期", "没有需要调整的内容"),
+            ("30000", "拆迁延期", "大于总投资"),
+        ] {
+            let r = ask(unit.clone(), value, reason).await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{value}");
+            assert!(r.text().await.unwrap().contains(said), "{said}");
+        }
+        let r = ask(unit.clone(), "5,000", "征迁延期，下半年才能进场").await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let to = r.headers()["location"].to_str().unwrap().to_string();
+        let (_, page) = fetch(&unit, app.url(&to)).await;
+        assert!(page.contains("已提交计划调整申请"), "{page}");
+        // Pending: the figure stands; a second request waits.
+        assert_eq!(plan().await.as_deref(), Some("8170"));
+        let r = ask(unit.clone(), "4000", "再调").await;
+        assert!(r.text().await.unwrap().contains("待审核"));
+        let pending = app.store.plan_adjustments(None, true).await.unwrap();
+        assert_eq!(pending.len(), 1);
+        let request = &pending[0];
+
+        // Only the office decides; a return needs a reason.
+        let decide =
+            |client: reqwest::Client, version: i64, decision: &'static str, note: &'static str| {
+                let url = app.url(&format!("/adjustments/{}", request.id));
+                async move {
+                    client
+                        .post(url)
+                        .form(&[
+                            ("version", version.to_string().as_str()),
+                            ("decision", decision),
+                            ("note", note),
+                        ])
+                        .send()
+                        .await
+                        .unwrap()
+                }
+            };
+        assert_eq!(
+            decide(unit.clone(), request.version, "approve", "")
+                .await
+                .status(),
+            StatusCode::FORBIDDEN
+        );
+        app.login("admin").await;
+        let (_, todo) = app.get_text("/todo").await;
+        assert!(todo.contains("/adjustments"), "{todo}");
+        let r = decide(app.client.clone(), request.version, "return", "").await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let r = decide(app.client.clone(), request.version, "approve", "同意").await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(plan().await.as_deref(), Some("5000"));
+        // Once only; a stale version is a conflict, not a second change.
+        let r = decide(app.client.clone(), request.version + 1, "return", "重复").await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("已处理"));
+        let history = app.store.project_history(project).await.unwrap();
+        let notes: Vec<&str> = history
+            .iter()
+            .filter(|h| h.field == "_adjustment")
+            .map(|h| h.new_value.as_str())
+            .collect();
+        assert_eq!(notes.len(), 2);
+        assert!(notes[0].starts_with("批准计划调整") && notes[1].starts_with("申请计划调整"));
+        assert!(history.iter().any(|h| h.field == "annual_plan_wan"
+            && h.source == "plan_adjustment"
+            && h.old_value == "8170"
+            && h.new_value == "5000"));
+        let (_, page) = fetch(&unit, app.url(&format!("/projects/{project}"))).await;
+        assert!(
+            page.contains("申请计划调整 #"),
+            "the history shows the request"
+        );
+    }
+}

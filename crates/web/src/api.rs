@@ -452,7 +452,7 @@ pub async fn update(
 #[derive(Serialize, ToSchema)]
 pub struct ChangeDto {
     pub version: i64,
-    /// A field key (as in ProjectBody), or `_created`.
+    /// A field key (as in ProjectBody), `_created`, or `_adjustment` (a plan adjustment asked or decided).
     pub field: String,
     pub old_value: String,
     pub new_value: String,

@@ -4,6 +4,7 @@
 //! Architecture Invariant: `app(state)` is the whole HTTP surface; tests drive it through a real
 //! listener. Nothing is loaded from the internet: CSS, JS and icons are compiled in.
 
+pub mod adjustments;
 pub mod api;
 pub mod approvals;
 pub mod auth;
@@ -254,6 +255,12 @@ pub fn app(state: AppState) -> Router {
             post(approvals::delete_node),
         )
         .route("/dashboard", get(dashboard::page))
+        .route(
+            "/projects/{id}/adjust",
+            get(adjustments::form).post(adjustments::file),
+        )
+        .route("/adjustments", get(adjustments::list))
+        .route("/adjustments/{id}", post(adjustments::decide))
         .route("/calendar", get(calendar::page))
         .route("/calendar/preview", post(calendar::preview))
         .route("/calendar/import", post(calendar::import))

@@ -555,6 +555,8 @@ pub struct HistoryView {
     new: String,
     source: &'static str,
     created: bool,
+    /// A step of a plan adjustment (request, decision): `new` is its text.
+    note: bool,
 }
 
 #[derive(Template)]
@@ -576,6 +578,10 @@ struct ProjectTemplate {
     /// The project's problems this user may see.
     problems: Vec<crate::problems::LineRow>,
     can_raise: bool,
+    /// May open this project's editor (its own unit's, or the office).
+    may_edit: bool,
+    /// May ask for a plan adjustment of it (a unit on its own project).
+    may_adjust: bool,
 }
 
 /// A report of the project, with the values its corrections replaced and its steps.
@@ -751,6 +757,8 @@ fn source_key(source: &str) -> &'static str {
         "import" => "source.import",
         "seed" => "source.seed",
         "assign" => "source.assign",
+        "plan_adjustment" => "source.plan_adjustment",
+        "carry_over" => "source.carry_over",
         _ => "source.web",
     }
 }
@@ -790,8 +798,13 @@ async fn project_page(
             HistoryView {
                 at: format_time(c.at),
                 who: c.user_name.unwrap_or_else(|| "—".into()),
-                field: field.map(|f| f.label(lang)).unwrap_or(""),
+                field: match (field, c.field.as_str()) {
+                    (Some(f), _) => f.label(lang),
+                    (None, "_adjustment") => tr.t("adjust.list"),
+                    _ => "",
+                },
                 created: c.field == "_created",
+                note: c.field == "_adjustment",
                 old: history_value(field, &c.old_value, lang),
                 new: history_value(field, &c.new_value, lang),
                 source: tr.t(source_key(&c.source)),
@@ -823,12 +836,15 @@ async fn project_page(
     };
     let problems = crate::problems::project_lines(&state, &user, p.id, lang).await?;
     let can_raise = crate::problems::may_raise(&user, p.fields.unit_id);
+    let may_edit = crate::auth::editor(&user).may_edit(&p.fields);
     render(&ProjectTemplate {
         approval,
         light,
         reports,
         problems,
         can_raise,
+        may_edit,
+        may_adjust: may_edit && !crate::auth::editor(&user).is_office(),
         role_label: user.role.label(lang),
         can_edit: can_edit_ledger(&user),
         user,

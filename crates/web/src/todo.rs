@@ -249,6 +249,26 @@ pub async fn page(State(state): State<AppState>, PageUser { user, tr }: PageUser
             }
         }
 
+        // Plan adjustments waiting for the lead office.
+        if crate::auth::editor(&user).is_office() {
+            for a in state.store.plan_adjustments(None, true).await? {
+                let day_asked = chrono::DateTime::from_timestamp(a.requested_at, 0)
+                    .map_or(day, |t| t.date_naive());
+                rows.push((
+                    day_asked,
+                    TodoRow {
+                        kind: tr.t("adjust.list"),
+                        title: format!("{} #{}", a.project, a.id),
+                        link: "/adjustments".into(),
+                        due: day_asked.to_string(),
+                        overdue: false,
+                        detail: a.reason,
+                        mark: Mark::default(),
+                    },
+                ));
+            }
+        }
+
         rows.sort_by_key(|a| a.0);
         // The latest escalations first.
         escalations.sort_by_key(|e| std::cmp::Reverse(e.0));

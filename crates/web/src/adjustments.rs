@@ -1,0 +1,380 @@
+//! 计划调整 pages: a unit asks to change the figures it is judged on (`/projects/{id}/adjust`),
+//! the lead office approves or returns the requests (`/adjustments`). Who may do which is
+//! `domain::access` (a unit asks for its own projects; the office decides).
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::access::ADJUSTABLE;
+use domain::{Field, Lang, Role, bi};
+use serde::Deserialize;
+use store::{PlanAdjustment, SessionUser, StoreError};
+
+use crate::AppState;
+use crate::auth::{PageUser, can_edit_ledger, editor};
+use crate::error::{AppError, parse_id};
+use crate::i18n::Tr;
+use crate::pages::{format_time, page_result, render_form};
+
+/// Asks for an adjustment: a unit (or task lead) on a project it may edit; the office changes
+/// the figures directly.
+fn may_ask(user: &SessionUser, project: &domain::Project) -> bool {
+    let e = editor(user);
+    !e.is_office() && e.may_edit(&project.fields)
+}
+
+fn may_decide(user: &SessionUser) -> bool {
+    editor(user).is_office()
+}
+
+pub struct FieldRow {
+    key: &'static str,
+    label: &'static str,
+    now: String,
+    value: String,
+}
+
+pub struct RequestRow {
+    id: i64,
+    version: i64,
+    project_id: i64,
+    project: String,
+    changes: Vec<String>,
+    reason: String,
+    status: &'static str,
+    status_code: String,
+    requested: String,
+    decided: String,
+}
+
+fn status_label(code: &str, lang: Lang) -> &'static str {
+    match (code, lang) {
+        ("pending", Lang::Zh) => "待审核",
+        ("pending", Lang::En) => "pending",
+        ("approved", Lang::Zh) => "已批准",
+        ("approved", Lang::En) => "approved",
+        (_, Lang::Zh) => "已退回",
+        (_, Lang::En) => "returned",
+    }
+}
+
+fn row(a: PlanAdjustment, lang: Lang) -> RequestRow {
+    RequestRow {
+        id: a.id,
+        version: a.version,
+        project_id: a.project_id,
+        project: a.project,
+        changes: a
+            .changes
+            .iter()
+            .map(|c| {
+                let label = Field::from_key(&c.field).map_or("", |f| f.label(lang));
+                format!("{label}：{} → {}", c.old, c.new)
+            })
+            .collect(),
+        reason: a.reason,
+        status: status_label(&a.status, lang),
+        status_code: a.status,
+        requested: format!(
+            "{} {}",
+            a.requested_by.unwrap_or_default(),
+            format_time(a.requested_at)
+        ),
+        decided: match a.decided_at {
+            Some(at) => format!(
+                "{} {} {}",
+                a.decided_by.unwrap_or_default(),
+                format_time(at),
+                a.decision_note.unwrap_or_default()
+            ),
+            None => String::new(),
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "adjust.html")]
+struct AdjustTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    id: i64,
+    name: String,
+    fields: Vec<FieldRow>,
+    stages: Vec<(&'static str, &'static str)>,
+    reason: String,
+    errors: Vec<String>,
+    requests: Vec<RequestRow>,
+}
+
+#[derive(Template)]
+#[template(path = "adjustments.html")]
+struct ListTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    decide: bool,
+    done: Option<String>,
+    errors: Vec<String>,
+    rows: Vec<RequestRow>,
+}
+
+async fn adjust_page(
+    state: &AppState,
+    user: SessionUser,
+    tr: Tr,
+    project: domain::Project,
+    typed: Option<&[(String, String)]>,
+    errors: Vec<String>,
+) -> Result<Response, AppError> {
+    let lang = tr.lang;
+    let value = |key: &str| -> Option<String> {
+        typed.and_then(|t| t.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
+    };
+    let fields = ADJUSTABLE
+        .iter()
+        .map(|f| {
+            let now = project.fields.display_value(*f);
+            let input = domain::ProjectInput::from_fields(&project.fields);
+            let form_value = match f {
+                Field::AnnualPlan => input.annual_plan_wan,
+                Field::TotalInvestment => input.total_investment_wan,
+                Field::PlannedStart => input.planned_start,
+                Field::PlannedCompletion => input.planned_completion,
+                Field::Stage => input.stage,
+                _ => String::new(),
+            };
+            FieldRow {
+                key: f.key(),
+                label: f.label(lang),
+                now,
+                value: value(f.key()).unwrap_or(form_value),
+            }
+        })
+        .collect();
+    let requests = state
+        .store
+        .plan_adjustments(project.fields.unit_id, false)
+        .await?
+        .into_iter()
+        .filter(|a| a.project_id == project.id)
+        .map(|a| row(a, lang))
+        .collect();
+    let invalid = !errors.is_empty();
+    render_form(
+        &AdjustTemplate {
+            role_label: user.role.label(lang),
+            can_edit: can_edit_ledger(&user),
+            user,
+            id: project.id,
+            name: project.fields.name.clone(),
+            fields,
+            stages: domain::Stage::ALL
+                .iter()
+                .map(|s| (s.code(), s.label(lang)))
+                .collect(),
+            reason: value("reason").unwrap_or_default(),
+            errors,
+            requests,
+            tr,
+        },
+        invalid,
+    )
+}
+
+/// `GET /projects/{id}/adjust`
+pub async fn form(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+) -> Response {
+    let result = async {
+        let id = parse_id(&id)?;
+        let project = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+        if !may_ask(&user, &project) {
+            return Err(AppError::Refused(crate::auth::not_theirs()));
+        }
+        adjust_page(&state, user, tr, project, None, Vec::new()).await
+    }
+    .await;
+    page_result(tr, result)
+}
+
+/// `POST /projects/{id}/adjust`: files the request (fields left as they are are not asked).
+pub async fn file(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+    Form(typed): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let id = parse_id(&id)?;
+        let project = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+        if !may_ask(&user, &project) {
+            return Err(AppError::Refused(crate::auth::not_theirs()));
+        }
+        let asked: Vec<(Field, String)> = ADJUSTABLE
+            .iter()
+            .filter_map(|f| {
+                typed
+                    .iter()
+                    .find(|(k, _)| k == f.key())
+                    .map(|(_, v)| (*f, v.clone()))
+            })
+            .collect();
+        let reason = typed
+            .iter()
+            .find(|(k, _)| k == "reason")
+            .map_or("", |(_, v)| v.as_str());
+        match state
+            .store
+            .request_plan_adjustment(id, &asked, reason, Some(user.id))
+            .await
+        {
+            Ok(request) => {
+                Ok(Redirect::to(&format!("/adjustments?filed={request}")).into_response())
+            }
+            Err(StoreError::Rule(m)) => {
+                let errors = vec![m.get(tr.lang).to_string()];
+                adjust_page(&state, user, tr, project, Some(&typed), errors).await
+            }
+            Err(StoreError::Invalid(ms)) => {
+                let errors = ms.iter().map(|m| m.get(tr.lang).to_string()).collect();
+                adjust_page(&state, user, tr, project, Some(&typed), errors).await
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await;
+    page_result(tr, result)
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    filed: String,
+    #[serde(default)]
+    decided: String,
+}
+
+async fn list_page(
+    state: &AppState,
+    user: SessionUser,
+    tr: Tr,
+    done: Option<String>,
+    errors: Vec<String>,
+) -> Result<Response, AppError> {
+    let lang = tr.lang;
+    // A unit reads its own projects' requests; the office and the readers all of them.
+    let unit = (user.role == Role::Responsible).then_some(user.unit_id);
+    let rows = state
+        .store
+        .plan_adjustments(unit, false)
+        .await?
+        .into_iter()
+        .map(|a| row(a, lang))
+        .collect();
+    let invalid = !errors.is_empty();
+    render_form(
+        &ListTemplate {
+            role_label: user.role.label(lang),
+            can_edit: can_edit_ledger(&user),
+            decide: may_decide(&user),
+            user,
+            done,
+            errors,
+            rows,
+            tr,
+        },
+        invalid,
+    )
+}
+
+/// `GET /adjustments`
+pub async fn list(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let done = if let Ok(id) = q.filed.trim().parse::<i64>() {
+        Some(bi(
+            format!("已提交计划调整申请 #{id}，等待总牵头单位审核；批准前考核仍按原数值。"),
+            format!(
+                "Plan adjustment #{id} is filed for the lead office to review; until it is approved, the figures stand."
+            ),
+        ))
+    } else if let Ok(id) = q.decided.trim().parse::<i64>() {
+        Some(bi(
+            format!("计划调整申请 #{id} 已处理。"),
+            format!("Plan adjustment #{id} is decided."),
+        ))
+    } else {
+        None
+    };
+    let result = list_page(
+        &state,
+        user,
+        tr,
+        done.map(|m| m.get(tr.lang).to_string()),
+        Vec::new(),
+    )
+    .await;
+    page_result(tr, result)
+}
+
+#[derive(Deserialize)]
+pub struct DecideForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /adjustments/{id}`: the lead office approves or returns.
+pub async fn decide(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+    Form(form): Form<DecideForm>,
+) -> Response {
+    if !may_decide(&user) {
+        return page_result(tr, Err(AppError::Forbidden));
+    }
+    let result = async {
+        let id = parse_id(&id)?;
+        let version = form.version.trim().parse::<i64>().unwrap_or(-1);
+        let approve = match form.decision.as_str() {
+            "approve" => true,
+            "return" => false,
+            _ => {
+                return Err(AppError::BadRequest(bi(
+                    "请选择批准或退回",
+                    "choose approve or return",
+                )));
+            }
+        };
+        match state
+            .store
+            .decide_plan_adjustment(id, version, approve, &form.note, Some(user.id))
+            .await
+        {
+            Ok(_) => Ok(Redirect::to(&format!("/adjustments?decided={id}")).into_response()),
+            Err(StoreError::Rule(m)) => {
+                let errors = vec![m.get(tr.lang).to_string()];
+                list_page(&state, user, tr, None, errors).await
+            }
+            Err(StoreError::Invalid(ms)) => {
+                let errors = ms.iter().map(|m| m.get(tr.lang).to_string()).collect();
+                list_page(&state, user, tr, None, errors).await
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await;
+    page_result(tr, result)
+}

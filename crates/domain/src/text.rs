@@ -61,7 +61,13 @@ pub fn commas_group_thousands(text: &str) -> bool {
     if !text.contains(',') {
         return true;
     }
-    let unsigned = text.trim_start_matches(['-', '+']);
+    // The number itself, without a unit after it ("1,200人", "1,200万元").
+    let number: String = text
+        .trim()
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '-' | '+'))
+        .collect();
+    let unsigned = number.trim_start_matches(['-', '+']);
     let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
     if fraction.contains(',') {
         return false;
@@ -99,7 +105,14 @@ mod tests {
             assert!(!commas_group_thousands(bad), "{bad}");
             assert!(normalize_number_text(bad).contains(','), "{bad}");
         }
-        for good in ["1,200", "12,345.6", "１，２００", "100", "1,000,000"] {
+        for good in [
+            "1,200",
+            "12,345.6",
+            "１，２００",
+            "100",
+            "1,000,000",
+            "1,200人",
+        ] {
             assert!(commas_group_thousands(good), "{good}");
         }
         assert_eq!(to_half_width("ＡＢ１"), "AB1");

@@ -1041,6 +1041,9 @@ async fn rankings_publish_freeze_and_revise() {
         let (status, html) = send_form(&office, app.url("/rankings/publish"), &publish("")).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains("无需重新发布"), "{html}");
+        // Nothing changed since publishing: the page does not say so.
+        let (_, html) = fetch(&office, app.url("/rankings?period=2025-06")).await;
+        assert!(!html.contains("数据已变化"), "{html}");
 
         // A correction after publication: the published table does not move; the page says
         // the figures changed; a revision needs a reason.

@@ -268,3 +268,43 @@ impl Store {
         .await?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// A published table read back equals the live one it froze, to the last bit of every
+    /// rate, indicator and score (the demo's June table differed by one ULP before serde_json's
+    /// `float_roundtrip`, and the rankings page said "数据已变化" right after publishing).
+    #[test]
+    fn frozen_rows_read_back_exactly() {
+        let mut rows = Vec::new();
+        for i in 1..2_000u32 {
+            let rate = f64::from(i * 7_919 % 10_007) / f64::from(i * 13 + 17);
+            rows.push(RankingRow {
+                rank: i as usize,
+                unit: format!("单位{i}"),
+                projects: 3,
+                plan_fen: 34_708_410_000,
+                ytd_fen: 18_661_420_000,
+                rate: Some(rate),
+                light: Some("green".into()),
+                indicators: vec![("investment_progress".into(), rate * 2.0 / 3.0)],
+                score: 100.0 * rate / 7.0,
+                double_half: true,
+                strong_start: None,
+            });
+        }
+        rows.push(RankingRow {
+            rate: Some(0.5376627739501751),
+            indicators: vec![("investment_progress".into(), 1.0753255479003503)],
+            score: 102.2662773950175,
+            ..rows[0].clone()
+        });
+        let text = serde_json::to_string(&rows).unwrap();
+        let back: Vec<RankingRow> = serde_json::from_str(&text).unwrap();
+        assert!(back == rows);
+    }
+}

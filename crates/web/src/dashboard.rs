@@ -35,6 +35,8 @@ pub struct Lagging {
     name: String,
     unit: String,
     rate: String,
+    /// Behind by (万元).
+    gap: String,
     light: &'static str,
     why: String,
 }
@@ -195,7 +197,8 @@ pub async fn page(
                     .is_some_and(|j| j.light != Light::Green)
             })
             .collect();
-        crate::status::worst_first(&mut lagging);
+        let expected_share = status.expected.to_f64();
+        crate::status::largest_gap_first(&mut lagging, expected_share);
         let as_of_text = as_of.to_string();
         let calendar_notice = if matches!(user.role, Role::Admin | Role::LeadOffice) {
             let today = crate::problems::as_of_or_today(&state, "").await?;
@@ -261,6 +264,8 @@ pub async fn page(
                         name: p.name.to_string(),
                         unit: p.unit.as_deref().unwrap_or_default().to_string(),
                         rate: percent(j.rate.to_f64()),
+                        gap: Money::from_fen(crate::status::gap_fen(p, expected_share).max(0))
+                            .wan_display(),
                         light: j.light.code(),
                         why: j
                             .why

@@ -37,6 +37,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("status.double_half", "双过半", "Both past half"),
     ("status.strong_start", "开门红", "Strong Q1"),
     ("status.lagging", "滞后项目", "Lagging projects"),
+    ("status.gap", "投资缺口（万元）", "Behind by (10k yuan)"),
     ("status.ytd", "累计完成（万元）", "Year to date (10k yuan)"),
     ("status.plan", "年度计划（万元）", "Annual plan (10k yuan)"),
     ("status.why", "原因", "Why"),

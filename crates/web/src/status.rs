@@ -44,6 +44,8 @@ pub struct ProjectRow {
     unit: String,
     ytd: String,
     plan: String,
+    /// Behind by (万元): plan × expected share − year to date.
+    gap: String,
     rate: String,
     light: &'static str,
     light_label: &'static str,
@@ -94,9 +96,30 @@ pub(crate) async fn as_of_or_latest(state: &AppState, asked: &str) -> Result<Nai
             .store
             .latest_report_end()
             .await?
-            .unwrap_or_else(crate::pages::today)),
+            .unwrap_or_else(|| state.today())),
         Err(m) => Err(AppError::BadRequest(m)),
     }
+}
+
+/// The investment a project is behind by: annual plan × expected share − year to date, in fen
+/// (negative when ahead; 0 without a plan).
+pub(crate) fn gap_fen(p: &ProjectStatus, expected: f64) -> i64 {
+    let plan = p.annual_plan.map_or(0, |m| m.fen());
+    (plan as f64 * expected).round() as i64 - p.year_to_date.fen()
+}
+
+/// 滞后最多: the largest investment gap in 万元 first (then red before yellow, then points behind).
+pub(crate) fn largest_gap_first(projects: &mut [&ProjectStatus], expected: f64) {
+    projects.sort_by(|a, b| {
+        gap_fen(b, expected)
+            .cmp(&gap_fen(a, expected))
+            .then_with(|| {
+                let key = |p: &ProjectStatus| p.judgement.as_ref().map(|j| (j.light, j.lag_pp));
+                key(b)
+                    .partial_cmp(&key(a))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
+    });
 }
 
 /// Red before yellow before green, then the most points behind; unrated last.
@@ -138,7 +161,8 @@ pub async fn page(
                     .is_some_and(|j| j.light != Light::Green)
             })
             .collect();
-        worst_first(&mut lagging);
+        let expected = status.expected.to_f64();
+        largest_gap_first(&mut lagging, expected);
         let lagging_total = lagging.len();
         render(&StatusTemplate {
             role_label: user.role.label(lang),
@@ -191,6 +215,7 @@ pub async fn page(
                         unit: p.unit.as_deref().unwrap_or_default().to_string(),
                         ytd: p.year_to_date.wan_display(),
                         plan: p.annual_plan.map(|m| m.wan_display()).unwrap_or_default(),
+                        gap: domain::Money::from_fen(gap_fen(p, expected).max(0)).wan_display(),
                         rate: percent(j.rate.to_f64()),
                         light: j.light.code(),
                         light_label: j.light.label(lang),
@@ -330,6 +355,7 @@ pub async fn unit_page(
                     unit: String::new(),
                     ytd: p.year_to_date.wan_display(),
                     plan: p.annual_plan.map(|m| m.wan_display()).unwrap_or_default(),
+                    gap: String::new(),
                     rate: j.map(|j| percent(j.rate.to_f64())).unwrap_or_default(),
                     light: j.map_or("", |j| j.light.code()),
                     light_label: j.map_or(tr.t("status.unrated"), |j| j.light.label(lang)),
@@ -359,4 +385,48 @@ pub async fn unit_page(
     }
     .await;
     page_result(tr, result)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use domain::Money;
+    use domain::progress::{Judgement, Light};
+
+    fn project(id: i64, plan: i64, ytd: i64, light: Light, lag_pp: f64) -> ProjectStatus {
+        ProjectStatus {
+            id,
+            name: format!("项目{id}").into(),
+            unit: None,
+            region: None,
+            year_to_date: Money::from_wan(ytd),
+            annual_plan: Some(Money::from_wan(plan)),
+            judgement: Some(Judgement {
+                rate: domain::progress::Share::new(i128::from(ytd), i128::from(plan.max(1)))
+                    .unwrap(),
+                lag_pp,
+                light,
+                why: Vec::new(),
+            }),
+        }
+    }
+
+    /// 滞后最多 is the money behind (plan × 序时进度 − year to date), not the points behind: a
+    /// small project at 0% comes after a large one half as far behind.
+    #[test]
+    fn the_largest_gap_comes_first() {
+        let small = project(1, 100, 0, Light::Red, 50.0);
+        let large = project(2, 10_000, 4_000, Light::Yellow, 10.0);
+        let middle = project(3, 1_000, 0, Light::Red, 50.0);
+        let mut list = vec![&small, &large, &middle];
+        largest_gap_first(&mut list, 0.5);
+        assert_eq!(list.iter().map(|p| p.id).collect::<Vec<_>>(), [2, 3, 1]);
+        assert_eq!(gap_fen(&large, 0.5), Money::from_wan(1_000).fen());
+        assert_eq!(
+            gap_fen(&project(4, 100, 80, Light::Green, 0.0), 0.5),
+            -Money::from_wan(30).fen()
+        );
+    }
 }

@@ -1019,6 +1019,13 @@ async fn rankings_publish_freeze_and_revise() {
         );
         let (status, _) = send_form(&reader, app.url("/rankings/publish"), &publish("")).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(!html.contains("尚未最终确定"));
+        // Before publishing, the office is told what is not final, with counts, and asked.
+        let (_, html) = fetch(&office, app.url("/rankings?period=2025-06")).await;
+        assert!(
+            html.contains("尚未最终确定：待审核月报") && html.contains("data-confirm"),
+            "{html}"
+        );
 
         let r = office
             .post(app.url("/rankings/publish"))

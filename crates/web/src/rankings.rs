@@ -45,6 +45,34 @@ struct Live {
 }
 
 /// A month's ranking as of its last day, computed now, with 序时进度 and the scheme it used.
+/// The period's reports not yet final (submitted but unreviewed, missing) and plan adjustments
+/// pending, with counts: what the office should know before it publishes.
+async fn not_final(
+    state: &AppState,
+    period: &Period,
+    lang: domain::Lang,
+) -> Result<Option<String>, AppError> {
+    let units = state.store.period_overview(period).await?;
+    let unreviewed: usize = units.iter().map(|u| u.submitted).sum();
+    let missing: usize = units.iter().map(|u| u.missing()).sum();
+    let adjustments = state.store.plan_adjustments(None, true).await?.len();
+    if unreviewed + missing + adjustments == 0 {
+        return Ok(None);
+    }
+    Ok(Some(
+        bi(
+            format!(
+                "尚未最终确定：待审核月报 {unreviewed} 份，未报 {missing} 份，待审核计划调整 {adjustments} 件。发布后排名即冻结，之后的变化只能以更正版发布。"
+            ),
+            format!(
+                "Not final yet: {unreviewed} reports awaiting review, {missing} missing, {adjustments} plan adjustments pending. Publishing freezes the ranking; later changes are published as a corrected revision."
+            ),
+        )
+        .get(lang)
+        .to_string(),
+    ))
+}
+
 async fn live(state: &AppState, period: &Period) -> Result<Live, AppError> {
     let as_of = period
         .last_day()
@@ -145,6 +173,9 @@ struct RankingsTemplate {
     role_label: &'static str,
     can_edit: bool,
     can_publish: bool,
+    /// What is not final in the period's figures yet, said before publishing (empty when all
+    /// reports are in and reviewed).
+    not_final: Option<String>,
     period: String,
     period_label: String,
     as_of: String,
@@ -227,6 +258,11 @@ async fn show(
     render(&RankingsTemplate {
         role_label: user.role.label(lang),
         can_edit: can_edit_ledger(&user),
+        not_final: if may_publish(&user) {
+            not_final(state, &period, lang).await?
+        } else {
+            None
+        },
         can_publish: may_publish(&user),
         user,
         period: key,

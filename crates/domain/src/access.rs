@@ -4,14 +4,16 @@
 //! The administrator and the lead office change every project and every field. A responsible
 //! unit (责任单位) changes only its own projects and creates projects only for itself; a task
 //! lead (牵头单位) changes the projects it leads. Neither changes the figures units are judged
-//! on — 年度计划投资, 总投资, planned start and completion, stage, responsible unit — which the lead
+//! on — 年度计划投资 and its 计划年度, 总投资, planned start and completion, stage, responsible unit — which the lead
 //! office changes (or approves as a 计划调整). Everyone else reads.
 
 use crate::{Field, FieldError, ProjectFields, Role};
 
-/// The fields a unit's lights, rates and rank are computed from.
-pub const JUDGED: [Field; 6] = [
+/// The fields a unit's lights, rates and rank are computed from (the plan year decides which
+/// year's plan a status reads).
+pub const JUDGED: [Field; 7] = [
     Field::AnnualPlan,
+    Field::PlanYear,
     Field::TotalInvestment,
     Field::PlannedStart,
     Field::PlannedCompletion,
@@ -78,11 +80,12 @@ impl Editor {
         }
     }
 
-    /// May create projects at all (for itself, where it is a unit).
+    /// May create projects at all: the office, and a responsible unit for itself (a task lead
+    /// would set another unit's judged figures).
     pub fn may_create(self) -> bool {
         matches!(
             self.role,
-            Role::Admin | Role::LeadOffice | Role::Responsible | Role::TaskLead
+            Role::Admin | Role::LeadOffice | Role::Responsible
         )
     }
 
@@ -95,9 +98,6 @@ impl Editor {
             None if !self.may_create() => Err(Refusal::ReadOnly),
             None => {
                 if self.role == Role::Responsible && new.unit_id != Some(self.unit_id) {
-                    return Err(Refusal::NotTheirs);
-                }
-                if self.role == Role::TaskLead && new.lead_department_id != Some(self.unit_id) {
                     return Err(Refusal::NotTheirs);
                 }
                 Ok(())

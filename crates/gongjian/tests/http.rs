@@ -2883,6 +2883,7 @@ async fn ledger_writes_follow_who_may_change_what() {
             ("planned_completion", json!("2027-12-31")),
             ("stage", json!("completed")),
             ("unit_id", json!(other_unit.to_string())),
+            ("plan_year", json!("2027")),
         ] {
             let mut body = json!({"version": version(own).await});
             body[key] = value;

@@ -162,7 +162,7 @@ impl Store {
             )));
         }
         let at = now();
-        let (id,): (i64,) = sqlx::query_as(
+        let inserted: std::result::Result<(i64,), sqlx::Error> = sqlx::query_as(
             "INSERT INTO plan_adjustments (project_id, changes, reason, status, requested_by, requested_at) \
              VALUES ($1, $2, $3, 'pending', $4, $5) RETURNING id",
         )
@@ -172,7 +172,18 @@ impl Store {
         .bind(actor)
         .bind(at)
         .fetch_one(&mut *tx)
-        .await?;
+        .await;
+        let (id,) = match inserted {
+            Ok(row) => row,
+            // Another request for the project was filed at the same moment.
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                return Err(StoreError::Rule(bi(
+                    "该项目已有待审核的计划调整申请，请等待总牵头单位处理",
+                    "the project already has a pending plan adjustment",
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        };
         let stamp = Stamp {
             actor,
             source: "plan_adjustment",

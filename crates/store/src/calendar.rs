@@ -176,6 +176,8 @@ impl Store {
     ) -> Result<CalendarImport> {
         let mut import = self.preview_calendar_import(source).await?;
         let year = &import.year;
+        // What is stored must read back, or every later calendar would fail.
+        HolidayYear::from_json(&year.to_json()).map_err(StoreError::Calendar)?;
         let mut years = builtin_years().map_err(StoreError::Calendar)?;
         years.extend(self.imported_calendar_years().await?);
         years.push(year.clone());

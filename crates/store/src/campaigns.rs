@@ -394,14 +394,15 @@ impl Store {
             .campaign_by_id(from)
             .await?
             .ok_or(StoreError::NotFound)?;
+        // The next campaign starts a year after this one (a window across New Year, such as
+        // July to June, moves by a whole year too).
         let (old_start, old_end) = old.settings.span();
-        if year <= old_end.year() || year > old_end.year() + 1 {
+        if year != old_start.year() + 1 {
             return Err(StoreError::Rule(bi(
-                format!("只能从{}年结转到{}年", old_end.year(), old_end.year() + 1),
+                format!("只能结转到{}年", old_start.year() + 1),
                 format!(
-                    "a campaign ending in {} carries over to {} only",
-                    old_end.year(),
-                    old_end.year() + 1
+                    "this campaign carries over to {} only",
+                    old_start.year() + 1
                 ),
             )));
         }
@@ -511,15 +512,20 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            sqlx::query(
+            // Only as read: a project someone saved meanwhile makes the carry-over start again.
+            let updated = sqlx::query(
                 "UPDATE projects SET plan_year = $1, annual_plan_fen = NULL, stage = $2, \
-                 version = version + 1 WHERE id = $3",
+                 version = version + 1 WHERE id = $3 AND version = $4",
             )
             .bind(i64::from(year))
             .bind(new_stage)
             .bind(project)
+            .bind(version)
             .execute(&mut *tx)
             .await?;
+            if updated.rows_affected() == 0 {
+                return Err(StoreError::Conflict { current: *version });
+            }
             let v = version + 1;
             let record = |field: &'static str, old: String, new: String| (field, old, new);
             let mut changes = vec![record(
@@ -735,5 +741,55 @@ impl Store {
                 }
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    /// The next year's settings: a year window moves on, a fixed window (also one across New
+    /// Year) by a whole year, the year in the name follows.
+    #[test]
+    fn the_next_year_s_window_and_name() {
+        let year = CampaignSettings::year("福清市2026年项目攻坚行动", 2026);
+        let next = next_year_settings(&year, 2027);
+        assert_eq!(
+            (next.name.as_str(), next.window),
+            ("福清市2027年项目攻坚行动", Window::Year(2027))
+        );
+        let mut across = CampaignSettings::year("项目攻坚行动", 2025);
+        across.window = Window::Fixed {
+            start: day(2025, 7, 1),
+            end: day(2026, 6, 30),
+        };
+        let next = next_year_settings(&across, 2026);
+        assert_eq!(
+            next.window,
+            Window::Fixed {
+                start: day(2026, 7, 1),
+                end: day(2027, 6, 30)
+            }
+        );
+        assert_eq!(next.name, "2026年项目攻坚行动");
+        // 29 February moves to the 28th.
+        let mut leap = CampaignSettings::year("2024年百日攻坚", 2024);
+        leap.window = Window::Fixed {
+            start: day(2024, 2, 29),
+            end: day(2024, 6, 7),
+        };
+        assert_eq!(
+            next_year_settings(&leap, 2025).window,
+            Window::Fixed {
+                start: day(2025, 2, 28),
+                end: day(2025, 6, 7)
+            }
+        );
     }
 }

@@ -199,6 +199,11 @@ pub struct PeriodReport {
     pub report: Option<StoredReport>,
 }
 
+/// A project's annual plan for the year bound as `$4`: the plan on its row when its plan year
+/// is that year (or unset), else the plan kept for that year (see migration 0019).
+const PLAN_OF_YEAR: &str = "(CASE WHEN p.plan_year IS NULL OR p.plan_year = $4 THEN p.annual_plan_fen \
+     ELSE (SELECT a.plan_fen FROM annual_plans a WHERE a.project_id = p.id AND a.year = $4) END)";
+
 /// How a sheet's row finds its project.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProjectKey {
@@ -824,24 +829,27 @@ impl Store {
     ) -> Result<Vec<PeriodReport>> {
         let (year_start, first) = year_before(period)?;
         let unit_filter = if unit.is_some() {
-            " AND p.unit_id = $4"
+            " AND p.unit_id = $5"
         } else {
             ""
         };
+        // The plan of the period's year: a project carried into the next year keeps its old
+        // year's plan (in annual_plans) for that year's last reports.
         let sql = format!(
-            "SELECT p.id, p.code, p.name, p.unit_id, u.name AS unit, p.annual_plan_fen AS annual_plan, \
+            "SELECT p.id, p.code, p.name, p.unit_id, u.name AS unit, {PLAN_OF_YEAR} AS annual_plan, \
              (SELECT q.ytd_fen FROM reports q WHERE q.project_id = p.id AND q.period_end >= $1 \
               AND q.period_end < $2 AND q.status <> 'returned' ORDER BY q.period_end DESC, q.period DESC LIMIT 1) AS previous_ytd, \
              {REPORT_COLUMNS} \
              FROM projects p LEFT JOIN units u ON u.id = p.unit_id \
              LEFT JOIN reports r ON r.project_id = p.id AND r.period = $3 \
-             WHERE (p.annual_plan_fen > 0 OR r.id IS NOT NULL){unit_filter} \
+             WHERE ({PLAN_OF_YEAR} > 0 OR r.id IS NOT NULL){unit_filter} \
              ORDER BY u.name, p.name, p.id"
         );
         let mut query = sqlx::query_as(AssertSqlSafe(sql))
             .bind(year_start)
             .bind(first)
-            .bind(period.key());
+            .bind(period.key())
+            .bind(i64::from(period.year));
         if let Some(u) = unit {
             query = query.bind(u);
         }
@@ -880,18 +888,22 @@ impl Store {
 
     /// Each unit's progress with a period's reports, by unit name.
     pub async fn period_overview(&self, period: &Period) -> Result<Vec<UnitReporting>> {
-        let rows: Vec<(i64, String, i64, Option<String>, i64, i64)> = sqlx::query_as(
-            "SELECT u.id, u.name, CASE WHEN p.annual_plan_fen > 0 THEN 1 ELSE 0 END, r.status, \
+        let sql = format!(
+            "SELECT u.id, u.name, CASE WHEN {plan} > 0 THEN 1 ELSE 0 END, r.status, \
              COALESCE(r.late, 0), COUNT(*) \
              FROM projects p JOIN units u ON u.id = p.unit_id \
              LEFT JOIN reports r ON r.project_id = p.id AND r.period = $1 \
-             WHERE p.annual_plan_fen > 0 OR r.id IS NOT NULL \
-             GROUP BY u.id, u.name, CASE WHEN p.annual_plan_fen > 0 THEN 1 ELSE 0 END, r.status, \
+             WHERE {plan} > 0 OR r.id IS NOT NULL \
+             GROUP BY u.id, u.name, CASE WHEN {plan} > 0 THEN 1 ELSE 0 END, r.status, \
              COALESCE(r.late, 0) ORDER BY u.name",
-        )
-        .bind(period.key())
-        .fetch_all(self.pool())
-        .await?;
+            plan = PLAN_OF_YEAR.replace("$4", "$2")
+        );
+        let rows: Vec<(i64, String, i64, Option<String>, i64, i64)> =
+            sqlx::query_as(AssertSqlSafe(sql))
+                .bind(period.key())
+                .bind(i64::from(period.year))
+                .fetch_all(self.pool())
+                .await?;
         let mut out: Vec<UnitReporting> = Vec::new();
         for (unit_id, unit, due, status, late, count) in rows {
             if out.last().is_none_or(|u| u.unit_id != unit_id) {

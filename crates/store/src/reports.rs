@@ -244,7 +244,7 @@ impl Store {
                 (facts, Some(refresh))
             }
         };
-        let other_years = plans_of_other_years(&mut tx, as_of.year()).await?;
+        let other_years = plans_of_other_years(&mut tx, as_of.year(), only).await?;
         tx.rollback().await?;
         if let Some(refresh) = refresh.filter(|r| !r.is_empty()) {
             // The figures are read; a block not written back is read from the tables again.
@@ -1068,15 +1068,31 @@ fn periods_due(from: NaiveDate, cadence: Cadence, as_of: NaiveDate) -> Vec<Perio
 async fn plans_of_other_years(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     year: i32,
+    only: Option<i64>,
 ) -> Result<HashMap<i64, Option<i64>>> {
-    let rows: Vec<(i64, Option<i64>)> = sqlx::query_as(
-        "SELECT p.id, a.plan_fen FROM projects p \
-         LEFT JOIN annual_plans a ON a.project_id = p.id AND a.year = $1 \
-         WHERE p.plan_year < $1 OR p.plan_year > $1",
-    )
-    .bind(i64::from(year))
-    .fetch_all(&mut **tx)
-    .await?;
+    let rows: Vec<(i64, Option<i64>)> = match only {
+        Some(id) => {
+            sqlx::query_as(
+                "SELECT p.id, a.plan_fen FROM projects p \
+                 LEFT JOIN annual_plans a ON a.project_id = p.id AND a.year = $1 \
+                 WHERE p.id = $2 AND (p.plan_year < $1 OR p.plan_year > $1)",
+            )
+            .bind(i64::from(year))
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await?
+        }
+        None => {
+            sqlx::query_as(
+                "SELECT p.id, a.plan_fen FROM projects p \
+                 LEFT JOIN annual_plans a ON a.project_id = p.id AND a.year = $1 \
+                 WHERE p.plan_year < $1 OR p.plan_year > $1",
+            )
+            .bind(i64::from(year))
+            .fetch_all(&mut **tx)
+            .await?
+        }
+    };
     Ok(rows.into_iter().collect())
 }
 

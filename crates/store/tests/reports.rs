@@ -844,6 +844,19 @@ async fn campaigns_carry_over_into_the_next_year() {
             && h.field == "annual_plan_wan"
             && h.old_value == "1000"));
 
+        // December's reports are still due for the carried projects, against their 2026 plans.
+        let december = store
+            .period_reports(&period("2026-12"), Some(town))
+            .await
+            .unwrap();
+        let due: Vec<(i64, Option<Money>)> = december
+            .iter()
+            .map(|r| (r.project_id, r.annual_plan))
+            .collect();
+        assert!(due.contains(&(ids[0], wan(1_000))), "{due:?}");
+        let overview = store.period_overview(&period("2026-12")).await.unwrap();
+        assert_eq!(overview[0].due, 4, "{overview:?}");
+
         // 2026 still reads as it was, from the plans kept for it; judged by its own campaign.
         let again = store.campaign_status(mid_2026).await.unwrap();
         assert_eq!(plans(&again), plans(&before));

@@ -226,7 +226,7 @@ async fn show(
     let shown = campaign.as_ref().map(|c| c.id);
     let newest = all.first().map(|(id, _, _)| *id);
     let next_year = match (&campaign, may_edit(&user)) {
-        (Some(c), true) if Some(c.id) == newest => Some(c.settings.span().1.year() + 1),
+        (Some(c), true) if Some(c.id) == newest => Some(c.settings.span().0.year() + 1),
         _ => None,
     };
     let campaigns = all

@@ -1220,6 +1220,12 @@ pub async fn update(
             return Err(AppError::Refused(crate::auth::not_theirs()));
         }
         let saved = async {
+            // A form read before someone else's save is a conflict, whatever it changes.
+            if current.version != version {
+                return Err(AppError::Conflict {
+                    current: current.version,
+                });
+            }
             let fields = crate::checked_fields(&state.store, &form.input).await?;
             crate::auth::check_project_change(&user, Some(&current.fields), &fields)?;
             state

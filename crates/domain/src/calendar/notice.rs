@@ -38,14 +38,16 @@ pub fn from_notice(text: &str) -> Result<HolidayYear, CalendarError> {
         .map(|l| to_half_width(l).trim().to_string())
         .collect();
     let (year, title) = notice_year(&lines)?;
-    // Each numbered holiday line with its body; a line a paste has broken off (no number, but
-    // a date in it) continues the holiday above it.
+    // Each numbered holiday line with its body; a line a paste has broken off (no number, and
+    // a date in it or only a few characters, such as "上班。") continues the holiday above it;
+    // the notice's closing paragraph (long, no date) does not.
     let mut holidays: Vec<(usize, String, String)> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         if let Some((name, body)) = holiday_line(line) {
             holidays.push((i + 1, name, body.to_string()));
         } else if let Some(last) = holidays.last_mut()
-            && has_date(line)
+            && !line.is_empty()
+            && (has_date(line) || line.chars().count() <= 12)
             && last.0 == i
         {
             last.2.push_str(line);
@@ -177,11 +179,26 @@ fn clauses(body: &str) -> Vec<String> {
                 && ["放假", "补休", "补假"]
                     .iter()
                     .any(|w| sentence.contains(w));
-            if both {
-                split(&sentence, &[','])
-            } else {
-                vec![sentence]
+            if !both {
+                return vec![sentence];
             }
+            // Parts with no meaning of their own ("9月29日（星期日）" before "10月9日（星期六）上班")
+            // belong to the next part that has one.
+            let mut out = Vec::new();
+            let mut waiting = String::new();
+            for part in split(&sentence, &[',']) {
+                waiting.push_str(&part);
+                let meaning = ["上班", "放假", "补休", "补假"]
+                    .iter()
+                    .any(|w| part.contains(w));
+                if meaning {
+                    out.push(std::mem::take(&mut waiting));
+                } else {
+                    waiting.push('、');
+                }
+            }
+            out.push(waiting);
+            out
         })
         .collect()
 }
@@ -209,7 +226,8 @@ fn notice_year(lines: &[String]) -> Result<(i32, Option<String>), CalendarError>
             let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
             if digits.len() == 4
                 && rest[digits.len()..].starts_with('年')
-                && let Ok(year) = digits.parse()
+                && let Ok(year) = digits.parse::<i32>()
+                && super::YEARS.contains(&year)
             {
                 return Ok((year, None));
             }
@@ -567,7 +585,7 @@ mod tests {
         let text = "国务院办公厅关于2026年部分节假日安排的通知
 　　二、春节：2月15日（农历腊月二十八、周日）至23日（农历正月初七、周一）放假调休，共9天。
 2月14日（周六）、2月28日（周六）上班。
-　　七、国庆节：10月1日（周四）至7日（周三）放假调休，共7天，9月20日（周日）、10月10日（周六）上班。
+　　七、国庆节：10月1日（周四）至7日（周三）放假调休，共7天，9月20日（周日），10月10日（周六）上班。
 　　节假日期间，各地区、各部门要妥善安排好值班和安全、保卫等工作。";
         let y = from_notice(text).unwrap();
         let worked: Vec<NaiveDate> = y.days.iter().filter(|d| !d.off).map(|d| d.date).collect();
@@ -576,6 +594,17 @@ mod tests {
             ["2026-02-14", "2026-02-28", "2026-09-20", "2026-10-10"].map(d)
         );
         assert_eq!(y.days.iter().filter(|d| d.off).count(), 9 + 7);
+        // A line broken before its keyword still joins its holiday.
+        let broken = "国务院办公厅关于2024年部分节假日安排的通知
+二、春节：2月10日至17日放假调休，共8天。2月4日（星期日）、2月18日（星期日）
+上班。";
+        let y = from_notice(broken).unwrap();
+        assert_eq!(y.days.iter().filter(|d| !d.off).count(), 2);
+        // A year out of range in the first sentence is refused like one in the title.
+        assert!(
+            from_notice("经国务院批准，现将2207年元旦放假安排通知如下。\n一、元旦：1月1日放假。")
+                .is_err()
+        );
     }
 
     #[test]

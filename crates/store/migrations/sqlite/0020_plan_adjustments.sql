@@ -18,3 +18,5 @@ CREATE TABLE plan_adjustments (
 );
 CREATE INDEX plan_adjustments_by_status ON plan_adjustments(status, id);
 CREATE INDEX plan_adjustments_by_project ON plan_adjustments(project_id, id);
+-- One pending request per project, however many are filed at once.
+CREATE UNIQUE INDEX plan_adjustments_one_pending ON plan_adjustments(project_id) WHERE status = 'pending';

@@ -95,6 +95,36 @@ fn changes(before: &WorkCalendar, after: &WorkCalendar, year: &HolidayYear) -> V
         .collect()
 }
 
+/// Reads a year's text and builds the calendars before and after it over the stored `rows`:
+/// what the import changes, and the calendar it leaves.
+fn plan_import(source: &str, rows: &ImportedRows) -> Result<(CalendarImport, WorkCalendar)> {
+    let year = read_calendar_text(source).map_err(StoreError::Calendar)?;
+    let format = if source
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
+    {
+        "json"
+    } else {
+        "notice"
+    };
+    let mut years = builtin_years().map_err(StoreError::Calendar)?;
+    for (_, stored) in rows {
+        years.push(HolidayYear::from_json(stored).map_err(StoreError::Calendar)?);
+    }
+    let before = WorkCalendar::new(years.clone()).map_err(StoreError::Calendar)?;
+    years.push(year.clone());
+    let after = WorkCalendar::new(years).map_err(StoreError::Calendar)?;
+    let import = CalendarImport {
+        was_provisional: before.is_provisional(year.year) || !before.years().contains(&year.year),
+        changes: changes(&before, &after, &year),
+        year,
+        format,
+        moved_deadlines: 0,
+    };
+    Ok((import, after))
+}
+
 impl Store {
     async fn imported_rows(&self) -> Result<ImportedRows> {
         Ok(
@@ -139,29 +169,9 @@ impl Store {
     /// Reads a year (the notice's text or holiday-cn JSON) and works out what it would change,
     /// without writing anything.
     pub async fn preview_calendar_import(&self, source: &str) -> Result<CalendarImport> {
-        let year = read_calendar_text(source).map_err(StoreError::Calendar)?;
-        let format = if source
-            .trim_start_matches('\u{feff}')
-            .trim_start()
-            .starts_with('{')
-        {
-            "json"
-        } else {
-            "notice"
-        };
-        let mut years = builtin_years().map_err(StoreError::Calendar)?;
-        years.extend(self.imported_calendar_years().await?);
-        let before = WorkCalendar::new(years.clone()).map_err(StoreError::Calendar)?;
-        years.push(year.clone());
-        let after = WorkCalendar::new(years).map_err(StoreError::Calendar)?;
-        Ok(CalendarImport {
-            was_provisional: before.is_provisional(year.year)
-                || !before.years().contains(&year.year),
-            changes: changes(&before, &after, &year),
-            year,
-            format,
-            moved_deadlines: 0,
-        })
+        let rows = self.imported_rows().await?;
+        let (import, _) = plan_import(source, &rows)?;
+        Ok(import)
     }
 
     /// Adds or replaces one year, read from the notice's text or a holiday-cn JSON file. The
@@ -169,21 +179,31 @@ impl Store {
     /// nothing. In the same transaction: the year in force, the import kept (who, when, the
     /// text, what changed), and every problem whose deadline was given in working days and
     /// reaches into the year dated again on the new calendar, the move recorded as a step.
+    /// Imports take turns (the writer's lock on SQLite, a table lock on PostgreSQL), and each
+    /// builds its calendar from the years stored when it holds the turn, so two at once never
+    /// re-date deadlines without each other's year.
     pub async fn import_calendar_year(
         &self,
         source: &str,
         user: Option<i64>,
     ) -> Result<CalendarImport> {
-        let mut import = self.preview_calendar_import(source).await?;
+        // Checked before any lock is taken; checked again, against the stored years, inside.
+        self.preview_calendar_import(source).await?;
+        let mut tx = self.begin_write().await?;
+        if self.dialect() == crate::Dialect::Postgres {
+            sqlx::query("LOCK TABLE calendar_years IN SHARE ROW EXCLUSIVE MODE")
+                .execute(&mut *tx)
+                .await?;
+        }
+        let rows: ImportedRows =
+            sqlx::query_as("SELECT year, source FROM calendar_years ORDER BY year")
+                .fetch_all(&mut *tx)
+                .await?;
+        let (mut import, calendar) = plan_import(source, &rows)?;
         let year = &import.year;
         // What is stored must read back, or every later calendar would fail.
         HolidayYear::from_json(&year.to_json()).map_err(StoreError::Calendar)?;
-        let mut years = builtin_years().map_err(StoreError::Calendar)?;
-        years.extend(self.imported_calendar_years().await?);
-        years.push(year.clone());
-        let calendar = WorkCalendar::new(years).map_err(StoreError::Calendar)?;
         let changes = serde_json::to_string(&import.changes).unwrap_or_else(|_| "[]".into());
-        let mut tx = self.begin_write().await?;
         // One statement, so two imports of a year at once end with the later one, not a
         // key conflict.
         sqlx::query(

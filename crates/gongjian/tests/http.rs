@@ -3139,5 +3139,50 @@ async fn plan_adjustments_are_asked_and_decided() {
             page.contains("申请计划调整 #"),
             "the history shows the request"
         );
+
+        // The same through the API: ask, list, return with a note.
+        let body = json!({"changes": {"planned_start": "2025-09-01"}, "reason": "用地报批延后"});
+        let jiangyin = app.signed_in("jiangyin").await;
+        let (status, _) = send_json(
+            &jiangyin,
+            app.url(&format!("/api/projects/{project}/adjustments")),
+            body.clone(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, asked) = send_json(
+            &unit,
+            app.url(&format!("/api/projects/{project}/adjustments")),
+            body,
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{asked}");
+        assert_eq!(asked["status"], "pending");
+        assert_eq!(asked["changes"][0]["field"], "planned_start");
+        let (status, _) = send_json(
+            &unit,
+            app.url(&format!("/api/projects/{project}/adjustments")),
+            json!({"changes": {"unit_id": "1"}, "reason": "x"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let (_, list) = app.get_json("/api/adjustments").await;
+        assert_eq!(list.as_array().unwrap().len(), 2);
+        let id = asked["id"].as_i64().unwrap();
+        let (status, decided) = app
+            .post_json(
+                &format!("/api/adjustments/{id}/decision"),
+                json!({"version": asked["version"], "decision": "return", "note": "请补充用地批复"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{decided}");
+        assert_eq!(decided["status"], "returned");
+        let (status, _) = send_json(
+            &unit,
+            app.url(&format!("/api/adjustments/{id}/decision")),
+            json!({"version": decided["version"], "decision": "approve"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
     }
 }

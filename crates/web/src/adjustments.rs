@@ -378,3 +378,153 @@ pub async fn decide(
     .await;
     page_result(tr, result)
 }
+
+/// A plan adjustment as the API gives it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ApiAdjustment {
+    pub id: i64,
+    pub project_id: i64,
+    pub project: String,
+    /// Field key → {old, new}, as in the project's history.
+    #[schema(value_type = Vec<Object>)]
+    pub changes: Vec<store::AdjustedField>,
+    pub reason: String,
+    /// pending | approved | returned.
+    pub status: String,
+    pub requested_by: Option<String>,
+    pub requested_at: i64,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<i64>,
+    pub decision_note: Option<String>,
+    pub version: i64,
+}
+
+impl From<PlanAdjustment> for ApiAdjustment {
+    fn from(a: PlanAdjustment) -> ApiAdjustment {
+        ApiAdjustment {
+            id: a.id,
+            project_id: a.project_id,
+            project: a.project,
+            changes: a.changes,
+            reason: a.reason,
+            status: a.status,
+            requested_by: a.requested_by,
+            requested_at: a.requested_at,
+            decided_by: a.decided_by,
+            decided_at: a.decided_at,
+            decision_note: a.decision_note,
+            version: a.version,
+        }
+    }
+}
+
+/// A request: the judged fields asked (keys `annual_plan_wan`, `total_investment_wan`,
+/// `planned_start`, `planned_completion`, `stage`, values as a form gives them) and the reason.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ApiAsk {
+    #[schema(value_type = Object)]
+    pub changes: std::collections::BTreeMap<String, String>,
+    pub reason: String,
+}
+
+/// A decision: `approve` or `return` (a note required to return), on the version read.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ApiDecision {
+    pub version: i64,
+    pub decision: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// `GET /api/adjustments`: the requests this user may read (a responsible unit: its own
+/// projects'), newest first.
+#[utoipa::path(get, path = "/api/adjustments", tag = "projects",
+    responses((status = 200, body = Vec<ApiAdjustment>), (status = 401, body = crate::error::ErrorBody)))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    crate::auth::ApiUser(user): crate::auth::ApiUser,
+) -> Result<axum::Json<Vec<ApiAdjustment>>, AppError> {
+    let unit = (user.role == Role::Responsible).then_some(user.unit_id);
+    let list = state.store.plan_adjustments(unit, false).await?;
+    Ok(axum::Json(
+        list.into_iter().map(ApiAdjustment::from).collect(),
+    ))
+}
+
+/// `POST /api/projects/{id}/adjustments`: a unit asks to change judged figures of its own
+/// project (403 for another unit's or a reader; 400 for a value or reason refused).
+#[utoipa::path(post, path = "/api/projects/{id}/adjustments", params(("id" = i64, Path)),
+    request_body = ApiAsk, tag = "projects",
+    responses((status = 201, body = ApiAdjustment), (status = 400, body = crate::error::ErrorBody),
+        (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn api_ask(
+    State(state): State<AppState>,
+    crate::auth::ApiUser(user): crate::auth::ApiUser,
+    Path(id): Path<String>,
+    crate::api::JsonBody(body): crate::api::JsonBody<ApiAsk>,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let project = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    if !may_ask(&user, &project) {
+        return Err(AppError::Refused(crate::auth::not_theirs()));
+    }
+    let mut asked = Vec::new();
+    for (key, value) in body.changes {
+        let field = Field::from_key(&key)
+            .filter(|f| ADJUSTABLE.contains(f))
+            .ok_or_else(|| {
+                AppError::BadRequest(bi(
+                    format!("“{key}”不能通过计划调整修改"),
+                    format!("“{key}” is not changed by a plan adjustment"),
+                ))
+            })?;
+        asked.push((field, value));
+    }
+    let request = state
+        .store
+        .request_plan_adjustment(id, &asked, &body.reason, Some(user.id))
+        .await?;
+    let stored = state
+        .store
+        .plan_adjustment(request)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        axum::Json(ApiAdjustment::from(stored)),
+    )
+        .into_response())
+}
+
+/// `POST /api/adjustments/{id}/decision`: the lead office approves or returns (409 on a stale
+/// version; 400 when decided already or a return without a note).
+#[utoipa::path(post, path = "/api/adjustments/{id}/decision", params(("id" = i64, Path)),
+    request_body = ApiDecision, tag = "projects",
+    responses((status = 200, body = ApiAdjustment), (status = 400, body = crate::error::ErrorBody),
+        (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_decide(
+    State(state): State<AppState>,
+    crate::auth::ApiUser(user): crate::auth::ApiUser,
+    Path(id): Path<String>,
+    crate::api::JsonBody(body): crate::api::JsonBody<ApiDecision>,
+) -> Result<axum::Json<ApiAdjustment>, AppError> {
+    if !may_decide(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let id = parse_id(&id)?;
+    let approve = match body.decision.as_str() {
+        "approve" => true,
+        "return" => false,
+        _ => {
+            return Err(AppError::BadRequest(bi(
+                "decision 应为 approve 或 return",
+                "decision must be approve or return",
+            )));
+        }
+    };
+    let decided = state
+        .store
+        .decide_plan_adjustment(id, body.version, approve, &body.note, Some(user.id))
+        .await?;
+    Ok(axum::Json(ApiAdjustment::from(decided)))
+}

@@ -577,12 +577,14 @@ impl Modify for SessionCookie {
     info(title = "gongjian API", description = "重点项目攻坚行动平台 JSON API. Sign in with POST /api/login; the session cookie authorises the rest. Amounts in 万元 as exact decimal strings."),
     paths(crate::auth::api_login, crate::auth::api_logout, crate::auth::api_me, list, get, create, update, history, units, regions,
         crate::reports::api_list, crate::reports::api_file, crate::reports::api_review,
-        crate::problems::api_list, crate::problems::api_get, crate::problems::api_raise, crate::problems::api_step, crate::problems::api_note),
+        crate::problems::api_list, crate::problems::api_get, crate::problems::api_raise, crate::problems::api_step, crate::problems::api_note,
+        crate::adjustments::api_list, crate::adjustments::api_ask, crate::adjustments::api_decide),
     components(schemas(ProjectDto, ProjectSummaryDto, ProjectListDto, ProjectBody, Loose, ChangeDto, UnitDto, RegionDto, ErrorBody, crate::auth::LoginBody, crate::auth::MeBody,
         crate::reports::ApiPeriodReport, crate::reports::ApiStoredReport, crate::reports::ApiEntry,
         crate::reports::ApiFiling, crate::reports::ApiFiled, crate::reports::ApiReview,
         crate::reports::ApiReviewItem, crate::reports::ApiReviewed,
-        crate::problems::ApiProblem, crate::problems::ApiProblemLine, crate::problems::ApiRaise, crate::problems::ApiStep, crate::problems::ApiNote)),
+        crate::problems::ApiProblem, crate::problems::ApiProblemLine, crate::problems::ApiRaise, crate::problems::ApiStep, crate::problems::ApiNote,
+        crate::adjustments::ApiAdjustment, crate::adjustments::ApiAsk, crate::adjustments::ApiDecision)),
     modifiers(&SessionCookie),
     tags((name = "session"), (name = "projects"), (name = "people"), (name = "reports"), (name = "problems"))
 )]

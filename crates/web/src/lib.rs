@@ -212,6 +212,9 @@ pub fn app(state: AppState) -> Router {
         .route("/problems/{id}/steps", post(problems::api_step))
         .route("/problems/{id}/notes", post(problems::api_note))
         .route("/regions", get(api::regions))
+        .route("/adjustments", get(adjustments::api_list))
+        .route("/projects/{id}/adjustments", post(adjustments::api_ask))
+        .route("/adjustments/{id}/decision", post(adjustments::api_decide))
         .route("/openapi.json", get(api::openapi))
         .fallback(not_found);
     Router::new()

@@ -34,16 +34,29 @@ pub const ADJUSTABLE: [Field; 5] = [
 /// Puts a requested value of an adjustable field into a form's input; false for any other
 /// field.
 pub fn set_adjustable(input: &mut crate::ProjectInput, field: Field, value: String) -> bool {
-    let slot = match field {
+    match adjustable_slot(input, field) {
+        Some(slot) => {
+            *slot = value;
+            true
+        }
+        None => false,
+    }
+}
+
+/// The text a form shows for an adjustable field ("" for any other).
+pub fn adjustable_text(input: &mut crate::ProjectInput, field: Field) -> String {
+    adjustable_slot(input, field).cloned().unwrap_or_default()
+}
+
+fn adjustable_slot(input: &mut crate::ProjectInput, field: Field) -> Option<&mut String> {
+    Some(match field {
         Field::AnnualPlan => &mut input.annual_plan_wan,
         Field::TotalInvestment => &mut input.total_investment_wan,
         Field::PlannedStart => &mut input.planned_start,
         Field::PlannedCompletion => &mut input.planned_completion,
         Field::Stage => &mut input.stage,
-        _ => return false,
-    };
-    *slot = value;
-    true
+        _ => return None,
+    })
 }
 
 /// Who is asking: their role and their unit.

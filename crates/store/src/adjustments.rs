@@ -78,6 +78,18 @@ fn of_row(r: Row) -> PlanAdjustment {
     }
 }
 
+/// The project's fields with the values asked, checked as the form checks them.
+fn parsed(input: &ProjectInput) -> Result<domain::ProjectFields> {
+    input.parse().map_err(|errors| {
+        StoreError::Invalid(
+            errors
+                .into_iter()
+                .map(|e| bi(e.message_zh, e.message_en))
+                .collect(),
+        )
+    })
+}
+
 fn summary(changes: &[AdjustedField]) -> String {
     changes
         .iter()
@@ -125,14 +137,7 @@ impl Store {
                 )));
             }
         }
-        let wanted = input.parse().map_err(|errors| {
-            StoreError::Invalid(
-                errors
-                    .into_iter()
-                    .map(|e| bi(e.message_zh, e.message_en))
-                    .collect(),
-            )
-        })?;
+        let wanted = parsed(&input)?;
         let changes: Vec<AdjustedField> = project
             .fields
             .changed_fields(&wanted)
@@ -291,14 +296,7 @@ impl Store {
                     set_adjustable(&mut input, field, c.new.clone());
                 }
             }
-            let fields = input.parse().map_err(|errors| {
-                StoreError::Invalid(
-                    errors
-                        .into_iter()
-                        .map(|e| bi(e.message_zh, e.message_en))
-                        .collect(),
-                )
-            })?;
+            let fields = parsed(&input)?;
             if update_project_tx(
                 &mut tx,
                 self.dialect(),

@@ -57,6 +57,33 @@ impl CampaignSettings {
     }
 }
 
+/// Writes a new campaign's row (settings already checked) in `tx`.
+async fn insert_campaign(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    settings: &CampaignSettings,
+) -> Result<i64> {
+    let (year, start, end) = window_columns(&settings.window);
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO campaigns (name, theme, year, window_start, window_end, cadence, yellow_from_pp, \
+         red_above_pp, start_red_months, scheme, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(settings.name.trim())
+    .bind(settings.theme.clone())
+    .bind(year)
+    .bind(start)
+    .bind(end)
+    .bind(cadence_code(settings.cadence))
+    .bind(settings.rules.yellow_from_pp.to_string())
+    .bind(settings.rules.red_above_pp.to_string())
+    .bind(i64::from(settings.rules.start_red_months))
+    .bind(settings.scheme.to_toml())
+    .bind(now())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
 /// What carrying a campaign over to the next year did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CarryOver {
@@ -356,25 +383,9 @@ impl Store {
     /// Starts a campaign; it becomes the one the figures follow.
     pub async fn create_campaign(&self, settings: &CampaignSettings) -> Result<i64> {
         check(settings)?;
-        let (year, start, end) = window_columns(&settings.window);
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO campaigns (name, theme, year, window_start, window_end, cadence, yellow_from_pp, \
-             red_above_pp, start_red_months, scheme, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-        )
-        .bind(settings.name.trim())
-        .bind(settings.theme.clone())
-        .bind(year)
-        .bind(start)
-        .bind(end)
-        .bind(cadence_code(settings.cadence))
-        .bind(settings.rules.yellow_from_pp.to_string())
-        .bind(settings.rules.red_above_pp.to_string())
-        .bind(i64::from(settings.rules.start_red_months))
-        .bind(settings.scheme.to_toml())
-        .bind(now())
-        .fetch_one(self.pool())
-        .await?;
+        let mut tx = self.begin_write().await?;
+        let id = insert_campaign(&mut tx, settings).await?;
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -431,25 +442,7 @@ impl Store {
                 format!("{year} already has a campaign, “{name}”"),
             )));
         }
-        let (window_year, start, end) = window_columns(&settings.window);
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO campaigns (name, theme, year, window_start, window_end, cadence, yellow_from_pp, \
-             red_above_pp, start_red_months, scheme, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-        )
-        .bind(settings.name.trim())
-        .bind(settings.theme.clone())
-        .bind(window_year)
-        .bind(start)
-        .bind(end)
-        .bind(cadence_code(settings.cadence))
-        .bind(settings.rules.yellow_from_pp.to_string())
-        .bind(settings.rules.red_above_pp.to_string())
-        .bind(i64::from(settings.rules.start_red_months))
-        .bind(settings.scheme.to_toml())
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = insert_campaign(&mut tx, &settings).await?;
         for (position, task) in old.tasks.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO campaign_tasks (campaign_id, position, name, lead_unit_id) VALUES ($1, $2, $3, $4)",

@@ -48,6 +48,15 @@ pub struct RequestRow {
     decided: String,
 }
 
+/// What the user must hear on the page (a rule or values refused); anything else is an error.
+fn refusals(e: StoreError, lang: Lang) -> Result<Vec<String>, AppError> {
+    match e {
+        StoreError::Rule(m) => Ok(vec![m.get(lang).to_string()]),
+        StoreError::Invalid(ms) => Ok(ms.iter().map(|m| m.get(lang).to_string()).collect()),
+        e => Err(e.into()),
+    }
+}
+
 fn status_label(code: &str, lang: Lang) -> &'static str {
     match (code, lang) {
         ("pending", Lang::Zh) => "待审核",
@@ -134,25 +143,15 @@ async fn adjust_page(
     let value = |key: &str| -> Option<String> {
         typed.and_then(|t| t.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
     };
+    let mut input = domain::ProjectInput::from_fields(&project.fields);
     let fields = ADJUSTABLE
         .iter()
-        .map(|f| {
-            let now = project.fields.display_value(*f);
-            let input = domain::ProjectInput::from_fields(&project.fields);
-            let form_value = match f {
-                Field::AnnualPlan => input.annual_plan_wan,
-                Field::TotalInvestment => input.total_investment_wan,
-                Field::PlannedStart => input.planned_start,
-                Field::PlannedCompletion => input.planned_completion,
-                Field::Stage => input.stage,
-                _ => String::new(),
-            };
-            FieldRow {
-                key: f.key(),
-                label: f.label(lang),
-                now,
-                value: value(f.key()).unwrap_or(form_value),
-            }
+        .map(|f| FieldRow {
+            key: f.key(),
+            label: f.label(lang),
+            now: project.fields.display_value(*f),
+            value: value(f.key())
+                .unwrap_or_else(|| domain::access::adjustable_text(&mut input, *f)),
         })
         .collect();
     let requests = state
@@ -237,15 +236,10 @@ pub async fn file(
             Ok(request) => {
                 Ok(Redirect::to(&format!("/adjustments?filed={request}")).into_response())
             }
-            Err(StoreError::Rule(m)) => {
-                let errors = vec![m.get(tr.lang).to_string()];
+            Err(e) => {
+                let errors = refusals(e, tr.lang)?;
                 adjust_page(&state, user, tr, project, Some(&typed), errors).await
             }
-            Err(StoreError::Invalid(ms)) => {
-                let errors = ms.iter().map(|m| m.get(tr.lang).to_string()).collect();
-                adjust_page(&state, user, tr, project, Some(&typed), errors).await
-            }
-            Err(e) => Err(e.into()),
         }
     }
     .await;
@@ -364,15 +358,10 @@ pub async fn decide(
             .await
         {
             Ok(_) => Ok(Redirect::to(&format!("/adjustments?decided={id}")).into_response()),
-            Err(StoreError::Rule(m)) => {
-                let errors = vec![m.get(tr.lang).to_string()];
+            Err(e) => {
+                let errors = refusals(e, tr.lang)?;
                 list_page(&state, user, tr, None, errors).await
             }
-            Err(StoreError::Invalid(ms)) => {
-                let errors = ms.iter().map(|m| m.get(tr.lang).to_string()).collect();
-                list_page(&state, user, tr, None, errors).await
-            }
-            Err(e) => Err(e.into()),
         }
     }
     .await;

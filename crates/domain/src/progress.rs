@@ -32,12 +32,21 @@ impl Share {
         self.num as f64 / self.den as f64
     }
 
+    /// Nothing: 0/1.
+    pub const ZERO: Share = Share { num: 0, den: 1 };
+
     fn min_one(self) -> Share {
         if self.num > self.den {
             Share { num: 1, den: 1 }
         } else {
             self
         }
+    }
+}
+
+impl Default for Share {
+    fn default() -> Share {
+        Share::ZERO
     }
 }
 
@@ -142,6 +151,66 @@ pub fn expected_share(window: Window, cadence: Cadence, as_of: NaiveDate) -> Sha
     }
 }
 
+/// A project's own 序时进度: the campaign's [`expected_share`], unless its planned start falls
+/// within the campaign's time after the first period. Such a project is judged from its start
+/// period (inclusive): periods completed since then / periods from then to the year's end (for
+/// a fixed window, days since its planned start / days from then to the window's end). `None`
+/// before its start period, or when its planned start is after the campaign: it is not yet
+/// judged on investment.
+pub fn project_share(
+    window: Window,
+    cadence: Cadence,
+    as_of: NaiveDate,
+    planned_start: Option<NaiveDate>,
+) -> Option<Share> {
+    let whole = expected_share(window, cadence, as_of);
+    let Some(planned) = planned_start else {
+        return Some(whole);
+    };
+    match window {
+        Window::Year(year) => {
+            if planned.year() < year {
+                return Some(whole);
+            }
+            if planned.year() > year {
+                return None;
+            }
+            let start = match cadence {
+                Cadence::Monthly => Period::month_of(planned),
+                Cadence::TenDaily => Period::ten_day_of(planned),
+            };
+            if start.first_day().is_some_and(|first| as_of < first) {
+                return None;
+            }
+            // Periods of the year before the start period.
+            let before = i128::from(planned.month() - 1)
+                * match cadence {
+                    Cadence::Monthly => 1,
+                    Cadence::TenDaily => 3,
+                }
+                + start.part.map_or(0, |p| i128::from(p) - 1);
+            Some(Share {
+                num: (whole.num - before).max(0),
+                den: whole.den - before,
+            })
+        }
+        Window::Fixed { start, end } => {
+            if planned <= start {
+                Some(whole)
+            } else if planned > end || as_of < planned {
+                None
+            } else {
+                let days = (end - planned).num_days() + 1;
+                let elapsed = ((as_of - planned).num_days() + 1).clamp(0, days);
+                Some(Share {
+                    num: i128::from(elapsed),
+                    den: i128::from(days),
+                })
+            }
+        }
+    }
+}
+
 /// A reporting period: a month, or a ten-day part of one (上旬 1–10, 中旬 11–20, 下旬 21–end).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Period {
@@ -160,6 +229,15 @@ impl Period {
             year: day.year(),
             month: day.month(),
             part: None,
+        }
+    }
+
+    /// The ten-day period `day` falls in (上旬 1–10, 中旬 11–20, 下旬 21–end).
+    pub fn ten_day_of(day: NaiveDate) -> Period {
+        Period {
+            year: day.year(),
+            month: day.month(),
+            part: Some(ten_day(day).0 as u8 + 1),
         }
     }
 
@@ -401,6 +479,9 @@ pub struct ProjectProgress {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Judgement {
     pub rate: Share,
+    /// The project's own 序时进度 ([`project_share`]); `None` before its investment period,
+    /// when only its start lamp is due.
+    pub expected: Option<Share>,
     pub lag_pp: f64,
     pub light: Light,
     /// One reason per lamp that is not green.
@@ -415,6 +496,9 @@ pub enum Reason {
     BehindSchedule { lag_pp: f64 },
     /// 计划开工 in this month and not started yet; `months_late` after the planned month.
     StartPending { month: u32, months_late: i32 },
+    /// Planned to start in this month (of another year than the campaign's when `year` is
+    /// given), not yet in its investment period: no lamp is due.
+    NotDue { year: Option<i32>, month: u32 },
 }
 
 impl Reason {
@@ -435,6 +519,17 @@ impl Reason {
                 format!("计划{month}月开工，已逾期{months_late}个月"),
                 format!("planned to start in month {month}, {months_late} months late"),
             ),
+            Reason::NotDue { year: None, month } => bi(
+                format!("计划{month}月开工，未到投资考核期"),
+                format!("planned to start in month {month}: not yet judged on investment"),
+            ),
+            Reason::NotDue {
+                year: Some(year),
+                month,
+            } => bi(
+                format!("计划{year}年{month}月开工，未到投资考核期"),
+                format!("planned to start in {year}-{month:02}: not yet judged on investment"),
+            ),
         }
     }
 
@@ -448,10 +543,12 @@ impl Reason {
     }
 }
 
-/// The worse of the investment and the start lamp; `None` (不考核) without an annual plan.
+/// The worse of the investment lamp (against the project's own 序时进度 `expected`, when it is
+/// in its investment period) and the start lamp; `None` without an annual plan (不考核) or
+/// when neither lamp is due yet.
 pub fn judge(
     p: &ProjectProgress,
-    expected: Share,
+    expected: Option<Share>,
     as_of: NaiveDate,
     rules: &Rules,
 ) -> Option<Judgement> {
@@ -460,16 +557,21 @@ pub fn judge(
         num: i128::from(p.year_to_date.fen()),
         den: i128::from(plan.fen()),
     };
-    let lag = lag_pp(expected, rate);
-    let mut light = investment_lamp(expected, rate, rules);
+    let mut light = None;
+    let mut lag = 0.0;
     let mut why = Vec::new();
-    if light != Light::Green {
-        why.push(Reason::BehindSchedule { lag_pp: lag });
+    if let Some(expected) = expected {
+        lag = lag_pp(expected, rate);
+        let lamp = investment_lamp(expected, rate, rules);
+        if lamp != Light::Green {
+            why.push(Reason::BehindSchedule { lag_pp: lag });
+        }
+        light = Some(lamp);
     }
     if let Some(planned) = p.awaiting_start
         && let Some((lamp, late)) = start_lamp(planned, as_of, rules)
     {
-        light = light.max(lamp);
+        light = Some(light.map_or(lamp, |l| l.max(lamp)));
         why.push(Reason::StartPending {
             month: planned.month(),
             months_late: late,
@@ -477,10 +579,22 @@ pub fn judge(
     }
     Some(Judgement {
         rate,
+        expected,
         lag_pp: lag,
-        light,
+        light: light?,
         why,
     })
+}
+
+/// `plan × share` in fen, rounded half away from zero: a project's amount expected to date.
+pub fn expected_amount(plan: Money, share: Share) -> i128 {
+    let n = i128::from(plan.fen()) * share.num;
+    let half = share.den / 2;
+    if n >= 0 {
+        (n + half) / share.den
+    } else {
+        (n - half) / share.den
+    }
 }
 
 /// A unit's or region's figures over its projects.
@@ -488,6 +602,9 @@ pub fn judge(
 pub struct GroupFigures {
     /// Σ year-to-date / Σ annual plan over rated projects; `None` when none is rated.
     pub rate: Option<Share>,
+    /// The group's 序时进度: Σ amount expected to date / Σ annual plan over the same projects,
+    /// each project's amount its plan × its own 序时进度 (none before its investment period).
+    pub expected: Option<Share>,
     pub light: Option<Light>,
     /// Started / projects whose planned start has passed (`None` when none has).
     pub start_rate: Option<Share>,
@@ -502,6 +619,8 @@ pub struct GroupFigures {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Contribution {
     pub annual_plan: Option<Money>,
+    /// The project's own 序时进度; `None` before its investment period (counts as 0).
+    pub expected: Option<Share>,
     pub year_to_date: Money,
     pub start_due: bool,
     pub started: bool,
@@ -511,7 +630,8 @@ pub struct Contribution {
     pub reports_on_time: u32,
 }
 
-pub fn group_figures(items: &[Contribution], expected: Share, rules: &Rules) -> GroupFigures {
+/// A group's figures; `time` is the campaign's own 序时进度 (for 双过半).
+pub fn group_figures(items: &[Contribution], time: Share, rules: &Rules) -> GroupFigures {
     let rated: Vec<&Contribution> = items
         .iter()
         .filter(|c| c.annual_plan.is_some_and(|m| m.fen() > 0))
@@ -521,7 +641,15 @@ pub fn group_figures(items: &[Contribution], expected: Share, rules: &Rules) -> 
         .map(|c| i128::from(c.annual_plan.map_or(0, Money::fen)))
         .sum();
     let done: i128 = rated.iter().map(|c| i128::from(c.year_to_date.fen())).sum();
+    let due: i128 = rated
+        .iter()
+        .map(|c| match (c.annual_plan, c.expected) {
+            (Some(p), Some(e)) => expected_amount(p, e),
+            _ => 0,
+        })
+        .sum();
     let rate = Share::new(done, plan);
+    let expected = Share::new(due, plan);
     let count = |due: fn(&Contribution) -> bool, hit: fn(&Contribution) -> bool| {
         let due_n = items.iter().filter(|c| due(c)).count() as i128;
         let hit_n = items.iter().filter(|c| due(c) && hit(c)).count() as i128;
@@ -532,11 +660,14 @@ pub fn group_figures(items: &[Contribution], expected: Share, rules: &Rules) -> 
     let half = Share { num: 1, den: 2 };
     GroupFigures {
         rate,
-        light: rate.map(|r| investment_lamp(expected, r, rules)),
+        expected,
+        light: rate
+            .zip(expected)
+            .map(|(r, e)| investment_lamp(e, r, rules)),
         start_rate: count(|c| c.start_due, |c| c.started),
         completion_rate: count(|c| c.completion_due, |c| c.completed),
         on_time_rate: Share::new(on_time, reports_due),
-        double_half: expected >= half && rate.is_some_and(|r| r >= half),
+        double_half: time >= half && rate.is_some_and(|r| r >= half),
     }
 }
 
@@ -630,18 +761,20 @@ impl Scheme {
     }
 
     /// Each indicator's value (0..1, investment progress up to 1.5) and the score 0..100+.
-    pub fn score(&self, f: &GroupFigures, expected: Share) -> (Vec<(String, f64)>, f64) {
+    /// Investment progress is the rate over the group's own 序时进度 (Σ year to date / Σ amount
+    /// expected to date); full marks while nothing is expected yet.
+    pub fn score(&self, f: &GroupFigures) -> (Vec<(String, f64)>, f64) {
         let due_or_one = |s: Option<Share>| s.map_or(1.0, |s| s.min_one().to_f64());
         let values: Vec<(String, f64)> = self
             .indicators
             .iter()
             .map(|ind| {
                 let v = match ind.key.as_str() {
-                    "investment_progress" => match f.rate {
-                        Some(r) if expected.num > 0 => {
-                            (r.to_f64() / expected.to_f64()).clamp(0.0, 1.5)
+                    "investment_progress" => match (f.rate, f.expected) {
+                        (Some(r), Some(e)) if e.num > 0 => {
+                            (r.num as f64 / e.num as f64).clamp(0.0, 1.5)
                         }
-                        Some(_) | None => 1.0,
+                        _ => 1.0,
                     },
                     "start_rate" => due_or_one(f.start_rate),
                     "completion_rate" => due_or_one(f.completion_rate),
@@ -782,7 +915,22 @@ pub struct ProjectStatus {
     pub region: Option<Arc<str>>,
     pub year_to_date: Money,
     pub annual_plan: Option<Money>,
+    /// The project's own 序时进度 ([`project_share`]); `None` before its investment period.
+    pub expected: Option<Share>,
     pub judgement: Option<Judgement>,
+    /// Why a project with a plan has no light yet ([`Reason::NotDue`]).
+    pub pending: Option<Reason>,
+}
+
+impl ProjectStatus {
+    /// Plan × its own 序时进度 − year to date, in fen: how far behind in money (negative ahead).
+    pub fn gap_fen(&self) -> i128 {
+        let expected = match (self.annual_plan, self.expected) {
+            (Some(p), Some(e)) => expected_amount(p, e),
+            _ => 0,
+        };
+        expected - i128::from(self.year_to_date.fen())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -807,7 +955,11 @@ pub fn strong_start(annual_plan: Money, first_quarter: Money) -> bool {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Status {
     pub as_of: NaiveDate,
+    /// The campaign's 序时进度: time passed (months / 12 for a year of monthly reports).
     pub expected: Share,
+    /// Σ amount expected to date / Σ annual plan over every project with a plan: 序时进度
+    /// weighted by plan, with projects that start within the year judged from their start.
+    pub weighted_expected: Option<Share>,
     pub projects: Vec<ProjectStatus>,
     /// Ranked.
     pub units: Vec<UnitStatus>,
@@ -815,24 +967,26 @@ pub struct Status {
     pub regions: Vec<UnitStatus>,
 }
 
-/// Every project's light and every unit's figures, score and rank as of a date.
+/// Every project's light and every unit's figures, score and rank as of a date, in a campaign
+/// of `window` reported by `cadence`.
 pub fn evaluate(
     inputs: &[StatusInput],
     as_of: NaiveDate,
-    expected: Share,
+    window: Window,
+    cadence: Cadence,
     rules: &Rules,
     scheme: &Scheme,
 ) -> Status {
+    let expected = expected_share(window, cadence, as_of);
+    let shares: Vec<Option<Share>> = inputs
+        .iter()
+        .map(|p| project_share(window, cadence, as_of, p.planned_start))
+        .collect();
     let projects: Vec<ProjectStatus> = inputs
         .iter()
-        .map(|p| ProjectStatus {
-            id: p.id,
-            name: p.name.clone(),
-            unit: p.unit.clone(),
-            region: p.region.clone(),
-            year_to_date: p.year_to_date,
-            annual_plan: p.annual_plan,
-            judgement: judge(
+        .zip(&shares)
+        .map(|(p, share)| {
+            let judgement = judge(
                 &ProjectProgress {
                     annual_plan: p.annual_plan,
                     year_to_date: p.year_to_date,
@@ -842,18 +996,51 @@ pub fn evaluate(
                         None
                     },
                 },
-                expected,
+                *share,
                 as_of,
                 rules,
-            ),
+            );
+            let pending = match (&judgement, p.annual_plan, p.planned_start) {
+                (None, Some(plan), Some(planned)) if plan.fen() > 0 && share.is_none() => {
+                    Some(Reason::NotDue {
+                        year: (planned.year() != window_year(window)).then_some(planned.year()),
+                        month: planned.month(),
+                    })
+                }
+                _ => None,
+            };
+            ProjectStatus {
+                id: p.id,
+                name: p.name.clone(),
+                unit: p.unit.clone(),
+                region: p.region.clone(),
+                year_to_date: p.year_to_date,
+                annual_plan: p.annual_plan,
+                expected: *share,
+                judgement,
+                pending,
+            }
         })
         .collect();
+    let all: Vec<Contribution> = inputs
+        .iter()
+        .zip(&shares)
+        .map(|(p, share)| Contribution {
+            annual_plan: p.annual_plan,
+            expected: *share,
+            year_to_date: p.year_to_date,
+            ..Contribution::default()
+        })
+        .collect();
+    let weighted_expected = group_figures(&all, expected, rules).expected;
     Status {
         as_of,
         expected,
+        weighted_expected,
         projects,
         units: rank_groups(
             inputs,
+            &shares,
             |p| p.unit.as_deref(),
             as_of,
             expected,
@@ -862,6 +1049,7 @@ pub fn evaluate(
         ),
         regions: rank_groups(
             inputs,
+            &shares,
             |p| p.region.as_deref(),
             as_of,
             expected,
@@ -871,23 +1059,34 @@ pub fn evaluate(
     }
 }
 
+/// The year a window's projects are planned in: its own, or the year a fixed window starts.
+fn window_year(window: Window) -> i32 {
+    match window {
+        Window::Year(year) => year,
+        Window::Fixed { start, .. } => start.year(),
+    }
+}
+
 /// The figures, score and rank of each group of projects (a unit, a region) that `group`
 /// names; projects it names no group for are left out.
+/// `shares` are the projects' own 序时进度, beside `inputs`; `time` the campaign's.
 pub fn rank_groups<'a>(
     inputs: &'a [StatusInput],
+    shares: &[Option<Share>],
     group: impl Fn(&'a StatusInput) -> Option<&'a str>,
     as_of: NaiveDate,
-    expected: Share,
+    time: Share,
     rules: &Rules,
     scheme: &Scheme,
 ) -> Vec<UnitStatus> {
     let mut by_unit: std::collections::BTreeMap<&str, Vec<Contribution>> = Default::default();
-    for p in inputs {
+    for (p, share) in inputs.iter().zip(shares) {
         let Some(unit) = group(p) else {
             continue;
         };
         by_unit.entry(unit).or_default().push(Contribution {
             annual_plan: p.annual_plan,
+            expected: *share,
             year_to_date: p.year_to_date,
             start_due: p.planned_start.is_some_and(|d| d <= as_of),
             started: p.started,
@@ -900,8 +1099,8 @@ pub fn rank_groups<'a>(
     let mut units: Vec<UnitStatus> = by_unit
         .into_iter()
         .map(|(unit, items)| {
-            let figures = group_figures(&items, expected, rules);
-            let (indicators, score) = scheme.score(&figures, expected);
+            let figures = group_figures(&items, time, rules);
+            let (indicators, score) = scheme.score(&figures);
             UnitStatus {
                 unit: unit.to_string(),
                 projects: items.len(),
@@ -1064,7 +1263,8 @@ mod tests {
                 input(4, "江阴镇", 0, 20),
             ],
             d("2025-06-30"),
-            share(1, 2),
+            Window::Year(2025),
+            Cadence::Monthly,
             &Rules::default(),
             &Scheme::default(),
         );
@@ -1183,7 +1383,7 @@ mod tests {
             year_to_date: Money::from_wan(375),
             awaiting_start: Some(d("2025-03-01")),
         };
-        let j = judge(&p, half, d("2025-06-30"), &r).unwrap();
+        let j = judge(&p, Some(half), d("2025-06-30"), &r).unwrap();
         assert_eq!(j.light, Light::Red);
         assert_eq!(j.why.len(), 2);
         assert_eq!(j.why[0].text().zh, "滞后序时进度 12.5 个百分点");
@@ -1197,19 +1397,257 @@ mod tests {
             year_to_date: Money::from_wan(500),
             ..p
         };
-        let j = judge(&on_track, half, d("2025-06-30"), &r).unwrap();
+        let j = judge(&on_track, Some(half), d("2025-06-30"), &r).unwrap();
         assert_eq!((j.light, j.why.len()), (Light::Green, 0));
         // No annual plan: 不考核.
         let unrated = ProjectProgress {
             annual_plan: None,
             ..p
         };
-        assert_eq!(judge(&unrated, half, d("2025-06-30"), &r), None);
+        assert_eq!(judge(&unrated, Some(half), d("2025-06-30"), &r), None);
         let zero = ProjectProgress {
             annual_plan: Some(Money::ZERO),
             ..p
         };
-        assert_eq!(judge(&zero, half, d("2025-06-30"), &r), None);
+        assert_eq!(judge(&zero, Some(half), d("2025-06-30"), &r), None);
+    }
+
+    /// A project's own 序时进度: from its start period when it starts within the year, none
+    /// before; fixed windows by days from the planned start.
+    #[test]
+    fn a_project_s_own_share() {
+        let year = Window::Year(2025);
+        let window = Window::Fixed {
+            start: d("2025-06-01"),
+            end: d("2025-09-28"),
+        };
+        let cases: &[(Window, Cadence, &str, Option<&str>, Option<(i128, i128)>)] = &[
+            // No planned start, or one before the year: the year's share.
+            (year, Cadence::Monthly, "2025-06-30", None, Some((6, 12))),
+            (
+                year,
+                Cadence::Monthly,
+                "2025-06-30",
+                Some("2023-05-01"),
+                Some((6, 12)),
+            ),
+            (
+                year,
+                Cadence::Monthly,
+                "2025-06-30",
+                Some("2025-01-20"),
+                Some((6, 12)),
+            ),
+            // Starts in March: March–June of March–December.
+            (
+                year,
+                Cadence::Monthly,
+                "2025-06-30",
+                Some("2025-03-15"),
+                Some((4, 10)),
+            ),
+            (
+                year,
+                Cadence::Monthly,
+                "2025-06-29",
+                Some("2025-03-15"),
+                Some((3, 10)),
+            ),
+            // Starts in June, judged at its end: one of seven.
+            (
+                year,
+                Cadence::Monthly,
+                "2025-06-30",
+                Some("2025-06-30"),
+                Some((1, 7)),
+            ),
+            // In its start month, not yet ended: in its period, nothing expected yet.
+            (
+                year,
+                Cadence::Monthly,
+                "2025-06-10",
+                Some("2025-06-05"),
+                Some((0, 7)),
+            ),
+            // Starts in October, judged in June: not yet.
+            (
+                year,
+                Cadence::Monthly,
+                "2025-06-30",
+                Some("2025-10-01"),
+                None,
+            ),
+            (
+                year,
+                Cadence::Monthly,
+                "2025-09-30",
+                Some("2025-10-31"),
+                None,
+            ),
+            (
+                year,
+                Cadence::Monthly,
+                "2025-10-31",
+                Some("2025-10-31"),
+                Some((1, 3)),
+            ),
+            (
+                year,
+                Cadence::Monthly,
+                "2025-12-31",
+                Some("2025-10-31"),
+                Some((3, 3)),
+            ),
+            // Planned for next year: never within this one.
+            (
+                year,
+                Cadence::Monthly,
+                "2025-12-31",
+                Some("2026-02-01"),
+                None,
+            ),
+            // Ten-day periods: 中旬 of June is period 17 of 36.
+            (
+                year,
+                Cadence::TenDaily,
+                "2025-06-30",
+                Some("2025-06-15"),
+                Some((2, 20)),
+            ),
+            (
+                year,
+                Cadence::TenDaily,
+                "2025-06-10",
+                Some("2025-06-15"),
+                None,
+            ),
+            // A fixed window: days.
+            (
+                window,
+                Cadence::Monthly,
+                "2025-06-30",
+                None,
+                Some((30, 120)),
+            ),
+            (
+                window,
+                Cadence::Monthly,
+                "2025-06-30",
+                Some("2025-05-01"),
+                Some((30, 120)),
+            ),
+            (
+                window,
+                Cadence::Monthly,
+                "2025-07-31",
+                Some("2025-07-01"),
+                Some((31, 90)),
+            ),
+            (
+                window,
+                Cadence::Monthly,
+                "2025-06-30",
+                Some("2025-07-01"),
+                None,
+            ),
+            (
+                window,
+                Cadence::Monthly,
+                "2025-09-28",
+                Some("2025-10-01"),
+                None,
+            ),
+        ];
+        for (window, cadence, as_of, planned, want) in cases {
+            let got = project_share(*window, *cadence, d(as_of), planned.map(d));
+            assert_eq!(
+                got,
+                want.map(|(n, m)| share(n, m)),
+                "{window:?} {cadence:?} {as_of} {planned:?}"
+            );
+        }
+    }
+
+    /// A project due to start in October is not red in June: it has no light yet and says why;
+    /// its unit's 序时进度 is weighted by plan, counting it as nothing expected.
+    #[test]
+    fn projects_not_yet_due_and_weighted_units() {
+        let input = |id, plan: i64, ytd: i64, start: Option<&str>| StatusInput {
+            id,
+            name: format!("项目{id}").into(),
+            unit: Some("龙田镇".into()),
+            region: None,
+            to_start: start.is_some(),
+            annual_plan: (plan > 0).then(|| Money::from_wan(plan)),
+            year_to_date: Money::from_wan(ytd),
+            started: false,
+            planned_start: start.map(d),
+            planned_completion: None,
+            completed: false,
+            reports_due: 6,
+            reports_on_time: 6,
+        };
+        let status = evaluate(
+            &[
+                input(1, 1000, 400, None),
+                input(2, 3000, 0, Some("2025-10-08")),
+                input(3, 1000, 0, Some("2025-05-08")),
+            ],
+            d("2025-06-30"),
+            Window::Year(2025),
+            Cadence::Monthly,
+            &Rules::default(),
+            &Scheme::default(),
+        );
+        let october = &status.projects[1];
+        assert_eq!(october.judgement, None);
+        assert_eq!(october.expected, None);
+        assert_eq!(
+            october.pending.map(|r| r.text()),
+            Some(bi(
+                "计划10月开工，未到投资考核期",
+                "planned to start in month 10: not yet judged on investment"
+            ))
+        );
+        assert_eq!(october.gap_fen(), 0);
+        // Starts in May: 2 of 8 months expected; nothing done (25 points behind, yellow) and a
+        // month late to start (yellow).
+        let may = status.projects[2].judgement.as_ref().unwrap();
+        assert_eq!(may.expected, Some(share(2, 8)));
+        assert_eq!(may.light, Light::Yellow);
+        assert_eq!(status.projects[2].gap_fen(), 250 * 1_000_000);
+        // The unit: 1000 × 1/2 + 3000 × 0 + 1000 × 1/4 = 750 of 5000 expected; 400 done.
+        let unit = &status.units[0];
+        assert_eq!(unit.figures.expected, Some(share(750, 5000)));
+        assert_eq!(unit.figures.rate, Some(share(400, 5000)));
+        assert_eq!(unit.indicators[0].0, "investment_progress");
+        assert!((unit.indicators[0].1 - 400.0 / 750.0).abs() < 1e-12);
+        // 8% against 15%: 7 points behind, green.
+        assert_eq!(unit.figures.light, Some(Light::Green));
+        assert_eq!(status.expected, share(1, 2));
+        assert_eq!(status.weighted_expected, Some(share(750, 5000)));
+    }
+
+    /// A project between its start period and its start lamp, reported by ten-day periods:
+    /// the start lamp alone decides, with no investment lag.
+    #[test]
+    fn the_start_lamp_alone() {
+        let p = ProjectProgress {
+            annual_plan: Some(Money::from_wan(1000)),
+            year_to_date: Money::ZERO,
+            awaiting_start: Some(d("2025-06-25")),
+        };
+        let j = judge(&p, None, d("2025-06-15"), &Rules::default()).unwrap();
+        assert_eq!((j.light, j.expected, j.lag_pp), (Light::Yellow, None, 0.0));
+        assert_eq!(j.why.len(), 1);
+        let not_due = ProjectProgress {
+            awaiting_start: Some(d("2025-07-02")),
+            ..p
+        };
+        assert_eq!(
+            judge(&not_due, None, d("2025-06-15"), &Rules::default()),
+            None
+        );
     }
 
     #[test]
@@ -1218,6 +1656,7 @@ mod tests {
         let half = share(1, 2);
         let c = |plan: i64, ytd: i64| Contribution {
             annual_plan: (plan > 0).then(|| Money::from_wan(plan)),
+            expected: Some(half),
             year_to_date: Money::from_wan(ytd),
             ..Contribution::default()
         };
@@ -1244,7 +1683,7 @@ mod tests {
         assert_eq!(f.completion_rate, None);
         assert_eq!(f.on_time_rate.map(|s| (s.num, s.den)), Some((11, 12)));
         assert!(!f.double_half);
-        let (values, score) = Scheme::default().score(&f, half);
+        let (values, score) = Scheme::default().score(&f);
         assert_eq!(values[0], ("investment_progress".into(), 0.9));
         assert_eq!(values[2], ("completion_rate".into(), 1.0)); // nothing due
         let expected = 100.0 * (0.5 * 0.9 + 0.2 * 0.5 + 0.15 * 1.0 + 0.15 * 11.0 / 12.0) / 1.0;

@@ -56,6 +56,7 @@ pub async fn run(
         let out = StatusJson {
             as_of: as_of.to_string(),
             expected_share: rounded(expected.to_f64(), 4),
+            weighted_expected_share: status.weighted_expected.map(|e| rounded(e.to_f64(), 4)),
             projects: Lines(&status.projects, &warnings),
             regions: status.regions.iter().map(|u| group_line(u, true)).collect(),
             units: status.units.iter().map(|u| group_line(u, false)).collect(),
@@ -79,18 +80,24 @@ pub async fn run(
             .filter(|p| p.judgement.as_ref().map(|j| j.light.code()) == Some(code))
             .count()
     };
+    let not_due = status
+        .projects
+        .iter()
+        .filter(|p| p.pending.is_some())
+        .count();
     let unrated = status
         .projects
         .iter()
-        .filter(|p| p.judgement.is_none())
+        .filter(|p| p.judgement.is_none() && p.pending.is_none())
         .count();
+    let weighted = status.weighted_expected.unwrap_or(expected).to_f64() * 100.0;
     say!(
-        "截至 {as_of}，序时进度 {:.1}% / as of {as_of}, expected {:.1}%",
+        "截至 {as_of}，序时进度 {:.1}%（按计划加权 {weighted:.1}%） / as of {as_of}, expected {:.1}% ({weighted:.1}% weighted by plan)",
         expected.to_f64() * 100.0,
         expected.to_f64() * 100.0
     );
     say!(
-        "红灯 {} 个，黄灯 {} 个，绿灯 {} 个，不考核 {unrated} 个 / red {}, yellow {}, green {}, unrated {unrated}",
+        "红灯 {} 个，黄灯 {} 个，绿灯 {} 个，未到考核期 {not_due} 个，不考核 {unrated} 个 / red {}, yellow {}, green {}, not yet due {not_due}, unrated {unrated}",
         count("red"),
         count("yellow"),
         count("green"),
@@ -131,12 +138,16 @@ struct StatusJson<'a> {
     projects: Lines<'a>,
     regions: Vec<GroupLine<'a>>,
     units: Vec<GroupLine<'a>>,
+    /// 序时进度 weighted by plan over every project with a plan.
+    weighted_expected_share: Option<f64>,
 }
 
 /// A unit's or a region's figures, named by `unit` or by `region`.
 #[derive(Serialize)]
 struct GroupLine<'a> {
     double_half: bool,
+    /// Σ amount expected to date / Σ annual plan.
+    expected_share: Option<f64>,
     indicators: BTreeMap<&'a str, f64>,
     light: Option<&'static str>,
     projects: usize,
@@ -153,6 +164,7 @@ struct GroupLine<'a> {
 fn group_line(u: &domain::progress::UnitStatus, region: bool) -> GroupLine<'_> {
     GroupLine {
         double_half: u.figures.double_half,
+        expected_share: u.figures.expected.map(|e| rounded(e.to_f64(), 4)),
         indicators: u
             .indicators
             .iter()
@@ -180,10 +192,12 @@ impl Serialize for Lines<'_> {
             let mut why: Vec<String> = j
                 .map(|j| j.why.iter().map(|w| w.text().zh).collect())
                 .unwrap_or_default();
+            why.extend(p.pending.map(|r| r.text().zh));
             why.extend(self.1.get(&p.id).cloned());
             seq.serialize_element(&ProjectLine {
+                expected_share: p.expected.map(|e| rounded(e.to_f64(), 4)),
                 id: p.id,
-                lag_pp: j.map(|j| rounded(j.lag_pp, 2)),
+                lag_pp: j.and_then(|j| j.expected.map(|_| rounded(j.lag_pp, 2))),
                 light: j.map(|j| j.light.code()),
                 name: &p.name,
                 plan_wan: p.annual_plan.map(|m| m.wan_f64()),
@@ -199,6 +213,8 @@ impl Serialize for Lines<'_> {
 
 #[derive(Serialize)]
 struct ProjectLine<'a> {
+    /// The project's own 序时进度; null before its investment period.
+    expected_share: Option<f64>,
     id: i64,
     lag_pp: Option<f64>,
     light: Option<&'static str>,

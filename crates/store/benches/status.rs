@@ -10,7 +10,7 @@
 
 use chrono::NaiveDate;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use domain::progress::{Cadence, Period, Rules, Scheme, Window, evaluate, expected_share};
+use domain::progress::{Cadence, Period, Rules, Scheme, Window, evaluate};
 use store::Dialect;
 use store::testing::TestDb;
 
@@ -28,7 +28,6 @@ fn bench(c: &mut Criterion) {
             part: None,
         })
         .collect();
-    let expected = expected_share(Window::Year(2025), Cadence::Monthly, as_of);
     let mut group = c.benchmark_group("status");
     group.sample_size(10);
     for dialect in TestDb::backends() {
@@ -102,7 +101,8 @@ fn bench(c: &mut Criterion) {
                     evaluate(
                         &inputs,
                         as_of,
-                        expected,
+                        Window::Year(2025),
+                        Cadence::Monthly,
                         &Rules::default(),
                         &Scheme::default(),
                     )

@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use domain::Money;
 use domain::progress::{
     Cadence, Period, ProjectStatus, Rules, Scheme, Status, StatusInput, Window, evaluate,
-    expected_share, strong_start,
+    strong_start,
 };
 use domain::schedule::schedule;
 use sqlx::any::AnyArguments;
@@ -1232,12 +1232,18 @@ impl Store {
     /// The status, computed from the database now.
     pub async fn compute_status(&self, as_of: NaiveDate, scheme: &Scheme) -> Result<LedgerStatus> {
         let judging = self.judging(as_of).await?;
-        let expected = expected_share(judging.window, judging.cadence, as_of);
         let due = periods_due(judging.from, judging.cadence, as_of);
         let started = std::time::Instant::now();
         let (inputs, quarter_ytd) = self.inputs(as_of, &due, None).await?;
         let read = started.elapsed();
-        let mut status = evaluate(&inputs, as_of, expected, &judging.rules, scheme);
+        let mut status = evaluate(
+            &inputs,
+            as_of,
+            judging.window,
+            judging.cadence,
+            &judging.rules,
+            scheme,
+        );
         let evaluated = started.elapsed();
         let quarter = first_quarter(as_of, &inputs, &quarter_ytd);
         for u in &mut status.units {
@@ -1291,10 +1297,16 @@ impl Store {
     /// One project's light as of a date (its unit's figures are not computed).
     pub async fn project_status(&self, id: i64, as_of: NaiveDate) -> Result<Option<ProjectStatus>> {
         let judging = self.judging(as_of).await?;
-        let expected = expected_share(judging.window, judging.cadence, as_of);
         let due = periods_due(judging.from, judging.cadence, as_of);
         let (inputs, _) = self.inputs(as_of, &due, Some(id)).await?;
-        let status = evaluate(&inputs, as_of, expected, &judging.rules, &judging.scheme);
+        let status = evaluate(
+            &inputs,
+            as_of,
+            judging.window,
+            judging.cadence,
+            &judging.rules,
+            &judging.scheme,
+        );
         Ok(status.projects.into_iter().next())
     }
 

@@ -55,6 +55,8 @@ struct DashboardTemplate {
     ytd_yi: String,
     rate: String,
     expected: String,
+    /// 序时进度 weighted by plan, projects starting within the year from their start.
+    weighted: String,
     behind: bool,
     double_half: bool,
     units_double_half: usize,
@@ -128,6 +130,7 @@ pub async fn page(
             0.0
         };
         let expected = status.expected.to_f64();
+        let weighted = status.weighted_expected.map_or(expected, |s| s.to_f64());
         let count = |l: Option<Light>| {
             status
                 .projects
@@ -197,8 +200,7 @@ pub async fn page(
                     .is_some_and(|j| j.light != Light::Green)
             })
             .collect();
-        let expected_share = status.expected.to_f64();
-        crate::status::largest_gap_first(&mut lagging, expected_share);
+        crate::status::largest_gap_first(&mut lagging);
         let as_of_text = as_of.to_string();
         let calendar_notice = if matches!(user.role, Role::Admin | Role::LeadOffice) {
             let today = crate::problems::as_of_or_today(&state, "").await?;
@@ -217,7 +219,8 @@ pub async fn page(
             ytd_yi: format!("{:.2}", yi(ytd)),
             rate: percent(rate),
             expected: percent(expected),
-            behind: rate < expected,
+            weighted: percent(weighted),
+            behind: rate < weighted,
             double_half: expected >= 0.5 && rate >= 0.5,
             strong_start: match strong_start {
                 Some(true) => tr.t("dashboard.yes"),
@@ -264,8 +267,7 @@ pub async fn page(
                         name: p.name.to_string(),
                         unit: p.unit.as_deref().unwrap_or_default().to_string(),
                         rate: percent(j.rate.to_f64()),
-                        gap: Money::from_fen(crate::status::gap_fen(p, expected_share).max(0))
-                            .wan_display(),
+                        gap: crate::status::gap(p).wan_display(),
                         light: j.light.code(),
                         why: j
                             .why

@@ -28,6 +28,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("status.yellow", "黄灯", "Yellow"),
     ("status.green", "绿灯", "Green"),
     ("status.unrated", "不考核", "Not rated"),
+    ("status.weighted", "按计划加权", "weighted by plan"),
+    ("status.not_due", "未到考核期", "Not yet due"),
     ("status.ranking", "责任单位排名", "Units ranked"),
     ("status.rank", "排名", "Rank"),
     ("status.projects", "项目数", "Projects"),

@@ -64,9 +64,11 @@ struct StatusTemplate {
     campaign: Option<String>,
     uncovered: Option<String>,
     expected: String,
+    weighted: String,
     red: usize,
     yellow: usize,
     green: usize,
+    not_due: usize,
     unrated: usize,
     units: Vec<UnitRow>,
     lagging: Vec<ProjectRow>,
@@ -101,24 +103,20 @@ pub(crate) async fn as_of_or_latest(state: &AppState, asked: &str) -> Result<Nai
     }
 }
 
-/// The investment a project is behind by: annual plan × expected share − year to date, in fen
-/// (negative when ahead; 0 without a plan).
-pub(crate) fn gap_fen(p: &ProjectStatus, expected: f64) -> i64 {
-    let plan = p.annual_plan.map_or(0, |m| m.fen());
-    (plan as f64 * expected).round() as i64 - p.year_to_date.fen()
+/// The investment a project is behind by, in fen, never below 0 (see `ProjectStatus::gap_fen`).
+pub(crate) fn gap(p: &ProjectStatus) -> domain::Money {
+    domain::Money::from_fen(i64::try_from(p.gap_fen().max(0)).unwrap_or(i64::MAX))
 }
 
 /// 滞后最多: the largest investment gap in 万元 first (then red before yellow, then points behind).
-pub(crate) fn largest_gap_first(projects: &mut [&ProjectStatus], expected: f64) {
+pub(crate) fn largest_gap_first(projects: &mut [&ProjectStatus]) {
     projects.sort_by(|a, b| {
-        gap_fen(b, expected)
-            .cmp(&gap_fen(a, expected))
-            .then_with(|| {
-                let key = |p: &ProjectStatus| p.judgement.as_ref().map(|j| (j.light, j.lag_pp));
-                key(b)
-                    .partial_cmp(&key(a))
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            })
+        b.gap_fen().cmp(&a.gap_fen()).then_with(|| {
+            let key = |p: &ProjectStatus| p.judgement.as_ref().map(|j| (j.light, j.lag_pp));
+            key(b)
+                .partial_cmp(&key(a))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
     });
 }
 
@@ -161,8 +159,7 @@ pub async fn page(
                     .is_some_and(|j| j.light != Light::Green)
             })
             .collect();
-        let expected = status.expected.to_f64();
-        largest_gap_first(&mut lagging, expected);
+        largest_gap_first(&mut lagging);
         let lagging_total = lagging.len();
         render(&StatusTemplate {
             role_label: user.role.label(lang),
@@ -174,13 +171,19 @@ pub async fn page(
                 .uncovered_note(as_of)
                 .map(|m| m.get(lang).to_string()),
             expected: percent(status.expected.to_f64()),
+            weighted: percent(status.weighted_expected.unwrap_or(status.expected).to_f64()),
             red: count(Light::Red),
             yellow: count(Light::Yellow),
             green: count(Light::Green),
+            not_due: status
+                .projects
+                .iter()
+                .filter(|p| p.pending.is_some())
+                .count(),
             unrated: status
                 .projects
                 .iter()
-                .filter(|p| p.judgement.is_none())
+                .filter(|p| p.judgement.is_none() && p.pending.is_none())
                 .count(),
             units: status
                 .units
@@ -215,7 +218,7 @@ pub async fn page(
                         unit: p.unit.as_deref().unwrap_or_default().to_string(),
                         ytd: p.year_to_date.wan_display(),
                         plan: p.annual_plan.map(|m| m.wan_display()).unwrap_or_default(),
-                        gap: domain::Money::from_fen(gap_fen(p, expected).max(0)).wan_display(),
+                        gap: gap(p).wan_display(),
                         rate: percent(j.rate.to_f64()),
                         light: j.light.code(),
                         light_label: j.light.label(lang),
@@ -248,6 +251,8 @@ struct UnitTemplate {
     can_edit: bool,
     as_of: String,
     expected: String,
+    /// The unit's own 序时进度, weighted by plan.
+    unit_expected: String,
     unit: String,
     unit_id: Option<i64>,
     period: String,
@@ -308,14 +313,15 @@ pub async fn unit_page(
             .zip(&unit.indicators)
             .map(|(ind, (_, v))| {
                 let basis = match ind.key.as_str() {
-                    "investment_progress" => match f.rate {
-                        Some(r) => format!(
-                            "{} ÷ {} ({})",
+                    "investment_progress" => match (f.rate, f.expected) {
+                        (Some(r), Some(e)) => format!(
+                            "{} ÷ {} ({}, {})",
                             percent(r.to_f64()),
-                            percent(status.expected.to_f64()),
-                            tr.t("status.expected")
+                            percent(e.to_f64()),
+                            tr.t("status.expected"),
+                            tr.t("status.weighted")
                         ),
-                        None => share_text(None, lang),
+                        _ => share_text(None, lang),
                     },
                     "start_rate" => share_text(f.start_rate, lang),
                     "completion_rate" => share_text(f.completion_rate, lang),
@@ -348,7 +354,13 @@ pub async fn unit_page(
                 let mut why: Vec<String> = j
                     .map(|j| j.why.iter().map(|w| w.get(lang)).collect())
                     .unwrap_or_default();
+                why.extend(p.pending.map(|r| r.get(lang)));
                 why.extend(warnings.get(&p.id).cloned());
+                let unrated = if p.pending.is_some() {
+                    tr.t("status.not_due")
+                } else {
+                    tr.t("status.unrated")
+                };
                 ProjectRow {
                     id: p.id,
                     name: p.name.to_string(),
@@ -358,7 +370,7 @@ pub async fn unit_page(
                     gap: String::new(),
                     rate: j.map(|j| percent(j.rate.to_f64())).unwrap_or_default(),
                     light: j.map_or("", |j| j.light.code()),
-                    light_label: j.map_or(tr.t("status.unrated"), |j| j.light.label(lang)),
+                    light_label: j.map_or(unrated, |j| j.light.label(lang)),
                     why: why.join("；"),
                 }
             })
@@ -369,6 +381,7 @@ pub async fn unit_page(
             user,
             as_of: as_of.to_string(),
             expected: percent(status.expected.to_f64()),
+            unit_expected: f.expected.map(|e| percent(e.to_f64())).unwrap_or_default(),
             unit: unit.unit.clone(),
             unit_id,
             period: format!("{}", as_of.format("%Y-%m")),
@@ -396,6 +409,7 @@ mod tests {
     use domain::progress::{Judgement, Light};
 
     fn project(id: i64, plan: i64, ytd: i64, light: Light, lag_pp: f64) -> ProjectStatus {
+        let half = domain::progress::Share::new(1, 2).unwrap();
         ProjectStatus {
             id,
             name: format!("项目{id}").into(),
@@ -403,9 +417,12 @@ mod tests {
             region: None,
             year_to_date: Money::from_wan(ytd),
             annual_plan: Some(Money::from_wan(plan)),
+            expected: Some(half),
+            pending: None,
             judgement: Some(Judgement {
                 rate: domain::progress::Share::new(i128::from(ytd), i128::from(plan.max(1)))
                     .unwrap(),
+                expected: Some(half),
                 lag_pp,
                 light,
                 why: Vec::new(),
@@ -421,12 +438,11 @@ mod tests {
         let large = project(2, 10_000, 4_000, Light::Yellow, 10.0);
         let middle = project(3, 1_000, 0, Light::Red, 50.0);
         let mut list = vec![&small, &large, &middle];
-        largest_gap_first(&mut list, 0.5);
+        largest_gap_first(&mut list);
         assert_eq!(list.iter().map(|p| p.id).collect::<Vec<_>>(), [2, 3, 1]);
-        assert_eq!(gap_fen(&large, 0.5), Money::from_wan(1_000).fen());
-        assert_eq!(
-            gap_fen(&project(4, 100, 80, Light::Green, 0.0), 0.5),
-            -Money::from_wan(30).fen()
-        );
+        assert_eq!(gap(&large), Money::from_wan(1_000));
+        let ahead = project(4, 100, 80, Light::Green, 0.0);
+        assert_eq!(ahead.gap_fen(), -i128::from(Money::from_wan(30).fen()));
+        assert_eq!(gap(&ahead), Money::ZERO);
     }
 }

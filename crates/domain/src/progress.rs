@@ -1421,7 +1421,14 @@ mod tests {
             start: d("2025-06-01"),
             end: d("2025-09-28"),
         };
-        let cases: &[(Window, Cadence, &str, Option<&str>, Option<(i128, i128)>)] = &[
+        type Case = (
+            Window,
+            Cadence,
+            &'static str,
+            Option<&'static str>,
+            Option<(i128, i128)>,
+        );
+        let cases: &[Case] = &[
             // No planned start, or one before the year: the year's share.
             (year, Cadence::Monthly, "2025-06-30", None, Some((6, 12))),
             (

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use domain::Money;
+use domain::plausibility::Kind;
 use domain::progress::Period;
 use domain::text::clean_name;
 use serde::Serialize;
@@ -19,6 +20,12 @@ struct Problem {
     sheet: String,
     row: Option<u32>,
     column: Option<String>,
+    /// The project the row names, once matched to the ledger.
+    project: Option<String>,
+    /// What kind of problem: `over_total`, `cumulative_fall`, `over_plan`, `spike`, … (see
+    /// `domain::plausibility::Kind`), or `cell`, `unknown_project`, `ambiguous_name`,
+    /// `duplicate`, `plan_differs`.
+    kind: &'static str,
     message_zh: String,
     message_en: String,
 }
@@ -45,11 +52,13 @@ struct ImportSummary {
     sheets: Vec<office::SheetSummary>,
 }
 
-fn problem(sheet: &str, row: u32, zh: String, en: String) -> Problem {
+fn problem(sheet: &str, row: u32, kind: &'static str, zh: String, en: String) -> Problem {
     Problem {
         sheet: sheet.into(),
         row: Some(row),
         column: None,
+        project: None,
+        kind,
         message_zh: zh,
         message_en: en,
     }
@@ -105,6 +114,8 @@ pub async fn import(
                 sheet: e.sheet,
                 row: e.row,
                 column: e.column,
+                project: None,
+                kind: "cell",
                 message_zh: e.message_zh,
                 message_en: e.message_en,
             })
@@ -112,7 +123,9 @@ pub async fn import(
         sheets: parsed.sheets,
     };
 
-    if summary.errors.is_empty() {
+    // Every row is matched and checked even when others are wrong: the whole file is answered
+    // in one pass.
+    {
         let store = crate::open(config).await?;
         let keys = store.project_keys().await?;
         let by_code: HashMap<&str, usize> = keys
@@ -126,6 +139,8 @@ pub async fn import(
         }
         let mut entries = Vec::new();
         let mut rows_of: HashMap<i64, (String, u32)> = HashMap::new();
+        // Each entry's row and project name.
+        let mut places: Vec<(office::ImportedReport, String)> = Vec::new();
         for r in &parsed.reports {
             let found = match (&r.code, &r.name) {
                 (Some(code), _) if by_code.contains_key(code.as_str()) => {
@@ -136,12 +151,14 @@ pub async fn import(
                     Some([_, _, ..]) => Err(problem(
                         &r.sheet,
                         r.row,
+                        "ambiguous_name",
                         format!("项目名称“{name}”在台账中有多个，请填写项目编号"),
                         format!("several projects are named “{name}”; give the 项目编号"),
                     )),
                     _ => Err(problem(
                         &r.sheet,
                         r.row,
+                        "unknown_project",
                         match code {
                             Some(c) => format!("台账中没有项目“{name}”（编号 {c}）"),
                             None => format!("台账中没有项目“{name}”"),
@@ -152,6 +169,7 @@ pub async fn import(
                 (Some(code), None) => Err(problem(
                     &r.sheet,
                     r.row,
+                    "unknown_project",
                     format!("台账中没有编号为“{code}”的项目"),
                     format!("no project with code “{code}” in the ledger"),
                 )),
@@ -168,6 +186,7 @@ pub async fn import(
                 summary.errors.push(problem(
                     &r.sheet,
                     r.row,
+                    "duplicate",
                     format!("“{}”与{sheet}第{row}行重复", key.name),
                     format!("“{}” repeats {sheet} row {row}", key.name),
                 ));
@@ -181,9 +200,12 @@ pub async fn import(
                     || "未填".to_string(),
                     |m| format!("{} 万元", m.wan_display()),
                 );
-                summary.warnings.push(problem(
+                summary.warnings.push(Problem {
+                    project: Some(key.name.clone()),
+                    ..problem(
                     &r.sheet,
                     r.row,
+                    "plan_differs",
                     format!(
                         "“{}”年度计划投资 {} 万元与台账（{ledger}）不一致，以台账为准",
                         key.name,
@@ -194,8 +216,9 @@ pub async fn import(
                         key.name,
                         plan.wan_display()
                     ),
-                ));
+                )});
             }
+            places.push((r.clone(), key.name.clone()));
             entries.push(ReportEntry {
                 project_id: key.id,
                 completed: r.completed,
@@ -209,13 +232,52 @@ pub async fn import(
                 reason: Some(format!("导入 {file_name}")),
             });
         }
+        // 异常提示 of every matched row: errors refuse the file, warnings are listed.
+        let today = web::pages::today();
+        let checks = store
+            .check_reports(period, &entries, &Actor::SYSTEM, today)
+            .await?;
+        for check in checks {
+            let Some((r, name)) = places.get(check.index) else {
+                continue;
+            };
+            for f in check.flags {
+                // The cell a figure came from: the period's column for a negative amount, the
+                // year to date's for the rest (else whichever the sheet has).
+                let column = match f.kind {
+                    Kind::Negative | Kind::Spike | Kind::Repeated => {
+                        r.completed_column.clone().or(r.ytd_column.clone())
+                    }
+                    _ => r.ytd_column.clone().or(r.completed_column.clone()),
+                };
+                let p = Problem {
+                    project: Some(name.clone()),
+                    column,
+                    ..problem(
+                        &r.sheet,
+                        r.row,
+                        f.kind.code(),
+                        format!("“{name}”：{}", f.message.zh),
+                        format!("“{name}”: {}", f.message.en),
+                    )
+                };
+                if f.kind.is_error() {
+                    summary.errors.push(p);
+                } else {
+                    summary.warnings.push(p);
+                }
+            }
+        }
+        summary
+            .errors
+            .sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
         if summary.errors.is_empty() {
             let options = FilingOptions {
                 filing: Filing::Submit,
                 source: "import",
                 check_versions: false,
                 dry_run,
-                today: web::pages::today(),
+                today,
             };
             match store
                 .file_reports(period, &entries, &Actor::SYSTEM, options)
@@ -235,6 +297,8 @@ pub async fn import(
                         sheet: String::new(),
                         row: None,
                         column: None,
+                        project: None,
+                        kind: "refused",
                         message_zh: m.zh,
                         message_en: m.en,
                     }));

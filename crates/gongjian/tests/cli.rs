@@ -981,6 +981,119 @@ fn import_reports_through_the_binary() {
     }
 }
 
+/// 异常提示 through `import reports --json`: errors (refused, with kind, sheet, row, column and
+/// project) and warnings (listed, filed) of the whole file in one pass, the same on a dry run.
+#[test]
+fn import_reports_flags_implausible_figures() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    for dialect in TestDb::backends() {
+        let db = rt.block_on(TestDb::new(dialect));
+        let url = db.url.as_str();
+        let dir = tempfile::tempdir().unwrap();
+        let store = rt.block_on(db.store());
+        for (code, name, total) in [
+            ("FQ-1", "龙田物流园", 26_900),
+            ("FQ-2", "龙田污水厂", 5_000),
+        ] {
+            let fields = domain::ProjectFields {
+                code: Some(code.into()),
+                name: name.into(),
+                total_investment: Some(domain::Money::from_wan(total)),
+                annual_plan: Some(domain::Money::from_wan(1_000)),
+                ..domain::ProjectFields::default()
+            };
+            rt.block_on(store.create_project(&fields, None, "test"))
+                .unwrap();
+        }
+        let import = |rows: &[&str], period: &str, extra: &[&str]| {
+            let file = dir.path().join(format!("{period}.xlsx"));
+            progress_sheet(&file, rows);
+            let mut args = vec![
+                "import",
+                "reports",
+                file.to_str().unwrap(),
+                "--db",
+                url,
+                "--period",
+                period,
+                "--json",
+            ];
+            args.extend_from_slice(extra);
+            let out = gongjian(&args, None);
+            let json: Value = serde_json::from_str(&stdout(&out)).unwrap_or(Value::Null);
+            (out.status.code(), json)
+        };
+        let kinds = |json: &Value, list: &str| -> Vec<String> {
+            json[list]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["kind"].as_str().unwrap().to_string())
+                .collect()
+        };
+        // January to March: 100 a month on the first, 200 on the second.
+        for (month, ytd) in [("2025-01", 100), ("2025-02", 200)] {
+            let a = format!("FQ-1|||#100|#{ytd}||");
+            let b = format!("FQ-2|||#200|#{}||", ytd * 2);
+            let (code, json) = import(&[a.as_str(), b.as_str()], month, &[]);
+            assert_eq!(code, Some(0), "{json}");
+            assert!(json["warnings"].as_array().unwrap().is_empty(), "{json}");
+        }
+        // March: the third 100 in a row is a warning, filed all the same.
+        let (code, json) = import(
+            &["FQ-1|||#100|#300||", "FQ-2|||#200|#600||"],
+            "2025-03",
+            &[],
+        );
+        assert_eq!(code, Some(0), "{json}");
+        assert_eq!(kinds(&json, "warnings"), ["repeated", "repeated"]);
+        let w = &json["warnings"][0];
+        assert_eq!(
+            (w["sheet"].as_str(), w["row"].as_u64()),
+            (Some("Sheet1"), Some(4))
+        );
+        assert_eq!(w["project"], "龙田物流园");
+        assert!(
+            w["message_en"].as_str().unwrap().contains("3 periods"),
+            "{w}"
+        );
+        assert_eq!(json["written"], true);
+
+        // April: 80,000 on a project of 26,900 is refused (over the total), and is also far
+        // above its plan and its usual month; the second row falls below March; a third names
+        // no project. All of them at once, nothing written, the same on a dry run.
+        let april = [
+            "FQ-1|||#80000|#80300||",
+            "FQ-2||||#500||",
+            "|江阴港区码头|||#5||",
+        ];
+        for extra in [&["--dry-run"][..], &[]] {
+            let (code, json) = import(&april, "2025-04", extra);
+            assert_eq!(code, Some(1), "{json}");
+            assert_eq!(
+                kinds(&json, "errors"),
+                ["over_total", "cumulative_fall", "unknown_project"],
+                "{json}"
+            );
+            assert_eq!(kinds(&json, "warnings"), ["over_plan", "spike"], "{json}");
+            let e = &json["errors"][0];
+            assert_eq!(e["row"], 4);
+            assert_eq!(e["column"], "E", "{e}");
+            assert_eq!(e["project"], "龙田物流园");
+            assert!(
+                e["message_zh"].as_str().unwrap().contains("26,900.00"),
+                "{e}"
+            );
+            assert_eq!(json["errors"][1]["row"], 5);
+            assert_eq!(json["errors"][2]["row"], 6);
+            assert_eq!(json["written"], false);
+        }
+        let reports = rt.block_on(store.project_reports(1)).unwrap_or_default();
+        assert!(reports.iter().all(|r| r.report.period != "2025-04"));
+        rt.block_on(store.close());
+    }
+}
+
 /// A problem list as offices keep it: a title row, a header, a section row, one row per problem
 /// (cells split by `|`), a note.
 fn problem_list(path: &Path, rows: &[&str]) {

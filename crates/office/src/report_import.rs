@@ -39,6 +39,9 @@ pub struct ImportedReport {
     pub actual_start: Option<NaiveDate>,
     /// 形象进度.
     pub progress: Option<String>,
+    /// The letters of the 本期 and 累计 columns, for a problem found later to name its cell.
+    pub completed_column: Option<String>,
+    pub ytd_column: Option<String>,
 }
 
 /// Everything read from a progress workbook; write only when `errors` is empty.
@@ -383,11 +386,19 @@ fn read_sheet<'a>(sheet: &str, range: &'a Range<Data>, out: &mut ReportImport) {
             });
             continue;
         }
+        let column_of = |col: Col| {
+            columns
+                .iter()
+                .find(|c| c.col == col)
+                .map(|c| letter(c.index))
+        };
         let mut report = ImportedReport {
             sheet: sheet.into(),
             row: at,
             code,
             name,
+            completed_column: column_of(Col::Completed),
+            ytd_column: column_of(Col::YearToDate),
             ..ImportedReport::default()
         };
         let mut error = |index: usize, m: Bilingual| {

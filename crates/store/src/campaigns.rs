@@ -3,6 +3,7 @@
 //! (目标责任分解) and how far each unit is with them.
 
 use chrono::{Datelike, NaiveDate};
+use domain::plausibility::Limits;
 use domain::progress::{Cadence, Rules, Scheme, Window};
 use domain::{Money, bi};
 
@@ -30,6 +31,8 @@ pub struct CampaignSettings {
     pub cadence: Cadence,
     pub rules: Rules,
     pub scheme: Scheme,
+    /// The factors of a report's warnings (异常提示).
+    pub limits: Limits,
 }
 
 impl CampaignSettings {
@@ -42,6 +45,7 @@ impl CampaignSettings {
             cadence: Cadence::Monthly,
             rules: Rules::default(),
             scheme: Scheme::default(),
+            limits: Limits::default(),
         }
     }
 
@@ -65,8 +69,8 @@ async fn insert_campaign(
     let (year, start, end) = window_columns(&settings.window);
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO campaigns (name, theme, year, window_start, window_end, cadence, yellow_from_pp, \
-         red_above_pp, start_red_months, scheme, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+         red_above_pp, start_red_months, scheme, created_at, over_plan_factor, spike_factor) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(settings.name.trim())
     .bind(settings.theme.clone())
@@ -79,6 +83,8 @@ async fn insert_campaign(
     .bind(i64::from(settings.rules.start_red_months))
     .bind(settings.scheme.to_toml())
     .bind(now())
+    .bind(settings.limits.over_plan.to_string())
+    .bind(settings.limits.spike.to_string())
     .fetch_one(&mut **tx)
     .await?;
     Ok(id)
@@ -175,6 +181,8 @@ type CampaignRow = (
     String,
     i64,
     Option<String>,
+    Option<String>,
+    Option<String>,
 );
 
 /// unit id, unit name, starts, completions, productions, investment (fen).
@@ -212,6 +220,11 @@ fn settings_of(r: &CampaignRow) -> Result<CampaignSettings> {
         Some(t) => Scheme::from_toml(t).map_err(StoreError::Rule)?,
         None => Scheme::default(),
     };
+    let limits = Limits::from_text(
+        r.12.as_deref().unwrap_or_default(),
+        r.13.as_deref().unwrap_or_default(),
+    )
+    .map_err(StoreError::Rule)?;
     Ok(CampaignSettings {
         name: r.2.clone(),
         theme: r.3.clone(),
@@ -219,6 +232,7 @@ fn settings_of(r: &CampaignRow) -> Result<CampaignSettings> {
         cadence,
         rules,
         scheme,
+        limits,
     })
 }
 
@@ -346,7 +360,7 @@ impl Store {
     pub async fn campaigns(&self) -> Result<Vec<(i64, i64, CampaignSettings)>> {
         let rows: Vec<CampaignRow> = sqlx::query_as(
             "SELECT id, version, name, theme, year, window_start, window_end, cadence, yellow_from_pp, \
-             red_above_pp, start_red_months, scheme FROM campaigns WHERE active = 1 ORDER BY id DESC",
+             red_above_pp, start_red_months, scheme, over_plan_factor, spike_factor FROM campaigns WHERE active = 1 ORDER BY id DESC",
         )
         .fetch_all(self.pool())
         .await?;
@@ -373,7 +387,7 @@ impl Store {
     pub async fn active_campaign(&self) -> Result<Option<(i64, i64, CampaignSettings)>> {
         let row: Option<CampaignRow> = sqlx::query_as(
             "SELECT id, version, name, theme, year, window_start, window_end, cadence, yellow_from_pp, \
-             red_above_pp, start_red_months, scheme FROM campaigns WHERE active = 1 ORDER BY id DESC LIMIT 1",
+             red_above_pp, start_red_months, scheme, over_plan_factor, spike_factor FROM campaigns WHERE active = 1 ORDER BY id DESC LIMIT 1",
         )
         .fetch_optional(self.pool())
         .await?;
@@ -567,7 +581,7 @@ impl Store {
         let done = sqlx::query(
             "UPDATE campaigns SET name = $1, theme = $2, year = $3, window_start = $4, window_end = $5, \
              cadence = $6, yellow_from_pp = $7, red_above_pp = $8, start_red_months = $9, scheme = $10, \
-             version = version + 1 WHERE id = $11 AND version = $12",
+             over_plan_factor = $11, spike_factor = $12, version = version + 1 WHERE id = $13 AND version = $14",
         )
         .bind(settings.name.trim())
         .bind(settings.theme.clone())
@@ -579,6 +593,8 @@ impl Store {
         .bind(settings.rules.red_above_pp.to_string())
         .bind(i64::from(settings.rules.start_red_months))
         .bind(settings.scheme.to_toml())
+        .bind(settings.limits.over_plan.to_string())
+        .bind(settings.limits.spike.to_string())
         .bind(id)
         .bind(version)
         .execute(self.pool())

@@ -3,7 +3,8 @@
 //! of a locked report keeps the values it replaces.
 
 use chrono::{Datelike, NaiveDate};
-use domain::progress::{Period, reconcile};
+use domain::plausibility::{self, Against, Flag, Kind, Limits};
+use domain::progress::Period;
 use domain::{Bilingual, Money, Stage, bi};
 use serde::Serialize;
 use sqlx::any::AnyArguments;
@@ -197,6 +198,9 @@ pub struct PeriodReport {
     /// Year to date of the latest earlier report of the year (the base of this period's sums).
     pub previous_ytd: Money,
     pub report: Option<StoredReport>,
+    /// 异常提示 on the report's figures (warnings; an error could not have been filed, but a
+    /// report filed before a check existed may carry one).
+    pub flags: Vec<Flag>,
 }
 
 /// A project's annual plan for the year bound as `$4`: the plan on its row when its plan year
@@ -347,6 +351,9 @@ struct TargetRow {
     id: i64,
     name: String,
     unit_id: Option<i64>,
+    total_investment_fen: Option<i64>,
+    annual_plan_fen: Option<i64>,
+    plan_year: Option<i64>,
     previous_ytd: Option<i64>,
     previous_started: Option<i64>,
     #[sqlx(flatten)]
@@ -397,9 +404,199 @@ struct Target {
     previous_ytd: Money,
     previous_started: bool,
     report: Option<StoredReport>,
+    total: Option<Money>,
+    /// The annual plan of the period's year.
+    plan: Option<Money>,
+    /// The period amounts of the year's earlier counted periods, oldest first.
+    earlier: Vec<Money>,
+}
+
+/// The flags on one entry of a filing, by its place in the entries: errors refuse the filing,
+/// warnings (异常提示) go to the reviewer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryFlags {
+    pub index: usize,
+    pub project_id: i64,
+    /// The project's name, `None` when no such project exists.
+    pub name: Option<String>,
+    pub flags: Vec<Flag>,
+}
+
+impl EntryFlags {
+    pub fn has_error(&self) -> bool {
+        self.flags.iter().any(|f| f.kind.is_error())
+    }
+}
+
+/// One entry that passed, with its reconciled figures.
+struct Vetted<'a> {
+    entry: &'a ReportEntry,
+    target: &'a Target,
+    completed: Money,
+    ytd: Money,
+    locked: bool,
+    reason: Option<String>,
+}
+
+/// What vetting a filing found: the entries to write, the flags of every entry (errors and
+/// warnings), and the stored version an editor's stale entry conflicts with.
+struct Vetting<'a> {
+    plans: Vec<Vetted<'a>>,
+    flags: Vec<EntryFlags>,
+    conflict: Option<i64>,
+}
+
+fn flag(kind: Kind, zh: String, en: String) -> Flag {
+    Flag {
+        kind,
+        message: bi(zh, en),
+    }
+}
+
+/// Checks every entry against its project (and the actor's unit), never stopping at the first
+/// refusal: a sheet is answered whole.
+fn vet<'a>(
+    period: &Period,
+    entries: &'a [ReportEntry],
+    targets: &'a std::collections::HashMap<i64, Target>,
+    actor: &Actor,
+    options: &FilingOptions<'_>,
+    limits: &Limits,
+) -> Result<Vetting<'a>> {
+    let key = period.key();
+    let label = period.label_zh();
+    let mut vetting = Vetting {
+        plans: Vec::with_capacity(entries.len()),
+        flags: Vec::new(),
+        conflict: None,
+    };
+    let mut seen = std::collections::HashSet::new();
+    for (index, e) in entries.iter().enumerate() {
+        let mut flags = Vec::new();
+        let name = targets.get(&e.project_id).map(|t| t.name.clone());
+        let refuse = |flags: Vec<Flag>| EntryFlags {
+            index,
+            project_id: e.project_id,
+            name: name.clone(),
+            flags,
+        };
+        let Some(t) = targets.get(&e.project_id) else {
+            vetting.flags.push(refuse(vec![flag(
+                Kind::Unknown,
+                format!("项目 ID {} 不存在", e.project_id),
+                format!("project id {} does not exist", e.project_id),
+            )]));
+            continue;
+        };
+        if let Some(unit) = actor.unit
+            && t.unit_id != Some(unit)
+        {
+            return Err(StoreError::Forbidden(bi(
+                format!("“{}”不是本单位的项目，不能填报", t.name),
+                format!("“{}” is not a project of your unit", t.name),
+            )));
+        }
+        if !seen.insert(e.project_id) {
+            vetting.flags.push(refuse(vec![flag(
+                Kind::Duplicate,
+                "在本次填报中出现了两次".into(),
+                "appears twice in this filing".into(),
+            )]));
+            continue;
+        }
+        if options.check_versions
+            && e.version != t.report.as_ref().map(|r| r.version)
+            && vetting.conflict.is_none()
+        {
+            vetting.conflict = Some(t.report.as_ref().map_or(0, |r| r.version));
+        }
+        let locked = t
+            .report
+            .as_ref()
+            .is_some_and(|r| r.state == ReportState::Approved);
+        let reason = clean_text(&e.reason);
+        if locked && reason.is_none() {
+            flags.push(flag(
+                Kind::NeedsReason,
+                format!("{label}报告已审核通过（锁定），更正须填写原因"),
+                format!("the {key} report is approved and locked; a correction needs a reason"),
+            ));
+        }
+        if let Some(d) = e.actual_start
+            && d > options.today
+        {
+            flags.push(flag(
+                Kind::FutureStart,
+                format!("实际开工时间 {d} 晚于今天"),
+                format!("actual start {d} is in the future"),
+            ));
+        }
+        match plausibility::reconcile(t.previous_ytd, e.completed, e.year_to_date) {
+            Ok((completed, ytd)) => {
+                let against = Against {
+                    total_investment: t.total,
+                    annual_plan: t.plan,
+                    earlier: &t.earlier,
+                };
+                flags.extend(plausibility::check(completed, ytd, &against, limits));
+                if !flags.iter().any(|f| f.kind.is_error()) {
+                    vetting.plans.push(Vetted {
+                        entry: e,
+                        target: t,
+                        completed,
+                        ytd,
+                        locked,
+                        reason,
+                    });
+                }
+            }
+            Err(f) => flags.push(f),
+        }
+        if !flags.is_empty() {
+            vetting.flags.push(refuse(flags));
+        }
+    }
+    Ok(vetting)
 }
 
 impl Store {
+    /// Checks a filing as [`Store::file_reports`] would, writing nothing: every entry's errors
+    /// and warnings, each with its kind (an import answers a whole sheet in one pass).
+    pub async fn check_reports(
+        &self,
+        period: Period,
+        entries: &[ReportEntry],
+        actor: &Actor,
+        today: NaiveDate,
+    ) -> Result<Vec<EntryFlags>> {
+        let (year_start, first) = year_before(&period)?;
+        let limits = self.report_limits(&period).await?;
+        let mut tx = self.pool().begin().await?;
+        let ids: Vec<i64> = entries.iter().map(|e| e.project_id).collect();
+        let targets = self
+            .targets(&mut tx, &ids, &period, &year_start, &first)
+            .await?;
+        tx.rollback().await?;
+        let options = FilingOptions {
+            filing: Filing::Submit,
+            source: "check",
+            check_versions: false,
+            dry_run: true,
+            today,
+        };
+        Ok(vet(&period, entries, &targets, actor, &options, &limits)?.flags)
+    }
+
+    /// The factors of the campaign covering the period's end (the defaults without one).
+    async fn report_limits(&self, period: &Period) -> Result<Limits> {
+        let end = period.last_day().ok_or_else(invalid_period)?;
+        Ok(self
+            .campaign_covering(end)
+            .await?
+            .map(|(_, _, settings)| settings.limits)
+            .unwrap_or_default())
+    }
+
     /// Files reports of one period in one transaction: all of them or, when any entry is
     /// refused, none. Refusals name the project and the reason; an entry for a project outside
     /// the actor's unit refuses the whole batch as forbidden.
@@ -421,98 +618,51 @@ impl Store {
                 format!("the period {key} has not begun; it cannot be reported yet"),
             )));
         }
+        let limits = self.report_limits(&period).await?;
         let mut tx = self.begin_write().await?;
         let ids: Vec<i64> = entries.iter().map(|e| e.project_id).collect();
         let targets = self
-            .targets(&mut tx, &ids, &key, &year_start, &first)
+            .targets(&mut tx, &ids, &period, &year_start, &first)
             .await?;
-
-        let mut errors: Vec<Bilingual> = Vec::new();
-        let mut conflict = None;
-        let mut plans = Vec::with_capacity(entries.len());
-        let mut seen = std::collections::HashSet::new();
-        for e in entries {
-            let Some(t) = targets.get(&e.project_id) else {
-                errors.push(bi(
-                    format!("项目 ID {} 不存在", e.project_id),
-                    format!("project id {} does not exist", e.project_id),
-                ));
-                continue;
-            };
-            if let Some(unit) = actor.unit
-                && t.unit_id != Some(unit)
-            {
-                return Err(StoreError::Forbidden(bi(
-                    format!("“{}”不是本单位的项目，不能填报", t.name),
-                    format!("“{}” is not a project of your unit", t.name),
-                )));
-            }
-            if !seen.insert(e.project_id) {
-                errors.push(bi(
-                    format!("“{}”在本次填报中出现了两次", t.name),
-                    format!("“{}” appears twice in this filing", t.name),
-                ));
-                continue;
-            }
-            if options.check_versions
-                && e.version != t.report.as_ref().map(|r| r.version)
-                && conflict.is_none()
-            {
-                conflict = Some(t.report.as_ref().map_or(0, |r| r.version));
-            }
-            let locked = t
-                .report
-                .as_ref()
-                .is_some_and(|r| r.state == ReportState::Approved);
-            let reason = clean_text(&e.reason);
-            if locked && reason.is_none() {
-                errors.push(bi(
-                    format!("“{}”{label}报告已审核通过（锁定），更正须填写原因", t.name),
-                    format!(
-                        "“{}”: the {} report is approved and locked; a correction needs a reason",
-                        t.name, key
-                    ),
-                ));
-                continue;
-            }
-            let (completed, ytd) = match reconcile(t.previous_ytd, e.completed, e.year_to_date) {
-                Ok(pair) => pair,
-                Err(m) => {
-                    errors.push(bi(
-                        format!("“{}”：{}", t.name, m.zh),
-                        format!("“{}”: {}", t.name, m.en),
-                    ));
-                    continue;
-                }
-            };
-            if completed.is_negative() {
-                errors.push(bi(
-                    format!("“{}”：本期完成投资不能为负数", t.name),
-                    format!("“{}”: the period's investment cannot be negative", t.name),
-                ));
-                continue;
-            }
-            if let Some(d) = e.actual_start
-                && d > options.today
-            {
-                errors.push(bi(
-                    format!("“{}”：实际开工时间 {d} 晚于今天", t.name),
-                    format!("“{}”: actual start {d} is in the future", t.name),
-                ));
-                continue;
-            }
-            plans.push((e, t, completed, ytd, locked, reason));
-        }
+        let Vetting {
+            plans,
+            flags,
+            conflict,
+        } = vet(&period, entries, &targets, actor, &options, &limits)?;
         if let Some(current) = conflict {
             return Err(StoreError::Conflict { current });
         }
+        let errors: Vec<Bilingual> = flags
+            .iter()
+            .flat_map(|f| {
+                let name = f.name.clone();
+                f.flags
+                    .iter()
+                    .filter(|g| g.kind.is_error())
+                    .map(move |g| match &name {
+                        Some(n) => bi(
+                            format!("“{n}”：{}", g.message.zh),
+                            format!("“{n}”: {}", g.message.en),
+                        ),
+                        None => g.message.clone(),
+                    })
+            })
+            .collect();
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
         }
 
         let at = now();
         let mut filed = Vec::with_capacity(plans.len());
-        for (e, t, completed, ytd, locked, reason) in plans {
+        for Vetted {
+            entry: e,
+            target: t,
+            completed,
+            ytd,
+            locked,
+            reason,
+        } in plans
+        {
             let submit = options.filing == Filing::Submit;
             // A reviewer's correction of a locked report stays locked; anyone else's goes back
             // for review (or to the drafts when only saved).
@@ -688,10 +838,12 @@ impl Store {
         &self,
         tx: &mut Transaction<'static, Any>,
         ids: &[i64],
-        key: &str,
+        period: &Period,
         year_start: &str,
         first: &str,
     ) -> Result<std::collections::HashMap<i64, Target>> {
+        let key = period.key();
+        let key = key.as_str();
         let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
         let mut out = std::collections::HashMap::with_capacity(ids.len());
         let mut unique: Vec<i64> = ids.to_vec();
@@ -707,7 +859,7 @@ impl Store {
                 args.add(*id).map_err(enc)?;
             }
             let sql = format!(
-                "SELECT p.id, p.name, p.unit_id, \
+                "SELECT p.id, p.name, p.unit_id, p.total_investment_fen, p.annual_plan_fen, p.plan_year, \
                  (SELECT q.ytd_fen FROM reports q WHERE q.project_id = p.id AND q.period_end >= {} \
                   AND q.period_end < {} AND q.status <> 'returned' ORDER BY q.period_end DESC, q.period DESC LIMIT 1) AS previous_ytd, \
                  (SELECT MAX(q.started) FROM reports q WHERE q.project_id = p.id AND q.period_end >= {} \
@@ -734,8 +886,59 @@ impl Store {
                         previous_ytd: Money::from_fen(r.previous_ytd.unwrap_or(0)),
                         previous_started: r.previous_started.unwrap_or(0) != 0,
                         report: r.report.into_stored(),
+                        total: r.total_investment_fen.map(Money::from_fen),
+                        plan: match r.plan_year {
+                            Some(y) if y != i64::from(period.year) => None,
+                            _ => r.annual_plan_fen.map(Money::from_fen),
+                        },
+                        earlier: Vec::new(),
                     },
                 );
+            }
+            // The year's earlier counted amounts, and plans kept for other years than the
+            // project's current one.
+            let mut args = AnyArguments::default();
+            for value in [year_start, first] {
+                args.add(value.to_string()).map_err(enc)?;
+            }
+            for id in chunk {
+                args.add(*id).map_err(enc)?;
+            }
+            let sql = format!(
+                "SELECT project_id, completed_fen FROM reports WHERE period_end >= {} AND period_end < {} \
+                 AND status IN ('submitted', 'approved') AND project_id IN ({}) \
+                 ORDER BY project_id, period_end, period",
+                placeholders(d, 1, 1),
+                placeholders(d, 2, 1),
+                placeholders(d, 3, chunk.len()),
+            );
+            let earlier: Vec<(i64, i64)> = sqlx::query_as_with(AssertSqlSafe(sql), args)
+                .fetch_all(&mut **tx)
+                .await?;
+            for (id, fen) in earlier {
+                if let Some(t) = out.get_mut(&id) {
+                    t.earlier.push(Money::from_fen(fen));
+                }
+            }
+            let mut args = AnyArguments::default();
+            args.add(i64::from(period.year)).map_err(enc)?;
+            for id in chunk {
+                args.add(*id).map_err(enc)?;
+            }
+            let sql = format!(
+                "SELECT project_id, plan_fen FROM annual_plans WHERE year = {} AND project_id IN ({})",
+                placeholders(d, 1, 1),
+                placeholders(d, 2, chunk.len()),
+            );
+            let kept: Vec<(i64, Option<i64>)> = sqlx::query_as_with(AssertSqlSafe(sql), args)
+                .fetch_all(&mut **tx)
+                .await?;
+            for (id, fen) in kept {
+                if let Some(t) = out.get_mut(&id)
+                    && t.plan.is_none()
+                {
+                    t.plan = fen.map(Money::from_fen);
+                }
             }
         }
         Ok(out)
@@ -846,15 +1049,15 @@ impl Store {
              ORDER BY u.name, p.name, p.id"
         );
         let mut query = sqlx::query_as(AssertSqlSafe(sql))
-            .bind(year_start)
-            .bind(first)
+            .bind(year_start.clone())
+            .bind(first.clone())
             .bind(period.key())
             .bind(i64::from(period.year));
         if let Some(u) = unit {
             query = query.bind(u);
         }
         let rows: Vec<PeriodRow> = query.fetch_all(self.pool()).await?;
-        Ok(rows
+        let mut reports: Vec<PeriodReport> = rows
             .into_iter()
             .map(|r| PeriodReport {
                 project_id: r.id,
@@ -865,8 +1068,39 @@ impl Store {
                 annual_plan: r.annual_plan.map(Money::from_fen),
                 previous_ytd: Money::from_fen(r.previous_ytd.unwrap_or(0)),
                 report: r.report.into_stored(),
+                flags: Vec::new(),
             })
-            .collect())
+            .collect();
+        // 异常提示 of the reports filed.
+        let ids: Vec<i64> = reports
+            .iter()
+            .filter(|r| r.report.is_some())
+            .map(|r| r.project_id)
+            .collect();
+        if !ids.is_empty() {
+            let limits = self.report_limits(period).await?;
+            let mut tx = self.pool().begin().await?;
+            let targets = self
+                .targets(&mut tx, &ids, period, &year_start, &first)
+                .await?;
+            tx.rollback().await?;
+            for r in &mut reports {
+                if let (Some(report), Some(t)) = (&r.report, targets.get(&r.project_id)) {
+                    let against = Against {
+                        total_investment: t.total,
+                        annual_plan: t.plan,
+                        earlier: &t.earlier,
+                    };
+                    r.flags = plausibility::check(
+                        report.completed,
+                        report.year_to_date,
+                        &against,
+                        &limits,
+                    );
+                }
+            }
+        }
+        Ok(reports)
     }
 
     /// Every project's id, code, name and annual plan: what a progress sheet is matched by.

@@ -77,6 +77,9 @@ struct CampaignTemplate {
     yellow: String,
     red: String,
     start_months: String,
+    /// 异常提示 factors.
+    over_plan: String,
+    spike: String,
     weights: Vec<WeightField>,
     tasks: Vec<TaskRow>,
     departments: Vec<Choice>,
@@ -262,6 +265,8 @@ async fn show(
             yellow: get("yellow", settings.rules.yellow_from_pp.to_string()),
             red: get("red", settings.rules.red_above_pp.to_string()),
             start_months: get("start_months", settings.rules.start_red_months.to_string()),
+            over_plan: get("over_plan", settings.limits.over_plan.to_string()),
+            spike: get("spike", settings.limits.spike.to_string()),
             weights,
             tasks: campaign
                 .as_ref()
@@ -416,6 +421,10 @@ fn settings_from(fields: &[(String, String)]) -> Result<CampaignSettings, Vec<Bi
     )
     .map_err(|e| errors.push(e))
     .ok();
+    let limits =
+        domain::plausibility::Limits::from_text(value(fields, "over_plan"), value(fields, "spike"))
+            .map_err(|e| errors.push(e))
+            .ok();
     let mut indicators = Vec::new();
     for key in INDICATORS {
         let text = value(fields, &format!("w_{key}"));
@@ -437,19 +446,22 @@ fn settings_from(fields: &[(String, String)]) -> Result<CampaignSettings, Vec<Bi
     let scheme = Scheme::from_toml(&Scheme { indicators }.to_toml())
         .map_err(|e| errors.push(e))
         .ok();
-    match (window, rules, scheme) {
-        (Some(window), Some(rules), Some(scheme)) if errors.is_empty() => Ok(CampaignSettings {
-            name,
-            theme: Some(value(fields, "theme").to_string()).filter(|t| !t.is_empty()),
-            window,
-            cadence: if value(fields, "cadence") == "ten_daily" {
-                Cadence::TenDaily
-            } else {
-                Cadence::Monthly
-            },
-            rules,
-            scheme,
-        }),
+    match (window, rules, scheme, limits) {
+        (Some(window), Some(rules), Some(scheme), Some(limits)) if errors.is_empty() => {
+            Ok(CampaignSettings {
+                name,
+                theme: Some(value(fields, "theme").to_string()).filter(|t| !t.is_empty()),
+                window,
+                cadence: if value(fields, "cadence") == "ten_daily" {
+                    Cadence::TenDaily
+                } else {
+                    Cadence::Monthly
+                },
+                rules,
+                scheme,
+                limits,
+            })
+        }
         _ => Err(errors),
     }
 }

@@ -27,6 +27,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("status.red", "红灯", "Red"),
     ("status.yellow", "黄灯", "Yellow"),
     ("status.green", "绿灯", "Green"),
+    ("reports.flag", "异常提示", "Check"),
     ("status.unrated", "不考核", "Not rated"),
     ("status.weighted", "按计划加权", "weighted by plan"),
     ("status.not_due", "未到考核期", "Not yet due"),
@@ -225,6 +226,16 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "campaign.start_months",
         "开工红灯：逾期月数 ≥",
         "Start lamp red after (months late)",
+    ),
+    (
+        "campaign.over_plan",
+        "异常提示：累计超年度计划倍数",
+        "Flag: year to date above the annual plan ×",
+    ),
+    (
+        "campaign.spike",
+        "异常提示：单期超此前平均倍数",
+        "Flag: a period above the earlier average ×",
     ),
     (
         "campaign.weights",

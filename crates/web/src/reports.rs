@@ -223,6 +223,8 @@ pub struct FormRow {
     locked: bool,
     reviewable: bool,
     revision: i64,
+    /// 异常提示: each flag's kind and message.
+    flags: Vec<(&'static str, String)>,
 }
 
 #[derive(Template)]
@@ -275,7 +277,7 @@ async fn unit_rows(
     Ok((period, unit_id, unit_name, rows))
 }
 
-fn form_row(p: &PeriodReport, can_review: bool) -> FormRow {
+fn form_row(p: &PeriodReport, can_review: bool, lang: domain::Lang) -> FormRow {
     let r = p.report.as_ref();
     FormRow {
         project_id: p.project_id,
@@ -301,6 +303,11 @@ fn form_row(p: &PeriodReport, can_review: bool) -> FormRow {
         locked: r.is_some_and(|r| r.state == ReportState::Approved),
         reviewable: can_review && r.is_some_and(|r| r.state == ReportState::Submitted),
         revision: r.map_or(0, |r| r.revision),
+        flags: p
+            .flags
+            .iter()
+            .map(|f| (f.kind.code(), f.message.get(lang).to_string()))
+            .collect(),
     }
 }
 
@@ -322,7 +329,7 @@ fn unit_page(
     let mut form_rows: Vec<FormRow> = rows
         .iter()
         .map(|p| {
-            let mut row = form_row(p, can_review);
+            let mut row = form_row(p, can_review, tr.lang);
             row.state_label = state_label(p.report.as_ref().map(|r| r.state), tr.lang);
             if let Some(typed) = typed {
                 let get = |prefix: &str| field(typed, prefix, p.project_id).to_string();

@@ -184,6 +184,9 @@ pub struct StoredReport {
     pub submitted_at: Option<i64>,
     pub review_note: Option<String>,
     pub source: String,
+    /// 上期已更正: an earlier period was corrected after this report was approved, and its year
+    /// to date recomputed; the lead office confirms it.
+    pub prior_corrected: bool,
 }
 
 /// A project of a period's report form, with its report if there is one.
@@ -280,7 +283,8 @@ const REPORT_COLUMNS: &str = "r.id AS r_id, r.period AS r_period, r.status AS r_
      r.version AS r_version, r.revision AS r_revision, r.completed_fen AS r_completed, \
      r.ytd_fen AS r_ytd, r.started AS r_started, r.actual_start AS r_actual_start, \
      r.stage AS r_stage, r.progress AS r_progress, r.problems AS r_problems, r.late AS r_late, \
-     r.submitted_at AS r_submitted_at, r.review_note AS r_review_note, r.source AS r_source";
+     r.submitted_at AS r_submitted_at, r.review_note AS r_review_note, r.source AS r_source, \
+     r.prior_corrected AS r_prior_corrected";
 
 /// The report columns of a row (all absent when a LEFT JOIN found no report).
 #[derive(sqlx::FromRow)]
@@ -301,6 +305,7 @@ struct ReportCols {
     r_submitted_at: Option<i64>,
     r_review_note: Option<String>,
     r_source: Option<String>,
+    r_prior_corrected: Option<i64>,
 }
 
 impl ReportCols {
@@ -326,6 +331,7 @@ impl ReportCols {
             submitted_at: self.r_submitted_at,
             review_note: self.r_review_note,
             source: self.r_source?,
+            prior_corrected: self.r_prior_corrected.unwrap_or(0) != 0,
         })
     }
 }
@@ -825,6 +831,17 @@ impl Store {
                 revised: locked,
             });
         }
+        // The later periods of the year follow the figures just written.
+        let changed: Vec<i64> = filed.iter().map(|f| f.project_id).collect();
+        rechain(
+            &mut tx,
+            self.dialect(),
+            &changed,
+            &period,
+            actor.user_id,
+            at,
+        )
+        .await?;
         if options.dry_run {
             tx.rollback().await?;
         } else {
@@ -979,18 +996,39 @@ impl Store {
         let at = now();
         let mut tx = self.begin_write().await?;
         for (id, version) in items {
-            let row: Option<(i64, String, String)> = sqlx::query_as(
-                "SELECT r.version, r.status, p.name FROM reports r JOIN projects p ON p.id = r.project_id \
-                 WHERE r.id = $1",
+            let row: Option<(i64, String, String, i64, String, i64)> = sqlx::query_as(
+                "SELECT r.version, r.status, p.name, r.project_id, r.period, r.prior_corrected \
+                 FROM reports r JOIN projects p ON p.id = r.project_id WHERE r.id = $1",
             )
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some((current, status, name)) = row else {
+            let Some((current, status, name, project, period, prior_corrected)) = row else {
                 return Err(StoreError::NotFound);
             };
             if current != *version {
                 return Err(StoreError::Conflict { current });
+            }
+            // Approving a report marked 上期已更正 confirms its recomputed year to date.
+            if *review == Review::Approve
+                && prior_corrected != 0
+                && status == ReportState::Approved.code()
+            {
+                let done = sqlx::query(
+                    "UPDATE reports SET prior_corrected = 0, version = version + 1 \
+                     WHERE id = $1 AND version = $2",
+                )
+                .bind(id)
+                .bind(version)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() != 1 {
+                    return Err(StoreError::Conflict {
+                        current: version + 1,
+                    });
+                }
+                event(&mut tx, *id, at, actor.user_id, "confirm", None).await?;
+                continue;
             }
             if status != ReportState::Submitted.code() {
                 let label = ReportState::parse(&status).map_or("", |s| s.label_zh());
@@ -1018,6 +1056,20 @@ impl Store {
                 });
             }
             event(&mut tx, *id, at, actor.user_id, action, note.clone()).await?;
+            // A returned report leaves the chain: the later periods follow without it.
+            if state == ReportState::Returned
+                && let Ok(period) = Period::parse(&period)
+            {
+                rechain(
+                    &mut tx,
+                    self.dialect(),
+                    &[project],
+                    &period,
+                    actor.user_id,
+                    at,
+                )
+                .await?;
+            }
         }
         tx.commit().await?;
         Ok(items.len())
@@ -1230,6 +1282,97 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// Recomputes the year to date of the reports after `period` in its year, for each of these
+/// projects that has any: each the year to date before it plus its own period amount, over the
+/// reports that count in a chain (all but returned ones), so no stored year to date differs
+/// from the sum of its periods. A recomputed report that was approved is marked 上期已更正 for
+/// the lead office to confirm; each change is a `recompute` event with old → new.
+pub(crate) async fn rechain(
+    tx: &mut Transaction<'static, Any>,
+    dialect: crate::Dialect,
+    projects: &[i64],
+    period: &Period,
+    actor: Option<i64>,
+    at: i64,
+) -> Result<()> {
+    let (year_start, _) = year_before(period)?;
+    let end = day_text(period.last_day().ok_or_else(invalid_period)?);
+    let year_end = format!("{}-12-31", period.year);
+    let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
+    let mut later = Vec::new();
+    for chunk in projects.chunks(ID_CHUNK) {
+        let mut args = AnyArguments::default();
+        for value in [&end, &year_end] {
+            args.add(value.clone()).map_err(enc)?;
+        }
+        for id in chunk {
+            args.add(*id).map_err(enc)?;
+        }
+        let sql = format!(
+            "SELECT DISTINCT project_id FROM reports WHERE period_end > {} AND period_end <= {} \
+             AND project_id IN ({})",
+            placeholders(dialect, 1, 1),
+            placeholders(dialect, 2, 1),
+            placeholders(dialect, 3, chunk.len()),
+        );
+        let ids: Vec<(i64,)> = sqlx::query_as_with(AssertSqlSafe(sql), args)
+            .fetch_all(&mut **tx)
+            .await?;
+        later.extend(ids.into_iter().map(|(id,)| id));
+    }
+    for project in later {
+        let rows: Vec<(i64, String, i64, i64, String, i64)> = sqlx::query_as(
+            "SELECT id, period_end, completed_fen, ytd_fen, status, version FROM reports \
+             WHERE project_id = $1 AND period_end >= $2 AND period_end <= $3 AND status <> 'returned' \
+             ORDER BY period_end, period",
+        )
+        .bind(project)
+        .bind(&year_start)
+        .bind(&year_end)
+        .fetch_all(&mut **tx)
+        .await?;
+        let mut running = 0i64;
+        for (id, period_end, completed, ytd, status, version) in rows {
+            if period_end <= end {
+                running = ytd;
+                continue;
+            }
+            let due = running.saturating_add(completed);
+            running = due;
+            if due == ytd {
+                continue;
+            }
+            let approved = status == ReportState::Approved.code();
+            sqlx::query(
+                "UPDATE reports SET ytd_fen = $1, version = version + 1, \
+                 prior_corrected = CASE WHEN $2 = 1 THEN 1 ELSE prior_corrected END \
+                 WHERE id = $3 AND version = $4",
+            )
+            .bind(due)
+            .bind(i64::from(approved))
+            .bind(id)
+            .bind(version)
+            .execute(&mut **tx)
+            .await?;
+            let (old, new) = (Money::from_fen(ytd), Money::from_fen(due));
+            event(
+                tx,
+                id,
+                at,
+                actor,
+                "recompute",
+                Some(format!(
+                    "上期已更正，累计完成投资 {} → {} 万元",
+                    old.wan_display(),
+                    new.wan_display()
+                )),
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 async fn event(

@@ -589,6 +589,119 @@ async fn status_follows_every_change() {
     }
 }
 
+/// One chain of figures: the lead office corrects an approved May (151.62 → 1,151.62); June,
+/// approved, follows (909.71 → 1,909.71) and is marked 上期已更正 until confirmed; the status
+/// uses the new chain; a returned period leaves the chain and its refiling puts it back.
+#[tokio::test]
+async fn corrections_carry_forward() {
+    for dialect in TestDb::backends() {
+        let db = TestDb::new(dialect).await;
+        let store = db.store().await;
+        let town = store
+            .create_unit("龙田镇", UnitKind::Town, None)
+            .await
+            .unwrap();
+        let id = project(&store, "龙田物流园", town, 4_000).await;
+        let fen = |wan: &str| Money::parse(wan, domain::AmountUnit::Wan).unwrap().unwrap();
+        let file = |p: &'static str, completed: &'static str, reason: Option<&str>| {
+            let entry = ReportEntry {
+                project_id: id,
+                completed: Some(fen(completed)),
+                reason: reason.map(str::to_string),
+                ..ReportEntry::default()
+            };
+            let store = &store;
+            async move {
+                store
+                    .file_reports(
+                        period(p),
+                        &[entry],
+                        &Actor::SYSTEM,
+                        FilingOptions {
+                            check_versions: false,
+                            ..options(Filing::Submit, day(2025, 8, 1))
+                        },
+                    )
+                    .await
+            }
+        };
+        file("2025-04", "600", None).await.unwrap();
+        file("2025-05", "151.62", None).await.unwrap();
+        file("2025-06", "158.09", None).await.unwrap();
+        file("2025-07", "100", None).await.unwrap();
+        let reports = |store: &Store| {
+            let store = store.clone();
+            async move {
+                let mut all = store.project_reports(id).await.unwrap();
+                all.sort_by(|a, b| a.report.period.cmp(&b.report.period));
+                all
+            }
+        };
+        let all = reports(&store).await;
+        let items: Vec<(i64, i64)> = all[..3]
+            .iter()
+            .map(|h| (h.report.id, h.report.version))
+            .collect();
+        store
+            .review_reports(&items, &Review::Approve, &Actor::SYSTEM)
+            .await
+            .unwrap();
+        assert_eq!(all[2].report.year_to_date, fen("909.71"));
+
+        // The lead office corrects May.
+        file("2025-05", "1151.62", Some("核实后更正"))
+            .await
+            .unwrap();
+        let all = reports(&store).await;
+        let ytd: Vec<Money> = all.iter().map(|h| h.report.year_to_date).collect();
+        assert_eq!(
+            ytd,
+            [fen("600"), fen("1751.62"), fen("1909.71"), fen("2009.71")]
+        );
+        // Each year to date is the sum of its periods.
+        let mut sum = Money::ZERO;
+        for h in &all {
+            sum = sum.checked_add(h.report.completed).unwrap();
+            assert_eq!(h.report.year_to_date, sum, "{}", h.report.period);
+        }
+        let june = &all[2].report;
+        assert!(june.prior_corrected && june.state == ReportState::Approved);
+        // July was only submitted: recomputed, not marked.
+        assert!(!all[3].report.prior_corrected);
+        let steps: Vec<&str> = all[2].events.iter().map(|e| e.action.as_str()).collect();
+        assert!(steps.contains(&"recompute"), "{steps:?}");
+        let status = store
+            .status(day(2025, 6, 30), &domain::progress::Scheme::default())
+            .await
+            .unwrap();
+        assert_eq!(status.status.projects[0].year_to_date, fen("1909.71"));
+
+        // The lead office confirms June.
+        store
+            .review_reports(&[(june.id, june.version)], &Review::Approve, &Actor::SYSTEM)
+            .await
+            .unwrap();
+        let all = reports(&store).await;
+        assert!(!all[2].report.prior_corrected);
+
+        // July returned: it leaves the chain; nothing after it to follow. June returned would
+        // take July down with it: July's year to date then stands on May.
+        let july = &all[3].report;
+        store
+            .review_reports(
+                &[(july.id, july.version)],
+                &Review::Return("核实".into()),
+                &Actor::SYSTEM,
+            )
+            .await
+            .unwrap();
+        file("2025-07", "100", None).await.unwrap();
+        let all = reports(&store).await;
+        assert_eq!(all[3].report.year_to_date, fen("2009.71"));
+        store.close().await;
+    }
+}
+
 /// The campaign's settings drive the figures: its thresholds, its fixed window's 序时进度, its
 /// ten-day cadence; its targets show each unit's progress.
 #[tokio::test]

@@ -553,6 +553,21 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("reports.step.approve", "审核通过", "approved"),
     ("reports.step.return", "退回", "returned"),
     ("reports.step.revise", "更正", "corrected"),
+    (
+        "reports.step.recompute",
+        "累计重算",
+        "year to date recomputed",
+    ),
+    (
+        "reports.step.confirm",
+        "确认上期更正",
+        "confirmed the recomputed figures",
+    ),
+    (
+        "reports.prior_corrected",
+        "上期已更正",
+        "Earlier period corrected",
+    ),
     ("reports.step.other", "操作", "acted"),
     ("reports.step.photo", "上传照片", "added a photo"),
     ("approval.title", "审批计划", "Approval plan"),

@@ -665,6 +665,8 @@ fn report_views(
                             "approve" => "reports.step.approve",
                             "return" => "reports.step.return",
                             "revise" => "reports.step.revise",
+                            "recompute" => "reports.step.recompute",
+                            "confirm" => "reports.step.confirm",
                             "photo" => "reports.step.photo",
                             _ => "reports.step.other",
                         });

@@ -222,6 +222,8 @@ pub struct FormRow {
     review_note: String,
     locked: bool,
     reviewable: bool,
+    /// 上期已更正, waiting for the lead office to confirm.
+    prior_corrected: bool,
     revision: i64,
     /// 异常提示: each flag's kind and message.
     flags: Vec<(&'static str, String)>,
@@ -301,7 +303,12 @@ fn form_row(p: &PeriodReport, can_review: bool, lang: domain::Lang) -> FormRow {
         late: r.is_some_and(|r| r.late),
         review_note: r.and_then(|r| r.review_note.clone()).unwrap_or_default(),
         locked: r.is_some_and(|r| r.state == ReportState::Approved),
-        reviewable: can_review && r.is_some_and(|r| r.state == ReportState::Submitted),
+        reviewable: can_review
+            && r.is_some_and(|r| {
+                r.state == ReportState::Submitted
+                    || (r.state == ReportState::Approved && r.prior_corrected)
+            }),
+        prior_corrected: r.is_some_and(|r| r.prior_corrected),
         revision: r.map_or(0, |r| r.revision),
         flags: p
             .flags

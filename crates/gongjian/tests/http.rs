@@ -970,7 +970,40 @@ async fn reports_are_filed_reviewed_and_scoped() {
         )
         .await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body[0]["revision"], 2);
+        // A unit's correction is a request: the approved figures stay until the office decides.
+        assert_eq!(
+            (
+                &body[0]["revision"],
+                &body[0]["requested"],
+                &body[0]["ytd_wan"]
+            ),
+            (&json!(1), &json!(true), &json!(130.0))
+        );
+        let (status, list) = fetch(&unit, app.url("/api/reports/corrections")).await;
+        assert_eq!(status, StatusCode::OK, "{list}");
+        let list: Value = serde_json::from_str(&list).unwrap();
+        assert_eq!(list[0]["new_ytd_wan"], 128.5);
+        let decide = |approve: bool, version: &Value| json!({"approve": approve, "version": version, "reason": "请附依据"});
+        let url = app.url(&format!(
+            "/api/reports/corrections/{}/decision",
+            list[0]["id"]
+        ));
+        let (status, _) = send_json(&unit, url.clone(), decide(true, &list[0]["version"])).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (_, form) = fetch(&office, app.url(&format!("/reports/2025-06/units/{town}"))).await;
+        assert!(
+            form.contains("更正申请待审核") && form.contains("统计口径调整"),
+            "{form}"
+        );
+        let (status, body) =
+            send_json(&office, url.clone(), decide(true, &list[0]["version"])).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, _) = send_json(&office, url, decide(true, &list[0]["version"])).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        let corrected = app.store.project_reports(a1).await.unwrap()[0]
+            .report
+            .clone();
+        assert_eq!(corrected.revision, 2);
         let (_, page) = fetch(&office, app.url(&format!("/projects/{a1}"))).await;
         assert!(
             page.contains("更正前")

@@ -63,8 +63,9 @@ pub use projects::{
 };
 pub use rankings::{NewRanking, PublishedRanking, RankingRow};
 pub use report_filing::{
-    Actor, FiledReport, Filing, FilingOptions, PeriodReport, ProjectKey, ReportEntry, ReportEvent,
-    ReportHistory, ReportRevision, ReportState, Review, StoredReport, UnitReporting,
+    Actor, CorrectionRequest, EntryFlags, FiledReport, Filing, FilingOptions, PeriodReport,
+    ProjectKey, ReportEntry, ReportEvent, ReportHistory, ReportRevision, ReportState, Review,
+    StoredReport, UnitReporting,
 };
 pub use report_photos::{PHOTOS_PER_REPORT, Photo, PhotoMeta};
 pub use reports::{Judging, LedgerStatus, ReportRecord};

@@ -155,6 +155,9 @@ pub struct FiledReport {
     pub year_to_date: Money,
     /// A locked report corrected by this filing (its old values kept as a revision).
     pub revised: bool,
+    /// A unit's correction of an approved report, filed as a request (更正申请) for the lead
+    /// office; the report's figures (given here) are still the approved ones.
+    pub requested: bool,
 }
 
 /// The lead office's decision on submitted reports.
@@ -204,6 +207,8 @@ pub struct PeriodReport {
     /// 异常提示 on the report's figures (warnings; an error could not have been filed, but a
     /// report filed before a check existed may carry one).
     pub flags: Vec<Flag>,
+    /// The unit's pending correction of the approved report, if any.
+    pub correction: Option<CorrectionRequest>,
 }
 
 /// A project's annual plan for the year bound as `$4`: the plan on its row when its plan year
@@ -566,6 +571,210 @@ fn vet<'a>(
 }
 
 impl Store {
+    /// The pending correction requests, of one unit or of all (and of one period), oldest first.
+    pub async fn pending_corrections(
+        &self,
+        unit: Option<i64>,
+        period: Option<&Period>,
+    ) -> Result<Vec<CorrectionRequest>> {
+        let rows: Vec<CorrectionRow> = sqlx::query_as(
+            "SELECT c.id, c.version, r.id, p.id, p.name, p.unit_id, r.period, r.completed_fen, r.ytd_fen, \
+             c.completed_fen, c.ytd_fen, c.progress, c.reason, c.requested_at, u.display_name \
+             FROM report_corrections c JOIN reports r ON r.id = c.report_id \
+             JOIN projects p ON p.id = r.project_id LEFT JOIN users u ON u.id = c.requested_by \
+             WHERE c.status = 'pending' AND ($1 = 0 OR p.unit_id = $2) AND ($3 = '' OR r.period = $4) \
+             ORDER BY c.id",
+        )
+        .bind(i64::from(unit.is_some()))
+        .bind(unit.unwrap_or(0))
+        .bind(period.map(Period::key).unwrap_or_default())
+        .bind(period.map(Period::key).unwrap_or_default())
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| CorrectionRequest {
+                id: r.0,
+                version: r.1,
+                report_id: r.2,
+                project_id: r.3,
+                project: r.4,
+                unit_id: r.5,
+                period: r.6,
+                completed: Money::from_fen(r.7),
+                year_to_date: Money::from_fen(r.8),
+                new_completed: Money::from_fen(r.9),
+                new_year_to_date: Money::from_fen(r.10),
+                new_progress: r.11,
+                reason: r.12,
+                requested_at: r.13,
+                requested_by: r.14,
+            })
+            .collect())
+    }
+
+    /// The lead office's decision on a correction request (`version` the one it saw): approved,
+    /// it is written as the lead office's correction (the old values kept as a revision, the
+    /// later periods re-chained), in the same transaction; returned, with a reason, the approved
+    /// figures stay.
+    pub async fn decide_correction(
+        &self,
+        id: i64,
+        version: i64,
+        review: &Review,
+        actor: &Actor,
+        today: NaiveDate,
+    ) -> Result<()> {
+        if !actor.reviewer {
+            return Err(StoreError::Forbidden(bi(
+                "只有总牵头单位可以审核更正申请",
+                "only the lead office decides correction requests",
+            )));
+        }
+        let note = match review {
+            Review::Approve => None,
+            Review::Return(reason) => {
+                let reason = reason.trim();
+                if reason.is_empty() {
+                    return Err(StoreError::Rule(bi(
+                        "退回须填写原因",
+                        "a returned request needs a reason",
+                    )));
+                }
+                Some(reason.chars().take(TEXT_LIMIT).collect::<String>())
+            }
+        };
+        // The campaign's factors, read before the writer's turn is taken.
+        let asked: Option<(String,)> = sqlx::query_as(
+            "SELECT r.period FROM report_corrections c JOIN reports r ON r.id = c.report_id WHERE c.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        let limits = match asked.map(|(p,)| Period::parse(&p)) {
+            Some(Ok(p)) => self.report_limits(&p).await?,
+            _ => Limits::default(),
+        };
+        let mut tx = self.begin_write().await?;
+        type Row = (
+            i64,
+            String,
+            i64,
+            String,
+            i64,
+            i64,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            String,
+        );
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT c.version, c.status, r.project_id, r.period, c.completed_fen, c.started, c.actual_start, \
+             c.stage, c.progress, c.problems, c.reason FROM report_corrections c \
+             JOIN reports r ON r.id = c.report_id WHERE c.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((
+            current,
+            status,
+            project,
+            period,
+            completed,
+            started,
+            actual_start,
+            stage,
+            progress,
+            problems,
+            reason,
+        )) = row
+        else {
+            return Err(StoreError::NotFound);
+        };
+        if current != version {
+            return Err(StoreError::Conflict { current });
+        }
+        if status != "pending" {
+            return Err(StoreError::Rule(bi(
+                "该更正申请已处理",
+                "this correction request has been decided already",
+            )));
+        }
+        let at = now();
+        let decided = if note.is_some() {
+            "returned"
+        } else {
+            "approved"
+        };
+        let done = sqlx::query(
+            "UPDATE report_corrections SET status = $1, decided_by = $2, decided_at = $3, \
+             decision_note = $4, version = version + 1 WHERE id = $5 AND version = $6",
+        )
+        .bind(decided)
+        .bind(actor.user_id)
+        .bind(at)
+        .bind(note.clone())
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict {
+                current: version + 1,
+            });
+        }
+        let period = Period::parse(&period).map_err(StoreError::Rule)?;
+        if note.is_none() {
+            let entry = ReportEntry {
+                project_id: project,
+                completed: Some(Money::from_fen(completed)),
+                year_to_date: None,
+                started: Some(started != 0),
+                actual_start: date(actual_start),
+                stage: stage.as_deref().and_then(Stage::parse),
+                progress: Some(progress.unwrap_or_default()),
+                problems: Some(problems.unwrap_or_default()),
+                version: None,
+                reason: Some(format!("批准更正申请：{reason}")),
+            };
+            let options = FilingOptions {
+                filing: Filing::Submit,
+                source: "correction",
+                check_versions: false,
+                dry_run: false,
+                today,
+            };
+            let office = Actor {
+                unit: None,
+                reviewer: true,
+                ..*actor
+            };
+            self.file_in(&mut tx, period, &[entry], &office, &options, &limits)
+                .await?;
+        } else {
+            let report: Option<(i64,)> =
+                sqlx::query_as("SELECT report_id FROM report_corrections WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let Some((report_id,)) = report {
+                event(
+                    &mut tx,
+                    report_id,
+                    at,
+                    actor.user_id,
+                    "request_returned",
+                    note,
+                )
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Checks a filing as [`Store::file_reports`] would, writing nothing: every entry's errors
     /// and warnings, each with its kind (an import answers a whole sheet in one pass).
     pub async fn check_reports(
@@ -613,9 +822,6 @@ impl Store {
         actor: &Actor,
         options: FilingOptions<'_>,
     ) -> Result<Vec<FiledReport>> {
-        let period_end = period.last_day().ok_or_else(invalid_period)?;
-        let deadline = period.deadline().ok_or_else(invalid_period)?;
-        let (year_start, first) = year_before(&period)?;
         let key = period.key();
         let label = period.label_zh();
         if period.first_day().is_none_or(|d| d > options.today) {
@@ -626,15 +832,38 @@ impl Store {
         }
         let limits = self.report_limits(&period).await?;
         let mut tx = self.begin_write().await?;
-        let ids: Vec<i64> = entries.iter().map(|e| e.project_id).collect();
-        let targets = self
-            .targets(&mut tx, &ids, &period, &year_start, &first)
+        let filed = self
+            .file_in(&mut tx, period, entries, actor, &options, &limits)
             .await?;
+        if options.dry_run {
+            tx.rollback().await?;
+        } else {
+            tx.commit().await?;
+        }
+        Ok(filed)
+    }
+
+    /// [`Store::file_reports`] within a write transaction the caller ends.
+    async fn file_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        period: Period,
+        entries: &[ReportEntry],
+        actor: &Actor,
+        options: &FilingOptions<'_>,
+        limits: &Limits,
+    ) -> Result<Vec<FiledReport>> {
+        let period_end = period.last_day().ok_or_else(invalid_period)?;
+        let deadline = period.deadline().ok_or_else(invalid_period)?;
+        let (year_start, first) = year_before(&period)?;
+        let key = period.key();
+        let ids: Vec<i64> = entries.iter().map(|e| e.project_id).collect();
+        let targets = self.targets(tx, &ids, &period, &year_start, &first).await?;
         let Vetting {
             plans,
             flags,
             conflict,
-        } = vet(&period, entries, &targets, actor, &options, &limits)?;
+        } = vet(&period, entries, &targets, actor, options, limits)?;
         if let Some(current) = conflict {
             return Err(StoreError::Conflict { current });
         }
@@ -695,15 +924,50 @@ impl Store {
             };
             let stage_value = e.stage.or(stored.and_then(|r| r.stage));
             let stage = stage_value.map(|s| s.code());
+            let same = stored.is_some_and(|r| {
+                r.completed == completed
+                    && r.year_to_date == ytd
+                    && r.started == started
+                    && r.actual_start == actual_start
+                    && r.stage == stage_value
+                    && r.progress == progress
+                    && r.problems == problems
+            });
+            // A unit's correction of an approved report is a request (更正申请): the approved
+            // figures stay in force until the lead office approves it.
+            if let Some(r) = stored.filter(|_| locked && !actor.reviewer) {
+                let mut requested = false;
+                if !same {
+                    let values = CorrectionValues {
+                        completed,
+                        ytd,
+                        started,
+                        actual_start,
+                        stage,
+                        progress: progress.clone(),
+                        problems: problems.clone(),
+                    };
+                    request_correction(tx, r.id, &values, reason.clone(), actor.user_id, at)
+                        .await?;
+                    event(tx, r.id, at, actor.user_id, "request", reason.clone()).await?;
+                    requested = true;
+                }
+                filed.push(FiledReport {
+                    project_id: e.project_id,
+                    report_id: r.id,
+                    state: r.state,
+                    revision: r.revision,
+                    version: r.version,
+                    completed: r.completed,
+                    year_to_date: r.year_to_date,
+                    revised: false,
+                    requested,
+                });
+                continue;
+            }
             // Nothing would change (e.g. the same sheet imported again): no new version.
             if let Some(r) = stored
-                && r.completed == completed
-                && r.year_to_date == ytd
-                && r.started == started
-                && r.actual_start == actual_start
-                && r.stage == stage_value
-                && r.progress == progress
-                && r.problems == problems
+                && same
                 && r.state == state
             {
                 filed.push(FiledReport {
@@ -715,6 +979,7 @@ impl Store {
                     completed,
                     year_to_date: ytd,
                     revised: false,
+                    requested: false,
                 });
                 continue;
             }
@@ -746,7 +1011,7 @@ impl Store {
                         .bind(at)
                         .bind(actor.user_id)
                         .bind(reason.clone().unwrap_or_default())
-                        .execute(&mut *tx)
+                        .execute(&mut **tx)
                         .await?;
                         old.revision + 1
                     } else {
@@ -776,7 +1041,7 @@ impl Store {
                     .bind(actor.user_id)
                     .bind(old.id)
                     .bind(old.version)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
                     if done.rows_affected() != 1 {
                         return Err(StoreError::Conflict {
@@ -807,7 +1072,7 @@ impl Store {
                     .bind(if submitted_now { actor.user_id } else { None })
                     .bind(i64::from(late))
                     .bind(options.source)
-                    .fetch_one(&mut *tx)
+                    .fetch_one(&mut **tx)
                     .await?;
                     (id, 1, 1)
                 }
@@ -819,7 +1084,7 @@ impl Store {
             } else {
                 "save"
             };
-            event(&mut tx, report_id, at, actor.user_id, action, reason).await?;
+            event(tx, report_id, at, actor.user_id, action, reason).await?;
             filed.push(FiledReport {
                 project_id: e.project_id,
                 report_id,
@@ -829,24 +1094,12 @@ impl Store {
                 completed,
                 year_to_date: ytd,
                 revised: locked,
+                requested: false,
             });
         }
         // The later periods of the year follow the figures just written.
         let changed: Vec<i64> = filed.iter().map(|f| f.project_id).collect();
-        rechain(
-            &mut tx,
-            self.dialect(),
-            &changed,
-            &period,
-            actor.user_id,
-            at,
-        )
-        .await?;
-        if options.dry_run {
-            tx.rollback().await?;
-        } else {
-            tx.commit().await?;
-        }
+        rechain(tx, self.dialect(), &changed, &period, actor.user_id, at).await?;
         Ok(filed)
     }
 
@@ -1121,8 +1374,18 @@ impl Store {
                 previous_ytd: Money::from_fen(r.previous_ytd.unwrap_or(0)),
                 report: r.report.into_stored(),
                 flags: Vec::new(),
+                correction: None,
             })
             .collect();
+        let mut pending: std::collections::HashMap<i64, CorrectionRequest> = self
+            .pending_corrections(unit, Some(period))
+            .await?
+            .into_iter()
+            .map(|c| (c.project_id, c))
+            .collect();
+        for r in &mut reports {
+            r.correction = pending.remove(&r.project_id);
+        }
         // 异常提示 of the reports filed.
         let ids: Vec<i64> = reports
             .iter()
@@ -1282,6 +1545,94 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// A unit's pending correction of an approved report (更正申请), beside the figures in force.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CorrectionRequest {
+    pub id: i64,
+    pub version: i64,
+    pub report_id: i64,
+    pub project_id: i64,
+    pub project: String,
+    pub unit_id: Option<i64>,
+    /// The period's key (`2025-05`).
+    pub period: String,
+    /// In force (approved).
+    pub completed: Money,
+    pub year_to_date: Money,
+    /// Asked for.
+    pub new_completed: Money,
+    pub new_year_to_date: Money,
+    pub new_progress: Option<String>,
+    pub reason: String,
+    pub requested_at: i64,
+    pub requested_by: Option<String>,
+}
+
+/// correction id, version, report id, project id, name, unit, period, completed, ytd, new
+/// completed, new ytd, new progress, reason, at, by.
+type CorrectionRow = (
+    i64,
+    i64,
+    i64,
+    i64,
+    String,
+    Option<i64>,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<String>,
+    String,
+    i64,
+    Option<String>,
+);
+
+/// A correction's values as they would be written.
+struct CorrectionValues {
+    completed: Money,
+    ytd: Money,
+    started: bool,
+    actual_start: Option<NaiveDate>,
+    stage: Option<&'static str>,
+    progress: Option<String>,
+    problems: Option<String>,
+}
+
+/// Files (or replaces) the pending correction request of an approved report.
+async fn request_correction(
+    tx: &mut Transaction<'static, Any>,
+    report_id: i64,
+    v: &CorrectionValues,
+    reason: Option<String>,
+    actor: Option<i64>,
+    at: i64,
+) -> Result<()> {
+    sqlx::query("DELETE FROM report_corrections WHERE report_id = $1 AND status = 'pending'")
+        .bind(report_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO report_corrections (report_id, completed_fen, ytd_fen, started, actual_start, stage, \
+         progress, problems, reason, status, requested_by, requested_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $11)",
+    )
+    .bind(report_id)
+    .bind(v.completed.fen())
+    .bind(v.ytd.fen())
+    .bind(i64::from(v.started))
+    .bind(date_text(v.actual_start))
+    .bind(v.stage)
+    .bind(v.progress.clone())
+    .bind(v.problems.clone())
+    .bind(reason.unwrap_or_default())
+    .bind(actor)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Recomputes the year to date of the reports after `period` in its year, for each of these

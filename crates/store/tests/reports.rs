@@ -367,20 +367,100 @@ async fn story(store: &Store) {
         )
         .await
         .unwrap();
-    assert_eq!(filed[0].revision, 2);
+    // A unit's correction is a request: the approved figures stay in force.
+    assert!(filed[0].requested);
     assert_eq!(
-        filed[0].state,
-        ReportState::Submitted,
-        "a unit's correction goes back for review"
+        (filed[0].state, filed[0].revision, filed[0].completed),
+        (ReportState::Approved, 1, Money::from_wan(100))
     );
-    store
-        .review_reports(
-            &[(filed[0].report_id, filed[0].version)],
+    let pending = store.pending_corrections(Some(town_a), None).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(
+        (pending[0].completed, pending[0].new_completed),
+        (Money::from_wan(100), Money::from_wan(110))
+    );
+    assert!(
+        store
+            .pending_corrections(Some(town_b), None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Only the lead office decides; a return needs a reason and changes nothing.
+    let err = store
+        .decide_correction(
+            pending[0].id,
+            pending[0].version,
             &Review::Approve,
+            &unit_a,
+            day(2025, 2, 11),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Forbidden(_)), "{err}");
+    store
+        .decide_correction(
+            pending[0].id,
+            pending[0].version,
+            &Review::Return("请附合同".into()),
             &office_actor,
+            day(2025, 2, 11),
         )
         .await
         .unwrap();
+    assert_eq!(
+        store.project_reports(a1).await.unwrap()[0].report.completed,
+        Money::from_wan(100)
+    );
+    // Asked again and approved: written as the lead office's correction, the old kept.
+    let r1 = store.project_reports(a1).await.unwrap()[0].report.clone();
+    store
+        .file_reports(
+            jan,
+            &[correction(Some("漏报设备款"), r1.version)],
+            &unit_a,
+            options(Filing::Submit, day(2025, 2, 10)),
+        )
+        .await
+        .unwrap();
+    let pending = store.pending_corrections(None, Some(&jan)).await.unwrap();
+    let stale = store
+        .decide_correction(
+            pending[0].id,
+            pending[0].version + 1,
+            &Review::Approve,
+            &office_actor,
+            day(2025, 2, 11),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(stale, StoreError::Conflict { .. }), "{stale}");
+    store
+        .decide_correction(
+            pending[0].id,
+            pending[0].version,
+            &Review::Approve,
+            &office_actor,
+            day(2025, 2, 11),
+        )
+        .await
+        .unwrap();
+    let again = store
+        .decide_correction(
+            pending[0].id,
+            pending[0].version + 1,
+            &Review::Approve,
+            &office_actor,
+            day(2025, 2, 11),
+        )
+        .await
+        .unwrap_err();
+    assert!(message(&again).contains("已处理"), "{again}");
+    let approved = store.project_reports(a1).await.unwrap()[0].report.clone();
+    assert_eq!(
+        (approved.state, approved.revision, approved.completed),
+        (ReportState::Approved, 2, Money::from_wan(110))
+    );
     // The lead office's own correction stays locked.
     let history = store.project_reports(a1).await.unwrap();
     let version = history[0].report.version;
@@ -414,13 +494,11 @@ async fn story(store: &Store) {
         old,
         vec![
             (2, Money::from_wan(110), "核减重复计列"),
-            (1, Money::from_wan(100), "漏报设备款"),
+            (1, Money::from_wan(100), "批准更正申请：漏报设备款"),
         ]
     );
-    assert_eq!(
-        jan_report.revisions[1].replaced_by.as_deref(),
-        Some("longtian")
-    );
+    // The request's values were written by the lead office that approved them.
+    assert_eq!(jan_report.revisions[1].replaced_by.as_deref(), Some("fgj"));
     let actions: Vec<&str> = jan_report
         .events
         .iter()
@@ -428,7 +506,15 @@ async fn story(store: &Store) {
         .collect();
     assert_eq!(
         actions,
-        ["submit", "approve", "revise", "approve", "revise"],
+        [
+            "submit",
+            "approve",
+            "request",
+            "request_returned",
+            "request",
+            "revise",
+            "revise"
+        ],
         "every step is kept"
     );
 

@@ -27,6 +27,26 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("status.red", "红灯", "Red"),
     ("status.yellow", "黄灯", "Yellow"),
     ("status.green", "绿灯", "Green"),
+    (
+        "reports.requested",
+        "更正申请已提交，待总牵头单位审核；审核前仍以已审核数据为准",
+        "Correction requested: the lead office decides; the approved figures count until then",
+    ),
+    (
+        "reports.correction_decided",
+        "已处理更正申请",
+        "Correction request decided",
+    ),
+    (
+        "reports.correction_pending",
+        "更正申请待审核",
+        "Correction awaiting review",
+    ),
+    (
+        "reports.correction_approve",
+        "批准更正",
+        "Approve the correction",
+    ),
     ("reports.flag", "异常提示", "Check"),
     ("status.unrated", "不考核", "Not rated"),
     ("status.weighted", "按计划加权", "weighted by plan"),
@@ -562,6 +582,12 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "reports.step.confirm",
         "确认上期更正",
         "confirmed the recomputed figures",
+    ),
+    ("reports.step.request", "申请更正", "asked for a correction"),
+    (
+        "reports.step.request_returned",
+        "退回更正申请",
+        "returned the correction request",
     ),
     (
         "reports.prior_corrected",

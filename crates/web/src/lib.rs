@@ -204,6 +204,11 @@ pub fn app(state: AppState) -> Router {
         .route("/units", get(api::units))
         .route("/reports", get(reports::api_list).post(reports::api_file))
         .route("/reports/review", post(reports::api_review))
+        .route("/reports/corrections", get(reports::api_corrections))
+        .route(
+            "/reports/corrections/{id}/decision",
+            post(reports::api_decide_correction),
+        )
         .route(
             "/problems",
             get(problems::api_list).post(problems::api_raise),
@@ -285,6 +290,7 @@ pub fn app(state: AppState) -> Router {
             "/reports/{period}/units/{unit}/review",
             post(reports::review_form),
         )
+        .route("/reports/corrections/{id}", post(reports::correction_form))
         .route(
             "/reports/{period}/projects/{id}/photos",
             get(reports::photos).post(reports::upload_photo).layer(

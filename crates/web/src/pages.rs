@@ -667,6 +667,8 @@ fn report_views(
                             "revise" => "reports.step.revise",
                             "recompute" => "reports.step.recompute",
                             "confirm" => "reports.step.confirm",
+                            "request" => "reports.step.request",
+                            "request_returned" => "reports.step.request_returned",
                             "photo" => "reports.step.photo",
                             _ => "reports.step.other",
                         });

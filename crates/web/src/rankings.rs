@@ -45,8 +45,8 @@ struct Live {
 }
 
 /// A month's ranking as of its last day, computed now, with 序时进度 and the scheme it used.
-/// The period's reports not yet final (submitted but unreviewed, missing) and plan adjustments
-/// pending, with counts: what the office should know before it publishes.
+/// The period's reports not yet final (submitted but unreviewed, missing), plan adjustments and
+/// report corrections pending, with counts: what the office should know before it publishes.
 async fn not_final(
     state: &AppState,
     period: &Period,
@@ -56,16 +56,17 @@ async fn not_final(
     let unreviewed: usize = units.iter().map(|u| u.submitted).sum();
     let missing: usize = units.iter().map(|u| u.missing()).sum();
     let adjustments = state.store.plan_adjustments(None, true).await?.len();
-    if unreviewed + missing + adjustments == 0 {
+    let corrections = state.store.pending_corrections(None, None).await?.len();
+    if unreviewed + missing + adjustments + corrections == 0 {
         return Ok(None);
     }
     Ok(Some(
         bi(
             format!(
-                "尚未最终确定：待审核月报 {unreviewed} 份，未报 {missing} 份，待审核计划调整 {adjustments} 件。发布后排名即冻结，之后的变化只能以更正版发布。"
+                "尚未最终确定：待审核月报 {unreviewed} 份，未报 {missing} 份，待审核计划调整 {adjustments} 件，待审核月报更正 {corrections} 件。发布后排名即冻结，之后的变化只能以更正版发布。"
             ),
             format!(
-                "Not final yet: {unreviewed} reports awaiting review, {missing} missing, {adjustments} plan adjustments pending. Publishing freezes the ranking; later changes are published as a corrected revision."
+                "Not final yet: {unreviewed} reports awaiting review, {missing} missing, {adjustments} plan adjustments and {corrections} report corrections pending. Publishing freezes the ranking; later changes are published as a corrected revision."
             ),
         )
         .get(lang)

@@ -227,6 +227,8 @@ pub struct FormRow {
     revision: i64,
     /// 异常提示: each flag's kind and message.
     flags: Vec<(&'static str, String)>,
+    /// A pending 更正申请: its id, version and what it asks, in words.
+    correction: Option<(i64, i64, String)>,
 }
 
 #[derive(Template)]
@@ -315,6 +317,27 @@ fn form_row(p: &PeriodReport, can_review: bool, lang: domain::Lang) -> FormRow {
             .iter()
             .map(|f| (f.kind.code(), f.message.get(lang).to_string()))
             .collect(),
+        correction: p.correction.as_ref().map(|c| {
+            let text = match lang {
+                domain::Lang::Zh => format!(
+                    "本期 {} → {}，累计 {} → {} 万元；原因：{}",
+                    c.completed.wan_display(),
+                    c.new_completed.wan_display(),
+                    c.year_to_date.wan_display(),
+                    c.new_year_to_date.wan_display(),
+                    c.reason
+                ),
+                domain::Lang::En => format!(
+                    "period {} → {}, year to date {} → {} (10k yuan); reason: {}",
+                    c.completed.wan_display(),
+                    c.new_completed.wan_display(),
+                    c.year_to_date.wan_display(),
+                    c.new_year_to_date.wan_display(),
+                    c.reason
+                ),
+            };
+            (c.id, c.version, text)
+        }),
     }
 }
 
@@ -389,6 +412,8 @@ pub async fn unit_form(
             "submit" => tr.t("reports.submitted"),
             "approve" => tr.t("reports.approved"),
             "return" => tr.t("reports.returned"),
+            "request" => tr.t("reports.requested"),
+            "decided" => tr.t("reports.correction_decided"),
             _ => "",
         };
         unit_page(
@@ -549,10 +574,16 @@ pub async fn file_form(
             .file_reports(period, &entries, &actor, options)
             .await
         {
-            Ok(_) => Ok(Redirect::to(&format!(
+            Ok(filed) => Ok(Redirect::to(&format!(
                 "/reports/{}/units/{unit_id}?done={}",
                 period.key(),
-                if submit { "submit" } else { "save" }
+                if filed.iter().any(|f| f.requested) {
+                    "request"
+                } else if submit {
+                    "submit"
+                } else {
+                    "save"
+                }
             ))
             .into_response()),
             Err(StoreError::Invalid(messages)) => {
@@ -633,6 +664,69 @@ pub async fn review_form(
             ))
             .into_response()),
             Err(StoreError::Rule(m)) => again(vec![m.get(lang).to_string()]),
+            Err(e) => Err(AppError::from(e)),
+        }
+    }
+    .await;
+    page_result(tr, result)
+}
+
+/// `POST /reports/corrections/{id}`: the lead office approves or returns a unit's 更正申请 from
+/// the unit's form (`version`, `action` approve | return, `reason`).
+pub async fn correction_form(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let id = parse_id(&id)?;
+        let actor = filing_actor(&user)
+            .filter(|a| a.reviewer)
+            .ok_or(AppError::Forbidden)?;
+        let get = |key: &str| {
+            fields
+                .iter()
+                .find(|(k, _)| k == key)
+                .map_or("", |(_, v)| v.trim())
+        };
+        let asked = state
+            .store
+            .pending_corrections(None, None)
+            .await?
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or(AppError::NotFound)?;
+        let back = |done: &str| {
+            format!(
+                "/reports/{}/units/{}?done={done}",
+                asked.period,
+                asked.unit_id.unwrap_or(0)
+            )
+        };
+        let version = get("version").parse::<i64>().unwrap_or(asked.version);
+        let review = if get("action") == "approve" {
+            Review::Approve
+        } else {
+            Review::Return(get("reason").to_string())
+        };
+        match state
+            .store
+            .decide_correction(id, version, &review, &actor, state.today())
+            .await
+        {
+            Ok(()) => Ok(Redirect::to(&back("decided")).into_response()),
+            Err(StoreError::Rule(m)) => Err(AppError::BadRequest(m)),
+            Err(StoreError::Invalid(ms)) => Err(AppError::BadRequest(domain::bi(
+                ms.iter()
+                    .map(|m| m.zh.clone())
+                    .collect::<Vec<_>>()
+                    .join("；"),
+                ms.iter()
+                    .map(|m| m.en.clone())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ))),
             Err(e) => Err(AppError::from(e)),
         }
     }
@@ -765,6 +859,9 @@ pub struct ApiFiled {
     revision: i64,
     completed_wan: f64,
     ytd_wan: f64,
+    /// A unit's correction of an approved report, filed as a 更正申请 for the lead office; the
+    /// figures given are still the approved ones.
+    requested: bool,
 }
 
 impl From<FiledReport> for ApiFiled {
@@ -777,6 +874,7 @@ impl From<FiledReport> for ApiFiled {
             revision: f.revision,
             completed_wan: f.completed.wan_f64(),
             ytd_wan: f.year_to_date.wan_f64(),
+            requested: f.requested,
         }
     }
 }
@@ -888,6 +986,105 @@ pub async fn api_review(
     };
     let reviewed = state.store.review_reports(&items, &review, &actor).await?;
     Ok(Json(ApiReviewed { reviewed }))
+}
+
+/// A pending 更正申请 (amounts in 万元).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiCorrection {
+    id: i64,
+    version: i64,
+    report_id: i64,
+    project_id: i64,
+    project: String,
+    period: String,
+    /// In force (approved).
+    completed_wan: f64,
+    ytd_wan: f64,
+    /// Asked for.
+    new_completed_wan: f64,
+    new_ytd_wan: f64,
+    reason: String,
+    requested_by: Option<String>,
+}
+
+/// `GET /api/reports/corrections`: the pending correction requests (a responsible unit's own).
+#[utoipa::path(get, path = "/api/reports/corrections", tag = "reports",
+    responses((status = 200, body = [ApiCorrection]), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn api_corrections(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<ApiCorrection>>, AppError> {
+    let unit = match filing_actor(&user) {
+        Some(a) => a.unit,
+        None if may_read_unit(&user, None) => None,
+        None => return Err(AppError::Forbidden),
+    };
+    let list = state.store.pending_corrections(unit, None).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|c| ApiCorrection {
+                id: c.id,
+                version: c.version,
+                report_id: c.report_id,
+                project_id: c.project_id,
+                project: c.project,
+                period: c.period,
+                completed_wan: c.completed.wan_f64(),
+                ytd_wan: c.year_to_date.wan_f64(),
+                new_completed_wan: c.new_completed.wan_f64(),
+                new_ytd_wan: c.new_year_to_date.wan_f64(),
+                reason: c.reason,
+                requested_by: c.requested_by,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ApiCorrectionDecision {
+    /// The request's version as read.
+    version: i64,
+    /// `true` writes the correction (the lead office's); `false` returns it with `reason`.
+    approve: bool,
+    reason: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiDecided {
+    id: i64,
+    approved: bool,
+}
+
+/// `POST /api/reports/corrections/{id}/decision`: the lead office approves or returns a 更正申请.
+#[utoipa::path(post, path = "/api/reports/corrections/{id}/decision", request_body = ApiCorrectionDecision,
+    tag = "reports", params(("id" = i64, Path, description = "the request")),
+    responses((status = 200, body = ApiDecided), (status = 400, body = crate::error::ErrorBody),
+        (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+        (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_decide_correction(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    body: Result<Json<ApiCorrectionDecision>, JsonRejection>,
+) -> Result<Json<ApiDecided>, AppError> {
+    let id = parse_id(&id)?;
+    let Json(body) = body.map_err(bad_json)?;
+    let actor = filing_actor(&user)
+        .filter(|a| a.reviewer)
+        .ok_or(AppError::Forbidden)?;
+    let review = if body.approve {
+        Review::Approve
+    } else {
+        Review::Return(body.reason.unwrap_or_default())
+    };
+    state
+        .store
+        .decide_correction(id, body.version, &review, &actor, state.today())
+        .await?;
+    Ok(Json(ApiDecided {
+        id,
+        approved: body.approve,
+    }))
 }
 
 // ---------------------------------------------------------------------------------------------

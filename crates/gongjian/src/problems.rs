@@ -277,6 +277,7 @@ pub async fn agenda(
             "meeting_date": agenda.meeting_date.to_string(),
             "calendar": agenda.basis.code(),
             "items": items,
+            "other_red": agenda.other_red,
         });
         say!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(ExitCode::SUCCESS);
@@ -323,6 +324,13 @@ pub async fn agenda(
                 }
             ),
         }
+    }
+    if agenda.other_red > 0 {
+        say!(
+            "  另有 {} 个红灯项目本期首次亮红且无二级以上问题，未列入议程 / {} more red projects not on the agenda (red for the first period, no open problem at level 2 or above)",
+            agenda.other_red,
+            agenda.other_red
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

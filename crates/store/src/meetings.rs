@@ -2,6 +2,8 @@
 //! off, and the agenda of the next weekly meeting: open problems that have reached the meeting,
 //! red projects and why, decisions due.
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 use domain::bi;
 use domain::problem::{Level, next_weekly_meeting, overdue_workdays};
@@ -93,6 +95,9 @@ pub struct Agenda {
     /// What the meeting's day rests on (a provisional or uncovered year is marked).
     pub basis: domain::calendar::Basis,
     pub items: Vec<AgendaItem>,
+    /// Red projects not on the agenda (red this period only, no open problem at level 2 or
+    /// above): counted, for the list of red lights.
+    pub other_red: usize,
 }
 
 type DecisionRow = (
@@ -340,8 +345,9 @@ impl Store {
 
     /// The agenda of the next weekly meeting on or after `as_of` (see
     /// `domain::problem::next_weekly_meeting`): every open problem at level 3 or 4 as of
-    /// `as_of`, most escalated and most overdue first; every project with a red light as of
-    /// `as_of` and why; every open decision of an earlier meeting due by the meeting day. With
+    /// `as_of`, most escalated and most overdue first; the projects red as of `as_of` that need
+    /// the meeting (red at the end of the period before too, or with an open problem at level
+    /// 2 or above), most money behind first, and why, the other red ones counted; every open decision of an earlier meeting due by the meeting day. With
     /// `viewer`, only the problems they may see and the decisions their unit owns (the lights
     /// are everyone's to read).
     pub async fn agenda(
@@ -378,28 +384,74 @@ impl Store {
         });
         items.extend(problems.into_iter().map(AgendaItem::Problem));
 
+        // The red projects that need the meeting: red for two periods in a row, or red with an
+        // open problem at level 2 or above; the rest are counted.
         let status = self.campaign_status(as_of).await?;
-        let mut red: Vec<(f64, AgendaItem)> = status
+        let is_red = |p: &domain::progress::ProjectStatus| {
+            p.judgement.as_ref().is_some_and(|j| j.light == Light::Red)
+        };
+        let red_now: Vec<&domain::progress::ProjectStatus> = status
             .status
             .projects
             .iter()
-            .filter_map(|p| {
-                let j = p.judgement.as_ref().filter(|j| j.light == Light::Red)?;
+            .filter(|p| is_red(p))
+            .collect();
+        let mut other_red = 0;
+        if !red_now.is_empty() {
+            let judging = self.judging(as_of).await?;
+            let before = previous_period_end(as_of, judging.cadence);
+            let earlier: HashSet<i64> = match before {
+                Some(day) if day >= judging.from => self
+                    .compute_status(day, &judging.scheme)
+                    .await?
+                    .status
+                    .projects
+                    .iter()
+                    .filter(|p| is_red(p))
+                    .map(|p| p.id)
+                    .collect(),
+                _ => HashSet::new(),
+            };
+            let with_problem: HashSet<i64> = self
+                .problem_lines(as_of, false, None, None)
+                .await?
+                .into_iter()
+                .filter(|p| p.status.is_open() && p.level >= Level::TaskLead)
+                .map(|p| p.project_id)
+                .collect();
+            let mut red: Vec<(i128, AgendaItem)> = Vec::new();
+            for p in red_now {
+                let twice = earlier.contains(&p.id);
+                let problem = with_problem.contains(&p.id);
+                if !twice && !problem {
+                    other_red += 1;
+                    continue;
+                }
+                let Some(j) = p.judgement.as_ref() else {
+                    continue;
+                };
                 let mut why: Vec<String> = j.why.iter().map(|w| w.text().zh).collect();
+                if twice {
+                    why.push("连续两期红灯".into());
+                }
+                if problem {
+                    why.push("有二级以上未销号问题".into());
+                }
                 why.extend(status.warnings.get(&p.id).cloned());
-                Some((
-                    j.lag_pp,
+                red.push((
+                    p.gap_fen(),
                     AgendaItem::Project {
                         id: p.id,
                         name: p.name.to_string(),
                         unit: p.unit.as_deref().map(str::to_string),
                         why,
                     },
-                ))
-            })
-            .collect();
-        red.sort_by(|a, b| b.0.total_cmp(&a.0));
-        items.extend(red.into_iter().map(|(_, item)| item));
+                ));
+            }
+            // The most money behind first.
+            red.sort_by(|a, b| b.0.cmp(&a.0));
+            items.extend(red.into_iter().map(|(_, item)| item));
+        }
 
         for decision in self.open_decisions().await? {
             let theirs = limit.is_none_or(|(unit, _)| decision.unit_id == Some(unit));
@@ -419,6 +471,58 @@ impl Store {
             meeting_date,
             basis,
             items,
+            other_red,
         })
+    }
+}
+
+/// The last day of the period before the latest one completed by `as_of` (a month, or a
+/// ten-day period): where "red two periods in a row" looks back to.
+fn previous_period_end(as_of: NaiveDate, cadence: domain::progress::Cadence) -> Option<NaiveDate> {
+    use domain::progress::{Cadence, Period};
+    let completed_by = |day: NaiveDate| -> Option<Period> {
+        let period = match cadence {
+            Cadence::Monthly => Period::month_of(day),
+            Cadence::TenDaily => Period::ten_day_of(day),
+        };
+        if period.last_day() == Some(day) {
+            Some(period)
+        } else {
+            let before = period.first_day()?.pred_opt()?;
+            Some(match cadence {
+                Cadence::Monthly => Period::month_of(before),
+                Cadence::TenDaily => Period::ten_day_of(before),
+            })
+        }
+    };
+    let latest = completed_by(as_of)?;
+    let before = latest.first_day()?.pred_opt()?;
+    completed_by(before)?.last_day()
+}
+
+#[cfg(test)]
+mod period_tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use domain::progress::Cadence;
+
+    #[test]
+    fn the_period_before() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let cases = [
+            ("2025-06-30", Cadence::Monthly, "2025-05-31"),
+            ("2025-07-03", Cadence::Monthly, "2025-05-31"),
+            ("2025-01-31", Cadence::Monthly, "2024-12-31"),
+            ("2025-06-30", Cadence::TenDaily, "2025-06-20"),
+            ("2025-06-15", Cadence::TenDaily, "2025-05-31"),
+        ];
+        for (as_of, cadence, want) in cases {
+            assert_eq!(
+                previous_period_end(d(as_of), cadence),
+                Some(d(want)),
+                "{as_of}"
+            );
+        }
     }
 }

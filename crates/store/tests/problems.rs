@@ -506,3 +506,94 @@ async fn a_reopened_problem_may_get_a_new_deadline() {
         store.close().await;
     }
 }
+
+/// The weekly agenda carries the red projects that need the meeting: red two periods in a row,
+/// or red with an open problem at level 2 or above (most money behind first); the other red
+/// ones are counted.
+#[tokio::test]
+async fn the_agenda_carries_the_red_projects_that_need_the_meeting() {
+    for dialect in TestDb::backends() {
+        let db = TestDb::new(dialect).await;
+        let store = db.store().await;
+        let town = store
+            .create_unit("江阴镇", UnitKind::Town, None)
+            .await
+            .unwrap();
+        let mut ids = Vec::new();
+        for name in ["红两期", "首次红灯", "首次红灯有问题"] {
+            let fields = ProjectFields {
+                name: name.into(),
+                stage: Some(Stage::UnderConstruction),
+                unit_id: Some(town),
+                annual_plan: Some(domain::Money::from_wan(1_000)),
+                ..ProjectFields::default()
+            };
+            ids.push(
+                store
+                    .create_project(&fields, None, "test")
+                    .await
+                    .unwrap()
+                    .id,
+            );
+        }
+        // May: 0, 15%, 15% of the plan against 41.7% (red, yellow, yellow); June the same
+        // against 50% (all red).
+        for (month, today) in [(5, day(6, 2)), (6, day(7, 2))] {
+            let entries: Vec<store::ReportEntry> = ids
+                .iter()
+                .zip([0, 150, 150])
+                .map(|(&project_id, ytd)| store::ReportEntry {
+                    project_id,
+                    year_to_date: Some(domain::Money::from_wan(ytd)),
+                    ..store::ReportEntry::default()
+                })
+                .collect();
+            store
+                .file_reports(
+                    domain::progress::Period {
+                        year: 2025,
+                        month,
+                        part: None,
+                    },
+                    &entries,
+                    &store::Actor::SYSTEM,
+                    store::FilingOptions {
+                        filing: store::Filing::Submit,
+                        source: "test",
+                        check_versions: false,
+                        dry_run: false,
+                        today,
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        let with_problem = NewProblem {
+            level: Level::TaskLead,
+            raised_on: day(6, 10),
+            ..problem(ids[2], town, Deadline::On(day(7, 31)))
+        };
+        store
+            .raise_problem(&with_problem, None, "test")
+            .await
+            .unwrap();
+        let agenda = store.agenda(day(6, 30), None).await.unwrap();
+        let red: Vec<(&str, String)> = agenda
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                store::AgendaItem::Project { name, why, .. } => {
+                    Some((name.as_str(), why.join("；")))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(red.len(), 2, "{red:?}");
+        assert_eq!(red[0].0, "红两期");
+        assert!(red[0].1.contains("连续两期红灯"), "{}", red[0].1);
+        assert_eq!(red[1].0, "首次红灯有问题");
+        assert!(red[1].1.contains("二级以上"), "{}", red[1].1);
+        assert_eq!(agenda.other_red, 1);
+        store.close().await;
+    }
+}

@@ -48,6 +48,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Approve the correction",
     ),
     ("reports.flag", "异常提示", "Check"),
+    ("agenda.red_list", "查看红灯清单", "See the red lights"),
     ("status.unrated", "不考核", "Not rated"),
     ("status.weighted", "按计划加权", "weighted by plan"),
     ("status.not_due", "未到考核期", "Not yet due"),

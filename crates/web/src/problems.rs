@@ -925,6 +925,9 @@ struct AgendaTemplate {
     meeting_date: String,
     meeting_mark: Mark,
     rows: Vec<AgendaRow>,
+    /// Red projects not on the agenda, and the sentence that counts them.
+    other_red: usize,
+    other_red_text: String,
 }
 
 /// `GET /agenda`: the next weekly meeting's agenda.
@@ -999,6 +1002,17 @@ pub async fn agenda(
             meeting_date: agenda.meeting_date.to_string(),
             meeting_mark: Mark::of(agenda.basis, lang),
             rows,
+            other_red: agenda.other_red,
+            other_red_text: match lang {
+                Lang::Zh => format!(
+                    "另有 {} 个红灯项目本期首次亮红且无二级以上问题，未列入议程。",
+                    agenda.other_red
+                ),
+                Lang::En => format!(
+                    "{} more red projects are red for the first period and have no open problem at level 2 or above; not on the agenda.",
+                    agenda.other_red
+                ),
+            },
             user,
             tr,
         })

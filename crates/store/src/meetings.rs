@@ -449,7 +449,7 @@ impl Store {
                 ));
             }
             // The most money behind first.
-            red.sort_by(|a, b| b.0.cmp(&a.0));
+            red.sort_by_key(|r| std::cmp::Reverse(r.0));
             items.extend(red.into_iter().map(|(_, item)| item));
         }
 

@@ -772,7 +772,7 @@ impl Scheme {
                 let v = match ind.key.as_str() {
                     "investment_progress" => match (f.rate, f.expected) {
                         (Some(r), Some(e)) if e.num > 0 => {
-                            (r.num as f64 / e.num as f64).clamp(0.0, 1.5)
+                            (r.to_f64() / e.to_f64()).clamp(0.0, 1.5)
                         }
                         _ => 1.0,
                     },
@@ -977,6 +977,28 @@ pub fn evaluate(
     rules: &Rules,
     scheme: &Scheme,
 ) -> Status {
+    evaluate_in(
+        inputs,
+        as_of,
+        window,
+        cadence,
+        rules,
+        scheme,
+        &std::collections::HashMap::new(),
+    )
+}
+
+/// [`evaluate`] with units' own investment targets for the campaign (by unit name): a unit with
+/// one is judged on its projects' investment against it, its 序时进度 the campaign's time.
+pub fn evaluate_in(
+    inputs: &[StatusInput],
+    as_of: NaiveDate,
+    window: Window,
+    cadence: Cadence,
+    rules: &Rules,
+    scheme: &Scheme,
+    unit_targets: &std::collections::HashMap<String, Money>,
+) -> Status {
     let expected = expected_share(window, cadence, as_of);
     let shares: Vec<Option<Share>> = inputs
         .iter()
@@ -1046,6 +1068,7 @@ pub fn evaluate(
             expected,
             rules,
             scheme,
+            unit_targets,
         ),
         regions: rank_groups(
             inputs,
@@ -1055,7 +1078,43 @@ pub fn evaluate(
             expected,
             rules,
             scheme,
+            &std::collections::HashMap::new(),
         ),
+    }
+}
+
+/// A fixed window's figures (攻坚120天, 百日攻坚): each project judged on its investment within
+/// the window — its year to date less `baselines` (the year to date on the window's eve) —
+/// against its window target: `targets` where set, else its annual plan × window days / days
+/// in the year. A year window leaves the inputs as they are.
+pub fn in_window(
+    inputs: &mut [StatusInput],
+    window: Window,
+    baselines: &std::collections::HashMap<i64, Money>,
+    targets: &std::collections::HashMap<i64, Money>,
+) {
+    let Window::Fixed { start, end } = window else {
+        return;
+    };
+    let days = i128::from((end - start).num_days() + 1).max(1);
+    let year_days = if NaiveDate::from_ymd_opt(start.year(), 2, 29).is_some() {
+        366
+    } else {
+        365
+    };
+    let share = Share {
+        num: days.min(year_days),
+        den: year_days,
+    };
+    for p in inputs {
+        let before = baselines.get(&p.id).copied().unwrap_or(Money::ZERO);
+        p.year_to_date = Money::from_fen(p.year_to_date.fen().saturating_sub(before.fen()));
+        p.annual_plan = match targets.get(&p.id) {
+            Some(t) => Some(*t),
+            None => p.annual_plan.map(|plan| {
+                Money::from_fen(i64::try_from(expected_amount(plan, share)).unwrap_or(i64::MAX))
+            }),
+        };
     }
 }
 
@@ -1069,7 +1128,9 @@ fn window_year(window: Window) -> i32 {
 
 /// The figures, score and rank of each group of projects (a unit, a region) that `group`
 /// names; projects it names no group for are left out.
-/// `shares` are the projects' own 序时进度, beside `inputs`; `time` the campaign's.
+/// `shares` are the projects' own 序时进度, beside `inputs`; `time` the campaign's; `targets`
+/// the groups' own investment targets, if any.
+#[allow(clippy::too_many_arguments)]
 pub fn rank_groups<'a>(
     inputs: &'a [StatusInput],
     shares: &[Option<Share>],
@@ -1078,6 +1139,7 @@ pub fn rank_groups<'a>(
     time: Share,
     rules: &Rules,
     scheme: &Scheme,
+    targets: &std::collections::HashMap<String, Money>,
 ) -> Vec<UnitStatus> {
     let mut by_unit: std::collections::BTreeMap<&str, Vec<Contribution>> = Default::default();
     for (p, share) in inputs.iter().zip(shares) {
@@ -1099,7 +1161,18 @@ pub fn rank_groups<'a>(
     let mut units: Vec<UnitStatus> = by_unit
         .into_iter()
         .map(|(unit, items)| {
-            let figures = group_figures(&items, time, rules);
+            let mut figures = group_figures(&items, time, rules);
+            if let Some(target) = targets.get(unit).filter(|t| t.fen() > 0) {
+                // The unit's own target: its projects' investment against it, on the
+                // campaign's time.
+                let done: i128 = items.iter().map(|c| i128::from(c.year_to_date.fen())).sum();
+                let rate = Share::new(done, i128::from(target.fen()));
+                figures.rate = rate;
+                figures.expected = Some(time);
+                figures.light = rate.map(|r| investment_lamp(time, r, rules));
+                figures.double_half = time >= Share { num: 1, den: 2 }
+                    && rate.is_some_and(|r| r >= Share { num: 1, den: 2 });
+            }
             let (indicators, score) = scheme.score(&figures);
             UnitStatus {
                 unit: unit.to_string(),
@@ -1633,6 +1706,54 @@ mod tests {
         assert_eq!(unit.figures.light, Some(Light::Green));
         assert_eq!(status.expected, share(1, 2));
         assert_eq!(status.weighted_expected, Some(share(750, 5000)));
+    }
+
+    /// A fixed window's figures: in-window investment against the window's share of the plan
+    /// (or a target); a year window untouched.
+    #[test]
+    fn figures_within_a_window() {
+        let input = |id: i64, plan: Option<i64>, ytd: i64| StatusInput {
+            id,
+            name: "项目".into(),
+            unit: None,
+            region: None,
+            to_start: false,
+            annual_plan: plan.map(Money::from_wan),
+            year_to_date: Money::from_wan(ytd),
+            started: true,
+            planned_start: None,
+            planned_completion: None,
+            completed: false,
+            reports_due: 0,
+            reports_on_time: 0,
+        };
+        let window = Window::Fixed {
+            start: d("2025-06-01"),
+            end: d("2025-09-28"),
+        };
+        let mut inputs = vec![
+            input(1, Some(365), 500),
+            input(2, Some(1000), 80),
+            input(3, None, 9),
+        ];
+        let baselines = [(1, Money::from_wan(300)), (3, Money::from_wan(9))].into();
+        let targets = [(2, Money::from_wan(50))].into();
+        let mut year = inputs.clone();
+        in_window(&mut year, Window::Year(2025), &baselines, &targets);
+        assert_eq!(year, inputs);
+        in_window(&mut inputs, window, &baselines, &targets);
+        let got: Vec<(Option<Money>, Money)> = inputs
+            .iter()
+            .map(|p| (p.annual_plan, p.year_to_date))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some(Money::from_wan(120)), Money::from_wan(200)),
+                (Some(Money::from_wan(50)), Money::from_wan(80)),
+                (None, Money::ZERO),
+            ]
+        );
     }
 
     /// A project between its start period and its start lamp, reported by ten-day periods:

@@ -43,7 +43,7 @@ pub async fn run(
     // The campaign's own scheme unless a file is given.
     let scheme = match scheme {
         Some(s) => s,
-        None => judging.scheme,
+        None => judging.scheme.clone(),
     };
     // Computed, not through the cache: one command, one status (caching a million projects'
     // status would copy it).
@@ -57,6 +57,13 @@ pub async fn run(
             as_of: as_of.to_string(),
             expected_share: rounded(expected.to_f64(), 4),
             weighted_expected_share: status.weighted_expected.map(|e| rounded(e.to_f64(), 4)),
+            window: match judging.window {
+                domain::progress::Window::Fixed { start, end } => Some(WindowJson {
+                    start: start.to_string(),
+                    end: end.to_string(),
+                }),
+                domain::progress::Window::Year(_) => None,
+            },
             projects: Lines(&status.projects, &warnings),
             regions: status.regions.iter().map(|u| group_line(u, true)).collect(),
             units: status.units.iter().map(|u| group_line(u, false)).collect(),
@@ -140,6 +147,15 @@ struct StatusJson<'a> {
     units: Vec<GroupLine<'a>>,
     /// 序时进度 weighted by plan over every project with a plan.
     weighted_expected_share: Option<f64>,
+    /// A fixed window's first and last day (攻坚120天): each project's `plan_wan` is then its
+    /// target within the window and `ytd_wan` its investment within it; `null` for a year.
+    window: Option<WindowJson>,
+}
+
+#[derive(Serialize)]
+struct WindowJson {
+    start: String,
+    end: String,
 }
 
 /// A unit's or a region's figures, named by `unit` or by `region`.

@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use domain::Money;
 use domain::progress::{
     Cadence, Period, ProjectStatus, Rules, Scheme, Status, StatusInput, Window, evaluate,
-    strong_start,
+    evaluate_in, in_window, strong_start,
 };
 use domain::schedule::schedule;
 use sqlx::any::AnyArguments;
@@ -1234,15 +1234,17 @@ impl Store {
         let judging = self.judging(as_of).await?;
         let due = periods_due(judging.from, judging.cadence, as_of);
         let started = std::time::Instant::now();
-        let (inputs, quarter_ytd) = self.inputs(as_of, &due, None).await?;
+        let (mut inputs, quarter_ytd) = self.inputs(as_of, &due, None).await?;
+        let unit_targets = self.window_figures(&judging, as_of, &mut inputs).await?;
         let read = started.elapsed();
-        let mut status = evaluate(
+        let mut status = evaluate_in(
             &inputs,
             as_of,
             judging.window,
             judging.cadence,
             &judging.rules,
             scheme,
+            &unit_targets,
         );
         let evaluated = started.elapsed();
         let quarter = first_quarter(as_of, &inputs, &quarter_ytd);
@@ -1294,11 +1296,58 @@ impl Store {
         })
     }
 
+    /// A fixed window's figures (see `domain::progress::in_window`): each project's year to
+    /// date less its year to date on the window's eve (the latest counted report before the
+    /// window, when it starts within `as_of`'s year), its plan the window's share; and the
+    /// units' investment targets of the campaign, by name. Nothing for a year window.
+    async fn window_figures(
+        &self,
+        judging: &Judging,
+        as_of: NaiveDate,
+        inputs: &mut [StatusInput],
+    ) -> Result<HashMap<String, Money>> {
+        let Window::Fixed { start, .. } = judging.window else {
+            return Ok(HashMap::new());
+        };
+        let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
+        let mut baselines: HashMap<i64, Money> = HashMap::new();
+        if start > year_start && start.year() == as_of.year() {
+            let rows: Vec<(i64, i64)> = sqlx::query_as(
+                "SELECT project_id, ytd_fen FROM reports WHERE status IN ('submitted', 'approved') \
+                 AND period_end >= $1 AND period_end < $2 ORDER BY project_id, period_end, period",
+            )
+            .bind(year_start.format("%Y-%m-%d").to_string())
+            .bind(start.format("%Y-%m-%d").to_string())
+            .fetch_all(self.pool())
+            .await?;
+            // Ordered by period: the last of each project is its latest.
+            for (id, ytd) in rows {
+                baselines.insert(id, Money::from_fen(ytd));
+            }
+        }
+        in_window(inputs, judging.window, &baselines, &HashMap::new());
+        let targets = match &judging.campaign {
+            Some((id, _)) => self
+                .campaign_by_id(*id)
+                .await?
+                .map(|c| {
+                    c.targets
+                        .into_iter()
+                        .filter_map(|t| t.investment.map(|m| (t.unit, m)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            None => HashMap::new(),
+        };
+        Ok(targets)
+    }
+
     /// One project's light as of a date (its unit's figures are not computed).
     pub async fn project_status(&self, id: i64, as_of: NaiveDate) -> Result<Option<ProjectStatus>> {
         let judging = self.judging(as_of).await?;
         let due = periods_due(judging.from, judging.cadence, as_of);
-        let (inputs, _) = self.inputs(as_of, &due, Some(id)).await?;
+        let (mut inputs, _) = self.inputs(as_of, &due, Some(id)).await?;
+        self.window_figures(&judging, as_of, &mut inputs).await?;
         let status = evaluate(
             &inputs,
             as_of,

@@ -839,23 +839,48 @@ async fn the_campaign_sets_how_figures_are_judged() {
             Some(Light::Yellow)
         );
 
-        // A fixed window: 攻坚120天 from 2025-03-03 is 120/120 by its last day, 50% at day 60.
+        // A fixed window, 攻坚120天 from 2025-06-01 to 2025-09-28: investment within the window
+        // (May filed late at 300: June's 430 now follows it, 730 for the year) against the
+        // window's share of the plan (1,000 × 120 / 365 = 328.77), 序时 within the window (30
+        // of 120 days at the end of June).
+        store
+            .file_reports(
+                period("2025-05"),
+                &[ReportEntry {
+                    project_id: a1,
+                    year_to_date: wan(300),
+                    ..ReportEntry::default()
+                }],
+                &Actor::SYSTEM,
+                FilingOptions {
+                    check_versions: false,
+                    ..options(Filing::Submit, day(2025, 7, 1))
+                },
+            )
+            .await
+            .unwrap();
         let campaign = store.campaign().await.unwrap().unwrap();
         settings.window = Window::Fixed {
-            start: day(2025, 3, 3),
-            end: day(2025, 6, 30),
+            start: day(2025, 6, 1),
+            end: day(2025, 9, 28),
         };
         let version = store
             .update_campaign(id, campaign.version, &settings)
             .await
             .unwrap();
         let status = store.campaign_status(as_of).await.unwrap();
-        assert_eq!(status.status.expected.to_f64(), 1.0);
         assert_eq!(
-            light(&status),
-            Some(Light::Red),
-            "43% of the plan at the end"
+            status.status.expected,
+            domain::progress::Share::new(30, 120).unwrap()
         );
+        let p = &status.status.projects[0];
+        assert_eq!(
+            (p.year_to_date, p.annual_plan),
+            (Money::from_wan(430), Some(Money::from_fen(3_287_671_23)))
+        );
+        assert_eq!(light(&status), Some(Light::Green), "131% against 25%");
+        let end = store.campaign_status(day(2025, 9, 28)).await.unwrap();
+        assert_eq!(end.status.expected.to_f64(), 1.0);
         let stale = store.update_campaign(id, campaign.version, &settings).await;
         assert!(matches!(stale, Err(StoreError::Conflict { .. })));
 
@@ -897,11 +922,38 @@ async fn the_campaign_sets_how_figures_are_judged() {
         );
         let progress = store.target_progress(&campaign, as_of).await.unwrap();
         assert_eq!(progress.len(), 1);
-        assert_eq!(progress[0].invested, Money::from_wan(430));
+        assert_eq!(progress[0].invested, Money::from_wan(730));
         assert_eq!(
             progress[0].started, 0,
             "under construction, no start this year"
         );
+        // Back to the window: the unit is judged against its own target, and the status and
+        // the targets page give the same figures (430 of 800 invested in the window).
+        settings.window = Window::Fixed {
+            start: day(2025, 6, 1),
+            end: day(2025, 9, 28),
+        };
+        settings.cadence = Cadence::Monthly;
+        store
+            .update_campaign(id, campaign.version, &settings)
+            .await
+            .unwrap();
+        let campaign = store.campaign().await.unwrap().unwrap();
+        let progress = store.target_progress(&campaign, as_of).await.unwrap();
+        assert_eq!(progress[0].invested, Money::from_wan(430));
+        let status = store.campaign_status(as_of).await.unwrap();
+        let unit = &status.status.units[0];
+        assert_eq!(
+            unit.figures.rate,
+            domain::progress::Share::new(
+                i128::from(Money::from_wan(430).fen()),
+                i128::from(Money::from_wan(800).fen())
+            )
+        );
+        assert_eq!(unit.figures.light, Some(Light::Green), "53.75% against 25%");
+        // At the window's end, 53.75% against 100% is red.
+        let end = store.campaign_status(day(2025, 9, 28)).await.unwrap();
+        assert_eq!(end.status.units[0].figures.light, Some(Light::Red));
         assert!(
             store
                 .create_campaign(&CampaignSettings::year(" ", 2025))

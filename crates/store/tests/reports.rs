@@ -876,7 +876,7 @@ async fn the_campaign_sets_how_figures_are_judged() {
         let p = &status.status.projects[0];
         assert_eq!(
             (p.year_to_date, p.annual_plan),
-            (Money::from_wan(430), Some(Money::from_fen(3_287_671_23)))
+            (Money::from_wan(430), Some(Money::from_fen(328_767_123)))
         );
         assert_eq!(light(&status), Some(Light::Green), "131% against 25%");
         let end = store.campaign_status(day(2025, 9, 28)).await.unwrap();

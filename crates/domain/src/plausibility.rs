@@ -140,6 +140,8 @@ pub fn reconcile(
 ) -> Result<(Money, Money), Flag> {
     let kind = match (completed, year_to_date) {
         (None, None) => Kind::Missing,
+        // A year to date below the previous one is a fall, whatever else the row says.
+        (_, Some(y)) if y < previous => Kind::CumulativeFall,
         (Some(_), Some(_)) => Kind::Mismatch,
         (None, Some(_)) => Kind::CumulativeFall,
         (Some(_), None) => Kind::Mismatch,
@@ -365,6 +367,7 @@ mod tests {
         assert_eq!(kind(Some(50), None), Ok((w(50), w(150))));
         assert_eq!(kind(None, Some(90)), Err(Kind::CumulativeFall));
         assert_eq!(kind(Some(50), Some(180)), Err(Kind::Mismatch));
+        assert_eq!(kind(Some(5), Some(90)), Err(Kind::CumulativeFall));
         assert_eq!(kind(None, None), Err(Kind::Missing));
         assert_eq!(kind(Some(-5), None), Err(Kind::Negative));
     }

@@ -586,6 +586,35 @@ pub fn judge(
     })
 }
 
+/// Σ plan × share over `(plan, share)` pairs, in fen: the plans are summed per distinct share
+/// (a year has a few dozen) and each sum multiplied and rounded once, so a province's million
+/// projects cost additions, not a wide division each.
+pub fn amount_expected(pairs: impl Iterator<Item = (Money, Share)>) -> i128 {
+    let mut by_share: Vec<(Share, i128)> = Vec::new();
+    for (plan, share) in pairs {
+        let plan = i128::from(plan.fen());
+        match by_share
+            .iter_mut()
+            .find(|(s, _)| s.num == share.num && s.den == share.den)
+        {
+            Some((_, sum)) => *sum += plan,
+            None => by_share.push((share, plan)),
+        }
+    }
+    by_share
+        .into_iter()
+        .map(|(share, sum)| {
+            let n = sum * share.num;
+            let half = share.den / 2;
+            if n >= 0 {
+                (n + half) / share.den
+            } else {
+                (n - half) / share.den
+            }
+        })
+        .sum()
+}
+
 /// `plan × share` in fen, rounded half away from zero: a project's amount expected to date.
 pub fn expected_amount(plan: Money, share: Share) -> i128 {
     let n = i128::from(plan.fen()) * share.num;
@@ -641,13 +670,7 @@ pub fn group_figures(items: &[Contribution], time: Share, rules: &Rules) -> Grou
         .map(|c| i128::from(c.annual_plan.map_or(0, Money::fen)))
         .sum();
     let done: i128 = rated.iter().map(|c| i128::from(c.year_to_date.fen())).sum();
-    let due: i128 = rated
-        .iter()
-        .map(|c| match (c.annual_plan, c.expected) {
-            (Some(p), Some(e)) => expected_amount(p, e),
-            _ => 0,
-        })
-        .sum();
+    let due = amount_expected(rated.iter().filter_map(|c| c.annual_plan.zip(c.expected)));
     let rate = Share::new(done, plan);
     let expected = Share::new(due, plan);
     let count = |due: fn(&Contribution) -> bool, hit: fn(&Contribution) -> bool| {
@@ -1000,9 +1023,14 @@ pub fn evaluate_in(
     unit_targets: &std::collections::HashMap<String, Money>,
 ) -> Status {
     let expected = expected_share(window, cadence, as_of);
+    // Most projects started before the year: their share is the campaign's.
+    let year_start = window_start(window);
     let shares: Vec<Option<Share>> = inputs
         .iter()
-        .map(|p| project_share(window, cadence, as_of, p.planned_start))
+        .map(|p| match p.planned_start {
+            Some(d) if d > year_start => project_share(window, cadence, as_of, Some(d)),
+            _ => Some(expected),
+        })
         .collect();
     let projects: Vec<ProjectStatus> = inputs
         .iter()
@@ -1044,17 +1072,17 @@ pub fn evaluate_in(
             }
         })
         .collect();
-    let all: Vec<Contribution> = inputs
-        .iter()
-        .zip(&shares)
-        .map(|(p, share)| Contribution {
-            annual_plan: p.annual_plan,
-            expected: *share,
-            year_to_date: p.year_to_date,
-            ..Contribution::default()
-        })
-        .collect();
-    let weighted_expected = group_figures(&all, expected, rules).expected;
+    let rated = || {
+        inputs
+            .iter()
+            .zip(&shares)
+            .filter_map(|(p, s)| p.annual_plan.filter(|m| m.fen() > 0).map(|m| (m, *s)))
+    };
+    let plan: i128 = rated().map(|(m, _)| i128::from(m.fen())).sum();
+    let weighted_expected = Share::new(
+        amount_expected(rated().filter_map(|(m, s)| s.map(|s| (m, s)))),
+        plan,
+    );
     Status {
         as_of,
         expected,
@@ -1115,6 +1143,14 @@ pub fn in_window(
                 Money::from_fen(i64::try_from(expected_amount(plan, share)).unwrap_or(i64::MAX))
             }),
         };
+    }
+}
+
+/// The first day of a campaign's time.
+fn window_start(window: Window) -> NaiveDate {
+    match window {
+        Window::Year(year) => NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default(),
+        Window::Fixed { start, .. } => start,
     }
 }
 

@@ -119,16 +119,18 @@ pub async fn run(
             warnings.len()
         );
     }
-    say!("\n排名 rank\t单位 unit\t完成率 rate\t灯 light\t得分 score");
+    say!("\n排名 rank\t单位 unit\t完成率 rate\t序时进度 expected\t灯 light\t得分 score");
+    let share = |s: Option<domain::progress::Share>| {
+        s.map(|r| format!("{:.1}%", r.to_f64() * 100.0))
+            .unwrap_or_else(|| "—".into())
+    };
     for u in &status.units {
         say!(
-            "{}\t{}\t{}\t{}\t{:.2}",
+            "{}\t{}\t{}\t{}\t{}\t{:.2}",
             u.rank,
             u.unit,
-            u.figures
-                .rate
-                .map(|r| format!("{:.1}%", r.to_f64() * 100.0))
-                .unwrap_or_else(|| "—".into()),
+            share(u.figures.rate),
+            share(u.figures.expected),
             u.figures.light.map_or("—", |l| l.label_zh()),
             u.score
         );

@@ -225,11 +225,14 @@ impl Store {
                 // target/1000 at month 6, proportional to the months passed since the planned
                 // start when it falls within the year (nothing before it, as 序时进度 expects).
                 // Offices report in 万元 with two decimals (100 yuan = 10,000 fen).
+                // Months differ as they do on site (80–119% of an even month), so no month
+                // repeats the one before.
                 let from = planned.map_or(1, |d| d.month());
-                let done = (month + 1).saturating_sub(from);
+                let weight = |m: u32| 80 + (h + u64::from(m) * 37) % 40;
+                let done: u64 = (from..=month).map(weight).sum();
                 let of = 7u32.saturating_sub(from).max(1);
                 let ytd = (i128::from(plan) * i128::from(target) * i128::from(done)
-                    / (1000 * i128::from(of) * 10_000)) as i64
+                    / (1000 * 100 * i128::from(of) * 10_000)) as i64
                     * 10_000;
                 let started = !to_start
                     || (planned.is_some_and(|d| d.month() <= month) && !h.is_multiple_of(3));

@@ -19,6 +19,8 @@ use crate::pages::{page_result, render};
 pub struct UnitRow {
     rank: usize,
     unit: String,
+    /// The unit's own 序时进度 (weighted by plan).
+    expected: String,
     unit_link: String,
     projects: usize,
     rate: String,
@@ -191,6 +193,11 @@ pub async fn page(
                 .map(|u| UnitRow {
                     rank: u.rank,
                     unit: u.unit.clone(),
+                    expected: u
+                        .figures
+                        .expected
+                        .map(|e| percent(e.to_f64()))
+                        .unwrap_or_default(),
                     unit_link: crate::pages::url_encode(&u.unit),
                     projects: u.projects,
                     rate: u

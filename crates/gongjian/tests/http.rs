@@ -983,6 +983,16 @@ async fn reports_are_filed_reviewed_and_scoped() {
         assert_eq!(status, StatusCode::OK, "{list}");
         let list: Value = serde_json::from_str(&list).unwrap();
         assert_eq!(list[0]["new_ytd_wan"], 128.5);
+        let (_, period) = fetch(&office, app.url("/api/reports?period=2025-06")).await;
+        let period: Value = serde_json::from_str(&period).unwrap();
+        let row = period
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["project_id"] == a1)
+            .unwrap();
+        assert_eq!(row["correction_pending"], list[0]["id"], "{row}");
+        assert_eq!(row["report"]["prior_corrected"], false);
         let decide = |approve: bool, version: &Value| json!({"approve": approve, "version": version, "reason": "请附依据"});
         let url = app.url(&format!(
             "/api/reports/corrections/{}/decision",

@@ -585,7 +585,7 @@ impl Modify for SessionCookie {
         crate::reports::ApiFiling, crate::reports::ApiFiled, crate::reports::ApiReview,
         crate::reports::ApiReviewItem, crate::reports::ApiReviewed,
         crate::reports::ApiCorrection, crate::reports::ApiCorrectionDecision,
-        crate::reports::ApiDecided,
+        crate::reports::ApiDecided, crate::reports::ApiFlag,
         crate::problems::ApiProblem, crate::problems::ApiProblemLine, crate::problems::ApiRaise, crate::problems::ApiStep, crate::problems::ApiNote,
         crate::adjustments::ApiAdjustment, crate::adjustments::ApiAsk, crate::adjustments::ApiDecision)),
     modifiers(&SessionCookie),

@@ -755,6 +755,18 @@ pub struct ApiPeriodReport {
     plan_wan: Option<f64>,
     previous_ytd_wan: f64,
     report: Option<ApiStoredReport>,
+    /// 异常提示 on the report's figures.
+    flags: Vec<ApiFlag>,
+    /// The id of a pending 更正申请 of the approved report (see `/api/reports/corrections`).
+    correction_pending: Option<i64>,
+}
+
+/// One 异常提示: `kind` (`over_plan`, `spike`, `repeated`, …) and what it says.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiFlag {
+    kind: &'static str,
+    message_zh: String,
+    message_en: String,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -774,6 +786,9 @@ pub struct ApiStoredReport {
     problems: Option<String>,
     late: bool,
     review_note: Option<String>,
+    /// 上期已更正: its year to date was recomputed after an earlier period's correction, and the
+    /// lead office has not confirmed it yet.
+    prior_corrected: bool,
 }
 
 /// `GET /api/reports?period=2025-06[&unit=ID]`
@@ -802,6 +817,16 @@ pub async fn api_list(
                 unit: p.unit,
                 plan_wan: p.annual_plan.map(Money::wan_f64),
                 previous_ytd_wan: p.previous_ytd.wan_f64(),
+                flags: p
+                    .flags
+                    .iter()
+                    .map(|f| ApiFlag {
+                        kind: f.kind.code(),
+                        message_zh: f.message.zh.clone(),
+                        message_en: f.message.en.clone(),
+                    })
+                    .collect(),
+                correction_pending: p.correction.as_ref().map(|c| c.id),
                 report: p.report.map(|r| ApiStoredReport {
                     id: r.id,
                     state: r.state.code(),
@@ -816,6 +841,7 @@ pub async fn api_list(
                     problems: r.problems,
                     late: r.late,
                     review_note: r.review_note,
+                    prior_corrected: r.prior_corrected,
                 }),
             })
             .collect(),

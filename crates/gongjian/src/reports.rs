@@ -268,9 +268,14 @@ pub async fn import(
                 }
             }
         }
-        summary
-            .errors
-            .sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
+        // In the workbook's order: sheet by sheet, row by row.
+        let sheet_order = |name: &str| summary.sheets.iter().position(|s| s.sheet == name);
+        let mut errors = std::mem::take(&mut summary.errors);
+        errors.sort_by_key(|p| (sheet_order(&p.sheet), p.row));
+        summary.errors = errors;
+        let mut warnings = std::mem::take(&mut summary.warnings);
+        warnings.sort_by_key(|p| (sheet_order(&p.sheet), p.row));
+        summary.warnings = warnings;
         if summary.errors.is_empty() {
             let options = FilingOptions {
                 filing: Filing::Submit,

@@ -638,6 +638,9 @@ pub struct GroupFigures {
     /// Started / projects whose planned start has passed (`None` when none has).
     pub start_rate: Option<Share>,
     pub completion_rate: Option<Share>,
+    /// 投产率: put into production / planned to be by the date within the year (`None` when
+    /// none is planned); counted by the store (see [`GroupFacts`]).
+    pub production_rate: Option<Share>,
     /// Reports in on time / reports due.
     pub on_time_rate: Option<Share>,
     /// 双过半: time and investment both past half.
@@ -689,6 +692,7 @@ pub fn group_figures(items: &[Contribution], time: Share, rules: &Rules) -> Grou
             .map(|(r, e)| investment_lamp(e, r, rules)),
         start_rate: count(|c| c.start_due, |c| c.started),
         completion_rate: count(|c| c.completion_due, |c| c.completed),
+        production_rate: None,
         on_time_rate: Share::new(on_time, reports_due),
         double_half: time >= half && rate.is_some_and(|r| r >= half),
     }
@@ -713,6 +717,7 @@ pub const INDICATORS: &[&str] = &[
     "investment_progress",
     "start_rate",
     "completion_rate",
+    "production_rate",
     "on_time_reporting",
 ];
 
@@ -801,6 +806,7 @@ impl Scheme {
                     },
                     "start_rate" => due_or_one(f.start_rate),
                     "completion_rate" => due_or_one(f.completion_rate),
+                    "production_rate" => due_or_one(f.production_rate),
                     "on_time_reporting" => due_or_one(f.on_time_rate),
                     _ => 0.0,
                 };
@@ -1007,12 +1013,22 @@ pub fn evaluate(
         cadence,
         rules,
         scheme,
-        &std::collections::HashMap::new(),
+        &GroupFacts::default(),
     )
 }
 
-/// [`evaluate`] with units' own investment targets for the campaign (by unit name): a unit with
-/// one is judged on its projects' investment against it, its 序时进度 the campaign's time.
+/// What a status knows of its groups beyond their projects' inputs, by group name.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GroupFacts {
+    /// A unit's own investment target for the campaign: a unit with one is judged on its
+    /// projects' investment against it, its 序时进度 the campaign's time.
+    pub unit_targets: std::collections::HashMap<String, Money>,
+    /// 投产率 per unit and per region: (put into production, planned to be by the date).
+    pub unit_production: std::collections::HashMap<String, (i64, i64)>,
+    pub region_production: std::collections::HashMap<String, (i64, i64)>,
+}
+
+/// [`evaluate`] with what is known of the groups beyond their projects ([`GroupFacts`]).
 pub fn evaluate_in(
     inputs: &[StatusInput],
     as_of: NaiveDate,
@@ -1020,7 +1036,7 @@ pub fn evaluate_in(
     cadence: Cadence,
     rules: &Rules,
     scheme: &Scheme,
-    unit_targets: &std::collections::HashMap<String, Money>,
+    facts: &GroupFacts,
 ) -> Status {
     let expected = expected_share(window, cadence, as_of);
     // Most projects started before the year: their share is the campaign's.
@@ -1096,7 +1112,8 @@ pub fn evaluate_in(
             expected,
             rules,
             scheme,
-            unit_targets,
+            &facts.unit_targets,
+            &facts.unit_production,
         ),
         regions: rank_groups(
             inputs,
@@ -1107,6 +1124,7 @@ pub fn evaluate_in(
             rules,
             scheme,
             &std::collections::HashMap::new(),
+            &facts.region_production,
         ),
     }
 }
@@ -1165,7 +1183,7 @@ fn window_year(window: Window) -> i32 {
 /// The figures, score and rank of each group of projects (a unit, a region) that `group`
 /// names; projects it names no group for are left out.
 /// `shares` are the projects' own 序时进度, beside `inputs`; `time` the campaign's; `targets`
-/// the groups' own investment targets, if any.
+/// the groups' own investment targets, if any; `production` their 投产 counts.
 #[allow(clippy::too_many_arguments)]
 pub fn rank_groups<'a>(
     inputs: &'a [StatusInput],
@@ -1176,6 +1194,7 @@ pub fn rank_groups<'a>(
     rules: &Rules,
     scheme: &Scheme,
     targets: &std::collections::HashMap<String, Money>,
+    production: &std::collections::HashMap<String, (i64, i64)>,
 ) -> Vec<UnitStatus> {
     let mut by_unit: std::collections::BTreeMap<&str, Vec<Contribution>> = Default::default();
     for (p, share) in inputs.iter().zip(shares) {
@@ -1198,6 +1217,9 @@ pub fn rank_groups<'a>(
         .into_iter()
         .map(|(unit, items)| {
             let mut figures = group_figures(&items, time, rules);
+            figures.production_rate = production
+                .get(unit)
+                .and_then(|&(hit, due)| Share::new(i128::from(hit), i128::from(due)));
             if let Some(target) = targets.get(unit).filter(|t| t.fen() > 0) {
                 // The unit's own target: its projects' investment against it, on the
                 // campaign's time.

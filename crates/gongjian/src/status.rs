@@ -168,6 +168,8 @@ struct GroupLine<'a> {
     expected_share: Option<f64>,
     indicators: BTreeMap<&'a str, f64>,
     light: Option<&'static str>,
+    /// 投产率: put into production / planned to be by the date, this year.
+    production_rate: Option<f64>,
     projects: usize,
     rank: usize,
     rate: Option<f64>,
@@ -189,6 +191,7 @@ fn group_line(u: &domain::progress::UnitStatus, region: bool) -> GroupLine<'_> {
             .map(|(k, v)| (k.as_str(), rounded(*v, 4)))
             .collect(),
         light: u.figures.light.map(|l| l.code()),
+        production_rate: u.figures.production_rate.map(|r| rounded(r.to_f64(), 4)),
         projects: u.projects,
         rank: u.rank,
         rate: u.figures.rate.map(|r| rounded(r.to_f64(), 4)),

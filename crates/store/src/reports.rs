@@ -7,8 +7,8 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use domain::Money;
 use domain::progress::{
-    Cadence, Period, ProjectStatus, Rules, Scheme, Status, StatusInput, Window, evaluate,
-    evaluate_in, in_window, strong_start,
+    Cadence, GroupFacts, Period, ProjectStatus, Rules, Scheme, Status, StatusInput, Window,
+    evaluate, evaluate_in, in_window, strong_start,
 };
 use domain::schedule::schedule;
 use sqlx::any::AnyArguments;
@@ -1236,6 +1236,12 @@ impl Store {
         let started = std::time::Instant::now();
         let (mut inputs, quarter_ytd) = self.inputs(as_of, &due, None).await?;
         let unit_targets = self.window_figures(&judging, as_of, &mut inputs).await?;
+        let (unit_production, region_production) = self.production_counts(as_of).await?;
+        let facts = GroupFacts {
+            unit_targets,
+            unit_production,
+            region_production,
+        };
         let read = started.elapsed();
         let mut status = evaluate_in(
             &inputs,
@@ -1244,7 +1250,7 @@ impl Store {
             judging.cadence,
             &judging.rules,
             scheme,
-            &unit_targets,
+            &facts,
         );
         let evaluated = started.elapsed();
         let quarter = first_quarter(as_of, &inputs, &quarter_ytd);
@@ -1340,6 +1346,39 @@ impl Store {
             None => HashMap::new(),
         };
         Ok(targets)
+    }
+
+    /// 投产率's counts per unit and per region (by name): projects planned to be put into
+    /// production from the first of `as_of`'s year to `as_of`, and of those the ones put into
+    /// production by `as_of` (the ledger's 实际投产时间). A range on the planned date's index.
+    async fn production_counts(
+        &self,
+        as_of: NaiveDate,
+    ) -> Result<(HashMap<String, (i64, i64)>, HashMap<String, (i64, i64)>)> {
+        let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
+        let rows: Vec<(Option<String>, Option<String>, i64, i64)> = sqlx::query_as(
+            "SELECT u.name, g.name, CAST(SUM(CASE WHEN p.actual_production IS NOT NULL \
+             AND p.actual_production <= $1 THEN 1 ELSE 0 END) AS BIGINT), CAST(COUNT(*) AS BIGINT) \
+             FROM projects p LEFT JOIN units u ON u.id = p.unit_id LEFT JOIN regions g ON g.id = p.region_id \
+             WHERE p.planned_production >= $2 AND p.planned_production <= $3 \
+             GROUP BY u.name, g.name",
+        )
+        .bind(as_of.format("%Y-%m-%d").to_string())
+        .bind(year_start.format("%Y-%m-%d").to_string())
+        .bind(as_of.format("%Y-%m-%d").to_string())
+        .fetch_all(self.pool())
+        .await?;
+        let (mut units, mut regions) = (HashMap::new(), HashMap::new());
+        for (unit, region, hit, due) in rows {
+            for (map, name) in [(&mut units, unit), (&mut regions, region)] {
+                if let Some(name) = name {
+                    let e: &mut (i64, i64) = map.entry(name).or_default();
+                    e.0 += hit;
+                    e.1 += due;
+                }
+            }
+        }
+        Ok((units, regions))
     }
 
     /// One project's light as of a date (its unit's figures are not computed).

@@ -1147,3 +1147,48 @@ async fn campaigns_carry_over_into_the_next_year() {
         store.close().await;
     }
 }
+
+/// 投产率: projects put into production over those planned to be by the date within the year, per
+/// unit and region; a scheme may weigh it.
+#[tokio::test]
+async fn production_rate_per_unit() {
+    for dialect in TestDb::backends() {
+        let db = TestDb::new(dialect).await;
+        let store = db.store().await;
+        let town = store
+            .create_unit("龙田镇", UnitKind::Town, None)
+            .await
+            .unwrap();
+        let cases = [
+            // planned, actual: due and done; due, not done; planned later; last year's.
+            (Some(day(2025, 3, 31)), Some(day(2025, 4, 20))),
+            (Some(day(2025, 5, 31)), None),
+            (Some(day(2025, 9, 30)), None),
+            (Some(day(2024, 11, 30)), Some(day(2024, 12, 20))),
+        ];
+        for (i, (planned, actual)) in cases.into_iter().enumerate() {
+            let fields = ProjectFields {
+                name: format!("投产项目{i}"),
+                stage: Some(Stage::ToComplete),
+                unit_id: Some(town),
+                annual_plan: Some(Money::from_wan(100)),
+                planned_production: planned,
+                actual_production: actual,
+                ..ProjectFields::default()
+            };
+            store.create_project(&fields, None, "test").await.unwrap();
+        }
+        let scheme = domain::progress::Scheme::from_toml(
+            "[[indicator]]\nkey = \"production_rate\"\nweight = 1\n",
+        )
+        .unwrap();
+        let status = store.status(day(2025, 6, 30), &scheme).await.unwrap();
+        let unit = &status.status.units[0];
+        assert_eq!(
+            unit.figures.production_rate,
+            domain::progress::Share::new(1, 2)
+        );
+        assert!((unit.score - 50.0).abs() < 1e-9, "{}", unit.score);
+        store.close().await;
+    }
+}

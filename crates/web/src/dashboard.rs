@@ -62,6 +62,9 @@ struct DashboardTemplate {
     units_double_half: usize,
     strong_start: &'static str,
     units_strong_start: usize,
+    /// 开工率 and 投产率 over every unit's projects: "rate (hit/due)", or — when none is due.
+    start_rate: String,
+    production_rate: String,
     units: Vec<UnitLine>,
     lagging: Vec<Lagging>,
     investment_svg: String,
@@ -98,6 +101,17 @@ fn calendar_notice(calendar: &WorkCalendar, today: NaiveDate, lang: Lang) -> Opt
 pub struct DashboardQuery {
     #[serde(default)]
     as_of: String,
+}
+
+/// Shares summed over groups as one: "62.5% (5/8)", or "—" when nothing is due.
+fn summed(shares: impl Iterator<Item = Option<domain::progress::Share>>) -> String {
+    let (hit, due) = shares
+        .flatten()
+        .fold((0i128, 0i128), |(h, d), s| (h + s.num, d + s.den));
+    match domain::progress::Share::new(hit, due) {
+        Some(s) => format!("{} ({hit}/{due})", percent(s.to_f64())),
+        None => "—".into(),
+    }
 }
 
 /// Lagging projects on the overview, worst first.
@@ -227,6 +241,8 @@ pub async fn page(
                 Some(false) => tr.t("dashboard.no"),
                 None => tr.t("dashboard.pending"),
             },
+            start_rate: summed(status.units.iter().map(|u| u.figures.start_rate)),
+            production_rate: summed(status.units.iter().map(|u| u.figures.production_rate)),
             units_strong_start: status
                 .units
                 .iter()

@@ -49,6 +49,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("reports.flag", "异常提示", "Check"),
     ("agenda.red_list", "查看红灯清单", "See the red lights"),
+    ("dashboard.start_rate", "开工率", "Start rate"),
+    ("dashboard.production_rate", "投产率", "production rate"),
     ("status.unrated", "不考核", "Not rated"),
     ("status.weighted", "按计划加权", "weighted by plan"),
     ("status.not_due", "未到考核期", "Not yet due"),

@@ -28,6 +28,8 @@ pub(crate) fn indicator_label(key: &str, lang: Lang) -> &'static str {
         ("start_rate", Lang::En) => "Start rate",
         ("completion_rate", Lang::Zh) => "竣工率",
         ("completion_rate", Lang::En) => "Completion rate",
+        ("production_rate", Lang::Zh) => "投产率",
+        ("production_rate", Lang::En) => "Production rate",
         ("on_time_reporting", Lang::Zh) => "按时报送率",
         ("on_time_reporting", Lang::En) => "On-time reporting",
         (_, Lang::Zh) => "指标",

@@ -641,6 +641,9 @@ pub struct GroupFigures {
     /// 投产率: put into production / planned to be by the date within the year (`None` when
     /// none is planned); counted by the store (see [`GroupFacts`]).
     pub production_rate: Option<Share>,
+    /// 复工率: projects at work again / projects halted (停工) on a report this year (`None`
+    /// when none was); counted by the store (see [`GroupFacts`]).
+    pub resumption_rate: Option<Share>,
     /// Reports in on time / reports due.
     pub on_time_rate: Option<Share>,
     /// 双过半: time and investment both past half.
@@ -693,6 +696,7 @@ pub fn group_figures(items: &[Contribution], time: Share, rules: &Rules) -> Grou
         start_rate: count(|c| c.start_due, |c| c.started),
         completion_rate: count(|c| c.completion_due, |c| c.completed),
         production_rate: None,
+        resumption_rate: None,
         on_time_rate: Share::new(on_time, reports_due),
         double_half: time >= half && rate.is_some_and(|r| r >= half),
     }
@@ -718,6 +722,7 @@ pub const INDICATORS: &[&str] = &[
     "start_rate",
     "completion_rate",
     "production_rate",
+    "resumption_rate",
     "on_time_reporting",
 ];
 
@@ -807,6 +812,7 @@ impl Scheme {
                     "start_rate" => due_or_one(f.start_rate),
                     "completion_rate" => due_or_one(f.completion_rate),
                     "production_rate" => due_or_one(f.production_rate),
+                    "resumption_rate" => due_or_one(f.resumption_rate),
                     "on_time_reporting" => due_or_one(f.on_time_rate),
                     _ => 0.0,
                 };
@@ -1026,6 +1032,9 @@ pub struct GroupFacts {
     /// 投产率 per unit and per region: (put into production, planned to be by the date).
     pub unit_production: std::collections::HashMap<String, (i64, i64)>,
     pub region_production: std::collections::HashMap<String, (i64, i64)>,
+    /// 复工率 per unit and per region: (at work again, halted this year).
+    pub unit_resumption: std::collections::HashMap<String, (i64, i64)>,
+    pub region_resumption: std::collections::HashMap<String, (i64, i64)>,
 }
 
 /// [`evaluate`] with what is known of the groups beyond their projects ([`GroupFacts`]).
@@ -1114,6 +1123,7 @@ pub fn evaluate_in(
             scheme,
             &facts.unit_targets,
             &facts.unit_production,
+            &facts.unit_resumption,
         ),
         regions: rank_groups(
             inputs,
@@ -1125,6 +1135,7 @@ pub fn evaluate_in(
             scheme,
             &std::collections::HashMap::new(),
             &facts.region_production,
+            &facts.region_resumption,
         ),
     }
 }
@@ -1183,7 +1194,8 @@ fn window_year(window: Window) -> i32 {
 /// The figures, score and rank of each group of projects (a unit, a region) that `group`
 /// names; projects it names no group for are left out.
 /// `shares` are the projects' own 序时进度, beside `inputs`; `time` the campaign's; `targets`
-/// the groups' own investment targets, if any; `production` their 投产 counts.
+/// the groups' own investment targets, if any; `production` and `resumption` their 投产 and 复工
+/// counts.
 #[allow(clippy::too_many_arguments)]
 pub fn rank_groups<'a>(
     inputs: &'a [StatusInput],
@@ -1195,6 +1207,7 @@ pub fn rank_groups<'a>(
     scheme: &Scheme,
     targets: &std::collections::HashMap<String, Money>,
     production: &std::collections::HashMap<String, (i64, i64)>,
+    resumption: &std::collections::HashMap<String, (i64, i64)>,
 ) -> Vec<UnitStatus> {
     let mut by_unit: std::collections::BTreeMap<&str, Vec<Contribution>> = Default::default();
     for (p, share) in inputs.iter().zip(shares) {
@@ -1218,6 +1231,9 @@ pub fn rank_groups<'a>(
         .map(|(unit, items)| {
             let mut figures = group_figures(&items, time, rules);
             figures.production_rate = production
+                .get(unit)
+                .and_then(|&(hit, due)| Share::new(i128::from(hit), i128::from(due)));
+            figures.resumption_rate = resumption
                 .get(unit)
                 .and_then(|&(hit, due)| Share::new(i128::from(hit), i128::from(due)));
             if let Some(target) = targets.get(unit).filter(|t| t.fen() > 0) {

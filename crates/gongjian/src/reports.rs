@@ -224,6 +224,7 @@ pub async fn import(
                 completed: r.completed,
                 year_to_date: r.year_to_date,
                 started: r.started,
+                halted: r.halted,
                 actual_start: r.actual_start,
                 stage: None,
                 progress: r.progress.clone(),

@@ -175,6 +175,8 @@ struct GroupLine<'a> {
     rate: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     region: Option<&'a str>,
+    /// 复工率: projects at work again / projects halted (停工) on a report this year.
+    resumption_rate: Option<f64>,
     score: f64,
     strong_start: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -195,6 +197,7 @@ fn group_line(u: &domain::progress::UnitStatus, region: bool) -> GroupLine<'_> {
         projects: u.projects,
         rank: u.rank,
         rate: u.figures.rate.map(|r| rounded(r.to_f64(), 4)),
+        resumption_rate: u.figures.resumption_rate.map(|r| rounded(r.to_f64(), 4)),
         region: region.then_some(&*u.unit),
         score: rounded(u.score, 2),
         strong_start: u.strong_start,

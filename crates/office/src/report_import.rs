@@ -36,6 +36,8 @@ pub struct ImportedReport {
     pub annual_plan: Option<Money>,
     /// 是否开工, when the sheet has the column and the cell says.
     pub started: Option<bool>,
+    /// 停工 (`true`) or 在建/复工 (`false`), when the sheet has the column and the cell says.
+    pub halted: Option<bool>,
     pub actual_start: Option<NaiveDate>,
     /// 形象进度.
     pub progress: Option<String>,
@@ -61,6 +63,7 @@ enum Col {
     YearToDate,
     AnnualPlan,
     Started,
+    Halted,
     ActualStart,
     Progress,
 }
@@ -92,6 +95,7 @@ fn classify(key: &str) -> Option<Col> {
             Col::Code
         }
         "是否开工" | "开工情况" | "是否已开工" | "开工与否" => Col::Started,
+        "是否停工" | "停复工" | "停复工情况" | "停工情况" | "停工" => Col::Halted,
         "实际开工时间" | "实际开工日期" | "开工时间" | "开工日期" => {
             Col::ActualStart
         }
@@ -442,6 +446,12 @@ fn read_sheet<'a>(sheet: &str, range: &'a Range<Data>, out: &mut ReportImport) {
                 Err(m) => error(index, m),
             }
         }
+        if let Some((index, cell, _)) = get(row, Col::Halted) {
+            match halted(cell) {
+                Ok(v) => report.halted = v,
+                Err(m) => error(index, m),
+            }
+        }
         if let Some((index, cell, _)) = get(row, Col::ActualStart) {
             match parse_cell_date(cell) {
                 Ok(v) => report.actual_start = v,
@@ -479,6 +489,29 @@ fn started(cell: Cell<'_>) -> Result<Option<bool>, Bilingual> {
     }
 }
 
+/// 是否停工 / 停复工: 是/停工/停建 → halted; 否/复工/在建/正常 → not; blank says nothing.
+fn halted(cell: Cell<'_>) -> Result<Option<bool>, Bilingual> {
+    if cell.is_blank() {
+        return Ok(None);
+    }
+    if let Cell::Bool(b) = cell {
+        return Ok(Some(b));
+    }
+    let t = clean_name(&cell.display());
+    match t.as_str() {
+        "是" | "停工" | "已停工" | "停建" | "√" | "✓" | "Y" | "y" | "1" => {
+            Ok(Some(true))
+        }
+        "否" | "复工" | "已复工" | "在建" | "正常" | "正常施工" | "×" | "✗" | "N" | "n" | "0" => {
+            Ok(Some(false))
+        }
+        _ => Err(bi(
+            format!("“{t}”不是“停工”或“复工”"),
+            format!("“{t}” is not 停工 (halted) or 复工 (resumed)"),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -495,6 +528,7 @@ mod tests {
             ("2025年计划投资", Col::AnnualPlan),
             ("年度计划投资", Col::AnnualPlan),
             ("是否开工", Col::Started),
+            ("停复工情况", Col::Halted),
             ("形象进度", Col::Progress),
         ] {
             assert_eq!(classify(key), Some(want), "{key}");

@@ -109,6 +109,8 @@ pub struct ReportEntry {
     pub year_to_date: Option<Money>,
     /// 是否开工; `None` keeps what the period's report, else the latest earlier one, said.
     pub started: Option<bool>,
+    /// 停工 (`true`) or 在建/复工 (`false`); `None` keeps what the period's report said.
+    pub halted: Option<bool>,
     pub actual_start: Option<NaiveDate>,
     /// The stage reached, when the report moves the project on.
     pub stage: Option<Stage>,
@@ -190,6 +192,8 @@ pub struct StoredReport {
     /// 上期已更正: an earlier period was corrected after this report was approved, and its year
     /// to date recomputed; the lead office confirms it.
     pub prior_corrected: bool,
+    /// 停工 (`true`) or 在建/复工 (`false`), when the report says.
+    pub halted: Option<bool>,
 }
 
 /// A project of a period's report form, with its report if there is one.
@@ -289,7 +293,7 @@ const REPORT_COLUMNS: &str = "r.id AS r_id, r.period AS r_period, r.status AS r_
      r.ytd_fen AS r_ytd, r.started AS r_started, r.actual_start AS r_actual_start, \
      r.stage AS r_stage, r.progress AS r_progress, r.problems AS r_problems, r.late AS r_late, \
      r.submitted_at AS r_submitted_at, r.review_note AS r_review_note, r.source AS r_source, \
-     r.prior_corrected AS r_prior_corrected";
+     r.prior_corrected AS r_prior_corrected, r.halted AS r_halted";
 
 /// The report columns of a row (all absent when a LEFT JOIN found no report).
 #[derive(sqlx::FromRow)]
@@ -311,6 +315,7 @@ struct ReportCols {
     r_review_note: Option<String>,
     r_source: Option<String>,
     r_prior_corrected: Option<i64>,
+    r_halted: Option<i64>,
 }
 
 impl ReportCols {
@@ -337,6 +342,7 @@ impl ReportCols {
             review_note: self.r_review_note,
             source: self.r_source?,
             prior_corrected: self.r_prior_corrected.unwrap_or(0) != 0,
+            halted: self.r_halted.map(|h| h != 0),
         })
     }
 }
@@ -732,6 +738,7 @@ impl Store {
                 completed: Some(Money::from_fen(completed)),
                 year_to_date: None,
                 started: Some(started != 0),
+                halted: None,
                 actual_start: date(actual_start),
                 stage: stage.as_deref().and_then(Stage::parse),
                 progress: Some(progress.unwrap_or_default()),
@@ -923,6 +930,7 @@ impl Store {
                 None => stored.and_then(|r| r.problems.clone()),
             };
             let stage_value = e.stage.or(stored.and_then(|r| r.stage));
+            let halted = e.halted.or(stored.and_then(|r| r.halted));
             let stage = stage_value.map(|s| s.code());
             let same = stored.is_some_and(|r| {
                 r.completed == completed
@@ -932,6 +940,7 @@ impl Store {
                     && r.stage == stage_value
                     && r.progress == progress
                     && r.problems == problems
+                    && r.halted == halted
             });
             // A unit's correction of an approved report is a request (更正申请): the approved
             // figures stay in force until the lead office approves it.
@@ -1022,7 +1031,7 @@ impl Store {
                          stage = $5, progress = $6, problems = $7, status = $8, late = $9, revision = $10, \
                          source = $11, version = version + 1, \
                          submitted_at = CASE WHEN $12 = 1 THEN $13 ELSE submitted_at END, \
-                         submitted_by = CASE WHEN $12 = 1 THEN $14 ELSE submitted_by END \
+                         submitted_by = CASE WHEN $12 = 1 THEN $14 ELSE submitted_by END, halted = $17 \
                          WHERE id = $15 AND version = $16",
                     )
                     .bind(completed.fen())
@@ -1041,6 +1050,7 @@ impl Store {
                     .bind(actor.user_id)
                     .bind(old.id)
                     .bind(old.version)
+                    .bind(halted.map(i64::from))
                     .execute(&mut **tx)
                     .await?;
                     if done.rows_affected() != 1 {
@@ -1054,8 +1064,8 @@ impl Store {
                     let (id,): (i64,) = sqlx::query_as(
                         "INSERT INTO reports (project_id, period, period_end, completed_fen, ytd_fen, started, \
                          actual_start, stage, progress, problems, status, submitted_at, submitted_by, late, \
-                         source, version, revision) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, 1) RETURNING id",
+                         source, version, revision, halted) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, 1, $16) RETURNING id",
                     )
                     .bind(e.project_id)
                     .bind(&key)
@@ -1072,6 +1082,7 @@ impl Store {
                     .bind(if submitted_now { actor.user_id } else { None })
                     .bind(i64::from(late))
                     .bind(options.source)
+                    .bind(halted.map(i64::from))
                     .fetch_one(&mut **tx)
                     .await?;
                     (id, 1, 1)

@@ -1237,10 +1237,13 @@ impl Store {
         let (mut inputs, quarter_ytd) = self.inputs(as_of, &due, None).await?;
         let unit_targets = self.window_figures(&judging, as_of, &mut inputs).await?;
         let (unit_production, region_production) = self.production_counts(as_of).await?;
+        let (unit_resumption, region_resumption) = self.resumption_counts(as_of).await?;
         let facts = GroupFacts {
             unit_targets,
             unit_production,
             region_production,
+            unit_resumption,
+            region_resumption,
         };
         let read = started.elapsed();
         let mut status = evaluate_in(
@@ -1375,6 +1378,48 @@ impl Store {
                     let e: &mut (i64, i64) = map.entry(name).or_default();
                     e.0 += hit;
                     e.1 += due;
+                }
+            }
+        }
+        Ok((units, regions))
+    }
+
+    /// 复工率's counts per unit and per region (by name): projects a counted report of
+    /// `as_of`'s year says halted (停工), and of those the ones whose latest counted report
+    /// saying either is at work again (复工) by `as_of`. The halted reports are found through
+    /// their own index.
+    async fn resumption_counts(
+        &self,
+        as_of: NaiveDate,
+    ) -> Result<(HashMap<String, (i64, i64)>, HashMap<String, (i64, i64)>)> {
+        let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
+        let (from, to) = (
+            year_start.format("%Y-%m-%d").to_string(),
+            as_of.format("%Y-%m-%d").to_string(),
+        );
+        let rows: Vec<(Option<String>, Option<String>, Option<i64>)> = sqlx::query_as(
+            "SELECT u.name, g.name, (SELECT r.halted FROM reports r WHERE r.project_id = h.project_id \
+             AND r.status IN ('submitted', 'approved') AND r.halted IS NOT NULL \
+             AND r.period_end >= $1 AND r.period_end <= $2 ORDER BY r.period_end DESC, r.period DESC LIMIT 1) \
+             FROM (SELECT DISTINCT project_id FROM reports WHERE halted = 1 \
+               AND status IN ('submitted', 'approved') AND period_end >= $3 AND period_end <= $4) h \
+             JOIN projects p ON p.id = h.project_id LEFT JOIN units u ON u.id = p.unit_id \
+             LEFT JOIN regions g ON g.id = p.region_id",
+        )
+        .bind(&from)
+        .bind(&to)
+        .bind(&from)
+        .bind(&to)
+        .fetch_all(self.pool())
+        .await?;
+        let (mut units, mut regions) = (HashMap::new(), HashMap::new());
+        for (unit, region, last) in rows {
+            let resumed = i64::from(last == Some(0));
+            for (map, name) in [(&mut units, unit), (&mut regions, region)] {
+                if let Some(name) = name {
+                    let e: &mut (i64, i64) = map.entry(name).or_default();
+                    e.0 += resumed;
+                    e.1 += 1;
                 }
             }
         }

@@ -1192,3 +1192,87 @@ async fn production_rate_per_unit() {
         store.close().await;
     }
 }
+
+/// 复工率: of the projects a report this year says halted (停工), those at work again by the
+/// date; a report that leaves 停工 out keeps what the period's report said.
+#[tokio::test]
+async fn resumption_rate_per_unit() {
+    for dialect in TestDb::backends() {
+        let db = TestDb::new(dialect).await;
+        let store = db.store().await;
+        let town = store
+            .create_unit("龙田镇", UnitKind::Town, None)
+            .await
+            .unwrap();
+        let a = project(&store, "停工后复工", town, 1_000).await;
+        let b = project(&store, "停工未复工", town, 1_000).await;
+        let c = project(&store, "一直在建", town, 1_000).await;
+        let file = |month: &'static str, rows: Vec<(i64, i64, Option<bool>)>| {
+            let store = store.clone();
+            async move {
+                let entries: Vec<ReportEntry> = rows
+                    .into_iter()
+                    .map(|(project_id, ytd, halted)| ReportEntry {
+                        project_id,
+                        year_to_date: wan(ytd),
+                        halted,
+                        ..ReportEntry::default()
+                    })
+                    .collect();
+                store
+                    .file_reports(
+                        period(month),
+                        &entries,
+                        &Actor::SYSTEM,
+                        FilingOptions {
+                            check_versions: false,
+                            ..options(Filing::Submit, day(2025, 7, 1))
+                        },
+                    )
+                    .await
+                    .unwrap();
+            }
+        };
+        file(
+            "2025-04",
+            vec![(a, 100, Some(true)), (b, 100, None), (c, 100, Some(false))],
+        )
+        .await;
+        file(
+            "2025-05",
+            vec![(a, 100, None), (b, 100, Some(true)), (c, 200, Some(false))],
+        )
+        .await;
+        file(
+            "2025-06",
+            vec![(a, 300, Some(false)), (b, 100, Some(true)), (c, 300, None)],
+        )
+        .await;
+        let resumption = |as_of| {
+            let store = store.clone();
+            async move {
+                store
+                    .status(as_of, &domain::progress::Scheme::default())
+                    .await
+                    .unwrap()
+                    .status
+                    .units[0]
+                    .figures
+                    .resumption_rate
+            }
+        };
+        // May: both halted, neither back at work; June: one of two.
+        assert_eq!(
+            resumption(day(2025, 5, 31)).await,
+            domain::progress::Share::new(0, 2)
+        );
+        assert_eq!(
+            resumption(day(2025, 6, 30)).await,
+            domain::progress::Share::new(1, 2)
+        );
+        assert_eq!(resumption(day(2025, 3, 31)).await, None);
+        let june = store.project_reports(a).await.unwrap();
+        assert!(june.iter().any(|h| h.report.halted == Some(false)));
+        store.close().await;
+    }
+}

@@ -65,6 +65,7 @@ struct DashboardTemplate {
     /// 开工率 and 投产率 over every unit's projects: "rate (hit/due)", or — when none is due.
     start_rate: String,
     production_rate: String,
+    resumption_rate: String,
     units: Vec<UnitLine>,
     lagging: Vec<Lagging>,
     investment_svg: String,
@@ -243,6 +244,7 @@ pub async fn page(
             },
             start_rate: summed(status.units.iter().map(|u| u.figures.start_rate)),
             production_rate: summed(status.units.iter().map(|u| u.figures.production_rate)),
+            resumption_rate: summed(status.units.iter().map(|u| u.figures.resumption_rate)),
             units_strong_start: status
                 .units
                 .iter()

@@ -30,6 +30,8 @@ pub(crate) fn indicator_label(key: &str, lang: Lang) -> &'static str {
         ("completion_rate", Lang::En) => "Completion rate",
         ("production_rate", Lang::Zh) => "投产率",
         ("production_rate", Lang::En) => "Production rate",
+        ("resumption_rate", Lang::Zh) => "复工率",
+        ("resumption_rate", Lang::En) => "Resumption rate",
         ("on_time_reporting", Lang::Zh) => "按时报送率",
         ("on_time_reporting", Lang::En) => "On-time reporting",
         (_, Lang::Zh) => "指标",

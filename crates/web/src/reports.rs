@@ -210,6 +210,7 @@ pub struct FormRow {
     completed: String,
     ytd: String,
     started: bool,
+    halted: bool,
     actual_start: String,
     progress: String,
     problems: String,
@@ -291,6 +292,7 @@ fn form_row(p: &PeriodReport, can_review: bool, lang: domain::Lang) -> FormRow {
         completed: r.map(|r| r.completed.wan_string()).unwrap_or_default(),
         ytd: r.map(|r| r.year_to_date.wan_string()).unwrap_or_default(),
         started: r.is_some_and(|r| r.started),
+        halted: r.is_some_and(|r| r.halted == Some(true)),
         actual_start: r
             .and_then(|r| r.actual_start)
             .map(|d| d.to_string())
@@ -366,6 +368,7 @@ fn unit_page(
                 row.completed = get("c");
                 row.ytd = get("y");
                 row.started = !get("s").is_empty();
+                row.halted = !get("h").is_empty();
                 row.actual_start = get("d");
                 row.progress = get("p");
                 row.problems = get("q");
@@ -476,6 +479,7 @@ fn entries_from_form(
             completed,
             year_to_date: ytd,
             started: Some(!get("s").is_empty()),
+            halted: Some(!get("h").is_empty()),
             actual_start,
             stage: None,
             // Always given: an emptied field clears what was there.
@@ -500,6 +504,7 @@ fn entries_from_form(
                     && entry.year_to_date == Some(r.year_to_date);
                 let unchanged = same_amounts
                     && entry.started == Some(r.started)
+                    && entry.halted.unwrap_or(false) == r.halted.unwrap_or(false)
                     && entry.actual_start == r.actual_start
                     && text(get("p")) == r.progress
                     && text(get("q")) == r.problems;
@@ -786,6 +791,8 @@ pub struct ApiStoredReport {
     problems: Option<String>,
     late: bool,
     review_note: Option<String>,
+    /// 停工 (`true`) or 在建/复工 (`false`), when the report says.
+    halted: Option<bool>,
     /// 上期已更正: its year to date was recomputed after an earlier period's correction, and the
     /// lead office has not confirmed it yet.
     prior_corrected: bool,
@@ -842,6 +849,7 @@ pub async fn api_list(
                     late: r.late,
                     review_note: r.review_note,
                     prior_corrected: r.prior_corrected,
+                    halted: r.halted,
                 }),
             })
             .collect(),
@@ -856,6 +864,9 @@ pub struct ApiEntry {
     ytd_wan: Option<String>,
     /// Left out: as the period's (or the latest earlier) report said.
     started: Option<bool>,
+    /// 停工 (`true`) or 在建/复工 (`false`); left out keeps what the report said.
+    #[serde(default)]
+    halted: Option<bool>,
     actual_start: Option<String>,
     /// The stage reached (code or 中文 label: under_construction / 在建, to_complete / 计划竣工 …).
     stage: Option<String>,
@@ -948,6 +959,7 @@ pub async fn api_file(
             completed: money(&e.completed_wan)?,
             year_to_date: money(&e.ytd_wan)?,
             started: e.started,
+            halted: e.halted,
             actual_start,
             stage,
             progress: e.progress,

@@ -333,6 +333,7 @@ pub async fn unit_page(
                     "start_rate" => share_text(f.start_rate, lang),
                     "completion_rate" => share_text(f.completion_rate, lang),
                     "production_rate" => share_text(f.production_rate, lang),
+                    "resumption_rate" => share_text(f.resumption_rate, lang),
                     "on_time_reporting" => share_text(f.on_time_rate, lang),
                     _ => String::new(),
                 };

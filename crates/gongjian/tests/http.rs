@@ -1000,6 +1000,26 @@ async fn reports_are_filed_reviewed_and_scoped() {
         ));
         let (status, _) = send_json(&unit, url.clone(), decide(true, &list[0]["version"])).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
+        // Nor through the page, nor as a reader: the request stays pending.
+        let page = app.url(&format!("/reports/corrections/{}", list[0]["id"]));
+        let form = pairs(&[
+            ("version", list[0]["version"].to_string()),
+            ("action", "approve".to_string()),
+        ]);
+        let (status, _) = send_form(&unit, page.clone(), &form).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = send_form(&reader, page, &form).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = send_json(&reader, url.clone(), decide(true, &list[0]["version"])).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.store
+                .pending_corrections(None, None)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
         let (_, form) = fetch(&office, app.url(&format!("/reports/2025-06/units/{town}"))).await;
         assert!(
             form.contains("更正申请待审核") && form.contains("统计口径调整"),

@@ -170,6 +170,25 @@ pub enum Review {
     Return(String),
 }
 
+impl Review {
+    /// The reason a return gives (trimmed, within the text limit); a return needs one.
+    fn note(&self) -> Result<Option<String>> {
+        match self {
+            Review::Approve => Ok(None),
+            Review::Return(reason) => {
+                let reason = reason.trim();
+                if reason.is_empty() {
+                    return Err(StoreError::Rule(bi(
+                        "退回须填写原因",
+                        "a return needs a reason",
+                    )));
+                }
+                Ok(Some(reason.chars().take(TEXT_LIMIT).collect()))
+            }
+        }
+    }
+}
+
 /// A stored report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredReport {
@@ -637,19 +656,7 @@ impl Store {
                 "only the lead office decides correction requests",
             )));
         }
-        let note = match review {
-            Review::Approve => None,
-            Review::Return(reason) => {
-                let reason = reason.trim();
-                if reason.is_empty() {
-                    return Err(StoreError::Rule(bi(
-                        "退回须填写原因",
-                        "a returned request needs a reason",
-                    )));
-                }
-                Some(reason.chars().take(TEXT_LIMIT).collect::<String>())
-            }
-        };
+        let note = review.note()?;
         // The campaign's factors, read before the writer's turn is taken.
         let asked: Option<(String,)> = sqlx::query_as(
             "SELECT r.period FROM report_corrections c JOIN reports r ON r.id = c.report_id WHERE c.id = $1",
@@ -1240,22 +1247,10 @@ impl Store {
                 "only the lead office reviews reports",
             )));
         }
-        let (state, note, action) = match review {
-            Review::Approve => (ReportState::Approved, None, "approve"),
-            Review::Return(reason) => {
-                let reason = reason.trim();
-                if reason.is_empty() {
-                    return Err(StoreError::Rule(bi(
-                        "退回须填写原因",
-                        "a returned report needs a reason",
-                    )));
-                }
-                (
-                    ReportState::Returned,
-                    Some(reason.chars().take(TEXT_LIMIT).collect::<String>()),
-                    "return",
-                )
-            }
+        let note = review.note()?;
+        let (state, action) = match review {
+            Review::Approve => (ReportState::Approved, "approve"),
+            Review::Return(_) => (ReportState::Returned, "return"),
         };
         let at = now();
         let mut tx = self.begin_write().await?;

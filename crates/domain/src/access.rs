@@ -4,15 +4,16 @@
 //! The administrator and the lead office change every project and every field. A responsible
 //! unit (责任单位) changes only its own projects and creates projects only for itself; a task
 //! lead (牵头单位) changes the projects it leads. Neither changes the figures units are judged
-//! on — 年度计划投资 and its 计划年度, 总投资, planned start and completion, stage, responsible unit — which the lead
+//! on — 年度计划投资 with its 分月计划 and 计划年度, 总投资, planned start and completion, stage, responsible unit — which the lead
 //! office changes (or approves as a 计划调整). Everyone else reads.
 
 use crate::{Field, FieldError, ProjectFields, Role};
 
 /// The fields a unit's lights, rates and rank are computed from (the plan year decides which
 /// year's plan a status reads).
-pub const JUDGED: [Field; 7] = [
+pub const JUDGED: [Field; 8] = [
     Field::AnnualPlan,
+    Field::PlanPhases,
     Field::PlanYear,
     Field::TotalInvestment,
     Field::PlannedStart,
@@ -23,8 +24,9 @@ pub const JUDGED: [Field; 7] = [
 
 /// The judged fields a unit may ask to change through a 计划调整 (moving a project to another
 /// unit is the office's own act).
-pub const ADJUSTABLE: [Field; 5] = [
+pub const ADJUSTABLE: [Field; 6] = [
     Field::AnnualPlan,
+    Field::PlanPhases,
     Field::TotalInvestment,
     Field::PlannedStart,
     Field::PlannedCompletion,
@@ -51,6 +53,7 @@ pub fn adjustable_text(input: &mut crate::ProjectInput, field: Field) -> String 
 fn adjustable_slot(input: &mut crate::ProjectInput, field: Field) -> Option<&mut String> {
     Some(match field {
         Field::AnnualPlan => &mut input.annual_plan_wan,
+        Field::PlanPhases => &mut input.plan_phases,
         Field::TotalInvestment => &mut input.total_investment_wan,
         Field::PlannedStart => &mut input.planned_start,
         Field::PlannedCompletion => &mut input.planned_completion,

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod dates;
 pub mod demo;
 pub mod money;
+pub mod phases;
 pub mod plausibility;
 pub mod problem;
 pub mod progress;

@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::money::Money;
+use crate::phases::PlanPhases;
 use crate::{Bilingual, Lang, bi};
 
 /// A fraction `num / den` with `den > 0`; equal fractions are equal (6/12 == 1/2).
@@ -499,6 +500,8 @@ pub enum Reason {
     /// Planned to start in this month (of another year than the campaign's when `year` is
     /// given), not yet in its investment period: no lamp is due.
     NotDue { year: Option<i32>, month: u32 },
+    /// Judged by its 分月计划, which plans nothing before this month: no lamp is due yet.
+    PhaseNotDue { month: u32 },
 }
 
 impl Reason {
@@ -529,6 +532,10 @@ impl Reason {
             } => bi(
                 format!("计划{year}年{month}月开工，未到投资考核期"),
                 format!("planned to start in {year}-{month:02}: not yet judged on investment"),
+            ),
+            Reason::PhaseNotDue { month } => bi(
+                format!("分月计划自{month}月起，未到投资考核期"),
+                format!("its monthly plan starts in month {month}: not yet judged on investment"),
             ),
         }
     }
@@ -1035,6 +1042,10 @@ pub struct GroupFacts {
     /// 复工率 per unit and per region: (at work again, halted this year).
     pub unit_resumption: std::collections::HashMap<String, (i64, i64)>,
     pub region_resumption: std::collections::HashMap<String, (i64, i64)>,
+    /// 分月计划 by project id, when the campaign judges by them: such a project's 序时进度 is
+    /// its planned cumulative to date over its annual plan ([`PlanPhases::share`]). Used in a
+    /// year window; a fixed window keeps its share of the plan.
+    pub phases: std::collections::HashMap<i64, PlanPhases>,
 }
 
 /// [`evaluate`] with what is known of the groups beyond their projects ([`GroupFacts`]).
@@ -1050,10 +1061,19 @@ pub fn evaluate_in(
     let expected = expected_share(window, cadence, as_of);
     // Most projects started before the year: their share is the campaign's.
     let year_start = window_start(window);
+    let phased = |p: &StatusInput| match (window, p.annual_plan) {
+        (Window::Year(_), Some(plan)) if plan.fen() > 0 => {
+            facts.phases.get(&p.id).map(|ph| (ph, plan))
+        }
+        _ => None,
+    };
     let shares: Vec<Option<Share>> = inputs
         .iter()
-        .map(|p| match p.planned_start {
-            Some(d) if d > year_start => project_share(window, cadence, as_of, Some(d)),
+        .map(|p| match (phased(p), p.planned_start) {
+            (Some((ph, plan)), _) => {
+                ph.share(plan, cadence, u32::try_from(expected.num).unwrap_or(0))
+            }
+            (None, Some(d)) if d > year_start => project_share(window, cadence, as_of, Some(d)),
             _ => Some(expected),
         })
         .collect();
@@ -1076,6 +1096,13 @@ pub fn evaluate_in(
                 rules,
             );
             let pending = match (&judgement, p.annual_plan, p.planned_start) {
+                (None, Some(plan), _)
+                    if plan.fen() > 0 && share.is_none() && phased(p).is_some() =>
+                {
+                    phased(p)
+                        .and_then(|(ph, _)| ph.first_month())
+                        .map(|month| Reason::PhaseNotDue { month })
+                }
                 (None, Some(plan), Some(planned)) if plan.fen() > 0 && share.is_none() => {
                     Some(Reason::NotDue {
                         year: (planned.year() != window_year(window)).then_some(planned.year()),
@@ -1780,6 +1807,104 @@ mod tests {
         assert_eq!(unit.figures.light, Some(Light::Green));
         assert_eq!(status.expected, share(1, 2));
         assert_eq!(status.weighted_expected, Some(share(750, 5000)));
+    }
+
+    /// 分月计划: a project with a breakdown is judged on its planned cumulative to date, one
+    /// that plans nothing yet has no light and says why, the others keep their own share; the
+    /// unit's 序时进度 weighs them all. A fixed window ignores breakdowns.
+    #[test]
+    fn phased_plans() {
+        use crate::phases::PlanPhases;
+        let input = |id, plan: i64, ytd: i64| StatusInput {
+            id,
+            name: format!("项目{id}").into(),
+            unit: Some("龙田镇".into()),
+            region: None,
+            to_start: false,
+            annual_plan: Some(Money::from_wan(plan)),
+            year_to_date: Money::from_wan(ytd),
+            started: true,
+            planned_start: None,
+            planned_completion: None,
+            completed: false,
+            reports_due: 6,
+            reports_on_time: 6,
+        };
+        let months = |m: [i64; 12]| PlanPhases::Months(m.map(Money::from_wan));
+        let mut facts = GroupFacts::default();
+        // Back-loaded: 100 a month to June, 300 after (2400); 600 due by June.
+        facts.phases.insert(
+            1,
+            months([100, 100, 100, 100, 100, 100, 300, 300, 300, 300, 300, 300]),
+        );
+        // Nothing before September.
+        facts
+            .phases
+            .insert(2, months([0, 0, 0, 0, 0, 0, 0, 0, 400, 400, 400, 0]));
+        // Quarters: 0, 600, 300, 300; by the end of May two thirds of the second quarter.
+        facts.phases.insert(
+            3,
+            PlanPhases::Quarters([0, 600, 300, 300].map(Money::from_wan)),
+        );
+        let inputs = [
+            input(1, 2400, 540),
+            input(2, 1200, 0),
+            input(3, 1200, 200),
+            input(4, 1200, 100),
+        ];
+        let year = |as_of: &str| {
+            evaluate_in(
+                &inputs,
+                d(as_of),
+                Window::Year(2025),
+                Cadence::Monthly,
+                &Rules::default(),
+                &Scheme::default(),
+                &facts,
+            )
+        };
+        let june = year("2025-06-30");
+        // (project, expected share, light)
+        let cases = [
+            (0, Some(share(600, 2400)), Some(Light::Green)),
+            (1, None, None),
+            (2, Some(share(600, 1200)), Some(Light::Red)),
+            (3, Some(share(1, 2)), Some(Light::Red)),
+        ];
+        for (i, expected, light) in cases {
+            let p = &june.projects[i];
+            assert_eq!(p.expected, expected, "project {}", p.id);
+            assert_eq!(
+                p.judgement.as_ref().map(|j| j.light),
+                light,
+                "project {}",
+                p.id
+            );
+        }
+        assert_eq!(
+            june.projects[1].pending.map(|r| r.text().zh),
+            Some("分月计划自9月起，未到投资考核期".into())
+        );
+        let may = year("2025-05-31");
+        assert_eq!(may.projects[2].expected, Some(share(400, 1200)));
+        // The unit: 600 + 0 + 600 + 600 expected of 6000.
+        assert_eq!(june.units[0].figures.expected, Some(share(1800, 6000)));
+        assert_eq!(june.weighted_expected, Some(share(1800, 6000)));
+        // A fixed window keeps the window's time share.
+        let window = Window::Fixed {
+            start: d("2025-06-01"),
+            end: d("2025-09-28"),
+        };
+        let fixed = evaluate_in(
+            &inputs,
+            d("2025-06-30"),
+            window,
+            Cadence::Monthly,
+            &Rules::default(),
+            &Scheme::default(),
+            &facts,
+        );
+        assert_eq!(fixed.projects[1].expected, Some(share(30, 120)));
     }
 
     /// A fixed window's figures: in-window investment against the window's share of the plan

@@ -162,6 +162,8 @@ pub struct ProjectFields {
     pub annual_plan: Option<Money>,
     /// The year the annual plan is for.
     pub plan_year: Option<i32>,
+    /// 分月计划: the annual plan by month or quarter, adding up to it.
+    pub plan_phases: Option<crate::phases::PlanPhases>,
     /// 建设起止年限.
     pub period_start: Option<NaiveDate>,
     pub period_end: Option<NaiveDate>,
@@ -203,6 +205,7 @@ pub enum Field {
     Content,
     TotalInvestment,
     AnnualPlan,
+    PlanPhases,
     PlanYear,
     Period,
     PlannedStart,
@@ -237,6 +240,7 @@ impl Field {
         Field::Content,
         Field::TotalInvestment,
         Field::AnnualPlan,
+        Field::PlanPhases,
         Field::PlanYear,
         Field::Period,
         Field::PlannedStart,
@@ -303,6 +307,11 @@ impl Field {
                 "年度计划投资（万元）",
                 "Annual plan (10k yuan)",
             ),
+            Field::PlanPhases => (
+                "plan_phases",
+                "分月计划（万元）",
+                "Plan by month or quarter (10k yuan)",
+            ),
             Field::PlanYear => ("plan_year", "计划年度", "Plan year"),
             Field::Period => ("period", "建设起止年限", "Construction period"),
             Field::PlannedStart => ("planned_start", "计划开工时间", "Planned start"),
@@ -365,6 +374,11 @@ impl ProjectFields {
             Field::Content => opt(&self.content),
             Field::TotalInvestment => wan(&self.total_investment),
             Field::AnnualPlan => wan(&self.annual_plan),
+            Field::PlanPhases => self
+                .plan_phases
+                .as_ref()
+                .map(crate::phases::PlanPhases::display)
+                .unwrap_or_default(),
             Field::PlanYear => opt(&self.plan_year),
             Field::Period => match (self.period_start, self.period_end) {
                 (Some(s), Some(e)) => crate::dates::format_span(s, e),
@@ -445,6 +459,13 @@ impl ProjectFields {
                 ),
             ));
         }
+        if let Some(problem) = self
+            .plan_phases
+            .as_ref()
+            .and_then(|p| p.check(self.annual_plan))
+        {
+            errors.push(FieldError::new(Field::PlanPhases, problem));
+        }
         if self.expected_jobs.is_some_and(|j| j < 0) {
             errors.push(FieldError::new(
                 Field::ExpectedJobs,
@@ -518,6 +539,8 @@ pub struct ProjectInput {
     pub content: String,
     pub total_investment_wan: String,
     pub annual_plan_wan: String,
+    /// 分月计划: 12 amounts (months) or 4 (quarters) in 万元, see `PlanPhases::parse`.
+    pub plan_phases: String,
     pub plan_year: String,
     pub period: String,
     pub planned_start: String,
@@ -646,6 +669,10 @@ impl ProjectInput {
                 Err(e) => err(field, e),
             }
         }
+        match crate::phases::PlanPhases::parse(&self.plan_phases) {
+            Ok(phases) => fields.plan_phases = phases,
+            Err(e) => err(Field::PlanPhases, e),
+        }
         if let Some(t) = opt_text(&self.plan_year) {
             match t.trim_end_matches('年').parse::<i32>() {
                 Ok(y) if (2000..=2100).contains(&y) => fields.plan_year = Some(y),
@@ -719,6 +746,12 @@ impl ProjectInput {
             }
         }
 
+        // A breakdown given without its annual plan states the plan.
+        if fields.annual_plan.is_none()
+            && let Some(phases) = &fields.plan_phases
+        {
+            fields.annual_plan = i64::try_from(phases.total_fen()).ok().map(Money::from_fen);
+        }
         let cross: Vec<FieldError> = fields
             .check()
             .into_iter()
@@ -756,6 +789,7 @@ impl ProjectInput {
             content: opt(&f.content),
             total_investment_wan: wan(f.total_investment),
             annual_plan_wan: wan(f.annual_plan),
+            plan_phases: f.display_value(Field::PlanPhases),
             plan_year: f.plan_year.map(|y| y.to_string()).unwrap_or_default(),
             period: f.display_value(Field::Period),
             planned_start: date(f.planned_start),

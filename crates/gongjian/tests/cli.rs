@@ -1331,3 +1331,157 @@ fn docx_text(bytes: &[u8]) -> String {
         .unwrap();
     xml
 }
+
+/// 分月计划 through the binary: a ledger with 1月计划 … 12月计划 and one with quarters, June's
+/// reports, and `status --json` judging each project on its planned cumulative to date; the
+/// export carries the breakdown back out.
+#[test]
+fn status_by_the_plan_breakdown() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    for dialect in TestDb::backends() {
+        let db = rt.block_on(TestDb::new(dialect));
+        let url = db.url.as_str();
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = dir.path().join("ledger.xlsx");
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet().set_name("台账").unwrap();
+        let mut header = vec![
+            "项目编号".to_string(),
+            "项目名称".to_string(),
+            "责任单位".to_string(),
+            "年度计划投资（万元）".to_string(),
+        ];
+        header.extend((1..=12).map(|m| format!("{m}月计划")));
+        header.extend(["一季度计划", "二季度计划", "三季度计划", "四季度计划"].map(String::from));
+        for (c, h) in header.iter().enumerate() {
+            ws.write(0, c as u16, h.as_str()).unwrap();
+        }
+        // Back-loaded by month; nothing before September; by quarter; no breakdown.
+        // code, name, plan, months and quarters (negative: blank).
+        type Row<'a> = (&'a str, &'a str, f64, [f64; 12], [f64; 4]);
+        let rows: [Row<'_>; 4] = [
+            (
+                "FQ-1",
+                "龙田物流园",
+                2400.0,
+                [
+                    100., 100., 100., 100., 100., 100., 300., 300., 300., 300., 300., 300.,
+                ],
+                [-1.; 4],
+            ),
+            (
+                "FQ-2",
+                "龙田污水厂",
+                1200.0,
+                [0., 0., 0., 0., 0., 0., 0., 0., 400., 400., 400., 0.],
+                [-1.; 4],
+            ),
+            (
+                "FQ-3",
+                "龙田学校",
+                1200.0,
+                [-1.; 12],
+                [0., 600., 300., 300.],
+            ),
+            ("FQ-4", "龙田安置房", 1000.0, [-1.; 12], [-1.; 4]),
+        ];
+        for (r, (code, name, plan, months, quarters)) in rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            ws.write(r, 0, *code).unwrap();
+            ws.write(r, 1, *name).unwrap();
+            ws.write(r, 2, "龙田镇").unwrap();
+            ws.write(r, 3, *plan).unwrap();
+            for (i, v) in months.iter().chain(quarters).enumerate() {
+                if *v >= 0.0 {
+                    ws.write(r, 4 + i as u16, *v).unwrap();
+                }
+            }
+        }
+        wb.save(&ledger).unwrap();
+        let out = gongjian(
+            &["import", "ledger", ledger.to_str().unwrap(), "--db", url],
+            None,
+        );
+        assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+        let june = dir.path().join("june.xlsx");
+        progress_sheet(
+            &june,
+            &[
+                "FQ-1|龙田物流园|#2400||#420|是|",
+                "FQ-3|龙田学校|#1200||#200|是|",
+                "FQ-4|龙田安置房|#1000||#500|是|",
+            ],
+        );
+        let out = gongjian(
+            &[
+                "import",
+                "reports",
+                june.to_str().unwrap(),
+                "--db",
+                url,
+                "--period",
+                "2025-06",
+            ],
+            None,
+        );
+        assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+        let out = gongjian(
+            &["status", "--db", url, "--as-of", "2025-06-30", "--json"],
+            None,
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let status: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let project = |name: &str| -> Value {
+            status["projects"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == name)
+                .cloned()
+                .unwrap()
+        };
+        // (project, expected share, light)
+        for (name, share, light) in [
+            ("龙田物流园", Some(0.25), Some("green")),
+            ("龙田污水厂", None, None),
+            ("龙田学校", Some(0.5), Some("red")),
+            ("龙田安置房", Some(0.5), Some("green")),
+        ] {
+            let p = project(name);
+            assert_eq!(p["expected_share"].as_f64(), share, "{dialect:?} {p}");
+            assert_eq!(p["light"].as_str(), light, "{dialect:?} {p}");
+        }
+        assert_eq!(
+            project("龙田污水厂")["why"][0],
+            "分月计划自9月起，未到投资考核期"
+        );
+        // 600 + 0 + 600 + 500 expected of 5800.
+        let weighted = status["weighted_expected_share"].as_f64().unwrap();
+        assert!((weighted - 1700.0 / 5800.0).abs() < 1e-4, "{weighted}");
+
+        // The export has the months and the quarters after the annual plan.
+        let exported = dir.path().join("export.xlsx");
+        let out = gongjian(
+            &[
+                "export",
+                "ledger",
+                "--db",
+                url,
+                "--out",
+                exported.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let again = office::read_ledger(&std::fs::read(&exported).unwrap());
+        assert!(again.errors.is_empty(), "{:?}", again.errors);
+        let phases: Vec<String> = again
+            .projects
+            .iter()
+            .map(|p| p.fields.display_value(domain::Field::PlanPhases))
+            .collect();
+        assert!(phases[0].starts_with("1月 100、2月 100"), "{phases:?}");
+        assert_eq!(phases[2], "一季度 0、二季度 600、三季度 300、四季度 300");
+        assert_eq!(phases[3], "");
+    }
+}

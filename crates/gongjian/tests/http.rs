@@ -1179,6 +1179,79 @@ async fn rankings_publish_freeze_and_revise() {
             html.contains("已被更正版取代") && html.contains("补报设备购置款"),
             "{html}"
         );
+        // The drill-down shows each revision as published — revision 1 the figures before the
+        // correction, revision 2 after it, each with the report versions it came from — and
+        // links to the live figures; the published table links its units there.
+        let frozen = |id: i64| {
+            let store = app.store.clone();
+            let unit = top.unit.clone();
+            let project_id = project.project_id;
+            async move {
+                store
+                    .frozen_projects(id, Some(&unit))
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .find(|p| p.project_id == project_id)
+                    .unwrap()
+            }
+        };
+        let second = app
+            .store
+            .published_ranking(&period, Some(2))
+            .await
+            .unwrap()
+            .unwrap();
+        let (before, after) = (frozen(first.id).await, frozen(second.id).await);
+        assert_eq!(before.year_to_date, report.year_to_date, "{dialect:?}");
+        assert_eq!(
+            Some(after.year_to_date),
+            report
+                .year_to_date
+                .checked_add(domain::Money::from_wan(5_000))
+        );
+        assert_eq!(
+            before.reports.last(),
+            Some(&("2025-06".to_string(), report.version))
+        );
+        assert_eq!(
+            after.reports.last(),
+            Some(&("2025-06".to_string(), report.version + 1))
+        );
+        let drill = |revision: i64| {
+            app.url(&format!(
+                "/rankings/unit?period=2025-06&revision={revision}&unit={}",
+                web::pages::url_encode(&top.unit)
+            ))
+        };
+        let (status, html) = fetch(&reader, drill(1)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains(&project.name)
+                && html.contains(&report.year_to_date.wan_display())
+                && html.contains("查看实时数据")
+                && html.contains("发布时的数据"),
+            "{html}"
+        );
+        let (_, html) = fetch(&reader, drill(2)).await;
+        assert!(
+            html.contains(&format!("2025-06（第{}版）", report.version + 1)),
+            "{html}"
+        );
+        let (_, html) = fetch(&reader, app.url("/rankings?period=2025-06&revision=1")).await;
+        assert!(
+            html.contains("/rankings/unit?period=2025-06&#38;revision=1&#38;unit="),
+            "{html}"
+        );
+        assert_eq!(
+            fetch(
+                &reader,
+                app.url("/rankings/unit?period=2025-06&revision=1&unit=%E6%97%A0")
+            )
+            .await
+            .0,
+            StatusCode::NOT_FOUND
+        );
         assert_eq!(
             fetch(&reader, app.url("/rankings?period=2025-06&revision=9"))
                 .await
@@ -2947,6 +3020,10 @@ async fn ledger_writes_follow_who_may_change_what() {
             ("stage", json!("completed")),
             ("unit_id", json!(other_unit.to_string())),
             ("plan_year", json!("2027")),
+            (
+                "plan_phases",
+                json!([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8170]),
+            ),
         ] {
             let mut body = json!({"version": version(own).await});
             body[key] = value;
@@ -2956,6 +3033,42 @@ async fn ledger_writes_follow_who_may_change_what() {
             assert!(answer["message_zh"].as_str().unwrap().contains("考核依据"));
         }
         assert_eq!(plan_of(own).await.as_deref(), Some("8170"));
+        // The office sets the 分月计划 (numbers or text); one not adding up to the plan is
+        // refused and names the field; the unit's own form still saves around it.
+        let office = app.signed_in("fgj").await;
+        let (status, answer) = put(
+            office.clone(),
+            own,
+            json!({"version": version(own).await, "plan_phases": [1000, "2,000", 2170, 3000]}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert_eq!(
+            answer["plan_phases"],
+            json!(["1000", "2000", "2170", "3000"])
+        );
+        let (status, answer) = put(
+            office.clone(),
+            own,
+            json!({"version": version(own).await, "plan_phases": [1000, 2000, 2170, 2000]}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert_eq!(answer["fields"][0]["field"], "plan_phases", "{answer}");
+        let (status, answer) = put(
+            unit.clone(),
+            own,
+            json!({"version": version(own).await, "remarks": "按季推进"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        let (status, answer) = put(
+            unit.clone(),
+            own,
+            json!({"version": version(own).await, "plan_phases": null}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
         // Creating: for itself only.
         let r = unit
             .post(app.url("/api/projects"))

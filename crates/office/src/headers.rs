@@ -49,6 +49,10 @@ pub(crate) enum Kind {
     Tax,
     Jobs,
     Remarks,
+    /// 分月计划: the plan of a month (1–12), "3月计划".
+    PlanMonth(u8),
+    /// 分季计划: the plan of a quarter (1–4), "二季度计划".
+    PlanQuarter(u8),
     /// 序号: expected in every sheet and meaning nothing; ignored without a mention.
     Serial,
 }
@@ -87,13 +91,19 @@ impl Kind {
             Kind::Tax => Field::ExpectedTax,
             Kind::Jobs => Field::ExpectedJobs,
             Kind::Remarks => Field::Remarks,
+            Kind::PlanMonth(_) | Kind::PlanQuarter(_) => Field::PlanPhases,
         }
     }
 
     pub(crate) fn is_amount(self) -> bool {
         matches!(
             self,
-            Kind::Total | Kind::AnnualPlan(_) | Kind::Output | Kind::Tax
+            Kind::Total
+                | Kind::AnnualPlan(_)
+                | Kind::Output
+                | Kind::Tax
+                | Kind::PlanMonth(_)
+                | Kind::PlanQuarter(_)
         )
     }
 
@@ -115,6 +125,16 @@ impl Kind {
                 | Kind::Stage
                 | Kind::Level
         )
+    }
+
+    /// Whether another column of this kind is a second copy of it (ignored). Each month and
+    /// quarter of a breakdown is its own column.
+    pub(crate) fn same_column(self, other: Kind) -> bool {
+        match (self, other) {
+            (Kind::PlanMonth(a), Kind::PlanMonth(b)) => a == b,
+            (Kind::PlanQuarter(a), Kind::PlanQuarter(b)) => a == b,
+            _ => std::mem::discriminant(&self) == std::mem::discriminant(&other),
+        }
     }
 }
 
@@ -203,9 +223,46 @@ pub(crate) fn classify(key: &str) -> Option<Kind> {
         "就业" | "新增就业" | "新增就业人数" => Kind::Jobs,
         "备注" => Kind::Remarks,
         "序号" | "序" | "排序" => Kind::Serial,
-        _ => return annual_plan_of_year(key),
+        _ => return annual_plan_of_year(key).or_else(|| plan_phase(key, false)),
     };
     Some(kind)
+}
+
+/// A month's or a quarter's plan: "3月计划", "3月份计划投资", "三月计划", "第二季度计划",
+/// "二季度投资计划". A bare "3月" or "二季度" is one only under a group header that says 计划
+/// (`under_plan`): under 完成投资 it is what was done.
+pub(crate) fn plan_phase(key: &str, under_plan: bool) -> Option<Kind> {
+    let (base, stated) = ["计划完成投资", "计划投资", "投资计划", "计划"]
+        .iter()
+        .find_map(|s| key.strip_suffix(s))
+        .map_or((key, false), |b| (b, true));
+    if !stated && !under_plan {
+        return None;
+    }
+    let number = |t: &str| -> Option<u8> {
+        if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+            return t.parse().ok();
+        }
+        const DIGITS: [&str; 12] = [
+            "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二",
+        ];
+        DIGITS
+            .iter()
+            .position(|d| *d == t)
+            .and_then(|i| u8::try_from(i + 1).ok())
+    };
+    if let Some(q) = base.strip_suffix("季度") {
+        let q = q.strip_prefix('第').unwrap_or(q);
+        return number(q)
+            .filter(|n| (1..=4).contains(n))
+            .map(Kind::PlanQuarter);
+    }
+    let m = base
+        .strip_suffix("月份")
+        .or_else(|| base.strip_suffix('月'))?;
+    number(m)
+        .filter(|n| (1..=12).contains(n))
+        .map(Kind::PlanMonth)
 }
 
 /// "2025年计划投资", "2025年度计划投资", "2025年投资计划": the annual plan of a named year.

@@ -9,6 +9,7 @@ use std::borrow::Cow;
 
 use chrono::NaiveDate;
 use domain::dates::format_span;
+use domain::phases::PlanPhases;
 use domain::{Money, ProjectFields};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
@@ -61,6 +62,9 @@ enum Col {
     Jobs,
     Owner,
     Remarks,
+    /// 分月计划: a month (1–12) or a quarter (1–4), exported when some project has one.
+    PlanMonth(u8),
+    PlanQuarter(u8),
 }
 
 /// Header, column width (characters) and column.
@@ -150,7 +154,55 @@ fn value<'a>(col: Col, row: &ExportRow<'a>) -> Option<Value<'a>> {
         Col::Jobs => f.expected_jobs.map(|n| Value::Number(n as f64)),
         Col::Owner => text(&f.owner),
         Col::Remarks => text(&f.remarks),
+        Col::PlanMonth(n) => match &f.plan_phases {
+            Some(PlanPhases::Months(m)) => m.get(usize::from(n) - 1).copied().map(Value::Amount),
+            _ => None,
+        },
+        Col::PlanQuarter(n) => match &f.plan_phases {
+            Some(PlanPhases::Quarters(q)) => q.get(usize::from(n) - 1).copied().map(Value::Amount),
+            _ => None,
+        },
     }
+}
+
+/// The sheet's columns: the fixed ones, with the months and quarters of 分月计划 after the
+/// annual plan when some project has them.
+fn columns(rows: &[ExportRow<'_>]) -> Vec<(Cow<'static, str>, f64, Col)> {
+    let has = |quarters: bool| {
+        rows.iter().any(|r| {
+            matches!(
+                (&r.fields.plan_phases, quarters),
+                (Some(PlanPhases::Months(_)), false) | (Some(PlanPhases::Quarters(_)), true)
+            )
+        })
+    };
+    let mut out = Vec::with_capacity(COLUMNS.len() + 16);
+    for (label, width, col) in COLUMNS {
+        out.push((Cow::Borrowed(*label), *width, *col));
+        if matches!(col, Col::AnnualPlan) {
+            if has(false) {
+                for n in 1..=12u8 {
+                    out.push((
+                        Cow::Owned(format!("{n}月计划（万元）")),
+                        11.0,
+                        Col::PlanMonth(n),
+                    ));
+                }
+            }
+            if has(true) {
+                for (n, q) in ["一季度", "二季度", "三季度", "四季度"].iter().enumerate()
+                {
+                    let n = u8::try_from(n + 1).unwrap_or(4);
+                    out.push((
+                        Cow::Owned(format!("{q}计划（万元）")),
+                        12.0,
+                        Col::PlanQuarter(n),
+                    ));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// An Excel sheet name: at most 31 characters, none of `[]:*?/\`, not empty.
@@ -204,9 +256,10 @@ fn write_sheet(sheet: &mut Worksheet, rows: &[ExportRow<'_>]) -> Result<(), Xlsx
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let whole = Format::new().set_num_format("0");
 
-    for (col, (label, width, _)) in COLUMNS.iter().enumerate() {
+    let columns = columns(rows);
+    for (col, (label, width, _)) in columns.iter().enumerate() {
         let col = col as u16;
-        sheet.write_string_with_format(0, col, *label, &header)?;
+        sheet.write_string_with_format(0, col, label.as_ref(), &header)?;
         sheet.set_column_width(col, *width)?;
     }
     sheet.set_row_height(0, 30)?;
@@ -214,7 +267,7 @@ fn write_sheet(sheet: &mut Worksheet, rows: &[ExportRow<'_>]) -> Result<(), Xlsx
 
     for (i, row) in rows.iter().enumerate() {
         let r = u32::try_from(i + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
-        for (col, (_, _, kind)) in COLUMNS.iter().enumerate() {
+        for (col, (_, _, kind)) in columns.iter().enumerate() {
             let col = col as u16;
             match value(*kind, row) {
                 None => {}
@@ -238,7 +291,7 @@ fn write_sheet(sheet: &mut Worksheet, rows: &[ExportRow<'_>]) -> Result<(), Xlsx
     }
     if !rows.is_empty() {
         let last_row = u32::try_from(rows.len()).map_err(|_| XlsxError::RowColumnLimitError)?;
-        sheet.autofilter(0, 0, last_row, (COLUMNS.len() - 1) as u16)?;
+        sheet.autofilter(0, 0, last_row, (columns.len() - 1) as u16)?;
     }
     Ok(())
 }

@@ -20,16 +20,17 @@ use std::io::{Read, Seek};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use calamine::{Data, DataRef, Dimensions, Range, Reader, Sheets, Xlsx};
+use domain::phases::PlanPhases;
 use domain::project::{CATEGORIES, split_list};
 use domain::text::clean_name;
-use domain::{AmountUnit, Bilingual, Level, ProjectFields, Stage, bi};
+use domain::{AmountUnit, Bilingual, Level, Money, ProjectFields, Stage, bi};
 
 use crate::cells::{
     AsCell, Cell, is_space, parse_amount, parse_cell_date, parse_cell_span, parse_count, parse_year,
 };
 use crate::headers::{
-    Kind, classify, header_key, header_unit, is_note, list_marker, note_unit, section_title,
-    subtotal_word,
+    Kind, classify, header_key, header_unit, is_note, list_marker, note_unit, plan_phase,
+    section_title, subtotal_word,
 };
 use crate::{
     ImportError, ImportedProject, LedgerImport, SheetSummary, SkippedRow, column_letter,
@@ -645,7 +646,18 @@ impl SheetParser {
     fn is_sub_header<D: AsCell>(&self, header: &OwnedRow, row: &RowRef<'_, D>) -> bool {
         let top = header.view();
         row.nonblank().any(|(col, cell)| {
-            if !is_header_text(cell) {
+            // A bare "3月" under a 分月计划 group is a header too.
+            let phase_under_plan = || {
+                cell.as_text()
+                    .is_some_and(|t| plan_phase(&header_key(t), true).is_some())
+                    && (0..=col)
+                        .rev()
+                        .map(|c| top.get(c))
+                        .find(|c| !c.is_blank())
+                        .and_then(|c| c.as_text().map(|t| header_key(t).contains("计划")))
+                        .unwrap_or(false)
+            };
+            if !is_header_text(cell) && !phase_under_plan() {
                 return false;
             }
             let above = top.get(col);
@@ -748,14 +760,17 @@ impl SheetParser {
         let mut unit_likes: Vec<(u8, RawColumn)> = Vec::new();
         let mut ignored = Vec::new();
         for rc in raw {
-            match classify(&header_key(&rc.header)) {
+            let under_plan = [&rc.group, &rc.upper]
+                .iter()
+                .any(|g| g.as_deref().is_some_and(|g| header_key(g).contains("计划")));
+            let key = header_key(&rc.header);
+            let kind = classify(&key).or_else(|| plan_phase(&key, under_plan));
+            match kind {
                 None => ignored.push(rc.header),
                 Some(Kind::Serial) => {}
                 Some(Kind::UnitLike(rank)) => unit_likes.push((rank, rc)),
                 Some(kind) => {
-                    let taken = columns
-                        .iter()
-                        .any(|(k, _)| std::mem::discriminant(k) == std::mem::discriminant(&kind));
+                    let taken = columns.iter().any(|(k, _)| k.same_column(kind));
                     if taken {
                         ignored.push(rc.header);
                     } else {
@@ -1098,6 +1113,8 @@ fn parse_project<D: AsCell>(
     let (mut stage, mut cat_stage, mut category, mut level) = (None, None, None, None);
     let (mut header_year, mut plan_year) = (None, None);
     let mut failed: Vec<&'static str> = Vec::new();
+    let mut months: [Option<Money>; 12] = [None; 12];
+    let mut quarters: [Option<Money>; 4] = [None; 4];
 
     for col in &t.columns {
         let own = row.get(col.col);
@@ -1178,6 +1195,12 @@ fn parse_project<D: AsCell>(
             Kind::ActualStart => parse_cell_date(cell).map(|d| fields.actual_start = d),
             Kind::ActualCompletion => parse_cell_date(cell).map(|d| fields.actual_completion = d),
             Kind::ActualProduction => parse_cell_date(cell).map(|d| fields.actual_production = d),
+            Kind::PlanMonth(n) => parse_amount(cell, col.unit).map(|m| {
+                months[usize::from(n.clamp(1, 12) - 1)] = m;
+            }),
+            Kind::PlanQuarter(n) => parse_amount(cell, col.unit).map(|m| {
+                quarters[usize::from(n.clamp(1, 4) - 1)] = m;
+            }),
             Kind::Serial => Ok(()),
         };
         if let Err(message) = result {
@@ -1197,6 +1220,22 @@ fn parse_project<D: AsCell>(
     fields.category = category.or(t.section.category.map(str::to_string));
     fields.level = level.or(t.section.level);
     fields.plan_year = plan_year.or(header_year);
+    // 分月计划: the months when any is given, else the quarters; a blank phase plans nothing.
+    let phase = |m: &Option<Money>| m.unwrap_or(Money::ZERO);
+    fields.plan_phases = if months.iter().any(Option::is_some) {
+        Some(PlanPhases::Months(months.map(|m| phase(&m))))
+    } else if quarters.iter().any(Option::is_some) {
+        Some(PlanPhases::Quarters(quarters.map(|m| phase(&m))))
+    } else {
+        None
+    };
+    // A breakdown without its annual plan states the plan.
+    if fields.annual_plan.is_none()
+        && !failed.contains(&"annual_plan_wan")
+        && let Some(p) = &fields.plan_phases
+    {
+        fields.annual_plan = i64::try_from(p.total_fen()).ok().map(Money::from_fen);
+    }
 
     let name_column = t.columns.iter().find(|col| col.kind == Kind::Name);
     let locate = |kind_key: &str| {

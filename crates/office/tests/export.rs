@@ -6,6 +6,7 @@
 )]
 
 use chrono::NaiveDate;
+use domain::phases::PlanPhases;
 use domain::{Level, Money, ProjectFields, Stage};
 use office::{ExportRow, read_ledger, write_ledger};
 
@@ -30,6 +31,9 @@ fn full() -> ProjectFields {
         content: Some("新建厂房5万平方米，购置生产线3条".into()),
         total_investment: Some(Money::from_fen(123_456_780_000)),
         annual_plan: Some(Money::from_fen(1)),
+        plan_phases: Some(PlanPhases::Months(
+            [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0].map(Money::from_fen),
+        )),
         plan_year: Some(2025),
         period_start: d("2024-03-01"),
         period_end: d("2026-12-31"),
@@ -63,8 +67,12 @@ fn export_then_import_gives_back_the_same_projects() {
     c.name = "江阴港区道路".into();
     c.period_start = d("2025-03-15");
     c.period_end = d("2026-01-31");
-    c.total_investment = Some(Money::from_fen(1));
+    c.total_investment = Some(Money::from_wan(5000));
     c.code = Some("00123".into());
+    c.annual_plan = Some(Money::from_wan(1000));
+    c.plan_phases = Some(PlanPhases::Quarters(
+        [100, 200, 300, 400].map(Money::from_wan),
+    ));
     let rows = [
         ExportRow {
             fields: &a,

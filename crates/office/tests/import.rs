@@ -1058,3 +1058,68 @@ fn zip_with_one_file(name: &[u8], data: &[u8]) -> Vec<u8> {
     out.extend_from_slice(&[0, 0]);
     out
 }
+
+/// 分月计划: a month's or a quarter's plan in its own column, under a 计划 group or named so;
+/// blanks plan nothing; the breakdown adds up to the annual plan (stating it when absent).
+#[test]
+fn plan_by_month_and_by_quarter() {
+    let months = "plan_phases=1月 0、2月 0、3月 100、4月 100、5月 100、6月 100、7月 200、8月 200、9月 200、10月 200、11月 100、12月 200";
+    // Named columns; the amount unit of the sheet applies.
+    check(
+        &[
+            "项目名称|年度计划投资（万元）|1月计划|2月计划|3月计划|4月计划|5月计划|6月计划|7月计划|8月计划|9月计划|10月计划|11月计划|12月计划",
+            "甲|#1500||#0|#100|#100|#100|#100|#200|#200|#200|#200|#100|#200",
+            "乙|#1000|||||||||||",
+        ],
+        &[
+            &format!("P 台账!2 name=甲; annual_plan_wan=1500; {months}"),
+            "P 台账!3 name=乙; annual_plan_wan=1000",
+        ],
+    );
+    // Bare months under a merged 分月计划 group; no annual plan column: the breakdown states it.
+    check(
+        &[
+            "序号|项目名称|2025年分月计划（万元）|||||||||||",
+            "||1月|2月|3月|4月|5月|6月|7月|8月|9月|10月|11月|12月",
+            "1|甲|||#100|#100|#100|#100|#200|#200|#200|#200|#100|#200",
+            "!merge A1:A2 B1:B2 C1:N1",
+        ],
+        &[&format!("P 台账!3 name=甲; annual_plan_wan=1500; {months}")],
+    );
+    // Quarters, in 亿元 by the header's group.
+    check(
+        &[
+            "项目名称|年度计划投资|第一季度计划|二季度计划|三季度计划投资|四季度投资计划",
+            "甲|#1000|#100|#200|#300|#400",
+        ],
+        &[
+            "P 台账!2 name=甲; annual_plan_wan=1000; plan_phases=一季度 100、二季度 200、三季度 300、四季度 400",
+        ],
+    );
+    // Not adding up: an error on the row, at the first phase column.
+    check(
+        &[
+            "项目名称|年度计划投资|一季度计划|二季度计划|三季度计划|四季度计划",
+            "甲|#1000|#100|#200|#300|#300",
+        ],
+        &["E 台账!2 C: 分月计划合计 900.00 万元，与年度计划投资 1,000.00 万元不符"],
+    );
+    // A bad cell names its cell.
+    check(
+        &[
+            "项目名称|年度计划投资|一季度计划|二季度计划|三季度计划|四季度计划",
+            "甲|#1000|#100|1,2|#300|#400",
+        ],
+        &["E 台账!2 D: 二季度计划"],
+    );
+    // Bare months under 完成投资 are what was done, not a plan: ignored.
+    check(
+        &[
+            "项目名称|2025年完成投资|",
+            "|1月|2月",
+            "甲|#10|#20",
+            "!merge A1:A2 B1:C1",
+        ],
+        &["P 台账!3 name=甲", "S 台账!2 无项目数据的行：1月"],
+    );
+}

@@ -33,6 +33,10 @@ pub struct CampaignSettings {
     pub scheme: Scheme,
     /// The factors of a report's warnings (异常提示).
     pub limits: Limits,
+    /// 按分月计划: a project with a 分月计划 is judged on its planned cumulative to date
+    /// instead of time passed (a year window only). On by default: a ledger without
+    /// breakdowns is judged by time either way.
+    pub phased_plan: bool,
 }
 
 impl CampaignSettings {
@@ -46,6 +50,7 @@ impl CampaignSettings {
             rules: Rules::default(),
             scheme: Scheme::default(),
             limits: Limits::default(),
+            phased_plan: true,
         }
     }
 
@@ -69,8 +74,8 @@ async fn insert_campaign(
     let (year, start, end) = window_columns(&settings.window);
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO campaigns (name, theme, year, window_start, window_end, cadence, yellow_from_pp, \
-         red_above_pp, start_red_months, scheme, created_at, over_plan_factor, spike_factor) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+         red_above_pp, start_red_months, scheme, created_at, over_plan_factor, spike_factor, phased_plan) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(settings.name.trim())
     .bind(settings.theme.clone())
@@ -85,6 +90,7 @@ async fn insert_campaign(
     .bind(now())
     .bind(settings.limits.over_plan.to_string())
     .bind(settings.limits.spike.to_string())
+    .bind(i64::from(settings.phased_plan))
     .fetch_one(&mut **tx)
     .await?;
     Ok(id)
@@ -183,6 +189,7 @@ type CampaignRow = (
     Option<String>,
     Option<String>,
     Option<String>,
+    i64,
 );
 
 /// unit id, unit name, starts, completions, productions, investment (fen).
@@ -233,6 +240,7 @@ fn settings_of(r: &CampaignRow) -> Result<CampaignSettings> {
         rules,
         scheme,
         limits,
+        phased_plan: r.14 != 0,
     })
 }
 
@@ -360,7 +368,7 @@ impl Store {
     pub async fn campaigns(&self) -> Result<Vec<(i64, i64, CampaignSettings)>> {
         let rows: Vec<CampaignRow> = sqlx::query_as(
             "SELECT id, version, name, theme, year, window_start, window_end, cadence, yellow_from_pp, \
-             red_above_pp, start_red_months, scheme, over_plan_factor, spike_factor FROM campaigns WHERE active = 1 ORDER BY id DESC",
+             red_above_pp, start_red_months, scheme, over_plan_factor, spike_factor, phased_plan FROM campaigns WHERE active = 1 ORDER BY id DESC",
         )
         .fetch_all(self.pool())
         .await?;
@@ -387,7 +395,7 @@ impl Store {
     pub async fn active_campaign(&self) -> Result<Option<(i64, i64, CampaignSettings)>> {
         let row: Option<CampaignRow> = sqlx::query_as(
             "SELECT id, version, name, theme, year, window_start, window_end, cadence, yellow_from_pp, \
-             red_above_pp, start_red_months, scheme, over_plan_factor, spike_factor FROM campaigns WHERE active = 1 ORDER BY id DESC LIMIT 1",
+             red_above_pp, start_red_months, scheme, over_plan_factor, spike_factor, phased_plan FROM campaigns WHERE active = 1 ORDER BY id DESC LIMIT 1",
         )
         .fetch_optional(self.pool())
         .await?;
@@ -521,7 +529,7 @@ impl Store {
             }
             // Only as read: a project someone saved meanwhile makes the carry-over start again.
             let updated = sqlx::query(
-                "UPDATE projects SET plan_year = $1, annual_plan_fen = NULL, stage = $2, \
+                "UPDATE projects SET plan_year = $1, annual_plan_fen = NULL, plan_phases = NULL, stage = $2, \
                  version = version + 1 WHERE id = $3 AND version = $4",
             )
             .bind(i64::from(year))
@@ -581,7 +589,8 @@ impl Store {
         let done = sqlx::query(
             "UPDATE campaigns SET name = $1, theme = $2, year = $3, window_start = $4, window_end = $5, \
              cadence = $6, yellow_from_pp = $7, red_above_pp = $8, start_red_months = $9, scheme = $10, \
-             over_plan_factor = $11, spike_factor = $12, version = version + 1 WHERE id = $13 AND version = $14",
+             over_plan_factor = $11, spike_factor = $12, phased_plan = $13, version = version + 1 \
+             WHERE id = $14 AND version = $15",
         )
         .bind(settings.name.trim())
         .bind(settings.theme.clone())
@@ -595,6 +604,7 @@ impl Store {
         .bind(settings.scheme.to_toml())
         .bind(settings.limits.over_plan.to_string())
         .bind(settings.limits.spike.to_string())
+        .bind(i64::from(settings.phased_plan))
         .bind(id)
         .bind(version)
         .execute(self.pool())

@@ -337,6 +337,14 @@ pub(crate) fn row_problem(sheet: &str, row: u32, message: domain::Bilingual) -> 
 /// A sheet usually holds only some columns; fields it leaves empty keep their stored values,
 /// so importing a sheet with fewer columns never erases what the ledger knows.
 fn keep_unstated(old: &ProjectFields, mut new: ProjectFields) -> ProjectFields {
+    // A breakdown belongs to its plan: kept only while the sheet states neither, for the same
+    // year. A new plan without its breakdown drops the old breakdown (the history shows it).
+    if new.plan_phases.is_none()
+        && new.annual_plan.is_none()
+        && new.plan_year.is_none_or(|y| Some(y) == old.plan_year)
+    {
+        new.plan_phases = old.plan_phases.clone();
+    }
     macro_rules! keep {
         ($($f:ident),+) => { $( if new.$f.is_none() { new.$f = old.$f.clone(); } )+ };
     }

@@ -2,6 +2,7 @@
 //! field, and the filtered, sorted, paged list.
 
 use chrono::NaiveDate;
+use domain::phases::PlanPhases;
 use domain::search::SearchQuery;
 use domain::{Field, FieldError, Level, Money, Project, ProjectFields, Stage};
 use serde::{Deserialize, Serialize};
@@ -15,14 +16,14 @@ use crate::{Dialect, Result, Store, StoreError, now, on_unique};
 pub(crate) const FIELD_COLUMNS: &str = "code, name, category, stage, level, tags, industry, region_id, unit_id, \
      lead_department_id, linked_leader, service_officer, content, total_investment_fen, annual_plan_fen, plan_year, \
      period_start, period_end, planned_start, planned_completion, planned_production, actual_start, actual_completion, \
-     actual_production, location, funding_sources, expected_output_fen, expected_tax_fen, expected_jobs, owner, remarks, stage_rank, level_rank";
-pub(crate) const FIELD_COUNT: usize = 33;
+     actual_production, location, funding_sources, expected_output_fen, expected_tax_fen, expected_jobs, owner, remarks, stage_rank, level_rank, plan_phases";
+pub(crate) const FIELD_COUNT: usize = 34;
 
 const SELECT_PROJECT: &str = "SELECT p.id, p.version, p.code, p.name, p.category, p.stage, p.level, p.tags, p.industry, \
      p.region_id, p.unit_id, p.lead_department_id, p.linked_leader, p.service_officer, p.content, \
      p.total_investment_fen, p.annual_plan_fen, p.plan_year, p.period_start, p.period_end, p.planned_start, \
      p.planned_completion, p.planned_production, p.actual_start, p.actual_completion, p.actual_production, \
-     p.location, p.funding_sources, p.expected_output_fen, p.expected_tax_fen, p.expected_jobs, p.owner, p.remarks, \
+     p.location, p.funding_sources, p.expected_output_fen, p.expected_tax_fen, p.expected_jobs, p.owner, p.remarks, p.plan_phases, \
      p.created_at, p.updated_at, u.name AS unit_name, d.name AS lead_department_name, r.name AS region_name \
      FROM projects p LEFT JOIN units u ON u.id = p.unit_id LEFT JOIN units d ON d.id = p.lead_department_id \
      LEFT JOIN regions r ON r.id = p.region_id";
@@ -62,6 +63,7 @@ struct ProjectRow {
     expected_jobs: Option<i64>,
     owner: Option<String>,
     remarks: Option<String>,
+    plan_phases: Option<String>,
     created_at: i64,
     updated_at: i64,
     unit_name: Option<String>,
@@ -134,6 +136,10 @@ impl ProjectRow {
                 total_investment: self.total_investment_fen.map(Money::from_fen),
                 annual_plan: self.annual_plan_fen.map(Money::from_fen),
                 plan_year: self.plan_year.and_then(|y| i32::try_from(y).ok()),
+                plan_phases: self
+                    .plan_phases
+                    .as_deref()
+                    .and_then(PlanPhases::from_stored),
                 period_start: date(self.period_start),
                 period_end: date(self.period_end),
                 planned_start: date(self.planned_start),
@@ -198,6 +204,8 @@ pub(crate) fn bind_fields(args: &mut AnyArguments, f: &ProjectFields) -> Result<
     args.add(f.remarks.clone()).map_err(add)?;
     args.add(f.stage.map(Stage::rank)).map_err(add)?;
     args.add(f.level.map(Level::rank)).map_err(add)?;
+    args.add(f.plan_phases.as_ref().map(PlanPhases::to_stored))
+        .map_err(add)?;
     Ok(())
 }
 

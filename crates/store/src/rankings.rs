@@ -3,12 +3,14 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
-use domain::bi;
+use chrono::{Datelike, NaiveDate};
 use domain::progress::{Period, ProjectStatus, Status, UnitStatus};
+use domain::{Lang, Money, bi};
 use serde::{Deserialize, Serialize};
+use sqlx::any::AnyArguments;
+use sqlx::{Arguments, AssertSqlSafe};
 
-use crate::projects::date;
+use crate::projects::{date, placeholders};
 use crate::{Result, Store, StoreError, now};
 
 /// One unit's line of a ranking, as printed.
@@ -110,8 +112,140 @@ pub struct NewRanking<'a> {
     pub scheme: &'a str,
     pub rows: &'a [RankingRow],
     pub regions: &'a [RankingRow],
+    /// Every project as judged, frozen for the drill-down with the reports it came from.
+    pub projects: &'a [ProjectStatus],
     pub note: Option<&'a str>,
     pub actor: Option<i64>,
+}
+
+/// A project's line of a published ranking, as it was judged when the ranking was published.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FrozenProject {
+    pub project_id: i64,
+    pub name: String,
+    pub unit: Option<String>,
+    pub region: Option<String>,
+    /// The plan it was judged against (in a fixed window, its target there).
+    pub plan: Option<Money>,
+    pub year_to_date: Money,
+    /// Its own 序时进度 as a fraction; `None` before its investment period.
+    pub expected: Option<f64>,
+    /// `green`, `yellow`, `red`; `None` when not rated.
+    pub light: Option<String>,
+    /// Why its lamp is not green (or why it has none), in each language, "；"-joined.
+    pub why_zh: String,
+    pub why_en: String,
+    /// The year's counted reports its year to date came from: (period key, version), in order.
+    pub reports: Vec<(String, i64)>,
+}
+
+impl FrozenProject {
+    /// Its reports as a clerk reads them: "2025-01、2025-02（第2版）…": a version is named only
+    /// once a report was changed after it was first filed.
+    pub fn reports_text(&self, lang: Lang) -> String {
+        self.reports
+            .iter()
+            .map(|(period, version)| match (version, lang) {
+                (1, _) => period.clone(),
+                (v, Lang::Zh) => format!("{period}（第{v}版）"),
+                (v, Lang::En) => format!("{period} (v{v})"),
+            })
+            .collect::<Vec<_>>()
+            .join(match lang {
+                Lang::Zh => "、",
+                Lang::En => ", ",
+            })
+    }
+}
+
+/// Rows per multi-row insert of frozen projects (12 parameters each).
+const FREEZE_CHUNK: usize = 1_000;
+
+type FrozenRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    i64,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    String,
+);
+
+/// Writes a ranking's projects as judged, with the counted reports of the year to `as_of`.
+async fn freeze_projects(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    dialect: crate::Dialect,
+    ranking_id: i64,
+    as_of: NaiveDate,
+    projects: &[ProjectStatus],
+) -> Result<()> {
+    let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
+    let used: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT project_id, period, version FROM reports WHERE status IN ('submitted', 'approved') \
+         AND period_end >= $1 AND period_end <= $2 ORDER BY project_id, period_end, period",
+    )
+    .bind(year_start.to_string())
+    .bind(as_of.to_string())
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut reports: HashMap<i64, String> = HashMap::new();
+    for (id, period, version) in used {
+        let text = reports.entry(id).or_default();
+        if !text.is_empty() {
+            text.push(',');
+        }
+        text.push_str(&format!("{period}:{version}"));
+    }
+    let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
+    const PER_ROW: usize = 12;
+    for chunk in projects.chunks(FREEZE_CHUNK) {
+        let mut args = AnyArguments::default();
+        let mut values = Vec::with_capacity(chunk.len());
+        for (i, p) in chunk.iter().enumerate() {
+            let why: Vec<domain::Bilingual> = match (&p.judgement, &p.pending) {
+                (Some(j), _) => j.why.iter().map(|r| r.text()).collect(),
+                (None, Some(r)) => vec![r.text()],
+                (None, None) => Vec::new(),
+            };
+            let join = |f: fn(&domain::Bilingual) -> &str| {
+                why.iter().map(f).collect::<Vec<_>>().join("；")
+            };
+            args.add(ranking_id).map_err(enc)?;
+            args.add(p.id).map_err(enc)?;
+            args.add(p.name.to_string()).map_err(enc)?;
+            args.add(p.unit.as_deref().map(str::to_string))
+                .map_err(enc)?;
+            args.add(p.region.as_deref().map(str::to_string))
+                .map_err(enc)?;
+            args.add(p.annual_plan.map(Money::fen)).map_err(enc)?;
+            args.add(p.year_to_date.fen()).map_err(enc)?;
+            args.add(p.expected.map(|e| e.to_f64().to_string()))
+                .map_err(enc)?;
+            args.add(p.judgement.as_ref().map(|j| j.light.code().to_string()))
+                .map_err(enc)?;
+            args.add(join(|b| b.zh.as_str())).map_err(enc)?;
+            args.add(join(|b| b.en.as_str())).map_err(enc)?;
+            args.add(reports.remove(&p.id).unwrap_or_default())
+                .map_err(enc)?;
+            values.push(format!(
+                "({})",
+                placeholders(dialect, i * PER_ROW + 1, PER_ROW)
+            ));
+        }
+        let sql = format!(
+            "INSERT INTO ranking_projects (ranking_id, project_id, name, unit, region, plan_fen, ytd_fen, \
+             expected, light, why_zh, why_en, reports) VALUES {}",
+            values.join(", ")
+        );
+        sqlx::query_with(AssertSqlSafe(sql), args)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 type RankingDbRow = (
@@ -209,9 +343,9 @@ impl Store {
                 revision + 1
             }
         };
-        sqlx::query(
+        let (ranking_id,): (i64,) = sqlx::query_as(
             "INSERT INTO rankings (period, as_of, revision, expected, scheme, rows, note, published_at, \
-             published_by, regions) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             published_by, regions) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(&key)
         .bind(new.as_of.to_string())
@@ -223,8 +357,9 @@ impl Store {
         .bind(now())
         .bind(new.actor)
         .bind(&regions)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
+        freeze_projects(&mut tx, self.dialect(), ranking_id, new.as_of, new.projects).await?;
         tx.commit().await?;
         self.published_ranking(&new.period, Some(revision))
             .await?
@@ -257,6 +392,60 @@ impl Store {
             }
         };
         row.map(published).transpose()
+    }
+
+    /// The projects of a published ranking as they were judged (of one unit when `unit` is
+    /// given), by unit and name; empty for a ranking published before projects were frozen
+    /// with it (migration 0027).
+    pub async fn frozen_projects(
+        &self,
+        ranking_id: i64,
+        unit: Option<&str>,
+    ) -> Result<Vec<FrozenProject>> {
+        let select = "SELECT project_id, name, unit, region, plan_fen, ytd_fen, expected, light, \
+             why_zh, why_en, reports FROM ranking_projects WHERE ranking_id = $1";
+        let rows: Vec<FrozenRow> = match unit {
+            Some(unit) => {
+                sqlx::query_as(AssertSqlSafe(format!(
+                    "{select} AND unit = $2 ORDER BY name, project_id"
+                )))
+                .bind(ranking_id)
+                .bind(unit)
+                .fetch_all(self.pool())
+                .await?
+            }
+            None => {
+                sqlx::query_as(AssertSqlSafe(format!(
+                    "{select} ORDER BY unit, name, project_id"
+                )))
+                .bind(ranking_id)
+                .fetch_all(self.pool())
+                .await?
+            }
+        };
+        Ok(rows
+            .into_iter()
+            .map(|r| FrozenProject {
+                project_id: r.0,
+                name: r.1,
+                unit: r.2,
+                region: r.3,
+                plan: r.4.map(Money::from_fen),
+                year_to_date: Money::from_fen(r.5),
+                expected: r.6.and_then(|e| e.parse().ok()),
+                light: r.7,
+                why_zh: r.8,
+                why_en: r.9,
+                reports: r
+                    .10
+                    .split(',')
+                    .filter_map(|item| {
+                        let (period, version) = item.split_once(':')?;
+                        Some((period.to_string(), version.parse().ok()?))
+                    })
+                    .collect(),
+            })
+            .collect())
     }
 
     /// Every publication, latest period and revision first, without their rows.

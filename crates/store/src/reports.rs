@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use domain::Money;
+use domain::phases::PlanPhases;
 use domain::progress::{
     Cadence, GroupFacts, Period, ProjectStatus, Rules, Scheme, Status, StatusInput, Window,
     evaluate, evaluate_in, in_window, strong_start,
@@ -1109,6 +1110,8 @@ pub struct Judging {
     /// The campaign that covers the date (id, name); `None`: no campaign does, and the date
     /// is judged by its calendar year with the defaults.
     pub campaign: Option<(i64, String)>,
+    /// Projects with a 分月计划 are judged by it (the campaign's 按分月计划).
+    pub phased_plan: bool,
 }
 
 impl Judging {
@@ -1120,6 +1123,7 @@ impl Judging {
             scheme: Scheme::default(),
             from: NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of),
             campaign: None,
+            phased_plan: true,
         }
     }
 
@@ -1213,6 +1217,7 @@ impl Store {
             scheme: settings.scheme,
             from: start.max(year_start),
             campaign: Some((id, settings.name)),
+            phased_plan: settings.phased_plan,
         })
     }
 
@@ -1238,12 +1243,19 @@ impl Store {
         let unit_targets = self.window_figures(&judging, as_of, &mut inputs).await?;
         let (unit_production, region_production) = self.production_counts(as_of).await?;
         let (unit_resumption, region_resumption) = self.resumption_counts(as_of).await?;
+        let phases = match judging.window {
+            Window::Year(_) if judging.phased_plan => {
+                self.plan_phases_of_year(as_of.year()).await?
+            }
+            _ => HashMap::new(),
+        };
         let facts = GroupFacts {
             unit_targets,
             unit_production,
             region_production,
             unit_resumption,
             region_resumption,
+            phases,
         };
         let read = started.elapsed();
         let mut status = evaluate_in(
@@ -1349,6 +1361,25 @@ impl Store {
             None => HashMap::new(),
         };
         Ok(targets)
+    }
+
+    /// Every project's 分月计划 for `year`: from its row when its plan year is that year, else
+    /// the one kept for the year (see migration 0026).
+    pub async fn plan_phases_of_year(&self, year: i32) -> Result<HashMap<i64, PlanPhases>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, plan_phases FROM projects WHERE (plan_year = $1 OR plan_year IS NULL) \
+             AND plan_phases IS NOT NULL \
+             UNION ALL SELECT a.project_id, a.plan_phases FROM annual_plans a \
+             JOIN projects p ON p.id = a.project_id \
+             WHERE a.year = $1 AND a.plan_phases IS NOT NULL AND (p.plan_year IS NULL OR p.plan_year <> $1)",
+        )
+        .bind(i64::from(year))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, text)| PlanPhases::from_stored(&text).map(|p| (id, p)))
+            .collect())
     }
 
     /// 投产率's counts per unit and per region (by name): projects planned to be put into

@@ -370,6 +370,7 @@ impl Store {
                 scheme: &scheme,
                 rows: &rows,
                 regions: &regions,
+                projects: &status.status.projects,
                 note: None,
                 actor: publisher,
             })

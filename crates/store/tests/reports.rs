@@ -1276,3 +1276,166 @@ async fn resumption_rate_per_unit() {
         store.close().await;
     }
 }
+
+/// 分月计划: stored with the project, shown in its history, kept for its year when the plan
+/// year moves on; a campaign that judges by it rates a back-loaded project by its planned
+/// cumulative to date, and says why a project planning nothing yet has no light.
+#[tokio::test]
+async fn phased_plans_judge_by_the_planned_cumulative() {
+    use domain::phases::PlanPhases;
+    use store::CampaignSettings;
+    for dialect in TestDb::backends() {
+        let db = TestDb::new(dialect).await;
+        let store = db.store().await;
+        let town = store
+            .create_unit("龙田镇", UnitKind::Town, None)
+            .await
+            .unwrap();
+        let months = |m: [i64; 12]| Some(PlanPhases::Months(m.map(Money::from_wan)));
+        let make = |name: &str, plan: i64, phases: Option<PlanPhases>| ProjectFields {
+            name: name.into(),
+            stage: Some(Stage::UnderConstruction),
+            unit_id: Some(town),
+            annual_plan: Some(Money::from_wan(plan)),
+            plan_year: Some(2025),
+            plan_phases: phases,
+            ..ProjectFields::default()
+        };
+        let back_loaded = store
+            .create_project(
+                &make(
+                    "龙田物流园",
+                    2400,
+                    months([100, 100, 100, 100, 100, 100, 300, 300, 300, 300, 300, 300]),
+                ),
+                None,
+                "test",
+            )
+            .await
+            .unwrap();
+        let autumn = store
+            .create_project(
+                &make(
+                    "龙田污水厂",
+                    1200,
+                    months([0, 0, 0, 0, 0, 0, 0, 0, 400, 400, 400, 0]),
+                ),
+                None,
+                "test",
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .project(back_loaded.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .fields
+                .plan_phases,
+            make(
+                "",
+                0,
+                months([100, 100, 100, 100, 100, 100, 300, 300, 300, 300, 300, 300])
+            )
+            .plan_phases
+        );
+        store
+            .file_reports(
+                period("2025-06"),
+                &[ReportEntry {
+                    project_id: back_loaded.id,
+                    year_to_date: wan(420),
+                    ..ReportEntry::default()
+                }],
+                &Actor::SYSTEM,
+                options(Filing::Submit, day(2025, 7, 1)),
+            )
+            .await
+            .unwrap();
+        let june = day(2025, 6, 30);
+        let light_of = |s: &store::LedgerStatus, id: i64| {
+            let p = s.status.projects.iter().find(|p| p.id == id).unwrap();
+            (p.expected, p.judgement.as_ref().map(|j| j.light))
+        };
+        // Switched off: time passed (50%), 420 of 2400 is red; the autumn one is red too.
+        let mut settings = CampaignSettings::year("2025年项目攻坚行动", 2025);
+        assert!(settings.phased_plan);
+        settings.phased_plan = false;
+        let id = store.create_campaign(&settings).await.unwrap();
+        let plain = store.campaign_status(june).await.unwrap();
+        assert_eq!(
+            light_of(&plain, back_loaded.id).1,
+            Some(domain::progress::Light::Red),
+            "{dialect:?}"
+        );
+        // With it: 600 of 2400 due, 420 done (7.5 points behind): green; the autumn one has no
+        // light yet.
+        settings.phased_plan = true;
+        let version = store.active_campaign().await.unwrap().unwrap().1;
+        store.update_campaign(id, version, &settings).await.unwrap();
+        assert!(store.judging(june).await.unwrap().phased_plan);
+        let phased = store.campaign_status(june).await.unwrap();
+        assert_eq!(
+            light_of(&phased, back_loaded.id),
+            (
+                domain::progress::Share::new(600, 2400),
+                Some(domain::progress::Light::Green)
+            ),
+            "{dialect:?}"
+        );
+        let p = phased
+            .status
+            .projects
+            .iter()
+            .find(|p| p.id == autumn.id)
+            .unwrap();
+        assert_eq!(p.judgement, None);
+        assert_eq!(
+            p.pending.map(|r| r.text().zh).as_deref(),
+            Some("分月计划自9月起，未到投资考核期")
+        );
+        assert_eq!(
+            phased.status.units[0].figures.expected,
+            domain::progress::Share::new(600, 3600)
+        );
+
+        // The history shows the change.
+        let mut fields = store.project(autumn.id).await.unwrap().unwrap();
+        fields.fields.plan_phases = months([0, 0, 0, 0, 0, 0, 0, 300, 300, 300, 300, 0]);
+        let updated = store
+            .update_project(autumn.id, fields.version, &fields.fields, None, "test")
+            .await
+            .unwrap();
+        let history = store.project_history(autumn.id).await.unwrap();
+        assert!(
+            history.iter().any(|h| h.field == "plan_phases"
+                && h.old_value.contains("9月 400")
+                && h.new_value.contains("8月 300")),
+            "{dialect:?}"
+        );
+        // Moving on to 2026 keeps 2025's breakdown for 2025.
+        let mut next = updated.fields.clone();
+        next.plan_year = Some(2026);
+        next.annual_plan = Some(Money::from_wan(100));
+        next.plan_phases = None;
+        store
+            .update_project(autumn.id, updated.version, &next, None, "test")
+            .await
+            .unwrap();
+        let kept = store.plan_phases_of_year(2025).await.unwrap();
+        assert_eq!(
+            kept.get(&autumn.id),
+            months([0, 0, 0, 0, 0, 0, 0, 300, 300, 300, 300, 0]).as_ref(),
+            "{dialect:?}"
+        );
+        assert!(
+            !store
+                .plan_phases_of_year(2026)
+                .await
+                .unwrap()
+                .contains_key(&autumn.id)
+        );
+        store.close().await;
+    }
+}

@@ -52,6 +52,9 @@ pub struct ProjectDto {
     /// 万元, exact decimal string.
     pub total_investment_wan: Option<String>,
     pub annual_plan_wan: Option<String>,
+    /// 分月计划: 12 monthly or 4 quarterly amounts in 万元, adding up to the annual plan; a PUT
+    /// takes the same array (numbers or text), or null to clear it.
+    pub plan_phases: Option<Vec<String>>,
     pub plan_year: Option<i32>,
     pub period_start: Option<String>,
     pub period_end: Option<String>,
@@ -98,6 +101,10 @@ impl From<Project> for ProjectDto {
             content: f.content,
             total_investment_wan: wan(f.total_investment),
             annual_plan_wan: wan(f.annual_plan),
+            plan_phases: f
+                .plan_phases
+                .as_ref()
+                .map(|p| p.amounts().iter().map(|m| m.wan_string()).collect()),
             plan_year: f.plan_year,
             period_start: date(f.period_start),
             period_end: date(f.period_end),
@@ -206,7 +213,26 @@ pub struct ListParams {
     per_page: String,
 }
 
-/// A value of a project body: text, a number, a list of texts, or null to clear the field.
+/// An item of a list in a project body: text or a number (a 分月计划 takes either).
+#[derive(Deserialize, ToSchema, Debug, Clone)]
+#[serde(untagged)]
+pub enum LooseItem {
+    Text(String),
+    #[schema(value_type = f64)]
+    Number(serde_json::Number),
+}
+
+impl LooseItem {
+    fn into_text(self) -> String {
+        match self {
+            LooseItem::Text(t) => t,
+            LooseItem::Number(n) => n.to_string(),
+        }
+    }
+}
+
+/// A value of a project body: text, a number, a list (of texts or numbers), or null to clear
+/// the field.
 #[derive(Deserialize, ToSchema, Debug, Clone)]
 #[serde(untagged)]
 pub enum Loose {
@@ -214,7 +240,7 @@ pub enum Loose {
     Text(String),
     #[schema(value_type = f64)]
     Number(serde_json::Number),
-    List(Vec<String>),
+    List(Vec<LooseItem>),
 }
 
 impl Loose {
@@ -223,7 +249,11 @@ impl Loose {
             Loose::Null => String::new(),
             Loose::Text(t) => t,
             Loose::Number(n) => n.to_string(),
-            Loose::List(items) => items.join("、"),
+            Loose::List(items) => items
+                .into_iter()
+                .map(LooseItem::into_text)
+                .collect::<Vec<_>>()
+                .join("、"),
         }
     }
 }
@@ -275,6 +305,7 @@ project_body!(
     content,
     total_investment_wan,
     annual_plan_wan,
+    plan_phases,
     plan_year,
     period,
     planned_start,
@@ -580,7 +611,7 @@ impl Modify for SessionCookie {
         crate::reports::api_corrections, crate::reports::api_decide_correction,
         crate::problems::api_list, crate::problems::api_get, crate::problems::api_raise, crate::problems::api_step, crate::problems::api_note,
         crate::adjustments::api_list, crate::adjustments::api_ask, crate::adjustments::api_decide),
-    components(schemas(ProjectDto, ProjectSummaryDto, ProjectListDto, ProjectBody, Loose, ChangeDto, UnitDto, RegionDto, ErrorBody, crate::auth::LoginBody, crate::auth::MeBody,
+    components(schemas(ProjectDto, ProjectSummaryDto, ProjectListDto, ProjectBody, Loose, LooseItem, ChangeDto, UnitDto, RegionDto, ErrorBody, crate::auth::LoginBody, crate::auth::MeBody,
         crate::reports::ApiPeriodReport, crate::reports::ApiStoredReport, crate::reports::ApiEntry,
         crate::reports::ApiFiling, crate::reports::ApiFiled, crate::reports::ApiReview,
         crate::reports::ApiReviewItem, crate::reports::ApiReviewed,

@@ -80,6 +80,7 @@ struct CampaignTemplate {
     /// 异常提示 factors.
     over_plan: String,
     spike: String,
+    phased_plan: bool,
     weights: Vec<WeightField>,
     tasks: Vec<TaskRow>,
     departments: Vec<Choice>,
@@ -267,6 +268,10 @@ async fn show(
             start_months: get("start_months", settings.rules.start_red_months.to_string()),
             over_plan: get("over_plan", settings.limits.over_plan.to_string()),
             spike: get("spike", settings.limits.spike.to_string()),
+            phased_plan: match typed {
+                Some(_) => typed_value("phased_plan").as_deref() == Some("1"),
+                None => settings.phased_plan,
+            },
             weights,
             tasks: campaign
                 .as_ref()
@@ -460,6 +465,7 @@ fn settings_from(fields: &[(String, String)]) -> Result<CampaignSettings, Vec<Bi
                 rules,
                 scheme,
                 limits,
+                phased_plan: value(fields, "phased_plan") == "1",
             })
         }
         _ => Err(errors),

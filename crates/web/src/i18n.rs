@@ -263,6 +263,27 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Flag: a period above the earlier average ×",
     ),
     (
+        "rankings.live_figures",
+        "查看实时数据",
+        "See the live figures",
+    ),
+    (
+        "rankings.as_published",
+        "以下为发布时的数据（项目的计划、累计完成、序时进度、灯色和所依据的月报版本），此后的更正不影响本版。",
+        "The figures as published: each project's plan, year to date, own schedule share, light and the report versions they came from. Later corrections do not change this revision.",
+    ),
+    (
+        "rankings.no_frozen",
+        "本版发布时未保存项目明细，请查看实时数据。",
+        "This revision was published before project lines were kept with it; see the live figures.",
+    ),
+    ("rankings.reports_used", "所依据的报表", "Reports used"),
+    (
+        "campaign.phased_plan",
+        "按分月计划计算序时进度（台账有分月或分季计划的项目按计划累计额考核）",
+        "Judge by the plan's monthly or quarterly breakdown where the ledger has one",
+    ),
+    (
         "campaign.weights",
         "评分权重（0 表示不计）",
         "Score weights (0 leaves one out)",
@@ -764,6 +785,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "form.period_hint",
         "如 2024-2026 或 2025.3-2027.12",
         "e.g. 2024-2026 or 2025.3-2027.12",
+    ),
+    (
+        "form.phases_hint",
+        "可不填；12个月或4个季度的金额，用顿号分隔，合计等于年度计划，如 1月 100、2月 150 … 或 一季度 500、二季度 800 …",
+        "Optional: 12 monthly or 4 quarterly amounts separated by “、”, adding up to the annual plan",
     ),
     (
         "form.readonly",

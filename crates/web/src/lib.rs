@@ -281,6 +281,7 @@ pub fn app(state: AppState) -> Router {
         .route("/reports", get(reports::overview))
         .route("/rankings", get(rankings::page))
         .route("/rankings/publish", post(rankings::publish))
+        .route("/rankings/unit", get(rankings::unit_page))
         .route("/rankings/export.xlsx", get(rankings::export))
         .route(
             "/reports/{period}/units/{unit}",

@@ -515,6 +515,7 @@ pub const FIELD_GROUPS: &[(&str, &[Field])] = &[
         &[
             Field::TotalInvestment,
             Field::AnnualPlan,
+            Field::PlanPhases,
             Field::PlanYear,
             Field::FundingSources,
         ],
@@ -940,6 +941,7 @@ async fn form_page(
             Field::Content => input.content.clone(),
             Field::TotalInvestment => input.total_investment_wan.clone(),
             Field::AnnualPlan => input.annual_plan_wan.clone(),
+            Field::PlanPhases => input.plan_phases.clone(),
             Field::PlanYear => input.plan_year.clone(),
             Field::Period => input.period.clone(),
             Field::PlannedStart => input.planned_start.clone(),
@@ -1005,6 +1007,7 @@ async fn form_page(
                     let hint = match field {
                         Field::Tags | Field::FundingSources => tr.t("form.list_hint"),
                         Field::Period => tr.t("form.period_hint"),
+                        Field::PlanPhases => tr.t("form.phases_hint"),
                         Field::PlannedStart
                         | Field::PlannedCompletion
                         | Field::PlannedProduction

@@ -46,6 +46,8 @@ struct Live {
     /// 序时进度.
     expected: f64,
     scheme: Scheme,
+    /// The status it was taken from (shared with the cache).
+    status: std::sync::Arc<store::LedgerStatus>,
 }
 
 /// A month's ranking as of its last day, computed now, with 序时进度 and the scheme it used.
@@ -89,6 +91,7 @@ async fn live(state: &AppState, period: &Period) -> Result<Live, AppError> {
         regions: RankingRow::regions_of(&status.status),
         expected: status.status.expected.to_f64(),
         scheme,
+        status,
     })
 }
 
@@ -256,7 +259,19 @@ async fn show(
         by: p.published_by.clone().unwrap_or_default(),
         note: p.note.clone().unwrap_or_default(),
         expected: crate::status::percent(p.expected),
-        rows: rows(&p.rows, &p.as_of.to_string(), lang),
+        // A published unit opens its projects as published.
+        rows: rows(&p.rows, &p.as_of.to_string(), lang)
+            .into_iter()
+            .map(|mut r| {
+                r.unit_link = format!(
+                    "/rankings/unit?period={}&revision={}&unit={}",
+                    p.period,
+                    p.revision,
+                    url_encode(&r.unit)
+                );
+                r
+            })
+            .collect(),
         regions: rows(&p.regions, "", lang),
         latest: Some(p.revision) == latest_revision,
     });
@@ -334,6 +349,7 @@ pub async fn publish(
             scheme: &scheme,
             rows: &now.units,
             regions: &now.regions,
+            projects: &now.status.status.projects,
             note: Some(form.note.as_str()),
             actor: Some(user.id),
         };
@@ -358,6 +374,120 @@ pub async fn publish(
             }
             Err(e) => Err(e.into()),
         }
+    }
+    .await;
+    page_result(tr, result)
+}
+
+#[derive(Template)]
+#[template(path = "ranking_unit.html")]
+struct RankingUnitTemplate {
+    tr: Tr,
+    user: SessionUser,
+    role_label: &'static str,
+    can_edit: bool,
+    period: String,
+    period_label: String,
+    revision: i64,
+    published_at: String,
+    as_of: String,
+    unit: String,
+    live_link: String,
+    row: Option<Row>,
+    projects: Vec<FrozenRow>,
+}
+
+pub struct FrozenRow {
+    id: i64,
+    name: String,
+    ytd: String,
+    plan: String,
+    expected: String,
+    rate: String,
+    light: &'static str,
+    light_label: &'static str,
+    why: String,
+    reports: String,
+}
+
+#[derive(Deserialize)]
+pub struct RankingUnitQuery {
+    #[serde(default)]
+    period: String,
+    revision: Option<i64>,
+    #[serde(default)]
+    unit: String,
+}
+
+/// `/rankings/unit?period=2025-06&revision=N&unit=…`: a unit's projects as the ranking was
+/// published — the frozen lines and the report versions they came from — with a link to the
+/// live figures.
+pub async fn unit_page(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Query(q): Query<RankingUnitQuery>,
+) -> Response {
+    let result = async {
+        let lang = tr.lang;
+        let period = period_of(&state, &q.period).await?;
+        let published = state
+            .store
+            .published_ranking(&period, q.revision)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let as_of = published.as_of.to_string();
+        let row = published
+            .rows
+            .iter()
+            .find(|r| r.unit == q.unit)
+            .cloned()
+            .ok_or(AppError::NotFound)?;
+        let projects = state
+            .store
+            .frozen_projects(published.id, Some(&q.unit))
+            .await?
+            .into_iter()
+            .map(|p| {
+                let light = light_of(p.light.as_deref());
+                let rate = p
+                    .plan
+                    .filter(|m| m.fen() > 0)
+                    .map(|m| crate::status::percent(p.year_to_date.fen() as f64 / m.fen() as f64))
+                    .unwrap_or_default();
+                FrozenRow {
+                    id: p.project_id,
+                    name: p.name.clone(),
+                    ytd: p.year_to_date.wan_display(),
+                    plan: p.plan.map(|m| m.wan_display()).unwrap_or_default(),
+                    expected: p.expected.map(crate::status::percent).unwrap_or_default(),
+                    rate,
+                    light: light.map_or("", Light::code),
+                    light_label: light.map_or(tr.t("status.unrated"), |l| l.label(lang)),
+                    why: match lang {
+                        Lang::Zh => p.why_zh.clone(),
+                        Lang::En => p.why_en.clone(),
+                    },
+                    reports: p.reports_text(lang),
+                }
+            })
+            .collect();
+        render(&RankingUnitTemplate {
+            role_label: user.role.label(lang),
+            can_edit: can_edit_ledger(&user),
+            user,
+            period: period.key(),
+            period_label: crate::reports::period_label(&period, lang),
+            revision: published.revision,
+            published_at: format_time(published.published_at),
+            live_link: format!("/status/unit?name={}&as_of={as_of}", url_encode(&row.unit)),
+            row: rows(std::slice::from_ref(&row), &as_of, lang)
+                .into_iter()
+                .next(),
+            unit: row.unit,
+            as_of,
+            projects,
+            tr,
+        })
     }
     .await;
     page_result(tr, result)

@@ -1,0 +1,14 @@
+-- 分月计划: a project's annual plan by month or by quarter ("M:" and 12 amounts in fen, or "Q:"
+-- and 4), kept per year like the plan itself; and the campaign's switch to judge 序时进度 by it (on unless
+-- the office turns it off: a ledger without a breakdown is judged by time either way).
+ALTER TABLE projects ADD COLUMN plan_phases TEXT;
+ALTER TABLE annual_plans ADD COLUMN plan_phases TEXT;
+ALTER TABLE campaigns ADD COLUMN phased_plan BIGINT NOT NULL DEFAULT 1;
+CREATE OR REPLACE FUNCTION gongjian_keep_annual_plan() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO annual_plans (project_id, year, plan_fen, plan_phases)
+    VALUES (OLD.id, OLD.plan_year, OLD.annual_plan_fen, OLD.plan_phases)
+    ON CONFLICT (project_id, year) DO UPDATE SET plan_fen = excluded.plan_fen, plan_phases = excluded.plan_phases;
+    RETURN NULL;
+END
+$$;

@@ -1,0 +1,19 @@
+-- A published ranking's drill-down as published: every project's figures as they were judged
+-- (plan, year to date, its own 序时进度, light and why), and the reports they came from (each
+-- counted report of the year as "period:version", comma-separated), frozen with the ranking.
+CREATE TABLE ranking_projects (
+    ranking_id BIGINT NOT NULL REFERENCES rankings(id) ON DELETE CASCADE,
+    project_id BIGINT NOT NULL,
+    name TEXT NOT NULL,
+    unit TEXT,
+    region TEXT,
+    plan_fen BIGINT,
+    ytd_fen BIGINT NOT NULL,
+    expected TEXT,
+    light TEXT,
+    why_zh TEXT NOT NULL,
+    why_en TEXT NOT NULL,
+    reports TEXT NOT NULL,
+    PRIMARY KEY (ranking_id, project_id)
+);
+CREATE INDEX ranking_projects_by_unit ON ranking_projects(ranking_id, unit);

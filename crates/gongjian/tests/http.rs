@@ -1447,6 +1447,126 @@ async fn campaign_settings_tasks_and_targets() {
     assert_eq!(status, StatusCode::CONFLICT);
 }
 
+/// A fixed window's targets per project: pasted by the office as code-or-name and amount lines,
+/// all or nothing with every bad line named; the status judges those projects on them and the
+/// others on the window's share of their plan; nobody else may set them.
+#[tokio::test]
+async fn project_targets_in_a_fixed_window() {
+    for dialect in TestDb::backends() {
+        let app = TestApp::spawn(dialect).await;
+        let town = app.store.unit_by_name("龙田镇").await.unwrap().unwrap().id;
+        let mut ids = Vec::new();
+        for (code, name) in [
+            ("FQ-1", "龙田物流园"),
+            ("FQ-2", "龙田污水厂"),
+            ("FQ-3", "龙田学校"),
+        ] {
+            let fields = domain::ProjectFields {
+                code: Some(code.into()),
+                name: name.into(),
+                unit_id: Some(town),
+                stage: Some(domain::Stage::UnderConstruction),
+                annual_plan: Some(domain::Money::from_wan(3_650)),
+                ..domain::ProjectFields::default()
+            };
+            ids.push(
+                app.store
+                    .create_project(&fields, None, "test")
+                    .await
+                    .unwrap()
+                    .id,
+            );
+        }
+        let mut settings = store::CampaignSettings::year("攻坚120天", 2025);
+        settings.window = domain::progress::Window::Fixed {
+            start: chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
+            end: chrono::NaiveDate::from_ymd_opt(2025, 9, 28).unwrap(),
+        };
+        let id = app.store.create_campaign(&settings).await.unwrap();
+        let version = || {
+            let store = app.store.clone();
+            async move { store.active_campaign().await.unwrap().unwrap().1 }
+        };
+        let form = |text: &str, version: i64| {
+            pairs(&[
+                ("campaign", id.to_string()),
+                ("version", version.to_string()),
+                ("project_targets", text.into()),
+            ])
+        };
+        let url = app.url("/campaign/project-targets");
+        let office = app.signed_in("admin").await;
+        for who in ["longtian", "leader"] {
+            let client = app.signed_in(who).await;
+            let (status, _) =
+                send_form(&client, url.clone(), &form("FQ-1\t900", version().await)).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
+        }
+        let (status, html) = send_form(
+            &office,
+            url.clone(),
+            &form(
+                "FQ-1\t900\n不存在的项目\t100\n龙田物流园\t800\nFQ-3\t-5",
+                version().await,
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        for says in [
+            "第2行：找不到项目“不存在的项目”",
+            "第3行：项目“龙田物流园”已在第1行填写",
+            "第4行",
+        ] {
+            assert!(html.contains(says), "{says} {html}");
+        }
+        assert!(app.store.project_targets(id).await.unwrap().is_empty());
+        let r = office
+            .post(url.clone())
+            .form(&form(
+                "FQ-1\t龙田物流园\t900\n龙田污水厂 1,200.5\n",
+                version().await,
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let location = r.headers()["location"].to_str().unwrap().to_string();
+        let (_, html) = fetch(&office, app.url(&location)).await;
+        assert!(
+            html.contains("已保存项目攻坚目标 2 个") && html.contains("1,200.50"),
+            "{html}"
+        );
+        // A stale form is a conflict; the saved targets stay.
+        let (status, _) =
+            send_form(&office, url.clone(), &form("FQ-1\t1", version().await - 1)).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        // The status: targets where set, else 3650 × 120 / 365 = 1200.
+        let status = app
+            .store
+            .campaign_status(chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap())
+            .await
+            .unwrap();
+        let plan = |i: usize| {
+            status
+                .status
+                .projects
+                .iter()
+                .find(|p| p.id == ids[i])
+                .and_then(|p| p.annual_plan)
+                .map(|m| m.wan_string())
+        };
+        assert_eq!(
+            (plan(0), plan(1), plan(2)),
+            (
+                Some("900".into()),
+                Some("1200.5".into()),
+                Some("1200".into())
+            ),
+            "{dialect:?}"
+        );
+    }
+}
+
 /// A multipart body with one file field, as a browser sends it.
 fn multipart(field: &str, file: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     let boundary = "gongjian-test-boundary";

@@ -22,6 +22,16 @@ pub struct Campaign {
     pub targets: Vec<UnitTarget>,
 }
 
+/// A project's own target in a campaign (a fixed window's investment to complete).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectTarget {
+    pub project_id: i64,
+    pub code: Option<String>,
+    pub name: String,
+    pub unit: Option<String>,
+    pub investment: Money,
+}
+
 /// What a campaign is set to; the figures follow these.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CampaignSettings {
@@ -613,6 +623,82 @@ impl Store {
             return Ok(version + 1);
         }
         Err(stale(self.pool(), id).await)
+    }
+
+    /// Replaces a campaign's targets per project (a fixed window's investment target for each
+    /// project, 万元 as Money); `version` is the one the editor read.
+    pub async fn set_project_targets(
+        &self,
+        campaign: i64,
+        version: i64,
+        targets: &[(i64, Money)],
+    ) -> Result<i64> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE campaigns SET version = version + 1 WHERE id = $1 AND version = $2",
+        )
+        .bind(campaign)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(stale(&mut *tx, campaign).await);
+        }
+        sqlx::query("DELETE FROM campaign_project_targets WHERE campaign_id = $1")
+            .bind(campaign)
+            .execute(&mut *tx)
+            .await?;
+        for (project, amount) in targets {
+            sqlx::query(
+                "INSERT INTO campaign_project_targets (campaign_id, project_id, investment_fen) \
+                 VALUES ($1, $2, $3)",
+            )
+            .bind(campaign)
+            .bind(*project)
+            .bind(amount.fen())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| {
+                crate::on_unique(
+                    e,
+                    "project",
+                    "同一项目填写了两个目标".into(),
+                    "a project has two targets".into(),
+                )
+            })?;
+        }
+        tx.commit().await?;
+        Ok(version + 1)
+    }
+
+    /// A campaign's targets per project, by project name.
+    pub async fn project_targets(&self, campaign: i64) -> Result<Vec<ProjectTarget>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            code: Option<String>,
+            name: String,
+            unit: Option<String>,
+            investment_fen: i64,
+        }
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT p.id, p.code, p.name, u.name AS unit, t.investment_fen FROM campaign_project_targets t \
+             JOIN projects p ON p.id = t.project_id LEFT JOIN units u ON u.id = p.unit_id \
+             WHERE t.campaign_id = $1 ORDER BY p.name, p.id",
+        )
+        .bind(campaign)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ProjectTarget {
+                project_id: r.id,
+                code: r.code,
+                name: r.name,
+                unit: r.unit,
+                investment: Money::from_fen(r.investment_fen),
+            })
+            .collect())
     }
 
     /// Adds a key task at the end of the list.

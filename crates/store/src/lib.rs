@@ -45,7 +45,8 @@ pub use adjustments::{AdjustedField, PlanAdjustment};
 pub use approvals::{ApprovalNode, ApprovalPlan, DueNode, FinishedNode};
 pub use calendar::{CalendarImport, CalendarImportRecord, DayChange};
 pub use campaigns::{
-    Campaign, CampaignSettings, CarryOver, KeyTask, TargetProgress, UnitTarget, next_year_settings,
+    Campaign, CampaignSettings, CarryOver, KeyTask, ProjectTarget, TargetProgress, UnitTarget,
+    next_year_settings,
 };
 pub use dossier::{NewTeamMember, NewVisit, ServiceTeam, TeamMember, Visit};
 pub use import::{ImportOutcome, LedgerRow};

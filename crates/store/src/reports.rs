@@ -1346,7 +1346,16 @@ impl Store {
                 baselines.insert(id, Money::from_fen(ytd));
             }
         }
-        in_window(inputs, judging.window, &baselines, &HashMap::new());
+        let project_targets: HashMap<i64, Money> = match &judging.campaign {
+            Some((id, _)) => self
+                .project_targets(*id)
+                .await?
+                .into_iter()
+                .map(|t| (t.project_id, t.investment))
+                .collect(),
+            None => HashMap::new(),
+        };
+        in_window(inputs, judging.window, &baselines, &project_targets);
         let targets = match &judging.campaign {
             Some((id, _)) => self
                 .campaign_by_id(*id)

@@ -85,6 +85,9 @@ struct CampaignTemplate {
     tasks: Vec<TaskRow>,
     departments: Vec<Choice>,
     targets: Vec<TargetRow>,
+    /// A fixed window's targets per project, and the text that sets them (one line each).
+    project_targets: Vec<ProjectTargetRow>,
+    project_targets_text: String,
     errors: Vec<String>,
     /// What the last action did.
     done: Option<String>,
@@ -92,6 +95,13 @@ struct CampaignTemplate {
     campaigns: Vec<CampaignLink>,
     /// The year the newest campaign carries over to, for those who may start it.
     next_year: Option<i32>,
+}
+
+pub struct ProjectTargetRow {
+    id: i64,
+    name: String,
+    unit: String,
+    amount: String,
 }
 
 pub struct CampaignLink {
@@ -241,6 +251,10 @@ async fn show(
             current: Some(id) == shown,
         })
         .collect();
+    let project_targets = match &campaign {
+        Some(c) => state.store.project_targets(c.id).await?,
+        None => Vec::new(),
+    };
     let invalid = !errors.is_empty();
     render_form(
         &CampaignTemplate {
@@ -288,6 +302,29 @@ async fn show(
                 .unwrap_or_default(),
             departments,
             targets,
+            project_targets_text: get(
+                "project_targets",
+                project_targets
+                    .iter()
+                    .map(|t| {
+                        format!(
+                            "{}\t{}",
+                            t.code.clone().unwrap_or_else(|| t.name.clone()),
+                            t.investment.wan_string()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            project_targets: project_targets
+                .into_iter()
+                .map(|t| ProjectTargetRow {
+                    id: t.project_id,
+                    name: t.name,
+                    unit: t.unit.unwrap_or_default(),
+                    amount: t.investment.wan_display(),
+                })
+                .collect(),
             errors,
             tr,
         },
@@ -307,6 +344,9 @@ pub struct CampaignQuery {
     carried: String,
     #[serde(default)]
     restaged: String,
+    /// After saving targets per project: how many are set.
+    #[serde(default)]
+    project_targets: String,
 }
 
 /// The campaign asked for by id (`campaign` in a form, `id` in the address), else the newest,
@@ -357,6 +397,17 @@ pub async fn page(
             )
             .get(tr.lang)
             .to_string()
+        });
+        let done = done.or_else(|| {
+            let n = q.project_targets.trim().parse::<usize>().ok()?;
+            Some(
+                bi(
+                    format!("已保存项目攻坚目标 {n} 个，亮灯和排名按新目标计算。"),
+                    format!("{n} project targets saved; lights and rankings follow them."),
+                )
+                .get(tr.lang)
+                .to_string(),
+            )
         });
         show(
             &state,
@@ -726,4 +777,190 @@ pub async fn targets(
     }
     .await;
     page_result(tr, result)
+}
+
+/// One line of the project targets a clerk pastes from Excel: the project (its code or exact
+/// name; a pasted row may carry both, tab-separated) and the amount in 万元, last.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetLine {
+    /// 1-based.
+    pub line: usize,
+    /// The texts that may name the project, most specific first.
+    pub keys: Vec<String>,
+    pub amount: Money,
+}
+
+/// Reads pasted project targets: the lines that read, and every problem with its line.
+pub fn target_lines(text: &str) -> (Vec<TargetLine>, Vec<Bilingual>) {
+    let mut lines = Vec::new();
+    let mut errors = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        let raw = raw.trim();
+        if raw.is_empty() {
+            continue;
+        }
+        let Some((key, amount)) = raw.rsplit_once(|c: char| c == '\t' || c.is_whitespace()) else {
+            errors.push(bi(
+                format!("第{line}行：应为“项目编号或名称 金额（万元）”"),
+                format!("line {line}: give the project's code or name, then the amount (10k yuan)"),
+            ));
+            continue;
+        };
+        let key = key.trim();
+        let mut keys = vec![domain::text::clean_name(key)];
+        for part in key.split('\t') {
+            let part = domain::text::clean_name(part);
+            if !part.is_empty() && !keys.contains(&part) {
+                keys.push(part);
+            }
+        }
+        match Money::parse(amount.trim(), AmountUnit::Wan) {
+            Ok(Some(m)) if !m.is_negative() => lines.push(TargetLine {
+                line,
+                keys,
+                amount: m,
+            }),
+            Ok(_) => errors.push(bi(
+                format!("第{line}行：目标“{}”应为不小于0的金额", amount.trim()),
+                format!(
+                    "line {line}: the target “{}” must be an amount ≥ 0",
+                    amount.trim()
+                ),
+            )),
+            Err(e) => errors.push(bi(
+                format!("第{line}行：{}", e.zh),
+                format!("line {line}: {}", e.en),
+            )),
+        }
+    }
+    (lines, errors)
+}
+
+#[derive(Deserialize)]
+pub struct ProjectTargetsForm {
+    campaign: i64,
+    version: i64,
+    #[serde(default)]
+    project_targets: String,
+}
+
+/// Saves a fixed window's targets per project, pasted as lines of code-or-name and amount.
+/// All or nothing: any unknown project, bad amount or project named twice keeps every target
+/// as it was and shows the lines.
+pub async fn project_targets(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Form(form): Form<ProjectTargetsForm>,
+) -> Response {
+    if !may_edit(&user) {
+        return page_result(tr, Err(AppError::Forbidden));
+    }
+    let lang = tr.lang;
+    let result = async {
+        let as_of = crate::status::as_of_or_latest(&state, "").await?;
+        let (campaign, progress) = load(&state, as_of, &form.campaign.to_string()).await?;
+        let Some(c) = &campaign else {
+            return Err(AppError::NotFound);
+        };
+        let keys = state.store.project_keys().await?;
+        let (lines, mut errors) = target_lines(&form.project_targets);
+        let mut targets: Vec<(i64, Money)> = Vec::new();
+        let mut seen: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+        for l in lines {
+            let found = l.keys.iter().find_map(|k| {
+                keys.iter()
+                    .find(|p| p.code.as_deref() == Some(k.as_str()))
+                    .or_else(|| keys.iter().find(|p| p.name == *k))
+            });
+            match found {
+                None => errors.push(bi(
+                    format!("第{}行：找不到项目“{}”", l.line, l.keys[0]),
+                    format!("line {}: no project “{}”", l.line, l.keys[0]),
+                )),
+                Some(p) => match seen.insert(p.id, l.line) {
+                    Some(first) => errors.push(bi(
+                        format!("第{}行：项目“{}”已在第{first}行填写", l.line, p.name),
+                        format!("line {}: “{}” is already on line {first}", l.line, p.name),
+                    )),
+                    None => targets.push((p.id, l.amount)),
+                },
+            }
+        }
+        // In line order, whichever check found them.
+        errors.sort_by_key(|e| {
+            e.zh.trim_start_matches('第')
+                .split('行')
+                .next()
+                .and_then(|n| n.parse::<usize>().ok())
+                .unwrap_or(0)
+        });
+        if !errors.is_empty() {
+            let typed = [("project_targets".to_string(), form.project_targets.clone())];
+            return show(
+                &state,
+                user,
+                tr,
+                campaign.clone(),
+                progress,
+                as_of,
+                Some(&typed),
+                errors.iter().map(|e| e.get(lang).to_string()).collect(),
+                None,
+            )
+            .await;
+        }
+        state
+            .store
+            .set_project_targets(c.id, form.version, &targets)
+            .await?;
+        Ok(Redirect::to(&format!(
+            "/campaign?id={}&project_targets={}#project-targets",
+            c.id,
+            targets.len()
+        ))
+        .into_response())
+    }
+    .await;
+    page_result(tr, result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn target_lines_as_pasted() {
+        let wan = |n: i64| Money::from_wan(n);
+        let (got, errors) =
+            target_lines("FQ-1\t900\n\n龙田物流园\t FQ-2 \t1,200\n龙田 污水厂 300\n");
+        assert!(errors.is_empty());
+        let keys: Vec<(usize, Vec<&str>, Money)> = got
+            .iter()
+            .map(|l| {
+                (
+                    l.line,
+                    l.keys.iter().map(String::as_str).collect(),
+                    l.amount,
+                )
+            })
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                (1, vec!["FQ-1"], wan(900)),
+                (3, vec!["龙田物流园 FQ-2", "龙田物流园", "FQ-2"], wan(1_200)),
+                (4, vec!["龙田 污水厂"], wan(300)),
+            ]
+        );
+        for (text, says) in [
+            ("FQ-1", "第1行：应为"),
+            ("FQ-1\t-3", "不小于0"),
+            ("FQ-1\t三百", "第1行"),
+            ("FQ-1\t1,2", "第1行"),
+        ] {
+            let (_, errors) = target_lines(text);
+            assert!(errors[0].zh.contains(says), "{text}: {}", errors[0].zh);
+        }
+    }
 }

@@ -263,6 +263,21 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Flag: a period above the earlier average ×",
     ),
     (
+        "campaign.project_targets",
+        "项目攻坚目标",
+        "Targets per project",
+    ),
+    (
+        "campaign.project_targets_hint",
+        "每行一个项目：项目编号或名称，再填攻坚期目标投资（万元），可直接从 Excel 粘贴两列；未填的项目按年度计划 × 攻坚天数 / 全年天数考核",
+        "One project a line: its code or name, then its target within the window (10k yuan); two columns pasted from Excel work. A project without one is judged on its annual plan × window days / days in the year",
+    ),
+    (
+        "campaign.save_project_targets",
+        "保存项目目标",
+        "Save project targets",
+    ),
+    (
         "rankings.live_figures",
         "查看实时数据",
         "See the live figures",

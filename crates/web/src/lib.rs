@@ -276,6 +276,7 @@ pub fn app(state: AppState) -> Router {
         .route("/campaign/tasks", post(campaign::tasks))
         .route("/campaign/next", post(campaign::next))
         .route("/campaign/targets", post(campaign::targets))
+        .route("/campaign/project-targets", post(campaign::project_targets))
         .route("/status", get(status::page))
         .route("/status/unit", get(status::unit_page))
         .route("/reports", get(reports::overview))

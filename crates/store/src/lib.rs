@@ -62,7 +62,7 @@ pub use problems::{
 pub use projects::{
     ChangeRecord, ProjectFilter, ProjectPage, ProjectSummary, SortColumn, SortOrder,
 };
-pub use rankings::{FrozenProject, NewRanking, PublishedRanking, RankingRow};
+pub use rankings::{FrozenProject, NewRanking, PublishedRanking, RankingRow, UsedReport};
 pub use report_filing::{
     Actor, CorrectionRequest, EntryFlags, FiledReport, Filing, FilingOptions, PeriodReport,
     ProjectKey, ReportEntry, ReportEvent, ReportHistory, ReportRevision, ReportState, Review,

@@ -135,27 +135,50 @@ pub struct FrozenProject {
     /// Why its lamp is not green (or why it has none), in each language, "；"-joined.
     pub why_zh: String,
     pub why_en: String,
-    /// The year's counted reports its year to date came from: (period key, version), in order.
-    pub reports: Vec<(String, i64)>,
+    /// The year's counted reports its year to date came from, in order.
+    pub reports: Vec<UsedReport>,
 }
 
 impl FrozenProject {
-    /// Its reports as a clerk reads them: "2025-01、2025-02（第2版）…": a version is named only
-    /// once a report was changed after it was first filed.
+    /// Its reports as a clerk reads them: "2025-01 至 2025-05（5期），其中 2025-03 为第2版"; a
+    /// revision is named only for a report corrected after it was filed.
     pub fn reports_text(&self, lang: Lang) -> String {
-        self.reports
+        let (Some(first), Some(last)) = (self.reports.first(), self.reports.last()) else {
+            return String::new();
+        };
+        let n = self.reports.len();
+        let span = match (n, lang) {
+            (1, _) => first.period.clone(),
+            (_, Lang::Zh) => format!("{} 至 {}（{n}期）", first.period, last.period),
+            (_, Lang::En) => format!("{} to {} ({n} periods)", first.period, last.period),
+        };
+        let corrected: Vec<String> = self
+            .reports
             .iter()
-            .map(|(period, version)| match (version, lang) {
-                (1, _) => period.clone(),
-                (v, Lang::Zh) => format!("{period}（第{v}版）"),
-                (v, Lang::En) => format!("{period} (v{v})"),
+            .filter(|r| r.revision > 1)
+            .map(|r| match lang {
+                Lang::Zh => format!("{} 为第{}版", r.period, r.revision),
+                Lang::En => format!("{} revision {}", r.period, r.revision),
             })
-            .collect::<Vec<_>>()
-            .join(match lang {
-                Lang::Zh => "、",
-                Lang::En => ", ",
-            })
+            .collect();
+        match (corrected.is_empty(), lang) {
+            (true, _) => span,
+            (false, Lang::Zh) => format!("{span}，其中 {}", corrected.join("、")),
+            (false, Lang::En) => format!("{span}; corrected: {}", corrected.join(", ")),
+        }
     }
+}
+
+/// A report a frozen figure came from, as it stood when the ranking was published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UsedReport {
+    /// The period's key ("2025-06").
+    pub period: String,
+    /// 1 as first filed; each correction of the locked report adds one.
+    pub revision: i64,
+    /// Every write of the report adds one (filing, review, correction): with the report's
+    /// events it names exactly the figures used.
+    pub version: i64,
 }
 
 /// Rows per multi-row insert of frozen projects (12 parameters each).
@@ -184,8 +207,8 @@ async fn freeze_projects(
     projects: &[ProjectStatus],
 ) -> Result<()> {
     let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
-    let used: Vec<(i64, String, i64)> = sqlx::query_as(
-        "SELECT project_id, period, version FROM reports WHERE status IN ('submitted', 'approved') \
+    let used: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT project_id, period, revision, version FROM reports WHERE status IN ('submitted', 'approved') \
          AND period_end >= $1 AND period_end <= $2 ORDER BY project_id, period_end, period",
     )
     .bind(year_start.to_string())
@@ -193,12 +216,12 @@ async fn freeze_projects(
     .fetch_all(&mut **tx)
     .await?;
     let mut reports: HashMap<i64, String> = HashMap::new();
-    for (id, period, version) in used {
+    for (id, period, revision, version) in used {
         let text = reports.entry(id).or_default();
         if !text.is_empty() {
             text.push(',');
         }
-        text.push_str(&format!("{period}:{version}"));
+        text.push_str(&format!("{period}:{revision}:{version}"));
     }
     let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
     const PER_ROW: usize = 12;
@@ -440,8 +463,12 @@ impl Store {
                     .10
                     .split(',')
                     .filter_map(|item| {
-                        let (period, version) = item.split_once(':')?;
-                        Some((period.to_string(), version.parse().ok()?))
+                        let mut parts = item.split(':');
+                        Some(UsedReport {
+                            period: parts.next()?.to_string(),
+                            revision: parts.next()?.parse().ok()?,
+                            version: parts.next()?.parse().ok()?,
+                        })
                     })
                     .collect(),
             })
@@ -463,6 +490,50 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+
+    /// The reports a frozen figure came from, as the drill-down words them: the span, and the
+    /// corrected ones with their revision.
+    #[test]
+    fn reports_as_a_clerk_reads_them() {
+        let used = |items: &[(&str, i64)]| FrozenProject {
+            project_id: 1,
+            name: "龙田物流园".into(),
+            unit: None,
+            region: None,
+            plan: None,
+            year_to_date: Money::ZERO,
+            expected: None,
+            light: None,
+            why_zh: String::new(),
+            why_en: String::new(),
+            reports: items
+                .iter()
+                .map(|(period, revision)| UsedReport {
+                    period: (*period).into(),
+                    revision: *revision,
+                    version: revision + 1,
+                })
+                .collect(),
+        };
+        for (items, zh, en) in [
+            (&[][..], "", ""),
+            (&[("2025-06", 1)][..], "2025-06", "2025-06"),
+            (
+                &[("2025-01", 1), ("2025-02", 1), ("2025-03", 1)][..],
+                "2025-01 至 2025-03（3期）",
+                "2025-01 to 2025-03 (3 periods)",
+            ),
+            (
+                &[("2025-01", 1), ("2025-02", 3), ("2025-03", 2)][..],
+                "2025-01 至 2025-03（3期），其中 2025-02 为第3版、2025-03 为第2版",
+                "2025-01 to 2025-03 (3 periods); corrected: 2025-02 revision 3, 2025-03 revision 2",
+            ),
+        ] {
+            let p = used(items);
+            assert_eq!(p.reports_text(Lang::Zh), zh);
+            assert_eq!(p.reports_text(Lang::En), en);
+        }
+    }
 
     /// A published table read back equals the live one it froze, to the last bit of every
     /// rate, indicator and score (the demo's June table differed by one ULP before serde_json's

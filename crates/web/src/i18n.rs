@@ -803,8 +803,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "form.phases_hint",
-        "可不填；12个月或4个季度的金额，用顿号分隔，合计等于年度计划，如 1月 100、2月 150 … 或 一季度 500、二季度 800 …",
-        "Optional: 12 monthly or 4 quarterly amounts separated by “、”, adding up to the annual plan",
+        "可不填；如 1月 100、2月 150 …（12个月）或 一季度 500、二季度 800 …（4个季度），合计等于年度计划",
+        "Optional: 1月 100、2月 150 … (12 months) or 一季度 500 … (4 quarters), adding up to the annual plan",
     ),
     (
         "form.readonly",

@@ -1001,7 +1001,9 @@ async fn form_page(
                                 (r.id.to_string(), r.name.clone())
                             }),
                         ),
-                        Field::Content | Field::Remarks => ("textarea", Vec::new()),
+                        Field::Content | Field::Remarks | Field::PlanPhases => {
+                            ("textarea", Vec::new())
+                        }
                         _ => ("text", Vec::new()),
                     };
                     let hint = match field {

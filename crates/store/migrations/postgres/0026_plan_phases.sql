@@ -1,8 +1,11 @@
 -- 分月计划: a project's annual plan by month or by quarter ("M:" and 12 amounts in fen, or "Q:"
--- and 4), kept per year like the plan itself; and the campaign's switch to judge 序时进度 by it (on unless
--- the office turns it off: a ledger without a breakdown is judged by time either way).
+-- and 4), kept per year like the plan itself; and the campaign's switch to judge 序时进度 by
+-- it (on unless the office turns it off: a ledger without a breakdown is judged by time
+-- either way).
 ALTER TABLE projects ADD COLUMN plan_phases TEXT;
 ALTER TABLE annual_plans ADD COLUMN plan_phases TEXT;
+-- A status reads the breakdowns through this: the few projects that have one, not the ledger.
+CREATE INDEX projects_with_phases ON projects(id) WHERE plan_phases IS NOT NULL;
 ALTER TABLE campaigns ADD COLUMN phased_plan BIGINT NOT NULL DEFAULT 1;
 CREATE OR REPLACE FUNCTION gongjian_keep_annual_plan() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

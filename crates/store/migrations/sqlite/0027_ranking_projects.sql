@@ -1,6 +1,8 @@
 -- A published ranking's drill-down as published: every project's figures as they were judged
 -- (plan, year to date, its own 序时进度, light and why), and the reports they came from (each
--- counted report of the year as "period:version", comma-separated), frozen with the ranking.
+-- counted report of the year as "period:revision:version", comma-separated; revision 1 is the
+-- report as first filed, each correction of it adds one; the version counts every write),
+-- frozen with the ranking.
 CREATE TABLE ranking_projects (
     ranking_id BIGINT NOT NULL REFERENCES rankings(id) ON DELETE CASCADE,
     project_id BIGINT NOT NULL,

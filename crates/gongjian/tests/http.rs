@@ -1224,6 +1224,13 @@ async fn rankings_publish_freeze_and_revise() {
             june(&after),
             ("2025-06".to_string(), report.revision, report.version + 1)
         );
+        // A project without a light for want of a due lamp is told apart from one without a plan.
+        let all = app.store.frozen_projects(first.id, None).await.unwrap();
+        assert!(all.iter().any(|p| p.not_due), "{dialect:?}");
+        for p in &all {
+            assert_eq!(p.not_due, p.why_zh.contains("未到投资考核期"), "{p:?}");
+            assert!(!(p.not_due && p.light.is_some()), "{p:?}");
+        }
         let drill = |revision: i64| {
             app.url(&format!(
                 "/rankings/unit?period=2025-06&revision={revision}&unit={}",
@@ -3125,6 +3132,14 @@ async fn ledger_writes_follow_who_may_change_what() {
             let (status, answer) = put(unit.clone(), other, body).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{dialect:?} {answer}");
         }
+        // A stale version does not turn the refusal into a conflict that shows the version.
+        let (status, answer) = put(
+            unit.clone(),
+            other,
+            json!({"version": version(other).await - 1, "remarks": "已进场"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
         let moved = app.store.project(other).await.unwrap().unwrap();
         assert_eq!(moved.fields.unit_id, Some(other_unit));
         // Its own project: plain fields yes, judged figures no (each named), nothing written.

@@ -132,6 +132,8 @@ pub struct FrozenProject {
     pub expected: Option<f64>,
     /// `green`, `yellow`, `red`; `None` when not rated.
     pub light: Option<String>,
+    /// Without a light because no lamp is due yet (未到考核期), not for want of a plan.
+    pub not_due: bool,
     /// Why its lamp is not green (or why it has none), in each language, "；"-joined.
     pub why_zh: String,
     pub why_en: String,
@@ -181,7 +183,7 @@ pub struct UsedReport {
     pub version: i64,
 }
 
-/// Rows per multi-row insert of frozen projects (12 parameters each).
+/// Rows per multi-row insert of frozen projects (13 parameters each).
 const FREEZE_CHUNK: usize = 1_000;
 
 type FrozenRow = (
@@ -193,6 +195,7 @@ type FrozenRow = (
     i64,
     Option<String>,
     Option<String>,
+    i64,
     String,
     String,
     String,
@@ -224,7 +227,7 @@ async fn freeze_projects(
         text.push_str(&format!("{period}:{revision}:{version}"));
     }
     let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
-    const PER_ROW: usize = 12;
+    const PER_ROW: usize = 13;
     for chunk in projects.chunks(FREEZE_CHUNK) {
         let mut args = AnyArguments::default();
         let mut values = Vec::with_capacity(chunk.len());
@@ -250,6 +253,8 @@ async fn freeze_projects(
                 .map_err(enc)?;
             args.add(p.judgement.as_ref().map(|j| j.light.code().to_string()))
                 .map_err(enc)?;
+            args.add(i64::from(p.judgement.is_none() && p.pending.is_some()))
+                .map_err(enc)?;
             args.add(join(|b| b.zh.as_str())).map_err(enc)?;
             args.add(join(|b| b.en.as_str())).map_err(enc)?;
             args.add(reports.remove(&p.id).unwrap_or_default())
@@ -261,7 +266,7 @@ async fn freeze_projects(
         }
         let sql = format!(
             "INSERT INTO ranking_projects (ranking_id, project_id, name, unit, region, plan_fen, ytd_fen, \
-             expected, light, why_zh, why_en, reports) VALUES {}",
+             expected, light, not_due, why_zh, why_en, reports) VALUES {}",
             values.join(", ")
         );
         sqlx::query_with(AssertSqlSafe(sql), args)
@@ -426,7 +431,7 @@ impl Store {
         unit: Option<&str>,
     ) -> Result<Vec<FrozenProject>> {
         let select = "SELECT project_id, name, unit, region, plan_fen, ytd_fen, expected, light, \
-             why_zh, why_en, reports FROM ranking_projects WHERE ranking_id = $1";
+             not_due, why_zh, why_en, reports FROM ranking_projects WHERE ranking_id = $1";
         let rows: Vec<FrozenRow> = match unit {
             Some(unit) => {
                 sqlx::query_as(AssertSqlSafe(format!(
@@ -457,10 +462,11 @@ impl Store {
                 year_to_date: Money::from_fen(r.5),
                 expected: r.6.and_then(|e| e.parse().ok()),
                 light: r.7,
-                why_zh: r.8,
-                why_en: r.9,
+                not_due: r.8 != 0,
+                why_zh: r.9,
+                why_en: r.10,
                 reports: r
-                    .10
+                    .11
                     .split(',')
                     .filter_map(|item| {
                         let mut parts = item.split(':');
@@ -504,6 +510,7 @@ mod tests {
             year_to_date: Money::ZERO,
             expected: None,
             light: None,
+            not_due: false,
             why_zh: String::new(),
             why_en: String::new(),
             reports: items

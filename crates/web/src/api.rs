@@ -463,12 +463,14 @@ pub async fn update(
         }]));
     };
     let current = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    // Who may change it first: a stale version from someone who may not is a refusal, not a
+    // conflict that hands out the current version.
+    crate::auth::check_project_change(&user, Some(&current.fields), &current.fields)?;
     if current.version != version {
         return Err(AppError::Conflict {
             current: current.version,
         });
     }
-    crate::auth::check_project_change(&user, Some(&current.fields), &current.fields)?;
     let mut input = ProjectInput::from_fields(&current.fields);
     body.apply(&mut input);
     let fields = crate::checked_fields(&state.store, &input).await?;

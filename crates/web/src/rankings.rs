@@ -462,7 +462,11 @@ pub async fn unit_page(
                     expected: p.expected.map(crate::status::percent).unwrap_or_default(),
                     rate,
                     light: light.map_or("", Light::code),
-                    light_label: light.map_or(tr.t("status.unrated"), |l| l.label(lang)),
+                    light_label: match light {
+                        Some(l) => l.label(lang),
+                        None if p.not_due => tr.t("status.not_due"),
+                        None => tr.t("status.unrated"),
+                    },
                     why: match lang {
                         Lang::Zh => p.why_zh.clone(),
                         Lang::En => p.why_en.clone(),

@@ -13,6 +13,8 @@ CREATE TABLE ranking_projects (
     ytd_fen BIGINT NOT NULL,
     expected TEXT,
     light TEXT,
+    -- No light yet because no lamp is due (未到考核期), as against no plan (不考核).
+    not_due BIGINT NOT NULL DEFAULT 0,
     why_zh TEXT NOT NULL,
     why_en TEXT NOT NULL,
     reports TEXT NOT NULL,

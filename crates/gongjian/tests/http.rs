@@ -1530,6 +1530,11 @@ async fn project_targets_in_a_fixed_window() {
             assert!(html.contains(says), "{says} {html}");
         }
         assert!(app.store.project_targets(id).await.unwrap().is_empty());
+        // The settings shown again with the failed paste keep what is stored (按分月计划 on).
+        assert!(
+            html.contains(r#"name="phased_plan" value="1" checked"#),
+            "{html}"
+        );
         let r = office
             .post(url.clone())
             .form(&form(

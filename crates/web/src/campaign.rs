@@ -282,7 +282,9 @@ async fn show(
             start_months: get("start_months", settings.rules.start_red_months.to_string()),
             over_plan: get("over_plan", settings.limits.over_plan.to_string()),
             spike: get("spike", settings.limits.spike.to_string()),
-            phased_plan: match typed {
+            // An unticked box is absent from the form: read it only from the settings form
+            // itself (which has a name), not from the targets forms shown again.
+            phased_plan: match typed_value("name") {
                 Some(_) => typed_value("phased_plan").as_deref() == Some("1"),
                 None => settings.phased_plan,
             },

@@ -8,9 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Bilingual;
 use crate::progress::{Cadence, Share};
-use crate::{AmountUnit, Money};
+use crate::{AmountUnit, Bilingual, Money, bi};
 
 /// The breakdown of one year's plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,14 +19,8 @@ pub enum PlanPhases {
     Quarters([Money; 4]),
 }
 
-const QUARTERS: [&str; 4] = ["一季度", "二季度", "三季度", "四季度"];
-
-fn bi(zh: impl Into<String>, en: impl Into<String>) -> Bilingual {
-    Bilingual {
-        zh: zh.into(),
-        en: en.into(),
-    }
-}
+/// The quarters as offices name them.
+pub const QUARTERS: [&str; 4] = ["一季度", "二季度", "三季度", "四季度"];
 
 impl PlanPhases {
     pub fn amounts(&self) -> &[Money] {

@@ -1095,19 +1095,19 @@ pub fn evaluate_in(
                 as_of,
                 rules,
             );
-            let pending = match (&judgement, p.annual_plan, p.planned_start) {
-                (None, Some(plan), _)
-                    if plan.fen() > 0 && share.is_none() && phased(p).is_some() =>
-                {
-                    phased(p)
-                        .and_then(|(ph, _)| ph.first_month())
-                        .map(|month| Reason::PhaseNotDue { month })
-                }
-                (None, Some(plan), Some(planned)) if plan.fen() > 0 && share.is_none() => {
-                    Some(Reason::NotDue {
-                        year: (planned.year() != window_year(window)).then_some(planned.year()),
-                        month: planned.month(),
-                    })
+            // No light although there is a plan: why no lamp is due yet.
+            let pending = match (&judgement, p.annual_plan) {
+                (None, Some(plan)) if plan.fen() > 0 && share.is_none() => {
+                    match (phased(p), p.planned_start) {
+                        (Some((ph, _)), _) => {
+                            ph.first_month().map(|month| Reason::PhaseNotDue { month })
+                        }
+                        (None, Some(planned)) => Some(Reason::NotDue {
+                            year: (planned.year() != window_year(window)).then_some(planned.year()),
+                            month: planned.month(),
+                        }),
+                        (None, None) => None,
+                    }
                 }
                 _ => None,
             };

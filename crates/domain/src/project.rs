@@ -409,6 +409,15 @@ impl ProjectFields {
             .collect()
     }
 
+    /// A 分月计划 given without its annual plan states the plan (the form and the importer).
+    pub fn plan_from_phases(&mut self) {
+        if self.annual_plan.is_none()
+            && let Some(phases) = &self.plan_phases
+        {
+            self.annual_plan = i64::try_from(phases.total_fen()).ok().map(Money::from_fen);
+        }
+    }
+
     /// Rules that hold between fields, checked after each field parsed on its own.
     pub fn check(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
@@ -746,12 +755,7 @@ impl ProjectInput {
             }
         }
 
-        // A breakdown given without its annual plan states the plan.
-        if fields.annual_plan.is_none()
-            && let Some(phases) = &fields.plan_phases
-        {
-            fields.annual_plan = i64::try_from(phases.total_fen()).ok().map(Money::from_fen);
-        }
+        fields.plan_from_phases();
         let cross: Vec<FieldError> = fields
             .check()
             .into_iter()

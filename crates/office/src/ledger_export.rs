@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use chrono::NaiveDate;
 use domain::dates::format_span;
-use domain::phases::PlanPhases;
+use domain::phases::{PlanPhases, QUARTERS};
 use domain::{Money, ProjectFields};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
@@ -190,9 +190,7 @@ fn columns(rows: &[ExportRow<'_>]) -> Vec<(Cow<'static, str>, f64, Col)> {
                 }
             }
             if has(true) {
-                for (n, q) in ["一季度", "二季度", "三季度", "四季度"].iter().enumerate()
-                {
-                    let n = u8::try_from(n + 1).unwrap_or(4);
+                for (n, q) in (1..=4u8).zip(QUARTERS) {
                     out.push((
                         Cow::Owned(format!("{q}计划（万元）")),
                         12.0,

@@ -1229,13 +1229,7 @@ fn parse_project<D: AsCell>(
     } else {
         None
     };
-    // A breakdown without its annual plan states the plan.
-    if fields.annual_plan.is_none()
-        && !failed.contains(&"annual_plan_wan")
-        && let Some(p) = &fields.plan_phases
-    {
-        fields.annual_plan = i64::try_from(p.total_fen()).ok().map(Money::from_fen);
-    }
+    fields.plan_from_phases();
 
     let name_column = t.columns.iter().find(|col| col.kind == Kind::Name);
     let locate = |kind_key: &str| {

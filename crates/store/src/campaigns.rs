@@ -254,6 +254,26 @@ fn settings_of(r: &CampaignRow) -> Result<CampaignSettings> {
     })
 }
 
+/// Moves a campaign's version on from the one the editor read, in `tx`; a stale or missing
+/// campaign is refused as [`stale`] says.
+async fn bump_version(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    campaign: i64,
+    version: i64,
+) -> Result<()> {
+    let done =
+        sqlx::query("UPDATE campaigns SET version = version + 1 WHERE id = $1 AND version = $2")
+            .bind(campaign)
+            .bind(version)
+            .execute(&mut **tx)
+            .await?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(stale(&mut **tx, campaign).await)
+    }
+}
+
 /// Why a version-checked write of a campaign touched nothing: it moved on, or it is gone.
 async fn stale<'e>(db: impl sqlx::Executor<'e, Database = sqlx::Any>, id: i64) -> StoreError {
     let current: std::result::Result<Option<(i64,)>, _> =
@@ -634,16 +654,7 @@ impl Store {
         targets: &[(i64, Money)],
     ) -> Result<i64> {
         let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE campaigns SET version = version + 1 WHERE id = $1 AND version = $2",
-        )
-        .bind(campaign)
-        .bind(version)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() != 1 {
-            return Err(stale(&mut *tx, campaign).await);
-        }
+        bump_version(&mut tx, campaign, version).await?;
         sqlx::query("DELETE FROM campaign_project_targets WHERE campaign_id = $1")
             .bind(campaign)
             .execute(&mut *tx)
@@ -746,16 +757,7 @@ impl Store {
         targets: &[UnitTarget],
     ) -> Result<i64> {
         let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE campaigns SET version = version + 1 WHERE id = $1 AND version = $2",
-        )
-        .bind(campaign)
-        .bind(version)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() != 1 {
-            return Err(stale(&mut *tx, campaign).await);
-        }
+        bump_version(&mut tx, campaign, version).await?;
         sqlx::query("DELETE FROM campaign_targets WHERE campaign_id = $1")
             .bind(campaign)
             .execute(&mut *tx)

@@ -1066,6 +1066,26 @@ fn periods_due(from: NaiveDate, cadence: Cadence, as_of: NaiveDate) -> Vec<Perio
 /// The annual plans of `year` for the projects whose plan year (计划年度) is another: the plan
 /// kept for `year` in `annual_plans`, or none (not rated that year). Projects without a plan
 /// year, or planned for `year`, are judged by the plan on their row and are not listed.
+/// A rate's counts (hit, of) summed per unit and per region, by name, from rows of (unit,
+/// region, hit, of).
+type GroupCounts = HashMap<String, (i64, i64)>;
+
+fn per_unit_and_region(
+    rows: impl IntoIterator<Item = (Option<String>, Option<String>, i64, i64)>,
+) -> (GroupCounts, GroupCounts) {
+    let (mut units, mut regions) = (GroupCounts::new(), GroupCounts::new());
+    for (unit, region, hit, of) in rows {
+        for (map, name) in [(&mut units, unit), (&mut regions, region)] {
+            if let Some(name) = name {
+                let e = map.entry(name).or_default();
+                e.0 += hit;
+                e.1 += of;
+            }
+        }
+    }
+    (units, regions)
+}
+
 async fn plans_of_other_years(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     year: i32,
@@ -1394,10 +1414,7 @@ impl Store {
     /// 投产率's counts per unit and per region (by name): projects planned to be put into
     /// production from the first of `as_of`'s year to `as_of`, and of those the ones put into
     /// production by `as_of` (the ledger's 实际投产时间). A range on the planned date's index.
-    async fn production_counts(
-        &self,
-        as_of: NaiveDate,
-    ) -> Result<(HashMap<String, (i64, i64)>, HashMap<String, (i64, i64)>)> {
+    async fn production_counts(&self, as_of: NaiveDate) -> Result<(GroupCounts, GroupCounts)> {
         let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
         let rows: Vec<(Option<String>, Option<String>, i64, i64)> = sqlx::query_as(
             "SELECT u.name, g.name, CAST(SUM(CASE WHEN p.actual_production IS NOT NULL \
@@ -1411,27 +1428,14 @@ impl Store {
         .bind(as_of.format("%Y-%m-%d").to_string())
         .fetch_all(self.pool())
         .await?;
-        let (mut units, mut regions) = (HashMap::new(), HashMap::new());
-        for (unit, region, hit, due) in rows {
-            for (map, name) in [(&mut units, unit), (&mut regions, region)] {
-                if let Some(name) = name {
-                    let e: &mut (i64, i64) = map.entry(name).or_default();
-                    e.0 += hit;
-                    e.1 += due;
-                }
-            }
-        }
-        Ok((units, regions))
+        Ok(per_unit_and_region(rows))
     }
 
     /// 复工率's counts per unit and per region (by name): projects a counted report of
     /// `as_of`'s year says halted (停工), and of those the ones whose latest counted report
     /// saying either is at work again (复工) by `as_of`. The halted reports are found through
     /// their own index.
-    async fn resumption_counts(
-        &self,
-        as_of: NaiveDate,
-    ) -> Result<(HashMap<String, (i64, i64)>, HashMap<String, (i64, i64)>)> {
+    async fn resumption_counts(&self, as_of: NaiveDate) -> Result<(GroupCounts, GroupCounts)> {
         let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
         let (from, to) = (
             year_start.format("%Y-%m-%d").to_string(),
@@ -1452,18 +1456,9 @@ impl Store {
         .bind(&to)
         .fetch_all(self.pool())
         .await?;
-        let (mut units, mut regions) = (HashMap::new(), HashMap::new());
-        for (unit, region, last) in rows {
-            let resumed = i64::from(last == Some(0));
-            for (map, name) in [(&mut units, unit), (&mut regions, region)] {
-                if let Some(name) = name {
-                    let e: &mut (i64, i64) = map.entry(name).or_default();
-                    e.0 += resumed;
-                    e.1 += 1;
-                }
-            }
-        }
-        Ok((units, regions))
+        Ok(per_unit_and_region(rows.into_iter().map(
+            |(unit, region, last)| (unit, region, i64::from(last == Some(0)), 1),
+        )))
     }
 
     /// One project's light as of a date (its unit's figures are not computed).

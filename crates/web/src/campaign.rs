@@ -2,6 +2,8 @@
 //! with lead departments; its targets decomposed to units and each unit's progress with them.
 //! The lead office (and the administrator) edits; everyone reads.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -10,7 +12,7 @@ use chrono::Datelike;
 use domain::dates::{Edge, parse_date};
 use domain::money::AmountUnit;
 use domain::progress::{Cadence, INDICATORS, Indicator, Rules, Scheme, Window};
-use domain::{Bilingual, Money, Role, UnitKind, bi};
+use domain::{Bilingual, Lang, Money, Role, UnitKind, bi};
 use serde::Deserialize;
 use store::{Campaign, CampaignSettings, SessionUser, StoreError, TargetProgress, UnitTarget};
 
@@ -792,8 +794,33 @@ pub struct TargetLine {
     pub amount: Money,
 }
 
+/// A problem with one pasted line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineError {
+    /// 1-based.
+    pub line: usize,
+    pub message: Bilingual,
+}
+
+impl LineError {
+    fn new(line: usize, zh: String, en: String) -> LineError {
+        LineError {
+            line,
+            message: bi(zh, en),
+        }
+    }
+
+    /// "第3行：…" / "line 3: …".
+    pub fn text(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => format!("第{}行：{}", self.line, self.message.zh),
+            Lang::En => format!("line {}: {}", self.line, self.message.en),
+        }
+    }
+}
+
 /// Reads pasted project targets: the lines that read, and every problem with its line.
-pub fn target_lines(text: &str) -> (Vec<TargetLine>, Vec<Bilingual>) {
+pub fn target_lines(text: &str) -> (Vec<TargetLine>, Vec<LineError>) {
     let mut lines = Vec::new();
     let mut errors = Vec::new();
     for (i, raw) in text.lines().enumerate() {
@@ -803,9 +830,10 @@ pub fn target_lines(text: &str) -> (Vec<TargetLine>, Vec<Bilingual>) {
             continue;
         }
         let Some((key, amount)) = raw.rsplit_once(|c: char| c == '\t' || c.is_whitespace()) else {
-            errors.push(bi(
-                format!("第{line}行：应为“项目编号或名称 金额（万元）”"),
-                format!("line {line}: give the project's code or name, then the amount (10k yuan)"),
+            errors.push(LineError::new(
+                line,
+                "应为“项目编号或名称 金额（万元）”".into(),
+                "give the project's code or name, then the amount (10k yuan)".into(),
             ));
             continue;
         };
@@ -817,23 +845,19 @@ pub fn target_lines(text: &str) -> (Vec<TargetLine>, Vec<Bilingual>) {
                 keys.push(part);
             }
         }
-        match Money::parse(amount.trim(), AmountUnit::Wan) {
+        let amount = amount.trim();
+        match Money::parse(amount, AmountUnit::Wan) {
             Ok(Some(m)) if !m.is_negative() => lines.push(TargetLine {
                 line,
                 keys,
                 amount: m,
             }),
-            Ok(_) => errors.push(bi(
-                format!("第{line}行：目标“{}”应为不小于0的金额", amount.trim()),
-                format!(
-                    "line {line}: the target “{}” must be an amount ≥ 0",
-                    amount.trim()
-                ),
+            Ok(_) => errors.push(LineError::new(
+                line,
+                format!("目标“{amount}”应为不小于0的金额"),
+                format!("the target “{amount}” must be an amount ≥ 0"),
             )),
-            Err(e) => errors.push(bi(
-                format!("第{line}行：{}", e.zh),
-                format!("line {line}: {}", e.en),
-            )),
+            Err(e) => errors.push(LineError { line, message: e }),
         }
     }
     (lines, errors)
@@ -866,37 +890,40 @@ pub async fn project_targets(
             return Err(AppError::NotFound);
         };
         let keys = state.store.project_keys().await?;
+        // Collected backwards so that the first project of a shared name is the one found.
+        let (by_code, by_name): (HashMap<&str, _>, HashMap<&str, _>) = (
+            keys.iter()
+                .rev()
+                .filter_map(|p| p.code.as_deref().map(|c| (c, p)))
+                .collect(),
+            keys.iter().rev().map(|p| (p.name.as_str(), p)).collect(),
+        );
         let (lines, mut errors) = target_lines(&form.project_targets);
         let mut targets: Vec<(i64, Money)> = Vec::new();
-        let mut seen: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+        let mut seen: HashMap<i64, usize> = HashMap::new();
         for l in lines {
-            let found = l.keys.iter().find_map(|k| {
-                keys.iter()
-                    .find(|p| p.code.as_deref() == Some(k.as_str()))
-                    .or_else(|| keys.iter().find(|p| p.name == *k))
-            });
+            let found = l
+                .keys
+                .iter()
+                .find_map(|k| by_code.get(k.as_str()).or_else(|| by_name.get(k.as_str())));
             match found {
-                None => errors.push(bi(
-                    format!("第{}行：找不到项目“{}”", l.line, l.keys[0]),
-                    format!("line {}: no project “{}”", l.line, l.keys[0]),
+                None => errors.push(LineError::new(
+                    l.line,
+                    format!("找不到项目“{}”", l.keys[0]),
+                    format!("no project “{}”", l.keys[0]),
                 )),
                 Some(p) => match seen.insert(p.id, l.line) {
-                    Some(first) => errors.push(bi(
-                        format!("第{}行：项目“{}”已在第{first}行填写", l.line, p.name),
-                        format!("line {}: “{}” is already on line {first}", l.line, p.name),
+                    Some(first) => errors.push(LineError::new(
+                        l.line,
+                        format!("项目“{}”已在第{first}行填写", p.name),
+                        format!("“{}” is already on line {first}", p.name),
                     )),
                     None => targets.push((p.id, l.amount)),
                 },
             }
         }
         // In line order, whichever check found them.
-        errors.sort_by_key(|e| {
-            e.zh.trim_start_matches('第')
-                .split('行')
-                .next()
-                .and_then(|n| n.parse::<usize>().ok())
-                .unwrap_or(0)
-        });
+        errors.sort_by_key(|e| e.line);
         if !errors.is_empty() {
             let typed = [("project_targets".to_string(), form.project_targets.clone())];
             return show(
@@ -907,7 +934,7 @@ pub async fn project_targets(
                 progress,
                 as_of,
                 Some(&typed),
-                errors.iter().map(|e| e.get(lang).to_string()).collect(),
+                errors.iter().map(|e| e.text(lang)).collect(),
                 None,
             )
             .await;
@@ -962,7 +989,8 @@ mod tests {
             ("FQ-1\t1,2", "第1行"),
         ] {
             let (_, errors) = target_lines(text);
-            assert!(errors[0].zh.contains(says), "{text}: {}", errors[0].zh);
+            let shown = errors[0].text(Lang::Zh);
+            assert!(shown.contains(says), "{text}: {shown}");
         }
     }
 }

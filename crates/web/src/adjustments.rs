@@ -7,26 +7,18 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::access::ADJUSTABLE;
-use domain::{Field, Lang, Role, bi};
+use domain::{Field, Lang, bi};
 use serde::Deserialize;
 use store::{PlanAdjustment, SessionUser, StoreError};
 
 use crate::AppState;
-use crate::auth::{PageUser, can_edit_ledger, editor};
-use crate::error::{AppError, parse_id};
+use crate::auth::PageUser;
+use crate::error::{AppError, PageResult, parse_id};
 use crate::i18n::Tr;
-use crate::pages::{format_time, page_result, render_form};
-
-/// Asks for an adjustment: a unit (or task lead) on a project it may edit; the office changes
-/// the figures directly.
-fn may_ask(user: &SessionUser, project: &domain::Project) -> bool {
-    let e = editor(user);
-    !e.is_office() && e.may_edit(&project.fields)
-}
-
-fn may_decide(user: &SessionUser) -> bool {
-    editor(user).is_office()
-}
+use crate::pages::{format_time, render_form};
+use crate::policy;
+use axum::Router;
+use axum::routing::{get, post};
 
 pub struct FieldRow {
     key: &'static str,
@@ -107,8 +99,6 @@ fn row(a: PlanAdjustment, lang: Lang) -> RequestRow {
 struct AdjustTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     id: i64,
     name: String,
     fields: Vec<FieldRow>,
@@ -123,8 +113,6 @@ struct AdjustTemplate {
 struct ListTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     decide: bool,
     done: Option<String>,
     errors: Vec<String>,
@@ -138,7 +126,7 @@ async fn adjust_page(
     project: domain::Project,
     typed: Option<&[(String, String)]>,
     errors: Vec<String>,
-) -> Result<Response, AppError> {
+) -> PageResult {
     let lang = tr.lang;
     let value = |key: &str| -> Option<String> {
         typed.and_then(|t| t.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
@@ -165,8 +153,6 @@ async fn adjust_page(
     let invalid = !errors.is_empty();
     render_form(
         &AdjustTemplate {
-            role_label: user.role.label(lang),
-            can_edit: can_edit_ledger(&user),
             user,
             id: project.id,
             name: project.fields.name.clone(),
@@ -189,17 +175,13 @@ pub async fn form(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
-) -> Response {
-    let result = async {
-        let id = parse_id(&id)?;
-        let project = state.store.project(id).await?.ok_or(AppError::NotFound)?;
-        if !may_ask(&user, &project) {
-            return Err(AppError::Refused(crate::auth::not_theirs()));
-        }
-        adjust_page(&state, user, tr, project, None, Vec::new()).await
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let project = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    if !policy::may_ask_adjustment(&user, &project) {
+        return Err(AppError::Refused(policy::not_theirs()).into());
     }
-    .await;
-    page_result(tr, result)
+    adjust_page(&state, user, tr, project, None, Vec::new()).await
 }
 
 /// `POST /projects/{id}/adjust`: files the request (fields left as they are are not asked).
@@ -208,42 +190,36 @@ pub async fn file(
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
     Form(typed): Form<Vec<(String, String)>>,
-) -> Response {
-    let result = async {
-        let id = parse_id(&id)?;
-        let project = state.store.project(id).await?.ok_or(AppError::NotFound)?;
-        if !may_ask(&user, &project) {
-            return Err(AppError::Refused(crate::auth::not_theirs()));
-        }
-        let asked: Vec<(Field, String)> = ADJUSTABLE
-            .iter()
-            .filter_map(|f| {
-                typed
-                    .iter()
-                    .find(|(k, _)| k == f.key())
-                    .map(|(_, v)| (*f, v.clone()))
-            })
-            .collect();
-        let reason = typed
-            .iter()
-            .find(|(k, _)| k == "reason")
-            .map_or("", |(_, v)| v.as_str());
-        match state
-            .store
-            .request_plan_adjustment(id, &asked, reason, Some(user.id))
-            .await
-        {
-            Ok(request) => {
-                Ok(Redirect::to(&format!("/adjustments?filed={request}")).into_response())
-            }
-            Err(e) => {
-                let errors = refusals(e, tr.lang)?;
-                adjust_page(&state, user, tr, project, Some(&typed), errors).await
-            }
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let project = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    if !policy::may_ask_adjustment(&user, &project) {
+        return Err(AppError::Refused(policy::not_theirs()).into());
+    }
+    let asked: Vec<(Field, String)> = ADJUSTABLE
+        .iter()
+        .filter_map(|f| {
+            typed
+                .iter()
+                .find(|(k, _)| k == f.key())
+                .map(|(_, v)| (*f, v.clone()))
+        })
+        .collect();
+    let reason = typed
+        .iter()
+        .find(|(k, _)| k == "reason")
+        .map_or("", |(_, v)| v.as_str());
+    match state
+        .store
+        .request_plan_adjustment(id, &asked, reason, Some(user.id))
+        .await
+    {
+        Ok(request) => Ok(Redirect::to(&format!("/adjustments?filed={request}")).into_response()),
+        Err(e) => {
+            let errors = refusals(e, tr.lang)?;
+            adjust_page(&state, user, tr, project, Some(&typed), errors).await
         }
     }
-    .await;
-    page_result(tr, result)
 }
 
 #[derive(Deserialize)]
@@ -260,10 +236,10 @@ async fn list_page(
     tr: Tr,
     done: Option<String>,
     errors: Vec<String>,
-) -> Result<Response, AppError> {
+) -> PageResult {
     let lang = tr.lang;
     // A unit reads its own projects' requests; the office and the readers all of them.
-    let unit = (user.role == Role::Responsible).then_some(user.unit_id);
+    let unit = policy::own_unit(&user);
     let rows = state
         .store
         .plan_adjustments(unit, false)
@@ -274,9 +250,7 @@ async fn list_page(
     let invalid = !errors.is_empty();
     render_form(
         &ListTemplate {
-            role_label: user.role.label(lang),
-            can_edit: can_edit_ledger(&user),
-            decide: may_decide(&user),
+            decide: policy::is_office(&user),
             user,
             done,
             errors,
@@ -292,7 +266,7 @@ pub async fn list(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Query(q): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     let done = if let Ok(id) = q.filed.trim().parse::<i64>() {
         Some(bi(
             format!("已提交计划调整申请 #{id}，等待总牵头单位审核；批准前考核仍按原数值。"),
@@ -308,15 +282,14 @@ pub async fn list(
     } else {
         None
     };
-    let result = list_page(
+    list_page(
         &state,
         user,
         tr,
         done.map(|m| m.get(tr.lang).to_string()),
         Vec::new(),
     )
-    .await;
-    page_result(tr, result)
+    .await
 }
 
 #[derive(Deserialize)]
@@ -335,37 +308,32 @@ pub async fn decide(
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
     Form(form): Form<DecideForm>,
-) -> Response {
-    if !may_decide(&user) {
-        return page_result(tr, Err(AppError::Forbidden));
+) -> PageResult {
+    if !policy::is_office(&user) {
+        return Err(AppError::Forbidden.into());
     }
-    let result = async {
-        let id = parse_id(&id)?;
-        let version = form.version.trim().parse::<i64>().unwrap_or(-1);
-        let approve = match form.decision.as_str() {
-            "approve" => true,
-            "return" => false,
-            _ => {
-                return Err(AppError::BadRequest(bi(
-                    "请选择批准或退回",
-                    "choose approve or return",
-                )));
-            }
-        };
-        match state
-            .store
-            .decide_plan_adjustment(id, version, approve, &form.note, Some(user.id))
-            .await
-        {
-            Ok(_) => Ok(Redirect::to(&format!("/adjustments?decided={id}")).into_response()),
-            Err(e) => {
-                let errors = refusals(e, tr.lang)?;
-                list_page(&state, user, tr, None, errors).await
-            }
+    let id = parse_id(&id)?;
+    let version = form.version.trim().parse::<i64>().unwrap_or(-1);
+    let approve = match form.decision.as_str() {
+        "approve" => true,
+        "return" => false,
+        _ => {
+            return Err(
+                AppError::BadRequest(bi("请选择批准或退回", "choose approve or return")).into(),
+            );
+        }
+    };
+    match state
+        .store
+        .decide_plan_adjustment(id, version, approve, &form.note, Some(user.id))
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/adjustments?decided={id}")).into_response()),
+        Err(e) => {
+            let errors = refusals(e, tr.lang)?;
+            list_page(&state, user, tr, None, errors).await
         }
     }
-    .await;
-    page_result(tr, result)
 }
 
 /// A plan adjustment as the API gives it.
@@ -433,7 +401,7 @@ pub async fn api_list(
     State(state): State<AppState>,
     crate::auth::ApiUser(user): crate::auth::ApiUser,
 ) -> Result<axum::Json<Vec<ApiAdjustment>>, AppError> {
-    let unit = (user.role == Role::Responsible).then_some(user.unit_id);
+    let unit = policy::own_unit(&user);
     let list = state.store.plan_adjustments(unit, false).await?;
     Ok(axum::Json(
         list.into_iter().map(ApiAdjustment::from).collect(),
@@ -454,8 +422,8 @@ pub async fn api_ask(
 ) -> Result<Response, AppError> {
     let id = parse_id(&id)?;
     let project = state.store.project(id).await?.ok_or(AppError::NotFound)?;
-    if !may_ask(&user, &project) {
-        return Err(AppError::Refused(crate::auth::not_theirs()));
+    if !policy::may_ask_adjustment(&user, &project) {
+        return Err(AppError::Refused(policy::not_theirs()));
     }
     let mut asked = Vec::new();
     for (key, value) in body.changes {
@@ -497,7 +465,7 @@ pub async fn api_decide(
     Path(id): Path<String>,
     crate::api::JsonBody(body): crate::api::JsonBody<ApiDecision>,
 ) -> Result<axum::Json<ApiAdjustment>, AppError> {
-    if !may_decide(&user) {
+    if !policy::is_office(&user) {
         return Err(AppError::Forbidden);
     }
     let id = parse_id(&id)?;
@@ -516,4 +484,20 @@ pub async fn api_decide(
         .decide_plan_adjustment(id, body.version, approve, &body.note, Some(user.id))
         .await?;
     Ok(axum::Json(ApiAdjustment::from(decided)))
+}
+
+/// The pages of this module.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/projects/{id}/adjust", get(form).post(file))
+        .route("/adjustments", get(list))
+        .route("/adjustments/{id}", post(decide))
+}
+
+/// The API routes of this module (under `/api`).
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .route("/adjustments", get(api_list))
+        .route("/projects/{id}/adjustments", post(api_ask))
+        .route("/adjustments/{id}/decision", post(api_decide))
 }

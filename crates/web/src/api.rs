@@ -12,9 +12,12 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 
 use crate::AppState;
-use crate::auth::{ApiUser, can_edit_ledger};
+use crate::auth::ApiUser;
 use crate::error::{AppError, ErrorBody, parse_id};
 use crate::pages::LedgerQuery;
+use crate::policy;
+use axum::Router;
+use axum::routing::get;
 
 fn wan(m: Option<Money>) -> Option<String> {
     m.map(Money::wan_string)
@@ -405,7 +408,7 @@ pub async fn list(
 /// One project with every field.
 #[utoipa::path(get, path = "/api/projects/{id}", params(("id" = i64, Path)), tag = "projects",
     responses((status = 200, body = ProjectDto), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn get(
+pub async fn get_one(
     State(state): State<AppState>,
     ApiUser(_): ApiUser,
     Path(id): Path<String>,
@@ -426,13 +429,13 @@ pub async fn create(
     ApiUser(user): ApiUser,
     JsonBody(body): JsonBody<ProjectBody>,
 ) -> Result<Response, AppError> {
-    if !can_edit_ledger(&user) {
+    if !policy::may_write_ledger(&user) {
         return Err(AppError::Forbidden);
     }
     let mut input = ProjectInput::default();
     body.apply(&mut input);
     let fields = crate::checked_fields(&state.store, &input).await?;
-    crate::auth::check_project_change(&user, None, &fields)?;
+    policy::check_project_change(&user, None, &fields)?;
     let p = state
         .store
         .create_project(&fields, Some(user.id), "api")
@@ -450,7 +453,7 @@ pub async fn update(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<ProjectBody>,
 ) -> Result<Json<ProjectDto>, AppError> {
-    if !can_edit_ledger(&user) {
+    if !policy::may_write_ledger(&user) {
         return Err(AppError::Forbidden);
     }
     let id = parse_id(&id)?;
@@ -465,7 +468,7 @@ pub async fn update(
     let current = state.store.project(id).await?.ok_or(AppError::NotFound)?;
     // Who may change it first: a stale version from someone who may not is a refusal, not a
     // conflict that hands out the current version.
-    crate::auth::check_project_change(&user, Some(&current.fields), &current.fields)?;
+    policy::check_project_change(&user, Some(&current.fields), &current.fields)?;
     if current.version != version {
         return Err(AppError::Conflict {
             current: current.version,
@@ -474,7 +477,7 @@ pub async fn update(
     let mut input = ProjectInput::from_fields(&current.fields);
     body.apply(&mut input);
     let fields = crate::checked_fields(&state.store, &input).await?;
-    crate::auth::check_project_change(&user, Some(&current.fields), &fields)?;
+    policy::check_project_change(&user, Some(&current.fields), &fields)?;
     let p = state
         .store
         .update_project(id, version, &fields, Some(user.id), "api")
@@ -608,7 +611,7 @@ impl Modify for SessionCookie {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "gongjian API", description = "重点项目攻坚行动平台 JSON API. Sign in with POST /api/login; the session cookie authorises the rest. Amounts in 万元 as exact decimal strings."),
-    paths(crate::auth::api_login, crate::auth::api_logout, crate::auth::api_me, list, get, create, update, history, units, regions,
+    paths(crate::auth::api_login, crate::auth::api_logout, crate::auth::api_me, list, get_one, create, update, history, units, regions,
         crate::reports::api_list, crate::reports::api_file, crate::reports::api_review,
         crate::reports::api_corrections, crate::reports::api_decide_correction,
         crate::problems::api_list, crate::problems::api_get, crate::problems::api_raise, crate::problems::api_step, crate::problems::api_note,
@@ -635,4 +638,15 @@ pub async fn openapi() -> Response {
             .into_response(),
         Err(e) => AppError::Internal(e.to_string()).into_response(),
     }
+}
+
+/// The API routes of this module (under `/api`).
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .route("/projects", get(list).post(create))
+        .route("/projects/{id}", get(get_one).put(update))
+        .route("/projects/{id}/history", get(history))
+        .route("/units", get(units))
+        .route("/regions", get(regions))
+        .route("/openapi.json", get(openapi))
 }

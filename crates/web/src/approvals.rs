@@ -6,7 +6,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use chrono::{Datelike, NaiveDate};
 use domain::approval::{TEMPLATES, node_type};
 use domain::dates::{Edge, parse_date};
@@ -16,12 +16,15 @@ use serde::Deserialize;
 use store::{ApprovalNode, ApprovalPlan, SessionUser};
 
 use crate::AppState;
-use crate::auth::{PageUser, can_edit_ledger};
+use crate::auth::PageUser;
 use crate::calendar::Mark;
-use crate::error::{AppError, parse_id};
+use crate::error::{AppError, PageResult, parse_id};
 use crate::gantt;
 use crate::i18n::Tr;
-use crate::pages::{page_result, render};
+use crate::pages::render;
+use crate::policy;
+use axum::Router;
+use axum::routing::{get, post};
 
 pub struct NodeRow {
     key: String,
@@ -51,7 +54,6 @@ pub struct TemplateOption {
 struct PlanTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
     can_edit: bool,
     id: i64,
     name: String,
@@ -79,8 +81,8 @@ pub async fn plan_page(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
-) -> Response {
-    page_result(tr, show_plan(&state, user, tr, &id, None).await)
+) -> PageResult {
+    show_plan(&state, user, tr, &id, None).await
 }
 
 async fn show_plan(
@@ -89,7 +91,7 @@ async fn show_plan(
     tr: Tr,
     id: &str,
     error: Option<Bilingual>,
-) -> Result<Response, AppError> {
+) -> PageResult {
     let id = parse_id(id)?;
     let project = state.store.project(id).await?.ok_or(AppError::NotFound)?;
     let plan = state.store.approval_plan(id).await?;
@@ -97,8 +99,7 @@ async fn show_plan(
     let calendar = state.store.work_calendar().await?;
     let today = state.today();
     let mut page = PlanTemplate {
-        role_label: user.role.label(lang),
-        can_edit: can_edit_ledger(&user),
+        can_edit: policy::may_plan_approvals(&user, &project),
         user,
         id,
         name: project.fields.name.clone(),
@@ -314,41 +315,36 @@ pub async fn create_plan(
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
     Form(form): Form<CreateForm>,
-) -> Response {
-    if !can_edit_ledger(&user) {
-        return page_result(tr, Err(AppError::Forbidden));
+) -> PageResult {
+    if !policy::may_write_ledger(&user) {
+        return Err(AppError::Forbidden.into());
     }
-    let result = async {
-        let pid = parse_id(&id)?;
-        let project = state.store.project(pid).await?.ok_or(AppError::NotFound)?;
-        may_plan(&user, &project)?;
-        let Ok(Some(start)) = parse_date(&form.start, Edge::Start) else {
-            return Ok(Err(bi(
-                format!("开始日期“{}”无效", form.start),
-                format!("“{}” is not a valid start date", form.start),
-            )));
-        };
-        let calendar = state.store.work_calendar().await?;
-        match state
-            .store
-            .create_approval_plan(pid, &form.template, start, Some(user.id), &calendar)
-            .await
-        {
-            Ok(_) => Ok(Ok(())),
-            Err(store::StoreError::Rule(m)) => Ok(Err(m)),
-            Err(e) => Err(AppError::from(e)),
+    let pid = parse_id(&id)?;
+    let project = state.store.project(pid).await?.ok_or(AppError::NotFound)?;
+    may_plan(&user, &project)?;
+    let refused = match parse_date(&form.start, Edge::Start) {
+        Ok(Some(start)) => {
+            let calendar = state.store.work_calendar().await?;
+            match state
+                .store
+                .create_approval_plan(pid, &form.template, start, Some(user.id), &calendar)
+                .await
+            {
+                Ok(_) => {
+                    return Ok(Redirect::to(&format!("/projects/{id}/approval")).into_response());
+                }
+                Err(store::StoreError::Rule(m)) => m,
+                Err(e) => return Err(e.into()),
+            }
         }
-    }
-    .await;
-    match result {
-        Ok(Ok(())) => Redirect::to(&format!("/projects/{id}/approval")).into_response(),
-        Ok(Err(message)) => {
-            let mut page = page_result(tr, show_plan(&state, user, tr, &id, Some(message)).await);
-            *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            page
-        }
-        Err(e) => page_result(tr, Err(e)),
-    }
+        _ => bi(
+            format!("开始日期“{}”无效", form.start),
+            format!("“{}” is not a valid start date", form.start),
+        ),
+    };
+    let mut page = show_plan(&state, user, tr, &id, Some(refused)).await?;
+    *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(page)
 }
 
 pub struct AfterOption {
@@ -362,8 +358,6 @@ pub struct AfterOption {
 struct NodeTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     id: i64,
     project_name: String,
     version: i64,
@@ -397,65 +391,59 @@ pub async fn node_form(
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
     Query(q): Query<NodeQuery>,
-) -> Response {
-    let result = async {
-        let pid = parse_id(&id)?;
-        let project = state.store.project(pid).await?.ok_or(AppError::NotFound)?;
-        may_plan(&user, &project)?;
-        let plan = state
-            .store
-            .approval_plan(pid)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let node = if q.key.is_empty() {
-            None
-        } else {
-            Some(
-                plan.nodes
-                    .iter()
-                    .find(|n| n.key == q.key)
-                    .cloned()
-                    .ok_or(AppError::NotFound)?,
-            )
-        };
-        let blank = ApprovalNode {
-            key: String::new(),
-            name: String::new(),
-            duration: 5,
-            after: Vec::new(),
-            department: None,
-            planned_start: None,
-            planned_finish: None,
-            actual_start: None,
-            actual_finish: None,
-            document_no: None,
-        };
-        let n = node.clone().unwrap_or(blank);
-        render(&NodeTemplate {
-            role_label: user.role.label(tr.lang),
-            can_edit: can_edit_ledger(&user),
-            user,
-            id: pid,
-            project_name: project.fields.name,
-            version: plan.version,
-            original_key: n.key.clone(),
-            is_new: node.is_none(),
-            key: n.key.clone(),
-            name: n.name.clone(),
-            duration: n.duration.to_string(),
-            department: n.department.clone().unwrap_or_default(),
-            planned_start: date_text(n.planned_start),
-            planned_finish: date_text(n.planned_finish),
-            actual_start: date_text(n.actual_start),
-            actual_finish: date_text(n.actual_finish),
-            document_no: n.document_no.clone().unwrap_or_default(),
-            after: after_options(&plan, &n.key, &n.after),
-            errors: Vec::new(),
-            tr,
-        })
-    }
-    .await;
-    page_result(tr, result)
+) -> PageResult {
+    let pid = parse_id(&id)?;
+    let project = state.store.project(pid).await?.ok_or(AppError::NotFound)?;
+    may_plan(&user, &project)?;
+    let plan = state
+        .store
+        .approval_plan(pid)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let node = if q.key.is_empty() {
+        None
+    } else {
+        Some(
+            plan.nodes
+                .iter()
+                .find(|n| n.key == q.key)
+                .cloned()
+                .ok_or(AppError::NotFound)?,
+        )
+    };
+    let blank = ApprovalNode {
+        key: String::new(),
+        name: String::new(),
+        duration: 5,
+        after: Vec::new(),
+        department: None,
+        planned_start: None,
+        planned_finish: None,
+        actual_start: None,
+        actual_finish: None,
+        document_no: None,
+    };
+    let n = node.clone().unwrap_or(blank);
+    render(&NodeTemplate {
+        user,
+        id: pid,
+        project_name: project.fields.name,
+        version: plan.version,
+        original_key: n.key.clone(),
+        is_new: node.is_none(),
+        key: n.key.clone(),
+        name: n.name.clone(),
+        duration: n.duration.to_string(),
+        department: n.department.clone().unwrap_or_default(),
+        planned_start: date_text(n.planned_start),
+        planned_finish: date_text(n.planned_finish),
+        actual_start: date_text(n.actual_start),
+        actual_finish: date_text(n.actual_finish),
+        document_no: n.document_no.clone().unwrap_or_default(),
+        after: after_options(&plan, &n.key, &n.after),
+        errors: Vec::new(),
+        tr,
+    })
 }
 
 fn after_options(plan: &ApprovalPlan, own: &str, checked: &[String]) -> Vec<AfterOption> {
@@ -561,130 +549,125 @@ pub async fn save_node(
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    if !can_edit_ledger(&user) {
-        return page_result(tr, Err(AppError::Forbidden));
+) -> PageResult {
+    if !policy::may_write_ledger(&user) {
+        return Err(AppError::Forbidden.into());
     }
     let lang = tr.lang;
-    let result = async {
-        let pid = parse_id(&id)?;
-        let project = state.store.project(pid).await?.ok_or(AppError::NotFound)?;
-        may_plan(&user, &project)?;
-        let mut plan = state
-            .store
-            .approval_plan(pid)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let get = |k: &str| {
-            fields
-                .iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
-        let original = get("original_key");
-        let version: i64 = get("version").parse().unwrap_or(-1);
-        let as_read = plan.clone();
-        let again = |errors: Vec<String>, node: Option<&ApprovalNode>| {
-            let n = node.cloned();
-            render(&NodeTemplate {
-                role_label: user.role.label(lang),
-                can_edit: true,
-                user: user.clone(),
-                id: pid,
-                project_name: project.fields.name.clone(),
-                version,
-                original_key: original.clone(),
-                is_new: original.is_empty(),
-                key: get("key"),
-                name: get("name"),
-                duration: get("duration"),
-                department: get("department"),
-                planned_start: get("planned_start"),
-                planned_finish: get("planned_finish"),
-                actual_start: get("actual_start"),
-                actual_finish: get("actual_finish"),
-                document_no: get("document_no"),
-                after: after_options(
-                    &as_read,
-                    &original,
-                    &n.map(|n| n.after).unwrap_or_else(|| {
-                        fields
-                            .iter()
-                            .filter(|(k, _)| k == "after")
-                            .map(|(_, v)| v.clone())
-                            .collect()
-                    }),
-                ),
-                errors,
-                tr,
-            })
-            .map(|mut r| {
-                *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-                r
-            })
-        };
-        let node = match read_node(&fields, lang) {
-            Ok(node) => node,
-            Err(errors) => return again(errors, None),
-        };
-        if version != plan.version {
-            return Err(AppError::Conflict {
-                current: plan.version,
-            });
-        }
-        let clash = plan
-            .nodes
+    let pid = parse_id(&id)?;
+    let project = state.store.project(pid).await?.ok_or(AppError::NotFound)?;
+    may_plan(&user, &project)?;
+    let mut plan = state
+        .store
+        .approval_plan(pid)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let get = |k: &str| {
+        fields
             .iter()
-            .any(|n| n.key == node.key && n.key != original);
-        if clash {
-            let m = bi(
-                format!("环节“{}”已存在", node.key),
-                format!("node “{}” already exists", node.key),
-            );
-            return again(vec![m.get(lang).to_string()], Some(&node));
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let original = get("original_key");
+    let version: i64 = get("version").parse().unwrap_or(-1);
+    let as_read = plan.clone();
+    let again = |errors: Vec<String>, node: Option<&ApprovalNode>| {
+        let n = node.cloned();
+        render(&NodeTemplate {
+            user: user.clone(),
+            id: pid,
+            project_name: project.fields.name.clone(),
+            version,
+            original_key: original.clone(),
+            is_new: original.is_empty(),
+            key: get("key"),
+            name: get("name"),
+            duration: get("duration"),
+            department: get("department"),
+            planned_start: get("planned_start"),
+            planned_finish: get("planned_finish"),
+            actual_start: get("actual_start"),
+            actual_finish: get("actual_finish"),
+            document_no: get("document_no"),
+            after: after_options(
+                &as_read,
+                &original,
+                &n.map(|n| n.after).unwrap_or_else(|| {
+                    fields
+                        .iter()
+                        .filter(|(k, _)| k == "after")
+                        .map(|(_, v)| v.clone())
+                        .collect()
+                }),
+            ),
+            errors,
+            tr,
+        })
+        .map(|mut r| {
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            r
+        })
+    };
+    let node = match read_node(&fields, lang) {
+        Ok(node) => node,
+        Err(errors) => return again(errors, None),
+    };
+    if version != plan.version {
+        return Err(AppError::Conflict {
+            current: plan.version,
         }
-        let node = ApprovalNode {
-            department: node
-                .department
-                .clone()
-                .or_else(|| node_type(&node.key).map(|t| t.department.to_string())),
-            ..node
-        };
-        match plan
-            .nodes
-            .iter_mut()
-            .find(|n| n.key == original && !original.is_empty())
-        {
-            Some(slot) => {
-                // A renamed key follows into the prerequisites of other nodes.
-                let old_key = slot.key.clone();
-                *slot = node.clone();
-                if old_key != node.key {
-                    for n in plan.nodes.iter_mut() {
-                        for a in n.after.iter_mut() {
-                            if *a == old_key {
-                                a.clone_from(&node.key);
-                            }
+        .into());
+    }
+    let clash = plan
+        .nodes
+        .iter()
+        .any(|n| n.key == node.key && n.key != original);
+    if clash {
+        let m = bi(
+            format!("环节“{}”已存在", node.key),
+            format!("node “{}” already exists", node.key),
+        );
+        return again(vec![m.get(lang).to_string()], Some(&node));
+    }
+    let node = ApprovalNode {
+        department: node
+            .department
+            .clone()
+            .or_else(|| node_type(&node.key).map(|t| t.department.to_string())),
+        ..node
+    };
+    match plan
+        .nodes
+        .iter_mut()
+        .find(|n| n.key == original && !original.is_empty())
+    {
+        Some(slot) => {
+            // A renamed key follows into the prerequisites of other nodes.
+            let old_key = slot.key.clone();
+            *slot = node.clone();
+            if old_key != node.key {
+                for n in plan.nodes.iter_mut() {
+                    for a in n.after.iter_mut() {
+                        if *a == old_key {
+                            a.clone_from(&node.key);
                         }
                     }
                 }
             }
-            None => plan.nodes.push(node.clone()),
         }
-        let calendar = state.store.work_calendar().await?;
-        match state
-            .store
-            .save_approval_plan(&plan, version, Some(user.id), &calendar)
-            .await
-        {
-            Ok(_) => Ok(Redirect::to(&format!("/projects/{pid}/approval")).into_response()),
-            Err(store::StoreError::Rule(m)) => again(vec![m.get(lang).to_string()], Some(&node)),
-            Err(e) => Err(AppError::from(e)),
-        }
+        None => plan.nodes.push(node.clone()),
     }
-    .await;
-    page_result(tr, result)
+    let calendar = state.store.work_calendar().await?;
+    match state
+        .store
+        .save_approval_plan(&plan, version, Some(user.id), &calendar)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/projects/{pid}/approval")).into_response()),
+        Err(store::StoreError::Rule(m)) => again(vec![m.get(lang).to_string()], Some(&node)),
+        Err(e) => Err(AppError::from(e).into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -697,59 +680,56 @@ pub struct DeleteForm {
 
 /// Approval plans are kept by the office and by the project's own unit (or its lead department).
 fn may_plan(user: &SessionUser, project: &domain::Project) -> Result<(), AppError> {
-    if crate::auth::editor(user).may_edit(&project.fields) {
+    if policy::editor(user).may_edit(&project.fields) {
         Ok(())
     } else {
-        Err(AppError::Refused(crate::auth::not_theirs()))
+        Err(AppError::Refused(policy::not_theirs()))
     }
 }
 
 pub async fn delete_node(
     State(state): State<AppState>,
-    PageUser { user, tr }: PageUser,
+    PageUser { user, tr: _ }: PageUser,
     Path(id): Path<String>,
     Form(form): Form<DeleteForm>,
-) -> Response {
-    if !can_edit_ledger(&user) {
-        return page_result(tr, Err(AppError::Forbidden));
+) -> PageResult {
+    if !policy::may_write_ledger(&user) {
+        return Err(AppError::Forbidden.into());
     }
-    let result = async {
-        let pid = parse_id(&id)?;
-        let project = state.store.project(pid).await?.ok_or(AppError::NotFound)?;
-        may_plan(&user, &project)?;
-        let mut plan = state
-            .store
-            .approval_plan(pid)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let version: i64 = form.version.parse().unwrap_or(-1);
-        if version != plan.version {
-            return Err(AppError::Conflict {
-                current: plan.version,
-            });
+    let pid = parse_id(&id)?;
+    let project = state.store.project(pid).await?.ok_or(AppError::NotFound)?;
+    may_plan(&user, &project)?;
+    let mut plan = state
+        .store
+        .approval_plan(pid)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let version: i64 = form.version.parse().unwrap_or(-1);
+    if version != plan.version {
+        return Err(AppError::Conflict {
+            current: plan.version,
         }
-        let before = plan.nodes.len();
-        plan.nodes.retain(|n| n.key != form.key);
-        if plan.nodes.len() == before {
-            return Err(AppError::NotFound);
-        }
-        // Whoever waited for the dropped node now waits for what it waited for.
-        for n in plan.nodes.iter_mut() {
-            n.after.retain(|a| *a != form.key);
-        }
-        let calendar = state.store.work_calendar().await?;
-        match state
-            .store
-            .save_approval_plan(&plan, version, Some(user.id), &calendar)
-            .await
-        {
-            Ok(_) => Ok(Redirect::to(&format!("/projects/{pid}/approval")).into_response()),
-            Err(store::StoreError::Rule(m)) => Err(AppError::BadRequest(m)),
-            Err(e) => Err(AppError::from(e)),
-        }
+        .into());
     }
-    .await;
-    page_result(tr, result)
+    let before = plan.nodes.len();
+    plan.nodes.retain(|n| n.key != form.key);
+    if plan.nodes.len() == before {
+        return Err(AppError::NotFound.into());
+    }
+    // Whoever waited for the dropped node now waits for what it waited for.
+    for n in plan.nodes.iter_mut() {
+        n.after.retain(|a| *a != form.key);
+    }
+    let calendar = state.store.work_calendar().await?;
+    match state
+        .store
+        .save_approval_plan(&plan, version, Some(user.id), &calendar)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/projects/{pid}/approval")).into_response()),
+        Err(store::StoreError::Rule(m)) => Err(AppError::BadRequest(m).into()),
+        Err(e) => Err(AppError::from(e).into()),
+    }
 }
 
 pub struct DueRow {
@@ -772,8 +752,6 @@ pub struct DueGroup {
 struct DueTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     days: u32,
     until: String,
     until_mark: Mark,
@@ -811,76 +789,70 @@ pub async fn due_page(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Query(q): Query<DueQuery>,
-) -> Response {
-    let result = async {
-        let days = q
-            .days
-            .as_deref()
-            .and_then(|d| d.trim().parse::<u32>().ok())
-            .unwrap_or(10)
-            .min(250);
-        let calendar = state.store.work_calendar().await?;
-        let today = state.today();
-        // Past the calendar's years the window is counted in calendar days (a working week
-        // is seven days), marked as such, so the page still opens.
-        let (until, until_basis) = match calendar.add_workdays(today, days) {
-            Ok(until) => (until, calendar.basis(today, until)),
-            Err(_) => (
-                today + chrono::Days::new(u64::from(days) * 7 / 5),
-                domain::calendar::Basis::Unknown,
-            ),
+) -> PageResult {
+    let days = q
+        .days
+        .as_deref()
+        .and_then(|d| d.trim().parse::<u32>().ok())
+        .unwrap_or(10)
+        .min(250);
+    let calendar = state.store.work_calendar().await?;
+    let today = state.today();
+    // Past the calendar's years the window is counted in calendar days (a working week
+    // is seven days), marked as such, so the page still opens.
+    let (until, until_basis) = match calendar.add_workdays(today, days) {
+        Ok(until) => (until, calendar.basis(today, until)),
+        Err(_) => (
+            today + chrono::Days::new(u64::from(days) * 7 / 5),
+            domain::calendar::Basis::Unknown,
+        ),
+    };
+    let due = state.store.due_approval_nodes(today, until).await?;
+    let total = due.len();
+    let mut groups: Vec<DueGroup> = Vec::new();
+    let mut overdue = 0;
+    for n in due {
+        let late = if n.planned_finish < today {
+            overdue += 1;
+            n.planned_finish
+                .succ_opt()
+                .and_then(|d| calendar.workdays_between(d, today).ok())
+                .unwrap_or(0)
+        } else {
+            0
         };
-        let due = state.store.due_approval_nodes(today, until).await?;
-        let total = due.len();
-        let mut groups: Vec<DueGroup> = Vec::new();
-        let mut overdue = 0;
-        for n in due {
-            let late = if n.planned_finish < today {
-                overdue += 1;
-                n.planned_finish
-                    .succ_opt()
-                    .and_then(|d| calendar.workdays_between(d, today).ok())
-                    .unwrap_or(0)
-            } else {
-                0
-            };
-            let department = n.department.clone().unwrap_or_else(|| "—".into());
-            let row = DueRow {
-                project_id: n.project_id,
-                project: n.project_name,
-                unit: n.unit_name.unwrap_or_default(),
-                node: n.name,
-                mark: Mark::of(calendar.basis(n.planned_finish, today), tr.lang),
-                planned_finish: n.planned_finish.to_string(),
-                overdue_days: late,
-            };
-            match groups.iter_mut().find(|g| g.department == department) {
-                Some(g) => g.rows.push(row),
-                None => groups.push(DueGroup {
-                    department,
-                    rows: vec![row],
-                }),
-            }
+        let department = n.department.clone().unwrap_or_else(|| "—".into());
+        let row = DueRow {
+            project_id: n.project_id,
+            project: n.project_name,
+            unit: n.unit_name.unwrap_or_default(),
+            node: n.name,
+            mark: Mark::of(calendar.basis(n.planned_finish, today), tr.lang),
+            planned_finish: n.planned_finish.to_string(),
+            overdue_days: late,
+        };
+        match groups.iter_mut().find(|g| g.department == department) {
+            Some(g) => g.rows.push(row),
+            None => groups.push(DueGroup {
+                department,
+                rows: vec![row],
+            }),
         }
-        let (from, to) = half_month(today);
-        render(&DueTemplate {
-            role_label: user.role.label(tr.lang),
-            can_edit: can_edit_ledger(&user),
-            user,
-            days,
-            until: until.to_string(),
-            until_mark: Mark::of(until_basis, tr.lang),
-            today: today.to_string(),
-            groups,
-            total,
-            overdue,
-            bulletin_from: from.to_string(),
-            bulletin_to: to.to_string(),
-            tr,
-        })
     }
-    .await;
-    page_result(tr, result)
+    let (from, to) = half_month(today);
+    render(&DueTemplate {
+        user,
+        days,
+        until: until.to_string(),
+        until_mark: Mark::of(until_basis, tr.lang),
+        today: today.to_string(),
+        groups,
+        total,
+        overdue,
+        bulletin_from: from.to_string(),
+        bulletin_to: to.to_string(),
+        tr,
+    })
 }
 
 #[derive(Deserialize)]
@@ -1020,8 +992,6 @@ pub struct BulletinTable {
 struct BulletinTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     from: String,
     to: String,
     tables: Vec<BulletinTable>,
@@ -1031,67 +1001,71 @@ pub async fn bulletin_page(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Query(q): Query<BulletinQuery>,
-) -> Response {
-    let result = async {
-        let (from, to, sheets) = bulletin_sheets(&state, &q).await?;
-        render(&BulletinTemplate {
-            role_label: user.role.label(tr.lang),
-            can_edit: can_edit_ledger(&user),
-            user,
-            from: from.to_string(),
-            to: to.to_string(),
-            tables: sheets
-                .into_iter()
-                .map(|s| BulletinTable {
-                    title: s.title,
-                    subtitle: s.subtitle,
-                    headers: s.headers,
-                    rows: s
-                        .rows
-                        .into_iter()
-                        .map(|r| {
-                            r.into_iter()
-                                .map(|c| match c {
-                                    office::TableCell::Text(t) => t,
-                                    office::TableCell::Number(n) => n.to_string(),
-                                    office::TableCell::Fixed(x) => format!("{x:.2}"),
-                                })
-                                .collect()
-                        })
-                        .collect(),
-                })
-                .collect(),
-            tr,
-        })
-    }
-    .await;
-    page_result(tr, result)
+) -> PageResult {
+    let (from, to, sheets) = bulletin_sheets(&state, &q).await?;
+    render(&BulletinTemplate {
+        user,
+        from: from.to_string(),
+        to: to.to_string(),
+        tables: sheets
+            .into_iter()
+            .map(|s| BulletinTable {
+                title: s.title,
+                subtitle: s.subtitle,
+                headers: s.headers,
+                rows: s
+                    .rows
+                    .into_iter()
+                    .map(|r| {
+                        r.into_iter()
+                            .map(|c| match c {
+                                office::TableCell::Text(t) => t,
+                                office::TableCell::Number(n) => n.to_string(),
+                                office::TableCell::Fixed(x) => format!("{x:.2}"),
+                            })
+                            .collect()
+                    })
+                    .collect(),
+            })
+            .collect(),
+        tr,
+    })
 }
 
 pub async fn bulletin(
     State(state): State<AppState>,
-    PageUser { user: _, tr }: PageUser,
+    PageUser { user: _, tr: _ }: PageUser,
     Query(q): Query<BulletinQuery>,
-) -> Response {
-    let result = async {
-        let (from, to, sheets) = bulletin_sheets(&state, &q).await?;
-        let bytes = office::write_tables(&sheets).map_err(|e| AppError::Internal(e.to_string()))?;
-        let filename = format!("bulletin-{from}-{to}.xlsx");
-        Ok((
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{filename}\""),
-                ),
-            ],
-            bytes,
+) -> PageResult {
+    let (from, to, sheets) = bulletin_sheets(&state, &q).await?;
+    let bytes = office::write_tables(&sheets).map_err(|e| AppError::Internal(e.to_string()))?;
+    let filename = format!("bulletin-{from}-{to}.xlsx");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The pages of this module.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/projects/{id}/approval", get(plan_page).post(create_plan))
+        .route(
+            "/projects/{id}/approval/node",
+            get(node_form).post(save_node),
         )
-            .into_response())
-    }
-    .await;
-    page_result(tr, result)
+        .route("/projects/{id}/approval/node/delete", post(delete_node))
+        .route("/approvals", get(due_page))
+        .route("/approvals/bulletin", get(bulletin_page))
+        .route("/approvals/bulletin.xlsx", get(bulletin))
 }

@@ -7,13 +7,17 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
-use domain::{Role, bi};
+use cookie::time::Duration;
+use cookie::{Cookie, SameSite};
+use domain::bi;
 use serde::Deserialize;
 use store::{SessionUser, Store};
 
 use crate::AppState;
-use crate::error::AppError;
+use crate::error::{AppError, PageError, PageResult};
 use crate::i18n::{Tr, lang_of};
+use axum::Router;
+use axum::routing::{get, post};
 
 pub const SESSION_COOKIE: &str = "gongjian_session";
 
@@ -23,28 +27,46 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (k, v) = pair.trim().split_once('=')?;
-            (k == name).then(|| v.to_string())
-        })
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
 }
 
-pub fn session_cookie(token: &str) -> HeaderValue {
-    let value = format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
-        store::SESSION_SECONDS
-    );
-    HeaderValue::from_str(&value)
+/// The session token the browser sent, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE)
+}
+
+fn header(cookie: Cookie<'_>) -> HeaderValue {
+    HeaderValue::from_str(&cookie.to_string())
         .unwrap_or_else(|_| HeaderValue::from_static("gongjian_session=; Path=/"))
 }
 
+pub fn session_cookie(token: &str) -> HeaderValue {
+    header(
+        Cookie::build((SESSION_COOKIE, token.to_string()))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .max_age(Duration::seconds(store::SESSION_SECONDS))
+            .build(),
+    )
+}
+
 fn clear_cookie() -> HeaderValue {
-    HeaderValue::from_static("gongjian_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+    header(
+        Cookie::build((SESSION_COOKIE, ""))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .max_age(Duration::ZERO)
+            .build(),
+    )
 }
 
 async fn user_from(parts: &Parts, store: &Store) -> Result<Option<SessionUser>, AppError> {
-    match cookie(&parts.headers, SESSION_COOKIE) {
+    match session_token(&parts.headers) {
         Some(token) => Ok(store.session_user(&token).await?),
         None => Ok(None),
     }
@@ -97,50 +119,9 @@ impl FromRequestParts<AppState> for PageUser {
                         .into_response(),
                 )
             }
-            Err(e) => Err(crate::pages::error_page(tr, e)),
+            Err(e) => Err(PageError(e).into_response()),
         }
     }
-}
-
-/// Who may write to the ledger. Scoping each role to its unit and region comes with reporting.
-pub fn can_edit_ledger(user: &SessionUser) -> bool {
-    matches!(
-        user.role,
-        Role::Admin | Role::LeadOffice | Role::TaskLead | Role::Responsible
-    )
-}
-
-/// The user as the ledger's access rules see them (`domain::access`).
-pub fn editor(user: &SessionUser) -> domain::access::Editor {
-    domain::access::Editor {
-        role: user.role,
-        unit_id: user.unit_id,
-    }
-}
-
-/// Checks a change of a project (`old` is `None` on creation) against `domain::access`: a
-/// read-only role or another unit's project is 403; figures the user is judged on are 403 with
-/// each field named.
-pub fn check_project_change(
-    user: &SessionUser,
-    old: Option<&domain::ProjectFields>,
-    new: &domain::ProjectFields,
-) -> Result<(), crate::error::AppError> {
-    use domain::access::Refusal;
-    match editor(user).check(old, new) {
-        Ok(()) => Ok(()),
-        Err(Refusal::ReadOnly) => Err(crate::error::AppError::Forbidden),
-        Err(Refusal::NotTheirs) => Err(crate::error::AppError::Refused(not_theirs())),
-        Err(Refusal::Judged(fields)) => Err(crate::error::AppError::RefusedFields(fields)),
-    }
-}
-
-/// Why another unit's project is refused.
-pub fn not_theirs() -> domain::Bilingual {
-    domain::bi(
-        "只能修改本单位的项目（新建项目的责任单位须为本单位）",
-        "you may change only your own unit's projects (and create projects only for your unit)",
-    )
 }
 
 /// Checks a username and password; the hash is checked off the async threads.
@@ -227,7 +208,7 @@ pub async fn api_logout(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+    if let Some(token) = session_token(&headers) {
         state.store.delete_session(&token).await?;
     }
     let mut response = axum::http::StatusCode::NO_CONTENT.into_response();
@@ -249,14 +230,15 @@ pub struct LoginForm {
     pub next: String,
 }
 
-/// Only local paths are followed after sign-in, so the login page cannot send anyone elsewhere.
+/// Only local paths are followed after sign-in, so the login page cannot send anyone elsewhere;
+/// anything else goes to the start page, which sends each role where it works.
 pub fn safe_next(next: &str) -> &str {
     // Browsers drop tabs and newlines from a Location, so "/\t/host" would become "//host".
     let local = next.starts_with('/')
         && !next.starts_with("//")
         && !next.contains('\\')
         && !next.chars().any(char::is_control);
-    if local { next } else { "/projects" }
+    if local { next } else { "/" }
 }
 
 pub async fn page_login_submit(
@@ -264,34 +246,42 @@ pub async fn page_login_submit(
     headers: HeaderMap,
     uri: axum::http::Uri,
     Form(form): Form<LoginForm>,
-) -> Response {
+) -> PageResult {
     let tr = Tr {
         lang: lang_of(&headers, &uri),
     };
-    match authenticate(&state.store, &form.username, &form.password).await {
-        Ok(Some(user_id)) => match state.store.create_session(user_id).await {
-            Ok(token) => {
-                let mut response = Redirect::to(safe_next(&form.next)).into_response();
-                response
-                    .headers_mut()
-                    .insert(SET_COOKIE, session_cookie(&token));
-                response
-            }
-            Err(e) => crate::pages::error_page(tr, e.into()),
-        },
-        Ok(None) => crate::pages::login_page(
+    let Some(user_id) = authenticate(&state.store, &form.username, &form.password).await? else {
+        return Ok(crate::pages::login_page(
             tr,
             &form.username,
             &form.next,
             Some(bi("用户名或密码错误", "Wrong username or password")),
             state.demo,
-        ),
-        Err(e) => crate::pages::error_page(tr, e),
+        ));
+    };
+    let token = state.store.create_session(user_id).await?;
+    let mut response = Redirect::to(safe_next(&form.next)).into_response();
+    response
+        .headers_mut()
+        .insert(SET_COOKIE, session_cookie(&token));
+    Ok(response)
+}
+
+/// `GET /`: each role's start page ([`crate::layout::landing`]), or the sign-in page.
+pub async fn start(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
+    let user = match session_token(&headers) {
+        Some(token) => state.store.session_user(&token).await?,
+        None => None,
+    };
+    Ok(match user {
+        Some(user) => Redirect::to(crate::layout::landing(user.role)),
+        None => Redirect::to("/login"),
     }
+    .into_response())
 }
 
 pub async fn page_logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(token) = cookie(&headers, SESSION_COOKIE)
+    if let Some(token) = session_token(&headers)
         && let Err(e) = state.store.delete_session(&token).await
     {
         tracing::warn!(error = %e, "could not delete session");
@@ -301,6 +291,25 @@ pub async fn page_logout(State(state): State<AppState>, headers: HeaderMap) -> R
     response
 }
 
+/// The pages of this module.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(start))
+        .route(
+            "/login",
+            get(crate::pages::login_form).post(page_login_submit),
+        )
+        .route("/logout", post(page_logout))
+}
+
+/// The API routes of this module (under `/api`).
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .route("/login", post(api_login))
+        .route("/logout", post(api_logout))
+        .route("/me", get(api_me))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,13 +317,12 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed() {
         assert_eq!(safe_next("/projects/3"), "/projects/3");
-        assert_eq!(safe_next("//evil.example"), "/projects");
-        assert_eq!(safe_next("https://evil.example"), "/projects");
-        assert_eq!(safe_next("/\t/evil.example"), "/projects");
-        assert_eq!(safe_next("/\n"), "/projects");
-        assert_eq!(safe_next("/\t/evil.example"), "/projects");
-        assert_eq!(safe_next("/\n"), "/projects");
-        assert_eq!(safe_next(""), "/projects");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("/\t/evil.example"), "/");
+        assert_eq!(safe_next("/\n"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
+        assert_eq!(safe_next(""), "/");
     }
 
     #[test]

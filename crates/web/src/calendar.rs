@@ -7,18 +7,21 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use chrono::{Datelike, NaiveDate, Weekday};
 use domain::calendar::{Basis, WorkCalendar};
-use domain::{Bilingual, Lang, Role, bi};
+use domain::{Bilingual, Lang, bi};
 use serde::Deserialize;
 use store::{CalendarImport, SessionUser, StoreError};
 
 use crate::AppState;
-use crate::auth::{PageUser, can_edit_ledger};
-use crate::error::AppError;
+use crate::auth::PageUser;
+use crate::error::{AppError, PageResult};
 use crate::i18n::Tr;
-use crate::pages::{format_time, page_result, render_form};
+use crate::pages::{format_time, render_form};
+use crate::policy;
+use axum::Router;
+use axum::routing::{get, post};
 
 /// The mark beside a date computed on a provisional year, or on one the calendar does not
 /// cover: written with `|safe` in templates (its texts are this crate's own), empty for an
@@ -52,11 +55,6 @@ impl std::fmt::Display for Mark {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
-}
-
-/// Who may load a year's holidays.
-pub fn may_import(user: &SessionUser) -> bool {
-    matches!(user.role, Role::Admin | Role::LeadOffice)
 }
 
 /// The largest text or file taken: a notice is a few KB, a holiday-cn year about 5 KB.
@@ -120,8 +118,6 @@ pub struct Preview {
 struct CalendarTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     year: i32,
     provisional: bool,
     workdays: u32,
@@ -263,12 +259,7 @@ struct Shown {
     preview: Option<(CalendarImport, String)>,
 }
 
-async fn show(
-    state: &AppState,
-    user: SessionUser,
-    tr: Tr,
-    shown: Shown,
-) -> Result<Response, AppError> {
+async fn show(state: &AppState, user: SessionUser, tr: Tr, shown: Shown) -> PageResult {
     let lang = tr.lang;
     let calendar = state.store.work_calendar().await?;
     let today = state.today();
@@ -371,9 +362,7 @@ async fn show(
     let invalid = !errors.is_empty();
     render_form(
         &CalendarTemplate {
-            role_label: user.role.label(lang),
-            can_edit: can_edit_ledger(&user),
-            may_import: may_import(&user),
+            may_import: policy::is_office(&user),
             user,
             year,
             provisional: calendar.is_provisional(year),
@@ -401,7 +390,7 @@ pub async fn page(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Query(q): Query<CalendarQuery>,
-) -> Response {
+) -> PageResult {
     let year = q.year.trim().parse::<i32>().ok();
     let done = q.imported.trim().parse::<i32>().ok().map(|y| {
         let changed = q.changed.trim().parse::<usize>().unwrap_or(0);
@@ -415,7 +404,7 @@ pub async fn page(
             ),
         )
     });
-    let result = show(
+    show(
         &state,
         user,
         tr,
@@ -427,8 +416,7 @@ pub async fn page(
             preview: None,
         },
     )
-    .await;
-    page_result(tr, result)
+    .await
 }
 
 /// The text a preview form sends: the pasted notice (`text`), or an uploaded file (`file`),
@@ -478,45 +466,41 @@ pub async fn preview(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     multipart: Multipart,
-) -> Response {
-    if !may_import(&user) {
-        return page_result(tr, Err(AppError::Forbidden));
+) -> PageResult {
+    if !policy::is_office(&user) {
+        return Err(AppError::Forbidden.into());
     }
-    let result = async {
-        let (text, outcome) = match source_of(multipart).await {
-            Ok(text) => {
-                let outcome = state.store.preview_calendar_import(&text).await;
-                (
-                    text,
-                    outcome.map_err(|e| match e {
-                        StoreError::Calendar(c) => Ok(c.message().clone()),
-                        e => Err(e),
-                    }),
-                )
-            }
-            Err(m) => (String::new(), Err(Ok(m))),
-        };
-        let shown = match outcome {
-            Ok(import) => Shown {
-                year: Some(import.year.year),
-                text: text.clone(),
-                errors: Vec::new(),
-                done: None,
-                preview: Some((import, text)),
-            },
-            Err(Ok(message)) => Shown {
-                year: None,
+    let (text, outcome) = match source_of(multipart).await {
+        Ok(text) => {
+            let outcome = state.store.preview_calendar_import(&text).await;
+            (
                 text,
-                errors: vec![message],
-                done: None,
-                preview: None,
-            },
-            Err(Err(e)) => return Err(e.into()),
-        };
-        show(&state, user, tr, shown).await
-    }
-    .await;
-    page_result(tr, result)
+                outcome.map_err(|e| match e {
+                    StoreError::Calendar(c) => Ok(c.message().clone()),
+                    e => Err(e),
+                }),
+            )
+        }
+        Err(m) => (String::new(), Err(Ok(m))),
+    };
+    let shown = match outcome {
+        Ok(import) => Shown {
+            year: Some(import.year.year),
+            text: text.clone(),
+            errors: Vec::new(),
+            done: None,
+            preview: Some((import, text)),
+        },
+        Err(Ok(message)) => Shown {
+            year: None,
+            text,
+            errors: vec![message],
+            done: None,
+            preview: None,
+        },
+        Err(Err(e)) => return Err(e.into()),
+    };
+    show(&state, user, tr, shown).await
 }
 
 #[derive(Deserialize)]
@@ -530,47 +514,52 @@ pub async fn import(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Form(form): Form<ImportForm>,
-) -> Response {
-    if !may_import(&user) {
-        return page_result(tr, Err(AppError::Forbidden));
+) -> PageResult {
+    if !policy::is_office(&user) {
+        return Err(AppError::Forbidden.into());
     }
-    let result = async {
-        if form.source.len() > MAX_SOURCE_BYTES {
-            return Err(AppError::BadRequest(bi(
-                "文本过长（不超过 256 KB）",
-                "the text is too long (at most 256 KB)",
-            )));
-        }
-        match state
-            .store
-            .import_calendar_year(&form.source, Some(user.id))
+    if form.source.len() > MAX_SOURCE_BYTES {
+        return Err(AppError::BadRequest(bi(
+            "文本过长（不超过 256 KB）",
+            "the text is too long (at most 256 KB)",
+        ))
+        .into());
+    }
+    match state
+        .store
+        .import_calendar_year(&form.source, Some(user.id))
+        .await
+    {
+        Ok(done) => Ok(Redirect::to(&format!(
+            "/calendar?imported={}&changed={}&moved={}",
+            done.year.year,
+            done.changes.len(),
+            done.moved_deadlines
+        ))
+        .into_response()),
+        Err(StoreError::Calendar(c)) => {
+            show(
+                &state,
+                user,
+                tr,
+                Shown {
+                    year: None,
+                    text: form.source,
+                    errors: vec![c.message().clone()],
+                    done: None,
+                    preview: None,
+                },
+            )
             .await
-        {
-            Ok(done) => Ok(Redirect::to(&format!(
-                "/calendar?imported={}&changed={}&moved={}",
-                done.year.year,
-                done.changes.len(),
-                done.moved_deadlines
-            ))
-            .into_response()),
-            Err(StoreError::Calendar(c)) => {
-                show(
-                    &state,
-                    user,
-                    tr,
-                    Shown {
-                        year: None,
-                        text: form.source,
-                        errors: vec![c.message().clone()],
-                        done: None,
-                        preview: None,
-                    },
-                )
-                .await
-            }
-            Err(e) => Err(e.into()),
         }
+        Err(e) => Err(e.into()),
     }
-    .await;
-    page_result(tr, result)
+}
+
+/// The pages of this module.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/calendar", get(page))
+        .route("/calendar/preview", post(preview))
+        .route("/calendar/import", post(import))
 }

@@ -7,25 +7,24 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use chrono::Datelike;
 use domain::dates::{Edge, parse_date};
 use domain::money::AmountUnit;
 use domain::progress::{Cadence, INDICATORS, Indicator, Rules, Scheme, Window};
-use domain::{Bilingual, Lang, Money, Role, UnitKind, bi};
+use domain::{Bilingual, Lang, Money, UnitKind, bi};
 use serde::Deserialize;
 use store::{Campaign, CampaignSettings, SessionUser, StoreError, TargetProgress, UnitTarget};
 
 use crate::AppState;
-use crate::auth::{PageUser, can_edit_ledger};
-use crate::error::AppError;
+use crate::auth::PageUser;
+use crate::error::{AppError, PageResult};
 use crate::i18n::Tr;
-use crate::pages::{page_result, render_form};
+use crate::pages::render_form;
+use crate::policy;
 use crate::rankings::indicator_label;
-
-fn may_edit(user: &SessionUser) -> bool {
-    matches!(user.role, Role::Admin | Role::LeadOffice)
-}
+use axum::Router;
+use axum::routing::{get, post};
 
 pub struct WeightField {
     key: &'static str,
@@ -62,8 +61,6 @@ pub struct Choice {
 struct CampaignTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     editable: bool,
     exists: bool,
     campaign_id: i64,
@@ -150,7 +147,7 @@ async fn show(
     typed: Option<&[(String, String)]>,
     errors: Vec<String>,
     done: Option<String>,
-) -> Result<Response, AppError> {
+) -> PageResult {
     let lang = tr.lang;
     // What was typed, where the failed form had the field; else what is stored.
     let typed_value = |key: &str| -> Option<String> {
@@ -241,7 +238,7 @@ async fn show(
     let all = state.store.campaigns().await?;
     let shown = campaign.as_ref().map(|c| c.id);
     let newest = all.first().map(|(id, _, _)| *id);
-    let next_year = match (&campaign, may_edit(&user)) {
+    let next_year = match (&campaign, policy::is_office(&user)) {
         (Some(c), true) if Some(c.id) == newest => Some(c.settings.span().0.year() + 1),
         _ => None,
     };
@@ -263,9 +260,7 @@ async fn show(
             done,
             campaigns,
             next_year,
-            role_label: user.role.label(lang),
-            can_edit: can_edit_ledger(&user),
-            editable: may_edit(&user),
+            editable: policy::is_office(&user),
             user,
             exists: campaign.is_some(),
             campaign_id: campaign.as_ref().map_or(0, |c| c.id),
@@ -385,49 +380,45 @@ pub async fn page(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Query(q): Query<CampaignQuery>,
-) -> Response {
-    let result = async {
-        let as_of = crate::status::as_of_or_latest(&state, &q.as_of).await?;
-        let (campaign, progress) = load(&state, as_of, &q.id).await?;
-        let done = q.carried.trim().parse::<usize>().ok().map(|carried| {
-            let restaged = q.restaged.trim().parse::<usize>().unwrap_or(0);
+) -> PageResult {
+    let as_of = crate::status::as_of_or_latest(&state, &q.as_of).await?;
+    let (campaign, progress) = load(&state, as_of, &q.id).await?;
+    let done = q.carried.trim().parse::<usize>().ok().map(|carried| {
+        let restaged = q.restaged.trim().parse::<usize>().unwrap_or(0);
+        bi(
+            format!(
+                "已开启新年度攻坚行动：复制了重点任务、亮灯规则和评分办法；结转续建项目 {carried} 个（其中 {restaged} 个转为在建），其年度计划待导入新年度台账后填入，上年计划已按年度保存。"
+            ),
+            format!(
+                "The new year's campaign is started: key tasks, light rules and scoring copied; {carried} unfinished projects carried over ({restaged} now under construction), their annual plans to come from the new year's ledger sheet, last year's kept by year."
+            ),
+        )
+        .get(tr.lang)
+        .to_string()
+    });
+    let done = done.or_else(|| {
+        let n = q.project_targets.trim().parse::<usize>().ok()?;
+        Some(
             bi(
-                format!(
-                    "已开启新年度攻坚行动：复制了重点任务、亮灯规则和评分办法；结转续建项目 {carried} 个（其中 {restaged} 个转为在建），其年度计划待导入新年度台账后填入，上年计划已按年度保存。"
-                ),
-                format!(
-                    "The new year's campaign is started: key tasks, light rules and scoring copied; {carried} unfinished projects carried over ({restaged} now under construction), their annual plans to come from the new year's ledger sheet, last year's kept by year."
-                ),
+                format!("已保存项目攻坚目标 {n} 个，亮灯和排名按新目标计算。"),
+                format!("{n} project targets saved; lights and rankings follow them."),
             )
             .get(tr.lang)
-            .to_string()
-        });
-        let done = done.or_else(|| {
-            let n = q.project_targets.trim().parse::<usize>().ok()?;
-            Some(
-                bi(
-                    format!("已保存项目攻坚目标 {n} 个，亮灯和排名按新目标计算。"),
-                    format!("{n} project targets saved; lights and rankings follow them."),
-                )
-                .get(tr.lang)
-                .to_string(),
-            )
-        });
-        show(
-            &state,
-            user,
-            tr,
-            campaign,
-            progress,
-            as_of,
-            None,
-            Vec::new(),
-            done,
+            .to_string(),
         )
-        .await
-    }
-    .await;
-    page_result(tr, result)
+    });
+    show(
+        &state,
+        user,
+        tr,
+        campaign,
+        progress,
+        as_of,
+        None,
+        Vec::new(),
+        done,
+    )
+    .await
 }
 
 fn value<'a>(fields: &'a [(String, String)], key: &str) -> &'a str {
@@ -532,70 +523,66 @@ pub async fn save(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    if !may_edit(&user) {
-        return page_result(tr, Err(AppError::Forbidden));
+) -> PageResult {
+    if !policy::is_office(&user) {
+        return Err(AppError::Forbidden.into());
     }
     let lang = tr.lang;
-    let result = async {
-        let as_of = crate::status::as_of_or_latest(&state, "").await?;
-        let (campaign, progress) = load(&state, as_of, value(&fields, "campaign")).await?;
-        let settings = match settings_from(&fields) {
-            Ok(s) => s,
-            Err(errors) => {
-                let errors = errors.iter().map(|m| m.get(lang).to_string()).collect();
-                return show(
-                    &state,
-                    user,
-                    tr,
-                    campaign,
-                    progress,
-                    as_of,
-                    Some(&fields),
-                    errors,
-                    None,
-                )
-                .await;
-            }
-        };
-        let saved = match &campaign {
-            Some(c) => {
-                let version = value(&fields, "version").parse().unwrap_or(-1);
-                state
-                    .store
-                    .update_campaign(c.id, version, &settings)
-                    .await
-                    .map(|_| ())
-            }
-            None => state.store.create_campaign(&settings).await.map(|_| ()),
-        };
-        match saved {
-            Ok(()) => Ok(Redirect::to(&format!(
-                "/campaign?id={}",
-                campaign
-                    .as_ref()
-                    .map_or(String::new(), |c| c.id.to_string())
-            ))
-            .into_response()),
-            Err(StoreError::Rule(m)) => {
-                show(
-                    &state,
-                    user,
-                    tr,
-                    campaign,
-                    progress,
-                    as_of,
-                    Some(&fields),
-                    vec![m.get(lang).to_string()],
-                    None,
-                )
-                .await
-            }
-            Err(e) => Err(e.into()),
+    let as_of = crate::status::as_of_or_latest(&state, "").await?;
+    let (campaign, progress) = load(&state, as_of, value(&fields, "campaign")).await?;
+    let settings = match settings_from(&fields) {
+        Ok(s) => s,
+        Err(errors) => {
+            let errors = errors.iter().map(|m| m.get(lang).to_string()).collect();
+            return show(
+                &state,
+                user,
+                tr,
+                campaign,
+                progress,
+                as_of,
+                Some(&fields),
+                errors,
+                None,
+            )
+            .await;
         }
+    };
+    let saved = match &campaign {
+        Some(c) => {
+            let version = value(&fields, "version").parse().unwrap_or(-1);
+            state
+                .store
+                .update_campaign(c.id, version, &settings)
+                .await
+                .map(|_| ())
+        }
+        None => state.store.create_campaign(&settings).await.map(|_| ()),
+    };
+    match saved {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/campaign?id={}",
+            campaign
+                .as_ref()
+                .map_or(String::new(), |c| c.id.to_string())
+        ))
+        .into_response()),
+        Err(StoreError::Rule(m)) => {
+            show(
+                &state,
+                user,
+                tr,
+                campaign,
+                progress,
+                as_of,
+                Some(&fields),
+                vec![m.get(lang).to_string()],
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
     }
-    .await;
-    page_result(tr, result)
 }
 
 #[derive(Deserialize)]
@@ -612,81 +599,73 @@ pub async fn next(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Form(form): Form<NextForm>,
-) -> Response {
-    if !may_edit(&user) {
-        return page_result(tr, Err(AppError::Forbidden));
+) -> PageResult {
+    if !policy::is_office(&user) {
+        return Err(AppError::Forbidden.into());
     }
     let lang = tr.lang;
-    let result = async {
-        let from = form
-            .campaign
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| AppError::NotFound)?;
-        let year = form.year.trim().parse::<i32>().map_err(|_| {
-            AppError::BadRequest(bi(
-                format!("年度“{}”无效", form.year.trim()),
-                format!("year “{}” is not valid", form.year.trim()),
-            ))
-        })?;
-        match state
-            .store
-            .carry_over_campaign(from, year, Some(user.id))
+    let from = form
+        .campaign
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| AppError::NotFound)?;
+    let year = form.year.trim().parse::<i32>().map_err(|_| {
+        AppError::BadRequest(bi(
+            format!("年度“{}”无效", form.year.trim()),
+            format!("year “{}” is not valid", form.year.trim()),
+        ))
+    })?;
+    match state
+        .store
+        .carry_over_campaign(from, year, Some(user.id))
+        .await
+    {
+        Ok(done) => Ok(Redirect::to(&format!(
+            "/campaign?id={}&carried={}&restaged={}",
+            done.campaign_id, done.carried, done.restaged
+        ))
+        .into_response()),
+        Err(StoreError::Rule(m)) => {
+            let as_of = crate::status::as_of_or_latest(&state, "").await?;
+            let (campaign, progress) = load(&state, as_of, &form.campaign).await?;
+            show(
+                &state,
+                user,
+                tr,
+                campaign,
+                progress,
+                as_of,
+                None,
+                vec![m.get(lang).to_string()],
+                None,
+            )
             .await
-        {
-            Ok(done) => Ok(Redirect::to(&format!(
-                "/campaign?id={}&carried={}&restaged={}",
-                done.campaign_id, done.carried, done.restaged
-            ))
-            .into_response()),
-            Err(StoreError::Rule(m)) => {
-                let as_of = crate::status::as_of_or_latest(&state, "").await?;
-                let (campaign, progress) = load(&state, as_of, &form.campaign).await?;
-                show(
-                    &state,
-                    user,
-                    tr,
-                    campaign,
-                    progress,
-                    as_of,
-                    None,
-                    vec![m.get(lang).to_string()],
-                    None,
-                )
-                .await
-            }
-            Err(e) => Err(e.into()),
         }
+        Err(e) => Err(e.into()),
     }
-    .await;
-    page_result(tr, result)
 }
 
 /// Adds or drops a key task.
 pub async fn tasks(
     State(state): State<AppState>,
-    PageUser { user, tr }: PageUser,
+    PageUser { user, tr: _ }: PageUser,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    if !may_edit(&user) {
-        return page_result(tr, Err(AppError::Forbidden));
+) -> PageResult {
+    if !policy::is_office(&user) {
+        return Err(AppError::Forbidden.into());
     }
-    let result = async {
-        let (campaign, _) = load(&state, state.today(), value(&fields, "campaign")).await?;
-        let campaign = campaign.ok_or(AppError::NotFound)?;
-        if let Ok(id) = value(&fields, "delete").parse::<i64>() {
-            state.store.delete_campaign_task(campaign.id, id).await?;
-        } else {
-            let lead = value(&fields, "lead").parse::<i64>().ok();
-            state
-                .store
-                .add_campaign_task(campaign.id, value(&fields, "name"), lead)
-                .await?;
-        }
-        Ok(Redirect::to(&format!("/campaign?id={}#tasks", campaign.id)).into_response())
+    let (campaign, _) = load(&state, state.today(), value(&fields, "campaign")).await?;
+    let campaign = campaign.ok_or(AppError::NotFound)?;
+    if let Ok(id) = value(&fields, "delete").parse::<i64>() {
+        state.store.delete_campaign_task(campaign.id, id).await?;
+    } else {
+        let lead = value(&fields, "lead").parse::<i64>().ok();
+        state
+            .store
+            .add_campaign_task(campaign.id, value(&fields, "name"), lead)
+            .await?;
     }
-    .await;
-    page_result(tr, result)
+    Ok(Redirect::to(&format!("/campaign?id={}#tasks", campaign.id)).into_response())
 }
 
 /// Saves every unit's targets at once.
@@ -694,93 +673,89 @@ pub async fn targets(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    if !may_edit(&user) {
-        return page_result(tr, Err(AppError::Forbidden));
+) -> PageResult {
+    if !policy::is_office(&user) {
+        return Err(AppError::Forbidden.into());
     }
     let lang = tr.lang;
-    let result = async {
-        let as_of = crate::status::as_of_or_latest(&state, "").await?;
-        let (campaign, progress) = load(&state, as_of, value(&fields, "campaign")).await?;
-        let Some(c) = &campaign else {
-            return Err(AppError::NotFound);
+    let as_of = crate::status::as_of_or_latest(&state, "").await?;
+    let (campaign, progress) = load(&state, as_of, value(&fields, "campaign")).await?;
+    let Some(c) = &campaign else {
+        return Err(AppError::NotFound.into());
+    };
+    let mut errors = Vec::new();
+    let mut targets = Vec::new();
+    for u in state
+        .store
+        .units()
+        .await?
+        .into_iter()
+        .filter(|u| u.kind != UnitKind::Department)
+    {
+        let mut number = |prefix: &str, what: &str| -> Option<i64> {
+            let text = value(&fields, &format!("{prefix}_{}", u.id));
+            if text.is_empty() {
+                return None;
+            }
+            match text.parse::<i64>() {
+                Ok(n) if n >= 0 => Some(n),
+                _ => {
+                    errors.push(format!(
+                        "{}：{what}“{text}”{}",
+                        u.name,
+                        tr.t("campaign.bad_count")
+                    ));
+                    None
+                }
+            }
         };
-        let mut errors = Vec::new();
-        let mut targets = Vec::new();
-        for u in state
-            .store
-            .units()
-            .await?
-            .into_iter()
-            .filter(|u| u.kind != UnitKind::Department)
+        let starts = number("s", tr.t("campaign.starts"));
+        let completions = number("c", tr.t("campaign.completions"));
+        let productions = number("p", tr.t("campaign.productions"));
+        let investment = match Money::parse(value(&fields, &format!("i_{}", u.id)), AmountUnit::Wan)
         {
-            let mut number = |prefix: &str, what: &str| -> Option<i64> {
-                let text = value(&fields, &format!("{prefix}_{}", u.id));
-                if text.is_empty() {
-                    return None;
-                }
-                match text.parse::<i64>() {
-                    Ok(n) if n >= 0 => Some(n),
-                    _ => {
-                        errors.push(format!(
-                            "{}：{what}“{text}”{}",
-                            u.name,
-                            tr.t("campaign.bad_count")
-                        ));
-                        None
-                    }
-                }
-            };
-            let starts = number("s", tr.t("campaign.starts"));
-            let completions = number("c", tr.t("campaign.completions"));
-            let productions = number("p", tr.t("campaign.productions"));
-            let investment =
-                match Money::parse(value(&fields, &format!("i_{}", u.id)), AmountUnit::Wan) {
-                    Ok(m) if m.is_none_or(|m| !m.is_negative()) => m,
-                    Ok(_) => {
-                        errors.push(format!("{}：{}", u.name, tr.t("campaign.negative")));
-                        None
-                    }
-                    Err(m) => {
-                        errors.push(format!("{}：{}", u.name, m.get(lang)));
-                        None
-                    }
-                };
-            targets.push(UnitTarget {
-                unit_id: u.id,
-                unit: u.name,
-                starts,
-                completions,
-                productions,
-                investment,
-            });
-        }
-        if !errors.is_empty() {
-            return show(
-                &state,
-                user,
-                tr,
-                campaign.clone(),
-                progress,
-                as_of,
-                Some(&fields),
-                errors,
-                None,
-            )
-            .await;
-        }
-        let version = value(&fields, "version").parse().unwrap_or(-1);
-        if c.id != value(&fields, "campaign").parse().unwrap_or(-1) {
-            return Err(AppError::Conflict { current: c.version });
-        }
-        state
-            .store
-            .set_campaign_targets(c.id, version, &targets)
-            .await?;
-        Ok(Redirect::to(&format!("/campaign?id={}#targets", c.id)).into_response())
+            Ok(m) if m.is_none_or(|m| !m.is_negative()) => m,
+            Ok(_) => {
+                errors.push(format!("{}：{}", u.name, tr.t("campaign.negative")));
+                None
+            }
+            Err(m) => {
+                errors.push(format!("{}：{}", u.name, m.get(lang)));
+                None
+            }
+        };
+        targets.push(UnitTarget {
+            unit_id: u.id,
+            unit: u.name,
+            starts,
+            completions,
+            productions,
+            investment,
+        });
     }
-    .await;
-    page_result(tr, result)
+    if !errors.is_empty() {
+        return show(
+            &state,
+            user,
+            tr,
+            campaign.clone(),
+            progress,
+            as_of,
+            Some(&fields),
+            errors,
+            None,
+        )
+        .await;
+    }
+    let version = value(&fields, "version").parse().unwrap_or(-1);
+    if c.id != value(&fields, "campaign").parse().unwrap_or(-1) {
+        return Err(AppError::Conflict { current: c.version }.into());
+    }
+    state
+        .store
+        .set_campaign_targets(c.id, version, &targets)
+        .await?;
+    Ok(Redirect::to(&format!("/campaign?id={}#targets", c.id)).into_response())
 }
 
 /// One line of the project targets a clerk pastes from Excel: the project (its code or exact
@@ -878,80 +853,86 @@ pub async fn project_targets(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Form(form): Form<ProjectTargetsForm>,
-) -> Response {
-    if !may_edit(&user) {
-        return page_result(tr, Err(AppError::Forbidden));
+) -> PageResult {
+    if !policy::is_office(&user) {
+        return Err(AppError::Forbidden.into());
     }
     let lang = tr.lang;
-    let result = async {
-        let as_of = crate::status::as_of_or_latest(&state, "").await?;
-        let (campaign, progress) = load(&state, as_of, &form.campaign.to_string()).await?;
-        let Some(c) = &campaign else {
-            return Err(AppError::NotFound);
-        };
-        let keys = state.store.project_keys().await?;
-        // Collected backwards so that the first project of a shared name is the one found.
-        let (by_code, by_name): (HashMap<&str, _>, HashMap<&str, _>) = (
-            keys.iter()
-                .rev()
-                .filter_map(|p| p.code.as_deref().map(|c| (c, p)))
-                .collect(),
-            keys.iter().rev().map(|p| (p.name.as_str(), p)).collect(),
-        );
-        let (lines, mut errors) = target_lines(&form.project_targets);
-        let mut targets: Vec<(i64, Money)> = Vec::new();
-        let mut seen: HashMap<i64, usize> = HashMap::new();
-        for l in lines {
-            let found = l
-                .keys
-                .iter()
-                .find_map(|k| by_code.get(k.as_str()).or_else(|| by_name.get(k.as_str())));
-            match found {
-                None => errors.push(LineError::new(
+    let as_of = crate::status::as_of_or_latest(&state, "").await?;
+    let (campaign, progress) = load(&state, as_of, &form.campaign.to_string()).await?;
+    let Some(c) = &campaign else {
+        return Err(AppError::NotFound.into());
+    };
+    let keys = state.store.project_keys().await?;
+    // Collected backwards so that the first project of a shared name is the one found.
+    let (by_code, by_name): (HashMap<&str, _>, HashMap<&str, _>) = (
+        keys.iter()
+            .rev()
+            .filter_map(|p| p.code.as_deref().map(|c| (c, p)))
+            .collect(),
+        keys.iter().rev().map(|p| (p.name.as_str(), p)).collect(),
+    );
+    let (lines, mut errors) = target_lines(&form.project_targets);
+    let mut targets: Vec<(i64, Money)> = Vec::new();
+    let mut seen: HashMap<i64, usize> = HashMap::new();
+    for l in lines {
+        let found = l
+            .keys
+            .iter()
+            .find_map(|k| by_code.get(k.as_str()).or_else(|| by_name.get(k.as_str())));
+        match found {
+            None => errors.push(LineError::new(
+                l.line,
+                format!("找不到项目“{}”", l.keys[0]),
+                format!("no project “{}”", l.keys[0]),
+            )),
+            Some(p) => match seen.insert(p.id, l.line) {
+                Some(first) => errors.push(LineError::new(
                     l.line,
-                    format!("找不到项目“{}”", l.keys[0]),
-                    format!("no project “{}”", l.keys[0]),
+                    format!("项目“{}”已在第{first}行填写", p.name),
+                    format!("“{}” is already on line {first}", p.name),
                 )),
-                Some(p) => match seen.insert(p.id, l.line) {
-                    Some(first) => errors.push(LineError::new(
-                        l.line,
-                        format!("项目“{}”已在第{first}行填写", p.name),
-                        format!("“{}” is already on line {first}", p.name),
-                    )),
-                    None => targets.push((p.id, l.amount)),
-                },
-            }
+                None => targets.push((p.id, l.amount)),
+            },
         }
-        // In line order, whichever check found them.
-        errors.sort_by_key(|e| e.line);
-        if !errors.is_empty() {
-            let typed = [("project_targets".to_string(), form.project_targets.clone())];
-            return show(
-                &state,
-                user,
-                tr,
-                campaign.clone(),
-                progress,
-                as_of,
-                Some(&typed),
-                errors.iter().map(|e| e.text(lang)).collect(),
-                None,
-            )
-            .await;
-        }
-        state
-            .store
-            .set_project_targets(c.id, form.version, &targets)
-            .await?;
-        Ok(Redirect::to(&format!(
-            "/campaign?id={}&project_targets={}#project-targets",
-            c.id,
-            targets.len()
-        ))
-        .into_response())
     }
-    .await;
-    page_result(tr, result)
+    // In line order, whichever check found them.
+    errors.sort_by_key(|e| e.line);
+    if !errors.is_empty() {
+        let typed = [("project_targets".to_string(), form.project_targets.clone())];
+        return show(
+            &state,
+            user,
+            tr,
+            campaign.clone(),
+            progress,
+            as_of,
+            Some(&typed),
+            errors.iter().map(|e| e.text(lang)).collect(),
+            None,
+        )
+        .await;
+    }
+    state
+        .store
+        .set_project_targets(c.id, form.version, &targets)
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/campaign?id={}&project_targets={}#project-targets",
+        c.id,
+        targets.len()
+    ))
+    .into_response())
+}
+
+/// The pages of this module.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/campaign", get(page).post(save))
+        .route("/campaign/tasks", post(tasks))
+        .route("/campaign/next", post(next))
+        .route("/campaign/targets", post(targets))
+        .route("/campaign/project-targets", post(project_targets))
 }
 
 #[cfg(test)]

@@ -7,9 +7,8 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
-use domain::Project;
 use domain::dates::{Edge, parse_date};
 use domain::progress::Light;
 use domain::progress::Period;
@@ -18,27 +17,14 @@ use serde::Deserialize;
 use store::{NewTeamMember, NewVisit, SessionUser, StoreError};
 
 use crate::AppState;
-use crate::auth::{PageUser, can_edit_ledger};
-use crate::error::{AppError, parse_id};
+use crate::auth::PageUser;
+use crate::error::{AppError, PageResult, parse_id};
 use crate::i18n::Tr;
-use crate::meetings::secretary;
-use crate::pages::{page_result, render_form};
-use crate::problems::{LineRow, as_of_or_today, project_lines, viewer};
-
-/// Who may change a project's 工作专班: the lead office, and the project's own responsible unit.
-fn may_edit_team(user: &SessionUser, project: &Project) -> bool {
-    secretary(user)
-        || (user.role == Role::Responsible && project.fields.unit_id == Some(user.unit_id))
-}
-
-/// Who may log a service visit to a project: everyone but leaders (who read) and other units.
-fn may_log_visit(user: &SessionUser, project: &Project) -> bool {
-    match user.role {
-        Role::Leadership => false,
-        Role::Responsible => project.fields.unit_id == Some(user.unit_id),
-        _ => true,
-    }
-}
+use crate::pages::render_form;
+use crate::policy;
+use crate::problems::{LineRow, as_of_or_today, project_lines};
+use axum::Router;
+use axum::routing::{get, post};
 
 fn store_message(e: StoreError, lang: Lang) -> Result<String, AppError> {
     match e {
@@ -99,8 +85,6 @@ pub struct VisitLine {
 struct DossierTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     id: i64,
     name: String,
     unit: String,
@@ -142,13 +126,9 @@ pub async fn page(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
-) -> Response {
-    let result = async {
-        let id = parse_id(&id)?;
-        dossier_page(&state, tr, user, id, None, Drafts::default()).await
-    }
-    .await;
-    page_result(tr, result)
+) -> PageResult {
+    let id = parse_id(&id)?;
+    dossier_page(&state, tr, user, id, None, Drafts::default()).await
 }
 
 async fn dossier_page(
@@ -158,7 +138,7 @@ async fn dossier_page(
     id: i64,
     error: Option<String>,
     drafts: Drafts,
-) -> Result<Response, AppError> {
+) -> PageResult {
     let lang = tr.lang;
     let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
     let day = as_of_or_today(state, "").await?;
@@ -228,7 +208,7 @@ async fn dossier_page(
     };
     // Decisions as on /meetings: a unit reads those it owns; the lead office and leaders all;
     // the project's own unit and its 牵头单位 all of this project's.
-    let sees_all = viewer(&user).sees_all
+    let sees_all = policy::problem_viewer(&user).sees_all
         || p.fields.unit_id == Some(user.unit_id)
         || p.fields.lead_department_id == Some(user.unit_id);
     let meetings = state
@@ -260,7 +240,7 @@ async fn dossier_page(
         })
         .filter(|m| sees_all || !m.decisions.is_empty())
         .collect();
-    let latest = if crate::reports::may_read_unit(&user, p.fields.unit_id) {
+    let latest = if policy::may_read_unit_reports(&user, p.fields.unit_id) {
         state
             .store
             .project_reports(id)
@@ -297,12 +277,10 @@ async fn dossier_page(
     let invalid = error.is_some();
     render_form(
         &DossierTemplate {
-            role_label: user.role.label(lang),
-            can_edit: can_edit_ledger(&user),
-            edit_team: may_edit_team(&user, &p),
-            log_visit: may_log_visit(&user, &p),
-            can_raise: crate::problems::may_raise(&user, p.fields.unit_id),
-            secretary: secretary(&user),
+            edit_team: policy::may_edit_team(&user, &p),
+            log_visit: policy::may_log_visit(&user, &p),
+            can_raise: policy::may_raise_problem(&user, p.fields.unit_id),
+            secretary: policy::is_office(&user),
             id,
             unit: p
                 .fields
@@ -364,56 +342,48 @@ pub async fn add_member(
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
     Form(form): Form<MemberForm>,
-) -> Response {
-    let result = async {
-        let id = parse_id(&id)?;
-        let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
-        if !may_edit_team(&user, &p) {
-            return Err(AppError::Forbidden);
-        }
-        let member = NewTeamMember {
-            name: form.name.clone(),
-            role: form.role.clone(),
-            workplace: Some(form.workplace.clone()),
-            phone: Some(form.phone.clone()),
-        };
-        match state
-            .store
-            .add_team_member(id, &member, Some(user.id))
-            .await
-        {
-            Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/dossier#team")).into_response()),
-            Err(e) => {
-                let why = store_message(e, tr.lang)?;
-                let drafts = Drafts {
-                    member: form,
-                    ..Drafts::default()
-                };
-                dossier_page(&state, tr, user, id, Some(why), drafts).await
-            }
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    if !policy::may_edit_team(&user, &p) {
+        return Err(AppError::Forbidden.into());
+    }
+    let member = NewTeamMember {
+        name: form.name.clone(),
+        role: form.role.clone(),
+        workplace: Some(form.workplace.clone()),
+        phone: Some(form.phone.clone()),
+    };
+    match state
+        .store
+        .add_team_member(id, &member, Some(user.id))
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/dossier#team")).into_response()),
+        Err(e) => {
+            let why = store_message(e, tr.lang)?;
+            let drafts = Drafts {
+                member: form,
+                ..Drafts::default()
+            };
+            dossier_page(&state, tr, user, id, Some(why), drafts).await
         }
     }
-    .await;
-    page_result(tr, result)
 }
 
 /// `POST /projects/{id}/team/{member}/remove`: takes a member off the 工作专班.
 pub async fn remove_member(
     State(state): State<AppState>,
-    PageUser { user, tr }: PageUser,
+    PageUser { user, tr: _ }: PageUser,
     Path((id, member)): Path<(String, String)>,
-) -> Response {
-    let result = async {
-        let (id, member) = (parse_id(&id)?, parse_id(&member)?);
-        let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
-        if !may_edit_team(&user, &p) {
-            return Err(AppError::Forbidden);
-        }
-        state.store.remove_team_member(id, member).await?;
-        Ok(Redirect::to(&format!("/projects/{id}/dossier#team")).into_response())
+) -> PageResult {
+    let (id, member) = (parse_id(&id)?, parse_id(&member)?);
+    let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    if !policy::may_edit_team(&user, &p) {
+        return Err(AppError::Forbidden.into());
     }
-    .await;
-    page_result(tr, result)
+    state.store.remove_team_member(id, member).await?;
+    Ok(Redirect::to(&format!("/projects/{id}/dossier#team")).into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -437,53 +407,49 @@ pub async fn log_visit(
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
     Form(form): Form<VisitForm>,
-) -> Response {
-    let result = async {
-        let id = parse_id(&id)?;
-        let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
-        if !may_log_visit(&user, &p) {
-            return Err(AppError::Forbidden);
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    if !policy::may_log_visit(&user, &p) {
+        return Err(AppError::Forbidden.into());
+    }
+    let today = as_of_or_today(&state, "").await?;
+    let visited_on = match parse_date(&form.visited_on, Edge::Start) {
+        Ok(day) => day,
+        Err(m) => {
+            let why = m.get(tr.lang).to_string();
+            let drafts = Drafts {
+                visit: form,
+                ..Drafts::default()
+            };
+            return dossier_page(&state, tr, user, id, Some(why), drafts).await;
         }
-        let today = as_of_or_today(&state, "").await?;
-        let visited_on = match parse_date(&form.visited_on, Edge::Start) {
-            Ok(day) => day,
-            Err(m) => {
-                let why = m.get(tr.lang).to_string();
-                let drafts = Drafts {
-                    visit: form,
-                    ..Drafts::default()
-                };
-                return dossier_page(&state, tr, user, id, Some(why), drafts).await;
-            }
-        };
-        let visit = NewVisit {
-            visited_on,
-            visitors: form.visitors.clone(),
-            found: form.found.clone(),
-            promised: Some(form.promised.clone()),
-        };
-        let back = |month: Option<NaiveDate>| match (form.back.as_str(), month) {
-            ("service", Some(day)) => format!("/service?month={}", Period::month_of(day).key()),
-            _ => format!("/projects/{id}/dossier#visits"),
-        };
-        match state
-            .store
-            .record_visit(id, &visit, today, Some(user.id))
-            .await
-        {
-            Ok(_) => Ok(Redirect::to(&back(visit.visited_on)).into_response()),
-            Err(e) => {
-                let why = store_message(e, tr.lang)?;
-                let drafts = Drafts {
-                    visit: form,
-                    ..Drafts::default()
-                };
-                dossier_page(&state, tr, user, id, Some(why), drafts).await
-            }
+    };
+    let visit = NewVisit {
+        visited_on,
+        visitors: form.visitors.clone(),
+        found: form.found.clone(),
+        promised: Some(form.promised.clone()),
+    };
+    let back = |month: Option<NaiveDate>| match (form.back.as_str(), month) {
+        ("service", Some(day)) => format!("/service?month={}", Period::month_of(day).key()),
+        _ => format!("/projects/{id}/dossier#visits"),
+    };
+    match state
+        .store
+        .record_visit(id, &visit, today, Some(user.id))
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&back(visit.visited_on)).into_response()),
+        Err(e) => {
+            let why = store_message(e, tr.lang)?;
+            let drafts = Drafts {
+                visit: form,
+                ..Drafts::default()
+            };
+            dossier_page(&state, tr, user, id, Some(why), drafts).await
         }
     }
-    .await;
-    page_result(tr, result)
 }
 
 pub struct AssignRow {
@@ -500,8 +466,6 @@ pub struct AssignRow {
 struct AssignTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     units: Vec<(i64, String)>,
     unit: String,
     q: String,
@@ -533,7 +497,7 @@ async fn assign_page(
     query: AssignQuery,
     typed: (String, String),
     error: Option<String>,
-) -> Result<Response, AppError> {
+) -> PageResult {
     let units: Vec<(i64, String)> = state
         .store
         .units()
@@ -568,8 +532,6 @@ async fn assign_page(
     let invalid = error.is_some();
     render_form(
         &AssignTemplate {
-            role_label: user.role.label(tr.lang),
-            can_edit: can_edit_ledger(&user),
             units,
             unit: query.unit,
             q: query.q,
@@ -591,15 +553,11 @@ pub async fn assign_form(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Query(query): Query<AssignQuery>,
-) -> Response {
-    let result = async {
-        if !secretary(&user) {
-            return Err(AppError::Forbidden);
-        }
-        assign_page(&state, tr, user, query, Default::default(), None).await
+) -> PageResult {
+    if !policy::is_office(&user) {
+        return Err(AppError::Forbidden.into());
     }
-    .await;
-    page_result(tr, result)
+    assign_page(&state, tr, user, query, Default::default(), None).await
 }
 
 /// `POST /projects/assign`: the ticked projects (`pick` = `id:version`) get the leader and/or
@@ -608,76 +566,73 @@ pub async fn assign(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    let result = async {
-        if !secretary(&user) {
-            return Err(AppError::Forbidden);
-        }
-        let get = |key: &str| {
-            fields
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.trim().to_string())
-                .unwrap_or_default()
-        };
-        let mut items = Vec::new();
-        for (_, v) in fields.iter().filter(|(k, _)| k == "pick") {
-            let parsed = v
-                .split_once(':')
-                .and_then(|(id, version)| Some((id.parse().ok()?, version.parse().ok()?)));
-            match parsed {
-                Some(item) => items.push(item),
-                None => {
-                    return Err(AppError::BadRequest(bi(
-                        format!("无法识别的项目“{v}”"),
-                        format!("“{v}” is not a project of this form"),
-                    )));
-                }
-            }
-        }
-        let (leader, officer) = (get("leader"), get("officer"));
-        fn pick(typed: &str, cleared: bool) -> Option<&str> {
-            if cleared {
-                Some("")
-            } else {
-                Some(typed).filter(|t| !t.is_empty())
-            }
-        }
-        let query = AssignQuery {
-            unit: get("unit"),
-            q: get("q"),
-            done: None,
-        };
-        match state
-            .store
-            .assign_in_charge(
-                &items,
-                pick(&leader, get("clear_leader") == "1"),
-                pick(&officer, get("clear_officer") == "1"),
-                Some(user.id),
-            )
-            .await
-        {
-            Ok(n) => {
-                let back = format!(
-                    "/projects/assign?{}",
-                    serde_urlencoded::to_string([
-                        ("unit", query.unit.as_str()),
-                        ("q", query.q.as_str()),
-                        ("done", n.to_string().as_str()),
-                    ])
-                    .unwrap_or_default()
-                );
-                Ok(Redirect::to(&back).into_response())
-            }
-            Err(e) => {
-                let why = store_message(e, tr.lang)?;
-                assign_page(&state, tr, user, query, (leader, officer), Some(why)).await
+) -> PageResult {
+    if !policy::is_office(&user) {
+        return Err(AppError::Forbidden.into());
+    }
+    let get = |key: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let mut items = Vec::new();
+    for (_, v) in fields.iter().filter(|(k, _)| k == "pick") {
+        let parsed = v
+            .split_once(':')
+            .and_then(|(id, version)| Some((id.parse().ok()?, version.parse().ok()?)));
+        match parsed {
+            Some(item) => items.push(item),
+            None => {
+                return Err(AppError::BadRequest(bi(
+                    format!("无法识别的项目“{v}”"),
+                    format!("“{v}” is not a project of this form"),
+                ))
+                .into());
             }
         }
     }
-    .await;
-    page_result(tr, result)
+    let (leader, officer) = (get("leader"), get("officer"));
+    fn pick(typed: &str, cleared: bool) -> Option<&str> {
+        if cleared {
+            Some("")
+        } else {
+            Some(typed).filter(|t| !t.is_empty())
+        }
+    }
+    let query = AssignQuery {
+        unit: get("unit"),
+        q: get("q"),
+        done: None,
+    };
+    match state
+        .store
+        .assign_in_charge(
+            &items,
+            pick(&leader, get("clear_leader") == "1"),
+            pick(&officer, get("clear_officer") == "1"),
+            Some(user.id),
+        )
+        .await
+    {
+        Ok(n) => {
+            let back = format!(
+                "/projects/assign?{}",
+                serde_urlencoded::to_string([
+                    ("unit", query.unit.as_str()),
+                    ("q", query.q.as_str()),
+                    ("done", n.to_string().as_str()),
+                ])
+                .unwrap_or_default()
+            );
+            Ok(Redirect::to(&back).into_response())
+        }
+        Err(e) => {
+            let why = store_message(e, tr.lang)?;
+            assign_page(&state, tr, user, query, (leader, officer), Some(why)).await
+        }
+    }
 }
 
 pub struct ServiceRow {
@@ -707,8 +662,6 @@ pub struct ServiceUnit {
 struct ServiceTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     secretary: bool,
     month: String,
     month_label: String,
@@ -731,9 +684,8 @@ pub async fn service(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Query(q): Query<ServiceQuery>,
-) -> Response {
-    let result = service_page(&state, tr, user, &q.month, None, None).await;
-    page_result(tr, result)
+) -> PageResult {
+    service_page(&state, tr, user, &q.month, None, None).await
 }
 
 async fn service_page(
@@ -743,7 +695,7 @@ async fn service_page(
     month: &str,
     error: Option<String>,
     draft: Option<(i64, TeamForm)>,
-) -> Result<Response, AppError> {
+) -> PageResult {
     let lang = tr.lang;
     let today = as_of_or_today(state, "").await?;
     let month = if month.trim().is_empty() {
@@ -782,7 +734,7 @@ async fn service_page(
         let row = ServiceRow {
             id: p.id,
             // Leaders read; a unit logs its own projects' visits (only those are listed for it).
-            may_visit: user.role != Role::Leadership,
+            may_visit: !policy::reads_only(&user),
             name: p.name.to_string(),
             light: j.light.code(),
             light_label: j.light.label(lang),
@@ -838,9 +790,7 @@ async fn service_page(
     let invalid = error.is_some();
     render_form(
         &ServiceTemplate {
-            role_label: user.role.label(lang),
-            can_edit: can_edit_ledger(&user),
-            secretary: secretary(&user),
+            secretary: policy::is_office(&user),
             month: month.key(),
             month_label: match lang {
                 Lang::Zh => month.label_zh(),
@@ -877,29 +827,37 @@ pub async fn set_team(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Form(form): Form<TeamForm>,
-) -> Response {
-    let result = async {
-        if !secretary(&user) {
-            return Err(AppError::Forbidden);
+) -> PageResult {
+    if !policy::is_office(&user) {
+        return Err(AppError::Forbidden.into());
+    }
+    let month = Period::parse(&form.month).map_err(AppError::BadRequest)?;
+    let project = parse_id(&form.project)?;
+    let members = Some(form.members.as_str()).filter(|m| !m.trim().is_empty());
+    match state
+        .store
+        .set_service_team(month, project, &form.leader, members, Some(user.id))
+        .await
+    {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/service?month={}#p{project}", month.key())).into_response())
         }
-        let month = Period::parse(&form.month).map_err(AppError::BadRequest)?;
-        let project = parse_id(&form.project)?;
-        let members = Some(form.members.as_str()).filter(|m| !m.trim().is_empty());
-        match state
-            .store
-            .set_service_team(month, project, &form.leader, members, Some(user.id))
-            .await
-        {
-            Ok(()) => Ok(
-                Redirect::to(&format!("/service?month={}#p{project}", month.key())).into_response(),
-            ),
-            Err(e) => {
-                let why = store_message(e, tr.lang)?;
-                let draft = Some((project, form));
-                service_page(&state, tr, user, &month.key(), Some(why), draft).await
-            }
+        Err(e) => {
+            let why = store_message(e, tr.lang)?;
+            let draft = Some((project, form));
+            service_page(&state, tr, user, &month.key(), Some(why), draft).await
         }
     }
-    .await;
-    page_result(tr, result)
+}
+
+/// The pages of this module.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/projects/assign", get(assign_form).post(assign))
+        .route("/projects/{id}/dossier", get(page))
+        .route("/projects/{id}/team", post(add_member))
+        .route("/projects/{id}/team/{member}/remove", post(remove_member))
+        .route("/projects/{id}/visits", post(log_visit))
+        .route("/service", get(service))
+        .route("/service/teams", post(set_team))
 }

@@ -8,7 +8,7 @@ use domain::{Bilingual, FieldError, bi};
 use serde::Serialize;
 use store::StoreError;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum AppError {
     Unauthorized,
     Forbidden,
@@ -159,5 +159,38 @@ impl IntoResponse for AppError {
             },
         };
         (self.status(), Json(body)).into_response()
+    }
+}
+
+/// A page's failure. It answers with the error's status and leaves the message to be shown
+/// inside the layout, with the navigation of whoever asked, by the pages' error layer
+/// ([`crate::layout::error_pages`]), which knows the language and the user; a page handler returns
+/// `Result<Response, PageError>` and uses `?` on store calls and templates alike.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+/// What a page handler answers.
+pub type PageResult = Result<Response, PageError>;
+
+/// The failure a page answered with, for the error layer to render.
+#[derive(Debug, Clone)]
+pub struct Failure(pub AppError);
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(err: E) -> Self {
+        PageError(err.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(cause) = &self.0 {
+            tracing::error!(%cause, "page failed");
+        }
+        let message = self.0.message();
+        let mut response =
+            (self.0.status(), format!("{} / {}", message.zh, message.en)).into_response();
+        response.extensions_mut().insert(Failure(self.0));
+        response
     }
 }

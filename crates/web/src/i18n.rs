@@ -15,6 +15,16 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Key-project campaign platform",
     ),
     ("nav.ledger", "项目台账", "Ledger"),
+    ("nav.menu", "菜单", "Menu"),
+    ("nav.group.ledger", "台账", "Ledger"),
+    ("nav.group.reports", "填报审核", "Reports"),
+    ("nav.group.dispatch", "调度", "Dispatch"),
+    ("nav.group.rankings", "排名与报告", "Rankings"),
+    ("nav.group.admin", "管理", "Settings"),
+    ("nav.review", "填报审核", "Review reports"),
+    ("nav.adjustments", "计划调整", "Plan changes"),
+    ("nav.meetings", "会议纪要", "Minutes"),
+    ("nav.calendar", "工作日历", "Working days"),
     ("nav.new", "新增项目", "New project"),
     ("nav.export", "导出Excel", "Export .xlsx"),
     ("nav.logout", "退出登录", "Sign out"),
@@ -812,7 +822,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Your role may only read the ledger",
     ),
     ("error.title", "出错了", "Something went wrong"),
-    ("error.back", "返回台账", "Back to the ledger"),
+    ("error.back", "返回首页", "Back to the start page"),
     ("nav.service", "一月一提升", "Monthly push"),
     ("dossier.title", "5专档案", "Dossier"),
     ("dossier.open", "5专档案", "Dossier"),
@@ -962,6 +972,16 @@ impl Tr {
             },
             None => "??",
         }
+    }
+
+    /// The navigation `user` sees ([`crate::layout::nav`]).
+    pub fn nav(&self, user: &store::SessionUser) -> Vec<crate::layout::NavGroup> {
+        crate::layout::nav(user, *self)
+    }
+
+    /// A role's name.
+    pub fn role(&self, role: &domain::Role) -> &'static str {
+        role.label(self.lang)
     }
 
     pub fn is_en(&self) -> bool {

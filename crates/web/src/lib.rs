@@ -16,8 +16,10 @@ pub mod dossier;
 pub mod error;
 mod gantt;
 pub mod i18n;
+pub mod layout;
 pub mod meetings;
 pub mod pages;
+pub mod policy;
 pub mod problems;
 pub mod rankings;
 pub mod reports;
@@ -31,8 +33,8 @@ use axum::extract::Request;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HOST, ORIGIN, SET_COOKIE};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use domain::Unit;
 use store::Store;
 
@@ -193,146 +195,41 @@ async fn not_found() -> Response {
     AppError::NotFound.into_response()
 }
 
+async fn page_not_found() -> error::PageError {
+    error::PageError(AppError::NotFound)
+}
+
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
-        .route("/login", post(auth::api_login))
-        .route("/logout", post(auth::api_logout))
-        .route("/me", get(auth::api_me))
-        .route("/projects", get(api::list).post(api::create))
-        .route("/projects/{id}", get(api::get).put(api::update))
-        .route("/projects/{id}/history", get(api::history))
-        .route("/units", get(api::units))
-        .route("/reports", get(reports::api_list).post(reports::api_file))
-        .route("/reports/review", post(reports::api_review))
-        .route("/reports/corrections", get(reports::api_corrections))
-        .route(
-            "/reports/corrections/{id}/decision",
-            post(reports::api_decide_correction),
-        )
-        .route(
-            "/problems",
-            get(problems::api_list).post(problems::api_raise),
-        )
-        .route("/problems/{id}", get(problems::api_get))
-        .route("/problems/{id}/steps", post(problems::api_step))
-        .route("/problems/{id}/notes", post(problems::api_note))
-        .route("/regions", get(api::regions))
-        .route("/adjustments", get(adjustments::api_list))
-        .route("/projects/{id}/adjustments", post(adjustments::api_ask))
-        .route("/adjustments/{id}/decision", post(adjustments::api_decide))
-        .route("/openapi.json", get(api::openapi))
+        .merge(auth::api_router())
+        .merge(api::api_router())
+        .merge(reports::api_router())
+        .merge(problems::api_router())
+        .merge(adjustments::api_router())
         .fallback(not_found);
+    // Each module owns its pages; a page's failure is drawn inside the layout.
+    let pages = Router::new()
+        .merge(auth::router())
+        .merge(pages::router())
+        .merge(dossier::router())
+        .merge(approvals::router())
+        .merge(dashboard::router())
+        .merge(adjustments::router())
+        .merge(calendar::router())
+        .merge(campaign::router())
+        .merge(status::router())
+        .merge(rankings::router())
+        .merge(reports::router())
+        .merge(problems::router())
+        .merge(meetings::router())
+        .merge(todo::router())
+        .fallback(page_not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            layout::error_pages,
+        ));
     Router::new()
-        .route("/", get(|| async { Redirect::to("/projects") }))
-        .route(
-            "/login",
-            get(pages::login_form).post(auth::page_login_submit),
-        )
-        .route("/logout", post(auth::page_logout))
-        .route("/projects", get(pages::ledger))
-        .route("/projects/export.xlsx", get(pages::export))
-        .route("/projects/new", get(pages::new_form).post(pages::create))
-        .route(
-            "/projects/assign",
-            get(dossier::assign_form).post(dossier::assign),
-        )
-        .route("/projects/{id}", get(pages::project))
-        .route("/projects/{id}/dossier", get(dossier::page))
-        .route("/projects/{id}/team", post(dossier::add_member))
-        .route(
-            "/projects/{id}/team/{member}/remove",
-            post(dossier::remove_member),
-        )
-        .route("/projects/{id}/visits", post(dossier::log_visit))
-        .route("/service", get(dossier::service))
-        .route("/service/teams", post(dossier::set_team))
-        .route(
-            "/projects/{id}/edit",
-            get(pages::edit_form).post(pages::update),
-        )
-        .route(
-            "/projects/{id}/approval",
-            get(approvals::plan_page).post(approvals::create_plan),
-        )
-        .route(
-            "/projects/{id}/approval/node",
-            get(approvals::node_form).post(approvals::save_node),
-        )
-        .route(
-            "/projects/{id}/approval/node/delete",
-            post(approvals::delete_node),
-        )
-        .route("/dashboard", get(dashboard::page))
-        .route(
-            "/projects/{id}/adjust",
-            get(adjustments::form).post(adjustments::file),
-        )
-        .route("/adjustments", get(adjustments::list))
-        .route("/adjustments/{id}", post(adjustments::decide))
-        .route("/calendar", get(calendar::page))
-        .route("/calendar/preview", post(calendar::preview))
-        .route("/calendar/import", post(calendar::import))
-        .route("/campaign", get(campaign::page).post(campaign::save))
-        .route("/campaign/tasks", post(campaign::tasks))
-        .route("/campaign/next", post(campaign::next))
-        .route("/campaign/targets", post(campaign::targets))
-        .route("/campaign/project-targets", post(campaign::project_targets))
-        .route("/status", get(status::page))
-        .route("/status/unit", get(status::unit_page))
-        .route("/reports", get(reports::overview))
-        .route("/rankings", get(rankings::page))
-        .route("/rankings/publish", post(rankings::publish))
-        .route("/rankings/unit", get(rankings::unit_page))
-        .route("/rankings/export.xlsx", get(rankings::export))
-        .route(
-            "/reports/{period}/units/{unit}",
-            get(reports::unit_form).post(reports::file_form),
-        )
-        .route(
-            "/reports/{period}/units/{unit}/review",
-            post(reports::review_form),
-        )
-        .route("/reports/corrections/{id}", post(reports::correction_form))
-        .route(
-            "/reports/{period}/projects/{id}/photos",
-            get(reports::photos).post(reports::upload_photo).layer(
-                axum::extract::DefaultBodyLimit::max(reports::MAX_PHOTO_BYTES + 64 * 1024),
-            ),
-        )
-        .route("/photos/{id}", get(reports::photo))
-        .route("/problems", get(problems::list))
-        .route(
-            "/problems/{id}",
-            get(problems::page).post(problems::act_form),
-        )
-        .route(
-            "/projects/{id}/problems/new",
-            get(problems::raise_form).post(problems::raise_submit),
-        )
-        .route("/problems/{id}/notes", post(problems::note_form))
-        .route(
-            "/problems/{id}/attachments",
-            post(problems::upload_attachment).layer(axum::extract::DefaultBodyLimit::max(
-                problems::MAX_ATTACHMENT_BYTES + 64 * 1024,
-            )),
-        )
-        .route("/attachments/{id}", get(problems::attachment))
-        .route(
-            "/attachments/{id}/remove",
-            post(problems::remove_attachment),
-        )
-        .route("/agenda", get(problems::agenda))
-        .route("/agenda/pack.docx", get(meetings::pack_docx))
-        .route("/todo", get(todo::page))
-        .route("/meetings", get(meetings::list))
-        .route(
-            "/meetings/new",
-            get(meetings::new_form).post(meetings::create),
-        )
-        .route("/decisions/{id}/close", post(meetings::close))
-        .route("/approvals", get(approvals::due_page))
-        .route("/approvals/bulletin", get(approvals::bulletin_page))
-        .route("/approvals/bulletin.xlsx", get(approvals::bulletin))
+        .merge(pages)
         .route(
             "/static/app.css",
             get(|| async { asset("text/css; charset=utf-8", CSS) }),

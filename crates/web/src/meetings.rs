@@ -4,23 +4,20 @@
 
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use domain::dates::{Edge, parse_date};
-use domain::{Lang, Role, bi};
+use domain::{Lang, bi};
 use serde::Deserialize;
 use store::{AgendaItem, MeetingKind, NewDecision, SessionUser};
 
 use crate::AppState;
-use crate::auth::{PageUser, can_edit_ledger};
-use crate::error::{AppError, parse_id};
+use crate::auth::PageUser;
+use crate::error::{AppError, PageResult, parse_id};
 use crate::i18n::Tr;
-use crate::pages::{page_result, render_form};
-
-/// Only the lead office and the administrator record meetings and close decisions off (and
-/// assign 包联领导/首席服务官 and service teams, see `dossier`).
-pub(crate) fn secretary(user: &SessionUser) -> bool {
-    matches!(user.role, Role::Admin | Role::LeadOffice)
-}
+use crate::pages::render_form;
+use crate::policy;
+use axum::Router;
+use axum::routing::{get, post};
 
 pub struct DecisionRow {
     id: i64,
@@ -44,8 +41,6 @@ pub struct MeetingRow {
 struct MeetingsTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     secretary: bool,
     meetings: Vec<MeetingRow>,
     error: Option<String>,
@@ -56,9 +51,9 @@ async fn meetings_page(
     tr: Tr,
     user: SessionUser,
     error: Option<String>,
-) -> Result<Response, AppError> {
+) -> PageResult {
     let lang = tr.lang;
-    let sees_all = crate::problems::viewer(&user).sees_all;
+    let sees_all = policy::problem_viewer(&user).sees_all;
     let unit = (!sees_all).then_some(user.unit_id);
     let meetings = state
         .store
@@ -97,9 +92,7 @@ async fn meetings_page(
     let invalid = error.is_some();
     render_form(
         &MeetingsTemplate {
-            role_label: user.role.label(lang),
-            can_edit: can_edit_ledger(&user),
-            secretary: secretary(&user),
+            secretary: policy::is_office(&user),
             meetings,
             error,
             user,
@@ -110,9 +103,8 @@ async fn meetings_page(
 }
 
 /// `GET /meetings`: the meetings and their decisions (a unit: the decisions it owns).
-pub async fn list(State(state): State<AppState>, PageUser { user, tr }: PageUser) -> Response {
-    let result = meetings_page(&state, tr, user, None).await;
-    page_result(tr, result)
+pub async fn list(State(state): State<AppState>, PageUser { user, tr }: PageUser) -> PageResult {
+    meetings_page(&state, tr, user, None).await
 }
 
 #[derive(Deserialize)]
@@ -128,25 +120,21 @@ pub async fn close(
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
     Form(form): Form<CloseForm>,
-) -> Response {
-    let result = async {
-        if !secretary(&user) {
-            return Err(AppError::Forbidden);
-        }
-        let id = parse_id(&id)?;
-        let on = crate::problems::work_day(&state).await?;
-        let note = (!form.note.trim().is_empty()).then_some(form.note.as_str());
-        match state.store.close_decision(id, form.version, on, note).await {
-            Ok(()) => Ok(Redirect::to("/meetings").into_response()),
-            Err(store::StoreError::NotFound) => Err(AppError::NotFound),
-            Err(e) => {
-                let why = AppError::from(e).message().get(tr.lang).to_string();
-                meetings_page(&state, tr, user, Some(why)).await
-            }
+) -> PageResult {
+    if !policy::is_office(&user) {
+        return Err(AppError::Forbidden.into());
+    }
+    let id = parse_id(&id)?;
+    let on = crate::problems::work_day(&state).await?;
+    let note = (!form.note.trim().is_empty()).then_some(form.note.as_str());
+    match state.store.close_decision(id, form.version, on, note).await {
+        Ok(()) => Ok(Redirect::to("/meetings").into_response()),
+        Err(store::StoreError::NotFound) => Err(AppError::NotFound.into()),
+        Err(e) => {
+            let why = AppError::from(e).message().get(tr.lang).to_string();
+            meetings_page(&state, tr, user, Some(why)).await
         }
     }
-    .await;
-    page_result(tr, result)
 }
 
 /// One decision row of the minutes form.
@@ -164,8 +152,6 @@ pub struct DraftRow {
 struct MinutesTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     held_on: String,
     title: String,
     minutes: String,
@@ -203,7 +189,7 @@ async fn minutes_page(
     user: SessionUser,
     draft: Draft,
     errors: Vec<String>,
-) -> Result<Response, AppError> {
+) -> PageResult {
     let Draft {
         held_on,
         title,
@@ -221,8 +207,6 @@ async fn minutes_page(
     let invalid = !errors.is_empty();
     render_form(
         &MinutesTemplate {
-            role_label: user.role.label(tr.lang),
-            can_edit: can_edit_ledger(&user),
             held_on,
             title,
             minutes,
@@ -250,7 +234,7 @@ async fn special_draft(
     let day = crate::problems::work_day(state).await?;
     let lines = state
         .store
-        .project_problems(&crate::problems::viewer(user), id, day)
+        .project_problems(&policy::problem_viewer(user), id, day)
         .await?;
     let mut rows = Vec::new();
     for l in lines.iter().filter(|l| l.status.is_open()) {
@@ -292,51 +276,47 @@ pub async fn new_form(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Query(q): Query<MinutesQuery>,
-) -> Response {
-    let result = async {
-        if !secretary(&user) {
-            return Err(AppError::Forbidden);
-        }
-        if !q.project.trim().is_empty() {
-            let draft = special_draft(&state, tr, &user, &q.project).await?;
-            return minutes_page(&state, tr, user, draft, Vec::new()).await;
-        }
-        let as_of = crate::problems::as_of_or_today(&state, &q.as_of).await?;
-        let agenda = state.store.agenda(as_of, None).await?;
-        let mut rows = Vec::new();
-        for item in &agenda.items {
-            if let AgendaItem::Problem(l) = item {
-                rows.push(DraftRow {
-                    index: rows.len(),
-                    text: format!("{}：{}", l.project, l.title),
-                    unit_id: l.unit_id.map(|u| u.to_string()).unwrap_or_default(),
-                    deadline: String::new(),
-                    problem_id: l.id.to_string(),
-                    project_id: l.project_id.to_string(),
-                });
-            }
-        }
-        for _ in 0..BLANK_ROWS {
+) -> PageResult {
+    if !policy::is_office(&user) {
+        return Err(AppError::Forbidden.into());
+    }
+    if !q.project.trim().is_empty() {
+        let draft = special_draft(&state, tr, &user, &q.project).await?;
+        return minutes_page(&state, tr, user, draft, Vec::new()).await;
+    }
+    let as_of = crate::problems::as_of_or_today(&state, &q.as_of).await?;
+    let agenda = state.store.agenda(as_of, None).await?;
+    let mut rows = Vec::new();
+    for item in &agenda.items {
+        if let AgendaItem::Problem(l) = item {
             rows.push(DraftRow {
                 index: rows.len(),
-                text: String::new(),
-                unit_id: String::new(),
+                text: format!("{}：{}", l.project, l.title),
+                unit_id: l.unit_id.map(|u| u.to_string()).unwrap_or_default(),
                 deadline: String::new(),
-                problem_id: String::new(),
-                project_id: String::new(),
+                problem_id: l.id.to_string(),
+                project_id: l.project_id.to_string(),
             });
         }
-        let draft = Draft {
-            held_on: agenda.meeting_date.to_string(),
-            title: tr.t("meetings.default_title").to_string(),
-            minutes: String::new(),
-            rows,
-            project: None,
-        };
-        minutes_page(&state, tr, user, draft, Vec::new()).await
     }
-    .await;
-    page_result(tr, result)
+    for _ in 0..BLANK_ROWS {
+        rows.push(DraftRow {
+            index: rows.len(),
+            text: String::new(),
+            unit_id: String::new(),
+            deadline: String::new(),
+            problem_id: String::new(),
+            project_id: String::new(),
+        });
+    }
+    let draft = Draft {
+        held_on: agenda.meeting_date.to_string(),
+        title: tr.t("meetings.default_title").to_string(),
+        minutes: String::new(),
+        rows,
+        project: None,
+    };
+    minutes_page(&state, tr, user, draft, Vec::new()).await
 }
 
 /// `POST /meetings/new`: records the meeting with the decision rows that say something, all at
@@ -345,125 +325,121 @@ pub async fn create(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    let result = async {
-        if !secretary(&user) {
-            return Err(AppError::Forbidden);
-        }
-        let lang = tr.lang;
-        let get = |key: &str| {
-            fields
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.trim().to_string())
-                .unwrap_or_default()
-        };
-        let mut errors = Vec::new();
-        let held_on = match parse_date(&get("held_on"), Edge::Start) {
-            Ok(Some(d)) => Some(d),
-            Ok(None) => {
-                errors.push(
-                    bi("请填写会议日期", "give the meeting's date")
-                        .get(lang)
-                        .to_string(),
-                );
-                None
-            }
-            Err(m) => {
-                errors.push(m.get(lang).to_string());
-                None
-            }
-        };
-        let mut rows = Vec::new();
-        let mut decisions = Vec::new();
-        for i in 0.. {
-            let key = |name: &str| format!("{name}_{i}");
-            if !fields.iter().any(|(k, _)| *k == key("text")) {
-                break;
-            }
-            let row = DraftRow {
-                index: i,
-                text: get(&key("text")),
-                unit_id: get(&key("unit")),
-                deadline: get(&key("deadline")),
-                problem_id: get(&key("problem")),
-                project_id: get(&key("project")),
-            };
-            if !row.text.is_empty() {
-                let deadline = match parse_date(&row.deadline, Edge::End) {
-                    Ok(d) => d,
-                    Err(m) => {
-                        errors.push(format!("{}：{}", row.text, m.get(lang)));
-                        None
-                    }
-                };
-                decisions.push(NewDecision {
-                    text: row.text.clone(),
-                    unit_id: row.unit_id.parse().ok(),
-                    project_id: row.project_id.parse().ok(),
-                    problem_id: row.problem_id.parse().ok(),
-                    deadline,
-                });
-            }
-            rows.push(row);
-        }
-        let (title, minutes) = (get("title"), get("minutes"));
-        let project = match get("project").as_str() {
-            "" => None,
-            id => {
-                let id = parse_id(id)?;
-                let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
-                Some((id, p.fields.name))
-            }
-        };
-        let kind = match project {
-            Some(_) => MeetingKind::Special,
-            None => MeetingKind::Weekly,
-        };
-        if let (Some(held_on), true) = (held_on, errors.is_empty()) {
-            let title = if title.is_empty() {
-                tr.t("meetings.default_title").to_string()
-            } else {
-                title.clone()
-            };
-            let minutes = (!minutes.is_empty()).then_some(minutes.as_str());
-            match state
-                .store
-                .record_meeting(
-                    held_on,
-                    kind,
-                    project.as_ref().map(|p| p.0),
-                    &title,
-                    minutes,
-                    &decisions,
-                    Some(user.id),
-                )
-                .await
-            {
-                Ok(_) => {
-                    let back = match &project {
-                        Some((id, _)) => format!("/projects/{id}/dossier#meetings"),
-                        None => "/meetings".to_string(),
-                    };
-                    return Ok(Redirect::to(&back).into_response());
-                }
-                Err(store::StoreError::Invalid(messages)) => {
-                    errors.extend(messages.iter().map(|m| m.get(lang).to_string()));
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-        let draft = Draft {
-            held_on: get("held_on"),
-            title,
-            minutes,
-            rows,
-            project,
-        };
-        minutes_page(&state, tr, user, draft, errors).await
+) -> PageResult {
+    if !policy::is_office(&user) {
+        return Err(AppError::Forbidden.into());
     }
-    .await;
-    page_result(tr, result)
+    let lang = tr.lang;
+    let get = |key: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let mut errors = Vec::new();
+    let held_on = match parse_date(&get("held_on"), Edge::Start) {
+        Ok(Some(d)) => Some(d),
+        Ok(None) => {
+            errors.push(
+                bi("请填写会议日期", "give the meeting's date")
+                    .get(lang)
+                    .to_string(),
+            );
+            None
+        }
+        Err(m) => {
+            errors.push(m.get(lang).to_string());
+            None
+        }
+    };
+    let mut rows = Vec::new();
+    let mut decisions = Vec::new();
+    for i in 0.. {
+        let key = |name: &str| format!("{name}_{i}");
+        if !fields.iter().any(|(k, _)| *k == key("text")) {
+            break;
+        }
+        let row = DraftRow {
+            index: i,
+            text: get(&key("text")),
+            unit_id: get(&key("unit")),
+            deadline: get(&key("deadline")),
+            problem_id: get(&key("problem")),
+            project_id: get(&key("project")),
+        };
+        if !row.text.is_empty() {
+            let deadline = match parse_date(&row.deadline, Edge::End) {
+                Ok(d) => d,
+                Err(m) => {
+                    errors.push(format!("{}：{}", row.text, m.get(lang)));
+                    None
+                }
+            };
+            decisions.push(NewDecision {
+                text: row.text.clone(),
+                unit_id: row.unit_id.parse().ok(),
+                project_id: row.project_id.parse().ok(),
+                problem_id: row.problem_id.parse().ok(),
+                deadline,
+            });
+        }
+        rows.push(row);
+    }
+    let (title, minutes) = (get("title"), get("minutes"));
+    let project = match get("project").as_str() {
+        "" => None,
+        id => {
+            let id = parse_id(id)?;
+            let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+            Some((id, p.fields.name))
+        }
+    };
+    let kind = match project {
+        Some(_) => MeetingKind::Special,
+        None => MeetingKind::Weekly,
+    };
+    if let (Some(held_on), true) = (held_on, errors.is_empty()) {
+        let title = if title.is_empty() {
+            tr.t("meetings.default_title").to_string()
+        } else {
+            title.clone()
+        };
+        let minutes = (!minutes.is_empty()).then_some(minutes.as_str());
+        match state
+            .store
+            .record_meeting(
+                held_on,
+                kind,
+                project.as_ref().map(|p| p.0),
+                &title,
+                minutes,
+                &decisions,
+                Some(user.id),
+            )
+            .await
+        {
+            Ok(_) => {
+                let back = match &project {
+                    Some((id, _)) => format!("/projects/{id}/dossier#meetings"),
+                    None => "/meetings".to_string(),
+                };
+                return Ok(Redirect::to(&back).into_response());
+            }
+            Err(store::StoreError::Invalid(messages)) => {
+                errors.extend(messages.iter().map(|m| m.get(lang).to_string()));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let draft = Draft {
+        held_on: get("held_on"),
+        title,
+        minutes,
+        rows,
+        project,
+    };
+    minutes_page(&state, tr, user, draft, errors).await
 }
 
 /// The weekly meeting's pack (会议材料) as of a date: the agenda's problems and red projects, and
@@ -573,32 +549,36 @@ pub async fn meeting_pack(
 /// `GET /agenda/pack.docx?as_of=`: the meeting pack to edit and forward.
 pub async fn pack_docx(
     State(state): State<AppState>,
-    PageUser { user, tr }: PageUser,
+    PageUser { user, tr: _ }: PageUser,
     Query(q): Query<MinutesQuery>,
-) -> Response {
-    let result = async {
-        let as_of = crate::problems::as_of_or_today(&state, &q.as_of).await?;
-        let who = crate::problems::viewer(&user);
-        let pack = meeting_pack(&state.store, as_of, Some(&who)).await?;
-        let bytes =
-            office::write_meeting_pack(&pack).map_err(|e| AppError::Internal(e.to_string()))?;
-        let file = format!("meeting-{}.docx", pack.meeting_date);
-        Ok((
-            [
-                (
-                    axum::http::header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                        .to_string(),
-                ),
-                (
-                    axum::http::header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{file}\""),
-                ),
-            ],
-            bytes,
-        )
-            .into_response())
-    }
-    .await;
-    page_result(tr, result)
+) -> PageResult {
+    let as_of = crate::problems::as_of_or_today(&state, &q.as_of).await?;
+    let who = policy::problem_viewer(&user);
+    let pack = meeting_pack(&state.store, as_of, Some(&who)).await?;
+    let bytes = office::write_meeting_pack(&pack).map_err(|e| AppError::Internal(e.to_string()))?;
+    let file = format!("meeting-{}.docx", pack.meeting_date);
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                    .to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The pages of this module.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/agenda/pack.docx", get(pack_docx))
+        .route("/meetings", get(list))
+        .route("/meetings/new", get(new_form).post(create))
+        .route("/decisions/{id}/close", post(close))
 }

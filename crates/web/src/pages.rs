@@ -13,30 +13,35 @@ use serde::{Deserialize, Serialize};
 use store::{ProjectFilter, SessionUser, SortColumn, SortOrder};
 
 use crate::AppState;
-use crate::auth::{PageUser, can_edit_ledger};
-use crate::error::{AppError, parse_id};
+use crate::auth::PageUser;
+use crate::error::{AppError, PageError, PageResult, parse_id};
 use crate::i18n::{Tr, lang_of};
+use crate::policy;
+use axum::Router;
+use axum::routing::get;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-/// Percent-encodes a query or path component.
+/// What a query value or path component keeps unescaped (RFC 3986 unreserved, and `/` so a
+/// local path passed as `next` stays readable).
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
+
+/// Percent-encodes a query value or path component (UTF-8).
 pub fn url_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    utf8_percent_encode(text, COMPONENT).to_string()
 }
 
-pub(crate) fn render(template: &impl Template) -> Result<Response, AppError> {
-    Ok(Html(template.render()?).into_response())
+/// Renders a page.
+pub(crate) fn render(template: &impl Template) -> PageResult {
+    Ok(Html(template.render().map_err(AppError::from)?).into_response())
 }
 
 /// A page that shows a form again with what was wrong: 422 when there are errors.
-pub(crate) fn render_form(template: &impl Template, invalid: bool) -> Result<Response, AppError> {
+pub(crate) fn render_form(template: &impl Template, invalid: bool) -> PageResult {
     let mut response = render(template)?;
     if invalid {
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -67,31 +72,6 @@ pub fn format_time(unix: i64) -> String {
         .single()
         .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default()
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorTemplate {
-    tr: Tr,
-    message: String,
-}
-
-pub fn error_page(tr: Tr, error: AppError) -> Response {
-    if let AppError::Internal(cause) = &error {
-        tracing::error!(%cause, "page failed");
-    }
-    let status = error.status();
-    let body = ErrorTemplate {
-        tr,
-        message: error.message().get(tr.lang).to_string(),
-    }
-    .render()
-    .unwrap_or_else(|_| "error".into());
-    (status, Html(body)).into_response()
-}
-
-pub(crate) fn page_result(tr: Tr, result: Result<Response, AppError>) -> Response {
-    result.unwrap_or_else(|e| error_page(tr, e))
 }
 
 #[derive(Template)]
@@ -126,7 +106,7 @@ pub fn login_page(
     };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => error_page(tr, e.into()),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -322,8 +302,6 @@ pub struct Row {
 struct LedgerTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     q: LedgerQuery,
     notices: Vec<String>,
     stages: Vec<SelectOption>,
@@ -351,16 +329,11 @@ pub async fn ledger(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Query(q): Query<LedgerQuery>,
-) -> Response {
-    page_result(tr, ledger_page(state, user, tr, q).await)
+) -> PageResult {
+    ledger_page(state, user, tr, q).await
 }
 
-async fn ledger_page(
-    state: AppState,
-    user: SessionUser,
-    tr: Tr,
-    q: LedgerQuery,
-) -> Result<Response, AppError> {
+async fn ledger_page(state: AppState, user: SessionUser, tr: Tr, q: LedgerQuery) -> PageResult {
     let (filter, notices) = q.to_filter();
     let page = state.store.list_projects(&filter).await?;
     let lists = state.lists().await?;
@@ -449,8 +422,6 @@ async fn ledger_page(
     let stage_sel = filter.stage.map(|s| s.code()).unwrap_or("");
     let level_sel = filter.level.map(|s| s.code()).unwrap_or("");
     let template = LedgerTemplate {
-        role_label: user.role.label(lang),
-        can_edit: can_edit_ledger(&user),
         user,
         notices: notices.iter().map(|n| n.get(lang).to_string()).collect(),
         stages: options(Stage::ALL.iter(), stage_sel, |s| {
@@ -565,8 +536,6 @@ pub struct HistoryView {
 struct ProjectTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     id: i64,
     name: String,
     version: i64,
@@ -772,16 +741,11 @@ pub async fn project(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
-) -> Response {
-    page_result(tr, project_page(state, user, tr, &id).await)
+) -> PageResult {
+    project_page(state, user, tr, &id).await
 }
 
-async fn project_page(
-    state: AppState,
-    user: SessionUser,
-    tr: Tr,
-    id: &str,
-) -> Result<Response, AppError> {
+async fn project_page(state: AppState, user: SessionUser, tr: Tr, id: &str) -> PageResult {
     let id = parse_id(id)?;
     let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
     let history = state.store.project_history(id).await?;
@@ -833,15 +797,15 @@ async fn project_page(
         None => None,
     };
     let reports = match p.fields.unit_id {
-        Some(unit) if crate::reports::may_read_unit(&user, Some(unit)) => {
+        Some(unit) if policy::may_read_unit_reports(&user, Some(unit)) => {
             let photos = state.store.project_photos(p.id).await?;
             report_views(state.store.project_reports(p.id).await?, &photos, unit, tr)
         }
         _ => Vec::new(),
     };
     let problems = crate::problems::project_lines(&state, &user, p.id, lang).await?;
-    let can_raise = crate::problems::may_raise(&user, p.fields.unit_id);
-    let may_edit = crate::auth::editor(&user).may_edit(&p.fields);
+    let can_raise = policy::may_raise_problem(&user, p.fields.unit_id);
+    let may_edit = policy::editor(&user).may_edit(&p.fields);
     render(&ProjectTemplate {
         approval,
         light,
@@ -849,9 +813,7 @@ async fn project_page(
         problems,
         can_raise,
         may_edit,
-        may_adjust: may_edit && !crate::auth::editor(&user).is_office(),
-        role_label: user.role.label(lang),
-        can_edit: can_edit_ledger(&user),
+        may_adjust: may_edit && !policy::editor(&user).is_office(),
         user,
         id: p.id,
         name: p.fields.name.clone(),
@@ -885,8 +847,6 @@ pub struct FormGroup {
 struct FormTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     heading: &'static str,
     id: i64,
     version: i64,
@@ -915,12 +875,7 @@ struct FormState {
     refused: bool,
 }
 
-async fn form_page(
-    state: &AppState,
-    user: SessionUser,
-    tr: Tr,
-    form: FormState,
-) -> Result<Response, AppError> {
+async fn form_page(state: &AppState, user: SessionUser, tr: Tr, form: FormState) -> PageResult {
     let lists = state.lists().await?;
     let lang = tr.lang;
     let input = &form.input;
@@ -1065,8 +1020,6 @@ async fn form_page(
         } else {
             "form.edit"
         }),
-        role_label: user.role.label(lang),
-        can_edit: can_edit_ledger(&user),
         user,
         id: form.id,
         version: form.version,
@@ -1084,32 +1037,32 @@ async fn form_page(
 }
 
 fn require_editor(user: &SessionUser) -> Result<(), AppError> {
-    if can_edit_ledger(user) {
+    if policy::may_write_ledger(user) {
         Ok(())
     } else {
         Err(AppError::Forbidden)
     }
 }
 
-pub async fn new_form(State(state): State<AppState>, PageUser { user, tr }: PageUser) -> Response {
-    let result = async {
-        require_editor(&user)?;
-        // A responsible unit creates projects for itself.
-        let mut input = ProjectInput::default();
-        if user.role == domain::Role::Responsible {
-            input.unit_id = user.unit_id.to_string();
-        }
-        let form = FormState {
-            id: 0,
-            version: 0,
-            input,
-            errors: Vec::new(),
-            conflict: false,
-            refused: false,
-        };
-        form_page(&state, user, tr, form).await
+pub async fn new_form(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+) -> PageResult {
+    require_editor(&user)?;
+    // A responsible unit creates projects for itself.
+    let mut input = ProjectInput::default();
+    if user.role == domain::Role::Responsible {
+        input.unit_id = user.unit_id.to_string();
+    }
+    let form = FormState {
+        id: 0,
+        version: 0,
+        input,
+        errors: Vec::new(),
+        conflict: false,
+        refused: false,
     };
-    page_result(tr, result.await)
+    form_page(&state, user, tr, form).await
 }
 
 /// Shows the form again with what the user must correct (field errors, or a conflict with a
@@ -1120,7 +1073,7 @@ async fn or_form_again(
     tr: Tr,
     form: FormState,
     saved: Result<Response, AppError>,
-) -> Result<Response, AppError> {
+) -> PageResult {
     match saved {
         Err(AppError::Validation(errors)) => {
             form_page(state, user, tr, FormState { errors, ..form }).await
@@ -1150,7 +1103,7 @@ async fn or_form_again(
             )
             .await
         }
-        other => other,
+        other => Ok(other?),
     }
 }
 
@@ -1158,55 +1111,49 @@ pub async fn create(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Form(form): Form<ProjectForm>,
-) -> Response {
-    let result = async {
-        require_editor(&user)?;
-        let saved = async {
-            let fields = crate::checked_fields(&state.store, &form.input).await?;
-            crate::auth::check_project_change(&user, None, &fields)?;
-            let p = state
-                .store
-                .create_project(&fields, Some(user.id), "web")
-                .await?;
-            Ok(Redirect::to(&format!("/projects/{}", p.id)).into_response())
-        }
-        .await;
-        let again = FormState {
-            id: 0,
-            version: 0,
-            input: form.input,
-            errors: Vec::new(),
-            conflict: false,
-            refused: false,
-        };
-        or_form_again(&state, user, tr, again, saved).await
+) -> PageResult {
+    require_editor(&user)?;
+    let saved = async {
+        let fields = crate::checked_fields(&state.store, &form.input).await?;
+        policy::check_project_change(&user, None, &fields)?;
+        let p = state
+            .store
+            .create_project(&fields, Some(user.id), "web")
+            .await?;
+        Ok(Redirect::to(&format!("/projects/{}", p.id)).into_response())
+    }
+    .await;
+    let again = FormState {
+        id: 0,
+        version: 0,
+        input: form.input,
+        errors: Vec::new(),
+        conflict: false,
+        refused: false,
     };
-    page_result(tr, result.await)
+    or_form_again(&state, user, tr, again, saved).await
 }
 
 pub async fn edit_form(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
-) -> Response {
-    let result = async {
-        require_editor(&user)?;
-        let id = parse_id(&id)?;
-        let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
-        if !crate::auth::editor(&user).may_edit(&p.fields) {
-            return Err(AppError::Refused(crate::auth::not_theirs()));
-        }
-        let form = FormState {
-            id,
-            version: p.version,
-            input: ProjectInput::from_fields(&p.fields),
-            errors: Vec::new(),
-            conflict: false,
-            refused: false,
-        };
-        form_page(&state, user, tr, form).await
+) -> PageResult {
+    require_editor(&user)?;
+    let id = parse_id(&id)?;
+    let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    if !policy::editor(&user).may_edit(&p.fields) {
+        return Err(AppError::Refused(policy::not_theirs()).into());
+    }
+    let form = FormState {
+        id,
+        version: p.version,
+        input: ProjectInput::from_fields(&p.fields),
+        errors: Vec::new(),
+        conflict: false,
+        refused: false,
     };
-    page_result(tr, result.await)
+    form_page(&state, user, tr, form).await
 }
 
 pub async fn update(
@@ -1214,80 +1161,85 @@ pub async fn update(
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
     Form(form): Form<ProjectForm>,
-) -> Response {
-    let result = async {
-        require_editor(&user)?;
-        let id = parse_id(&id)?;
-        let Ok(version) = form.version.trim().parse::<i64>() else {
-            return Err(AppError::BadRequest(domain::bi(
-                "缺少版本号，请刷新页面后重试",
-                "the form has no version; reload the page",
-            )));
-        };
-        let current = state.store.project(id).await?.ok_or(AppError::NotFound)?;
-        if !crate::auth::editor(&user).may_edit(&current.fields) {
-            return Err(AppError::Refused(crate::auth::not_theirs()));
-        }
-        let saved = async {
-            // A form read before someone else's save is a conflict, whatever it changes.
-            if current.version != version {
-                return Err(AppError::Conflict {
-                    current: current.version,
-                });
-            }
-            let fields = crate::checked_fields(&state.store, &form.input).await?;
-            crate::auth::check_project_change(&user, Some(&current.fields), &fields)?;
-            state
-                .store
-                .update_project(id, version, &fields, Some(user.id), "web")
-                .await?;
-            Ok(Redirect::to(&format!("/projects/{id}")).into_response())
-        }
-        .await;
-        let again = FormState {
-            id,
-            version,
-            input: form.input,
-            errors: Vec::new(),
-            conflict: false,
-            refused: false,
-        };
-        or_form_again(&state, user, tr, again, saved).await
+) -> PageResult {
+    require_editor(&user)?;
+    let id = parse_id(&id)?;
+    let Ok(version) = form.version.trim().parse::<i64>() else {
+        return Err(AppError::BadRequest(domain::bi(
+            "缺少版本号，请刷新页面后重试",
+            "the form has no version; reload the page",
+        ))
+        .into());
     };
-    page_result(tr, result.await)
+    let current = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    if !policy::editor(&user).may_edit(&current.fields) {
+        return Err(AppError::Refused(policy::not_theirs()).into());
+    }
+    let saved = async {
+        // A form read before someone else's save is a conflict, whatever it changes.
+        if current.version != version {
+            return Err(AppError::Conflict {
+                current: current.version,
+            });
+        }
+        let fields = crate::checked_fields(&state.store, &form.input).await?;
+        policy::check_project_change(&user, Some(&current.fields), &fields)?;
+        state
+            .store
+            .update_project(id, version, &fields, Some(user.id), "web")
+            .await?;
+        Ok(Redirect::to(&format!("/projects/{id}")).into_response())
+    }
+    .await;
+    let again = FormState {
+        id,
+        version,
+        input: form.input,
+        errors: Vec::new(),
+        conflict: false,
+        refused: false,
+    };
+    or_form_again(&state, user, tr, again, saved).await
 }
 
 /// The ledger under the current filters as an .xlsx a clerk can forward.
 pub async fn export(
     State(state): State<AppState>,
-    PageUser { user: _, tr }: PageUser,
+    PageUser { user: _, tr: _ }: PageUser,
     Query(q): Query<LedgerQuery>,
-) -> Response {
-    let result = async {
-        let (filter, _) = q.to_filter();
-        let projects = state.store.projects_matching(&filter).await?;
-        let bytes = crate::export_xlsx(&projects).map_err(|e| AppError::Internal(e.to_string()))?;
-        let today = format_time(chrono::Utc::now().timestamp());
-        let name = format!(
-            "项目台账-{}.xlsx",
-            today.get(..10).unwrap_or("").replace('-', "")
-        );
-        Ok((
-            [
-                (
-                    axum::http::header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-                ),
-                (
-                    axum::http::header::CONTENT_DISPOSITION,
-                    format!("attachment; filename*=UTF-8''{}", url_encode(&name)),
-                ),
-            ],
-            bytes,
-        )
-            .into_response())
-    };
-    page_result(tr, result.await)
+) -> PageResult {
+    let (filter, _) = q.to_filter();
+    let projects = state.store.projects_matching(&filter).await?;
+    let bytes = crate::export_xlsx(&projects).map_err(|e| AppError::Internal(e.to_string()))?;
+    let today = format_time(chrono::Utc::now().timestamp());
+    let name = format!(
+        "项目台账-{}.xlsx",
+        today.get(..10).unwrap_or("").replace('-', "")
+    );
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename*=UTF-8''{}", url_encode(&name)),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The pages of this module.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/projects", get(ledger))
+        .route("/projects/export.xlsx", get(export))
+        .route("/projects/new", get(new_form).post(create))
+        .route("/projects/{id}", get(project))
+        .route("/projects/{id}/edit", get(edit_form).post(update))
 }
 
 #[cfg(test)]

@@ -7,44 +7,26 @@ use askama::Template;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Form, Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
 use domain::dates::{Edge, parse_date};
 use domain::problem::{Action, Category, Deadline, Level, Status, transition};
-use domain::{Lang, Role, bi};
+use domain::{Lang, bi};
 use serde::{Deserialize, Serialize};
-use store::{
-    AgendaItem, NewProblem, Problem, ProblemActor, ProblemLine, ProblemViewer, SessionUser,
-};
+use store::{AgendaItem, NewProblem, Problem, ProblemActor, ProblemLine, SessionUser};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::auth::{ApiUser, PageUser, can_edit_ledger};
+use crate::auth::{ApiUser, PageUser};
 use crate::calendar::Mark;
-use crate::error::{AppError, parse_id};
+use crate::error::{AppError, PageResult, parse_id};
 use crate::i18n::Tr;
-use crate::pages::{format_time, page_result, render, render_form, today};
+use crate::pages::{format_time, render, render_form, today};
+use crate::policy;
 use crate::reports::bad_json;
-
-/// How a signed-in user looks at problems.
-pub(crate) fn viewer(user: &SessionUser) -> ProblemViewer {
-    let lead_office = matches!(user.role, Role::Admin | Role::LeadOffice);
-    ProblemViewer {
-        user_id: user.id,
-        unit_id: user.unit_id,
-        sees_all: lead_office || matches!(user.role, Role::Leadership | Role::Linked),
-        lead_office,
-    }
-}
-
-/// Whether a user may raise a problem on a project of `project_unit`: a responsible unit on its
-/// own projects, leaders and departments on any.
-pub(crate) fn may_raise(user: &SessionUser, project_unit: Option<i64>) -> bool {
-    match user.role {
-        Role::Responsible => project_unit == Some(user.unit_id),
-        _ => true,
-    }
-}
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 
 pub(crate) fn level_label(level: Level, lang: Lang) -> String {
     match lang {
@@ -106,7 +88,7 @@ pub(crate) async fn project_lines(
     let as_of = as_of_or_today(state, "").await?;
     Ok(state
         .store
-        .project_problems(&viewer(user), project_id, as_of)
+        .project_problems(&policy::problem_viewer(user), project_id, as_of)
         .await?
         .iter()
         .map(|l| line_row(l, lang))
@@ -118,8 +100,6 @@ pub(crate) async fn project_lines(
 struct ListTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     as_of: String,
     show: String,
     rows: Vec<LineRow>,
@@ -171,40 +151,37 @@ pub async fn list(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Query(q): Query<ListQuery>,
-) -> Response {
-    let result = async {
-        let as_of = as_of_or_today(&state, &q.as_of).await?;
-        let mut lines = state.store.visible_problems(&viewer(&user), as_of).await?;
-        let open = lines.iter().filter(|l| l.status.is_open()).count();
-        let overdue = lines.iter().filter(|l| l.overdue_workdays > 0).count();
-        let meeting = lines
-            .iter()
-            .filter(|l| l.status.is_open() && l.level >= Level::WeeklyMeeting)
-            .count();
-        let show = if q.show.is_empty() {
-            "open".to_string()
-        } else {
-            q.show.clone()
-        };
-        lines.retain(|l| shown(&show, l.status));
-        lines.sort_by(|a, b| {
-            (b.level, b.overdue_workdays, a.id).cmp(&(a.level, a.overdue_workdays, b.id))
-        });
-        render(&ListTemplate {
-            role_label: user.role.label(tr.lang),
-            can_edit: can_edit_ledger(&user),
-            as_of: as_of.to_string(),
-            rows: lines.iter().map(|l| line_row(l, tr.lang)).collect(),
-            show,
-            open,
-            overdue,
-            meeting,
-            user,
-            tr,
-        })
-    }
-    .await;
-    page_result(tr, result)
+) -> PageResult {
+    let as_of = as_of_or_today(&state, &q.as_of).await?;
+    let mut lines = state
+        .store
+        .visible_problems(&policy::problem_viewer(&user), as_of)
+        .await?;
+    let open = lines.iter().filter(|l| l.status.is_open()).count();
+    let overdue = lines.iter().filter(|l| l.overdue_workdays > 0).count();
+    let meeting = lines
+        .iter()
+        .filter(|l| l.status.is_open() && l.level >= Level::WeeklyMeeting)
+        .count();
+    let show = if q.show.is_empty() {
+        "open".to_string()
+    } else {
+        q.show.clone()
+    };
+    lines.retain(|l| shown(&show, l.status));
+    lines.sort_by(|a, b| {
+        (b.level, b.overdue_workdays, a.id).cmp(&(a.level, a.overdue_workdays, b.id))
+    });
+    render(&ListTemplate {
+        as_of: as_of.to_string(),
+        rows: lines.iter().map(|l| line_row(l, tr.lang)).collect(),
+        show,
+        open,
+        overdue,
+        meeting,
+        user,
+        tr,
+    })
 }
 
 pub struct StepRow {
@@ -228,8 +205,6 @@ pub struct ActionButton {
 struct ProblemTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     p: Problem,
     category: &'static str,
     status: &'static str,
@@ -293,9 +268,9 @@ async fn problem_page(
     user: SessionUser,
     id: i64,
     error: Option<String>,
-) -> Result<Response, AppError> {
+) -> PageResult {
     let lang = tr.lang;
-    let who = viewer(&user);
+    let who = policy::problem_viewer(&user);
     let p = state
         .store
         .problem_for(id, &who)
@@ -354,7 +329,7 @@ async fn problem_page(
         .await?
         .into_iter()
         .map(|a| AttachmentView {
-            may_remove: user.role != Role::Leadership && a.removable_by(&who, p.status),
+            may_remove: policy::may_act_on_problems(&user) && a.removable_by(&who, p.status),
             id: a.id,
             name: a.name,
             size: if a.size >= 1_048_576 {
@@ -370,10 +345,8 @@ async fn problem_page(
     render_form(
         &ProblemTemplate {
             attachments,
-            may_attach: user.role != Role::Leadership && p.status != Status::Closed,
+            may_attach: policy::may_act_on_problems(&user) && p.status != Status::Closed,
             max_attachment_mb: MAX_ATTACHMENT_BYTES / 1_048_576,
-            role_label: user.role.label(lang),
-            can_edit: can_edit_ledger(&user),
             category: category_label(p.category, lang),
             status: status_label(p.status, lang),
             level: level_label(level, lang),
@@ -397,13 +370,9 @@ pub async fn page(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
-) -> Response {
-    let result = async {
-        let id = parse_id(&id)?;
-        problem_page(&state, tr, user, id, None).await
-    }
-    .await;
-    page_result(tr, result)
+) -> PageResult {
+    let id = parse_id(&id)?;
+    problem_page(&state, tr, user, id, None).await
 }
 
 #[derive(Deserialize)]
@@ -426,7 +395,7 @@ async fn act(
     id: i64,
     form: &ActForm,
 ) -> Result<Problem, AppError> {
-    let who = viewer(user);
+    let who = policy::problem_viewer(user);
     let p = state
         .store
         .problem_for(id, &who)
@@ -469,20 +438,16 @@ pub async fn act_form(
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
     Form(form): Form<ActForm>,
-) -> Response {
-    let result = async {
-        let id = parse_id(&id)?;
-        match act(&state, &user, id, &form).await {
-            Ok(_) => Ok(Redirect::to(&format!("/problems/{id}")).into_response()),
-            Err(AppError::NotFound) => Err(AppError::NotFound),
-            Err(e) => {
-                let why = e.message().get(tr.lang).to_string();
-                problem_page(&state, tr, user, id, Some(why)).await
-            }
+) -> PageResult {
+    let id = parse_id(&id)?;
+    match act(&state, &user, id, &form).await {
+        Ok(_) => Ok(Redirect::to(&format!("/problems/{id}")).into_response()),
+        Err(AppError::NotFound) => Err(AppError::NotFound.into()),
+        Err(e) => {
+            let why = e.message().get(tr.lang).to_string();
+            problem_page(&state, tr, user, id, Some(why)).await
         }
     }
-    .await;
-    page_result(tr, result)
 }
 
 #[derive(Deserialize)]
@@ -525,82 +490,76 @@ pub async fn upload_attachment(
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
     mut multipart: axum::extract::Multipart,
-) -> Response {
+) -> PageResult {
     let lang = tr.lang;
-    let result = async {
-        let id = parse_id(&id)?;
-        let who = viewer(&user);
-        state
-            .store
-            .problem_for(id, &who)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if user.role == Role::Leadership {
-            return Err(AppError::Forbidden);
+    let id = parse_id(&id)?;
+    let who = policy::problem_viewer(&user);
+    state
+        .store
+        .problem_for(id, &who)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !policy::may_act_on_problems(&user) {
+        return Err(AppError::Forbidden.into());
+    }
+    let mb = MAX_ATTACHMENT_BYTES / 1_048_576;
+    let mut upload = None;
+    let broke = || {
+        bi(
+            format!("附件过大或上传中断（每个不超过 {mb} MB）"),
+            format!("the file is too large or the upload broke off (at most {mb} MB)"),
+        )
+    };
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => {
+                return problem_page(&state, tr, user, id, Some(broke().get(lang).into())).await;
+            }
+        };
+        if field.name() != Some("file") {
+            continue;
         }
-        let mb = MAX_ATTACHMENT_BYTES / 1_048_576;
-        let mut upload = None;
-        let broke = || {
-            bi(
-                format!("附件过大或上传中断（每个不超过 {mb} MB）"),
-                format!("the file is too large or the upload broke off (at most {mb} MB)"),
-            )
-        };
-        loop {
-            let field = match multipart.next_field().await {
-                Ok(Some(field)) => field,
-                Ok(None) => break,
-                Err(_) => {
-                    return problem_page(&state, tr, user, id, Some(broke().get(lang).into()))
-                        .await;
-                }
-            };
-            if field.name() != Some("file") {
-                continue;
+        let name = field.file_name().unwrap_or("附件").to_string();
+        match field.bytes().await {
+            Ok(bytes) => upload = Some((name, bytes)),
+            Err(_) => {
+                return problem_page(&state, tr, user, id, Some(broke().get(lang).into())).await;
             }
-            let name = field.file_name().unwrap_or("附件").to_string();
-            match field.bytes().await {
-                Ok(bytes) => upload = Some((name, bytes)),
-                Err(_) => {
-                    return problem_page(&state, tr, user, id, Some(broke().get(lang).into()))
-                        .await;
-                }
-            }
-        }
-        let refusal = match &upload {
-            None => Some(bi("请选择要上传的文件", "choose a file to upload")),
-            Some((_, bytes)) if bytes.is_empty() => {
-                Some(bi("请选择要上传的文件", "choose a file to upload"))
-            }
-            Some((name, bytes)) if bytes.len() > MAX_ATTACHMENT_BYTES => Some(bi(
-                format!("“{name}”超过 {mb} MB"),
-                format!("“{name}” is over {mb} MB"),
-            )),
-            Some((name, bytes)) if attachment_type(bytes, name).is_none() => Some(bi(
-                format!("“{name}”不是图片、PDF、Word 或 Excel 文件"),
-                format!("“{name}” is not an image, PDF, Word or Excel file"),
-            )),
-            Some(_) => None,
-        };
-        let (Some((name, bytes)), None) = (upload, refusal.clone()) else {
-            let m = refusal.unwrap_or_else(|| bi("请选择要上传的文件", "choose a file to upload"));
-            return problem_page(&state, tr, user, id, Some(m.get(lang).into())).await;
-        };
-        let content_type = attachment_type(&bytes, &name).unwrap_or("application/octet-stream");
-        match state
-            .store
-            .add_problem_attachment(id, &who, &name, content_type, &bytes)
-            .await
-        {
-            Ok(_) => Ok(Redirect::to(&format!("/problems/{id}#attachments")).into_response()),
-            Err(store::StoreError::Rule(m)) => {
-                problem_page(&state, tr, user, id, Some(m.get(lang).into())).await
-            }
-            Err(e) => Err(e.into()),
         }
     }
-    .await;
-    page_result(tr, result)
+    let refusal = match &upload {
+        None => Some(bi("请选择要上传的文件", "choose a file to upload")),
+        Some((_, bytes)) if bytes.is_empty() => {
+            Some(bi("请选择要上传的文件", "choose a file to upload"))
+        }
+        Some((name, bytes)) if bytes.len() > MAX_ATTACHMENT_BYTES => Some(bi(
+            format!("“{name}”超过 {mb} MB"),
+            format!("“{name}” is over {mb} MB"),
+        )),
+        Some((name, bytes)) if attachment_type(bytes, name).is_none() => Some(bi(
+            format!("“{name}”不是图片、PDF、Word 或 Excel 文件"),
+            format!("“{name}” is not an image, PDF, Word or Excel file"),
+        )),
+        Some(_) => None,
+    };
+    let (Some((name, bytes)), None) = (upload, refusal.clone()) else {
+        let m = refusal.unwrap_or_else(|| bi("请选择要上传的文件", "choose a file to upload"));
+        return problem_page(&state, tr, user, id, Some(m.get(lang).into())).await;
+    };
+    let content_type = attachment_type(&bytes, &name).unwrap_or("application/octet-stream");
+    match state
+        .store
+        .add_problem_attachment(id, &who, &name, content_type, &bytes)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/problems/{id}#attachments")).into_response()),
+        Err(store::StoreError::Rule(m)) => {
+            problem_page(&state, tr, user, id, Some(m.get(lang).into())).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// `POST /attachments/{id}/remove`: takes a file off its problem (its uploader or the lead
@@ -609,32 +568,28 @@ pub async fn remove_attachment(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
-) -> Response {
+) -> PageResult {
     let lang = tr.lang;
-    let result = async {
-        let id = parse_id(&id)?;
-        if user.role == Role::Leadership {
-            return Err(AppError::Forbidden);
-        }
-        let who = viewer(&user);
-        let problem = state
-            .store
-            .problem_attachment_meta(id, &who)
-            .await?
-            .ok_or(AppError::NotFound)?
-            .problem_id;
-        match state.store.remove_problem_attachment(id, &who).await {
-            Ok(problem) => {
-                Ok(Redirect::to(&format!("/problems/{problem}#attachments")).into_response())
-            }
-            Err(store::StoreError::Rule(m)) => {
-                problem_page(&state, tr, user, problem, Some(m.get(lang).into())).await
-            }
-            Err(e) => Err(e.into()),
-        }
+    let id = parse_id(&id)?;
+    if !policy::may_act_on_problems(&user) {
+        return Err(AppError::Forbidden.into());
     }
-    .await;
-    page_result(tr, result)
+    let who = policy::problem_viewer(&user);
+    let problem = state
+        .store
+        .problem_attachment_meta(id, &who)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .problem_id;
+    match state.store.remove_problem_attachment(id, &who).await {
+        Ok(problem) => {
+            Ok(Redirect::to(&format!("/problems/{problem}#attachments")).into_response())
+        }
+        Err(store::StoreError::Rule(m)) => {
+            problem_page(&state, tr, user, problem, Some(m.get(lang).into())).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A file name for `Content-Disposition: …; filename*=UTF-8''…` (RFC 5987).
@@ -653,42 +608,37 @@ fn disposition_name(name: &str) -> String {
 /// `GET /attachments/{id}`: the file, to those who may read its problem (404 to anyone else).
 pub async fn attachment(
     State(state): State<AppState>,
-    PageUser { user, tr }: PageUser,
+    PageUser { user, tr: _ }: PageUser,
     Path(id): Path<String>,
-) -> Response {
-    let result = async {
-        let (meta, data) = state
-            .store
-            .problem_attachment(parse_id(&id)?, &viewer(&user))
-            .await?
-            .ok_or(AppError::NotFound)?;
-        // Images and PDF open in the browser; Office files download.
-        let inline =
-            meta.content_type.starts_with("image/") || meta.content_type == "application/pdf";
-        let disposition = format!(
-            "{}; filename*=UTF-8''{}",
-            if inline { "inline" } else { "attachment" },
-            disposition_name(&meta.name)
-        );
-        Ok((
-            [
-                (axum::http::header::CONTENT_TYPE, meta.content_type),
-                (axum::http::header::CONTENT_DISPOSITION, disposition),
-                (
-                    axum::http::header::X_CONTENT_TYPE_OPTIONS,
-                    "nosniff".to_string(),
-                ),
-                (
-                    axum::http::header::CACHE_CONTROL,
-                    "private, max-age=86400".to_string(),
-                ),
-            ],
-            data,
-        )
-            .into_response())
-    }
-    .await;
-    page_result(tr, result)
+) -> PageResult {
+    let (meta, data) = state
+        .store
+        .problem_attachment(parse_id(&id)?, &policy::problem_viewer(&user))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // Images and PDF open in the browser; Office files download.
+    let inline = meta.content_type.starts_with("image/") || meta.content_type == "application/pdf";
+    let disposition = format!(
+        "{}; filename*=UTF-8''{}",
+        if inline { "inline" } else { "attachment" },
+        disposition_name(&meta.name)
+    );
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, meta.content_type),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+            (
+                axum::http::header::X_CONTENT_TYPE_OPTIONS,
+                "nosniff".to_string(),
+            ),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, max-age=86400".to_string(),
+            ),
+        ],
+        data,
+    )
+        .into_response())
 }
 
 /// `POST /problems/{id}/notes`: a progress note from the problem page.
@@ -697,28 +647,24 @@ pub async fn note_form(
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
     Form(form): Form<NoteForm>,
-) -> Response {
-    let result = async {
-        let id = parse_id(&id)?;
-        state
-            .store
-            .problem_for(id, &viewer(&user))
-            .await?
-            .ok_or(AppError::NotFound)?;
-        match state
-            .store
-            .note_problem(id, &form.text, Some(user.id))
-            .await
-        {
-            Ok(()) => Ok(Redirect::to(&format!("/problems/{id}")).into_response()),
-            Err(e) => {
-                let why = AppError::from(e).message().get(tr.lang).to_string();
-                problem_page(&state, tr, user, id, Some(why)).await
-            }
+) -> PageResult {
+    let id = parse_id(&id)?;
+    state
+        .store
+        .problem_for(id, &policy::problem_viewer(&user))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match state
+        .store
+        .note_problem(id, &form.text, Some(user.id))
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/problems/{id}")).into_response()),
+        Err(e) => {
+            let why = AppError::from(e).message().get(tr.lang).to_string();
+            problem_page(&state, tr, user, id, Some(why)).await
         }
     }
-    .await;
-    page_result(tr, result)
 }
 
 #[derive(Template)]
@@ -726,8 +672,6 @@ pub async fn note_form(
 struct RaiseTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     project_id: i64,
     project: String,
     categories: Vec<(&'static str, &'static str)>,
@@ -762,7 +706,7 @@ async fn project_for_raising(
     id: i64,
 ) -> Result<(String, Option<i64>), AppError> {
     let project = state.store.project(id).await?.ok_or(AppError::NotFound)?;
-    if !may_raise(user, project.fields.unit_id) {
+    if !policy::may_raise_problem(user, project.fields.unit_id) {
         return Err(AppError::Refused(bi(
             "只能为本单位的项目提出问题",
             "you may raise problems on your own unit's projects only",
@@ -778,7 +722,7 @@ async fn raise_page(
     project_id: i64,
     form: RaiseForm,
     errors: Vec<String>,
-) -> Result<Response, AppError> {
+) -> PageResult {
     let (project, _) = project_for_raising(state, &user, project_id).await?;
     let lang = tr.lang;
     let units = state
@@ -791,8 +735,6 @@ async fn raise_page(
     let invalid = !errors.is_empty();
     render_form(
         &RaiseTemplate {
-            role_label: user.role.label(lang),
-            can_edit: can_edit_ledger(&user),
             project_id,
             project,
             categories: Category::ALL
@@ -814,17 +756,13 @@ pub async fn raise_form(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
-) -> Response {
-    let result = async {
-        let id = parse_id(&id)?;
-        let form = RaiseForm {
-            deadline: "10".into(),
-            ..RaiseForm::default()
-        };
-        raise_page(&state, tr, user, id, form, Vec::new()).await
-    }
-    .await;
-    page_result(tr, result)
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let form = RaiseForm {
+        deadline: "10".into(),
+        ..RaiseForm::default()
+    };
+    raise_page(&state, tr, user, id, form, Vec::new()).await
 }
 
 /// A deadline as a form or the API gives it: a date in any office form, or a whole number of
@@ -850,60 +788,56 @@ pub async fn raise_submit(
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
     Form(form): Form<RaiseForm>,
-) -> Response {
-    let result = async {
-        let project_id = parse_id(&id)?;
-        project_for_raising(&state, &user, project_id).await?;
-        let lang = tr.lang;
-        let mut errors = Vec::new();
-        let deadline = parse_deadline(&form.deadline)
-            .map_err(|m| errors.push(m.get(lang).to_string()))
-            .ok();
-        let category = Category::from_code(&form.category).unwrap_or(Category::Other);
-        let level = form
-            .level
-            .parse::<u8>()
-            .ok()
-            .and_then(Level::from_number)
-            .unwrap_or(Level::Unit);
-        let unit_id = form.unit_id.parse::<i64>().ok();
-        let units = state.store.units().await?;
-        let mut co_units = Vec::new();
-        for name in form
-            .co_units
-            .split(['、', '，', ',', '；', ';'])
-            .map(domain::text::clean_name)
-            .filter(|n| !n.is_empty())
-        {
-            match units.iter().find(|u| u.name == name) {
-                Some(u) => co_units.push(u.id),
-                None => errors.push(match lang {
-                    Lang::Zh => format!("协办单位“{name}”不存在，请按单位全称填写"),
-                    Lang::En => format!("there is no unit “{name}”; give its full name"),
-                }),
-            }
+) -> PageResult {
+    let project_id = parse_id(&id)?;
+    project_for_raising(&state, &user, project_id).await?;
+    let lang = tr.lang;
+    let mut errors = Vec::new();
+    let deadline = parse_deadline(&form.deadline)
+        .map_err(|m| errors.push(m.get(lang).to_string()))
+        .ok();
+    let category = Category::from_code(&form.category).unwrap_or(Category::Other);
+    let level = form
+        .level
+        .parse::<u8>()
+        .ok()
+        .and_then(Level::from_number)
+        .unwrap_or(Level::Unit);
+    let unit_id = form.unit_id.parse::<i64>().ok();
+    let units = state.store.units().await?;
+    let mut co_units = Vec::new();
+    for name in form
+        .co_units
+        .split(['、', '，', ',', '；', ';'])
+        .map(domain::text::clean_name)
+        .filter(|n| !n.is_empty())
+    {
+        match units.iter().find(|u| u.name == name) {
+            Some(u) => co_units.push(u.id),
+            None => errors.push(match lang {
+                Lang::Zh => format!("协办单位“{name}”不存在，请按单位全称填写"),
+                Lang::En => format!("there is no unit “{name}”; give its full name"),
+            }),
         }
-        if let (Some(deadline), true) = (deadline, errors.is_empty()) {
-            let new = NewProblem {
-                project_id,
-                title: form.title.clone(),
-                description: Some(form.description.clone()),
-                category,
-                unit_id,
-                co_units,
-                raised_on: as_of_or_today(&state, "").await?,
-                deadline,
-                level,
-            };
-            match state.store.raise_problem(&new, Some(user.id), "web").await {
-                Ok(id) => return Ok(Redirect::to(&format!("/problems/{id}")).into_response()),
-                Err(e) => errors.push(AppError::from(e).message().get(lang).to_string()),
-            }
-        }
-        raise_page(&state, tr, user, project_id, form, errors).await
     }
-    .await;
-    page_result(tr, result)
+    if let (Some(deadline), true) = (deadline, errors.is_empty()) {
+        let new = NewProblem {
+            project_id,
+            title: form.title.clone(),
+            description: Some(form.description.clone()),
+            category,
+            unit_id,
+            co_units,
+            raised_on: as_of_or_today(&state, "").await?,
+            deadline,
+            level,
+        };
+        match state.store.raise_problem(&new, Some(user.id), "web").await {
+            Ok(id) => return Ok(Redirect::to(&format!("/problems/{id}")).into_response()),
+            Err(e) => errors.push(AppError::from(e).message().get(lang).to_string()),
+        }
+    }
+    raise_page(&state, tr, user, project_id, form, errors).await
 }
 
 pub struct AgendaRow {
@@ -919,8 +853,6 @@ pub struct AgendaRow {
 struct AgendaTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     as_of: String,
     meeting_date: String,
     meeting_mark: Mark,
@@ -935,90 +867,87 @@ pub async fn agenda(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Query(q): Query<ListQuery>,
-) -> Response {
-    let result = async {
-        let lang = tr.lang;
-        let as_of = as_of_or_today(&state, &q.as_of).await?;
-        let agenda = state.store.agenda(as_of, Some(&viewer(&user))).await?;
-        let days = |n: u32| match (lang, n) {
-            (Lang::Zh, 0) => "未逾期".to_string(),
-            (Lang::En, 0) => "not overdue".to_string(),
-            (Lang::Zh, n) => format!("逾期 {n} 个工作日"),
-            (Lang::En, n) => format!("{n} working days overdue"),
-        };
-        let rows = agenda
-            .items
-            .iter()
-            .map(|item| match item {
-                AgendaItem::Problem(l) => AgendaRow {
-                    kind: tr.t("agenda.problem"),
-                    link: format!("/problems/{}", l.id),
-                    title: format!("{}：{}", l.project, l.title),
-                    detail: format!(
-                        "{} · {} · {}",
-                        l.unit.clone().unwrap_or_default(),
-                        level_label(l.level, lang),
-                        days(l.overdue_workdays)
-                    ),
-                    mark: Mark::of(l.basis, lang),
-                },
-                AgendaItem::Project {
-                    id,
-                    name,
-                    unit,
-                    why,
-                } => AgendaRow {
-                    kind: tr.t("agenda.red"),
-                    link: format!("/projects/{id}"),
-                    title: name.clone(),
-                    detail: format!("{} · {}", unit.clone().unwrap_or_default(), why.join("；")),
-                    mark: Mark::default(),
-                },
-                AgendaItem::Decision {
-                    decision,
-                    overdue_workdays,
-                } => AgendaRow {
-                    kind: tr.t("agenda.decision"),
-                    link: decision
-                        .problem_id
-                        .map(|p| format!("/problems/{p}"))
-                        .unwrap_or_default(),
-                    title: decision.text.clone(),
-                    detail: format!(
-                        "{} · {} {} · {}",
-                        decision.unit.clone().unwrap_or_default(),
-                        tr.t("agenda.due"),
-                        decision.deadline,
-                        days(*overdue_workdays)
-                    ),
-                    mark: Mark::default(),
-                },
-            })
-            .collect();
-        render(&AgendaTemplate {
-            role_label: user.role.label(lang),
-            can_edit: can_edit_ledger(&user),
-            as_of: as_of.to_string(),
-            meeting_date: agenda.meeting_date.to_string(),
-            meeting_mark: Mark::of(agenda.basis, lang),
-            rows,
-            other_red: agenda.other_red,
-            other_red_text: match lang {
-                Lang::Zh => format!(
-                    "另有 {} 个红灯项目本期首次亮红且无二级以上问题，未列入议程。",
-                    agenda.other_red
+) -> PageResult {
+    let lang = tr.lang;
+    let as_of = as_of_or_today(&state, &q.as_of).await?;
+    let agenda = state
+        .store
+        .agenda(as_of, Some(&policy::problem_viewer(&user)))
+        .await?;
+    let days = |n: u32| match (lang, n) {
+        (Lang::Zh, 0) => "未逾期".to_string(),
+        (Lang::En, 0) => "not overdue".to_string(),
+        (Lang::Zh, n) => format!("逾期 {n} 个工作日"),
+        (Lang::En, n) => format!("{n} working days overdue"),
+    };
+    let rows = agenda
+        .items
+        .iter()
+        .map(|item| match item {
+            AgendaItem::Problem(l) => AgendaRow {
+                kind: tr.t("agenda.problem"),
+                link: format!("/problems/{}", l.id),
+                title: format!("{}：{}", l.project, l.title),
+                detail: format!(
+                    "{} · {} · {}",
+                    l.unit.clone().unwrap_or_default(),
+                    level_label(l.level, lang),
+                    days(l.overdue_workdays)
                 ),
-                Lang::En => format!(
-                    "{} more red projects are red for the first period and have no open problem at level 2 or above; not on the agenda.",
-                    agenda.other_red
-                ),
+                mark: Mark::of(l.basis, lang),
             },
-            user,
-            tr,
+            AgendaItem::Project {
+                id,
+                name,
+                unit,
+                why,
+            } => AgendaRow {
+                kind: tr.t("agenda.red"),
+                link: format!("/projects/{id}"),
+                title: name.clone(),
+                detail: format!("{} · {}", unit.clone().unwrap_or_default(), why.join("；")),
+                mark: Mark::default(),
+            },
+            AgendaItem::Decision {
+                decision,
+                overdue_workdays,
+            } => AgendaRow {
+                kind: tr.t("agenda.decision"),
+                link: decision
+                    .problem_id
+                    .map(|p| format!("/problems/{p}"))
+                    .unwrap_or_default(),
+                title: decision.text.clone(),
+                detail: format!(
+                    "{} · {} {} · {}",
+                    decision.unit.clone().unwrap_or_default(),
+                    tr.t("agenda.due"),
+                    decision.deadline,
+                    days(*overdue_workdays)
+                ),
+                mark: Mark::default(),
+            },
         })
-    }
-    .await;
-    page_result(tr, result)
+        .collect();
+    render(&AgendaTemplate {
+        as_of: as_of.to_string(),
+        meeting_date: agenda.meeting_date.to_string(),
+        meeting_mark: Mark::of(agenda.basis, lang),
+        rows,
+        other_red: agenda.other_red,
+        other_red_text: match lang {
+            Lang::Zh => format!(
+                "另有 {} 个红灯项目本期首次亮红且无二级以上问题，未列入议程。",
+                agenda.other_red
+            ),
+            Lang::En => format!(
+                "{} more red projects are red for the first period and have no open problem at level 2 or above; not on the agenda.",
+                agenda.other_red
+            ),
+        },
+        user,
+        tr,
+    })
 }
 
 /// A problem in the API.
@@ -1099,7 +1028,10 @@ pub async fn api_list(
     Query(q): Query<ApiListQuery>,
 ) -> Result<Json<Vec<ApiProblemLine>>, AppError> {
     let as_of = as_of_or_today(&state, q.as_of.as_deref().unwrap_or_default()).await?;
-    let lines = state.store.visible_problems(&viewer(&user), as_of).await?;
+    let lines = state
+        .store
+        .visible_problems(&policy::problem_viewer(&user), as_of)
+        .await?;
     Ok(Json(
         lines
             .into_iter()
@@ -1128,7 +1060,7 @@ pub async fn api_get(
     let id = parse_id(&id)?;
     let p = state
         .store
-        .problem_for(id, &viewer(&user))
+        .problem_for(id, &policy::problem_viewer(&user))
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(Json(p.into()))
@@ -1264,7 +1196,7 @@ pub async fn api_note(
     let id = parse_id(&id)?;
     state
         .store
-        .problem_for(id, &viewer(&user))
+        .problem_for(id, &policy::problem_viewer(&user))
         .await?
         .ok_or(AppError::NotFound)?;
     state
@@ -1272,4 +1204,32 @@ pub async fn api_note(
         .note_problem(id, &body.text, Some(user.id))
         .await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// The pages of this module.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/problems", get(list))
+        .route("/problems/{id}", get(page).post(act_form))
+        .route(
+            "/projects/{id}/problems/new",
+            get(raise_form).post(raise_submit),
+        )
+        .route("/problems/{id}/notes", post(note_form))
+        .route(
+            "/problems/{id}/attachments",
+            post(upload_attachment).layer(DefaultBodyLimit::max(MAX_ATTACHMENT_BYTES + 64 * 1024)),
+        )
+        .route("/attachments/{id}", get(attachment))
+        .route("/attachments/{id}/remove", post(remove_attachment))
+        .route("/agenda", get(agenda))
+}
+
+/// The API routes of this module (under `/api`).
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .route("/problems", get(api_list).post(api_raise))
+        .route("/problems/{id}", get(api_get))
+        .route("/problems/{id}/steps", post(api_step))
+        .route("/problems/{id}/notes", post(api_note))
 }

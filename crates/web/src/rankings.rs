@@ -5,7 +5,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use chrono::Datelike;
 use domain::progress::{Light, Period, Scheme};
 use domain::{Lang, Money, bi};
@@ -14,10 +14,13 @@ use serde::Deserialize;
 use store::{NewRanking, PublishedRanking, RankingRow, SessionUser, StoreError};
 
 use crate::AppState;
-use crate::auth::{PageUser, can_edit_ledger};
-use crate::error::AppError;
+use crate::auth::PageUser;
+use crate::error::{AppError, PageResult};
 use crate::i18n::Tr;
-use crate::pages::{format_time, page_result, render, url_encode};
+use crate::pages::{format_time, render, url_encode};
+use crate::policy;
+use axum::Router;
+use axum::routing::{get, post};
 
 /// The indicators' names as a ranking table heads them.
 pub(crate) fn indicator_label(key: &str, lang: Lang) -> &'static str {
@@ -178,8 +181,6 @@ pub struct Publication {
 struct RankingsTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     can_publish: bool,
     /// What is not final in the period's figures yet, said before publishing (empty when all
     /// reports are in and reviewed).
@@ -215,10 +216,6 @@ pub struct RankingQuery {
     revision: Option<i64>,
 }
 
-fn may_publish(user: &SessionUser) -> bool {
-    matches!(user.role, domain::Role::Admin | domain::Role::LeadOffice)
-}
-
 async fn show(
     state: &AppState,
     user: SessionUser,
@@ -226,12 +223,12 @@ async fn show(
     period: Period,
     revision: Option<i64>,
     errors: Vec<String>,
-) -> Result<Response, AppError> {
+) -> PageResult {
     let lang = tr.lang;
     let as_of = period.last_day().map(|d| d.to_string()).unwrap_or_default();
     let published = state.store.published_ranking(&period, revision).await?;
     if revision.is_some() && published.is_none() {
-        return Err(AppError::NotFound);
+        return Err(AppError::NotFound.into());
     }
     let latest = state.store.published_ranking(&period, None).await?;
     let now = live(state, &period).await?;
@@ -276,14 +273,12 @@ async fn show(
         latest: Some(p.revision) == latest_revision,
     });
     render(&RankingsTemplate {
-        role_label: user.role.label(lang),
-        can_edit: can_edit_ledger(&user),
-        not_final: if may_publish(&user) {
+        not_final: if policy::is_office(&user) {
             not_final(state, &period, lang).await?
         } else {
             None
         },
-        can_publish: may_publish(&user),
+        can_publish: policy::is_office(&user),
         user,
         period: key,
         period_label: crate::reports::period_label(&period, lang),
@@ -310,13 +305,9 @@ pub async fn page(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Query(q): Query<RankingQuery>,
-) -> Response {
-    let result = async {
-        let period = period_of(&state, &q.period).await?;
-        show(&state, user, tr, period, q.revision, Vec::new()).await
-    }
-    .await;
-    page_result(tr, result)
+) -> PageResult {
+    let period = period_of(&state, &q.period).await?;
+    show(&state, user, tr, period, q.revision, Vec::new()).await
 }
 
 #[derive(Deserialize)]
@@ -331,52 +322,48 @@ pub async fn publish(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Form(form): Form<PublishForm>,
-) -> Response {
-    if !may_publish(&user) {
-        return page_result(tr, Err(AppError::Forbidden));
+) -> PageResult {
+    if !policy::is_office(&user) {
+        return Err(AppError::Forbidden.into());
     }
-    let result = async {
-        let period = period_of(&state, &form.period).await?;
-        let as_of = period
-            .last_day()
-            .ok_or_else(|| AppError::BadRequest(bi("报送期无效", "invalid reporting period")))?;
-        let now = live(&state, &period).await?;
-        let scheme = now.scheme.to_toml();
-        let new = NewRanking {
-            period,
-            as_of,
-            expected: now.expected,
-            scheme: &scheme,
-            rows: &now.units,
-            regions: &now.regions,
-            projects: &now.status.status.projects,
-            note: Some(form.note.as_str()),
-            actor: Some(user.id),
-        };
-        match state.store.publish_ranking(&new).await {
-            Ok(p) => Ok(Redirect::to(&format!(
-                "/rankings?period={}&revision={}",
-                p.period, p.revision
-            ))
-            .into_response()),
-            Err(StoreError::Rule(m)) => {
-                let mut page = show(
-                    &state,
-                    user,
-                    tr,
-                    period,
-                    None,
-                    vec![m.get(tr.lang).to_string()],
-                )
-                .await?;
-                *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-                Ok(page)
-            }
-            Err(e) => Err(e.into()),
+    let period = period_of(&state, &form.period).await?;
+    let as_of = period
+        .last_day()
+        .ok_or_else(|| AppError::BadRequest(bi("报送期无效", "invalid reporting period")))?;
+    let now = live(&state, &period).await?;
+    let scheme = now.scheme.to_toml();
+    let new = NewRanking {
+        period,
+        as_of,
+        expected: now.expected,
+        scheme: &scheme,
+        rows: &now.units,
+        regions: &now.regions,
+        projects: &now.status.status.projects,
+        note: Some(form.note.as_str()),
+        actor: Some(user.id),
+    };
+    match state.store.publish_ranking(&new).await {
+        Ok(p) => Ok(Redirect::to(&format!(
+            "/rankings?period={}&revision={}",
+            p.period, p.revision
+        ))
+        .into_response()),
+        Err(StoreError::Rule(m)) => {
+            let mut page = show(
+                &state,
+                user,
+                tr,
+                period,
+                None,
+                vec![m.get(tr.lang).to_string()],
+            )
+            .await?;
+            *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(page)
         }
+        Err(e) => Err(e.into()),
     }
-    .await;
-    page_result(tr, result)
 }
 
 #[derive(Template)]
@@ -384,8 +371,6 @@ pub async fn publish(
 struct RankingUnitTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     period: String,
     period_label: String,
     revision: i64,
@@ -426,160 +411,150 @@ pub async fn unit_page(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Query(q): Query<RankingUnitQuery>,
-) -> Response {
-    let result = async {
-        let lang = tr.lang;
-        let period = period_of(&state, &q.period).await?;
-        let published = state
-            .store
-            .published_ranking(&period, q.revision)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let as_of = published.as_of.to_string();
-        let row = published
-            .rows
-            .iter()
-            .find(|r| r.unit == q.unit)
-            .cloned()
-            .ok_or(AppError::NotFound)?;
-        let projects = state
-            .store
-            .frozen_projects(published.id, Some(&q.unit))
-            .await?
-            .into_iter()
-            .map(|p| {
-                let light = light_of(p.light.as_deref());
-                let rate = p
-                    .plan
-                    .filter(|m| m.fen() > 0)
-                    .map(|m| crate::status::percent(p.year_to_date.fen() as f64 / m.fen() as f64))
-                    .unwrap_or_default();
-                FrozenRow {
-                    id: p.project_id,
-                    name: p.name.clone(),
-                    ytd: p.year_to_date.wan_display(),
-                    plan: p.plan.map(|m| m.wan_display()).unwrap_or_default(),
-                    expected: p.expected.map(crate::status::percent).unwrap_or_default(),
-                    rate,
-                    light: light.map_or("", Light::code),
-                    light_label: match light {
-                        Some(l) => l.label(lang),
-                        None if p.not_due => tr.t("status.not_due"),
-                        None => tr.t("status.unrated"),
-                    },
-                    why: match lang {
-                        Lang::Zh => p.why_zh.clone(),
-                        Lang::En => p.why_en.clone(),
-                    },
-                    reports: p.reports_text(lang),
-                }
-            })
-            .collect();
-        render(&RankingUnitTemplate {
-            role_label: user.role.label(lang),
-            can_edit: can_edit_ledger(&user),
-            user,
-            period: period.key(),
-            period_label: crate::reports::period_label(&period, lang),
-            revision: published.revision,
-            published_at: format_time(published.published_at),
-            live_link: format!("/status/unit?name={}&as_of={as_of}", url_encode(&row.unit)),
-            row: rows(std::slice::from_ref(&row), &as_of, lang)
-                .into_iter()
-                .next(),
-            unit: row.unit,
-            as_of,
-            projects,
-            tr,
+) -> PageResult {
+    let lang = tr.lang;
+    let period = period_of(&state, &q.period).await?;
+    let published = state
+        .store
+        .published_ranking(&period, q.revision)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let as_of = published.as_of.to_string();
+    let row = published
+        .rows
+        .iter()
+        .find(|r| r.unit == q.unit)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    let projects = state
+        .store
+        .frozen_projects(published.id, Some(&q.unit))
+        .await?
+        .into_iter()
+        .map(|p| {
+            let light = light_of(p.light.as_deref());
+            let rate = p
+                .plan
+                .filter(|m| m.fen() > 0)
+                .map(|m| crate::status::percent(p.year_to_date.fen() as f64 / m.fen() as f64))
+                .unwrap_or_default();
+            FrozenRow {
+                id: p.project_id,
+                name: p.name.clone(),
+                ytd: p.year_to_date.wan_display(),
+                plan: p.plan.map(|m| m.wan_display()).unwrap_or_default(),
+                expected: p.expected.map(crate::status::percent).unwrap_or_default(),
+                rate,
+                light: light.map_or("", Light::code),
+                light_label: match light {
+                    Some(l) => l.label(lang),
+                    None if p.not_due => tr.t("status.not_due"),
+                    None => tr.t("status.unrated"),
+                },
+                why: match lang {
+                    Lang::Zh => p.why_zh.clone(),
+                    Lang::En => p.why_en.clone(),
+                },
+                reports: p.reports_text(lang),
+            }
         })
-    }
-    .await;
-    page_result(tr, result)
+        .collect();
+    render(&RankingUnitTemplate {
+        user,
+        period: period.key(),
+        period_label: crate::reports::period_label(&period, lang),
+        revision: published.revision,
+        published_at: format_time(published.published_at),
+        live_link: format!("/status/unit?name={}&as_of={as_of}", url_encode(&row.unit)),
+        row: rows(std::slice::from_ref(&row), &as_of, lang)
+            .into_iter()
+            .next(),
+        unit: row.unit,
+        as_of,
+        projects,
+        tr,
+    })
 }
 
 /// The published ranking as the .xlsx offices print: title, date line, rank, unit, figures,
 /// indicators, score, light. Unpublished months export the live table, titled as such.
 pub async fn export(
     State(state): State<AppState>,
-    PageUser { user: _, tr }: PageUser,
+    PageUser { user: _, tr: _ }: PageUser,
     Query(q): Query<RankingQuery>,
-) -> Response {
-    let result = async {
-        let period = period_of(&state, &q.period).await?;
-        let published = state.store.published_ranking(&period, q.revision).await?;
-        if q.revision.is_some() && published.is_none() {
-            return Err(AppError::NotFound);
-        }
-        let (units, regions, subtitle) = match &published {
-            Some(p) => (
-                p.rows.clone(),
-                p.regions.clone(),
-                format!(
-                    "截至 {} · 序时进度 {:.1}% · 第{}版，发布于 {}{}",
-                    p.as_of,
-                    p.expected * 100.0,
-                    p.revision,
-                    format_time(p.published_at),
-                    p.note
-                        .as_deref()
-                        .map(|n| format!(" · 更正说明：{n}"))
-                        .unwrap_or_default()
-                ),
-            ),
-            None => {
-                let now = live(&state, &period).await?;
-                let as_of = period.last_day().unwrap_or_else(|| state.today());
-                let subtitle = format!(
-                    "截至 {as_of} · 序时进度 {:.1}% · 未发布（实时数据，导出于 {}）",
-                    now.expected * 100.0,
-                    state.today()
-                );
-                (now.units, now.regions, subtitle)
-            }
-        };
-        let edition = published
-            .as_ref()
-            .map(|p| {
-                if p.revision > 1 {
-                    format!("（第{}版）", p.revision)
-                } else {
-                    String::new()
-                }
-            })
-            .unwrap_or_else(|| "（未发布）".into());
-        let sheet = |rows: &[RankingRow], who: &str, name: String| TableSheet {
-            name,
-            title: format!(
-                "{}重点项目攻坚行动{who}亮晒排名{edition}",
-                period.label_zh()
-            ),
-            subtitle: subtitle.clone(),
-            headers: ranking_headers(rows, who),
-            rows: rows.iter().map(ranking_cells).collect(),
-        };
-        let bytes = write_tables(&[
-            sheet(&units, "责任单位", format!("{}排名", period.label_zh())),
-            sheet(&regions, "区域", "区域排名".into()),
-        ])
-        .map_err(|e| AppError::Internal(format!("ranking xlsx: {e}")))?;
-        let file = format!("ranking-{}.xlsx", period.key());
-        Ok((
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{file}\""),
-                ),
-            ],
-            bytes,
-        )
-            .into_response())
+) -> PageResult {
+    let period = period_of(&state, &q.period).await?;
+    let published = state.store.published_ranking(&period, q.revision).await?;
+    if q.revision.is_some() && published.is_none() {
+        return Err(AppError::NotFound.into());
     }
-    .await;
-    page_result(tr, result)
+    let (units, regions, subtitle) = match &published {
+        Some(p) => (
+            p.rows.clone(),
+            p.regions.clone(),
+            format!(
+                "截至 {} · 序时进度 {:.1}% · 第{}版，发布于 {}{}",
+                p.as_of,
+                p.expected * 100.0,
+                p.revision,
+                format_time(p.published_at),
+                p.note
+                    .as_deref()
+                    .map(|n| format!(" · 更正说明：{n}"))
+                    .unwrap_or_default()
+            ),
+        ),
+        None => {
+            let now = live(&state, &period).await?;
+            let as_of = period.last_day().unwrap_or_else(|| state.today());
+            let subtitle = format!(
+                "截至 {as_of} · 序时进度 {:.1}% · 未发布（实时数据，导出于 {}）",
+                now.expected * 100.0,
+                state.today()
+            );
+            (now.units, now.regions, subtitle)
+        }
+    };
+    let edition = published
+        .as_ref()
+        .map(|p| {
+            if p.revision > 1 {
+                format!("（第{}版）", p.revision)
+            } else {
+                String::new()
+            }
+        })
+        .unwrap_or_else(|| "（未发布）".into());
+    let sheet = |rows: &[RankingRow], who: &str, name: String| TableSheet {
+        name,
+        title: format!(
+            "{}重点项目攻坚行动{who}亮晒排名{edition}",
+            period.label_zh()
+        ),
+        subtitle: subtitle.clone(),
+        headers: ranking_headers(rows, who),
+        rows: rows.iter().map(ranking_cells).collect(),
+    };
+    let bytes = write_tables(&[
+        sheet(&units, "责任单位", format!("{}排名", period.label_zh())),
+        sheet(&regions, "区域", "区域排名".into()),
+    ])
+    .map_err(|e| AppError::Internal(format!("ranking xlsx: {e}")))?;
+    let file = format!("ranking-{}.xlsx", period.key());
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// The heads of a printed ranking; the indicators' heads come from the rows themselves (frozen
@@ -642,4 +617,13 @@ fn ranking_cells(r: &RankingRow) -> Vec<TableCell> {
     cells.push(yes_no(Some(r.double_half)));
     cells.push(yes_no(r.strong_start));
     cells
+}
+
+/// The pages of this module.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/rankings", get(page))
+        .route("/rankings/publish", post(publish))
+        .route("/rankings/unit", get(unit_page))
+        .route("/rankings/export.xlsx", get(export))
 }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::{Form, extract::rejection::JsonRejection};
 use chrono::Datelike;
 use domain::dates::{Edge, parse_date};
@@ -19,32 +19,19 @@ use domain::progress::Period;
 use domain::{Bilingual, Lang, Money, Role, bi};
 use serde::{Deserialize, Serialize};
 use store::{
-    Actor, FiledReport, Filing, FilingOptions, PeriodReport, ReportEntry, ReportState, Review,
+    FiledReport, Filing, FilingOptions, PeriodReport, ReportEntry, ReportState, Review,
     SessionUser, StoreError, UnitReporting,
 };
 
 use crate::AppState;
-use crate::auth::{ApiUser, PageUser, can_edit_ledger};
-use crate::error::{AppError, parse_id};
+use crate::auth::{ApiUser, PageUser};
+use crate::error::{AppError, PageResult, parse_id};
 use crate::i18n::Tr;
-use crate::pages::{page_result, render, render_form, today};
-
-/// What a user may do with reports.
-pub(crate) fn filing_actor(user: &SessionUser) -> Option<Actor> {
-    match user.role {
-        Role::Admin | Role::LeadOffice => Some(Actor {
-            user_id: Some(user.id),
-            unit: None,
-            reviewer: true,
-        }),
-        Role::Responsible => Some(Actor {
-            user_id: Some(user.id),
-            unit: Some(user.unit_id),
-            reviewer: false,
-        }),
-        _ => None,
-    }
-}
+use crate::pages::{render, render_form, today};
+use crate::policy;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 
 /// The refusal when a responsible unit asks for another unit's reports.
 fn own_unit_only() -> AppError {
@@ -52,11 +39,6 @@ fn own_unit_only() -> AppError {
         "只能查看本单位的报告",
         "you may read your own unit's reports only",
     ))
-}
-
-/// Whether a user may read a unit's reports.
-pub(crate) fn may_read_unit(user: &SessionUser, unit: Option<i64>) -> bool {
-    user.role != Role::Responsible || unit == Some(user.unit_id)
 }
 
 fn parse_period(text: &str) -> Result<Period, AppError> {
@@ -119,8 +101,6 @@ pub struct OverviewRow {
 struct OverviewTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     period: String,
     period_label: String,
     deadline: String,
@@ -140,55 +120,49 @@ pub async fn overview(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Query(q): Query<PeriodQuery>,
-) -> Response {
-    let result = async {
-        let period = if q.period.trim().is_empty() {
-            default_period(&state).await?
-        } else {
-            parse_period(&q.period)?
-        };
-        if user.role == Role::Responsible {
-            return Ok(
-                Redirect::to(&format!("/reports/{}/units/{}", period.key(), user.unit_id))
-                    .into_response(),
-            );
-        }
-        let units = state.store.period_overview(&period).await?;
-        let row = |u: &UnitReporting| OverviewRow {
-            unit_id: u.unit_id,
-            unit: u.unit.clone(),
-            due: u.due,
-            submitted: u.submitted,
-            approved: u.approved,
-            draft: u.draft,
-            returned: u.returned,
-            missing: u.missing(),
-            late: u.late,
-        };
-        let mut total = UnitReporting::default();
-        for u in &units {
-            total.due += u.due;
-            total.submitted += u.submitted;
-            total.approved += u.approved;
-            total.draft += u.draft;
-            total.returned += u.returned;
-            total.late += u.late;
-            total.due_in += u.due_in;
-        }
-        render(&OverviewTemplate {
-            role_label: user.role.label(tr.lang),
-            can_edit: can_edit_ledger(&user),
-            user,
-            period: period.key(),
-            period_label: period_label(&period, tr.lang),
-            deadline: period.deadline().map(|d| d.to_string()).unwrap_or_default(),
-            rows: units.iter().map(row).collect(),
-            totals: row(&total),
-            tr,
-        })
+) -> PageResult {
+    let period = if q.period.trim().is_empty() {
+        default_period(&state).await?
+    } else {
+        parse_period(&q.period)?
+    };
+    if policy::files_reports(&user) {
+        return Ok(
+            Redirect::to(&format!("/reports/{}/units/{}", period.key(), user.unit_id))
+                .into_response(),
+        );
     }
-    .await;
-    page_result(tr, result)
+    let units = state.store.period_overview(&period).await?;
+    let row = |u: &UnitReporting| OverviewRow {
+        unit_id: u.unit_id,
+        unit: u.unit.clone(),
+        due: u.due,
+        submitted: u.submitted,
+        approved: u.approved,
+        draft: u.draft,
+        returned: u.returned,
+        missing: u.missing(),
+        late: u.late,
+    };
+    let mut total = UnitReporting::default();
+    for u in &units {
+        total.due += u.due;
+        total.submitted += u.submitted;
+        total.approved += u.approved;
+        total.draft += u.draft;
+        total.returned += u.returned;
+        total.late += u.late;
+        total.due_in += u.due_in;
+    }
+    render(&OverviewTemplate {
+        user,
+        period: period.key(),
+        period_label: period_label(&period, tr.lang),
+        deadline: period.deadline().map(|d| d.to_string()).unwrap_or_default(),
+        rows: units.iter().map(row).collect(),
+        totals: row(&total),
+        tr,
+    })
 }
 
 /// A period as a page names it: 2025年6月 (zh), 2025-06 (en).
@@ -237,8 +211,6 @@ pub struct FormRow {
 struct UnitTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     period: String,
     period_label: String,
     deadline: String,
@@ -267,7 +239,7 @@ async fn unit_rows(
 ) -> Result<(Period, i64, String, Vec<PeriodReport>), AppError> {
     let period = parse_period(period)?;
     let unit_id = parse_id(unit)?;
-    if !may_read_unit(user, Some(unit_id)) {
+    if !policy::may_read_unit_reports(user, Some(unit_id)) {
         return Err(own_unit_only());
     }
     let unit_name = state
@@ -354,8 +326,8 @@ fn unit_page(
     typed: Option<&[(String, String)]>,
     errors: Vec<String>,
     notice: String,
-) -> Result<Response, AppError> {
-    let actor = filing_actor(&user);
+) -> PageResult {
+    let actor = policy::report_actor(&user);
     let can_file = actor.is_some_and(|a| a.unit.is_none_or(|u| u == unit_id));
     let can_review = actor.is_some_and(|a| a.reviewer);
     let mut form_rows: Vec<FormRow> = rows
@@ -381,9 +353,7 @@ fn unit_page(
     let invalid = !errors.is_empty();
     render_form(
         &UnitTemplate {
-            role_label: user.role.label(tr.lang),
-            can_edit: can_edit_ledger(&user),
-            overview_link: user.role != Role::Responsible,
+            overview_link: !policy::files_reports(&user),
             user,
             period: period.key(),
             period_label: period_label(period, tr.lang),
@@ -407,32 +377,28 @@ pub async fn unit_form(
     PageUser { user, tr }: PageUser,
     Path((period, unit)): Path<(String, String)>,
     Query(q): Query<UnitQuery>,
-) -> Response {
-    let result = async {
-        let (period, unit_id, unit_name, rows) = unit_rows(&state, &user, &period, &unit).await?;
-        let notice = match q.done.as_str() {
-            "save" => tr.t("reports.saved"),
-            "submit" => tr.t("reports.submitted"),
-            "approve" => tr.t("reports.approved"),
-            "return" => tr.t("reports.returned"),
-            "request" => tr.t("reports.requested"),
-            "decided" => tr.t("reports.correction_decided"),
-            _ => "",
-        };
-        unit_page(
-            tr,
-            user,
-            &period,
-            unit_id,
-            unit_name,
-            &rows,
-            None,
-            Vec::new(),
-            notice.to_string(),
-        )
-    }
-    .await;
-    page_result(tr, result)
+) -> PageResult {
+    let (period, unit_id, unit_name, rows) = unit_rows(&state, &user, &period, &unit).await?;
+    let notice = match q.done.as_str() {
+        "save" => tr.t("reports.saved"),
+        "submit" => tr.t("reports.submitted"),
+        "approve" => tr.t("reports.approved"),
+        "return" => tr.t("reports.returned"),
+        "request" => tr.t("reports.requested"),
+        "decided" => tr.t("reports.correction_decided"),
+        _ => "",
+    };
+    unit_page(
+        tr,
+        user,
+        &period,
+        unit_id,
+        unit_name,
+        &rows,
+        None,
+        Vec::new(),
+        notice.to_string(),
+    )
 }
 
 /// The value of `{prefix}_{project}` in a submitted form.
@@ -538,68 +504,64 @@ pub async fn file_form(
     PageUser { user, tr }: PageUser,
     Path((period, unit)): Path<(String, String)>,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let lang = tr.lang;
-    let result = async {
-        let (period, unit_id, unit_name, rows) = unit_rows(&state, &user, &period, &unit).await?;
-        let actor = filing_actor(&user)
-            .filter(|a| a.unit.is_none_or(|u| u == unit_id))
-            .ok_or(AppError::Forbidden)?;
-        let submit = fields.iter().any(|(k, v)| k == "action" && v == "submit");
-        let filing = if submit { Filing::Submit } else { Filing::Save };
-        let again = |errors: Vec<String>| {
-            unit_page(
-                tr,
-                user.clone(),
-                &period,
-                unit_id,
-                unit_name.clone(),
-                &rows,
-                Some(&fields),
-                errors,
-                String::new(),
-            )
-        };
-        let entries = match entries_from_form(&fields, &rows, filing, lang) {
-            Ok(entries) => entries,
-            Err(errors) => return again(errors),
-        };
-        if entries.is_empty() {
-            return again(vec![tr.t("reports.nothing").to_string()]);
-        }
-        let options = FilingOptions {
-            filing,
-            source: "web",
-            check_versions: true,
-            dry_run: false,
-            today: state.today(),
-        };
-        match state
-            .store
-            .file_reports(period, &entries, &actor, options)
-            .await
-        {
-            Ok(filed) => Ok(Redirect::to(&format!(
-                "/reports/{}/units/{unit_id}?done={}",
-                period.key(),
-                if filed.iter().any(|f| f.requested) {
-                    "request"
-                } else if submit {
-                    "submit"
-                } else {
-                    "save"
-                }
-            ))
-            .into_response()),
-            Err(StoreError::Invalid(messages)) => {
-                again(messages.iter().map(|m| m.get(lang).to_string()).collect())
-            }
-            Err(StoreError::Rule(m)) => again(vec![m.get(lang).to_string()]),
-            Err(e) => Err(AppError::from(e)),
-        }
+    let (period, unit_id, unit_name, rows) = unit_rows(&state, &user, &period, &unit).await?;
+    let actor = policy::report_actor(&user)
+        .filter(|a| a.unit.is_none_or(|u| u == unit_id))
+        .ok_or(AppError::Forbidden)?;
+    let submit = fields.iter().any(|(k, v)| k == "action" && v == "submit");
+    let filing = if submit { Filing::Submit } else { Filing::Save };
+    let again = |errors: Vec<String>| {
+        unit_page(
+            tr,
+            user.clone(),
+            &period,
+            unit_id,
+            unit_name.clone(),
+            &rows,
+            Some(&fields),
+            errors,
+            String::new(),
+        )
+    };
+    let entries = match entries_from_form(&fields, &rows, filing, lang) {
+        Ok(entries) => entries,
+        Err(errors) => return again(errors),
+    };
+    if entries.is_empty() {
+        return again(vec![tr.t("reports.nothing").to_string()]);
     }
-    .await;
-    page_result(tr, result)
+    let options = FilingOptions {
+        filing,
+        source: "web",
+        check_versions: true,
+        dry_run: false,
+        today: state.today(),
+    };
+    match state
+        .store
+        .file_reports(period, &entries, &actor, options)
+        .await
+    {
+        Ok(filed) => Ok(Redirect::to(&format!(
+            "/reports/{}/units/{unit_id}?done={}",
+            period.key(),
+            if filed.iter().any(|f| f.requested) {
+                "request"
+            } else if submit {
+                "submit"
+            } else {
+                "save"
+            }
+        ))
+        .into_response()),
+        Err(StoreError::Invalid(messages)) => {
+            again(messages.iter().map(|m| m.get(lang).to_string()).collect())
+        }
+        Err(StoreError::Rule(m)) => again(vec![m.get(lang).to_string()]),
+        Err(e) => Err(AppError::from(e).into()),
+    }
 }
 
 /// Approves or returns the ticked reports of a unit's form.
@@ -608,135 +570,128 @@ pub async fn review_form(
     PageUser { user, tr }: PageUser,
     Path((period, unit)): Path<(String, String)>,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let lang = tr.lang;
-    let result = async {
-        let (period, unit_id, unit_name, rows) = unit_rows(&state, &user, &period, &unit).await?;
-        let actor = filing_actor(&user)
-            .filter(|a| a.reviewer)
-            .ok_or(AppError::Forbidden)?;
-        let versions: HashMap<i64, i64> = rows
+    let (period, unit_id, unit_name, rows) = unit_rows(&state, &user, &period, &unit).await?;
+    let actor = policy::report_actor(&user)
+        .filter(|a| a.reviewer)
+        .ok_or(AppError::Forbidden)?;
+    let versions: HashMap<i64, i64> = rows
+        .iter()
+        .filter_map(|p| p.report.as_ref().map(|r| (r.id, r.version)))
+        .collect();
+    let mut items = Vec::new();
+    for (k, v) in &fields {
+        if k != "pick" {
+            continue;
+        }
+        let id: i64 = v.parse().map_err(|_| AppError::NotFound)?;
+        // The version the reviewer saw travels with the form.
+        let seen = fields
             .iter()
-            .filter_map(|p| p.report.as_ref().map(|r| (r.id, r.version)))
-            .collect();
-        let mut items = Vec::new();
-        for (k, v) in &fields {
-            if k != "pick" {
-                continue;
-            }
-            let id: i64 = v.parse().map_err(|_| AppError::NotFound)?;
-            // The version the reviewer saw travels with the form.
-            let seen = fields
-                .iter()
-                .find(|(key, _)| *key == format!("rv_{id}"))
-                .and_then(|(_, v)| v.parse::<i64>().ok());
-            let stored = versions.get(&id).ok_or(AppError::NotFound)?;
-            items.push((id, seen.unwrap_or(*stored)));
-        }
-        let again = |errors: Vec<String>| {
-            unit_page(
-                tr,
-                user.clone(),
-                &period,
-                unit_id,
-                unit_name.clone(),
-                &rows,
-                None,
-                errors,
-                String::new(),
-            )
-        };
-        if items.is_empty() {
-            return again(vec![tr.t("reports.pick_none").to_string()]);
-        }
-        let approve = fields.iter().any(|(k, v)| k == "action" && v == "approve");
-        let review = if approve {
-            Review::Approve
-        } else {
-            Review::Return(
-                fields
-                    .iter()
-                    .find(|(k, _)| k == "reason")
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_default(),
-            )
-        };
-        match state.store.review_reports(&items, &review, &actor).await {
-            Ok(_) => Ok(Redirect::to(&format!(
-                "/reports/{}/units/{unit_id}?done={}",
-                period.key(),
-                if approve { "approve" } else { "return" }
-            ))
-            .into_response()),
-            Err(StoreError::Rule(m)) => again(vec![m.get(lang).to_string()]),
-            Err(e) => Err(AppError::from(e)),
-        }
+            .find(|(key, _)| *key == format!("rv_{id}"))
+            .and_then(|(_, v)| v.parse::<i64>().ok());
+        let stored = versions.get(&id).ok_or(AppError::NotFound)?;
+        items.push((id, seen.unwrap_or(*stored)));
     }
-    .await;
-    page_result(tr, result)
+    let again = |errors: Vec<String>| {
+        unit_page(
+            tr,
+            user.clone(),
+            &period,
+            unit_id,
+            unit_name.clone(),
+            &rows,
+            None,
+            errors,
+            String::new(),
+        )
+    };
+    if items.is_empty() {
+        return again(vec![tr.t("reports.pick_none").to_string()]);
+    }
+    let approve = fields.iter().any(|(k, v)| k == "action" && v == "approve");
+    let review = if approve {
+        Review::Approve
+    } else {
+        Review::Return(
+            fields
+                .iter()
+                .find(|(k, _)| k == "reason")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default(),
+        )
+    };
+    match state.store.review_reports(&items, &review, &actor).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/reports/{}/units/{unit_id}?done={}",
+            period.key(),
+            if approve { "approve" } else { "return" }
+        ))
+        .into_response()),
+        Err(StoreError::Rule(m)) => again(vec![m.get(lang).to_string()]),
+        Err(e) => Err(AppError::from(e).into()),
+    }
 }
 
 /// `POST /reports/corrections/{id}`: the lead office approves or returns a unit's 更正申请 from
 /// the unit's form (`version`, `action` approve | return, `reason`).
 pub async fn correction_form(
     State(state): State<AppState>,
-    PageUser { user, tr }: PageUser,
+    PageUser { user, tr: _ }: PageUser,
     Path(id): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    let result = async {
-        let id = parse_id(&id)?;
-        let actor = filing_actor(&user)
-            .filter(|a| a.reviewer)
-            .ok_or(AppError::Forbidden)?;
-        let get = |key: &str| {
-            fields
-                .iter()
-                .find(|(k, _)| k == key)
-                .map_or("", |(_, v)| v.trim())
-        };
-        let asked = state
-            .store
-            .pending_corrections(None, None)
-            .await?
-            .into_iter()
-            .find(|c| c.id == id)
-            .ok_or(AppError::NotFound)?;
-        let back = |done: &str| {
-            format!(
-                "/reports/{}/units/{}?done={done}",
-                asked.period,
-                asked.unit_id.unwrap_or(0)
-            )
-        };
-        let version = get("version").parse::<i64>().unwrap_or(asked.version);
-        let review = if get("action") == "approve" {
-            Review::Approve
-        } else {
-            Review::Return(get("reason").to_string())
-        };
-        match state
-            .store
-            .decide_correction(id, version, &review, &actor, state.today())
-            .await
-        {
-            Ok(()) => Ok(Redirect::to(&back("decided")).into_response()),
-            Err(StoreError::Rule(m)) => Err(AppError::BadRequest(m)),
-            Err(StoreError::Invalid(ms)) => Err(AppError::BadRequest(domain::bi(
-                ms.iter()
-                    .map(|m| m.zh.clone())
-                    .collect::<Vec<_>>()
-                    .join("；"),
-                ms.iter()
-                    .map(|m| m.en.clone())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ))),
-            Err(e) => Err(AppError::from(e)),
-        }
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let actor = policy::report_actor(&user)
+        .filter(|a| a.reviewer)
+        .ok_or(AppError::Forbidden)?;
+    let get = |key: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or("", |(_, v)| v.trim())
+    };
+    let asked = state
+        .store
+        .pending_corrections(None, None)
+        .await?
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or(AppError::NotFound)?;
+    let back = |done: &str| {
+        format!(
+            "/reports/{}/units/{}?done={done}",
+            asked.period,
+            asked.unit_id.unwrap_or(0)
+        )
+    };
+    let version = get("version").parse::<i64>().unwrap_or(asked.version);
+    let review = if get("action") == "approve" {
+        Review::Approve
+    } else {
+        Review::Return(get("reason").to_string())
+    };
+    match state
+        .store
+        .decide_correction(id, version, &review, &actor, state.today())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&back("decided")).into_response()),
+        Err(StoreError::Rule(m)) => Err(AppError::BadRequest(m).into()),
+        Err(StoreError::Invalid(ms)) => Err(AppError::BadRequest(domain::bi(
+            ms.iter()
+                .map(|m| m.zh.clone())
+                .collect::<Vec<_>>()
+                .join("；"),
+            ms.iter()
+                .map(|m| m.en.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+        ))
+        .into()),
+        Err(e) => Err(AppError::from(e).into()),
     }
-    .await;
-    page_result(tr, result)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -811,7 +766,7 @@ pub async fn api_list(
         (Role::Responsible, None) => Some(user.unit_id),
         (_, u) => u,
     };
-    if !may_read_unit(&user, unit) {
+    if !policy::may_read_unit_reports(&user, unit) {
         return Err(own_unit_only());
     }
     let rows = state.store.period_reports(&period, unit).await?;
@@ -933,7 +888,7 @@ pub async fn api_file(
     body: Result<Json<ApiFiling>, JsonRejection>,
 ) -> Result<Json<Vec<ApiFiled>>, AppError> {
     let Json(body) = body.map_err(bad_json)?;
-    let actor = filing_actor(&user).ok_or(AppError::Forbidden)?;
+    let actor = policy::report_actor(&user).ok_or(AppError::Forbidden)?;
     let period = parse_period(&body.period)?;
     let mut entries = Vec::with_capacity(body.reports.len());
     for e in body.reports {
@@ -1015,7 +970,7 @@ pub async fn api_review(
     body: Result<Json<ApiReview>, JsonRejection>,
 ) -> Result<Json<ApiReviewed>, AppError> {
     let Json(body) = body.map_err(bad_json)?;
-    let actor = filing_actor(&user).ok_or(AppError::Forbidden)?;
+    let actor = policy::report_actor(&user).ok_or(AppError::Forbidden)?;
     let items: Vec<(i64, i64)> = body.reports.iter().map(|r| (r.id, r.version)).collect();
     let review = if body.approve {
         Review::Approve
@@ -1052,9 +1007,9 @@ pub async fn api_corrections(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> Result<Json<Vec<ApiCorrection>>, AppError> {
-    let unit = match filing_actor(&user) {
+    let unit = match policy::report_actor(&user) {
         Some(a) => a.unit,
-        None if may_read_unit(&user, None) => None,
+        None if policy::may_read_unit_reports(&user, None) => None,
         None => return Err(AppError::Forbidden),
     };
     let list = state.store.pending_corrections(unit, None).await?;
@@ -1107,7 +1062,7 @@ pub async fn api_decide_correction(
 ) -> Result<Json<ApiDecided>, AppError> {
     let id = parse_id(&id)?;
     let Json(body) = body.map_err(bad_json)?;
-    let actor = filing_actor(&user)
+    let actor = policy::report_actor(&user)
         .filter(|a| a.reviewer)
         .ok_or(AppError::Forbidden)?;
     let review = if body.approve {
@@ -1158,8 +1113,6 @@ pub struct PhotoView {
 struct PhotosTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     period: String,
     period_label: String,
     project_id: i64,
@@ -1178,15 +1131,15 @@ async fn photos_page(
     period: &Period,
     project_id: i64,
     errors: Vec<String>,
-) -> Result<Response, AppError> {
+) -> PageResult {
     let project = state
         .store
         .project(project_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let unit = project.fields.unit_id;
-    if !may_read_unit(&user, unit) {
-        return Err(own_unit_only());
+    if !policy::may_read_unit_reports(&user, unit) {
+        return Err(own_unit_only().into());
     }
     let key = period.key();
     let photos = state
@@ -1203,12 +1156,11 @@ async fn photos_page(
             by: p.uploaded_by.unwrap_or_default(),
         })
         .collect();
-    let can_upload = filing_actor(&user).is_some_and(|a| a.unit.is_none_or(|u| Some(u) == unit));
+    let can_upload =
+        policy::report_actor(&user).is_some_and(|a| a.unit.is_none_or(|u| Some(u) == unit));
     let invalid = !errors.is_empty();
     render_form(
         &PhotosTemplate {
-            role_label: user.role.label(tr.lang),
-            can_edit: can_edit_ledger(&user),
             user,
             period: key,
             period_label: period_label(period, tr.lang),
@@ -1230,14 +1182,10 @@ pub async fn photos(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Path((period, id)): Path<(String, String)>,
-) -> Response {
-    let result = async {
-        let period = parse_period(&period)?;
-        let id = parse_id(&id)?;
-        photos_page(&state, user, tr, &period, id, Vec::new()).await
-    }
-    .await;
-    page_result(tr, result)
+) -> PageResult {
+    let period = parse_period(&period)?;
+    let id = parse_id(&id)?;
+    photos_page(&state, user, tr, &period, id, Vec::new()).await
 }
 
 /// Takes one uploaded photo (field `photo`), checked by its bytes and size.
@@ -1246,105 +1194,127 @@ pub async fn upload_photo(
     PageUser { user, tr }: PageUser,
     Path((period, id)): Path<(String, String)>,
     mut multipart: axum::extract::Multipart,
-) -> Response {
+) -> PageResult {
     let lang = tr.lang;
-    let result = async {
-        let period = parse_period(&period)?;
-        let id = parse_id(&id)?;
-        let actor = filing_actor(&user).ok_or(AppError::Forbidden)?;
-        let mut upload = None;
-        while let Ok(Some(field)) = multipart.next_field().await {
-            if field.name() != Some("photo") {
-                continue;
-            }
-            let name = field.file_name().unwrap_or("photo").to_string();
-            match field.bytes().await {
-                Ok(bytes) => upload = Some((name, bytes)),
-                Err(_) => {
-                    let m = bi(
-                        format!(
-                            "照片过大或上传中断（每张不超过 {} MB）",
-                            MAX_PHOTO_BYTES / 1_048_576
-                        ),
-                        format!(
-                            "the photo is too large or the upload broke off (at most {} MB)",
-                            MAX_PHOTO_BYTES / 1_048_576
-                        ),
-                    );
-                    return photos_page(&state, user, tr, &period, id, vec![m.get(lang).into()])
-                        .await;
-                }
-            }
+    let period = parse_period(&period)?;
+    let id = parse_id(&id)?;
+    let actor = policy::report_actor(&user).ok_or(AppError::Forbidden)?;
+    let mut upload = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() != Some("photo") {
+            continue;
         }
-        let refuse = |m: Bilingual| vec![m.get(lang).to_string()];
-        let Some((name, bytes)) = upload.filter(|(_, b)| !b.is_empty()) else {
-            let m = bi("请选择要上传的照片", "choose a photo to upload");
-            return photos_page(&state, user, tr, &period, id, refuse(m)).await;
-        };
-        if bytes.len() > MAX_PHOTO_BYTES {
-            let m = bi(
-                format!("照片“{name}”超过 {} MB", MAX_PHOTO_BYTES / 1_048_576),
-                format!("“{name}” is over {} MB", MAX_PHOTO_BYTES / 1_048_576),
-            );
-            return photos_page(&state, user, tr, &period, id, refuse(m)).await;
-        }
-        let Some(content_type) = image_type(&bytes) else {
-            let m = bi(
-                format!("“{name}”不是 JPEG、PNG 或 WebP 图片"),
-                format!("“{name}” is not a JPEG, PNG or WebP image"),
-            );
-            return photos_page(&state, user, tr, &period, id, refuse(m)).await;
-        };
-        match state
-            .store
-            .add_report_photo(id, &period, &name, content_type, &bytes, &actor)
-            .await
-        {
-            Ok(_) => Ok(
-                Redirect::to(&format!("/reports/{}/projects/{id}/photos", period.key()))
-                    .into_response(),
-            ),
-            Err(StoreError::Rule(m)) => photos_page(&state, user, tr, &period, id, refuse(m)).await,
-            Err(e) => Err(e.into()),
+        let name = field.file_name().unwrap_or("photo").to_string();
+        match field.bytes().await {
+            Ok(bytes) => upload = Some((name, bytes)),
+            Err(_) => {
+                let m = bi(
+                    format!(
+                        "照片过大或上传中断（每张不超过 {} MB）",
+                        MAX_PHOTO_BYTES / 1_048_576
+                    ),
+                    format!(
+                        "the photo is too large or the upload broke off (at most {} MB)",
+                        MAX_PHOTO_BYTES / 1_048_576
+                    ),
+                );
+                return photos_page(&state, user, tr, &period, id, vec![m.get(lang).into()]).await;
+            }
         }
     }
-    .await;
-    page_result(tr, result)
+    let refuse = |m: Bilingual| vec![m.get(lang).to_string()];
+    let Some((name, bytes)) = upload.filter(|(_, b)| !b.is_empty()) else {
+        let m = bi("请选择要上传的照片", "choose a photo to upload");
+        return photos_page(&state, user, tr, &period, id, refuse(m)).await;
+    };
+    if bytes.len() > MAX_PHOTO_BYTES {
+        let m = bi(
+            format!("照片“{name}”超过 {} MB", MAX_PHOTO_BYTES / 1_048_576),
+            format!("“{name}” is over {} MB", MAX_PHOTO_BYTES / 1_048_576),
+        );
+        return photos_page(&state, user, tr, &period, id, refuse(m)).await;
+    }
+    let Some(content_type) = image_type(&bytes) else {
+        let m = bi(
+            format!("“{name}”不是 JPEG、PNG 或 WebP 图片"),
+            format!("“{name}” is not a JPEG, PNG or WebP image"),
+        );
+        return photos_page(&state, user, tr, &period, id, refuse(m)).await;
+    };
+    match state
+        .store
+        .add_report_photo(id, &period, &name, content_type, &bytes, &actor)
+        .await
+    {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/reports/{}/projects/{id}/photos", period.key()))
+                .into_response(),
+        ),
+        Err(StoreError::Rule(m)) => photos_page(&state, user, tr, &period, id, refuse(m)).await,
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// `/photos/{id}`: the image, to those who may read its report.
 pub async fn photo(
     State(state): State<AppState>,
-    PageUser { user, tr }: PageUser,
+    PageUser { user, tr: _ }: PageUser,
     Path(id): Path<String>,
-) -> Response {
-    let result = async {
-        let photo = state
-            .store
-            .photo(parse_id(&id)?)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if !may_read_unit(&user, photo.unit_id) {
-            return Err(AppError::Forbidden);
-        }
-        Ok((
-            [
-                (axum::http::header::CONTENT_TYPE, photo.meta.content_type),
-                (
-                    axum::http::header::CACHE_CONTROL,
-                    "private, max-age=86400".to_string(),
-                ),
-                (
-                    axum::http::header::X_CONTENT_TYPE_OPTIONS,
-                    "nosniff".to_string(),
-                ),
-            ],
-            photo.data,
-        )
-            .into_response())
+) -> PageResult {
+    let photo = state
+        .store
+        .photo(parse_id(&id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !policy::may_read_unit_reports(&user, photo.unit_id) {
+        return Err(AppError::Forbidden.into());
     }
-    .await;
-    page_result(tr, result)
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, photo.meta.content_type),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, max-age=86400".to_string(),
+            ),
+            (
+                axum::http::header::X_CONTENT_TYPE_OPTIONS,
+                "nosniff".to_string(),
+            ),
+        ],
+        photo.data,
+    )
+        .into_response())
+}
+
+/// The pages of this module.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/reports", get(overview))
+        .route(
+            "/reports/{period}/units/{unit}",
+            get(unit_form).post(file_form),
+        )
+        .route("/reports/{period}/units/{unit}/review", post(review_form))
+        .route("/reports/corrections/{id}", post(correction_form))
+        .route(
+            "/reports/{period}/projects/{id}/photos",
+            get(photos)
+                .post(upload_photo)
+                .layer(DefaultBodyLimit::max(MAX_PHOTO_BYTES + 64 * 1024)),
+        )
+        .route("/photos/{id}", get(photo))
+}
+
+/// The API routes of this module (under `/api`).
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .route("/reports", get(api_list).post(api_file))
+        .route("/reports/review", post(api_review))
+        .route("/reports/corrections", get(api_corrections))
+        .route(
+            "/reports/corrections/{id}/decision",
+            post(api_decide_correction),
+        )
 }
 
 #[cfg(test)]

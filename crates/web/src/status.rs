@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::Response;
 use chrono::NaiveDate;
 use domain::dates::{Edge, parse_date};
 use domain::progress::{Light, ProjectStatus};
@@ -11,10 +10,12 @@ use serde::Deserialize;
 use store::SessionUser;
 
 use crate::AppState;
-use crate::auth::{PageUser, can_edit_ledger};
-use crate::error::AppError;
+use crate::auth::PageUser;
+use crate::error::{AppError, PageResult};
 use crate::i18n::Tr;
-use crate::pages::{page_result, render};
+use crate::pages::render;
+use axum::Router;
+use axum::routing::get;
 
 pub struct UnitRow {
     rank: usize,
@@ -59,8 +60,6 @@ pub struct ProjectRow {
 struct StatusTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     as_of: String,
     /// The campaign that judges the date, or a note that none covers it.
     campaign: Option<String>,
@@ -136,109 +135,103 @@ pub async fn page(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Query(q): Query<StatusQuery>,
-) -> Response {
-    let result = async {
-        let lang = tr.lang;
-        let as_of = as_of_or_latest(&state, &q.as_of).await?;
-        let shared = state.store.campaign_status(as_of).await?;
-        let judging = state.store.judging(as_of).await?;
-        let store::LedgerStatus {
-            status, warnings, ..
-        } = &*shared;
-        let count = |l: Light| {
-            status
-                .projects
-                .iter()
-                .filter(|p| p.judgement.as_ref().map(|j| j.light) == Some(l))
-                .count()
-        };
-        let mut lagging: Vec<&domain::progress::ProjectStatus> = status
+) -> PageResult {
+    let lang = tr.lang;
+    let as_of = as_of_or_latest(&state, &q.as_of).await?;
+    let shared = state.store.campaign_status(as_of).await?;
+    let judging = state.store.judging(as_of).await?;
+    let store::LedgerStatus {
+        status, warnings, ..
+    } = &*shared;
+    let count = |l: Light| {
+        status
             .projects
             .iter()
-            .filter(|p| {
-                p.judgement
-                    .as_ref()
-                    .is_some_and(|j| j.light != Light::Green)
-            })
-            .collect();
-        largest_gap_first(&mut lagging);
-        let lagging_total = lagging.len();
-        render(&StatusTemplate {
-            role_label: user.role.label(lang),
-            can_edit: can_edit_ledger(&user),
-            user,
-            as_of: as_of.to_string(),
-            campaign: judging.campaign.as_ref().map(|(_, name)| name.clone()),
-            uncovered: judging
-                .uncovered_note(as_of)
-                .map(|m| m.get(lang).to_string()),
-            expected: percent(status.expected.to_f64()),
-            weighted: percent(status.weighted_expected.unwrap_or(status.expected).to_f64()),
-            red: count(Light::Red),
-            yellow: count(Light::Yellow),
-            green: count(Light::Green),
-            not_due: status
-                .projects
-                .iter()
-                .filter(|p| p.pending.is_some())
-                .count(),
-            unrated: status
-                .projects
-                .iter()
-                .filter(|p| p.judgement.is_none() && p.pending.is_none())
-                .count(),
-            units: status
-                .units
-                .iter()
-                .map(|u| UnitRow {
-                    rank: u.rank,
-                    unit: u.unit.clone(),
-                    expected: u
-                        .figures
-                        .expected
-                        .map(|e| percent(e.to_f64()))
-                        .unwrap_or_default(),
-                    unit_link: crate::pages::url_encode(&u.unit),
-                    projects: u.projects,
-                    rate: u
-                        .figures
-                        .rate
-                        .map(|r| percent(r.to_f64()))
-                        .unwrap_or_default(),
-                    light: u.figures.light.map_or("", Light::code),
-                    light_label: u.figures.light.map_or("", |l| l.label(lang)),
-                    score: format!("{:.2}", u.score),
-                    double_half: u.figures.double_half,
-                    strong_start: strong_mark(u.strong_start),
-                })
-                .collect(),
-            lagging: lagging
-                .into_iter()
-                .take(LAGGING_SHOWN)
-                .filter_map(|p| {
-                    let j = p.judgement.as_ref()?;
-                    let mut why: Vec<String> = j.why.iter().map(|w| w.get(lang)).collect();
-                    why.extend(warnings.get(&p.id).cloned());
-                    Some(ProjectRow {
-                        id: p.id,
-                        name: p.name.to_string(),
-                        unit: p.unit.as_deref().unwrap_or_default().to_string(),
-                        ytd: p.year_to_date.wan_display(),
-                        plan: p.annual_plan.map(|m| m.wan_display()).unwrap_or_default(),
-                        gap: gap(p).wan_display(),
-                        rate: percent(j.rate.to_f64()),
-                        light: j.light.code(),
-                        light_label: j.light.label(lang),
-                        why: why.join("；"),
-                    })
-                })
-                .collect(),
-            lagging_total,
-            tr,
+            .filter(|p| p.judgement.as_ref().map(|j| j.light) == Some(l))
+            .count()
+    };
+    let mut lagging: Vec<&domain::progress::ProjectStatus> = status
+        .projects
+        .iter()
+        .filter(|p| {
+            p.judgement
+                .as_ref()
+                .is_some_and(|j| j.light != Light::Green)
         })
-    }
-    .await;
-    page_result(tr, result)
+        .collect();
+    largest_gap_first(&mut lagging);
+    let lagging_total = lagging.len();
+    render(&StatusTemplate {
+        user,
+        as_of: as_of.to_string(),
+        campaign: judging.campaign.as_ref().map(|(_, name)| name.clone()),
+        uncovered: judging
+            .uncovered_note(as_of)
+            .map(|m| m.get(lang).to_string()),
+        expected: percent(status.expected.to_f64()),
+        weighted: percent(status.weighted_expected.unwrap_or(status.expected).to_f64()),
+        red: count(Light::Red),
+        yellow: count(Light::Yellow),
+        green: count(Light::Green),
+        not_due: status
+            .projects
+            .iter()
+            .filter(|p| p.pending.is_some())
+            .count(),
+        unrated: status
+            .projects
+            .iter()
+            .filter(|p| p.judgement.is_none() && p.pending.is_none())
+            .count(),
+        units: status
+            .units
+            .iter()
+            .map(|u| UnitRow {
+                rank: u.rank,
+                unit: u.unit.clone(),
+                expected: u
+                    .figures
+                    .expected
+                    .map(|e| percent(e.to_f64()))
+                    .unwrap_or_default(),
+                unit_link: crate::pages::url_encode(&u.unit),
+                projects: u.projects,
+                rate: u
+                    .figures
+                    .rate
+                    .map(|r| percent(r.to_f64()))
+                    .unwrap_or_default(),
+                light: u.figures.light.map_or("", Light::code),
+                light_label: u.figures.light.map_or("", |l| l.label(lang)),
+                score: format!("{:.2}", u.score),
+                double_half: u.figures.double_half,
+                strong_start: strong_mark(u.strong_start),
+            })
+            .collect(),
+        lagging: lagging
+            .into_iter()
+            .take(LAGGING_SHOWN)
+            .filter_map(|p| {
+                let j = p.judgement.as_ref()?;
+                let mut why: Vec<String> = j.why.iter().map(|w| w.get(lang)).collect();
+                why.extend(warnings.get(&p.id).cloned());
+                Some(ProjectRow {
+                    id: p.id,
+                    name: p.name.to_string(),
+                    unit: p.unit.as_deref().unwrap_or_default().to_string(),
+                    ytd: p.year_to_date.wan_display(),
+                    plan: p.annual_plan.map(|m| m.wan_display()).unwrap_or_default(),
+                    gap: gap(p).wan_display(),
+                    rate: percent(j.rate.to_f64()),
+                    light: j.light.code(),
+                    light_label: j.light.label(lang),
+                    why: why.join("；"),
+                })
+            })
+            .collect(),
+        lagging_total,
+        tr,
+    })
 }
 
 pub struct IndicatorRow {
@@ -254,8 +247,6 @@ pub struct IndicatorRow {
 struct UnitTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     as_of: String,
     expected: String,
     /// The unit's own 序时进度, weighted by plan.
@@ -297,116 +288,117 @@ pub async fn unit_page(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Query(q): Query<UnitQuery>,
-) -> Response {
-    let result = async {
-        let lang = tr.lang;
-        let as_of = as_of_or_latest(&state, &q.as_of).await?;
-        let scheme = state.store.judging(as_of).await?.scheme;
-        let shared = state.store.status(as_of, &scheme).await?;
-        let store::LedgerStatus {
-            status, warnings, ..
-        } = &*shared;
-        let unit = status
-            .units
-            .iter()
-            .find(|u| u.unit == q.name)
-            .ok_or(AppError::NotFound)?;
-        let unit_id = state.store.unit_by_name(&unit.unit).await?.map(|u| u.id);
-        let total_weight: f64 = scheme.indicators.iter().map(|i| i.weight).sum();
-        let f = &unit.figures;
-        let indicators = scheme
-            .indicators
-            .iter()
-            .zip(&unit.indicators)
-            .map(|(ind, (_, v))| {
-                let basis = match ind.key.as_str() {
-                    "investment_progress" => match (f.rate, f.expected) {
-                        (Some(r), Some(e)) => format!(
-                            "{} ÷ {} ({}, {})",
-                            percent(r.to_f64()),
-                            percent(e.to_f64()),
-                            tr.t("status.expected"),
-                            tr.t("status.weighted")
-                        ),
-                        _ => share_text(None, lang),
-                    },
-                    "start_rate" => share_text(f.start_rate, lang),
-                    "completion_rate" => share_text(f.completion_rate, lang),
-                    "production_rate" => share_text(f.production_rate, lang),
-                    "resumption_rate" => share_text(f.resumption_rate, lang),
-                    "on_time_reporting" => share_text(f.on_time_rate, lang),
-                    _ => String::new(),
-                };
-                IndicatorRow {
-                    label: crate::rankings::indicator_label(&ind.key, lang),
-                    weight: format!("{}", ind.weight),
-                    value: format!("{:.1}", v * 100.0),
-                    basis,
-                    points: if total_weight > 0.0 {
-                        format!("{:.2}", 100.0 * ind.weight * v / total_weight)
-                    } else {
-                        String::new()
-                    },
-                }
-            })
-            .collect();
-        let mut projects: Vec<&domain::progress::ProjectStatus> = status
-            .projects
-            .iter()
-            .filter(|p| p.unit.as_deref() == Some(unit.unit.as_str()))
-            .collect();
-        worst_first(&mut projects);
-        let projects = projects
-            .into_iter()
-            .map(|p| {
-                let j = p.judgement.as_ref();
-                let mut why: Vec<String> = j
-                    .map(|j| j.why.iter().map(|w| w.get(lang)).collect())
-                    .unwrap_or_default();
-                why.extend(p.pending.map(|r| r.get(lang)));
-                why.extend(warnings.get(&p.id).cloned());
-                let unrated = if p.pending.is_some() {
-                    tr.t("status.not_due")
+) -> PageResult {
+    let lang = tr.lang;
+    let as_of = as_of_or_latest(&state, &q.as_of).await?;
+    let scheme = state.store.judging(as_of).await?.scheme;
+    let shared = state.store.status(as_of, &scheme).await?;
+    let store::LedgerStatus {
+        status, warnings, ..
+    } = &*shared;
+    let unit = status
+        .units
+        .iter()
+        .find(|u| u.unit == q.name)
+        .ok_or(AppError::NotFound)?;
+    let unit_id = state.store.unit_by_name(&unit.unit).await?.map(|u| u.id);
+    let total_weight: f64 = scheme.indicators.iter().map(|i| i.weight).sum();
+    let f = &unit.figures;
+    let indicators = scheme
+        .indicators
+        .iter()
+        .zip(&unit.indicators)
+        .map(|(ind, (_, v))| {
+            let basis = match ind.key.as_str() {
+                "investment_progress" => match (f.rate, f.expected) {
+                    (Some(r), Some(e)) => format!(
+                        "{} ÷ {} ({}, {})",
+                        percent(r.to_f64()),
+                        percent(e.to_f64()),
+                        tr.t("status.expected"),
+                        tr.t("status.weighted")
+                    ),
+                    _ => share_text(None, lang),
+                },
+                "start_rate" => share_text(f.start_rate, lang),
+                "completion_rate" => share_text(f.completion_rate, lang),
+                "production_rate" => share_text(f.production_rate, lang),
+                "resumption_rate" => share_text(f.resumption_rate, lang),
+                "on_time_reporting" => share_text(f.on_time_rate, lang),
+                _ => String::new(),
+            };
+            IndicatorRow {
+                label: crate::rankings::indicator_label(&ind.key, lang),
+                weight: format!("{}", ind.weight),
+                value: format!("{:.1}", v * 100.0),
+                basis,
+                points: if total_weight > 0.0 {
+                    format!("{:.2}", 100.0 * ind.weight * v / total_weight)
                 } else {
-                    tr.t("status.unrated")
-                };
-                ProjectRow {
-                    id: p.id,
-                    name: p.name.to_string(),
-                    unit: String::new(),
-                    ytd: p.year_to_date.wan_display(),
-                    plan: p.annual_plan.map(|m| m.wan_display()).unwrap_or_default(),
-                    gap: String::new(),
-                    rate: j.map(|j| percent(j.rate.to_f64())).unwrap_or_default(),
-                    light: j.map_or("", |j| j.light.code()),
-                    light_label: j.map_or(unrated, |j| j.light.label(lang)),
-                    why: why.join("；"),
-                }
-            })
-            .collect();
-        render(&UnitTemplate {
-            role_label: user.role.label(lang),
-            can_edit: can_edit_ledger(&user),
-            user,
-            as_of: as_of.to_string(),
-            expected: percent(status.expected.to_f64()),
-            unit_expected: f.expected.map(|e| percent(e.to_f64())).unwrap_or_default(),
-            unit: unit.unit.clone(),
-            unit_id,
-            period: format!("{}", as_of.format("%Y-%m")),
-            rank: unit.rank,
-            units: status.units.len(),
-            score: format!("{:.2}", unit.score),
-            rate: f.rate.map(|r| percent(r.to_f64())).unwrap_or_default(),
-            light: f.light.map_or("", Light::code),
-            light_label: f.light.map_or("", |l| l.label(lang)),
-            indicators,
-            projects,
-            tr,
+                    String::new()
+                },
+            }
         })
-    }
-    .await;
-    page_result(tr, result)
+        .collect();
+    let mut projects: Vec<&domain::progress::ProjectStatus> = status
+        .projects
+        .iter()
+        .filter(|p| p.unit.as_deref() == Some(unit.unit.as_str()))
+        .collect();
+    worst_first(&mut projects);
+    let projects = projects
+        .into_iter()
+        .map(|p| {
+            let j = p.judgement.as_ref();
+            let mut why: Vec<String> = j
+                .map(|j| j.why.iter().map(|w| w.get(lang)).collect())
+                .unwrap_or_default();
+            why.extend(p.pending.map(|r| r.get(lang)));
+            why.extend(warnings.get(&p.id).cloned());
+            let unrated = if p.pending.is_some() {
+                tr.t("status.not_due")
+            } else {
+                tr.t("status.unrated")
+            };
+            ProjectRow {
+                id: p.id,
+                name: p.name.to_string(),
+                unit: String::new(),
+                ytd: p.year_to_date.wan_display(),
+                plan: p.annual_plan.map(|m| m.wan_display()).unwrap_or_default(),
+                gap: String::new(),
+                rate: j.map(|j| percent(j.rate.to_f64())).unwrap_or_default(),
+                light: j.map_or("", |j| j.light.code()),
+                light_label: j.map_or(unrated, |j| j.light.label(lang)),
+                why: why.join("；"),
+            }
+        })
+        .collect();
+    render(&UnitTemplate {
+        user,
+        as_of: as_of.to_string(),
+        expected: percent(status.expected.to_f64()),
+        unit_expected: f.expected.map(|e| percent(e.to_f64())).unwrap_or_default(),
+        unit: unit.unit.clone(),
+        unit_id,
+        period: format!("{}", as_of.format("%Y-%m")),
+        rank: unit.rank,
+        units: status.units.len(),
+        score: format!("{:.2}", unit.score),
+        rate: f.rate.map(|r| percent(r.to_f64())).unwrap_or_default(),
+        light: f.light.map_or("", Light::code),
+        light_label: f.light.map_or("", |l| l.label(lang)),
+        indicators,
+        projects,
+        tr,
+    })
+}
+
+/// The pages of this module.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/status", get(page))
+        .route("/status/unit", get(unit_page))
 }
 
 #[cfg(test)]

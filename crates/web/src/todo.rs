@@ -5,7 +5,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use domain::problem::{Action, Escalation, Level, Status, escalate, escalated_on, transition};
 use domain::progress::{Cadence, Period};
@@ -13,10 +12,14 @@ use domain::{Lang, Role};
 use store::SessionUser;
 
 use crate::AppState;
-use crate::auth::{PageUser, can_edit_ledger};
+use crate::auth::PageUser;
 use crate::calendar::Mark;
+use crate::error::PageResult;
 use crate::i18n::Tr;
-use crate::pages::{page_result, render};
+use crate::pages::render;
+use crate::policy;
+use axum::Router;
+use axum::routing::get;
 
 pub struct TodoRow {
     kind: &'static str,
@@ -43,8 +46,6 @@ pub struct EscalationRow {
 struct TodoTemplate {
     tr: Tr,
     user: SessionUser,
-    role_label: &'static str,
-    can_edit: bool,
     as_of: String,
     escalations: Vec<EscalationRow>,
     rows: Vec<TodoRow>,
@@ -54,14 +55,14 @@ struct TodoTemplate {
 /// the project's 牵头单位; 周例会: the lead office; 专题研究/市领导: the leaders and the lead
 /// office), and the units whose problem it is, who learn that it has gone up.
 fn escalation_concerns(user: &SessionUser, l: &store::ProblemLine) -> bool {
-    let lead_office = matches!(user.role, Role::Admin | Role::LeadOffice);
+    let lead_office = policy::is_office(user);
     let owner = match l.level {
         Level::Unit => false,
         Level::TaskLead => l.project_lead_id == Some(user.unit_id),
         Level::WeeklyMeeting => lead_office,
         Level::Leadership => lead_office || user.role == Role::Leadership,
     };
-    let theirs = user.role != Role::Leadership
+    let theirs = !policy::reads_only(user)
         && (l.unit_id == Some(user.unit_id) || l.project_unit_id == Some(user.unit_id));
     owner || theirs
 }
@@ -112,178 +113,173 @@ fn period_to_file(day: NaiveDate, cadence: Cadence) -> Option<Period> {
 }
 
 /// `GET /todo`.
-pub async fn page(State(state): State<AppState>, PageUser { user, tr }: PageUser) -> Response {
-    let result = async {
-        let lang = tr.lang;
-        let day = crate::problems::work_day(&state).await?;
-        let who = crate::problems::viewer(&user);
-        let mut rows: Vec<(NaiveDate, TodoRow)> = Vec::new();
-        let mut escalations: Vec<(NaiveDate, EscalationRow)> = Vec::new();
-        let calendar = state.store.work_calendar().await?;
+pub async fn page(State(state): State<AppState>, PageUser { user, tr }: PageUser) -> PageResult {
+    let lang = tr.lang;
+    let day = crate::problems::work_day(&state).await?;
+    let who = policy::problem_viewer(&user);
+    let mut rows: Vec<(NaiveDate, TodoRow)> = Vec::new();
+    let mut escalations: Vec<(NaiveDate, EscalationRow)> = Vec::new();
+    let calendar = state.store.work_calendar().await?;
 
-        // Problems: steps that are theirs by how they stand to the problem; the lead office
-        // closes off what has been resolved.
-        for l in state.store.visible_problems(&who, day).await? {
-            if l.status.is_open() && l.level > l.raised_level && escalation_concerns(&user, &l) {
-                // The day it rose to its level by its deadline; none when it holds a level
-                // reached before its deadline was moved (退回/重新打开 with a new one), or when the
-                // calendar does not reach that far.
-                let rule = Escalation::default();
-                let since = escalate(l.raised_level, l.deadline, day, rule, &calendar)
-                    .ok()
-                    .filter(|(_, by_deadline)| *by_deadline == l.level)
-                    .and_then(|_| {
-                        escalated_on(l.raised_level, l.level, l.deadline, rule, &calendar).ok()
-                    })
-                    .flatten()
-                    .filter(|on| *on <= day);
-                escalations.push((
-                    since.unwrap_or(day),
-                    EscalationRow {
-                        title: format!("{}：{}", l.project, l.title),
-                        link: format!("/problems/{}", l.id),
-                        level: crate::problems::level_label(l.level, lang),
-                        since: since.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
-                        overdue: l.overdue_workdays,
-                    },
-                ));
-            }
-            let mut standing = who.standing_on_line(&l);
-            standing.lead_office = false;
-            let theirs = [Action::Accept, Action::Resolve, Action::Confirm]
-                .iter()
-                .find(|a| transition(l.status, a, standing).is_ok())
-                .or((who.lead_office && l.status == Status::Resolved).then_some(&Action::Confirm));
-            let Some(action) = theirs else { continue };
-            let verb = match lang {
-                Lang::Zh => action.label(),
-                Lang::En => action.label_en(),
-            };
-            rows.push((
-                l.deadline,
-                TodoRow {
-                    kind: tr.t("todo.problem"),
+    // Problems: steps that are theirs by how they stand to the problem; the lead office
+    // closes off what has been resolved.
+    for l in state.store.visible_problems(&who, day).await? {
+        if l.status.is_open() && l.level > l.raised_level && escalation_concerns(&user, &l) {
+            // The day it rose to its level by its deadline; none when it holds a level
+            // reached before its deadline was moved (退回/重新打开 with a new one), or when the
+            // calendar does not reach that far.
+            let rule = Escalation::default();
+            let since = escalate(l.raised_level, l.deadline, day, rule, &calendar)
+                .ok()
+                .filter(|(_, by_deadline)| *by_deadline == l.level)
+                .and_then(|_| {
+                    escalated_on(l.raised_level, l.level, l.deadline, rule, &calendar).ok()
+                })
+                .flatten()
+                .filter(|on| *on <= day);
+            escalations.push((
+                since.unwrap_or(day),
+                EscalationRow {
                     title: format!("{}：{}", l.project, l.title),
                     link: format!("/problems/{}", l.id),
-                    due: l.deadline.to_string(),
-                    overdue: l.overdue_workdays > 0,
-                    detail: verb.to_string(),
-                    mark: Mark::of(l.basis, lang),
+                    level: crate::problems::level_label(l.level, lang),
+                    since: since.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                    overdue: l.overdue_workdays,
                 },
             ));
         }
+        let mut standing = who.standing_on_line(&l);
+        standing.lead_office = false;
+        let theirs = [Action::Accept, Action::Resolve, Action::Confirm]
+            .iter()
+            .find(|a| transition(l.status, a, standing).is_ok())
+            .or((who.lead_office && l.status == Status::Resolved).then_some(&Action::Confirm));
+        let Some(action) = theirs else { continue };
+        let verb = match lang {
+            Lang::Zh => action.label(),
+            Lang::En => action.label_en(),
+        };
+        rows.push((
+            l.deadline,
+            TodoRow {
+                kind: tr.t("todo.problem"),
+                title: format!("{}：{}", l.project, l.title),
+                link: format!("/problems/{}", l.id),
+                due: l.deadline.to_string(),
+                overdue: l.overdue_workdays > 0,
+                detail: verb.to_string(),
+                mark: Mark::of(l.basis, lang),
+            },
+        ));
+    }
 
-        // Decisions their unit owns (the lead office: every open one).
-        for d in state.store.open_decisions().await? {
-            if !(who.lead_office || d.unit_id == Some(user.unit_id)) {
+    // Decisions their unit owns (the lead office: every open one).
+    for d in state.store.open_decisions().await? {
+        if !(who.lead_office || d.unit_id == Some(user.unit_id)) {
+            continue;
+        }
+        rows.push((
+            d.deadline,
+            TodoRow {
+                kind: tr.t("agenda.decision"),
+                title: d.text.clone(),
+                link: "/meetings".into(),
+                due: d.deadline.to_string(),
+                overdue: d.deadline < day,
+                detail: format!("{} {}", d.meeting_date, d.unit.unwrap_or_default()),
+                mark: Mark::default(),
+            },
+        ));
+    }
+
+    // The period's reports: a unit's to file, the lead office's to review.
+    let cadence = state.store.judging(day).await?.cadence;
+    if let Some(period) = period_to_file(day, cadence)
+        && let Some(deadline) = period.deadline()
+    {
+        for u in state.store.period_overview(&period).await? {
+            let (count, what) = match user.role {
+                Role::Responsible if u.unit_id == user.unit_id => {
+                    (u.missing(), tr.t("todo.reports_missing"))
+                }
+                Role::Admin | Role::LeadOffice => (u.submitted, tr.t("todo.reports_review")),
+                _ => (0, ""),
+            };
+            if count == 0 {
                 continue;
             }
             rows.push((
-                d.deadline,
+                deadline,
                 TodoRow {
-                    kind: tr.t("agenda.decision"),
-                    title: d.text.clone(),
-                    link: "/meetings".into(),
-                    due: d.deadline.to_string(),
-                    overdue: d.deadline < day,
-                    detail: format!("{} {}", d.meeting_date, d.unit.unwrap_or_default()),
+                    kind: tr.t("todo.reports"),
+                    title: format!("{} {}", u.unit, crate::reports::period_label(&period, lang)),
+                    link: format!("/reports/{}/units/{}", period.key(), u.unit_id),
+                    due: deadline.to_string(),
+                    overdue: deadline < day && user.role == Role::Responsible,
+                    detail: format!("{what} {count}"),
                     mark: Mark::default(),
                 },
             ));
         }
-
-        // The period's reports: a unit's to file, the lead office's to review.
-        let cadence = state.store.judging(day).await?.cadence;
-        if let Some(period) = period_to_file(day, cadence)
-            && let Some(deadline) = period.deadline()
-        {
-            for u in state.store.period_overview(&period).await? {
-                let (count, what) = match user.role {
-                    Role::Responsible if u.unit_id == user.unit_id => {
-                        (u.missing(), tr.t("todo.reports_missing"))
-                    }
-                    Role::Admin | Role::LeadOffice => (u.submitted, tr.t("todo.reports_review")),
-                    _ => (0, ""),
-                };
-                if count == 0 {
-                    continue;
-                }
-                rows.push((
-                    deadline,
-                    TodoRow {
-                        kind: tr.t("todo.reports"),
-                        title: format!(
-                            "{} {}",
-                            u.unit,
-                            crate::reports::period_label(&period, lang)
-                        ),
-                        link: format!("/reports/{}/units/{}", period.key(), u.unit_id),
-                        due: deadline.to_string(),
-                        overdue: deadline < day && user.role == Role::Responsible,
-                        detail: format!("{what} {count}"),
-                        mark: Mark::default(),
-                    },
-                ));
-            }
-        }
-
-        // Approval nodes the department must finish within two weeks (or is late with).
-        if matches!(user.role, Role::TaskLead | Role::Support) {
-            let until = day + chrono::Days::new(14);
-            for n in state.store.due_approval_nodes(day, until).await? {
-                if n.department.as_deref() != Some(user.unit_name.as_str()) {
-                    continue;
-                }
-                rows.push((
-                    n.planned_finish,
-                    TodoRow {
-                        kind: tr.t("todo.approval"),
-                        title: format!("{}：{}", n.project_name, n.name),
-                        link: format!("/projects/{}/approval", n.project_id),
-                        due: n.planned_finish.to_string(),
-                        overdue: n.planned_finish < day,
-                        detail: n.unit_name.unwrap_or_default(),
-                        mark: Mark::of(calendar.basis(n.planned_finish, n.planned_finish), lang),
-                    },
-                ));
-            }
-        }
-
-        // Plan adjustments waiting for the lead office.
-        if crate::auth::editor(&user).is_office() {
-            for a in state.store.plan_adjustments(None, true).await? {
-                let day_asked = chrono::DateTime::from_timestamp(a.requested_at, 0)
-                    .map_or(day, |t| t.date_naive());
-                rows.push((
-                    day_asked,
-                    TodoRow {
-                        kind: tr.t("adjust.list"),
-                        title: format!("{} #{}", a.project, a.id),
-                        link: "/adjustments".into(),
-                        due: day_asked.to_string(),
-                        overdue: false,
-                        detail: a.reason,
-                        mark: Mark::default(),
-                    },
-                ));
-            }
-        }
-
-        rows.sort_by_key(|a| a.0);
-        // The latest escalations first.
-        escalations.sort_by_key(|e| std::cmp::Reverse(e.0));
-        render(&TodoTemplate {
-            role_label: user.role.label(lang),
-            can_edit: can_edit_ledger(&user),
-            as_of: day.to_string(),
-            escalations: escalations.into_iter().map(|(_, r)| r).collect(),
-            rows: rows.into_iter().map(|(_, r)| r).collect(),
-            user,
-            tr,
-        })
     }
-    .await;
-    page_result(tr, result)
+
+    // Approval nodes the department must finish within two weeks (or is late with).
+    if matches!(user.role, Role::TaskLead | Role::Support) {
+        let until = day + chrono::Days::new(14);
+        for n in state.store.due_approval_nodes(day, until).await? {
+            if n.department.as_deref() != Some(user.unit_name.as_str()) {
+                continue;
+            }
+            rows.push((
+                n.planned_finish,
+                TodoRow {
+                    kind: tr.t("todo.approval"),
+                    title: format!("{}：{}", n.project_name, n.name),
+                    link: format!("/projects/{}/approval", n.project_id),
+                    due: n.planned_finish.to_string(),
+                    overdue: n.planned_finish < day,
+                    detail: n.unit_name.unwrap_or_default(),
+                    mark: Mark::of(calendar.basis(n.planned_finish, n.planned_finish), lang),
+                },
+            ));
+        }
+    }
+
+    // Plan adjustments waiting for the lead office.
+    if policy::is_office(&user) {
+        for a in state.store.plan_adjustments(None, true).await? {
+            let day_asked =
+                chrono::DateTime::from_timestamp(a.requested_at, 0).map_or(day, |t| t.date_naive());
+            rows.push((
+                day_asked,
+                TodoRow {
+                    kind: tr.t("adjust.list"),
+                    title: format!("{} #{}", a.project, a.id),
+                    link: "/adjustments".into(),
+                    due: day_asked.to_string(),
+                    overdue: false,
+                    detail: a.reason,
+                    mark: Mark::default(),
+                },
+            ));
+        }
+    }
+
+    rows.sort_by_key(|a| a.0);
+    // The latest escalations first.
+    escalations.sort_by_key(|e| std::cmp::Reverse(e.0));
+    render(&TodoTemplate {
+        as_of: day.to_string(),
+        escalations: escalations.into_iter().map(|(_, r)| r).collect(),
+        rows: rows.into_iter().map(|(_, r)| r).collect(),
+        user,
+        tr,
+    })
+}
+
+/// The pages of this module.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/todo", get(page))
 }
 
 #[cfg(test)]

@@ -14,6 +14,19 @@
       document.querySelectorAll("input[name=" + box.getAttribute("data-check-all") + "]").forEach(function (c) { c.checked = box.checked; });
     });
   });
+  // Phones: the menu button opens the navigation; the link of this page is marked.
+  var nav = document.getElementById("nav");
+  document.querySelectorAll("header .menu").forEach(function (b) {
+    b.addEventListener("click", function () {
+      var open = nav.classList.toggle("open");
+      b.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  });
+  if (nav) {
+    nav.querySelectorAll("a").forEach(function (a) {
+      if (a.getAttribute("href") === location.pathname) { a.setAttribute("aria-current", "page"); }
+    });
+  }
   // Remember the language chosen with ?lang= for later pages.
   var m = location.search.match(/[?&]lang=(en|zh)/);
   if (m) { document.cookie = "gongjian_lang=" + m[1] + "; path=/; max-age=31536000; samesite=lax"; }

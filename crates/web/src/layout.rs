@@ -1,0 +1,192 @@
+//! What every page shares around its content: the navigation each role sees, where each role
+//! lands after signing in, and the error page drawn inside that layout.
+
+use askama::Template;
+use axum::extract::{Request, State};
+use axum::http::HeaderMap;
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use domain::Role;
+use store::SessionUser;
+
+use crate::AppState;
+use crate::error::{AppError, Failure};
+use crate::i18n::{Tr, lang_of};
+use crate::policy;
+
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+}
+
+pub struct NavGroup {
+    pub label: &'static str,
+    pub links: Vec<NavLink>,
+}
+
+/// The navigation of a user, grouped as an office thinks of its work: 台账 · 填报审核 · 调度 ·
+/// 排名与报告 · 管理. Each role sees what it uses; a link it could only be refused at is not
+/// shown (a leader never sees 月报填报 or 接口文档).
+pub fn nav(user: &SessionUser, tr: Tr) -> Vec<NavGroup> {
+    let office = policy::is_office(user);
+    let unit = policy::files_reports(user);
+    let leader = policy::reads_only(user);
+    let link = |href, key| NavLink {
+        href,
+        label: tr.t(key),
+    };
+    let mut groups = Vec::new();
+
+    let mut ledger = vec![link("/projects", "nav.ledger")];
+    if policy::may_create_project(user) {
+        ledger.push(link("/projects/new", "nav.new"));
+    }
+    ledger.push(link("/approvals", "nav.approvals"));
+    ledger.push(link("/service", "nav.service"));
+    groups.push(("nav.group.ledger", ledger));
+
+    if office || unit {
+        let mut filing = vec![link(
+            "/reports",
+            if office { "nav.review" } else { "nav.reports" },
+        )];
+        filing.push(link("/adjustments", "nav.adjustments"));
+        groups.push(("nav.group.reports", filing));
+    }
+
+    let mut dispatch = Vec::new();
+    if !leader {
+        dispatch.push(link("/todo", "nav.todo"));
+    }
+    dispatch.push(link("/problems", "nav.problems"));
+    if office || leader {
+        dispatch.push(link("/agenda", "nav.agenda"));
+        dispatch.push(link("/meetings", "nav.meetings"));
+    }
+    groups.push(("nav.group.dispatch", dispatch));
+
+    groups.push((
+        "nav.group.rankings",
+        vec![
+            link("/dashboard", "nav.dashboard"),
+            link("/status", "nav.status"),
+            link("/rankings", "nav.rankings"),
+        ],
+    ));
+
+    if office {
+        let mut admin = vec![
+            link("/campaign", "nav.campaign"),
+            link("/calendar", "nav.calendar"),
+        ];
+        if policy::reads_api_docs(user) {
+            admin.push(link("/api/openapi.json", "nav.api"));
+        }
+        groups.push(("nav.group.admin", admin));
+    }
+    groups
+        .into_iter()
+        .map(|(key, links)| NavGroup {
+            label: tr.t(key),
+            links,
+        })
+        .collect()
+}
+
+/// Where a user lands after signing in: a leader on 总览, everyone else on 我的待办 (the lead
+/// office's to-do links the overview).
+pub fn landing(role: Role) -> &'static str {
+    match role {
+        Role::Leadership => "/dashboard",
+        _ => "/todo",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate {
+    tr: Tr,
+    user: Option<SessionUser>,
+    message: String,
+}
+
+/// Draws a page's failure ([`crate::error::PageError`]) inside the layout, in the language of the
+/// request and with the navigation of whoever asked.
+pub async fn error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let tr = Tr {
+        lang: lang_of(request.headers(), request.uri()),
+    };
+    let headers: HeaderMap = request.headers().clone();
+    let mut response = next.run(request).await;
+    let Some(Failure(error)) = response.extensions_mut().remove::<Failure>() else {
+        return response;
+    };
+    let user = match crate::auth::session_token(&headers) {
+        Some(token) => state.store.session_user(&token).await.ok().flatten(),
+        None => None,
+    };
+    render_error(tr, user, &error, response)
+}
+
+fn render_error(tr: Tr, user: Option<SessionUser>, error: &AppError, plain: Response) -> Response {
+    let page = ErrorTemplate {
+        tr,
+        user,
+        message: error.message().get(tr.lang).to_string(),
+    };
+    match page.render() {
+        Ok(html) => (error.status(), Html(html)).into_response(),
+        Err(_) => plain,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::Lang;
+
+    fn links(role: Role) -> Vec<&'static str> {
+        let user = SessionUser {
+            id: 1,
+            username: "u".into(),
+            display_name: "u".into(),
+            role,
+            unit_id: 1,
+            unit_name: "u".into(),
+        };
+        nav(&user, Tr { lang: Lang::Zh })
+            .into_iter()
+            .flat_map(|g| g.links.into_iter().map(|l| l.href))
+            .collect()
+    }
+
+    #[test]
+    fn each_role_sees_what_it_uses() {
+        let leader = links(Role::Leadership);
+        assert!(leader.contains(&"/dashboard"));
+        assert!(!leader.contains(&"/reports"), "a leader does not file");
+        assert!(!leader.contains(&"/api/openapi.json"));
+        assert!(!leader.contains(&"/projects/new"));
+        let unit = links(Role::Responsible);
+        assert!(unit.contains(&"/reports") && unit.contains(&"/todo"));
+        assert!(!unit.contains(&"/campaign") && !unit.contains(&"/api/openapi.json"));
+        let office = links(Role::LeadOffice);
+        for href in [
+            "/reports",
+            "/campaign",
+            "/calendar",
+            "/agenda",
+            "/api/openapi.json",
+        ] {
+            assert!(office.contains(&href), "the office sees {href}");
+        }
+        assert!(!links(Role::Support).contains(&"/reports"));
+    }
+
+    #[test]
+    fn each_role_lands_where_it_works() {
+        assert_eq!(landing(Role::Leadership), "/dashboard");
+        assert_eq!(landing(Role::Responsible), "/todo");
+        assert_eq!(landing(Role::LeadOffice), "/todo");
+    }
+}

@@ -1,0 +1,288 @@
+//! Who may do what, in one place: every page, API route and navigation link asks here.
+//!
+//! The rules for changing a project's fields are the domain's (`domain::access`); this module
+//! says which roles reach which capability and, where an object belongs to a unit, whether it is
+//! the user's own. The administrator and the 总牵头单位 (lead office) run the campaign; a
+//! 责任单位 reads and writes its own projects and reports only; 领导 read.
+
+use domain::access::Editor;
+use domain::{Bilingual, Project, Role, bi};
+use store::{Actor, ProblemViewer, SessionUser};
+
+use crate::error::AppError;
+
+/// The campaign's own office (总牵头单位) or the administrator: sets the campaign and its
+/// targets, loads the calendar, reviews reports and decides corrections and 计划调整, publishes
+/// rankings, records meetings and closes decisions off, assigns service teams.
+pub fn is_office(user: &SessionUser) -> bool {
+    matches!(user.role, Role::Admin | Role::LeadOffice)
+}
+
+/// Reads only: 领导 follow the campaign, they do not file, attach or act.
+pub fn reads_only(user: &SessionUser) -> bool {
+    user.role == Role::Leadership
+}
+
+/// May write to the ledger at all (which projects and fields: [`editor`]).
+pub fn may_write_ledger(user: &SessionUser) -> bool {
+    matches!(
+        user.role,
+        Role::Admin | Role::LeadOffice | Role::TaskLead | Role::Responsible
+    )
+}
+
+/// The user as the ledger's access rules see them (`domain::access`).
+pub fn editor(user: &SessionUser) -> Editor {
+    Editor {
+        role: user.role,
+        unit_id: user.unit_id,
+    }
+}
+
+/// May create projects (the office, and a responsible unit for itself).
+pub fn may_create_project(user: &SessionUser) -> bool {
+    editor(user).may_create()
+}
+
+/// Why another unit's project is refused.
+pub fn not_theirs() -> Bilingual {
+    bi(
+        "只能修改本单位的项目（新建项目的责任单位须为本单位）",
+        "you may change only your own unit's projects (and create projects only for your unit)",
+    )
+}
+
+/// Checks a change of a project (`old` is `None` on creation) against `domain::access`: a
+/// read-only role or another unit's project is 403; figures the user is judged on are 403 with
+/// each field named.
+pub fn check_project_change(
+    user: &SessionUser,
+    old: Option<&domain::ProjectFields>,
+    new: &domain::ProjectFields,
+) -> Result<(), AppError> {
+    use domain::access::Refusal;
+    match editor(user).check(old, new) {
+        Ok(()) => Ok(()),
+        Err(Refusal::ReadOnly) => Err(AppError::Forbidden),
+        Err(Refusal::NotTheirs) => Err(AppError::Refused(not_theirs())),
+        Err(Refusal::Judged(fields)) => Err(AppError::RefusedFields(fields)),
+    }
+}
+
+/// How a user files and reviews reports: the office reviews every unit's, a responsible unit
+/// files its own; anyone else reads.
+pub fn report_actor(user: &SessionUser) -> Option<Actor> {
+    match user.role {
+        Role::Admin | Role::LeadOffice => Some(Actor {
+            user_id: Some(user.id),
+            unit: None,
+            reviewer: true,
+        }),
+        Role::Responsible => Some(Actor {
+            user_id: Some(user.id),
+            unit: Some(user.unit_id),
+            reviewer: false,
+        }),
+        _ => None,
+    }
+}
+
+/// Files reports (a responsible unit for itself).
+pub fn files_reports(user: &SessionUser) -> bool {
+    user.role == Role::Responsible
+}
+
+/// May read a unit's reports: a responsible unit its own, everyone else all.
+pub fn may_read_unit_reports(user: &SessionUser, unit: Option<i64>) -> bool {
+    user.role != Role::Responsible || unit == Some(user.unit_id)
+}
+
+/// The unit whose reports, adjustments and lists a user is confined to (`None`: all).
+pub fn own_unit(user: &SessionUser) -> Option<i64> {
+    (user.role == Role::Responsible).then_some(user.unit_id)
+}
+
+/// How a user looks at problems: the office, leaders and linked leaders see all.
+pub fn problem_viewer(user: &SessionUser) -> ProblemViewer {
+    let lead_office = is_office(user);
+    ProblemViewer {
+        user_id: user.id,
+        unit_id: user.unit_id,
+        sees_all: lead_office || matches!(user.role, Role::Leadership | Role::Linked),
+        lead_office,
+    }
+}
+
+/// May raise a problem on a project of `project_unit`: a responsible unit on its own projects,
+/// leaders and departments on any.
+pub fn may_raise_problem(user: &SessionUser, project_unit: Option<i64>) -> bool {
+    match user.role {
+        Role::Responsible => project_unit == Some(user.unit_id),
+        _ => true,
+    }
+}
+
+/// May take a step, note or attach to a problem it can see (leaders read).
+pub fn may_act_on_problems(user: &SessionUser) -> bool {
+    !reads_only(user)
+}
+
+/// Keeps a project's approval plan: the office, its own unit, or its lead department.
+pub fn may_plan_approvals(user: &SessionUser, project: &Project) -> bool {
+    editor(user).may_edit(&project.fields)
+}
+
+/// Asks for a 计划调整: a unit (or task lead) on a project it may edit; the office changes the
+/// figures directly.
+pub fn may_ask_adjustment(user: &SessionUser, project: &Project) -> bool {
+    let e = editor(user);
+    !e.is_office() && e.may_edit(&project.fields)
+}
+
+/// Changes a project's 工作专班: the office, and the project's own responsible unit.
+pub fn may_edit_team(user: &SessionUser, project: &Project) -> bool {
+    is_office(user)
+        || (user.role == Role::Responsible && project.fields.unit_id == Some(user.unit_id))
+}
+
+/// Logs a service visit: everyone but leaders (who read) and other units.
+pub fn may_log_visit(user: &SessionUser, project: &Project) -> bool {
+    match user.role {
+        Role::Leadership => false,
+        Role::Responsible => project.fields.unit_id == Some(user.unit_id),
+        _ => true,
+    }
+}
+
+/// Reads the machine interface's documentation (the office and the administrator).
+pub fn reads_api_docs(user: &SessionUser) -> bool {
+    is_office(user)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::ProjectFields;
+
+    fn user(role: Role) -> SessionUser {
+        SessionUser {
+            id: 1,
+            username: "u".into(),
+            display_name: "u".into(),
+            role,
+            unit_id: 10,
+            unit_name: "本单位".into(),
+        }
+    }
+
+    fn project(unit: i64) -> Project {
+        Project {
+            id: 1,
+            version: 1,
+            fields: ProjectFields {
+                unit_id: Some(unit),
+                ..ProjectFields::default()
+            },
+            unit_name: None,
+            lead_department_name: None,
+            region_name: None,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    /// Each role, on its own unit's project (10) and another's (20).
+    #[test]
+    fn who_may_do_what() {
+        use Role::*;
+        // role, office, write ledger, files, raise own, raise other, team own, visit own, visit other, ask own
+        let table = [
+            (
+                Admin, true, true, false, true, true, true, true, true, false,
+            ),
+            (
+                LeadOffice, true, true, false, true, true, true, true, true, false,
+            ),
+            (
+                TaskLead, false, true, false, true, true, false, true, true, false,
+            ),
+            (
+                Support, false, false, false, true, true, false, true, true, false,
+            ),
+            (
+                Responsible,
+                false,
+                true,
+                true,
+                true,
+                false,
+                true,
+                true,
+                false,
+                true,
+            ),
+            (
+                Linked, false, false, false, true, true, false, true, true, false,
+            ),
+            (
+                Leadership, false, false, false, true, true, false, false, false, false,
+            ),
+        ];
+        let own = project(10);
+        let other = project(20);
+        for (
+            role,
+            office,
+            write,
+            files,
+            raise_own,
+            raise_other,
+            team,
+            visit_own,
+            visit_other,
+            ask,
+        ) in table
+        {
+            let u = user(role);
+            assert_eq!(is_office(&u), office, "{role:?} office");
+            assert_eq!(may_write_ledger(&u), write, "{role:?} ledger");
+            assert_eq!(files_reports(&u), files, "{role:?} files");
+            assert_eq!(
+                may_raise_problem(&u, Some(10)),
+                raise_own,
+                "{role:?} raise own"
+            );
+            assert_eq!(
+                may_raise_problem(&u, Some(20)),
+                raise_other,
+                "{role:?} raise other"
+            );
+            assert_eq!(may_edit_team(&u, &own), team, "{role:?} team");
+            assert!(!may_edit_team(&u, &other) || office, "{role:?} team other");
+            assert_eq!(may_log_visit(&u, &own), visit_own, "{role:?} visit own");
+            assert_eq!(
+                may_log_visit(&u, &other),
+                visit_other,
+                "{role:?} visit other"
+            );
+            assert_eq!(may_ask_adjustment(&u, &own), ask, "{role:?} ask own");
+            assert!(!may_ask_adjustment(&u, &other), "{role:?} ask other");
+            assert_eq!(
+                may_read_unit_reports(&u, Some(20)),
+                role != Responsible,
+                "{role:?} reads another unit's reports"
+            );
+            assert!(may_read_unit_reports(&u, Some(10)));
+            assert_eq!(
+                report_actor(&u).is_some(),
+                office || files,
+                "{role:?} actor"
+            );
+            assert_eq!(
+                report_actor(&u).is_some_and(|a| a.reviewer),
+                office,
+                "{role:?} reviews"
+            );
+        }
+    }
+}

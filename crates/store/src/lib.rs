@@ -2,7 +2,7 @@
 //!
 //! Architecture Invariant: the same SQL text runs on both backends through one `sqlx::AnyPool`.
 //! Only the DDL (two migration folders) differs. One exception: a PostgreSQL status streams its
-//! two bulk scans by binary COPY on native connections (`status_copy`), the same `SELECT`s. Column types follow the portable rules:
+//! two bulk scans by binary COPY on native connections (`status::copy`), the same `SELECT`s. Column types follow the portable rules:
 //! ids, flags and money (fen) are BIGINT, dates are TEXT `YYYY-MM-DD`, timestamps BIGINT unix
 //! seconds, lists TEXT `|a|b|`. Sums are written `CAST(SUM(x) AS BIGINT)`.
 //!
@@ -27,8 +27,7 @@ mod report_photos;
 mod reports;
 mod rows;
 mod seed;
-mod status_blocks;
-mod status_copy;
+mod status;
 pub mod testing;
 
 use std::fmt;
@@ -69,8 +68,9 @@ pub use report_filing::{
     StoredReport, UnitReporting,
 };
 pub use report_photos::{PHOTOS_PER_REPORT, Photo, PhotoMeta};
-pub use reports::{Judging, LedgerStatus, ReportRecord};
+pub use reports::ReportRecord;
 pub use seed::SeedOutcome;
+pub use status::{Judging, LedgerStatus};
 
 /// Which engine a URL points at; kept for the few statements that differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,16 +128,16 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     pool: AnyPool,
     dialect: Dialect,
-    /// PostgreSQL only: native connections for the status's bulk read (`status_copy`), the
+    /// PostgreSQL only: native connections for the status's bulk read (`status::copy`), the
     /// one read the `Any` driver makes too slow at a million rows. Opened on first use.
     pg: Option<sqlx::PgPool>,
     /// The last status computed, with the data generation it was computed at.
-    status_cache: reports::GenerationCache<
+    status_cache: status::GenerationCache<
         (chrono::NaiveDate, domain::progress::Scheme),
         std::sync::Arc<LedgerStatus>,
     >,
     /// The last monthly investment sums, with their data generation and date.
-    monthly_cache: reports::GenerationCache<chrono::NaiveDate, Vec<(u32, domain::Money)>>,
+    monthly_cache: status::GenerationCache<chrono::NaiveDate, Vec<(u32, domain::Money)>>,
     /// The working-day calendar last built, with the imported years it was built from: built
     /// again only when they differ (see `calendar::Store::work_calendar`).
     calendar_cache: calendar::CalendarCache,
@@ -251,9 +251,9 @@ impl Store {
             pool,
             dialect,
             pg,
-            status_cache: reports::GenerationCache::default(),
+            status_cache: status::GenerationCache::default(),
             calendar_cache: calendar::CalendarCache::default(),
-            monthly_cache: reports::GenerationCache::default(),
+            monthly_cache: status::GenerationCache::default(),
         })
     }
 

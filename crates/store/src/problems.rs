@@ -15,8 +15,8 @@ use sqlx::{Any, Arguments, Transaction};
 use crate::import::{Resolver, RowProblem, row_problem};
 use crate::projects::placeholders;
 use crate::projects::{date, date_text};
-use crate::reports::{Day, number_date, text_in_place, ymd_text_number};
 use crate::rows::{select_columns, select_rows, unpack_columns};
+use crate::status::decode::{Day, number_date, text_in_place, ymd_text_number};
 use crate::{Dialect, Result, Store, StoreError, now};
 
 /// A problem as somebody raises it (or a row of an imported list gives it).
@@ -50,6 +50,33 @@ const LINE_COLUMNS: [&str; 9] = [
     "q.project_id",
     "q.raised_by",
 ];
+
+/// A problem line as read ([`LINE_COLUMNS`]), deadline and status decoded in place.
+struct LineRow {
+    id: i64,
+    title: String,
+    unit_id: Option<i64>,
+    deadline: Day,
+    status: StatusCode,
+    raised_level: i64,
+    level: i64,
+    project_id: i64,
+    raised_by: Option<i64>,
+}
+
+/// A problem line as PostgreSQL returns it ([`LINE_COLUMNS`]), deadline and status as text.
+#[derive(sqlx::FromRow, serde::Deserialize)]
+struct StoredLine {
+    id: i64,
+    title: String,
+    unit_id: Option<i64>,
+    deadline: String,
+    status: String,
+    raised_level: i64,
+    level: i64,
+    project_id: i64,
+    raised_by: Option<i64>,
+}
 
 /// From this span of problem ids on, SQLite reads the lines in two halves side by side (a few
 /// in this crate's tests, so that they do).
@@ -1026,21 +1053,10 @@ impl Store {
              AND ($5 = 0 OR q.project_id = $5) AND q.id >= $6 AND q.id <= $7"
         );
         // Deadline and status read in place on SQLite (a hundred thousand lines add up).
-        type Line = (
-            i64,
-            String,
-            Option<i64>,
-            Day,
-            StatusCode,
-            i64,
-            i64,
-            i64,
-            Option<i64>,
-        );
-        let mut rows: Vec<Line> = match self.dialect() {
+        let mut rows: Vec<LineRow> = match self.dialect() {
             Dialect::Sqlite => {
                 let unpack = |columns: Vec<String>| {
-                    unpack_columns!(columns =>
+                    unpack_columns!(columns => LineRow {
                         id: i64,
                         title: String,
                         unit_id: Option<i64>,
@@ -1050,7 +1066,7 @@ impl Store {
                         level: i64,
                         project_id: i64,
                         raised_by: Option<i64>,
-                    )
+                    })
                 };
                 let (lo, hi): (Option<i64>, Option<i64>) =
                     sqlx::query_as("SELECT MIN(id), MAX(id) FROM problems")
@@ -1088,18 +1104,7 @@ impl Store {
                 }
             }
             Dialect::Postgres => {
-                type Row = (
-                    i64,
-                    String,
-                    Option<i64>,
-                    String,
-                    String,
-                    i64,
-                    i64,
-                    i64,
-                    Option<i64>,
-                );
-                let rows: Vec<Row> = select_rows(
+                let rows: Vec<StoredLine> = select_rows(
                     self.pool(),
                     Dialect::Postgres,
                     &LINE_COLUMNS.join(", "),
@@ -1108,21 +1113,27 @@ impl Store {
                 )
                 .await?;
                 rows.into_iter()
-                    .map(|r| {
-                        let deadline = Day(ymd_text_number(&r.3));
-                        let status = StatusCode(Status::from_code(&r.4));
-                        (r.0, r.1, r.2, deadline, status, r.5, r.6, r.7, r.8)
+                    .map(|r| LineRow {
+                        deadline: Day(ymd_text_number(&r.deadline)),
+                        status: StatusCode(Status::from_code(&r.status)),
+                        id: r.id,
+                        title: r.title,
+                        unit_id: r.unit_id,
+                        raised_level: r.raised_level,
+                        level: r.level,
+                        project_id: r.project_id,
+                        raised_by: r.raised_by,
                     })
                     .collect()
             }
         };
         let problems_read = started.elapsed();
-        rows.sort_unstable_by_key(|r| r.0);
+        rows.sort_unstable_by_key(|r| r.id);
         // As many lines as would read every project anyway: no need to list theirs.
         let wanted = if rows.len() > LINE_PROJECTS_BY_ID {
             None
         } else {
-            let mut ids: Vec<i64> = rows.iter().map(|r| r.7).collect();
+            let mut ids: Vec<i64> = rows.iter().map(|r| r.project_id).collect();
             ids.sort_unstable();
             ids.dedup();
             Some(ids)
@@ -1138,26 +1149,27 @@ impl Store {
         let names_read = started.elapsed();
         let lines = rows
             .into_iter()
-            .filter_map(|r| projects.get(&r.7).map(|p| (r, p)))
+            .filter_map(|r| projects.get(&r.project_id).map(|p| (r, p)))
             .map(|(r, (name, project_unit_id, project_lead_id))| {
-                let deadline =
-                    r.3.0
-                        .and_then(number_date)
-                        .ok_or_else(|| corrupt("deadline"))?;
-                let status = r.4.0.ok_or_else(|| corrupt("status"))?;
-                let (raised_level, level) = (level_of(r.5)?, level_of(r.6)?);
+                let deadline = r
+                    .deadline
+                    .0
+                    .and_then(number_date)
+                    .ok_or_else(|| corrupt("deadline"))?;
+                let status = r.status.0.ok_or_else(|| corrupt("status"))?;
+                let (raised_level, level) = (level_of(r.raised_level)?, level_of(r.level)?);
                 let (overdue_workdays, level, basis) =
                     on_date(status, raised_level, level, deadline, as_of, &calendar);
                 Ok(ProblemLine {
-                    id: r.0,
-                    project_id: r.7,
+                    id: r.id,
+                    project_id: r.project_id,
                     project_unit_id: *project_unit_id,
                     project_lead_id: *project_lead_id,
-                    unit_id: r.2,
-                    raised_by: r.8,
+                    unit_id: r.unit_id,
+                    raised_by: r.raised_by,
                     project: name.clone(),
-                    title: r.1,
-                    unit: r.2.and_then(|u| units.get(&u).cloned()),
+                    title: r.title,
+                    unit: r.unit_id.and_then(|u| units.get(&u).cloned()),
                     deadline,
                     status,
                     raised_level,

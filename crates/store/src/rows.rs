@@ -83,6 +83,23 @@ pub(crate) fn column<T: DeserializeOwned>(json: &str) -> Result<Vec<T>> {
 /// `unpack_columns!(columns => id: i64, name: String)` is a `Vec<(i64, String)>`. Evaluates to
 /// a `Result`; a column that does not parse as its type is an error.
 macro_rules! unpack_columns {
+    // Into rows of a named struct.
+    ($columns:expr => $row:ident { $($name:ident: $t:ty),+ $(,)? }) => {{
+        (|| -> $crate::Result<Vec<$row>> {
+            let mut columns = $columns.into_iter();
+            $(
+                let mut $name = $crate::rows::column::<$t>(&columns.next().unwrap_or_default())?
+                    .into_iter();
+            )+
+            let mut rows = Vec::with_capacity(0 $(.max($name.len()))+);
+            loop {
+                $( let Some($name) = $name.next() else { break }; )+
+                rows.push($row { $($name),+ });
+            }
+            Ok(rows)
+        })()
+    }};
+    // Into tuples.
     ($columns:expr => $($name:ident: $t:ty),+ $(,)?) => {{
         (|| -> $crate::Result<Vec<($($t),+)>> {
             let mut columns = $columns.into_iter();

@@ -297,7 +297,7 @@ impl Fields<'_> {
     fn day(&mut self) -> Result<Option<Option<i64>>> {
         Ok(self
             .field()?
-            .map(|b| b.and_then(crate::reports::ymd_bytes_number)))
+            .map(|b| b.and_then(crate::status::decode::ymd_bytes_number)))
     }
 
     /// Whether a text field is `text` (false for NULL), read in place.

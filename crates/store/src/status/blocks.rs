@@ -16,7 +16,7 @@ use sqlx::any::AnyArguments;
 use sqlx::{Arguments, AssertSqlSafe, Row};
 
 use crate::projects::placeholders;
-use crate::status_copy::{RawLedger, RawSummary};
+use crate::status::copy::{RawLedger, RawSummary};
 use crate::{Dialect, Result, Store, StoreError};
 
 /// Project ids per block: `id / BLOCK`, as migration 0017's triggers mark them.

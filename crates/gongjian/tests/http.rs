@@ -341,6 +341,34 @@ async fn projects_through_the_api_on_every_backend() {
             app.get_json("/api/projects/abc").await.0,
             StatusCode::NOT_FOUND
         );
+
+        // What GET answers, PUT takes back as it is; the period's ends change like any field.
+        let (_, read) = app.get_json(&format!("/api/projects/{id}")).await;
+        let (status, same) = app
+            .put_json(&format!("/api/projects/{id}"), read.clone())
+            .await;
+        assert_eq!(status, StatusCode::OK, "{same}");
+        for key in [
+            "name",
+            "period_start",
+            "period_end",
+            "tags",
+            "total_investment_wan",
+            "unit_id",
+        ] {
+            assert_eq!(same[key], read[key], "{key} round-trips");
+        }
+        let mut back = same.clone();
+        back["period_end"] = json!("2027-06-30");
+        let (status, changed) = app.put_json(&format!("/api/projects/{id}"), back).await;
+        assert_eq!(status, StatusCode::OK, "{changed}");
+        assert_eq!(changed["period_start"], read["period_start"]);
+        assert_eq!(changed["period_end"], "2027-06-30");
+        let mut half = changed.clone();
+        half["period_start"] = Value::Null;
+        let (status, body) = app.put_json(&format!("/api/projects/{id}"), half).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["fields"][0]["field"], "period", "{body}");
     }
 }
 

@@ -261,6 +261,22 @@ impl Loose {
     }
 }
 
+/// The construction period as one text from its two ends, each sent (a day, or null to clear)
+/// or kept from `stored`. Both cleared clears the period; one end alone is for the parser to
+/// refuse, naming the period.
+fn period_text(stored: &str, start: Option<Loose>, end: Option<Loose>) -> String {
+    let (stored_start, stored_end) = match domain::dates::parse_span(stored) {
+        Ok(Some((s, e))) => (s.to_string(), e.to_string()),
+        _ => (String::new(), String::new()),
+    };
+    let start = start.map_or(stored_start, Loose::into_text);
+    let end = end.map_or(stored_end, Loose::into_text);
+    match (start.trim(), end.trim()) {
+        ("", "") => String::new(),
+        (s, e) => format!("{s}至{e}"),
+    }
+}
+
 /// Keeps "absent" apart from "null": absent fields keep their stored value, null clears it.
 fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Loose>, D::Error> {
     Loose::deserialize(d).map(Some)
@@ -268,9 +284,13 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Loose>, D::Error> {
 
 macro_rules! project_body {
     ($($field:ident),+ $(,)?) => {
-        /// Fields of a project to create or change. On update, omitted fields keep their
-        /// values and `null` clears one. Amounts are 万元 (number or text such as "1,200.5"),
-        /// dates `YYYY-MM-DD`, `YYYY-MM` or `2025年3月`, lists as arrays or "a、b".
+        /// Fields of a project to create or change: the shape `GET /api/projects/{id}` answers,
+        /// so a project read can be changed and sent back as it is. On update, omitted fields
+        /// keep their values and `null` clears one. Amounts are 万元 (number or text such as
+        /// "1,200.5"), dates `YYYY-MM-DD`, `YYYY-MM` or `2025年3月`, lists as arrays or "a、b".
+        /// The construction period is `period_start` and `period_end` (or `period` as one
+        /// text, "2024-2026"). What the server keeps (`id`, the names beside the ids,
+        /// `stage_label`, the timestamps) may be sent back and is ignored.
         #[derive(Deserialize, ToSchema, Debug, Default)]
         #[serde(deny_unknown_fields)]
         pub struct ProjectBody {
@@ -282,10 +302,42 @@ macro_rules! project_body {
                 #[schema(value_type = Option<Loose>)]
                 pub $field: Option<Loose>,
             )+
+            /// The first day of the construction period (with `period_end`).
+            #[serde(default, deserialize_with = "present")]
+            #[schema(value_type = Option<String>)]
+            pub period_start: Option<Loose>,
+            /// The last day of the construction period (with `period_start`).
+            #[serde(default, deserialize_with = "present")]
+            #[schema(value_type = Option<String>)]
+            pub period_end: Option<Loose>,
+            #[serde(default)]
+            #[schema(read_only)]
+            pub id: Option<serde_json::Value>,
+            #[serde(default)]
+            #[schema(read_only, value_type = Option<String>)]
+            pub stage_label: Option<serde_json::Value>,
+            #[serde(default)]
+            #[schema(read_only, value_type = Option<String>)]
+            pub region_name: Option<serde_json::Value>,
+            #[serde(default)]
+            #[schema(read_only, value_type = Option<String>)]
+            pub unit_name: Option<serde_json::Value>,
+            #[serde(default)]
+            #[schema(read_only, value_type = Option<String>)]
+            pub lead_department_name: Option<serde_json::Value>,
+            #[serde(default)]
+            #[schema(read_only, value_type = Option<i64>)]
+            pub created_at: Option<serde_json::Value>,
+            #[serde(default)]
+            #[schema(read_only, value_type = Option<i64>)]
+            pub updated_at: Option<serde_json::Value>,
         }
 
         impl ProjectBody {
             fn apply(self, input: &mut ProjectInput) {
+                if self.period.is_none() && (self.period_start.is_some() || self.period_end.is_some()) {
+                    input.period = period_text(&input.period, self.period_start, self.period_end);
+                }
                 $( if let Some(v) = self.$field { input.$field = v.into_text(); } )+
             }
         }

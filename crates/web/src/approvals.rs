@@ -6,7 +6,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Redirect};
+use axum::response::IntoResponse;
 use chrono::{Datelike, NaiveDate};
 use domain::approval::{TEMPLATES, node_type};
 use domain::dates::{Edge, parse_date};
@@ -21,6 +21,7 @@ use crate::calendar::Mark;
 use crate::error::{AppError, PageResult, parse_id};
 use crate::gantt;
 use crate::i18n::Tr;
+use crate::layout;
 use crate::pages::render;
 use crate::policy;
 use axum::Router;
@@ -331,7 +332,11 @@ pub async fn create_plan(
                 .await
             {
                 Ok(_) => {
-                    return Ok(Redirect::to(&format!("/projects/{id}/approval")).into_response());
+                    return Ok(layout::done(
+                        &format!("/projects/{id}/approval"),
+                        "done.plan_created",
+                        None,
+                    ));
                 }
                 Err(store::StoreError::Rule(m)) => m,
                 Err(e) => return Err(e.into()),
@@ -664,7 +669,11 @@ pub async fn save_node(
         .save_approval_plan(&plan, version, Some(user.id), &calendar)
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/projects/{pid}/approval")).into_response()),
+        Ok(_) => Ok(layout::done(
+            &format!("/projects/{pid}/approval"),
+            "done.node_saved",
+            None,
+        )),
         Err(store::StoreError::Rule(m)) => again(vec![m.get(lang).to_string()], Some(&node)),
         Err(e) => Err(AppError::from(e).into()),
     }
@@ -726,7 +735,11 @@ pub async fn delete_node(
         .save_approval_plan(&plan, version, Some(user.id), &calendar)
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/projects/{pid}/approval")).into_response()),
+        Ok(_) => Ok(layout::done(
+            &format!("/projects/{pid}/approval"),
+            "done.node_deleted",
+            None,
+        )),
         Err(store::StoreError::Rule(m)) => Err(AppError::BadRequest(m).into()),
         Err(e) => Err(AppError::from(e).into()),
     }

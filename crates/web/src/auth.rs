@@ -105,6 +105,7 @@ impl FromRequestParts<AppState> for PageUser {
     ) -> Result<Self, Self::Rejection> {
         let tr = Tr {
             lang: lang_of(&parts.headers, &parts.uri),
+            flash: crate::layout::flash_of(&parts.headers),
         };
         match user_from(parts, &state.store).await {
             Ok(Some(user)) => Ok(PageUser { user, tr }),
@@ -247,9 +248,7 @@ pub async fn page_login_submit(
     uri: axum::http::Uri,
     Form(form): Form<LoginForm>,
 ) -> PageResult {
-    let tr = Tr {
-        lang: lang_of(&headers, &uri),
-    };
+    let tr = Tr::new(lang_of(&headers, &uri));
     let Some(user_id) = authenticate(&state.store, &form.username, &form.password).await? else {
         return Ok(crate::pages::login_page(
             tr,

@@ -20,6 +20,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{AppError, PageResult};
 use crate::i18n::Tr;
+use crate::layout;
 use crate::pages::render_form;
 use crate::policy;
 use crate::rankings::indicator_label;
@@ -665,7 +666,11 @@ pub async fn tasks(
             .add_campaign_task(campaign.id, value(&fields, "name"), lead)
             .await?;
     }
-    Ok(Redirect::to(&format!("/campaign?id={}#tasks", campaign.id)).into_response())
+    Ok(layout::done(
+        &format!("/campaign?id={}#tasks", campaign.id),
+        "done.tasks_saved",
+        None,
+    ))
 }
 
 /// Saves every unit's targets at once.
@@ -755,7 +760,11 @@ pub async fn targets(
         .store
         .set_campaign_targets(c.id, version, &targets)
         .await?;
-    Ok(Redirect::to(&format!("/campaign?id={}#targets", c.id)).into_response())
+    Ok(layout::done(
+        &format!("/campaign?id={}#targets", c.id),
+        "done.targets_saved",
+        None,
+    ))
 }
 
 /// One line of the project targets a clerk pastes from Excel: the project (its code or exact

@@ -20,6 +20,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{AppError, PageResult, parse_id};
 use crate::i18n::Tr;
+use crate::layout;
 use crate::pages::render_form;
 use crate::policy;
 use crate::problems::{LineRow, as_of_or_today, project_lines};
@@ -359,7 +360,11 @@ pub async fn add_member(
         .add_team_member(id, &member, Some(user.id))
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/dossier#team")).into_response()),
+        Ok(_) => Ok(layout::done(
+            &format!("/projects/{id}/dossier#team"),
+            "done.team_saved",
+            None,
+        )),
         Err(e) => {
             let why = store_message(e, tr.lang)?;
             let drafts = Drafts {
@@ -383,7 +388,11 @@ pub async fn remove_member(
         return Err(AppError::Forbidden.into());
     }
     state.store.remove_team_member(id, member).await?;
-    Ok(Redirect::to(&format!("/projects/{id}/dossier#team")).into_response())
+    Ok(layout::done(
+        &format!("/projects/{id}/dossier#team"),
+        "done.team_saved",
+        None,
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -440,7 +449,11 @@ pub async fn log_visit(
         .record_visit(id, &visit, today, Some(user.id))
         .await
     {
-        Ok(_) => Ok(Redirect::to(&back(visit.visited_on)).into_response()),
+        Ok(_) => Ok(layout::done(
+            &back(visit.visited_on),
+            "done.visit_logged",
+            None,
+        )),
         Err(e) => {
             let why = store_message(e, tr.lang)?;
             let drafts = Drafts {
@@ -839,9 +852,11 @@ pub async fn set_team(
         .set_service_team(month, project, &form.leader, members, Some(user.id))
         .await
     {
-        Ok(()) => {
-            Ok(Redirect::to(&format!("/service?month={}#p{project}", month.key())).into_response())
-        }
+        Ok(()) => Ok(layout::done(
+            &format!("/service?month={}#p{project}", month.key()),
+            "done.service_team_saved",
+            None,
+        )),
         Err(e) => {
             let why = store_message(e, tr.lang)?;
             let draft = Some((project, form));

@@ -15,6 +15,70 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Key-project campaign platform",
     ),
     ("nav.ledger", "项目台账", "Ledger"),
+    ("done.project_created", "已新增项目", "Project created"),
+    ("done.project_saved", "已保存修改", "Changes saved"),
+    (
+        "done.plan_created",
+        "已按模板生成审批计划",
+        "Approval plan created from the template",
+    ),
+    (
+        "done.node_saved",
+        "已保存审批节点，计划已重新推算",
+        "Approval step saved; the plan is scheduled again",
+    ),
+    (
+        "done.node_deleted",
+        "已删除审批节点，计划已重新推算",
+        "Approval step deleted; the plan is scheduled again",
+    ),
+    ("done.tasks_saved", "已保存重点任务", "Key tasks saved"),
+    ("done.targets_saved", "已保存目标任务", "Targets saved"),
+    (
+        "done.project_targets_saved",
+        "已保存 {n} 个项目的考核目标",
+        "Targets of {n} projects saved",
+    ),
+    ("done.team_saved", "已更新工作专班", "Project team updated"),
+    (
+        "done.visit_logged",
+        "已记录服务走访",
+        "Service visit logged",
+    ),
+    (
+        "done.service_team_saved",
+        "已保存服务专班",
+        "Service team saved",
+    ),
+    (
+        "done.assigned",
+        "已批量指定 {n} 个项目",
+        "{n} projects assigned",
+    ),
+    (
+        "done.meeting_saved",
+        "已保存会议纪要，议定事项 {n} 项已交办",
+        "Minutes saved; {n} decisions handed out",
+    ),
+    ("done.decision_closed", "已销号", "Closed off"),
+    ("done.problem_raised", "已提交问题", "Problem raised"),
+    (
+        "done.problem_acted",
+        "已办理，问题状态已更新",
+        "Done; the problem's state is updated",
+    ),
+    ("done.note_added", "已添加进展情况", "Progress note added"),
+    ("done.attachment_added", "已上传附件", "Attachment uploaded"),
+    (
+        "done.attachment_removed",
+        "已删除附件",
+        "Attachment removed",
+    ),
+    (
+        "done.published",
+        "已发布排名（第{n}版）",
+        "Ranking published (revision {n})",
+    ),
     ("nav.menu", "菜单", "Menu"),
     ("nav.group.ledger", "台账", "Ledger"),
     ("nav.group.reports", "填报审核", "Reports"),
@@ -957,13 +1021,60 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("source.assign", "批量指定", "bulk assignment"),
 ];
 
-/// Translations for one request.
+/// Translations for one request, and what the action before it did (shown once, at the top
+/// of the page: [`crate::layout::done`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Tr {
     pub lang: Lang,
+    pub flash: Option<Flash>,
+}
+
+/// What the last action did: a message of the table, with `{n}` standing for `n`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flash {
+    pub key: &'static str,
+    pub n: Option<i64>,
+}
+
+impl Flash {
+    /// As a cookie keeps it: `key` or `key:n`.
+    pub fn encode(&self) -> String {
+        match self.n {
+            Some(n) => format!("{}:{n}", self.key),
+            None => self.key.to_string(),
+        }
+    }
+
+    /// Reads a cookie's value; a key the table does not hold is no message (so a forged cookie
+    /// shows nothing).
+    pub fn decode(text: &str) -> Option<Flash> {
+        let (key, n) = match text.split_once(':') {
+            Some((key, n)) => (key, Some(n.parse::<i64>().ok()?)),
+            None => (text, None),
+        };
+        let key = MESSAGES
+            .iter()
+            .find(|(k, _, _)| *k == key && k.starts_with("done."))?
+            .0;
+        Some(Flash { key, n })
+    }
 }
 
 impl Tr {
+    pub fn new(lang: Lang) -> Tr {
+        Tr { lang, flash: None }
+    }
+
+    /// The message of the action before this page, if any.
+    pub fn flash_text(&self) -> Option<String> {
+        let flash = self.flash?;
+        let text = self.t(flash.key);
+        Some(match flash.n {
+            Some(n) => text.replace("{n}", &n.to_string()),
+            None => text.to_string(),
+        })
+    }
+
     pub fn t(&self, key: &str) -> &'static str {
         match MESSAGES.iter().find(|(k, _, _)| *k == key) {
             Some((_, zh, en)) => match self.lang {

@@ -3,15 +3,18 @@
 
 use askama::Template;
 use axum::extract::{Request, State};
-use axum::http::HeaderMap;
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
+use axum::response::Redirect;
 use axum::response::{Html, IntoResponse, Response};
+use cookie::{Cookie, SameSite};
 use domain::Role;
 use store::SessionUser;
 
 use crate::AppState;
 use crate::error::{AppError, Failure};
-use crate::i18n::{Tr, lang_of};
+use crate::i18n::{Flash, Tr, lang_of};
 use crate::policy;
 
 pub struct NavLink {
@@ -110,14 +113,47 @@ struct ErrorTemplate {
     message: String,
 }
 
-/// Draws a page's failure ([`crate::error::PageError`]) inside the layout, in the language of the
-/// request and with the navigation of whoever asked.
+/// The cookie that carries what an action did to the page it redirects to.
+pub const FLASH_COOKIE: &str = "gongjian_flash";
+
+/// A redirect after an action that tells the next page what was done: the message `key` of
+/// the table (a `done.` key), with `{n}` standing for `n`.
+pub fn done(to: &str, key: &'static str, n: Option<i64>) -> Response {
+    let mut response = Redirect::to(to).into_response();
+    let flash = Flash { key, n }.encode();
+    let cookie = Cookie::build((FLASH_COOKIE, flash))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .build();
+    if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+    response
+}
+
+/// The message an action left for this request.
+pub fn flash_of(headers: &HeaderMap) -> Option<Flash> {
+    crate::auth::cookie(headers, FLASH_COOKIE).and_then(|v| Flash::decode(&v))
+}
+
+/// The pages' layer: draws a page's failure ([`crate::error::PageError`]) inside the layout, in
+/// the language of the request and with the navigation of whoever asked; and forgets an
+/// action's message once a page has shown it (a redirect passes it on).
 pub async fn error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let tr = Tr {
-        lang: lang_of(request.headers(), request.uri()),
-    };
+    let tr = Tr::new(lang_of(request.headers(), request.uri()));
     let headers: HeaderMap = request.headers().clone();
     let mut response = next.run(request).await;
+    if crate::auth::cookie(&headers, FLASH_COOKIE).is_some() && !response.status().is_redirection()
+    {
+        let gone = Cookie::build((FLASH_COOKIE, ""))
+            .path("/")
+            .max_age(cookie::time::Duration::ZERO)
+            .build();
+        if let Ok(value) = HeaderValue::from_str(&gone.to_string()) {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+    }
     let Some(Failure(error)) = response.extensions_mut().remove::<Failure>() else {
         return response;
     };
@@ -154,7 +190,7 @@ mod tests {
             unit_id: 1,
             unit_name: "u".into(),
         };
-        nav(&user, Tr { lang: Lang::Zh })
+        nav(&user, Tr::new(Lang::Zh))
             .into_iter()
             .flat_map(|g| g.links.into_iter().map(|l| l.href))
             .collect()

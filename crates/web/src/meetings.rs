@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
-use axum::response::{IntoResponse, Redirect};
+use axum::response::IntoResponse;
 use domain::dates::{Edge, parse_date};
 use domain::{Lang, bi};
 use serde::Deserialize;
@@ -14,6 +14,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{AppError, PageResult, parse_id};
 use crate::i18n::Tr;
+use crate::layout;
 use crate::pages::render_form;
 use crate::policy;
 use axum::Router;
@@ -128,7 +129,7 @@ pub async fn close(
     let on = crate::problems::work_day(&state).await?;
     let note = (!form.note.trim().is_empty()).then_some(form.note.as_str());
     match state.store.close_decision(id, form.version, on, note).await {
-        Ok(()) => Ok(Redirect::to("/meetings").into_response()),
+        Ok(()) => Ok(layout::done("/meetings", "done.decision_closed", None)),
         Err(store::StoreError::NotFound) => Err(AppError::NotFound.into()),
         Err(e) => {
             let why = AppError::from(e).message().get(tr.lang).to_string();
@@ -424,7 +425,11 @@ pub async fn create(
                     Some((id, _)) => format!("/projects/{id}/dossier#meetings"),
                     None => "/meetings".to_string(),
                 };
-                return Ok(Redirect::to(&back).into_response());
+                return Ok(layout::done(
+                    &back,
+                    "done.meeting_saved",
+                    i64::try_from(decisions.len()).ok(),
+                ));
             }
             Err(store::StoreError::Invalid(messages)) => {
                 errors.extend(messages.iter().map(|m| m.get(lang).to_string()));

@@ -4,7 +4,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use chrono::{FixedOffset, NaiveDate, TimeZone};
 use domain::{
     Bilingual, Field, FieldError, Lang, Level, Money, Project, ProjectInput, Stage, Unit, UnitKind,
@@ -16,6 +16,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{AppError, PageError, PageResult, parse_id};
 use crate::i18n::{Tr, lang_of};
+use crate::layout;
 use crate::policy;
 use axum::Router;
 use axum::routing::get;
@@ -123,9 +124,7 @@ pub async fn login_form(
     Query(q): Query<NextQuery>,
 ) -> Response {
     login_page(
-        Tr {
-            lang: lang_of(&headers, &uri),
-        },
+        Tr::new(lang_of(&headers, &uri)),
         "",
         &q.next,
         None,
@@ -1120,7 +1119,11 @@ pub async fn create(
             .store
             .create_project(&fields, Some(user.id), "web")
             .await?;
-        Ok(Redirect::to(&format!("/projects/{}", p.id)).into_response())
+        Ok(layout::done(
+            &format!("/projects/{}", p.id),
+            "done.project_created",
+            None,
+        ))
     }
     .await;
     let again = FormState {
@@ -1188,7 +1191,11 @@ pub async fn update(
             .store
             .update_project(id, version, &fields, Some(user.id), "web")
             .await?;
-        Ok(Redirect::to(&format!("/projects/{id}")).into_response())
+        Ok(layout::done(
+            &format!("/projects/{id}"),
+            "done.project_saved",
+            None,
+        ))
     }
     .await;
     let again = FormState {

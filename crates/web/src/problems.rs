@@ -7,7 +7,7 @@ use askama::Template;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Form, Path, Query, State};
-use axum::response::{IntoResponse, Redirect};
+use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use domain::dates::{Edge, parse_date};
 use domain::problem::{Action, Category, Deadline, Level, Status, transition};
@@ -21,6 +21,7 @@ use crate::auth::{ApiUser, PageUser};
 use crate::calendar::Mark;
 use crate::error::{AppError, PageResult, parse_id};
 use crate::i18n::Tr;
+use crate::layout;
 use crate::pages::{format_time, render, render_form, today};
 use crate::policy;
 use crate::reports::bad_json;
@@ -441,7 +442,11 @@ pub async fn act_form(
 ) -> PageResult {
     let id = parse_id(&id)?;
     match act(&state, &user, id, &form).await {
-        Ok(_) => Ok(Redirect::to(&format!("/problems/{id}")).into_response()),
+        Ok(_) => Ok(layout::done(
+            &format!("/problems/{id}"),
+            "done.problem_acted",
+            None,
+        )),
         Err(AppError::NotFound) => Err(AppError::NotFound.into()),
         Err(e) => {
             let why = e.message().get(tr.lang).to_string();
@@ -554,7 +559,11 @@ pub async fn upload_attachment(
         .add_problem_attachment(id, &who, &name, content_type, &bytes)
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/problems/{id}#attachments")).into_response()),
+        Ok(_) => Ok(layout::done(
+            &format!("/problems/{id}#attachments"),
+            "done.attachment_added",
+            None,
+        )),
         Err(store::StoreError::Rule(m)) => {
             problem_page(&state, tr, user, id, Some(m.get(lang).into())).await
         }
@@ -582,9 +591,11 @@ pub async fn remove_attachment(
         .ok_or(AppError::NotFound)?
         .problem_id;
     match state.store.remove_problem_attachment(id, &who).await {
-        Ok(problem) => {
-            Ok(Redirect::to(&format!("/problems/{problem}#attachments")).into_response())
-        }
+        Ok(problem) => Ok(layout::done(
+            &format!("/problems/{problem}#attachments"),
+            "done.attachment_removed",
+            None,
+        )),
         Err(store::StoreError::Rule(m)) => {
             problem_page(&state, tr, user, problem, Some(m.get(lang).into())).await
         }
@@ -659,7 +670,11 @@ pub async fn note_form(
         .note_problem(id, &form.text, Some(user.id))
         .await
     {
-        Ok(()) => Ok(Redirect::to(&format!("/problems/{id}")).into_response()),
+        Ok(()) => Ok(layout::done(
+            &format!("/problems/{id}"),
+            "done.note_added",
+            None,
+        )),
         Err(e) => {
             let why = AppError::from(e).message().get(tr.lang).to_string();
             problem_page(&state, tr, user, id, Some(why)).await
@@ -833,7 +848,13 @@ pub async fn raise_submit(
             level,
         };
         match state.store.raise_problem(&new, Some(user.id), "web").await {
-            Ok(id) => return Ok(Redirect::to(&format!("/problems/{id}")).into_response()),
+            Ok(id) => {
+                return Ok(layout::done(
+                    &format!("/problems/{id}"),
+                    "done.problem_raised",
+                    None,
+                ));
+            }
             Err(e) => errors.push(AppError::from(e).message().get(lang).to_string()),
         }
     }

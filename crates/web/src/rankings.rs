@@ -5,7 +5,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Redirect};
+use axum::response::IntoResponse;
 use chrono::Datelike;
 use domain::progress::{Light, Period, Scheme};
 use domain::{Lang, Money, bi};
@@ -17,6 +17,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{AppError, PageResult};
 use crate::i18n::Tr;
+use crate::layout;
 use crate::pages::{format_time, render, url_encode};
 use crate::policy;
 use axum::Router;
@@ -344,11 +345,11 @@ pub async fn publish(
         actor: Some(user.id),
     };
     match state.store.publish_ranking(&new).await {
-        Ok(p) => Ok(Redirect::to(&format!(
-            "/rankings?period={}&revision={}",
-            p.period, p.revision
-        ))
-        .into_response()),
+        Ok(p) => Ok(layout::done(
+            &format!("/rankings?period={}&revision={}", p.period, p.revision),
+            "done.published",
+            Some(i64::from(p.revision)),
+        )),
         Err(StoreError::Rule(m)) => {
             let mut page = show(
                 &state,

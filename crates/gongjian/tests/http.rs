@@ -892,6 +892,19 @@ async fn reports_are_filed_reviewed_and_scoped() {
         assert_eq!(status, StatusCode::SEE_OTHER);
         let (_, html) = fetch(&unit, format!("{own}?done=submit")).await;
         assert!(html.contains("已提交") && html.contains("待审核"), "{html}");
+        // The submission names what it left unreported.
+        assert!(html.contains("仍未报送：龙田污水厂"), "{html}");
+
+        // The lead office reviews read-only, with a reason per row; it corrects only when it
+        // opens the form for that.
+        let (_, html) = fetch(&office, own.clone()).await;
+        assert!(
+            html.contains("name=\"reason_") && !html.contains(&format!("name=\"c_{a1}\"")),
+            "{html}"
+        );
+        assert!(html.contains("录入或更正本单位报表") && html.contains("主体封顶"));
+        let (_, html) = fetch(&office, format!("{own}?edit=1")).await;
+        assert!(html.contains(&format!("name=\"c_{a1}\"")), "{html}");
 
         // A reader sees the form without inputs and cannot file.
         let (status, html) = fetch(&reader, own.clone()).await;
@@ -926,6 +939,10 @@ async fn reports_are_filed_reviewed_and_scoped() {
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains("退回须填写原因"));
+        assert!(
+            html.contains(&format!("value=\"{}\" form=\"review\" checked", report.id)),
+            "the tick survives the error: {html}"
+        );
         let (status, _) = send_form(
             &unit,
             review_url.clone(),
@@ -966,6 +983,11 @@ async fn reports_are_filed_reviewed_and_scoped() {
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body[0]["state"], "submitted");
         assert_eq!(body[0]["completed_wan"], 130.0);
+        let (_, html) = fetch(&unit, own.clone()).await;
+        assert!(
+            !html.contains("请补充设备款凭证"),
+            "a resubmitted report no longer shows why it was returned"
+        );
         let (status, body) = send_json(
             &office,
             app.url("/api/reports/review"),

@@ -262,6 +262,9 @@ pub struct UnitReporting {
     pub late: usize,
     /// Of the due projects, those whose report is submitted or approved.
     pub due_in: usize,
+    /// Of the due projects, those with no report at all (未报: neither a draft nor a returned
+    /// one, which are counted as such).
+    pub unreported: usize,
 }
 
 impl UnitReporting {
@@ -1241,20 +1244,33 @@ impl Store {
         review: &Review,
         actor: &Actor,
     ) -> Result<usize> {
+        let each: Vec<(i64, i64, Review)> = items
+            .iter()
+            .map(|(id, version)| (*id, *version, review.clone()))
+            .collect();
+        self.review_each(&each, actor).await
+    }
+
+    /// Reviews reports each with its own decision (a return with its own reason), all or
+    /// nothing: `(report id, version read, decision)`.
+    pub async fn review_each(&self, items: &[(i64, i64, Review)], actor: &Actor) -> Result<usize> {
         if !actor.reviewer {
             return Err(StoreError::Forbidden(bi(
                 "只有总牵头单位可以审核报告",
                 "only the lead office reviews reports",
             )));
         }
-        let note = review.note()?;
-        let (state, action) = match review {
-            Review::Approve => (ReportState::Approved, "approve"),
-            Review::Return(_) => (ReportState::Returned, "return"),
-        };
+        for (_, _, review) in items {
+            review.note()?;
+        }
         let at = now();
         let mut tx = self.begin_write().await?;
-        for (id, version) in items {
+        for (id, version, review) in items {
+            let note = review.note()?;
+            let (state, action) = match review {
+                Review::Approve => (ReportState::Approved, "approve"),
+                Review::Return(_) => (ReportState::Returned, "return"),
+            };
             let row: Option<(i64, String, String, i64, String, i64)> = sqlx::query_as(
                 "SELECT r.version, r.status, p.name, r.project_id, r.period, r.prior_corrected \
                  FROM reports r JOIN projects p ON p.id = r.project_id WHERE r.id = $1",
@@ -1476,6 +1492,9 @@ impl Store {
             let state = status.as_deref().and_then(ReportState::parse);
             if due == 1 && state.is_some_and(ReportState::counts) {
                 u.due_in += n;
+            }
+            if due == 1 && state.is_none() {
+                u.unreported += n;
             }
             match state {
                 Some(ReportState::Draft) => u.draft += n,

@@ -163,6 +163,22 @@ impl Store {
         Ok(rows.into_iter().map(meta).collect())
     }
 
+    /// The photos of one period's reports of a unit's projects, by report (what a reviewer
+    /// sees beside the figures).
+    pub async fn period_photos(&self, period: &str, unit_id: i64) -> Result<Vec<PhotoMeta>> {
+        let rows: Vec<MetaRow> = sqlx::query_as(
+            "SELECT f.id, f.report_id, r.period, f.name, f.content_type, f.size, f.uploaded_at, u.display_name \
+             FROM report_photos f JOIN reports r ON r.id = f.report_id JOIN projects p ON p.id = r.project_id \
+             LEFT JOIN users u ON u.id = f.uploaded_by \
+             WHERE r.period = $1 AND p.unit_id = $2 ORDER BY f.report_id, f.id",
+        )
+        .bind(period)
+        .bind(unit_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.into_iter().map(meta).collect())
+    }
+
     /// One photo with its bytes.
     pub async fn photo(&self, id: i64) -> Result<Option<Photo>> {
         let row: Option<PhotoRow> =

@@ -541,6 +541,8 @@ async fn story(store: &Store) {
     assert_eq!(a.missing(), 0);
     let b = overview.iter().find(|u| u.unit_id == town_b).unwrap();
     assert_eq!((b.due, b.missing()), (1, 1));
+    // 未报 does not overlap 暂存 and 已退回: it counts the due projects with no report at all.
+    assert_eq!((a.unreported, b.unreported), (0, 1));
 
     // What an entry leaves out keeps what the report said; the same values again change
     // nothing (no new version); a period that has not begun is refused.

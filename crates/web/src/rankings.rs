@@ -348,7 +348,7 @@ pub async fn publish(
         Ok(p) => Ok(layout::done(
             &format!("/rankings?period={}&revision={}", p.period, p.revision),
             "done.published",
-            Some(i64::from(p.revision)),
+            Some(p.revision),
         )),
         Err(StoreError::Rule(m)) => {
             let mut page = show(

@@ -141,7 +141,7 @@ pub async fn overview(
         approved: u.approved,
         draft: u.draft,
         returned: u.returned,
-        missing: u.missing(),
+        missing: u.unreported,
         late: u.late,
     };
     let mut total = UnitReporting::default();
@@ -153,6 +153,7 @@ pub async fn overview(
         total.returned += u.returned;
         total.late += u.late;
         total.due_in += u.due_in;
+        total.unreported += u.unreported;
     }
     render(&OverviewTemplate {
         user,
@@ -183,6 +184,8 @@ pub struct FormRow {
     previous: String,
     completed: String,
     ytd: String,
+    /// Year to date over the annual plan ("" without a plan or a report).
+    rate: String,
     started: bool,
     halted: bool,
     actual_start: String,
@@ -194,16 +197,27 @@ pub struct FormRow {
     state: &'static str,
     state_label: &'static str,
     late: bool,
+    /// Why the report was returned, while it stands returned (a resubmitted report no longer
+    /// shows it as if current).
     review_note: String,
     locked: bool,
     reviewable: bool,
     /// 上期已更正, waiting for the lead office to confirm.
     prior_corrected: bool,
-    revision: i64,
+    /// "第2版" from the second version on.
+    revision: String,
     /// 异常提示: each flag's kind and message.
     flags: Vec<(&'static str, String)>,
     /// A pending 更正申请: its id, version and what it asks, in words.
     correction: Option<(i64, i64, String)>,
+    /// The report's photos (id, name), shown beside the figures to the reviewer.
+    photos: Vec<(i64, String)>,
+    /// Ticked for review (kept when the page comes back with an error).
+    picked: bool,
+    /// The return reason typed for this row.
+    return_reason: String,
+    /// What is wrong with this row as typed.
+    error: String,
 }
 
 #[derive(Template)]
@@ -217,9 +231,14 @@ struct UnitTemplate {
     unit_id: i64,
     unit: String,
     rows: Vec<FormRow>,
-    can_file: bool,
-    can_review: bool,
+    /// The unit's editable form (the unit itself, or the office that chose to correct).
+    filing: bool,
+    /// The lead office's read-only review with its decision controls.
+    reviewing: bool,
+    /// The office may switch between reviewing and correcting.
+    can_correct: bool,
     overview_link: bool,
+    shared_reason: String,
     errors: Vec<String>,
     notice: String,
 }
@@ -228,6 +247,17 @@ struct UnitTemplate {
 pub struct UnitQuery {
     #[serde(default)]
     done: String,
+    /// `1`: the office opens the unit's form to correct it, instead of reviewing.
+    #[serde(default)]
+    edit: String,
+}
+
+/// A unit's reports of a period, as stored.
+struct UnitPeriod {
+    period: Period,
+    unit_id: i64,
+    unit: String,
+    rows: Vec<PeriodReport>,
 }
 
 /// Loads a unit's period after checking the user may read it.
@@ -236,7 +266,7 @@ async fn unit_rows(
     user: &SessionUser,
     period: &str,
     unit: &str,
-) -> Result<(Period, i64, String, Vec<PeriodReport>), AppError> {
+) -> Result<UnitPeriod, AppError> {
     let period = parse_period(period)?;
     let unit_id = parse_id(unit)?;
     if !policy::may_read_unit_reports(user, Some(unit_id)) {
@@ -251,11 +281,32 @@ async fn unit_rows(
         .map(|u| u.name)
         .ok_or(AppError::NotFound)?;
     let rows = state.store.period_reports(&period, Some(unit_id)).await?;
-    Ok((period, unit_id, unit_name, rows))
+    Ok(UnitPeriod {
+        period,
+        unit_id,
+        unit: unit_name,
+        rows,
+    })
+}
+
+/// "第2版" (zh) or "rev. 2" (en), from the second version on.
+fn revision_label(revision: i64, lang: Lang) -> String {
+    match (revision > 1, lang) {
+        (false, _) => String::new(),
+        (true, Lang::Zh) => format!("第{revision}版"),
+        (true, Lang::En) => format!("rev. {revision}"),
+    }
 }
 
 fn form_row(p: &PeriodReport, can_review: bool, lang: domain::Lang) -> FormRow {
     let r = p.report.as_ref();
+    let rate = match (r, p.annual_plan) {
+        (Some(r), Some(plan)) if plan.fen() > 0 => format!(
+            "{:.1}%",
+            r.year_to_date.fen() as f64 * 100.0 / plan.fen() as f64
+        ),
+        _ => String::new(),
+    };
     FormRow {
         project_id: p.project_id,
         name: p.name.clone(),
@@ -263,6 +314,7 @@ fn form_row(p: &PeriodReport, can_review: bool, lang: domain::Lang) -> FormRow {
         previous: p.previous_ytd.wan_display(),
         completed: r.map(|r| r.completed.wan_string()).unwrap_or_default(),
         ytd: r.map(|r| r.year_to_date.wan_string()).unwrap_or_default(),
+        rate,
         started: r.is_some_and(|r| r.started),
         halted: r.is_some_and(|r| r.halted == Some(true)),
         actual_start: r
@@ -275,9 +327,12 @@ fn form_row(p: &PeriodReport, can_review: bool, lang: domain::Lang) -> FormRow {
         version: r.map(|r| r.version.to_string()).unwrap_or_default(),
         report_id: r.map_or(0, |r| r.id),
         state: r.map_or("missing", |r| r.state.code()),
-        state_label: "",
+        state_label: state_label(r.map(|r| r.state), lang),
         late: r.is_some_and(|r| r.late),
-        review_note: r.and_then(|r| r.review_note.clone()).unwrap_or_default(),
+        review_note: r
+            .filter(|r| r.state == ReportState::Returned)
+            .and_then(|r| r.review_note.clone())
+            .unwrap_or_default(),
         locked: r.is_some_and(|r| r.state == ReportState::Approved),
         reviewable: can_review
             && r.is_some_and(|r| {
@@ -285,7 +340,7 @@ fn form_row(p: &PeriodReport, can_review: bool, lang: domain::Lang) -> FormRow {
                     || (r.state == ReportState::Approved && r.prior_corrected)
             }),
         prior_corrected: r.is_some_and(|r| r.prior_corrected),
-        revision: r.map_or(0, |r| r.revision),
+        revision: revision_label(r.map_or(0, |r| r.revision), lang),
         flags: p
             .flags
             .iter()
@@ -312,45 +367,108 @@ fn form_row(p: &PeriodReport, can_review: bool, lang: domain::Lang) -> FormRow {
             };
             (c.id, c.version, text)
         }),
+        photos: Vec::new(),
+        picked: false,
+        return_reason: String::new(),
+        error: String::new(),
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn unit_page(
+/// What a unit's page shows besides the stored reports: the form as typed or the review as
+/// ticked (after an error), the messages, and whether the office corrects instead of reviewing.
+#[derive(Default)]
+struct Shown<'a> {
+    typed: Option<&'a FilingForm>,
+    review: Option<&'a ReviewForm>,
+    /// The office opened the form to correct.
+    edit: bool,
+    errors: Vec<String>,
+    /// Errors beside a row, by project.
+    row_errors: HashMap<i64, String>,
+    notice: String,
+}
+
+async fn unit_page(
+    state: &AppState,
     tr: Tr,
     user: SessionUser,
-    period: &Period,
-    unit_id: i64,
-    unit: String,
-    rows: &[PeriodReport],
-    typed: Option<&[(String, String)]>,
-    errors: Vec<String>,
-    notice: String,
+    unit_period: UnitPeriod,
+    shown: Shown<'_>,
 ) -> PageResult {
+    let UnitPeriod {
+        period,
+        unit_id,
+        unit,
+        rows,
+    } = unit_period;
+    let period = &period;
     let actor = policy::report_actor(&user);
-    let can_file = actor.is_some_and(|a| a.unit.is_none_or(|u| u == unit_id));
+    let may_file = actor.is_some_and(|a| a.unit.is_none_or(|u| u == unit_id));
     let can_review = actor.is_some_and(|a| a.reviewer);
+    // The reviewer reviews; the unit's form is theirs to fill, or the office's to correct when
+    // it asks for it.
+    let filing = may_file && (!can_review || shown.edit || shown.typed.is_some());
+    let reviewing = can_review && !filing;
+    let mut photos: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+    if reviewing {
+        for p in state.store.period_photos(&period.key(), unit_id).await? {
+            photos.entry(p.report_id).or_default().push((p.id, p.name));
+        }
+    }
     let mut form_rows: Vec<FormRow> = rows
         .iter()
         .map(|p| {
             let mut row = form_row(p, can_review, tr.lang);
-            row.state_label = state_label(p.report.as_ref().map(|r| r.state), tr.lang);
-            if let Some(typed) = typed {
-                let get = |prefix: &str| field(typed, prefix, p.project_id).to_string();
-                row.completed = get("c");
-                row.ytd = get("y");
-                row.started = !get("s").is_empty();
-                row.halted = !get("h").is_empty();
-                row.actual_start = get("d");
-                row.progress = get("p");
-                row.problems = get("q");
-                row.reason = get("r");
+            row.photos = photos.remove(&row.report_id).unwrap_or_default();
+            if let Some(typed) = shown.typed.and_then(|f| f.rows.get(&p.project_id)) {
+                row.completed = typed.completed.clone();
+                row.ytd = typed.ytd.clone();
+                row.started = typed.started;
+                row.halted = typed.halted;
+                row.actual_start = typed.actual_start.clone();
+                row.progress = typed.progress.clone();
+                row.problems = typed.problems.clone();
+                row.reason = typed.reason.clone();
             }
+            if let Some(review) = shown.review {
+                row.picked = review.picks.iter().any(|(id, _)| *id == row.report_id);
+                row.return_reason = review
+                    .reasons
+                    .get(&row.report_id)
+                    .cloned()
+                    .unwrap_or_default();
+            }
+            row.error = shown
+                .row_errors
+                .get(&p.project_id)
+                .cloned()
+                .unwrap_or_default();
             row
         })
         .collect();
-    form_rows.sort_by_key(|r| r.locked);
-    let invalid = !errors.is_empty();
+    // The reviewer sees what waits for a decision first; the unit what it still has to file.
+    if reviewing {
+        form_rows.sort_by_key(|r| !r.reviewable);
+    } else {
+        form_rows.sort_by_key(|r| r.locked);
+    }
+    let invalid = !shown.errors.is_empty() || !shown.row_errors.is_empty();
+    let mut errors = shown.errors;
+    if !shown.row_errors.is_empty() {
+        errors.insert(
+            0,
+            match tr.lang {
+                Lang::Zh => format!(
+                    "有 {} 个项目填写有误，请按各行提示修改",
+                    shown.row_errors.len()
+                ),
+                Lang::En => format!(
+                    "{} rows need correcting: see each row",
+                    shown.row_errors.len()
+                ),
+            },
+        );
+    }
     render_form(
         &UnitTemplate {
             overview_link: !policy::files_reports(&user),
@@ -361,25 +479,29 @@ fn unit_page(
             unit_id,
             unit,
             rows: form_rows,
-            can_file,
-            can_review,
+            filing,
+            reviewing,
+            can_correct: can_review && may_file,
+            shared_reason: shown.review.map(|r| r.reason.clone()).unwrap_or_default(),
             errors,
-            notice,
+            notice: shown.notice,
             tr,
         },
         invalid,
     )
 }
 
-/// `/reports/{period}/units/{unit}`: the unit's projects of the period, one form.
+/// `/reports/{period}/units/{unit}`: the unit's projects of the period — the unit's form to
+/// fill and submit, or the lead office's review (`?edit=1`: the form, to correct).
 pub async fn unit_form(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Path((period, unit)): Path<(String, String)>,
     Query(q): Query<UnitQuery>,
 ) -> PageResult {
-    let (period, unit_id, unit_name, rows) = unit_rows(&state, &user, &period, &unit).await?;
-    let notice = match q.done.as_str() {
+    let shown_period = unit_rows(&state, &user, &period, &unit).await?;
+    let rows = &shown_period.rows;
+    let mut notice = match q.done.as_str() {
         "save" => tr.t("reports.saved"),
         "submit" => tr.t("reports.submitted"),
         "approve" => tr.t("reports.approved"),
@@ -387,114 +509,197 @@ pub async fn unit_form(
         "request" => tr.t("reports.requested"),
         "decided" => tr.t("reports.correction_decided"),
         _ => "",
-    };
+    }
+    .to_string();
+    // A submission that left projects unreported names them.
+    if q.done == "submit" {
+        let left: Vec<&str> = rows
+            .iter()
+            .filter(|p| {
+                p.report
+                    .as_ref()
+                    .is_none_or(|r| matches!(r.state, ReportState::Draft | ReportState::Returned))
+            })
+            .map(|p| p.name.as_str())
+            .collect();
+        if !left.is_empty() {
+            notice.push_str(&match tr.lang {
+                Lang::Zh => format!(
+                    "。以下 {} 个项目本期仍未报送：{}",
+                    left.len(),
+                    left.join("、")
+                ),
+                Lang::En => format!(
+                    ". Still not reported this period ({}): {}",
+                    left.len(),
+                    left.join(", ")
+                ),
+            });
+        }
+    }
     unit_page(
+        &state,
         tr,
         user,
-        &period,
-        unit_id,
-        unit_name,
-        &rows,
-        None,
-        Vec::new(),
-        notice.to_string(),
+        shown_period,
+        Shown {
+            edit: q.edit == "1",
+            notice,
+            ..Shown::default()
+        },
     )
+    .await
 }
 
-/// The value of `{prefix}_{project}` in a submitted form.
-fn field<'a>(fields: &'a [(String, String)], prefix: &str, project: i64) -> &'a str {
-    let key = format!("{prefix}_{project}");
-    fields
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map_or("", |(_, v)| v.as_str())
+/// One project's row of a unit's form, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct RowInput {
+    completed: String,
+    ytd: String,
+    started: bool,
+    halted: bool,
+    actual_start: String,
+    progress: String,
+    problems: String,
+    version: String,
+    reason: String,
 }
 
-/// The entries a unit form files: rows whose values differ from the stored report, and on
-/// submit also the drafts and returned reports as they stand. When both amounts are shown and
-/// the clerk changed one, the other (unchanged) is left to be derived.
-fn entries_from_form(
-    fields: &[(String, String)],
-    rows: &[PeriodReport],
-    filing: Filing,
-    lang: Lang,
-) -> Result<Vec<ReportEntry>, Vec<String>> {
-    let mut entries = Vec::new();
-    let mut errors = Vec::new();
-    for p in rows {
-        let get = |prefix: &str| field(fields, prefix, p.project_id).trim().to_string();
-        let mut bad = |m: Bilingual| errors.push(format!("“{}”：{}", p.name, m.get(lang)));
-        let money = |text: String| Money::parse(&text, AmountUnit::Wan);
-        let (completed, ytd) = match (money(get("c")), money(get("y"))) {
-            (Ok(c), Ok(y)) => (c, y),
-            (Err(m), _) | (_, Err(m)) => {
-                bad(m);
+/// A unit's form as posted: per project `c_{id}` (本期完成), `y_` (累计), `s_` (已开工), `h_`
+/// (停工), `d_` (实际开工), `p_` (形象进度), `q_` (存在问题), `v_` (the version read), `r_`
+/// (the reason of a correction); `action` save | submit.
+#[derive(Debug, Default)]
+pub struct FilingForm {
+    submit: bool,
+    rows: HashMap<i64, RowInput>,
+}
+
+impl From<Vec<(String, String)>> for FilingForm {
+    fn from(fields: Vec<(String, String)>) -> Self {
+        let mut form = FilingForm::default();
+        for (key, value) in fields {
+            if key == "action" {
+                form.submit = value == "submit";
                 continue;
             }
-        };
-        let actual_start = match parse_date(&get("d"), Edge::Start) {
-            Ok(d) => d,
-            Err(m) => {
-                bad(m);
+            let Some((prefix, id)) = key.split_once('_') else {
                 continue;
-            }
-        };
-        let text = |s: String| (!s.is_empty()).then_some(s);
-        let mut entry = ReportEntry {
-            project_id: p.project_id,
-            completed,
-            year_to_date: ytd,
-            started: Some(!get("s").is_empty()),
-            halted: Some(!get("h").is_empty()),
-            actual_start,
-            stage: None,
-            // Always given: an emptied field clears what was there.
-            progress: Some(get("p")),
-            problems: Some(get("q")),
-            version: get("v").parse().ok(),
-            reason: text(get("r")),
-        };
-        match &p.report {
-            None => {
-                let empty = entry.completed.is_none()
-                    && entry.year_to_date.is_none()
-                    && text(get("p")).is_none()
-                    && text(get("q")).is_none()
-                    && entry.started != Some(true);
-                if empty {
-                    continue;
-                }
-            }
-            Some(r) => {
-                let same_amounts = entry.completed == Some(r.completed)
-                    && entry.year_to_date == Some(r.year_to_date);
-                let unchanged = same_amounts
-                    && entry.started == Some(r.started)
-                    && entry.halted.unwrap_or(false) == r.halted.unwrap_or(false)
-                    && entry.actual_start == r.actual_start
-                    && text(get("p")) == r.progress
-                    && text(get("q")) == r.problems;
-                let pending = matches!(r.state, ReportState::Draft | ReportState::Returned);
-                if unchanged && !(filing == Filing::Submit && pending) {
-                    continue;
-                }
-                if entry.completed == Some(r.completed)
-                    && entry.year_to_date != Some(r.year_to_date)
-                {
-                    entry.completed = None;
-                } else if entry.year_to_date == Some(r.year_to_date)
-                    && entry.completed != Some(r.completed)
-                {
-                    entry.year_to_date = None;
-                }
+            };
+            let Ok(id) = id.parse::<i64>() else { continue };
+            let row = form.rows.entry(id).or_default();
+            let value = value.trim().to_string();
+            match prefix {
+                "c" => row.completed = value,
+                "y" => row.ytd = value,
+                "s" => row.started = !value.is_empty(),
+                "h" => row.halted = !value.is_empty(),
+                "d" => row.actual_start = value,
+                "p" => row.progress = value,
+                "q" => row.problems = value,
+                "v" => row.version = value,
+                "r" => row.reason = value,
+                _ => {}
             }
         }
-        entries.push(entry);
+        form
     }
-    if errors.is_empty() {
-        Ok(entries)
-    } else {
-        Err(errors)
+}
+
+impl FilingForm {
+    fn filing(&self) -> Filing {
+        if self.submit {
+            Filing::Submit
+        } else {
+            Filing::Save
+        }
+    }
+
+    /// The entries this form files against the stored reports: rows whose values differ from
+    /// the stored report, and on submit also the drafts and returned reports as they stand.
+    /// When both amounts are shown and the clerk changed one, the other (unchanged) is left to
+    /// be derived. What cannot be read comes back by project.
+    fn entries(
+        &self,
+        rows: &[PeriodReport],
+        lang: Lang,
+    ) -> Result<Vec<ReportEntry>, HashMap<i64, String>> {
+        let mut entries = Vec::new();
+        let mut errors = HashMap::new();
+        let none = RowInput::default();
+        for p in rows {
+            let typed = self.rows.get(&p.project_id).unwrap_or(&none);
+            let money = |text: &str| Money::parse(text, AmountUnit::Wan);
+            let (completed, ytd) = match (money(&typed.completed), money(&typed.ytd)) {
+                (Ok(c), Ok(y)) => (c, y),
+                (Err(m), _) | (_, Err(m)) => {
+                    errors.insert(p.project_id, m.get(lang).to_string());
+                    continue;
+                }
+            };
+            let actual_start = match parse_date(&typed.actual_start, Edge::Start) {
+                Ok(d) => d,
+                Err(m) => {
+                    errors.insert(p.project_id, m.get(lang).to_string());
+                    continue;
+                }
+            };
+            let text = |s: &str| (!s.is_empty()).then(|| s.to_string());
+            let mut entry = ReportEntry {
+                project_id: p.project_id,
+                completed,
+                year_to_date: ytd,
+                started: Some(typed.started),
+                halted: Some(typed.halted),
+                actual_start,
+                stage: None,
+                // Always given: an emptied field clears what was there.
+                progress: Some(typed.progress.clone()),
+                problems: Some(typed.problems.clone()),
+                version: typed.version.parse().ok(),
+                reason: text(&typed.reason),
+            };
+            match &p.report {
+                None => {
+                    let empty = entry.completed.is_none()
+                        && entry.year_to_date.is_none()
+                        && typed.progress.is_empty()
+                        && typed.problems.is_empty()
+                        && entry.started != Some(true);
+                    if empty {
+                        continue;
+                    }
+                }
+                Some(r) => {
+                    let same_amounts = entry.completed == Some(r.completed)
+                        && entry.year_to_date == Some(r.year_to_date);
+                    let unchanged = same_amounts
+                        && entry.started == Some(r.started)
+                        && entry.halted.unwrap_or(false) == r.halted.unwrap_or(false)
+                        && entry.actual_start == r.actual_start
+                        && text(&typed.progress) == r.progress
+                        && text(&typed.problems) == r.problems;
+                    let pending = matches!(r.state, ReportState::Draft | ReportState::Returned);
+                    if unchanged && !(self.submit && pending) {
+                        continue;
+                    }
+                    if entry.completed == Some(r.completed)
+                        && entry.year_to_date != Some(r.year_to_date)
+                    {
+                        entry.completed = None;
+                    } else if entry.year_to_date == Some(r.year_to_date)
+                        && entry.completed != Some(r.completed)
+                    {
+                        entry.year_to_date = None;
+                    }
+                }
+            }
+            entries.push(entry);
+        }
+        if errors.is_empty() {
+            Ok(entries)
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -505,153 +710,219 @@ pub async fn file_form(
     Path((period, unit)): Path<(String, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
+    let form = FilingForm::from(fields);
     let lang = tr.lang;
-    let (period, unit_id, unit_name, rows) = unit_rows(&state, &user, &period, &unit).await?;
+    let shown_period = unit_rows(&state, &user, &period, &unit).await?;
+    let (period, unit_id, rows) = (
+        shown_period.period,
+        shown_period.unit_id,
+        &shown_period.rows,
+    );
     let actor = policy::report_actor(&user)
         .filter(|a| a.unit.is_none_or(|u| u == unit_id))
         .ok_or(AppError::Forbidden)?;
-    let submit = fields.iter().any(|(k, v)| k == "action" && v == "submit");
-    let filing = if submit { Filing::Submit } else { Filing::Save };
-    let again = |errors: Vec<String>| {
-        unit_page(
-            tr,
-            user.clone(),
-            &period,
-            unit_id,
-            unit_name.clone(),
-            &rows,
-            Some(&fields),
-            errors,
-            String::new(),
-        )
-    };
-    let entries = match entries_from_form(&fields, &rows, filing, lang) {
-        Ok(entries) => entries,
-        Err(errors) => return again(errors),
-    };
-    if entries.is_empty() {
-        return again(vec![tr.t("reports.nothing").to_string()]);
-    }
-    let options = FilingOptions {
-        filing,
-        source: "web",
-        check_versions: true,
-        dry_run: false,
-        today: state.today(),
-    };
-    match state
-        .store
-        .file_reports(period, &entries, &actor, options)
-        .await
-    {
-        Ok(filed) => Ok(Redirect::to(&format!(
-            "/reports/{}/units/{unit_id}?done={}",
-            period.key(),
-            if filed.iter().any(|f| f.requested) {
-                "request"
-            } else if submit {
-                "submit"
-            } else {
-                "save"
+    let shown = match form.entries(rows, lang) {
+        Err(row_errors) => Shown {
+            row_errors,
+            ..Shown::default()
+        },
+        Ok(entries) if entries.is_empty() => Shown {
+            errors: vec![tr.t("reports.nothing").to_string()],
+            ..Shown::default()
+        },
+        Ok(entries) => {
+            let options = FilingOptions {
+                filing: form.filing(),
+                source: "web",
+                check_versions: true,
+                dry_run: false,
+                today: state.today(),
+            };
+            let errors = match state
+                .store
+                .file_reports(period, &entries, &actor, options)
+                .await
+            {
+                Ok(filed) => {
+                    let done = if filed.iter().any(|f| f.requested) {
+                        "request"
+                    } else if form.submit {
+                        "submit"
+                    } else {
+                        "save"
+                    };
+                    return Ok(Redirect::to(&format!(
+                        "/reports/{}/units/{unit_id}?done={done}",
+                        period.key()
+                    ))
+                    .into_response());
+                }
+                Err(StoreError::Invalid(messages)) => {
+                    messages.iter().map(|m| m.get(lang).to_string()).collect()
+                }
+                Err(StoreError::Rule(m)) => vec![m.get(lang).to_string()],
+                Err(e) => return Err(AppError::from(e).into()),
+            };
+            Shown {
+                errors,
+                ..Shown::default()
             }
-        ))
-        .into_response()),
-        Err(StoreError::Invalid(messages)) => {
-            again(messages.iter().map(|m| m.get(lang).to_string()).collect())
         }
-        Err(StoreError::Rule(m)) => again(vec![m.get(lang).to_string()]),
-        Err(e) => Err(AppError::from(e).into()),
+    };
+    unit_page(
+        &state,
+        tr,
+        user,
+        shown_period,
+        Shown {
+            typed: Some(&form),
+            ..shown
+        },
+    )
+    .await
+}
+
+/// The lead office's review as posted: `pick` (report ids, with `rv_{id}`, the version read),
+/// `reason_{id}` (a return's reason for that row) or `reason` (for every row without one), and
+/// `action` approve | return.
+#[derive(Debug, Default)]
+pub struct ReviewForm {
+    approve: bool,
+    picks: Vec<(i64, Option<i64>)>,
+    reasons: HashMap<i64, String>,
+    reason: String,
+}
+
+impl TryFrom<Vec<(String, String)>> for ReviewForm {
+    type Error = AppError;
+
+    fn try_from(fields: Vec<(String, String)>) -> Result<Self, AppError> {
+        let mut form = ReviewForm::default();
+        let mut seen: HashMap<i64, i64> = HashMap::new();
+        for (key, value) in fields {
+            match key.as_str() {
+                "action" => form.approve = value == "approve",
+                "reason" => form.reason = value.trim().to_string(),
+                // A pick that is not a report id is a report that does not exist.
+                "pick" => form
+                    .picks
+                    .push((value.trim().parse().map_err(|_| AppError::NotFound)?, None)),
+                _ => {
+                    if let Some(id) = key.strip_prefix("rv_").and_then(|id| id.parse().ok()) {
+                        if let Ok(v) = value.trim().parse() {
+                            seen.insert(id, v);
+                        }
+                    } else if let Some(id) =
+                        key.strip_prefix("reason_").and_then(|id| id.parse().ok())
+                    {
+                        form.reasons.insert(id, value.trim().to_string());
+                    }
+                }
+            }
+        }
+        for (id, version) in &mut form.picks {
+            *version = seen.get(id).copied();
+        }
+        Ok(form)
     }
 }
 
-/// Approves or returns the ticked reports of a unit's form.
+impl ReviewForm {
+    /// Each ticked report with the version read (else the stored one) and its decision.
+    fn decisions(&self, stored: &HashMap<i64, i64>) -> Result<Vec<(i64, i64, Review)>, AppError> {
+        self.picks
+            .iter()
+            .map(|(id, seen)| {
+                let stored = stored.get(id).ok_or(AppError::NotFound)?;
+                let review = if self.approve {
+                    Review::Approve
+                } else {
+                    let own = self.reasons.get(id).filter(|r| !r.is_empty());
+                    Review::Return(own.unwrap_or(&self.reason).clone())
+                };
+                Ok((*id, seen.unwrap_or(*stored), review))
+            })
+            .collect()
+    }
+}
+
+/// Approves or returns the ticked reports of a unit, each return with its reason.
 pub async fn review_form(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Path((period, unit)): Path<(String, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
+    let form = ReviewForm::try_from(fields)?;
     let lang = tr.lang;
-    let (period, unit_id, unit_name, rows) = unit_rows(&state, &user, &period, &unit).await?;
+    let shown_period = unit_rows(&state, &user, &period, &unit).await?;
+    let (period, unit_id, rows) = (
+        shown_period.period,
+        shown_period.unit_id,
+        &shown_period.rows,
+    );
     let actor = policy::report_actor(&user)
         .filter(|a| a.reviewer)
         .ok_or(AppError::Forbidden)?;
-    let versions: HashMap<i64, i64> = rows
+    let stored: HashMap<i64, i64> = rows
         .iter()
         .filter_map(|p| p.report.as_ref().map(|r| (r.id, r.version)))
         .collect();
-    let mut items = Vec::new();
-    for (k, v) in &fields {
-        if k != "pick" {
-            continue;
-        }
-        let id: i64 = v.parse().map_err(|_| AppError::NotFound)?;
-        // The version the reviewer saw travels with the form.
-        let seen = fields
-            .iter()
-            .find(|(key, _)| *key == format!("rv_{id}"))
-            .and_then(|(_, v)| v.parse::<i64>().ok());
-        let stored = versions.get(&id).ok_or(AppError::NotFound)?;
-        items.push((id, seen.unwrap_or(*stored)));
-    }
-    let again = |errors: Vec<String>| {
-        unit_page(
-            tr,
-            user.clone(),
-            &period,
-            unit_id,
-            unit_name.clone(),
-            &rows,
-            None,
-            errors,
-            String::new(),
-        )
-    };
-    if items.is_empty() {
-        return again(vec![tr.t("reports.pick_none").to_string()]);
-    }
-    let approve = fields.iter().any(|(k, v)| k == "action" && v == "approve");
-    let review = if approve {
-        Review::Approve
+    let decisions = form.decisions(&stored)?;
+    let refused = if decisions.is_empty() {
+        tr.t("reports.pick_none").to_string()
     } else {
-        Review::Return(
-            fields
-                .iter()
-                .find(|(k, _)| k == "reason")
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default(),
-        )
+        match state.store.review_each(&decisions, &actor).await {
+            Ok(_) => {
+                return Ok(Redirect::to(&format!(
+                    "/reports/{}/units/{unit_id}?done={}",
+                    period.key(),
+                    if form.approve { "approve" } else { "return" }
+                ))
+                .into_response());
+            }
+            Err(StoreError::Rule(m)) => m.get(lang).to_string(),
+            Err(e) => return Err(AppError::from(e).into()),
+        }
     };
-    match state.store.review_reports(&items, &review, &actor).await {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/reports/{}/units/{unit_id}?done={}",
-            period.key(),
-            if approve { "approve" } else { "return" }
-        ))
-        .into_response()),
-        Err(StoreError::Rule(m)) => again(vec![m.get(lang).to_string()]),
-        Err(e) => Err(AppError::from(e).into()),
-    }
+    unit_page(
+        &state,
+        tr,
+        user,
+        shown_period,
+        Shown {
+            review: Some(&form),
+            errors: vec![refused],
+            ..Shown::default()
+        },
+    )
+    .await
+}
+
+/// The lead office's decision on a 更正申请, from the unit's page.
+#[derive(Debug, Deserialize)]
+pub struct CorrectionForm {
+    #[serde(default)]
+    version: String,
+    /// approve | return
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    reason: String,
 }
 
 /// `POST /reports/corrections/{id}`: the lead office approves or returns a unit's 更正申请 from
-/// the unit's form (`version`, `action` approve | return, `reason`).
+/// the unit's page.
 pub async fn correction_form(
     State(state): State<AppState>,
     PageUser { user, tr: _ }: PageUser,
     Path(id): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    Form(form): Form<CorrectionForm>,
 ) -> PageResult {
     let id = parse_id(&id)?;
     let actor = policy::report_actor(&user)
         .filter(|a| a.reviewer)
         .ok_or(AppError::Forbidden)?;
-    let get = |key: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == key)
-            .map_or("", |(_, v)| v.trim())
-    };
     let asked = state
         .store
         .pending_corrections(None, None)
@@ -666,11 +937,11 @@ pub async fn correction_form(
             asked.unit_id.unwrap_or(0)
         )
     };
-    let version = get("version").parse::<i64>().unwrap_or(asked.version);
-    let review = if get("action") == "approve" {
+    let version = form.version.trim().parse::<i64>().unwrap_or(asked.version);
+    let review = if form.action == "approve" {
         Review::Approve
     } else {
-        Review::Return(get("reason").to_string())
+        Review::Return(form.reason.trim().to_string())
     };
     match state
         .store
@@ -1319,7 +1590,74 @@ pub fn api_router() -> Router<AppState> {
 
 #[cfg(test)]
 mod tests {
-    use super::image_type;
+    use super::*;
+
+    fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_review_decides_each_row_with_its_own_reason() {
+        let stored: HashMap<i64, i64> = [(7, 3), (8, 5)].into();
+        let form = ReviewForm::try_from(fields(&[
+            ("pick", "7"),
+            ("rv_7", "2"),
+            ("pick", "8"),
+            ("reason_7", " 缺凭证 "),
+            ("reason", "数据不实"),
+            ("action", "return"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            form.decisions(&stored).unwrap(),
+            vec![
+                (7, 2, Review::Return("缺凭证".into())),
+                (8, 5, Review::Return("数据不实".into())),
+            ],
+            "the row's own reason, else the shared one; the version read, else the stored"
+        );
+        let approve =
+            ReviewForm::try_from(fields(&[("pick", "8"), ("action", "approve")])).unwrap();
+        assert_eq!(
+            approve.decisions(&stored).unwrap(),
+            vec![(8, 5, Review::Approve)]
+        );
+        let unknown =
+            ReviewForm::try_from(fields(&[("pick", "9"), ("action", "approve")])).unwrap();
+        assert!(matches!(
+            unknown.decisions(&stored),
+            Err(AppError::NotFound)
+        ));
+        assert!(ReviewForm::try_from(fields(&[("pick", "x")])).is_err());
+    }
+
+    #[test]
+    fn a_filing_form_reads_each_row() {
+        let form = FilingForm::from(fields(&[
+            ("c_3", " 120 "),
+            ("s_3", "1"),
+            ("p_3", "主体封顶"),
+            ("v_3", "4"),
+            ("x_3", "ignored"),
+            ("c_x", "ignored"),
+            ("action", "submit"),
+        ]));
+        assert!(form.submit);
+        let row = &form.rows[&3];
+        assert_eq!(
+            (
+                row.completed.as_str(),
+                row.started,
+                row.progress.as_str(),
+                row.version.as_str()
+            ),
+            ("120", true, "主体封顶", "4")
+        );
+        assert_eq!(form.rows.len(), 1);
+    }
 
     #[test]
     fn images_are_known_by_their_bytes() {

@@ -1185,6 +1185,23 @@ fn cases() -> Vec<Case> {
             Snap::Meetings,
         )
         .succeeds(),
+        // 落实情况: the owner unit and the office report it; nobody else.
+        post(
+            "/decisions/{decision}/progress",
+            Own,
+            Form(&[("version", "{decision_ver}"), ("progress", "已完成用电方案评审")]),
+            OFFICE_OWN,
+            Snap::Decision,
+        )
+        .fresh(Fresh::Decision),
+        post(
+            "/decisions/{decision}/progress",
+            Other,
+            Form(&[("version", "{decision_ver}"), ("progress", "已完成用电方案评审")]),
+            OFFICE_OTHER,
+            Snap::Decision,
+        )
+        .fresh(Fresh::Decision),
         post(
             "/decisions/{decision}/close",
             Own,

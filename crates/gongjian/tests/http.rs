@@ -1991,6 +1991,8 @@ async fn problems_are_raised_handled_and_scoped() {
             page.contains("value=\"confirm\"") && page.contains("value=\"return\""),
             "{page}"
         );
+        // The step log names who took each step.
+        assert!(page.contains("longtian · 龙田镇"), "{page}");
         // It waits on the unit that raised it now (销号), not on the department.
         let (_, todo) = fetch(&unit, app.url("/todo")).await;
         assert!(
@@ -2172,6 +2174,11 @@ async fn problems_are_raised_handled_and_scoped() {
         let (status, page) = fetch(&office, app.url("/meetings/new?as_of=2025-10-15")).await;
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains("江阴港区码头：岸线使用审批卡壳"), "{page}");
+        // The minutes start empty, the agenda beside them as a pick list.
+        assert!(
+            page.contains("data-pick") && !page.contains("岸线使用审批卡壳</textarea>"),
+            "{page}"
+        );
         let mut minutes = pairs(&[
             ("held_on", "2025-10-20".into()),
             ("title", "第42次周例会".into()),
@@ -2207,6 +2214,25 @@ async fn problems_are_raised_handled_and_scoped() {
             "another unit's decision"
         );
         let decision = app.store.open_decisions().await.unwrap().remove(0);
+        // 落实情况: only the owner unit (江阴镇 here) or the office reports it.
+        let progress = app.url(&format!("/decisions/{}/progress", decision.id));
+        let report = pairs(&[
+            ("version", decision.version.to_string()),
+            ("progress", "已报省厅".into()),
+        ]);
+        assert_eq!(
+            send_form(&unit, progress.clone(), &report).await.0,
+            StatusCode::FORBIDDEN
+        );
+        let r = office.post(progress).form(&report).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let (_, page) = fetch(&office, app.url("/meetings")).await;
+        assert!(
+            page.contains("已报送落实情况") && page.contains("已报省厅"),
+            "{page}"
+        );
+        let decision = app.store.open_decisions().await.unwrap().remove(0);
+        assert_eq!(decision.progress.as_deref(), Some("已报省厅"));
         let close = pairs(&[
             ("version", decision.version.to_string()),
             ("note", "已批复".into()),

@@ -54,6 +54,10 @@ pub struct Decision {
     pub deadline: NaiveDate,
     pub done_on: Option<NaiveDate>,
     pub done_note: Option<String>,
+    /// 落实情况 the owner unit reported last, when and by whom.
+    pub progress: Option<String>,
+    pub progress_at: Option<i64>,
+    pub progress_by: Option<String>,
     pub version: i64,
 }
 
@@ -100,24 +104,31 @@ pub struct Agenda {
     pub other_red: usize,
 }
 
-type DecisionRow = (
-    i64,
-    i64,
-    String,
-    String,
-    Option<i64>,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-    String,
-    Option<String>,
-    Option<String>,
-    i64,
-);
+/// A decision as stored, with its meeting's day and its owner's name.
+#[derive(sqlx::FromRow)]
+struct DecisionRow {
+    id: i64,
+    meeting_id: i64,
+    held_on: String,
+    text: String,
+    unit_id: Option<i64>,
+    unit: Option<String>,
+    project_id: Option<i64>,
+    problem_id: Option<i64>,
+    deadline: String,
+    done_on: Option<String>,
+    done_note: Option<String>,
+    progress: Option<String>,
+    progress_at: Option<i64>,
+    progress_by: Option<String>,
+    version: i64,
+}
 
-const SELECT_DECISION: &str = "SELECT d.id, d.meeting_id, m.held_on, d.text, d.unit_id, u.name, \
-     d.project_id, d.problem_id, d.deadline, d.done_on, d.done_note, d.version \
-     FROM decisions d JOIN meetings m ON m.id = d.meeting_id LEFT JOIN units u ON u.id = d.unit_id";
+const SELECT_DECISION: &str = "SELECT d.id, d.meeting_id, m.held_on, d.text, d.unit_id, u.name AS unit, \
+     d.project_id, d.problem_id, d.deadline, d.done_on, d.done_note, d.progress, d.progress_at, \
+     w.display_name AS progress_by, d.version \
+     FROM decisions d JOIN meetings m ON m.id = d.meeting_id LEFT JOIN units u ON u.id = d.unit_id \
+     LEFT JOIN users w ON w.id = d.progress_by";
 
 fn decision_of(r: DecisionRow) -> Result<Decision> {
     let corrupt = || {
@@ -127,18 +138,21 @@ fn decision_of(r: DecisionRow) -> Result<Decision> {
         ))
     };
     Ok(Decision {
-        id: r.0,
-        meeting_id: r.1,
-        meeting_date: date(Some(r.2)).ok_or_else(corrupt)?,
-        text: r.3,
-        unit_id: r.4,
-        unit: r.5,
-        project_id: r.6,
-        problem_id: r.7,
-        deadline: date(Some(r.8)).ok_or_else(corrupt)?,
-        done_on: date(r.9),
-        done_note: r.10,
-        version: r.11,
+        id: r.id,
+        meeting_id: r.meeting_id,
+        meeting_date: date(Some(r.held_on)).ok_or_else(corrupt)?,
+        text: r.text,
+        unit_id: r.unit_id,
+        unit: r.unit,
+        project_id: r.project_id,
+        problem_id: r.problem_id,
+        deadline: date(Some(r.deadline)).ok_or_else(corrupt)?,
+        done_on: date(r.done_on),
+        done_note: r.done_note,
+        progress: r.progress,
+        progress_at: r.progress_at,
+        progress_by: r.progress_by,
+        version: r.version,
     })
 }
 
@@ -298,6 +312,69 @@ impl Store {
     }
 
     /// Closes a decision off (落实完毕), from the version the person saw.
+    /// Records 落实情况 on an open decision: its owner unit (`unit`), or the lead office
+    /// (`None`). Version-checked; a closed decision takes no more.
+    pub async fn record_decision_progress(
+        &self,
+        id: i64,
+        version: i64,
+        text: &str,
+        unit: Option<i64>,
+        user_id: Option<i64>,
+    ) -> Result<()> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(StoreError::Rule(bi(
+                "请填写落实情况",
+                "say how the decision is being carried out",
+            )));
+        }
+        let mut tx = self.begin_write().await?;
+        let row: Option<(String, i64, Option<i64>)> =
+            sqlx::query_as("SELECT status, version, unit_id FROM decisions WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((status, current, owner)) = row else {
+            return Err(StoreError::NotFound);
+        };
+        if let Some(unit) = unit
+            && owner != Some(unit)
+        {
+            return Err(StoreError::Forbidden(bi(
+                "只能填报本单位承办的议定事项",
+                "you report only on the decisions your unit owns",
+            )));
+        }
+        if current != version {
+            return Err(StoreError::Conflict { current });
+        }
+        if status != "open" {
+            return Err(StoreError::Rule(bi(
+                "该议定事项已落实销号",
+                "this decision is already closed off",
+            )));
+        }
+        let done = sqlx::query(
+            "UPDATE decisions SET progress = $1, progress_at = $2, progress_by = $3, \
+             version = version + 1, updated_at = $2 WHERE id = $4 AND version = $5",
+        )
+        .bind(text)
+        .bind(now())
+        .bind(user_id)
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict {
+                current: version + 1,
+            });
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn close_decision(
         &self,
         id: i64,

@@ -198,6 +198,9 @@ impl ProblemViewer {
 pub struct ProblemEvent {
     pub at: i64,
     pub actor: Option<i64>,
+    /// Who took the step, and their unit (none for a system step, such as an import).
+    pub actor_name: Option<String>,
+    pub actor_unit: Option<String>,
     /// raise, accept, resolve, confirm, return, reopen, note.
     pub action: String,
     pub from_status: Option<Status>,
@@ -791,32 +794,39 @@ impl Store {
 
     /// Every step of a problem, oldest first.
     pub async fn problem_events(&self, id: i64) -> Result<Vec<ProblemEvent>> {
-        type Row = (
-            i64,
-            Option<i64>,
-            String,
-            Option<String>,
-            String,
-            i64,
-            Option<String>,
-        );
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            at: i64,
+            actor: Option<i64>,
+            actor_name: Option<String>,
+            actor_unit: Option<String>,
+            action: String,
+            from_status: Option<String>,
+            to_status: String,
+            level: i64,
+            note: Option<String>,
+        }
         let rows: Vec<Row> = sqlx::query_as(
-            "SELECT at, actor, action, from_status, to_status, level, note FROM problem_events \
-             WHERE problem_id = $1 ORDER BY id",
+            "SELECT e.at, e.actor, u.display_name AS actor_name, n.name AS actor_unit, e.action, \
+             e.from_status, e.to_status, e.level, e.note FROM problem_events e \
+             LEFT JOIN users u ON u.id = e.actor LEFT JOIN units n ON n.id = u.unit_id \
+             WHERE e.problem_id = $1 ORDER BY e.id",
         )
         .bind(id)
         .fetch_all(self.pool())
         .await?;
         rows.into_iter()
-            .map(|(at, actor, action, from, to, level, note)| {
+            .map(|r| {
                 Ok(ProblemEvent {
-                    at,
-                    actor,
-                    action,
-                    from_status: from.as_deref().map(status_of).transpose()?,
-                    to_status: status_of(&to)?,
-                    level: level_of(level)?,
-                    note,
+                    at: r.at,
+                    actor: r.actor,
+                    actor_name: r.actor_name,
+                    actor_unit: r.actor_unit,
+                    action: r.action,
+                    from_status: r.from_status.as_deref().map(status_of).transpose()?,
+                    to_status: status_of(&r.to_status)?,
+                    level: level_of(r.level)?,
+                    note: r.note,
                 })
             })
             .collect()

@@ -61,6 +61,36 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Minutes saved; {n} decisions handed out",
     ),
     ("done.decision_closed", "已销号", "Closed off"),
+    (
+        "done.progress_recorded",
+        "已报送落实情况",
+        "Progress reported",
+    ),
+    ("meetings.progress", "落实情况", "Progress"),
+    ("problems.by", "办理人", "By"),
+    ("meetings.pick_agenda", "本周议程", "This week's agenda"),
+    (
+        "meetings.pick_problems",
+        "该项目待解决问题",
+        "The project's open problems",
+    ),
+    (
+        "meetings.pick_hint",
+        "点击一项即加入议定事项，责任单位已预填",
+        "Click an item to add it as a decision, its owner preset",
+    ),
+    (
+        "meetings.pick_none",
+        "议程中没有问题",
+        "Nothing on the agenda",
+    ),
+    ("meetings.pick_open", "查看", "open"),
+    (
+        "meetings.progress_hint",
+        "填写落实进展",
+        "How it is being carried out",
+    ),
+    ("meetings.progress_save", "报送", "Report"),
     ("done.problem_raised", "已提交问题", "Problem raised"),
     (
         "done.problem_acted",
@@ -80,6 +110,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Ranking published (revision {n})",
     ),
     ("nav.menu", "菜单", "Menu"),
+    (
+        "rankings.confirm",
+        "发布后排名即冻结并向各单位公开，之后的变化只能以更正版发布。确认发布？",
+        "Publishing freezes the ranking for every unit to see; later changes are published as a corrected revision. Publish now?",
+    ),
     ("nav.group.ledger", "台账", "Ledger"),
     ("nav.group.reports", "填报审核", "Reports"),
     ("nav.group.dispatch", "调度", "Dispatch"),

@@ -64,8 +64,9 @@ pub fn nav(user: &SessionUser, tr: Tr) -> Vec<NavGroup> {
     dispatch.push(link("/problems", "nav.problems"));
     if office || leader {
         dispatch.push(link("/agenda", "nav.agenda"));
-        dispatch.push(link("/meetings", "nav.meetings"));
     }
+    // A unit reads the decisions it owns and reports how they are carried out.
+    dispatch.push(link("/meetings", "nav.meetings"));
     groups.push(("nav.group.dispatch", dispatch));
 
     groups.push((

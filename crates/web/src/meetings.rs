@@ -28,6 +28,11 @@ pub struct DecisionRow {
     deadline: String,
     done: String,
     problem_id: Option<i64>,
+    /// 落实情况 as last reported, with who and when.
+    progress: String,
+    progress_by: String,
+    /// This user may report 落实情况 on it (its owner unit, or the office).
+    may_report: bool,
 }
 
 pub struct MeetingRow {
@@ -86,6 +91,14 @@ async fn meetings_page(
                         (None, _) => String::new(),
                     },
                     problem_id: d.problem_id,
+                    may_report: d.done_on.is_none()
+                        && policy::may_report_on_decision(&user, d.unit_id),
+                    progress: d.progress.unwrap_or_default(),
+                    progress_by: match (d.progress_by, d.progress_at) {
+                        (Some(by), Some(at)) => format!("{by} {}", crate::pages::format_time(at)),
+                        (None, Some(at)) => crate::pages::format_time(at),
+                        _ => String::new(),
+                    },
                 })
                 .collect(),
         })
@@ -106,6 +119,42 @@ async fn meetings_page(
 /// `GET /meetings`: the meetings and their decisions (a unit: the decisions it owns).
 pub async fn list(State(state): State<AppState>, PageUser { user, tr }: PageUser) -> PageResult {
     meetings_page(&state, tr, user, None).await
+}
+
+#[derive(Deserialize)]
+pub struct ProgressForm {
+    version: i64,
+    #[serde(default)]
+    progress: String,
+}
+
+/// `POST /decisions/{id}/progress`: the owner unit (or the office) reports 落实情况.
+pub async fn progress(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(id): Path<String>,
+    Form(form): Form<ProgressForm>,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    if policy::reads_only(&user) {
+        return Err(AppError::Forbidden.into());
+    }
+    // Anyone but the office reports for its own unit; the store refuses another unit's
+    // decision ([`policy::may_report_on_decision`] in the same terms).
+    let unit = (!policy::is_office(&user)).then_some(user.unit_id);
+    match state
+        .store
+        .record_decision_progress(id, form.version, &form.progress, unit, Some(user.id))
+        .await
+    {
+        Ok(()) => Ok(layout::done("/meetings", "done.progress_recorded", None)),
+        Err(store::StoreError::NotFound) => Err(AppError::NotFound.into()),
+        Err(store::StoreError::Forbidden(m)) => Err(AppError::Refused(m).into()),
+        Err(e) => {
+            let why = AppError::from(e).message().get(tr.lang).to_string();
+            meetings_page(&state, tr, user, Some(why)).await
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -139,6 +188,7 @@ pub async fn close(
 }
 
 /// One decision row of the minutes form.
+#[derive(Default)]
 pub struct DraftRow {
     index: usize,
     text: String,
@@ -146,6 +196,74 @@ pub struct DraftRow {
     deadline: String,
     problem_id: String,
     project_id: String,
+    /// What is wrong with this row.
+    error: String,
+}
+
+/// An agenda item (or an open problem of the project met on) offered beside the minutes: one
+/// click makes it a decision, its owner preset.
+pub struct Pick {
+    text: String,
+    unit_id: String,
+    unit: String,
+    problem_id: i64,
+    project_id: i64,
+}
+
+/// What the minutes may be taken from: the weekly meeting's agenda as of `day`, or a project's
+/// open problems.
+async fn picks(
+    state: &AppState,
+    user: &SessionUser,
+    project: Option<i64>,
+    day: chrono::NaiveDate,
+) -> Result<Vec<Pick>, AppError> {
+    let lines: Vec<store::ProblemLine> = match project {
+        Some(id) => state
+            .store
+            .project_problems(&policy::problem_viewer(user), id, day)
+            .await?
+            .into_iter()
+            .filter(|l| l.status.is_open())
+            .collect(),
+        None => state
+            .store
+            .agenda(day, None)
+            .await?
+            .items
+            .into_iter()
+            .filter_map(|item| match item {
+                AgendaItem::Problem(l) => Some(l),
+                _ => None,
+            })
+            .collect(),
+    };
+    Ok(lines
+        .into_iter()
+        .map(|l| Pick {
+            text: if project.is_some() {
+                l.title.clone()
+            } else {
+                format!("{}：{}", l.project, l.title)
+            },
+            unit_id: l.unit_id.map(|u| u.to_string()).unwrap_or_default(),
+            unit: l.unit.as_deref().unwrap_or_default().to_string(),
+            problem_id: l.id,
+            project_id: l.project_id,
+        })
+        .collect())
+}
+
+/// Blank decision rows for the minutes (more come as items are picked).
+fn blank_rows(from: usize, count: usize, unit: &str, project: &str) -> Vec<DraftRow> {
+    (from..from + count)
+        .map(|index| DraftRow {
+            index,
+            unit_id: unit.to_string(),
+            project_id: project.to_string(),
+            ..DraftRow::default()
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -157,14 +275,15 @@ struct MinutesTemplate {
     title: String,
     minutes: String,
     rows: Vec<DraftRow>,
+    picks: Vec<Pick>,
     units: Vec<(i64, String)>,
     /// A 专题研究 on this project (id, name), else the weekly meeting.
     project: Option<(i64, String)>,
     errors: Vec<String>,
 }
 
-/// Blank decision rows offered below the agenda's.
-const BLANK_ROWS: usize = 3;
+/// Blank decision rows the minutes start with.
+const BLANK_ROWS: usize = 5;
 
 #[derive(Deserialize)]
 pub struct MinutesQuery {
@@ -181,6 +300,7 @@ struct Draft {
     title: String,
     minutes: String,
     rows: Vec<DraftRow>,
+    picks: Vec<Pick>,
     project: Option<(i64, String)>,
 }
 
@@ -196,6 +316,7 @@ async fn minutes_page(
         title,
         minutes,
         rows,
+        picks,
         project,
     } = draft;
     let units = state
@@ -212,6 +333,7 @@ async fn minutes_page(
             title,
             minutes,
             rows,
+            picks,
             units,
             project,
             errors,
@@ -233,31 +355,9 @@ async fn special_draft(
     let id = parse_id(project)?;
     let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
     let day = crate::problems::work_day(state).await?;
-    let lines = state
-        .store
-        .project_problems(&policy::problem_viewer(user), id, day)
-        .await?;
-    let mut rows = Vec::new();
-    for l in lines.iter().filter(|l| l.status.is_open()) {
-        rows.push(DraftRow {
-            index: rows.len(),
-            text: l.title.clone(),
-            unit_id: l.unit_id.map(|u| u.to_string()).unwrap_or_default(),
-            deadline: String::new(),
-            problem_id: l.id.to_string(),
-            project_id: id.to_string(),
-        });
-    }
-    for _ in 0..BLANK_ROWS {
-        rows.push(DraftRow {
-            index: rows.len(),
-            text: String::new(),
-            unit_id: p.fields.unit_id.map(|u| u.to_string()).unwrap_or_default(),
-            deadline: String::new(),
-            problem_id: String::new(),
-            project_id: id.to_string(),
-        });
-    }
+    let unit = p.fields.unit_id.map(|u| u.to_string()).unwrap_or_default();
+    let rows = blank_rows(0, BLANK_ROWS, &unit, &id.to_string());
+    let picks = picks(state, user, Some(id), day).await?;
     let title = match tr.lang {
         Lang::Zh => format!("{}专题研究会", p.fields.name),
         Lang::En => format!("Meeting on {}", p.fields.name),
@@ -267,6 +367,7 @@ async fn special_draft(
         title,
         minutes: String::new(),
         rows,
+        picks,
         project: Some((id, p.fields.name)),
     })
 }
@@ -287,34 +388,12 @@ pub async fn new_form(
     }
     let as_of = crate::problems::as_of_or_today(&state, &q.as_of).await?;
     let agenda = state.store.agenda(as_of, None).await?;
-    let mut rows = Vec::new();
-    for item in &agenda.items {
-        if let AgendaItem::Problem(l) = item {
-            rows.push(DraftRow {
-                index: rows.len(),
-                text: format!("{}：{}", l.project, l.title),
-                unit_id: l.unit_id.map(|u| u.to_string()).unwrap_or_default(),
-                deadline: String::new(),
-                problem_id: l.id.to_string(),
-                project_id: l.project_id.to_string(),
-            });
-        }
-    }
-    for _ in 0..BLANK_ROWS {
-        rows.push(DraftRow {
-            index: rows.len(),
-            text: String::new(),
-            unit_id: String::new(),
-            deadline: String::new(),
-            problem_id: String::new(),
-            project_id: String::new(),
-        });
-    }
     let draft = Draft {
         held_on: agenda.meeting_date.to_string(),
         title: tr.t("meetings.default_title").to_string(),
         minutes: String::new(),
-        rows,
+        rows: blank_rows(0, BLANK_ROWS, "", ""),
+        picks: picks(&state, &user, None, as_of).await?,
         project: None,
     };
     minutes_page(&state, tr, user, draft, Vec::new()).await
@@ -361,22 +440,35 @@ pub async fn create(
         if !fields.iter().any(|(k, _)| *k == key("text")) {
             break;
         }
-        let row = DraftRow {
+        let mut row = DraftRow {
             index: i,
             text: get(&key("text")),
             unit_id: get(&key("unit")),
             deadline: get(&key("deadline")),
             problem_id: get(&key("problem")),
             project_id: get(&key("project")),
+            error: String::new(),
         };
         if !row.text.is_empty() {
+            // Said beside the row; the store checks the same again.
             let deadline = match parse_date(&row.deadline, Edge::End) {
-                Ok(d) => d,
+                Ok(Some(d)) => Some(d),
+                Ok(None) => {
+                    row.error = bi("该项议定事项没有完成时限", "this decision has no deadline")
+                        .get(lang)
+                        .to_string();
+                    None
+                }
                 Err(m) => {
-                    errors.push(format!("{}：{}", row.text, m.get(lang)));
+                    row.error = m.get(lang).to_string();
                     None
                 }
             };
+            if row.unit_id.parse::<i64>().is_err() {
+                row.error = bi("请选择责任单位", "choose the owner unit")
+                    .get(lang)
+                    .to_string();
+            }
             decisions.push(NewDecision {
                 text: row.text.clone(),
                 unit_id: row.unit_id.parse().ok(),
@@ -400,6 +492,13 @@ pub async fn create(
         Some(_) => MeetingKind::Special,
         None => MeetingKind::Weekly,
     };
+    let row_errors = rows.iter().filter(|r| !r.error.is_empty()).count();
+    if row_errors > 0 {
+        errors.push(match lang {
+            Lang::Zh => format!("有 {row_errors} 项议定事项需要修改，见各行提示"),
+            Lang::En => format!("{row_errors} decisions need correcting: see each row"),
+        });
+    }
     if let (Some(held_on), true) = (held_on, errors.is_empty()) {
         let title = if title.is_empty() {
             tr.t("meetings.default_title").to_string()
@@ -437,11 +536,14 @@ pub async fn create(
             Err(e) => return Err(e.into()),
         }
     }
+    let day = crate::problems::work_day(&state).await?;
+    let picks = picks(&state, &user, project.as_ref().map(|p| p.0), day).await?;
     let draft = Draft {
         held_on: get("held_on"),
         title,
         minutes,
         rows,
+        picks,
         project,
     };
     minutes_page(&state, tr, user, draft, errors).await
@@ -586,4 +688,5 @@ pub fn router() -> Router<AppState> {
         .route("/meetings", get(list))
         .route("/meetings/new", get(new_form).post(create))
         .route("/decisions/{id}/close", post(close))
+        .route("/decisions/{id}/progress", post(progress))
 }

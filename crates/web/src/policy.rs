@@ -154,6 +154,12 @@ pub fn may_log_visit(user: &SessionUser, project: &Project) -> bool {
     }
 }
 
+/// Records 落实情况 on a meeting's decision: its owner unit, or the office (which also closes
+/// it off).
+pub fn may_report_on_decision(user: &SessionUser, owner: Option<i64>) -> bool {
+    is_office(user) || (!reads_only(user) && owner == Some(user.unit_id))
+}
+
 /// Reads the machine interface's documentation (the office and the administrator).
 pub fn reads_api_docs(user: &SessionUser) -> bool {
     is_office(user)

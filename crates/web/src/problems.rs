@@ -187,6 +187,8 @@ pub async fn list(
 
 pub struct StepRow {
     at: String,
+    /// Who took the step: name · unit.
+    by: String,
     action: String,
     status: &'static str,
     level: String,
@@ -311,6 +313,11 @@ async fn problem_page(
         .into_iter()
         .map(|e| StepRow {
             at: format_time(e.at),
+            by: match (e.actor_name, e.actor_unit) {
+                (Some(name), Some(unit)) => format!("{name} · {unit}"),
+                (Some(name), None) => name,
+                _ => String::new(),
+            },
             action: action_label(&e.action, lang),
             status: status_label(e.to_status, lang),
             level: level_label(e.level, lang),
@@ -705,7 +712,10 @@ pub struct RaiseForm {
     category: String,
     #[serde(default)]
     unit_id: String,
-    /// 协办单位 by name, separated by 、 or commas.
+    /// 协办单位 ticked in the list (`co_unit`, repeated).
+    #[serde(default)]
+    co_unit: Vec<i64>,
+    /// 协办单位 by name, separated by 、 or commas (as pasted, or sent by a script).
     #[serde(default)]
     co_units: String,
     /// A date, or a number of working days.
@@ -713,6 +723,26 @@ pub struct RaiseForm {
     deadline: String,
     #[serde(default)]
     level: String,
+}
+
+impl From<Vec<(String, String)>> for RaiseForm {
+    fn from(fields: Vec<(String, String)>) -> Self {
+        let mut form = RaiseForm::default();
+        for (key, value) in fields {
+            match key.as_str() {
+                "title" => form.title = value,
+                "description" => form.description = value,
+                "category" => form.category = value,
+                "unit_id" => form.unit_id = value,
+                "co_unit" => form.co_unit.extend(value.trim().parse::<i64>().ok()),
+                "co_units" => form.co_units = value,
+                "deadline" => form.deadline = value,
+                "level" => form.level = value,
+                _ => {}
+            }
+        }
+        form
+    }
 }
 
 async fn project_for_raising(
@@ -802,8 +832,9 @@ pub async fn raise_submit(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
-    Form(form): Form<RaiseForm>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
+    let form = RaiseForm::from(fields);
     let project_id = parse_id(&id)?;
     project_for_raising(&state, &user, project_id).await?;
     let lang = tr.lang;
@@ -820,7 +851,12 @@ pub async fn raise_submit(
         .unwrap_or(Level::Unit);
     let unit_id = form.unit_id.parse::<i64>().ok();
     let units = state.store.units().await?;
-    let mut co_units = Vec::new();
+    let mut co_units: Vec<i64> = form
+        .co_unit
+        .iter()
+        .copied()
+        .filter(|id| units.iter().any(|u| u.id == *id))
+        .collect();
     for name in form
         .co_units
         .split(['、', '，', ',', '；', ';'])
@@ -828,7 +864,8 @@ pub async fn raise_submit(
         .filter(|n| !n.is_empty())
     {
         match units.iter().find(|u| u.name == name) {
-            Some(u) => co_units.push(u.id),
+            Some(u) if !co_units.contains(&u.id) => co_units.push(u.id),
+            Some(_) => {}
             None => errors.push(match lang {
                 Lang::Zh => format!("协办单位“{name}”不存在，请按单位全称填写"),
                 Lang::En => format!("there is no unit “{name}”; give its full name"),

@@ -184,6 +184,9 @@ pub struct FormRow {
     previous: String,
     completed: String,
     ytd: String,
+    /// The amounts as read (with separators), beside the inputs' plain numbers.
+    completed_shown: String,
+    ytd_shown: String,
     /// Year to date over the annual plan ("" without a plan or a report).
     rate: String,
     started: bool,
@@ -314,6 +317,8 @@ fn form_row(p: &PeriodReport, can_review: bool, lang: domain::Lang) -> FormRow {
         previous: p.previous_ytd.wan_display(),
         completed: r.map(|r| r.completed.wan_string()).unwrap_or_default(),
         ytd: r.map(|r| r.year_to_date.wan_string()).unwrap_or_default(),
+        completed_shown: r.map(|r| r.completed.wan_display()).unwrap_or_default(),
+        ytd_shown: r.map(|r| r.year_to_date.wan_display()).unwrap_or_default(),
         rate,
         started: r.is_some_and(|r| r.started),
         halted: r.is_some_and(|r| r.halted == Some(true)),

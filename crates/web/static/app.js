@@ -8,6 +8,47 @@
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.addEventListener("click", function () { window.print(); });
   });
+  // Minutes: a click on an agenda item fills the first empty decision row (a new row when none
+  // is left), owner preset.
+  document.querySelectorAll("[data-pick]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      var body = document.querySelector("#decision-rows tbody");
+      if (!body) { return; }
+      var rows = body.querySelectorAll("tr"), row = null;
+      for (var i = 0; i < rows.length; i++) {
+        var t = rows[i].querySelector("textarea[name^=text_]");
+        if (t && t.value.trim() === "") { row = rows[i]; break; }
+      }
+      if (!row) {
+        var last = rows[rows.length - 1], n = rows.length;
+        row = last.cloneNode(true);
+        row.querySelectorAll("[name]").forEach(function (el) {
+          el.name = el.name.replace(/_\d+$/, "_" + n);
+          if (el.tagName !== "SELECT") { el.value = ""; }
+        });
+        row.classList.remove("invalid");
+        row.querySelectorAll(".note").forEach(function (e) { e.remove(); });
+        body.appendChild(row);
+      }
+      var set = function (prefix, value) {
+        var el = row.querySelector("[name^=" + prefix + "_]");
+        if (el) { el.value = value; }
+      };
+      set("text", b.getAttribute("data-text"));
+      set("unit", b.getAttribute("data-unit"));
+      set("problem", b.getAttribute("data-problem"));
+      set("project", b.getAttribute("data-project"));
+      b.disabled = true;
+      var deadline = row.querySelector("[name^=deadline_]");
+      if (deadline) { deadline.focus(); }
+    });
+  });
+  // Forms that change what others rely on ask first (publishing a ranking).
+  document.querySelectorAll("form[data-confirm]").forEach(function (f) {
+    f.addEventListener("submit", function (e) {
+      if (!window.confirm(f.getAttribute("data-confirm"))) { e.preventDefault(); }
+    });
+  });
   // Tick every report waiting for review at once.
   document.querySelectorAll("[data-check-all]").forEach(function (box) {
     box.addEventListener("change", function () {

@@ -257,7 +257,8 @@ pub async fn agenda(
                     "name": name,
                     "unit": unit,
                     "light": "red",
-                    "why": why,
+                    "why": why.iter().map(|w| w.zh.as_str()).collect::<Vec<_>>(),
+                    "why_en": why.iter().map(|w| w.en.as_str()).collect::<Vec<_>>(),
                 }),
                 AgendaItem::Decision {
                     decision,
@@ -306,7 +307,10 @@ pub async fn agenda(
             } => say!(
                 "{n}. 【红灯项目】{name}（{}）：{}",
                 unit.as_deref().unwrap_or("未定责任单位"),
-                why.join("；")
+                why.iter()
+                    .map(|w| w.zh.as_str())
+                    .collect::<Vec<_>>()
+                    .join("；")
             ),
             AgendaItem::Decision {
                 decision,

@@ -206,7 +206,7 @@ fn group_line(u: &domain::progress::UnitStatus, region: bool) -> GroupLine<'_> {
 }
 
 /// Every project's line, serialized one by one as it is written.
-struct Lines<'a>(&'a [ProjectStatus], &'a HashMap<i64, String>);
+struct Lines<'a>(&'a [ProjectStatus], &'a HashMap<i64, domain::Bilingual>);
 
 impl Serialize for Lines<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -217,7 +217,7 @@ impl Serialize for Lines<'_> {
                 .map(|j| j.why.iter().map(|w| w.text().zh).collect())
                 .unwrap_or_default();
             why.extend(p.pending.map(|r| r.text().zh));
-            why.extend(self.1.get(&p.id).cloned());
+            why.extend(self.1.get(&p.id).map(|w| w.zh.clone()));
             seq.serialize_element(&ProjectLine {
                 expected_share: p.expected.map(|e| rounded(e.to_f64(), 4)),
                 id: p.id,

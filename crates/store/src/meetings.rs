@@ -84,7 +84,7 @@ pub enum AgendaItem {
         id: i64,
         name: String,
         unit: Option<String>,
-        why: Vec<String>,
+        why: Vec<domain::Bilingual>,
     },
     /// A decision of an earlier meeting, still open and due by this meeting.
     Decision {
@@ -507,12 +507,15 @@ impl Store {
                 let Some(j) = p.judgement.as_ref() else {
                     continue;
                 };
-                let mut why: Vec<String> = j.why.iter().map(|w| w.text().zh).collect();
+                let mut why: Vec<domain::Bilingual> = j.why.iter().map(|w| w.text()).collect();
                 if twice {
-                    why.push("连续两期红灯".into());
+                    why.push(bi("连续两期红灯", "red two periods running"));
                 }
                 if problem {
-                    why.push("有二级以上未销号问题".into());
+                    why.push(bi(
+                        "有二级以上未销号问题",
+                        "an open problem at level 2 or above",
+                    ));
                 }
                 why.extend(status.warnings.get(&p.id).cloned());
                 red.push((

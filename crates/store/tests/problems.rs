@@ -385,6 +385,7 @@ async fn the_weekly_agenda_and_its_decisions() {
             .map(|item| match item {
                 AgendaItem::Problem(p) => format!("problem {} {}", p.title, p.level.number()),
                 AgendaItem::Project { name, why, .. } => {
+                    let why: Vec<&str> = why.iter().map(|w| w.zh.as_str()).collect();
                     format!("project {name} {}", why.join("；"))
                 }
                 AgendaItem::Decision {
@@ -583,6 +584,7 @@ async fn the_agenda_carries_the_red_projects_that_need_the_meeting() {
             .iter()
             .filter_map(|i| match i {
                 store::AgendaItem::Project { name, why, .. } => {
+                    let why: Vec<&str> = why.iter().map(|w| w.zh.as_str()).collect();
                     Some((name.as_str(), why.join("；")))
                 }
                 _ => None,

@@ -58,9 +58,14 @@ struct DashboardTemplate {
     /// 序时进度 weighted by plan, projects starting within the year from their start.
     weighted: String,
     behind: bool,
-    double_half: bool,
+    /// 已实现 / 未实现, or — while half the year has not passed (not yet applicable).
+    double_half: &'static str,
     units_double_half: usize,
+    /// 已实现 / 未实现, or — until the first quarter is over.
     strong_start: &'static str,
+    /// Why a figure shows —.
+    double_half_note: &'static str,
+    strong_start_note: &'static str,
     units_strong_start: usize,
     /// 开工率 and 投产率 over every unit's projects: "rate (hit/due)", or — when none is due.
     start_rate: String,
@@ -233,11 +238,25 @@ pub async fn page(
         expected: percent(expected),
         weighted: percent(weighted),
         behind: rate < weighted,
-        double_half: expected >= 0.5 && rate >= 0.5,
+        double_half: match (expected >= 0.5, rate >= 0.5) {
+            (false, _) => "—",
+            (true, true) => tr.t("dashboard.yes"),
+            (true, false) => tr.t("dashboard.no"),
+        },
+        double_half_note: if expected >= 0.5 {
+            ""
+        } else {
+            tr.t("dashboard.half_pending")
+        },
         strong_start: match strong_start {
             Some(true) => tr.t("dashboard.yes"),
             Some(false) => tr.t("dashboard.no"),
-            None => tr.t("dashboard.pending"),
+            None => "—",
+        },
+        strong_start_note: if strong_start.is_none() {
+            tr.t("dashboard.pending")
+        } else {
+            ""
         },
         start_rate: summed(status.units.iter().map(|u| u.figures.start_rate)),
         production_rate: summed(status.units.iter().map(|u| u.figures.production_rate)),

@@ -218,11 +218,6 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("problems.show_all", "全部", "All"),
     ("problems.open", "未办结", "Open"),
     ("problems.overdue", "逾期", "Overdue"),
-    (
-        "problems.at_meeting",
-        "上周例会及以上",
-        "At the weekly meeting or above",
-    ),
     ("problems.problem", "存在问题", "Problem"),
     ("problems.deadline", "办理时限", "Deadline"),
     ("problems.status", "办理状态", "Status"),
@@ -581,11 +576,18 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("dashboard.yes", "已实现", "Yes"),
     ("dashboard.pending", "一季度未结束", "Q1 not over"),
     (
+        "dashboard.half_pending",
+        "时间未过半",
+        "Half the year not yet passed",
+    ),
+    ("approval.es", "最早开始", "Earliest start"),
+    ("approval.ef", "最早完成", "Earliest finish"),
+    (
         "dashboard.units_strong_start",
         "一季度完成年度计划25%的单位",
         "units at 25% by March",
     ),
-    ("dashboard.no", "未实现", "Not yet"),
+    ("dashboard.no", "未实现", "Not met"),
     (
         "dashboard.units_double_half",
         "实现双过半的单位",
@@ -698,8 +700,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("photos.upload", "上传", "Upload"),
     (
         "photos.limits",
-        "JPEG、PNG 或 WebP，每张不超过 5 MB，每份报告最多张数：",
-        "JPEG, PNG or WebP, up to 5 MB each; photos per report at most: ",
+        "JPEG、PNG 或 WebP，每张不超过 5 MB，每份报告最多 {n} 张",
+        "JPEG, PNG or WebP, up to 5 MB each; at most {n} photos per report",
     ),
     ("reports.pick_all", "全选待审核", "Tick all submitted"),
     (

@@ -619,7 +619,12 @@ pub async fn meeting_pack(
             } => pack.red_projects.push(office::PackProject {
                 name: name.clone(),
                 unit: unit.clone().unwrap_or_default(),
-                why: why.join("；"),
+                // The pack is a Chinese document.
+                why: why
+                    .iter()
+                    .map(|w| w.zh.as_str())
+                    .collect::<Vec<_>>()
+                    .join("；"),
             }),
             AgendaItem::Decision { decision, .. } => {
                 seen.push(decision.id);

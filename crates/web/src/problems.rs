@@ -107,6 +107,8 @@ struct ListTemplate {
     open: usize,
     overdue: usize,
     meeting: usize,
+    /// "3级·周例会及以上": the level a problem is at the weekly meeting from, by its name.
+    meeting_label: String,
 }
 
 #[derive(Deserialize)]
@@ -180,6 +182,10 @@ pub async fn list(
         open,
         overdue,
         meeting,
+        meeting_label: match tr.lang {
+            Lang::Zh => format!("{}及以上", level_label(Level::WeeklyMeeting, tr.lang)),
+            Lang::En => format!("{} and above", level_label(Level::WeeklyMeeting, tr.lang)),
+        },
         user,
         tr,
     })
@@ -963,7 +969,14 @@ pub async fn agenda(
                 kind: tr.t("agenda.red"),
                 link: format!("/projects/{id}"),
                 title: name.clone(),
-                detail: format!("{} · {}", unit.clone().unwrap_or_default(), why.join("；")),
+                detail: format!(
+                    "{} · {}",
+                    unit.clone().unwrap_or_default(),
+                    why.iter()
+                        .map(|w| w.get(lang))
+                        .collect::<Vec<_>>()
+                        .join(if lang == Lang::Zh { "；" } else { "; " })
+                ),
                 mark: Mark::default(),
             },
             AgendaItem::Decision {

@@ -214,7 +214,7 @@ pub async fn page(
             .filter_map(|p| {
                 let j = p.judgement.as_ref()?;
                 let mut why: Vec<String> = j.why.iter().map(|w| w.get(lang)).collect();
-                why.extend(warnings.get(&p.id).cloned());
+                why.extend(warnings.get(&p.id).map(|w| w.get(lang).to_string()));
                 Some(ProjectRow {
                     id: p.id,
                     name: p.name.to_string(),
@@ -354,7 +354,7 @@ pub async fn unit_page(
                 .map(|j| j.why.iter().map(|w| w.get(lang)).collect())
                 .unwrap_or_default();
             why.extend(p.pending.map(|r| r.get(lang)));
-            why.extend(warnings.get(&p.id).cloned());
+            why.extend(warnings.get(&p.id).map(|w| w.get(lang).to_string()));
             let unrated = if p.pending.is_some() {
                 tr.t("status.not_due")
             } else {

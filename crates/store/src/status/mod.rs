@@ -172,7 +172,7 @@ pub struct LedgerStatus {
     pub status: Status,
     /// Project id → why its light carries a warning: the approval plan expects the construction
     /// permit after the project's 计划开工.
-    pub warnings: HashMap<i64, String>,
+    pub warnings: HashMap<i64, domain::Bilingual>,
 }
 
 /// The reporting periods of `as_of`'s year, from the campaign's first day, whose deadline has
@@ -448,9 +448,15 @@ impl Store {
             {
                 warnings.insert(
                     plan.project_id,
-                    format!(
-                        "审批计划预计施工许可 {} 办结，晚于计划开工 {planned}",
-                        permit.ef
+                    domain::bi(
+                        format!(
+                            "审批计划预计施工许可 {} 办结，晚于计划开工 {planned}",
+                            permit.ef
+                        ),
+                        format!(
+                            "the approval plan finishes the construction permit on {}, after the planned start {planned}",
+                            permit.ef
+                        ),
                     ),
                 );
             }

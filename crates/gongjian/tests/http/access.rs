@@ -4,92 +4,16 @@
 //! handler). A refused request answers 403 or 404 (where the object is out of sight) and changes
 //! nothing; an allowed one gets past the access check: its answer is not 401, 403, 404 or a
 //! server error (an incomplete body may still be refused as invalid, 400/422, or stale, 409).
-#![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use domain::problem::{Category, Deadline, Level};
 use domain::progress::Period;
-use domain::{Money, ProjectFields, ProjectInput, Role, Stage, UnitKind};
-use reqwest::StatusCode;
-use serde_json::{Value, json};
-use store::testing::TestDb;
-use store::{NewUser, ProblemViewer, Store};
+use domain::{Money, ProjectFields, ProjectInput, Stage};
+use store::ProblemViewer;
 
-struct TestApp {
-    base: String,
-    store: Store,
-    _db: TestDb,
-}
-
-impl TestApp {
-    async fn spawn(dialect: store::Dialect) -> TestApp {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
-        let unit = store
-            .create_unit("福清市发展和改革局", UnitKind::Department, None)
-            .await
-            .unwrap();
-        let town = store
-            .create_unit("龙田镇", UnitKind::Town, None)
-            .await
-            .unwrap();
-        for (username, role, unit_id) in [
-            ("admin", Role::Admin, unit),
-            ("leader", Role::Leadership, unit),
-            ("longtian", Role::Responsible, town),
-        ] {
-            store
-                .create_user(NewUser {
-                    username,
-                    display_name: username,
-                    password: "secret-pw",
-                    role,
-                    unit_id,
-                })
-                .await
-                .unwrap();
-        }
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        // The app works on a fixed day, so deadlines and reporting periods never follow the clock.
-        let state = web::AppState::new(store.clone(), false).on_day(today());
-        tokio::spawn(async move {
-            web::serve(state, "127.0.0.1:0".parse().unwrap(), move |addr| {
-                let _ = tx.send(addr);
-            })
-            .await
-            .unwrap();
-        });
-        let addr = rx.await.unwrap();
-        TestApp {
-            base: format!("http://{addr}"),
-            store,
-            _db: db,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    /// A browser of its own, signed in as `username`; redirects are not followed.
-    async fn signed_in(&self, username: &str) -> reqwest::Client {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let r = client
-            .post(self.url("/api/login"))
-            .json(&json!({"username": username, "password": "secret-pw"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::OK, "{username} signs in");
-        client
-    }
-}
+use crate::support::*;
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -102,31 +26,6 @@ fn today() -> NaiveDate {
 
 fn period(key: &str) -> Period {
     Period::parse(key).unwrap()
-}
-
-/// A multipart body with one file field, as a browser sends it.
-fn multipart(field: &str, file: &str, bytes: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "gongjian-test-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file}\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-/// A multipart body with one plain text field, as a browser sends a textarea.
-fn multipart_text(field: &str, text: &str) -> (String, Vec<u8>) {
-    let boundary = "gongjian-test-boundary";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\n{text}\r\n--{boundary}--\r\n"
-    );
-    (
-        format!("multipart/form-data; boundary={boundary}"),
-        body.into_bytes(),
-    )
 }
 
 const PNG: &[u8] =
@@ -1672,8 +1571,8 @@ fn gist(body: &str) -> String {
 
 #[tokio::test]
 async fn every_write_route_as_every_role() {
-    for dialect in TestDb::backends() {
-        let app = TestApp::spawn(dialect).await;
+    TestApp::each_backend(|app| async move {
+        let dialect = app.dialect;
         let fx = fixture(&app.store).await;
         let mut clients = HashMap::new();
         for role in ROLES {
@@ -1756,5 +1655,6 @@ async fn every_write_route_as_every_role() {
             wrong.len(),
             wrong.join("\n")
         );
-    }
+    })
+    .await;
 }

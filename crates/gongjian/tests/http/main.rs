@@ -1,0 +1,16 @@
+//! The real HTTP server on a random port over a fresh database, by capability: each module
+//! drives the pages and the API of one part of the product as its users would, on SQLite and
+//! (with `GONGJIAN_TEST_POSTGRES`) PostgreSQL; `access` checks every write route as every role.
+#![allow(clippy::unwrap_used)]
+
+mod access;
+mod approvals;
+mod calendar;
+mod campaign;
+mod dossier;
+mod layout;
+mod ledger;
+mod problems;
+mod rankings;
+mod reports;
+mod support;

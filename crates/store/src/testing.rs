@@ -40,6 +40,13 @@ fn unique_name() -> String {
     format!("gongjian_test_{}_{n}_{nanos}", std::process::id())
 }
 
+/// One run of [`TestDb::each_backend`]: the store, its backend, and its URL (to open it again).
+pub struct Backend {
+    pub store: Store,
+    pub dialect: Dialect,
+    pub url: String,
+}
+
 impl TestDb {
     /// The backends to run a storage test on: SQLite, plus PostgreSQL when configured.
     pub fn backends() -> Vec<Dialect> {
@@ -83,6 +90,26 @@ impl TestDb {
                     name,
                 }
             }
+        }
+    }
+
+    /// Runs `test` on a fresh store over each backend the machine has (SQLite always,
+    /// PostgreSQL when `GONGJIAN_TEST_POSTGRES` is set), one after the other; each database is
+    /// dropped once its run is over.
+    pub async fn each_backend<F, Fut>(test: F)
+    where
+        F: Fn(Backend) -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
+        for dialect in TestDb::backends() {
+            let db = TestDb::new(dialect).await;
+            let backend = Backend {
+                store: db.store().await,
+                dialect,
+                url: db.url.clone(),
+            };
+            test(backend).await;
+            drop(db);
         }
     }
 

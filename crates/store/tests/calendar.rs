@@ -1,7 +1,7 @@
 //! Calendar imports on each backend: two at once take turns and both count.
 #![allow(clippy::unwrap_used)]
 
-use store::testing::TestDb;
+use store::testing::{Backend, TestDb};
 
 fn year_json(year: i32) -> String {
     format!(
@@ -11,9 +11,7 @@ fn year_json(year: i32) -> String {
 
 #[tokio::test]
 async fn two_imports_at_once_both_count() {
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, .. }| async move {
         let (a, b) = (year_json(2027), year_json(2028));
         let (first, second) = tokio::join!(
             store.import_calendar_year(&a, None),
@@ -33,5 +31,6 @@ async fn two_imports_at_once_both_count() {
         second.unwrap();
         assert_eq!(store.calendar_imports().await.unwrap().len(), 4);
         store.close().await;
-    }
+    })
+    .await;
 }

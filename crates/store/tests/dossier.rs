@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use domain::progress::Period;
 use domain::{ProjectFields, Stage, UnitKind};
-use store::testing::TestDb;
+use store::testing::{Backend, TestDb};
 use store::{MeetingKind, NewDecision, NewTeamMember, NewVisit, Store, StoreError};
 
 fn day(m: u32, d: u32) -> NaiveDate {
@@ -50,9 +50,7 @@ fn said(err: StoreError) -> String {
 
 #[tokio::test]
 async fn a_team_is_listed_in_order_and_checked() {
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, dialect, .. }| async move {
         let (_, ids) = projects(&store, 2).await;
         let member = |name: &str, role: &str| NewTeamMember {
             name: name.into(),
@@ -105,14 +103,13 @@ async fn a_team_is_listed_in_order_and_checked() {
         assert_eq!(store.project_team(ids[0]).await.unwrap().len(), 1);
         assert!(store.project_team(ids[1]).await.unwrap().is_empty());
         store.close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn leaders_are_assigned_in_bulk_all_or_nothing() {
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, dialect, .. }| async move {
         let (_, ids) = projects(&store, 3).await;
         let items: Vec<(i64, i64)> = ids.iter().map(|id| (*id, 1)).collect();
         let changed = store
@@ -166,14 +163,13 @@ async fn leaders_are_assigned_in_bulk_all_or_nothing() {
                 .is_err()
         );
         store.close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_projects_meetings_are_those_on_it_and_those_that_decided_on_it() {
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, dialect, .. }| async move {
         let (town, ids) = projects(&store, 2).await;
         let decision = |project: i64, text: &str| NewDecision {
             text: text.into(),
@@ -245,14 +241,13 @@ async fn a_projects_meetings_are_those_on_it_and_those_that_decided_on_it() {
             Err(StoreError::NotFound)
         ));
         store.close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn service_teams_and_visits_are_kept_by_month() {
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, dialect, .. }| async move {
         let (_, ids) = projects(&store, 2).await;
         let june = Period::parse("2025-6").unwrap();
         assert_eq!(june.key(), "2025-06");
@@ -337,5 +332,6 @@ async fn service_teams_and_visits_are_kept_by_month() {
         let days: Vec<NaiveDate> = all.iter().map(|v| v.visited_on).collect();
         assert_eq!(days, [day(6, 12), day(5, 30)]);
         store.close().await;
-    }
+    })
+    .await;
 }

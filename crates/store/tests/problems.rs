@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use domain::problem::{Action, Category, Deadline, Level, Standing, Status};
 use domain::{ProjectFields, Stage, UnitKind};
-use store::testing::TestDb;
+use store::testing::{Backend, TestDb};
 use store::{NewProblem, ProblemActor, StepExtra, Store, StoreError};
 
 fn day(m: u32, d: u32) -> NaiveDate {
@@ -64,9 +64,7 @@ fn problem(project: i64, power: i64, deadline: Deadline) -> NewProblem {
 
 #[tokio::test]
 async fn problems_follow_their_lifecycle() {
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, .. }| async move {
         let (project, town, power) = setup(&store).await;
 
         // Five working days from Friday 26 September: 28th (a worked Sunday), 29th, 30th, then
@@ -171,14 +169,13 @@ async fn problems_follow_their_lifecycle() {
         assert_eq!(events[3].note.as_deref(), Some("现场核查仍未通电"));
         assert_eq!(events[6].from_status, Some(Status::Closed));
         store.close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn problems_escalate_by_working_days_overdue() {
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, .. }| async move {
         let (project, _, power) = setup(&store).await;
         // Due the day before National Day 2025.
         let id = store
@@ -239,14 +236,13 @@ async fn problems_escalate_by_working_days_overdue() {
             (Status::Resolved, 0, Level::WeeklyMeeting)
         );
         store.close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn bad_problems_are_refused_whole() {
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, .. }| async move {
         let (project, _, power) = setup(&store).await;
         let mut blank = problem(project, power, Deadline::Workdays(3));
         blank.title = " \u{3000}".into();
@@ -266,7 +262,8 @@ async fn bad_problems_are_refused_whole() {
         }
         assert!(store.problems_as_of(day(12, 31)).await.unwrap().is_empty());
         store.close().await;
-    }
+    })
+    .await;
 }
 
 /// The next weekly meeting's agenda: problems that reached the meeting, red projects and why,
@@ -275,9 +272,7 @@ async fn bad_problems_are_refused_whole() {
 async fn the_weekly_agenda_and_its_decisions() {
     use domain::progress::Period;
     use store::{Actor, AgendaItem, Filing, FilingOptions, MeetingKind, NewDecision, ReportEntry};
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, .. }| async move {
         let (quiet, town, power) = setup(&store).await;
         let lagging = store
             .create_project(
@@ -404,16 +399,15 @@ async fn the_weekly_agenda_and_its_decisions() {
         // Due 10 October: the 11th (a worked Saturday), 13th, 14th and 15th have passed.
         assert_eq!(kinds[2], "decision 10月10日前完成线路迁改 4");
         store.close().await;
-    }
+    })
+    .await;
 }
 
 /// The seeded problems look like an office's list: every status, deadlines after raising, the
 /// first half's escalations on the last June meeting's agenda.
 #[tokio::test]
 async fn seeded_problems_and_meeting() {
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, .. }| async move {
         store
             .seed_campaign(&domain::demo::campaign(120, 3), "pw")
             .await
@@ -448,15 +442,14 @@ async fn seeded_problems_and_meeting() {
             "the decision due two days after the meeting"
         );
         store.close().await;
-    }
+    })
+    .await;
 }
 
 /// A problem returned or reopened may get a new deadline: its clock starts again from there.
 #[tokio::test]
 async fn a_reopened_problem_may_get_a_new_deadline() {
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, .. }| async move {
         let (project, _, power) = setup(&store).await;
         let id = store
             .raise_problem(
@@ -505,7 +498,8 @@ async fn a_reopened_problem_may_get_a_new_deadline() {
             Some("又停电了（新办理时限 2025-11-03）")
         );
         store.close().await;
-    }
+    })
+    .await;
 }
 
 /// The weekly agenda carries the red projects that need the meeting: red two periods in a row,
@@ -513,9 +507,7 @@ async fn a_reopened_problem_may_get_a_new_deadline() {
 /// ones are counted.
 #[tokio::test]
 async fn the_agenda_carries_the_red_projects_that_need_the_meeting() {
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, .. }| async move {
         let town = store
             .create_unit("江阴镇", UnitKind::Town, None)
             .await
@@ -597,5 +589,6 @@ async fn the_agenda_carries_the_red_projects_that_need_the_meeting() {
         assert!(red[1].1.contains("二级以上"), "{}", red[1].1);
         assert_eq!(agenda.other_red, 1);
         store.close().await;
-    }
+    })
+    .await;
 }

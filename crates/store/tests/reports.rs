@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use domain::progress::Period;
 use domain::{Money, ProjectFields, Role, Stage, UnitKind};
-use store::testing::TestDb;
+use store::testing::{Backend, TestDb};
 use store::{
     Actor, Filing, FilingOptions, NewUser, ReportEntry, ReportState, Review, Store, StoreError,
 };
@@ -66,12 +66,11 @@ fn message(err: &StoreError) -> String {
 
 #[tokio::test]
 async fn report_workflow() {
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, .. }| async move {
         story(&store).await;
         store.close().await;
-    }
+    })
+    .await;
 }
 
 async fn story(store: &Store) {
@@ -616,10 +615,8 @@ async fn story(store: &Store) {
 /// on the same database, shows at once.
 #[tokio::test]
 async fn status_follows_every_change() {
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
-        let other = db.store().await;
+    TestDb::each_backend(|Backend { store, url, .. }| async move {
+        let other = Store::open(&url).await.unwrap();
         let town = store
             .create_unit("龙田镇", UnitKind::Town, None)
             .await
@@ -674,7 +671,8 @@ async fn status_follows_every_change() {
         assert_eq!(ytd(&march), Money::ZERO);
         other.close().await;
         store.close().await;
-    }
+    })
+    .await;
 }
 
 /// One chain of figures: the lead office corrects an approved May (151.62 → 1,151.62); June,
@@ -682,9 +680,7 @@ async fn status_follows_every_change() {
 /// uses the new chain; a returned period leaves the chain and its refiling puts it back.
 #[tokio::test]
 async fn corrections_carry_forward() {
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, .. }| async move {
         let town = store
             .create_unit("龙田镇", UnitKind::Town, None)
             .await
@@ -787,7 +783,8 @@ async fn corrections_carry_forward() {
         let all = reports(&store).await;
         assert_eq!(all[3].report.year_to_date, fen("2009.71"));
         store.close().await;
-    }
+    })
+    .await;
 }
 
 /// The campaign's settings drive the figures: its thresholds, its fixed window's 序时进度, its
@@ -796,9 +793,7 @@ async fn corrections_carry_forward() {
 async fn the_campaign_sets_how_figures_are_judged() {
     use domain::progress::{Cadence, Light, Rules, Window};
     use store::{CampaignSettings, UnitTarget};
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, .. }| async move {
         let town = store
             .create_unit("龙田镇", UnitKind::Town, None)
             .await
@@ -963,7 +958,8 @@ async fn the_campaign_sets_how_figures_are_judged() {
                 .is_err()
         );
         store.close().await;
-    }
+    })
+    .await;
 }
 
 /// A campaign carried into the next year: tasks and rules copied, unfinished projects carried
@@ -974,9 +970,7 @@ async fn the_campaign_sets_how_figures_are_judged() {
 async fn campaigns_carry_over_into_the_next_year() {
     use domain::progress::{Rules, Window};
     use store::CampaignSettings;
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, dialect, .. }| async move {
         let town = store
             .create_unit("龙田镇", UnitKind::Town, None)
             .await
@@ -1147,16 +1141,15 @@ async fn campaigns_carry_over_into_the_next_year() {
             plans(&before)
         );
         store.close().await;
-    }
+    })
+    .await;
 }
 
 /// 投产率: projects put into production over those planned to be by the date within the year, per
 /// unit and region; a scheme may weigh it.
 #[tokio::test]
 async fn production_rate_per_unit() {
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, .. }| async move {
         let town = store
             .create_unit("龙田镇", UnitKind::Town, None)
             .await
@@ -1192,16 +1185,15 @@ async fn production_rate_per_unit() {
         );
         assert!((unit.score - 50.0).abs() < 1e-9, "{}", unit.score);
         store.close().await;
-    }
+    })
+    .await;
 }
 
 /// 复工率: of the projects a report this year says halted (停工), those at work again by the
 /// date; a report that leaves 停工 out keeps what the period's report said.
 #[tokio::test]
 async fn resumption_rate_per_unit() {
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, .. }| async move {
         let town = store
             .create_unit("龙田镇", UnitKind::Town, None)
             .await
@@ -1276,7 +1268,8 @@ async fn resumption_rate_per_unit() {
         let june = store.project_reports(a).await.unwrap();
         assert!(june.iter().any(|h| h.report.halted == Some(false)));
         store.close().await;
-    }
+    })
+    .await;
 }
 
 /// 分月计划: stored with the project, shown in its history, kept for its year when the plan
@@ -1286,9 +1279,7 @@ async fn resumption_rate_per_unit() {
 async fn phased_plans_judge_by_the_planned_cumulative() {
     use domain::phases::PlanPhases;
     use store::CampaignSettings;
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, dialect, .. }| async move {
         let town = store
             .create_unit("龙田镇", UnitKind::Town, None)
             .await
@@ -1439,5 +1430,6 @@ async fn phased_plans_judge_by_the_planned_cumulative() {
                 .contains_key(&autumn.id)
         );
         store.close().await;
-    }
+    })
+    .await;
 }

@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used)]
 
 use domain::{Level, Money, ProjectFields, Role, Stage, UnitKind};
-use store::testing::TestDb;
+use store::testing::{Backend, TestDb};
 use store::{LedgerRow, NewUser, ProjectFilter, SortColumn, SortOrder, Store, StoreError};
 
 fn project(
@@ -33,12 +33,14 @@ where
     F: Fn(Store) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
-        test(store.clone()).await;
-        store.close().await;
-    }
+    TestDb::each_backend(|Backend { store, .. }| {
+        let run = test(store.clone());
+        async move {
+            run.await;
+            store.close().await;
+        }
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@ use super::copy::RawSummary;
 use super::decode::*;
 use super::scan::in_id_order;
 use super::*;
-use crate::testing::TestDb;
+use crate::testing::{Backend, TestDb};
 use crate::{Actor, Filing, FilingOptions, ReportEntry};
 use crate::{Dialect, ReportRecord};
 use domain::{ProjectFields, Stage, UnitKind};
@@ -45,9 +45,7 @@ async fn file(store: &Store, month: u32, ytd_wan: &[(i64, i64)]) {
 /// sums the years to date at the end of March, not later.
 #[tokio::test]
 async fn status_reads_the_ledger_in_parts() {
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, dialect, .. }| async move {
         let mut towns = Vec::new();
         for name in ["江阴镇", "龙田镇"] {
             towns.push(store.create_unit(name, UnitKind::Town, None).await.unwrap());
@@ -111,7 +109,8 @@ async fn status_reads_the_ledger_in_parts() {
         assert_eq!(before.strong_start, None);
         assert!(before.status.units.iter().all(|u| u.strong_start.is_none()));
         store.close().await;
-    }
+    })
+    .await;
 }
 
 #[test]
@@ -199,9 +198,7 @@ async fn assert_summaries_agree(store: &Store, dialect: Dialect, label: &str) {
 /// only the changed blocks were read from them and written back.
 #[tokio::test]
 async fn status_blocks_follow_every_change() {
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, dialect, .. }| async move {
         // Ids 1–2,600: blocks 0, 1 and 2.
         store
             .seed_campaign(&domain::demo::campaign(2_600, 11), "pw-not-used-here")
@@ -324,7 +321,8 @@ async fn status_blocks_follow_every_change() {
         let last = store.compute_status(as_of, &scheme).await.unwrap();
         assert_eq!(last, from_tables().await, "{dialect:?}");
         store.close().await;
-    }
+    })
+    .await;
 }
 
 /// Writing the blocks back gives way to another writer instead of waiting for it: the
@@ -332,9 +330,7 @@ async fn status_blocks_follow_every_change() {
 /// `prepare_status` writes them once the writer is gone.
 #[tokio::test]
 async fn status_blocks_give_way_to_writers() {
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, dialect, .. }| async move {
         store
             .seed_campaign(&domain::demo::campaign(40, 3), "pw-not-used-here")
             .await
@@ -376,16 +372,15 @@ async fn status_blocks_give_way_to_writers() {
             .unwrap();
         assert!(read().await.is_empty(), "{dialect:?}: written once free");
         store.close().await;
-    }
+    })
+    .await;
 }
 
 /// Statuses computed at once (more than the pool has connections) all finish, each with
 /// the same figures: a status never waits for a second connection while holding one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_statuses_share_the_pool() {
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, dialect, .. }| async move {
         store
             .seed_campaign(&domain::demo::campaign(40, 3), "pw-not-used-here")
             .await
@@ -408,16 +403,15 @@ async fn concurrent_statuses_share_the_pool() {
             assert_eq!(other.unwrap(), first, "{dialect:?}");
         }
         store.close().await;
-    }
+    })
+    .await;
 }
 
 /// The seed writes its reports with the summary triggers off and rebuilds the summaries
 /// once: they agree with the reports, and the triggers are back afterwards.
 #[tokio::test]
 async fn bulk_seed_rebuilds_summaries() {
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, dialect, .. }| async move {
         let triggers = || async {
             let sql = match dialect {
                 Dialect::Sqlite => {
@@ -462,7 +456,8 @@ async fn bulk_seed_rebuilds_summaries() {
             .unwrap();
         assert_summaries_agree(&store, dialect, "changed after the seed").await;
         store.close().await;
-    }
+    })
+    .await;
 }
 
 /// The maintained summaries (migration 0014) say what probing the reports says, for dates
@@ -480,9 +475,7 @@ async fn summaries_agree_with_probes() {
             .wrapping_add(1_442_695_040_888_963_407);
         (seed >> 33) % n
     };
-    for dialect in TestDb::backends() {
-        let db = TestDb::new(dialect).await;
-        let store = db.store().await;
+    TestDb::each_backend(|Backend { store, dialect, .. }| async move {
         let town = store
             .create_unit("江阴镇", UnitKind::Town, None)
             .await
@@ -605,5 +598,6 @@ async fn summaries_agree_with_probes() {
         .unwrap();
         assert_eq!(orphans, 0, "{dialect:?}");
         store.close().await;
-    }
+    })
+    .await;
 }

@@ -28,6 +28,7 @@ mod reports;
 mod rows;
 mod seed;
 mod status;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
 use std::fmt;

@@ -3,6 +3,54 @@
 //! Architecture Invariant: nothing here does I/O. No async, no database, no HTTP; values are
 //! parsed at the edge into the types of this crate and only valid values travel inward.
 
+/// An enum of codes with their Chinese and English names (and the aliases offices write),
+/// the one shape of the code/label enums: stages, levels, unit kinds, roles.
+macro_rules! coded_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = ($code:literal, $zh:literal, $en:literal $(, $alias:literal)*)),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// Position in the natural order, from 1: what lists sort by.
+            pub fn rank(self) -> i64 {
+                $name::ALL.iter().position(|v| *v == self).map_or(0, |i| i as i64 + 1)
+            }
+
+            /// The stable code stored in the database and used in the API.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn label_zh(self) -> &'static str {
+                match self { $($name::$variant => $zh),+ }
+            }
+
+            pub fn label_en(self) -> &'static str {
+                match self { $($name::$variant => $en),+ }
+            }
+
+            pub fn label(self, lang: crate::Lang) -> &'static str {
+                match lang { crate::Lang::Zh => self.label_zh(), crate::Lang::En => self.label_en() }
+            }
+
+            /// Reads the code, the Chinese label or a common alias.
+            pub fn parse(text: &str) -> Option<$name> {
+                let t = $crate::text::clean_name(text);
+                $(
+                    if t == $code || t == $zh || t.eq_ignore_ascii_case($en) $(|| t == $alias)* {
+                        return Some($name::$variant);
+                    }
+                )+
+                None
+            }
+        }
+    };
+}
+
 pub mod access;
 pub mod approval;
 pub mod calendar;

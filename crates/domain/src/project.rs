@@ -8,53 +8,7 @@ use crate::money::{AmountUnit, Money};
 use crate::text::clean_name;
 use crate::{Bilingual, bi};
 
-macro_rules! labelled_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = ($code:literal, $zh:literal, $en:literal $(, $alias:literal)*)),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// Position in the natural order, from 1: what lists sort by.
-            pub fn rank(self) -> i64 {
-                $name::ALL.iter().position(|v| *v == self).map_or(0, |i| i as i64 + 1)
-            }
-
-            /// The stable code stored in the database and used in the API.
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn label_zh(self) -> &'static str {
-                match self { $($name::$variant => $zh),+ }
-            }
-
-            pub fn label_en(self) -> &'static str {
-                match self { $($name::$variant => $en),+ }
-            }
-
-            pub fn label(self, lang: crate::Lang) -> &'static str {
-                match lang { crate::Lang::Zh => self.label_zh(), crate::Lang::En => self.label_en() }
-            }
-
-            /// Reads the code, the Chinese label or a common alias.
-            pub fn parse(text: &str) -> Option<$name> {
-                let t = clean_name(text);
-                $(
-                    if t == $code || t == $zh || t.eq_ignore_ascii_case($en) $(|| t == $alias)* {
-                        return Some($name::$variant);
-                    }
-                )+
-                None
-            }
-        }
-    };
-}
-
-labelled_enum! {
+coded_enum! {
     /// Stage of a project on its way from idea to production (SPEC §2 "Stage / category").
     Stage {
         /// 谋划: an idea being shaped.
@@ -74,7 +28,7 @@ labelled_enum! {
     }
 }
 
-labelled_enum! {
+coded_enum! {
     /// 项目级别.
     Level {
         Provincial = ("provincial", "省重点", "Provincial key", "省级重点", "省重点项目"),

@@ -2,32 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::text::clean_name;
 
-macro_rules! simple_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = ($code:literal, $zh:literal, $en:literal)),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
-            pub fn label_zh(self) -> &'static str { match self { $($name::$variant => $zh),+ } }
-            pub fn label_en(self) -> &'static str { match self { $($name::$variant => $en),+ } }
-            pub fn label(self, lang: crate::Lang) -> &'static str {
-                match lang { crate::Lang::Zh => self.label_zh(), crate::Lang::En => self.label_en() }
-            }
-            pub fn parse(text: &str) -> Option<$name> {
-                let t = clean_name(text);
-                $name::ALL.iter().copied().find(|v| t == v.code() || t == v.label_zh() || t.eq_ignore_ascii_case(v.label_en()))
-            }
-        }
-    };
-}
-
-simple_enum! {
+coded_enum! {
     /// What kind of body a unit is.
     UnitKind {
         /// 园区: industrial park or development zone.
@@ -62,7 +38,7 @@ impl UnitKind {
     }
 }
 
-simple_enum! {
+coded_enum! {
     /// Roles of SPEC §1, plus the system administrator.
     Role {
         /// 系统管理员.

@@ -14,13 +14,12 @@ const ROW: i64 = 24;
 const LABEL: i64 = 150;
 const HEAD: i64 = 34;
 
-/// Text for SVG: the five XML characters escaped.
+/// Text for SVG, escaped as the templates escape it (askama's HTML escaper).
 fn esc(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+    match askama::filters::escape(text, askama::filters::Html) {
+        Ok(safe) => safe.to_string(),
+        Err(never) => match never {},
+    }
 }
 
 pub struct Labels {
@@ -213,7 +212,7 @@ mod tests {
         };
         let out = svg(&stored, &timed, &calendar, start + Days::new(20), &labels);
         assert!(out.starts_with("<svg") && out.ends_with("</svg>"));
-        assert!(out.contains("立项&lt;script&gt;") && !out.contains("<script>"));
+        assert!(out.contains("立项&#60;script&#62;") && !out.contains("<script>"));
         assert_eq!(out.matches("rx=\"2\"").count(), 15);
         // The National Day holiday is shaded and named.
         assert!(out.contains("国庆节"));

@@ -10,15 +10,6 @@ use serde::Serialize;
 use crate::config::Config;
 
 #[derive(Serialize)]
-struct ErrorJson {
-    sheet: String,
-    row: Option<u32>,
-    column: Option<String>,
-    message_zh: String,
-    message_en: String,
-}
-
-#[derive(Serialize)]
 struct ImportReport {
     /// Projects found in the file.
     projects: usize,
@@ -33,7 +24,7 @@ struct ImportReport {
     new_units: Vec<String>,
     new_regions: Vec<String>,
     skipped_rows: Vec<office::SkippedRow>,
-    errors: Vec<ErrorJson>,
+    errors: Vec<office::ImportError>,
     sheets: Vec<office::SheetSummary>,
 }
 
@@ -63,17 +54,7 @@ pub async fn import(config: &Config, file: &Path, dry_run: bool, json: bool) -> 
         new_units: Vec::new(),
         new_regions: Vec::new(),
         skipped_rows: parsed.skipped_rows,
-        errors: parsed
-            .errors
-            .into_iter()
-            .map(|e| ErrorJson {
-                sheet: e.sheet,
-                row: e.row,
-                column: e.column,
-                message_zh: e.message_zh,
-                message_en: e.message_en,
-            })
-            .collect(),
+        errors: parsed.errors,
         sheets: parsed.sheets,
     };
 
@@ -90,7 +71,7 @@ pub async fn import(config: &Config, file: &Path, dry_run: bool, json: bool) -> 
         report.new_regions = outcome.new_regions;
         report
             .errors
-            .extend(outcome.problems.into_iter().map(|p| ErrorJson {
+            .extend(outcome.problems.into_iter().map(|p| office::ImportError {
                 sheet: p.sheet,
                 row: Some(p.row),
                 column: None,

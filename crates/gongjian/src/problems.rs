@@ -62,15 +62,6 @@ pub async fn run(config: &Config, as_of: &str, as_json: bool) -> Result<ExitCode
 }
 
 #[derive(serde::Serialize)]
-struct RowError {
-    sheet: String,
-    row: Option<u32>,
-    column: Option<String>,
-    message_zh: String,
-    message_en: String,
-}
-
-#[derive(serde::Serialize)]
 struct ImportSummary {
     file: String,
     /// Problem rows found in the file.
@@ -83,7 +74,7 @@ struct ImportSummary {
     /// Units the list names that the database did not know: created with the problems.
     new_units: Vec<String>,
     skipped_rows: Vec<office::SkippedRow>,
-    errors: Vec<RowError>,
+    errors: Vec<office::ImportError>,
     sheets: Vec<office::SheetSummary>,
 }
 
@@ -110,17 +101,7 @@ pub async fn import(
         created: 0,
         new_units: Vec::new(),
         skipped_rows: parsed.skipped_rows,
-        errors: parsed
-            .errors
-            .into_iter()
-            .map(|e| RowError {
-                sheet: e.sheet,
-                row: e.row,
-                column: e.column,
-                message_zh: e.message_zh,
-                message_en: e.message_en,
-            })
-            .collect(),
+        errors: parsed.errors,
         sheets: parsed.sheets,
     };
     if summary.errors.is_empty() {
@@ -149,7 +130,7 @@ pub async fn import(
         summary.written = !outcome.rolled_back;
         summary
             .errors
-            .extend(outcome.problems.into_iter().map(|p| RowError {
+            .extend(outcome.problems.into_iter().map(|p| office::ImportError {
                 sheet: p.sheet,
                 row: Some(p.row),
                 column: None,

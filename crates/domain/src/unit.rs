@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-
 coded_enum! {
     /// What kind of body a unit is.
     UnitKind {

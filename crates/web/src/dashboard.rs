@@ -123,50 +123,43 @@ fn summed(shares: impl Iterator<Item = Option<domain::progress::Share>>) -> Stri
 /// Lagging projects on the overview, worst first.
 const LAGGING_SHOWN: usize = 10;
 
-pub async fn page(
-    State(state): State<AppState>,
-    PageUser { user, tr }: PageUser,
-    Query(q): Query<DashboardQuery>,
-) -> PageResult {
-    let lang = tr.lang;
-    let as_of = crate::status::as_of_or_latest(&state, &q.as_of).await?;
-    let shared = state.store.campaign_status(as_of).await?;
-    let store::LedgerStatus {
-        status,
-        strong_start,
-        ..
-    } = &*shared;
-    let rated: Vec<&domain::progress::ProjectStatus> = status
-        .projects
-        .iter()
-        .filter(|p| p.annual_plan.is_some_and(|m| m.fen() > 0))
-        .collect();
-    let plan: Money = rated.iter().filter_map(|p| p.annual_plan).sum();
-    let ytd: Money = rated.iter().map(|p| p.year_to_date).sum();
-    let rate = if plan.fen() > 0 {
-        ytd.fen() as f64 / plan.fen() as f64
+/// What the overview reads: the status of its date, the months' sums, and for the office the
+/// calendar's notice.
+struct Overview {
+    as_of: NaiveDate,
+    status: std::sync::Arc<store::LedgerStatus>,
+    monthly: Vec<(u32, Money)>,
+    calendar_notice: Option<String>,
+}
+
+async fn overview(
+    state: &AppState,
+    user: &SessionUser,
+    as_of: &str,
+    lang: Lang,
+) -> Result<Overview, AppError> {
+    let as_of = crate::status::as_of_or_latest(state, as_of).await?;
+    let status = state.store.campaign_status(as_of).await?;
+    let monthly = state.store.monthly_completed(as_of).await?;
+    let calendar_notice = if policy::is_office(user) {
+        let today = crate::problems::as_of_or_today(state, "").await?;
+        let calendar = state.store.work_calendar().await?;
+        calendar_notice(&calendar, today, lang)
     } else {
-        0.0
+        None
     };
-    let expected = status.expected.to_f64();
-    let weighted = status.weighted_expected.map_or(expected, |s| s.to_f64());
-    let count = |l: Option<Light>| {
-        status
-            .projects
-            .iter()
-            .filter(|p| p.judgement.as_ref().map(|j| j.light) == l)
-            .count()
-    };
-    let yi = |m: Money| m.wan_f64() / 10_000.0;
-    let monthly: Vec<(u32, f64)> = state
-        .store
-        .monthly_completed(as_of)
-        .await?
-        .into_iter()
-        .map(|(m, v)| (m, yi(v)))
-        .collect();
+    Ok(Overview {
+        as_of,
+        status,
+        monthly,
+        calendar_notice,
+    })
+}
+
+/// The investment chart's words.
+fn investment_labels(lang: Lang) -> InvestmentLabels<'static> {
     let zh = lang == Lang::Zh;
-    let labels = InvestmentLabels {
+    InvestmentLabels {
         month: if zh { "月份" } else { "Month" },
         unit: if zh { "亿元" } else { "100 million yuan" },
         monthly: if zh {
@@ -184,140 +177,185 @@ pub async fn page(
         } else {
             "Annual plan, pro rata"
         },
-    };
-    let investment_svg = investment_by_month(&monthly, yi(plan), &labels)
+    }
+}
+
+/// `GET /dashboard?as_of=`: the overview of a date (the latest reported by default).
+pub async fn page(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Query(q): Query<DashboardQuery>,
+) -> PageResult {
+    let data = overview(&state, &user, &q.as_of, tr.lang).await?;
+    render(&DashboardTemplate::new(data, tr, user)?)
+}
+
+impl DashboardTemplate {
+    /// The overview as the page shows it: totals, the KPIs, the charts, the ranking and the
+    /// most lagging projects.
+    fn new(data: Overview, tr: Tr, user: SessionUser) -> Result<DashboardTemplate, AppError> {
+        let lang = tr.lang;
+        let Overview {
+            as_of,
+            status: shared,
+            monthly,
+            calendar_notice,
+        } = data;
+        let store::LedgerStatus {
+            status,
+            strong_start,
+            ..
+        } = &*shared;
+        let rated: Vec<&domain::progress::ProjectStatus> = status
+            .projects
+            .iter()
+            .filter(|p| p.annual_plan.is_some_and(|m| m.fen() > 0))
+            .collect();
+        let plan: Money = rated.iter().filter_map(|p| p.annual_plan).sum();
+        let ytd: Money = rated.iter().map(|p| p.year_to_date).sum();
+        let rate = if plan.fen() > 0 {
+            ytd.fen() as f64 / plan.fen() as f64
+        } else {
+            0.0
+        };
+        let expected = status.expected.to_f64();
+        let weighted = status.weighted_expected.map_or(expected, |s| s.to_f64());
+        let count = |l: Option<Light>| {
+            status
+                .projects
+                .iter()
+                .filter(|p| p.judgement.as_ref().map(|j| j.light) == l)
+                .count()
+        };
+        let yi = |m: Money| m.wan_f64() / 10_000.0;
+        let monthly: Vec<(u32, f64)> = monthly.into_iter().map(|(m, v)| (m, yi(v))).collect();
+        let investment_svg = investment_by_month(&monthly, yi(plan), &investment_labels(lang))
+            .map_err(|e| AppError::Internal(format!("chart: {e}")))?;
+        let lights_svg = light_counts(&[
+            (
+                Light::Red.label(lang),
+                count(Some(Light::Red)),
+                RGBColor(0xd9, 0x30, 0x25),
+            ),
+            (
+                Light::Yellow.label(lang),
+                count(Some(Light::Yellow)),
+                RGBColor(0xf2, 0xb7, 0x05),
+            ),
+            (
+                Light::Green.label(lang),
+                count(Some(Light::Green)),
+                RGBColor(0x1e, 0x8e, 0x3e),
+            ),
+            (
+                tr.t("status.unrated"),
+                count(None),
+                RGBColor(0xb0, 0xb8, 0xc4),
+            ),
+        ])
         .map_err(|e| AppError::Internal(format!("chart: {e}")))?;
-    let lights_svg = light_counts(&[
-        (
-            Light::Red.label(lang),
-            count(Some(Light::Red)),
-            RGBColor(0xd9, 0x30, 0x25),
-        ),
-        (
-            Light::Yellow.label(lang),
-            count(Some(Light::Yellow)),
-            RGBColor(0xf2, 0xb7, 0x05),
-        ),
-        (
-            Light::Green.label(lang),
-            count(Some(Light::Green)),
-            RGBColor(0x1e, 0x8e, 0x3e),
-        ),
-        (
-            tr.t("status.unrated"),
-            count(None),
-            RGBColor(0xb0, 0xb8, 0xc4),
-        ),
-    ])
-    .map_err(|e| AppError::Internal(format!("chart: {e}")))?;
-    let mut lagging: Vec<&domain::progress::ProjectStatus> = status
-        .projects
-        .iter()
-        .filter(|p| {
-            p.judgement
-                .as_ref()
-                .is_some_and(|j| j.light != Light::Green)
-        })
-        .collect();
-    crate::status::largest_gap_first(&mut lagging);
-    let as_of_text = as_of.to_string();
-    let calendar_notice = if policy::is_office(&user) {
-        let today = crate::problems::as_of_or_today(&state, "").await?;
-        let calendar = state.store.work_calendar().await?;
-        calendar_notice(&calendar, today, lang)
-    } else {
-        None
-    };
-    render(&DashboardTemplate {
-        user,
-        projects: status.projects.len(),
-        rated: rated.len(),
-        plan_yi: format!("{:.2}", yi(plan)),
-        ytd_yi: format!("{:.2}", yi(ytd)),
-        rate: percent(rate),
-        expected: percent(expected),
-        weighted: percent(weighted),
-        behind: rate < weighted,
-        double_half: match (expected >= 0.5, rate >= 0.5) {
-            (false, _) => "—",
-            (true, true) => tr.t("dashboard.yes"),
-            (true, false) => tr.t("dashboard.no"),
-        },
-        double_half_note: if expected >= 0.5 {
-            ""
-        } else {
-            tr.t("dashboard.half_pending")
-        },
-        strong_start: match strong_start {
-            Some(true) => tr.t("dashboard.yes"),
-            Some(false) => tr.t("dashboard.no"),
-            None => "—",
-        },
-        strong_start_note: if strong_start.is_none() {
-            tr.t("dashboard.pending")
-        } else {
-            ""
-        },
-        start_rate: summed(status.units.iter().map(|u| u.figures.start_rate)),
-        production_rate: summed(status.units.iter().map(|u| u.figures.production_rate)),
-        resumption_rate: summed(status.units.iter().map(|u| u.figures.resumption_rate)),
-        units_strong_start: status
-            .units
+        let mut lagging: Vec<&domain::progress::ProjectStatus> = status
+            .projects
             .iter()
-            .filter(|u| u.strong_start == Some(true))
-            .count(),
-        units_double_half: status
-            .units
-            .iter()
-            .filter(|u| u.figures.double_half)
-            .count(),
-        units: status
-            .units
-            .iter()
-            .map(|u| UnitLine {
-                rank: u.rank,
-                unit: u.unit.clone(),
-                link: format!(
-                    "/status/unit?name={}&as_of={as_of_text}",
-                    url_encode(&u.unit)
-                ),
-                rate: u
-                    .figures
-                    .rate
-                    .map(|r| percent(r.to_f64()))
-                    .unwrap_or_default(),
-                light: u.figures.light.map_or("", Light::code),
-                score: format!("{:.1}", u.score),
-                double_half: u.figures.double_half,
+            .filter(|p| {
+                p.judgement
+                    .as_ref()
+                    .is_some_and(|j| j.light != Light::Green)
             })
-            .collect(),
-        lagging: lagging
-            .into_iter()
-            .take(LAGGING_SHOWN)
-            .filter_map(|p| {
-                let j = p.judgement.as_ref()?;
-                Some(Lagging {
-                    id: p.id,
-                    name: p.name.to_string(),
-                    unit: p.unit.as_deref().unwrap_or_default().to_string(),
-                    rate: percent(j.rate.to_f64()),
-                    gap: crate::status::gap(p).wan_display(),
-                    light: j.light.code(),
-                    why: j
-                        .why
-                        .iter()
-                        .map(|w| w.get(lang))
-                        .collect::<Vec<_>>()
-                        .join("；"),
+            .collect();
+        crate::status::largest_gap_first(&mut lagging);
+        let as_of_text = as_of.to_string();
+        Ok(DashboardTemplate {
+            user,
+            projects: status.projects.len(),
+            rated: rated.len(),
+            plan_yi: format!("{:.2}", yi(plan)),
+            ytd_yi: format!("{:.2}", yi(ytd)),
+            rate: percent(rate),
+            expected: percent(expected),
+            weighted: percent(weighted),
+            behind: rate < weighted,
+            double_half: match (expected >= 0.5, rate >= 0.5) {
+                (false, _) => "—",
+                (true, true) => tr.t("dashboard.yes"),
+                (true, false) => tr.t("dashboard.no"),
+            },
+            double_half_note: if expected >= 0.5 {
+                ""
+            } else {
+                tr.t("dashboard.half_pending")
+            },
+            strong_start: match strong_start {
+                Some(true) => tr.t("dashboard.yes"),
+                Some(false) => tr.t("dashboard.no"),
+                None => "—",
+            },
+            strong_start_note: if strong_start.is_none() {
+                tr.t("dashboard.pending")
+            } else {
+                ""
+            },
+            start_rate: summed(status.units.iter().map(|u| u.figures.start_rate)),
+            production_rate: summed(status.units.iter().map(|u| u.figures.production_rate)),
+            resumption_rate: summed(status.units.iter().map(|u| u.figures.resumption_rate)),
+            units_strong_start: status
+                .units
+                .iter()
+                .filter(|u| u.strong_start == Some(true))
+                .count(),
+            units_double_half: status
+                .units
+                .iter()
+                .filter(|u| u.figures.double_half)
+                .count(),
+            units: status
+                .units
+                .iter()
+                .map(|u| UnitLine {
+                    rank: u.rank,
+                    unit: u.unit.clone(),
+                    link: format!(
+                        "/status/unit?name={}&as_of={as_of_text}",
+                        url_encode(&u.unit)
+                    ),
+                    rate: u
+                        .figures
+                        .rate
+                        .map(|r| percent(r.to_f64()))
+                        .unwrap_or_default(),
+                    light: u.figures.light.map_or("", Light::code),
+                    score: format!("{:.1}", u.score),
+                    double_half: u.figures.double_half,
                 })
-            })
-            .collect(),
-        as_of: as_of_text,
-        investment_svg,
-        lights_svg,
-        calendar_notice,
-        tr,
-    })
+                .collect(),
+            lagging: lagging
+                .into_iter()
+                .take(LAGGING_SHOWN)
+                .filter_map(|p| {
+                    let j = p.judgement.as_ref()?;
+                    Some(Lagging {
+                        id: p.id,
+                        name: p.name.to_string(),
+                        unit: p.unit.as_deref().unwrap_or_default().to_string(),
+                        rate: percent(j.rate.to_f64()),
+                        gap: crate::status::gap(p).wan_display(),
+                        light: j.light.code(),
+                        why: j
+                            .why
+                            .iter()
+                            .map(|w| w.get(lang))
+                            .collect::<Vec<_>>()
+                            .join("；"),
+                    })
+                })
+                .collect(),
+            as_of: as_of_text,
+            investment_svg,
+            lights_svg,
+            calendar_notice,
+            tr,
+        })
+    }
 }
 
 /// The pages of this module.

@@ -104,6 +104,42 @@ pub struct Agenda {
     pub other_red: usize,
 }
 
+/// Checks, inside a write, that a decision exists, is still open and is at `version`; with
+/// `unit`, that the unit owns it.
+async fn open_decision(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: i64,
+    version: i64,
+    unit: Option<i64>,
+) -> Result<()> {
+    let row: Option<(String, i64, Option<i64>)> =
+        sqlx::query_as("SELECT status, version, unit_id FROM decisions WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some((status, current, owner)) = row else {
+        return Err(StoreError::NotFound);
+    };
+    if let Some(unit) = unit
+        && owner != Some(unit)
+    {
+        return Err(StoreError::Forbidden(bi(
+            "只能填报本单位承办的议定事项",
+            "you report only on the decisions your unit owns",
+        )));
+    }
+    if current != version {
+        return Err(StoreError::Conflict { current });
+    }
+    if status != "open" {
+        return Err(StoreError::Rule(bi(
+            "该议定事项已落实销号",
+            "this decision is already closed off",
+        )));
+    }
+    Ok(())
+}
+
 /// A decision as stored, with its meeting's day and its owner's name.
 #[derive(sqlx::FromRow)]
 struct DecisionRow {
@@ -330,31 +366,7 @@ impl Store {
             )));
         }
         let mut tx = self.begin_write().await?;
-        let row: Option<(String, i64, Option<i64>)> =
-            sqlx::query_as("SELECT status, version, unit_id FROM decisions WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((status, current, owner)) = row else {
-            return Err(StoreError::NotFound);
-        };
-        if let Some(unit) = unit
-            && owner != Some(unit)
-        {
-            return Err(StoreError::Forbidden(bi(
-                "只能填报本单位承办的议定事项",
-                "you report only on the decisions your unit owns",
-            )));
-        }
-        if current != version {
-            return Err(StoreError::Conflict { current });
-        }
-        if status != "open" {
-            return Err(StoreError::Rule(bi(
-                "该议定事项已落实销号",
-                "this decision is already closed off",
-            )));
-        }
+        open_decision(&mut tx, id, version, unit).await?;
         let done = sqlx::query(
             "UPDATE decisions SET progress = $1, progress_at = $2, progress_by = $3, \
              version = version + 1, updated_at = $2 WHERE id = $4 AND version = $5",
@@ -383,23 +395,7 @@ impl Store {
         note: Option<&str>,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let row: Option<(String, i64)> =
-            sqlx::query_as("SELECT status, version FROM decisions WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((status, current)) = row else {
-            return Err(StoreError::NotFound);
-        };
-        if current != version {
-            return Err(StoreError::Conflict { current });
-        }
-        if status != "open" {
-            return Err(StoreError::Rule(bi(
-                "该议定事项已落实销号",
-                "this decision is already closed off",
-            )));
-        }
+        open_decision(&mut tx, id, version, None).await?;
         let done = sqlx::query(
             "UPDATE decisions SET status = 'done', done_on = $1, done_note = $2, \
              version = version + 1, updated_at = $3 WHERE id = $4 AND version = $5",

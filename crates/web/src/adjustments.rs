@@ -119,17 +119,48 @@ struct ListTemplate {
     rows: Vec<RequestRow>,
 }
 
+/// A 计划调整 as typed: the adjustable fields given (by their keys) and the reason.
+#[derive(Debug, Default)]
+pub struct AdjustForm {
+    asked: Vec<(Field, String)>,
+    reason: String,
+}
+
+impl From<Vec<(String, String)>> for AdjustForm {
+    fn from(fields: Vec<(String, String)>) -> Self {
+        let mut form = AdjustForm::default();
+        for (key, value) in fields {
+            if key == "reason" {
+                form.reason = value;
+            } else if let Some(field) = ADJUSTABLE.iter().find(|f| f.key() == key)
+                && !form.asked.iter().any(|(f, _)| f == field)
+            {
+                form.asked.push((*field, value));
+            }
+        }
+        // In the order the rules list them, as the request is recorded.
+        form.asked
+            .sort_by_key(|(f, _)| ADJUSTABLE.iter().position(|a| a == f));
+        form
+    }
+}
+
 async fn adjust_page(
     state: &AppState,
     user: SessionUser,
     tr: Tr,
     project: domain::Project,
-    typed: Option<&[(String, String)]>,
+    typed: Option<&AdjustForm>,
     errors: Vec<String>,
 ) -> PageResult {
     let lang = tr.lang;
-    let value = |key: &str| -> Option<String> {
-        typed.and_then(|t| t.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
+    let value = |field: Field| -> Option<String> {
+        typed.and_then(|t| {
+            t.asked
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map(|(_, v)| v.clone())
+        })
     };
     let mut input = domain::ProjectInput::from_fields(&project.fields);
     let fields = ADJUSTABLE
@@ -138,8 +169,7 @@ async fn adjust_page(
             key: f.key(),
             label: f.label(lang),
             now: project.fields.display_value(*f),
-            value: value(f.key())
-                .unwrap_or_else(|| domain::access::adjustable_text(&mut input, *f)),
+            value: value(*f).unwrap_or_else(|| domain::access::adjustable_text(&mut input, *f)),
         })
         .collect();
     let requests = state
@@ -161,7 +191,7 @@ async fn adjust_page(
                 .iter()
                 .map(|s| (s.code(), s.label(lang)))
                 .collect(),
-            reason: value("reason").unwrap_or_default(),
+            reason: typed.map(|t| t.reason.clone()).unwrap_or_default(),
             errors,
             requests,
             tr,
@@ -189,29 +219,17 @@ pub async fn file(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Path(id): Path<String>,
-    Form(typed): Form<Vec<(String, String)>>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
+    let typed = AdjustForm::from(fields);
     let id = parse_id(&id)?;
     let project = state.store.project(id).await?.ok_or(AppError::NotFound)?;
     if !policy::may_ask_adjustment(&user, &project) {
         return Err(AppError::Refused(policy::not_theirs()).into());
     }
-    let asked: Vec<(Field, String)> = ADJUSTABLE
-        .iter()
-        .filter_map(|f| {
-            typed
-                .iter()
-                .find(|(k, _)| k == f.key())
-                .map(|(_, v)| (*f, v.clone()))
-        })
-        .collect();
-    let reason = typed
-        .iter()
-        .find(|(k, _)| k == "reason")
-        .map_or("", |(_, v)| v.as_str());
     match state
         .store
-        .request_plan_adjustment(id, &asked, reason, Some(user.id))
+        .request_plan_adjustment(id, &typed.asked, &typed.reason, Some(user.id))
         .await
     {
         Ok(request) => Ok(Redirect::to(&format!("/adjustments?filed={request}")).into_response()),

@@ -573,8 +573,53 @@ pub async fn assign_form(
     assign_page(&state, tr, user, query, Default::default(), None).await
 }
 
-/// `POST /projects/assign`: the ticked projects (`pick` = `id:version`) get the leader and/or
-/// officer typed; a ticked "clear" box empties that field instead; all or nothing.
+/// The bulk assignment as posted: the ticked projects (`pick` = `id:version`), the leader and
+/// officer typed, the "clear" boxes, and the list's filter to come back to.
+#[derive(Debug, Default)]
+pub struct AssignForm {
+    picks: Vec<(i64, i64)>,
+    leader: String,
+    officer: String,
+    clear_leader: bool,
+    clear_officer: bool,
+    unit: String,
+    q: String,
+}
+
+impl TryFrom<Vec<(String, String)>> for AssignForm {
+    type Error = AppError;
+
+    fn try_from(fields: Vec<(String, String)>) -> Result<Self, AppError> {
+        let mut form = AssignForm::default();
+        for (key, value) in fields {
+            let value = value.trim().to_string();
+            match key.as_str() {
+                "pick" => {
+                    let parsed = value
+                        .split_once(':')
+                        .and_then(|(id, version)| Some((id.parse().ok()?, version.parse().ok()?)));
+                    form.picks.push(parsed.ok_or_else(|| {
+                        AppError::BadRequest(bi(
+                            format!("无法识别的项目“{value}”"),
+                            format!("“{value}” is not a project of this form"),
+                        ))
+                    })?);
+                }
+                "leader" => form.leader = value,
+                "officer" => form.officer = value,
+                "clear_leader" => form.clear_leader = value == "1",
+                "clear_officer" => form.clear_officer = value == "1",
+                "unit" => form.unit = value,
+                "q" => form.q = value,
+                _ => {}
+            }
+        }
+        Ok(form)
+    }
+}
+
+/// `POST /projects/assign`: the ticked projects get the leader and/or officer typed; a ticked
+/// "clear" box empties that field instead; all or nothing.
 pub async fn assign(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
@@ -583,30 +628,9 @@ pub async fn assign(
     if !policy::is_office(&user) {
         return Err(AppError::Forbidden.into());
     }
-    let get = |key: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
-    let mut items = Vec::new();
-    for (_, v) in fields.iter().filter(|(k, _)| k == "pick") {
-        let parsed = v
-            .split_once(':')
-            .and_then(|(id, version)| Some((id.parse().ok()?, version.parse().ok()?)));
-        match parsed {
-            Some(item) => items.push(item),
-            None => {
-                return Err(AppError::BadRequest(bi(
-                    format!("无法识别的项目“{v}”"),
-                    format!("“{v}” is not a project of this form"),
-                ))
-                .into());
-            }
-        }
-    }
-    let (leader, officer) = (get("leader"), get("officer"));
+    let form = AssignForm::try_from(fields)?;
+    let items = form.picks.clone();
+    let (leader, officer) = (form.leader.clone(), form.officer.clone());
     fn pick(typed: &str, cleared: bool) -> Option<&str> {
         if cleared {
             Some("")
@@ -615,16 +639,16 @@ pub async fn assign(
         }
     }
     let query = AssignQuery {
-        unit: get("unit"),
-        q: get("q"),
+        unit: form.unit.clone(),
+        q: form.q.clone(),
         done: None,
     };
     match state
         .store
         .assign_in_charge(
             &items,
-            pick(&leader, get("clear_leader") == "1"),
-            pick(&officer, get("clear_officer") == "1"),
+            pick(&leader, form.clear_leader),
+            pick(&officer, form.clear_officer),
             Some(user.id),
         )
         .await

@@ -399,57 +399,66 @@ pub async fn new_form(
     minutes_page(&state, tr, user, draft, Vec::new()).await
 }
 
-/// `POST /meetings/new`: records the meeting with the decision rows that say something, all at
-/// once; a row without an owner or a deadline sends the form back with why.
-pub async fn create(
-    State(state): State<AppState>,
-    PageUser { user, tr }: PageUser,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> PageResult {
-    if !policy::is_office(&user) {
-        return Err(AppError::Forbidden.into());
+/// The minutes as posted: the meeting's day, name and minutes, the project of a 专题研究, and
+/// the decision rows (`text_{i}`, `unit_{i}`, `deadline_{i}`, `problem_{i}`, `project_{i}`), in
+/// the order of their numbers (rows added in the browser included).
+#[derive(Default)]
+pub struct MinutesForm {
+    held_on: String,
+    title: String,
+    minutes: String,
+    project: String,
+    rows: Vec<DraftRow>,
+}
+
+impl From<Vec<(String, String)>> for MinutesForm {
+    fn from(fields: Vec<(String, String)>) -> Self {
+        let mut form = MinutesForm::default();
+        let mut rows: std::collections::BTreeMap<usize, DraftRow> = Default::default();
+        for (key, value) in fields {
+            let value = value.trim().to_string();
+            match key.as_str() {
+                "held_on" => form.held_on = value,
+                "title" => form.title = value,
+                "minutes" => form.minutes = value,
+                "project" => form.project = value,
+                _ => {
+                    let Some((name, index)) = key.rsplit_once('_') else {
+                        continue;
+                    };
+                    let Ok(index) = index.parse::<usize>() else {
+                        continue;
+                    };
+                    let row = rows.entry(index).or_insert_with(|| DraftRow {
+                        index,
+                        ..DraftRow::default()
+                    });
+                    match name {
+                        "text" => row.text = value,
+                        "unit" => row.unit_id = value,
+                        "deadline" => row.deadline = value,
+                        "problem" => row.problem_id = value,
+                        "project" => row.project_id = value,
+                        _ => {}
+                    }
+                }
+            }
+        }
+        // Renumbered from 0, so the form shown again posts the same rows.
+        form.rows = rows
+            .into_values()
+            .enumerate()
+            .map(|(index, row)| DraftRow { index, ..row })
+            .collect();
+        form
     }
-    let lang = tr.lang;
-    let get = |key: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
-    let mut errors = Vec::new();
-    let held_on = match parse_date(&get("held_on"), Edge::Start) {
-        Ok(Some(d)) => Some(d),
-        Ok(None) => {
-            errors.push(
-                bi("请填写会议日期", "give the meeting's date")
-                    .get(lang)
-                    .to_string(),
-            );
-            None
-        }
-        Err(m) => {
-            errors.push(m.get(lang).to_string());
-            None
-        }
-    };
-    let mut rows = Vec::new();
-    let mut decisions = Vec::new();
-    for i in 0.. {
-        let key = |name: &str| format!("{name}_{i}");
-        if !fields.iter().any(|(k, _)| *k == key("text")) {
-            break;
-        }
-        let mut row = DraftRow {
-            index: i,
-            text: get(&key("text")),
-            unit_id: get(&key("unit")),
-            deadline: get(&key("deadline")),
-            problem_id: get(&key("problem")),
-            project_id: get(&key("project")),
-            error: String::new(),
-        };
-        if !row.text.is_empty() {
+}
+
+impl MinutesForm {
+    /// The decisions of the rows that say something; what is wrong with a row is put beside it.
+    fn decisions(&mut self, lang: Lang) -> Vec<NewDecision> {
+        let mut decisions = Vec::new();
+        for row in self.rows.iter_mut().filter(|r| !r.text.is_empty()) {
             // Said beside the row; the store checks the same again.
             let deadline = match parse_date(&row.deadline, Edge::End) {
                 Ok(Some(d)) => Some(d),
@@ -477,10 +486,47 @@ pub async fn create(
                 deadline,
             });
         }
-        rows.push(row);
+        decisions
     }
-    let (title, minutes) = (get("title"), get("minutes"));
-    let project = match get("project").as_str() {
+}
+
+/// `POST /meetings/new`: records the meeting with the decision rows that say something, all at
+/// once; a row without an owner or a deadline sends the form back with why.
+pub async fn create(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
+    if !policy::is_office(&user) {
+        return Err(AppError::Forbidden.into());
+    }
+    let mut form = MinutesForm::from(fields);
+    let lang = tr.lang;
+    let mut errors = Vec::new();
+    let held_on = match parse_date(&form.held_on, Edge::Start) {
+        Ok(Some(d)) => Some(d),
+        Ok(None) => {
+            errors.push(
+                bi("请填写会议日期", "give the meeting's date")
+                    .get(lang)
+                    .to_string(),
+            );
+            None
+        }
+        Err(m) => {
+            errors.push(m.get(lang).to_string());
+            None
+        }
+    };
+    let decisions = form.decisions(lang);
+    let MinutesForm {
+        held_on: held_on_text,
+        title,
+        minutes,
+        project,
+        rows,
+    } = form;
+    let project = match project.as_str() {
         "" => None,
         id => {
             let id = parse_id(id)?;
@@ -539,7 +585,7 @@ pub async fn create(
     let day = crate::problems::work_day(&state).await?;
     let picks = picks(&state, &user, project.as_ref().map(|p| p.0), day).await?;
     let draft = Draft {
-        held_on: get("held_on"),
+        held_on: held_on_text,
         title,
         minutes,
         rows,
@@ -694,4 +740,41 @@ pub fn router() -> Router<AppState> {
         .route("/meetings/new", get(new_form).post(create))
         .route("/decisions/{id}/close", post(close))
         .route("/decisions/{id}/progress", post(progress))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minutes_read_every_row_and_say_what_is_wrong_beside_it() {
+        let fields: Vec<(String, String)> = [
+            ("held_on", "2025-10-20"),
+            ("text_0", "岸线审批"),
+            ("unit_0", "3"),
+            ("deadline_0", "2025-10-31"),
+            ("text_1", ""),
+            // A row added in the browser after a gap.
+            ("text_7", "供电接入"),
+            ("unit_7", ""),
+            ("deadline_7", ""),
+            ("project_7", "12"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+        .collect();
+        let mut form = MinutesForm::from(fields);
+        assert_eq!(form.rows.len(), 3);
+        assert_eq!(
+            form.rows.iter().map(|r| r.index).collect::<Vec<_>>(),
+            vec![0, 1, 2],
+            "renumbered, so the form shown again posts the same rows"
+        );
+        let decisions = form.decisions(Lang::Zh);
+        assert_eq!(decisions.len(), 2, "blank rows say nothing");
+        assert_eq!(decisions[1].project_id, Some(12));
+        assert!(form.rows[0].error.is_empty());
+        assert!(form.rows[1].error.is_empty());
+        assert_eq!(form.rows[2].error, "请选择责任单位");
+    }
 }

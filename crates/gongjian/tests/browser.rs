@@ -155,7 +155,35 @@ async fn sign_in(client: &Client, base: &str, username: &str) -> Result<(), CmdE
         .await?
         .click()
         .await?;
+    // Signed in once the browser has left the sign-in page.
+    let started = Instant::now();
+    while client.current_url().await?.path() == "/login" {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{username} never got past the sign-in page"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     client.wait().for_element(Locator::Css("main")).await?;
+    Ok(())
+}
+
+/// Waits until the browser is on the page an action leads to (its address holds `needle`), so
+/// nothing is read from the page the action was taken on; then for that page's message.
+async fn arrived(client: &Client, needle: &str) -> Result<(), CmdError> {
+    let started = Instant::now();
+    while !client.current_url().await?.as_str().contains(needle) {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "never reached a page with “{needle}”: {}",
+            client.current_url().await?
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    client
+        .wait()
+        .for_element(Locator::Css("main .notice"))
+        .await?;
     Ok(())
 }
 
@@ -279,9 +307,7 @@ async fn four_roles_walk_their_week() {
             .await?
             .click()
             .await?;
-        unit.wait()
-            .for_element(Locator::Css("main .notice"))
-            .await?;
+        arrived(&unit, "done=submit").await?;
         Ok::<_, CmdError>((landed, form_url, message(&unit).await?))
     }
     .await;
@@ -317,10 +343,7 @@ async fn four_roles_walk_their_week() {
             .await?
             .click()
             .await?;
-        office
-            .wait()
-            .for_element(Locator::Css("main .notice"))
-            .await?;
+        arrived(&office, "done=return").await?;
         let returned = message(&office).await?;
         office
             .wait()
@@ -333,10 +356,7 @@ async fn four_roles_walk_their_week() {
             .await?
             .click()
             .await?;
-        office
-            .wait()
-            .for_element(Locator::Css("main .notice"))
-            .await?;
+        arrived(&office, "done=approve").await?;
         let approved = message(&office).await?;
         office.goto(&format!("{base}/rankings")).await?;
         office
@@ -347,6 +367,7 @@ async fn four_roles_walk_their_week() {
             .await?;
         let asked = office.get_alert_text().await?;
         office.accept_alert().await?;
+        arrived(&office, "revision=").await?;
         office
             .wait()
             .for_element(Locator::Css("main .notice.done"))

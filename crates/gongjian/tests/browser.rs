@@ -136,9 +136,9 @@ impl Browser {
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-/// Signs in on the sign-in page (the browser goes where the app sends it afterwards).
-async fn sign_in(client: &Client, base: &str, username: &str) -> Result<(), CmdError> {
-    client.goto(&format!("{base}/login")).await?;
+/// Signs in on the sign-in page the browser is on (the browser goes where the app sends it
+/// afterwards, once it has left the sign-in page).
+async fn fill_sign_in(client: &Client, username: &str) -> Result<(), CmdError> {
     client
         .wait()
         .for_element(Locator::Css("input[name=username]"))
@@ -155,31 +155,37 @@ async fn sign_in(client: &Client, base: &str, username: &str) -> Result<(), CmdE
         .await?
         .click()
         .await?;
-    // Signed in once the browser has left the sign-in page.
-    let started = Instant::now();
-    while client.current_url().await?.path() == "/login" {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "{username} never got past the sign-in page"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    until_url(client, |url| !url.contains("/login")).await?;
     client.wait().for_element(Locator::Css("main")).await?;
     Ok(())
 }
 
-/// Waits until the browser is on the page an action leads to (its address holds `needle`), so
-/// nothing is read from the page the action was taken on; then for that page's message.
-async fn arrived(client: &Client, needle: &str) -> Result<(), CmdError> {
+/// Opens the sign-in page and signs in.
+async fn sign_in(client: &Client, base: &str, username: &str) -> Result<(), CmdError> {
+    client.goto(&format!("{base}/login")).await?;
+    fill_sign_in(client, username).await
+}
+
+/// Waits until the browser's address is what `arrived` wants: the page an action or sign-in
+/// leads to, so nothing is read from the page being left.
+async fn until_url(client: &Client, arrived: impl Fn(&str) -> bool) -> Result<(), CmdError> {
     let started = Instant::now();
-    while !client.current_url().await?.as_str().contains(needle) {
+    loop {
+        let url = client.current_url().await?;
+        if arrived(url.as_str()) {
+            return Ok(());
+        }
         assert!(
             started.elapsed() < Duration::from_secs(30),
-            "never reached a page with “{needle}”: {}",
-            client.current_url().await?
+            "the browser stayed on {url}"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Waits for the page an action leads to (its address holds `needle`), then for its message.
+async fn arrived(client: &Client, needle: &str) -> Result<(), CmdError> {
+    until_url(client, |url| url.contains(needle)).await?;
     client
         .wait()
         .for_element(Locator::Css("main .notice"))
@@ -209,23 +215,8 @@ async fn demo_ledger_in_headless_chromium() {
 
     let result = async {
         client.goto(&format!("{base}/projects")).await?;
-        // Not signed in: the browser lands on the sign-in page.
-        client
-            .wait()
-            .for_element(Locator::Css("input[name=username]"))
-            .await?
-            .send_keys("admin")
-            .await?;
-        client
-            .find(Locator::Css("input[name=password]"))
-            .await?
-            .send_keys("gongjian-demo")
-            .await?;
-        client
-            .find(Locator::Css("button.primary"))
-            .await?
-            .click()
-            .await?;
+        // Not signed in: the browser lands on the sign-in page, and comes back after it.
+        fill_sign_in(&client, "admin").await?;
         let table = client.wait().for_element(Locator::Id("ledger")).await?;
         let rows = table.find_all(Locator::Css("tbody tr td.name a")).await?;
         let mut names = Vec::new();

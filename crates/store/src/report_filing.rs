@@ -1260,13 +1260,14 @@ impl Store {
                 "only the lead office reviews reports",
             )));
         }
-        for (_, _, review) in items {
-            review.note()?;
-        }
+        // Every return's reason is checked before anything is written.
+        let notes = items
+            .iter()
+            .map(|(_, _, review)| review.note())
+            .collect::<Result<Vec<_>>>()?;
         let at = now();
         let mut tx = self.begin_write().await?;
-        for (id, version, review) in items {
-            let note = review.note()?;
+        for ((id, version, review), note) in items.iter().zip(notes) {
             let (state, action) = match review {
                 Review::Approve => (ReportState::Approved, "approve"),
                 Review::Return(_) => (ReportState::Returned, "return"),

@@ -38,9 +38,13 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
     cookie(headers, SESSION_COOKIE)
 }
 
+/// A `Set-Cookie` value (none for a cookie that cannot be a header, which ours never are).
+pub(crate) fn set_cookie(cookie: Cookie<'_>) -> Option<HeaderValue> {
+    HeaderValue::from_str(&cookie.to_string()).ok()
+}
+
 fn header(cookie: Cookie<'_>) -> HeaderValue {
-    HeaderValue::from_str(&cookie.to_string())
-        .unwrap_or_else(|_| HeaderValue::from_static("gongjian_session=; Path=/"))
+    set_cookie(cookie).unwrap_or_else(|| HeaderValue::from_static("gongjian_session=; Path=/"))
 }
 
 pub fn session_cookie(token: &str) -> HeaderValue {
@@ -65,8 +69,12 @@ fn clear_cookie() -> HeaderValue {
     )
 }
 
-async fn user_from(parts: &Parts, store: &Store) -> Result<Option<SessionUser>, AppError> {
-    match session_token(&parts.headers) {
+/// The user of the session the request carries, if any.
+pub(crate) async fn user_from(
+    headers: &HeaderMap,
+    store: &Store,
+) -> Result<Option<SessionUser>, AppError> {
+    match session_token(headers) {
         Some(token) => Ok(store.session_user(&token).await?),
         None => Ok(None),
     }
@@ -82,7 +90,7 @@ impl FromRequestParts<AppState> for ApiUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        user_from(parts, &state.store)
+        user_from(&parts.headers, &state.store)
             .await?
             .map(ApiUser)
             .ok_or(AppError::Unauthorized)
@@ -107,7 +115,7 @@ impl FromRequestParts<AppState> for PageUser {
             lang: lang_of(&parts.headers, &parts.uri),
             flash: crate::layout::flash_of(&parts.headers),
         };
-        match user_from(parts, &state.store).await {
+        match user_from(&parts.headers, &state.store).await {
             Ok(Some(user)) => Ok(PageUser { user, tr }),
             Ok(None) => {
                 let next = parts
@@ -268,11 +276,7 @@ pub async fn page_login_submit(
 
 /// `GET /`: each role's start page ([`crate::layout::landing`]), or the sign-in page.
 pub async fn start(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
-    let user = match session_token(&headers) {
-        Some(token) => state.store.session_user(&token).await?,
-        None => None,
-    };
-    Ok(match user {
+    Ok(match user_from(&headers, &state.store).await? {
         Some(user) => Redirect::to(crate::layout::landing(user.role)),
         None => Redirect::to("/login"),
     }

@@ -3,8 +3,8 @@
 
 use askama::Template;
 use axum::extract::{Request, State};
-use axum::http::header::SET_COOKIE;
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::HeaderMap;
+use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::middleware::Next;
 use axum::response::Redirect;
 use axum::response::{Html, IntoResponse, Response};
@@ -127,7 +127,7 @@ pub fn done(to: &str, key: &'static str, n: Option<i64>) -> Response {
         .http_only(true)
         .same_site(SameSite::Lax)
         .build();
-    if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+    if let Some(value) = crate::auth::set_cookie(cookie) {
         response.headers_mut().append(SET_COOKIE, value);
     }
     response
@@ -143,25 +143,29 @@ pub fn flash_of(headers: &HeaderMap) -> Option<Flash> {
 /// action's message once a page has shown it (a redirect passes it on).
 pub async fn error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let tr = Tr::new(lang_of(request.headers(), request.uri()));
-    let headers: HeaderMap = request.headers().clone();
+    let flash = crate::auth::cookie(request.headers(), FLASH_COOKIE).is_some();
+    // Only the session's cookie is kept, for the rare failure: not every request's headers.
+    let mut session = HeaderMap::new();
+    for cookie in request.headers().get_all(COOKIE) {
+        session.append(COOKIE, cookie.clone());
+    }
     let mut response = next.run(request).await;
-    if crate::auth::cookie(&headers, FLASH_COOKIE).is_some() && !response.status().is_redirection()
-    {
+    if flash && !response.status().is_redirection() {
         let gone = Cookie::build((FLASH_COOKIE, ""))
             .path("/")
             .max_age(cookie::time::Duration::ZERO)
             .build();
-        if let Ok(value) = HeaderValue::from_str(&gone.to_string()) {
+        if let Some(value) = crate::auth::set_cookie(gone) {
             response.headers_mut().append(SET_COOKIE, value);
         }
     }
     let Some(Failure(error)) = response.extensions_mut().remove::<Failure>() else {
         return response;
     };
-    let user = match crate::auth::session_token(&headers) {
-        Some(token) => state.store.session_user(&token).await.ok().flatten(),
-        None => None,
-    };
+    let user = crate::auth::user_from(&session, &state.store)
+        .await
+        .ok()
+        .flatten();
     render_error(tr, user, &error, response)
 }
 

@@ -708,26 +708,19 @@ struct RaiseTemplate {
     errors: Vec<String>,
 }
 
-#[derive(Deserialize, Default, Clone)]
+/// A problem as raised on the form.
+#[derive(Default, Clone)]
 pub struct RaiseForm {
-    #[serde(default)]
     title: String,
-    #[serde(default)]
     description: String,
-    #[serde(default)]
     category: String,
-    #[serde(default)]
     unit_id: String,
     /// 协办单位 ticked in the list (`co_unit`, repeated).
-    #[serde(default)]
     co_unit: Vec<i64>,
     /// 协办单位 by name, separated by 、 or commas (as pasted, or sent by a script).
-    #[serde(default)]
     co_units: String,
     /// A date, or a number of working days.
-    #[serde(default)]
     deadline: String,
-    #[serde(default)]
     level: String,
 }
 

@@ -55,7 +55,6 @@ pub mod access;
 pub mod approval;
 pub mod calendar;
 pub mod dates;
-pub mod demo;
 pub mod money;
 pub mod phases;
 pub mod plausibility;

@@ -11,7 +11,7 @@ const ROWS: usize = 20_000;
 fn workbook(rt: &tokio::runtime::Runtime) -> Vec<u8> {
     let db = rt.block_on(TestDb::new(Dialect::Sqlite));
     let store = rt.block_on(db.store());
-    rt.block_on(store.seed_campaign(&domain::demo::campaign(ROWS, 11), "bench-password"))
+    rt.block_on(store.seed_ledger(&demo::campaign(ROWS, 11).ledger, "bench-password"))
         .unwrap();
     let projects = rt.block_on(store.all_projects()).unwrap();
     rt.block_on(store.close());

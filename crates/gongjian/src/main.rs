@@ -93,7 +93,7 @@ enum Command {
         db: DbArg,
         #[arg(long)]
         projects: usize,
-        #[arg(long, default_value_t = domain::demo::DEMO_SEED)]
+        #[arg(long, default_value_t = demo::DEMO_SEED)]
         seed: u64,
         /// Also monthly reports from January to this month (YYYY-MM) for every project with an
         /// annual plan.
@@ -380,9 +380,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .transpose()
                 .map_err(|m| anyhow!("{} / {}", m.zh, m.en))?;
             let store = open(&config).await?;
-            let campaign = domain::demo::campaign(*projects, *seed);
+            let campaign = demo::campaign(*projects, *seed);
             let started = std::time::Instant::now();
-            let outcome = store.seed_campaign(&campaign, DEMO_PASSWORD).await?;
+            let outcome = store.seed_ledger(&campaign.ledger, DEMO_PASSWORD).await?;
             say!(
                 "已生成 {} 个项目（{} 个单位，新增 {} 个用户，密码 {DEMO_PASSWORD}），用时 {:.1} 秒 / seeded {} projects in {:.1}s",
                 outcome.projects,
@@ -393,7 +393,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 started.elapsed().as_secs_f64()
             );
             if let Some(through) = through {
-                let n = store.seed_demo_reports(through).await?;
+                let n = demo::seed::reports(&store, through).await?;
                 if let Some(end) = through.last_day() {
                     // The figures ready for the first status (see Store::prepare_status).
                     store.prepare_status(end).await?;
@@ -409,7 +409,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 let (Some(from), Some(to)) = (day(1, 5), day(10, 20)) else {
                     return Ok(ExitCode::FAILURE);
                 };
-                let n = store.seed_demo_problems(*count, from, to).await?;
+                let n = demo::seed::problems(&store, *count, from, to).await?;
                 say!("已生成 {n} 个问题 / seeded {n} problems");
             }
             Ok(ExitCode::SUCCESS)
@@ -518,53 +518,28 @@ async fn demo(db: &std::path::Path, addr: SocketAddr) -> Result<ExitCode> {
             db.display()
         )
     })?;
-    let campaign = domain::demo::demo_campaign();
+    let campaign = demo::demo_campaign();
     if store.count_projects().await? == 0 && store.user_by_username("admin").await?.is_none() {
-        let outcome = store.seed_campaign(&campaign, DEMO_PASSWORD).await?;
-        let calendar = store.work_calendar().await?;
-        let plans = store
-            .seed_demo_approvals(&calendar, domain::demo::demo_day(), 60)
-            .await?;
-        // The campaign mid-year: reports January to June, so all three lights show.
-        let mid_year = domain::progress::Period {
-            year: 2025,
-            month: 6,
-            part: None,
-        };
-        store.seed_demo_campaign(&campaign).await?;
-        store.seed_demo_reports(mid_year).await?;
-        // Problems raised in the first half, and the last June meeting's decisions.
-        let day = |m, d| chrono::NaiveDate::from_ymd_opt(2025, m, d);
-        if let (Some(from), Some(to), Some(meeting)) = (day(1, 6), day(6, 27), day(6, 23)) {
-            store.seed_demo_problems(140, from, to).await?;
-            store.seed_demo_meeting(meeting).await?;
-        }
-        // June's service push: teams for the lagging projects, half of them visited.
-        store
-            .seed_demo_service(domain::progress::Period {
-                month: 6,
-                ..mid_year
-            })
-            .await?;
-        // May is reviewed and its ranking published; June is still coming in.
-        store
-            .seed_demo_ranking(domain::progress::Period {
-                month: 5,
-                ..mid_year
-            })
-            .await?;
+        let loaded = demo::load(&store, &campaign, DEMO_PASSWORD).await?;
         say!(
-            "已生成演示数据：{} 个项目，{plans} 个审批计划 / demo data: {} projects, {plans} approval plans",
-            outcome.projects,
-            outcome.projects
+            "已生成演示数据：{} 个项目，{} 个审批计划 / demo data: {} projects, {} approval plans",
+            loaded.ledger.projects,
+            loaded.approval_plans,
+            loaded.ledger.projects,
+            loaded.approval_plans
         );
     }
-    let state = web::AppState::new(store, true).on_day(domain::demo::demo_day());
+    let state = web::AppState::new(store, true).on_day(demo::demo_day());
     web::serve(state, addr, |bound| {
         say!("{}", campaign.name);
         say!("gongjian 演示已启动 / demo running at http://{bound}");
         say!("登录 / sign in:  admin / {DEMO_PASSWORD}   (系统管理员)");
-        for user in campaign.users.iter().filter(|u| u.username != "admin") {
+        for user in campaign
+            .ledger
+            .users
+            .iter()
+            .filter(|u| u.username != "admin")
+        {
             say!(
                 "                 {} / {DEMO_PASSWORD}   ({}, {})",
                 user.username,

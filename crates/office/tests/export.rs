@@ -177,15 +177,16 @@ fn a_few_thousand_rows_round_trip() {
 /// through Excel, names included.
 #[test]
 fn the_demo_campaign_round_trips() {
-    let campaign = domain::demo::campaign(2000, 7);
+    let campaign = demo::campaign(2000, 7);
     let rows: Vec<ExportRow<'_>> = campaign
+        .ledger
         .projects
         .iter()
         .map(|p| ExportRow {
             fields: &p.fields,
-            unit_name: Some(campaign.units[p.unit].name.as_str()),
-            lead_department_name: Some(campaign.units[p.lead_department].name.as_str()),
-            region_name: Some(campaign.regions[p.region].name.as_str()),
+            unit_name: Some(campaign.ledger.units[p.unit].name.as_str()),
+            lead_department_name: Some(campaign.ledger.units[p.lead_department].name.as_str()),
+            region_name: Some(campaign.ledger.regions[p.region].name.as_str()),
         })
         .collect();
     let import = read_ledger(&write_ledger(&rows, "项目台账").unwrap());

@@ -72,7 +72,7 @@ fn bench(c: &mut Criterion) {
         for &size in &sizes {
             let db = rt.block_on(TestDb::new(dialect));
             let store: Store = rt.block_on(db.store());
-            rt.block_on(store.seed_campaign(&domain::demo::campaign(size, 1), "bench-password"))
+            rt.block_on(store.seed_ledger(&demo::campaign(size, 1).ledger, "bench-password"))
                 .unwrap();
             // Fresh statistics, as a live database has them.
             rt.block_on(sqlx::query("ANALYZE").execute(store.pool()))

@@ -17,9 +17,9 @@ fn bench(c: &mut Criterion) {
     for dialect in TestDb::backends() {
         let db = rt.block_on(TestDb::new(dialect));
         let store = rt.block_on(db.store());
-        rt.block_on(store.seed_campaign(&domain::demo::campaign(20_000, 5), "bench-password"))
+        rt.block_on(store.seed_ledger(&demo::campaign(20_000, 5).ledger, "bench-password"))
             .unwrap();
-        rt.block_on(store.seed_demo_problems(100_000, day(1, 5), as_of))
+        rt.block_on(demo::seed::problems(&store, 100_000, day(1, 5), as_of))
             .unwrap();
         let analyze = match dialect {
             Dialect::Sqlite => "ANALYZE",

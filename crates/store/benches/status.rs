@@ -34,14 +34,17 @@ fn bench(c: &mut Criterion) {
         for &n in &sizes {
             let db = rt.block_on(TestDb::new(dialect));
             let store = rt.block_on(db.store());
-            rt.block_on(store.seed_campaign(&domain::demo::campaign(n, 5), "bench-password"))
+            rt.block_on(store.seed_ledger(&demo::campaign(n, 5).ledger, "bench-password"))
                 .unwrap();
             let reports = rt
-                .block_on(store.seed_demo_reports(Period {
-                    year: 2025,
-                    month: 12,
-                    part: None,
-                }))
+                .block_on(demo::seed::reports(
+                    &store,
+                    Period {
+                        year: 2025,
+                        month: 12,
+                        part: None,
+                    },
+                ))
                 .unwrap();
             let analyze = match dialect {
                 Dialect::Sqlite => "ANALYZE",

@@ -70,7 +70,9 @@ pub use report_filing::{
 };
 pub use report_photos::{PHOTOS_PER_REPORT, Photo, PhotoMeta};
 pub use reports::ReportRecord;
-pub use seed::SeedOutcome;
+pub use seed::{
+    SeedLedger, SeedOutcome, SeedProblem, SeedProject, SeedRegion, SeedReport, SeedUnit, SeedUser,
+};
 pub use status::{Judging, LedgerStatus};
 
 /// Which engine a URL points at; kept for the few statements that differ.

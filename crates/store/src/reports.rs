@@ -9,7 +9,7 @@ use sqlx::any::AnyArguments;
 use sqlx::{Arguments, AssertSqlSafe};
 
 use crate::projects::{date, date_text, placeholders};
-use crate::{Dialect, Result, Store, StoreError, now};
+use crate::{Dialect, ReportState, Result, Store, StoreError, now};
 
 /// One report as stored: both amounts known (see `domain::progress::reconcile`).
 #[derive(Debug, Clone, PartialEq)]
@@ -25,11 +25,29 @@ pub struct ReportRecord {
     pub late: bool,
 }
 
+/// A report as a bulk load writes it: a [`ReportRecord`] (submitted, by default) or a
+/// [`crate::SeedReport`] that also says how far its review went.
+pub(crate) trait Loaded {
+    fn record(&self) -> &ReportRecord;
+    fn state(&self) -> ReportState {
+        ReportState::Submitted
+    }
+    fn review_note(&self) -> Option<&str> {
+        None
+    }
+}
+
+impl Loaded for ReportRecord {
+    fn record(&self) -> &ReportRecord {
+        self
+    }
+}
+
 /// The summary triggers a bulk load switched off (their SQL on SQLite), to put back.
 #[must_use = "put the summary triggers back with Store::resume_summaries"]
 pub(crate) struct SuspendedSummaries(Vec<String>);
 
-/// Reports per multi-row INSERT (14 parameters each).
+/// Reports per multi-row INSERT (16 parameters each).
 pub(crate) const CHUNK: usize = 300;
 
 impl Store {
@@ -49,23 +67,27 @@ impl Store {
     }
 
     /// `put_reports` inside a transaction of the caller's.
-    pub(crate) async fn put_reports_in(
+    pub(crate) async fn put_reports_in<R: Loaded>(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-        reports: &[ReportRecord],
+        reports: &[R],
         actor: Option<i64>,
         source: &str,
     ) -> Result<()> {
         let enc = |e: sqlx::error::BoxDynError| StoreError::Db(sqlx::Error::Encode(e));
         let at = now();
         for chunk in reports.chunks(CHUNK) {
-            let per_row = 14;
+            let per_row = 16;
             let mut args = AnyArguments::default();
             let mut values = Vec::with_capacity(chunk.len());
-            for (i, r) in chunk.iter().enumerate() {
+            for (i, loaded) in chunk.iter().enumerate() {
+                let r = loaded.record();
+                let state = loaded.state();
                 let end = r.period.last_day().ok_or_else(|| {
                     StoreError::Rule(domain::bi("报送期无效", "invalid reporting period"))
                 })?;
+                let submitted = state != ReportState::Draft;
+                let reviewed = matches!(state, ReportState::Returned | ReportState::Approved);
                 args.add(r.project_id).map_err(enc)?;
                 args.add(r.period.key()).map_err(enc)?;
                 args.add(end.format("%Y-%m-%d").to_string()).map_err(enc)?;
@@ -74,12 +96,16 @@ impl Store {
                 args.add(i64::from(r.started)).map_err(enc)?;
                 args.add(date_text(r.actual_start)).map_err(enc)?;
                 args.add(r.progress.clone()).map_err(enc)?;
-                args.add("submitted").map_err(enc)?;
-                args.add(at).map_err(enc)?;
+                args.add(state.code()).map_err(enc)?;
+                args.add(submitted.then_some(at)).map_err(enc)?;
                 args.add(actor).map_err(enc)?;
-                args.add(i64::from(r.late)).map_err(enc)?;
+                args.add(i64::from(submitted && r.late)).map_err(enc)?;
                 args.add(source).map_err(enc)?;
-                args.add(1i64).map_err(enc)?;
+                args.add(reviewed.then_some(at)).map_err(enc)?;
+                args.add(loaded.review_note().map(str::to_string))
+                    .map_err(enc)?;
+                // A review is a write: a reviewed report is at its second version.
+                args.add(if reviewed { 2i64 } else { 1 }).map_err(enc)?;
                 values.push(format!(
                     "({})",
                     placeholders(self.dialect(), i * per_row + 1, per_row)
@@ -87,7 +113,8 @@ impl Store {
             }
             let sql = format!(
                 "INSERT INTO reports (project_id, period, period_end, completed_fen, ytd_fen, started, \
-                 actual_start, progress, status, submitted_at, submitted_by, late, source, version) VALUES {} \
+                 actual_start, progress, status, submitted_at, submitted_by, late, source, reviewed_at, \
+                 review_note, version) VALUES {} \
                  ON CONFLICT (project_id, period) DO UPDATE SET period_end = excluded.period_end, \
                  completed_fen = excluded.completed_fen, ytd_fen = excluded.ytd_fen, started = excluded.started, \
                  actual_start = excluded.actual_start, progress = excluded.progress, status = excluded.status, \

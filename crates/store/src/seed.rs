@@ -1,11 +1,101 @@
-//! Writing a generated campaign (the demo, or a synthetic ledger for benchmarks) in one go.
+//! Bulk loads of a generated campaign (the demo crate's, or a synthetic ledger for tests and
+//! benchmarks): a ledger with its regions, units and users; reports with how far their review
+//! went; problems. Each in one transaction, nothing written on an error. What to load is the
+//! caller's: the store knows no campaign of its own.
 
-use domain::demo::DemoCampaign;
-use domain::{ProjectFields, Role};
+use chrono::NaiveDate;
+use domain::problem::{Category, Level, Status};
+use domain::{ProjectFields, Role, UnitKind};
 
 use crate::import::bulk_insert_projects;
 use crate::people::{NewUser, hash_password, insert_region, insert_unit, insert_user};
-use crate::{Result, Store, now};
+use crate::reports::Loaded;
+use crate::{ReportRecord, ReportState, Result, Store, now};
+
+/// A region: the county (with its GB/T 2260 code) or one of its towns and streets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedRegion {
+    pub name: String,
+    /// GB/T 2260 six-digit code for the county; `None` for towns and streets.
+    pub code: Option<String>,
+    /// Index of the parent region in [`SeedLedger::regions`].
+    pub parent: Option<usize>,
+}
+
+/// A unit (单位) with the region it sits in (an index into [`SeedLedger::regions`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedUnit {
+    pub name: String,
+    pub kind: UnitKind,
+    pub region: Option<usize>,
+}
+
+/// A user; `unit` is an index into [`SeedLedger::units`]. Passwords are set by the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit: usize,
+}
+
+/// A project. `fields.unit_id`, `fields.lead_department_id` and `fields.region_id` are `None`;
+/// the indices below name the unit, the lead department and the region in the campaign's lists.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedProject {
+    pub fields: ProjectFields,
+    /// 责任单位: index into [`SeedLedger::units`].
+    pub unit: usize,
+    /// 牵头单位: index into [`SeedLedger::units`], always a department.
+    pub lead_department: usize,
+    /// 所在区域: index into [`SeedLedger::regions`].
+    pub region: usize,
+}
+
+/// A whole ledger: regions, units, users and projects, which refer to each other by index.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SeedLedger {
+    pub regions: Vec<SeedRegion>,
+    pub units: Vec<SeedUnit>,
+    pub users: Vec<SeedUser>,
+    pub projects: Vec<SeedProject>,
+}
+
+/// A report as loaded, and how far its review went (a returned one with its reason). A draft
+/// is not submitted and so never late.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedReport {
+    pub record: ReportRecord,
+    pub state: ReportState,
+    pub review_note: Option<String>,
+}
+
+impl Loaded for SeedReport {
+    fn record(&self) -> &ReportRecord {
+        &self.record
+    }
+    fn state(&self) -> ReportState {
+        self.state
+    }
+    fn review_note(&self) -> Option<&str> {
+        self.review_note.as_deref()
+    }
+}
+
+/// A problem as loaded: raised at `raised_level`, standing at that level with `status`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedProblem {
+    pub project_id: i64,
+    pub title: String,
+    pub category: Category,
+    pub raised_on: NaiveDate,
+    pub unit_id: Option<i64>,
+    pub deadline: NaiveDate,
+    /// The deadline as a number of working days, when it was set so.
+    pub deadline_workdays: Option<i64>,
+    pub level: Level,
+    pub status: Status,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SeedOutcome {
@@ -15,14 +105,10 @@ pub struct SeedOutcome {
 }
 
 impl Store {
-    /// Writes regions, units, users (all with `password`) and projects of a generated campaign.
+    /// Writes regions, units, users (all with `password`) and projects of a generated ledger.
     /// Units, regions and users that exist already (by name) are reused. Projects whose codes are
     /// taken make the whole seed fail with nothing written.
-    pub async fn seed_campaign(
-        &self,
-        campaign: &DemoCampaign,
-        password: &str,
-    ) -> Result<SeedOutcome> {
+    pub async fn seed_ledger(&self, campaign: &SeedLedger, password: &str) -> Result<SeedOutcome> {
         let hash = hash_password(password)?;
         let at = now();
         let mut tx = self.begin_write().await?;
@@ -113,389 +199,43 @@ impl Store {
 }
 
 impl Store {
-    /// Gives demo projects in 前期 and 计划开工 approval plans, as a county's would look on
-    /// `today`: plans started over the past year, most nodes due so far finished (a few days
-    /// early or late, with 批复文号), about one in nine still open and so overdue. Projects that
-    /// already have a plan are left alone. Deterministic for a given ledger and day.
-    pub async fn seed_demo_approvals(
-        &self,
-        calendar: &domain::calendar::WorkCalendar,
-        today: chrono::NaiveDate,
-        limit: i64,
-    ) -> Result<usize> {
-        use chrono::{Datelike, Days};
-        let rows: Vec<(i64,)> = sqlx::query_as(
-            "SELECT id FROM projects WHERE stage IN ('pre_work', 'to_start') \
-             AND id NOT IN (SELECT project_id FROM approval_plans) ORDER BY id LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        let mut made = 0;
-        for (i, (id,)) in rows.into_iter().enumerate() {
-            let template = match i % 3 {
-                2 => "enterprise_filing",
-                1 => "enterprise_approval",
-                _ => "government",
-            };
-            // Starts spread over the 300 days before today, none before the calendar.
-            let back = 40 + (i as u64 * 37) % 260;
-            let Some(start) = today.checked_sub_days(Days::new(back)) else {
-                continue;
-            };
-            let plan = match self
-                .create_approval_plan(id, template, start, None, calendar)
-                .await
-            {
-                Ok(plan) => plan,
-                // A plan that would run past the calendar's last year is skipped.
-                Err(crate::StoreError::Rule(_)) => continue,
-                Err(e) => return Err(e),
-            };
-            let mut done = plan.clone();
-            for (k, node) in done.nodes.iter_mut().enumerate() {
-                let (Some(ps), Some(pf)) = (node.planned_start, node.planned_finish) else {
-                    continue;
-                };
-                if pf >= today || (i + k) % 9 == 0 {
-                    continue;
-                }
-                let shift = ((i + k) % 5) as i64 - 2;
-                let finish = pf
-                    .checked_add_signed(chrono::Duration::days(shift))
-                    .unwrap_or(pf)
-                    .max(ps)
-                    .min(today);
-                node.actual_start = Some(ps);
-                node.actual_finish = Some(finish);
-                if matches!(node.key.as_str(), "lixiang" | "keyan" | "chushe") {
-                    node.document_no = Some(format!(
-                        "融发改审批〔{}〕{}号",
-                        finish.year(),
-                        10 + (i * 7 + k) % 180
-                    ));
-                }
-            }
-            self.save_approval_plan(&done, plan.version, None, calendar)
-                .await?;
-            made += 1;
-        }
-        Ok(made)
-    }
-}
-
-impl Store {
-    /// Monthly reports from January to `through` for every project with an annual plan, as a
-    /// campaign would have them mid-year: most projects near 序时进度, a quarter lagging, one in
-    /// seven far behind; projects to start begin from their planned month, one in three later;
-    /// one report in eleven came in after its deadline. Deterministic for a given ledger.
-    pub async fn seed_demo_reports(&self, through: domain::progress::Period) -> Result<usize> {
-        use chrono::Datelike;
-        use domain::Money;
-        use domain::progress::Period;
-
-        let rows: Vec<(i64, i64, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT id, annual_plan_fen, stage, planned_start FROM projects \
-             WHERE annual_plan_fen > 0 ORDER BY id",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        let mut reports = Vec::new();
-        for (id, plan, stage, planned_start) in rows {
-            let h = (id as u64).wrapping_mul(2_654_435_761) % 1000;
-            // Year-to-date at mid-year as a share of the plan, in thousandths.
-            let target = if h < 600 {
-                450 + h % 200
-            } else if h < 850 {
-                220 + h % 170
-            } else {
-                50 + h % 140
-            };
-            let planned = planned_start
-                .and_then(|t| chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok())
-                .filter(|d| d.year() == through.year);
-            let to_start = stage.as_deref() == Some("to_start");
-            let mut previous = 0i64;
-            for month in 1..=through.month {
-                let period = Period {
-                    year: through.year,
-                    month,
-                    part: None,
-                };
-                // target/1000 at month 6, proportional to the months passed since the planned
-                // start when it falls within the year (nothing before it, as 序时进度 expects).
-                // Offices report in 万元 with two decimals (100 yuan = 10,000 fen).
-                // Months differ as they do on site (80–119% of an even month), so no month
-                // repeats the one before.
-                let from = planned.map_or(1, |d| d.month());
-                let weight = |m: u32| 80 + (h + u64::from(m) * 37) % 40;
-                let done: u64 = (from..=month).map(weight).sum();
-                let of = 7u32.saturating_sub(from).max(1);
-                let ytd = (i128::from(plan) * i128::from(target) * i128::from(done)
-                    / (1000 * 100 * i128::from(of) * 10_000)) as i64
-                    * 10_000;
-                let started = !to_start
-                    || (planned.is_some_and(|d| d.month() <= month) && !h.is_multiple_of(3));
-                let ytd = if started { ytd } else { previous };
-                reports.push(crate::ReportRecord {
-                    project_id: id,
-                    period,
-                    completed: Money::from_fen(ytd - previous),
-                    year_to_date: Money::from_fen(ytd),
-                    started,
-                    actual_start: None,
-                    progress: Some(
-                        if started {
-                            "按计划推进"
-                        } else {
-                            "前期手续办理中"
-                        }
-                        .into(),
-                    ),
-                    late: (id as u64 + u64::from(month)).is_multiple_of(11),
-                });
-                previous = ytd;
-            }
-        }
-        // One transaction; the report summaries rebuilt once at the end, not per statement.
+    /// Writes reports and how far each one's review went, in one transaction, with the report
+    /// summaries rebuilt once at the end rather than per statement. Returns how many.
+    pub async fn seed_reports(&self, reports: &[SeedReport]) -> Result<usize> {
         let mut tx = self.begin_write().await?;
         let suspended = self.suspend_summaries(&mut tx).await?;
-        self.put_reports_in(&mut tx, &reports, None, "seed").await?;
-        let written = reports.len();
-        // A campaign mid-way: earlier months reviewed and locked; of the latest, most submitted
-        // and waiting for review, some still drafts, a few returned, one in ten not reported.
-        let at = crate::now();
-        let key = through.key();
-        sqlx::query(
-            "UPDATE reports SET status = 'approved', reviewed_at = $1, version = version + 1 \
-             WHERE source = 'seed' AND period < $2",
-        )
-        .bind(at)
-        .bind(&key)
-        .execute(&mut *tx)
-        .await?;
-        let missing = sqlx::query(
-            "DELETE FROM reports WHERE source = 'seed' AND period = $1 AND project_id % 10 = 0",
-        )
-        .bind(&key)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        sqlx::query(
-            "UPDATE reports SET status = 'draft', submitted_at = NULL, late = 0 \
-             WHERE source = 'seed' AND period = $1 AND project_id % 10 = 1",
-        )
-        .bind(&key)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE reports SET status = 'returned', reviewed_at = $1, \
-             review_note = '本月完成投资与入库统计数不一致，请核实后重报' \
-             WHERE source = 'seed' AND period = $2 AND project_id % 10 = 2 AND project_id % 3 = 0",
-        )
-        .bind(at)
-        .bind(&key)
-        .execute(&mut *tx)
-        .await?;
+        self.put_reports_in(&mut tx, reports, None, "seed").await?;
         self.resume_summaries(&mut tx, suspended).await?;
         tx.commit().await?;
-        Ok(written - usize::try_from(missing).unwrap_or(0))
+        Ok(reports.len())
     }
 
-    /// The demo's campaign: its year, theme and key tasks, and targets for every responsible
-    /// unit decomposed from the ledger (its 计划开工 projects to start, 计划竣工 to complete,
-    /// its annual plans to invest), so each target shows real progress.
-    pub async fn seed_demo_campaign(&self, demo: &DemoCampaign) -> Result<i64> {
-        let mut settings = crate::CampaignSettings::year(&demo.name, demo.year);
-        settings.theme = Some(demo.theme.clone());
-        let id = self.create_campaign(&settings).await?;
-        for (task, lead) in domain::demo::key_tasks() {
-            let unit = self.unit_by_name(lead).await?.map(|u| u.id);
-            self.add_campaign_task(id, task, unit).await?;
-        }
-        let year_start = format!("{}-01-01", demo.year);
-        let year_end = format!("{}-12-31", demo.year);
-        let rows: Vec<crate::campaigns::TargetRow> =
-            sqlx::query_as(
-                "SELECT u.id, u.name, \
-                 CAST(SUM(CASE WHEN p.stage = 'to_start' OR (p.planned_start >= $1 AND p.planned_start <= $2) THEN 1 ELSE 0 END) AS BIGINT), \
-                 CAST(SUM(CASE WHEN p.stage = 'to_complete' OR (p.planned_completion >= $3 AND p.planned_completion <= $4) THEN 1 ELSE 0 END) AS BIGINT), \
-                 CAST(SUM(CASE WHEN p.planned_production >= $5 AND p.planned_production <= $6 THEN 1 ELSE 0 END) AS BIGINT), \
-                 CAST(SUM(COALESCE(p.annual_plan_fen, 0)) AS BIGINT) \
-                 FROM units u JOIN projects p ON p.unit_id = u.id GROUP BY u.id, u.name ORDER BY u.name",
-            )
-            .bind(&year_start)
-            .bind(&year_end)
-            .bind(&year_start)
-            .bind(&year_end)
-            .bind(&year_start)
-            .bind(&year_end)
-            .fetch_all(self.pool())
-            .await?;
-        let positive = |n: Option<i64>| n.filter(|n| *n > 0);
-        let targets: Vec<crate::UnitTarget> = rows
-            .into_iter()
-            .map(
-                |(unit_id, unit, starts, completions, productions, plan)| crate::UnitTarget {
-                    unit_id,
-                    unit,
-                    starts: positive(starts),
-                    completions: positive(completions),
-                    productions: positive(productions),
-                    // Targets are set in round 万元.
-                    investment: positive(plan).map(|fen| domain::Money::from_wan(fen / 1_000_000)),
-                },
-            )
-            .collect();
-        self.set_campaign_targets(id, 1, &targets).await?;
-        Ok(id)
-    }
-
-    /// Publishes a month's ranking as the lead office would (the demo's May ranking).
-    pub async fn seed_demo_ranking(&self, period: domain::progress::Period) -> Result<i64> {
-        let as_of = period.last_day().ok_or_else(|| {
-            crate::StoreError::Rule(domain::bi("报送期无效", "invalid reporting period"))
-        })?;
-        let judging = self.judging(as_of).await?;
-        let status = self.status(as_of, &judging.scheme).await?;
-        let rows = crate::RankingRow::from_status(&status.status);
-        let regions = crate::RankingRow::regions_of(&status.status);
-        let publisher = self.user_by_username("fgj").await?.map(|u| u.id);
-        let scheme = judging.scheme.to_toml();
-        let published = self
-            .publish_ranking(&crate::NewRanking {
-                period,
-                as_of,
-                expected: status.status.expected.to_f64(),
-                scheme: &scheme,
-                rows: &rows,
-                regions: &regions,
-                projects: &status.status.projects,
-                note: None,
-                actor: publisher,
-            })
-            .await?;
-        Ok(published.revision)
-    }
-}
-
-/// Problems as offices raise them, by category: what they say and which department usually
-/// acts on them (a unit whose name holds that word; the project's own unit when none does).
-const DEMO_PROBLEMS: [(domain::problem::Category, &str, &str); 12] = {
-    use domain::problem::Category::*;
-    [
-        (Land, "用地指标未落实", "自然资源"),
-        (Land, "土地未完成挂牌出让", "自然资源"),
-        (Planning, "规划方案调整未批复", "自然资源"),
-        (Environment, "环评批复未出具", "生态环境"),
-        (Approval, "施工图审查未通过", "住房和城乡建设"),
-        (Approval, "施工许可证未办理", "住房和城乡建设"),
-        (Funding, "专项债资金未到位", "财政"),
-        (Expropriation, "征迁户未完成签约", "住房和城乡建设"),
-        (Expropriation, "坟墓迁移未完成", "住房和城乡建设"),
-        (Utilities, "施工用电未接入", "发展和改革"),
-        (Utilities, "燃气管线迁改滞后", "住房和城乡建设"),
-        (Construction, "施工进场道路未打通", "交通运输"),
-    ]
-};
-
-impl Store {
-    /// `count` problems over the ledger's projects, raised between `from` and `through`,
-    /// deterministic: deadlines of 5, 10 or 15 working days or a date two to six weeks on; of
-    /// those raised more than two months before `through` three in four closed off (已销号), of
-    /// the last three weeks' none; the rest resolved and waiting for confirmation, in hand or
-    /// open; one in ten raised straight to the task lead. Written in one transaction.
-    pub async fn seed_demo_problems(
-        &self,
-        count: usize,
-        from: chrono::NaiveDate,
-        through: chrono::NaiveDate,
-    ) -> Result<usize> {
-        use domain::problem::{Deadline, Level, Status};
-        let projects: Vec<(i64, Option<i64>)> =
-            sqlx::query_as("SELECT id, unit_id FROM projects ORDER BY id")
-                .fetch_all(self.pool())
-                .await?;
-        if projects.is_empty() || count == 0 {
-            return Ok(0);
-        }
-        let units: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM units")
-            .fetch_all(self.pool())
-            .await?;
-        let unit_named = |word: &str| {
-            units
-                .iter()
-                .find(|(_, n)| n.contains(word))
-                .map(|(id, _)| *id)
-        };
-        let calendar = self.work_calendar().await?;
-        let span = u64::try_from((through - from).num_days()).unwrap_or(0) + 1;
+    /// Writes problems, each with the step that raised it, in one transaction.
+    pub async fn seed_problems(&self, problems: &[SeedProblem]) -> Result<usize> {
         let at = now();
-        let mut rows = Vec::with_capacity(count);
-        for i in 0..count {
-            let h = (i as u64).wrapping_mul(2_654_435_761) % 1_000_003;
-            let (project, project_unit) = projects[(i * 7_919) % projects.len()];
-            let (category, title, department) = DEMO_PROBLEMS[(h % 12) as usize];
-            let raised_on = from + chrono::Days::new(h % span);
-            let deadline = if h.is_multiple_of(3) {
-                Deadline::Workdays(5 * (1 + (h / 3 % 3) as u32))
-            } else {
-                Deadline::On(raised_on + chrono::Days::new(14 + h % 29))
-            };
-            let due = deadline
-                .date(raised_on, &calendar)
-                .map_err(crate::StoreError::Calendar)?;
-            // Older problems are mostly closed off; the recent ones are still in hand.
-            let age = (through - raised_on).num_days();
-            let status = match (age, h % 20) {
-                (61.., 0..=14) | (21..=60, 0..=5) => Status::Closed,
-                (61.., 15..=16) | (21..=60, 6..=10) | (..=20, 0..=1) => Status::Resolved,
-                (61.., 17..=18) | (21..=60, 11..=17) | (..=20, 2..=11) => Status::InProgress,
-                _ => Status::Open,
-            };
-            let level = if h % 10 == 7 {
-                Level::TaskLead
-            } else {
-                Level::Unit
-            };
-            let unit = if h.is_multiple_of(2) {
-                unit_named(department).or(project_unit)
-            } else {
-                project_unit
-            };
-            let workdays = match deadline {
-                Deadline::Workdays(n) => Some(i64::from(n)),
-                Deadline::On(_) => None,
-            };
-            rows.push((
-                project, title, category, raised_on, unit, due, workdays, level, status,
-            ));
-        }
         let mut tx = self.begin_write().await?;
         let (before,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM problems")
             .fetch_one(&mut *tx)
             .await?;
         let enc = |e: sqlx::error::BoxDynError| crate::StoreError::Db(sqlx::Error::Encode(e));
         const PER_ROW: usize = 14;
-        for chunk in rows.chunks(300) {
+        for chunk in problems.chunks(300) {
             let mut args = sqlx::any::AnyArguments::default();
             let mut values = Vec::with_capacity(chunk.len());
-            for (i, (project, title, category, raised_on, unit, due, workdays, level, status)) in
-                chunk.iter().enumerate()
-            {
+            for (i, p) in chunk.iter().enumerate() {
                 use sqlx::Arguments;
-                args.add(*project).map_err(enc)?;
-                args.add(*title).map_err(enc)?;
-                args.add(category.code()).map_err(enc)?;
-                args.add(crate::projects::date_text(Some(*raised_on)))
+                args.add(p.project_id).map_err(enc)?;
+                args.add(p.title.as_str()).map_err(enc)?;
+                args.add(p.category.code()).map_err(enc)?;
+                args.add(crate::projects::date_text(Some(p.raised_on)))
                     .map_err(enc)?;
-                args.add(*unit).map_err(enc)?;
-                args.add(crate::projects::date_text(Some(*due)))
+                args.add(p.unit_id).map_err(enc)?;
+                args.add(crate::projects::date_text(Some(p.deadline)))
                     .map_err(enc)?;
-                args.add(*workdays).map_err(enc)?;
-                args.add(i64::from(level.number())).map_err(enc)?;
-                args.add(i64::from(level.number())).map_err(enc)?;
-                args.add(status.code()).map_err(enc)?;
+                args.add(p.deadline_workdays).map_err(enc)?;
+                args.add(i64::from(p.level.number())).map_err(enc)?;
+                args.add(i64::from(p.level.number())).map_err(enc)?;
+                args.add(p.status.code()).map_err(enc)?;
                 args.add("seed").map_err(enc)?;
                 args.add(1i64).map_err(enc)?;
                 args.add(at).map_err(enc)?;
@@ -523,47 +263,6 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(count)
-    }
-}
-
-impl Store {
-    /// The weekly meeting of `held_on` as the demo shows it: it took on the most escalated open
-    /// problems and gave each an owner and a deadline, one of them already missed.
-    pub async fn seed_demo_meeting(&self, held_on: chrono::NaiveDate) -> Result<usize> {
-        let lines = self.problems_as_of(held_on).await?;
-        let mut open: Vec<&crate::ProblemLine> =
-            lines.iter().filter(|l| l.status.is_open()).collect();
-        open.sort_by_key(|l| {
-            (
-                std::cmp::Reverse(l.level),
-                std::cmp::Reverse(l.overdue_workdays),
-            )
-        });
-        let mut decisions = Vec::new();
-        for (i, line) in open.iter().take(4).enumerate() {
-            decisions.push(crate::NewDecision {
-                text: format!("{}：{}，限期解决并报告进展", line.project, line.title),
-                unit_id: line.unit_id,
-                project_id: Some(line.project_id),
-                problem_id: Some(line.id),
-                deadline: Some(held_on + chrono::Days::new(if i == 0 { 2 } else { 14 })),
-            });
-        }
-        decisions.retain(|d| d.unit_id.is_some());
-        if decisions.is_empty() {
-            return Ok(0);
-        }
-        self.record_meeting(
-            held_on,
-            crate::MeetingKind::Weekly,
-            None,
-            "重点项目攻坚周例会",
-            Some("会议逐项研究了上会问题，明确责任单位和完成时限。"),
-            &decisions,
-            None,
-        )
-        .await?;
-        Ok(decisions.len())
+        Ok(problems.len())
     }
 }

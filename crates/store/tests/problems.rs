@@ -409,11 +409,10 @@ async fn the_weekly_agenda_and_its_decisions() {
 async fn seeded_problems_and_meeting() {
     TestDb::each_backend(|Backend { store, .. }| async move {
         store
-            .seed_campaign(&domain::demo::campaign(120, 3), "pw")
+            .seed_ledger(&demo::campaign(120, 3).ledger, "pw")
             .await
             .unwrap();
-        let n = store
-            .seed_demo_problems(300, day(1, 6), day(6, 27))
+        let n = demo::seed::problems(&store, 300, day(1, 6), day(6, 27))
             .await
             .unwrap();
         assert_eq!(n, 300);
@@ -430,7 +429,7 @@ async fn seeded_problems_and_meeting() {
             assert!(count(s) > 15, "{s:?} {}", count(s));
         }
         assert!(lines.iter().any(|l| l.level >= Level::WeeklyMeeting));
-        let decisions = store.seed_demo_meeting(day(6, 23)).await.unwrap();
+        let decisions = demo::seed::meeting(&store, day(6, 23)).await.unwrap();
         assert!(decisions > 0);
         let agenda = store.agenda(day(6, 27), None).await.unwrap();
         assert_eq!(agenda.meeting_date, day(6, 30));

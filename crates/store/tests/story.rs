@@ -374,14 +374,14 @@ async fn ledger_import_is_all_or_nothing() {
 #[tokio::test]
 async fn seeding_the_demo_campaign() {
     each_backend(|store| async move {
-        let mut campaign = domain::demo::campaign(3_200, 7);
+        let mut campaign = demo::campaign(3_200, 7);
         // A tag on nearly every project, so its filter matches enough rows for the index walk.
-        for (i, p) in campaign.projects.iter_mut().enumerate() {
+        for (i, p) in campaign.ledger.projects.iter_mut().enumerate() {
             if i % 40 != 0 {
                 p.fields.tags.push("百日攻坚".into());
             }
         }
-        let outcome = store.seed_campaign(&campaign, "pw").await.unwrap();
+        let outcome = store.seed_ledger(&campaign.ledger, "pw").await.unwrap();
         assert_eq!(outcome.projects, 3_200);
         assert_eq!(store.count_projects().await.unwrap(), 3_200);
         let admin = store.user_by_username("admin").await.unwrap().unwrap();
@@ -474,7 +474,7 @@ async fn seeding_the_demo_campaign() {
 
         // Seeding again collides on project codes: refused as a whole, nothing half-written.
         let err = store
-            .seed_campaign(&domain::demo::campaign(5, 8), "pw")
+            .seed_ledger(&demo::campaign(5, 8).ledger, "pw")
             .await
             .unwrap_err();
         assert!(

@@ -8,7 +8,7 @@ use crate::support::*;
 async fn approval_plans_in_pages() {
     TestApp::each_backend(|app| async move {
         app.store
-            .seed_campaign(&domain::demo::campaign(20, 3), "secret-pw")
+            .seed_ledger(&demo::campaign(20, 3).ledger, "secret-pw")
             .await
             .unwrap();
         app.login("admin").await;

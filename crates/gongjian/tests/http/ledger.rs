@@ -254,7 +254,7 @@ async fn read_only_roles_cannot_write() {
 async fn pages_list_show_edit_and_refuse_stale_forms() {
     let app = TestApp::spawn(store::Dialect::Sqlite).await;
     app.store
-        .seed_campaign(&domain::demo::campaign(60, 3), "secret-pw")
+        .seed_ledger(&demo::campaign(60, 3).ledger, "secret-pw")
         .await
         .unwrap();
     app.login("admin").await;

@@ -8,17 +8,19 @@ use crate::support::*;
 async fn status_page_shows_lights_and_ranking() {
     let app = TestApp::spawn(store::Dialect::Sqlite).await;
     app.store
-        .seed_campaign(&domain::demo::campaign(80, 3), "secret-pw")
+        .seed_ledger(&demo::campaign(80, 3).ledger, "secret-pw")
         .await
         .unwrap();
-    app.store
-        .seed_demo_reports(domain::progress::Period {
+    demo::seed::reports(
+        &app.store,
+        domain::progress::Period {
             year: 2025,
             month: 6,
             part: None,
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await
+    .unwrap();
     app.login("leader").await;
     let (status, html) = app.get_text("/status").await;
     assert_eq!(status, StatusCode::OK);
@@ -68,17 +70,19 @@ async fn rankings_publish_freeze_and_revise() {
     TestApp::each_backend(|app| async move {
         let dialect = app.dialect;
         app.store
-            .seed_campaign(&domain::demo::campaign(80, 3), "secret-pw")
+            .seed_ledger(&demo::campaign(80, 3).ledger, "secret-pw")
             .await
             .unwrap();
-        app.store
-            .seed_demo_reports(domain::progress::Period {
+        demo::seed::reports(
+            &app.store,
+            domain::progress::Period {
                 year: 2025,
                 month: 6,
                 part: None,
-            })
-            .await
-            .unwrap();
+            },
+        )
+        .await
+        .unwrap();
         let office = app.signed_in("admin").await;
         let reader = app.signed_in("leader").await;
         let publish = |note: &str| pairs(&[("period", "2025-06".into()), ("note", note.into())]);

@@ -6,11 +6,105 @@ use super::scan::in_id_order;
 use super::*;
 use crate::testing::{Backend, TestDb};
 use crate::{Actor, Filing, FilingOptions, ReportEntry};
-use crate::{Dialect, ReportRecord};
+use crate::{
+    Dialect, ReportRecord, ReportState, SeedLedger, SeedProject, SeedRegion, SeedReport, SeedUnit,
+};
 use domain::{ProjectFields, Stage, UnitKind};
 
 fn day(m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, m, d).unwrap()
+}
+
+/// A ledger of `n` projects (ids 1 to `n` in a fresh database) in two towns, each with an
+/// annual plan of its own size, every fifth still to start. (The demo crate builds on the store,
+/// so the store's own tests make their ledgers here.)
+fn ledger(n: usize) -> SeedLedger {
+    let town = |name: &str| SeedUnit {
+        name: name.to_string(),
+        kind: UnitKind::Town,
+        region: None,
+    };
+    let projects = (0..n)
+        .map(|i| SeedProject {
+            fields: ProjectFields {
+                code: Some(format!("T-{i:05}")),
+                name: format!("测试项目{i}"),
+                stage: Some(if i % 5 == 4 {
+                    Stage::ToStart
+                } else {
+                    Stage::UnderConstruction
+                }),
+                annual_plan: Some(Money::from_wan(100 + (i as i64 * 37) % 900)),
+                planned_start: (i % 5 == 4).then(|| day(1 + (i % 6) as u32, 1)),
+                ..ProjectFields::default()
+            },
+            unit: i % 2,
+            lead_department: 0,
+            region: 0,
+        })
+        .collect();
+    SeedLedger {
+        regions: vec![SeedRegion {
+            name: "测试县".into(),
+            code: None,
+            parent: None,
+        }],
+        units: vec![town("甲镇"), town("乙镇")],
+        users: Vec::new(),
+        projects,
+    }
+}
+
+/// Monthly reports January to `through` of 2025 for every project of [`ledger`], written by
+/// the bulk load: a share of the plan that differs per project and month, projects to start
+/// from their planned month; earlier months approved; of the last, one in ten missing, one in
+/// ten a draft, some returned, the rest submitted. Returns how many.
+async fn seed_reports(store: &Store, through: u32) -> usize {
+    let mut reports = Vec::new();
+    for project in store.all_projects().await.unwrap() {
+        let id = project.id;
+        let plan = project.fields.annual_plan.unwrap_or(Money::ZERO).fen();
+        let from = project.fields.planned_start.map_or(1, |d| d.month());
+        let mut previous = 0;
+        for month in 1..=through {
+            let latest = month == through;
+            if latest && id % 10 == 0 {
+                continue;
+            }
+            let share = if month < from {
+                0
+            } else {
+                i64::from(month + 1 - from) * (60 + id % 50)
+            };
+            let ytd = plan * share / 1_200 / 10_000 * 10_000;
+            let state = match (latest, id % 10) {
+                (false, _) => ReportState::Approved,
+                (true, 1) => ReportState::Draft,
+                (true, 2) if id % 3 == 0 => ReportState::Returned,
+                (true, _) => ReportState::Submitted,
+            };
+            reports.push(SeedReport {
+                record: ReportRecord {
+                    project_id: id,
+                    period: Period {
+                        year: 2025,
+                        month,
+                        part: None,
+                    },
+                    completed: Money::from_fen(ytd - previous),
+                    year_to_date: Money::from_fen(ytd),
+                    started: month >= from,
+                    actual_start: None,
+                    progress: None,
+                    late: (id + i64::from(month)) % 11 == 0,
+                },
+                state,
+                review_note: (state == ReportState::Returned).then(|| "请核实".to_string()),
+            });
+            previous = ytd;
+        }
+    }
+    store.seed_reports(&reports).await.unwrap()
 }
 
 async fn file(store: &Store, month: u32, ytd_wan: &[(i64, i64)]) {
@@ -201,7 +295,7 @@ async fn status_blocks_follow_every_change() {
     TestDb::each_backend(|Backend { store, dialect, .. }| async move {
         // Ids 1–2,600: blocks 0, 1 and 2.
         store
-            .seed_campaign(&domain::demo::campaign(2_600, 11), "pw-not-used-here")
+            .seed_ledger(&ledger(2_600), "pw-not-used-here")
             .await
             .unwrap();
         let june = Period {
@@ -209,7 +303,7 @@ async fn status_blocks_follow_every_change() {
             month: 6,
             part: None,
         };
-        store.seed_demo_reports(june).await.unwrap();
+        seed_reports(&store, 6).await;
         let as_of = day(6, 30);
         let scheme = Scheme::default();
         let window = DueWindow::new(as_of, &periods_due(day(1, 1), Cadence::Monthly, as_of));
@@ -332,7 +426,7 @@ async fn status_blocks_follow_every_change() {
 async fn status_blocks_give_way_to_writers() {
     TestDb::each_backend(|Backend { store, dialect, .. }| async move {
         store
-            .seed_campaign(&domain::demo::campaign(40, 3), "pw-not-used-here")
+            .seed_ledger(&ledger(40), "pw-not-used-here")
             .await
             .unwrap();
         let as_of = day(6, 30);
@@ -382,17 +476,10 @@ async fn status_blocks_give_way_to_writers() {
 async fn concurrent_statuses_share_the_pool() {
     TestDb::each_backend(|Backend { store, dialect, .. }| async move {
         store
-            .seed_campaign(&domain::demo::campaign(40, 3), "pw-not-used-here")
+            .seed_ledger(&ledger(40), "pw-not-used-here")
             .await
             .unwrap();
-        store
-            .seed_demo_reports(Period {
-                year: 2025,
-                month: 6,
-                part: None,
-            })
-            .await
-            .unwrap();
+        seed_reports(&store, 6).await;
         let as_of = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
         let scheme = Scheme::default();
         let one = || store.compute_status(as_of, &scheme);
@@ -428,15 +515,10 @@ async fn bulk_seed_rebuilds_summaries() {
         };
         assert_eq!(triggers().await, 3, "{dialect:?}");
         store
-            .seed_campaign(&domain::demo::campaign(80, 7), "pw-not-used-here")
+            .seed_ledger(&ledger(80), "pw-not-used-here")
             .await
             .unwrap();
-        let through = Period {
-            year: 2025,
-            month: 9,
-            part: None,
-        };
-        let written = store.seed_demo_reports(through).await.unwrap();
+        let written = seed_reports(&store, 9).await;
         assert!(written > 300, "{dialect:?}: {written}");
         let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM report_summary")
             .fetch_one(store.pool())

@@ -17,49 +17,10 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::money::Money;
-use crate::project::{Level, ProjectFields, Stage};
-use crate::unit::{Role, UnitKind};
-
-/// A region: the county (with its GB/T 2260 code) or one of its towns and streets.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DemoRegion {
-    pub name: String,
-    /// GB/T 2260 six-digit code for the county; `None` for towns and streets.
-    pub code: Option<String>,
-    /// Index of the parent region in [`DemoCampaign::regions`].
-    pub parent: Option<usize>,
-}
-
-/// A unit (单位) with the region it sits in (an index into [`DemoCampaign::regions`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DemoUnit {
-    pub name: String,
-    pub kind: UnitKind,
-    pub region: Option<usize>,
-}
-
-/// A user; `unit` is an index into [`DemoCampaign::units`]. Passwords are set by the caller.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DemoUser {
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-    pub unit: usize,
-}
-
-/// A project. `fields.unit_id`, `fields.lead_department_id` and `fields.region_id` are `None`;
-/// the indices below name the unit, the lead department and the region in the campaign's lists.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DemoProject {
-    pub fields: ProjectFields,
-    /// 责任单位: index into [`DemoCampaign::units`].
-    pub unit: usize,
-    /// 牵头单位: index into [`DemoCampaign::units`], always a department.
-    pub lead_department: usize,
-    /// 所在区域: index into [`DemoCampaign::regions`].
-    pub region: usize,
-}
+use domain::money::Money;
+use domain::project::{Level, ProjectFields, Stage};
+use domain::unit::{Role, UnitKind};
+use store::{SeedLedger, SeedProject, SeedRegion, SeedUnit, SeedUser};
 
 /// A whole campaign: regions, units, users and the project ledger.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,10 +29,8 @@ pub struct DemoCampaign {
     pub name: String,
     pub theme: String,
     pub year: i32,
-    pub regions: Vec<DemoRegion>,
-    pub units: Vec<DemoUnit>,
-    pub users: Vec<DemoUser>,
-    pub projects: Vec<DemoProject>,
+    /// Its regions, units, users and projects, as `Store::seed_ledger` writes them.
+    pub ledger: SeedLedger,
 }
 
 pub const DEMO_SEED: u64 = 2025;
@@ -101,10 +60,12 @@ pub fn campaign(projects: usize, seed: u64) -> DemoCampaign {
         name: format!("{COUNTY}{year}年项目攻坚行动"),
         theme: "奋勇争先落实年".to_string(),
         year,
-        regions: regions(),
-        units: units(),
-        users: users(),
-        projects,
+        ledger: SeedLedger {
+            regions: regions(),
+            units: units(),
+            users: users(),
+            projects,
+        },
     }
 }
 
@@ -281,13 +242,13 @@ const OFFICERS: [&[&str]; 10] = [
     &["施建国", "严秀芳"],
 ];
 
-fn regions() -> Vec<DemoRegion> {
-    let mut regions = vec![DemoRegion {
+fn regions() -> Vec<SeedRegion> {
+    let mut regions = vec![SeedRegion {
         name: COUNTY.to_string(),
         code: Some(COUNTY_CODE.to_string()),
         parent: None,
     }];
-    regions.extend(TOWNS.iter().map(|t| DemoRegion {
+    regions.extend(TOWNS.iter().map(|t| SeedRegion {
         name: (*t).to_string(),
         code: None,
         parent: Some(0),
@@ -295,13 +256,13 @@ fn regions() -> Vec<DemoRegion> {
     regions
 }
 
-fn units() -> Vec<DemoUnit> {
-    let unit = |name: &str, kind, region| DemoUnit {
+fn units() -> Vec<SeedUnit> {
+    let unit = |name: &str, kind, region| SeedUnit {
         name: name.to_string(),
         kind,
         region: Some(region),
     };
-    let mut units: Vec<DemoUnit> = DEPARTMENTS
+    let mut units: Vec<SeedUnit> = DEPARTMENTS
         .iter()
         .map(|(name, _)| unit(name, UnitKind::Department, 0))
         .collect();
@@ -324,8 +285,8 @@ fn units() -> Vec<DemoUnit> {
     units
 }
 
-fn users() -> Vec<DemoUser> {
-    let user = |username: &str, display_name: &str, role, unit| DemoUser {
+fn users() -> Vec<SeedUser> {
+    let user = |username: &str, display_name: &str, role, unit| SeedUser {
         username: username.to_string(),
         display_name: display_name.to_string(),
         role,
@@ -1104,7 +1065,7 @@ impl Generator {
         slots
     }
 
-    fn projects(&mut self, n: usize) -> Vec<DemoProject> {
+    fn projects(&mut self, n: usize) -> Vec<SeedProject> {
         let width = n.to_string().len().max(4);
         let slots = self.slots(n);
         slots
@@ -1114,7 +1075,7 @@ impl Generator {
             .collect()
     }
 
-    fn project(&mut self, index: usize, width: usize, slot: Slot) -> DemoProject {
+    fn project(&mut self, index: usize, width: usize, slot: Slot) -> SeedProject {
         let (kind, total_cents, unit, town, made) =
             match slot.flagship.and_then(|i| FLAGSHIPS.get(i)) {
                 Some(f) => {
@@ -1234,7 +1195,7 @@ impl Generator {
             let remarks = remarks_for(stage);
             fields.remarks = Some(self.pick(remarks).to_string());
         }
-        DemoProject {
+        SeedProject {
             fields,
             unit,
             lead_department: lead,
@@ -1349,7 +1310,7 @@ impl Generator {
         Some(self.pick(pool).to_string())
     }
 
-    /// 1–3 funding sources in the order of [`crate::project::FUNDING_SOURCES`].
+    /// 1–3 funding sources in the order of [`domain::project::FUNDING_SOURCES`].
     fn funding(&mut self, kind: Kind, unit: usize, band: usize) -> Vec<String> {
         let (pool, weights): (&[&str], Vec<u32>) = if kind.industrial() {
             let mut chosen = vec!["自筹"];
@@ -3092,7 +3053,7 @@ fn name_key(name: &str) -> u64 {
 }
 
 fn ordered_sources(chosen: &[&str]) -> Vec<String> {
-    crate::project::FUNDING_SOURCES
+    domain::project::FUNDING_SOURCES
         .iter()
         .filter(|s| chosen.contains(s))
         .map(|s| (*s).to_string())
@@ -3102,7 +3063,7 @@ fn ordered_sources(chosen: &[&str]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::project::{CATEGORIES, FUNDING_SOURCES, KNOWN_TAGS};
+    use domain::project::{CATEGORIES, FUNDING_SOURCES, KNOWN_TAGS};
 
     fn wan(m: Option<Money>) -> i64 {
         m.unwrap().fen() / 1_000_000
@@ -3115,7 +3076,7 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(format!("{a:?}"), format!("{b:?}"));
         let c = campaign(300, 8);
-        assert_ne!(a.projects, c.projects);
+        assert_ne!(a.ledger.projects, c.ledger.projects);
         assert_eq!(demo_campaign(), campaign(DEMO_PROJECTS, DEMO_SEED));
     }
 
@@ -3124,42 +3085,47 @@ mod tests {
         let c = demo_campaign();
         assert_eq!(c.name, "福清市2025年项目攻坚行动");
         assert_eq!(c.year, 2025);
-        assert_eq!(c.projects.len(), 701);
-        assert_eq!(c.regions[0].code.as_deref(), Some("350181"));
-        assert!(crate::RegionCode::parse("350181").is_ok());
-        assert_eq!(c.regions[0].parent, None);
+        assert_eq!(c.ledger.projects.len(), 701);
+        assert_eq!(c.ledger.regions[0].code.as_deref(), Some("350181"));
+        assert!(domain::RegionCode::parse("350181").is_ok());
+        assert_eq!(c.ledger.regions[0].parent, None);
         assert!(
-            c.regions[1..]
+            c.ledger.regions[1..]
                 .iter()
                 .all(|r| r.code.is_none() && r.parent == Some(0))
         );
-        assert!(c.regions.len() >= 24);
-        let kinds = |k| c.units.iter().filter(|u| u.kind == k).count();
+        assert!(c.ledger.regions.len() >= 24);
+        let kinds = |k| c.ledger.units.iter().filter(|u| u.kind == k).count();
         assert!(kinds(UnitKind::Park) + kinds(UnitKind::Town) + kinds(UnitKind::StateFirm) >= 12);
         assert!(kinds(UnitKind::Department) >= 6);
         assert!(kinds(UnitKind::StateFirm) >= 3 && kinds(UnitKind::Park) >= 4);
-        for u in &c.units {
+        for u in &c.ledger.units {
             let region = u.region.unwrap();
-            assert!(region < c.regions.len());
+            assert!(region < c.ledger.regions.len());
             assert_eq!(UnitKind::guess(&u.name), u.kind, "{}", u.name);
         }
-        let names: HashSet<&str> = c.units.iter().map(|u| u.name.as_str()).collect();
-        assert_eq!(names.len(), c.units.len());
+        let names: HashSet<&str> = c.ledger.units.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(names.len(), c.ledger.units.len());
     }
 
     #[test]
     fn users_cover_every_role() {
         let c = demo_campaign();
         for role in Role::ALL {
-            assert!(c.users.iter().any(|u| u.role == *role), "{role:?}");
+            assert!(c.ledger.users.iter().any(|u| u.role == *role), "{role:?}");
         }
-        let admin = c.users.iter().find(|u| u.username == "admin").unwrap();
+        let admin = c
+            .ledger
+            .users
+            .iter()
+            .find(|u| u.username == "admin")
+            .unwrap();
         assert_eq!(admin.role, Role::Admin);
-        assert_eq!(c.units[admin.unit].name, "福清市发展和改革局");
-        let usernames: HashSet<&str> = c.users.iter().map(|u| u.username.as_str()).collect();
-        assert_eq!(usernames.len(), c.users.len());
-        for u in &c.users {
-            assert!(u.unit < c.units.len());
+        assert_eq!(c.ledger.units[admin.unit].name, "福清市发展和改革局");
+        let usernames: HashSet<&str> = c.ledger.users.iter().map(|u| u.username.as_str()).collect();
+        assert_eq!(usernames.len(), c.ledger.users.len());
+        for u in &c.ledger.users {
+            assert!(u.unit < c.ledger.units.len());
             assert!(u.username.is_ascii());
             assert!(!u.display_name.is_ascii());
         }
@@ -3169,7 +3135,7 @@ mod tests {
     fn every_project_passes_check() {
         for seed in [DEMO_SEED, 1, 42, 9999] {
             let c = campaign(DEMO_PROJECTS, seed);
-            for p in &c.projects {
+            for p in &c.ledger.projects {
                 let errors = p.fields.check();
                 assert!(errors.is_empty(), "{}: {errors:?}", p.fields.name);
             }
@@ -3179,17 +3145,17 @@ mod tests {
     #[test]
     fn indices_are_in_range_and_leads_are_departments() {
         let c = demo_campaign();
-        for p in &c.projects {
-            assert!(p.unit < c.units.len());
-            assert!(p.region < c.regions.len());
+        for p in &c.ledger.projects {
+            assert!(p.unit < c.ledger.units.len());
+            assert!(p.region < c.ledger.regions.len());
             assert_eq!(
-                c.units[p.lead_department].kind,
+                c.ledger.units[p.lead_department].kind,
                 UnitKind::Department,
                 "{}",
                 p.fields.name
             );
             assert_ne!(
-                c.units[p.unit].kind,
+                c.ledger.units[p.unit].kind,
                 UnitKind::Department,
                 "{}",
                 p.fields.name
@@ -3200,9 +3166,14 @@ mod tests {
                     && p.fields.region_id.is_none()
             );
         }
-        let leads: HashSet<usize> = c.projects.iter().map(|p| p.lead_department).collect();
+        let leads: HashSet<usize> = c
+            .ledger
+            .projects
+            .iter()
+            .map(|p| p.lead_department)
+            .collect();
         assert!(leads.len() >= 6);
-        let units: HashSet<usize> = c.projects.iter().map(|p| p.unit).collect();
+        let units: HashSet<usize> = c.ledger.projects.iter().map(|p| p.unit).collect();
         assert!(units.len() >= 12);
     }
 
@@ -3210,30 +3181,44 @@ mod tests {
     fn codes_and_names_are_unique() {
         let c = demo_campaign();
         let codes: HashSet<&str> = c
+            .ledger
             .projects
             .iter()
             .map(|p| p.fields.code.as_deref().unwrap())
             .collect();
         assert_eq!(codes.len(), 701);
-        assert_eq!(c.projects[0].fields.code.as_deref(), Some("FQ2025-0001"));
-        let names: HashSet<&str> = c.projects.iter().map(|p| p.fields.name.as_str()).collect();
+        assert_eq!(
+            c.ledger.projects[0].fields.code.as_deref(),
+            Some("FQ2025-0001")
+        );
+        let names: HashSet<&str> = c
+            .ledger
+            .projects
+            .iter()
+            .map(|p| p.fields.name.as_str())
+            .collect();
         assert_eq!(names.len(), 701);
 
         let big = campaign(20_000, 3);
         let codes: HashSet<&str> = big
+            .ledger
             .projects
             .iter()
             .map(|p| p.fields.code.as_deref().unwrap())
             .collect();
         assert_eq!(codes.len(), 20_000);
-        assert_eq!(big.projects[0].fields.code.as_deref(), Some("FQ2025-00001"));
+        assert_eq!(
+            big.ledger.projects[0].fields.code.as_deref(),
+            Some("FQ2025-00001")
+        );
     }
 
     #[test]
     fn every_stage_is_present_in_a_believable_mix() {
         let c = demo_campaign();
         let count = |s: Stage| {
-            c.projects
+            c.ledger
+                .projects
                 .iter()
                 .filter(|p| p.fields.stage == Some(s))
                 .count()
@@ -3244,7 +3229,8 @@ mod tests {
         assert!(count(Stage::UnderConstruction) > count(Stage::Planning));
         assert!(count(Stage::UnderConstruction) > count(Stage::InProduction));
         let levels = |l: Level| {
-            c.projects
+            c.ledger
+                .projects
                 .iter()
                 .filter(|p| p.fields.level == Some(l))
                 .count()
@@ -3258,6 +3244,7 @@ mod tests {
     fn sizes_mix_like_the_seeds() {
         let c = demo_campaign();
         let totals: Vec<i64> = c
+            .ledger
             .projects
             .iter()
             .map(|p| wan(p.fields.total_investment))
@@ -3281,7 +3268,7 @@ mod tests {
     #[test]
     fn amounts_dates_and_tags_are_consistent() {
         let c = demo_campaign();
-        for p in &c.projects {
+        for p in &c.ledger.projects {
             let f = &p.fields;
             let total = f.total_investment.unwrap();
             let plan = f.annual_plan.unwrap();
@@ -3339,6 +3326,7 @@ mod tests {
             }
         }
         let with_actual_start = c
+            .ledger
             .projects
             .iter()
             .filter(|p| p.fields.stage == Some(Stage::ToStart) && p.fields.actual_start.is_some())
@@ -3349,9 +3337,10 @@ mod tests {
     #[test]
     fn proportions_hold_at_any_size() {
         let c = campaign(20_000, 11);
-        let n = c.projects.len() as f64;
+        let n = c.ledger.projects.len() as f64;
         let share = |w: i64| {
-            c.projects
+            c.ledger
+                .projects
                 .iter()
                 .filter(|p| wan(p.fields.total_investment) >= w)
                 .count() as f64
@@ -3359,12 +3348,12 @@ mod tests {
         };
         assert!((share(1_000_000) - 5.0 / 701.0).abs() < 0.002);
         assert!((share(200_000) - 27.0 / 701.0).abs() < 0.005);
-        for p in c.projects.iter().step_by(97) {
+        for p in c.ledger.projects.iter().step_by(97) {
             assert!(p.fields.check().is_empty());
         }
-        assert!(campaign(0, 1).projects.is_empty());
-        assert_eq!(campaign(1, 1).projects.len(), 1);
-        assert_eq!(campaign(7, 1).projects.len(), 7);
+        assert!(campaign(0, 1).ledger.projects.is_empty());
+        assert_eq!(campaign(1, 1).ledger.projects.len(), 1);
+        assert_eq!(campaign(7, 1).ledger.projects.len(), 7);
     }
 
     #[test]
@@ -3374,7 +3363,7 @@ mod tests {
         let c = campaign(200_000, DEMO_SEED);
         let elapsed = started.elapsed();
         println!("200,000 projects in {elapsed:?}");
-        assert_eq!(c.projects.len(), 200_000);
+        assert_eq!(c.ledger.projects.len(), 200_000);
     }
 
     #[test]
@@ -3385,13 +3374,15 @@ mod tests {
             println!(
                 "{} {}",
                 s.label_zh(),
-                c.projects
+                c.ledger
+                    .projects
                     .iter()
                     .filter(|p| p.fields.stage == Some(*s))
                     .count()
             );
         }
         let totals: Vec<i64> = c
+            .ledger
             .projects
             .iter()
             .map(|p| wan(p.fields.total_investment))
@@ -3409,11 +3400,17 @@ mod tests {
             );
         }
         println!("total {} 亿元", totals.iter().sum::<i64>() / 10_000);
-        let plan: i64 = c.projects.iter().map(|p| wan(p.fields.annual_plan)).sum();
+        let plan: i64 = c
+            .ledger
+            .projects
+            .iter()
+            .map(|p| wan(p.fields.annual_plan))
+            .sum();
         println!("annual plan {} 亿元", plan / 10_000);
         for seed in 1..=8 {
             let other = campaign(DEMO_PROJECTS, seed);
             let t: Vec<i64> = other
+                .ledger
                 .projects
                 .iter()
                 .map(|p| wan(p.fields.total_investment))
@@ -3428,13 +3425,14 @@ mod tests {
         for cat in CATEGORIES {
             println!(
                 "{cat} {}",
-                c.projects
+                c.ledger
+                    .projects
                     .iter()
                     .filter(|p| p.fields.category.as_deref() == Some(*cat))
                     .count()
             );
         }
-        for p in c.projects.iter().step_by(35) {
+        for p in c.ledger.projects.iter().step_by(35) {
             let f = &p.fields;
             println!(
                 "{} {} | {} | {:?} | {} | {} | {} | {:?} | {:?}",
@@ -3443,8 +3441,8 @@ mod tests {
                 f.content.as_deref().unwrap_or(""),
                 f.stage,
                 f.total_investment.unwrap().wan_string(),
-                c.units[p.unit].name,
-                c.units[p.lead_department].name,
+                c.ledger.units[p.unit].name,
+                c.ledger.units[p.lead_department].name,
                 f.tags,
                 f.funding_sources
             );
@@ -3468,7 +3466,7 @@ mod tests {
                 f.expected_output.map(|m| m.wan_string()),
                 f.expected_tax.map(|m| m.wan_string()),
                 f.expected_jobs,
-                c.regions[p.region].name,
+                c.ledger.regions[p.region].name,
                 f.remarks
             );
         }

@@ -1,0 +1,515 @@
+//! The demo's campaign half-way through its year, written through the store's public API and
+//! its bulk loads: approval plans, reports and their reviews, the campaign and its targets,
+//! problems, a weekly meeting, June's service push and May's published ranking. Every part is
+//! deterministic for a given ledger and day.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{Datelike, Days, NaiveDate};
+use domain::calendar::WorkCalendar;
+use domain::problem::{Category, Deadline, Level, Status};
+use domain::progress::{Light, Period};
+use domain::{Money, Stage, bi};
+use store::{
+    CampaignSettings, MeetingKind, NewDecision, NewRanking, NewTeamMember, NewVisit, ProblemLine,
+    RankingRow, ReportRecord, ReportState, Result, SeedProblem, SeedReport, Store, StoreError,
+    UnitTarget,
+};
+
+use crate::ledger::{DemoCampaign, key_tasks};
+
+/// Gives projects in 前期 and 计划开工 approval plans, as a county's would look on `today`:
+/// plans started over the past year, most nodes due so far finished (a few days early or late,
+/// with 批复文号), about one in nine still open and so overdue. Projects that already have a
+/// plan are left alone; at most `limit` plans.
+pub async fn approvals(
+    store: &Store,
+    calendar: &WorkCalendar,
+    today: NaiveDate,
+    limit: usize,
+) -> Result<usize> {
+    let planned: HashSet<i64> = store
+        .all_approval_plans()
+        .await?
+        .iter()
+        .map(|plan| plan.project_id)
+        .collect();
+    let ids: Vec<i64> = store
+        .all_projects()
+        .await?
+        .into_iter()
+        .filter(|p| {
+            matches!(p.fields.stage, Some(Stage::PreWork | Stage::ToStart))
+                && !planned.contains(&p.id)
+        })
+        .map(|p| p.id)
+        .take(limit)
+        .collect();
+    let mut made = 0;
+    for (i, id) in ids.into_iter().enumerate() {
+        let template = match i % 3 {
+            2 => "enterprise_filing",
+            1 => "enterprise_approval",
+            _ => "government",
+        };
+        // Starts spread over the 300 days before today, none before the calendar.
+        let back = 40 + (i as u64 * 37) % 260;
+        let Some(start) = today.checked_sub_days(Days::new(back)) else {
+            continue;
+        };
+        let plan = match store
+            .create_approval_plan(id, template, start, None, calendar)
+            .await
+        {
+            Ok(plan) => plan,
+            // A plan that would run past the calendar's last year is skipped.
+            Err(StoreError::Rule(_)) => continue,
+            Err(e) => return Err(e),
+        };
+        let mut done = plan.clone();
+        for (k, node) in done.nodes.iter_mut().enumerate() {
+            let (Some(ps), Some(pf)) = (node.planned_start, node.planned_finish) else {
+                continue;
+            };
+            if pf >= today || (i + k) % 9 == 0 {
+                continue;
+            }
+            let shift = ((i + k) % 5) as i64 - 2;
+            let finish = pf
+                .checked_add_signed(chrono::Duration::days(shift))
+                .unwrap_or(pf)
+                .max(ps)
+                .min(today);
+            node.actual_start = Some(ps);
+            node.actual_finish = Some(finish);
+            if matches!(node.key.as_str(), "lixiang" | "keyan" | "chushe") {
+                node.document_no = Some(format!(
+                    "融发改审批〔{}〕{}号",
+                    finish.year(),
+                    10 + (i * 7 + k) % 180
+                ));
+            }
+        }
+        store
+            .save_approval_plan(&done, plan.version, None, calendar)
+            .await?;
+        made += 1;
+    }
+    Ok(made)
+}
+
+/// Monthly reports from January to `through` for every project with an annual plan, as a
+/// campaign would have them mid-year: most projects near 序时进度, a quarter lagging, one in
+/// seven far behind; projects to start begin from their planned month, one in three later;
+/// one report in eleven came in after its deadline. Earlier months are reviewed and locked; of
+/// the latest, most are submitted and wait for review, some are drafts, a few were returned and
+/// one project in ten has not reported. Returns how many reports were written.
+pub async fn reports(store: &Store, through: Period) -> Result<usize> {
+    let mut reports = Vec::new();
+    for project in store.all_projects().await? {
+        let id = project.id;
+        let Some(plan) = project
+            .fields
+            .annual_plan
+            .map(Money::fen)
+            .filter(|f| *f > 0)
+        else {
+            continue;
+        };
+        let h = (id as u64).wrapping_mul(2_654_435_761) % 1000;
+        // Year-to-date at mid-year as a share of the plan, in thousandths.
+        let target = if h < 600 {
+            450 + h % 200
+        } else if h < 850 {
+            220 + h % 170
+        } else {
+            50 + h % 140
+        };
+        let planned = project
+            .fields
+            .planned_start
+            .filter(|d| d.year() == through.year);
+        let to_start = project.fields.stage == Some(Stage::ToStart);
+        let mut previous = 0i64;
+        for month in 1..=through.month {
+            let period = Period {
+                year: through.year,
+                month,
+                part: None,
+            };
+            let latest = month == through.month;
+            // Not reported at all.
+            if latest && id % 10 == 0 {
+                continue;
+            }
+            // target/1000 at month 6, proportional to the months passed since the planned
+            // start when it falls within the year (nothing before it, as 序时进度 expects).
+            // Offices report in 万元 with two decimals (100 yuan = 10,000 fen).
+            // Months differ as they do on site (80–119% of an even month), so no month
+            // repeats the one before.
+            let from = planned.map_or(1, |d| d.month());
+            let weight = |m: u32| 80 + (h + u64::from(m) * 37) % 40;
+            let done: u64 = (from..=month).map(weight).sum();
+            let of = 7u32.saturating_sub(from).max(1);
+            let ytd = (i128::from(plan) * i128::from(target) * i128::from(done)
+                / (1000 * 100 * i128::from(of) * 10_000)) as i64
+                * 10_000;
+            let started =
+                !to_start || (planned.is_some_and(|d| d.month() <= month) && !h.is_multiple_of(3));
+            let ytd = if started { ytd } else { previous };
+            let (state, review_note) = match (latest, id % 10) {
+                (false, _) => (ReportState::Approved, None),
+                (true, 1) => (ReportState::Draft, None),
+                (true, 2) if id % 3 == 0 => (
+                    ReportState::Returned,
+                    Some("本月完成投资与入库统计数不一致，请核实后重报".to_string()),
+                ),
+                (true, _) => (ReportState::Submitted, None),
+            };
+            reports.push(SeedReport {
+                record: ReportRecord {
+                    project_id: id,
+                    period,
+                    completed: Money::from_fen(ytd - previous),
+                    year_to_date: Money::from_fen(ytd),
+                    started,
+                    actual_start: None,
+                    progress: Some(
+                        if started {
+                            "按计划推进"
+                        } else {
+                            "前期手续办理中"
+                        }
+                        .into(),
+                    ),
+                    late: (id as u64 + u64::from(month)).is_multiple_of(11),
+                },
+                state,
+                review_note,
+            });
+            previous = ytd;
+        }
+    }
+    store.seed_reports(&reports).await
+}
+
+/// The demo's campaign: its year, theme and key tasks, and targets for every responsible unit
+/// decomposed from its ledger (its 计划开工 projects to start, 计划竣工 to complete, 计划投产 to
+/// produce, its annual plans to invest), so each target shows real progress.
+pub async fn campaign(store: &Store, demo: &DemoCampaign) -> Result<i64> {
+    let mut settings = CampaignSettings::year(&demo.name, demo.year);
+    settings.theme = Some(demo.theme.clone());
+    let id = store.create_campaign(&settings).await?;
+    for (task, lead) in key_tasks() {
+        let unit = store.unit_by_name(lead).await?.map(|u| u.id);
+        store.add_campaign_task(id, task, unit).await?;
+    }
+    let in_year = |d: Option<NaiveDate>| d.is_some_and(|d| d.year() == demo.year);
+    // Per unit (by its index in the ledger): starts, completions, productions, plan in fen.
+    let mut sums: BTreeMap<usize, (i64, i64, i64, i64)> = BTreeMap::new();
+    for p in &demo.ledger.projects {
+        let f = &p.fields;
+        let sum = sums.entry(p.unit).or_default();
+        sum.0 += i64::from(f.stage == Some(Stage::ToStart) || in_year(f.planned_start));
+        sum.1 += i64::from(f.stage == Some(Stage::ToComplete) || in_year(f.planned_completion));
+        sum.2 += i64::from(in_year(f.planned_production));
+        sum.3 += f.annual_plan.map_or(0, Money::fen);
+    }
+    let positive = |n: i64| Some(n).filter(|n| *n > 0);
+    let mut targets = Vec::with_capacity(sums.len());
+    for (unit, (starts, completions, productions, plan)) in sums {
+        let Some(name) = demo.ledger.units.get(unit).map(|u| u.name.as_str()) else {
+            continue;
+        };
+        let Some(found) = store.unit_by_name(name).await? else {
+            continue;
+        };
+        targets.push(UnitTarget {
+            unit_id: found.id,
+            unit: found.name,
+            starts: positive(starts),
+            completions: positive(completions),
+            productions: positive(productions),
+            // Targets are set in round 万元.
+            investment: positive(plan / 1_000_000).map(Money::from_wan),
+        });
+    }
+    targets.sort_by(|a, b| a.unit.cmp(&b.unit));
+    store.set_campaign_targets(id, 1, &targets).await?;
+    Ok(id)
+}
+
+/// Publishes a month's ranking as the lead office (`fgj`) would: the demo's May ranking.
+pub async fn ranking(store: &Store, period: Period) -> Result<i64> {
+    let as_of = period
+        .last_day()
+        .ok_or_else(|| StoreError::Rule(bi("报送期无效", "invalid reporting period")))?;
+    let judging = store.judging(as_of).await?;
+    let status = store.status(as_of, &judging.scheme).await?;
+    let rows = RankingRow::from_status(&status.status);
+    let regions = RankingRow::regions_of(&status.status);
+    let publisher = store.user_by_username("fgj").await?.map(|u| u.id);
+    let scheme = judging.scheme.to_toml();
+    let published = store
+        .publish_ranking(&NewRanking {
+            period,
+            as_of,
+            expected: status.status.expected.to_f64(),
+            scheme: &scheme,
+            rows: &rows,
+            regions: &regions,
+            projects: &status.status.projects,
+            note: None,
+            actor: publisher,
+        })
+        .await?;
+    Ok(published.revision)
+}
+
+/// Problems as offices raise them, by category: what they say and which department usually
+/// acts on them (a unit whose name holds that word; the project's own unit when none does).
+const PROBLEMS: [(Category, &str, &str); 12] = {
+    use Category::*;
+    [
+        (Land, "用地指标未落实", "自然资源"),
+        (Land, "土地未完成挂牌出让", "自然资源"),
+        (Planning, "规划方案调整未批复", "自然资源"),
+        (Environment, "环评批复未出具", "生态环境"),
+        (Approval, "施工图审查未通过", "住房和城乡建设"),
+        (Approval, "施工许可证未办理", "住房和城乡建设"),
+        (Funding, "专项债资金未到位", "财政"),
+        (Expropriation, "征迁户未完成签约", "住房和城乡建设"),
+        (Expropriation, "坟墓迁移未完成", "住房和城乡建设"),
+        (Utilities, "施工用电未接入", "发展和改革"),
+        (Utilities, "燃气管线迁改滞后", "住房和城乡建设"),
+        (Construction, "施工进场道路未打通", "交通运输"),
+    ]
+};
+
+/// `count` problems over the ledger's projects, raised between `from` and `through`:
+/// deadlines of 5, 10 or 15 working days or a date two to six weeks on; of those raised more
+/// than two months before `through` three in four closed off (已销号), of the last three weeks'
+/// none; the rest resolved and waiting for confirmation, in hand or open; one in ten raised
+/// straight to the task lead. Written in one transaction.
+pub async fn problems(
+    store: &Store,
+    count: usize,
+    from: NaiveDate,
+    through: NaiveDate,
+) -> Result<usize> {
+    let projects: Vec<(i64, Option<i64>)> = store
+        .all_projects()
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.fields.unit_id))
+        .collect();
+    if projects.is_empty() || count == 0 {
+        return Ok(0);
+    }
+    let units = store.units().await?;
+    let unit_named = |word: &str| units.iter().find(|u| u.name.contains(word)).map(|u| u.id);
+    let calendar = store.work_calendar().await?;
+    let span = u64::try_from((through - from).num_days()).unwrap_or(0) + 1;
+    let mut rows = Vec::with_capacity(count);
+    for i in 0..count {
+        let h = (i as u64).wrapping_mul(2_654_435_761) % 1_000_003;
+        let (project_id, project_unit) = projects[(i * 7_919) % projects.len()];
+        let (category, title, department) = PROBLEMS[(h % 12) as usize];
+        let raised_on = from + Days::new(h % span);
+        let deadline = if h.is_multiple_of(3) {
+            Deadline::Workdays(5 * (1 + (h / 3 % 3) as u32))
+        } else {
+            Deadline::On(raised_on + Days::new(14 + h % 29))
+        };
+        let due = deadline
+            .date(raised_on, &calendar)
+            .map_err(StoreError::Calendar)?;
+        // Older problems are mostly closed off; the recent ones are still in hand.
+        let age = (through - raised_on).num_days();
+        let status = match (age, h % 20) {
+            (61.., 0..=14) | (21..=60, 0..=5) => Status::Closed,
+            (61.., 15..=16) | (21..=60, 6..=10) | (..=20, 0..=1) => Status::Resolved,
+            (61.., 17..=18) | (21..=60, 11..=17) | (..=20, 2..=11) => Status::InProgress,
+            _ => Status::Open,
+        };
+        let level = if h % 10 == 7 {
+            Level::TaskLead
+        } else {
+            Level::Unit
+        };
+        let unit_id = if h.is_multiple_of(2) {
+            unit_named(department).or(project_unit)
+        } else {
+            project_unit
+        };
+        let deadline_workdays = match deadline {
+            Deadline::Workdays(n) => Some(i64::from(n)),
+            Deadline::On(_) => None,
+        };
+        rows.push(SeedProblem {
+            project_id,
+            title: title.to_string(),
+            category,
+            raised_on,
+            unit_id,
+            deadline: due,
+            deadline_workdays,
+            level,
+            status,
+        });
+    }
+    store.seed_problems(&rows).await
+}
+
+/// The weekly meeting of `held_on`: it took on the most escalated open problems and gave each
+/// an owner and a deadline, one of them already missed.
+pub async fn meeting(store: &Store, held_on: NaiveDate) -> Result<usize> {
+    let lines = store.problems_as_of(held_on).await?;
+    let mut open: Vec<&ProblemLine> = lines.iter().filter(|l| l.status.is_open()).collect();
+    open.sort_by_key(|l| {
+        (
+            std::cmp::Reverse(l.level),
+            std::cmp::Reverse(l.overdue_workdays),
+        )
+    });
+    let mut decisions = Vec::new();
+    for (i, line) in open.iter().take(4).enumerate() {
+        decisions.push(NewDecision {
+            text: format!("{}：{}，限期解决并报告进展", line.project, line.title),
+            unit_id: line.unit_id,
+            project_id: Some(line.project_id),
+            problem_id: Some(line.id),
+            deadline: Some(held_on + Days::new(if i == 0 { 2 } else { 14 })),
+        });
+    }
+    decisions.retain(|d| d.unit_id.is_some());
+    if decisions.is_empty() {
+        return Ok(0);
+    }
+    store
+        .record_meeting(
+            held_on,
+            MeetingKind::Weekly,
+            None,
+            "重点项目攻坚周例会",
+            Some("会议逐项研究了上会问题，明确责任单位和完成时限。"),
+            &decisions,
+            None,
+        )
+        .await?;
+    Ok(decisions.len())
+}
+/// The 5专 and 一月一提升 as of the end of `month`: the most lagging projects get a
+/// 工作专班, every lagging (red or yellow) project of the month gets a service team, about
+/// half of them have been visited, and the most lagging was studied at a 专题研究.
+/// Returns how many service visits were logged.
+pub async fn service(store: &Store, month: Period) -> Result<usize> {
+    let Some(end) = month.last_day() else {
+        return Ok(0);
+    };
+    let status = store.campaign_status(end).await?;
+    let mut lagging: Vec<(f64, i64, Option<String>)> = status
+        .status
+        .projects
+        .iter()
+        .filter_map(|p| {
+            let j = p.judgement.as_ref().filter(|j| j.light != Light::Green)?;
+            Some((j.lag_pp, p.id, p.unit.as_deref().map(str::to_string)))
+        })
+        .collect();
+    lagging.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    const LEADERS: [&str; 6] = ["陈志强", "林秀英", "黄建国", "郑丽华", "吴海滨", "刘晓东"];
+    const MEMBERS: [&str; 6] = [
+        "市发改局 王磊",
+        "市自然资源局 张敏",
+        "市住建局 李强",
+        "市生态环境局 赵静",
+        "国网供电公司 周涛",
+        "市行政服务中心 许倩",
+    ];
+    const FOUND: [&str; 4] = [
+        "施工用电线路迁改未完成，影响桩基施工",
+        "征迁尾数 3 户未签约",
+        "规划许可材料缺少消防审查意见",
+        "项目资金到位不足，施工队伍减员",
+    ];
+    const PROMISED: [&str; 4] = [
+        "供电公司两周内完成迁改",
+        "属地镇街本月底前完成签约",
+        "住建局一周内出具审查意见",
+        "发改局协调专项债资金下月到位",
+    ];
+    let mut visits = 0;
+    for (i, (_, id, _)) in lagging.iter().enumerate() {
+        let leader = LEADERS[i % LEADERS.len()];
+        let members = format!(
+            "{}、{}",
+            MEMBERS[i % MEMBERS.len()],
+            MEMBERS[(i + 3) % MEMBERS.len()]
+        );
+        store
+            .set_service_team(month, *id, leader, Some(&members), None)
+            .await?;
+        if i % 2 == 0 {
+            let day = u32::try_from(5 + (i * 3) % 20).unwrap_or(5);
+            let visit = NewVisit {
+                visited_on: NaiveDate::from_ymd_opt(month.year, month.month, day),
+                visitors: format!("{leader}、{}", MEMBERS[i % MEMBERS.len()]),
+                found: FOUND[i % FOUND.len()].to_string(),
+                promised: Some(PROMISED[i % PROMISED.len()].to_string()),
+            };
+            store.record_visit(*id, &visit, end, None).await?;
+            visits += 1;
+        }
+    }
+    let roles = ["组长", "副组长", "成员", "成员", "联络员"];
+    for (i, (_, id, _)) in lagging.iter().take(5).enumerate() {
+        for (k, role) in roles.iter().enumerate() {
+            let n = i * roles.len() + k;
+            let member = NewTeamMember {
+                name: LEADERS[n % LEADERS.len()].to_string(),
+                role: role.to_string(),
+                workplace: Some(
+                    MEMBERS[n % MEMBERS.len()]
+                        .split(' ')
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                ),
+                phone: Some(format!("0591-8531{:04}", 1000 + n)),
+            };
+            store.add_team_member(*id, &member, None).await?;
+        }
+    }
+    if let Some((_, id, _)) = lagging.first()
+        && let Some(project) = store.project(*id).await?
+    {
+        let unit_id = project.fields.unit_id;
+        let held_on = NaiveDate::from_ymd_opt(month.year, month.month, 16).unwrap_or(end);
+        let decisions = [
+            ("月底前完成施工用电线路迁改", end),
+            ("征迁尾数户由属地镇街包户攻坚", end + chrono::Days::new(15)),
+        ]
+        .map(|(text, deadline)| NewDecision {
+            text: text.to_string(),
+            unit_id,
+            project_id: Some(*id),
+            problem_id: None,
+            deadline: Some(deadline),
+        });
+        if unit_id.is_some() {
+            store
+                .record_meeting(
+                    held_on,
+                    MeetingKind::Special,
+                    Some(*id),
+                    &format!("{}专题研究会", project.fields.name),
+                    Some("会议研究了项目推进中的用电和征迁问题。"),
+                    &decisions,
+                    None,
+                )
+                .await?;
+        }
+    }
+    Ok(visits)
+}

@@ -13,42 +13,15 @@ use crate::cells::is_space;
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
-    Name,
-    Code,
-    /// 项目类别: a stage when the value names one, else the category.
-    Category,
-    /// 项目状态 / 项目阶段: must name a stage.
-    Stage,
-    Level,
-    Tags,
-    Industry,
-    Region,
+    /// A field of the project, as the domain names it (`Field::PlanPhases` is read from the
+    /// month and quarter columns below). 项目类别 is a stage when the value names one, else the
+    /// category; 项目状态 / 项目阶段 must name a stage.
+    Field(Field),
     /// 责任单位 and its look-alikes, ranked: the best-ranked present is the responsible unit
     /// and the next one the owner (项目业主), because sheets often carry both.
     UnitLike(u8),
-    Unit,
-    Owner,
-    Lead,
-    LinkedLeader,
-    ServiceOfficer,
-    Content,
-    Total,
-    /// 年度计划投资; the year when the header names it ("2025年计划投资").
-    AnnualPlan(Option<i32>),
-    PlanYear,
-    Period,
-    PlannedStart,
-    PlannedCompletion,
-    PlannedProduction,
-    ActualStart,
-    ActualCompletion,
-    ActualProduction,
-    Location,
-    Funding,
-    Output,
-    Tax,
-    Jobs,
-    Remarks,
+    /// 年度计划投资 of the year the header names ("2025年计划投资").
+    AnnualPlanOf(i32),
     /// 分月计划: the plan of a month (1–12), "3月计划".
     PlanMonth(u8),
     /// 分季计划: the plan of a quarter (1–4), "二季度计划".
@@ -61,36 +34,10 @@ impl Kind {
     /// The domain field, for English labels and for placing the errors of `ProjectFields::check`.
     pub(crate) fn field(self) -> Field {
         match self {
-            Kind::Name | Kind::Serial => Field::Name,
-            Kind::Code => Field::Code,
-            Kind::Category => Field::Category,
-            Kind::Stage => Field::Stage,
-            Kind::Level => Field::Level,
-            Kind::Tags => Field::Tags,
-            Kind::Industry => Field::Industry,
-            Kind::Region => Field::Region,
-            Kind::UnitLike(_) | Kind::Unit => Field::Unit,
-            Kind::Owner => Field::Owner,
-            Kind::Lead => Field::LeadDepartment,
-            Kind::LinkedLeader => Field::LinkedLeader,
-            Kind::ServiceOfficer => Field::ServiceOfficer,
-            Kind::Content => Field::Content,
-            Kind::Total => Field::TotalInvestment,
-            Kind::AnnualPlan(_) => Field::AnnualPlan,
-            Kind::PlanYear => Field::PlanYear,
-            Kind::Period => Field::Period,
-            Kind::PlannedStart => Field::PlannedStart,
-            Kind::PlannedCompletion => Field::PlannedCompletion,
-            Kind::PlannedProduction => Field::PlannedProduction,
-            Kind::ActualStart => Field::ActualStart,
-            Kind::ActualCompletion => Field::ActualCompletion,
-            Kind::ActualProduction => Field::ActualProduction,
-            Kind::Location => Field::Location,
-            Kind::Funding => Field::FundingSources,
-            Kind::Output => Field::ExpectedOutput,
-            Kind::Tax => Field::ExpectedTax,
-            Kind::Jobs => Field::ExpectedJobs,
-            Kind::Remarks => Field::Remarks,
+            Kind::Field(field) => field,
+            Kind::Serial => Field::Name,
+            Kind::UnitLike(_) => Field::Unit,
+            Kind::AnnualPlanOf(_) => Field::AnnualPlan,
             Kind::PlanMonth(_) | Kind::PlanQuarter(_) => Field::PlanPhases,
         }
     }
@@ -98,10 +45,12 @@ impl Kind {
     pub(crate) fn is_amount(self) -> bool {
         matches!(
             self,
-            Kind::Total
-                | Kind::AnnualPlan(_)
-                | Kind::Output
-                | Kind::Tax
+            Kind::Field(
+                Field::TotalInvestment
+                    | Field::AnnualPlan
+                    | Field::ExpectedOutput
+                    | Field::ExpectedTax
+            ) | Kind::AnnualPlanOf(_)
                 | Kind::PlanMonth(_)
                 | Kind::PlanQuarter(_)
         )
@@ -114,27 +63,30 @@ impl Kind {
     pub(crate) fn fills_down(self) -> bool {
         matches!(
             self,
-            Kind::Unit
-                | Kind::UnitLike(_)
-                | Kind::Lead
-                | Kind::Region
-                | Kind::Industry
-                | Kind::LinkedLeader
-                | Kind::ServiceOfficer
-                | Kind::Category
-                | Kind::Stage
-                | Kind::Level
+            Kind::Field(
+                Field::Unit
+                    | Field::LeadDepartment
+                    | Field::Region
+                    | Field::Industry
+                    | Field::LinkedLeader
+                    | Field::ServiceOfficer
+                    | Field::Category
+                    | Field::Stage
+                    | Field::Level
+            ) | Kind::UnitLike(_)
         )
     }
 
-    /// Whether another column of this kind is a second copy of it (ignored). Each month and
+    /// Whether another column of this kind is a second copy of it (ignored): the annual plan
+    /// with or without its year is one column, so are the unit's look-alikes; each month and
     /// quarter of a breakdown is its own column.
     pub(crate) fn same_column(self, other: Kind) -> bool {
-        match (self, other) {
-            (Kind::PlanMonth(a), Kind::PlanMonth(b)) => a == b,
-            (Kind::PlanQuarter(a), Kind::PlanQuarter(b)) => a == b,
-            _ => std::mem::discriminant(&self) == std::mem::discriminant(&other),
-        }
+        let plain = |k: Kind| match k {
+            Kind::AnnualPlanOf(_) => Kind::Field(Field::AnnualPlan),
+            Kind::UnitLike(_) => Kind::UnitLike(0),
+            k => k,
+        };
+        plain(self) == plain(other)
     }
 }
 
@@ -168,62 +120,76 @@ pub(crate) fn header_key(raw: &str) -> String {
 /// The column a header names, if any.
 pub(crate) fn classify(key: &str) -> Option<Kind> {
     let kind = match key {
-        "项目名称" | "项目" | "名称" | "项目名" => Kind::Name,
+        "项目名称" | "项目" | "名称" | "项目名" => Kind::Field(Field::Name),
         "项目编号" | "项目代码" | "编号" | "代码" | "项目统一代码" | "统一项目代码" => {
-            Kind::Code
+            Kind::Field(Field::Code)
         }
-        "项目类别" | "类别" | "项目类型" => Kind::Category,
-        "项目状态" | "项目阶段" => Kind::Stage,
-        "项目级别" | "级别" => Kind::Level,
-        "标签" | "项目标签" => Kind::Tags,
+        "项目类别" | "类别" | "项目类型" => Kind::Field(Field::Category),
+        "项目状态" | "项目阶段" => Kind::Field(Field::Stage),
+        "项目级别" | "级别" => Kind::Field(Field::Level),
+        "标签" | "项目标签" => Kind::Field(Field::Tags),
         "所属产业" | "产业" | "行业" | "产业链" | "所属行业" | "所属产业链" => {
-            Kind::Industry
+            Kind::Field(Field::Industry)
         }
         "所属区域" | "所在区域" | "区域" | "乡镇" | "所在地" | "所属乡镇" | "所在乡镇"
-        | "乡镇街道" => Kind::Region,
+        | "乡镇街道" => Kind::Field(Field::Region),
         "责任单位" => Kind::UnitLike(0),
         "实施主体" => Kind::UnitLike(1),
         "业主单位" => Kind::UnitLike(2),
         "建设单位" => Kind::UnitLike(3),
         "项目业主" => Kind::UnitLike(4),
-        "牵头单位" | "牵头部门" | "行业主管部门" | "主管部门" => Kind::Lead,
-        "包联领导" | "挂钩领导" | "责任领导" => Kind::LinkedLeader,
-        "首席服务官" => Kind::ServiceOfficer,
+        "牵头单位" | "牵头部门" | "行业主管部门" | "主管部门" => {
+            Kind::Field(Field::LeadDepartment)
+        }
+        "包联领导" | "挂钩领导" | "责任领导" => Kind::Field(Field::LinkedLeader),
+        "首席服务官" => Kind::Field(Field::ServiceOfficer),
         "建设内容"
         | "建设规模及内容"
         | "主要建设内容"
         | "建设内容及规模"
-        | "主要建设内容及规模" => Kind::Content,
+        | "主要建设内容及规模" => Kind::Field(Field::Content),
         "总投资" | "计划总投资" | "估算总投资" | "总投资额" | "项目总投资" => {
-            Kind::Total
+            Kind::Field(Field::TotalInvestment)
         }
         "年度计划投资" | "本年计划投资" | "年度投资计划" | "本年度计划投资" | "年度计划投资额" => {
-            Kind::AnnualPlan(None)
+            Kind::Field(Field::AnnualPlan)
         }
-        "计划年度" | "计划年份" => Kind::PlanYear,
+        "计划年度" | "计划年份" => Kind::Field(Field::PlanYear),
         "建设起止年限" | "建设年限" | "起止年限" | "建设周期" | "建设期限" => {
-            Kind::Period
+            Kind::Field(Field::Period)
         }
         "计划开工时间" | "开工时间" | "计划开工日期" | "开工日期" => {
-            Kind::PlannedStart
+            Kind::Field(Field::PlannedStart)
         }
         "计划竣工时间" | "竣工时间" | "计划竣工日期" | "竣工日期" => {
-            Kind::PlannedCompletion
+            Kind::Field(Field::PlannedCompletion)
         }
         "计划投产时间" | "投产时间" | "计划投产日期" | "投产日期" => {
-            Kind::PlannedProduction
+            Kind::Field(Field::PlannedProduction)
         }
-        "实际开工时间" | "实际开工日期" => Kind::ActualStart,
-        "实际竣工时间" | "实际竣工日期" => Kind::ActualCompletion,
-        "实际投产时间" | "实际投产日期" => Kind::ActualProduction,
-        "建设地点" | "地点" | "项目地点" => Kind::Location,
-        "资金来源" => Kind::Funding,
-        "达产产值" | "年产值" | "预计年产值" | "达产后年产值" => Kind::Output,
-        "年税收" | "预计税收" | "预计年税收" | "达产后年税收" => Kind::Tax,
-        "就业" | "新增就业" | "新增就业人数" => Kind::Jobs,
-        "备注" => Kind::Remarks,
+        "实际开工时间" | "实际开工日期" => Kind::Field(Field::ActualStart),
+        "实际竣工时间" | "实际竣工日期" => Kind::Field(Field::ActualCompletion),
+        "实际投产时间" | "实际投产日期" => Kind::Field(Field::ActualProduction),
+        "建设地点" | "地点" | "项目地点" => Kind::Field(Field::Location),
+        "资金来源" => Kind::Field(Field::FundingSources),
+        "达产产值" | "年产值" | "预计年产值" | "达产后年产值" => {
+            Kind::Field(Field::ExpectedOutput)
+        }
+        "年税收" | "预计税收" | "预计年税收" | "达产后年税收" => {
+            Kind::Field(Field::ExpectedTax)
+        }
+        "就业" | "新增就业" | "新增就业人数" => Kind::Field(Field::ExpectedJobs),
+        "备注" => Kind::Field(Field::Remarks),
         "序号" | "序" | "排序" => Kind::Serial,
-        _ => return annual_plan_of_year(key).or_else(|| plan_phase(key, false)),
+        // A field's own label ("项目业主", above, is a look-alike of the unit).
+        _ => {
+            return Field::ALL
+                .iter()
+                .find(|f| **f != Field::PlanPhases && header_key(f.label_zh()) == key)
+                .map(|f| Kind::Field(*f))
+                .or_else(|| annual_plan_of_year(key))
+                .or_else(|| plan_phase(key, false));
+        }
     };
     Some(kind)
 }
@@ -284,7 +250,7 @@ fn annual_plan_of_year(key: &str) -> Option<Kind> {
         rest,
         "计划投资" | "投资计划" | "计划投资额" | "计划完成投资"
     )
-    .then_some(Kind::AnnualPlan(Some(year)))
+    .then_some(Kind::AnnualPlanOf(year))
 }
 
 /// What a word naming a unit means: a unit we read, an unsupported currency unit (the word), or
@@ -507,15 +473,12 @@ mod tests {
 
     #[test]
     fn annual_plans_name_their_year() {
+        assert_eq!(classify("2025年计划投资"), Some(Kind::AnnualPlanOf(2025)));
+        assert_eq!(classify("2026年度计划投资"), Some(Kind::AnnualPlanOf(2026)));
         assert_eq!(
-            classify("2025年计划投资"),
-            Some(Kind::AnnualPlan(Some(2025)))
+            classify("年度计划投资"),
+            Some(Kind::Field(Field::AnnualPlan))
         );
-        assert_eq!(
-            classify("2026年度计划投资"),
-            Some(Kind::AnnualPlan(Some(2026)))
-        );
-        assert_eq!(classify("年度计划投资"), Some(Kind::AnnualPlan(None)));
         assert_eq!(classify("2025年完成投资"), None);
         assert_eq!(classify("1-10月完成投资"), None);
     }

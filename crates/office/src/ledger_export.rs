@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use chrono::NaiveDate;
 use domain::dates::format_span;
 use domain::phases::{PlanPhases, QUARTERS};
-use domain::{Money, ProjectFields};
+use domain::{Field, Money, ProjectFields};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 /// One project to export, with its unit, lead department and region already named.
@@ -29,77 +29,46 @@ pub enum ExportError {
     Xlsx(#[from] XlsxError),
 }
 
-/// The columns of the exported sheet, in order.
+/// A column of the exported sheet: a field of the project (its header is the field's label,
+/// so the list of columns is `domain::Field::ALL`), or one month or quarter of 分月计划, which
+/// stands in for `Field::PlanPhases` when some project has one.
 #[derive(Debug, Clone, Copy)]
 enum Col {
-    Code,
-    Name,
-    Category,
-    Stage,
-    Level,
-    Tags,
-    Industry,
-    Region,
-    Unit,
-    Lead,
-    LinkedLeader,
-    ServiceOfficer,
-    Content,
-    Total,
-    AnnualPlan,
-    PlanYear,
-    Period,
-    PlannedStart,
-    PlannedCompletion,
-    PlannedProduction,
-    ActualStart,
-    ActualCompletion,
-    ActualProduction,
-    Location,
-    Funding,
-    Output,
-    Tax,
-    Jobs,
-    Owner,
-    Remarks,
-    /// 分月计划: a month (1–12) or a quarter (1–4), exported when some project has one.
+    Field(Field),
     PlanMonth(u8),
     PlanQuarter(u8),
 }
 
-/// Header, column width (characters) and column.
-const COLUMNS: &[(&str, f64, Col)] = &[
-    ("项目编号", 14.0, Col::Code),
-    ("项目名称", 36.0, Col::Name),
-    ("项目类别", 12.0, Col::Category),
-    ("项目阶段", 10.0, Col::Stage),
-    ("项目级别", 10.0, Col::Level),
-    ("标签", 18.0, Col::Tags),
-    ("所属产业", 14.0, Col::Industry),
-    ("所在区域", 14.0, Col::Region),
-    ("责任单位", 20.0, Col::Unit),
-    ("牵头单位", 16.0, Col::Lead),
-    ("包联领导", 10.0, Col::LinkedLeader),
-    ("首席服务官", 10.0, Col::ServiceOfficer),
-    ("建设内容及规模", 48.0, Col::Content),
-    ("总投资（万元）", 16.0, Col::Total),
-    ("年度计划投资（万元）", 16.0, Col::AnnualPlan),
-    ("计划年度", 9.0, Col::PlanYear),
-    ("建设起止年限", 16.0, Col::Period),
-    ("计划开工时间", 12.0, Col::PlannedStart),
-    ("计划竣工时间", 12.0, Col::PlannedCompletion),
-    ("计划投产时间", 12.0, Col::PlannedProduction),
-    ("实际开工时间", 12.0, Col::ActualStart),
-    ("实际竣工时间", 12.0, Col::ActualCompletion),
-    ("实际投产时间", 12.0, Col::ActualProduction),
-    ("建设地点", 20.0, Col::Location),
-    ("资金来源", 18.0, Col::Funding),
-    ("达产后年产值（万元）", 14.0, Col::Output),
-    ("达产后年税收（万元）", 14.0, Col::Tax),
-    ("新增就业（人）", 10.0, Col::Jobs),
-    ("项目业主", 20.0, Col::Owner),
-    ("备注", 24.0, Col::Remarks),
-];
+/// A column's width in characters: wide for names and text, narrow for dates and counts.
+fn width(field: Field) -> f64 {
+    match field {
+        Field::Name => 36.0,
+        Field::Content => 48.0,
+        Field::Remarks => 24.0,
+        Field::Unit | Field::Location | Field::Owner => 20.0,
+        Field::Tags | Field::FundingSources => 18.0,
+        Field::LeadDepartment | Field::TotalInvestment | Field::AnnualPlan | Field::Period => 16.0,
+        Field::Code
+        | Field::Industry
+        | Field::Region
+        | Field::ExpectedOutput
+        | Field::ExpectedTax => 14.0,
+        Field::Category
+        | Field::PlannedStart
+        | Field::PlannedCompletion
+        | Field::PlannedProduction
+        | Field::ActualStart
+        | Field::ActualCompletion
+        | Field::ActualProduction => 12.0,
+        Field::PlanPhases => 11.0,
+        Field::Stage
+        | Field::Level
+        | Field::LinkedLeader
+        | Field::ServiceOfficer
+        | Field::ExpectedJobs => 10.0,
+        Field::PlanYear => 9.0,
+    }
+}
 
 enum Value<'a> {
     Text(Cow<'a, str>),
@@ -119,54 +88,67 @@ fn list(items: &[String]) -> Option<Value<'_>> {
 fn value<'a>(col: Col, row: &ExportRow<'a>) -> Option<Value<'a>> {
     let f = row.fields;
     let name = |n: Option<&'a str>| n.map(|s| Value::Text(Cow::Borrowed(s)));
-    match col {
-        Col::Code => text(&f.code),
-        Col::Name => Some(Value::Text(Cow::Borrowed(&f.name))),
-        Col::Category => text(&f.category),
-        Col::Stage => f.stage.map(|s| Value::Text(Cow::Borrowed(s.label_zh()))),
-        Col::Level => f.level.map(|l| Value::Text(Cow::Borrowed(l.label_zh()))),
-        Col::Tags => list(&f.tags),
-        Col::Industry => text(&f.industry),
-        Col::Region => name(row.region_name),
-        Col::Unit => name(row.unit_name),
-        Col::Lead => name(row.lead_department_name),
-        Col::LinkedLeader => text(&f.linked_leader),
-        Col::ServiceOfficer => text(&f.service_officer),
-        Col::Content => text(&f.content),
-        Col::Total => f.total_investment.map(Value::Amount),
-        Col::AnnualPlan => f.annual_plan.map(Value::Amount),
-        Col::PlanYear => f.plan_year.map(|y| Value::Number(f64::from(y))),
-        Col::Period => match (f.period_start, f.period_end) {
+    let field = match col {
+        Col::Field(field) => field,
+        Col::PlanMonth(n) => {
+            return match &f.plan_phases {
+                Some(PlanPhases::Months(m)) => {
+                    m.get(usize::from(n) - 1).copied().map(Value::Amount)
+                }
+                _ => None,
+            };
+        }
+        Col::PlanQuarter(n) => {
+            return match &f.plan_phases {
+                Some(PlanPhases::Quarters(q)) => {
+                    q.get(usize::from(n) - 1).copied().map(Value::Amount)
+                }
+                _ => None,
+            };
+        }
+    };
+    match field {
+        Field::Code => text(&f.code),
+        Field::Name => Some(Value::Text(Cow::Borrowed(&f.name))),
+        Field::Category => text(&f.category),
+        Field::Stage => f.stage.map(|s| Value::Text(Cow::Borrowed(s.label_zh()))),
+        Field::Level => f.level.map(|l| Value::Text(Cow::Borrowed(l.label_zh()))),
+        Field::Tags => list(&f.tags),
+        Field::Industry => text(&f.industry),
+        Field::Region => name(row.region_name),
+        Field::Unit => name(row.unit_name),
+        Field::LeadDepartment => name(row.lead_department_name),
+        Field::LinkedLeader => text(&f.linked_leader),
+        Field::ServiceOfficer => text(&f.service_officer),
+        Field::Content => text(&f.content),
+        Field::TotalInvestment => f.total_investment.map(Value::Amount),
+        Field::AnnualPlan => f.annual_plan.map(Value::Amount),
+        Field::PlanYear => f.plan_year.map(|y| Value::Number(f64::from(y))),
+        Field::Period => match (f.period_start, f.period_end) {
             (Some(s), Some(e)) => Some(Value::Text(Cow::Owned(format_span(s, e)))),
             _ => None,
         },
-        Col::PlannedStart => f.planned_start.map(Value::Date),
-        Col::PlannedCompletion => f.planned_completion.map(Value::Date),
-        Col::PlannedProduction => f.planned_production.map(Value::Date),
-        Col::ActualStart => f.actual_start.map(Value::Date),
-        Col::ActualCompletion => f.actual_completion.map(Value::Date),
-        Col::ActualProduction => f.actual_production.map(Value::Date),
-        Col::Location => text(&f.location),
-        Col::Funding => list(&f.funding_sources),
-        Col::Output => f.expected_output.map(Value::Amount),
-        Col::Tax => f.expected_tax.map(Value::Amount),
+        Field::PlannedStart => f.planned_start.map(Value::Date),
+        Field::PlannedCompletion => f.planned_completion.map(Value::Date),
+        Field::PlannedProduction => f.planned_production.map(Value::Date),
+        Field::ActualStart => f.actual_start.map(Value::Date),
+        Field::ActualCompletion => f.actual_completion.map(Value::Date),
+        Field::ActualProduction => f.actual_production.map(Value::Date),
+        Field::Location => text(&f.location),
+        Field::FundingSources => list(&f.funding_sources),
+        Field::ExpectedOutput => f.expected_output.map(Value::Amount),
+        Field::ExpectedTax => f.expected_tax.map(Value::Amount),
         // Head counts beyond 2^53 do not exist; the cast keeps every realistic one exact.
-        Col::Jobs => f.expected_jobs.map(|n| Value::Number(n as f64)),
-        Col::Owner => text(&f.owner),
-        Col::Remarks => text(&f.remarks),
-        Col::PlanMonth(n) => match &f.plan_phases {
-            Some(PlanPhases::Months(m)) => m.get(usize::from(n) - 1).copied().map(Value::Amount),
-            _ => None,
-        },
-        Col::PlanQuarter(n) => match &f.plan_phases {
-            Some(PlanPhases::Quarters(q)) => q.get(usize::from(n) - 1).copied().map(Value::Amount),
-            _ => None,
-        },
+        Field::ExpectedJobs => f.expected_jobs.map(|n| Value::Number(n as f64)),
+        Field::Owner => text(&f.owner),
+        Field::Remarks => text(&f.remarks),
+        // Written as its months or quarters (see `columns`).
+        Field::PlanPhases => None,
     }
 }
 
-/// The sheet's columns: the fixed ones, with the months and quarters of 分月计划 after the
-/// annual plan when some project has them.
+/// The sheet's columns: every field of a project in the domain's order, with 分月计划 as the
+/// months or quarters some project has (none when no project has a breakdown).
 fn columns(rows: &[ExportRow<'_>]) -> Vec<(Cow<'static, str>, f64, Col)> {
     let has = |quarters: bool| {
         rows.iter().any(|r| {
@@ -176,27 +158,32 @@ fn columns(rows: &[ExportRow<'_>]) -> Vec<(Cow<'static, str>, f64, Col)> {
             )
         })
     };
-    let mut out = Vec::with_capacity(COLUMNS.len() + 16);
-    for (label, width, col) in COLUMNS {
-        out.push((Cow::Borrowed(*label), *width, *col));
-        if matches!(col, Col::AnnualPlan) {
-            if has(false) {
-                for n in 1..=12u8 {
-                    out.push((
-                        Cow::Owned(format!("{n}月计划（万元）")),
-                        11.0,
-                        Col::PlanMonth(n),
-                    ));
-                }
+    let mut out = Vec::with_capacity(Field::ALL.len() + 16);
+    for &field in Field::ALL {
+        if field != Field::PlanPhases {
+            out.push((
+                Cow::Borrowed(field.label_zh()),
+                width(field),
+                Col::Field(field),
+            ));
+            continue;
+        }
+        if has(false) {
+            for n in 1..=12u8 {
+                out.push((
+                    Cow::Owned(format!("{n}月计划（万元）")),
+                    width(field),
+                    Col::PlanMonth(n),
+                ));
             }
-            if has(true) {
-                for (n, q) in (1..=4u8).zip(QUARTERS) {
-                    out.push((
-                        Cow::Owned(format!("{q}计划（万元）")),
-                        12.0,
-                        Col::PlanQuarter(n),
-                    ));
-                }
+        }
+        if has(true) {
+            for (n, q) in (1..=4u8).zip(QUARTERS) {
+                out.push((
+                    Cow::Owned(format!("{q}计划（万元）")),
+                    12.0,
+                    Col::PlanQuarter(n),
+                ));
             }
         }
     }
@@ -297,6 +284,34 @@ fn write_sheet(sheet: &mut Worksheet, rows: &[ExportRow<'_>]) -> Result<(), Xlsx
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The sheet's headers are the domain's field labels in its order, and the importer reads
+    /// each back as that field (责任单位 and 项目业主 as the unit's look-alikes, which resolve to
+    /// the unit and the owner when both are present).
+    #[test]
+    fn columns_follow_the_domain_fields() {
+        use crate::headers::{Kind, classify, header_key};
+        let columns = columns(&[]);
+        let labels: Vec<&str> = columns.iter().map(|(l, _, _)| l.as_ref()).collect();
+        let fields: Vec<&str> = Field::ALL
+            .iter()
+            .filter(|f| **f != Field::PlanPhases)
+            .map(|f| f.label_zh())
+            .collect();
+        assert_eq!(labels, fields);
+        for (label, _, col) in &columns {
+            let Col::Field(field) = *col else {
+                panic!("{label}: no breakdown without one")
+            };
+            let read = classify(&header_key(label));
+            let expected = match field {
+                Field::Unit => Kind::UnitLike(0),
+                Field::Owner => Kind::UnitLike(4),
+                field => Kind::Field(field),
+            };
+            assert_eq!(read, Some(expected), "{label}");
+        }
+    }
 
     #[test]
     fn sheet_names_are_valid() {

@@ -23,7 +23,7 @@ use calamine::{Data, DataRef, Dimensions, Range, Reader, Sheets, Xlsx};
 use domain::phases::PlanPhases;
 use domain::project::{CATEGORIES, split_list};
 use domain::text::clean_name;
-use domain::{AmountUnit, Bilingual, Level, Money, ProjectFields, Stage, bi};
+use domain::{AmountUnit, Bilingual, Field, Level, Money, ProjectFields, Stage, bi};
 
 use crate::cells::{
     AsCell, Cell, is_space, parse_amount, parse_cell_date, parse_cell_span, parse_count, parse_year,
@@ -589,7 +589,7 @@ impl SheetParser {
         }
         let is_header = row.nonblank().any(|(_, cell)| {
             cell.as_text()
-                .is_some_and(|t| classify(&header_key(t)) == Some(Kind::Name))
+                .is_some_and(|t| classify(&header_key(t)) == Some(Kind::Field(Field::Name)))
         });
         if is_header {
             self.header = Some(row.owned());
@@ -783,8 +783,8 @@ impl SheetParser {
         unit_likes.sort_by_key(|(rank, rc)| (*rank, rc.col));
         for (i, (_, rc)) in unit_likes.into_iter().enumerate() {
             match i {
-                0 => columns.push((Kind::Unit, rc)),
-                1 => columns.push((Kind::Owner, rc)),
+                0 => columns.push((Kind::Field(Field::Unit), rc)),
+                1 => columns.push((Kind::Field(Field::Owner), rc)),
                 _ => ignored.push(rc.header),
             }
         }
@@ -832,7 +832,7 @@ impl SheetParser {
         }
         let Some(name_col) = table_columns
             .iter()
-            .find(|col| col.kind == Kind::Name)
+            .find(|col| col.kind == Kind::Field(Field::Name))
             .map(|col| col.col)
         else {
             c.sheet_error(
@@ -913,7 +913,7 @@ impl SheetParser {
             // Cheap test first: this runs on every row, and header names start with 项 or 名.
             s.trim_start_matches(is_space)
                 .starts_with(['项', '名', '*', '＊'])
-                && classify(&header_key(s)) == Some(Kind::Name)
+                && classify(&header_key(s)) == Some(Kind::Field(Field::Name))
         });
         if repeated_header {
             c.skip(sheet, excel_row, "重复的表头行".to_string());
@@ -944,7 +944,7 @@ impl SheetParser {
         let has_data = t
             .columns
             .iter()
-            .any(|col| col.kind != Kind::Name && !row.get(col.col).is_blank());
+            .any(|col| col.kind != Kind::Field(Field::Name) && !row.get(col.col).is_blank());
         if let Some((level, title, shown)) = section_heading(row, first_col, first, t.name_col) {
             let found = section_of(&title);
             let known = found.stage.is_some() || found.category.is_some() || found.level.is_some();
@@ -1131,12 +1131,12 @@ fn parse_project<D: AsCell>(
         }
         let text = || cell.text_value();
         let result: Result<(), Bilingual> = match col.kind {
-            Kind::Name => {
+            Kind::Field(Field::Name) => {
                 fields.name = text().unwrap_or_default();
                 Ok(())
             }
-            Kind::Code => set!(fields.code, text()),
-            Kind::Category => {
+            Kind::Field(Field::Code) => set!(fields.code, text()),
+            Kind::Field(Field::Category) => {
                 let value = text().unwrap_or_default();
                 match Stage::parse(&value) {
                     Some(s) => cat_stage = Some(s),
@@ -1144,7 +1144,7 @@ fn parse_project<D: AsCell>(
                 }
                 Ok(())
             }
-            Kind::Stage => {
+            Kind::Field(Field::Stage) => {
                 let value = text().unwrap_or_default();
                 match Stage::parse(&value) {
                     Some(s) => set!(stage, Some(s)),
@@ -1154,7 +1154,7 @@ fn parse_project<D: AsCell>(
                     )),
                 }
             }
-            Kind::Level => {
+            Kind::Field(Field::Level) => {
                 let value = text().unwrap_or_default();
                 match Level::parse(&value) {
                     Some(l) => set!(level, Some(l)),
@@ -1164,37 +1164,62 @@ fn parse_project<D: AsCell>(
                     )),
                 }
             }
-            Kind::Tags => set!(fields.tags, split_list(&cell.display())),
-            Kind::Funding => set!(fields.funding_sources, split_list(&cell.display())),
-            Kind::Industry => set!(fields.industry, text()),
-            Kind::Region => set!(region_name, text()),
-            Kind::Unit | Kind::UnitLike(_) => set!(unit_name, text()),
-            Kind::Owner => set!(fields.owner, text()),
-            Kind::Lead => set!(lead_name, text()),
-            Kind::LinkedLeader => set!(fields.linked_leader, text()),
-            Kind::ServiceOfficer => set!(fields.service_officer, text()),
-            Kind::Content => set!(fields.content, text()),
-            Kind::Location => set!(fields.location, text()),
-            Kind::Remarks => set!(fields.remarks, text()),
-            Kind::Total => parse_amount(cell, col.unit).map(|m| fields.total_investment = m),
-            Kind::AnnualPlan(year) => parse_amount(cell, col.unit).map(|m| {
+            Kind::Field(Field::Tags) => set!(fields.tags, split_list(&cell.display())),
+            Kind::Field(Field::FundingSources) => {
+                set!(fields.funding_sources, split_list(&cell.display()))
+            }
+            Kind::Field(Field::Industry) => set!(fields.industry, text()),
+            Kind::Field(Field::Region) => set!(region_name, text()),
+            Kind::Field(Field::Unit) | Kind::UnitLike(_) => set!(unit_name, text()),
+            Kind::Field(Field::Owner) => set!(fields.owner, text()),
+            Kind::Field(Field::LeadDepartment) => set!(lead_name, text()),
+            Kind::Field(Field::LinkedLeader) => set!(fields.linked_leader, text()),
+            Kind::Field(Field::ServiceOfficer) => set!(fields.service_officer, text()),
+            Kind::Field(Field::Content) => set!(fields.content, text()),
+            Kind::Field(Field::Location) => set!(fields.location, text()),
+            Kind::Field(Field::Remarks) => set!(fields.remarks, text()),
+            Kind::Field(Field::TotalInvestment) => {
+                parse_amount(cell, col.unit).map(|m| fields.total_investment = m)
+            }
+            Kind::Field(Field::AnnualPlan) => {
+                parse_amount(cell, col.unit).map(|m| fields.annual_plan = m)
+            }
+            Kind::AnnualPlanOf(year) => parse_amount(cell, col.unit).map(|m| {
                 fields.annual_plan = m;
-                header_year = year.filter(|_| m.is_some());
+                header_year = m.is_some().then_some(year);
             }),
-            Kind::Output => parse_amount(cell, col.unit).map(|m| fields.expected_output = m),
-            Kind::Tax => parse_amount(cell, col.unit).map(|m| fields.expected_tax = m),
-            Kind::Jobs => parse_count(cell).map(|n| fields.expected_jobs = n),
-            Kind::PlanYear => parse_year(cell).map(|y| plan_year = y),
-            Kind::Period => parse_cell_span(cell).map(|span| {
+            // Read from the months and quarters.
+            Kind::Field(Field::PlanPhases) => Ok(()),
+            Kind::Field(Field::ExpectedOutput) => {
+                parse_amount(cell, col.unit).map(|m| fields.expected_output = m)
+            }
+            Kind::Field(Field::ExpectedTax) => {
+                parse_amount(cell, col.unit).map(|m| fields.expected_tax = m)
+            }
+            Kind::Field(Field::ExpectedJobs) => parse_count(cell).map(|n| fields.expected_jobs = n),
+            Kind::Field(Field::PlanYear) => parse_year(cell).map(|y| plan_year = y),
+            Kind::Field(Field::Period) => parse_cell_span(cell).map(|span| {
                 fields.period_start = span.map(|s| s.0);
                 fields.period_end = span.map(|s| s.1);
             }),
-            Kind::PlannedStart => parse_cell_date(cell).map(|d| fields.planned_start = d),
-            Kind::PlannedCompletion => parse_cell_date(cell).map(|d| fields.planned_completion = d),
-            Kind::PlannedProduction => parse_cell_date(cell).map(|d| fields.planned_production = d),
-            Kind::ActualStart => parse_cell_date(cell).map(|d| fields.actual_start = d),
-            Kind::ActualCompletion => parse_cell_date(cell).map(|d| fields.actual_completion = d),
-            Kind::ActualProduction => parse_cell_date(cell).map(|d| fields.actual_production = d),
+            Kind::Field(Field::PlannedStart) => {
+                parse_cell_date(cell).map(|d| fields.planned_start = d)
+            }
+            Kind::Field(Field::PlannedCompletion) => {
+                parse_cell_date(cell).map(|d| fields.planned_completion = d)
+            }
+            Kind::Field(Field::PlannedProduction) => {
+                parse_cell_date(cell).map(|d| fields.planned_production = d)
+            }
+            Kind::Field(Field::ActualStart) => {
+                parse_cell_date(cell).map(|d| fields.actual_start = d)
+            }
+            Kind::Field(Field::ActualCompletion) => {
+                parse_cell_date(cell).map(|d| fields.actual_completion = d)
+            }
+            Kind::Field(Field::ActualProduction) => {
+                parse_cell_date(cell).map(|d| fields.actual_production = d)
+            }
             Kind::PlanMonth(n) => parse_amount(cell, col.unit).map(|m| {
                 months[usize::from(n.clamp(1, 12) - 1)] = m;
             }),
@@ -1231,7 +1256,10 @@ fn parse_project<D: AsCell>(
     };
     fields.plan_from_phases();
 
-    let name_column = t.columns.iter().find(|col| col.kind == Kind::Name);
+    let name_column = t
+        .columns
+        .iter()
+        .find(|col| col.kind == Kind::Field(Field::Name));
     let locate = |kind_key: &str| {
         t.columns
             .iter()

@@ -702,3 +702,37 @@ pub fn api_router() -> Router<AppState> {
         .route("/regions", get(regions))
         .route("/openapi.json", get(openapi))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::Field;
+
+    /// The API speaks the domain's field keys: every field of a project is a key of what GET
+    /// answers (the period as its two ends), so forms, history, errors and the API name a
+    /// field the same way.
+    #[test]
+    fn the_dto_names_every_field_by_its_key() {
+        let project = Project {
+            id: 1,
+            version: 1,
+            fields: domain::ProjectFields::default(),
+            unit_name: None,
+            lead_department_name: None,
+            region_name: None,
+            created_at: 0,
+            updated_at: 0,
+        };
+        let json = serde_json::to_value(ProjectDto::from(project)).unwrap_or_default();
+        let keys = json.as_object().cloned().unwrap_or_default();
+        for field in Field::ALL {
+            let names: &[&str] = match field {
+                Field::Period => &["period_start", "period_end"],
+                field => &[field.key()],
+            };
+            for name in names {
+                assert!(keys.contains_key(*name), "{field:?}: no key {name}");
+            }
+        }
+    }
+}

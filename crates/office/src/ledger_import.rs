@@ -17,7 +17,6 @@
 
 use std::collections::HashMap;
 use std::io::{Read, Seek};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use calamine::{Data, DataRef, Dimensions, Range, Reader, Sheets, Xlsx};
 use domain::phases::PlanPhases;
@@ -33,8 +32,8 @@ use crate::headers::{
     section_title, subtotal_word,
 };
 use crate::{
-    ImportError, ImportedProject, LedgerImport, SheetSummary, SkippedRow, column_letter,
-    open_workbook,
+    Gathered, ImportError, ImportedProject, LedgerImport, SheetSummary, SkippedRow, column_letter,
+    open_workbook, read_guarded,
 };
 
 /// How many non-blank rows from the top are searched for the header.
@@ -51,33 +50,22 @@ const MAX_ERRORS: usize = 1000;
 /// Never panics: a file that cannot be read at all gives one [`ImportError`] without a row or
 /// column.
 pub fn read_ledger(bytes: &[u8]) -> LedgerImport {
-    // calamine parses untrusted bytes; a panic deep inside it must not take the server down.
-    catch_unwind(AssertUnwindSafe(|| read_workbook(bytes))).unwrap_or_else(|_| {
-        unreadable(bi(
-            "文件已损坏，无法解析",
-            "the file is damaged and cannot be parsed",
-        ))
-    })
+    read_guarded(bytes, read_workbook)
 }
 
-fn unreadable(why: Bilingual) -> LedgerImport {
-    LedgerImport {
-        errors: vec![ImportError {
-            sheet: String::new(),
-            row: None,
-            column: None,
-            message_zh: format!("无法读取文件：{}", why.zh),
-            message_en: format!("cannot read the file: {}", why.en),
-        }],
-        ..LedgerImport::default()
+impl Gathered for LedgerImport {
+    fn skipped_rows(&mut self) -> &mut Vec<SkippedRow> {
+        &mut self.skipped_rows
+    }
+    fn errors(&mut self) -> &mut Vec<ImportError> {
+        &mut self.errors
     }
 }
 
-fn read_workbook(bytes: &[u8]) -> LedgerImport {
-    let (mut book, sheets) = match open_workbook(bytes) {
-        Ok(opened) => opened,
-        Err(why) => return unreadable(why),
-    };
+/// Each sheet by its format: .xlsx streamed with its merged cells, .xls read whole with them,
+/// .xlsb and .ods read whole without (calamine reads none from them).
+fn read_workbook(bytes: &[u8]) -> Result<LedgerImport, Bilingual> {
+    let (mut book, sheets) = open_workbook(bytes)?;
     let mut c = Collector::default();
     for (name, visible) in sheets {
         if !visible {
@@ -112,7 +100,7 @@ fn read_workbook(bytes: &[u8]) -> LedgerImport {
             }
         }
     }
-    c.finish()
+    Ok(c.finish())
 }
 
 fn sheet_unreadable(c: &mut Collector, sheet: &str, e: &str) {

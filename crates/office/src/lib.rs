@@ -110,52 +110,71 @@ pub(crate) type OpenedWorkbook<'a> = (
     Vec<(String, bool)>,
 );
 
-/// One worksheet of a workbook read whole, for the readers that take a sheet at once (progress
-/// sheets, problem lists).
-pub(crate) enum Worksheet {
-    Read(String, calamine::Range<calamine::Data>),
-    /// Hidden: listed as skipped, never read.
-    Hidden(String),
-    /// Cannot be read, with why.
-    Unreadable(String, String),
+/// What an importer gathers besides its rows: the rows and sheets it skipped and its errors.
+/// The three importers (ledger, progress, problems) read a workbook through [`read_guarded`],
+/// and those that take a sheet at once through [`read_sheets`].
+pub(crate) trait Gathered: Default {
+    fn skipped_rows(&mut self) -> &mut Vec<SkippedRow>;
+    fn errors(&mut self) -> &mut Vec<ImportError>;
 }
 
-impl Worksheet {
-    pub(crate) fn hidden_row(name: String) -> SkippedRow {
-        SkippedRow {
-            sheet: name,
-            row: 0,
-            reason: "隐藏的工作表，已跳过".into(),
-        }
-    }
-
-    pub(crate) fn unreadable_error(name: String, why: &str) -> ImportError {
-        ImportError {
-            sheet: name,
+/// Reads a file's bytes with `read`. A file that cannot be opened gives one error without a
+/// sheet, row or column ("无法读取文件：…"); a panic deep inside calamine, which parses untrusted
+/// bytes, is caught and reported the same way, so it never takes the server down.
+pub(crate) fn read_guarded<T: Gathered>(
+    bytes: &[u8],
+    read: impl FnOnce(&[u8]) -> Result<T, domain::Bilingual>,
+) -> T {
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(bytes)))
+        .unwrap_or_else(|_| {
+            Err(domain::bi(
+                "文件已损坏，无法解析",
+                "the file is damaged and cannot be parsed",
+            ))
+        });
+    read.unwrap_or_else(|why| {
+        let mut out = T::default();
+        out.errors().push(ImportError {
+            sheet: String::new(),
             row: None,
             column: None,
-            message_zh: format!("工作表无法读取（{why}）"),
-            message_en: format!("the sheet cannot be read ({why})"),
-        }
-    }
+            message_zh: format!("无法读取文件：{}", why.zh),
+            message_en: format!("cannot read the file: {}", why.en),
+        });
+        out
+    })
 }
 
-/// Every worksheet of a workbook, in order, or why the file cannot be opened.
-pub(crate) fn worksheets(bytes: &[u8]) -> Result<Vec<Worksheet>, domain::Bilingual> {
+/// Every visible worksheet, in order, read whole by `read_sheet`; a hidden one is listed as
+/// skipped, one that cannot be read as an error of its own. Or why the file cannot be opened.
+pub(crate) fn read_sheets<T: Gathered>(
+    bytes: &[u8],
+    mut read_sheet: impl FnMut(&str, &calamine::Range<calamine::Data>, &mut T),
+) -> Result<T, domain::Bilingual> {
     use calamine::Reader;
     let (mut book, sheets) = open_workbook(bytes)?;
-    Ok(sheets
-        .into_iter()
-        .map(|(name, visible)| {
-            if !visible {
-                return Worksheet::Hidden(name);
-            }
-            match book.worksheet_range(&name) {
-                Ok(range) => Worksheet::Read(name, range),
-                Err(e) => Worksheet::Unreadable(name, e.to_string()),
-            }
-        })
-        .collect())
+    let mut out = T::default();
+    for (name, visible) in sheets {
+        if !visible {
+            out.skipped_rows().push(SkippedRow {
+                sheet: name,
+                row: 0,
+                reason: "隐藏的工作表，已跳过".into(),
+            });
+            continue;
+        }
+        match book.worksheet_range(&name) {
+            Ok(range) => read_sheet(&name, &range, &mut out),
+            Err(e) => out.errors().push(ImportError {
+                sheet: name,
+                row: None,
+                column: None,
+                message_zh: format!("工作表无法读取（{e}）"),
+                message_en: format!("the sheet cannot be read ({e})"),
+            }),
+        }
+    }
+    Ok(out)
 }
 
 pub(crate) fn open_workbook(bytes: &[u8]) -> Result<OpenedWorkbook<'_>, domain::Bilingual> {

@@ -5,8 +5,6 @@
 //! the ledgers. Columns are found by header synonyms; every problem is collected with its sheet,
 //! row and column. Projects and units stay names here: the store matches them.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use calamine::{Data, Range};
 use chrono::NaiveDate;
 use domain::problem::{Category, Deadline, Status};
@@ -16,7 +14,9 @@ use serde::Serialize;
 
 use crate::cells::{AsCell, Cell, parse_cell_date};
 use crate::headers::{header_key, is_note, list_marker, subtotal_word};
-use crate::{ImportError, SheetSummary, SkippedRow, Worksheet, column_letter, worksheets};
+use crate::{
+    Gathered, ImportError, SheetSummary, SkippedRow, column_letter, read_guarded, read_sheets,
+};
 
 /// One problem row of a list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -111,42 +111,20 @@ struct Column {
 
 /// Reads a problem workbook (.xlsx, .xls, .xlsb or .ods). Never panics.
 pub fn read_problems(bytes: &[u8]) -> ProblemImport {
-    catch_unwind(AssertUnwindSafe(|| read_workbook(bytes))).unwrap_or_else(|_| {
-        unreadable(bi(
-            "文件已损坏，无法解析",
-            "the file is damaged and cannot be parsed",
-        ))
-    })
+    read_guarded(bytes, read_workbook)
 }
 
-fn unreadable(why: Bilingual) -> ProblemImport {
-    ProblemImport {
-        errors: vec![ImportError {
-            sheet: String::new(),
-            row: None,
-            column: None,
-            message_zh: why.zh,
-            message_en: why.en,
-        }],
-        ..ProblemImport::default()
+impl Gathered for ProblemImport {
+    fn skipped_rows(&mut self) -> &mut Vec<SkippedRow> {
+        &mut self.skipped_rows
+    }
+    fn errors(&mut self) -> &mut Vec<ImportError> {
+        &mut self.errors
     }
 }
 
-fn read_workbook(bytes: &[u8]) -> ProblemImport {
-    let sheets = match worksheets(bytes) {
-        Ok(sheets) => sheets,
-        Err(why) => return unreadable(why),
-    };
-    let mut out = ProblemImport::default();
-    for sheet in sheets {
-        match sheet {
-            Worksheet::Read(name, range) => read_sheet(&name, &range, &mut out),
-            Worksheet::Hidden(name) => out.skipped_rows.push(Worksheet::hidden_row(name)),
-            Worksheet::Unreadable(name, why) => {
-                out.errors.push(Worksheet::unreadable_error(name, &why));
-            }
-        }
-    }
+fn read_workbook(bytes: &[u8]) -> Result<ProblemImport, Bilingual> {
+    let mut out: ProblemImport = read_sheets(bytes, read_sheet)?;
     if out.problems.is_empty() && out.errors.is_empty() {
         out.errors.push(ImportError {
             sheet: String::new(),
@@ -156,7 +134,7 @@ fn read_workbook(bytes: &[u8]) -> ProblemImport {
             message_en: "no sheet has a header with 项目名称 and 存在问题".into(),
         });
     }
-    out
+    Ok(out)
 }
 
 /// The header: the first row naming a project column and a problem column.

@@ -8,8 +8,6 @@
 //! its sheet, row and column. Projects stay names and codes here: matching them to the ledger is
 //! the caller's job.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use calamine::{Data, Range};
 use chrono::NaiveDate;
 use domain::text::clean_name;
@@ -18,7 +16,9 @@ use serde::Serialize;
 
 use crate::cells::{AsCell, Cell, parse_amount, parse_cell_date};
 use crate::headers::{header_key, header_unit, is_note, list_marker, note_unit, subtotal_word};
-use crate::{ImportError, SheetSummary, SkippedRow, Worksheet, column_letter, worksheets};
+use crate::{
+    Gathered, ImportError, SheetSummary, SkippedRow, column_letter, read_guarded, read_sheets,
+};
 
 /// One project's row of a progress sheet.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -165,42 +165,20 @@ struct Column {
 
 /// Reads a progress workbook (.xlsx, .xls, .xlsb or .ods). Never panics.
 pub fn read_reports(bytes: &[u8]) -> ReportImport {
-    catch_unwind(AssertUnwindSafe(|| read_workbook(bytes))).unwrap_or_else(|_| {
-        unreadable(bi(
-            "文件已损坏，无法解析",
-            "the file is damaged and cannot be parsed",
-        ))
-    })
+    read_guarded(bytes, read_workbook)
 }
 
-fn unreadable(why: Bilingual) -> ReportImport {
-    ReportImport {
-        errors: vec![ImportError {
-            sheet: String::new(),
-            row: None,
-            column: None,
-            message_zh: why.zh,
-            message_en: why.en,
-        }],
-        ..ReportImport::default()
+impl Gathered for ReportImport {
+    fn skipped_rows(&mut self) -> &mut Vec<SkippedRow> {
+        &mut self.skipped_rows
+    }
+    fn errors(&mut self) -> &mut Vec<ImportError> {
+        &mut self.errors
     }
 }
 
-fn read_workbook(bytes: &[u8]) -> ReportImport {
-    let sheets = match worksheets(bytes) {
-        Ok(sheets) => sheets,
-        Err(why) => return unreadable(why),
-    };
-    let mut out = ReportImport::default();
-    for sheet in sheets {
-        match sheet {
-            Worksheet::Read(name, range) => read_sheet(&name, &range, &mut out),
-            Worksheet::Hidden(name) => out.skipped_rows.push(Worksheet::hidden_row(name)),
-            Worksheet::Unreadable(name, why) => {
-                out.errors.push(Worksheet::unreadable_error(name, &why));
-            }
-        }
-    }
+fn read_workbook(bytes: &[u8]) -> Result<ReportImport, Bilingual> {
+    let mut out: ReportImport = read_sheets(bytes, read_sheet)?;
     if out.reports.is_empty() && out.errors.is_empty() {
         out.errors.push(ImportError {
             sheet: String::new(),
@@ -211,7 +189,7 @@ fn read_workbook(bytes: &[u8]) -> ReportImport {
                 .into(),
         });
     }
-    out
+    Ok(out)
 }
 
 fn text_of(cell: &Data) -> String {

@@ -5,7 +5,6 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use rust_xlsxwriter::Workbook;
 use serde_json::{Value, json};
 use store::testing::TestDb;
 
@@ -30,6 +29,16 @@ fn gongjian(args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// Runs `test` once on each backend, each time on a fresh database, with a runtime for the
+/// store calls that check what the binary wrote.
+fn each_backend(test: impl Fn(&tokio::runtime::Runtime, &TestDb)) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    for dialect in TestDb::backends() {
+        let db = rt.block_on(TestDb::new(dialect));
+        test(&rt, &db);
+    }
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -37,55 +46,26 @@ fn stdout(o: &Output) -> String {
 /// A sheet as a county office keeps it: a title row, a unit note, a two-row header with a
 /// merged group, a section row, a subtotal and a note.
 fn office_sheet(path: &Path, bad_amount: bool) {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet().set_name("在建项目").unwrap();
-    ws.write(0, 0, "福清市2025年重点项目台账").unwrap();
-    ws.write(1, 0, "单位：万元").unwrap();
-    ws.merge_range(2, 0, 3, 0, "序号", &rust_xlsxwriter::Format::new())
-        .unwrap();
-    ws.merge_range(2, 1, 3, 1, "项目名称", &rust_xlsxwriter::Format::new())
-        .unwrap();
-    ws.merge_range(2, 2, 3, 2, "责任单位", &rust_xlsxwriter::Format::new())
-        .unwrap();
-    ws.merge_range(
-        2,
-        3,
-        2,
-        5,
-        "投资情况（万元）",
-        &rust_xlsxwriter::Format::new(),
-    )
-    .unwrap();
-    ws.write(3, 3, "总投资").unwrap();
-    ws.write(3, 4, "2025年计划投资").unwrap();
-    ws.write(3, 5, "1-10月完成投资").unwrap();
-    ws.write(4, 0, "一、在建项目（2个）").unwrap();
-    ws.write(5, 0, 1).unwrap();
-    ws.write(5, 1, "  江阴港区7号泊位工程　").unwrap();
-    ws.write(5, 2, "江阴港城经济区管委会").unwrap();
-    ws.write(5, 3, 120000).unwrap();
-    if bad_amount {
-        ws.write(5, 4, "三千").unwrap();
-    } else {
-        ws.write(5, 4, "30,000").unwrap();
-    }
-    ws.write(5, 5, 21000).unwrap();
-    ws.write(6, 0, 2).unwrap();
-    ws.write(6, 1, "龙田镇污水处理厂提标改造工程").unwrap();
-    ws.write(6, 2, "龙田镇").unwrap();
-    ws.write(6, 3, "８０００").unwrap();
-    ws.write(6, 4, 2000.5).unwrap();
-    ws.write(7, 1, "合计").unwrap();
-    ws.write(7, 3, 128000).unwrap();
-    ws.write(8, 0, "注：数据截至2025年10月底").unwrap();
-    wb.save(path).unwrap();
+    let amount = if bad_amount { "三千" } else { "30,000" };
+    let first = format!("#1|  江阴港区7号泊位工程　|江阴港城经济区管委会|#120000|{amount}|#21000");
+    let lines = [
+        "福清市2025年重点项目台账",
+        "单位：万元",
+        "序号|项目名称|责任单位|投资情况（万元）",
+        "|||总投资|2025年计划投资|1-10月完成投资",
+        "一、在建项目（2个）",
+        first.as_str(),
+        "#2|龙田镇污水处理厂提标改造工程|龙田镇|８０００|#2000.5",
+        "|合计||#128000",
+        "注：数据截至2025年10月底",
+        "!merge A3:A4 B3:B4 C3:C4 D3:F3",
+    ];
+    std::fs::write(path, office::testing::sheet("在建项目", &lines)).unwrap();
 }
 
 #[test]
 fn import_export_round_trip_through_the_binary() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    for dialect in TestDb::backends() {
-        let db = rt.block_on(TestDb::new(dialect));
+    each_backend(|rt, db| {
         let dir = tempfile::tempdir().unwrap();
         let url = db.url.as_str();
 
@@ -202,7 +182,7 @@ fn import_export_round_trip_through_the_binary() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let db2 = rt.block_on(TestDb::new(dialect));
+        let db2 = rt.block_on(TestDb::new(db.dialect));
         let out = gongjian(
             &[
                 "import",
@@ -228,7 +208,7 @@ fn import_export_round_trip_through_the_binary() {
         }
         rt.block_on(store.close());
         rt.block_on(store2.close());
-    }
+    });
 }
 
 #[test]
@@ -416,9 +396,7 @@ fn the_working_day_calendar() {
         assert!(stderr(&out).contains(" / "), "{bad:?}: {}", stderr(&out));
     }
 
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    for dialect in TestDb::backends() {
-        let db = rt.block_on(TestDb::new(dialect));
+    each_backend(|rt, db| {
         let url = db.url.as_str();
         assert!(gongjian(&["migrate", "--db", url], None).status.success());
 
@@ -548,7 +526,7 @@ fn the_working_day_calendar() {
                     && c.before == "off"
                     && c.after == "workday")
         );
-    }
+    });
 }
 
 /// The 2027 notice as an office would paste it (its dates as the rules and the weekdays give
@@ -628,9 +606,7 @@ fn scheduling_an_approval_plan() {
 
 #[test]
 fn status_from_seeded_reports() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    for dialect in TestDb::backends() {
-        let db = rt.block_on(TestDb::new(dialect));
+    each_backend(|rt, db| {
         let url = db.url.as_str();
         let out = gongjian(
             &[
@@ -802,50 +778,24 @@ fn status_from_seeded_reports() {
         assert!(stderr(&out).contains("未知指标") && stderr(&out).contains("unknown indicator"));
         let out = gongjian(&["status", "--db", url, "--as-of", "2025-06-31"], None);
         assert!(!out.status.success());
-    }
+    });
 }
 
 /// A monthly progress sheet: title, unit note, header, one row per project (cells split by `|`,
 /// `#` a number).
 fn progress_sheet(path: &Path, rows: &[&str]) {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.write(0, 0, "2025年重点项目进展情况表").unwrap();
-    ws.write(1, 0, "单位：万元").unwrap();
-    let header = [
-        "项目编号",
-        "项目名称",
-        "年度计划投资",
-        "本月完成投资",
-        "1-6月累计完成投资",
-        "是否开工",
-        "形象进度",
+    let mut lines = vec![
+        "2025年重点项目进展情况表",
+        "单位：万元",
+        "项目编号|项目名称|年度计划投资|本月完成投资|1-6月累计完成投资|是否开工|形象进度",
     ];
-    for (c, h) in header.iter().enumerate() {
-        ws.write(2, c as u16, *h).unwrap();
-    }
-    for (r, line) in rows.iter().enumerate() {
-        for (c, text) in line.split('|').enumerate() {
-            let (r, c) = (r as u32 + 3, c as u16);
-            match text.strip_prefix('#') {
-                Some(n) => {
-                    ws.write_number(r, c, n.parse::<f64>().unwrap()).unwrap();
-                }
-                None if !text.is_empty() => {
-                    ws.write(r, c, text).unwrap();
-                }
-                None => {}
-            }
-        }
-    }
-    wb.save(path).unwrap();
+    lines.extend(rows);
+    std::fs::write(path, office::testing::sheet("Sheet1", &lines)).unwrap();
 }
 
 #[test]
 fn import_reports_through_the_binary() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    for dialect in TestDb::backends() {
-        let db = rt.block_on(TestDb::new(dialect));
+    each_backend(|rt, db| {
         let url = db.url.as_str();
         let dir = tempfile::tempdir().unwrap();
         let store = rt.block_on(db.store());
@@ -978,16 +928,14 @@ fn import_reports_through_the_binary() {
         let (code, json, _) = import(&may, "2025-05", &[]);
         assert_eq!(code, Some(0), "re-importing the same May is fine: {json}");
         rt.block_on(store.close());
-    }
+    });
 }
 
 /// 异常提示 through `import reports --json`: errors (refused, with kind, sheet, row, column and
 /// project) and warnings (listed, filed) of the whole file in one pass, the same on a dry run.
 #[test]
 fn import_reports_flags_implausible_figures() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    for dialect in TestDb::backends() {
-        let db = rt.block_on(TestDb::new(dialect));
+    each_backend(|rt, db| {
         let url = db.url.as_str();
         let dir = tempfile::tempdir().unwrap();
         let store = rt.block_on(db.store());
@@ -1091,51 +1039,25 @@ fn import_reports_flags_implausible_figures() {
         let reports = rt.block_on(store.project_reports(1)).unwrap_or_default();
         assert!(reports.iter().all(|r| r.report.period != "2025-04"));
         rt.block_on(store.close());
-    }
+    });
 }
 
 /// A problem list as offices keep it: a title row, a header, a section row, one row per problem
 /// (cells split by `|`), a note.
 fn problem_list(path: &Path, rows: &[&str]) {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.write(0, 0, "2025年重点项目问题清单").unwrap();
-    let header = [
-        "序号",
-        "项目名称",
-        "存在问题",
-        "问题类别",
-        "责任单位",
-        "配合单位",
-        "提出时间",
-        "办理时限",
-        "办理状态",
+    let mut lines = vec![
+        "2025年重点项目问题清单",
+        "序号|项目名称|存在问题|问题类别|责任单位|配合单位|提出时间|办理时限|办理状态",
+        "一、要素保障问题",
     ];
-    for (c, h) in header.iter().enumerate() {
-        ws.write(1, c as u16, *h).unwrap();
-    }
-    ws.write(2, 0, "一、要素保障问题").unwrap();
-    for (r, line) in rows.iter().enumerate() {
-        for (c, text) in line.split('|').enumerate() {
-            if !text.is_empty() {
-                ws.write(r as u32 + 3, c as u16, text).unwrap();
-            }
-        }
-    }
-    ws.write(
-        rows.len() as u32 + 3,
-        0,
-        "注：办理时限可填日期或“N个工作日”",
-    )
-    .unwrap();
-    wb.save(path).unwrap();
+    lines.extend(rows);
+    lines.push("注：办理时限可填日期或“N个工作日”");
+    std::fs::write(path, office::testing::sheet("Sheet1", &lines)).unwrap();
 }
 
 #[test]
 fn problems_imported_and_listed_through_the_binary() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    for dialect in TestDb::backends() {
-        let db = rt.block_on(TestDb::new(dialect));
+    each_backend(|rt, db| {
         let url = db.url.as_str();
         let dir = tempfile::tempdir().unwrap();
         let store = rt.block_on(db.store());
@@ -1313,7 +1235,7 @@ fn problems_imported_and_listed_through_the_binary() {
             3
         );
         rt.block_on(store.close());
-    }
+    });
 }
 
 fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
@@ -1337,14 +1259,10 @@ fn docx_text(bytes: &[u8]) -> String {
 /// export carries the breakdown back out.
 #[test]
 fn status_by_the_plan_breakdown() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    for dialect in TestDb::backends() {
-        let db = rt.block_on(TestDb::new(dialect));
+    each_backend(|_, db| {
         let url = db.url.as_str();
         let dir = tempfile::tempdir().unwrap();
         let ledger = dir.path().join("ledger.xlsx");
-        let mut wb = Workbook::new();
-        let ws = wb.add_worksheet().set_name("台账").unwrap();
         let mut header = vec![
             "项目编号".to_string(),
             "项目名称".to_string(),
@@ -1353,9 +1271,7 @@ fn status_by_the_plan_breakdown() {
         ];
         header.extend((1..=12).map(|m| format!("{m}月计划")));
         header.extend(["一季度计划", "二季度计划", "三季度计划", "四季度计划"].map(String::from));
-        for (c, h) in header.iter().enumerate() {
-            ws.write(0, c as u16, h.as_str()).unwrap();
-        }
+        let mut lines = vec![header.join("|")];
         // Back-loaded by month; nothing before September; by quarter; no breakdown.
         // code, name, plan, months and quarters (negative: blank).
         type Row<'a> = (&'a str, &'a str, f64, [f64; 12], [f64; 4]);
@@ -1385,19 +1301,20 @@ fn status_by_the_plan_breakdown() {
             ),
             ("FQ-4", "龙田安置房", 1000.0, [-1.; 12], [-1.; 4]),
         ];
-        for (r, (code, name, plan, months, quarters)) in rows.iter().enumerate() {
-            let r = r as u32 + 1;
-            ws.write(r, 0, *code).unwrap();
-            ws.write(r, 1, *name).unwrap();
-            ws.write(r, 2, "龙田镇").unwrap();
-            ws.write(r, 3, *plan).unwrap();
-            for (i, v) in months.iter().chain(quarters).enumerate() {
+        for (code, name, plan, months, quarters) in &rows {
+            let mut cells = vec![code.to_string(), name.to_string(), "龙田镇".into()];
+            cells.push(format!("#{plan}"));
+            cells.extend(months.iter().chain(quarters).map(|v| {
                 if *v >= 0.0 {
-                    ws.write(r, 4 + i as u16, *v).unwrap();
+                    format!("#{v}")
+                } else {
+                    String::new()
                 }
-            }
+            }));
+            lines.push(cells.join("|"));
         }
-        wb.save(&ledger).unwrap();
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        std::fs::write(&ledger, office::testing::sheet("台账", &lines)).unwrap();
         let out = gongjian(
             &["import", "ledger", ledger.to_str().unwrap(), "--db", url],
             None,
@@ -1448,8 +1365,8 @@ fn status_by_the_plan_breakdown() {
             ("龙田安置房", Some(0.5), Some("green")),
         ] {
             let p = project(name);
-            assert_eq!(p["expected_share"].as_f64(), share, "{dialect:?} {p}");
-            assert_eq!(p["light"].as_str(), light, "{dialect:?} {p}");
+            assert_eq!(p["expected_share"].as_f64(), share, "{:?} {p}", db.dialect);
+            assert_eq!(p["light"].as_str(), light, "{:?} {p}", db.dialect);
         }
         assert_eq!(
             project("龙田污水厂")["why"][0],
@@ -1483,5 +1400,5 @@ fn status_by_the_plan_breakdown() {
         assert!(phases[0].starts_with("1月 100、2月 100"), "{phases:?}");
         assert_eq!(phases[2], "一季度 0、二季度 600、三季度 300、四季度 300");
         assert_eq!(phases[3], "");
-    }
+    });
 }

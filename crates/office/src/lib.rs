@@ -19,6 +19,8 @@ mod meeting_pack;
 mod problem_import;
 mod report_import;
 mod tables;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod text_file;
 
 use serde::Serialize;

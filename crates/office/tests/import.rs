@@ -2,9 +2,9 @@
 //!
 //! Every case is data: a workbook written as text and what the import must say about it.
 //!
-//! A sheet is one string per row with cells separated by `|`: `#1200.5` is a number cell,
-//! `@2025-03-15` an Excel date cell, an empty string an empty cell, anything else text. A line
-//! `!merge A3:A4 C3:E3` merges ranges (keeping the text of their first cell).
+//! A sheet is written as text (`office::testing`): one string per row with cells separated by
+//! `|`, `#1200.5` a number cell, `@2025-03-15` an Excel date cell, `!merge A3:A4 C3:E3` a line of
+//! merged ranges.
 //!
 //! The expectations are lines, each checked against the rendered import:
 //! - `P 台账!5 name=…; total_investment_wan=…` — a project at sheet!row with exactly these
@@ -22,65 +22,12 @@
     reason = "test helpers unwrap: a failure is the test failing"
 )]
 
-use chrono::NaiveDate;
 use domain::Field;
 use office::{LedgerImport, read_ledger};
-use rust_xlsxwriter::{Format, Workbook};
-
-fn cell_ref(text: &str) -> (u32, u16) {
-    let letters: String = text.chars().take_while(char::is_ascii_alphabetic).collect();
-    let row: u32 = text[letters.len()..].parse().unwrap();
-    let col = letters
-        .bytes()
-        .fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1))
-        - 1;
-    (row - 1, col as u16)
-}
+use rust_xlsxwriter::Workbook;
 
 fn build(sheets: &[(&str, &[&str])]) -> Vec<u8> {
-    let mut book = Workbook::new();
-    let date = Format::new().set_num_format("yyyy-mm-dd");
-    for (name, lines) in sheets {
-        let sheet = book.add_worksheet();
-        sheet.set_name(*name).unwrap();
-        let mut rows: Vec<Vec<&str>> = Vec::new();
-        let mut merges = Vec::new();
-        for line in *lines {
-            match line.strip_prefix("!merge ") {
-                Some(ranges) => merges.extend(ranges.split_whitespace()),
-                None => rows.push(line.split('|').collect()),
-            }
-        }
-        for (r, cells) in rows.iter().enumerate() {
-            for (c, text) in cells.iter().enumerate() {
-                let (r, c) = (r as u32, c as u16);
-                if text.is_empty() {
-                    continue;
-                }
-                if let Some(n) = text.strip_prefix('#') {
-                    sheet.write_number(r, c, n.parse::<f64>().unwrap()).unwrap();
-                } else if let Some(d) = text.strip_prefix('@') {
-                    let d = NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
-                    sheet.write_date_with_format(r, c, d, &date).unwrap();
-                } else {
-                    sheet.write_string(r, c, *text).unwrap();
-                }
-            }
-        }
-        for range in merges {
-            let (a, b) = range.split_once(':').unwrap();
-            let ((r1, c1), (r2, c2)) = (cell_ref(a), cell_ref(b));
-            let text = rows
-                .get(r1 as usize)
-                .and_then(|r| r.get(c1 as usize))
-                .copied()
-                .unwrap_or("");
-            sheet
-                .merge_range(r1, c1, r2, c2, text, &Format::new())
-                .unwrap();
-        }
-    }
-    book.save_to_buffer().unwrap()
+    office::testing::workbook(sheets)
 }
 
 fn render(import: &LedgerImport) -> Vec<String> {

@@ -1,7 +1,7 @@
 //! The progress-sheet importer against sheets as offices collect them: title and unit rows, one-
 //! and two-row headers, header synonyms, section, subtotal and note rows, and every error with
-//! its place. A sheet is one string per row, cells split by `|`; `#12.5` is a number cell,
-//! `@2025-03-15` a date cell, `!merge C3:D3` merges a range.
+//! its place. A sheet is written as text (`office::testing`): one string per row, cells split
+//! by `|`; `#12.5` is a number cell, `@2025-03-15` a date cell, `!merge C3:D3` merges a range.
 
 #![allow(
     clippy::unwrap_used,
@@ -11,49 +11,9 @@
 use chrono::NaiveDate;
 use domain::Money;
 use office::{ReportImport, read_reports};
-use rust_xlsxwriter::{Format, Workbook};
 
 fn build(name: &str, lines: &[&str]) -> Vec<u8> {
-    let mut book = Workbook::new();
-    let date = Format::new().set_num_format("yyyy-mm-dd");
-    let sheet = book.add_worksheet();
-    sheet.set_name(name).unwrap();
-    let mut merges = Vec::new();
-    let mut r = 0u32;
-    for line in lines {
-        if let Some(ranges) = line.strip_prefix("!merge ") {
-            merges.extend(ranges.split_whitespace());
-            continue;
-        }
-        for (c, text) in line.split('|').enumerate() {
-            let c = c as u16;
-            if text.is_empty() {
-                continue;
-            }
-            if let Some(n) = text.strip_prefix('#') {
-                sheet.write_number(r, c, n.parse::<f64>().unwrap()).unwrap();
-            } else if let Some(d) = text.strip_prefix('@') {
-                let d = NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
-                sheet.write_date_with_format(r, c, d, &date).unwrap();
-            } else {
-                sheet.write_string(r, c, text).unwrap();
-            }
-        }
-        r += 1;
-    }
-    for range in merges {
-        let (a, b) = range.split_once(':').unwrap();
-        let at = |t: &str| {
-            let col = u16::from(t.as_bytes()[0] - b'A');
-            let row: u32 = t[1..].parse().unwrap();
-            (row - 1, col)
-        };
-        let ((r1, c1), (r2, c2)) = (at(a), at(b));
-        sheet
-            .merge_range(r1, c1, r2, c2, "", &Format::new())
-            .unwrap();
-    }
-    book.save_to_buffer().unwrap()
+    office::testing::sheet(name, lines)
 }
 
 fn wan(text: &str) -> Option<Money> {

@@ -1266,16 +1266,14 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-    use crate::testing::TestDb;
+    use crate::testing::{Backend, TestDb};
     use domain::{ProjectFields, UnitKind};
 
     /// Lines name their projects the same whether few projects are read by id (chunks of two
     /// in these tests) or many in one read of the whole ledger.
     #[tokio::test]
     async fn lines_name_their_projects_however_they_are_read() {
-        for dialect in TestDb::backends() {
-            let db = TestDb::new(dialect).await;
-            let store = db.store().await;
+        TestDb::each_backend(|Backend { store, dialect, .. }| async move {
             let town = store
                 .create_unit("龙田镇", UnitKind::Town, None)
                 .await
@@ -1326,6 +1324,7 @@ mod tests {
                 assert_eq!(&*one[0].project, format!("项目{i}"));
             }
             store.close().await;
-        }
+        })
+        .await;
     }
 }

@@ -463,89 +463,130 @@ fn after_options(plan: &ApprovalPlan, own: &str, checked: &[String]) -> Vec<Afte
         .collect()
 }
 
-/// Reads the posted node form (repeated `after` values) into a node, or the messages of every
-/// field that does not read.
-fn read_node(fields: &[(String, String)], lang: Lang) -> Result<ApprovalNode, Vec<String>> {
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
-    let mut errors = Vec::new();
-    let name = get("name");
-    if name.is_empty() {
-        errors.push(
-            bi("请填写环节名称", "enter the node's name")
-                .get(lang)
-                .to_string(),
-        );
+/// The node form as posted: its text fields as typed (trimmed), the prerequisites ticked
+/// (repeated `after`), and which node it edits (`original_key`, empty for a new one) from which
+/// version of the plan.
+#[derive(Debug, Default)]
+pub struct NodeForm {
+    original_key: String,
+    version: String,
+    key: String,
+    name: String,
+    duration: String,
+    department: String,
+    planned_start: String,
+    planned_finish: String,
+    actual_start: String,
+    actual_finish: String,
+    document_no: String,
+    after: Vec<String>,
+}
+
+impl From<Vec<(String, String)>> for NodeForm {
+    fn from(fields: Vec<(String, String)>) -> Self {
+        let mut form = NodeForm::default();
+        for (key, value) in fields {
+            let value = value.trim().to_string();
+            let slot = match key.as_str() {
+                "original_key" => &mut form.original_key,
+                "version" => &mut form.version,
+                "key" => &mut form.key,
+                "name" => &mut form.name,
+                "duration" => &mut form.duration,
+                "department" => &mut form.department,
+                "planned_start" => &mut form.planned_start,
+                "planned_finish" => &mut form.planned_finish,
+                "actual_start" => &mut form.actual_start,
+                "actual_finish" => &mut form.actual_finish,
+                "document_no" => &mut form.document_no,
+                "after" => {
+                    if !value.is_empty() {
+                        form.after.push(value);
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            *slot = value;
+        }
+        form
     }
-    let key = {
-        let k = get("key");
-        if k.is_empty() { name.clone() } else { k }
-    };
-    let duration = match get("duration").parse::<u32>() {
-        Ok(d) if d <= 2000 => d,
-        _ => {
+}
+
+impl NodeForm {
+    /// The node, or the message of every field that does not read.
+    fn node(&self, lang: Lang) -> Result<ApprovalNode, Vec<String>> {
+        let mut errors = Vec::new();
+        if self.name.is_empty() {
             errors.push(
-                bi(
-                    format!("工期“{}”无效，应为 0–2000 的工作日数", get("duration")),
-                    format!("duration “{}” must be 0–2000 working days", get("duration")),
-                )
-                .get(lang)
-                .to_string(),
+                bi("请填写环节名称", "enter the node's name")
+                    .get(lang)
+                    .to_string(),
             );
-            0
         }
-    };
-    let mut date = |k: &str, zh: &str, en: &str| match parse_date(
-        &get(k),
-        if k.ends_with("finish") {
-            Edge::End
+        let key = if self.key.is_empty() {
+            self.name.clone()
         } else {
-            Edge::Start
-        },
-    ) {
-        Ok(d) => d,
-        Err(_) => {
-            errors.push(
-                bi(
-                    format!("{zh}“{}”不是有效日期", get(k)),
-                    format!("{en} “{}” is not a valid date", get(k)),
-                )
-                .get(lang)
-                .to_string(),
-            );
-            None
+            self.key.clone()
+        };
+        let duration = match self.duration.parse::<u32>() {
+            Ok(d) if d <= 2000 => d,
+            _ => {
+                errors.push(
+                    bi(
+                        format!("工期“{}”无效，应为 0–2000 的工作日数", self.duration),
+                        format!("duration “{}” must be 0–2000 working days", self.duration),
+                    )
+                    .get(lang)
+                    .to_string(),
+                );
+                0
+            }
+        };
+        let mut date = |text: &str, edge: Edge, zh: &str, en: &str| match parse_date(text, edge) {
+            Ok(d) => d,
+            Err(_) => {
+                errors.push(
+                    bi(
+                        format!("{zh}“{text}”不是有效日期"),
+                        format!("{en} “{text}” is not a valid date"),
+                    )
+                    .get(lang)
+                    .to_string(),
+                );
+                None
+            }
+        };
+        let planned_start = date(
+            &self.planned_start,
+            Edge::Start,
+            "计划开始",
+            "planned start",
+        );
+        let planned_finish = date(
+            &self.planned_finish,
+            Edge::End,
+            "计划完成",
+            "planned finish",
+        );
+        let actual_start = date(&self.actual_start, Edge::Start, "实际开始", "actual start");
+        let actual_finish = date(&self.actual_finish, Edge::End, "实际完成", "actual finish");
+        let optional = |v: &str| (!v.is_empty()).then(|| v.to_string());
+        if !errors.is_empty() {
+            return Err(errors);
         }
-    };
-    let planned_start = date("planned_start", "计划开始", "planned start");
-    let planned_finish = date("planned_finish", "计划完成", "planned finish");
-    let actual_start = date("actual_start", "实际开始", "actual start");
-    let actual_finish = date("actual_finish", "实际完成", "actual finish");
-    let optional = |v: String| if v.is_empty() { None } else { Some(v) };
-    let node = ApprovalNode {
-        key,
-        name,
-        duration,
-        after: fields
-            .iter()
-            .filter(|(k, v)| k == "after" && !v.is_empty())
-            .map(|(_, v)| v.clone())
-            .collect(),
-        department: optional(get("department")),
-        planned_start,
-        planned_finish,
-        actual_start,
-        actual_finish,
-        document_no: optional(get("document_no")),
-    };
-    if errors.is_empty() {
-        Ok(node)
-    } else {
-        Err(errors)
+        Ok(ApprovalNode {
+            key,
+            name: self.name.clone(),
+            duration,
+            after: self.after.clone(),
+            department: optional(&self.department),
+            planned_start,
+            planned_finish,
+            actual_start,
+            actual_finish,
+            document_no: optional(&self.document_no),
+        })
     }
 }
 
@@ -558,6 +599,7 @@ pub async fn save_node(
     if !policy::may_write_ledger(&user) {
         return Err(AppError::Forbidden.into());
     }
+    let form = NodeForm::from(fields);
     let lang = tr.lang;
     let pid = parse_id(&id)?;
     let project = state.store.project(pid).await?.ok_or(AppError::NotFound)?;
@@ -567,18 +609,12 @@ pub async fn save_node(
         .approval_plan(pid)
         .await?
         .ok_or(AppError::NotFound)?;
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let original = get("original_key");
-    let version: i64 = get("version").parse().unwrap_or(-1);
+    let original = form.original_key.clone();
+    let version: i64 = form.version.parse().unwrap_or(-1);
     let as_read = plan.clone();
+    // The form again with its messages, as typed (the prerequisites as read, once they read).
     let again = |errors: Vec<String>, node: Option<&ApprovalNode>| {
-        let n = node.cloned();
+        let after = node.map_or(&form.after, |n| &n.after);
         render(&NodeTemplate {
             user: user.clone(),
             id: pid,
@@ -586,26 +622,16 @@ pub async fn save_node(
             version,
             original_key: original.clone(),
             is_new: original.is_empty(),
-            key: get("key"),
-            name: get("name"),
-            duration: get("duration"),
-            department: get("department"),
-            planned_start: get("planned_start"),
-            planned_finish: get("planned_finish"),
-            actual_start: get("actual_start"),
-            actual_finish: get("actual_finish"),
-            document_no: get("document_no"),
-            after: after_options(
-                &as_read,
-                &original,
-                &n.map(|n| n.after).unwrap_or_else(|| {
-                    fields
-                        .iter()
-                        .filter(|(k, _)| k == "after")
-                        .map(|(_, v)| v.clone())
-                        .collect()
-                }),
-            ),
+            key: form.key.clone(),
+            name: form.name.clone(),
+            duration: form.duration.clone(),
+            department: form.department.clone(),
+            planned_start: form.planned_start.clone(),
+            planned_finish: form.planned_finish.clone(),
+            actual_start: form.actual_start.clone(),
+            actual_finish: form.actual_finish.clone(),
+            document_no: form.document_no.clone(),
+            after: after_options(&as_read, &original, after),
             errors,
             tr,
         })
@@ -614,7 +640,7 @@ pub async fn save_node(
             r
         })
     };
-    let node = match read_node(&fields, lang) {
+    let node = match form.node(lang) {
         Ok(node) => node,
         Err(errors) => return again(errors, None),
     };

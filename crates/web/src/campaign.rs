@@ -145,20 +145,13 @@ async fn show(
     campaign: Option<Campaign>,
     progress_rows: Vec<TargetProgress>,
     as_of: chrono::NaiveDate,
-    typed: Option<&[(String, String)]>,
+    typed: Option<&(dyn Typed + Sync)>,
     errors: Vec<String>,
     done: Option<String>,
 ) -> PageResult {
     let lang = tr.lang;
     // What was typed, where the failed form had the field; else what is stored.
-    let typed_value = |key: &str| -> Option<String> {
-        typed.and_then(|fields| {
-            fields
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.clone())
-        })
-    };
+    let typed_value = |key: &str| -> Option<String> { typed.and_then(|form| form.typed(key)) };
     let get = |key: &str, stored: String| -> String { typed_value(key).unwrap_or(stored) };
     let settings = campaign
         .as_ref()
@@ -422,100 +415,189 @@ pub async fn page(
     .await
 }
 
-fn value<'a>(fields: &'a [(String, String)], key: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(k, _)| k == key)
-        .map_or("", |(_, v)| v.trim())
+/// A campaign form shown again after an error: what was typed in each of its fields, by the
+/// field's name in the page; `None` where the form has no such field (the stored value shows).
+trait Typed {
+    fn typed(&self, key: &str) -> Option<String>;
 }
 
-/// The settings a form gives, or every problem with them.
-fn settings_from(fields: &[(String, String)]) -> Result<CampaignSettings, Vec<Bilingual>> {
-    let mut errors = Vec::new();
-    let name = value(fields, "name").to_string();
-    if name.is_empty() {
-        errors.push(bi("请填写攻坚行动名称", "the campaign needs a name"));
-    }
-    let window = if value(fields, "kind") == "fixed" {
-        let day = |key: &str, zh: &str, en: &str| match parse_date(value(fields, key), Edge::Start)
-        {
-            Ok(Some(d)) => Ok(d),
-            Ok(None) => Err(bi(format!("请填写{zh}"), format!("give the {en}"))),
-            Err(m) => Err(m),
+/// The settings form as posted (trimmed): the window (a year, or fixed dates), the cadence, the
+/// light thresholds, the plausibility limits, the weight of each scoring indicator and whether
+/// lights follow 分月计划.
+#[derive(Debug, Default)]
+pub struct SettingsForm {
+    campaign: String,
+    version: String,
+    name: String,
+    theme: String,
+    kind: String,
+    year: String,
+    start: String,
+    end: String,
+    cadence: String,
+    yellow: String,
+    red: String,
+    start_months: String,
+    over_plan: String,
+    spike: String,
+    /// (indicator key, weight as typed), in the order of `INDICATORS`.
+    weights: Vec<(String, String)>,
+    /// An unticked box is absent from the form.
+    phased_plan: bool,
+}
+
+impl From<Vec<(String, String)>> for SettingsForm {
+    fn from(fields: Vec<(String, String)>) -> Self {
+        let mut form = SettingsForm {
+            weights: INDICATORS
+                .iter()
+                .map(|k| (k.to_string(), String::new()))
+                .collect(),
+            ..SettingsForm::default()
         };
-        match (
-            day("start", "开始日期", "start date"),
-            day("end", "结束日期", "end date"),
-        ) {
-            (Ok(start), Ok(end)) => Some(Window::Fixed { start, end }),
-            (a, b) => {
-                errors.extend(a.err());
-                errors.extend(b.err());
-                None
-            }
+        for (key, value) in fields {
+            let value = value.trim().to_string();
+            let slot = match key.as_str() {
+                "campaign" => &mut form.campaign,
+                "version" => &mut form.version,
+                "name" => &mut form.name,
+                "theme" => &mut form.theme,
+                "kind" => &mut form.kind,
+                "year" => &mut form.year,
+                "start" => &mut form.start,
+                "end" => &mut form.end,
+                "cadence" => &mut form.cadence,
+                "yellow" => &mut form.yellow,
+                "red" => &mut form.red,
+                "start_months" => &mut form.start_months,
+                "over_plan" => &mut form.over_plan,
+                "spike" => &mut form.spike,
+                "phased_plan" => {
+                    form.phased_plan = value == "1";
+                    continue;
+                }
+                other => match other
+                    .strip_prefix("w_")
+                    .and_then(|k| form.weights.iter_mut().find(|(key, _)| key == k))
+                {
+                    Some((_, weight)) => weight,
+                    None => continue,
+                },
+            };
+            *slot = value;
         }
-    } else {
-        match value(fields, "year").parse::<i32>() {
-            Ok(y) if (2000..=2100).contains(&y) => Some(Window::Year(y)),
-            _ => {
-                errors.push(bi(
-                    format!("年度“{}”无效", value(fields, "year")),
-                    format!("year “{}” is not valid", value(fields, "year")),
-                ));
-                None
+        form
+    }
+}
+
+impl Typed for SettingsForm {
+    fn typed(&self, key: &str) -> Option<String> {
+        let text = match key {
+            "name" => &self.name,
+            "theme" => &self.theme,
+            "kind" => &self.kind,
+            "year" => &self.year,
+            "start" => &self.start,
+            "end" => &self.end,
+            "cadence" => &self.cadence,
+            "yellow" => &self.yellow,
+            "red" => &self.red,
+            "start_months" => &self.start_months,
+            "over_plan" => &self.over_plan,
+            "spike" => &self.spike,
+            "phased_plan" => return self.phased_plan.then(|| "1".to_string()),
+            other => {
+                let k = other.strip_prefix("w_")?;
+                &self.weights.iter().find(|(key, _)| key == k)?.1
             }
+        };
+        Some(text.clone())
+    }
+}
+
+impl SettingsForm {
+    /// The settings the form gives, or every problem with them.
+    fn settings(&self) -> Result<CampaignSettings, Vec<Bilingual>> {
+        let mut errors = Vec::new();
+        let name = self.name.clone();
+        if name.is_empty() {
+            errors.push(bi("请填写攻坚行动名称", "the campaign needs a name"));
         }
-    };
-    let rules = Rules::from_text(
-        value(fields, "yellow"),
-        value(fields, "red"),
-        value(fields, "start_months"),
-    )
-    .map_err(|e| errors.push(e))
-    .ok();
-    let limits =
-        domain::plausibility::Limits::from_text(value(fields, "over_plan"), value(fields, "spike"))
+        let window = if self.kind == "fixed" {
+            let day = |text: &str, zh: &str, en: &str| match parse_date(text, Edge::Start) {
+                Ok(Some(d)) => Ok(d),
+                Ok(None) => Err(bi(format!("请填写{zh}"), format!("give the {en}"))),
+                Err(m) => Err(m),
+            };
+            match (
+                day(&self.start, "开始日期", "start date"),
+                day(&self.end, "结束日期", "end date"),
+            ) {
+                (Ok(start), Ok(end)) => Some(Window::Fixed { start, end }),
+                (a, b) => {
+                    errors.extend(a.err());
+                    errors.extend(b.err());
+                    None
+                }
+            }
+        } else {
+            match self.year.parse::<i32>() {
+                Ok(y) if (2000..=2100).contains(&y) => Some(Window::Year(y)),
+                _ => {
+                    errors.push(bi(
+                        format!("年度“{}”无效", self.year),
+                        format!("year “{}” is not valid", self.year),
+                    ));
+                    None
+                }
+            }
+        };
+        let rules = Rules::from_text(&self.yellow, &self.red, &self.start_months)
             .map_err(|e| errors.push(e))
             .ok();
-    let mut indicators = Vec::new();
-    for key in INDICATORS {
-        let text = value(fields, &format!("w_{key}"));
-        if text.is_empty() {
-            continue;
+        let limits = domain::plausibility::Limits::from_text(&self.over_plan, &self.spike)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let mut indicators = Vec::new();
+        for (key, text) in &self.weights {
+            let text = text.as_str();
+            if text.is_empty() {
+                continue;
+            }
+            match text.parse::<f64>() {
+                Ok(0.0) => {}
+                Ok(w) if w.is_finite() && w > 0.0 => indicators.push(Indicator {
+                    key: key.clone(),
+                    weight: w,
+                }),
+                _ => errors.push(bi(
+                    format!("权重“{text}”应为非负数"),
+                    format!("weight “{text}” must be a number ≥ 0"),
+                )),
+            }
         }
-        match text.parse::<f64>() {
-            Ok(0.0) => {}
-            Ok(w) if w.is_finite() && w > 0.0 => indicators.push(Indicator {
-                key: key.to_string(),
-                weight: w,
-            }),
-            _ => errors.push(bi(
-                format!("权重“{text}”应为非负数"),
-                format!("weight “{text}” must be a number ≥ 0"),
-            )),
+        let scheme = Scheme::from_toml(&Scheme { indicators }.to_toml())
+            .map_err(|e| errors.push(e))
+            .ok();
+        match (window, rules, scheme, limits) {
+            (Some(window), Some(rules), Some(scheme), Some(limits)) if errors.is_empty() => {
+                Ok(CampaignSettings {
+                    name,
+                    theme: Some(self.theme.clone()).filter(|t| !t.is_empty()),
+                    window,
+                    cadence: if self.cadence == "ten_daily" {
+                        Cadence::TenDaily
+                    } else {
+                        Cadence::Monthly
+                    },
+                    rules,
+                    scheme,
+                    limits,
+                    phased_plan: self.phased_plan,
+                })
+            }
+            _ => Err(errors),
         }
-    }
-    let scheme = Scheme::from_toml(&Scheme { indicators }.to_toml())
-        .map_err(|e| errors.push(e))
-        .ok();
-    match (window, rules, scheme, limits) {
-        (Some(window), Some(rules), Some(scheme), Some(limits)) if errors.is_empty() => {
-            Ok(CampaignSettings {
-                name,
-                theme: Some(value(fields, "theme").to_string()).filter(|t| !t.is_empty()),
-                window,
-                cadence: if value(fields, "cadence") == "ten_daily" {
-                    Cadence::TenDaily
-                } else {
-                    Cadence::Monthly
-                },
-                rules,
-                scheme,
-                limits,
-                phased_plan: value(fields, "phased_plan") == "1",
-            })
-        }
-        _ => Err(errors),
     }
 }
 
@@ -528,10 +610,11 @@ pub async fn save(
     if !policy::is_office(&user) {
         return Err(AppError::Forbidden.into());
     }
+    let form = SettingsForm::from(fields);
     let lang = tr.lang;
     let as_of = crate::status::as_of_or_latest(&state, "").await?;
-    let (campaign, progress) = load(&state, as_of, value(&fields, "campaign")).await?;
-    let settings = match settings_from(&fields) {
+    let (campaign, progress) = load(&state, as_of, &form.campaign).await?;
+    let settings = match form.settings() {
         Ok(s) => s,
         Err(errors) => {
             let errors = errors.iter().map(|m| m.get(lang).to_string()).collect();
@@ -542,7 +625,7 @@ pub async fn save(
                 campaign,
                 progress,
                 as_of,
-                Some(&fields),
+                Some(&form),
                 errors,
                 None,
             )
@@ -551,7 +634,7 @@ pub async fn save(
     };
     let saved = match &campaign {
         Some(c) => {
-            let version = value(&fields, "version").parse().unwrap_or(-1);
+            let version = form.version.parse().unwrap_or(-1);
             state
                 .store
                 .update_campaign(c.id, version, &settings)
@@ -576,7 +659,7 @@ pub async fn save(
                 campaign,
                 progress,
                 as_of,
-                Some(&fields),
+                Some(&form),
                 vec![m.get(lang).to_string()],
                 None,
             )
@@ -646,24 +729,37 @@ pub async fn next(
     }
 }
 
+/// A key task added (its name and lead department) or dropped (`delete`, its id).
+#[derive(Deserialize)]
+pub struct TasksForm {
+    #[serde(default)]
+    campaign: String,
+    #[serde(default)]
+    delete: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    lead: String,
+}
+
 /// Adds or drops a key task.
 pub async fn tasks(
     State(state): State<AppState>,
     PageUser { user, tr: _ }: PageUser,
-    Form(fields): Form<Vec<(String, String)>>,
+    Form(form): Form<TasksForm>,
 ) -> PageResult {
     if !policy::is_office(&user) {
         return Err(AppError::Forbidden.into());
     }
-    let (campaign, _) = load(&state, state.today(), value(&fields, "campaign")).await?;
+    let (campaign, _) = load(&state, state.today(), form.campaign.trim()).await?;
     let campaign = campaign.ok_or(AppError::NotFound)?;
-    if let Ok(id) = value(&fields, "delete").parse::<i64>() {
+    if let Ok(id) = form.delete.trim().parse::<i64>() {
         state.store.delete_campaign_task(campaign.id, id).await?;
     } else {
-        let lead = value(&fields, "lead").parse::<i64>().ok();
+        let lead = form.lead.trim().parse::<i64>().ok();
         state
             .store
-            .add_campaign_task(campaign.id, value(&fields, "name"), lead)
+            .add_campaign_task(campaign.id, form.name.trim(), lead)
             .await?;
     }
     Ok(layout::done(
@@ -671,6 +767,107 @@ pub async fn tasks(
         "done.tasks_saved",
         None,
     ))
+}
+
+/// The units' targets as posted: per unit (by id) the counts to start, complete and put into
+/// production (`s_`, `c_`, `p_`) and the investment in 万元 (`i_`), as typed.
+#[derive(Debug, Default)]
+pub struct TargetsForm {
+    campaign: String,
+    version: String,
+    units: HashMap<i64, [String; 4]>,
+}
+
+/// The prefixes of a unit's target fields, in the order `TargetsForm::units` keeps them.
+const TARGET_FIELDS: [&str; 4] = ["s", "c", "p", "i"];
+
+/// "s_12" → (0, 12): which target of which unit a field is.
+fn target_field(key: &str) -> Option<(usize, i64)> {
+    let (prefix, unit) = key.split_once('_')?;
+    let at = TARGET_FIELDS.iter().position(|p| *p == prefix)?;
+    Some((at, unit.parse().ok()?))
+}
+
+impl From<Vec<(String, String)>> for TargetsForm {
+    fn from(fields: Vec<(String, String)>) -> Self {
+        let mut form = TargetsForm::default();
+        for (key, value) in fields {
+            let value = value.trim().to_string();
+            match key.as_str() {
+                "campaign" => form.campaign = value,
+                "version" => form.version = value,
+                key => {
+                    if let Some((at, unit)) = target_field(key) {
+                        form.units.entry(unit).or_default()[at] = value;
+                    }
+                }
+            }
+        }
+        form
+    }
+}
+
+impl Typed for TargetsForm {
+    fn typed(&self, key: &str) -> Option<String> {
+        let (at, unit) = target_field(key)?;
+        self.units.get(&unit).map(|texts| texts[at].clone())
+    }
+}
+
+impl TargetsForm {
+    /// The targets of the units that own projects, or every problem, each naming its unit.
+    fn targets(&self, units: Vec<domain::Unit>, tr: &Tr) -> Result<Vec<UnitTarget>, Vec<String>> {
+        let mut errors = Vec::new();
+        let mut targets = Vec::new();
+        let empty: [String; 4] = Default::default();
+        for u in units.into_iter().filter(|u| u.kind != UnitKind::Department) {
+            let [starts, completions, productions, investment] =
+                self.units.get(&u.id).unwrap_or(&empty);
+            let mut number = |text: &str, what: &str| -> Option<i64> {
+                if text.is_empty() {
+                    return None;
+                }
+                match text.parse::<i64>() {
+                    Ok(n) if n >= 0 => Some(n),
+                    _ => {
+                        errors.push(format!(
+                            "{}：{what}“{text}”{}",
+                            u.name,
+                            tr.t("campaign.bad_count")
+                        ));
+                        None
+                    }
+                }
+            };
+            let starts = number(starts, tr.t("campaign.starts"));
+            let completions = number(completions, tr.t("campaign.completions"));
+            let productions = number(productions, tr.t("campaign.productions"));
+            let investment = match Money::parse(investment, AmountUnit::Wan) {
+                Ok(m) if m.is_none_or(|m| !m.is_negative()) => m,
+                Ok(_) => {
+                    errors.push(format!("{}：{}", u.name, tr.t("campaign.negative")));
+                    None
+                }
+                Err(m) => {
+                    errors.push(format!("{}：{}", u.name, m.get(tr.lang)));
+                    None
+                }
+            };
+            targets.push(UnitTarget {
+                unit_id: u.id,
+                unit: u.name,
+                starts,
+                completions,
+                productions,
+                investment,
+            });
+        }
+        if errors.is_empty() {
+            Ok(targets)
+        } else {
+            Err(errors)
+        }
+    }
 }
 
 /// Saves every unit's targets at once.
@@ -682,78 +879,31 @@ pub async fn targets(
     if !policy::is_office(&user) {
         return Err(AppError::Forbidden.into());
     }
-    let lang = tr.lang;
+    let form = TargetsForm::from(fields);
     let as_of = crate::status::as_of_or_latest(&state, "").await?;
-    let (campaign, progress) = load(&state, as_of, value(&fields, "campaign")).await?;
+    let (campaign, progress) = load(&state, as_of, &form.campaign).await?;
     let Some(c) = &campaign else {
         return Err(AppError::NotFound.into());
     };
-    let mut errors = Vec::new();
-    let mut targets = Vec::new();
-    for u in state
-        .store
-        .units()
-        .await?
-        .into_iter()
-        .filter(|u| u.kind != UnitKind::Department)
-    {
-        let mut number = |prefix: &str, what: &str| -> Option<i64> {
-            let text = value(&fields, &format!("{prefix}_{}", u.id));
-            if text.is_empty() {
-                return None;
-            }
-            match text.parse::<i64>() {
-                Ok(n) if n >= 0 => Some(n),
-                _ => {
-                    errors.push(format!(
-                        "{}：{what}“{text}”{}",
-                        u.name,
-                        tr.t("campaign.bad_count")
-                    ));
-                    None
-                }
-            }
-        };
-        let starts = number("s", tr.t("campaign.starts"));
-        let completions = number("c", tr.t("campaign.completions"));
-        let productions = number("p", tr.t("campaign.productions"));
-        let investment = match Money::parse(value(&fields, &format!("i_{}", u.id)), AmountUnit::Wan)
-        {
-            Ok(m) if m.is_none_or(|m| !m.is_negative()) => m,
-            Ok(_) => {
-                errors.push(format!("{}：{}", u.name, tr.t("campaign.negative")));
-                None
-            }
-            Err(m) => {
-                errors.push(format!("{}：{}", u.name, m.get(lang)));
-                None
-            }
-        };
-        targets.push(UnitTarget {
-            unit_id: u.id,
-            unit: u.name,
-            starts,
-            completions,
-            productions,
-            investment,
-        });
-    }
-    if !errors.is_empty() {
-        return show(
-            &state,
-            user,
-            tr,
-            campaign.clone(),
-            progress,
-            as_of,
-            Some(&fields),
-            errors,
-            None,
-        )
-        .await;
-    }
-    let version = value(&fields, "version").parse().unwrap_or(-1);
-    if c.id != value(&fields, "campaign").parse().unwrap_or(-1) {
+    let targets = match form.targets(state.store.units().await?, &tr) {
+        Ok(targets) => targets,
+        Err(errors) => {
+            return show(
+                &state,
+                user,
+                tr,
+                campaign.clone(),
+                progress,
+                as_of,
+                Some(&form),
+                errors,
+                None,
+            )
+            .await;
+        }
+    };
+    let version = form.version.parse().unwrap_or(-1);
+    if c.id != form.campaign.parse().unwrap_or(-1) {
         return Err(AppError::Conflict { current: c.version }.into());
     }
     state
@@ -855,6 +1005,12 @@ pub struct ProjectTargetsForm {
     project_targets: String,
 }
 
+impl Typed for ProjectTargetsForm {
+    fn typed(&self, key: &str) -> Option<String> {
+        (key == "project_targets").then(|| self.project_targets.clone())
+    }
+}
+
 /// Saves a fixed window's targets per project, pasted as lines of code-or-name and amount.
 /// All or nothing: any unknown project, bad amount or project named twice keeps every target
 /// as it was and shows the lines.
@@ -908,7 +1064,6 @@ pub async fn project_targets(
     // In line order, whichever check found them.
     errors.sort_by_key(|e| e.line);
     if !errors.is_empty() {
-        let typed = [("project_targets".to_string(), form.project_targets.clone())];
         return show(
             &state,
             user,
@@ -916,7 +1071,7 @@ pub async fn project_targets(
             campaign.clone(),
             progress,
             as_of,
-            Some(&typed),
+            Some(&form),
             errors.iter().map(|e| e.text(lang)).collect(),
             None,
         )
@@ -947,6 +1102,90 @@ pub fn router() -> Router<AppState> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn posted(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    /// The settings form reads its fields and weights (unknown indicators ignored), shows back
+    /// what was typed, and turns into settings or names every field that does not read.
+    #[test]
+    fn settings_form_as_posted() {
+        let form = SettingsForm::from(posted(&[
+            ("campaign", "3"),
+            ("name", " 2026年项目攻坚行动 "),
+            ("kind", "year"),
+            ("year", "2026"),
+            ("cadence", "ten_daily"),
+            ("yellow", "10"),
+            ("red", "30"),
+            ("start_months", "2"),
+            ("over_plan", "1.5"),
+            ("spike", "3"),
+            ("w_investment_progress", "2"),
+            ("w_nonsense", "9"),
+            ("phased_plan", "1"),
+        ]));
+        assert_eq!(form.typed("name").as_deref(), Some("2026年项目攻坚行动"));
+        assert_eq!(form.typed("w_investment_progress").as_deref(), Some("2"));
+        assert_eq!(form.typed("w_nonsense"), None);
+        assert_eq!(form.typed("phased_plan").as_deref(), Some("1"));
+        let settings = form.settings().unwrap();
+        assert_eq!(settings.window, Window::Year(2026));
+        assert_eq!(settings.cadence, Cadence::TenDaily);
+        assert!(settings.phased_plan);
+        assert_eq!(settings.scheme.indicators.len(), 1);
+
+        let bad = SettingsForm::from(posted(&[
+            ("kind", "fixed"),
+            ("start", "2026-13-01"),
+            ("w_start_rate", "-1"),
+        ]));
+        assert_eq!(bad.typed("phased_plan"), None);
+        let errors = bad.settings().unwrap_err();
+        let text: Vec<&str> = errors.iter().map(|m| m.zh.as_str()).collect();
+        for expected in ["名称", "结束日期", "权重"] {
+            assert!(
+                text.iter().any(|t| t.contains(expected)),
+                "{expected}: {text:?}"
+            );
+        }
+    }
+
+    /// Unit targets read per unit; a bad count or a negative amount names its unit, and the
+    /// form shows back what was typed.
+    #[test]
+    fn targets_form_as_posted() {
+        let town = |id: i64, name: &str| domain::Unit {
+            id,
+            name: name.to_string(),
+            kind: UnitKind::Town,
+            region_id: None,
+        };
+        let units = || vec![town(1, "龙田镇"), town(2, "江阴镇")];
+        let tr = Tr::new(Lang::Zh);
+        let form = TargetsForm::from(posted(&[
+            ("campaign", "1"),
+            ("s_1", "3"),
+            ("i_1", "1,200"),
+            ("c_2", "1"),
+            ("x_2", "ignored"),
+        ]));
+        assert_eq!(form.typed("i_1").as_deref(), Some("1,200"));
+        let targets = form.targets(units(), &tr).unwrap();
+        assert_eq!(targets[0].starts, Some(3));
+        assert_eq!(targets[0].investment, Some(Money::from_wan(1200)));
+        assert_eq!(targets[1].completions, Some(1));
+        assert_eq!(targets[1].starts, None);
+
+        let bad = TargetsForm::from(posted(&[("s_1", "三"), ("i_2", "-5")]));
+        let errors = bad.targets(units(), &tr).unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].starts_with("龙田镇") && errors[1].starts_with("江阴镇"));
+    }
 
     #[test]
     fn target_lines_as_pasted() {

@@ -137,6 +137,113 @@ fn money_progress(done: Money, target: Option<Money>) -> String {
     }
 }
 
+/// Every unit that owns projects (parks, towns, state firms) gets a row, targets or not: its
+/// targets (as typed, after a failed form) and its progress with each.
+fn target_rows(
+    units: &[domain::Unit],
+    progress_rows: &[TargetProgress],
+    typed: Option<&(dyn Typed + Sync)>,
+) -> Vec<TargetRow> {
+    let mut targets: Vec<TargetRow> = Vec::new();
+    for u in units.iter().filter(|u| u.kind != UnitKind::Department) {
+        let p = progress_rows.iter().find(|p| p.target.unit_id == u.id);
+        let t = p.map(|p| &p.target);
+        let field = |prefix: &str, stored: String| {
+            typed
+                .and_then(|form| form.typed(&format!("{prefix}_{}", u.id)))
+                .unwrap_or(stored)
+        };
+        targets.push(TargetRow {
+            unit_id: u.id,
+            unit: u.name.clone(),
+            starts: field("s", count(t.and_then(|t| t.starts))),
+            completions: field("c", count(t.and_then(|t| t.completions))),
+            productions: field("p", count(t.and_then(|t| t.productions))),
+            investment: field(
+                "i",
+                t.and_then(|t| t.investment)
+                    .map(|m| m.wan_string())
+                    .unwrap_or_default(),
+            ),
+            started: p
+                .map(|p| count_progress(p.started, t.and_then(|t| t.starts)))
+                .unwrap_or_default(),
+            completed: p
+                .map(|p| count_progress(p.completed, t.and_then(|t| t.completions)))
+                .unwrap_or_default(),
+            produced: p
+                .map(|p| count_progress(p.produced, t.and_then(|t| t.productions)))
+                .unwrap_or_default(),
+            invested: p
+                .map(|p| money_progress(p.invested, t.and_then(|t| t.investment)))
+                .unwrap_or_default(),
+        });
+    }
+    targets
+}
+
+/// The project targets as the paste box shows them: code (or name) and amount per line.
+fn pasted_targets(targets: &[store::ProjectTarget]) -> String {
+    targets
+        .iter()
+        .map(|t| {
+            format!(
+                "{}\t{}",
+                t.code.clone().unwrap_or_else(|| t.name.clone()),
+                t.investment.wan_string()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Each scoring indicator's weight: as typed after a failed form, else as the scheme has it.
+fn weight_fields(
+    scheme: &Scheme,
+    typed: Option<&(dyn Typed + Sync)>,
+    lang: Lang,
+) -> Vec<WeightField> {
+    INDICATORS
+        .iter()
+        .map(|key| {
+            let stored = scheme
+                .indicators
+                .iter()
+                .find(|i| i.key == *key)
+                .map(|i| i.weight.to_string())
+                .unwrap_or_default();
+            WeightField {
+                key,
+                label: indicator_label(key, lang),
+                value: typed
+                    .and_then(|form| form.typed(&format!("w_{key}")))
+                    .unwrap_or(stored),
+            }
+        })
+        .collect()
+}
+
+impl From<&store::KeyTask> for TaskRow {
+    fn from(t: &store::KeyTask) -> Self {
+        TaskRow {
+            id: t.id,
+            name: t.name.clone(),
+            lead: t.lead_unit.clone().unwrap_or_default(),
+        }
+    }
+}
+
+impl From<store::ProjectTarget> for ProjectTargetRow {
+    fn from(t: store::ProjectTarget) -> Self {
+        ProjectTargetRow {
+            id: t.project_id,
+            name: t.name,
+            unit: t.unit.unwrap_or_default(),
+            amount: t.investment.wan_display(),
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn show(
     state: &AppState,
@@ -171,23 +278,7 @@ async fn show(
             end.to_string(),
         ),
     };
-    let weights = INDICATORS
-        .iter()
-        .map(|key| {
-            let stored = settings
-                .scheme
-                .indicators
-                .iter()
-                .find(|i| i.key == *key)
-                .map(|i| i.weight.to_string())
-                .unwrap_or_default();
-            WeightField {
-                key,
-                label: indicator_label(key, lang),
-                value: get(&format!("w_{key}"), stored),
-            }
-        })
-        .collect();
+    let weights = weight_fields(&settings.scheme, typed, lang);
     let units = state.store.units().await?;
     let departments = units
         .iter()
@@ -197,38 +288,7 @@ async fn show(
             name: u.name.clone(),
         })
         .collect();
-    // Every unit that owns projects (parks, towns, state firms) gets a row, targets or not.
-    let mut targets: Vec<TargetRow> = Vec::new();
-    for u in units.iter().filter(|u| u.kind != UnitKind::Department) {
-        let p = progress_rows.iter().find(|p| p.target.unit_id == u.id);
-        let t = p.map(|p| &p.target);
-        let field = |prefix: &str, stored: String| get(&format!("{prefix}_{}", u.id), stored);
-        targets.push(TargetRow {
-            unit_id: u.id,
-            unit: u.name.clone(),
-            starts: field("s", count(t.and_then(|t| t.starts))),
-            completions: field("c", count(t.and_then(|t| t.completions))),
-            productions: field("p", count(t.and_then(|t| t.productions))),
-            investment: field(
-                "i",
-                t.and_then(|t| t.investment)
-                    .map(|m| m.wan_string())
-                    .unwrap_or_default(),
-            ),
-            started: p
-                .map(|p| count_progress(p.started, t.and_then(|t| t.starts)))
-                .unwrap_or_default(),
-            completed: p
-                .map(|p| count_progress(p.completed, t.and_then(|t| t.completions)))
-                .unwrap_or_default(),
-            produced: p
-                .map(|p| count_progress(p.produced, t.and_then(|t| t.productions)))
-                .unwrap_or_default(),
-            invested: p
-                .map(|p| money_progress(p.invested, t.and_then(|t| t.investment)))
-                .unwrap_or_default(),
-        });
-    }
+    let targets = target_rows(&units, &progress_rows, typed);
     let all = state.store.campaigns().await?;
     let shown = campaign.as_ref().map(|c| c.id);
     let newest = all.first().map(|(id, _, _)| *id);
@@ -282,41 +342,14 @@ async fn show(
             weights,
             tasks: campaign
                 .as_ref()
-                .map(|c| {
-                    c.tasks
-                        .iter()
-                        .map(|t| TaskRow {
-                            id: t.id,
-                            name: t.name.clone(),
-                            lead: t.lead_unit.clone().unwrap_or_default(),
-                        })
-                        .collect()
-                })
+                .map(|c| c.tasks.iter().map(TaskRow::from).collect())
                 .unwrap_or_default(),
             departments,
             targets,
-            project_targets_text: get(
-                "project_targets",
-                project_targets
-                    .iter()
-                    .map(|t| {
-                        format!(
-                            "{}\t{}",
-                            t.code.clone().unwrap_or_else(|| t.name.clone()),
-                            t.investment.wan_string()
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            ),
+            project_targets_text: get("project_targets", pasted_targets(&project_targets)),
             project_targets: project_targets
                 .into_iter()
-                .map(|t| ProjectTargetRow {
-                    id: t.project_id,
-                    name: t.name,
-                    unit: t.unit.unwrap_or_default(),
-                    amount: t.investment.wan_display(),
-                })
+                .map(ProjectTargetRow::from)
                 .collect(),
             errors,
             tr,

@@ -174,91 +174,22 @@ async fn dossier_page(
         Some((ytd, j)) => (ytd.wan_string(), j),
         None => (String::new(), None),
     };
-    let (light, light_code, rate, why) = match &judgement {
-        Some(j) => (
-            j.light.label(lang).to_string(),
-            j.light.code(),
-            crate::status::percent(j.rate.to_f64()),
-            j.why
-                .iter()
-                .map(|w| w.get(lang))
-                .collect::<Vec<_>>()
-                .join("；"),
-        ),
-        None => (
-            tr.t("status.unrated").to_string(),
-            "",
-            String::new(),
-            String::new(),
-        ),
-    };
+    let (light, light_code, rate, why) = light_texts(judgement.as_ref(), &tr);
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    let milestones = match state.store.approval_plan(id).await? {
-        Some(plan) => plan
-            .nodes
-            .into_iter()
-            .map(|n| MilestoneRow {
-                overdue: n.actual_finish.is_none() && n.planned_finish.is_some_and(|f| f < day),
-                name: n.name,
-                department: n.department.unwrap_or_default(),
-                planned: date(n.planned_finish),
-                actual: date(n.actual_finish),
-            })
-            .collect(),
-        None => Vec::new(),
-    };
+    let milestones = milestone_rows(state.store.approval_plan(id).await?, day);
     // Decisions as on /meetings: a unit reads those it owns; the lead office and leaders all;
     // the project's own unit and its 牵头单位 all of this project's.
     let sees_all = policy::problem_viewer(&user).sees_all
         || p.fields.unit_id == Some(user.unit_id)
         || p.fields.lead_department_id == Some(user.unit_id);
-    let meetings = state
-        .store
-        .project_meetings(id)
-        .await?
-        .into_iter()
-        .map(|m| MeetingLine {
-            held_on: m.held_on.to_string(),
-            title: m.title,
-            special: !m.weekly,
-            decisions: m
-                .decisions
-                .into_iter()
-                .filter(|d| sees_all || d.unit_id == Some(user.unit_id))
-                .map(|d| DecisionLine {
-                    text: d.text,
-                    unit: d.unit.unwrap_or_default(),
-                    deadline: d.deadline.to_string(),
-                    done: match d.done_on {
-                        Some(on) => match lang {
-                            Lang::Zh => format!("{on} 已落实"),
-                            Lang::En => format!("done {on}"),
-                        },
-                        None => String::new(),
-                    },
-                })
-                .collect(),
-        })
-        .filter(|m| sees_all || !m.decisions.is_empty())
-        .collect();
+    let meetings = meeting_lines(
+        state.store.project_meetings(id).await?,
+        sees_all,
+        user.unit_id,
+        lang,
+    );
     let latest = if policy::may_read_unit_reports(&user, p.fields.unit_id) {
-        state
-            .store
-            .project_reports(id)
-            .await?
-            .into_iter()
-            .map(|h| h.report)
-            .filter(|r| r.state.counts())
-            .max_by(|a, b| a.period.cmp(&b.period))
-            .map(|r| LatestReport {
-                period: domain::progress::Period::parse(&r.period)
-                    .map(|p| p.label_zh())
-                    .unwrap_or(r.period),
-                ytd: r.year_to_date.wan_string(),
-                state: r.state.label(lang),
-                progress: text(&r.progress),
-                problems: text(&r.problems),
-            })
+        latest_report(state.store.project_reports(id).await?, lang)
     } else {
         None
     };
@@ -323,6 +254,107 @@ async fn dossier_page(
         },
         invalid,
     )
+}
+
+/// The light, its code, the rate and the reasons, as the dossier shows them (未评 when the
+/// project is not judged).
+fn light_texts(
+    judgement: Option<&domain::progress::Judgement>,
+    tr: &Tr,
+) -> (String, &'static str, String, String) {
+    let lang = tr.lang;
+    match judgement {
+        Some(j) => (
+            j.light.label(lang).to_string(),
+            j.light.code(),
+            crate::status::percent(j.rate.to_f64()),
+            j.why
+                .iter()
+                .map(|w| w.get(lang))
+                .collect::<Vec<_>>()
+                .join("；"),
+        ),
+        None => (
+            tr.t("status.unrated").to_string(),
+            "",
+            String::new(),
+            String::new(),
+        ),
+    }
+}
+
+/// The approval plan's nodes with their planned and actual finish, overdue when unfinished
+/// past `day`.
+fn milestone_rows(plan: Option<store::ApprovalPlan>, day: NaiveDate) -> Vec<MilestoneRow> {
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    plan.map(|plan| {
+        plan.nodes
+            .into_iter()
+            .map(|n| MilestoneRow {
+                overdue: n.actual_finish.is_none() && n.planned_finish.is_some_and(|f| f < day),
+                name: n.name,
+                department: n.department.unwrap_or_default(),
+                planned: date(n.planned_finish),
+                actual: date(n.actual_finish),
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// The meetings on the project with the decisions this reader sees (`sees_all`, or those its
+/// unit owns); a meeting with none of them is left out for a reader who does not see all.
+fn meeting_lines(
+    meetings: Vec<store::Meeting>,
+    sees_all: bool,
+    unit_id: i64,
+    lang: Lang,
+) -> Vec<MeetingLine> {
+    meetings
+        .into_iter()
+        .map(|m| MeetingLine {
+            held_on: m.held_on.to_string(),
+            title: m.title,
+            special: !m.weekly,
+            decisions: m
+                .decisions
+                .into_iter()
+                .filter(|d| sees_all || d.unit_id == Some(unit_id))
+                .map(|d| DecisionLine {
+                    text: d.text,
+                    unit: d.unit.unwrap_or_default(),
+                    deadline: d.deadline.to_string(),
+                    done: match d.done_on {
+                        Some(on) => match lang {
+                            Lang::Zh => format!("{on} 已落实"),
+                            Lang::En => format!("done {on}"),
+                        },
+                        None => String::new(),
+                    },
+                })
+                .collect(),
+        })
+        .filter(|m| sees_all || !m.decisions.is_empty())
+        .collect()
+}
+
+/// The latest report that counts (submitted or approved), as the dossier shows it.
+fn latest_report(reports: Vec<store::ReportHistory>, lang: Lang) -> Option<LatestReport> {
+    let text = |t: &Option<String>| t.clone().unwrap_or_default();
+    reports
+        .into_iter()
+        .map(|h| h.report)
+        .filter(|r| r.state.counts())
+        .max_by(|a, b| a.period.cmp(&b.period))
+        .map(|r| LatestReport {
+            period: domain::progress::Period::parse(&r.period)
+                .map(|p| p.label_zh())
+                .unwrap_or(r.period),
+            ytd: r.year_to_date.wan_string(),
+            state: r.state.label(lang),
+            progress: text(&r.progress),
+            problems: text(&r.problems),
+        })
 }
 
 #[derive(Deserialize, Default)]
@@ -746,6 +778,43 @@ async fn service_page(
     });
     let status = state.store.campaign_status(as_of).await?;
     let (teams, visits) = state.store.service_month(month).await?;
+    let by_unit = service_units(&status.status, teams, visits, &user, draft.as_ref(), lang);
+    let lagging = by_unit.iter().map(|u| u.lagging).sum();
+    let unvisited = by_unit.iter().map(|u| u.unvisited).sum();
+    let invalid = error.is_some();
+    render_form(
+        &ServiceTemplate {
+            secretary: policy::is_office(&user),
+            month: month.key(),
+            month_label: match lang {
+                Lang::Zh => month.label_zh(),
+                Lang::En => month.key(),
+            },
+            as_of: as_of.to_string(),
+            // A visit logged from a past month's page defaults to that month's last day.
+            today: as_of.min(today).to_string(),
+            units: by_unit,
+            lagging,
+            unvisited,
+            error,
+            user,
+            tr,
+        },
+        invalid,
+    )
+}
+
+/// The lagging (red or yellow) projects of the month by unit, with their service team (or what
+/// was typed into a refused team form) and visits: per unit the projects without a visit first,
+/// red before yellow, then by name; the units with most unvisited first. A unit sees its own.
+fn service_units(
+    status: &domain::progress::Status,
+    teams: Vec<store::ServiceTeam>,
+    visits: Vec<store::Visit>,
+    user: &SessionUser,
+    draft: Option<&(i64, TeamForm)>,
+    lang: Lang,
+) -> Vec<ServiceUnit> {
     let teams: HashMap<i64, store::ServiceTeam> =
         teams.into_iter().map(|t| (t.project_id, t)).collect();
     let mut visits_of: HashMap<i64, Vec<VisitLine>> = HashMap::new();
@@ -758,7 +827,7 @@ async fn service_page(
         });
     }
     let mut by_unit: Vec<ServiceUnit> = Vec::new();
-    for p in &status.status.projects {
+    for p in &status.projects {
         let Some(j) = p.judgement.as_ref().filter(|j| j.light != Light::Green) else {
             continue;
         };
@@ -767,11 +836,11 @@ async fn service_page(
             continue;
         }
         let team = teams.get(&p.id);
-        let typed = draft.as_ref().filter(|(id, _)| *id == p.id).map(|(_, f)| f);
+        let typed = draft.filter(|(id, _)| *id == p.id).map(|(_, f)| f);
         let row = ServiceRow {
             id: p.id,
             // Leaders read; a unit logs its own projects' visits (only those are listed for it).
-            may_visit: !policy::reads_only(&user),
+            may_visit: !policy::reads_only(user),
             name: p.name.to_string(),
             light: j.light.code(),
             light_label: j.light.label(lang),
@@ -822,29 +891,7 @@ async fn service_page(
         });
     }
     by_unit.sort_by(|a, b| (b.unvisited, &a.unit).cmp(&(a.unvisited, &b.unit)));
-    let lagging = by_unit.iter().map(|u| u.lagging).sum();
-    let unvisited = by_unit.iter().map(|u| u.unvisited).sum();
-    let invalid = error.is_some();
-    render_form(
-        &ServiceTemplate {
-            secretary: policy::is_office(&user),
-            month: month.key(),
-            month_label: match lang {
-                Lang::Zh => month.label_zh(),
-                Lang::En => month.key(),
-            },
-            as_of: as_of.to_string(),
-            // A visit logged from a past month's page defaults to that month's last day.
-            today: as_of.min(today).to_string(),
-            units: by_unit,
-            lagging,
-            unvisited,
-            error,
-            user,
-            tr,
-        },
-        invalid,
-    )
+    by_unit
 }
 
 #[derive(Deserialize, Default)]

@@ -8,13 +8,14 @@ use axum::extract::State;
 use chrono::{Datelike, NaiveDate};
 use domain::problem::{Action, Escalation, Level, Status, escalate, escalated_on, transition};
 use domain::progress::{Cadence, Period};
+use domain::calendar::WorkCalendar;
 use domain::{Lang, Role};
 use store::SessionUser;
 
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::calendar::Mark;
-use crate::error::PageResult;
+use crate::error::{AppError, PageResult};
 use crate::i18n::Tr;
 use crate::pages::render;
 use crate::policy;
@@ -114,157 +115,18 @@ fn period_to_file(day: NaiveDate, cadence: Cadence) -> Option<Period> {
 
 /// `GET /todo`.
 pub async fn page(State(state): State<AppState>, PageUser { user, tr }: PageUser) -> PageResult {
-    let lang = tr.lang;
     let day = crate::problems::work_day(&state).await?;
-    let who = policy::problem_viewer(&user);
-    let mut rows: Vec<(NaiveDate, TodoRow)> = Vec::new();
-    let mut escalations: Vec<(NaiveDate, EscalationRow)> = Vec::new();
     let calendar = state.store.work_calendar().await?;
-
-    // Problems: steps that are theirs by how they stand to the problem; the lead office
-    // closes off what has been resolved.
-    for l in state.store.visible_problems(&who, day).await? {
-        if l.status.is_open() && l.level > l.raised_level && escalation_concerns(&user, &l) {
-            // The day it rose to its level by its deadline; none when it holds a level
-            // reached before its deadline was moved (退回/重新打开 with a new one), or when the
-            // calendar does not reach that far.
-            let rule = Escalation::default();
-            let since = escalate(l.raised_level, l.deadline, day, rule, &calendar)
-                .ok()
-                .filter(|(_, by_deadline)| *by_deadline == l.level)
-                .and_then(|_| {
-                    escalated_on(l.raised_level, l.level, l.deadline, rule, &calendar).ok()
-                })
-                .flatten()
-                .filter(|on| *on <= day);
-            escalations.push((
-                since.unwrap_or(day),
-                EscalationRow {
-                    title: format!("{}：{}", l.project, l.title),
-                    link: format!("/problems/{}", l.id),
-                    level: crate::problems::level_label(l.level, lang),
-                    since: since.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
-                    overdue: l.overdue_workdays,
-                },
-            ));
-        }
-        let mut standing = who.standing_on_line(&l);
-        standing.lead_office = false;
-        let theirs = [Action::Accept, Action::Resolve, Action::Confirm]
-            .iter()
-            .find(|a| transition(l.status, a, standing).is_ok())
-            .or((who.lead_office && l.status == Status::Resolved).then_some(&Action::Confirm));
-        let Some(action) = theirs else { continue };
-        let verb = match lang {
-            Lang::Zh => action.label(),
-            Lang::En => action.label_en(),
-        };
-        rows.push((
-            l.deadline,
-            TodoRow {
-                kind: tr.t("todo.problem"),
-                title: format!("{}：{}", l.project, l.title),
-                link: format!("/problems/{}", l.id),
-                due: l.deadline.to_string(),
-                overdue: l.overdue_workdays > 0,
-                detail: verb.to_string(),
-                mark: Mark::of(l.basis, lang),
-            },
-        ));
-    }
-
-    // Decisions their unit owns (the lead office: every open one).
-    for d in state.store.open_decisions().await? {
-        if !(who.lead_office || d.unit_id == Some(user.unit_id)) {
-            continue;
-        }
-        rows.push((
-            d.deadline,
-            TodoRow {
-                kind: tr.t("agenda.decision"),
-                title: d.text.clone(),
-                link: "/meetings".into(),
-                due: d.deadline.to_string(),
-                overdue: d.deadline < day,
-                detail: format!("{} {}", d.meeting_date, d.unit.unwrap_or_default()),
-                mark: Mark::default(),
-            },
-        ));
-    }
-
-    // The period's reports: a unit's to file, the lead office's to review.
-    let cadence = state.store.judging(day).await?.cadence;
-    if let Some(period) = period_to_file(day, cadence)
-        && let Some(deadline) = period.deadline()
-    {
-        for u in state.store.period_overview(&period).await? {
-            let (count, what) = match user.role {
-                Role::Responsible if u.unit_id == user.unit_id => {
-                    (u.missing(), tr.t("todo.reports_missing"))
-                }
-                Role::Admin | Role::LeadOffice => (u.submitted, tr.t("todo.reports_review")),
-                _ => (0, ""),
-            };
-            if count == 0 {
-                continue;
-            }
-            rows.push((
-                deadline,
-                TodoRow {
-                    kind: tr.t("todo.reports"),
-                    title: format!("{} {}", u.unit, crate::reports::period_label(&period, lang)),
-                    link: format!("/reports/{}/units/{}", period.key(), u.unit_id),
-                    due: deadline.to_string(),
-                    overdue: deadline < day && user.role == Role::Responsible,
-                    detail: format!("{what} {count}"),
-                    mark: Mark::default(),
-                },
-            ));
-        }
-    }
-
-    // Approval nodes the department must finish within two weeks (or is late with).
-    if matches!(user.role, Role::TaskLead | Role::Support) {
-        let until = day + chrono::Days::new(14);
-        for n in state.store.due_approval_nodes(day, until).await? {
-            if n.department.as_deref() != Some(user.unit_name.as_str()) {
-                continue;
-            }
-            rows.push((
-                n.planned_finish,
-                TodoRow {
-                    kind: tr.t("todo.approval"),
-                    title: format!("{}：{}", n.project_name, n.name),
-                    link: format!("/projects/{}/approval", n.project_id),
-                    due: n.planned_finish.to_string(),
-                    overdue: n.planned_finish < day,
-                    detail: n.unit_name.unwrap_or_default(),
-                    mark: Mark::of(calendar.basis(n.planned_finish, n.planned_finish), lang),
-                },
-            ));
-        }
-    }
-
-    // Plan adjustments waiting for the lead office.
-    if policy::is_office(&user) {
-        for a in state.store.plan_adjustments(None, true).await? {
-            let day_asked =
-                chrono::DateTime::from_timestamp(a.requested_at, 0).map_or(day, |t| t.date_naive());
-            rows.push((
-                day_asked,
-                TodoRow {
-                    kind: tr.t("adjust.list"),
-                    title: format!("{} #{}", a.project, a.id),
-                    link: "/adjustments".into(),
-                    due: day_asked.to_string(),
-                    overdue: false,
-                    detail: a.reason,
-                    mark: Mark::default(),
-                },
-            ));
-        }
-    }
-
+    let mut todo = Todo::default();
+    todo.problems(&state, &user, day, &calendar, &tr).await?;
+    todo.decisions(&state, &user, day, &tr).await?;
+    todo.reports(&state, &user, day, &tr).await?;
+    todo.approvals(&state, &user, day, &calendar, &tr).await?;
+    todo.adjustments(&state, &user, day, &tr).await?;
+    let Todo {
+        mut rows,
+        mut escalations,
+    } = todo;
     rows.sort_by_key(|a| a.0);
     // The latest escalations first.
     escalations.sort_by_key(|e| std::cmp::Reverse(e.0));
@@ -275,6 +137,215 @@ pub async fn page(State(state): State<AppState>, PageUser { user, tr }: PageUser
         user,
         tr,
     })
+}
+
+/// What waits on this user, each with the day it sorts by, gathered source by source.
+#[derive(Default)]
+struct Todo {
+    rows: Vec<(NaiveDate, TodoRow)>,
+    escalations: Vec<(NaiveDate, EscalationRow)>,
+}
+
+impl Todo {
+    async fn problems(
+        &mut self,
+        state: &AppState,
+        user: &SessionUser,
+        day: NaiveDate,
+        calendar: &WorkCalendar,
+        tr: &Tr,
+    ) -> Result<(), AppError> {
+        let who = policy::problem_viewer(user);
+        let lang = tr.lang;
+        // Problems: steps that are theirs by how they stand to the problem; the lead office
+        // closes off what has been resolved.
+        for l in state.store.visible_problems(&who, day).await? {
+            if l.status.is_open() && l.level > l.raised_level && escalation_concerns(user, &l) {
+                // The day it rose to its level by its deadline; none when it holds a level
+                // reached before its deadline was moved (退回/重新打开 with a new one), or when the
+                // calendar does not reach that far.
+                let rule = Escalation::default();
+                let since = escalate(l.raised_level, l.deadline, day, rule, calendar)
+                    .ok()
+                    .filter(|(_, by_deadline)| *by_deadline == l.level)
+                    .and_then(|_| {
+                        escalated_on(l.raised_level, l.level, l.deadline, rule, calendar).ok()
+                    })
+                    .flatten()
+                    .filter(|on| *on <= day);
+                self.escalations.push((
+                    since.unwrap_or(day),
+                    EscalationRow {
+                        title: format!("{}：{}", l.project, l.title),
+                        link: format!("/problems/{}", l.id),
+                        level: crate::problems::level_label(l.level, lang),
+                        since: since.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                        overdue: l.overdue_workdays,
+                    },
+                ));
+            }
+            let mut standing = who.standing_on_line(&l);
+            standing.lead_office = false;
+            let theirs = [Action::Accept, Action::Resolve, Action::Confirm]
+                .iter()
+                .find(|a| transition(l.status, a, standing).is_ok())
+                .or((who.lead_office && l.status == Status::Resolved).then_some(&Action::Confirm));
+            let Some(action) = theirs else { continue };
+            let verb = match lang {
+                Lang::Zh => action.label(),
+                Lang::En => action.label_en(),
+            };
+            self.rows.push((
+                l.deadline,
+                TodoRow {
+                    kind: tr.t("todo.problem"),
+                    title: format!("{}：{}", l.project, l.title),
+                    link: format!("/problems/{}", l.id),
+                    due: l.deadline.to_string(),
+                    overdue: l.overdue_workdays > 0,
+                    detail: verb.to_string(),
+                    mark: Mark::of(l.basis, lang),
+                },
+            ));
+        }
+        Ok(())
+    }
+
+    async fn decisions(
+        &mut self,
+        state: &AppState,
+        user: &SessionUser,
+        day: NaiveDate,
+        tr: &Tr,
+    ) -> Result<(), AppError> {
+        let who = policy::problem_viewer(user);
+        // Decisions their unit owns (the lead office: every open one).
+        for d in state.store.open_decisions().await? {
+            if !(who.lead_office || d.unit_id == Some(user.unit_id)) {
+                continue;
+            }
+            self.rows.push((
+                d.deadline,
+                TodoRow {
+                    kind: tr.t("agenda.decision"),
+                    title: d.text.clone(),
+                    link: "/meetings".into(),
+                    due: d.deadline.to_string(),
+                    overdue: d.deadline < day,
+                    detail: format!("{} {}", d.meeting_date, d.unit.unwrap_or_default()),
+                    mark: Mark::default(),
+                },
+            ));
+        }
+        Ok(())
+    }
+
+    async fn reports(
+        &mut self,
+        state: &AppState,
+        user: &SessionUser,
+        day: NaiveDate,
+        tr: &Tr,
+    ) -> Result<(), AppError> {
+        let lang = tr.lang;
+        // The period's reports: a unit's to file, the lead office's to review.
+        let cadence = state.store.judging(day).await?.cadence;
+        if let Some(period) = period_to_file(day, cadence)
+            && let Some(deadline) = period.deadline()
+        {
+            for u in state.store.period_overview(&period).await? {
+                let (count, what) = match user.role {
+                    Role::Responsible if u.unit_id == user.unit_id => {
+                        (u.missing(), tr.t("todo.reports_missing"))
+                    }
+                    Role::Admin | Role::LeadOffice => (u.submitted, tr.t("todo.reports_review")),
+                    _ => (0, ""),
+                };
+                if count == 0 {
+                    continue;
+                }
+                self.rows.push((
+                    deadline,
+                    TodoRow {
+                        kind: tr.t("todo.reports"),
+                        title: format!(
+                            "{} {}",
+                            u.unit,
+                            crate::reports::period_label(&period, lang)
+                        ),
+                        link: format!("/reports/{}/units/{}", period.key(), u.unit_id),
+                        due: deadline.to_string(),
+                        overdue: deadline < day && user.role == Role::Responsible,
+                        detail: format!("{what} {count}"),
+                        mark: Mark::default(),
+                    },
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    async fn approvals(
+        &mut self,
+        state: &AppState,
+        user: &SessionUser,
+        day: NaiveDate,
+        calendar: &WorkCalendar,
+        tr: &Tr,
+    ) -> Result<(), AppError> {
+        let lang = tr.lang;
+        // Approval nodes the department must finish within two weeks (or is late with).
+        if matches!(user.role, Role::TaskLead | Role::Support) {
+            let until = day + chrono::Days::new(14);
+            for n in state.store.due_approval_nodes(day, until).await? {
+                if n.department.as_deref() != Some(user.unit_name.as_str()) {
+                    continue;
+                }
+                self.rows.push((
+                    n.planned_finish,
+                    TodoRow {
+                        kind: tr.t("todo.approval"),
+                        title: format!("{}：{}", n.project_name, n.name),
+                        link: format!("/projects/{}/approval", n.project_id),
+                        due: n.planned_finish.to_string(),
+                        overdue: n.planned_finish < day,
+                        detail: n.unit_name.unwrap_or_default(),
+                        mark: Mark::of(calendar.basis(n.planned_finish, n.planned_finish), lang),
+                    },
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    async fn adjustments(
+        &mut self,
+        state: &AppState,
+        user: &SessionUser,
+        day: NaiveDate,
+        tr: &Tr,
+    ) -> Result<(), AppError> {
+        // Plan adjustments waiting for the lead office.
+        if policy::is_office(user) {
+            for a in state.store.plan_adjustments(None, true).await? {
+                let day_asked = chrono::DateTime::from_timestamp(a.requested_at, 0)
+                    .map_or(day, |t| t.date_naive());
+                self.rows.push((
+                    day_asked,
+                    TodoRow {
+                        kind: tr.t("adjust.list"),
+                        title: format!("{} #{}", a.project, a.id),
+                        link: "/adjustments".into(),
+                        due: day_asked.to_string(),
+                        overdue: false,
+                        detail: a.reason,
+                        mark: Mark::default(),
+                    },
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The pages of this module.

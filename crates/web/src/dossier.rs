@@ -143,26 +143,13 @@ async fn dossier_page(
     let lang = tr.lang;
     let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
     let day = as_of_or_today(state, "").await?;
-    let units: HashMap<i64, String> = state
-        .store
-        .units()
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
     let text = |t: &Option<String>| t.clone().unwrap_or_default();
     let team = state
         .store
         .project_team(id)
         .await?
         .into_iter()
-        .map(|m| MemberRow {
-            id: m.id,
-            name: m.name,
-            role: m.role,
-            workplace: text(&m.workplace),
-            phone: text(&m.phone),
-        })
+        .map(MemberRow::from)
         .collect();
     let as_of = crate::status::as_of_or_latest(state, "").await?;
     let judged = state
@@ -198,12 +185,7 @@ async fn dossier_page(
         .project_visits(id)
         .await?
         .into_iter()
-        .map(|v| VisitLine {
-            visited_on: v.visited_on.to_string(),
-            visitors: v.visitors,
-            found: v.found,
-            promised: text(&v.promised),
-        })
+        .map(VisitLine::from)
         .collect();
     let problems = project_lines(state, &user, id, lang).await?;
     let invalid = error.is_some();
@@ -214,11 +196,7 @@ async fn dossier_page(
             can_raise: policy::may_raise_problem(&user, p.fields.unit_id),
             secretary: policy::is_office(&user),
             id,
-            unit: p
-                .fields
-                .unit_id
-                .and_then(|u| units.get(&u).cloned())
-                .unwrap_or_default(),
+            unit: text(&p.unit_name),
             linked_leader: text(&p.fields.linked_leader),
             service_officer: text(&p.fields.service_officer),
             plan: p
@@ -254,6 +232,29 @@ async fn dossier_page(
         },
         invalid,
     )
+}
+
+impl From<store::TeamMember> for MemberRow {
+    fn from(m: store::TeamMember) -> Self {
+        MemberRow {
+            id: m.id,
+            name: m.name,
+            role: m.role,
+            workplace: m.workplace.unwrap_or_default(),
+            phone: m.phone.unwrap_or_default(),
+        }
+    }
+}
+
+impl From<store::Visit> for VisitLine {
+    fn from(v: store::Visit) -> Self {
+        VisitLine {
+            visited_on: v.visited_on.to_string(),
+            visitors: v.visitors,
+            found: v.found,
+            promised: v.promised.unwrap_or_default(),
+        }
+    }
 }
 
 /// The light, its code, the rate and the reasons, as the dossier shows them (未评 when the
@@ -819,12 +820,10 @@ fn service_units(
         teams.into_iter().map(|t| (t.project_id, t)).collect();
     let mut visits_of: HashMap<i64, Vec<VisitLine>> = HashMap::new();
     for v in visits {
-        visits_of.entry(v.project_id).or_default().push(VisitLine {
-            visited_on: v.visited_on.to_string(),
-            visitors: v.visitors,
-            found: v.found,
-            promised: v.promised.unwrap_or_default(),
-        });
+        visits_of
+            .entry(v.project_id)
+            .or_default()
+            .push(VisitLine::from(v));
     }
     let mut by_unit: Vec<ServiceUnit> = Vec::new();
     for p in &status.projects {

@@ -332,12 +332,8 @@ pub async fn ledger(
     ledger_page(state, user, tr, q).await
 }
 
-async fn ledger_page(state: AppState, user: SessionUser, tr: Tr, q: LedgerQuery) -> PageResult {
-    let (filter, notices) = q.to_filter();
-    let page = state.store.list_projects(&filter).await?;
-    let lists = state.lists().await?;
-    let lang = tr.lang;
-
+/// The ledger's sortable column headers: each links to its sort, the active one flips it.
+fn sort_headers(q: &LedgerQuery, filter: &ProjectFilter, tr: &Tr) -> Vec<Header> {
     let sort_columns: [(SortColumn, &str, bool); 11] = [
         (SortColumn::Code, "col.code", false),
         (SortColumn::Name, "col.name", false),
@@ -351,7 +347,7 @@ async fn ledger_page(state: AppState, user: SessionUser, tr: Tr, q: LedgerQuery)
         (SortColumn::AnnualPlan, "col.plan", true),
         (SortColumn::PlannedStart, "col.start", false),
     ];
-    let headers = sort_columns
+    sort_columns
         .iter()
         .map(|(col, key, numeric)| {
             let active = filter.sort == *col;
@@ -377,12 +373,12 @@ async fn ledger_page(state: AppState, user: SessionUser, tr: Tr, q: LedgerQuery)
                 numeric: *numeric,
             }
         })
-        .collect();
+        .collect()
+}
 
-    let rows = page
-        .items
-        .into_iter()
-        .map(|p| Row {
+impl Row {
+    fn new(p: store::ProjectSummary, lang: Lang) -> Row {
+        Row {
             id: p.id,
             code: text_or_empty(&p.code),
             name: p.name,
@@ -403,8 +399,18 @@ async fn ledger_page(state: AppState, user: SessionUser, tr: Tr, q: LedgerQuery)
                 .planned_start
                 .map(|d| d.format("%Y-%m").to_string())
                 .unwrap_or_default(),
-        })
-        .collect();
+        }
+    }
+}
+
+async fn ledger_page(state: AppState, user: SessionUser, tr: Tr, q: LedgerQuery) -> PageResult {
+    let (filter, notices) = q.to_filter();
+    let page = state.store.list_projects(&filter).await?;
+    let lists = state.lists().await?;
+    let lang = tr.lang;
+
+    let headers = sort_headers(&q, &filter, &tr);
+    let rows = page.items.into_iter().map(|p| Row::new(p, lang)).collect();
 
     let pages = ((page.total + page.per_page - 1) / page.per_page).max(1);
     let page_href = |n: i64| {
@@ -874,133 +880,133 @@ struct FormState {
     refused: bool,
 }
 
+/// What the form shows in a field: as typed (or as stored, on a first showing).
+fn input_value(input: &ProjectInput, field: Field) -> String {
+    match field {
+        Field::Code => input.code.clone(),
+        Field::Name => input.name.clone(),
+        Field::Category => input.category.clone(),
+        Field::Stage => input.stage.clone(),
+        Field::Level => input.level.clone(),
+        Field::Tags => input.tags.clone(),
+        Field::Industry => input.industry.clone(),
+        Field::Region => input.region_id.clone(),
+        Field::Unit => input.unit_id.clone(),
+        Field::LeadDepartment => input.lead_department_id.clone(),
+        Field::LinkedLeader => input.linked_leader.clone(),
+        Field::ServiceOfficer => input.service_officer.clone(),
+        Field::Content => input.content.clone(),
+        Field::TotalInvestment => input.total_investment_wan.clone(),
+        Field::AnnualPlan => input.annual_plan_wan.clone(),
+        Field::PlanPhases => input.plan_phases.clone(),
+        Field::PlanYear => input.plan_year.clone(),
+        Field::Period => input.period.clone(),
+        Field::PlannedStart => input.planned_start.clone(),
+        Field::PlannedCompletion => input.planned_completion.clone(),
+        Field::PlannedProduction => input.planned_production.clone(),
+        Field::ActualStart => input.actual_start.clone(),
+        Field::ActualCompletion => input.actual_completion.clone(),
+        Field::ActualProduction => input.actual_production.clone(),
+        Field::Location => input.location.clone(),
+        Field::FundingSources => input.funding_sources.clone(),
+        Field::ExpectedOutput => input.expected_output_wan.clone(),
+        Field::ExpectedTax => input.expected_tax_wan.clone(),
+        Field::ExpectedJobs => input.expected_jobs.clone(),
+        Field::Owner => input.owner.clone(),
+        Field::Remarks => input.remarks.clone(),
+    }
+}
+
+/// One field of the project form: its input kind and choices, the value, its error and hint.
+fn form_field(field: Field, form: &FormState, lists: &crate::Lists, tr: &Tr) -> FormField {
+    let lang = tr.lang;
+    let value = input_value(&form.input, field);
+    let (kind, options) = match field {
+        Field::Stage => (
+            "select",
+            options(Stage::ALL.iter(), &value, |s| {
+                (s.code().into(), s.label(lang).into())
+            }),
+        ),
+        Field::Level => (
+            "select",
+            options(Level::ALL.iter(), &value, |s| {
+                (s.code().into(), s.label(lang).into())
+            }),
+        ),
+        Field::Category => {
+            // A category typed in an imported sheet stays selectable.
+            let mut categories: Vec<&str> = domain::project::CATEGORIES.to_vec();
+            if !value.is_empty() && !categories.contains(&value.as_str()) {
+                categories.push(&value);
+            }
+            let opts = options(categories.iter(), &value, |c| {
+                (c.to_string(), c.to_string())
+            });
+            ("select", opts)
+        }
+        Field::Unit => ("select", unit_options(&lists.units, &value, false)),
+        Field::LeadDepartment => ("select", unit_options(&lists.units, &value, true)),
+        Field::Region => (
+            "select",
+            options(lists.regions.iter(), &value, |r| {
+                (r.id.to_string(), r.name.clone())
+            }),
+        ),
+        Field::Content | Field::Remarks | Field::PlanPhases => ("textarea", Vec::new()),
+        _ => ("text", Vec::new()),
+    };
+    let hint = match field {
+        Field::Tags | Field::FundingSources => tr.t("form.list_hint"),
+        Field::Period => tr.t("form.period_hint"),
+        Field::PlanPhases => tr.t("form.phases_hint"),
+        Field::PlannedStart
+        | Field::PlannedCompletion
+        | Field::PlannedProduction
+        | Field::ActualStart
+        | Field::ActualCompletion
+        | Field::ActualProduction => tr.t("form.date_hint"),
+        _ => "",
+    };
+    let error = form
+        .errors
+        .iter()
+        .find(|e| e.field == field.key())
+        .map(|e| match lang {
+            Lang::Zh => e.message_zh.clone(),
+            Lang::En => e.message_en.clone(),
+        });
+    let numeric = matches!(
+        field,
+        Field::TotalInvestment
+            | Field::AnnualPlan
+            | Field::ExpectedOutput
+            | Field::ExpectedTax
+            | Field::ExpectedJobs
+            | Field::PlanYear
+    );
+    FormField {
+        key: field.key(),
+        label: field.label(lang),
+        kind,
+        value,
+        options,
+        error,
+        hint,
+        required: field == Field::Name,
+        numeric,
+    }
+}
+
 async fn form_page(state: &AppState, user: SessionUser, tr: Tr, form: FormState) -> PageResult {
     let lists = state.lists().await?;
-    let lang = tr.lang;
-    let input = &form.input;
-    let value_of = |field: Field| -> String {
-        match field {
-            Field::Code => input.code.clone(),
-            Field::Name => input.name.clone(),
-            Field::Category => input.category.clone(),
-            Field::Stage => input.stage.clone(),
-            Field::Level => input.level.clone(),
-            Field::Tags => input.tags.clone(),
-            Field::Industry => input.industry.clone(),
-            Field::Region => input.region_id.clone(),
-            Field::Unit => input.unit_id.clone(),
-            Field::LeadDepartment => input.lead_department_id.clone(),
-            Field::LinkedLeader => input.linked_leader.clone(),
-            Field::ServiceOfficer => input.service_officer.clone(),
-            Field::Content => input.content.clone(),
-            Field::TotalInvestment => input.total_investment_wan.clone(),
-            Field::AnnualPlan => input.annual_plan_wan.clone(),
-            Field::PlanPhases => input.plan_phases.clone(),
-            Field::PlanYear => input.plan_year.clone(),
-            Field::Period => input.period.clone(),
-            Field::PlannedStart => input.planned_start.clone(),
-            Field::PlannedCompletion => input.planned_completion.clone(),
-            Field::PlannedProduction => input.planned_production.clone(),
-            Field::ActualStart => input.actual_start.clone(),
-            Field::ActualCompletion => input.actual_completion.clone(),
-            Field::ActualProduction => input.actual_production.clone(),
-            Field::Location => input.location.clone(),
-            Field::FundingSources => input.funding_sources.clone(),
-            Field::ExpectedOutput => input.expected_output_wan.clone(),
-            Field::ExpectedTax => input.expected_tax_wan.clone(),
-            Field::ExpectedJobs => input.expected_jobs.clone(),
-            Field::Owner => input.owner.clone(),
-            Field::Remarks => input.remarks.clone(),
-        }
-    };
     let groups = FIELD_GROUPS
         .iter()
         .map(|(title, fields)| FormGroup {
             title: tr.t(title),
             fields: fields
                 .iter()
-                .map(|&field| {
-                    let value = value_of(field);
-                    let (kind, options) = match field {
-                        Field::Stage => (
-                            "select",
-                            options(Stage::ALL.iter(), &value, |s| {
-                                (s.code().into(), s.label(lang).into())
-                            }),
-                        ),
-                        Field::Level => (
-                            "select",
-                            options(Level::ALL.iter(), &value, |s| {
-                                (s.code().into(), s.label(lang).into())
-                            }),
-                        ),
-                        Field::Category => {
-                            // A category typed in an imported sheet stays selectable.
-                            let mut categories: Vec<&str> = domain::project::CATEGORIES.to_vec();
-                            if !value.is_empty() && !categories.contains(&value.as_str()) {
-                                categories.push(&value);
-                            }
-                            let opts = options(categories.iter(), &value, |c| {
-                                (c.to_string(), c.to_string())
-                            });
-                            ("select", opts)
-                        }
-                        Field::Unit => ("select", unit_options(&lists.units, &value, false)),
-                        Field::LeadDepartment => {
-                            ("select", unit_options(&lists.units, &value, true))
-                        }
-                        Field::Region => (
-                            "select",
-                            options(lists.regions.iter(), &value, |r| {
-                                (r.id.to_string(), r.name.clone())
-                            }),
-                        ),
-                        Field::Content | Field::Remarks | Field::PlanPhases => {
-                            ("textarea", Vec::new())
-                        }
-                        _ => ("text", Vec::new()),
-                    };
-                    let hint = match field {
-                        Field::Tags | Field::FundingSources => tr.t("form.list_hint"),
-                        Field::Period => tr.t("form.period_hint"),
-                        Field::PlanPhases => tr.t("form.phases_hint"),
-                        Field::PlannedStart
-                        | Field::PlannedCompletion
-                        | Field::PlannedProduction
-                        | Field::ActualStart
-                        | Field::ActualCompletion
-                        | Field::ActualProduction => tr.t("form.date_hint"),
-                        _ => "",
-                    };
-                    let error = form
-                        .errors
-                        .iter()
-                        .find(|e| e.field == field.key())
-                        .map(|e| match lang {
-                            Lang::Zh => e.message_zh.clone(),
-                            Lang::En => e.message_en.clone(),
-                        });
-                    let numeric = matches!(
-                        field,
-                        Field::TotalInvestment
-                            | Field::AnnualPlan
-                            | Field::ExpectedOutput
-                            | Field::ExpectedTax
-                            | Field::ExpectedJobs
-                            | Field::PlanYear
-                    );
-                    FormField {
-                        key: field.key(),
-                        label: field.label(lang),
-                        kind,
-                        value,
-                        options,
-                        error,
-                        hint,
-                        required: field == Field::Name,
-                        numeric,
-                    }
-                })
+                .map(|&field| form_field(field, &form, &lists, &tr))
                 .collect(),
         })
         .collect();

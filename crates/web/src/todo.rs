@@ -6,9 +6,9 @@
 use askama::Template;
 use axum::extract::State;
 use chrono::{Datelike, NaiveDate};
+use domain::calendar::WorkCalendar;
 use domain::problem::{Action, Escalation, Level, Status, escalate, escalated_on, transition};
 use domain::progress::{Cadence, Period};
-use domain::calendar::WorkCalendar;
 use domain::{Lang, Role};
 use store::SessionUser;
 

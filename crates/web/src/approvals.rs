@@ -86,6 +86,81 @@ pub async fn plan_page(
     show_plan(&state, user, tr, &id, None).await
 }
 
+/// A node's name by its key (the key itself when no node has it).
+fn node_name(plan: &store::ApprovalPlan, key: &str) -> String {
+    plan.nodes
+        .iter()
+        .find(|n| n.key == key)
+        .map(|n| n.name.clone())
+        .unwrap_or_else(|| key.to_string())
+}
+
+/// 环节时间倒挂: every node planned to start before a prerequisite is planned to finish.
+fn inversion_warnings(plan: &store::ApprovalPlan, lang: Lang) -> Vec<String> {
+    let name_of = |key: &str| node_name(plan, key);
+    let mut warnings = Vec::new();
+    for inv in inversions(&plan.to_plan()) {
+        warnings.push(
+            bi(
+                format!(
+                    "环节时间倒挂：{} 计划 {} 开始，早于前置环节 {} 的计划完成 {}",
+                    name_of(&inv.node),
+                    inv.planned_start,
+                    name_of(&inv.prerequisite),
+                    inv.prerequisite_finish
+                ),
+                format!(
+                    "inversion: {} is planned to start {} before its prerequisite {} is planned to finish {}",
+                    name_of(&inv.node),
+                    inv.planned_start,
+                    name_of(&inv.prerequisite),
+                    inv.prerequisite_finish
+                ),
+            )
+            .get(lang)
+            .to_string(),
+        );
+    }
+    warnings
+}
+
+/// The plan's nodes with their schedule: earliest start and finish, slack, the critical ones,
+/// planned and actual dates, overdue when unfinished past `today`.
+fn node_rows(
+    plan: &store::ApprovalPlan,
+    timed: &domain::schedule::Schedule,
+    calendar: &domain::calendar::WorkCalendar,
+    today: NaiveDate,
+    lang: Lang,
+) -> Vec<NodeRow> {
+    let name_of = |key: &str| node_name(plan, key);
+    plan.nodes
+        .iter()
+        .zip(&timed.nodes)
+        .map(|(n, t)| NodeRow {
+            key: n.key.clone(),
+            name: n.name.clone(),
+            department: n.department.clone().unwrap_or_default(),
+            duration: n.duration,
+            after: n
+                .after
+                .iter()
+                .map(|a| name_of(a))
+                .collect::<Vec<_>>()
+                .join("、"),
+            es: t.es.to_string(),
+            ef: t.ef.to_string(),
+            slack: t.slack,
+            critical: t.critical,
+            planned: span(n.planned_start, n.planned_finish),
+            actual: span(n.actual_start, n.actual_finish),
+            document_no: n.document_no.clone().unwrap_or_default(),
+            overdue: n.actual_finish.is_none() && n.planned_finish.is_some_and(|f| f < today),
+            mark: Mark::of(calendar.basis(t.es, t.ef), lang),
+        })
+        .collect()
+}
+
 async fn show_plan(
     state: &AppState,
     user: SessionUser,
@@ -140,35 +215,8 @@ async fn show_plan(
             return render(&page);
         }
     };
-    let name_of = |key: &str| {
-        plan.nodes
-            .iter()
-            .find(|n| n.key == key)
-            .map(|n| n.name.clone())
-            .unwrap_or_else(|| key.to_string())
-    };
-    for inv in inversions(&plan.to_plan()) {
-        page.warnings.push(
-            bi(
-                format!(
-                    "环节时间倒挂：{} 计划 {} 开始，早于前置环节 {} 的计划完成 {}",
-                    name_of(&inv.node),
-                    inv.planned_start,
-                    name_of(&inv.prerequisite),
-                    inv.prerequisite_finish
-                ),
-                format!(
-                    "inversion: {} is planned to start {} before its prerequisite {} is planned to finish {}",
-                    name_of(&inv.node),
-                    inv.planned_start,
-                    name_of(&inv.prerequisite),
-                    inv.prerequisite_finish
-                ),
-            )
-            .get(lang)
-            .to_string(),
-        );
-    }
+    let name_of = |key: &str| node_name(&plan, key);
+    page.warnings.extend(inversion_warnings(&plan, lang));
     page.warnings.extend(permit_warning(&timed, &project, lang));
     let labels = gantt::Labels {
         today: tr.t("approval.today"),
@@ -178,32 +226,7 @@ async fn show_plan(
         holiday: tr.t("approval.day_off"),
     };
     page.svg = gantt::svg(&plan, &timed, &calendar, today, &labels);
-    page.nodes = plan
-        .nodes
-        .iter()
-        .zip(&timed.nodes)
-        .map(|(n, t)| NodeRow {
-            key: n.key.clone(),
-            name: n.name.clone(),
-            department: n.department.clone().unwrap_or_default(),
-            duration: n.duration,
-            after: n
-                .after
-                .iter()
-                .map(|a| name_of(a))
-                .collect::<Vec<_>>()
-                .join("、"),
-            es: t.es.to_string(),
-            ef: t.ef.to_string(),
-            slack: t.slack,
-            critical: t.critical,
-            planned: span(n.planned_start, n.planned_finish),
-            actual: span(n.actual_start, n.actual_finish),
-            document_no: n.document_no.clone().unwrap_or_default(),
-            overdue: n.actual_finish.is_none() && n.planned_finish.is_some_and(|f| f < today),
-            mark: Mark::of(calendar.basis(t.es, t.ef), lang),
-        })
-        .collect();
+    page.nodes = node_rows(&plan, &timed, &calendar, today, lang);
     page.finish_mark = Mark::of(calendar.basis(plan.start, timed.finish), lang);
     page.serial_mark = Mark::of(calendar.basis(plan.start, timed.serial_finish), lang);
     if timed.provisional {
@@ -590,6 +613,27 @@ impl NodeForm {
     }
 }
 
+/// Puts `node` in the place of the node keyed `original` (a new node when empty or gone); a
+/// renamed key follows into the prerequisites of the other nodes.
+fn put_node(plan: &mut store::ApprovalPlan, original: &str, node: ApprovalNode) {
+    let Some(slot) = plan
+        .nodes
+        .iter_mut()
+        .find(|n| n.key == original && !original.is_empty())
+    else {
+        plan.nodes.push(node);
+        return;
+    };
+    let old_key = std::mem::replace(slot, node.clone()).key;
+    if old_key != node.key {
+        for a in plan.nodes.iter_mut().flat_map(|n| n.after.iter_mut()) {
+            if *a == old_key {
+                a.clone_from(&node.key);
+            }
+        }
+    }
+}
+
 pub async fn save_node(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
@@ -668,27 +712,7 @@ pub async fn save_node(
             .or_else(|| node_type(&node.key).map(|t| t.department.to_string())),
         ..node
     };
-    match plan
-        .nodes
-        .iter_mut()
-        .find(|n| n.key == original && !original.is_empty())
-    {
-        Some(slot) => {
-            // A renamed key follows into the prerequisites of other nodes.
-            let old_key = slot.key.clone();
-            *slot = node.clone();
-            if old_key != node.key {
-                for n in plan.nodes.iter_mut() {
-                    for a in n.after.iter_mut() {
-                        if *a == old_key {
-                            a.clone_from(&node.key);
-                        }
-                    }
-                }
-            }
-        }
-        None => plan.nodes.push(node.clone()),
-    }
+    put_node(&mut plan, &original, node.clone());
     let calendar = state.store.work_calendar().await?;
     match state
         .store

@@ -259,6 +259,48 @@ struct Shown {
     preview: Option<(CalendarImport, String)>,
 }
 
+/// A notice read but not yet saved: the year as it would be, with what changes.
+async fn preview_of(
+    state: &AppState,
+    import: CalendarImport,
+    source: String,
+    lang: Lang,
+) -> Result<Preview, AppError> {
+    let mut years = domain::calendar::builtin_years().map_err(StoreError::Calendar)?;
+    years.extend(state.store.imported_calendar_years().await?);
+    years.push(import.year.clone());
+    let after = WorkCalendar::new(years).map_err(StoreError::Calendar)?;
+    Ok(Preview {
+        year: import.year.year,
+        title: import.year.papers.first().cloned().unwrap_or_default(),
+        was_provisional: import.was_provisional,
+        months: grid(&after, import.year.year, lang),
+        days_off: import.year.days.iter().filter(|d| d.off).count(),
+        makeup: import.year.days.iter().filter(|d| !d.off).count(),
+        changes: change_lines(&import.changes, lang),
+        source,
+    })
+}
+
+impl ImportLine {
+    fn new(r: store::CalendarImportRecord, lang: Lang) -> ImportLine {
+        ImportLine {
+            at: format_time(r.imported_at),
+            who: r
+                .user
+                .unwrap_or_else(|| bi("命令行", "command line").get(lang).to_string()),
+            year: r.year,
+            format: match (r.format.as_str(), lang) {
+                ("notice", Lang::Zh) => "通知文本",
+                ("notice", Lang::En) => "notice text",
+                (_, _) => "JSON",
+            },
+            title: r.title,
+            changes: change_lines(&r.changes, lang),
+        }
+    }
+}
+
 async fn show(state: &AppState, user: SessionUser, tr: Tr, shown: Shown) -> PageResult {
     let lang = tr.lang;
     let calendar = state.store.work_calendar().await?;
@@ -321,22 +363,7 @@ async fn show(state: &AppState, user: SessionUser, tr: Tr, shown: Shown) -> Page
         _ => 0,
     };
     let preview = match shown.preview {
-        Some((import, source)) => {
-            let mut years = domain::calendar::builtin_years().map_err(StoreError::Calendar)?;
-            years.extend(state.store.imported_calendar_years().await?);
-            years.push(import.year.clone());
-            let after = WorkCalendar::new(years).map_err(StoreError::Calendar)?;
-            Some(Preview {
-                year: import.year.year,
-                title: import.year.papers.first().cloned().unwrap_or_default(),
-                was_provisional: import.was_provisional,
-                months: grid(&after, import.year.year, lang),
-                days_off: import.year.days.iter().filter(|d| d.off).count(),
-                makeup: import.year.days.iter().filter(|d| !d.off).count(),
-                changes: change_lines(&import.changes, lang),
-                source,
-            })
-        }
+        Some((import, source)) => Some(preview_of(state, import, source, lang).await?),
         None => None,
     };
     let imports = state
@@ -344,20 +371,7 @@ async fn show(state: &AppState, user: SessionUser, tr: Tr, shown: Shown) -> Page
         .calendar_imports()
         .await?
         .into_iter()
-        .map(|r| ImportLine {
-            at: format_time(r.imported_at),
-            who: r
-                .user
-                .unwrap_or_else(|| bi("命令行", "command line").get(lang).to_string()),
-            year: r.year,
-            format: match (r.format.as_str(), lang) {
-                ("notice", Lang::Zh) => "通知文本",
-                ("notice", Lang::En) => "notice text",
-                (_, _) => "JSON",
-            },
-            title: r.title,
-            changes: change_lines(&r.changes, lang),
-        })
+        .map(|r| ImportLine::new(r, lang))
         .collect();
     let invalid = !errors.is_empty();
     render_form(

@@ -244,6 +244,33 @@ impl From<store::ProjectTarget> for ProjectTargetRow {
     }
 }
 
+/// The window as the form shows it: fixed or not, the year, and the fixed dates.
+fn window_texts(window: &Window) -> (bool, String, String, String) {
+    match *window {
+        Window::Year(y) => (false, y.to_string(), String::new(), String::new()),
+        Window::Fixed { start, end } => (
+            true,
+            start.year().to_string(),
+            start.to_string(),
+            end.to_string(),
+        ),
+    }
+}
+
+impl CampaignLink {
+    /// Every campaign, newest first, the one shown marked.
+    fn all(campaigns: Vec<(i64, i64, CampaignSettings)>, shown: Option<i64>) -> Vec<CampaignLink> {
+        campaigns
+            .into_iter()
+            .map(|(id, _, s)| CampaignLink {
+                id,
+                name: s.name,
+                current: Some(id) == shown,
+            })
+            .collect()
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn show(
     state: &AppState,
@@ -269,15 +296,7 @@ async fn show(
                 chrono::Datelike::year(&state.today()),
             )
         });
-    let (fixed, year, start, end) = match settings.window {
-        Window::Year(y) => (false, y.to_string(), String::new(), String::new()),
-        Window::Fixed { start, end } => (
-            true,
-            chrono::Datelike::year(&start).to_string(),
-            start.to_string(),
-            end.to_string(),
-        ),
-    };
+    let (fixed, year, start, end) = window_texts(&settings.window);
     let weights = weight_fields(&settings.scheme, typed, lang);
     let units = state.store.units().await?;
     let departments = units
@@ -290,20 +309,12 @@ async fn show(
         .collect();
     let targets = target_rows(&units, &progress_rows, typed);
     let all = state.store.campaigns().await?;
-    let shown = campaign.as_ref().map(|c| c.id);
     let newest = all.first().map(|(id, _, _)| *id);
     let next_year = match (&campaign, policy::is_office(&user)) {
         (Some(c), true) if Some(c.id) == newest => Some(c.settings.span().0.year() + 1),
         _ => None,
     };
-    let campaigns = all
-        .into_iter()
-        .map(|(id, _, s)| CampaignLink {
-            id,
-            name: s.name,
-            current: Some(id) == shown,
-        })
-        .collect();
+    let campaigns = CampaignLink::all(all, campaign.as_ref().map(|c| c.id));
     let project_targets = match &campaign {
         Some(c) => state.store.project_targets(c.id).await?,
         None => Vec::new(),

@@ -131,6 +131,32 @@ pub(crate) fn worst_first(projects: &mut [&ProjectStatus]) {
     });
 }
 
+impl UnitRow {
+    fn new(u: &domain::progress::UnitStatus, lang: domain::Lang) -> UnitRow {
+        UnitRow {
+            rank: u.rank,
+            unit: u.unit.clone(),
+            expected: u
+                .figures
+                .expected
+                .map(|e| percent(e.to_f64()))
+                .unwrap_or_default(),
+            unit_link: crate::pages::url_encode(&u.unit),
+            projects: u.projects,
+            rate: u
+                .figures
+                .rate
+                .map(|r| percent(r.to_f64()))
+                .unwrap_or_default(),
+            light: u.figures.light.map_or("", Light::code),
+            light_label: u.figures.light.map_or("", |l| l.label(lang)),
+            score: format!("{:.2}", u.score),
+            double_half: u.figures.double_half,
+            strong_start: strong_mark(u.strong_start),
+        }
+    }
+}
+
 pub async fn page(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
@@ -183,31 +209,7 @@ pub async fn page(
             .iter()
             .filter(|p| p.judgement.is_none() && p.pending.is_none())
             .count(),
-        units: status
-            .units
-            .iter()
-            .map(|u| UnitRow {
-                rank: u.rank,
-                unit: u.unit.clone(),
-                expected: u
-                    .figures
-                    .expected
-                    .map(|e| percent(e.to_f64()))
-                    .unwrap_or_default(),
-                unit_link: crate::pages::url_encode(&u.unit),
-                projects: u.projects,
-                rate: u
-                    .figures
-                    .rate
-                    .map(|r| percent(r.to_f64()))
-                    .unwrap_or_default(),
-                light: u.figures.light.map_or("", Light::code),
-                light_label: u.figures.light.map_or("", |l| l.label(lang)),
-                score: format!("{:.2}", u.score),
-                double_half: u.figures.double_half,
-                strong_start: strong_mark(u.strong_start),
-            })
-            .collect(),
+        units: status.units.iter().map(|u| UnitRow::new(u, lang)).collect(),
         lagging: lagging
             .into_iter()
             .take(LAGGING_SHOWN)
@@ -282,29 +284,17 @@ fn share_text(s: Option<domain::progress::Share>, lang: domain::Lang) -> String 
     }
 }
 
-/// `/status/unit?name=…&as_of=…`: how a unit's score comes about: each indicator with its
-/// weight and basis, then every project behind the figures, each linking to its reports.
-pub async fn unit_page(
-    State(state): State<AppState>,
-    PageUser { user, tr }: PageUser,
-    Query(q): Query<UnitQuery>,
-) -> PageResult {
+/// Each indicator of the scheme for a unit: its weight, value, what it is computed from and
+/// the points it gives.
+fn indicator_rows(
+    scheme: &domain::progress::Scheme,
+    unit: &domain::progress::UnitStatus,
+    tr: &Tr,
+) -> Vec<IndicatorRow> {
     let lang = tr.lang;
-    let as_of = as_of_or_latest(&state, &q.as_of).await?;
-    let scheme = state.store.judging(as_of).await?.scheme;
-    let shared = state.store.status(as_of, &scheme).await?;
-    let store::LedgerStatus {
-        status, warnings, ..
-    } = &*shared;
-    let unit = status
-        .units
-        .iter()
-        .find(|u| u.unit == q.name)
-        .ok_or(AppError::NotFound)?;
-    let unit_id = state.store.unit_by_name(&unit.unit).await?.map(|u| u.id);
     let total_weight: f64 = scheme.indicators.iter().map(|i| i.weight).sum();
     let f = &unit.figures;
-    let indicators = scheme
+    scheme
         .indicators
         .iter()
         .zip(&unit.indicators)
@@ -339,7 +329,66 @@ pub async fn unit_page(
                 },
             }
         })
-        .collect();
+        .collect()
+}
+
+impl ProjectRow {
+    /// A project on its unit's page: its light with every reason (the rule's, a period not yet
+    /// due, the approval plan's warning).
+    fn of_unit(
+        p: &domain::progress::ProjectStatus,
+        warnings: &std::collections::HashMap<i64, domain::Bilingual>,
+        tr: &Tr,
+    ) -> ProjectRow {
+        let lang = tr.lang;
+        let j = p.judgement.as_ref();
+        let mut why: Vec<String> = j
+            .map(|j| j.why.iter().map(|w| w.get(lang)).collect())
+            .unwrap_or_default();
+        why.extend(p.pending.map(|r| r.get(lang)));
+        why.extend(warnings.get(&p.id).map(|w| w.get(lang).to_string()));
+        let unrated = if p.pending.is_some() {
+            tr.t("status.not_due")
+        } else {
+            tr.t("status.unrated")
+        };
+        ProjectRow {
+            id: p.id,
+            name: p.name.to_string(),
+            unit: String::new(),
+            ytd: p.year_to_date.wan_display(),
+            plan: p.annual_plan.map(|m| m.wan_display()).unwrap_or_default(),
+            gap: String::new(),
+            rate: j.map(|j| percent(j.rate.to_f64())).unwrap_or_default(),
+            light: j.map_or("", |j| j.light.code()),
+            light_label: j.map_or(unrated, |j| j.light.label(lang)),
+            why: why.join("；"),
+        }
+    }
+}
+
+/// `/status/unit?name=…&as_of=…`: how a unit's score comes about: each indicator with its
+/// weight and basis, then every project behind the figures, each linking to its reports.
+pub async fn unit_page(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Query(q): Query<UnitQuery>,
+) -> PageResult {
+    let lang = tr.lang;
+    let as_of = as_of_or_latest(&state, &q.as_of).await?;
+    let scheme = state.store.judging(as_of).await?.scheme;
+    let shared = state.store.status(as_of, &scheme).await?;
+    let store::LedgerStatus {
+        status, warnings, ..
+    } = &*shared;
+    let unit = status
+        .units
+        .iter()
+        .find(|u| u.unit == q.name)
+        .ok_or(AppError::NotFound)?;
+    let unit_id = state.store.unit_by_name(&unit.unit).await?.map(|u| u.id);
+    let f = &unit.figures;
+    let indicators = indicator_rows(&scheme, unit, &tr);
     let mut projects: Vec<&domain::progress::ProjectStatus> = status
         .projects
         .iter()
@@ -348,31 +397,7 @@ pub async fn unit_page(
     worst_first(&mut projects);
     let projects = projects
         .into_iter()
-        .map(|p| {
-            let j = p.judgement.as_ref();
-            let mut why: Vec<String> = j
-                .map(|j| j.why.iter().map(|w| w.get(lang)).collect())
-                .unwrap_or_default();
-            why.extend(p.pending.map(|r| r.get(lang)));
-            why.extend(warnings.get(&p.id).map(|w| w.get(lang).to_string()));
-            let unrated = if p.pending.is_some() {
-                tr.t("status.not_due")
-            } else {
-                tr.t("status.unrated")
-            };
-            ProjectRow {
-                id: p.id,
-                name: p.name.to_string(),
-                unit: String::new(),
-                ytd: p.year_to_date.wan_display(),
-                plan: p.annual_plan.map(|m| m.wan_display()).unwrap_or_default(),
-                gap: String::new(),
-                rate: j.map(|j| percent(j.rate.to_f64())).unwrap_or_default(),
-                light: j.map_or("", |j| j.light.code()),
-                light_label: j.map_or(unrated, |j| j.light.label(lang)),
-                why: why.join("；"),
-            }
-        })
+        .map(|p| ProjectRow::of_unit(p, warnings, &tr))
         .collect();
     render(&UnitTemplate {
         user,

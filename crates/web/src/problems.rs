@@ -271,6 +271,55 @@ fn action_label(code: &str, lang: Lang) -> String {
     }
 }
 
+/// The steps this user may take on a problem standing so, each with whether it needs a reason
+/// (退回, 重新打开) or takes a note (已解决).
+fn action_buttons(
+    status: Status,
+    standing: domain::problem::Standing,
+    lang: Lang,
+) -> Vec<ActionButton> {
+    let candidates: [(&'static str, bool, bool); 5] = [
+        ("accept", false, false),
+        ("resolve", false, true),
+        ("confirm", false, false),
+        ("return", true, false),
+        ("reopen", true, false),
+    ];
+    candidates
+        .into_iter()
+        .filter(|(code, _, _)| {
+            action_named(code, "-".into()).is_some_and(|a| transition(status, &a, standing).is_ok())
+        })
+        .map(|(code, needs_reason, takes_note)| ActionButton {
+            code,
+            label: match action_named(code, String::new()) {
+                Some(a) if lang == Lang::En => a.label_en(),
+                Some(a) => a.label(),
+                None => code,
+            },
+            needs_reason,
+            takes_note,
+        })
+        .collect()
+}
+
+impl StepRow {
+    fn new(e: store::ProblemEvent, lang: Lang) -> StepRow {
+        StepRow {
+            at: format_time(e.at),
+            by: match (e.actor_name, e.actor_unit) {
+                (Some(name), Some(unit)) => format!("{name} · {unit}"),
+                (Some(name), None) => name,
+                _ => String::new(),
+            },
+            action: action_label(&e.action, lang),
+            status: status_label(e.to_status, lang),
+            level: level_label(e.level, lang),
+            note: e.note.unwrap_or_default(),
+        }
+    }
+}
+
 async fn problem_page(
     state: &AppState,
     tr: Tr,
@@ -288,47 +337,13 @@ async fn problem_page(
     let as_of = as_of_or_today(state, "").await?;
     let (overdue, level, basis) = state.store.problem_on(&p, as_of).await?;
     let standing = who.standing(&p);
-    let candidates: [(&'static str, bool, bool); 5] = [
-        ("accept", false, false),
-        ("resolve", false, true),
-        ("confirm", false, false),
-        ("return", true, false),
-        ("reopen", true, false),
-    ];
-    let actions = candidates
-        .into_iter()
-        .filter(|(code, _, _)| {
-            action_named(code, "-".into())
-                .is_some_and(|a| transition(p.status, &a, standing).is_ok())
-        })
-        .map(|(code, needs_reason, takes_note)| ActionButton {
-            code,
-            label: match action_named(code, String::new()) {
-                Some(a) if lang == Lang::En => a.label_en(),
-                Some(a) => a.label(),
-                None => code,
-            },
-            needs_reason,
-            takes_note,
-        })
-        .collect();
+    let actions = action_buttons(p.status, standing, lang);
     let steps = state
         .store
         .problem_events(id)
         .await?
         .into_iter()
-        .map(|e| StepRow {
-            at: format_time(e.at),
-            by: match (e.actor_name, e.actor_unit) {
-                (Some(name), Some(unit)) => format!("{name} · {unit}"),
-                (Some(name), None) => name,
-                _ => String::new(),
-            },
-            action: action_label(&e.action, lang),
-            status: status_label(e.to_status, lang),
-            level: level_label(e.level, lang),
-            note: e.note.unwrap_or_default(),
-        })
+        .map(|e| StepRow::new(e, lang))
         .collect();
     let units = state.store.units().await?;
     let co_units = p

@@ -393,6 +393,57 @@ struct Shown<'a> {
     notice: String,
 }
 
+impl Shown<'_> {
+    /// A row as this showing has it: what was typed into it, whether it was ticked and its
+    /// return reason, and its error.
+    fn fill(&self, row: &mut FormRow, project_id: i64) {
+        if let Some(typed) = self.typed.and_then(|f| f.rows.get(&project_id)) {
+            row.completed = typed.completed.clone();
+            row.ytd = typed.ytd.clone();
+            row.started = typed.started;
+            row.halted = typed.halted;
+            row.actual_start = typed.actual_start.clone();
+            row.progress = typed.progress.clone();
+            row.problems = typed.problems.clone();
+            row.reason = typed.reason.clone();
+        }
+        if let Some(review) = self.review {
+            row.picked = review.picks.iter().any(|(id, _)| *id == row.report_id);
+            row.return_reason = review
+                .reasons
+                .get(&row.report_id)
+                .cloned()
+                .unwrap_or_default();
+        }
+        row.error = self
+            .row_errors
+            .get(&project_id)
+            .cloned()
+            .unwrap_or_default();
+    }
+
+    /// The page's errors: how many rows need correcting first, then the others.
+    fn all_errors(&self, lang: Lang) -> Vec<String> {
+        let mut errors = self.errors.clone();
+        if !self.row_errors.is_empty() {
+            errors.insert(
+                0,
+                match lang {
+                    Lang::Zh => format!(
+                        "有 {} 个项目填写有误，请按各行提示修改",
+                        self.row_errors.len()
+                    ),
+                    Lang::En => format!(
+                        "{} rows need correcting: see each row",
+                        self.row_errors.len()
+                    ),
+                },
+            );
+        }
+        errors
+    }
+}
+
 async fn unit_page(
     state: &AppState,
     tr: Tr,
@@ -425,29 +476,7 @@ async fn unit_page(
         .map(|p| {
             let mut row = form_row(p, can_review, tr.lang);
             row.photos = photos.remove(&row.report_id).unwrap_or_default();
-            if let Some(typed) = shown.typed.and_then(|f| f.rows.get(&p.project_id)) {
-                row.completed = typed.completed.clone();
-                row.ytd = typed.ytd.clone();
-                row.started = typed.started;
-                row.halted = typed.halted;
-                row.actual_start = typed.actual_start.clone();
-                row.progress = typed.progress.clone();
-                row.problems = typed.problems.clone();
-                row.reason = typed.reason.clone();
-            }
-            if let Some(review) = shown.review {
-                row.picked = review.picks.iter().any(|(id, _)| *id == row.report_id);
-                row.return_reason = review
-                    .reasons
-                    .get(&row.report_id)
-                    .cloned()
-                    .unwrap_or_default();
-            }
-            row.error = shown
-                .row_errors
-                .get(&p.project_id)
-                .cloned()
-                .unwrap_or_default();
+            shown.fill(&mut row, p.project_id);
             row
         })
         .collect();
@@ -458,22 +487,7 @@ async fn unit_page(
         form_rows.sort_by_key(|r| r.locked);
     }
     let invalid = !shown.errors.is_empty() || !shown.row_errors.is_empty();
-    let mut errors = shown.errors;
-    if !shown.row_errors.is_empty() {
-        errors.insert(
-            0,
-            match tr.lang {
-                Lang::Zh => format!(
-                    "有 {} 个项目填写有误，请按各行提示修改",
-                    shown.row_errors.len()
-                ),
-                Lang::En => format!(
-                    "{} rows need correcting: see each row",
-                    shown.row_errors.len()
-                ),
-            },
-        );
-    }
+    let errors = shown.all_errors(tr.lang);
     render_form(
         &UnitTemplate {
             overview_link: !policy::files_reports(&user),

@@ -164,14 +164,10 @@ async fn dossier_page(
     let (light, light_code, rate, why) = light_texts(judgement.as_ref(), &tr);
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let milestones = milestone_rows(state.store.approval_plan(id).await?, day);
-    // Decisions as on /meetings: a unit reads those it owns; the lead office and leaders all;
-    // the project's own unit and its 牵头单位 all of this project's.
-    let sees_all = policy::problem_viewer(&user).sees_all
-        || p.fields.unit_id == Some(user.unit_id)
-        || p.fields.lead_department_id == Some(user.unit_id);
+    // Decisions as on /meetings: a unit reads those it owns, some readers all of them.
     let meetings = meeting_lines(
         state.store.project_meetings(id).await?,
-        sees_all,
+        policy::sees_project_decisions(&user, &p),
         user.unit_id,
         lang,
     );

@@ -455,6 +455,12 @@ impl From<Vec<(String, String)>> for MinutesForm {
 }
 
 impl MinutesForm {
+    /// The meeting's date, which the minutes must have.
+    fn held_on(&self) -> Result<chrono::NaiveDate, domain::Bilingual> {
+        parse_date(&self.held_on, Edge::Start)?
+            .ok_or_else(|| bi("请填写会议日期", "give the meeting's date"))
+    }
+
     /// The decisions of the rows that say something; what is wrong with a row is put beside it.
     fn decisions(&mut self, lang: Lang) -> Vec<NewDecision> {
         let mut decisions = Vec::new();
@@ -503,21 +509,10 @@ pub async fn create(
     let mut form = MinutesForm::from(fields);
     let lang = tr.lang;
     let mut errors = Vec::new();
-    let held_on = match parse_date(&form.held_on, Edge::Start) {
-        Ok(Some(d)) => Some(d),
-        Ok(None) => {
-            errors.push(
-                bi("请填写会议日期", "give the meeting's date")
-                    .get(lang)
-                    .to_string(),
-            );
-            None
-        }
-        Err(m) => {
-            errors.push(m.get(lang).to_string());
-            None
-        }
-    };
+    let held_on = form
+        .held_on()
+        .map_err(|m| errors.push(m.get(lang).to_string()))
+        .ok();
     let decisions = form.decisions(lang);
     let MinutesForm {
         held_on: held_on_text,
@@ -595,6 +590,31 @@ pub async fn create(
     minutes_page(&state, tr, user, draft, errors).await
 }
 
+/// The pack's note on working days that rest on a provisional year (or on none the calendar
+/// has); none when every date is official.
+fn calendar_note(agenda: &store::Agenda) -> Option<String> {
+    let basis = agenda
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            store::AgendaItem::Problem(l) => Some(l.basis),
+            _ => None,
+        })
+        .chain([agenda.basis])
+        .max()
+        .unwrap_or_default();
+    match basis {
+        domain::calendar::Basis::Official => None,
+        domain::calendar::Basis::Provisional => Some(
+            "会议时间、期限和逾期工作日按暂定工作日日历计算（该年国务院办公厅节假日安排通知尚未导入），导入后可能调整。"
+                .to_string(),
+        ),
+        domain::calendar::Basis::Unknown => Some(
+            "部分日期超出工作日日历覆盖的年份，未按工作日计算。".to_string(),
+        ),
+    }
+}
+
 /// The weekly meeting's pack (会议材料) as of a date: the agenda's problems and red projects, and
 /// the decisions of the meeting before it (done or not) with any older ones still open and due.
 /// With `viewer`, what that user may see of it (as the agenda page).
@@ -611,26 +631,7 @@ pub async fn meeting_pack(
         .campaign
         .map_or_else(|| "重点项目攻坚行动".to_string(), |(_, name)| name);
     // Working days that rest on a provisional year (or none the calendar has) are noted.
-    let basis = agenda
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            store::AgendaItem::Problem(l) => Some(l.basis),
-            _ => None,
-        })
-        .chain([agenda.basis])
-        .max()
-        .unwrap_or_default();
-    let note = match basis {
-        domain::calendar::Basis::Official => None,
-        domain::calendar::Basis::Provisional => Some(
-            "会议时间、期限和逾期工作日按暂定工作日日历计算（该年国务院办公厅节假日安排通知尚未导入），导入后可能调整。"
-                .to_string(),
-        ),
-        domain::calendar::Basis::Unknown => Some(
-            "部分日期超出工作日日历覆盖的年份，未按工作日计算。".to_string(),
-        ),
-    };
+    let note = calendar_note(&agenda);
     let mut pack = office::MeetingPack {
         heading,
         meeting_date: agenda.meeting_date,

@@ -154,6 +154,14 @@ pub fn may_log_visit(user: &SessionUser, project: &Project) -> bool {
     }
 }
 
+/// Reads every decision taken on a project (not only its own unit's): whoever reads all
+/// problems (the lead office, leaders), the project's own unit and its 牵头单位 — as on /meetings.
+pub fn sees_project_decisions(user: &SessionUser, project: &Project) -> bool {
+    problem_viewer(user).sees_all
+        || project.fields.unit_id == Some(user.unit_id)
+        || project.fields.lead_department_id == Some(user.unit_id)
+}
+
 /// Records 落实情况 on a meeting's decision: its owner unit, or the office (which also closes
 /// it off).
 pub fn may_report_on_decision(user: &SessionUser, owner: Option<i64>) -> bool {
@@ -279,6 +287,12 @@ mod tests {
                 "{role:?} reads another unit's reports"
             );
             assert!(may_read_unit_reports(&u, Some(10)));
+            assert!(sees_project_decisions(&u, &own), "{role:?} own decisions");
+            assert_eq!(
+                sees_project_decisions(&u, &other),
+                office || matches!(role, Leadership | Linked),
+                "{role:?} every decision on another unit's project"
+            );
             assert_eq!(
                 report_actor(&u).is_some(),
                 office || files,

@@ -3,6 +3,7 @@
 //! user text.
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 const BLUE: RGBColor = RGBColor(0x1f, 0x4e, 0x99);
 const ORANGE: RGBColor = RGBColor(0xc5, 0x67, 0x1a);
@@ -93,6 +94,50 @@ pub fn investment_by_month(
             .map_err(|e| e.to_string())?
             .label(labels.planned)
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], GREY.stroke_width(2)));
+        // Value labels, so a printed page reads without a ruler: each month's amount above
+        // its bar, the running total above its point (where it is not the bar's own amount).
+        let value = |v: f64| format!("{v:.1}");
+        let above = top * 0.015;
+        let style = |colour: &'static RGBColor, h: HPos| {
+            TextStyle::from((FONT, 13).into_font())
+                .color(colour)
+                .pos(Pos::new(h, VPos::Bottom))
+        };
+        chart
+            .draw_series(monthly_yi.iter().map(|(m, v)| {
+                Text::new(
+                    value(*v),
+                    (SegmentValue::CenterOf(*m), v + above),
+                    style(&BLUE, HPos::Center),
+                )
+            }))
+            .map_err(|e| e.to_string())?;
+        // A line of text is about 6% of the plot's height: a running total close above its
+        // bar's label goes a line higher.
+        let line = top * 0.06;
+        chart
+            .draw_series(cumulative.iter().filter_map(|(m, v)| {
+                let bar: f64 = monthly_yi
+                    .iter()
+                    .filter(|(x, _)| x == m)
+                    .map(|(_, b)| b)
+                    .sum();
+                // The first month's total is its bar's amount, labelled already.
+                if value(*v) == value(bar) {
+                    return None;
+                }
+                let y = if (v - bar).abs() < line {
+                    bar + line
+                } else {
+                    *v
+                };
+                Some(Text::new(
+                    value(*v),
+                    (SegmentValue::CenterOf(*m), y + above),
+                    style(&ORANGE, HPos::Center),
+                ))
+            }))
+            .map_err(|e| e.to_string())?;
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperLeft)
@@ -181,6 +226,10 @@ mod tests {
         let svg = investment_by_month(&[(1, 3.0), (2, 4.5), (3, 5.0)], 120.0, &labels)
             .unwrap_or_default();
         assert!(svg.starts_with("<svg") && svg.contains("累计完成") && svg.contains("序时计划"));
+        // Each month's amount and the running total.
+        for value in ["3.0", "4.5", "5.0", "7.5", "12.5"] {
+            assert!(svg.lines().any(|l| l.trim() == value), "{value}: {svg}");
+        }
         let svg = light_counts(&[
             ("红灯", 12, RGBColor(0xd9, 0x30, 0x25)),
             ("绿灯", 300, RGBColor(0x1e, 0x8e, 0x3e)),

@@ -98,17 +98,17 @@ pub fn investment_by_month(
         // its bar, the running total above its point (where it is not the bar's own amount).
         let value = |v: f64| format!("{v:.1}");
         let above = top * 0.015;
-        let style = |colour: &'static RGBColor, h: HPos| {
+        let style = |colour: &'static RGBColor| {
             TextStyle::from((FONT, 13).into_font())
                 .color(colour)
-                .pos(Pos::new(h, VPos::Bottom))
+                .pos(Pos::new(HPos::Center, VPos::Bottom))
         };
         chart
             .draw_series(monthly_yi.iter().map(|(m, v)| {
                 Text::new(
                     value(*v),
                     (SegmentValue::CenterOf(*m), v + above),
-                    style(&BLUE, HPos::Center),
+                    style(&BLUE),
                 )
             }))
             .map_err(|e| e.to_string())?;
@@ -134,7 +134,7 @@ pub fn investment_by_month(
                 Some(Text::new(
                     value(*v),
                     (SegmentValue::CenterOf(*m), y + above),
-                    style(&ORANGE, HPos::Center),
+                    style(&ORANGE),
                 ))
             }))
             .map_err(|e| e.to_string())?;

@@ -388,18 +388,9 @@ struct NodeTemplate {
     user: SessionUser,
     id: i64,
     project_name: String,
-    version: i64,
-    original_key: String,
+    /// The node as the form shows it: as stored, or as typed into a form that failed.
+    form: NodeForm,
     is_new: bool,
-    key: String,
-    name: String,
-    duration: String,
-    department: String,
-    planned_start: String,
-    planned_finish: String,
-    actual_start: String,
-    actual_finish: String,
-    document_no: String,
     after: Vec<AfterOption>,
     errors: Vec<String>,
 }
@@ -456,18 +447,8 @@ pub async fn node_form(
         user,
         id: pid,
         project_name: project.fields.name,
-        version: plan.version,
-        original_key: n.key.clone(),
+        form: NodeForm::of(&n, plan.version),
         is_new: node.is_none(),
-        key: n.key.clone(),
-        name: n.name.clone(),
-        duration: n.duration.to_string(),
-        department: n.department.clone().unwrap_or_default(),
-        planned_start: date_text(n.planned_start),
-        planned_finish: date_text(n.planned_finish),
-        actual_start: date_text(n.actual_start),
-        actual_finish: date_text(n.actual_finish),
-        document_no: n.document_no.clone().unwrap_or_default(),
         after: after_options(&plan, &n.key, &n.after),
         errors: Vec::new(),
         tr,
@@ -489,7 +470,7 @@ fn after_options(plan: &ApprovalPlan, own: &str, checked: &[String]) -> Vec<Afte
 /// The node form as posted: its text fields as typed (trimmed), the prerequisites ticked
 /// (repeated `after`), and which node it edits (`original_key`, empty for a new one) from which
 /// version of the plan.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct NodeForm {
     original_key: String,
     version: String,
@@ -537,6 +518,24 @@ impl From<Vec<(String, String)>> for NodeForm {
 }
 
 impl NodeForm {
+    /// The form of a stored node (a new one: blank) in the plan's `version`.
+    fn of(n: &ApprovalNode, version: i64) -> NodeForm {
+        NodeForm {
+            original_key: n.key.clone(),
+            version: version.to_string(),
+            key: n.key.clone(),
+            name: n.name.clone(),
+            duration: n.duration.to_string(),
+            department: n.department.clone().unwrap_or_default(),
+            planned_start: date_text(n.planned_start),
+            planned_finish: date_text(n.planned_finish),
+            actual_start: date_text(n.actual_start),
+            actual_finish: date_text(n.actual_finish),
+            document_no: n.document_no.clone().unwrap_or_default(),
+            after: n.after.clone(),
+        }
+    }
+
     /// The node, or the message of every field that does not read.
     fn node(&self, lang: Lang) -> Result<ApprovalNode, Vec<String>> {
         let mut errors = Vec::new();
@@ -663,18 +662,8 @@ pub async fn save_node(
             user: user.clone(),
             id: pid,
             project_name: project.fields.name.clone(),
-            version,
-            original_key: original.clone(),
+            form: form.clone(),
             is_new: original.is_empty(),
-            key: form.key.clone(),
-            name: form.name.clone(),
-            duration: form.duration.clone(),
-            department: form.department.clone(),
-            planned_start: form.planned_start.clone(),
-            planned_finish: form.planned_finish.clone(),
-            actual_start: form.actual_start.clone(),
-            actual_finish: form.actual_finish.clone(),
-            document_no: form.document_no.clone(),
             after: after_options(&as_read, &original, after),
             errors,
             tr,

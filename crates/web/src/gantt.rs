@@ -30,6 +30,117 @@ pub struct Labels {
     pub holiday: &'static str,
 }
 
+/// Where the chart stands: its first day and how many node rows it has.
+struct Frame {
+    first: NaiveDate,
+    rows: i64,
+}
+
+impl Frame {
+    /// The left edge of a day's column.
+    fn x(&self, d: NaiveDate) -> i64 {
+        LABEL + (d - self.first).num_days() * DAY
+    }
+}
+
+/// Days off shaded (holidays on weekdays and make-up workdays named in a tooltip) and each
+/// month's first day marked, over `days` days.
+fn days_off(s: &mut String, frame: &Frame, days: i64, calendar: &WorkCalendar, labels: &Labels) {
+    for (i, day) in frame.first.iter_days().take(days as usize).enumerate() {
+        let dx = LABEL + i as i64 * DAY;
+        let working = calendar.is_workday(day).unwrap_or(false);
+        let name = calendar.day_name(day);
+        if !working {
+            let fill = if name.is_some() { "#f6d5d5" } else { "#eeeeee" };
+            let _ = write!(
+                s,
+                r#"<rect x="{dx}" y="{HEAD}" width="{DAY}" height="{}" fill="{fill}">"#,
+                frame.rows * ROW
+            );
+            if let Some(n) = name {
+                let _ = write!(s, "<title>{} {} {}</title>", day, esc(n), labels.holiday);
+            }
+            s.push_str("</rect>");
+        }
+        if day.day() == 1 || i == 0 {
+            let _ = write!(
+                s,
+                r##"<line x1="{dx}" y1="14" x2="{dx}" y2="{}" stroke="#bbbbbb"/><text x="{}" y="12" fill="#555">{}</text>"##,
+                HEAD + frame.rows * ROW,
+                dx + 2,
+                day.format("%Y-%m")
+            );
+        }
+    }
+}
+
+/// A node's row: its name (red when overdue), its slack, its bar from earliest start to finish
+/// (critical or overdue in colour, faded once done) and the day it actually finished.
+fn node_bar(
+    s: &mut String,
+    frame: &Frame,
+    row: usize,
+    node: &store::ApprovalNode,
+    t: &domain::schedule::NodeTimes,
+    today: NaiveDate,
+    labels: &Labels,
+) {
+    let y = HEAD + row as i64 * ROW;
+    let overdue = node.actual_finish.is_none() && node.planned_finish.is_some_and(|f| f < today);
+    let _ = write!(
+        s,
+        r##"<text x="4" y="{}" fill="{}">{}</text>"##,
+        y + 16,
+        if overdue { "#b3261e" } else { "#222" },
+        esc(&node.name)
+    );
+    // Slack: a thin line from the earliest finish to the latest finish.
+    if t.slack > 0 {
+        let _ = write!(
+            s,
+            r##"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#8aa4c8" stroke-dasharray="3 2"><title>{} {}</title></line>"##,
+            frame.x(t.ef) + DAY,
+            y + 12,
+            frame.x(t.lf) + DAY,
+            y + 12,
+            labels.slack,
+            t.slack
+        );
+    }
+    let (fill, what) = if overdue {
+        ("#d93025", labels.overdue)
+    } else if t.critical {
+        ("#c5671a", labels.critical)
+    } else {
+        ("#3b73b9", "")
+    };
+    let bar = (frame.x(t.ef) - frame.x(t.es) + DAY).max(3);
+    let done = if node.actual_finish.is_some() {
+        r#" opacity="0.55""#
+    } else {
+        ""
+    };
+    let _ = write!(
+        s,
+        r#"<rect x="{}" y="{}" width="{bar}" height="14" rx="2" fill="{fill}"{done}><title>{} {} – {} {}</title></rect>"#,
+        frame.x(t.es),
+        y + 5,
+        esc(&node.name),
+        t.es,
+        t.ef,
+        what
+    );
+    if let Some(f) = node.actual_finish {
+        let _ = write!(
+            s,
+            r##"<path d="M{} {} l4 7 l-4 7 l-4 -7 z" fill="#1e7d32"><title>{}</title></path>"##,
+            frame.x(f) + DAY / 2,
+            y + 5,
+            f
+        );
+    }
+}
+
 pub fn svg(
     plan: &ApprovalPlan,
     timed: &Schedule,
@@ -58,99 +169,19 @@ pub fn svg(
     let width = LABEL + days * DAY + 10;
     let rows = i64::try_from(timed.nodes.len()).unwrap_or(0);
     let height = HEAD + rows * ROW + 30;
-    let x = |d: NaiveDate| LABEL + (d - first).num_days() * DAY;
+    let frame = Frame { first, rows };
 
     let mut s = String::new();
     let _ = write!(
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" class="gantt" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" font-size="12" font-family="sans-serif">"#
     );
-    // Days off shaded; holidays on weekdays (and make-up workdays) named in a tooltip.
-    for (i, day) in first.iter_days().take(days as usize).enumerate() {
-        let dx = LABEL + i as i64 * DAY;
-        let working = calendar.is_workday(day).unwrap_or(false);
-        let name = calendar.day_name(day);
-        if !working {
-            let fill = if name.is_some() { "#f6d5d5" } else { "#eeeeee" };
-            let _ = write!(
-                s,
-                r#"<rect x="{dx}" y="{HEAD}" width="{DAY}" height="{}" fill="{fill}">"#,
-                rows * ROW
-            );
-            if let Some(n) = name {
-                let _ = write!(s, "<title>{} {} {}</title>", day, esc(n), labels.holiday);
-            }
-            s.push_str("</rect>");
-        }
-        if day.day() == 1 || i == 0 {
-            let _ = write!(
-                s,
-                r##"<line x1="{dx}" y1="14" x2="{dx}" y2="{}" stroke="#bbbbbb"/><text x="{}" y="12" fill="#555">{}</text>"##,
-                HEAD + rows * ROW,
-                dx + 2,
-                day.format("%Y-%m")
-            );
-        }
-    }
+    days_off(&mut s, &frame, days, calendar, labels);
     for (row, (node, t)) in plan.nodes.iter().zip(&timed.nodes).enumerate() {
-        let y = HEAD + row as i64 * ROW;
-        let overdue =
-            node.actual_finish.is_none() && node.planned_finish.is_some_and(|f| f < today);
-        let _ = write!(
-            s,
-            r##"<text x="4" y="{}" fill="{}">{}</text>"##,
-            y + 16,
-            if overdue { "#b3261e" } else { "#222" },
-            esc(&node.name)
-        );
-        // Slack: a thin line from the earliest finish to the latest finish.
-        if t.slack > 0 {
-            let _ = write!(
-                s,
-                r##"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#8aa4c8" stroke-dasharray="3 2"><title>{} {}</title></line>"##,
-                x(t.ef) + DAY,
-                y + 12,
-                x(t.lf) + DAY,
-                y + 12,
-                labels.slack,
-                t.slack
-            );
-        }
-        let (fill, what) = if overdue {
-            ("#d93025", labels.overdue)
-        } else if t.critical {
-            ("#c5671a", labels.critical)
-        } else {
-            ("#3b73b9", "")
-        };
-        let bar = (x(t.ef) - x(t.es) + DAY).max(3);
-        let done = if node.actual_finish.is_some() {
-            r#" opacity="0.55""#
-        } else {
-            ""
-        };
-        let _ = write!(
-            s,
-            r#"<rect x="{}" y="{}" width="{bar}" height="14" rx="2" fill="{fill}"{done}><title>{} {} – {} {}</title></rect>"#,
-            x(t.es),
-            y + 5,
-            esc(&node.name),
-            t.es,
-            t.ef,
-            what
-        );
-        if let Some(f) = node.actual_finish {
-            let _ = write!(
-                s,
-                r##"<path d="M{} {} l4 7 l-4 7 l-4 -7 z" fill="#1e7d32"><title>{}</title></path>"##,
-                x(f) + DAY / 2,
-                y + 5,
-                f
-            );
-        }
+        node_bar(&mut s, &frame, row, node, t, today, labels);
     }
     if today >= first && today <= last {
-        let tx = x(today) + DAY / 2;
+        let tx = frame.x(today) + DAY / 2;
         let _ = write!(
             s,
             r##"<line x1="{tx}" y1="{}" x2="{tx}" y2="{}" stroke="#d93025" stroke-width="1.5"/><text x="{}" y="{}" fill="#d93025">{} {}</text>"##,

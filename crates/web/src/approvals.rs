@@ -915,6 +915,36 @@ pub struct BulletinQuery {
     to: String,
 }
 
+impl BulletinQuery {
+    /// The bulletin's period: the dates asked for, each defaulting to the half-month of `today`.
+    fn period(&self, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), AppError> {
+        let bad = |text: &str| {
+            AppError::BadRequest(bi(
+                format!("日期“{text}”无效"),
+                format!("“{text}” is not a valid date"),
+            ))
+        };
+        let (default_from, default_to) = half_month(today);
+        let from = match parse_date(&self.from, Edge::Start) {
+            Ok(Some(d)) => d,
+            Ok(None) => default_from,
+            Err(_) => return Err(bad(&self.from)),
+        };
+        let to = match parse_date(&self.to, Edge::End) {
+            Ok(Some(d)) => d,
+            Ok(None) => default_to,
+            Err(_) => return Err(bad(&self.to)),
+        };
+        if from > to {
+            return Err(AppError::BadRequest(bi(
+                "开始日期晚于结束日期",
+                "the period starts after it ends",
+            )));
+        }
+        Ok((from, to))
+    }
+}
+
 /// The half-monthly pre-work bulletin of the "百日攻坚" kind: which projects finished which 要件
 /// in the period, and which were late at its end. Without dates: the current half-month.
 async fn bulletin_sheets(
@@ -922,29 +952,7 @@ async fn bulletin_sheets(
     q: &BulletinQuery,
 ) -> Result<(NaiveDate, NaiveDate, Vec<office::TableSheet>), AppError> {
     use office::{TableCell as C, TableSheet};
-    let bad = |text: &str| {
-        AppError::BadRequest(bi(
-            format!("日期“{text}”无效"),
-            format!("“{text}” is not a valid date"),
-        ))
-    };
-    let (default_from, default_to) = half_month(state.today());
-    let from = match parse_date(&q.from, Edge::Start) {
-        Ok(Some(d)) => d,
-        Ok(None) => default_from,
-        Err(_) => return Err(bad(&q.from)),
-    };
-    let to = match parse_date(&q.to, Edge::End) {
-        Ok(Some(d)) => d,
-        Ok(None) => default_to,
-        Err(_) => return Err(bad(&q.to)),
-    };
-    if from > to {
-        return Err(AppError::BadRequest(bi(
-            "开始日期晚于结束日期",
-            "the period starts after it ends",
-        )));
-    }
+    let (from, to) = q.period(state.today())?;
     let calendar = state.store.work_calendar().await?;
     let finished = state.store.finished_approval_nodes(from, to).await?;
     let late = state

@@ -19,6 +19,41 @@ pub struct InvestmentLabels<'a> {
     pub planned: &'a str,
 }
 
+/// Where the investment chart writes its values, in a chart `top` high: each month's amount
+/// above its bar, the running total above its point (a line higher where it would meet the
+/// bar's label; none where it is the bar's own amount, as in the first month).
+fn value_labels(
+    monthly_yi: &[(u32, f64)],
+    cumulative: &[(u32, f64)],
+    top: f64,
+) -> Vec<(u32, f64, String, &'static RGBColor)> {
+    let value = |v: f64| format!("{v:.1}");
+    let above = top * 0.015;
+    // A line of text is about 6% of the plot's height.
+    let line = top * 0.06;
+    let mut labels: Vec<(u32, f64, String, &'static RGBColor)> = monthly_yi
+        .iter()
+        .map(|(m, v)| (*m, v + above, value(*v), &BLUE))
+        .collect();
+    for (m, v) in cumulative {
+        let bar: f64 = monthly_yi
+            .iter()
+            .filter(|(x, _)| x == m)
+            .map(|(_, b)| b)
+            .sum();
+        if value(*v) == value(bar) {
+            continue;
+        }
+        let y = if (v - bar).abs() < line {
+            bar + line
+        } else {
+            *v
+        };
+        labels.push((*m, y + above, value(*v), &ORANGE));
+    }
+    labels
+}
+
 /// Investment completed each month (bars), its running total (line) and the plan's 序时 line
 /// (dashed), in 亿元, for months 1–12.
 pub fn investment_by_month(
@@ -94,49 +129,16 @@ pub fn investment_by_month(
             .map_err(|e| e.to_string())?
             .label(labels.planned)
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], GREY.stroke_width(2)));
-        // Value labels, so a printed page reads without a ruler: each month's amount above
-        // its bar, the running total above its point (where it is not the bar's own amount).
-        let value = |v: f64| format!("{v:.1}");
-        let above = top * 0.015;
-        let style = |colour: &'static RGBColor| {
-            TextStyle::from((FONT, 13).into_font())
-                .color(colour)
-                .pos(Pos::new(HPos::Center, VPos::Bottom))
-        };
+        // Value labels, so a printed page reads without a ruler.
         chart
-            .draw_series(monthly_yi.iter().map(|(m, v)| {
-                Text::new(
-                    value(*v),
-                    (SegmentValue::CenterOf(*m), v + above),
-                    style(&BLUE),
-                )
-            }))
-            .map_err(|e| e.to_string())?;
-        // A line of text is about 6% of the plot's height: a running total close above its
-        // bar's label goes a line higher.
-        let line = top * 0.06;
-        chart
-            .draw_series(cumulative.iter().filter_map(|(m, v)| {
-                let bar: f64 = monthly_yi
-                    .iter()
-                    .filter(|(x, _)| x == m)
-                    .map(|(_, b)| b)
-                    .sum();
-                // The first month's total is its bar's amount, labelled already.
-                if value(*v) == value(bar) {
-                    return None;
-                }
-                let y = if (v - bar).abs() < line {
-                    bar + line
-                } else {
-                    *v
-                };
-                Some(Text::new(
-                    value(*v),
-                    (SegmentValue::CenterOf(*m), y + above),
-                    style(&ORANGE),
-                ))
-            }))
+            .draw_series(value_labels(monthly_yi, &cumulative, top).into_iter().map(
+                |(m, y, text, colour)| {
+                    let style = TextStyle::from((FONT, 13).into_font())
+                        .color(colour)
+                        .pos(Pos::new(HPos::Center, VPos::Bottom));
+                    Text::new(text, (SegmentValue::CenterOf(m), y), style)
+                },
+            ))
             .map_err(|e| e.to_string())?;
         chart
             .configure_series_labels()

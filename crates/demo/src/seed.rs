@@ -231,7 +231,7 @@ pub async fn campaign(store: &Store, demo: &DemoCampaign) -> Result<i64> {
             completions: positive(completions),
             productions: positive(productions),
             // Targets are set in round 万元.
-            investment: positive(plan / 1_000_000).map(Money::from_wan),
+            investment: positive(plan).map(|fen| Money::from_wan(fen / 1_000_000)),
         });
     }
     targets.sort_by(|a, b| a.unit.cmp(&b.unit));

@@ -52,8 +52,9 @@ pub(crate) const CHUNK: usize = 300;
 
 impl Store {
     /// Writes reports in one transaction, replacing any report of the same project and period
-    /// (an upsert: no delete, so a replaced report keeps its id, revisions and steps). For the
-    /// seed and bulk loads; people file through `file_reports`.
+    /// (an upsert: no delete, so a replaced report keeps its id, revisions and steps; a review
+    /// of the figures it replaces no longer stands). For the seed and bulk loads; people file
+    /// through `file_reports`.
     pub async fn put_reports(
         &self,
         reports: &[ReportRecord],
@@ -119,7 +120,8 @@ impl Store {
                  completed_fen = excluded.completed_fen, ytd_fen = excluded.ytd_fen, started = excluded.started, \
                  actual_start = excluded.actual_start, progress = excluded.progress, status = excluded.status, \
                  submitted_at = excluded.submitted_at, submitted_by = excluded.submitted_by, late = excluded.late, \
-                 source = excluded.source, version = reports.version + 1",
+                 source = excluded.source, reviewed_at = excluded.reviewed_at, \
+                 review_note = excluded.review_note, version = reports.version + 1",
                 values.join(", ")
             );
             sqlx::query_with(AssertSqlSafe(sql), args)

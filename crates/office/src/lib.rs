@@ -149,11 +149,13 @@ pub(crate) fn read_guarded<T: Gathered>(
 
 /// Every visible worksheet, in order, read whole by `read_sheet`; a hidden one is listed as
 /// skipped, one that cannot be read as an error of its own. Or why the file cannot be opened.
+/// .xlsx and .xlsb sheets are streamed cell by cell and held as their table only ([`table_of`]),
+/// so a stray value in a far cell or a sheet that claims a huge size costs no memory.
 pub(crate) fn read_sheets<T: Gathered>(
     bytes: &[u8],
     mut read_sheet: impl FnMut(&str, &calamine::Range<calamine::Data>, &mut T),
 ) -> Result<T, domain::Bilingual> {
-    use calamine::Reader;
+    use calamine::{Reader, Sheets};
     let (mut book, sheets) = open_workbook(bytes)?;
     let mut out = T::default();
     for (name, visible) in sheets {
@@ -165,18 +167,147 @@ pub(crate) fn read_sheets<T: Gathered>(
             });
             continue;
         }
-        match book.worksheet_range(&name) {
-            Ok(range) => read_sheet(&name, &range, &mut out),
-            Err(e) => out.errors().push(ImportError {
+        let read = match &mut book {
+            Sheets::Xlsx(x) => match x.worksheet_cells_reader(&name) {
+                Ok(mut cells) => streamed(&name, || {
+                    cells
+                        .next_cell()
+                        .map(|c| c.map(owned))
+                        .map_err(|e| e.to_string())
+                }),
+                Err(e) => Err(domain::bi(e.to_string(), e.to_string())),
+            },
+            Sheets::Xlsb(x) => match x.worksheet_cells_reader(&name) {
+                Ok(mut cells) => streamed(&name, || {
+                    cells
+                        .next_cell()
+                        .map(|c| c.map(owned))
+                        .map_err(|e| e.to_string())
+                }),
+                Err(e) => Err(domain::bi(e.to_string(), e.to_string())),
+            },
+            book => book
+                .worksheet_range(&name)
+                .map(|range| (range, Vec::new()))
+                .map_err(|e| domain::bi(e.to_string(), e.to_string())),
+        };
+        match read {
+            Ok((range, far)) => {
+                read_sheet(&name, &range, &mut out);
+                out.skipped_rows().extend(far);
+            }
+            Err(why) => out.errors().push(ImportError {
                 sheet: name,
                 row: None,
                 column: None,
-                message_zh: format!("工作表无法读取（{e}）"),
-                message_en: format!("the sheet cannot be read ({e})"),
+                message_zh: format!("工作表无法读取（{}）", why.zh),
+                message_en: format!("the sheet cannot be read ({})", why.en),
             }),
         }
     }
     Ok(out)
+}
+
+/// Excel's last column (XFD) and row: a cell past them is a damaged file, not data.
+const MAX_COLUMNS: u32 = 16_384;
+/// Non-empty cells one sheet may hold (a zip bomb expands to more).
+const MAX_CELLS: usize = 5_000_000;
+/// The cells of the table read whole (rows × columns between its first and last cell).
+const MAX_AREA: usize = 12_000_000;
+/// A run of this many empty rows (columns) ends the table: what lies beyond is stray.
+const FAR_ROWS: u32 = 10_000;
+const FAR_COLUMNS: u32 = 1_000;
+
+/// One streamed cell, owned.
+fn owned(cell: calamine::Cell<calamine::DataRef<'_>>) -> calamine::Cell<calamine::Data> {
+    calamine::Cell::new(
+        cell.get_position(),
+        calamine::Data::from(cell.get_value().clone()),
+    )
+}
+
+/// A sheet streamed by `next`: its non-empty cells, at most [`MAX_CELLS`] of them, made into its
+/// table ([`table_of`]), with the stray cells it left out as skipped rows.
+fn streamed(
+    sheet: &str,
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<calamine::Data>>, String>,
+) -> Result<(calamine::Range<calamine::Data>, Vec<SkippedRow>), domain::Bilingual> {
+    let mut cells = Vec::new();
+    while let Some(cell) = next().map_err(|e| domain::bi(e.clone(), e))? {
+        let (_, col) = cell.get_position();
+        if col >= MAX_COLUMNS || *cell.get_value() == calamine::Data::Empty {
+            continue;
+        }
+        if cells.len() == MAX_CELLS {
+            return Err(domain::bi(
+                format!("单元格超过 {} 万个", MAX_CELLS / 10_000),
+                format!("more than {MAX_CELLS} cells"),
+            ));
+        }
+        cells.push(cell);
+    }
+    table_of(sheet, cells)
+}
+
+/// The table among a sheet's non-empty cells: from the first cell to where a run of
+/// [`FAR_ROWS`] empty rows or [`FAR_COLUMNS`] empty columns begins. What lies beyond (a value
+/// typed far away, a damaged file's cell at XFD1048576) is left out and named, so a sheet
+/// costs the memory of its table, never of its claimed size; a table larger than
+/// [`MAX_AREA`] cells is an error.
+pub(crate) fn table_of(
+    sheet: &str,
+    mut cells: Vec<calamine::Cell<calamine::Data>>,
+) -> Result<(calamine::Range<calamine::Data>, Vec<SkippedRow>), domain::Bilingual> {
+    let end = |mut used: Vec<u32>, far: u32| -> Option<u32> {
+        used.sort_unstable();
+        used.dedup();
+        used.windows(2).find(|w| w[1] - w[0] > far).map(|w| w[1])
+    };
+    let mut skipped = Vec::new();
+    let rows_end = end(cells.iter().map(|c| c.get_position().0).collect(), FAR_ROWS);
+    let cols_end = end(
+        cells.iter().map(|c| c.get_position().1).collect(),
+        FAR_COLUMNS,
+    );
+    if rows_end.is_some() || cols_end.is_some() {
+        let beyond = |(r, c): (u32, u32)| {
+            rows_end.is_some_and(|e| r >= e) || cols_end.is_some_and(|e| c >= e)
+        };
+        let mut far: Vec<(u32, u32)> = cells
+            .iter()
+            .map(|c| c.get_position())
+            .filter(|p| beyond(*p))
+            .collect();
+        far.sort_unstable();
+        cells.retain(|c| !beyond(c.get_position()));
+        if let Some(&(row, col)) = far.first() {
+            skipped.push(SkippedRow {
+                sheet: sheet.to_string(),
+                row: row + 1,
+                reason: format!(
+                    "表格以外的 {} 个单元格（{}{} 等），已忽略",
+                    far.len(),
+                    column_letter(col),
+                    row + 1
+                ),
+            });
+        }
+    }
+    let (mut rows, mut cols) = ((u32::MAX, 0), (u32::MAX, 0));
+    for c in &cells {
+        let (r, k) = c.get_position();
+        rows = (rows.0.min(r), rows.1.max(r));
+        cols = (cols.0.min(k), cols.1.max(k));
+    }
+    let area = (rows.1.saturating_sub(rows.0) as usize + 1)
+        .saturating_mul(cols.1.saturating_sub(cols.0) as usize + 1);
+    if !cells.is_empty() && area > MAX_AREA {
+        return Err(domain::bi(
+            format!("表格超过 {} 万个单元格", MAX_AREA / 10_000),
+            format!("the table has more than {MAX_AREA} cells"),
+        ));
+    }
+    Ok((calamine::Range::from_sparse(cells), skipped))
 }
 
 pub(crate) fn open_workbook(bytes: &[u8]) -> Result<OpenedWorkbook<'_>, domain::Bilingual> {

@@ -3,7 +3,8 @@
 //!
 //! A sheet is one string per row with cells separated by `|`: `#1200.5` is a number cell,
 //! `@2025-03-15` an Excel date cell, an empty string an empty cell, anything else text. A line
-//! `!merge A3:A4 C3:E3` merges ranges, keeping the text of their first cell.
+//! `!merge A3:A4 C3:E3` merges ranges, keeping the text of their first cell; a line
+//! `!cell XFD1048576 x` writes one cell anywhere (a value far outside the table).
 
 #![allow(
     clippy::expect_used,
@@ -36,10 +37,14 @@ pub fn workbook(sheets: &[(&str, &[&str])]) -> Vec<u8> {
         sheet.set_name(*name).expect("a valid sheet name");
         let mut rows: Vec<Vec<&str>> = Vec::new();
         let mut merges = Vec::new();
+        let mut placed = Vec::new();
         for line in *lines {
-            match line.strip_prefix("!merge ") {
-                Some(ranges) => merges.extend(ranges.split_whitespace()),
-                None => rows.push(line.split('|').collect()),
+            if let Some(ranges) = line.strip_prefix("!merge ") {
+                merges.extend(ranges.split_whitespace());
+            } else if let Some(cell) = line.strip_prefix("!cell ") {
+                placed.push(cell.split_once(' ').expect("!cell REF TEXT"));
+            } else {
+                rows.push(line.split('|').collect());
             }
         }
         for (r, cells) in rows.iter().enumerate() {
@@ -61,6 +66,10 @@ pub fn workbook(sheets: &[(&str, &[&str])]) -> Vec<u8> {
                     sheet.write_string(r, c, *text).expect("a text cell");
                 }
             }
+        }
+        for (at, text) in placed {
+            let (r, c) = cell_ref(at);
+            sheet.write_string(r, c, text).expect("a placed cell");
         }
         for range in merges {
             let (a, b) = range.split_once(':').expect("a range A1:B2");
@@ -92,5 +101,6 @@ mod tests {
         assert_eq!(cell_ref("A1"), (0, 0));
         assert_eq!(cell_ref("C3"), (2, 2));
         assert_eq!(cell_ref("AB12"), (11, 27));
+        assert_eq!(cell_ref("XFD1048576"), (1_048_575, 16_383));
     }
 }

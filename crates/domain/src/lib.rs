@@ -64,6 +64,7 @@ pub mod project;
 pub mod region;
 pub mod schedule;
 pub mod search;
+pub mod signin;
 pub mod text;
 pub mod unit;
 

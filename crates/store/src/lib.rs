@@ -27,6 +27,7 @@ mod report_photos;
 mod reports;
 mod rows;
 mod seed;
+mod sign_in;
 mod status;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -73,6 +74,7 @@ pub use reports::ReportRecord;
 pub use seed::{
     SeedLedger, SeedOutcome, SeedProblem, SeedProject, SeedRegion, SeedReport, SeedUnit, SeedUser,
 };
+pub use sign_in::SignInFailures;
 pub use status::{Judging, LedgerStatus};
 
 /// Which engine a URL points at; kept for the few statements that differ.

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use cookie::time::Duration;
 use cookie::{Cookie, SameSite};
-use domain::bi;
 use serde::Deserialize;
 use store::{SessionUser, Store};
 
@@ -133,25 +132,80 @@ impl FromRequestParts<AppState> for PageUser {
     }
 }
 
-/// Checks a username and password; the hash is checked off the async threads.
+/// The client's address as the connection gives it (none when the server was started without
+/// it, as in-process callers do).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ClientAddress(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|info| info.0.ip()),
+        ))
+    }
+}
+
+/// Checks a username and password: refused with [`AppError::TooManyAttempts`] while the
+/// username or the address must wait after failures (`domain::signin`), else the hash is
+/// checked off the async threads, at most as many at once as there are cores. A failure is
+/// recorded; a success clears the username's failures.
 pub async fn authenticate(
-    store: &Store,
+    state: &AppState,
     username: &str,
     password: &str,
-) -> Result<Option<i64>, AppError> {
-    let Some(user) = store.user_by_username(username.trim()).await? else {
-        // Spend the same time as a real check so usernames cannot be probed by timing.
-        let password = password.to_string();
-        let _ = tokio::task::spawn_blocking(move || store::verify_password(&password, &DUMMY_HASH))
-            .await;
-        return Ok(None);
-    };
+    from: ClientAddress,
+) -> Result<i64, AppError> {
+    let store = &state.store;
+    let username = username.trim();
+    let address = from.0.map(|ip| ip.to_string());
+    let now = chrono::Utc::now().timestamp();
+    let failures = store
+        .sign_in_failures(
+            username,
+            address.as_deref(),
+            now - domain::signin::WINDOW_SECS,
+        )
+        .await?;
+    let wait = [&failures.username, &failures.address]
+        .into_iter()
+        .filter_map(|times| domain::signin::wait(times, now))
+        .max();
+    if let Some(retry_after) = wait {
+        return Err(AppError::TooManyAttempts { retry_after });
+    }
+    let user = store.user_by_username(username).await?;
+    // An unknown username costs one full verification too, so usernames cannot be probed by
+    // timing.
+    let hash = user
+        .as_ref()
+        .map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
     let password = password.to_string();
-    let hash = user.password_hash.clone();
+    let permit = state
+        .hashing
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let ok = tokio::task::spawn_blocking(move || store::verify_password(&password, &hash))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((ok && user.active == 1).then_some(user.id))
+    drop(permit);
+    match user {
+        Some(user) if ok && user.active == 1 => {
+            store.clear_sign_in_failures(username).await?;
+            Ok(user.id)
+        }
+        _ => {
+            store
+                .record_sign_in_failure(username, address.as_deref())
+                .await?;
+            Err(AppError::WrongPassword)
+        }
+    }
 }
 
 /// A real hash of nothing in particular, so an unknown username costs one full verification.
@@ -193,11 +247,10 @@ impl From<SessionUser> for MeBody {
     responses((status = 200, body = MeBody), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn api_login(
     State(state): State<AppState>,
+    from: ClientAddress,
     crate::api::JsonBody(body): crate::api::JsonBody<LoginBody>,
 ) -> Result<Response, AppError> {
-    let Some(user_id) = authenticate(&state.store, &body.username, &body.password).await? else {
-        return Err(AppError::Unauthorized);
-    };
+    let user_id = authenticate(&state, &body.username, &body.password, from).await?;
     let token = state.store.create_session(user_id).await?;
     let user = state
         .store
@@ -254,17 +307,29 @@ pub async fn page_login_submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     uri: axum::http::Uri,
+    from: ClientAddress,
     Form(form): Form<LoginForm>,
 ) -> PageResult {
     let tr = Tr::new(lang_of(&headers, &uri));
-    let Some(user_id) = authenticate(&state.store, &form.username, &form.password).await? else {
-        return Ok(crate::pages::login_page(
-            tr,
-            &form.username,
-            &form.next,
-            Some(bi("用户名或密码错误", "Wrong username or password")),
-            state.demo,
-        ));
+    let user_id = match authenticate(&state, &form.username, &form.password, from).await {
+        Ok(id) => id,
+        // Refused: the sign-in page again, saying why (and, throttled, when to try again).
+        Err(refused @ (AppError::WrongPassword | AppError::TooManyAttempts { .. })) => {
+            let mut page = crate::pages::login_page(
+                tr,
+                &form.username,
+                &form.next,
+                Some(refused.message()),
+                state.demo,
+            );
+            if let AppError::TooManyAttempts { retry_after } = refused {
+                *page.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
+                page.headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, retry_after.into());
+            }
+            return Ok(page);
+        }
+        Err(e) => return Err(e.into()),
     };
     let token = state.store.create_session(user_id).await?;
     let mut response = Redirect::to(safe_next(&form.next)).into_response();

@@ -11,6 +11,12 @@ use store::StoreError;
 #[derive(Debug, Clone)]
 pub enum AppError {
     Unauthorized,
+    /// A sign-in with a wrong username or password.
+    WrongPassword,
+    /// Too many failed sign-ins: try again after this many seconds (429 with Retry-After).
+    TooManyAttempts {
+        retry_after: i64,
+    },
     Forbidden,
     /// Forbidden, saying why (e.g. another unit's project).
     Refused(Bilingual),
@@ -27,7 +33,8 @@ pub enum AppError {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
-    /// A stable code: unauthorized, forbidden, not_found, bad_request, validation, conflict, internal.
+    /// A stable code: unauthorized, wrong_password, too_many_attempts, forbidden, not_found,
+    /// bad_request, validation, conflict, internal.
     pub error: &'static str,
     pub message_zh: String,
     pub message_en: String,
@@ -43,7 +50,8 @@ pub struct ErrorBody {
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Unauthorized | AppError::WrongPassword => StatusCode::UNAUTHORIZED,
+            AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Forbidden | AppError::Refused(_) | AppError::RefusedFields(_) => {
                 StatusCode::FORBIDDEN
             }
@@ -58,6 +66,14 @@ impl AppError {
     pub fn message(&self) -> Bilingual {
         match self {
             AppError::Unauthorized => bi("请先登录", "please sign in"),
+            AppError::WrongPassword => bi("用户名或密码错误", "Wrong username or password"),
+            AppError::TooManyAttempts { retry_after } => bi(
+                format!("登录失败次数过多，请 {} 后再试", wait_zh(*retry_after)),
+                format!(
+                    "too many failed sign-ins; try again in {}",
+                    wait_en(*retry_after)
+                ),
+            ),
             AppError::Forbidden => bi("无权执行此操作", "you are not allowed to do this"),
             AppError::Refused(m) => m.clone(),
             AppError::NotFound => bi("找不到该记录", "not found"),
@@ -93,6 +109,8 @@ impl AppError {
     fn code(&self) -> &'static str {
         match self {
             AppError::Unauthorized => "unauthorized",
+            AppError::WrongPassword => "wrong_password",
+            AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::Forbidden | AppError::Refused(_) | AppError::RefusedFields(_) => "forbidden",
             AppError::NotFound => "not_found",
             AppError::BadRequest(_) => "bad_request",
@@ -100,6 +118,24 @@ impl AppError {
             AppError::Conflict { .. } => "conflict",
             AppError::Internal(_) => "internal",
         }
+    }
+}
+
+/// A wait as a clerk reads it: "45 秒", "3 分钟".
+fn wait_zh(secs: i64) -> String {
+    if secs < 60 {
+        format!("{secs} 秒")
+    } else {
+        format!("{} 分钟", (secs + 59) / 60)
+    }
+}
+
+fn wait_en(secs: i64) -> String {
+    match secs {
+        1 => "1 second".into(),
+        ..=59 => format!("{secs} seconds"),
+        60 => "1 minute".into(),
+        _ => format!("{} minutes", (secs + 59) / 60),
     }
 }
 
@@ -158,7 +194,13 @@ impl IntoResponse for AppError {
                 _ => Vec::new(),
             },
         };
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        if let AppError::TooManyAttempts { retry_after } = self {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, retry_after.into());
+        }
+        response
     }
 }
 
@@ -190,6 +232,11 @@ impl IntoResponse for PageError {
         let message = self.0.message();
         let mut response =
             (self.0.status(), format!("{} / {}", message.zh, message.en)).into_response();
+        if let AppError::TooManyAttempts { retry_after } = self.0 {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, retry_after.into());
+        }
         response.extensions_mut().insert(Failure(self.0));
         response
     }

@@ -176,7 +176,15 @@ fn render_error(tr: Tr, user: Option<SessionUser>, error: &AppError, plain: Resp
         message: error.message().get(tr.lang).to_string(),
     };
     match page.render() {
-        Ok(html) => (error.status(), Html(html)).into_response(),
+        Ok(html) => {
+            let mut page = (error.status(), Html(html)).into_response();
+            // When to try again, for a refusal that says so.
+            let retry = axum::http::header::RETRY_AFTER;
+            if let Some(after) = plain.headers().get(&retry) {
+                page.headers_mut().insert(retry, after.clone());
+            }
+            page
+        }
         Err(_) => plain,
     }
 }

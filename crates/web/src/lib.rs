@@ -49,6 +49,9 @@ pub struct AppState {
     /// The day the whole app works on when it is not today: the demo's frozen date, or a
     /// test's. Reports, deadlines, to-dos, problems, approvals and their plans all use it.
     pub day: Option<chrono::NaiveDate>,
+    /// Password hashes computed at once: no more than the machine has cores, so a burst of
+    /// sign-ins waits its turn instead of taking a hash's memory (~19 MB) each.
+    pub hashing: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 /// Option lists of the filters and forms.
@@ -60,10 +63,12 @@ pub struct Lists {
 
 impl AppState {
     pub fn new(store: Store, demo: bool) -> AppState {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
         AppState {
             store,
             demo,
             day: None,
+            hashing: std::sync::Arc::new(tokio::sync::Semaphore::new(cores)),
         }
     }
 
@@ -266,9 +271,13 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     on_ready(listener.local_addr()?);
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    // The client's address reaches the handlers (sign-in throttling counts by it).
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {

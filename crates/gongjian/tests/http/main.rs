@@ -13,4 +13,5 @@ mod ledger;
 mod problems;
 mod rankings;
 mod reports;
+mod signin;
 mod support;

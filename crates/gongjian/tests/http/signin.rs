@@ -1,0 +1,129 @@
+//! Signing in: a wrong password says so; after five failures within fifteen minutes the next
+//! attempts wait (429 with Retry-After and a bilingual message), by username and by the
+//! client's address; a success clears the username's count.
+
+use crate::support::*;
+
+async fn api_login(
+    client: &reqwest::Client,
+    app: &TestApp,
+    username: &str,
+    password: &str,
+) -> reqwest::Response {
+    client
+        .post(app.url("/api/login"))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn failed_sign_ins_make_the_next_ones_wait() {
+    TestApp::each_backend(|app| async move {
+        let dialect = app.dialect;
+        let c = client();
+        // A wrong password says so (not "please sign in").
+        let r = api_login(&c, &app, "longtian", "wrong-pw").await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{dialect:?}");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["error"], "wrong_password");
+        assert_eq!(body["message_zh"], "用户名或密码错误");
+
+        // A success clears the username's failures: four more are still free afterwards.
+        for _ in 0..3 {
+            let r = api_login(&c, &app, "longtian", "wrong-pw").await;
+            assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        }
+        let r = api_login(&c, &app, "longtian", "secret-pw").await;
+        assert_eq!(
+            r.status(),
+            StatusCode::OK,
+            "{dialect:?}: four failures are free"
+        );
+        // The address's failures stay: four so far, and a fifth (an unknown username) makes
+        // everyone here wait, with the right password too.
+        let r = api_login(&c, &app, "no-such-user", "x").await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        let r = api_login(&c, &app, "admin", "secret-pw").await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "{dialect:?}");
+        let retry: i64 = r.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=30).contains(&retry), "{retry}");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["error"], "too_many_attempts");
+        assert!(
+            body["message_zh"]
+                .as_str()
+                .unwrap()
+                .starts_with("登录失败次数过多"),
+            "{body}"
+        );
+        assert!(
+            body["message_en"]
+                .as_str()
+                .unwrap()
+                .contains("try again in")
+        );
+
+        // The sign-in page says the same, with the same status.
+        let r = client()
+            .post(app.url("/login"))
+            .form(&[
+                ("username", "admin"),
+                ("password", "secret-pw"),
+                ("next", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(r.headers().contains_key("retry-after"));
+        assert!(r.text().await.unwrap().contains("登录失败次数过多"));
+
+        // Recorded with the username and the address; a day's worth is kept.
+        let failures = app
+            .store
+            .sign_in_failures("no-such-user", Some("127.0.0.1"), 0)
+            .await
+            .unwrap();
+        assert_eq!((failures.username.len(), failures.address.len()), (1, 5));
+    })
+    .await;
+}
+
+/// Five failures of one username make it wait whatever the address (here: a store-level
+/// check, the address unknown as for an in-process caller).
+#[tokio::test]
+async fn one_username_waits_after_five_failures() {
+    TestApp::each_backend(|app| async move {
+        for _ in 0..5 {
+            app.store
+                .record_sign_in_failure("leader", Some("10.0.0.9"))
+                .await
+                .unwrap();
+        }
+        let r = api_login(&client(), &app, "leader", "secret-pw").await;
+        assert_eq!(
+            r.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "{:?}",
+            app.dialect
+        );
+        // Another user from here is not held up by it.
+        let r = api_login(&client(), &app, "admin", "secret-pw").await;
+        assert_eq!(r.status(), StatusCode::OK);
+    })
+    .await;
+}

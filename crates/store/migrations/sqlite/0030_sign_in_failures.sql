@@ -1,0 +1,12 @@
+-- Failed sign-ins, by the username tried and the client's address, so further attempts wait
+-- (domain::signin). Kept a day. A successful sign-in marks its username's as cleared: they no
+-- longer count against the username, but still against the address they came from.
+CREATE TABLE sign_in_failures (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    username TEXT NOT NULL,
+    address TEXT,
+    at BIGINT NOT NULL,
+    cleared BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX sign_in_failures_username ON sign_in_failures(username, at);
+CREATE INDEX sign_in_failures_address ON sign_in_failures(address, at);

@@ -1,0 +1,78 @@
+//! Failed sign-ins, so that further attempts wait (`domain::signin`): by the username tried
+//! and by the client's address. Stored, not held in memory, so several instances behind one
+//! PostgreSQL share the count.
+
+use crate::{Result, Store, now};
+
+/// Failures are kept this long (the rule looks back fifteen minutes).
+const KEPT_SECS: i64 = 24 * 60 * 60;
+
+/// The recent failures (unix seconds) of one username and of one client address.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SignInFailures {
+    pub username: Vec<i64>,
+    pub address: Vec<i64>,
+}
+
+impl Store {
+    /// The failures since `since` of `username` (as typed, trimmed) and of `address`.
+    pub async fn sign_in_failures(
+        &self,
+        username: &str,
+        address: Option<&str>,
+        since: i64,
+    ) -> Result<SignInFailures> {
+        let username: Vec<(i64,)> =
+            sqlx::query_as("SELECT at FROM sign_in_failures WHERE username = $1 AND at >= $2 AND cleared = 0")
+                .bind(username.trim())
+                .bind(since)
+                .fetch_all(self.pool())
+                .await?;
+        let address: Vec<(i64,)> = match address {
+            Some(address) => {
+                sqlx::query_as("SELECT at FROM sign_in_failures WHERE address = $1 AND at >= $2")
+                    .bind(address)
+                    .bind(since)
+                    .fetch_all(self.pool())
+                    .await?
+            }
+            None => Vec::new(),
+        };
+        Ok(SignInFailures {
+            username: username.into_iter().map(|(at,)| at).collect(),
+            address: address.into_iter().map(|(at,)| at).collect(),
+        })
+    }
+
+    /// Records a failed sign-in (and forgets failures older than a day).
+    pub async fn record_sign_in_failure(
+        &self,
+        username: &str,
+        address: Option<&str>,
+    ) -> Result<()> {
+        let at = now();
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM sign_in_failures WHERE at < $1")
+            .bind(at - KEPT_SECS)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO sign_in_failures (username, address, at) VALUES ($1, $2, $3)")
+            .bind(username.trim())
+            .bind(address)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// After a successful sign-in: the username's failures no longer count (its address's do,
+    /// so one place trying many accounts stays slowed).
+    pub async fn clear_sign_in_failures(&self, username: &str) -> Result<()> {
+        sqlx::query("UPDATE sign_in_failures SET cleared = 1 WHERE username = $1")
+            .bind(username.trim())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+}

@@ -22,12 +22,13 @@ impl Store {
         address: Option<&str>,
         since: i64,
     ) -> Result<SignInFailures> {
-        let username: Vec<(i64,)> =
-            sqlx::query_as("SELECT at FROM sign_in_failures WHERE username = $1 AND at >= $2 AND cleared = 0")
-                .bind(username.trim())
-                .bind(since)
-                .fetch_all(self.pool())
-                .await?;
+        let username: Vec<(i64,)> = sqlx::query_as(
+            "SELECT at FROM sign_in_failures WHERE username = $1 AND at >= $2 AND cleared = 0",
+        )
+        .bind(username.trim())
+        .bind(since)
+        .fetch_all(self.pool())
+        .await?;
         let address: Vec<(i64,)> = match address {
             Some(address) => {
                 sqlx::query_as("SELECT at FROM sign_in_failures WHERE address = $1 AND at >= $2")

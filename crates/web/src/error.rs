@@ -17,6 +17,10 @@ pub enum AppError {
     TooManyAttempts {
         retry_after: i64,
     },
+    /// A request body over the largest any page takes (413).
+    TooLarge {
+        limit_mb: usize,
+    },
     Forbidden,
     /// Forbidden, saying why (e.g. another unit's project).
     Refused(Bilingual),
@@ -33,8 +37,8 @@ pub enum AppError {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
-    /// A stable code: unauthorized, wrong_password, too_many_attempts, forbidden, not_found,
-    /// bad_request, validation, conflict, internal.
+    /// A stable code: unauthorized, wrong_password, too_many_attempts, too_large, forbidden,
+    /// not_found, bad_request, validation, conflict, internal.
     pub error: &'static str,
     pub message_zh: String,
     pub message_en: String,
@@ -52,6 +56,7 @@ impl AppError {
         match self {
             AppError::Unauthorized | AppError::WrongPassword => StatusCode::UNAUTHORIZED,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Forbidden | AppError::Refused(_) | AppError::RefusedFields(_) => {
                 StatusCode::FORBIDDEN
             }
@@ -72,6 +77,12 @@ impl AppError {
                 format!(
                     "too many failed sign-ins; try again in {}",
                     wait_en(*retry_after)
+                ),
+            ),
+            AppError::TooLarge { limit_mb } => bi(
+                format!("上传的内容过大（每次最多 {limit_mb} MB），未保存"),
+                format!(
+                    "the upload is too large (at most {limit_mb} MB at once); nothing was saved"
                 ),
             ),
             AppError::Forbidden => bi("无权执行此操作", "you are not allowed to do this"),
@@ -111,6 +122,7 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::WrongPassword => "wrong_password",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
+            AppError::TooLarge { .. } => "too_large",
             AppError::Forbidden | AppError::Refused(_) | AppError::RefusedFields(_) => "forbidden",
             AppError::NotFound => "not_found",
             AppError::BadRequest(_) => "bad_request",

@@ -169,6 +169,36 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
     render_error(tr, user, &error, response)
 }
 
+/// A body over the server's limit is refused before any handler sees it, with a bare 413; this
+/// says why, in both languages: as JSON under `/api`, else as a page inside the layout.
+pub async fn too_large(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let tr = Tr::new(lang_of(request.headers(), request.uri()));
+    let mut session = HeaderMap::new();
+    for cookie in request.headers().get_all(COOKIE) {
+        session.append(COOKIE, cookie.clone());
+    }
+    let response = next.run(request).await;
+    let bare = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_none_or(|t| t.as_bytes().starts_with(b"text/plain"));
+    if response.status() != axum::http::StatusCode::PAYLOAD_TOO_LARGE || !bare {
+        return response;
+    }
+    let error = AppError::TooLarge {
+        limit_mb: crate::MAX_BODY_BYTES / (1024 * 1024),
+    };
+    if api {
+        return error.into_response();
+    }
+    let user = crate::auth::user_from(&session, &state.store)
+        .await
+        .ok()
+        .flatten();
+    render_error(tr, user, &error, response)
+}
+
 fn render_error(tr: Tr, user: Option<SessionUser>, error: &AppError, plain: Response) -> Response {
     let page = ErrorTemplate {
         tr,

@@ -204,7 +204,13 @@ async fn page_not_found() -> error::PageError {
     error::PageError(AppError::NotFound)
 }
 
+/// The largest request body any route takes: a problem attachment (10 MB) with its form. Routes
+/// that take less say so themselves (photos, the calendar's file).
+pub const MAX_BODY_BYTES: usize = problems::MAX_ATTACHMENT_BYTES + 64 * 1024;
+
 pub fn app(state: AppState) -> Router {
+    use axum::http::header;
+    use tower_http::set_header::SetResponseHeaderLayer as Set;
     let api = Router::new()
         .merge(auth::api_router())
         .merge(api::api_router())
@@ -256,7 +262,38 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn(remember_lang))
         .layer(middleware::from_fn(same_origin))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            8 * 1024 * 1024,
+            MAX_BODY_BYTES,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            layout::too_large,
+        ))
+        // What every response says about itself: scripts, styles and images only from this
+        // server, never inside another site's frame, no referrer sent elsewhere, no type
+        // sniffing, and pages (which hold a county's data) never kept by caches — the static
+        // files say otherwise.
+        .layer(Set::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; \
+                 object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+            ),
+        ))
+        .layer(Set::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(Set::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(Set::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(Set::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
         ))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http())

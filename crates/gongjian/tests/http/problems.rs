@@ -696,6 +696,19 @@ async fn escalations_reach_the_new_levels_owners() {
                 .any(|e| e.note.as_deref() == Some("删除附件：现场照片.pdf")),
             "{events:?}"
         );
+        // Up to 10 MB is taken (9 MB here); more is refused before it is read, saying why.
+        let mut big = pdf.to_vec();
+        big.resize(9 * 1024 * 1024, b' ');
+        let (status, _) = upload(unit.clone(), "扫描件.pdf", &big).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{dialect:?}: 9 MB");
+        big.resize(11 * 1024 * 1024, b' ');
+        let (status, page) = upload(unit.clone(), "扫描件.pdf", &big).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(page.contains("上传的内容过大（每次最多 10 MB）"), "{page}");
+        let files = app.store.problem_attachments(meeting).await.unwrap();
+        assert_eq!(files.len(), 2);
+        let r = unit.post(remove(files[1].id)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
         // 办理 → 已解决 → 已销号, by the lead office (the command line's standing).
         loop {
             use domain::problem::{Action, Status};

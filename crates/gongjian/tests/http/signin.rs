@@ -127,3 +127,50 @@ async fn one_username_waits_after_five_failures() {
     })
     .await;
 }
+
+/// Every response says where its scripts and styles may come from, that it is never framed,
+/// and that pages are not cached; a body over the largest upload is refused in both
+/// languages, as JSON under /api.
+#[tokio::test]
+async fn responses_carry_security_headers_and_limits() {
+    let app = TestApp::spawn(store::Dialect::Sqlite).await;
+    let r = client().get(app.url("/login")).send().await.unwrap();
+    let h = r.headers();
+    let csp = h["content-security-policy"].to_str().unwrap();
+    for part in [
+        "default-src 'self'",
+        "script-src 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(part), "{csp}");
+    }
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["referrer-policy"], "same-origin");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["cache-control"], "no-store");
+    let r = client()
+        .get(app.url("/static/app.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["cache-control"], "public, max-age=3600");
+
+    app.login("admin").await;
+    let r = app
+        .client
+        .post(app.url("/api/projects"))
+        .header("content-type", "application/json")
+        .body(vec![b' '; 11 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"], "too_large");
+    assert!(
+        body["message_en"]
+            .as_str()
+            .unwrap()
+            .contains("at most 10 MB")
+    );
+}

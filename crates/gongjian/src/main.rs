@@ -102,6 +102,10 @@ enum Command {
         /// Also this many problems over the projects, raised 5 January to 20 October 2025.
         #[arg(long)]
         problems: Option<usize>,
+        /// Seed even a database that has its own users: the seed adds the demo's users, whose
+        /// password is published.
+        #[arg(long)]
+        force: bool,
     },
     /// Manages users.
     #[command(subcommand)]
@@ -372,6 +376,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             seed,
             reports_through,
             problems,
+            force,
         } => {
             let config = load(db, None)?;
             let through = reports_through
@@ -381,6 +386,28 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .map_err(|m| anyhow!("{} / {}", m.zh, m.en))?;
             let store = open(&config).await?;
             let campaign = demo::campaign(*projects, *seed);
+            // A real installation's users must not get company with a published password.
+            let ours: std::collections::HashSet<&str> = campaign
+                .ledger
+                .users
+                .iter()
+                .map(|u| u.username.as_str())
+                .collect();
+            let theirs: Vec<String> = store
+                .usernames()
+                .await?
+                .into_iter()
+                .filter(|name| !ours.contains(name.as_str()))
+                .collect();
+            if !theirs.is_empty() && !force {
+                return Err(anyhow!(
+                    "数据库已有自己的用户（{}），seed 会加入密码公开的演示账号；确需如此请加 --force / \
+                     the database has users of its own ({}); seed adds the demo's users, whose \
+                     password is published: add --force if that is really meant",
+                    theirs.join("、"),
+                    theirs.join(", ")
+                ));
+            }
             let started = std::time::Instant::now();
             let outcome = store.seed_ledger(&campaign.ledger, DEMO_PASSWORD).await?;
             say!(

@@ -288,8 +288,27 @@ fn users_seed_and_bad_input() {
     );
     assert!(!out.status.success());
 
+    // A database with its own users ("wang") is not given the demo's published accounts
+    // unless asked for.
     let out = gongjian(
         &["seed", "--db", url, "--projects", "300", "--seed", "9"],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("wang") && stderr(&out).contains("--force"));
+    let store = rt.block_on(db.store());
+    assert_eq!(rt.block_on(store.count_projects()).unwrap(), 0);
+    let out = gongjian(
+        &[
+            "seed",
+            "--db",
+            url,
+            "--projects",
+            "300",
+            "--seed",
+            "9",
+            "--force",
+        ],
         None,
     );
     assert!(
@@ -297,7 +316,6 @@ fn users_seed_and_bad_input() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let store = rt.block_on(db.store());
     assert_eq!(rt.block_on(store.count_projects()).unwrap(), 300);
 
     let out = gongjian(

@@ -169,6 +169,14 @@ impl Store {
         Ok(id)
     }
 
+    /// Every username, in order.
+    pub async fn usernames(&self) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as("SELECT username FROM users ORDER BY username")
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.into_iter().map(|(name,)| name).collect())
+    }
+
     pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>> {
         Ok(sqlx::query_as(
             "SELECT id, username, display_name, password_hash, role, unit_id, active FROM users WHERE username = $1",

@@ -1071,11 +1071,14 @@ impl Store {
                     (old.id, revision, old.version + 1)
                 }
                 None => {
-                    let (id,): (i64,) = sqlx::query_as(
+                    // Two first filings at once (PostgreSQL lets both read "no report"): the
+                    // second finds the first's row and is told to reload, not refused with 500.
+                    let inserted: Option<(i64,)> = sqlx::query_as(
                         "INSERT INTO reports (project_id, period, period_end, completed_fen, ytd_fen, started, \
                          actual_start, stage, progress, problems, status, submitted_at, submitted_by, late, \
                          source, version, revision, halted) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, 1, $16) RETURNING id",
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, 1, $16) \
+                         ON CONFLICT (project_id, period) DO NOTHING RETURNING id",
                     )
                     .bind(e.project_id)
                     .bind(&key)
@@ -1093,8 +1096,11 @@ impl Store {
                     .bind(i64::from(late))
                     .bind(options.source)
                     .bind(halted.map(i64::from))
-                    .fetch_one(&mut **tx)
+                    .fetch_optional(&mut **tx)
                     .await?;
+                    let Some((id,)) = inserted else {
+                        return Err(StoreError::Conflict { current: 1 });
+                    };
                     (id, 1, 1)
                 }
             };

@@ -1433,3 +1433,49 @@ async fn phased_plans_judge_by_the_planned_cumulative() {
     })
     .await;
 }
+
+/// Two first filings of one report at once: one is written, the other is told to reload
+/// (a conflict), never a database error — on PostgreSQL both read "no report yet" and race
+/// to insert it. Many rounds, each on a new project, so the race is met.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simultaneous_first_filings_conflict_not_fail() {
+    TestDb::each_backend(|Backend { store, dialect, .. }| async move {
+        let town = store
+            .create_unit("龙田镇", UnitKind::Town, None)
+            .await
+            .unwrap();
+        for round in 0..20 {
+            let id = project(&store, &format!("项目{round}"), town, 1_000).await;
+            let file = |wan_ytd: i64| {
+                let store = store.clone();
+                async move {
+                    let entry = ReportEntry {
+                        project_id: id,
+                        year_to_date: wan(wan_ytd),
+                        ..ReportEntry::default()
+                    };
+                    store
+                        .file_reports(
+                            period("2025-06"),
+                            &[entry],
+                            &Actor::SYSTEM,
+                            options(Filing::Submit, day(2025, 6, 28)),
+                        )
+                        .await
+                }
+            };
+            let (a, b) = tokio::join!(file(100), file(200));
+            for result in [&a, &b] {
+                match result {
+                    Ok(_) | Err(StoreError::Conflict { .. }) => {}
+                    Err(e) => panic!("{dialect:?} round {round}: {e}"),
+                }
+            }
+            assert!(a.is_ok() || b.is_ok(), "{dialect:?} round {round}: one is written");
+            let reports = store.project_reports(id).await.unwrap();
+            assert_eq!(reports.len(), 1, "{dialect:?} round {round}");
+        }
+        store.close().await;
+    })
+    .await;
+}

@@ -222,8 +222,10 @@ impl Store {
             // SQLite has one writer; a few connections serve readers in WAL mode.
             Dialect::Sqlite => AnyPoolOptions::new().max_connections(4).after_connect(|conn, _| {
                 Box::pin(async move {
+                    // The busy timeout first: switching a new file to WAL waits for another
+                    // process opening it at the same moment instead of failing at once.
                     let setup = format!(
-                        "PRAGMA journal_mode=WAL; PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}; \
+                        "PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}; PRAGMA journal_mode=WAL; \
                          PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; \
                          PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
                     );
@@ -262,13 +264,24 @@ impl Store {
         })
     }
 
+    /// Applies the pending migrations. PostgreSQL's are serialised by sqlx's advisory lock;
+    /// SQLite has none, so two processes starting at once on a new file both read "nothing
+    /// applied" and the later one finds the other's tables ("table already exists"): it tries
+    /// again, for up to ten seconds, and then finds them applied.
     pub async fn migrate(&self) -> Result<()> {
-        match self.dialect {
-            Dialect::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await?,
-            Dialect::Postgres => {
-                sqlx::migrate!("migrations/postgres")
-                    .run(&self.pool)
-                    .await?
+        let mut attempts = 0;
+        loop {
+            let run = match self.dialect {
+                Dialect::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await,
+                Dialect::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await,
+            };
+            match run {
+                Ok(()) => break,
+                Err(_) if self.dialect == Dialect::Sqlite && attempts < 100 => {
+                    attempts += 1;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(e.into()),
             }
         }
         self.drain_index_backlog().await?;

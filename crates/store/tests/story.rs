@@ -600,3 +600,22 @@ async fn search_and_tags_follow_the_ledger() {
     })
     .await;
 }
+
+/// Two instances starting at once on one new SQLite file both come up migrated (sqlx takes no
+/// lock on SQLite: the later one used to stop at "table already exists").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_starts_at_once_on_a_new_sqlite_file() {
+    for round in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("new.db").display());
+        let (a, b) = tokio::join!(Store::open(&url), Store::open(&url));
+        let (a, b) = (
+            a.unwrap_or_else(|e| panic!("round {round}: {e}")),
+            b.unwrap_or_else(|e| panic!("round {round}: {e}")),
+        );
+        assert_eq!(a.count_projects().await.unwrap(), 0);
+        assert_eq!(b.count_projects().await.unwrap(), 0);
+        a.close().await;
+        b.close().await;
+    }
+}

@@ -1471,7 +1471,10 @@ async fn simultaneous_first_filings_conflict_not_fail() {
                     Err(e) => panic!("{dialect:?} round {round}: {e}"),
                 }
             }
-            assert!(a.is_ok() || b.is_ok(), "{dialect:?} round {round}: one is written");
+            assert!(
+                a.is_ok() || b.is_ok(),
+                "{dialect:?} round {round}: one is written"
+            );
             let reports = store.project_reports(id).await.unwrap();
             assert_eq!(reports.len(), 1, "{dialect:?} round {round}");
         }

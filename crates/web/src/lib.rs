@@ -52,6 +52,8 @@ pub struct AppState {
     /// Password hashes computed at once: no more than the machine has cores, so a burst of
     /// sign-ins waits its turn instead of taking a hash's memory (~19 MB) each.
     pub hashing: std::sync::Arc<tokio::sync::Semaphore>,
+    /// How long a client may take to send a request's head ([`HEADER_TIMEOUT`] unless set).
+    pub header_timeout: std::time::Duration,
 }
 
 /// Option lists of the filters and forms.
@@ -69,6 +71,7 @@ impl AppState {
             demo,
             day: None,
             hashing: std::sync::Arc::new(tokio::sync::Semaphore::new(cores)),
+            header_timeout: HEADER_TIMEOUT,
         }
     }
 
@@ -300,21 +303,84 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Connections served at once; more wait to be accepted.
+pub const MAX_CONNECTIONS: usize = 1024;
+/// A client must send a request's headers within this time (also while a kept-alive connection
+/// waits for its next request), so a slow or idle client cannot hold a connection.
+pub const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
 /// Serves the app until ctrl-c / SIGTERM. `on_ready` gets the bound address (port 0 picks one).
+/// Each connection knows its client's address (sign-in throttling counts by it); at most
+/// [`MAX_CONNECTIONS`] are open at once, each dropped when its client sends no complete request
+/// head within [`HEADER_TIMEOUT`]; on shutdown, requests under way finish (up to 30 seconds).
 pub async fn serve(
     state: AppState,
     addr: SocketAddr,
     on_ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use tower::ServiceExt;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     on_ready(listener.local_addr()?);
-    // The client's address reaches the handlers (sign-in throttling counts by it).
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
+    let header_timeout = state.header_timeout;
+    let app = app(state);
+    let open = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            permit = open.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment, keep serving.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = app
+            .clone()
+            .map_request(move |mut request: axum::http::Request<_>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(remote));
+                request
+            });
+        let connection = builder.serve_connection_with_upgrades(
+            TokioIo::new(stream),
+            hyper_util::service::TowerToHyperService::new(service),
+        );
+        let connection = graceful.watch(connection.into_owned());
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended");
+            }
+            drop(permit);
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(std::time::Duration::from_secs(30), graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("requests still under way after 30 s; stopping anyway");
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {

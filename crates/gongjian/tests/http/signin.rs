@@ -174,3 +174,46 @@ async fn responses_carry_security_headers_and_limits() {
             .contains("at most 10 MB")
     );
 }
+
+/// A client that opens a connection and never finishes its request's head is dropped once the
+/// header timeout passes (here a second), so slow clients cannot hold the server's connections.
+#[tokio::test]
+async fn a_slow_client_is_dropped() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let db = TestDb::new(store::Dialect::Sqlite).await;
+    let mut state = web::AppState::new(db.store().await, false);
+    state.header_timeout = std::time::Duration::from_secs(1);
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        web::serve(state, "127.0.0.1:0".parse().unwrap(), move |addr| {
+            let _ = tx.send(addr);
+        })
+        .await
+        .unwrap();
+    });
+    let addr = rx.await.unwrap();
+    let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
+    slow.write_all(b"GET /login HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut buf = [0u8; 256];
+    // Closed by the server (end of stream, or a 408 first), long before this test gives up.
+    let read = tokio::time::timeout(std::time::Duration::from_secs(20), slow.read(&mut buf))
+        .await
+        .expect("the server closes a connection whose head never ends");
+    if let Ok(n) = read
+        && n > 0
+    {
+        let text = String::from_utf8_lossy(&buf[..n]);
+        assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    }
+    // A client that sends its request whole is served as ever.
+    let mut quick = tokio::net::TcpStream::connect(addr).await.unwrap();
+    quick
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = String::new();
+    quick.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}

@@ -30,9 +30,120 @@ pub fn wait(failures: &[i64], now: i64) -> Option<i64> {
     (until > now).then_some(until - now)
 }
 
+/// The fewest characters a password may have.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// Passwords guessed first: common ones, keyboard runs, and this product's published demo
+/// password. Compared without case, spaces and punctuation.
+const COMMON: &[&str] = &[
+    "1234567890",
+    "12345678910",
+    "0123456789",
+    "1234567890a",
+    "a1234567890",
+    "qwertyuiop",
+    "qwertyuiop123",
+    "1qaz2wsx3edc",
+    "1q2w3e4r5t",
+    "1q2w3e4r5t6y",
+    "zxcvbnm123",
+    "asdfghjkl1",
+    "password123",
+    "password1234",
+    "passw0rd123",
+    "p@ssw0rd123",
+    "administrator",
+    "admin12345",
+    "admin123456",
+    "adminadmin",
+    "welcome123",
+    "iloveyou123",
+    "woaini1314",
+    "woaini520",
+    "5201314520",
+    "1314520520",
+    "1111111111",
+    "0000000000",
+    "8888888888",
+    "6666666666",
+    "9999999999",
+    "1234512345",
+    "abcdefghij",
+    "abc1234567",
+    "abcd123456",
+    "qazwsxedc123",
+    "gongjiandemo",
+    "gongjian123",
+    "gongjian2025",
+    "gongjian2026",
+    "fagaiju123",
+    "zhongdianxiangmu",
+];
+
+/// Whether `password` may be set for `username`: at least [`MIN_PASSWORD_CHARS`] characters,
+/// not the username, not one of the passwords guessed first.
+pub fn check_password(password: &str, username: &str) -> Result<(), crate::Bilingual> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(crate::bi(
+            format!("密码至少 {MIN_PASSWORD_CHARS} 位"),
+            format!("the password must have at least {MIN_PASSWORD_CHARS} characters"),
+        ));
+    }
+    let plain = |text: &str| -> String {
+        text.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let typed = plain(password);
+    if typed == plain(username)
+        || (!username.trim().is_empty()
+            && typed.contains(&plain(username))
+            && typed.len() <= plain(username).len() + 4)
+    {
+        return Err(crate::bi(
+            "密码不能与用户名相同或相近",
+            "the password must not be (close to) the username",
+        ));
+    }
+    if COMMON.iter().any(|c| plain(c) == typed)
+        || typed.chars().all(|c| typed.starts_with(c))
+    {
+        return Err(crate::bi(
+            "密码过于常见，容易被猜中，请换一个",
+            "the password is too common to be safe; choose another",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_that_may_be_set() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("绿水青山就是金山银山", "wang", true),
+            ("Fuqing-2025-fgj", "wang", true),
+            ("short", "wang", false),
+            ("123456789", "wang", false),
+            ("1234567890", "wang", false),
+            ("Password123", "wang", false),
+            ("gongjian-demo", "wang", false),
+            ("aaaaaaaaaaaa", "wang", false),
+            ("wangxiaoming", "wangxiaoming", false),
+            ("WangXiaoMing1", "wangxiaoming", false),
+            ("wangxiaoming-is-a-clerk-at-fgj", "wangxiaoming", true),
+        ];
+        for (password, username, ok) in cases {
+            assert_eq!(
+                check_password(password, username).is_ok(),
+                *ok,
+                "{password} / {username}"
+            );
+        }
+    }
 
     #[test]
     fn waits_grow_after_five_failures() {

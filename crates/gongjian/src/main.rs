@@ -279,6 +279,28 @@ enum UserCommand {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Lists the users: role, unit, state, last sign-in, open sessions.
+    List {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disables a user (their sessions end); `--enable` lets them in again.
+    Disable {
+        #[command(flatten)]
+        db: DbArg,
+        username: String,
+        #[arg(long)]
+        enable: bool,
+    },
+    /// Sets a temporary password (read from standard input) that its user must change at the
+    /// next sign-in; their sessions end.
+    Reset {
+        #[command(flatten)]
+        db: DbArg,
+        username: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -489,38 +511,96 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     known.join(", ")
                 )
             })?;
-            let password = read_password()?;
+            let password = read_password(username)?;
             let store = open(&config).await?;
-            let unit_id = match store.unit_by_name(unit.trim()).await? {
-                Some(u) => u.id,
-                None => {
-                    let id = store
-                        .create_unit(unit.trim(), UnitKind::guess(unit.trim()), None)
-                        .await?;
-                    say!("新建单位“{}” / created unit “{}”", unit.trim(), unit.trim());
-                    id
-                }
-            };
             let display_name = name.clone().unwrap_or_else(|| username.clone());
-            let id = store
-                .create_user(NewUser {
-                    username: username.trim(),
-                    display_name: &display_name,
-                    password: &password,
-                    role,
-                    unit_id,
-                })
+            let new = NewUser {
+                username: username.trim(),
+                display_name: &display_name,
+                password: &password,
+                role,
+                unit_id: 0,
+            };
+            // The user and, when new, the unit: both or neither.
+            let (id, created) = store
+                .add_user_in_unit(&new, unit.trim(), UnitKind::guess(unit.trim()))
                 .await?;
+            if created {
+                say!("新建单位“{}” / created unit “{}”", unit.trim(), unit.trim());
+            }
             say!(
                 "已添加用户 {username}（{}）/ added user #{id}",
                 role.label_zh()
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::User(UserCommand::List { db, json }) => {
+            let store = open(&load(db, None)?).await?;
+            let users = store.users().await?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&users)?);
+                return Ok(ExitCode::SUCCESS);
+            }
+            for u in &users {
+                let last = u
+                    .last_sign_in
+                    .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+                    .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                    .unwrap_or_else(|| "从未登录 / never".into());
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    u.username,
+                    u.display_name,
+                    u.role.label_zh(),
+                    u.unit,
+                    if u.active {
+                        "启用"
+                    } else {
+                        "已停用 / disabled"
+                    },
+                    last,
+                    u.sessions
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(UserCommand::Disable {
+            db,
+            username,
+            enable,
+        }) => {
+            let store = open(&load(db, None)?).await?;
+            match store.set_user_active(username.trim(), *enable).await {
+                Ok(()) if *enable => say!("已启用用户 {username} / enabled {username}"),
+                Ok(()) => say!(
+                    "已停用用户 {username}，其登录已全部退出 / disabled {username}; their sessions ended"
+                ),
+                Err(store::StoreError::NotFound) => {
+                    bail!("没有用户“{username}” / no user “{username}”")
+                }
+                Err(e) => return Err(e.into()),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(UserCommand::Reset { db, username }) => {
+            let store = open(&load(db, None)?).await?;
+            let Some(user) = store.user_by_username(username.trim()).await? else {
+                bail!("没有用户“{username}” / no user “{username}”");
+            };
+            let password = read_password(&user.username)?;
+            store.set_password(user.id, &password, true).await?;
+            say!(
+                "已为 {username} 设置临时密码，其登录后须先修改；原有登录已退出 / \
+                 set a temporary password for {username}, to be changed at the next sign-in; \
+                 their sessions ended"
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
-fn read_password() -> Result<String> {
+/// A password from standard input, checked as any new password is (`domain::signin`).
+fn read_password(username: &str) -> Result<String> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         eprint!("密码 / password: ");
@@ -531,9 +611,8 @@ fn read_password() -> Result<String> {
         .read_line(&mut line)
         .context("读取密码 / reading the password")?;
     let password = line.trim_end_matches(['\r', '\n']).to_string();
-    if password.chars().count() < 8 {
-        bail!("密码至少8位 / the password must have at least 8 characters");
-    }
+    domain::signin::check_password(&password, username.trim())
+        .map_err(|m| anyhow!("{} / {}", m.zh, m.en))?;
     Ok(password)
 }
 

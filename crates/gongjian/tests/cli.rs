@@ -334,6 +334,87 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Users from the command line: added with their unit or not at all, passwords that may be
+/// set, listed, disabled (their sessions end) and enabled, reset to a temporary password that
+/// must be changed.
+#[test]
+fn managing_users() {
+    each_backend(|rt, db| {
+        let url = db.url.as_str();
+        let add = |username: &str, unit: &str, password: &str| {
+            gongjian(
+                &[
+                    "user",
+                    "add",
+                    "--db",
+                    url,
+                    "--username",
+                    username,
+                    "--unit",
+                    unit,
+                    "--role",
+                    "responsible",
+                ],
+                Some(&format!("{password}\n")),
+            )
+        };
+        let out = add("lin", "龙田镇", "Longtian-2025-lin");
+        assert!(out.status.success(), "{}", stderr(&out));
+        // A taken username leaves no new unit behind.
+        let out = add("lin", "江阴镇", "Jiangyin-2025-lin");
+        assert!(!out.status.success());
+        let store = rt.block_on(db.store());
+        assert!(rt.block_on(store.unit_by_name("江阴镇")).unwrap().is_none());
+        // Passwords: long enough, not the username, not a common one.
+        for (password, says) in [
+            ("Short-1", "至少 10 位"),
+            ("chen-chen", "至少 10 位"),
+            ("chenxiaoming", "用户名"),
+            ("1234567890", "常见"),
+        ] {
+            let out = add("chenxiaoming", "龙田镇", password);
+            assert!(!out.status.success(), "{password}");
+            assert!(stderr(&out).contains(says), "{password}: {}", stderr(&out));
+        }
+
+        let user = rt.block_on(store.user_by_username("lin")).unwrap().unwrap();
+        let token = rt.block_on(store.create_session(user.id)).unwrap();
+        let out = gongjian(&["user", "list", "--db", url, "--json"], None);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let listed: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(listed[0]["username"], "lin");
+        assert_eq!(listed[0]["unit"], "龙田镇");
+        assert_eq!(listed[0]["sessions"], 1);
+        assert!(listed[0]["last_sign_in"].is_i64());
+
+        let out = gongjian(&["user", "disable", "--db", url, "lin"], None);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(rt.block_on(store.session_user(&token)).unwrap().is_none());
+        let out = gongjian(&["user", "disable", "--db", url, "nobody"], None);
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains("没有用户"));
+        let out = gongjian(&["user", "disable", "--db", url, "lin", "--enable"], None);
+        assert!(out.status.success());
+
+        let token = rt.block_on(store.create_session(user.id)).unwrap();
+        let out = gongjian(
+            &["user", "reset", "--db", url, "lin"],
+            Some("Temporary-pw-2025\n"),
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(rt.block_on(store.session_user(&token)).unwrap().is_none());
+        let again = rt.block_on(store.user_by_username("lin")).unwrap().unwrap();
+        assert!(store::verify_password(
+            "Temporary-pw-2025",
+            &again.password_hash
+        ));
+        let token = rt.block_on(store.create_session(user.id)).unwrap();
+        let session = rt.block_on(store.session_user(&token)).unwrap().unwrap();
+        assert!(session.must_change_password);
+        rt.block_on(store.close());
+    });
+}
+
 #[test]
 fn the_working_day_calendar() {
     // Built in: 2025's National Day and the make-up Saturday after it.

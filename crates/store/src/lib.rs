@@ -53,7 +53,8 @@ pub use dossier::{NewTeamMember, NewVisit, ServiceTeam, TeamMember, Visit};
 pub use import::{ImportOutcome, LedgerRow};
 pub use meetings::{Agenda, AgendaItem, Decision, Meeting, MeetingKind, NewDecision};
 pub use people::{
-    NewUser, Region, SESSION_SECONDS, SessionUser, UserRecord, hash_password, verify_password,
+    NewUser, Region, SESSION_IDLE_SECONDS, SESSION_SECONDS, SessionUser, UserRecord, UserSummary,
+    hash_password, verify_password,
 };
 pub use problem_attachments::{ATTACHMENTS_PER_PROBLEM, AttachmentMeta};
 pub use problems::{
@@ -143,6 +144,8 @@ pub struct Store {
     >,
     /// The last monthly investment sums, with their data generation and date.
     monthly_cache: status::GenerationCache<chrono::NaiveDate, Vec<(u32, domain::Money)>>,
+    /// Seconds a session may go unused before it ends.
+    session_idle: i64,
     /// The working-day calendar last built, with the imported years it was built from: built
     /// again only when they differ (see `calendar::Store::work_calendar`).
     calendar_cache: calendar::CalendarCache,
@@ -261,6 +264,7 @@ impl Store {
             status_cache: status::GenerationCache::default(),
             calendar_cache: calendar::CalendarCache::default(),
             monthly_cache: status::GenerationCache::default(),
+            session_idle: people::SESSION_IDLE_SECONDS,
         })
     }
 
@@ -286,6 +290,12 @@ impl Store {
         }
         self.drain_index_backlog().await?;
         Ok(())
+    }
+
+    /// Sessions end after `seconds` unused (eight hours unless set).
+    pub fn with_session_idle(mut self, seconds: i64) -> Store {
+        self.session_idle = seconds;
+        self
     }
 
     pub fn dialect(&self) -> Dialect {

@@ -10,6 +10,8 @@ use crate::{Result, Store, StoreError, now, on_unique};
 
 /// How long a sign-in lasts: a working day and a night.
 pub const SESSION_SECONDS: i64 = 16 * 3600;
+/// A session not used for this long ends (unless the store is told otherwise).
+pub const SESSION_IDLE_SECONDS: i64 = 8 * 3600;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
 pub struct Region {
@@ -61,6 +63,8 @@ pub struct SessionUser {
     pub role: Role,
     pub unit_id: i64,
     pub unit_name: String,
+    /// The password was set by someone else (a reset) and must be changed first.
+    pub must_change_password: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -71,6 +75,23 @@ struct SessionRow {
     role: String,
     unit_id: i64,
     unit_name: String,
+    must_change_password: i64,
+}
+
+/// A user as the administration lists them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UserSummary {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit: String,
+    pub active: bool,
+    pub must_change_password: bool,
+    /// Unix seconds.
+    pub last_sign_in: Option<i64>,
+    /// Sessions still open.
+    pub sessions: i64,
 }
 
 pub struct NewUser<'a> {
@@ -191,27 +212,53 @@ impl Store {
     pub async fn create_session(&self, user_id: i64) -> Result<String> {
         let token = new_token()?;
         let at = now();
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(token_hash(&token))
-            .bind(user_id)
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen) \
+             VALUES ($1, $2, $3, $4, $3)",
+        )
+        .bind(token_hash(&token))
+        .bind(user_id)
+        .bind(at)
+        .bind(at + SESSION_SECONDS)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE users SET last_sign_in = $1 WHERE id = $2")
             .bind(at)
-            .bind(at + SESSION_SECONDS)
-            .execute(self.pool())
+            .bind(user_id)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(token)
     }
 
-    /// The user behind a live session token, or `None` when unknown, expired or deactivated.
+    /// The user behind a live session token, or `None` when unknown, expired (sixteen hours
+    /// after sign-in, or idle longer than the store's idle time), or deactivated. A use marks
+    /// the session as seen (at most once a minute, so reads stay reads).
     pub async fn session_user(&self, token: &str) -> Result<Option<SessionUser>> {
+        let at = now();
+        let hash = token_hash(token);
         let row: Option<SessionRow> = sqlx::query_as(
-            "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.name AS unit_name
-             FROM sessions s JOIN users u ON u.id = s.user_id JOIN units n ON n.id = u.unit_id
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
+            "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.name AS unit_name, \
+             u.must_change_password \
+             FROM sessions s JOIN users u ON u.id = s.user_id JOIN units n ON n.id = u.unit_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen > $3 AND u.active = 1",
         )
-        .bind(token_hash(token))
-        .bind(now())
+        .bind(&hash)
+        .bind(at)
+        .bind(at - self.session_idle)
         .fetch_optional(self.pool())
         .await?;
+        if row.is_some() {
+            sqlx::query(
+                "UPDATE sessions SET last_seen = $1 WHERE token_hash = $2 AND last_seen < $3",
+            )
+            .bind(at)
+            .bind(&hash)
+            .bind(at - 60)
+            .execute(self.pool())
+            .await?;
+        }
         Ok(row.and_then(|r| {
             Some(SessionUser {
                 role: Role::parse(&r.role)?,
@@ -220,8 +267,129 @@ impl Store {
                 display_name: r.display_name,
                 unit_id: r.unit_id,
                 unit_name: r.unit_name,
+                must_change_password: r.must_change_password != 0,
             })
         }))
+    }
+
+    /// Every user with their unit, state, last sign-in and open sessions, by username.
+    pub async fn users(&self) -> Result<Vec<UserSummary>> {
+        #[allow(clippy::type_complexity)]
+        let rows: Vec<(
+            i64,
+            String,
+            String,
+            String,
+            String,
+            i64,
+            i64,
+            Option<i64>,
+            i64,
+        )> = sqlx::query_as(
+            "SELECT u.id, u.username, u.display_name, u.role, n.name, u.active, \
+                 u.must_change_password, u.last_sign_in, \
+                 (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND s.expires_at > $1 \
+                  AND s.last_seen > $2) \
+                 FROM users u JOIN units n ON n.id = u.unit_id ORDER BY u.username",
+        )
+        .bind(now())
+        .bind(now() - self.session_idle)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(
+                |(id, username, display_name, role, unit, active, must, last, sessions)| {
+                    Some(UserSummary {
+                        role: Role::parse(&role)?,
+                        id,
+                        username,
+                        display_name,
+                        unit,
+                        active: active != 0,
+                        must_change_password: must != 0,
+                        last_sign_in: last,
+                        sessions,
+                    })
+                },
+            )
+            .collect())
+    }
+
+    /// Adds a user to the unit named `unit`, creating the unit (of `kind`) when there is none:
+    /// both or neither (a taken username leaves no new unit behind). Returns the user's id and
+    /// whether the unit was created.
+    pub async fn add_user_in_unit(
+        &self,
+        user: &NewUser<'_>,
+        unit: &str,
+        kind: domain::UnitKind,
+    ) -> Result<(i64, bool)> {
+        let hash = hash_password(user.password)?;
+        let mut tx = self.begin_write().await?;
+        let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM units WHERE name = $1")
+            .bind(unit)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let (unit_id, created) = match found {
+            Some((id,)) => (id, false),
+            None => (insert_unit(&mut tx, unit, kind, None).await?, true),
+        };
+        let id = insert_user(&mut tx, &NewUser { unit_id, ..*user }, &hash).await?;
+        tx.commit().await?;
+        Ok((id, created))
+    }
+
+    /// Disables (or enables again) a user; disabling ends their sessions.
+    pub async fn set_user_active(&self, username: &str, active: bool) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE users SET active = $1 WHERE username = $2")
+            .bind(i64::from(active))
+            .bind(username)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if !active {
+            sqlx::query(
+                "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = $1)",
+            )
+            .bind(username)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets a user's password and ends their sessions. `must_change`: a temporary password set
+    /// by an administrator, which its user must replace before anything else.
+    pub async fn set_password(
+        &self,
+        user_id: i64,
+        password: &str,
+        must_change: bool,
+    ) -> Result<()> {
+        let hash = hash_password(password)?;
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3",
+        )
+        .bind(hash)
+        .bind(i64::from(must_change))
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn delete_session(&self, token: &str) -> Result<()> {

@@ -619,3 +619,56 @@ async fn two_starts_at_once_on_a_new_sqlite_file() {
         b.close().await;
     }
 }
+
+/// A session ends after idle time as well as sixteen hours after sign-in; a use keeps it
+/// alive; signing in is recorded on the user.
+#[tokio::test]
+async fn sessions_end_when_idle() {
+    TestDb::each_backend(|Backend { store, dialect, .. }| async move {
+        let store = store.with_session_idle(3600);
+        let unit = store
+            .create_unit("龙田镇", UnitKind::Town, None)
+            .await
+            .unwrap();
+        let id = store
+            .create_user(NewUser {
+                username: "lin",
+                display_name: "林",
+                password: "Longtian-2025-lin",
+                role: Role::Responsible,
+                unit_id: unit,
+            })
+            .await
+            .unwrap();
+        let token = store.create_session(id).await.unwrap();
+        assert!(store.session_user(&token).await.unwrap().is_some());
+        let users = store.users().await.unwrap();
+        assert!(users[0].last_sign_in.is_some() && users[0].sessions == 1);
+        let back = |secs: i64| {
+            let store = store.clone();
+            async move {
+                sqlx::query("UPDATE sessions SET last_seen = last_seen - $1")
+                    .bind(secs)
+                    .execute(store.pool())
+                    .await
+                    .unwrap();
+            }
+        };
+        back(3000).await;
+        assert!(
+            store.session_user(&token).await.unwrap().is_some(),
+            "{dialect:?}: 50 minutes idle"
+        );
+        // That use counted: another 50 minutes are allowed from it.
+        back(3000).await;
+        assert!(store.session_user(&token).await.unwrap().is_some());
+        back(3700).await;
+        assert!(
+            store.session_user(&token).await.unwrap().is_none(),
+            "{dialect:?}: over an hour idle"
+        );
+        assert_eq!(store.users().await.unwrap()[0].sessions, 0);
+        store.close().await;
+    })
+    .await;
+}

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use cookie::time::Duration;
 use cookie::{Cookie, SameSite};
+use domain::bi;
 use serde::Deserialize;
 use store::{SessionUser, Store};
 
@@ -89,10 +90,14 @@ impl FromRequestParts<AppState> for ApiUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        user_from(&parts.headers, &state.store)
-            .await?
-            .map(ApiUser)
-            .ok_or(AppError::Unauthorized)
+        match user_from(&parts.headers, &state.store).await? {
+            Some(user) if user.must_change_password => Err(AppError::Refused(bi(
+                "请先在“修改密码”页面设置自己的密码",
+                "set a password of your own first (修改密码)",
+            ))),
+            Some(user) => Ok(ApiUser(user)),
+            None => Err(AppError::Unauthorized),
+        }
     }
 }
 
@@ -115,6 +120,13 @@ impl FromRequestParts<AppState> for PageUser {
             flash: crate::layout::flash_of(&parts.headers),
         };
         match user_from(&parts.headers, &state.store).await {
+            // A temporary password (a reset) is changed before anything else.
+            Ok(Some(user))
+                if user.must_change_password
+                    && parts.uri.path() != crate::account::PASSWORD_PAGE =>
+            {
+                Err(Redirect::to(crate::account::PASSWORD_PAGE).into_response())
+            }
             Ok(Some(user)) => Ok(PageUser { user, tr }),
             Ok(None) => {
                 let next = parts

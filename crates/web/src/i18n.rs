@@ -16,6 +16,26 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("nav.ledger", "项目台账", "Ledger"),
     ("done.project_created", "已新增项目", "Project created"),
+    (
+        "done.password_changed",
+        "已修改密码，其他设备上的登录已退出",
+        "Password changed; sign-ins on other devices have ended",
+    ),
+    ("account.password", "修改密码", "Change password"),
+    (
+        "account.must_change",
+        "管理员为您设置了临时密码，请先设置自己的密码再继续使用。",
+        "An administrator set a temporary password for you: set one of your own to go on.",
+    ),
+    ("account.current", "当前密码", "Current password"),
+    ("account.new", "新密码", "New password"),
+    ("account.repeat", "再次输入新密码", "New password again"),
+    (
+        "account.rule",
+        "至少 10 位，不能与用户名相同，不能是常见密码",
+        "At least 10 characters, not the username, not a common password",
+    ),
+    ("account.save", "修改密码", "Change password"),
     ("done.project_saved", "已保存修改", "Changes saved"),
     (
         "done.plan_created",

@@ -232,6 +232,7 @@ mod tests {
             role,
             unit_id: 1,
             unit_name: "u".into(),
+            must_change_password: false,
         };
         nav(&user, Tr::new(Lang::Zh))
             .into_iter()

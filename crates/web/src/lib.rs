@@ -4,6 +4,7 @@
 //! Architecture Invariant: `app(state)` is the whole HTTP surface; tests drive it through a real
 //! listener. Nothing is loaded from the internet: CSS, JS and icons are compiled in.
 
+pub mod account;
 pub mod adjustments;
 pub mod api;
 pub mod approvals;
@@ -224,6 +225,7 @@ pub fn app(state: AppState) -> Router {
     // Each module owns its pages; a page's failure is drawn inside the layout.
     let pages = Router::new()
         .merge(auth::router())
+        .merge(account::router())
         .merge(pages::router())
         .merge(dossier::router())
         .merge(approvals::router())

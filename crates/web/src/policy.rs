@@ -186,6 +186,7 @@ mod tests {
             role,
             unit_id: 10,
             unit_name: "本单位".into(),
+            must_change_password: false,
         }
     }
 

@@ -217,3 +217,90 @@ async fn a_slow_client_is_dropped() {
     quick.read_to_string(&mut answer).await.unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }
+
+/// After a reset the temporary password leads to the password page before anything else (the
+/// API says why); the new password must be good, the current one right; then all is open.
+#[tokio::test]
+async fn a_temporary_password_is_changed_first() {
+    TestApp::each_backend(|app| async move {
+        let user = app
+            .store
+            .user_by_username("longtian")
+            .await
+            .unwrap()
+            .unwrap();
+        app.store
+            .set_password(user.id, "Temporary-pw-2025", true)
+            .await
+            .unwrap();
+        let c = client();
+        let r = api_login(&c, &app, "longtian", "Temporary-pw-2025").await;
+        assert_eq!(r.status(), StatusCode::OK, "{:?}", app.dialect);
+        let r = c.get(app.url("/api/me")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let body: Value = r.json().await.unwrap();
+        assert!(body["message_zh"].as_str().unwrap().contains("修改密码"));
+        let r = c.get(app.url("/projects")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()["location"], "/account/password");
+        let page = c
+            .get(app.url("/account/password"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("临时密码"), "{page}");
+
+        let post = |current: &str, new: &str, repeat: &str| {
+            let c = c.clone();
+            let url = app.url("/account/password");
+            let form = [
+                ("current", current.to_string()),
+                ("new", new.to_string()),
+                ("repeat", repeat.to_string()),
+            ];
+            async move {
+                let r = c.post(url).form(&form).send().await.unwrap();
+                (r.status(), r.text().await.unwrap())
+            }
+        };
+        for (current, new, repeat, says) in [
+            ("Temporary-pw-2025", "short", "short", "至少 10 位"),
+            (
+                "Temporary-pw-2025",
+                "Longtian-Town-9",
+                "Longtian-Town-8",
+                "不一致",
+            ),
+            (
+                "wrong-current",
+                "Longtian-Town-9",
+                "Longtian-Town-9",
+                "当前密码不正确",
+            ),
+        ] {
+            let (status, page) = post(current, new, repeat).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{says}");
+            assert!(page.contains(says), "{says}: {page}");
+        }
+        let (status, _) = post("Temporary-pw-2025", "Longtian-Town-9", "Longtian-Town-9").await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        // The browser that changed it goes on, told so; the old password no longer works.
+        let page = c
+            .get(app.url("/projects"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("已修改密码"), "{page}");
+        let r = api_login(&client(), &app, "longtian", "Temporary-pw-2025").await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        let r = api_login(&client(), &app, "longtian", "Longtian-Town-9").await;
+        assert_eq!(r.status(), StatusCode::OK);
+    })
+    .await;
+}

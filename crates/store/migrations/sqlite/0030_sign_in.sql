@@ -10,3 +10,12 @@ CREATE TABLE sign_in_failures (
 );
 CREATE INDEX sign_in_failures_username ON sign_in_failures(username, at);
 CREATE INDEX sign_in_failures_address ON sign_in_failures(address, at);
+
+-- When each user last signed in, and whether their password was set by someone else (a reset:
+-- a temporary password) and must be changed before anything else.
+ALTER TABLE users ADD COLUMN last_sign_in BIGINT;
+ALTER TABLE users ADD COLUMN must_change_password BIGINT NOT NULL DEFAULT 0;
+
+-- A session also ends after idle time: when it was last used.
+ALTER TABLE sessions ADD COLUMN last_seen BIGINT NOT NULL DEFAULT 0;
+UPDATE sessions SET last_seen = created_at;

@@ -106,9 +106,7 @@ pub fn check_password(password: &str, username: &str) -> Result<(), crate::Bilin
             "the password must not be (close to) the username",
         ));
     }
-    if COMMON.iter().any(|c| plain(c) == typed)
-        || typed.chars().all(|c| typed.starts_with(c))
-    {
+    if COMMON.iter().any(|c| plain(c) == typed) || typed.chars().all(|c| typed.starts_with(c)) {
         return Err(crate::bi(
             "密码过于常见，容易被猜中，请换一个",
             "the password is too common to be safe; choose another",

@@ -164,8 +164,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
 
 /// Checks a username and password: refused with [`AppError::TooManyAttempts`] while the
 /// username or the address must wait after failures (`domain::signin`), else the hash is
-/// checked off the async threads, at most as many at once as there are cores. A failure is
-/// recorded; a success clears the username's failures.
+/// checked on the hashing threads ([`Hashing`]). A failure is recorded; a success clears the
+/// username's failures.
 pub async fn authenticate(
     state: &AppState,
     username: &str,
@@ -196,16 +196,7 @@ pub async fn authenticate(
     let hash = user
         .as_ref()
         .map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
-    let password = password.to_string();
-    let permit = state
-        .hashing
-        .acquire()
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    let ok = tokio::task::spawn_blocking(move || store::verify_password(&password, &hash))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    drop(permit);
+    let ok = state.hashing.verify(password.to_string(), hash).await?;
     match user {
         Some(user) if ok && user.active == 1 => {
             store.clear_sign_in_failures(username).await?;
@@ -217,6 +208,62 @@ pub async fn authenticate(
                 .await?;
             Err(AppError::WrongPassword)
         }
+    }
+}
+
+/// Password hashes are checked on a few threads of their own, one per core: a burst of
+/// sign-ins waits its turn in a queue instead of each taking a hash's memory (~19 MB) at once,
+/// and memory the allocator keeps per thread stays with these few threads (on a thread pool of
+/// many, each would keep its own 19 MB). The threads end when the last handle is dropped.
+#[derive(Clone)]
+pub struct Hashing {
+    jobs: std::sync::mpsc::Sender<Box<dyn FnOnce() + Send>>,
+}
+
+impl std::fmt::Debug for Hashing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Hashing")
+    }
+}
+
+impl Hashing {
+    pub fn new(threads: usize) -> Hashing {
+        let (jobs, queue) = std::sync::mpsc::channel::<Box<dyn FnOnce() + Send>>();
+        let queue = std::sync::Arc::new(std::sync::Mutex::new(queue));
+        for n in 0..threads.max(1) {
+            let queue = queue.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("password-hash-{n}"))
+                .spawn(move || {
+                    loop {
+                        let job = match queue.lock() {
+                            Ok(queue) => match queue.recv() {
+                                Ok(job) => job,
+                                Err(_) => return,
+                            },
+                            Err(_) => return,
+                        };
+                        job();
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::warn!(error = %e, "cannot start a password-hashing thread");
+            }
+        }
+        Hashing { jobs }
+    }
+
+    /// Whether `password` matches the stored `hash`.
+    pub async fn verify(&self, password: String, hash: String) -> Result<bool, AppError> {
+        let (done, answer) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                let _ = done.send(store::verify_password(&password, &hash));
+            }))
+            .map_err(|_| AppError::Internal("no password-hashing thread".into()))?;
+        answer
+            .await
+            .map_err(|_| AppError::Internal("a password-hashing thread stopped".into()))
     }
 }
 

@@ -50,9 +50,8 @@ pub struct AppState {
     /// The day the whole app works on when it is not today: the demo's frozen date, or a
     /// test's. Reports, deadlines, to-dos, problems, approvals and their plans all use it.
     pub day: Option<chrono::NaiveDate>,
-    /// Password hashes computed at once: no more than the machine has cores, so a burst of
-    /// sign-ins waits its turn instead of taking a hash's memory (~19 MB) each.
-    pub hashing: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Where password hashes are checked: one thread per core (see [`auth::Hashing`]).
+    pub hashing: auth::Hashing,
     /// How long a client may take to send a request's head ([`HEADER_TIMEOUT`] unless set).
     pub header_timeout: std::time::Duration,
 }
@@ -71,7 +70,7 @@ impl AppState {
             store,
             demo,
             day: None,
-            hashing: std::sync::Arc::new(tokio::sync::Semaphore::new(cores)),
+            hashing: auth::Hashing::new(cores),
             header_timeout: HEADER_TIMEOUT,
         }
     }

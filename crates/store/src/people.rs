@@ -550,7 +550,10 @@ mod tests {
             assert!(!verify_password("Longtian-2025-lin", &small));
         }
         assert!(!verify_password("x", "not a hash"));
-        assert!(!verify_password("x", &default.replace("argon2id", "argon2x")));
+        assert!(!verify_password(
+            "x",
+            &default.replace("argon2id", "argon2x")
+        ));
         assert!(!verify_password("x", ""));
     }
 }

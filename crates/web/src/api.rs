@@ -378,22 +378,32 @@ project_body!(
     remarks,
 );
 
-/// Reads a JSON body, turning serde's complaint into a bilingual 400.
+/// Reads a JSON body. What is wrong is said in both languages and in the terms of the API, never
+/// with the parser's internals (Rust type names, serde's wording).
 pub struct JsonBody<T>(pub T);
 
 impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for JsonBody<T> {
     type Rejection = AppError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::rejection::JsonRejection;
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(JsonBody(v)),
-            Err(rejection) => Err(AppError::BadRequest(domain::bi(
-                format!("请求内容不是有效的JSON：{}", rejection.body_text()),
-                format!(
-                    "the request body is not valid JSON: {}",
-                    rejection.body_text()
+            Err(rejection) => Err(AppError::BadRequest(match rejection {
+                JsonRejection::MissingJsonContentType(_) => domain::bi(
+                    "请以 JSON 发送（Content-Type: application/json）",
+                    "send JSON (Content-Type: application/json)",
                 ),
-            ))),
+                JsonRejection::JsonSyntaxError(_) => domain::bi(
+                    "请求内容不是有效的 JSON",
+                    "the request body is not valid JSON",
+                ),
+                JsonRejection::JsonDataError(_) => domain::bi(
+                    "请求内容缺少字段或字段类型不对，请对照接口文档 /api/openapi.json",
+                    "a field is missing or of the wrong type; see the API document /api/openapi.json",
+                ),
+                _ => domain::bi("请求内容无法读取", "the request body cannot be read"),
+            })),
         }
     }
 }

@@ -304,3 +304,31 @@ async fn a_temporary_password_is_changed_first() {
     })
     .await;
 }
+
+/// A malformed or mistyped JSON body is refused in the API's terms, without the parser's
+/// internals.
+#[tokio::test]
+async fn json_errors_do_not_echo_the_parser() {
+    let app = TestApp::spawn(store::Dialect::Sqlite).await;
+    for (body, says) in [
+        ("{\"username\": ", "不是有效的 JSON"),
+        ("{\"username\": 5, \"password\": []}", "字段类型不对"),
+        ("{}", "缺少字段"),
+    ] {
+        let r = client()
+            .post(app.url("/api/login"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{body}");
+        let answer: Value = r.json().await.unwrap();
+        let zh = answer["message_zh"].as_str().unwrap();
+        let en = answer["message_en"].as_str().unwrap();
+        assert!(zh.contains(says), "{body}: {zh}");
+        for internal in ["Failed to", "invalid type", "expected", "serde", "line 1"] {
+            assert!(!en.contains(internal), "{body}: {en}");
+        }
+    }
+}

@@ -351,8 +351,26 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let config = load(db, *addr)?;
             let store = open(&config).await?;
             let addr = config.addr()?;
-            web::serve(web::AppState::new(store, false), addr, |bound| {
+            // A new installation has no user, and none with a known password: the first
+            // administrator is created in the browser through a one-time link.
+            let setup = if store.usernames().await?.is_empty() {
+                Some(store::new_token()?)
+            } else {
+                None
+            };
+            let mut state = web::AppState::new(store, false);
+            if let Some(token) = &setup {
+                state = state.with_setup_token(token.clone());
+            }
+            web::serve(state, addr, |bound| {
                 say!("gongjian 已启动 / listening on http://{bound}");
+                if let Some(token) = &setup {
+                    say!(
+                        "首次使用：请在浏览器中打开以下链接创建系统管理员（仅可使用一次）/ \
+                         first start: open this link to create the administrator (it works once):"
+                    );
+                    say!("  http://{bound}/setup?token={token}");
+                }
             })
             .await?;
             Ok(ExitCode::SUCCESS)

@@ -1515,3 +1515,68 @@ fn status_by_the_plan_breakdown() {
         assert_eq!(phases[3], "");
     });
 }
+
+/// `serve` on a database without users prints a one-time link that opens the first-start page;
+/// with a user, it prints none.
+#[test]
+fn serve_prints_the_first_start_link() {
+    use std::io::BufRead;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let db = rt.block_on(TestDb::new(store::Dialect::Sqlite));
+    let serve = || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gongjian"))
+            .args(["serve", "--db", &db.url, "--addr", "127.0.0.1:0"])
+            .env_remove("GONGJIAN_DATABASE_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut said = Vec::new();
+        // "listening on …", then the link (when there is one) right after it.
+        while let Some(Ok(line)) = lines.next() {
+            let done = line.contains("/setup?token=") || said.len() > 3;
+            said.push(line);
+            if done {
+                break;
+            }
+            // A database with users: nothing follows the first line.
+            let has_users =
+                rt.block_on(async { !db.store().await.usernames().await.unwrap().is_empty() });
+            if said.len() == 1 && has_users {
+                break;
+            }
+        }
+        child.kill().unwrap();
+        let _ = child.wait();
+        said
+    };
+    let said = serve();
+    let link = said
+        .iter()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("http://")
+                .map(|l| format!("http://{l}"))
+        })
+        .unwrap_or_else(|| panic!("{said:?}"));
+    assert!(link.contains("/setup?token="), "{link}");
+    let store = rt.block_on(db.store());
+    rt.block_on(store.create_unit("发展和改革局", domain::UnitKind::Department, None))
+        .unwrap();
+    let unit = rt
+        .block_on(store.unit_by_name("发展和改革局"))
+        .unwrap()
+        .unwrap();
+    rt.block_on(store.create_user(store::NewUser {
+        username: "chen",
+        display_name: "陈",
+        password: "Fuqing-fgj-2025",
+        role: domain::Role::Admin,
+        unit_id: unit.id,
+    }))
+    .unwrap();
+    let said = serve();
+    assert!(!said.iter().any(|l| l.contains("/setup")), "{said:?}");
+    rt.block_on(store.close());
+}

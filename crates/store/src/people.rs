@@ -167,7 +167,8 @@ fn token_hash(token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn new_token() -> Result<String> {
+/// 256 random bits as hex: session tokens, the one-time setup link.
+pub fn new_token() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| StoreError::BadUrl(format!("no randomness: {e}")))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
@@ -355,6 +356,36 @@ impl Store {
                 },
             )
             .collect())
+    }
+
+    /// The first administrator of a new installation, with their unit: written only while the
+    /// database has no user at all (checked inside the write, so two at once give one), else
+    /// [`StoreError::Conflict`].
+    pub async fn add_first_admin(&self, user: &NewUser<'_>, unit: &str) -> Result<i64> {
+        let hash = hash_password(user.password)?;
+        let mut tx = self.begin_write().await?;
+        let (users,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+            .fetch_one(&mut *tx)
+            .await?;
+        if users > 0 {
+            return Err(StoreError::Conflict { current: users });
+        }
+        let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM units WHERE name = $1")
+            .bind(unit)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let unit_id = match found {
+            Some((id,)) => id,
+            None => insert_unit(&mut tx, unit, domain::UnitKind::Department, None).await?,
+        };
+        let new = NewUser {
+            unit_id,
+            role: Role::Admin,
+            ..*user
+        };
+        let id = insert_user(&mut tx, &new, &hash).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// Adds a user to the unit named `unit`, creating the unit (of `kind`) when there is none:

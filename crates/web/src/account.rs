@@ -1,5 +1,6 @@
 //! A user's own account: changing one's password — by choice, or first thing after an
-//! administrator set a temporary one (every page leads here until it is changed).
+//! administrator set a temporary one (every page leads here until it is changed) — and a new
+//! installation's first administrator, created through the one-time link `serve` prints.
 
 use askama::Template;
 use axum::extract::State;
@@ -112,5 +113,148 @@ pub async fn change(
 
 /// The pages of this module.
 pub fn router() -> Router<AppState> {
-    Router::new().route(PASSWORD_PAGE, get(page).post(change))
+    Router::new()
+        .route(PASSWORD_PAGE, get(page).post(change))
+        .route("/setup", get(setup_page).post(setup))
+}
+
+/// The first-start page: a new installation (no user yet) creates its administrator through
+/// the one-time link `serve` printed. Anyone without the link, or once a user exists, finds
+/// nothing here (404).
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupTemplate {
+    tr: Tr,
+    token: String,
+    unit: String,
+    username: String,
+    display_name: String,
+    errors: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct SetupForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    repeat: String,
+}
+
+/// Whether `token` is the installation's setup token (compared in full, whatever differs).
+fn setup_open(state: &AppState, token: &str) -> bool {
+    let Ok(setup) = state.setup.lock() else {
+        return false;
+    };
+    setup.as_deref().is_some_and(|expected| {
+        expected.len() == token.len()
+            && expected
+                .bytes()
+                .zip(token.bytes())
+                .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+                == 0
+    })
+}
+
+/// `GET /setup?token=…`.
+pub async fn setup_page(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    uri: axum::http::Uri,
+    axum::extract::Query(form): axum::extract::Query<SetupForm>,
+) -> PageResult {
+    if !setup_open(&state, &form.token) || !state.store.usernames().await?.is_empty() {
+        return Err(AppError::NotFound.into());
+    }
+    let tr = Tr::new(crate::i18n::lang_of(&headers, &uri));
+    render_form(
+        &SetupTemplate {
+            tr,
+            token: form.token,
+            unit: "发展和改革局".into(),
+            username: "admin".into(),
+            display_name: String::new(),
+            errors: Vec::new(),
+        },
+        false,
+    )
+}
+
+/// `POST /setup`: creates the first administrator and signs them in; the link is used up.
+pub async fn setup(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    uri: axum::http::Uri,
+    Form(form): Form<SetupForm>,
+) -> PageResult {
+    if !setup_open(&state, &form.token) {
+        return Err(AppError::NotFound.into());
+    }
+    let tr = Tr::new(crate::i18n::lang_of(&headers, &uri));
+    let username = form.username.trim();
+    let mut problems = Vec::new();
+    if username.is_empty() || form.unit.trim().is_empty() || form.display_name.trim().is_empty() {
+        problems.push(bi(
+            "请填写单位、用户名和姓名",
+            "give the unit, the username and the name",
+        ));
+    }
+    if let Err(m) = domain::signin::check_password(&form.password, username) {
+        problems.push(m);
+    }
+    if form.password != form.repeat {
+        problems.push(bi("两次输入的密码不一致", "the passwords do not match"));
+    }
+    if !problems.is_empty() {
+        return render_form(
+            &SetupTemplate {
+                tr,
+                errors: problems
+                    .iter()
+                    .map(|m| m.get(tr.lang).to_string())
+                    .collect(),
+                token: form.token,
+                unit: form.unit,
+                username: form.username,
+                display_name: form.display_name,
+            },
+            true,
+        );
+    }
+    // Taken before the write: of two posts at once, one goes on.
+    let taken = state.setup.lock().ok().and_then(|mut setup| setup.take());
+    if taken.is_none() {
+        return Err(AppError::NotFound.into());
+    }
+    let new = store::NewUser {
+        username,
+        display_name: form.display_name.trim(),
+        password: &form.password,
+        role: domain::Role::Admin,
+        unit_id: 0,
+    };
+    let id = match state.store.add_first_admin(&new, form.unit.trim()).await {
+        Ok(id) => id,
+        Err(store::StoreError::Conflict { .. }) => return Err(AppError::NotFound.into()),
+        Err(e) => {
+            // Not written: the link works again.
+            if let Ok(mut setup) = state.setup.lock() {
+                *setup = taken;
+            }
+            return Err(e.into());
+        }
+    };
+    let token = state.store.create_session(id).await?;
+    let mut response = crate::layout::done("/", "done.setup", None);
+    response
+        .headers_mut()
+        .append(SET_COOKIE, crate::auth::session_cookie(&token));
+    Ok(response)
 }

@@ -23,6 +23,24 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("account.password", "修改密码", "Change password"),
     (
+        "setup.title",
+        "首次使用：创建系统管理员",
+        "First start: create the administrator",
+    ),
+    (
+        "setup.hint",
+        "本链接只能使用一次。系统管理员随后可添加其他用户。",
+        "This link works once. The administrator then adds the other users.",
+    ),
+    ("setup.unit", "所在单位", "Unit"),
+    ("setup.name", "姓名", "Name"),
+    ("setup.submit", "创建并登录", "Create and sign in"),
+    (
+        "done.setup",
+        "系统管理员已创建，欢迎使用",
+        "The administrator is created: welcome",
+    ),
+    (
         "account.must_change",
         "管理员为您设置了临时密码，请先设置自己的密码再继续使用。",
         "An administrator set a temporary password for you: set one of your own to go on.",

@@ -54,6 +54,9 @@ pub struct AppState {
     pub hashing: auth::Hashing,
     /// How long a client may take to send a request's head ([`HEADER_TIMEOUT`] unless set).
     pub header_timeout: std::time::Duration,
+    /// A new installation's one-time setup token (`/setup?token=…` creates the first
+    /// administrator); taken when used.
+    pub setup: std::sync::Arc<std::sync::Mutex<Option<String>>>,
 }
 
 /// Option lists of the filters and forms.
@@ -72,7 +75,16 @@ impl AppState {
             day: None,
             hashing: auth::Hashing::new(cores),
             header_timeout: HEADER_TIMEOUT,
+            setup: std::sync::Arc::default(),
         }
+    }
+
+    /// Opens the first-start page (`/setup?token=…`) with this one-time token.
+    pub fn with_setup_token(self, token: String) -> AppState {
+        if let Ok(mut setup) = self.setup.lock() {
+            *setup = Some(token);
+        }
+        self
     }
 
     /// Works as if it were `day` everywhere (the demo, and tests whose data must not age with

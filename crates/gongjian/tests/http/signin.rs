@@ -332,3 +332,75 @@ async fn json_errors_do_not_echo_the_parser() {
         }
     }
 }
+
+/// A new installation: no user, and the first administrator created in the browser through
+/// the one-time link; without the link, or once used, the page is not there.
+#[tokio::test]
+async fn the_first_administrator_is_created_through_a_one_time_link() {
+    let db = TestDb::new(store::Dialect::Sqlite).await;
+    let store = db.store().await;
+    let state = web::AppState::new(store.clone(), false).with_setup_token("t0ken".repeat(8));
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        web::serve(state, "127.0.0.1:0".parse().unwrap(), move |addr| {
+            let _ = tx.send(addr);
+        })
+        .await
+        .unwrap();
+    });
+    let base = format!("http://{}", rx.await.unwrap());
+    let token = "t0ken".repeat(8);
+    let c = client();
+    for query in ["", "?token=wrong"] {
+        let r = c.get(format!("{base}/setup{query}")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{query}");
+    }
+    let r = c
+        .get(format!("{base}/setup?token={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("创建系统管理员"));
+    let post = |password: &str| {
+        let form = [
+            ("token", token.clone()),
+            ("unit", "福清市发展和改革局".into()),
+            ("username", "chen".into()),
+            ("display_name", "陈志远".into()),
+            ("password", password.into()),
+            ("repeat", password.into()),
+        ];
+        let c = c.clone();
+        let url = format!("{base}/setup");
+        async move { c.post(url).form(&form).send().await.unwrap() }
+    };
+    let r = post("1234567890").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("常见"));
+    let r = post("Fuqing-fgj-2025").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let me: Value = c
+        .get(format!("{base}/api/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (me["username"].as_str(), me["role"].as_str()),
+        (Some("chen"), Some("admin"))
+    );
+    assert_eq!(me["unit_name"], "福清市发展和改革局");
+    // Used up.
+    let r = post("Fuqing-fgj-2026").await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = c
+        .get(format!("{base}/setup?token={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(store.usernames().await.unwrap(), ["chen"]);
+}

@@ -398,13 +398,49 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
                     "请求内容不是有效的 JSON",
                     "the request body is not valid JSON",
                 ),
-                JsonRejection::JsonDataError(_) => domain::bi(
-                    "请求内容缺少字段或字段类型不对，请对照接口文档 /api/openapi.json",
-                    "a field is missing or of the wrong type; see the API document /api/openapi.json",
-                ),
+                JsonRejection::JsonDataError(e) => data_error(&e.body_text()),
                 _ => domain::bi("请求内容无法读取", "the request body cannot be read"),
             })),
         }
+    }
+}
+
+/// What is wrong with a JSON body's fields, named by the API's field names: serde's message
+/// ("path: unknown field `x`, expected …") read for the field only.
+fn data_error(text: &str) -> domain::Bilingual {
+    let named = |marker: &str| {
+        let rest = text.split(marker).nth(1)?;
+        rest.split('`').next().map(str::to_string)
+    };
+    let detail = text.rsplit("target type: ").next().unwrap_or_default();
+    let path = detail
+        .split_once(": ")
+        .map(|(path, _)| path)
+        .filter(|path| !path.is_empty() && *path != "." && !path.contains(' '));
+    let see = (
+        "，请对照接口文档 /api/openapi.json",
+        "; see the API document /api/openapi.json",
+    );
+    if let Some(field) = named("unknown field `") {
+        domain::bi(
+            format!("未知字段“{field}”{}", see.0),
+            format!("unknown field “{field}”{}", see.1),
+        )
+    } else if let Some(field) = named("missing field `") {
+        domain::bi(
+            format!("缺少字段“{field}”{}", see.0),
+            format!("missing field “{field}”{}", see.1),
+        )
+    } else if let Some(path) = path {
+        domain::bi(
+            format!("字段“{path}”的类型不对{}", see.0),
+            format!("the field “{path}” has the wrong type{}", see.1),
+        )
+    } else {
+        domain::bi(
+            format!("请求内容缺少字段或字段类型不对{}", see.0),
+            format!("a field is missing or of the wrong type{}", see.1),
+        )
     }
 }
 

@@ -13,6 +13,15 @@ pub struct Config {
     /// `sqlite://PATH` or `postgres://…`.
     pub database_url: Option<String>,
     pub addr: String,
+    /// The address users type, as `https://xm.example.gov.cn` when a reverse proxy serves
+    /// HTTPS: cookies are then sent only over HTTPS, browsers are told to keep to it (HSTS),
+    /// and a form is accepted only from this origin.
+    pub public_url: Option<String>,
+    /// Behind a reverse proxy: the client's address is the last one in `X-Forwarded-For`
+    /// (sign-in throttling counts by it). Never set it without a proxy that writes that header.
+    pub trust_proxy: bool,
+    /// Hours a session may go unused before it ends.
+    pub session_idle_hours: u32,
 }
 
 impl Default for Config {
@@ -20,6 +29,9 @@ impl Default for Config {
         Config {
             database_url: None,
             addr: "127.0.0.1:8080".into(),
+            public_url: None,
+            trust_proxy: false,
+            session_idle_hours: 8,
         }
     }
 }
@@ -53,7 +65,13 @@ impl Config {
             None => figment = figment.merge(Toml::file("gongjian.toml")),
         }
         figment = figment
-            .merge(Env::prefixed("GONGJIAN_").only(&["database_url", "addr"]))
+            .merge(Env::prefixed("GONGJIAN_").only(&[
+                "database_url",
+                "addr",
+                "public_url",
+                "trust_proxy",
+                "session_idle_hours",
+            ]))
             .merge(Serialized::defaults(Flags {
                 database_url: db,
                 addr: addr.map(|a| a.to_string()),
@@ -67,6 +85,27 @@ impl Config {
         self.database_url.as_deref().filter(|u| !u.is_empty()).ok_or_else(|| {
             anyhow!("未指定数据库：请用 --db sqlite://文件 或 postgres://… ，或设置 GONGJIAN_DATABASE_URL / no database: pass --db or set GONGJIAN_DATABASE_URL")
         })
+    }
+
+    /// The public URL's origin (`https://host[:port]`), checked.
+    pub fn public_origin(&self) -> Result<Option<String>> {
+        let Some(url) = self
+            .public_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        else {
+            return Ok(None);
+        };
+        let bad = || {
+            anyhow!("public_url“{url}”无效，应如 https://xm.example.gov.cn / invalid public_url")
+        };
+        let (scheme, rest) = url.split_once("://").ok_or_else(bad)?;
+        let host = rest.split('/').next().unwrap_or_default();
+        if !matches!(scheme, "http" | "https") || host.is_empty() {
+            return Err(bad());
+        }
+        Ok(Some(format!("{scheme}://{host}")))
     }
 
     pub fn addr(&self) -> Result<SocketAddr> {
@@ -108,6 +147,27 @@ mod tests {
                 (c.database_url.as_deref(), c.addr.as_str()),
                 (Some("sqlite://flag.db"), "127.0.0.1:1")
             );
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's own Jail error type
+    fn deployment_keys() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("GONGJIAN_PUBLIC_URL", "https://xm.example.gov.cn/gongjian/");
+            jail.set_env("GONGJIAN_TRUST_PROXY", "true");
+            jail.set_env("GONGJIAN_SESSION_IDLE_HOURS", "2");
+            let c = Config::load(None, None, None).map_err(|e| e.to_string())?;
+            assert_eq!(
+                c.public_origin().map_err(|e| e.to_string())?.as_deref(),
+                Some("https://xm.example.gov.cn")
+            );
+            assert!(c.trust_proxy);
+            assert_eq!(c.session_idle_hours, 2);
+            jail.set_env("GONGJIAN_PUBLIC_URL", "xm.example.gov.cn");
+            let c = Config::load(None, None, None).map_err(|e| e.to_string())?;
+            assert!(c.public_origin().is_err());
             Ok(())
         });
     }

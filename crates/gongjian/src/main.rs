@@ -358,7 +358,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 None
             };
+            let store = store.with_session_idle(i64::from(config.session_idle_hours.max(1)) * 3600);
             let mut state = web::AppState::new(store, false);
+            state.public_origin = config.public_origin()?;
+            state.trust_proxy = config.trust_proxy;
             if let Some(token) = &setup {
                 state = state.with_setup_token(token.clone());
             }

@@ -144,21 +144,32 @@ impl FromRequestParts<AppState> for PageUser {
     }
 }
 
-/// The client's address as the connection gives it (none when the server was started without
-/// it, as in-process callers do).
+/// The client's address: as the connection gives it, or behind a trusted reverse proxy as the
+/// proxy saw it (none when the server was started without either, as in-process callers are).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ClientAddress(pub Option<std::net::IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddress(
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        // Behind a trusted proxy, the address it saw: the last one it appended.
+        let forwarded = state
+            .trust_proxy
+            .then(|| parts.headers.get("x-forwarded-for"))
+            .flatten()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|last| last.trim().parse::<std::net::IpAddr>().ok());
+        Ok(ClientAddress(forwarded.or_else(|| {
             parts
                 .extensions
                 .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|info| info.0.ip()),
-        ))
+                .map(|info| info.0.ip())
+        })))
     }
 }
 

@@ -30,7 +30,7 @@ pub mod todo;
 use std::net::SocketAddr;
 
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HOST, ORIGIN, SET_COOKIE};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
@@ -54,6 +54,11 @@ pub struct AppState {
     pub hashing: auth::Hashing,
     /// How long a client may take to send a request's head ([`HEADER_TIMEOUT`] unless set).
     pub header_timeout: std::time::Duration,
+    /// The origin users reach the server at (`https://host`), when configured: forms are taken
+    /// only from it, and over HTTPS cookies are `Secure` and HSTS is sent.
+    pub public_origin: Option<String>,
+    /// Behind a reverse proxy: the client's address is the last in `X-Forwarded-For`.
+    pub trust_proxy: bool,
     /// A new installation's one-time setup token (`/setup?token=…` creates the first
     /// administrator); taken when used.
     pub setup: std::sync::Arc<std::sync::Mutex<Option<String>>>,
@@ -76,6 +81,8 @@ impl AppState {
             hashing: auth::Hashing::new(cores),
             header_timeout: HEADER_TIMEOUT,
             setup: std::sync::Arc::default(),
+            public_origin: None,
+            trust_proxy: false,
         }
     }
 
@@ -167,26 +174,66 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
-/// Refuses state-changing requests sent by another site. Session cookies are SameSite=Lax as
-/// well; this covers browsers and proxies that do not honour it.
-async fn same_origin(request: Request, next: Next) -> Response {
+/// Refuses state-changing requests sent by another site: the `Origin` a browser sends must be
+/// the configured public origin (scheme and host), or without one this server's `Host`. Session
+/// cookies are SameSite=Lax as well; this covers browsers and proxies that do not honour it.
+async fn same_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let unsafe_method = !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if unsafe_method
-        && let (Some(origin), Some(host)) =
-            (request.headers().get(ORIGIN), request.headers().get(HOST))
-    {
+    if unsafe_method && let Some(origin) = request.headers().get(ORIGIN) {
         let origin = origin.to_str().unwrap_or_default();
-        let host = host.to_str().unwrap_or_default();
-        let origin_host = origin.split("://").nth(1).unwrap_or(origin);
-        // "null" comes from sandboxed frames and files: not this site either.
-        if origin == "null" || origin_host != host {
+        let allowed = match &state.public_origin {
+            Some(public) => origin.eq_ignore_ascii_case(public),
+            None => {
+                let host = request
+                    .headers()
+                    .get(HOST)
+                    .and_then(|h| h.to_str().ok())
+                    .unwrap_or_default();
+                // "null" comes from sandboxed frames and files: not this site either.
+                origin != "null" && origin.split("://").nth(1) == Some(host)
+            }
+        };
+        if !allowed {
             return AppError::Forbidden.into_response();
         }
     }
     next.run(request).await
+}
+
+/// Served over HTTPS (the public origin says so): cookies only over HTTPS, and browsers told to
+/// keep to it for a year.
+async fn secure_transport(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if state
+        .public_origin
+        .as_deref()
+        .is_some_and(|o| o.starts_with("https://"))
+    {
+        let cookies: Vec<HeaderValue> = response
+            .headers()
+            .get_all(SET_COOKIE)
+            .iter()
+            .cloned()
+            .collect();
+        response.headers_mut().remove(SET_COOKIE);
+        for cookie in cookies {
+            let text = cookie.to_str().unwrap_or_default();
+            let secured = if text.to_ascii_lowercase().contains("; secure") {
+                cookie.clone()
+            } else {
+                HeaderValue::from_str(&format!("{text}; Secure")).unwrap_or(cookie.clone())
+            };
+            response.headers_mut().append(SET_COOKIE, secured);
+        }
+        response.headers_mut().insert(
+            axum::http::header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
 }
 
 /// Remembers the language chosen with `?lang=` in a cookie for the pages that follow.
@@ -276,7 +323,11 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(|| async { (StatusCode::OK, "ok") }))
         .nest("/api", api)
         .layer(middleware::from_fn(remember_lang))
-        .layer(middleware::from_fn(same_origin))
+        .layer(middleware::from_fn_with_state(state.clone(), same_origin))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            secure_transport,
+        ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             MAX_BODY_BYTES,
         ))

@@ -414,3 +414,76 @@ async fn the_first_administrator_is_created_through_a_one_time_link() {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert_eq!(store.usernames().await.unwrap(), ["chen"]);
 }
+
+/// Behind an HTTPS reverse proxy (the public URL configured, the proxy trusted): cookies are
+/// Secure and HSTS is sent, forms are taken only from the public origin, and sign-in failures
+/// count by the address the proxy saw.
+#[tokio::test]
+async fn behind_an_https_proxy() {
+    let db = TestDb::new(store::Dialect::Sqlite).await;
+    let store = db.store().await;
+    let unit = store
+        .create_unit("福清市发展和改革局", UnitKind::Department, None)
+        .await
+        .unwrap();
+    store
+        .create_user(NewUser {
+            username: "admin",
+            display_name: "admin",
+            password: "secret-pw",
+            role: Role::Admin,
+            unit_id: unit,
+        })
+        .await
+        .unwrap();
+    let mut state = web::AppState::new(store.clone(), false);
+    state.public_origin = Some("https://xm.example.gov.cn".into());
+    state.trust_proxy = true;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        web::serve(state, "127.0.0.1:0".parse().unwrap(), move |addr| {
+            let _ = tx.send(addr);
+        })
+        .await
+        .unwrap();
+    });
+    let base = format!("http://{}", rx.await.unwrap());
+    let public = "https://xm.example.gov.cn".to_string();
+    let login =
+        |origin: String, from: &'static str, username: &'static str, password: &'static str| {
+            let url = format!("{base}/api/login");
+            async move {
+                client()
+                    .post(url)
+                    .header("origin", origin)
+                    .header("x-forwarded-for", format!("10.0.0.1, {from}"))
+                    .json(&json!({"username": username, "password": password}))
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+    let r = login(public.clone(), "203.0.113.7", "admin", "secret-pw").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let cookie = r.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.contains("Secure"), "{cookie}");
+    assert!(
+        r.headers()["strict-transport-security"]
+            .to_str()
+            .unwrap()
+            .starts_with("max-age=")
+    );
+    // The server's own address is not the public origin.
+    let r = login(base.clone(), "203.0.113.7", "admin", "secret-pw").await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // Five failures from one address (as the proxy saw it), each for another username: that
+    // address waits, another does not.
+    for name in ["a1", "a2", "a3", "a4", "a5"] {
+        let r = login(public.clone(), "203.0.113.9", name, "wrong-pw").await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let r = login(public.clone(), "203.0.113.9", "admin", "secret-pw").await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let r = login(public.clone(), "203.0.113.10", "admin", "secret-pw").await;
+    assert_eq!(r.status(), StatusCode::OK);
+}

@@ -174,31 +174,53 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
-/// Refuses state-changing requests sent by another site: the `Origin` a browser sends must be
-/// the configured public origin (scheme and host), or without one this server's `Host`. Session
-/// cookies are SameSite=Lax as well; this covers browsers and proxies that do not honour it.
+/// Refuses state-changing requests sent by another site: the origin a browser names (`Origin`,
+/// else the `Referer`'s) must be the configured public origin (scheme and host), or without one
+/// this server's `Host`. A form sent with neither is refused too; a JSON body without them is
+/// a script's (no other site can make a browser send JSON without asking this server first).
+/// Session cookies are SameSite=Lax as well; this covers browsers that do not honour it.
 async fn same_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let unsafe_method = !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if unsafe_method && let Some(origin) = request.headers().get(ORIGIN) {
-        let origin = origin.to_str().unwrap_or_default();
-        let allowed = match &state.public_origin {
+    if !unsafe_method {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let named = headers
+        .get(ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| {
+            // "https://host:port/path" → "https://host:port".
+            let referer = headers.get(axum::http::header::REFERER)?.to_str().ok()?;
+            let (scheme, rest) = referer.split_once("://")?;
+            Some(format!("{scheme}://{}", rest.split('/').next()?))
+        });
+    let allowed = match named {
+        Some(origin) => match &state.public_origin {
             Some(public) => origin.eq_ignore_ascii_case(public),
             None => {
-                let host = request
-                    .headers()
+                let host = headers
                     .get(HOST)
                     .and_then(|h| h.to_str().ok())
                     .unwrap_or_default();
                 // "null" comes from sandboxed frames and files: not this site either.
                 origin != "null" && origin.split("://").nth(1) == Some(host)
             }
-        };
-        if !allowed {
-            return AppError::Forbidden.into_response();
-        }
+        },
+        None => headers
+            .get(CONTENT_TYPE)
+            .and_then(|t| t.to_str().ok())
+            .is_some_and(|t| t.starts_with("application/json")),
+    };
+    if !allowed {
+        return AppError::Refused(domain::bi(
+            "无法确认请求来自本系统的页面，已拒绝；请从系统页面重新提交",
+            "this request does not come from this system's pages; submit it again from the page",
+        ))
+        .into_response();
     }
     next.run(request).await
 }

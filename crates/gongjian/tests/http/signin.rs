@@ -30,7 +30,7 @@ fn client() -> reqwest::Client {
 async fn failed_sign_ins_make_the_next_ones_wait() {
     TestApp::each_backend(|app| async move {
         let dialect = app.dialect;
-        let c = client();
+        let c = browser(&app.base);
         // A wrong password says so (not "please sign in").
         let r = api_login(&c, &app, "longtian", "wrong-pw").await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{dialect:?}");
@@ -78,7 +78,7 @@ async fn failed_sign_ins_make_the_next_ones_wait() {
         );
 
         // The sign-in page says the same, with the same status.
-        let r = client()
+        let r = browser(&app.base)
             .post(app.url("/login"))
             .form(&[
                 ("username", "admin"),
@@ -114,7 +114,7 @@ async fn one_username_waits_after_five_failures() {
                 .await
                 .unwrap();
         }
-        let r = api_login(&client(), &app, "leader", "secret-pw").await;
+        let r = api_login(&browser(&app.base), &app, "leader", "secret-pw").await;
         assert_eq!(
             r.status(),
             StatusCode::TOO_MANY_REQUESTS,
@@ -122,7 +122,7 @@ async fn one_username_waits_after_five_failures() {
             app.dialect
         );
         // Another user from here is not held up by it.
-        let r = api_login(&client(), &app, "admin", "secret-pw").await;
+        let r = api_login(&browser(&app.base), &app, "admin", "secret-pw").await;
         assert_eq!(r.status(), StatusCode::OK);
     })
     .await;
@@ -134,7 +134,11 @@ async fn one_username_waits_after_five_failures() {
 #[tokio::test]
 async fn responses_carry_security_headers_and_limits() {
     let app = TestApp::spawn(store::Dialect::Sqlite).await;
-    let r = client().get(app.url("/login")).send().await.unwrap();
+    let r = browser(&app.base)
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap();
     let h = r.headers();
     let csp = h["content-security-policy"].to_str().unwrap();
     for part in [
@@ -148,7 +152,7 @@ async fn responses_carry_security_headers_and_limits() {
     assert_eq!(h["referrer-policy"], "same-origin");
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["cache-control"], "no-store");
-    let r = client()
+    let r = browser(&app.base)
         .get(app.url("/static/app.css"))
         .send()
         .await
@@ -233,7 +237,7 @@ async fn a_temporary_password_is_changed_first() {
             .set_password(user.id, "Temporary-pw-2025", true)
             .await
             .unwrap();
-        let c = client();
+        let c = browser(&app.base);
         let r = api_login(&c, &app, "longtian", "Temporary-pw-2025").await;
         assert_eq!(r.status(), StatusCode::OK, "{:?}", app.dialect);
         let r = c.get(app.url("/api/me")).send().await.unwrap();
@@ -297,9 +301,9 @@ async fn a_temporary_password_is_changed_first() {
             .await
             .unwrap();
         assert!(page.contains("已修改密码"), "{page}");
-        let r = api_login(&client(), &app, "longtian", "Temporary-pw-2025").await;
+        let r = api_login(&browser(&app.base), &app, "longtian", "Temporary-pw-2025").await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-        let r = api_login(&client(), &app, "longtian", "Longtian-Town-9").await;
+        let r = api_login(&browser(&app.base), &app, "longtian", "Longtian-Town-9").await;
         assert_eq!(r.status(), StatusCode::OK);
     })
     .await;
@@ -318,7 +322,7 @@ async fn json_errors_do_not_echo_the_parser() {
         ),
         ("{}", "缺少字段“username”"),
     ] {
-        let r = client()
+        let r = browser(&app.base)
             .post(app.url("/api/login"))
             .header("content-type", "application/json")
             .body(body)
@@ -360,7 +364,7 @@ async fn the_first_administrator_is_created_through_a_one_time_link() {
     });
     let base = format!("http://{}", rx.await.unwrap());
     let token = "t0ken".repeat(8);
-    let c = client();
+    let c = browser(&base);
     for query in ["", "?token=wrong"] {
         let r = c.get(format!("{base}/setup{query}")).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{query}");
@@ -485,5 +489,51 @@ async fn behind_an_https_proxy() {
     let r = login(public.clone(), "203.0.113.9", "admin", "secret-pw").await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     let r = login(public.clone(), "203.0.113.10", "admin", "secret-pw").await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+/// A form posted with neither `Origin` nor `Referer` is refused (a browser names one; another
+/// site's page cannot post without); the page's own `Referer` is enough; a JSON body from a
+/// script needs neither.
+#[tokio::test]
+async fn forms_must_name_this_origin() {
+    let app = TestApp::spawn(store::Dialect::Sqlite).await;
+    let bare = client();
+    let form = [
+        ("username", "admin"),
+        ("password", "secret-pw"),
+        ("next", ""),
+    ];
+    let r = bare
+        .post(app.url("/login"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let body: Value = r.json().await.unwrap();
+    assert!(
+        body["message_zh"]
+            .as_str()
+            .unwrap()
+            .contains("无法确认请求来自本系统")
+    );
+    let r = bare
+        .post(app.url("/login"))
+        .header("referer", app.url("/login?next=/projects"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = bare
+        .post(app.url("/login"))
+        .header("referer", "https://elsewhere.example/login")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = api_login(&bare, &app, "admin", "secret-pw").await;
     assert_eq!(r.status(), StatusCode::OK);
 }

@@ -57,11 +57,7 @@ impl TestApp {
             .unwrap();
         });
         let addr = rx.await.unwrap();
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
+        let client = browser(&format!("http://{addr}"));
         TestApp {
             base: format!("http://{addr}"),
             client,
@@ -100,11 +96,7 @@ impl TestApp {
 
     /// A second browser, signed in as another user.
     pub(crate) async fn signed_in(&self, username: &str) -> reqwest::Client {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
+        let client = browser(&self.base);
         let r = client
             .post(self.url("/api/login"))
             .json(&json!({"username": username, "password": "secret-pw"}))
@@ -149,6 +141,23 @@ impl TestApp {
 }
 
 /// A text as the pages show it: escaped by askama's own HTML escaper.
+/// A client that behaves as a browser on this app's pages: it keeps cookies, does not follow
+/// redirects, and names the page's origin on what it sends (as browsers do), so forms pass the
+/// same-origin check.
+pub(crate) fn browser(base: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::ORIGIN,
+        reqwest::header::HeaderValue::from_str(base).unwrap(),
+    );
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
 pub(crate) fn askama_escape(text: &str) -> String {
     match askama::filters::escape(text, askama::filters::Html) {
         Ok(safe) => safe.to_string(),

@@ -544,7 +544,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             };
             // The user and, when new, the unit: both or neither.
             let (id, created) = store
-                .add_user_in_unit(&new, unit.trim(), UnitKind::guess(unit.trim()))
+                .add_user_in_unit(&new, unit.trim(), UnitKind::guess(unit.trim()), false)
                 .await?;
             if created {
                 say!("新建单位“{}” / created unit “{}”", unit.trim(), unit.trim());

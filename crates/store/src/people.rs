@@ -389,13 +389,15 @@ impl Store {
     }
 
     /// Adds a user to the unit named `unit`, creating the unit (of `kind`) when there is none:
-    /// both or neither (a taken username leaves no new unit behind). Returns the user's id and
-    /// whether the unit was created.
+    /// both or neither (a taken username leaves no new unit behind). `must_change`: the
+    /// password is a temporary one, to be changed at the first sign-in. Returns the user's id
+    /// and whether the unit was created.
     pub async fn add_user_in_unit(
         &self,
         user: &NewUser<'_>,
         unit: &str,
         kind: domain::UnitKind,
+        must_change: bool,
     ) -> Result<(i64, bool)> {
         let hash = hash_password(user.password)?;
         let mut tx = self.begin_write().await?;
@@ -408,6 +410,12 @@ impl Store {
             None => (insert_unit(&mut tx, unit, kind, None).await?, true),
         };
         let id = insert_user(&mut tx, &NewUser { unit_id, ..*user }, &hash).await?;
+        if must_change {
+            sqlx::query("UPDATE users SET must_change_password = 1 WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok((id, created))
     }

@@ -83,6 +83,9 @@ pub fn nav(user: &SessionUser, tr: Tr) -> Vec<NavGroup> {
             link("/campaign", "nav.campaign"),
             link("/calendar", "nav.calendar"),
         ];
+        if policy::manages_users(user) {
+            admin.push(link("/admin/users", "nav.users"));
+        }
         if policy::reads_api_docs(user) {
             admin.push(link("/api/openapi.json", "nav.api"));
         }

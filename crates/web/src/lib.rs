@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod adjustments;
+pub mod admin;
 pub mod api;
 pub mod approvals;
 pub mod auth;
@@ -306,6 +307,7 @@ pub fn app(state: AppState) -> Router {
     let pages = Router::new()
         .merge(auth::router())
         .merge(account::router())
+        .merge(admin::router())
         .merge(pages::router())
         .merge(dossier::router())
         .merge(approvals::router())

@@ -18,6 +18,11 @@ pub fn is_office(user: &SessionUser) -> bool {
     matches!(user.role, Role::Admin | Role::LeadOffice)
 }
 
+/// Manages users (create, disable, reset): the administrator alone.
+pub fn manages_users(user: &SessionUser) -> bool {
+    user.role == Role::Admin
+}
+
 /// Reads only: 领导 follow the campaign, they do not file, attach or act.
 pub fn reads_only(user: &SessionUser) -> bool {
     user.role == Role::Leadership
@@ -260,6 +265,7 @@ mod tests {
         {
             let u = user(role);
             assert_eq!(is_office(&u), office, "{role:?} office");
+            assert_eq!(manages_users(&u), role == Admin, "{role:?} users");
             assert_eq!(may_write_ledger(&u), write, "{role:?} ledger");
             assert_eq!(files_reports(&u), files, "{role:?} files");
             assert_eq!(

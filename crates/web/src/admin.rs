@@ -1,0 +1,255 @@
+//! The administrator's users page: every user with role, unit, state, last sign-in and open
+//! sessions; a new user with a temporary password (changed at the first sign-in); disabling
+//! (their sessions end) and enabling; a reset to a temporary password.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use domain::{Bilingual, Role, UnitKind, bi};
+use serde::Deserialize;
+use store::{NewUser, SessionUser, StoreError, UserSummary};
+
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::{AppError, PageResult};
+use crate::i18n::Tr;
+use crate::pages::{format_time, render_form};
+use crate::{layout, policy};
+
+struct UserRow {
+    username: String,
+    display_name: String,
+    role: &'static str,
+    unit: String,
+    active: bool,
+    must_change: bool,
+    last_sign_in: String,
+    sessions: i64,
+}
+
+#[derive(Template)]
+#[template(path = "admin_users.html")]
+struct UsersTemplate {
+    tr: Tr,
+    user: SessionUser,
+    rows: Vec<UserRow>,
+    roles: Vec<(&'static str, &'static str)>,
+    units: Vec<String>,
+    form: NewUserForm,
+    errors: Vec<String>,
+}
+
+/// A new user as typed.
+#[derive(Deserialize, Default, Clone)]
+pub struct NewUserForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    password: String,
+}
+
+impl NewUserForm {
+    /// The role, or every problem with the form (the password by the rule for any password).
+    fn checked(&self) -> Result<Role, Vec<Bilingual>> {
+        let mut problems = Vec::new();
+        if self.username.trim().is_empty()
+            || self.display_name.trim().is_empty()
+            || self.unit.trim().is_empty()
+        {
+            problems.push(bi(
+                "请填写用户名、姓名和所在单位",
+                "give the username, the name and the unit",
+            ));
+        }
+        let role = Role::parse(self.role.trim());
+        if role.is_none() {
+            problems.push(bi("请选择角色", "choose a role"));
+        }
+        if let Err(m) = domain::signin::check_password(&self.password, self.username.trim()) {
+            problems.push(m);
+        }
+        match role {
+            Some(role) if problems.is_empty() => Ok(role),
+            _ => Err(problems),
+        }
+    }
+}
+
+fn may(user: &SessionUser) -> Result<(), AppError> {
+    if policy::manages_users(user) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+async fn show(
+    state: &AppState,
+    user: SessionUser,
+    tr: Tr,
+    form: NewUserForm,
+    errors: Vec<Bilingual>,
+) -> PageResult {
+    let lang = tr.lang;
+    let rows = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .map(|u: UserSummary| UserRow {
+            role: u.role.label(lang),
+            last_sign_in: u.last_sign_in.map(format_time).unwrap_or_default(),
+            username: u.username,
+            display_name: u.display_name,
+            unit: u.unit,
+            active: u.active,
+            must_change: u.must_change_password,
+            sessions: u.sessions,
+        })
+        .collect();
+    let units = state
+        .store
+        .units()
+        .await?
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
+    let invalid = !errors.is_empty();
+    render_form(
+        &UsersTemplate {
+            roles: Role::ALL
+                .iter()
+                .map(|r| (r.code(), r.label(lang)))
+                .collect(),
+            errors: errors.iter().map(|m| m.get(lang).to_string()).collect(),
+            tr,
+            user,
+            rows,
+            units,
+            form,
+        },
+        invalid,
+    )
+}
+
+/// `GET /admin/users`.
+pub async fn page(State(state): State<AppState>, PageUser { user, tr }: PageUser) -> PageResult {
+    may(&user)?;
+    show(&state, user, tr, NewUserForm::default(), Vec::new()).await
+}
+
+/// `POST /admin/users`: a new user, their unit created with them when new (both or neither).
+pub async fn create(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Form(form): Form<NewUserForm>,
+) -> PageResult {
+    may(&user)?;
+    let role = match form.checked() {
+        Ok(role) => role,
+        Err(problems) => return show(&state, user, tr, form, problems).await,
+    };
+    let new = NewUser {
+        username: form.username.trim(),
+        display_name: form.display_name.trim(),
+        password: &form.password,
+        role,
+        unit_id: 0,
+    };
+    let unit = form.unit.trim();
+    match state
+        .store
+        .add_user_in_unit(&new, unit, UnitKind::guess(unit), true)
+        .await
+    {
+        Ok(_) => Ok(layout::done("/admin/users", "done.user_created", None)),
+        Err(StoreError::Duplicate { zh, en, .. }) => {
+            let form = NewUserForm {
+                password: String::new(),
+                ..form
+            };
+            show(&state, user, tr, form, vec![bi(zh, en)]).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ActiveForm {
+    #[serde(default)]
+    active: String,
+}
+
+/// `POST /admin/users/{username}/active`: disables (their sessions end) or enables a user.
+pub async fn set_active(
+    State(state): State<AppState>,
+    PageUser { user, tr: _ }: PageUser,
+    Path(username): Path<String>,
+    Form(form): Form<ActiveForm>,
+) -> PageResult {
+    may(&user)?;
+    let active = form.active == "1";
+    if !active && username == user.username {
+        return Err(AppError::Refused(bi(
+            "不能停用自己的账号",
+            "you cannot disable your own account",
+        ))
+        .into());
+    }
+    state.store.set_user_active(&username, active).await?;
+    let done = if active {
+        "done.user_enabled"
+    } else {
+        "done.user_disabled"
+    };
+    Ok(layout::done("/admin/users", done, None))
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /admin/users/{username}/reset`: a temporary password its user must change at the next
+/// sign-in; their sessions end.
+pub async fn reset(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(username): Path<String>,
+    Form(form): Form<ResetForm>,
+) -> PageResult {
+    may(&user)?;
+    let target = state
+        .store
+        .user_by_username(&username)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if let Err(m) = domain::signin::check_password(&form.password, &target.username) {
+        let message = bi(
+            format!("“{username}”的临时密码：{}", m.zh),
+            format!("temporary password for “{username}”: {}", m.en),
+        );
+        return show(&state, user, tr, NewUserForm::default(), vec![message]).await;
+    }
+    state
+        .store
+        .set_password(target.id, &form.password, true)
+        .await?;
+    Ok(layout::done("/admin/users", "done.user_reset", None))
+}
+
+/// The pages of this module.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/users", get(page).post(create))
+        .route("/admin/users/{username}/active", post(set_active))
+        .route("/admin/users/{username}/reset", post(reset))
+}

@@ -429,24 +429,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .map_err(|m| anyhow!("{} / {}", m.zh, m.en))?;
             let store = open(&config).await?;
             let campaign = demo::campaign(*projects, *seed);
-            // A real installation's users must not get company with a published password.
-            let ours: std::collections::HashSet<&str> = campaign
-                .ledger
-                .users
-                .iter()
-                .map(|u| u.username.as_str())
-                .collect();
-            let theirs: Vec<String> = store
-                .usernames()
-                .await?
-                .into_iter()
-                .filter(|name| !ours.contains(name.as_str()))
-                .collect();
+            // A real installation's users must not get company with a published password: any
+            // database with users already (even one named like a demo user) needs --force.
+            let theirs = store.usernames().await?;
             if !theirs.is_empty() && !force {
                 return Err(anyhow!(
-                    "数据库已有自己的用户（{}），seed 会加入密码公开的演示账号；确需如此请加 --force / \
-                     the database has users of its own ({}); seed adds the demo's users, whose \
-                     password is published: add --force if that is really meant",
+                    "数据库已有用户（{}），seed 会加入密码公开的演示账号；确需如此请加 --force / \
+                     the database has users ({}); seed adds the demo's users, whose password is \
+                     published: add --force if that is really meant",
                     theirs.join("、"),
                     theirs.join(", ")
                 ));

@@ -210,6 +210,9 @@ pub(crate) fn read_sheets<T: Gathered>(
 
 /// Excel's last column (XFD) and row: a cell past them is a damaged file, not data.
 const MAX_COLUMNS: u32 = 16_384;
+const MAX_ROWS: u32 = 1_048_576;
+/// The text one sheet's cells may hold in all.
+const MAX_TEXT_BYTES: usize = 64 << 20;
 /// Non-empty cells one sheet may hold (a zip bomb expands to more).
 const MAX_CELLS: usize = 5_000_000;
 /// The cells of the table read whole (rows × columns between its first and last cell).
@@ -233,15 +236,27 @@ fn streamed(
     mut next: impl FnMut() -> Result<Option<calamine::Cell<calamine::Data>>, String>,
 ) -> Result<(calamine::Range<calamine::Data>, Vec<SkippedRow>), domain::Bilingual> {
     let mut cells = Vec::new();
+    let mut text_bytes = 0usize;
     while let Some(cell) = next().map_err(|e| domain::bi(e.clone(), e))? {
-        let (_, col) = cell.get_position();
-        if col >= MAX_COLUMNS || *cell.get_value() == calamine::Data::Empty {
+        let (row, col) = cell.get_position();
+        if row >= MAX_ROWS || col >= MAX_COLUMNS || *cell.get_value() == calamine::Data::Empty {
             continue;
         }
-        if cells.len() == MAX_CELLS {
+        // One long shared string in many cells is copied into each: count the copies.
+        if let calamine::Data::String(text) = cell.get_value() {
+            text_bytes = text_bytes.saturating_add(text.len());
+        }
+        if cells.len() == MAX_CELLS || text_bytes > MAX_TEXT_BYTES {
             return Err(domain::bi(
-                format!("单元格超过 {} 万个", MAX_CELLS / 10_000),
-                format!("more than {MAX_CELLS} cells"),
+                format!(
+                    "内容过多（单元格超过 {} 万个或文字超过 {} MB）",
+                    MAX_CELLS / 10_000,
+                    MAX_TEXT_BYTES >> 20
+                ),
+                format!(
+                    "too much content (more than {MAX_CELLS} cells or {} MB of text)",
+                    MAX_TEXT_BYTES >> 20
+                ),
             ));
         }
         cells.push(cell);

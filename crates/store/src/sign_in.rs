@@ -1,6 +1,7 @@
 //! Failed sign-ins, so that further attempts wait (`domain::signin`): by the username tried
 //! and by the client's address. Stored, not held in memory, so several instances behind one
-//! PostgreSQL share the count.
+//! PostgreSQL share the count. An attempt is recorded as a failure before its password is
+//! checked (attempts made at once count each other) and forgotten if it succeeds.
 
 use crate::{Result, Store, now};
 
@@ -22,48 +23,78 @@ impl Store {
         address: Option<&str>,
         since: i64,
     ) -> Result<SignInFailures> {
+        self.sign_in_failures_before(username, address, since, i64::MAX)
+            .await
+    }
+
+    /// The failures since `since` recorded before attempt `before` (its id): what an attempt
+    /// recorded at its start is judged by.
+    pub async fn sign_in_failures_before(
+        &self,
+        username: &str,
+        address: Option<&str>,
+        since: i64,
+        before: i64,
+    ) -> Result<SignInFailures> {
         let username: Vec<(i64,)> = sqlx::query_as(
-            "SELECT at FROM sign_in_failures WHERE username = $1 AND at >= $2 AND cleared = 0",
+            "SELECT at FROM sign_in_failures WHERE username = $1 AND at >= $2 AND cleared = 0 \
+             AND id < $3",
         )
         .bind(username.trim())
         .bind(since)
+        .bind(before)
         .fetch_all(self.pool())
         .await?;
-        let address: Vec<(i64,)> = match address {
-            Some(address) => {
-                sqlx::query_as("SELECT at FROM sign_in_failures WHERE address = $1 AND at >= $2")
-                    .bind(address)
-                    .bind(since)
-                    .fetch_all(self.pool())
-                    .await?
-            }
-            None => Vec::new(),
-        };
+        let address: Vec<(i64,)> =
+            match address {
+                Some(address) => sqlx::query_as(
+                    "SELECT at FROM sign_in_failures WHERE address = $1 AND at >= $2 AND id < $3",
+                )
+                .bind(address)
+                .bind(since)
+                .bind(before)
+                .fetch_all(self.pool())
+                .await?,
+                None => Vec::new(),
+            };
         Ok(SignInFailures {
             username: username.into_iter().map(|(at,)| at).collect(),
             address: address.into_iter().map(|(at,)| at).collect(),
         })
     }
 
-    /// Records a failed sign-in (and forgets failures older than a day).
+    /// Records a sign-in attempt as failed until it is known to have succeeded (and forgets
+    /// failures older than a day); returns its id.
     pub async fn record_sign_in_failure(
         &self,
         username: &str,
         address: Option<&str>,
-    ) -> Result<()> {
+    ) -> Result<i64> {
         let at = now();
         let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM sign_in_failures WHERE at < $1")
             .bind(at - KEPT_SECS)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO sign_in_failures (username, address, at) VALUES ($1, $2, $3)")
-            .bind(username.trim())
-            .bind(address)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO sign_in_failures (username, address, at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(username.trim())
+        .bind(address)
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await?;
         tx.commit().await?;
+        Ok(id)
+    }
+
+    /// An attempt that turned out not to be a failure (it succeeded, or was never tried
+    /// because it had to wait) is forgotten.
+    pub async fn forget_sign_in_attempt(&self, id: i64) -> Result<()> {
+        sqlx::query("DELETE FROM sign_in_failures WHERE id = $1")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 

@@ -159,7 +159,8 @@ impl FromRequestParts<AppState> for ClientAddress {
         // Behind a trusted proxy, the address it saw: the last one it appended.
         let forwarded = state
             .trust_proxy
-            .then(|| parts.headers.get("x-forwarded-for"))
+            // The last header line (a proxy may add its own line after the client's).
+            .then(|| parts.headers.get_all("x-forwarded-for").iter().last())
             .flatten()
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.rsplit(',').next())
@@ -187,11 +188,16 @@ pub async fn authenticate(
     let username = username.trim();
     let address = from.0.map(|ip| ip.to_string());
     let now = chrono::Utc::now().timestamp();
+    // Recorded first, as a failure until it succeeds: attempts made at once count each other.
+    let attempt = store
+        .record_sign_in_failure(username, address.as_deref())
+        .await?;
     let failures = store
-        .sign_in_failures(
+        .sign_in_failures_before(
             username,
             address.as_deref(),
             now - domain::signin::WINDOW_SECS,
+            attempt,
         )
         .await?;
     let wait = [&failures.username, &failures.address]
@@ -199,7 +205,13 @@ pub async fn authenticate(
         .filter_map(|times| domain::signin::wait(times, now))
         .max();
     if let Some(retry_after) = wait {
+        // Not tried: not a failure either.
+        store.forget_sign_in_attempt(attempt).await?;
         return Err(AppError::TooManyAttempts { retry_after });
+    }
+    // No password is this long: a failure, without spending a hash on it.
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(AppError::WrongPassword);
     }
     let user = store.user_by_username(username).await?;
     // An unknown username costs one full verification too, so usernames cannot be probed by
@@ -210,17 +222,16 @@ pub async fn authenticate(
     let ok = state.hashing.verify(password.to_string(), hash).await?;
     match user {
         Some(user) if ok && user.active == 1 => {
+            store.forget_sign_in_attempt(attempt).await?;
             store.clear_sign_in_failures(username).await?;
             Ok(user.id)
         }
-        _ => {
-            store
-                .record_sign_in_failure(username, address.as_deref())
-                .await?;
-            Err(AppError::WrongPassword)
-        }
+        _ => Err(AppError::WrongPassword),
     }
 }
+
+/// The longest password checked (longer ones are failures without a hash).
+const MAX_PASSWORD_BYTES: usize = 1024;
 
 /// Password hashes are checked on a few threads of their own, one per core: a burst of
 /// sign-ins waits its turn in a queue instead of each taking a hash's memory (~19 MB) at once,
@@ -228,8 +239,11 @@ pub async fn authenticate(
 /// many, each would keep its own 19 MB). The threads end when the last handle is dropped.
 #[derive(Clone)]
 pub struct Hashing {
-    jobs: std::sync::mpsc::Sender<Box<dyn FnOnce() + Send>>,
+    jobs: std::sync::mpsc::SyncSender<Box<dyn FnOnce() + Send>>,
 }
+
+/// Checks waiting for a hashing thread; more are refused as busy (503) instead of queued.
+const HASH_QUEUE: usize = 64;
 
 impl std::fmt::Debug for Hashing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -239,7 +253,7 @@ impl std::fmt::Debug for Hashing {
 
 impl Hashing {
     pub fn new(threads: usize) -> Hashing {
-        let (jobs, queue) = std::sync::mpsc::channel::<Box<dyn FnOnce() + Send>>();
+        let (jobs, queue) = std::sync::mpsc::sync_channel::<Box<dyn FnOnce() + Send>>(HASH_QUEUE);
         let queue = std::sync::Arc::new(std::sync::Mutex::new(queue));
         for n in 0..threads.max(1) {
             let queue = queue.clone();
@@ -266,12 +280,19 @@ impl Hashing {
 
     /// Whether `password` matches the stored `hash`.
     pub async fn verify(&self, password: String, hash: String) -> Result<bool, AppError> {
-        let (done, answer) = tokio::sync::oneshot::channel();
-        self.jobs
-            .send(Box::new(move || {
+        let (done, answer) = tokio::sync::oneshot::channel::<bool>();
+        let job = Box::new(move || {
+            // The client has gone: nobody waits for this check.
+            if !done.is_closed() {
                 let _ = done.send(store::verify_password(&password, &hash));
-            }))
-            .map_err(|_| AppError::Internal("no password-hashing thread".into()))?;
+            }
+        });
+        self.jobs.try_send(job).map_err(|e| match e {
+            std::sync::mpsc::TrySendError::Full(_) => AppError::Busy,
+            std::sync::mpsc::TrySendError::Disconnected(_) => {
+                AppError::Internal("no password-hashing thread".into())
+            }
+        })?;
         answer
             .await
             .map_err(|_| AppError::Internal("a password-hashing thread stopped".into()))

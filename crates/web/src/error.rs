@@ -17,6 +17,8 @@ pub enum AppError {
     TooManyAttempts {
         retry_after: i64,
     },
+    /// Too many sign-ins waiting at once: try again shortly (503).
+    Busy,
     /// A request body over the largest any page takes (413).
     TooLarge {
         limit_mb: usize,
@@ -57,6 +59,7 @@ impl AppError {
             AppError::Unauthorized | AppError::WrongPassword => StatusCode::UNAUTHORIZED,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Forbidden | AppError::Refused(_) | AppError::RefusedFields(_) => {
                 StatusCode::FORBIDDEN
             }
@@ -84,6 +87,10 @@ impl AppError {
                 format!(
                     "the upload is too large (at most {limit_mb} MB at once); nothing was saved"
                 ),
+            ),
+            AppError::Busy => bi(
+                "同时登录的人数过多，请稍候再试",
+                "too many sign-ins at once; try again in a moment",
             ),
             AppError::Forbidden => bi("无权执行此操作", "you are not allowed to do this"),
             AppError::Refused(m) => m.clone(),
@@ -123,6 +130,7 @@ impl AppError {
             AppError::WrongPassword => "wrong_password",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::TooLarge { .. } => "too_large",
+            AppError::Busy => "busy",
             AppError::Forbidden | AppError::Refused(_) | AppError::RefusedFields(_) => "forbidden",
             AppError::NotFound => "not_found",
             AppError::BadRequest(_) => "bad_request",

@@ -18,6 +18,7 @@ pub mod dossier;
 pub mod error;
 mod gantt;
 pub mod i18n;
+mod idle;
 pub mod layout;
 pub mod meetings;
 pub mod pages;
@@ -400,7 +401,7 @@ pub const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1
 /// Serves the app until ctrl-c / SIGTERM. `on_ready` gets the bound address (port 0 picks one).
 /// Each connection knows its client's address (sign-in throttling counts by it); at most
 /// [`MAX_CONNECTIONS`] are open at once, each dropped when its client sends no complete request
-/// head within [`HEADER_TIMEOUT`]; on shutdown, requests under way finish (up to 30 seconds).
+/// head within [`HEADER_TIMEOUT`] or goes quiet (nothing read or written) as long; on shutdown, requests under way finish (up to 30 seconds).
 pub async fn serve(
     state: AppState,
     addr: SocketAddr,
@@ -414,7 +415,9 @@ pub async fn serve(
     let app = app(state);
     let open = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    // HTTP/1 only: browsers speak it to a plain-HTTP server, or through the proxy.
+    let mut builder =
+        hyper_util::server::conn::auto::Builder::new(TokioExecutor::new()).http1_only();
     builder
         .http1()
         .timer(TokioTimer::new())
@@ -450,7 +453,7 @@ pub async fn serve(
                 request
             });
         let connection = builder.serve_connection_with_upgrades(
-            TokioIo::new(stream),
+            TokioIo::new(idle::Idle::new(stream, header_timeout)),
             hyper_util::service::TowerToHyperService::new(service),
         );
         let connection = graceful.watch(connection.into_owned());

@@ -211,6 +211,17 @@ async fn a_slow_client_is_dropped() {
         let text = String::from_utf8_lossy(&buf[..n]);
         assert!(text.starts_with("HTTP/1.1 408"), "{text}");
     }
+    // A client that connects and says nothing is dropped as well.
+    let mut silent = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(20), silent.read(&mut buf))
+        .await
+        .expect("the server closes a connection that never speaks");
+    if let Ok(n) = read
+        && n > 0
+    {
+        let text = String::from_utf8_lossy(&buf[..n]);
+        assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    }
     // A client that sends its request whole is served as ever.
     let mut quick = tokio::net::TcpStream::connect(addr).await.unwrap();
     quick

@@ -160,7 +160,7 @@ impl FromRequestParts<AppState> for ClientAddress {
         let forwarded = state
             .trust_proxy
             // The last header line (a proxy may add its own line after the client's).
-            .then(|| parts.headers.get_all("x-forwarded-for").iter().last())
+            .then(|| parts.headers.get_all("x-forwarded-for").iter().next_back())
             .flatten()
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.rsplit(',').next())

@@ -242,8 +242,9 @@ pub struct Hashing {
     jobs: std::sync::mpsc::SyncSender<Box<dyn FnOnce() + Send>>,
 }
 
-/// Checks waiting for a hashing thread; more are refused as busy (503) instead of queued.
-const HASH_QUEUE: usize = 64;
+/// Checks waiting for a hashing thread (as many as connections; a waiting check holds only
+/// its strings); more are refused as busy (503) instead of queued.
+const HASH_QUEUE: usize = crate::MAX_CONNECTIONS;
 
 impl std::fmt::Debug for Hashing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

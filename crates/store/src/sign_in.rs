@@ -1,7 +1,8 @@
 //! Failed sign-ins, so that further attempts wait (`domain::signin`): by the username tried
 //! and by the client's address. Stored, not held in memory, so several instances behind one
-//! PostgreSQL share the count. An attempt is recorded as a failure before its password is
-//! checked (attempts made at once count each other) and forgotten if it succeeds.
+//! PostgreSQL share the count. An attempt is recorded as a failure of its username before its
+//! password is checked (attempts at one account made at once count each other), charged to
+//! its address when it fails, and forgotten if it succeeds.
 
 use crate::{Result, Store, now};
 
@@ -86,6 +87,18 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// An attempt that failed, charged to the address it came from. (Recorded without one at
+    /// its start: while in flight it counts against its username only, so many people signing
+    /// in at once behind one office address are not slowed by each other.)
+    pub async fn charge_sign_in_attempt(&self, id: i64, address: Option<&str>) -> Result<()> {
+        sqlx::query("UPDATE sign_in_failures SET address = $1 WHERE id = $2")
+            .bind(address)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
     }
 
     /// An attempt that turned out not to be a failure (it succeeded, or was never tried

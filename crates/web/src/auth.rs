@@ -188,10 +188,9 @@ pub async fn authenticate(
     let username = username.trim();
     let address = from.0.map(|ip| ip.to_string());
     let now = chrono::Utc::now().timestamp();
-    // Recorded first, as a failure until it succeeds: attempts made at once count each other.
-    let attempt = store
-        .record_sign_in_failure(username, address.as_deref())
-        .await?;
+    // Recorded first, as the username's failure until it succeeds: attempts at one account
+    // made at once count each other. Its address is charged only once it has failed.
+    let attempt = store.record_sign_in_failure(username, None).await?;
     let failures = store
         .sign_in_failures_before(
             username,
@@ -211,6 +210,9 @@ pub async fn authenticate(
     }
     // No password is this long: a failure, without spending a hash on it.
     if password.len() > MAX_PASSWORD_BYTES {
+        store
+            .charge_sign_in_attempt(attempt, address.as_deref())
+            .await?;
         return Err(AppError::WrongPassword);
     }
     let user = store.user_by_username(username).await?;
@@ -226,7 +228,12 @@ pub async fn authenticate(
             store.clear_sign_in_failures(username).await?;
             Ok(user.id)
         }
-        _ => Err(AppError::WrongPassword),
+        _ => {
+            store
+                .charge_sign_in_attempt(attempt, address.as_deref())
+                .await?;
+            Err(AppError::WrongPassword)
+        }
     }
 }
 

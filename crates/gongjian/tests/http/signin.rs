@@ -548,3 +548,37 @@ async fn forms_must_name_this_origin() {
     let r = api_login(&bare, &app, "admin", "secret-pw").await;
     assert_eq!(r.status(), StatusCode::OK);
 }
+
+/// Guesses at one account sent all at once count each other: only the first five are checked,
+/// the rest wait.
+#[tokio::test]
+async fn a_parallel_burst_at_one_account_is_counted() {
+    let app = TestApp::spawn(store::Dialect::Sqlite).await;
+    let c = browser(&app.base);
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (c, url) = (c.clone(), app.url("/api/login"));
+        set.spawn(async move {
+            c.post(url)
+                .json(&json!({"username": "leader", "password": "wrong-pw"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        });
+    }
+    let mut statuses = Vec::new();
+    while let Some(status) = set.join_next().await {
+        statuses.push(status.unwrap());
+    }
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let waiting = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert!(checked <= 5, "{statuses:?}");
+    assert_eq!(checked + waiting, 20, "{statuses:?}");
+}

@@ -142,7 +142,12 @@ async fn show(
 /// `GET /admin/users`.
 pub async fn page(State(state): State<AppState>, PageUser { user, tr }: PageUser) -> PageResult {
     may(&user)?;
-    show(&state, user, tr, NewUserForm::default(), Vec::new()).await
+    // Most new users are a unit's clerks: the role least likely to give too much.
+    let form = NewUserForm {
+        role: Role::Responsible.code().into(),
+        ..NewUserForm::default()
+    };
+    show(&state, user, tr, form, Vec::new()).await
 }
 
 /// `POST /admin/users`: a new user, their unit created with them when new (both or neither).

@@ -95,11 +95,8 @@ pub fn check_password(password: &str, username: &str) -> Result<(), crate::Bilin
             .flat_map(char::to_lowercase)
             .collect()
     };
-    let typed = plain(password);
-    if typed == plain(username)
-        || (!username.trim().is_empty()
-            && typed.contains(&plain(username))
-            && typed.len() <= plain(username).len() + 4)
+    let (typed, user) = (plain(password), plain(username));
+    if typed == user || (!user.is_empty() && typed.contains(&user) && typed.len() <= user.len() + 4)
     {
         return Err(crate::bi(
             "密码不能与用户名相同或相近",

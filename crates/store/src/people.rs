@@ -370,14 +370,7 @@ impl Store {
         if users > 0 {
             return Err(StoreError::Conflict { current: users });
         }
-        let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM units WHERE name = $1")
-            .bind(unit)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let unit_id = match found {
-            Some((id,)) => id,
-            None => insert_unit(&mut tx, unit, domain::UnitKind::Department, None).await?,
-        };
+        let (unit_id, _) = unit_named(&mut tx, unit, domain::UnitKind::Department).await?;
         let new = NewUser {
             unit_id,
             role: Role::Admin,
@@ -401,14 +394,7 @@ impl Store {
     ) -> Result<(i64, bool)> {
         let hash = hash_password(user.password)?;
         let mut tx = self.begin_write().await?;
-        let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM units WHERE name = $1")
-            .bind(unit)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let (unit_id, created) = match found {
-            Some((id,)) => (id, false),
-            None => (insert_unit(&mut tx, unit, kind, None).await?, true),
-        };
+        let (unit_id, created) = unit_named(&mut tx, unit, kind).await?;
         let id = insert_user(&mut tx, &NewUser { unit_id, ..*user }, &hash).await?;
         if must_change {
             sqlx::query("UPDATE users SET must_change_password = 1 WHERE id = $1")
@@ -480,6 +466,22 @@ impl Store {
             .await?;
         Ok(())
     }
+}
+
+/// The unit named `name`, created (of `kind`) when there is none; whether it was created.
+async fn unit_named(
+    tx: &mut Transaction<'static, Any>,
+    name: &str,
+    kind: domain::UnitKind,
+) -> Result<(i64, bool)> {
+    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM units WHERE name = $1")
+        .bind(name)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(match found {
+        Some((id,)) => (id, false),
+        None => (insert_unit(tx, name, kind, None).await?, true),
+    })
 }
 
 pub(crate) async fn insert_region(

@@ -187,15 +187,7 @@ async fn a_slow_client_is_dropped() {
     let db = TestDb::new(store::Dialect::Sqlite).await;
     let mut state = web::AppState::new(db.store().await, false);
     state.header_timeout = std::time::Duration::from_secs(1);
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    tokio::spawn(async move {
-        web::serve(state, "127.0.0.1:0".parse().unwrap(), move |addr| {
-            let _ = tx.send(addr);
-        })
-        .await
-        .unwrap();
-    });
-    let addr = rx.await.unwrap();
+    let addr = serve(state).await;
     let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
     slow.write_all(b"GET /login HTTP/1.1\r\nHost: x\r\n")
         .await
@@ -365,15 +357,7 @@ async fn the_first_administrator_is_created_through_a_one_time_link() {
     let db = TestDb::new(store::Dialect::Sqlite).await;
     let store = db.store().await;
     let state = web::AppState::new(store.clone(), false).with_setup_token("t0ken".repeat(8));
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    tokio::spawn(async move {
-        web::serve(state, "127.0.0.1:0".parse().unwrap(), move |addr| {
-            let _ = tx.send(addr);
-        })
-        .await
-        .unwrap();
-    });
-    let base = format!("http://{}", rx.await.unwrap());
+    let base = format!("http://{}", serve(state).await);
     let token = "t0ken".repeat(8);
     let c = browser(&base);
     for query in ["", "?token=wrong"] {
@@ -454,15 +438,7 @@ async fn behind_an_https_proxy() {
     let mut state = web::AppState::new(store.clone(), false);
     state.public_origin = Some("https://xm.example.gov.cn".into());
     state.trust_proxy = true;
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    tokio::spawn(async move {
-        web::serve(state, "127.0.0.1:0".parse().unwrap(), move |addr| {
-            let _ = tx.send(addr);
-        })
-        .await
-        .unwrap();
-    });
-    let base = format!("http://{}", rx.await.unwrap());
+    let base = format!("http://{}", serve(state).await);
     let public = "https://xm.example.gov.cn".to_string();
     let login =
         |origin: String, from: &'static str, username: &'static str, password: &'static str| {

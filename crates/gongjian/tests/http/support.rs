@@ -44,19 +44,11 @@ impl TestApp {
                 .await
                 .unwrap();
         }
-        let (tx, rx) = tokio::sync::oneshot::channel();
         // Problems and minutes are worked on a fixed day, so their deadlines in working days
         // stay on the built-in calendar whenever the tests run.
         let state = web::AppState::new(store.clone(), false)
             .on_day(chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap());
-        tokio::spawn(async move {
-            web::serve(state, "127.0.0.1:0".parse().unwrap(), move |addr| {
-                let _ = tx.send(addr);
-            })
-            .await
-            .unwrap();
-        });
-        let addr = rx.await.unwrap();
+        let addr = serve(state).await;
         let client = browser(&format!("http://{addr}"));
         TestApp {
             base: format!("http://{addr}"),
@@ -141,6 +133,19 @@ impl TestApp {
 }
 
 /// A text as the pages show it: escaped by askama's own HTML escaper.
+/// The real server over `state` on a random port, in the background; its address.
+pub(crate) async fn serve(state: web::AppState) -> std::net::SocketAddr {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        web::serve(state, "127.0.0.1:0".parse().unwrap(), move |addr| {
+            let _ = tx.send(addr);
+        })
+        .await
+        .unwrap();
+    });
+    rx.await.unwrap()
+}
+
 /// A client that behaves as a browser on this app's pages: it keeps cookies, does not follow
 /// redirects, and names the page's origin on what it sends (as browsers do), so forms pass the
 /// same-origin check.

@@ -22,6 +22,12 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Hours a session may go unused before it ends.
     pub session_idle_hours: u32,
+    /// A folder for scheduled backups while serving (none: no scheduled backup).
+    pub backup_dir: Option<String>,
+    /// Hours between scheduled backups.
+    pub backup_every_hours: u32,
+    /// How many scheduled backups to keep; older ones are deleted.
+    pub backup_keep: u32,
 }
 
 impl Default for Config {
@@ -32,6 +38,9 @@ impl Default for Config {
             public_url: None,
             trust_proxy: false,
             session_idle_hours: 8,
+            backup_dir: None,
+            backup_every_hours: 24,
+            backup_keep: 7,
         }
     }
 }
@@ -71,6 +80,9 @@ impl Config {
                 "public_url",
                 "trust_proxy",
                 "session_idle_hours",
+                "backup_dir",
+                "backup_every_hours",
+                "backup_keep",
             ]))
             .merge(Serialized::defaults(Flags {
                 database_url: db,

@@ -15,6 +15,7 @@ macro_rules! say {
     }};
 }
 
+mod backup;
 mod calendar;
 mod config;
 mod ledger;
@@ -26,6 +27,7 @@ use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
@@ -110,6 +112,30 @@ enum Command {
     /// Manages users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Writes a consistent backup of everything (users, history, reports, files, calendars,
+    /// campaigns, rankings, the audit log) while the server runs.
+    Backup {
+        #[command(flatten)]
+        db: DbArg,
+        /// The backup file (gzip-compressed JSON lines).
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Restores a backup into an empty database of either backend (SQLite → PostgreSQL is a
+    /// backup, then a restore).
+    Restore {
+        /// A file written by `gongjian backup`.
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The audit log (审计日志): every change, chained by SHA-256.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// 序时进度, project lights and unit rankings as of a date (from the reports).
     Status {
         #[command(flatten)]
@@ -262,6 +288,36 @@ enum ExportCommand {
 }
 
 #[derive(Subcommand)]
+enum AuditCommand {
+    /// Recomputes the chain and names the first entry that does not fit (exit 1).
+    Verify {
+        #[command(flatten)]
+        db: DbArg,
+        /// A head printed earlier, SEQ:HASH (as in a ranking bulletin): checks it is still in
+        /// the chain.
+        #[arg(long)]
+        expect: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Lists entries, newest first.
+    List {
+        #[command(flatten)]
+        db: DbArg,
+        /// Only this user's changes.
+        #[arg(long)]
+        user: Option<String>,
+        /// Only this table, or TABLE:KEY for one row (e.g. projects:42).
+        #[arg(long)]
+        object: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum UserCommand {
     /// Adds a user; the password is read from standard input.
     Add {
@@ -316,7 +372,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match runtime.block_on(run(cli)) {
+    // Every change a command makes is recorded as made from the command line, by the
+    // system user who ran it.
+    let mut context = store::AuditContext::new(store::AuditSource::Cli);
+    context.actor = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .ok()
+        .filter(|u| !u.is_empty())
+        .map(|u| format!("{u}（命令行）"));
+    match runtime.block_on(store::with_audit(context, run(cli))) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("错误 / error: {e:#}");
@@ -364,6 +428,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             state.trust_proxy = config.trust_proxy;
             if let Some(token) = &setup {
                 state = state.with_setup_token(token.clone());
+            }
+            if let Some(dir) = &config.backup_dir {
+                let every = Duration::from_secs(u64::from(config.backup_every_hours.max(1)) * 3600);
+                backup::schedule(
+                    state.store.clone(),
+                    PathBuf::from(dir),
+                    every,
+                    config.backup_keep.max(1) as usize,
+                );
             }
             web::serve(state, addr, |bound| {
                 say!("gongjian 已启动 / listening on http://{bound}");
@@ -592,6 +665,26 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 Err(e) => return Err(e.into()),
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Backup { db, out, json } => backup::backup(&load(db, None)?, out, *json).await,
+        Command::Restore { file, db, json } => backup::restore(&load(db, None)?, file, *json).await,
+        Command::Audit(AuditCommand::Verify { db, expect, json }) => {
+            backup::verify(&load(db, None)?, expect.as_deref(), *json).await
+        }
+        Command::Audit(AuditCommand::List {
+            db,
+            user,
+            object,
+            limit,
+            json,
+        }) => {
+            let filter = store::AuditFilter {
+                actor: user.clone(),
+                object: object.clone(),
+                limit: *limit,
+                ..store::AuditFilter::default()
+            };
+            backup::list(&load(db, None)?, filter, *json).await
         }
         Command::User(UserCommand::Reset { db, username }) => {
             let store = open(&load(db, None)?).await?;

@@ -205,7 +205,7 @@ impl Store {
             stamp,
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -337,7 +337,7 @@ impl Store {
             stamp,
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         self.plan_adjustment(id).await?.ok_or(StoreError::NotFound)
     }
 }

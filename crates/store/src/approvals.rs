@@ -331,7 +331,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         write_nodes(&mut tx, project_id, &nodes).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         self.approval_plan(project_id)
             .await?
             .ok_or(StoreError::NotFound)
@@ -372,7 +372,7 @@ impl Store {
             });
         }
         write_nodes(&mut tx, plan.project_id, &plan.nodes).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         self.approval_plan(plan.project_id)
             .await?
             .ok_or(StoreError::NotFound)

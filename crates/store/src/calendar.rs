@@ -230,7 +230,7 @@ impl Store {
         .await?;
         let moved =
             crate::problems::redate_workday_deadlines(&mut tx, &calendar, year.year, user).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         import.moved_deadlines = moved;
         Ok(import)
     }

@@ -437,7 +437,7 @@ impl Store {
         check(settings)?;
         let mut tx = self.begin_write().await?;
         let id = insert_campaign(&mut tx, settings).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -598,7 +598,7 @@ impl Store {
                     .await?;
             }
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(CarryOver {
             campaign_id: id,
             year,
@@ -616,6 +616,7 @@ impl Store {
     ) -> Result<i64> {
         check(settings)?;
         let (year, start, end) = window_columns(&settings.window);
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE campaigns SET name = $1, theme = $2, year = $3, window_start = $4, window_end = $5, \
              cadence = $6, yellow_from_pp = $7, red_above_pp = $8, start_red_months = $9, scheme = $10, \
@@ -637,11 +638,13 @@ impl Store {
         .bind(i64::from(settings.phased_plan))
         .bind(id)
         .bind(version)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 1 {
+            self.commit(tx).await?;
             return Ok(version + 1);
         }
+        drop(tx);
         Err(stale(self.pool(), id).await)
     }
 
@@ -678,7 +681,7 @@ impl Store {
                 )
             })?;
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(version + 1)
     }
 
@@ -726,6 +729,7 @@ impl Store {
                 "the task needs a name",
             )));
         }
+        let mut tx = self.begin_write().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO campaign_tasks (campaign_id, position, name, lead_unit_id) VALUES ($1, \
              (SELECT COALESCE(MAX(position), 0) + 1 FROM campaign_tasks WHERE campaign_id = $2), $3, $4) RETURNING id",
@@ -734,18 +738,20 @@ impl Store {
         .bind(campaign)
         .bind(name)
         .bind(lead_unit)
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
     pub async fn delete_campaign_task(&self, campaign: i64, task: i64) -> Result<()> {
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM campaign_tasks WHERE id = $1 AND campaign_id = $2")
             .bind(task)
             .bind(campaign)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
-        Ok(())
+        self.commit(tx).await
     }
 
     /// Replaces the campaign's unit targets in one transaction; `version` is the campaign's
@@ -783,7 +789,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(version + 1)
     }
 

@@ -193,21 +193,23 @@ impl Store {
         .bind(actor)
         .fetch_one(&mut *tx)
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
     /// Takes a member off a project's team; [`StoreError::NotFound`] when they are not on it
     /// (already removed, or of another project).
     pub async fn remove_team_member(&self, project_id: i64, member_id: i64) -> Result<()> {
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("DELETE FROM project_team WHERE id = $1 AND project_id = $2")
             .bind(member_id)
             .bind(project_id)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -317,7 +319,7 @@ impl Store {
                 changed += 1;
             }
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(changed)
     }
 
@@ -369,7 +371,7 @@ impl Store {
         .bind(actor)
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -434,7 +436,7 @@ impl Store {
         .bind(actor)
         .fetch_one(&mut *tx)
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 

@@ -315,7 +315,7 @@ impl Store {
             tx.rollback().await?;
             outcome.rolled_back = true;
         } else {
-            tx.commit().await?;
+            self.commit(tx).await?;
         }
         Ok(outcome)
     }

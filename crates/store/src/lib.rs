@@ -11,8 +11,11 @@
 
 mod adjustments;
 mod approvals;
+mod audit;
+mod backup;
 mod calendar;
 mod campaigns;
+mod catalog;
 mod dossier;
 mod import;
 mod meetings;
@@ -44,6 +47,11 @@ pub(crate) const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
 
 pub use adjustments::{AdjustedField, PlanAdjustment};
 pub use approvals::{ApprovalNode, ApprovalPlan, DueNode, FinishedNode};
+pub use audit::{
+    AuditCheck, AuditContext, AuditEntry, AuditFilter, AuditSource, BrokenEntry, GENESIS,
+    audit_actor, audit_source, entry_hash, source_label, with_audit,
+};
+pub use backup::{BackupSummary, RestoreSummary};
 pub use calendar::{CalendarImport, CalendarImportRecord, DayChange};
 pub use campaigns::{
     Campaign, CampaignSettings, CarryOver, KeyTask, ProjectTarget, TargetProgress, UnitTarget,
@@ -289,6 +297,7 @@ impl Store {
             }
         }
         self.drain_index_backlog().await?;
+        self.install_audit_triggers().await?;
         Ok(())
     }
 
@@ -310,11 +319,16 @@ impl Store {
     /// IMMEDIATE`, waiting up to the busy timeout): a transaction that has read and then writes
     /// while another connection holds that lock gets `SQLITE_BUSY` at once, unwaited (its
     /// snapshot would be stale), as when a refused write's rollback has not yet run.
+    ///
+    /// The transaction carries the task's audit context (who, from where) to the audit
+    /// triggers, and ends with [`Store::commit`], which seals its audit entries.
     pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
-        Ok(match self.dialect {
+        let mut tx = match self.dialect {
             Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Dialect::Postgres => self.pool.begin().await?,
-        })
+        };
+        self.set_audit_context(&mut tx).await?;
+        Ok(tx)
     }
 
     pub async fn close(&self) {

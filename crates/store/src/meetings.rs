@@ -283,7 +283,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(meeting)
     }
 
@@ -383,7 +383,7 @@ impl Store {
                 current: version + 1,
             });
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -412,7 +412,7 @@ impl Store {
                 current: version + 1,
             });
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 

@@ -191,7 +191,7 @@ impl Store {
     ) -> Result<i64> {
         let mut tx = self.begin_write().await?;
         let id = insert_region(&mut tx, name, code, parent_id).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -220,7 +220,7 @@ impl Store {
     ) -> Result<i64> {
         let mut tx = self.begin_write().await?;
         let id = insert_unit(&mut tx, name, kind, region_id).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -228,7 +228,7 @@ impl Store {
         let hash = hash_password(user.password)?;
         let mut tx = self.begin_write().await?;
         let id = insert_user(&mut tx, &user, &hash).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -270,7 +270,7 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(token)
     }
 
@@ -377,7 +377,7 @@ impl Store {
             ..*user
         };
         let id = insert_user(&mut tx, &new, &hash).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -402,7 +402,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok((id, created))
     }
 
@@ -425,7 +425,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -454,7 +454,7 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 

@@ -140,7 +140,7 @@ impl Store {
         .bind(Some(viewer.user_id).filter(|id| *id > 0))
         .fetch_one(&mut *tx)
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -178,7 +178,7 @@ impl Store {
             &format!("删除附件：{}", found.name),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(found.problem_id)
     }
 

@@ -686,7 +686,7 @@ impl Store {
             tx.rollback().await?;
             outcome.rolled_back = true;
         } else {
-            tx.commit().await?;
+            self.commit(tx).await?;
         }
         Ok(outcome)
     }
@@ -768,7 +768,7 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -945,7 +945,7 @@ impl Store {
             note: said.as_deref(),
         };
         record(&mut tx, id, by.user_id, step).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         self.problem(id).await?.ok_or(StoreError::NotFound)
     }
 
@@ -958,7 +958,7 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         note_in(&mut tx, id, actor, text).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 

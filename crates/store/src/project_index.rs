@@ -254,7 +254,7 @@ impl Store {
                 .bind(last)
                 .execute(&mut *tx)
                 .await?;
-            tx.commit().await?;
+            self.commit(tx).await?;
             done += ids.len();
         }
     }

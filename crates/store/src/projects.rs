@@ -442,7 +442,7 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         self.project(id).await?.ok_or(StoreError::NotFound)
     }
 
@@ -490,7 +490,7 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         self.project(id).await?.ok_or(StoreError::NotFound)
     }
 

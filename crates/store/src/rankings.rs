@@ -388,7 +388,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         freeze_projects(&mut tx, self.dialect(), ranking_id, new.as_of, new.projects).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         self.published_ranking(&new.period, Some(revision))
             .await?
             .ok_or(StoreError::NotFound)

@@ -788,7 +788,7 @@ impl Store {
                 .await?;
             }
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -855,7 +855,7 @@ impl Store {
         if options.dry_run {
             tx.rollback().await?;
         } else {
-            tx.commit().await?;
+            self.commit(tx).await?;
         }
         Ok(filed)
     }
@@ -1353,7 +1353,7 @@ impl Store {
                 .await?;
             }
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(items.len())
     }
 

@@ -146,7 +146,7 @@ impl Store {
         .bind(format!("#{id}"))
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 

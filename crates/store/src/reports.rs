@@ -63,7 +63,7 @@ impl Store {
     ) -> Result<usize> {
         let mut tx = self.begin_write().await?;
         self.put_reports_in(&mut tx, reports, actor, source).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(reports.len())
     }
 

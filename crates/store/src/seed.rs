@@ -189,7 +189,7 @@ impl Store {
             at,
         };
         let ids = bulk_insert_projects(&mut tx, self.dialect(), &projects, stamp).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(SeedOutcome {
             projects: ids.len(),
             units: unit_ids.len(),
@@ -206,7 +206,7 @@ impl Store {
         let suspended = self.suspend_summaries(&mut tx).await?;
         self.put_reports_in(&mut tx, reports, None, "seed").await?;
         self.resume_summaries(&mut tx, suspended).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(reports.len())
     }
 
@@ -262,7 +262,7 @@ impl Store {
         .bind(before.unwrap_or(0))
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(problems.len())
     }
 }

@@ -85,7 +85,7 @@ impl Store {
         .bind(at)
         .fetch_one(&mut *tx)
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -93,12 +93,26 @@ impl Store {
     /// its start: while in flight it counts against its username only, so many people signing
     /// in at once behind one office address are not slowed by each other.)
     pub async fn charge_sign_in_attempt(&self, id: i64, address: Option<&str>) -> Result<()> {
-        sqlx::query("UPDATE sign_in_failures SET address = $1 WHERE id = $2")
-            .bind(address)
-            .bind(id)
-            .execute(self.pool())
+        let mut tx = self.begin_write().await?;
+        let username: Option<(String,)> = sqlx::query_as(
+            "UPDATE sign_in_failures SET address = $1 WHERE id = $2 RETURNING username",
+        )
+        .bind(address)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((username,)) = username {
+            // The failures table is kept a day; the log keeps each failure.
+            self.audit_note(
+                &mut tx,
+                "sign_in",
+                &username,
+                "failed",
+                serde_json::json!({ "username": username, "address": address }),
+            )
             .await?;
-        Ok(())
+        }
+        self.commit(tx).await
     }
 
     /// An attempt that turned out not to be a failure (it succeeded, or was never tried

@@ -1,0 +1,283 @@
+//! `gongjian backup`, `gongjian restore` and `gongjian audit`, and the scheduled backup that
+//! `serve` runs when `backup_dir` is set.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use store::{AuditFilter, Store};
+
+use crate::config::Config;
+
+/// Writes the backup beside `out` first and renames it into place, so `out` is never half a
+/// backup.
+async fn write_backup(store: &Store, out: &Path) -> Result<store::BackupSummary> {
+    let mut partial = out.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let file = std::fs::File::create(&partial).with_context(|| {
+        format!(
+            "无法创建 {} / cannot create {}",
+            partial.display(),
+            partial.display()
+        )
+    })?;
+    let written = store.backup(std::io::BufWriter::new(file)).await;
+    let summary = match written {
+        Ok(summary) => summary,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e.into());
+        }
+    };
+    std::fs::rename(&partial, out).with_context(|| {
+        format!(
+            "无法写入 {} / cannot write {}",
+            out.display(),
+            out.display()
+        )
+    })?;
+    Ok(summary)
+}
+
+pub async fn backup(config: &Config, out: &Path, json: bool) -> Result<ExitCode> {
+    let store = crate::open(config).await?;
+    let summary = write_backup(&store, out).await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: u64 = summary.tables.values().sum();
+    let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or_default();
+    say!(
+        "已备份 {} 张表、{rows} 行到 {}（{:.1} MB）/ backed up {} tables, {rows} rows to {} ({:.1} MB)",
+        summary.tables.len(),
+        out.display(),
+        size as f64 / 1e6,
+        summary.tables.len(),
+        out.display(),
+        size as f64 / 1e6
+    );
+    say!(
+        "审计链头 / audit chain head: {} {}",
+        summary.audit_seq,
+        summary.audit_hash
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn restore(config: &Config, file: &Path, json: bool) -> Result<ExitCode> {
+    let input = std::fs::File::open(file).with_context(|| {
+        format!(
+            "无法打开 {} / cannot open {}",
+            file.display(),
+            file.display()
+        )
+    })?;
+    let store = crate::open(config).await?;
+    let summary = store.restore(input).await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: u64 = summary.tables.values().sum();
+    say!(
+        "已恢复 {} 张表、{rows} 行（备份来自 {}）/ restored {} tables, {rows} rows (backed up from {})",
+        summary.tables.len(),
+        summary.from,
+        summary.tables.len(),
+        summary.from
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--expect SEQ:HASH`: a head printed earlier (in a bulletin) that must still be in the chain.
+pub async fn verify(config: &Config, expect: Option<&str>, json: bool) -> Result<ExitCode> {
+    let store = crate::open(config).await?;
+    let check = store.audit_verify().await?;
+    let expected = match expect {
+        None => None,
+        Some(text) => {
+            let Some((seq, hash)) = text.trim().split_once(':') else {
+                bail!("--expect 应写作 序号:哈希 / --expect takes SEQ:HASH");
+            };
+            let seq: i64 = seq.trim().parse().map_err(|_| {
+                anyhow::anyhow!("--expect 的序号不是数字 / --expect: SEQ is not a number")
+            })?;
+            let found = store.audit_hash_at(seq).await?;
+            Some((seq, found.as_deref() == Some(hash.trim())))
+        }
+    };
+    let ok = check.ok() && expected.is_none_or(|(_, found)| found);
+    if json {
+        let value = serde_json::json!({
+            "ok": ok,
+            "entries": check.entries,
+            "head_seq": check.head_seq,
+            "head_hash": check.head_hash,
+            "broken": check.broken,
+            "unsealed": check.unsealed,
+            "expected_found": expected.map(|(_, found)| found),
+        });
+        println!("{}", serde_json::to_string_pretty(&value)?);
+    } else {
+        match &check.broken {
+            None => say!(
+                "审计链完整：{} 条，链头 {} {} / the audit chain holds: {} entries, head {} {}",
+                check.entries,
+                check.head_seq,
+                check.head_hash,
+                check.entries,
+                check.head_seq,
+                check.head_hash
+            ),
+            Some(b) => say!(
+                "审计链在第 {} 条（编号 {}）处不符：{} / the audit chain breaks at entry {} (id {}): {}",
+                b.seq,
+                b.id,
+                b.zh,
+                b.seq,
+                b.id,
+                b.en
+            ),
+        }
+        if check.unsealed > 0 {
+            say!(
+                "另有 {} 条在应用之外直接改动数据库的记录尚未封存 / {} entries of changes made in the database directly are not sealed yet",
+                check.unsealed,
+                check.unsealed
+            );
+        }
+        match expected {
+            Some((seq, true)) => {
+                say!("第 {seq} 条的哈希与所给一致 / entry {seq} has the given hash")
+            }
+            Some((seq, false)) => say!(
+                "第 {seq} 条的哈希与所给不一致（此前公布的链头已被改写）/ entry {seq} does not have the given hash (the chain published earlier was rewritten)"
+            ),
+            None => {}
+        }
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+pub async fn list(config: &Config, filter: AuditFilter, json: bool) -> Result<ExitCode> {
+    let store = crate::open(config).await?;
+    let entries = store.audit_entries(&filter).await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&entries)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    for e in &entries {
+        let at = chrono::DateTime::from_timestamp(e.at, 0)
+            .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+            .unwrap_or_default();
+        say!(
+            "{}\t{at}\t{}\t{}\t{}:{}\t{}\t{} → {}",
+            e.seq.map_or("-".to_string(), |s| s.to_string()),
+            e.actor.as_deref().unwrap_or("—"),
+            store::source_label(&e.source).0,
+            e.object,
+            e.object_id.as_deref().unwrap_or(""),
+            e.action,
+            e.old.as_deref().unwrap_or("—"),
+            e.new.as_deref().unwrap_or("—")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every `every`, a backup into `dir` named by its time; only the newest `keep` stay.
+pub fn schedule(store: Store, dir: PathBuf, every: Duration, keep: usize) {
+    tokio::spawn(async move {
+        // The first a minute after start, so a misconfigured folder shows at once in the log.
+        let mut next = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            tokio::time::sleep_until(next).await;
+            next += every;
+            match scheduled(&store, &dir, keep).await {
+                Ok(path) => tracing::info!("backup written: {}", path.display()),
+                Err(e) => tracing::error!("scheduled backup failed / 定时备份失败: {e:#}"),
+            }
+        }
+    });
+}
+
+async fn scheduled(store: &Store, dir: &Path, keep: usize) -> Result<PathBuf> {
+    std::fs::create_dir_all(dir).with_context(|| {
+        format!(
+            "无法创建 {} / cannot create {}",
+            dir.display(),
+            dir.display()
+        )
+    })?;
+    let name = format!(
+        "gongjian-{}.jsonl.gz",
+        chrono::Utc::now().format("%Y%m%d-%H%M%S")
+    );
+    let path = dir.join(name);
+    let _ = write_backup(store, &path).await?;
+    prune(dir, keep)?;
+    Ok(path)
+}
+
+/// Deletes all but the newest `keep` scheduled backups in `dir` (their names sort by time).
+pub fn prune(dir: &Path, keep: usize) -> Result<Vec<PathBuf>> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("gongjian-") && n.ends_with(".jsonl.gz"))
+        })
+        .collect();
+    found.sort();
+    let surplus = found.len().saturating_sub(keep.max(1));
+    let removed: Vec<PathBuf> = found.into_iter().take(surplus).collect();
+    for path in &removed {
+        std::fs::remove_file(path).with_context(|| {
+            format!(
+                "无法删除 {} / cannot delete {}",
+                path.display(),
+                path.display()
+            )
+        })?;
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn pruning_keeps_the_newest_and_touches_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            "gongjian-20261201-030000.jsonl.gz",
+            "gongjian-20261202-030000.jsonl.gz",
+            "gongjian-20261203-030000.jsonl.gz",
+            "notes.txt",
+        ] {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        let removed = prune(dir.path(), 2).unwrap();
+        assert_eq!(
+            removed,
+            vec![dir.path().join("gongjian-20261201-030000.jsonl.gz")]
+        );
+        assert!(dir.path().join("notes.txt").exists());
+        assert!(
+            dir.path()
+                .join("gongjian-20261203-030000.jsonl.gz")
+                .exists()
+        );
+        assert!(prune(dir.path(), 0).unwrap().len() == 1);
+    }
+}

@@ -1580,3 +1580,115 @@ fn serve_prints_the_first_start_link() {
     assert!(!said.iter().any(|l| l.contains("/setup")), "{said:?}");
     rt.block_on(store.close());
 }
+
+/// `backup` while the data is there, `restore` into an empty database of each backend (the
+/// same status, the same rows), a second restore refused; `audit verify` passes, names an
+/// entry edited by hand (exit 1), and checks a head published earlier.
+#[test]
+fn backup_restore_and_audit_through_the_binary() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    for from in TestDb::backends() {
+        let source = rt.block_on(TestDb::new(from));
+        let url = source.url.as_str();
+        let out = gongjian(
+            &[
+                "seed",
+                "--db",
+                url,
+                "--projects",
+                "80",
+                "--reports-through",
+                "2025-05",
+                "--problems",
+                "20",
+            ],
+            None,
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let status = |url: &str| {
+            let out = gongjian(
+                &["status", "--db", url, "--as-of", "2025-05-31", "--json"],
+                None,
+            );
+            assert!(out.status.success(), "{}", stderr(&out));
+            stdout(&out)
+        };
+        let before = status(url);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("office.jsonl.gz");
+        let file = file.to_str().unwrap();
+        let out = gongjian(&["backup", "--db", url, "--out", file, "--json"], None);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let written: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(written["tables"]["projects"], 80);
+        let head = format!(
+            "{}:{}",
+            written["audit_seq"],
+            written["audit_hash"].as_str().unwrap()
+        );
+
+        for to in TestDb::backends() {
+            let target = rt.block_on(TestDb::new(to));
+            let out = gongjian(&["restore", file, "--db", &target.url, "--json"], None);
+            assert!(out.status.success(), "{from:?} → {to:?}: {}", stderr(&out));
+            let read: Value = serde_json::from_str(&stdout(&out)).unwrap();
+            assert_eq!(read["tables"], written["tables"], "{from:?} → {to:?}");
+            assert_eq!(status(&target.url), before, "{from:?} → {to:?}");
+            let out = gongjian(
+                &["audit", "verify", "--db", &target.url, "--expect", &head],
+                None,
+            );
+            assert!(out.status.success(), "{from:?} → {to:?}: {}", stdout(&out));
+            let out = gongjian(&["restore", file, "--db", &target.url], None);
+            assert_eq!(out.status.code(), Some(2));
+            assert!(stderr(&out).contains("空数据库"), "{}", stderr(&out));
+        }
+
+        // An entry edited by hand: verify names it and fails.
+        let store = rt.block_on(source.store());
+        rt.block_on(
+            sqlx::query("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 7")
+                .execute(store.pool()),
+        )
+        .unwrap();
+        let out = gongjian(&["audit", "verify", "--db", url, "--json"], None);
+        assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+        let check: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(check["ok"], false);
+        assert_eq!(check["broken"]["seq"], 7);
+        let out = gongjian(&["audit", "verify", "--db", url], None);
+        assert!(stdout(&out).contains("第 7 条"), "{}", stdout(&out));
+        // A head that was never published does not check out.
+        let out = gongjian(&["audit", "verify", "--db", url, "--expect", "3:abc"], None);
+        assert_eq!(out.status.code(), Some(1));
+        let out = gongjian(
+            &[
+                "audit",
+                "list",
+                "--db",
+                url,
+                "--object",
+                "projects:1",
+                "--json",
+            ],
+            None,
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let entries: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(entries[0]["source"], "cli");
+        // A file that is not a backup restores nothing.
+        let junk = dir.path().join("junk.jsonl.gz");
+        std::fs::write(&junk, b"not a backup").unwrap();
+        let empty = rt.block_on(TestDb::new(from));
+        let out = gongjian(
+            &["restore", junk.to_str().unwrap(), "--db", &empty.url],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            rt.block_on(rt.block_on(empty.store()).holds_no_data())
+                .unwrap()
+        );
+        rt.block_on(store.close());
+    }
+}

@@ -101,6 +101,8 @@ pub struct PublishedRanking {
     pub note: Option<String>,
     pub published_at: i64,
     pub published_by: Option<String>,
+    /// The audit chain's head (seq, hash) when it was published, for its bulletin.
+    pub audit_head: Option<(i64, String)>,
 }
 
 /// What a publication records.
@@ -288,10 +290,13 @@ type RankingDbRow = (
     i64,
     Option<String>,
     String,
+    Option<i64>,
+    Option<String>,
 );
 
 const COLUMNS: &str = "r.id, r.period, r.as_of, r.revision, r.expected, r.scheme, r.rows, r.note, \
-     r.published_at, u.display_name, r.regions FROM rankings r LEFT JOIN users u ON u.id = r.published_by";
+     r.published_at, u.display_name, r.regions, r.audit_seq, r.audit_hash \
+     FROM rankings r LEFT JOIN users u ON u.id = r.published_by";
 
 fn published(r: RankingDbRow) -> Result<PublishedRanking> {
     let read = |text: &str| -> Result<Vec<RankingRow>> {
@@ -316,6 +321,7 @@ fn published(r: RankingDbRow) -> Result<PublishedRanking> {
         note: r.7,
         published_at: r.8,
         published_by: r.9,
+        audit_head: r.11.zip(r.12),
     })
 }
 
@@ -371,9 +377,15 @@ impl Store {
                 revision + 1
             }
         };
+        // Everything recorded before this publication, as the chain stood.
+        let (audit_seq, audit_hash): (i64, String) =
+            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(&mut *tx)
+                .await?;
         let (ranking_id,): (i64,) = sqlx::query_as(
             "INSERT INTO rankings (period, as_of, revision, expected, scheme, rows, note, published_at, \
-             published_by, regions) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+             published_by, regions, audit_seq, audit_hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(&key)
         .bind(new.as_of.to_string())
@@ -385,6 +397,8 @@ impl Store {
         .bind(now())
         .bind(new.actor)
         .bind(&regions)
+        .bind(audit_seq)
+        .bind(audit_hash)
         .fetch_one(&mut *tx)
         .await?;
         freeze_projects(&mut tx, self.dialect(), ranking_id, new.as_of, new.projects).await?;

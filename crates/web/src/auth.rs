@@ -74,10 +74,14 @@ pub(crate) async fn user_from(
     headers: &HeaderMap,
     store: &Store,
 ) -> Result<Option<SessionUser>, AppError> {
-    match session_token(headers) {
-        Some(token) => Ok(store.session_user(&token).await?),
-        None => Ok(None),
+    let user = match session_token(headers) {
+        Some(token) => store.session_user(&token).await?,
+        None => None,
+    };
+    if let Some(user) = &user {
+        store::audit_actor(&user.username);
     }
+    Ok(user)
 }
 
 /// The signed-in user of an API call; 401 without a session.
@@ -224,6 +228,8 @@ pub async fn authenticate(
     let ok = state.hashing.verify(password.to_string(), hash).await?;
     match user {
         Some(user) if ok && user.active == 1 => {
+            // The sign-in itself (the user's last sign-in) is recorded as theirs.
+            store::audit_actor(&user.username);
             store.forget_sign_in_attempt(attempt).await?;
             store.clear_sign_in_failures(username).await?;
             Ok(user.id)

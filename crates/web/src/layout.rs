@@ -86,6 +86,9 @@ pub fn nav(user: &SessionUser, tr: Tr) -> Vec<NavGroup> {
         if policy::manages_users(user) {
             admin.push(link("/admin/users", "nav.users"));
         }
+        if policy::reads_audit(user) {
+            admin.push(link("/admin/audit", "nav.audit"));
+        }
         if policy::reads_api_docs(user) {
             admin.push(link("/api/openapi.json", "nav.api"));
         }

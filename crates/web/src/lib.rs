@@ -9,6 +9,7 @@ pub mod adjustments;
 pub mod admin;
 pub mod api;
 pub mod approvals;
+pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod campaign;
@@ -32,7 +33,7 @@ pub mod todo;
 use std::net::SocketAddr;
 
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HOST, ORIGIN, SET_COOKIE};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
@@ -181,6 +182,28 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 /// this server's `Host`. A form sent with neither is refused too; a JSON body without them is
 /// a script's (no other site can make a browser send JSON without asking this server first).
 /// Session cookies are SameSite=Lax as well; this covers browsers that do not honour it.
+/// Every change a request makes is recorded in the audit log as made from a page or the API,
+/// at the client's address; the user is named once the session is read (`auth::user_from`).
+async fn audit_context(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let address = match auth::ClientAddress::from_request_parts(&mut parts, &state).await {
+        Ok(a) => a.0.map(|ip| ip.to_string()),
+        Err(never) => match never {},
+    };
+    let source = if parts.uri.path().starts_with("/api/") {
+        store::AuditSource::Api
+    } else {
+        store::AuditSource::Page
+    };
+    let context = store::AuditContext {
+        actor: None,
+        source,
+        address,
+    };
+    let request = Request::from_parts(parts, body);
+    store::with_audit(context, next.run(request)).await
+}
+
 async fn same_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let unsafe_method = !matches!(
         *request.method(),
@@ -309,6 +332,7 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::router())
         .merge(account::router())
         .merge(admin::router())
+        .merge(audit::router())
         .merge(pages::router())
         .merge(dossier::router())
         .merge(approvals::router())
@@ -348,6 +372,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(|| async { (StatusCode::OK, "ok") }))
         .nest("/api", api)
         .layer(middleware::from_fn(remember_lang))
+        .layer(middleware::from_fn_with_state(state.clone(), audit_context))
         .layer(middleware::from_fn_with_state(state.clone(), same_origin))
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -23,6 +23,11 @@ pub fn manages_users(user: &SessionUser) -> bool {
     user.role == Role::Admin
 }
 
+/// Reads the audit log (every change by everyone): the administrator alone.
+pub fn reads_audit(user: &SessionUser) -> bool {
+    user.role == Role::Admin
+}
+
 /// Reads only: 领导 follow the campaign, they do not file, attach or act.
 pub fn reads_only(user: &SessionUser) -> bool {
     user.role == Role::Leadership
@@ -266,6 +271,7 @@ mod tests {
             let u = user(role);
             assert_eq!(is_office(&u), office, "{role:?} office");
             assert_eq!(manages_users(&u), role == Admin, "{role:?} users");
+            assert_eq!(reads_audit(&u), role == Admin, "{role:?} audit");
             assert_eq!(may_write_ledger(&u), write, "{role:?} ledger");
             assert_eq!(files_reports(&u), files, "{role:?} files");
             assert_eq!(

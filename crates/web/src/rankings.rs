@@ -208,6 +208,8 @@ pub struct PublishedView {
     rows: Vec<Row>,
     regions: Vec<Row>,
     latest: bool,
+    /// The audit chain's head at publication, `seq:hash`, to check later.
+    audit_head: String,
 }
 
 #[derive(Deserialize)]
@@ -257,6 +259,11 @@ async fn show(
         by: p.published_by.clone().unwrap_or_default(),
         note: p.note.clone().unwrap_or_default(),
         expected: crate::status::percent(p.expected),
+        audit_head: p
+            .audit_head
+            .as_ref()
+            .map(|(seq, hash)| format!("{seq}:{hash}"))
+            .unwrap_or_default(),
         // A published unit opens its projects as published.
         rows: rows(&p.rows, &p.as_of.to_string(), lang)
             .into_iter()
@@ -494,7 +501,7 @@ pub async fn export(
             p.rows.clone(),
             p.regions.clone(),
             format!(
-                "截至 {} · 序时进度 {:.1}% · 第{}版，发布于 {}{}",
+                "截至 {} · 序时进度 {:.1}% · 第{}版，发布于 {}{}{}",
                 p.as_of,
                 p.expected * 100.0,
                 p.revision,
@@ -502,6 +509,10 @@ pub async fn export(
                 p.note
                     .as_deref()
                     .map(|n| format!(" · 更正说明：{n}"))
+                    .unwrap_or_default(),
+                p.audit_head
+                    .as_ref()
+                    .map(|(seq, hash)| format!(" · 审计链头 {seq}:{hash}"))
                     .unwrap_or_default()
             ),
         ),

@@ -6,6 +6,7 @@
 mod access;
 mod admin;
 mod approvals;
+mod audit;
 mod calendar;
 mod campaign;
 mod dossier;

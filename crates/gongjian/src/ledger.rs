@@ -4,82 +4,15 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use domain::Money;
-use serde::Serialize;
+use web::imports::LedgerImport;
 
 use crate::config::Config;
-
-#[derive(Serialize)]
-struct ImportReport {
-    /// Projects found in the file.
-    projects: usize,
-    total_investment_wan: f64,
-    annual_plan_wan: f64,
-    dry_run: bool,
-    /// Whether the database was changed.
-    written: bool,
-    created: usize,
-    updated: usize,
-    unchanged: usize,
-    new_units: Vec<String>,
-    new_regions: Vec<String>,
-    skipped_rows: Vec<office::SkippedRow>,
-    errors: Vec<office::ImportError>,
-    sheets: Vec<office::SheetSummary>,
-}
 
 pub async fn import(config: &Config, file: &Path, dry_run: bool, json: bool) -> Result<ExitCode> {
     let bytes = std::fs::read(file)
         .with_context(|| format!("无法读取文件 {} / cannot read the file", file.display()))?;
-    let parsed = office::read_ledger(&bytes);
-    let total: Money = parsed
-        .projects
-        .iter()
-        .filter_map(|p| p.fields.total_investment)
-        .sum();
-    let plan: Money = parsed
-        .projects
-        .iter()
-        .filter_map(|p| p.fields.annual_plan)
-        .sum();
-    let mut report = ImportReport {
-        projects: parsed.projects.len(),
-        total_investment_wan: total.wan_f64(),
-        annual_plan_wan: plan.wan_f64(),
-        dry_run,
-        written: false,
-        created: 0,
-        updated: 0,
-        unchanged: 0,
-        new_units: Vec::new(),
-        new_regions: Vec::new(),
-        skipped_rows: parsed.skipped_rows,
-        errors: parsed.errors,
-        sheets: parsed.sheets,
-    };
-
-    // The database is only touched by a clean file, and then in one transaction.
-    if report.errors.is_empty() {
-        let store = crate::open(config).await?;
-        let rows = web::ledger_rows(parsed.projects);
-        let outcome = store.import_ledger(&rows, None, dry_run).await?;
-        report.written = !outcome.rolled_back;
-        report.created = outcome.created;
-        report.updated = outcome.updated;
-        report.unchanged = outcome.unchanged;
-        report.new_units = outcome.new_units;
-        report.new_regions = outcome.new_regions;
-        report
-            .errors
-            .extend(outcome.problems.into_iter().map(|p| office::ImportError {
-                sheet: p.sheet,
-                row: Some(p.row),
-                column: None,
-                message_zh: p.message_zh,
-                message_en: p.message_en,
-            }));
-    }
-
+    let store = crate::open(config).await?;
+    let report = web::imports::ledger(&store, &bytes, None, dry_run).await?;
     if json {
         say!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -92,7 +25,7 @@ pub async fn import(config: &Config, file: &Path, dry_run: bool, json: bool) -> 
     })
 }
 
-fn print_report(r: &ImportReport) {
+fn print_report(r: &LedgerImport) {
     for s in &r.sheets {
         say!(
             "工作表“{}”：表头在第 {} 行，金额单位 {}",

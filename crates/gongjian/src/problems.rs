@@ -61,23 +61,6 @@ pub async fn run(config: &Config, as_of: &str, as_json: bool) -> Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-#[derive(serde::Serialize)]
-struct ImportSummary {
-    file: String,
-    /// Problem rows found in the file.
-    problems: usize,
-    dry_run: bool,
-    /// Whether the database was changed.
-    written: bool,
-    /// Problems written (or that would be, on a dry run).
-    created: usize,
-    /// Units the list names that the database did not know: created with the problems.
-    new_units: Vec<String>,
-    skipped_rows: Vec<office::SkippedRow>,
-    errors: Vec<office::ImportError>,
-    sheets: Vec<office::SheetSummary>,
-}
-
 /// `import problems`: a problem list (问题清单) matched to the ledger and written all or nothing.
 pub async fn import(
     config: &Config,
@@ -88,56 +71,13 @@ pub async fn import(
     use anyhow::Context;
     let bytes = std::fs::read(file)
         .with_context(|| format!("无法读取文件 {} / cannot read the file", file.display()))?;
-    let parsed = office::read_problems(&bytes);
+    let store = crate::open(config).await?;
+    let file_name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let today = web::pages::today();
-    let mut summary = ImportSummary {
-        file: file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        problems: parsed.problems.len(),
-        dry_run,
-        written: false,
-        created: 0,
-        new_units: Vec::new(),
-        skipped_rows: parsed.skipped_rows,
-        errors: parsed.errors,
-        sheets: parsed.sheets,
-    };
-    if summary.errors.is_empty() {
-        let rows: Vec<store::ProblemListRow> = parsed
-            .problems
-            .into_iter()
-            .map(|p| store::ProblemListRow {
-                sheet: p.sheet,
-                row: p.row,
-                project_code: p.project_code,
-                project_name: p.project_name,
-                title: p.title,
-                description: p.description,
-                category: p.category,
-                unit_name: p.unit_name,
-                co_unit_names: p.co_unit_names,
-                raised_on: p.raised_on.unwrap_or(today),
-                deadline: p.deadline,
-                status: p.status,
-            })
-            .collect();
-        let store = crate::open(config).await?;
-        let outcome = store.import_problems(&rows, None, dry_run).await?;
-        summary.created = outcome.created;
-        summary.new_units = outcome.new_units;
-        summary.written = !outcome.rolled_back;
-        summary
-            .errors
-            .extend(outcome.problems.into_iter().map(|p| office::ImportError {
-                sheet: p.sheet,
-                row: Some(p.row),
-                column: None,
-                message_zh: p.message_zh,
-                message_en: p.message_en,
-            }));
-    }
+    let summary = web::imports::problems(&store, &bytes, &file_name, None, dry_run, today).await?;
     if as_json {
         say!("{}", serde_json::to_string_pretty(&summary)?);
     } else {

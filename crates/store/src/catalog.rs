@@ -20,6 +20,7 @@ pub(crate) const DERIVED: &[&str] = &[
     "status_blocks_stale",   // which of those a change has made stale
     "sessions",              // sign-ins in progress: a restored office signs in again
     "sign_in_failures",      // recent failed sign-ins, kept a day (each one is audited)
+    "kept_uploads",          // workbooks waiting a day at most for their import's confirmation
 ];
 
 /// Tables backed up but not audited: the audit log itself.

@@ -34,6 +34,7 @@ mod sign_in;
 mod status;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+mod uploads;
 
 use std::fmt;
 use std::str::FromStr;
@@ -85,6 +86,7 @@ pub use seed::{
 };
 pub use sign_in::SignInFailures;
 pub use status::{Judging, LedgerStatus};
+pub use uploads::{KEPT_SECONDS, KeptUpload};
 
 /// Which engine a URL points at; kept for the few statements that differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

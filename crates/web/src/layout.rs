@@ -80,6 +80,7 @@ pub fn nav(user: &SessionUser, tr: Tr) -> Vec<NavGroup> {
 
     if office {
         let mut admin = vec![
+            link("/import", "nav.import"),
             link("/campaign", "nav.campaign"),
             link("/calendar", "nav.calendar"),
         ];

@@ -20,6 +20,8 @@ pub mod error;
 mod gantt;
 pub mod i18n;
 mod idle;
+pub mod import;
+pub mod imports;
 pub mod layout;
 pub mod meetings;
 pub mod pages;
@@ -333,6 +335,7 @@ pub fn app(state: AppState) -> Router {
         .merge(account::router())
         .merge(admin::router())
         .merge(audit::router())
+        .merge(import::router())
         .merge(pages::router())
         .merge(dossier::router())
         .merge(approvals::router())

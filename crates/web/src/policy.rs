@@ -23,6 +23,11 @@ pub fn manages_users(user: &SessionUser) -> bool {
     user.role == Role::Admin
 }
 
+/// Imports workbooks (the ledger, progress sheets, problem lists) for every unit: the office.
+pub fn imports(user: &SessionUser) -> bool {
+    is_office(user)
+}
+
 /// Reads the audit log (every change by everyone): the administrator alone.
 pub fn reads_audit(user: &SessionUser) -> bool {
     user.role == Role::Admin
@@ -272,6 +277,7 @@ mod tests {
             assert_eq!(is_office(&u), office, "{role:?} office");
             assert_eq!(manages_users(&u), role == Admin, "{role:?} users");
             assert_eq!(reads_audit(&u), role == Admin, "{role:?} audit");
+            assert_eq!(imports(&u), office, "{role:?} imports");
             assert_eq!(may_write_ledger(&u), write, "{role:?} ledger");
             assert_eq!(files_reports(&u), files, "{role:?} files");
             assert_eq!(

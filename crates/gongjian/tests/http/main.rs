@@ -10,6 +10,7 @@ mod audit;
 mod calendar;
 mod campaign;
 mod dossier;
+mod import;
 mod layout;
 mod ledger;
 mod problems;

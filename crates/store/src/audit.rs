@@ -4,7 +4,7 @@
 //! - **Written by the database.** Triggers generated from the catalog (`catalog.rs`) append an
 //!   entry for each inserted, updated or deleted row — the table, the row's key, the old and
 //!   the new row as JSON (secrets left out, files by size) — in the same transaction as the
-//!   change. No write path can forget it, and a change made by hand outside the application is
+//!   change (of the append-only history tables, only updates and deletions: `catalog.rs`). No write path can forget it, and a change made by hand outside the application is
 //!   recorded too (as source `database`, with nobody's name).
 //! - **Who and from where** come from the task's [`AuditContext`], which the web layer sets for
 //!   each request (the signed-in user, page or API, the client's address) and the CLI for each
@@ -295,13 +295,16 @@ fn sqlite_triggers(t: &Table) -> Vec<String> {
                        COALESCE(source, 'database'), address";
     let on = "FROM audit_context WHERE id = 1";
     let live = "(SELECT off FROM audit_context WHERE id = 1) = 0";
-    vec![
-        format!(
+    let mut triggers = Vec::with_capacity(3);
+    if t.audits_inserts() {
+        triggers.push(format!(
             "CREATE TRIGGER audit_{name}_insert AFTER INSERT ON \"{name}\" WHEN {live} BEGIN \
              {insert_into}, '{name}', {}, 'insert', NULL, {} {on}; END",
             key("NEW"),
             json("NEW", false)
-        ),
+        ));
+    }
+    triggers.extend([
         format!(
             "CREATE TRIGGER audit_{name}_update AFTER UPDATE ON \"{name}\" WHEN {live} AND ({}) \
              BEGIN {insert_into}, '{name}', {}, 'update', {}, {} {on}; END",
@@ -316,7 +319,8 @@ fn sqlite_triggers(t: &Table) -> Vec<String> {
             key("OLD"),
             old_json(())
         ),
-    ]
+    ]);
+    triggers
 }
 
 /// The PostgreSQL trigger for one table, calling the one function of migration 0031.
@@ -336,8 +340,13 @@ fn postgres_trigger(t: &Table) -> String {
             .map(|c| c.name.as_str())
             .collect(),
     );
+    let events = if t.audits_inserts() {
+        "INSERT OR UPDATE OR DELETE"
+    } else {
+        "UPDATE OR DELETE"
+    };
     format!(
-        "CREATE OR REPLACE TRIGGER audit_row AFTER INSERT OR UPDATE OR DELETE ON \"{}\" \
+        "CREATE OR REPLACE TRIGGER audit_row AFTER {events} ON \"{}\" \
          FOR EACH ROW EXECUTE FUNCTION audit_row('{}', '{}', '{}')",
         t.name,
         t.keys.join(","),

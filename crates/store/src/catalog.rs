@@ -21,6 +21,18 @@ pub(crate) const DERIVED: &[&str] = &[
     "sessions",              // sign-ins in progress: a restored office signs in again
     "sign_in_failures",      // recent failed sign-ins, kept a day (each one is audited)
     "kept_uploads",          // workbooks waiting a day at most for their import's confirmation
+    "password_resets",       // one-time reset links, a day at most (issuing one is audited)
+];
+
+/// Append-only records of changes made to other tables (a project's field history, a report's
+/// or a problem's steps, the projects a publication froze): a row is added with the change the
+/// audit log records already, so only an update or deletion of one — a rewrite of history — is
+/// an entry of its own.
+pub(crate) const APPEND_ONLY: &[&str] = &[
+    "project_changes",
+    "report_events",
+    "problem_events",
+    "ranking_projects",
 ];
 
 /// Tables backed up but not audited: the audit log itself.
@@ -58,6 +70,11 @@ impl Table {
         !DERIVED.contains(&self.name.as_str())
             && !AUDIT_TABLES.contains(&self.name.as_str())
             && !self.name.starts_with("project_search")
+    }
+
+    /// Whether an inserted row is an entry (see [`APPEND_ONLY`]).
+    pub(crate) fn audits_inserts(&self) -> bool {
+        !APPEND_ONLY.contains(&self.name.as_str())
     }
 
     pub(crate) fn backed_up(&self) -> bool {

@@ -10,6 +10,7 @@
 //! started from and is refused with [`StoreError::Conflict`] when the row has moved on.
 
 mod adjustments;
+mod admin;
 mod approvals;
 mod audit;
 mod backup;
@@ -47,6 +48,7 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 pub(crate) const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
 
 pub use adjustments::{AdjustedField, PlanAdjustment};
+pub use admin::{RESET_SECONDS, SessionInfo, UnitSummary};
 pub use approvals::{ApprovalNode, ApprovalPlan, DueNode, FinishedNode};
 pub use audit::{
     AuditCheck, AuditContext, AuditEntry, AuditFilter, AuditSource, BrokenEntry, GENESIS,

@@ -162,7 +162,7 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         && argon2::password_hash::phc::Output::new(&out).is_ok_and(|computed| computed == *expected)
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -469,7 +469,7 @@ impl Store {
 }
 
 /// The unit named `name`, created (of `kind`) when there is none; whether it was created.
-async fn unit_named(
+pub(crate) async fn unit_named(
     tx: &mut Transaction<'static, Any>,
     name: &str,
     kind: domain::UnitKind,

@@ -112,10 +112,14 @@ pub async fn change(
 }
 
 /// The pages of this module.
+/// Where a one-time reset link leads.
+pub const RESET_PAGE: &str = "/account/reset";
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(PASSWORD_PAGE, get(page).post(change))
         .route("/setup", get(setup_page).post(setup))
+        .route(RESET_PAGE, get(reset_page).post(reset))
 }
 
 /// The first-start page: a new installation (no user yet) creates its administrator through
@@ -257,4 +261,91 @@ pub async fn setup(
         .headers_mut()
         .append(SET_COOKIE, crate::auth::session_cookie(&token));
     Ok(response)
+}
+
+/// A one-time link an administrator issued (`/admin/users/{username}`): whoever holds it sets
+/// the user's new password, once, within a day.
+#[derive(Template)]
+#[template(path = "account_reset.html")]
+struct ResetTemplate {
+    tr: Tr,
+    token: String,
+    username: String,
+    errors: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ResetLinkForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    repeat: String,
+}
+
+/// `GET /account/reset?token=…`.
+pub async fn reset_page(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    uri: axum::http::Uri,
+    axum::extract::Query(form): axum::extract::Query<ResetLinkForm>,
+) -> PageResult {
+    let Some(username) = state.store.password_reset_user(&form.token).await? else {
+        return Err(AppError::NotFound.into());
+    };
+    let tr = Tr::new(crate::i18n::lang_of(&headers, &uri));
+    render_form(
+        &ResetTemplate {
+            tr,
+            token: form.token,
+            username,
+            errors: Vec::new(),
+        },
+        false,
+    )
+}
+
+/// `POST /account/reset`: sets the new password; the link is used up and the user signs in.
+pub async fn reset(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    uri: axum::http::Uri,
+    Form(form): Form<ResetLinkForm>,
+) -> PageResult {
+    let Some(username) = state.store.password_reset_user(&form.token).await? else {
+        return Err(AppError::NotFound.into());
+    };
+    let tr = Tr::new(crate::i18n::lang_of(&headers, &uri));
+    let mut problems = Vec::new();
+    if let Err(m) = domain::signin::check_password(&form.password, &username) {
+        problems.push(m);
+    }
+    if form.password != form.repeat {
+        problems.push(bi("两次输入的密码不一致", "the passwords do not match"));
+    }
+    if !problems.is_empty() {
+        return render_form(
+            &ResetTemplate {
+                errors: problems
+                    .iter()
+                    .map(|m| m.get(tr.lang).to_string())
+                    .collect(),
+                tr,
+                token: form.token,
+                username,
+            },
+            true,
+        );
+    }
+    // The new password is the user's own doing.
+    store::audit_actor(&username);
+    match state
+        .store
+        .use_password_reset(&form.token, &form.password)
+        .await?
+    {
+        Some(_) => Ok(crate::layout::done("/login", "done.password_set", None)),
+        None => Err(AppError::NotFound.into()),
+    }
 }

@@ -255,6 +255,187 @@ pub async fn reset(
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/users", get(page).post(create))
+        .route("/admin/users/{username}", get(user_page).post(change_user))
         .route("/admin/users/{username}/active", post(set_active))
         .route("/admin/users/{username}/reset", post(reset))
+        .route("/admin/users/{username}/reset-link", post(reset_link))
+        .route(
+            "/admin/users/{username}/sessions/{session}/revoke",
+            post(revoke),
+        )
+}
+
+/// One user: their role and unit to change, their sessions to end one by one, a one-time link
+/// to set a new password.
+#[derive(Template)]
+#[template(path = "admin_user.html")]
+struct UserTemplate {
+    tr: Tr,
+    user: SessionUser,
+    target: UserRow,
+    role_code: &'static str,
+    roles: Vec<(&'static str, &'static str)>,
+    units: Vec<String>,
+    sessions: Vec<SessionRow>,
+    /// A reset link just issued, shown this once.
+    link: Option<String>,
+    errors: Vec<String>,
+}
+
+struct SessionRow {
+    id: String,
+    created: String,
+    last_seen: String,
+}
+
+async fn show_user(
+    state: &AppState,
+    user: SessionUser,
+    tr: Tr,
+    username: &str,
+    link: Option<String>,
+    errors: Vec<Bilingual>,
+) -> PageResult {
+    let lang = tr.lang;
+    let found = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .find(|u| u.username == username)
+        .ok_or(AppError::NotFound)?;
+    let role_code = found.role.code();
+    let target = UserRow {
+        role: found.role.label(lang),
+        last_sign_in: found.last_sign_in.map(format_time).unwrap_or_default(),
+        username: found.username,
+        display_name: found.display_name,
+        unit: found.unit,
+        active: found.active,
+        must_change: found.must_change_password,
+        sessions: found.sessions,
+    };
+    let sessions = state
+        .store
+        .user_sessions(username)
+        .await?
+        .into_iter()
+        .map(|s| SessionRow {
+            id: s.id,
+            created: format_time(s.created_at),
+            last_seen: format_time(s.last_seen),
+        })
+        .collect();
+    let units = state
+        .store
+        .units()
+        .await?
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
+    let invalid = !errors.is_empty();
+    render_form(
+        &UserTemplate {
+            roles: Role::ALL
+                .iter()
+                .map(|r| (r.code(), r.label(lang)))
+                .collect(),
+            errors: errors.iter().map(|m| m.get(lang).to_string()).collect(),
+            tr,
+            user,
+            target,
+            role_code,
+            units,
+            sessions,
+            link,
+        },
+        invalid,
+    )
+}
+
+/// `GET /admin/users/{username}`.
+pub async fn user_page(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(username): Path<String>,
+) -> PageResult {
+    may(&user)?;
+    show_user(&state, user, tr, &username, None, Vec::new()).await
+}
+
+/// A user's role and unit as typed.
+#[derive(Deserialize, Default)]
+pub struct ChangeUserForm {
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    unit: String,
+}
+
+/// `POST /admin/users/{username}`: a new role or unit (a staff move); their sessions end.
+pub async fn change_user(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(username): Path<String>,
+    Form(form): Form<ChangeUserForm>,
+) -> PageResult {
+    may(&user)?;
+    let unit = form.unit.trim();
+    let role = match Role::parse(form.role.trim()) {
+        Some(role) if !unit.is_empty() => role,
+        _ => {
+            let m = bi(
+                "请选择角色并填写所在单位",
+                "choose a role and give the unit",
+            );
+            return show_user(&state, user, tr, &username, None, vec![m]).await;
+        }
+    };
+    if username == user.username && role != Role::Admin {
+        let m = bi(
+            "不能取消自己的系统管理员角色",
+            "you cannot take the administrator's role from yourself",
+        );
+        return show_user(&state, user, tr, &username, None, vec![m]).await;
+    }
+    state
+        .store
+        .change_user(&username, role, unit, UnitKind::guess(unit))
+        .await?;
+    let back = format!("/admin/users/{}", crate::pages::url_encode(&username));
+    Ok(layout::done(&back, "done.user_changed", None))
+}
+
+/// `POST /admin/users/{username}/sessions/{session}/revoke`: ends one session.
+pub async fn revoke(
+    State(state): State<AppState>,
+    PageUser { user, tr: _ }: PageUser,
+    Path((username, session)): Path<(String, String)>,
+) -> PageResult {
+    may(&user)?;
+    state.store.revoke_session(&username, &session).await?;
+    let back = format!("/admin/users/{}", crate::pages::url_encode(&username));
+    Ok(layout::done(&back, "done.session_revoked", None))
+}
+
+/// `POST /admin/users/{username}/reset-link`: a one-time link to set a new password, shown
+/// once to be passed on; earlier links stop working.
+pub async fn reset_link(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(username): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> PageResult {
+    may(&user)?;
+    let token = state.store.issue_password_reset(&username).await?;
+    // The address users type (behind a proxy, as configured), else the one this page came by.
+    let base = state.public_origin.clone().unwrap_or_else(|| {
+        headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map(|h| format!("http://{h}"))
+            .unwrap_or_default()
+    });
+    let link = format!("{base}{}?token={token}", crate::account::RESET_PAGE);
+    show_user(&state, user, tr, &username, Some(link), Vec::new()).await
 }

@@ -86,6 +86,7 @@ pub fn nav(user: &SessionUser, tr: Tr) -> Vec<NavGroup> {
         ];
         if policy::manages_users(user) {
             admin.push(link("/admin/users", "nav.users"));
+            admin.push(link("/admin/units", "nav.units"));
         }
         if policy::reads_audit(user) {
             admin.push(link("/admin/audit", "nav.audit"));

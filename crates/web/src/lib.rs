@@ -31,6 +31,7 @@ pub mod rankings;
 pub mod reports;
 pub mod status;
 pub mod todo;
+pub mod units;
 
 use std::net::SocketAddr;
 
@@ -336,6 +337,7 @@ pub fn app(state: AppState) -> Router {
         .merge(admin::router())
         .merge(audit::router())
         .merge(import::router())
+        .merge(units::router())
         .merge(pages::router())
         .merge(dossier::router())
         .merge(approvals::router())

@@ -1692,3 +1692,116 @@ fn backup_restore_and_audit_through_the_binary() {
         rt.block_on(store.close());
     }
 }
+
+/// Runs `gongjian args` and kills it (SIGKILL) after `after`, unless it ended first.
+fn killed_after(args: &[&str], after: std::time::Duration) -> bool {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongjian"))
+        .args(args)
+        .env_remove("GONGJIAN_DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(after);
+    let ended = child.try_wait().unwrap().is_some();
+    if !ended {
+        child.kill().unwrap();
+    }
+    child.wait().unwrap();
+    !ended
+}
+
+/// `kill -9` while an import or a filing is under way, at several moments: the database holds
+/// all of it or none of it, opens again, and its audit chain verifies.
+#[test]
+fn killed_imports_and_filings_leave_nothing_partial() {
+    const PROJECTS: usize = 3000;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // A ledger workbook of PROJECTS rows, and a progress sheet for all of them.
+    let source = rt.block_on(TestDb::new(store::Dialect::Sqlite));
+    let out = gongjian(
+        &[
+            "seed",
+            "--db",
+            &source.url,
+            "--projects",
+            &PROJECTS.to_string(),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ledger = dir.path().join("ledger.xlsx");
+    let ledger = ledger.to_str().unwrap();
+    let out = gongjian(
+        &["export", "ledger", "--db", &source.url, "--out", ledger],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let store = rt.block_on(source.store());
+    let keys = rt.block_on(store.project_keys()).unwrap();
+    let mut lines = vec!["项目编号|项目名称|本月完成投资|1-1月累计完成投资|是否开工".to_string()];
+    lines.extend(
+        keys.iter()
+            .map(|k| format!("{}||#10|#10|是", k.code.clone().unwrap_or_default())),
+    );
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let progress = dir.path().join("progress.xlsx");
+    std::fs::write(&progress, office::testing::sheet("Sheet1", &lines)).unwrap();
+    let progress = progress.to_str().unwrap();
+    rt.block_on(store.close());
+
+    for dialect in TestDb::backends() {
+        let mut outcomes = Vec::new();
+        for ms in [300, 700, 1000, 1500] {
+            let after = std::time::Duration::from_millis(ms);
+            // The ledger import.
+            let db = rt.block_on(TestDb::new(dialect));
+            let killed = killed_after(&["import", "ledger", ledger, "--db", &db.url], after);
+            let store = rt.block_on(db.store());
+            let count = rt.block_on(store.count_projects()).unwrap();
+            assert!(
+                count == 0 || count == PROJECTS as i64,
+                "{dialect:?}: import killed at {ms} ms left {count} projects"
+            );
+            assert!(
+                rt.block_on(store.audit_verify()).unwrap().ok(),
+                "{dialect:?} {ms} ms"
+            );
+            outcomes.push(("ledger", ms, killed, count));
+            // A filing of every project's report into the full ledger.
+            if count == 0 {
+                let out = gongjian(&["import", "ledger", ledger, "--db", &db.url], None);
+                assert!(out.status.success(), "{}", stderr(&out));
+            }
+            let killed = killed_after(
+                &[
+                    "import", "reports", progress, "--period", "2025-01", "--db", &db.url,
+                ],
+                after,
+            );
+            let filed: usize = rt
+                .block_on(store.project_keys())
+                .unwrap()
+                .iter()
+                .take(1)
+                .map(|k| rt.block_on(store.project_reports(k.id)).unwrap().len())
+                .sum();
+            let (all,): (i64,) = rt
+                .block_on(sqlx::query_as("SELECT COUNT(*) FROM reports").fetch_one(store.pool()))
+                .unwrap();
+            assert!(
+                all == 0 || all == PROJECTS as i64,
+                "{dialect:?}: filing killed at {ms} ms left {all} reports"
+            );
+            assert_eq!(filed as i64 * PROJECTS as i64, all);
+            assert!(
+                rt.block_on(store.audit_verify()).unwrap().ok(),
+                "{dialect:?} {ms} ms"
+            );
+            outcomes.push(("reports", ms, killed, all));
+            rt.block_on(store.close());
+        }
+        println!("{dialect:?}: (what, killed at ms, killed before it ended, rows) {outcomes:?}");
+    }
+}

@@ -58,6 +58,9 @@ pub(crate) struct Resolver {
     units: HashMap<String, i64>,
     regions_by_name: HashMap<String, i64>,
     regions_by_code: HashMap<String, i64>,
+    /// A dry run: new units and regions are named, not written (their ids are negative).
+    dry: bool,
+    next_dry_id: i64,
 }
 
 impl Resolver {
@@ -79,7 +82,20 @@ impl Resolver {
                 .into_iter()
                 .map(|(id, name, _)| (name, id))
                 .collect(),
+            dry: false,
+            next_dry_id: 0,
         })
+    }
+
+    /// For a dry run: what would be created is only counted.
+    pub(crate) fn dry(mut self) -> Resolver {
+        self.dry = true;
+        self
+    }
+
+    fn dry_id(&mut self) -> i64 {
+        self.next_dry_id -= 1;
+        self.next_dry_id
     }
 
     pub(crate) async fn unit(
@@ -92,7 +108,11 @@ impl Resolver {
         if let Some(id) = self.units.get(name) {
             return Ok(*id);
         }
-        let id = insert_unit(tx, name, kind, None).await?;
+        let id = if self.dry {
+            self.dry_id()
+        } else {
+            insert_unit(tx, name, kind, None).await?
+        };
         self.units.insert(name.to_string(), id);
         created.push(name.to_string());
         Ok(id)
@@ -110,7 +130,11 @@ impl Resolver {
         if let Some(id) = by_code.or_else(|| self.regions_by_name.get(text)) {
             return Ok(*id);
         }
-        let id = insert_region(tx, text, code.as_deref(), None).await?;
+        let id = if self.dry {
+            self.dry_id()
+        } else {
+            insert_region(tx, text, code.as_deref(), None).await?
+        };
         self.regions_by_name.insert(text.to_string(), id);
         if let Some(code) = code {
             self.regions_by_code.insert(code, id);
@@ -186,8 +210,9 @@ pub(crate) async fn bulk_insert_projects(
 }
 
 impl Store {
-    /// Writes an imported ledger. With `dry_run`, or when any row cannot be matched, everything
-    /// is rolled back and the outcome says what would have happened.
+    /// Writes an imported ledger, all or nothing: when any row cannot be matched nothing is
+    /// written. A `dry_run` reads and checks the same way and writes nothing at all (no lock
+    /// taken, no id used up): the outcome says what the import would do.
     pub async fn import_ledger(
         &self,
         rows: &[LedgerRow],
@@ -199,9 +224,18 @@ impl Store {
             source: "import",
             at: now(),
         };
-        let mut tx = self.begin_write().await?;
+        let mut tx = if dry_run {
+            self.pool().begin().await?
+        } else {
+            self.begin_write().await?
+        };
         let mut outcome = ImportOutcome::default();
         let mut resolver = Resolver::load(&mut tx).await?;
+        if dry_run {
+            resolver = resolver.dry();
+        }
+        // A dry run's projects as the rows before would have left them.
+        let mut merged_by_id: HashMap<i64, domain::ProjectFields> = HashMap::new();
 
         let existing: Vec<(i64, Option<String>, String)> =
             sqlx::query_as("SELECT id, code, name FROM projects")
@@ -219,6 +253,7 @@ impl Store {
         }
 
         let mut inserts = Vec::new();
+        let mut insert_rows = Vec::new();
         for row in rows {
             let mut fields = row.fields.clone();
             if let Some(name) = &row.unit_name {
@@ -274,11 +309,12 @@ impl Store {
             };
             match matched {
                 Some(id) => {
-                    // Read through the transaction, so a dry run sees its own earlier writes.
+                    // Read through the transaction, so a later row sees an earlier one's write.
                     let old = fetch_project(&mut *tx, id)
                         .await?
                         .ok_or(StoreError::NotFound)?;
-                    let merged = keep_unstated(&old.fields, fields);
+                    let before = merged_by_id.get(&id).unwrap_or(&old.fields).clone();
+                    let merged = keep_unstated(&before, fields);
                     // The sheet's values are valid alone; together with kept values they may not be.
                     if let Some(e) = merged.check().into_iter().next() {
                         let m = bi(
@@ -288,28 +324,54 @@ impl Store {
                         outcome.problems.push(problem(row, m));
                         continue;
                     }
-                    if update_project_tx(
-                        &mut tx,
-                        self.dialect(),
-                        id,
-                        old.version,
-                        &old.fields,
-                        &merged,
-                        stamp,
-                    )
-                    .await?
-                    {
+                    let changed = if dry_run {
+                        let changed = merged != before;
+                        merged_by_id.insert(id, merged);
+                        changed
+                    } else {
+                        update_project_tx(
+                            &mut tx,
+                            self.dialect(),
+                            id,
+                            old.version,
+                            &old.fields,
+                            &merged,
+                            stamp,
+                        )
+                        .await?
+                    };
+                    if changed {
                         outcome.updated += 1;
                     } else {
                         outcome.unchanged += 1;
                     }
                 }
-                None => inserts.push(fields),
+                None => {
+                    inserts.push(fields);
+                    insert_rows.push(row);
+                }
             }
         }
-        outcome.created = bulk_insert_projects(&mut tx, self.dialect(), &inserts, stamp)
-            .await?
-            .len();
+        outcome.created = if dry_run {
+            // What the write would refuse: one new code twice.
+            let mut seen: HashMap<&str, usize> = HashMap::new();
+            for (f, row) in inserts.iter().zip(&insert_rows) {
+                if let Some(code) = f.code.as_deref()
+                    && seen.insert(code, row.row as usize).is_some()
+                {
+                    let m = bi(
+                        format!("项目编号“{code}”在表中出现多次"),
+                        format!("project code “{code}” appears more than once"),
+                    );
+                    outcome.problems.push(problem(row, m));
+                }
+            }
+            inserts.len()
+        } else {
+            bulk_insert_projects(&mut tx, self.dialect(), &inserts, stamp)
+                .await?
+                .len()
+        };
 
         if dry_run || !outcome.problems.is_empty() {
             tx.rollback().await?;

@@ -568,7 +568,8 @@ impl Store {
     /// Writes an imported problem list, all or nothing: each row's project found by code, else
     /// by its exact name (a name several projects share needs the code); units named in the list
     /// created when new; deadlines in working days dated from the day each problem was raised.
-    /// With `dry_run`, or when any row cannot be matched, nothing is written.
+    /// When any row cannot be matched nothing is written; a `dry_run` reads and checks the same
+    /// way and writes nothing at all.
     pub async fn import_problems(
         &self,
         rows: &[ProblemListRow],
@@ -576,9 +577,16 @@ impl Store {
         dry_run: bool,
     ) -> Result<ProblemImportOutcome> {
         let calendar = self.work_calendar().await?;
-        let mut tx = self.begin_write().await?;
+        let mut tx = if dry_run {
+            self.pool().begin().await?
+        } else {
+            self.begin_write().await?
+        };
         let mut outcome = ProblemImportOutcome::default();
         let mut resolver = Resolver::load(&mut tx).await?;
+        if dry_run {
+            resolver = resolver.dry();
+        }
         let projects: Vec<(i64, Option<String>, String, Option<i64>)> =
             sqlx::query_as("SELECT id, code, name, unit_id FROM projects")
                 .fetch_all(&mut *tx)
@@ -656,6 +664,10 @@ impl Store {
                         .unit(&mut tx, name, UnitKind::guess(name), &mut outcome.new_units)
                         .await?,
                 );
+            }
+            if dry_run {
+                outcome.created += 1;
+                continue;
             }
             insert_problem(
                 &mut tx,

@@ -68,6 +68,19 @@ fn bench(c: &mut Criterion) {
             BatchSize::PerIteration,
         )
     });
+    // The check before an import (the import page's first step, `--dry-run`): the same rows
+    // matched and validated against a database holding the ledger already, nothing written.
+    let db = rt.block_on(TestDb::new(Dialect::Sqlite));
+    let store = rt.block_on(db.store());
+    rt.block_on(store.import_ledger(&parsed, None, false)).unwrap();
+    group.bench_function("dry_run_20k_sqlite_over_the_same_ledger", |b| {
+        b.iter(|| {
+            let outcome = rt.block_on(store.import_ledger(&parsed, None, true)).unwrap();
+            assert_eq!(outcome.unchanged, ROWS);
+        })
+    });
+    rt.block_on(store.close());
+    drop(db);
     group.finish();
 }
 

@@ -72,10 +72,13 @@ fn bench(c: &mut Criterion) {
     // matched and validated against a database holding the ledger already, nothing written.
     let db = rt.block_on(TestDb::new(Dialect::Sqlite));
     let store = rt.block_on(db.store());
-    rt.block_on(store.import_ledger(&parsed, None, false)).unwrap();
+    rt.block_on(store.import_ledger(&parsed, None, false))
+        .unwrap();
     group.bench_function("dry_run_20k_sqlite_over_the_same_ledger", |b| {
         b.iter(|| {
-            let outcome = rt.block_on(store.import_ledger(&parsed, None, true)).unwrap();
+            let outcome = rt
+                .block_on(store.import_ledger(&parsed, None, true))
+                .unwrap();
             assert_eq!(outcome.unchanged, ROWS);
         })
     });

@@ -56,6 +56,13 @@ fn bad(zh: impl Into<String>, en: impl Into<String>) -> StoreError {
     StoreError::Rule(domain::bi(zh, en))
 }
 
+fn write_failed(e: std::io::Error) -> StoreError {
+    bad(
+        format!("无法写入备份：{e}"),
+        format!("cannot write the backup: {e}"),
+    )
+}
+
 /// A writer that hashes every line it passes on.
 struct Lines<W: Write> {
     out: W,
@@ -67,12 +74,7 @@ impl<W: Write> Lines<W> {
         let mut text = value.to_string();
         text.push('\n');
         self.hash.update(text.as_bytes());
-        self.out.write_all(text.as_bytes()).map_err(|e| {
-            bad(
-                format!("无法写入备份：{e}"),
-                format!("cannot write the backup: {e}"),
-            )
-        })
+        self.out.write_all(text.as_bytes()).map_err(write_failed)
     }
 }
 
@@ -189,12 +191,7 @@ impl Store {
             .write_all(text.as_bytes())
             .and_then(|_| lines.out.try_finish())
             .and_then(|_| lines.out.get_mut().flush())
-            .map_err(|e| {
-                bad(
-                    format!("无法写入备份：{e}"),
-                    format!("cannot write the backup: {e}"),
-                )
-            })?;
+            .map_err(write_failed)?;
         Ok(BackupSummary {
             tables: counts,
             schema,

@@ -95,6 +95,16 @@ fn kind_of(declared: &str) -> ColumnKind {
     }
 }
 
+/// Columns as the catalog names them: name, declared type, and a third value not needed here.
+fn columns_of<T>(rows: Vec<(String, String, T)>) -> Vec<Column> {
+    rows.into_iter()
+        .map(|(name, declared, _)| Column {
+            name,
+            kind: kind_of(&declared),
+        })
+        .collect()
+}
+
 impl Store {
     /// Every table of ours, by name, with its columns and key.
     pub(crate) async fn tables(&self) -> Result<Vec<Table>> {
@@ -150,13 +160,7 @@ impl Store {
                 .fetch_optional(&self.pool)
                 .await?;
                 let generated = sql.is_some_and(|(s,)| s.contains("AUTOINCREMENT"));
-                let columns = rows
-                    .into_iter()
-                    .map(|(name, declared, _)| Column {
-                        name,
-                        kind: kind_of(&declared),
-                    })
-                    .collect();
+                let columns = columns_of(rows);
                 (columns, keyed.into_iter().map(|k| k.1).collect(), generated)
             }
             Dialect::Postgres => {
@@ -182,13 +186,7 @@ impl Store {
                 .fetch_all(&self.pool)
                 .await?;
                 let generated = rows.iter().any(|r| r.0 == "id" && r.2 == "YES");
-                let columns = rows
-                    .into_iter()
-                    .map(|(name, declared, _)| Column {
-                        name,
-                        kind: kind_of(&declared),
-                    })
-                    .collect();
+                let columns = columns_of(rows);
                 (columns, keys.into_iter().map(|k| k.0).collect(), generated)
             }
         };

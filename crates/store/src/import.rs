@@ -14,7 +14,7 @@ use sqlx::{Any, Arguments, AssertSqlSafe, Transaction};
 use crate::people::{insert_region, insert_unit};
 use crate::project_index::index_stored;
 use crate::projects::{
-    FIELD_COLUMNS, FIELD_COUNT, Stamp, bind_fields, fetch_project, placeholders, update_project_tx,
+    FIELD_COLUMNS, FIELD_COUNT, Stamp, bind_fields, fetch_projects, placeholders, update_project_tx,
 };
 use crate::{Dialect, Result, Store, StoreError, now};
 
@@ -234,8 +234,6 @@ impl Store {
         if dry_run {
             resolver = resolver.dry();
         }
-        // A dry run's projects as the rows before would have left them.
-        let mut merged_by_id: HashMap<i64, domain::ProjectFields> = HashMap::new();
 
         let existing: Vec<(i64, Option<String>, String)> =
             sqlx::query_as("SELECT id, code, name FROM projects")
@@ -251,6 +249,23 @@ impl Store {
                 by_code.insert(code, id);
             }
         }
+
+        // Every project a row may match, read at once; kept as the rows before leave them.
+        let mut wanted: Vec<i64> = rows
+            .iter()
+            .flat_map(|r| {
+                let by_this_code = r.fields.code.as_ref().and_then(|c| by_code.get(c)).copied();
+                let named = by_name
+                    .get(&r.fields.name)
+                    .into_iter()
+                    .flatten()
+                    .map(|(id, _)| *id);
+                by_this_code.into_iter().chain(named)
+            })
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut stored = fetch_projects(&mut tx, self.dialect(), &wanted).await?;
 
         let mut inserts = Vec::new();
         let mut insert_rows = Vec::new();
@@ -309,12 +324,9 @@ impl Store {
             };
             match matched {
                 Some(id) => {
-                    // Read through the transaction, so a later row sees an earlier one's write.
-                    let old = fetch_project(&mut *tx, id)
-                        .await?
-                        .ok_or(StoreError::NotFound)?;
-                    let before = merged_by_id.get(&id).unwrap_or(&old.fields).clone();
-                    let merged = keep_unstated(&before, fields);
+                    // As an earlier row of the sheet left it.
+                    let old = stored.get(&id).cloned().ok_or(StoreError::NotFound)?;
+                    let merged = keep_unstated(&old.fields, fields);
                     // The sheet's values are valid alone; together with kept values they may not be.
                     if let Some(e) = merged.check().into_iter().next() {
                         let m = bi(
@@ -325,9 +337,7 @@ impl Store {
                         continue;
                     }
                     let changed = if dry_run {
-                        let changed = merged != before;
-                        merged_by_id.insert(id, merged);
-                        changed
+                        merged != old.fields
                     } else {
                         update_project_tx(
                             &mut tx,
@@ -340,6 +350,10 @@ impl Store {
                         )
                         .await?
                     };
+                    if changed && let Some(p) = stored.get_mut(&id) {
+                        p.fields = merged;
+                        p.version += 1;
+                    }
                     if changed {
                         outcome.updated += 1;
                     } else {

@@ -1,6 +1,8 @@
 //! Projects of the ledger: create, read, update with a version check, the history of every
 //! field, and the filtered, sorted, paged list.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use domain::phases::PlanPhases;
 use domain::search::SearchQuery;
@@ -242,6 +244,30 @@ where
             .fetch_optional(executor)
             .await?;
     Ok(row.map(ProjectRow::into_project))
+}
+
+/// The projects of `ids` (those that exist), read in a few statements.
+pub(crate) async fn fetch_projects(
+    tx: &mut Transaction<'static, Any>,
+    dialect: Dialect,
+    ids: &[i64],
+) -> Result<HashMap<i64, Project>> {
+    let mut found = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "{SELECT_PROJECT} WHERE p.id IN ({})",
+            placeholders(dialect, 1, chunk.len())
+        );
+        let mut q = sqlx::query_as::<_, ProjectRow>(AssertSqlSafe(sql));
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for row in q.fetch_all(&mut **tx).await? {
+            let p = row.into_project();
+            found.insert(p.id, p);
+        }
+    }
+    Ok(found)
 }
 
 /// One changed field in the history of a project.

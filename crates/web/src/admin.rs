@@ -28,6 +28,39 @@ struct UserRow {
     sessions: i64,
 }
 
+impl UserRow {
+    fn of(u: UserSummary, lang: domain::Lang) -> UserRow {
+        UserRow {
+            role: u.role.label(lang),
+            last_sign_in: u.last_sign_in.map(format_time).unwrap_or_default(),
+            username: u.username,
+            display_name: u.display_name,
+            unit: u.unit,
+            active: u.active,
+            must_change: u.must_change_password,
+            sessions: u.sessions,
+        }
+    }
+}
+
+/// The units' names, for the unit field's suggestions.
+async fn unit_names(state: &AppState) -> Result<Vec<String>, AppError> {
+    Ok(state
+        .store
+        .units()
+        .await?
+        .into_iter()
+        .map(|u| u.name)
+        .collect())
+}
+
+fn role_options(lang: domain::Lang) -> Vec<(&'static str, &'static str)> {
+    Role::ALL
+        .iter()
+        .map(|r| (r.code(), r.label(lang)))
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "admin_users.html")]
 struct UsersTemplate {
@@ -103,31 +136,13 @@ async fn show(
         .users()
         .await?
         .into_iter()
-        .map(|u: UserSummary| UserRow {
-            role: u.role.label(lang),
-            last_sign_in: u.last_sign_in.map(format_time).unwrap_or_default(),
-            username: u.username,
-            display_name: u.display_name,
-            unit: u.unit,
-            active: u.active,
-            must_change: u.must_change_password,
-            sessions: u.sessions,
-        })
+        .map(|u| UserRow::of(u, lang))
         .collect();
-    let units = state
-        .store
-        .units()
-        .await?
-        .into_iter()
-        .map(|u| u.name)
-        .collect();
+    let units = unit_names(state).await?;
     let invalid = !errors.is_empty();
     render_form(
         &UsersTemplate {
-            roles: Role::ALL
-                .iter()
-                .map(|r| (r.code(), r.label(lang)))
-                .collect(),
+            roles: role_options(lang),
             errors: errors.iter().map(|m| m.get(lang).to_string()).collect(),
             tr,
             user,
@@ -305,16 +320,7 @@ async fn show_user(
         .find(|u| u.username == username)
         .ok_or(AppError::NotFound)?;
     let role_code = found.role.code();
-    let target = UserRow {
-        role: found.role.label(lang),
-        last_sign_in: found.last_sign_in.map(format_time).unwrap_or_default(),
-        username: found.username,
-        display_name: found.display_name,
-        unit: found.unit,
-        active: found.active,
-        must_change: found.must_change_password,
-        sessions: found.sessions,
-    };
+    let target = UserRow::of(found, lang);
     let sessions = state
         .store
         .user_sessions(username)
@@ -326,20 +332,11 @@ async fn show_user(
             last_seen: format_time(s.last_seen),
         })
         .collect();
-    let units = state
-        .store
-        .units()
-        .await?
-        .into_iter()
-        .map(|u| u.name)
-        .collect();
+    let units = unit_names(state).await?;
     let invalid = !errors.is_empty();
     render_form(
         &UserTemplate {
-            roles: Role::ALL
-                .iter()
-                .map(|r| (r.code(), r.label(lang)))
-                .collect(),
+            roles: role_options(lang),
             errors: errors.iter().map(|m| m.get(lang).to_string()).collect(),
             tr,
             user,

@@ -62,6 +62,21 @@ async fn show(state: &AppState, user: SessionUser, tr: Tr, errors: Vec<Bilingual
     )
 }
 
+/// Back to the page saying what was done; a name already taken is said on the page.
+async fn answer(
+    state: &AppState,
+    user: SessionUser,
+    tr: Tr,
+    done: Result<(), StoreError>,
+    key: &'static str,
+) -> PageResult {
+    match done {
+        Ok(()) => Ok(layout::done("/admin/units", key, None)),
+        Err(StoreError::Duplicate { zh, en, .. }) => show(state, user, tr, vec![bi(zh, en)]).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// `GET /admin/units`.
 pub async fn page(State(state): State<AppState>, PageUser { user, tr }: PageUser) -> PageResult {
     may(&user)?;
@@ -110,11 +125,12 @@ pub async fn create(
         Ok(v) => v,
         Err(m) => return show(&state, user, tr, vec![m]).await,
     };
-    match state.store.create_unit(&name, kind, region).await {
-        Ok(_) => Ok(layout::done("/admin/units", "done.unit_created", None)),
-        Err(StoreError::Duplicate { zh, en, .. }) => show(&state, user, tr, vec![bi(zh, en)]).await,
-        Err(e) => Err(e.into()),
-    }
+    let done = state
+        .store
+        .create_unit(&name, kind, region)
+        .await
+        .map(|_| ());
+    answer(&state, user, tr, done, "done.unit_created").await
 }
 
 /// `POST /admin/units/{id}`: renames a unit or changes its kind or region.
@@ -179,11 +195,12 @@ pub async fn create_region(
         );
         return show(&state, user, tr, vec![m]).await;
     }
-    match state.store.create_region(name, code, parent).await {
-        Ok(_) => Ok(layout::done("/admin/units", "done.region_created", None)),
-        Err(StoreError::Duplicate { zh, en, .. }) => show(&state, user, tr, vec![bi(zh, en)]).await,
-        Err(e) => Err(e.into()),
-    }
+    let done = state
+        .store
+        .create_region(name, code, parent)
+        .await
+        .map(|_| ());
+    answer(&state, user, tr, done, "done.region_created").await
 }
 
 pub fn router() -> Router<AppState> {

@@ -20,7 +20,7 @@ use domain::Lang;
 /// Entries on one page.
 const PAGE: i64 = 100;
 /// A value longer than this is cut in the table (the CLI's `audit list --json` has it whole).
-const SHOWN_CHARS: usize = 80;
+const SHOWN_CHARS: usize = 60;
 
 /// The filters as typed; empty fields filter nothing.
 #[derive(Deserialize, Default, Clone)]
@@ -97,10 +97,18 @@ struct AuditTemplate {
     earlier: Option<String>,
 }
 
-fn cut(value: &serde_json::Value) -> String {
+/// A timestamp column (unix seconds) is shown as a time.
+fn is_time(key: &str) -> bool {
+    key.ends_with("_at") || key == "last_sign_in" || key == "last_seen" || key == "at"
+}
+
+fn cut(key: &str, value: &serde_json::Value) -> String {
     let text = match value {
         serde_json::Value::Null => "—".to_string(),
         serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) if is_time(key) => {
+            n.as_i64().map(format_time).unwrap_or_else(|| n.to_string())
+        }
         other => other.to_string(),
     };
     if text.chars().count() > SHOWN_CHARS {
@@ -127,23 +135,24 @@ pub fn changes(entry: &AuditEntry) -> Vec<String> {
     let old = object_of(entry.old.as_deref());
     let new = object_of(entry.new.as_deref());
     match (entry.old.is_some(), entry.new.is_some()) {
+        // A field absent on one side (a secret, which is only said to have changed) is null.
         (true, true) => new
             .iter()
-            .filter(|(k, v)| old.get(*k) != Some(*v))
+            .filter(|(k, v)| old.get(*k).unwrap_or(&serde_json::Value::Null) != *v)
             .map(|(k, v)| {
                 let was = old.get(k).cloned().unwrap_or_default();
-                format!("{k}: {} → {}", cut(&was), cut(v))
+                format!("{k}: {} → {}", cut(k, &was), cut(k, v))
             })
             .collect(),
         (false, true) => new
             .iter()
             .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| format!("{k}: {}", cut(v)))
+            .map(|(k, v)| format!("{k}: {}", cut(k, v)))
             .collect(),
         _ => old
             .iter()
             .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| format!("{k}: {}", cut(v)))
+            .map(|(k, v)| format!("{k}: {}", cut(k, v)))
             .collect(),
     }
 }
@@ -279,6 +288,15 @@ mod tests {
                 vec!["name: 甲"],
             ),
             (entry("update", Some("not json"), Some("{}")), vec![]),
+            // A secret unchanged (SQLite writes its key as null), a time shown as one.
+            (
+                entry(
+                    "update",
+                    Some(r#"{"last_sign_in":null}"#),
+                    Some(r#"{"last_sign_in":1735693200,"password_hash":null}"#),
+                ),
+                vec!["last_sign_in: — → 2025-01-01 09:00"],
+            ),
         ];
         for (e, want) in cases {
             assert_eq!(changes(&e), want, "{e:?}");

@@ -107,7 +107,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "检查通过，尚未导入：请核对后确认",
         "Checked, not imported yet: look it over and confirm",
     ),
-    ("import.written", "已导入", "Imported"),
+    (
+        "import.written",
+        "已导入，数据已写入台账",
+        "Imported: the data is in the ledger",
+    ),
     ("import.projects", "项目", "Projects"),
     (
         "import.total_wan",

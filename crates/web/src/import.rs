@@ -294,6 +294,14 @@ fn default_period(today: chrono::NaiveDate) -> String {
     Period::month_of(first - chrono::Duration::days(1)).key()
 }
 
+fn or_default_period(period: String, state: &AppState) -> String {
+    if period.trim().is_empty() {
+        default_period(state.today())
+    } else {
+        period
+    }
+}
+
 async fn show(
     state: &AppState,
     user: SessionUser,
@@ -419,7 +427,7 @@ pub async fn check(
     let refused = !outcome.errors.is_empty();
     render_form(
         &ImportTemplate {
-            period: upload.period,
+            period: or_default_period(upload.period, &state),
             tr,
             user,
             outcome: Some(outcome),
@@ -471,7 +479,7 @@ pub async fn confirm(
     let refused = !outcome.errors.is_empty();
     render_form(
         &ImportTemplate {
-            period: kept.period.unwrap_or_default(),
+            period: or_default_period(kept.period.unwrap_or_default(), &state),
             tr,
             user,
             outcome: Some(outcome),

@@ -325,11 +325,55 @@ pub(crate) fn table_of(
     Ok((calamine::Range::from_sparse(cells), skipped))
 }
 
+/// The largest shared-strings part read, unpacked: calamine holds every shared string at once
+/// before the first cell is read. The widest 20,000-row ledger needs about 5 MB.
+const MAX_SHARED_STRINGS: u64 = 128 * 1024 * 1024;
+
+/// Refuses a package whose shared strings unpack to more than `cap` bytes (a zip bomb, or a
+/// file no office writes), counting what the part really unpacks to, not what it claims.
+fn check_shared_strings(bytes: &[u8], cap: u64) -> Result<(), domain::Bilingual> {
+    use std::io::Read;
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return Ok(());
+    }
+    // A package zip cannot read is left to calamine, which says why.
+    let Ok(mut package) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    for i in 0..package.len() {
+        let Ok(part) = package.by_index(i) else {
+            continue;
+        };
+        let name = part
+            .name()
+            .map(|n| n.to_ascii_lowercase())
+            .unwrap_or_default();
+        if !(name.ends_with("sharedstrings.xml") || name.ends_with("sharedstrings.bin")) {
+            continue;
+        }
+        let unpacked = std::io::copy(&mut part.take(cap + 1), &mut std::io::sink()).unwrap_or(0);
+        if unpacked > cap {
+            return Err(domain::bi(
+                format!(
+                    "文件中的共享文本解压后超过 {} MB，不是正常的 Excel 文件",
+                    cap / (1024 * 1024)
+                ),
+                format!(
+                    "the file's shared strings unpack to more than {} MB: not a normal Excel file",
+                    cap / (1024 * 1024)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn open_workbook(bytes: &[u8]) -> Result<OpenedWorkbook<'_>, domain::Bilingual> {
     use calamine::{Reader, SheetType, SheetVisible};
     if bytes.is_empty() {
         return Err(domain::bi("文件是空的", "the file is empty"));
     }
+    check_shared_strings(bytes, MAX_SHARED_STRINGS)?;
     let book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
         domain::bi(
             format!("不是可识别的 Excel（.xlsx、.xls）或 ODS 文件（{e}）"),
@@ -359,7 +403,39 @@ pub(crate) fn column_letter(col: u32) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::column_letter;
+    use super::{check_shared_strings, column_letter};
+
+    /// A workbook whose shared strings hold one text of `len` bytes, packed small.
+    fn with_shared_strings(len: usize) -> Vec<u8> {
+        use std::io::Write;
+        let base = crate::testing::sheet("Sheet1", &["项目名称|总投资", "甲|#1"]);
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(base.as_slice())).unwrap();
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        for i in 0..archive.len() {
+            let mut part = archive.by_index(i).unwrap();
+            let name = part.name().unwrap().to_string();
+            let mut data = Vec::new();
+            std::io::Read::read_to_end(&mut part, &mut data).unwrap();
+            if name.ends_with("sharedStrings.xml") {
+                data = format!("<sst><si><t>{}</t></si></sst>", "字".repeat(len / 3)).into_bytes();
+            }
+            out.start_file(name.as_str(), options).unwrap();
+            out.write_all(&data).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn shared_strings_past_the_cap_are_refused() {
+        let small = with_shared_strings(3_000);
+        assert!(check_shared_strings(&small, 64 * 1024).is_ok());
+        let large = with_shared_strings(300_000);
+        let why = check_shared_strings(&large, 64 * 1024).unwrap_err();
+        assert!(why.zh.contains("共享文本"), "{}", why.zh);
+        // Not a package: left to the reader.
+        assert!(check_shared_strings(b"not a zip", 10).is_ok());
+    }
 
     #[test]
     fn column_letters() {

@@ -256,6 +256,46 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
+    /// What the schedule does each time: a backup named by its time in the folder (created when
+    /// missing), the oldest beyond `keep` deleted; each one restores.
+    #[tokio::test]
+    async fn a_scheduled_backup_writes_a_named_file_and_keeps_n() {
+        let db = store::testing::TestDb::new(store::Dialect::Sqlite).await;
+        let store = db.store().await;
+        store.create_region("福清市", None, None).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("backups");
+        for old in [
+            "gongjian-20200101-000000.jsonl.gz",
+            "gongjian-20200102-000000.jsonl.gz",
+        ] {
+            std::fs::create_dir_all(&folder).unwrap();
+            std::fs::write(folder.join(old), b"old").unwrap();
+        }
+        let written = scheduled(&store, &folder, 2).await.unwrap();
+        let name = written.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with("gongjian-20") && name.ends_with(".jsonl.gz"),
+            "{name}"
+        );
+        let mut left: Vec<String> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            ["gongjian-20200102-000000.jsonl.gz".to_string(), name]
+        );
+        let target = store::testing::TestDb::new(store::Dialect::Sqlite).await;
+        let restored = target.store().await;
+        let summary = restored
+            .restore(std::fs::File::open(&written).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(summary.tables["regions"], 1);
+    }
+
     #[test]
     fn pruning_keeps_the_newest_and_touches_nothing_else() {
         let dir = tempfile::tempdir().unwrap();

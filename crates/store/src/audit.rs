@@ -110,6 +110,9 @@ fn current() -> AuditContext {
         .unwrap_or(AuditContext::new(AuditSource::System))
 }
 
+/// Entries sealed per read.
+const SEAL_BATCH: i64 = 2000;
+
 /// The hash before the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -477,9 +480,14 @@ impl Store {
         Ok(())
     }
 
-    async fn unsealed(&self, tx: &mut Transaction<'static, Any>) -> Result<Vec<AuditEntry>> {
+    /// The next `limit` entries not sealed yet, in the order they were written.
+    async fn unsealed(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>> {
         let rows: Vec<EntryRow> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq IS NULL ORDER BY id"
+            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT {limit}"
         )))
         .fetch_all(&mut **tx)
         .await?;
@@ -494,58 +502,69 @@ impl Store {
             .execute(&mut **tx)
             .await?;
         }
-        let mut entries = self.unsealed(tx).await?;
-        if entries.is_empty() {
+        if self.unsealed(tx, 1).await?.is_empty() {
             return Ok(());
         }
-        let (mut seq, mut prev): (i64, String) = match self.dialect {
-            Dialect::Sqlite => {
-                sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
-                    .fetch_one(&mut **tx)
-                    .await?
-            }
-            Dialect::Postgres => {
-                let head =
-                    sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")
-                        .fetch_one(&mut **tx)
-                        .await?;
-                // Entries another transaction committed unsealed while this one waited.
-                entries = self.unsealed(tx).await?;
-                head
-            }
+        // PostgreSQL: the head's row locked until the commit, so transactions chain one after
+        // the other; entries another committed unsealed while this one waited are taken too.
+        let lock = match self.dialect {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " FOR UPDATE",
         };
-        let mut sealed: Vec<(i64, i64, String, String)> = Vec::with_capacity(entries.len());
-        for e in &entries {
-            seq += 1;
-            let hash = entry_hash(seq, &prev, e);
-            sealed.push((e.id, seq, prev, hash.clone()));
-            prev = hash;
-        }
-        for chunk in sealed.chunks(crate::reports::CHUNK) {
-            let values: Vec<String> = (0..chunk.len())
-                .map(|i| {
-                    format!(
-                        "({})",
-                        crate::projects::placeholders(self.dialect, i * 4 + 1, 4)
-                    )
-                })
-                .collect();
-            let sql = format!(
-                "UPDATE audit_log SET seq = v.column2, prev_hash = v.column3, hash = v.column4 \
-                 FROM (VALUES {}) AS v WHERE audit_log.id = v.column1",
-                values.join(", ")
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for (id, seq, prev, hash) in chunk {
-                q = q.bind(*id).bind(*seq).bind(prev.clone()).bind(hash.clone());
+        let (mut seq, mut prev): (i64, String) = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT seq, hash FROM audit_head WHERE id = 1{lock}"
+        )))
+        .fetch_one(&mut **tx)
+        .await?;
+        // In batches, so a large import's entries are never all in memory at once.
+        loop {
+            let entries = self.unsealed(tx, SEAL_BATCH).await?;
+            if entries.is_empty() {
+                break;
             }
-            q.execute(&mut **tx).await?;
+            let mut sealed: Vec<(i64, i64, String, String)> = Vec::with_capacity(entries.len());
+            for e in &entries {
+                seq += 1;
+                let hash = entry_hash(seq, &prev, e);
+                sealed.push((e.id, seq, prev, hash.clone()));
+                prev = hash;
+            }
+            for chunk in sealed.chunks(crate::reports::CHUNK) {
+                self.write_seals(tx, chunk).await?;
+            }
         }
         sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
             .bind(seq)
             .bind(&prev)
             .execute(&mut **tx)
             .await?;
+        Ok(())
+    }
+
+    /// Writes (id, seq, prev_hash, hash) of sealed entries.
+    async fn write_seals(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        chunk: &[(i64, i64, String, String)],
+    ) -> Result<()> {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                format!(
+                    "({})",
+                    crate::projects::placeholders(self.dialect, i * 4 + 1, 4)
+                )
+            })
+            .collect();
+        let sql = format!(
+            "UPDATE audit_log SET seq = v.column2, prev_hash = v.column3, hash = v.column4 \
+             FROM (VALUES {}) AS v WHERE audit_log.id = v.column1",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for (id, seq, prev, hash) in chunk {
+            q = q.bind(*id).bind(*seq).bind(prev.clone()).bind(hash.clone());
+        }
+        q.execute(&mut **tx).await?;
         Ok(())
     }
 

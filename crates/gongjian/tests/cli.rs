@@ -1025,6 +1025,17 @@ fn import_reports_through_the_binary() {
         ))
         .unwrap();
         progress_sheet(&june, &["FQ-1||#1000|#55|#155|是|"]);
+        // Its dry run says so and writes nothing.
+        let (code, json, _) = import(&june, "2025-06", &["--dry-run"]);
+        assert_eq!(code, Some(0), "{json}");
+        assert_eq!(
+            (json["filed"].as_u64(), json["revised"].as_u64()),
+            (Some(1), Some(1)),
+            "{json}"
+        );
+        assert_eq!(json["written"], false);
+        let first = rt.block_on(store.project_reports(ids[0])).unwrap();
+        assert!(first[0].revisions.is_empty(), "a dry run wrote a revision");
         let (code, json, _) = import(&june, "2025-06", &[]);
         assert_eq!(code, Some(0), "{json}");
         assert_eq!(json["revised"], 1);
@@ -1038,8 +1049,15 @@ fn import_reports_through_the_binary() {
         // A bad period and a file that is not a progress sheet are refused plainly.
         let (code, _, _) = import(&june, "2025-13", &[]);
         assert_eq!(code, Some(2));
+        let (code, json, _) = import(&may, "2025-05", &["--dry-run"]);
+        assert_eq!(
+            (code, json["revised"].as_u64()),
+            (Some(0), Some(0)),
+            "the same May again: {json}"
+        );
         let (code, json, _) = import(&may, "2025-05", &[]);
         assert_eq!(code, Some(0), "re-importing the same May is fine: {json}");
+        assert_eq!(json["revised"], 0);
         rt.block_on(store.close());
     });
 }

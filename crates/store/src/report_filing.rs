@@ -494,6 +494,104 @@ fn flag(kind: Kind, zh: String, en: String) -> Flag {
 
 /// Checks every entry against its project (and the actor's unit), never stopping at the first
 /// refusal: a sheet is answered whole.
+/// What an entry makes of its report: the state it is filed in and its values, an entry's
+/// omissions kept from the stored report, and whether nothing changes (`same`).
+struct Resolved {
+    state: ReportState,
+    actual_start: Option<NaiveDate>,
+    started: bool,
+    progress: Option<String>,
+    problems: Option<String>,
+    stage_value: Option<Stage>,
+    halted: Option<bool>,
+    same: bool,
+}
+
+fn resolve(
+    e: &ReportEntry,
+    t: &Target,
+    completed: Money,
+    ytd: Money,
+    locked: bool,
+    actor: &Actor,
+    options: &FilingOptions<'_>,
+) -> Resolved {
+    let submit = options.filing == Filing::Submit;
+    // A reviewer's correction of a locked report stays locked; anyone else's goes back
+    // for review (or to the drafts when only saved).
+    let state = if locked && actor.reviewer {
+        ReportState::Approved
+    } else if submit {
+        ReportState::Submitted
+    } else {
+        ReportState::Draft
+    };
+    // What an entry leaves out (`None`) keeps what the report said.
+    let stored = t.report.as_ref();
+    let actual_start = e.actual_start.or(stored.and_then(|r| r.actual_start));
+    let started = actual_start.is_some()
+        || e.started
+            .unwrap_or_else(|| stored.map_or(t.previous_started, |r| r.started));
+    let progress = match &e.progress {
+        Some(_) => clean_text(&e.progress),
+        None => stored.and_then(|r| r.progress.clone()),
+    };
+    let problems = match &e.problems {
+        Some(_) => clean_text(&e.problems),
+        None => stored.and_then(|r| r.problems.clone()),
+    };
+    let stage_value = e.stage.or(stored.and_then(|r| r.stage));
+    let halted = e.halted.or(stored.and_then(|r| r.halted));
+    let same = stored.is_some_and(|r| {
+        r.completed == completed
+            && r.year_to_date == ytd
+            && r.started == started
+            && r.actual_start == actual_start
+            && r.stage == stage_value
+            && r.progress == progress
+            && r.problems == problems
+            && r.halted == halted
+    });
+    Resolved {
+        state,
+        actual_start,
+        started,
+        progress,
+        problems,
+        stage_value,
+        halted,
+        same,
+    }
+}
+
+/// A stale entry refuses a filing as a conflict, an entry's error as invalid (every error named).
+fn refuse(conflict: Option<i64>, flags: &[EntryFlags]) -> Result<()> {
+    if let Some(current) = conflict {
+        return Err(StoreError::Conflict { current });
+    }
+    let errors: Vec<Bilingual> = flags
+        .iter()
+        .flat_map(|f| {
+            let name = f.name.clone();
+            f.flags
+                .iter()
+                .filter(|g| g.kind.is_error())
+                .map(move |g| match &name {
+                    Some(n) => bi(
+                        format!("“{n}”：{}", g.message.zh),
+                        format!("“{n}”: {}", g.message.en),
+                    ),
+                    None => g.message.clone(),
+                })
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(errors))
+    }
+}
+
 fn vet<'a>(
     period: &Period,
     entries: &'a [ReportEntry],
@@ -848,16 +946,73 @@ impl Store {
             )));
         }
         let limits = self.report_limits(&period).await?;
+        if options.dry_run {
+            return self
+                .file_dry(period, entries, actor, &options, &limits)
+                .await;
+        }
         let mut tx = self.begin_write().await?;
         let filed = self
             .file_in(&mut tx, period, entries, actor, &options, &limits)
             .await?;
-        if options.dry_run {
-            tx.rollback().await?;
-        } else {
-            self.commit(tx).await?;
-        }
+        self.commit(tx).await?;
         Ok(filed)
+    }
+
+    /// A filing's dry run: read and vetted as [`Store::file_reports`] does, refused the same
+    /// way, and nothing written (no lock taken): the reports as they would be filed, without
+    /// ids or versions (0).
+    async fn file_dry(
+        &self,
+        period: Period,
+        entries: &[ReportEntry],
+        actor: &Actor,
+        options: &FilingOptions<'_>,
+        limits: &Limits,
+    ) -> Result<Vec<FiledReport>> {
+        let (year_start, first) = year_before(&period)?;
+        let ids: Vec<i64> = entries.iter().map(|e| e.project_id).collect();
+        let mut tx = self.pool().begin().await?;
+        let targets = self
+            .targets(&mut tx, &ids, &period, &year_start, &first)
+            .await?;
+        tx.rollback().await?;
+        let Vetting {
+            plans,
+            flags,
+            conflict,
+        } = vet(&period, entries, &targets, actor, options, limits)?;
+        refuse(conflict, &flags)?;
+        Ok(plans
+            .into_iter()
+            .map(|p| {
+                let r = resolve(
+                    p.entry,
+                    p.target,
+                    p.completed,
+                    p.ytd,
+                    p.locked,
+                    actor,
+                    options,
+                );
+                let stored = p.target.report.as_ref();
+                // As `file_in` answers: a request for a unit's correction, nothing for an entry
+                // that changes nothing, a revision for the lead office's correction.
+                let request = p.locked && !actor.reviewer;
+                let unchanged = stored.is_some_and(|s| r.same && s.state == r.state);
+                FiledReport {
+                    project_id: p.entry.project_id,
+                    report_id: 0,
+                    state: r.state,
+                    revision: 0,
+                    version: 0,
+                    completed: p.completed,
+                    year_to_date: p.ytd,
+                    revised: p.locked && !request && !unchanged,
+                    requested: request && !r.same,
+                }
+            })
+            .collect())
     }
 
     /// [`Store::file_reports`] within a write transaction the caller ends.
@@ -881,28 +1036,7 @@ impl Store {
             flags,
             conflict,
         } = vet(&period, entries, &targets, actor, options, limits)?;
-        if let Some(current) = conflict {
-            return Err(StoreError::Conflict { current });
-        }
-        let errors: Vec<Bilingual> = flags
-            .iter()
-            .flat_map(|f| {
-                let name = f.name.clone();
-                f.flags
-                    .iter()
-                    .filter(|g| g.kind.is_error())
-                    .map(move |g| match &name {
-                        Some(n) => bi(
-                            format!("“{n}”：{}", g.message.zh),
-                            format!("“{n}”: {}", g.message.en),
-                        ),
-                        None => g.message.clone(),
-                    })
-            })
-            .collect();
-        if !errors.is_empty() {
-            return Err(StoreError::Invalid(errors));
-        }
+        refuse(conflict, &flags)?;
 
         let at = now();
         let mut filed = Vec::with_capacity(plans.len());
@@ -915,43 +1049,19 @@ impl Store {
             reason,
         } in plans
         {
+            let Resolved {
+                state,
+                actual_start,
+                started,
+                progress,
+                problems,
+                stage_value,
+                halted,
+                same,
+            } = resolve(e, t, completed, ytd, locked, actor, options);
             let submit = options.filing == Filing::Submit;
-            // A reviewer's correction of a locked report stays locked; anyone else's goes back
-            // for review (or to the drafts when only saved).
-            let state = if locked && actor.reviewer {
-                ReportState::Approved
-            } else if submit {
-                ReportState::Submitted
-            } else {
-                ReportState::Draft
-            };
-            // What an entry leaves out (`None`) keeps what the report said.
             let stored = t.report.as_ref();
-            let actual_start = e.actual_start.or(stored.and_then(|r| r.actual_start));
-            let started = actual_start.is_some()
-                || e.started
-                    .unwrap_or_else(|| stored.map_or(t.previous_started, |r| r.started));
-            let progress = match &e.progress {
-                Some(_) => clean_text(&e.progress),
-                None => stored.and_then(|r| r.progress.clone()),
-            };
-            let problems = match &e.problems {
-                Some(_) => clean_text(&e.problems),
-                None => stored.and_then(|r| r.problems.clone()),
-            };
-            let stage_value = e.stage.or(stored.and_then(|r| r.stage));
-            let halted = e.halted.or(stored.and_then(|r| r.halted));
             let stage = stage_value.map(|s| s.code());
-            let same = stored.is_some_and(|r| {
-                r.completed == completed
-                    && r.year_to_date == ytd
-                    && r.started == started
-                    && r.actual_start == actual_start
-                    && r.stage == stage_value
-                    && r.progress == progress
-                    && r.problems == problems
-                    && r.halted == halted
-            });
             // A unit's correction of an approved report is a request (更正申请): the approved
             // figures stay in force until the lead office approves it.
             if let Some(r) = stored.filter(|_| locked && !actor.reviewer) {

@@ -123,13 +123,12 @@ pub async fn login_form(
     uri: Uri,
     Query(q): Query<NextQuery>,
 ) -> Response {
-    login_page(
-        Tr::new(lang_of(&headers, &uri)),
-        "",
-        &q.next,
-        None,
-        state.demo,
-    )
+    // What sent the browser here may have something to say ("new password set: sign in").
+    let tr = Tr {
+        lang: lang_of(&headers, &uri),
+        flash: crate::layout::flash_of(&headers),
+    };
+    login_page(tr, "", &q.next, None, state.demo)
 }
 
 pub struct SelectOption {

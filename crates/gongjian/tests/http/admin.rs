@@ -305,6 +305,11 @@ async fn the_administrator_moves_staff_ends_sessions_and_issues_reset_links() {
         let (status, _) =
             send_form(&user, app.url("/account/reset"), &set("Longtian-own-2025")).await;
         assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, login) = fetch(&user, app.url("/login")).await;
+        assert!(
+            login.contains("新密码已设置"),
+            "the sign-in page says what happened"
+        );
         let r = user
             .post(app.url("/api/login"))
             .json(&json!({"username": "longtian", "password": "Longtian-own-2025"}))

@@ -29,6 +29,8 @@ use crate::{Dialect, Result, Store, StoreError, now};
 
 const FORMAT: &str = "gongjian-backup";
 const VERSION: i64 = 1;
+/// The longest line a restore reads (a row with a 10 MB file is about 14 MB).
+const MAX_LINE: u64 = 64 * 1024 * 1024;
 
 /// What a backup wrote.
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -234,7 +236,8 @@ impl Store {
         let mut buf = String::new();
         let mut read = |hash: &mut Sha256, buf: &mut String| -> Result<Option<serde_json::Value>> {
             buf.clear();
-            let n = input.read_line(buf).map_err(|e| {
+            // A line is one row; the longest holds a file of 10 MB in base64.
+            let n = (&mut input).take(MAX_LINE).read_line(buf).map_err(|e| {
                 bad(
                     format!("无法读取备份（文件不完整或不是备份）：{e}"),
                     format!("cannot read the backup (cut short or not a backup): {e}"),
@@ -242,6 +245,12 @@ impl Store {
             })?;
             if n == 0 {
                 return Ok(None);
+            }
+            if n as u64 == MAX_LINE && !buf.ends_with('\n') {
+                return Err(bad(
+                    "备份文件已损坏（某行过长）",
+                    "the backup is damaged (a line is too long)",
+                ));
             }
             let value: serde_json::Value = serde_json::from_str(buf).map_err(|_| {
                 bad(

@@ -238,6 +238,8 @@ impl AuditCheck {
 
 /// The SQLite triggers for one table: after insert, update (when anything changed) and delete.
 fn sqlite_triggers(t: &Table) -> Vec<String> {
+    // A row as JSON: files by size, secrets left out — except that the new row of an update
+    // says which secret changed.
     let json = |row: &str, update: bool| -> String {
         let parts: Vec<String> = t
             .columns
@@ -254,22 +256,6 @@ fn sqlite_triggers(t: &Table) -> Vec<String> {
                     Some(format!("'{n}', length({row}.\"{n}\")"))
                 } else {
                     Some(format!("'{n}', {row}.\"{n}\""))
-                }
-            })
-            .collect();
-        format!("json_object({})", parts.join(", "))
-    };
-    let old_json = |_: ()| -> String {
-        let parts: Vec<String> = t
-            .columns
-            .iter()
-            .filter(|c| !SECRETS.contains(&c.name.as_str()))
-            .map(|c| {
-                let n = &c.name;
-                if c.kind == ColumnKind::Blob {
-                    format!("'{n}', length(OLD.\"{n}\")")
-                } else {
-                    format!("'{n}', OLD.\"{n}\"")
                 }
             })
             .collect();
@@ -313,14 +299,14 @@ fn sqlite_triggers(t: &Table) -> Vec<String> {
              BEGIN {insert_into}, '{name}', {}, 'update', {}, {} {on}; END",
             changed.join(" OR "),
             key("NEW"),
-            old_json(()),
+            json("OLD", false),
             json("NEW", true)
         ),
         format!(
             "CREATE TRIGGER audit_{name}_delete AFTER DELETE ON \"{name}\" WHEN {live} BEGIN \
              {insert_into}, '{name}', {}, 'delete', {}, NULL {on}; END",
             key("OLD"),
-            old_json(())
+            json("OLD", false)
         ),
     ]);
     triggers

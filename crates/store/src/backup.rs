@@ -109,15 +109,17 @@ impl Store {
         Ok(v.unwrap_or_default())
     }
 
+    /// The tables a backup holds, each after the tables it refers to.
+    async fn backed_up_tables(&self) -> Result<Vec<Table>> {
+        let mut tables = self.tables_in_reference_order().await?;
+        tables.retain(|t| t.backed_up());
+        Ok(tables)
+    }
+
     /// Writes a consistent copy of everything to `out` (one read snapshot; writers go on).
     pub async fn backup<W: Write>(&self, out: W) -> Result<BackupSummary> {
         let out = GzEncoder::new(out, Compression::default());
-        let tables: Vec<Table> = self
-            .tables_in_reference_order()
-            .await?
-            .into_iter()
-            .filter(|t| t.backed_up())
-            .collect();
+        let tables = self.backed_up_tables().await?;
         let schema = self.schema_version().await?;
         // One snapshot for every table: SQLite's read transaction in WAL mode, PostgreSQL's
         // repeatable read.
@@ -225,12 +227,7 @@ impl Store {
                 "the target database already holds data (users, units, projects or audit entries); restore only into an empty one",
             ));
         }
-        let ordered: Vec<Table> = self
-            .tables_in_reference_order()
-            .await?
-            .into_iter()
-            .filter(|t| t.backed_up())
-            .collect();
+        let ordered = self.backed_up_tables().await?;
         let schema = self.schema_version().await?;
         let mut hash = Sha256::new();
         let mut buf = String::new();

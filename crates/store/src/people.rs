@@ -4,7 +4,7 @@ use argon2::password_hash::PasswordHasher;
 use argon2::{Argon2, PasswordHash};
 use domain::{Role, Unit, UnitKind};
 use sha2::{Digest, Sha256};
-use sqlx::{Any, Transaction};
+use sqlx::{Any, AssertSqlSafe, Transaction};
 
 use crate::{Result, Store, StoreError, now, on_unique};
 
@@ -316,6 +316,24 @@ impl Store {
 
     /// Every user with their unit, state, last sign-in and open sessions, by username.
     pub async fn users(&self) -> Result<Vec<UserSummary>> {
+        self.user_summaries(None).await
+    }
+
+    /// One user as the users page lists them, `None` when there is no such user.
+    pub async fn user_summary(&self, username: &str) -> Result<Option<UserSummary>> {
+        Ok(self
+            .user_summaries(Some(username))
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    async fn user_summaries(&self, only: Option<&str>) -> Result<Vec<UserSummary>> {
+        let filter = if only.is_some() {
+            " WHERE u.username = $3"
+        } else {
+            ""
+        };
         #[allow(clippy::type_complexity)]
         let rows: Vec<(
             i64,
@@ -327,17 +345,21 @@ impl Store {
             i64,
             Option<i64>,
             i64,
-        )> = sqlx::query_as(
-            "SELECT u.id, u.username, u.display_name, u.role, n.name, u.active, \
+        )> = {
+            let query = sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT u.id, u.username, u.display_name, u.role, n.name, u.active, \
                  u.must_change_password, u.last_sign_in, \
                  (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND s.expires_at > $1 \
                   AND s.last_seen > $2) \
-                 FROM users u JOIN units n ON n.id = u.unit_id ORDER BY u.username",
-        )
-        .bind(now())
-        .bind(now() - self.session_idle)
-        .fetch_all(self.pool())
-        .await?;
+                 FROM users u JOIN units n ON n.id = u.unit_id{filter} ORDER BY u.username"
+            )))
+            .bind(now())
+            .bind(now() - self.session_idle);
+            match only {
+                Some(username) => query.bind(username).fetch_all(self.pool()).await?,
+                None => query.fetch_all(self.pool()).await?,
+            }
+        };
         Ok(rows
             .into_iter()
             .filter_map(

@@ -314,10 +314,8 @@ async fn show_user(
     let lang = tr.lang;
     let found = state
         .store
-        .users()
+        .user_summary(username)
         .await?
-        .into_iter()
-        .find(|u| u.username == username)
         .ok_or(AppError::NotFound)?;
     let role_code = found.role.code();
     let target = UserRow::of(found, lang);

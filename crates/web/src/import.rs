@@ -302,18 +302,21 @@ fn or_default_period(period: String, state: &AppState) -> String {
     }
 }
 
+/// The page: the forms, with what a check or an import found and any message. Answered as
+/// refused (422) when something is wrong.
 async fn show(
     state: &AppState,
     user: SessionUser,
     tr: Tr,
+    period: String,
     outcome: Option<Outcome>,
     errors: Vec<Bilingual>,
 ) -> PageResult {
-    let invalid = !errors.is_empty();
+    let invalid = !errors.is_empty() || outcome.as_ref().is_some_and(|o| !o.errors.is_empty());
     let lang = tr.lang;
     render_form(
         &ImportTemplate {
-            period: default_period(state.today()),
+            period: or_default_period(period, state),
             errors: errors.iter().map(|m| m.get(lang).to_string()).collect(),
             tr,
             user,
@@ -326,7 +329,7 @@ async fn show(
 /// `GET /import`.
 pub async fn page(State(state): State<AppState>, PageUser { user, tr }: PageUser) -> PageResult {
     may(&user)?;
-    show(&state, user, tr, None, Vec::new()).await
+    show(&state, user, tr, String::new(), None, Vec::new()).await
 }
 
 /// The upload as sent: which import, the period, the file.
@@ -397,11 +400,11 @@ pub async fn check(
     may(&user)?;
     let upload = match upload_of(multipart).await {
         Ok(u) => u,
-        Err(m) => return show(&state, user, tr, None, vec![m]).await,
+        Err(m) => return show(&state, user, tr, String::new(), None, vec![m]).await,
     };
     let period = match period_of(upload.kind, &upload.period) {
         Ok(p) => p,
-        Err(m) => return show(&state, user, tr, None, vec![m]).await,
+        Err(m) => return show(&state, user, tr, String::new(), None, vec![m]).await,
     };
     let job = Job {
         kind: upload.kind,
@@ -424,17 +427,7 @@ pub async fn check(
             .await?;
         outcome.confirm = Some(id);
     }
-    let refused = !outcome.errors.is_empty();
-    render_form(
-        &ImportTemplate {
-            period: or_default_period(upload.period, &state),
-            tr,
-            user,
-            outcome: Some(outcome),
-            errors: Vec::new(),
-        },
-        refused,
-    )
+    show(&state, user, tr, upload.period, Some(outcome), Vec::new()).await
 }
 
 #[derive(Deserialize)]
@@ -457,16 +450,16 @@ pub async fn confirm(
         )
     };
     let Some(kept) = state.store.kept_upload(form.id, user.id).await? else {
-        return show(&state, user, tr, None, vec![gone()]).await;
+        return show(&state, user, tr, String::new(), None, vec![gone()]).await;
     };
     // Claimed before importing: a second click of the same confirmation imports nothing.
     if !state.store.drop_upload(kept.id, user.id).await? {
-        return show(&state, user, tr, None, vec![gone()]).await;
+        return show(&state, user, tr, String::new(), None, vec![gone()]).await;
     }
     let kind = Kind::parse(&kept.kind).ok_or(AppError::NotFound)?;
     let period = match period_of(kind, kept.period.as_deref().unwrap_or_default()) {
         Ok(p) => p,
-        Err(m) => return show(&state, user, tr, None, vec![m]).await,
+        Err(m) => return show(&state, user, tr, String::new(), None, vec![m]).await,
     };
     let job = Job {
         kind,
@@ -476,17 +469,8 @@ pub async fn confirm(
         dry_run: false,
     };
     let outcome = run(&state, &user, &tr, job).await?;
-    let refused = !outcome.errors.is_empty();
-    render_form(
-        &ImportTemplate {
-            period: or_default_period(kept.period.unwrap_or_default(), &state),
-            tr,
-            user,
-            outcome: Some(outcome),
-            errors: Vec::new(),
-        },
-        refused,
-    )
+    let period = kept.period.unwrap_or_default();
+    show(&state, user, tr, period, Some(outcome), Vec::new()).await
 }
 
 pub fn router() -> Router<AppState> {

@@ -334,6 +334,10 @@ enum UserCommand {
         /// The name shown in pages and history (default: the username).
         #[arg(long)]
         name: Option<String>,
+        /// Confines the user to a region (辖区) and the regions under it: its name or GB/T 2260
+        /// code.
+        #[arg(long)]
+        region: Option<String>,
     },
     /// Lists the users: role, unit, state, last sign-in, open sessions.
     List {
@@ -586,6 +590,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             unit,
             role,
             name,
+            region,
         }) => {
             let config = load(db, None)?;
             let role = Role::parse(role).ok_or_else(|| {
@@ -597,6 +602,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             })?;
             let password = read_password(username)?;
             let store = open(&config).await?;
+            let region_id = match region {
+                Some(r) => Some(store.region_named(r).await?),
+                None => None,
+            };
             let display_name = name.clone().unwrap_or_else(|| username.clone());
             let new = NewUser {
                 username: username.trim(),
@@ -607,7 +616,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             };
             // The user and, when new, the unit: both or neither.
             let (id, created) = store
-                .add_user_in_unit(&new, unit.trim(), UnitKind::guess(unit.trim()), false)
+                .add_scoped_user(
+                    &new,
+                    unit.trim(),
+                    UnitKind::guess(unit.trim()),
+                    false,
+                    region_id,
+                )
                 .await?;
             if created {
                 say!("新建单位“{}” / created unit “{}”", unit.trim(), unit.trim());
@@ -632,11 +647,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
                     .unwrap_or_else(|| "从未登录 / never".into());
                 println!(
-                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                     u.username,
                     u.display_name,
                     u.role.label_zh(),
                     u.unit,
+                    u.region.as_deref().unwrap_or("全部区域 / all regions"),
                     if u.active {
                         "启用"
                     } else {

@@ -411,6 +411,74 @@ fn managing_users() {
         let token = rt.block_on(store.create_session(user.id)).unwrap();
         let session = rt.block_on(store.session_user(&token)).unwrap().unwrap();
         assert!(session.must_change_password);
+        assert_eq!(session.region, None);
+
+        // A region scope by a region's name or code; an unknown region adds nobody.
+        let city = rt
+            .block_on(store.create_region("福清市", Some("350181"), None))
+            .unwrap();
+        let town = rt
+            .block_on(store.create_region("龙田镇", None, Some(city)))
+            .unwrap();
+        let scoped = |username: &str, region: &str| {
+            gongjian(
+                &[
+                    "user",
+                    "add",
+                    "--db",
+                    url,
+                    "--username",
+                    username,
+                    "--unit",
+                    "福清市发改局",
+                    "--role",
+                    "leadership",
+                    "--region",
+                    region,
+                ],
+                Some("Fuqing-leader-2025\n"),
+            )
+        };
+        let out = scoped("ghost", "海口镇");
+        assert!(!out.status.success());
+        assert!(
+            stderr(&out).contains("没有名称或代码为“海口镇”的区域"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(
+            rt.block_on(store.user_by_username("ghost"))
+                .unwrap()
+                .is_none()
+        );
+        for (username, region, ids) in [
+            ("zhen", "龙田镇", vec![town]),
+            ("shi", "350181", vec![city, town]),
+        ] {
+            let out = scoped(username, region);
+            assert!(out.status.success(), "{}", stderr(&out));
+            let id = rt
+                .block_on(store.user_by_username(username))
+                .unwrap()
+                .unwrap()
+                .id;
+            let token = rt.block_on(store.create_session(id)).unwrap();
+            let session = rt.block_on(store.session_user(&token)).unwrap().unwrap();
+            assert_eq!(session.region.map(|r| r.ids), Some(ids), "{username}");
+        }
+        let out = gongjian(&["user", "list", "--db", url, "--json"], None);
+        let listed: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let region_of = |name: &str| {
+            listed
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|u| u["username"] == name)
+                .map(|u| u["region"].clone())
+        };
+        assert_eq!(region_of("zhen"), Some(json!("龙田镇")));
+        assert_eq!(region_of("shi"), Some(json!("福清市")));
+        assert_eq!(region_of("lin"), Some(Value::Null));
         rt.block_on(store.close());
     });
 }

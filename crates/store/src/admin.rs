@@ -24,22 +24,29 @@ pub struct SessionInfo {
 const SESSION_ID_CHARS: usize = 16;
 
 impl Store {
-    /// Changes a user's role and unit (found or created by name, as when adding a user); their
-    /// sessions end, so what they may do changes at once.
+    /// Changes a user's role, unit (found or created by name, as when adding a user) and
+    /// region scope (`None` lifts it); their sessions end, so what they may do changes at
+    /// once. A region that does not exist is [`StoreError::Invalid`] and nothing changes.
     pub async fn change_user(
         &self,
         username: &str,
         role: Role,
         unit: &str,
         kind: UnitKind,
+        region_id: Option<i64>,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
+        if let Some(id) = region_id {
+            crate::people::region_exists(&mut tx, id).await?;
+        }
         let unit_id = crate::people::unit_named(&mut tx, unit, kind).await?.0;
         let done = sqlx::query(
-            "UPDATE users SET role = $1, unit_id = $2, version = version + 1 WHERE username = $3",
+            "UPDATE users SET role = $1, unit_id = $2, region_id = $3, version = version + 1 \
+             WHERE username = $4",
         )
         .bind(role.code())
         .bind(unit_id)
+        .bind(region_id)
         .bind(username)
         .execute(&mut *tx)
         .await?;

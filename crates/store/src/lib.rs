@@ -64,8 +64,8 @@ pub use dossier::{NewTeamMember, NewVisit, ServiceTeam, TeamMember, Visit};
 pub use import::{ImportOutcome, LedgerRow};
 pub use meetings::{Agenda, AgendaItem, Decision, Meeting, MeetingKind, NewDecision};
 pub use people::{
-    NewUser, Region, SESSION_IDLE_SECONDS, SESSION_SECONDS, SessionUser, UserRecord, UserSummary,
-    hash_password, new_token, verify_password,
+    NewUser, Region, RegionScope, SESSION_IDLE_SECONDS, SESSION_SECONDS, SessionUser, UserRecord,
+    UserSummary, hash_password, new_token, verify_password,
 };
 pub use problem_attachments::{ATTACHMENTS_PER_PROBLEM, AttachmentMeta};
 pub use problems::{

@@ -451,6 +451,7 @@ impl Store {
             .await?
             .into_iter()
             .filter(|p| p.status.is_open() && p.level >= Level::WeeklyMeeting)
+            .filter(|p| viewer.is_none_or(|v| v.in_region(p.project_region_id)))
             .collect();
         problems.sort_by(|a, b| {
             (b.level, b.overdue_workdays, a.id).cmp(&(a.level, a.overdue_workdays, b.id))

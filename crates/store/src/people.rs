@@ -65,6 +65,25 @@ pub struct SessionUser {
     pub unit_name: String,
     /// The password was set by someone else (a reset) and must be changed first.
     pub must_change_password: bool,
+    /// The region the user is confined to, when they are (`None`: no region scope).
+    pub region: Option<RegionScope>,
+}
+
+/// A user's region scope (辖区): the region and every region under it. Such a user reads and
+/// acts on the projects of these regions only.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RegionScope {
+    pub id: i64,
+    pub name: String,
+    /// The region and the regions under it, at any depth.
+    pub ids: Vec<i64>,
+}
+
+impl RegionScope {
+    /// Whether a project of `region` lies in the scope (a project with no region does not).
+    pub fn holds(&self, region: Option<i64>) -> bool {
+        region.is_some_and(|r| self.ids.contains(&r))
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -76,6 +95,8 @@ struct SessionRow {
     unit_id: i64,
     unit_name: String,
     must_change_password: i64,
+    region_id: Option<i64>,
+    region_name: Option<String>,
 }
 
 /// A user as the administration lists them.
@@ -86,6 +107,10 @@ pub struct UserSummary {
     pub display_name: String,
     pub role: Role,
     pub unit: String,
+    /// The region scope's name (`None`: no region scope).
+    pub region: Option<String>,
+    #[serde(skip)]
+    pub region_id: Option<i64>,
     pub active: bool,
     pub must_change_password: bool,
     /// Unix seconds.
@@ -282,8 +307,9 @@ impl Store {
         let hash = token_hash(token);
         let row: Option<SessionRow> = sqlx::query_as(
             "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.name AS unit_name, \
-             u.must_change_password \
+             u.must_change_password, u.region_id, r.name AS region_name \
              FROM sessions s JOIN users u ON u.id = s.user_id JOIN units n ON n.id = u.unit_id \
+             LEFT JOIN regions r ON r.id = u.region_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen > $3 AND u.active = 1",
         )
         .bind(&hash)
@@ -301,17 +327,38 @@ impl Store {
             .execute(self.pool())
             .await?;
         }
-        Ok(row.and_then(|r| {
-            Some(SessionUser {
-                role: Role::parse(&r.role)?,
-                id: r.id,
-                username: r.username,
-                display_name: r.display_name,
-                unit_id: r.unit_id,
-                unit_name: r.unit_name,
-                must_change_password: r.must_change_password != 0,
-            })
+        let Some(r) = row else { return Ok(None) };
+        let region = match r.region_id {
+            Some(id) => Some(RegionScope {
+                id,
+                name: r.region_name.unwrap_or_default(),
+                ids: self.regions_under(id).await?,
+            }),
+            None => None,
+        };
+        Ok(Role::parse(&r.role).map(|role| SessionUser {
+            role,
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            unit_id: r.unit_id,
+            unit_name: r.unit_name,
+            must_change_password: r.must_change_password != 0,
+            region,
         }))
+    }
+
+    /// A region and every region under it, at any depth.
+    pub async fn regions_under(&self, id: i64) -> Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "WITH RECURSIVE sub(id) AS (SELECT id FROM regions WHERE id = $1 \
+             UNION SELECT r.id FROM regions r JOIN sub ON r.parent_id = sub.id) \
+             SELECT id FROM sub ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
     /// Every user with their unit, state, last sign-in and open sessions, by username.
@@ -341,17 +388,20 @@ impl Store {
             String,
             String,
             String,
+            Option<i64>,
+            Option<String>,
             i64,
             i64,
             Option<i64>,
             i64,
         )> = {
             let query = sqlx::query_as(AssertSqlSafe(format!(
-                "SELECT u.id, u.username, u.display_name, u.role, n.name, u.active, \
+                "SELECT u.id, u.username, u.display_name, u.role, n.name, u.region_id, r.name, u.active, \
                  u.must_change_password, u.last_sign_in, \
                  (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND s.expires_at > $1 \
                   AND s.last_seen > $2) \
-                 FROM users u JOIN units n ON n.id = u.unit_id{filter} ORDER BY u.username"
+                 FROM users u JOIN units n ON n.id = u.unit_id \
+                 LEFT JOIN regions r ON r.id = u.region_id{filter} ORDER BY u.username"
             )))
             .bind(now())
             .bind(now() - self.session_idle);
@@ -363,13 +413,27 @@ impl Store {
         Ok(rows
             .into_iter()
             .filter_map(
-                |(id, username, display_name, role, unit, active, must, last, sessions)| {
+                |(
+                    id,
+                    username,
+                    display_name,
+                    role,
+                    unit,
+                    region_id,
+                    region,
+                    active,
+                    must,
+                    last,
+                    sessions,
+                )| {
                     Some(UserSummary {
                         role: Role::parse(&role)?,
                         id,
                         username,
                         display_name,
                         unit,
+                        region,
+                        region_id,
                         active: active != 0,
                         must_change_password: must != 0,
                         last_sign_in: last,
@@ -414,10 +478,34 @@ impl Store {
         kind: domain::UnitKind,
         must_change: bool,
     ) -> Result<(i64, bool)> {
+        self.add_scoped_user(user, unit, kind, must_change, None)
+            .await
+    }
+
+    /// As [`Store::add_user_in_unit`], confined to the region `region_id` when one is given
+    /// (a region that does not exist is [`StoreError::Invalid`] and nothing is written).
+    pub async fn add_scoped_user(
+        &self,
+        user: &NewUser<'_>,
+        unit: &str,
+        kind: domain::UnitKind,
+        must_change: bool,
+        region_id: Option<i64>,
+    ) -> Result<(i64, bool)> {
         let hash = hash_password(user.password)?;
         let mut tx = self.begin_write().await?;
+        if let Some(id) = region_id {
+            region_exists(&mut tx, id).await?;
+        }
         let (unit_id, created) = unit_named(&mut tx, unit, kind).await?;
         let id = insert_user(&mut tx, &NewUser { unit_id, ..*user }, &hash).await?;
+        if region_id.is_some() {
+            sqlx::query("UPDATE users SET region_id = $1 WHERE id = $2")
+                .bind(region_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
         if must_change {
             sqlx::query("UPDATE users SET must_change_password = 1 WHERE id = $1")
                 .bind(id)
@@ -504,6 +592,55 @@ pub(crate) async fn unit_named(
         Some((id,)) => (id, false),
         None => (insert_unit(tx, name, kind, None).await?, true),
     })
+}
+
+/// [`StoreError::Invalid`] unless region `id` exists.
+pub(crate) async fn region_exists(tx: &mut Transaction<'static, Any>, id: i64) -> Result<()> {
+    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM regions WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    match found {
+        Some(_) => Ok(()),
+        None => Err(StoreError::Invalid(vec![domain::bi(
+            "所选区域不存在",
+            "the chosen region does not exist",
+        )])),
+    }
+}
+
+impl Store {
+    /// The region whose GB/T 2260 code or name is `text` (a code first; a name held by two
+    /// regions is refused as ambiguous), else [`StoreError::Invalid`].
+    pub async fn region_named(&self, text: &str) -> Result<i64> {
+        let text = text.trim();
+        let by_code: Option<(i64,)> = sqlx::query_as("SELECT id FROM regions WHERE code = $1")
+            .bind(text)
+            .fetch_optional(self.pool())
+            .await?;
+        if let Some((id,)) = by_code {
+            return Ok(id);
+        }
+        let by_name: Vec<(i64,)> = sqlx::query_as("SELECT id FROM regions WHERE name = $1 LIMIT 2")
+            .bind(text)
+            .fetch_all(self.pool())
+            .await?;
+        region_by_name(text, &by_name)
+    }
+}
+
+fn region_by_name(text: &str, by_name: &[(i64,)]) -> Result<i64> {
+    match by_name {
+        [(id,)] => Ok(*id),
+        [] => Err(StoreError::Invalid(vec![domain::bi(
+            format!("没有名称或代码为“{text}”的区域"),
+            format!("no region is named or coded “{text}”"),
+        )])),
+        _ => Err(StoreError::Invalid(vec![domain::bi(
+            format!("有多个区域名为“{text}”，请用区域代码"),
+            format!("several regions are named “{text}”: give the region's code"),
+        )])),
+    }
 }
 
 pub(crate) async fn insert_region(

@@ -252,6 +252,7 @@ mod tests {
             unit_id: 9,
             sees_all: lead_office,
             lead_office,
+            within: None,
         };
         assert!(file(Some(5)).removable_by(&viewer(5, false), Status::InProgress));
         assert!(!file(Some(5)).removable_by(&viewer(6, false), Status::InProgress));

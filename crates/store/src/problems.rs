@@ -85,6 +85,11 @@ const SPLIT_LINES: i64 = if cfg!(test) { 2 } else { 10_000 };
 /// Up to this many projects' names are read by id; more, and every project's in one read.
 const LINE_PROJECTS_BY_ID: usize = if cfg!(test) { 2 } else { 2_000 };
 
+/// A project as a problem line names it: name, responsible unit, 牵头单位 and region.
+type LineProjects = HashMap<i64, (Arc<str>, Option<i64>, Option<i64>, Option<i64>)>;
+/// (id, name, unit, 牵头单位, region) as read.
+type ProjectNameRow = (i64, String, Option<i64>, Option<i64>, Option<i64>);
+
 /// A problem as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
@@ -95,6 +100,8 @@ pub struct Problem {
     pub project_unit_id: Option<i64>,
     /// The project's 牵头单位 (level 2 of the escalation is theirs).
     pub project_lead_id: Option<i64>,
+    /// The project's region (a user's region scope reads by it).
+    pub project_region_id: Option<i64>,
     pub title: String,
     pub description: Option<String>,
     pub category: Category,
@@ -145,16 +152,26 @@ impl ProblemActor {
 /// Who is looking at problems. The lead office, the administrator and the leaders see every
 /// problem; a unit sees the problems of its own projects, those assigned to it and those it
 /// co-handles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A viewer with a region scope sees, of all that, only the problems of projects in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProblemViewer {
     pub user_id: i64,
     pub unit_id: i64,
     pub sees_all: bool,
     /// Acts as the lead office (总牵头单位): every step of every problem.
     pub lead_office: bool,
+    /// The viewer's region scope (the regions whose projects' problems they see), if any.
+    pub within: Option<Arc<[i64]>>,
 }
 
 impl ProblemViewer {
+    /// Whether a project of `region` lies in the viewer's region scope (always without one).
+    pub fn in_region(&self, region: Option<i64>) -> bool {
+        self.within
+            .as_ref()
+            .is_none_or(|ids| region.is_some_and(|r| ids.contains(&r)))
+    }
+
     /// How this viewer stands to a problem they can see.
     /// The project's own unit stands as the raiser of a problem assigned to another unit (it
     /// confirms that unit's work); it never confirms its own.
@@ -184,12 +201,13 @@ impl ProblemViewer {
 
     /// Whether this viewer may see a problem.
     pub fn sees(&self, p: &Problem) -> bool {
-        self.sees_all
-            || p.raised_by == Some(self.user_id)
-            || p.project_unit_id == Some(self.unit_id)
-            || p.project_lead_id == Some(self.unit_id)
-            || p.unit_id == Some(self.unit_id)
-            || p.co_units.contains(&self.unit_id)
+        self.in_region(p.project_region_id)
+            && (self.sees_all
+                || p.raised_by == Some(self.user_id)
+                || p.project_unit_id == Some(self.unit_id)
+                || p.project_lead_id == Some(self.unit_id)
+                || p.unit_id == Some(self.unit_id)
+                || p.co_units.contains(&self.unit_id))
     }
 }
 
@@ -218,6 +236,8 @@ pub struct ProblemLine {
     pub project_unit_id: Option<i64>,
     /// The project's 牵头单位.
     pub project_lead_id: Option<i64>,
+    /// The project's region.
+    pub project_region_id: Option<i64>,
     /// The unit the problem is assigned to.
     pub unit_id: Option<i64>,
     pub raised_by: Option<i64>,
@@ -244,6 +264,7 @@ struct ProblemRow {
     project: String,
     project_unit_id: Option<i64>,
     project_lead_id: Option<i64>,
+    project_region_id: Option<i64>,
     title: String,
     description: Option<String>,
     category: String,
@@ -261,7 +282,8 @@ struct ProblemRow {
 }
 
 const SELECT_PROBLEM: &str = "SELECT q.id, q.project_id, p.name AS project, \
-     p.unit_id AS project_unit_id, p.lead_department_id AS project_lead_id, q.title, q.description, \
+     p.unit_id AS project_unit_id, p.lead_department_id AS project_lead_id, \
+     p.region_id AS project_region_id, q.title, q.description, \
      q.category, q.raised_by, q.raised_on, q.unit_id, u.name AS unit, q.deadline, \
      q.deadline_workdays, q.raised_level, q.level, q.status, q.resolution, q.version \
      FROM problems q JOIN projects p ON p.id = q.project_id LEFT JOIN units u ON u.id = q.unit_id";
@@ -302,6 +324,7 @@ fn problem_of(r: ProblemRow, co_units: Vec<i64>) -> Result<Problem> {
         project: r.project,
         project_unit_id: r.project_unit_id,
         project_lead_id: r.project_lead_id,
+        project_region_id: r.project_region_id,
         title: r.title,
         description: r.description,
         category: Category::from_code(&r.category).ok_or_else(|| corrupt("category"))?,
@@ -989,7 +1012,9 @@ impl Store {
         as_of: NaiveDate,
     ) -> Result<Vec<ProblemLine>> {
         let limit = (!viewer.sees_all).then_some((viewer.unit_id, viewer.user_id));
-        self.problem_lines(as_of, false, limit, None).await
+        let mut lines = self.problem_lines(as_of, false, limit, None).await?;
+        lines.retain(|l| viewer.in_region(l.project_region_id));
+        Ok(lines)
     }
 
     /// The lines of one project's problems that `viewer` may see (for its page).
@@ -1000,8 +1025,11 @@ impl Store {
         as_of: NaiveDate,
     ) -> Result<Vec<ProblemLine>> {
         let limit = (!viewer.sees_all).then_some((viewer.unit_id, viewer.user_id));
-        self.problem_lines(as_of, false, limit, Some(project_id))
-            .await
+        let mut lines = self
+            .problem_lines(as_of, false, limit, Some(project_id))
+            .await?;
+        lines.retain(|l| viewer.in_region(l.project_region_id));
+        Ok(lines)
     }
 
     /// A problem's working days overdue and level on `as_of` (as [`Store::problems_as_of`]
@@ -1172,34 +1200,37 @@ impl Store {
         let lines = rows
             .into_iter()
             .filter_map(|r| projects.get(&r.project_id).map(|p| (r, p)))
-            .map(|(r, (name, project_unit_id, project_lead_id))| {
-                let deadline = r
-                    .deadline
-                    .0
-                    .and_then(number_date)
-                    .ok_or_else(|| corrupt("deadline"))?;
-                let status = r.status.0.ok_or_else(|| corrupt("status"))?;
-                let (raised_level, level) = (level_of(r.raised_level)?, level_of(r.level)?);
-                let (overdue_workdays, level, basis) =
-                    on_date(status, raised_level, level, deadline, as_of, &calendar);
-                Ok(ProblemLine {
-                    id: r.id,
-                    project_id: r.project_id,
-                    project_unit_id: *project_unit_id,
-                    project_lead_id: *project_lead_id,
-                    unit_id: r.unit_id,
-                    raised_by: r.raised_by,
-                    project: name.clone(),
-                    title: r.title,
-                    unit: r.unit_id.and_then(|u| units.get(&u).cloned()),
-                    deadline,
-                    status,
-                    raised_level,
-                    level,
-                    overdue_workdays,
-                    basis,
-                })
-            })
+            .map(
+                |(r, (name, project_unit_id, project_lead_id, project_region_id))| {
+                    let deadline = r
+                        .deadline
+                        .0
+                        .and_then(number_date)
+                        .ok_or_else(|| corrupt("deadline"))?;
+                    let status = r.status.0.ok_or_else(|| corrupt("status"))?;
+                    let (raised_level, level) = (level_of(r.raised_level)?, level_of(r.level)?);
+                    let (overdue_workdays, level, basis) =
+                        on_date(status, raised_level, level, deadline, as_of, &calendar);
+                    Ok(ProblemLine {
+                        id: r.id,
+                        project_id: r.project_id,
+                        project_unit_id: *project_unit_id,
+                        project_lead_id: *project_lead_id,
+                        project_region_id: *project_region_id,
+                        unit_id: r.unit_id,
+                        raised_by: r.raised_by,
+                        project: name.clone(),
+                        title: r.title,
+                        unit: r.unit_id.and_then(|u| units.get(&u).cloned()),
+                        deadline,
+                        status,
+                        raised_level,
+                        level,
+                        overdue_workdays,
+                        basis,
+                    })
+                },
+            )
             .collect::<Result<Vec<_>>>()?;
         tracing::debug!(
             lines = lines.len(),
@@ -1212,12 +1243,9 @@ impl Store {
         Ok(lines)
     }
 
-    /// Name, responsible unit and 牵头单位 of these projects (ids sorted), or of every
-    /// project: in one read when they are many, else by id.
-    async fn line_projects(
-        &self,
-        ids: Option<&[i64]>,
-    ) -> Result<HashMap<i64, (Arc<str>, Option<i64>, Option<i64>)>> {
+    /// Name, responsible unit, 牵头单位 and region of these projects (ids sorted), or of
+    /// every project: in one read when they are many, else by id.
+    async fn line_projects(&self, ids: Option<&[i64]>) -> Result<LineProjects> {
         let mut rows = Vec::new();
         match ids {
             Some(ids) if ids.len() <= LINE_PROJECTS_BY_ID => {
@@ -1233,17 +1261,13 @@ impl Store {
         }
         Ok(rows
             .into_iter()
-            .map(|(id, name, unit, lead)| (id, (name.into(), unit, lead)))
+            .map(|(id, name, unit, lead, region)| (id, (name.into(), unit, lead, region)))
             .collect())
     }
 
-    /// (id, name, unit, 牵头单位) of `SELECT … {rest}`, `ids` bound in order.
-    async fn project_names(
-        &self,
-        rest: &str,
-        ids: &[i64],
-    ) -> Result<Vec<(i64, String, Option<i64>, Option<i64>)>> {
-        const COLUMNS: [&str; 4] = ["id", "name", "unit_id", "lead_department_id"];
+    /// (id, name, unit, 牵头单位, region) of `SELECT … {rest}`, `ids` bound in order.
+    async fn project_names(&self, rest: &str, ids: &[i64]) -> Result<Vec<ProjectNameRow>> {
+        const COLUMNS: [&str; 5] = ["id", "name", "unit_id", "lead_department_id", "region_id"];
         let mut args = AnyArguments::default();
         for id in ids {
             args.add(*id)
@@ -1257,6 +1281,7 @@ impl Store {
                     name: String,
                     unit_id: Option<i64>,
                     lead: Option<i64>,
+                    region: Option<i64>,
                 )
             }
             Dialect::Postgres => {

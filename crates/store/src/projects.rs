@@ -714,6 +714,16 @@ fn where_clause_with(
     if let Some(max) = filter.max_total {
         push("p.total_investment_fen <= $?", Value::Int(max.fen()));
     }
+    if let Some(ids) = &filter.within {
+        // Bound one by one (never spliced); a scope always holds its own region, and an empty
+        // one matches nothing.
+        let ids: &[i64] = if ids.is_empty() { &[-1] } else { ids };
+        let marks: Vec<String> = (1..=ids.len())
+            .map(|n| format!("${}", values.len() + n))
+            .collect();
+        conditions.push(format!("p.region_id IN ({})", marks.join(", ")));
+        values.extend(ids.iter().map(|id| Value::Int(*id)));
+    }
     let where_sql = if conditions.is_empty() {
         String::new()
     } else {
@@ -785,6 +795,10 @@ pub struct ProjectFilter {
     pub unit_id: Option<i64>,
     pub lead_department_id: Option<i64>,
     pub region_id: Option<i64>,
+    /// The reader's region scope: only projects of these regions (set from the session, never
+    /// from a request).
+    #[serde(skip)]
+    pub within: Option<Vec<i64>>,
     pub industry: Option<String>,
     pub min_total: Option<Money>,
     pub max_total: Option<Money>,
@@ -845,6 +859,7 @@ impl Default for ProjectFilter {
             unit_id: None,
             lead_department_id: None,
             region_id: None,
+            within: None,
             industry: None,
             min_total: None,
             max_total: None,

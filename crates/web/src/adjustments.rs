@@ -207,7 +207,7 @@ pub async fn form(
     Path(id): Path<String>,
 ) -> PageResult {
     let id = parse_id(&id)?;
-    let project = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    let project = policy::project_for(&state, &user, id).await?;
     if !policy::may_ask_adjustment(&user, &project) {
         return Err(AppError::Refused(policy::not_theirs()).into());
     }
@@ -223,7 +223,7 @@ pub async fn file(
 ) -> PageResult {
     let typed = AdjustForm::from(fields);
     let id = parse_id(&id)?;
-    let project = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    let project = policy::project_for(&state, &user, id).await?;
     if !policy::may_ask_adjustment(&user, &project) {
         return Err(AppError::Refused(policy::not_theirs()).into());
     }
@@ -320,6 +320,21 @@ pub struct DecideForm {
     note: String,
 }
 
+/// A request the user may decide: one on a project within their region scope (403 for
+/// another, 404 for none).
+async fn request_in_scope(state: &AppState, user: &SessionUser, id: i64) -> Result<(), AppError> {
+    if user.region.is_none() {
+        return Ok(());
+    }
+    let request = state
+        .store
+        .plan_adjustment(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    policy::project_for(state, user, request.project_id).await?;
+    Ok(())
+}
+
 /// `POST /adjustments/{id}`: the lead office approves or returns.
 pub async fn decide(
     State(state): State<AppState>,
@@ -331,6 +346,7 @@ pub async fn decide(
         return Err(AppError::Forbidden.into());
     }
     let id = parse_id(&id)?;
+    request_in_scope(&state, &user, id).await?;
     let version = form.version.trim().parse::<i64>().unwrap_or(-1);
     let approve = match form.decision.as_str() {
         "approve" => true,
@@ -439,7 +455,7 @@ pub async fn api_ask(
     crate::api::JsonBody(body): crate::api::JsonBody<ApiAsk>,
 ) -> Result<Response, AppError> {
     let id = parse_id(&id)?;
-    let project = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    let project = policy::project_for(&state, &user, id).await?;
     if !policy::may_ask_adjustment(&user, &project) {
         return Err(AppError::Refused(policy::not_theirs()));
     }
@@ -497,6 +513,7 @@ pub async fn api_decide(
             )));
         }
     };
+    request_in_scope(&state, &user, id).await?;
     let decided = state
         .store
         .decide_plan_adjustment(id, body.version, approve, &body.note, Some(user.id))

@@ -22,6 +22,9 @@ struct UserRow {
     display_name: String,
     role: &'static str,
     unit: String,
+    /// The region scope's name, "" without one.
+    region: String,
+    region_id: Option<i64>,
     active: bool,
     must_change: bool,
     last_sign_in: String,
@@ -36,6 +39,8 @@ impl UserRow {
             username: u.username,
             display_name: u.display_name,
             unit: u.unit,
+            region: u.region.unwrap_or_default(),
+            region_id: u.region_id,
             active: u.active,
             must_change: u.must_change_password,
             sessions: u.sessions,
@@ -54,6 +59,34 @@ async fn unit_names(state: &AppState) -> Result<Vec<String>, AppError> {
         .collect())
 }
 
+/// The regions a user may be confined to: (id, "name（code）").
+async fn region_options(state: &AppState) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(state
+        .store
+        .regions()
+        .await?
+        .into_iter()
+        .map(|r| {
+            let label = match r.code {
+                Some(code) => format!("{}（{code}）", r.name),
+                None => r.name,
+            };
+            (r.id, label)
+        })
+        .collect())
+}
+
+/// A region scope as chosen: "" is none, else a region's id.
+fn region_choice(text: &str) -> Result<Option<i64>, Bilingual> {
+    match text.trim() {
+        "" => Ok(None),
+        id => id
+            .parse()
+            .map(Some)
+            .map_err(|_| bi("所选区域不存在", "the chosen region does not exist")),
+    }
+}
+
 fn role_options(lang: domain::Lang) -> Vec<(&'static str, &'static str)> {
     Role::ALL
         .iter()
@@ -69,6 +102,7 @@ struct UsersTemplate {
     rows: Vec<UserRow>,
     roles: Vec<(&'static str, &'static str)>,
     units: Vec<String>,
+    regions: Vec<(i64, String)>,
     form: NewUserForm,
     errors: Vec<String>,
 }
@@ -84,13 +118,17 @@ pub struct NewUserForm {
     role: String,
     #[serde(default)]
     unit: String,
+    /// The region scope: a region's id, "" for none.
+    #[serde(default)]
+    region: String,
     #[serde(default)]
     password: String,
 }
 
 impl NewUserForm {
-    /// The role, or every problem with the form (the password by the rule for any password).
-    fn checked(&self) -> Result<Role, Vec<Bilingual>> {
+    /// The role and region scope, or every problem with the form (the password by the rule
+    /// for any password).
+    fn checked(&self) -> Result<(Role, Option<i64>), Vec<Bilingual>> {
         let mut problems = Vec::new();
         if self.username.trim().is_empty()
             || self.display_name.trim().is_empty()
@@ -108,8 +146,9 @@ impl NewUserForm {
         if let Err(m) = domain::signin::check_password(&self.password, self.username.trim()) {
             problems.push(m);
         }
-        match role {
-            Some(role) if problems.is_empty() => Ok(role),
+        let region = region_choice(&self.region).map_err(|m| problems.push(m));
+        match (role, region) {
+            (Some(role), Ok(region)) if problems.is_empty() => Ok((role, region)),
             _ => Err(problems),
         }
     }
@@ -139,9 +178,11 @@ async fn show(
         .map(|u| UserRow::of(u, lang))
         .collect();
     let units = unit_names(state).await?;
+    let regions = region_options(state).await?;
     let invalid = !errors.is_empty();
     render_form(
         &UsersTemplate {
+            regions,
             roles: role_options(lang),
             errors: errors.iter().map(|m| m.get(lang).to_string()).collect(),
             tr,
@@ -172,8 +213,8 @@ pub async fn create(
     Form(form): Form<NewUserForm>,
 ) -> PageResult {
     may(&user)?;
-    let role = match form.checked() {
-        Ok(role) => role,
+    let (role, region) = match form.checked() {
+        Ok(checked) => checked,
         Err(problems) => return show(&state, user, tr, form, problems).await,
     };
     let new = NewUser {
@@ -186,7 +227,7 @@ pub async fn create(
     let unit = form.unit.trim();
     match state
         .store
-        .add_user_in_unit(&new, unit, UnitKind::guess(unit), true)
+        .add_scoped_user(&new, unit, UnitKind::guess(unit), true, region)
         .await
     {
         Ok(_) => Ok(layout::done("/admin/users", "done.user_created", None)),
@@ -196,6 +237,13 @@ pub async fn create(
                 ..form
             };
             show(&state, user, tr, form, vec![bi(zh, en)]).await
+        }
+        Err(StoreError::Invalid(problems)) => {
+            let form = NewUserForm {
+                password: String::new(),
+                ..form
+            };
+            show(&state, user, tr, form, problems).await
         }
         Err(e) => Err(e.into()),
     }
@@ -291,6 +339,7 @@ struct UserTemplate {
     role_code: &'static str,
     roles: Vec<(&'static str, &'static str)>,
     units: Vec<String>,
+    regions: Vec<(i64, String)>,
     sessions: Vec<SessionRow>,
     /// A reset link just issued, shown this once.
     link: Option<String>,
@@ -331,9 +380,11 @@ async fn show_user(
         })
         .collect();
     let units = unit_names(state).await?;
+    let regions = region_options(state).await?;
     let invalid = !errors.is_empty();
     render_form(
         &UserTemplate {
+            regions,
             roles: role_options(lang),
             errors: errors.iter().map(|m| m.get(lang).to_string()).collect(),
             tr,
@@ -358,13 +409,16 @@ pub async fn user_page(
     show_user(&state, user, tr, &username, None, Vec::new()).await
 }
 
-/// A user's role and unit as typed.
+/// A user's role, unit and region scope as typed.
 #[derive(Deserialize, Default)]
 pub struct ChangeUserForm {
     #[serde(default)]
     role: String,
     #[serde(default)]
     unit: String,
+    /// A region's id, "" for no region scope.
+    #[serde(default)]
+    region: String,
 }
 
 /// `POST /admin/users/{username}`: a new role or unit (a staff move); their sessions end.
@@ -393,10 +447,21 @@ pub async fn change_user(
         );
         return show_user(&state, user, tr, &username, None, vec![m]).await;
     }
-    state
+    let region = match region_choice(&form.region) {
+        Ok(region) => region,
+        Err(m) => return show_user(&state, user, tr, &username, None, vec![m]).await,
+    };
+    match state
         .store
-        .change_user(&username, role, unit, UnitKind::guess(unit))
-        .await?;
+        .change_user(&username, role, unit, UnitKind::guess(unit), region)
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::Invalid(problems)) => {
+            return show_user(&state, user, tr, &username, None, problems).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
     let back = format!("/admin/users/{}", crate::pages::url_encode(&username));
     Ok(layout::done(&back, "done.user_changed", None))
 }

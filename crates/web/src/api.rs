@@ -461,7 +461,7 @@ async fn resolve_unit(state: &AppState, text: &str) -> Result<String, AppError> 
     responses((status = 200, body = ProjectListDto), (status = 401, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
-    ApiUser(_): ApiUser,
+    ApiUser(user): ApiUser,
     Query(p): Query<ListParams>,
 ) -> Result<Json<ProjectListDto>, AppError> {
     let query = LedgerQuery {
@@ -481,6 +481,7 @@ pub async fn list(
         per_page: String::new(),
     };
     let (mut filter, notices) = query.to_filter();
+    filter.within = policy::scope_filter(&user);
     if let Some(first) = notices.into_iter().next() {
         return Err(AppError::BadRequest(first));
     }
@@ -508,14 +509,10 @@ pub async fn list(
     responses((status = 200, body = ProjectDto), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn get_one(
     State(state): State<AppState>,
-    ApiUser(_): ApiUser,
+    ApiUser(user): ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<ProjectDto>, AppError> {
-    let p = state
-        .store
-        .project(parse_id(&id)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let p = policy::project_for(&state, &user, parse_id(&id)?).await?;
     Ok(Json(p.into()))
 }
 
@@ -563,7 +560,7 @@ pub async fn update(
                 .into(),
         }]));
     };
-    let current = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    let current = policy::project_for(&state, &user, id).await?;
     // Who may change it first: a stale version from someone who may not is a refusal, not a
     // conflict that hands out the current version.
     policy::check_project_change(&user, Some(&current.fields), &current.fields)?;
@@ -614,11 +611,11 @@ impl From<ChangeRecord> for ChangeDto {
     responses((status = 200, body = Vec<ChangeDto>), (status = 404, body = ErrorBody)))]
 pub async fn history(
     State(state): State<AppState>,
-    ApiUser(_): ApiUser,
+    ApiUser(user): ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<ChangeDto>>, AppError> {
     let id = parse_id(&id)?;
-    state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    policy::project_for(&state, &user, id).await?;
     Ok(Json(
         state
             .store

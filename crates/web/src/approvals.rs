@@ -169,7 +169,7 @@ async fn show_plan(
     error: Option<Bilingual>,
 ) -> PageResult {
     let id = parse_id(id)?;
-    let project = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    let project = policy::project_for(&state, &user, id).await?;
     let plan = state.store.approval_plan(id).await?;
     let lang = tr.lang;
     let calendar = state.store.work_calendar().await?;
@@ -344,7 +344,7 @@ pub async fn create_plan(
         return Err(AppError::Forbidden.into());
     }
     let pid = parse_id(&id)?;
-    let project = state.store.project(pid).await?.ok_or(AppError::NotFound)?;
+    let project = policy::project_for(&state, &user, pid).await?;
     may_plan(&user, &project)?;
     let refused = match parse_date(&form.start, Edge::Start) {
         Ok(Some(start)) => {
@@ -412,7 +412,7 @@ pub async fn node_form(
     Query(q): Query<NodeQuery>,
 ) -> PageResult {
     let pid = parse_id(&id)?;
-    let project = state.store.project(pid).await?.ok_or(AppError::NotFound)?;
+    let project = policy::project_for(&state, &user, pid).await?;
     may_plan(&user, &project)?;
     let plan = state
         .store
@@ -645,7 +645,7 @@ pub async fn save_node(
     let form = NodeForm::from(fields);
     let lang = tr.lang;
     let pid = parse_id(&id)?;
-    let project = state.store.project(pid).await?.ok_or(AppError::NotFound)?;
+    let project = policy::project_for(&state, &user, pid).await?;
     may_plan(&user, &project)?;
     let mut plan = state
         .store
@@ -745,7 +745,7 @@ pub async fn delete_node(
         return Err(AppError::Forbidden.into());
     }
     let pid = parse_id(&id)?;
-    let project = state.store.project(pid).await?.ok_or(AppError::NotFound)?;
+    let project = policy::project_for(&state, &user, pid).await?;
     may_plan(&user, &project)?;
     let mut plan = state
         .store

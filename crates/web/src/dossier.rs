@@ -141,7 +141,7 @@ async fn dossier_page(
     drafts: Drafts,
 ) -> PageResult {
     let lang = tr.lang;
-    let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    let p = policy::project_for(&state, &user, id).await?;
     let day = as_of_or_today(state, "").await?;
     let text = |t: &Option<String>| t.clone().unwrap_or_default();
     let team = state
@@ -374,7 +374,7 @@ pub async fn add_member(
     Form(form): Form<MemberForm>,
 ) -> PageResult {
     let id = parse_id(&id)?;
-    let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    let p = policy::project_for(&state, &user, id).await?;
     if !policy::may_edit_team(&user, &p) {
         return Err(AppError::Forbidden.into());
     }
@@ -412,7 +412,7 @@ pub async fn remove_member(
     Path((id, member)): Path<(String, String)>,
 ) -> PageResult {
     let (id, member) = (parse_id(&id)?, parse_id(&member)?);
-    let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    let p = policy::project_for(&state, &user, id).await?;
     if !policy::may_edit_team(&user, &p) {
         return Err(AppError::Forbidden.into());
     }
@@ -447,7 +447,7 @@ pub async fn log_visit(
     Form(form): Form<VisitForm>,
 ) -> PageResult {
     let id = parse_id(&id)?;
-    let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    let p = policy::project_for(&state, &user, id).await?;
     if !policy::may_log_visit(&user, &p) {
         return Err(AppError::Forbidden.into());
     }
@@ -551,6 +551,7 @@ async fn assign_page(
     let filter = store::ProjectFilter {
         unit_id: query.unit.parse().ok(),
         q: Some(query.q.clone()).filter(|q| !q.trim().is_empty()),
+        within: policy::scope_filter(&user),
         ..store::ProjectFilter::default()
     };
     let matching = state.store.projects_matching(&filter).await?;

@@ -37,6 +37,13 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "调动时改为新单位；单位不存在时自动新建。保存后其登录全部退出。",
         "For a staff move, give the new unit (created when new). Their sessions end on saving.",
     ),
+    ("admin.region", "辖区", "Region"),
+    ("admin.all_regions", "不限（全部区域）", "All regions"),
+    (
+        "admin.region_hint",
+        "选定辖区后，该用户只能查看和办理本辖区（含下级区域）的项目及其问题。",
+        "With a region, the user sees and acts on the projects (and their problems) of that region and the regions under it only.",
+    ),
     ("admin.save", "保存", "Save"),
     ("admin.sessions_of", "登录会话", "Sessions"),
     ("admin.no_sessions", "当前没有登录会话", "No live session"),

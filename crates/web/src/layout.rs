@@ -241,6 +241,7 @@ mod tests {
             unit_id: 1,
             unit_name: "u".into(),
             must_change_password: false,
+            region: None,
         };
         nav(&user, Tr::new(Lang::Zh))
             .into_iter()

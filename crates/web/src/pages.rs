@@ -403,7 +403,8 @@ impl Row {
 }
 
 async fn ledger_page(state: AppState, user: SessionUser, tr: Tr, q: LedgerQuery) -> PageResult {
-    let (filter, notices) = q.to_filter();
+    let (mut filter, notices) = q.to_filter();
+    filter.within = policy::scope_filter(&user);
     let page = state.store.list_projects(&filter).await?;
     let lists = state.lists().await?;
     let lang = tr.lang;
@@ -751,7 +752,7 @@ pub async fn project(
 
 async fn project_page(state: AppState, user: SessionUser, tr: Tr, id: &str) -> PageResult {
     let id = parse_id(id)?;
-    let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    let p = policy::project_for(&state, &user, id).await?;
     let history = state.store.project_history(id).await?;
     let lang = tr.lang;
     let groups = FIELD_GROUPS
@@ -1058,6 +1059,9 @@ pub async fn new_form(
     if user.role == domain::Role::Responsible {
         input.unit_id = user.unit_id.to_string();
     }
+    if let Some(scope) = &user.region {
+        input.region_id = scope.id.to_string();
+    }
     let form = FormState {
         id: 0,
         version: 0,
@@ -1149,7 +1153,7 @@ pub async fn edit_form(
 ) -> PageResult {
     require_editor(&user)?;
     let id = parse_id(&id)?;
-    let p = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    let p = policy::project_for(&state, &user, id).await?;
     if !policy::editor(&user).may_edit(&p.fields) {
         return Err(AppError::Refused(policy::not_theirs()).into());
     }
@@ -1179,7 +1183,7 @@ pub async fn update(
         ))
         .into());
     };
-    let current = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    let current = policy::project_for(&state, &user, id).await?;
     if !policy::editor(&user).may_edit(&current.fields) {
         return Err(AppError::Refused(policy::not_theirs()).into());
     }
@@ -1217,10 +1221,11 @@ pub async fn update(
 /// The ledger under the current filters as an .xlsx a clerk can forward.
 pub async fn export(
     State(state): State<AppState>,
-    PageUser { user: _, tr: _ }: PageUser,
+    PageUser { user, tr: _ }: PageUser,
     Query(q): Query<LedgerQuery>,
 ) -> PageResult {
-    let (filter, _) = q.to_filter();
+    let (mut filter, _) = q.to_filter();
+    filter.within = policy::scope_filter(&user);
     let projects = state.store.projects_matching(&filter).await?;
     let bytes = crate::export_xlsx(&projects).map_err(|e| AppError::Internal(e.to_string()))?;
     let today = format_time(chrono::Utc::now().timestamp());

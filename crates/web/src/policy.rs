@@ -9,6 +9,7 @@ use domain::access::Editor;
 use domain::{Bilingual, Project, Role, bi};
 use store::{Actor, ProblemViewer, SessionUser};
 
+use crate::AppState;
 use crate::error::AppError;
 
 /// The campaign's own office (总牵头单位) or the administrator: sets the campaign and its
@@ -76,11 +77,50 @@ pub fn check_project_change(
     new: &domain::ProjectFields,
 ) -> Result<(), AppError> {
     use domain::access::Refusal;
+    // A user with a region scope keeps every project they change inside it.
+    if !in_scope(user, new.region_id) || old.is_some_and(|o| !in_scope(user, o.region_id)) {
+        return Err(AppError::Refused(outside_scope(user)));
+    }
     match editor(user).check(old, new) {
         Ok(()) => Ok(()),
         Err(Refusal::ReadOnly) => Err(AppError::Forbidden),
         Err(Refusal::NotTheirs) => Err(AppError::Refused(not_theirs())),
         Err(Refusal::Judged(fields)) => Err(AppError::RefusedFields(fields)),
+    }
+}
+
+/// Whether a project of `region` lies within the user's region scope (辖区): always for a
+/// user without one; never for a project with no region.
+pub fn in_scope(user: &SessionUser, region: Option<i64>) -> bool {
+    user.region.as_ref().is_none_or(|scope| scope.holds(region))
+}
+
+/// The user's region scope as a list filter (`None`: every region).
+pub fn scope_filter(user: &SessionUser) -> Option<Vec<i64>> {
+    user.region.as_ref().map(|scope| scope.ids.clone())
+}
+
+/// Why a project outside the user's region scope is refused.
+pub fn outside_scope(user: &SessionUser) -> Bilingual {
+    let name = user.region.as_ref().map(|r| r.name.as_str()).unwrap_or("");
+    bi(
+        format!("该项目不在您的辖区（{name}）内"),
+        format!("this project lies outside your region ({name})"),
+    )
+}
+
+/// A project the user may open: every page and action on one project loads it here, so a
+/// user with a region scope reaches only the projects of their region (403 for another).
+pub async fn project_for(
+    state: &AppState,
+    user: &SessionUser,
+    id: i64,
+) -> Result<Project, AppError> {
+    let project = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    if in_scope(user, project.fields.region_id) {
+        Ok(project)
+    } else {
+        Err(AppError::Refused(outside_scope(user)))
     }
 }
 
@@ -125,6 +165,7 @@ pub fn problem_viewer(user: &SessionUser) -> ProblemViewer {
         unit_id: user.unit_id,
         sees_all: lead_office || matches!(user.role, Role::Leadership | Role::Linked),
         lead_office,
+        within: user.region.as_ref().map(|r| r.ids.as_slice().into()),
     }
 }
 
@@ -202,6 +243,7 @@ mod tests {
             unit_id: 10,
             unit_name: "本单位".into(),
             must_change_password: false,
+            region: None,
         }
     }
 
@@ -322,6 +364,65 @@ mod tests {
                 office,
                 "{role:?} reviews"
             );
+        }
+    }
+
+    /// A region scope holds its regions only; no scope holds everything; a project with no
+    /// region is outside every scope; a scoped user changes no project outside it (nor moves
+    /// one out), whatever their role.
+    #[test]
+    fn region_scope() {
+        let scoped = |role| SessionUser {
+            region: Some(store::RegionScope {
+                id: 2,
+                name: "龙田镇".into(),
+                ids: vec![2, 5],
+            }),
+            ..user(role)
+        };
+        let free = user(Role::LeadOffice);
+        for (region, inside) in [
+            (Some(2), true),
+            (Some(5), true),
+            (Some(3), false),
+            (None, false),
+        ] {
+            assert!(in_scope(&free, region));
+            assert_eq!(
+                in_scope(&scoped(Role::LeadOffice), region),
+                inside,
+                "{region:?}"
+            );
+            assert_eq!(
+                problem_viewer(&scoped(Role::Leadership)).in_region(region),
+                inside,
+                "{region:?}"
+            );
+        }
+        assert_eq!(scope_filter(&free), None);
+        assert_eq!(scope_filter(&scoped(Role::Admin)), Some(vec![2, 5]));
+        let at = |region: Option<i64>| ProjectFields {
+            unit_id: Some(10),
+            region_id: region,
+            ..ProjectFields::default()
+        };
+        for role in [Role::Admin, Role::LeadOffice, Role::Responsible] {
+            let u = scoped(role);
+            assert!(
+                check_project_change(&u, None, &at(Some(5))).is_ok(),
+                "{role:?}"
+            );
+            assert!(
+                check_project_change(&u, None, &at(Some(3))).is_err(),
+                "{role:?}"
+            );
+            assert!(
+                check_project_change(&u, None, &at(None)).is_err(),
+                "{role:?}"
+            );
+            assert!(check_project_change(&u, Some(&at(Some(2))), &at(Some(5))).is_ok());
+            assert!(check_project_change(&u, Some(&at(Some(2))), &at(Some(3))).is_err());
+            assert!(check_project_change(&u, Some(&at(Some(3))), &at(Some(3))).is_err());
         }
     }
 }

@@ -1422,11 +1422,7 @@ async fn photos_page(
     project_id: i64,
     errors: Vec<String>,
 ) -> PageResult {
-    let project = state
-        .store
-        .project(project_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let project = policy::project_for(state, &user, project_id).await?;
     let unit = project.fields.unit_id;
     if !policy::may_read_unit_reports(&user, unit) {
         return Err(own_unit_only().into());

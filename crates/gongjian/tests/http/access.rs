@@ -90,6 +90,7 @@ fn unit_viewer(user_id: i64, unit_id: i64) -> ProblemViewer {
         unit_id,
         sees_all: false,
         lead_office: false,
+        within: None,
     }
 }
 
@@ -1639,6 +1640,7 @@ impl Matrix {
             unit_id: 0,
             sees_all: true,
             lead_office: true,
+            within: None,
         };
         match snap {
             Snap::Projects => store.count_projects().await.unwrap().to_string(),

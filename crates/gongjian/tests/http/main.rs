@@ -15,6 +15,7 @@ mod layout;
 mod ledger;
 mod problems;
 mod rankings;
+mod region;
 mod reports;
 mod signin;
 mod support;

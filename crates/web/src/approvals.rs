@@ -169,7 +169,7 @@ async fn show_plan(
     error: Option<Bilingual>,
 ) -> PageResult {
     let id = parse_id(id)?;
-    let project = policy::project_for(&state, &user, id).await?;
+    let project = policy::project_for(state, &user, id).await?;
     let plan = state.store.approval_plan(id).await?;
     let lang = tr.lang;
     let calendar = state.store.work_calendar().await?;

@@ -141,7 +141,7 @@ async fn dossier_page(
     drafts: Drafts,
 ) -> PageResult {
     let lang = tr.lang;
-    let p = policy::project_for(&state, &user, id).await?;
+    let p = policy::project_for(state, &user, id).await?;
     let day = as_of_or_today(state, "").await?;
     let text = |t: &Option<String>| t.clone().unwrap_or_default();
     let team = state

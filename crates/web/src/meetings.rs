@@ -353,7 +353,7 @@ async fn special_draft(
     project: &str,
 ) -> Result<Draft, AppError> {
     let id = parse_id(project)?;
-    let p = policy::project_for(&state, &user, id).await?;
+    let p = policy::project_for(state, user, id).await?;
     let day = crate::problems::work_day(state).await?;
     let unit = p.fields.unit_id.map(|u| u.to_string()).unwrap_or_default();
     let rows = blank_rows(0, BLANK_ROWS, &unit, &id.to_string());

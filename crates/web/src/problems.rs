@@ -764,7 +764,7 @@ async fn project_for_raising(
     user: &SessionUser,
     id: i64,
 ) -> Result<(String, Option<i64>), AppError> {
-    let project = policy::project_for(&state, &user, id).await?;
+    let project = policy::project_for(state, user, id).await?;
     if !policy::may_raise_problem(user, project.fields.unit_id) {
         return Err(AppError::Refused(bi(
             "只能为本单位的项目提出问题",

@@ -1054,6 +1054,9 @@ pub async fn new_form(
     PageUser { user, tr }: PageUser,
 ) -> PageResult {
     require_editor(&user)?;
+    if !policy::may_create_project(&user) {
+        return Err(AppError::Forbidden.into());
+    }
     // A responsible unit creates projects for itself.
     let mut input = ProjectInput::default();
     if user.role == domain::Role::Responsible {

@@ -7,6 +7,8 @@
 //! The rows are checked against the router itself: every path the web crate registers is asked
 //! which methods it serves (405's `Allow`), and each write method must have a row here or be
 //! named in `OWN_TESTS`, so a new write route without its access row fails this test.
+//! Reads likewise: every GET route as every role and as nobody signed in, on both sides, each
+//! row against the role that may read it (`every_read_route_as_every_role`).
 
 use std::collections::HashMap;
 
@@ -1538,6 +1540,13 @@ impl Matrix {
                 .unwrap()
                 .version
                 .to_string(),
+            "photo" => store
+                .project_photos(side.project)
+                .await
+                .unwrap()
+                .first()
+                .map_or(0, |p| p.id)
+                .to_string(),
             "spare_session" => store
                 .user_sessions("spare")
                 .await
@@ -1944,6 +1953,285 @@ async fn every_write_route_as_every_role() {
                 gap.method, gap.path, gap.obj, gap.role, gap.what
             );
         }
+        assert!(
+            wrong.is_empty(),
+            "{dialect:?}: {} of {checked} cases wrong:\n{}",
+            wrong.len(),
+            wrong.join("\n")
+        );
+    })
+    .await;
+}
+
+/// One read route: who gets the page (200, or a 303 to where that role's view of it is, as
+/// `/reports` sends a unit to its own reports) and who is refused (403, or 404 where the
+/// object is out of sight).
+struct Read {
+    path: &'static str,
+    obj: Obj,
+    allowed: &'static [&'static str],
+}
+
+fn read(path: &'static str, obj: Obj, allowed: &'static [&'static str]) -> Read {
+    Read { path, obj, allowed }
+}
+
+/// Every signed-in role.
+const ALL: &[&str] = &[
+    "admin", "fgj", "zjj", "support", "longtian", "jiangyin", "leader", "linked",
+];
+/// A unit's reports and their photos: everyone but the other responsible unit
+/// (`may_read_unit_reports`).
+const REPORTS_OWN: &[&str] = &[
+    "admin", "fgj", "zjj", "support", "longtian", "leader", "linked",
+];
+const REPORTS_OTHER: &[&str] = &[
+    "admin", "fgj", "zjj", "support", "jiangyin", "leader", "linked",
+];
+/// New projects: the office, and a responsible unit for itself (`may_create`).
+const CREATORS: &[&str] = &["admin", "fgj", "longtian", "jiangyin"];
+
+/// Every read route of `web::app` (GET), one row per object.
+fn reads() -> Vec<Read> {
+    use Obj::*;
+    vec![
+        // ---- pages everyone signed in reads: the campaign is read in the open.
+        read("/dashboard", Office, ALL),
+        read("/projects", Office, ALL),
+        read("/projects/export.xlsx", Office, ALL),
+        read("/problems", Office, ALL),
+        read("/agenda", Office, ALL),
+        read("/agenda/pack.docx", Office, ALL),
+        read("/meetings", Office, ALL),
+        read("/approvals", Office, ALL),
+        read("/approvals/bulletin", Office, ALL),
+        read("/approvals/bulletin.xlsx", Office, ALL),
+        read("/rankings", Office, ALL),
+        read("/rankings/unit?period=2025-09&unit=龙田镇", Office, ALL),
+        read("/rankings/export.xlsx", Office, ALL),
+        read("/reports", Office, ALL),
+        read("/status", Office, ALL),
+        read("/status/unit?name=龙田镇", Office, ALL),
+        read("/todo", Office, ALL),
+        read("/service", Office, ALL),
+        read("/campaign", Office, ALL),
+        read("/calendar", Office, ALL),
+        read("/adjustments", Office, ALL),
+        // ---- the office's own pages.
+        read("/projects/new", Office, CREATORS),
+        read("/projects/assign", Office, OFFICE),
+        read("/meetings/new", Office, OFFICE),
+        read("/import", Office, OFFICE),
+        read("/admin/users", Office, ADMIN),
+        read("/admin/users/spare", Office, ADMIN),
+        read("/admin/units", Office, ADMIN),
+        read("/admin/audit", Office, ADMIN),
+        // ---- the API.
+        read("/api/me", Office, ALL),
+        read("/api/projects", Office, ALL),
+        read("/api/units", Office, ALL),
+        read("/api/regions", Office, ALL),
+        read("/api/problems", Office, ALL),
+        read("/api/adjustments", Office, ALL),
+        read("/api/reports?period=2025-09", Office, ALL),
+        read("/api/reports/corrections", Office, ALL),
+        // ---- one project, on each side.
+        read("/projects/{project}", Own, ALL),
+        read("/projects/{project}", Other, ALL),
+        read("/projects/{project}/dossier", Own, ALL),
+        read("/projects/{project}/dossier", Other, ALL),
+        read("/projects/{project}/approval", Own, ALL),
+        read("/projects/{project}/approval", Other, ALL),
+        read("/api/projects/{project}", Own, ALL),
+        read("/api/projects/{project}", Other, ALL),
+        read("/api/projects/{project}/history", Own, ALL),
+        read("/api/projects/{project}/history", Other, ALL),
+        read("/projects/{project}/edit", Own, EDITORS_OWN),
+        read("/projects/{project}/edit", Other, EDITORS_OTHER),
+        read("/projects/{project}/approval/node", Own, EDITORS_OWN),
+        read("/projects/{project}/approval/node", Other, EDITORS_OTHER),
+        read("/projects/{project}/adjust", Own, ASK_OWN),
+        read("/projects/{project}/adjust", Other, ASK_OTHER),
+        read("/projects/{project}/problems/new", Own, RAISE_OWN),
+        read("/projects/{project}/problems/new", Other, RAISE_OTHER),
+        // ---- a problem and its attachment: whoever sees the problem.
+        read("/problems/{problem}", Own, SEES_OWN),
+        read("/problems/{problem}", Other, SEES_OTHER),
+        read("/api/problems/{problem}", Own, SEES_OWN),
+        read("/api/problems/{problem}", Other, SEES_OTHER),
+        read("/attachments/{attachment}", Own, SEES_OWN),
+        read("/attachments/{attachment}", Other, SEES_OTHER),
+        // ---- a unit's reports and their photos.
+        read("/reports/2025-09/units/{unit}", Own, REPORTS_OWN),
+        read("/reports/2025-09/units/{unit}", Other, REPORTS_OTHER),
+        read(
+            "/reports/2025-09/projects/{project}/photos",
+            Own,
+            REPORTS_OWN,
+        ),
+        read(
+            "/reports/2025-09/projects/{project}/photos",
+            Other,
+            REPORTS_OTHER,
+        ),
+        read("/photos/{photo}", Own, REPORTS_OWN),
+        read("/photos/{photo}", Other, REPORTS_OTHER),
+    ]
+}
+
+/// Read routes the matrix leaves to tests of their own: the start page (it sends each role
+/// where it begins), signing in, the first start, one's own password and a reset link; and the
+/// machine interface's description, public like any API's (it holds no data).
+const OWN_READS: &[&str] = &[
+    "/",
+    "/api/openapi.json",
+    "/login",
+    "/setup",
+    "/account/password",
+    "/account/reset",
+    "/api/docs",
+    "/api",
+];
+
+/// The read paths the running server serves (GET in the 405's `Allow`).
+async fn read_routes(app: &TestApp, client: &reqwest::Client) -> Vec<String> {
+    let mut routes = Vec::new();
+    for path in registered_paths() {
+        let url = app.url(&shape(&path).replace("{}", "1"));
+        let r = client
+            .request(reqwest::Method::PATCH, url)
+            .send()
+            .await
+            .unwrap();
+        let allow = r
+            .headers()
+            .get("allow")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        if allow.split(',').any(|m| m.trim() == "GET") {
+            routes.push(shape(&path));
+        }
+    }
+    routes
+}
+
+#[tokio::test]
+async fn every_read_route_as_every_role() {
+    TestApp::each_backend(|app| async move {
+        let dialect = app.dialect;
+        let fx = fixture(&app.store).await;
+        // A photo on each side's September report, filed by the office.
+        for side in [&fx.own, &fx.other] {
+            let office = store::Actor {
+                user_id: None,
+                unit: None,
+                reviewer: true,
+            };
+            app.store
+                .add_report_photo(
+                    side.project,
+                    &period("2025-09"),
+                    "工地.png",
+                    "image/png",
+                    PNG,
+                    &office,
+                )
+                .await
+                .unwrap();
+        }
+        app.store
+            .create_user(NewUser {
+                username: "spare",
+                display_name: "备用",
+                password: "secret-pw",
+                role: Role::Responsible,
+                unit_id: fx.own.unit,
+            })
+            .await
+            .unwrap();
+        let mut clients = HashMap::new();
+        for role in ROLES {
+            clients.insert(role, app.signed_in(role).await);
+        }
+        // A published ranking, for its unit page.
+        let (status, _) = send_form(
+            &clients["admin"],
+            app.url("/rankings/publish"),
+            &pairs(&[("period", "2025-09".into()), ("note", String::new())]),
+        )
+        .await;
+        assert!(status.is_redirection(), "publish: {status}");
+        let m = Matrix { app, fx, clients };
+        let rows = reads();
+        // Every read route the server has is a row (or has a test of its own).
+        let served = read_routes(&m.app, &m.clients["admin"]).await;
+        let missing: Vec<&String> = served
+            .iter()
+            .filter(|route| {
+                !OWN_READS.contains(&route.as_str())
+                    && !rows
+                        .iter()
+                        .any(|r| route_matches(route, r.path.split('?').next().unwrap_or("")))
+            })
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{dialect:?}: read routes without a row: {missing:?}"
+        );
+        let nobody = browser(&m.app.base);
+        let mut wrong = Vec::new();
+        let mut checked = 0;
+        for row in &rows {
+            let side = m.side(row.obj);
+            let url = m.app.url(&m.fill(row.path, side, &HashMap::new(), 0).await);
+            // Nobody signed in: the sign-in page for a page, 401 for the API.
+            let r = nobody.get(&url).send().await.unwrap();
+            let expected = if row.path.starts_with("/api/") {
+                401
+            } else {
+                303
+            };
+            if r.status().as_u16() != expected {
+                wrong.push(format!(
+                    "{} [{:?}] signed out: {}",
+                    row.path,
+                    row.obj,
+                    r.status()
+                ));
+            }
+            for role in ROLES {
+                checked += 1;
+                let r = m.clients[role].get(&url).send().await.unwrap();
+                let status = r.status();
+                let elsewhere = r
+                    .headers()
+                    .get("location")
+                    .and_then(|l| l.to_str().ok())
+                    .is_some_and(|l| !l.starts_with("/login"));
+                let body = r.text().await.unwrap_or_default();
+                let may = row.allowed.contains(&role);
+                let right = if may {
+                    status == StatusCode::OK || (status == StatusCode::SEE_OTHER && elsewhere)
+                } else {
+                    matches!(status.as_u16(), 403 | 404)
+                };
+                if !right {
+                    wrong.push(format!(
+                        "{} [{:?}] as {role}: {} but answered {status} — {}",
+                        row.path,
+                        row.obj,
+                        if may { "may read" } else { "may not" },
+                        gist(&body)
+                    ));
+                }
+            }
+        }
+        println!(
+            "{dialect:?}: {} read routes, {} rows, {checked} route×role cases checked",
+            served.len(),
+            rows.len()
+        );
         assert!(
             wrong.is_empty(),
             "{dialect:?}: {} of {checked} cases wrong:\n{}",

@@ -62,8 +62,9 @@ impl Gathered for LedgerImport {
     }
 }
 
-/// Each sheet by its format: .xlsx streamed with its merged cells, .xls read whole with them,
-/// .xlsb and .ods read whole without (calamine reads none from them).
+/// Each sheet by its format: .xlsx streamed with its merged cells, .xlsb streamed without
+/// them, .xls read whole with them, .ods read whole without (calamine reads no merged cells
+/// from .xlsb and .ods; .xls and .ods are measured before they are opened, see `whole`).
 fn read_workbook(bytes: &[u8]) -> Result<LedgerImport, Bilingual> {
     let (mut book, sheets) = open_workbook(bytes)?;
     let mut c = Collector::default();
@@ -82,8 +83,24 @@ fn read_workbook(bytes: &[u8]) -> Result<LedgerImport, Bilingual> {
                 read_range(range, SheetParser::new(name.clone(), merges), &mut c);
             }
             // calamine reads no merged cells from these formats: the fallbacks decide alone.
+            // .xlsb is streamed cell by cell, as the other importers read it.
             Sheets::Xlsb(x) => {
-                let range = x.worksheet_range(&name).map_err(|e| e.to_string());
+                let range = match x.worksheet_cells_reader(&name) {
+                    Ok(mut cells) => crate::streamed(&name, || {
+                        cells
+                            .next_cell()
+                            .map(|c| c.map(crate::owned))
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(|why| why.zh),
+                    Err(e) => Err(e.to_string()),
+                };
+                let range = range.map(|(range, far)| {
+                    for row in far {
+                        c.skip(&row.sheet, row.row, row.reason);
+                    }
+                    range
+                });
                 read_range(
                     range,
                     SheetParser::new(name.clone(), Merges::Unavailable),

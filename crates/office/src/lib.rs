@@ -22,6 +22,7 @@ mod tables;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod text_file;
+mod whole;
 
 use serde::Serialize;
 
@@ -108,7 +109,7 @@ pub struct LedgerImport {
 /// A workbook opened from a file's bytes (the format detected from them), with its worksheets
 /// as (name, visible), or why it cannot be opened.
 pub(crate) type OpenedWorkbook<'a> = (
-    calamine::Sheets<std::io::Cursor<&'a [u8]>>,
+    calamine::Sheets<std::io::Cursor<std::borrow::Cow<'a, [u8]>>>,
     Vec<(String, bool)>,
 );
 
@@ -222,7 +223,7 @@ const FAR_ROWS: u32 = 10_000;
 const FAR_COLUMNS: u32 = 1_000;
 
 /// One streamed cell, owned.
-fn owned(cell: calamine::Cell<calamine::DataRef<'_>>) -> calamine::Cell<calamine::Data> {
+pub(crate) fn owned(cell: calamine::Cell<calamine::DataRef<'_>>) -> calamine::Cell<calamine::Data> {
     calamine::Cell::new(
         cell.get_position(),
         calamine::Data::from(cell.get_value().clone()),
@@ -231,7 +232,7 @@ fn owned(cell: calamine::Cell<calamine::DataRef<'_>>) -> calamine::Cell<calamine
 
 /// A sheet streamed by `next`: its non-empty cells, at most [`MAX_CELLS`] of them, made into its
 /// table ([`table_of`]), with the stray cells it left out as skipped rows.
-fn streamed(
+pub(crate) fn streamed(
     sheet: &str,
     mut next: impl FnMut() -> Result<Option<calamine::Cell<calamine::Data>>, String>,
 ) -> Result<(calamine::Range<calamine::Data>, Vec<SkippedRow>), domain::Bilingual> {
@@ -374,6 +375,8 @@ pub(crate) fn open_workbook(bytes: &[u8]) -> Result<OpenedWorkbook<'_>, domain::
         return Err(domain::bi("文件是空的", "the file is empty"));
     }
     check_shared_strings(bytes, MAX_SHARED_STRINGS)?;
+    // .xls and .ods are read whole as calamine opens them: measured first (an .xls re-packed).
+    let bytes = whole::prepare(bytes, whole::MAX_CELLS)?;
     let book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
         domain::bi(
             format!("不是可识别的 Excel（.xlsx、.xls）或 ODS 文件（{e}）"),

@@ -192,21 +192,40 @@ pub async fn list(config: &Config, filter: AuditFilter, json: bool) -> Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
-/// Every `every`, a backup into `dir` named by its time; only the newest `keep` stay.
+/// Every `every`, a backup into `dir` named by its time; only the newest `keep` stay. The first
+/// a minute after start, so a misconfigured folder shows at once in the log.
 pub fn schedule(store: Store, dir: PathBuf, every: Duration, keep: usize) {
+    run_schedule(store, dir, every, keep, None);
+}
+
+/// The schedule's loop; each backup's outcome is also sent to `done` when given (the tests
+/// follow the loop through it).
+fn run_schedule(
+    store: Store,
+    dir: PathBuf,
+    every: Duration,
+    keep: usize,
+    done: Option<tokio::sync::mpsc::UnboundedSender<Result<PathBuf, String>>>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        // The first a minute after start, so a misconfigured folder shows at once in the log.
-        let mut next = tokio::time::Instant::now() + Duration::from_secs(60);
+        let mut next = tokio::time::Instant::now() + FIRST_BACKUP_AFTER;
         loop {
             tokio::time::sleep_until(next).await;
             next += every;
-            match scheduled(&store, &dir, keep).await {
+            let outcome = scheduled(&store, &dir, keep).await;
+            match &outcome {
                 Ok(path) => tracing::info!("backup written: {}", path.display()),
                 Err(e) => tracing::error!("scheduled backup failed / 定时备份失败: {e:#}"),
             }
+            if let Some(done) = &done {
+                let _ = done.send(outcome.map_err(|e| format!("{e:#}")));
+            }
         }
-    });
+    })
 }
+
+/// How long after start the first scheduled backup is written.
+const FIRST_BACKUP_AFTER: Duration = Duration::from_secs(60);
 
 async fn scheduled(store: &Store, dir: &Path, keep: usize) -> Result<PathBuf> {
     std::fs::create_dir_all(dir).with_context(|| {
@@ -218,7 +237,7 @@ async fn scheduled(store: &Store, dir: &Path, keep: usize) -> Result<PathBuf> {
     })?;
     let name = format!(
         "gongjian-{}.jsonl.gz",
-        chrono::Utc::now().format("%Y%m%d-%H%M%S")
+        chrono::Utc::now().format("%Y%m%d-%H%M%S%.3f")
     );
     let path = dir.join(name);
     let _ = write_backup(store, &path).await?;
@@ -294,6 +313,55 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(summary.tables["regions"], 1);
+    }
+
+    /// The schedule itself, on tokio's paused clock: the first backup a minute after start,
+    /// then one each interval on the dot, never more than `keep` kept; a folder that cannot be
+    /// made is reported and the schedule goes on.
+    #[tokio::test(start_paused = true)]
+    async fn the_schedule_writes_on_time_and_keeps_n() {
+        let db = store::testing::TestDb::new(store::Dialect::Sqlite).await;
+        let store = db.store().await;
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("backups");
+        let kept = || {
+            std::fs::read_dir(&folder)
+                .unwrap()
+                .filter(|e| {
+                    e.as_ref()
+                        .unwrap()
+                        .file_name()
+                        .to_string_lossy()
+                        .ends_with(".jsonl.gz")
+                })
+                .count()
+        };
+        let every = Duration::from_secs(3600);
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let start = tokio::time::Instant::now();
+        let task = run_schedule(store.clone(), folder.clone(), every, 2, Some(tx));
+        for k in 0..4u32 {
+            let written = rx.recv().await.unwrap().unwrap();
+            assert_eq!(
+                start.elapsed(),
+                FIRST_BACKUP_AFTER + every * k,
+                "backup {k}"
+            );
+            assert!(written.exists());
+            assert_eq!(kept(), (k as usize + 1).min(2), "backup {k}");
+        }
+        task.abort();
+
+        // A folder that cannot be made (a file stands in its way): each time an error, and on.
+        let blocked = dir.path().join("blocked");
+        std::fs::write(&blocked, b"a file").unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let task = run_schedule(store, blocked.join("backups"), every, 2, Some(tx));
+        for _ in 0..2 {
+            let why = rx.recv().await.unwrap().unwrap_err();
+            assert!(why.contains("无法创建"), "{why}");
+        }
+        task.abort();
     }
 
     #[test]

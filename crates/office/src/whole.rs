@@ -87,15 +87,18 @@ fn check_sheets(sheets: &[(u64, Bounds)], cap: u64) -> Result<(), Bilingual> {
             .saturating_add(bounds.cells());
         if total > cap {
             let far = bounds.corner();
-            let at = if far.is_empty() {
-                String::new()
+            let (at, at_en) = if *claimed > bounds.cells() {
+                (
+                    format!("（该表的尺寸记录声称有 {claimed} 个单元格）"),
+                    format!(" (its dimensions record claims {claimed} cells)"),
+                )
+            } else if far.is_empty() {
+                (String::new(), String::new())
             } else {
-                format!("，最远的单元格在 {far}")
-            };
-            let at_en = if far.is_empty() {
-                String::new()
-            } else {
-                format!("; its farthest cell is {far}")
+                (
+                    format!("，最远的单元格在 {far}"),
+                    format!("; its farthest cell is {far}"),
+                )
             };
             return Err(bi(
                 format!(
@@ -121,6 +124,15 @@ fn damaged_xls(why: impl std::fmt::Display) -> Bilingual {
         format!("不是完好的 .xls 文件（{why}），请用 Excel 或 WPS 打开后另存再导入"),
         format!(
             "not a sound .xls file ({why}); open it in Excel or WPS, save it again and import that"
+        ),
+    )
+}
+
+fn damaged_ods(why: impl std::fmt::Display) -> Bilingual {
+    bi(
+        format!("不是完好的 .ods 文件（{why}），请用 WPS 或 LibreOffice 打开后另存再导入"),
+        format!(
+            "not a sound .ods file ({why}); open it in WPS or LibreOffice, save it again and import that"
         ),
     )
 }
@@ -241,14 +253,7 @@ fn xls_sheet(stream: &[u8]) -> (u64, Bounds) {
                 if let (Some(first), Some(last), Some(col_first), Some(col_last)) =
                     (first, last, col_first, col_last)
                 {
-                    let col_first = if col_first > 0xFF || col_last < col_first {
-                        0
-                    } else {
-                        col_first
-                    };
-                    let rows = last.saturating_sub(first).max(1);
-                    let cols = col_last.saturating_sub(col_first).max(1);
-                    claimed = claimed.max(rows.saturating_mul(cols));
+                    claimed = claimed.max(dimensions_reserve(first, last, col_first, col_last));
                 }
             }
             // Number, Label, RString, BoolErr, RK, LabelSst, Formula: one cell each.
@@ -312,13 +317,22 @@ fn ods_sheets(bytes: &[u8]) -> Result<Vec<(u64, Bounds)>, Bilingual> {
                 .flatten()
                 .is_some()
     };
+    // calamine's .ods reader waits for the end of the element it is in and reads on past the
+    // end of the file (a cut-off `content.xml` kept it busy for ever): only well-formed XML,
+    // every element closed, is handed on.
+    let mut depth = 0usize;
     loop {
         let event = match xml.read_event_into(&mut buf) {
-            Ok(Event::Eof) => break,
+            Ok(Event::Eof) if depth == 0 => break,
+            Ok(Event::Eof) => return Err(damaged_ods("the content ends inside an element")),
             Ok(event) => event,
-            // Malformed XML is calamine's to report.
-            Err(_) => return Ok(Vec::new()),
+            Err(e) => return Err(damaged_ods(e)),
         };
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
         if xml.buffer_position() > MAX_ODS_XML {
             return Err(bi(
                 format!(
@@ -393,6 +407,27 @@ fn ods_sheets(bytes: &[u8]) -> Result<Vec<(u64, Bounds)>, Bilingual> {
         buf.clear();
     }
     Ok(sheets)
+}
+
+/// The cells calamine reserves for a DIMENSIONS record of rows `first..last` and columns
+/// `col_first..col_last` (the last ones past the end), reckoned as its release build does: in
+/// 32-bit arithmetic that wraps, so a record whose last row lies before its first claims four
+/// billion rows.
+fn dimensions_reserve(first: u64, last: u64, col_first: u64, col_last: u64) -> u64 {
+    let (rf, rl, cl) = (first as u32, last as u32, col_last as u32);
+    let cf = if col_first > 0xFF || col_last < col_first {
+        0
+    } else {
+        col_first as u32
+    };
+    let (start, end) = if rl >= 1 && cl >= 1 {
+        ((rf, cf), (rl - 1, cl - 1))
+    } else {
+        ((rf, cf), (rf, cf))
+    };
+    let rows = u64::from(end.0.wrapping_sub(start.0).wrapping_add(1));
+    let cols = u64::from(end.1.wrapping_sub(start.1).wrapping_add(1));
+    rows.saturating_mul(cols)
 }
 
 fn add_cells(bounds: &mut Bounds, row: u64, row_repeats: u64, col: u64, n: u64) {

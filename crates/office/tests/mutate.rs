@@ -4,8 +4,15 @@
 //! and packed again, or the file's raw bytes changed. Every run must answer (rows, errors or
 //! one error for the file); a panic fails the test, an abort ends it.
 //!
+//! The corpus's .xls is no package: its raw bytes are changed. A run that hangs or takes the
+//! memory is as much a failure as a panic (two were found so, both in calamine, see
+//! `tests/whole_books.rs`).
+//!
 //! A few thousand runs are part of every test run; `cargo test -p gongjian-office --release
-//! --test mutate -- --ignored` makes a million (the number in BENCHMARKS.md).
+//! --test mutate -- --ignored` makes a million (the number in BENCHMARKS.md). To find a bad
+//! mutant: `MUTATE_RUNS=N` runs N in the quick test, `MUTATE_TRACE=1` names each run and keeps
+//! the last mutant in /tmp/mutant.bin, `MUTATE_SLOW=1` names and keeps (/tmp/slow-N.bin) every
+//! run over 50 ms.
 
 use std::io::{Cursor, Read, Write};
 
@@ -190,11 +197,16 @@ fn run(runs: usize, seed: u64) -> usize {
             eprintln!("run {i}: {}", corpus[which].0);
             let _ = std::fs::write("/tmp/mutant.bin", &bytes);
         }
+        let started = std::time::Instant::now();
         let (ledger, reports, problems) = (
             office::read_ledger(&bytes),
             office::read_reports(&bytes),
             office::read_problems(&bytes),
         );
+        if std::env::var_os("MUTATE_SLOW").is_some() && started.elapsed().as_millis() > 50 {
+            eprintln!("run {i}: {} took {:?}", corpus[which].0, started.elapsed());
+            let _ = std::fs::write(format!("/tmp/slow-{i}.bin"), &bytes);
+        }
         if !ledger.projects.is_empty()
             || !reports.reports.is_empty()
             || !problems.problems.is_empty()
@@ -210,7 +222,11 @@ fn run(runs: usize, seed: u64) -> usize {
 
 #[test]
 fn mutated_workbooks_are_answered_never_a_panic() {
-    let with_rows = run(1_500, 20251204);
+    let env = |name: &str| std::env::var(name).ok().and_then(|n| n.parse().ok());
+    let with_rows = run(
+        env("MUTATE_RUNS").map_or(1_500, |n: u64| n as usize),
+        env("MUTATE_SEED").unwrap_or(20251204),
+    );
     // The mutants still reach the rows often: the harness tests the readers, not only unzip.
     assert!(with_rows > 300, "{with_rows} of 1500 mutants gave rows");
 }

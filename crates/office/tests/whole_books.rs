@@ -89,10 +89,14 @@ fn xls(cells: &[(u16, u16, Value<'_>)], dimensions: Option<(u32, u32, u16, u16)>
 
 /// An .ods whose one table is `rows` of content.xml (`<table:table-row>` elements).
 fn ods(rows: &str) -> Vec<u8> {
-    let content = format!(
+    ods_package(&format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Sheet1">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
-    );
+    ))
+}
+
+/// An .ods package around `content` (its content.xml).
+fn ods_package(content: &str) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let stored =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
@@ -264,6 +268,42 @@ fn an_xls_whose_sectors_loop_is_refused_as_damaged() {
     assert_eq!(errors.len(), 3, "{errors:?}");
     for e in &errors {
         assert!(e.contains("不是完好的 .xls 文件"), "{e}");
+    }
+}
+
+/// A mutant whose DIMENSIONS record ends before it starts: calamine's release build reckons
+/// the rows in wrapping 32-bit arithmetic and asked for 515 GB (an abort). The measure reckons
+/// as calamine does and refuses it.
+#[test]
+fn an_xls_whose_dimensions_wrap_is_refused() {
+    let errors = said(include_bytes!("cases/dimensions_wrap.xls"));
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    for e in &errors {
+        assert!(e.contains("工作簿过大") && e.contains("尺寸记录"), "{e}");
+    }
+}
+
+/// An .ods whose content.xml is cut off inside its table, or closes an element it did not open:
+/// calamine's reader waited for the table's end past the end of the file for ever (found by
+/// the mutation harness). It is refused as damaged.
+#[test]
+fn an_ods_cut_off_is_refused_as_damaged() {
+    let head = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="Sheet1">"#;
+    let first = row(&[text_cell("项目名称"), text_cell("存在问题")], None);
+    for (what, content) in [
+        ("cut off", format!("{head}{first}cument-content>")),
+        (
+            "an end tag of another name",
+            format!(
+                "{head}{first}</table:tablX></office:spreadsheet></office:body></office:document-content>"
+            ),
+        ),
+    ] {
+        let errors = said(&ods_package(&content));
+        assert_eq!(errors.len(), 3, "{what}: {errors:?}");
+        for e in &errors {
+            assert!(e.contains("不是完好的 .ods 文件"), "{what}: {e}");
+        }
     }
 }
 

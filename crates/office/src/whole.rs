@@ -70,7 +70,7 @@ impl Bounds {
 pub(crate) fn prepare(bytes: &[u8], cap: u64) -> Result<Cow<'_, [u8]>, Bilingual> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         let stream = xls_stream(bytes)?;
-        check_sheets(&xls_sheets(&stream), cap)?;
+        check_sheets(&xls_sheets(&stream)?, cap)?;
         return xls_repacked(&stream).map(Cow::Owned);
     }
     if bytes.starts_with(b"PK\x03\x04") {
@@ -196,26 +196,37 @@ fn records(stream: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
 
 /// Each sheet of an .xls's workbook stream as calamine will read it: the cells its DIMENSIONS
 /// record makes it reserve, and the box of its cells with values.
-fn xls_sheets(stream: &[u8]) -> Vec<(u64, Bounds)> {
+/// A BoundSheet8 record too short for what calamine reads of it, or a sheet said to start past
+/// the stream's end, is refused as damaged (calamine indexes both without a check).
+fn xls_sheets(stream: &[u8]) -> Result<Vec<(u64, Bounds)>, Bilingual> {
     // The globals: each sheet's offset (BoundSheet8), up to their EOF.
-    let mut offsets = Vec::new();
+    let mut sheets = Vec::new();
     for (typ, data) in records(stream) {
         match typ {
-            0x0085 => offsets.extend(u32_at(data, 0)),
+            0x0085 => {
+                let sheet = u32_at(data, 0)
+                    .filter(|_| data.len() >= 8)
+                    .and_then(|at| stream.get(usize::try_from(at).ok()?..))
+                    .ok_or_else(|| damaged_xls("a sheet's entry points outside the workbook"))?;
+                sheets.push(xls_sheet(sheet)?);
+            }
             0x000A => break,
+            // Records calamine reads fields of without checking their length.
+            0x002F | 0x0042 | 0x0022 | 0x0809 | 0x0017 if data.len() < 2 => {
+                return Err(damaged_xls("a record of the workbook is cut short"));
+            }
+            0x0018 if data.len() < 14 || u16_at(data, 4).unwrap_or(0) > data.len() as u64 => {
+                return Err(damaged_xls("a defined name is cut short"));
+            }
             _ => {}
         }
     }
-    offsets
-        .into_iter()
-        .filter_map(|at| stream.get(usize::try_from(at).ok()?..))
-        .map(xls_sheet)
-        .collect()
+    Ok(sheets)
 }
 
 /// One sheet's substream: nested substreams (an embedded chart) are skipped as calamine skips
 /// them; the sheet ends at its EOF.
-fn xls_sheet(stream: &[u8]) -> (u64, Bounds) {
+fn xls_sheet(stream: &[u8]) -> Result<(u64, Bounds), Bilingual> {
     let mut claimed = 0u64;
     let mut bounds = Bounds::default();
     let (mut seen_bof, mut depth) = (false, 0usize);
@@ -262,6 +273,13 @@ fn xls_sheet(stream: &[u8]) -> (u64, Bounds) {
                     bounds.add(row, col, col);
                 }
             }
+            // MergeCells: calamine reads as many ranges as the count says.
+            0x00E5 => {
+                let count = u16_at(data, 0).unwrap_or(u64::MAX);
+                if data.len() as u64 <= count.saturating_mul(8).saturating_add(1) {
+                    return Err(damaged_xls("a list of merged cells is cut short"));
+                }
+            }
             // MulRk: a run of cells in one row.
             0x00BD => {
                 if let (Some((row, first)), Some(last)) = (
@@ -274,7 +292,7 @@ fn xls_sheet(stream: &[u8]) -> (u64, Bounds) {
             _ => {}
         }
     }
-    (claimed, bounds)
+    Ok((claimed, bounds))
 }
 
 /// Each sheet of an .ods as calamine will read it: the box of its cells with a value or a

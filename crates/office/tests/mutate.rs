@@ -12,7 +12,8 @@
 //! --test mutate -- --ignored` makes a million (the number in BENCHMARKS.md). To find a bad
 //! mutant: `MUTATE_RUNS=N` runs N in the quick test, `MUTATE_TRACE=1` names each run and keeps
 //! the last mutant in /tmp/mutant.bin, `MUTATE_SLOW=1` names and keeps (/tmp/slow-N.bin) every
-//! run over 50 ms.
+//! run over 50 ms, `MUTATE_PANIC=1` keeps the mutant of a panic caught inside an importer in
+//! /tmp/panic.bin.
 
 use std::io::{Cursor, Read, Write};
 
@@ -193,6 +194,14 @@ fn run(runs: usize, seed: u64) -> usize {
     for i in 0..runs {
         let which = rng.below(corpus.len());
         let bytes = mutant(&corpus[which].1, &unpacked[which], &mut rng);
+        if std::env::var_os("MUTATE_PANIC").is_some() {
+            // A panic caught inside an importer still runs the hook: keep the mutant it met.
+            let kept = bytes.clone();
+            std::panic::set_hook(Box::new(move |info| {
+                eprintln!("{info}");
+                let _ = std::fs::write("/tmp/panic.bin", &kept);
+            }));
+        }
         if std::env::var_os("MUTATE_TRACE").is_some() {
             eprintln!("run {i}: {}", corpus[which].0);
             let _ = std::fs::write("/tmp/mutant.bin", &bytes);

@@ -1111,6 +1111,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("ledger.reset", "重置", "Reset"),
     ("ledger.all", "全部", "All"),
     ("ledger.total", "共", "Total"),
+    ("ledger.scope", "仅含本辖区", "your region only"),
     ("ledger.projects", "个项目", "projects"),
     ("ledger.sum_total", "总投资合计", "Total investment"),
     ("ledger.min", "总投资不低于（万元）", "Total ≥ (10k yuan)"),

@@ -182,6 +182,10 @@ async fn a_user_confined_to_a_region_reaches_its_projects_only() {
             assert_eq!(list["total"], 1);
             let (_, page) = get(app.url("/projects")).await;
             assert!(page.contains("龙田镇污水处理厂") && !page.contains("江阴港区码头"));
+            assert!(
+                page.contains("仅含本辖区：龙田镇"),
+                "the list says it is the region's"
+            );
             // Its own project opens; another region's is refused, saying why.
             let (status, _) = get(app.url(&format!("/projects/{}", t.inside))).await;
             assert_eq!(status, StatusCode::OK, "{username}");

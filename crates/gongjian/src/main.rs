@@ -616,7 +616,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             };
             // The user and, when new, the unit: both or neither.
             let (id, created) = store
-                .add_scoped_user(
+                .add_user_in_unit(
                     &new,
                     unit.trim(),
                     UnitKind::guess(unit.trim()),

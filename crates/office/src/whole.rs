@@ -302,7 +302,7 @@ fn ods_sheets(bytes: &[u8]) -> Result<Vec<(u64, Bounds)>, Bilingual> {
     let Ok(mut package) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(Vec::new());
     };
-    if package.by_name("content.xml").is_err() || package.by_name("xl/workbook.xml").is_ok() {
+    if package.by_name("xl/workbook.xml").is_ok() {
         return Ok(Vec::new());
     }
     let Ok(content) = package.by_name("content.xml") else {

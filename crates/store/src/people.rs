@@ -469,22 +469,10 @@ impl Store {
 
     /// Adds a user to the unit named `unit`, creating the unit (of `kind`) when there is none:
     /// both or neither (a taken username leaves no new unit behind). `must_change`: the
-    /// password is a temporary one, to be changed at the first sign-in. Returns the user's id
-    /// and whether the unit was created.
+    /// password is a temporary one, to be changed at the first sign-in. `region_id`: the region
+    /// the user is confined to, if any (one that does not exist is [`StoreError::Invalid`] and
+    /// nothing is written). Returns the user's id and whether the unit was created.
     pub async fn add_user_in_unit(
-        &self,
-        user: &NewUser<'_>,
-        unit: &str,
-        kind: domain::UnitKind,
-        must_change: bool,
-    ) -> Result<(i64, bool)> {
-        self.add_scoped_user(user, unit, kind, must_change, None)
-            .await
-    }
-
-    /// As [`Store::add_user_in_unit`], confined to the region `region_id` when one is given
-    /// (a region that does not exist is [`StoreError::Invalid`] and nothing is written).
-    pub async fn add_scoped_user(
         &self,
         user: &NewUser<'_>,
         unit: &str,

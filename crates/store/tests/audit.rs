@@ -62,6 +62,7 @@ async fn every_change_is_chained_and_a_hand_edit_is_named() {
                     "龙田镇政府",
                     UnitKind::Town,
                     false,
+                    None,
                 )
                 .await
                 .unwrap();

@@ -227,7 +227,7 @@ pub async fn create(
     let unit = form.unit.trim();
     match state
         .store
-        .add_scoped_user(&new, unit, UnitKind::guess(unit), true, region)
+        .add_user_in_unit(&new, unit, UnitKind::guess(unit), true, region)
         .await
     {
         Ok(_) => Ok(layout::done("/admin/users", "done.user_created", None)),

@@ -1804,6 +1804,20 @@ impl Matrix {
     }
 }
 
+/// "spare", a unit's user no row of the matrices is about (the administrator's pages act on it).
+async fn add_spare(store: &Store, unit_id: i64) {
+    store
+        .create_user(NewUser {
+            username: "spare",
+            display_name: "备用",
+            password: "secret-pw",
+            role: Role::Responsible,
+            unit_id,
+        })
+        .await
+        .unwrap();
+}
+
 async fn decision_version(store: &Store, id: i64) -> i64 {
     store
         .open_decisions()
@@ -1854,16 +1868,7 @@ async fn every_write_route_as_every_role() {
             clients.insert(role, app.signed_in(role).await);
         }
         // A user of no row of the matrix, signed in, for the administrator to act on.
-        app.store
-            .create_user(NewUser {
-                username: "spare",
-                display_name: "备用",
-                password: "secret-pw",
-                role: Role::Responsible,
-                unit_id: fx.own.unit,
-            })
-            .await
-            .unwrap();
+        add_spare(&app.store, fx.own.unit).await;
         let spare = app.signed_in("spare").await;
         let m = Matrix { app, fx, clients };
         let cases = cases();
@@ -2139,16 +2144,7 @@ async fn every_read_route_as_every_role() {
                 .await
                 .unwrap();
         }
-        app.store
-            .create_user(NewUser {
-                username: "spare",
-                display_name: "备用",
-                password: "secret-pw",
-                role: Role::Responsible,
-                unit_id: fx.own.unit,
-            })
-            .await
-            .unwrap();
+        add_spare(&app.store, fx.own.unit).await;
         let mut clients = HashMap::new();
         for role in ROLES {
             clients.insert(role, app.signed_in(role).await);

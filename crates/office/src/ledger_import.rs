@@ -32,8 +32,8 @@ use crate::headers::{
     section_title, subtotal_word,
 };
 use crate::{
-    Gathered, ImportError, ImportedProject, LedgerImport, SheetSummary, SkippedRow, column_letter,
-    open_workbook, read_guarded,
+    Gathered, ImportError, ImportedProject, LedgerImport, LedgerPart, SheetSummary, SkippedRow,
+    Tally, column_letter, open_workbook, read_guarded,
 };
 
 /// How many non-blank rows from the top are searched for the header.
@@ -50,7 +50,24 @@ const MAX_ERRORS: usize = 1000;
 /// Never panics: a file that cannot be read at all gives one [`ImportError`] without a row or
 /// column.
 pub fn read_ledger(bytes: &[u8]) -> LedgerImport {
-    read_guarded(bytes, read_workbook)
+    read_guarded(bytes, |bytes| read_workbook(bytes, None))
+}
+
+/// Reads a ledger workbook as [`read_ledger`] does, handing its projects to `emit` in batches of
+/// `batch` as they are read, so the caller can write them while the rest is read. The result
+/// holds everything else (its `projects` stay empty).
+///
+/// Once a problem is found no more projects are handed on: the import will not be written.
+/// An .xlsx sheet may be read twice (see the module's note on merged cells): a
+/// [`LedgerPart::Mark`] goes before each such sheet, and a [`LedgerPart::Undo`] tells that what
+/// came after the mark is read again.
+pub fn stream_ledger(bytes: &[u8], batch: usize, emit: &mut dyn FnMut(LedgerPart)) -> LedgerImport {
+    let sink = Sink {
+        emit,
+        batch: batch.max(1),
+        since_mark: false,
+    };
+    read_guarded(bytes, |bytes| read_workbook(bytes, Some(sink)))
 }
 
 impl Gathered for LedgerImport {
@@ -65,9 +82,12 @@ impl Gathered for LedgerImport {
 /// Each sheet by its format: .xlsx streamed with its merged cells, .xlsb streamed without
 /// them, .xls read whole with them, .ods read whole without (calamine reads no merged cells
 /// from .xlsb and .ods; .xls and .ods are measured before they are opened, see `whole`).
-fn read_workbook(bytes: &[u8]) -> Result<LedgerImport, Bilingual> {
+fn read_workbook(bytes: &[u8], sink: Option<Sink<'_>>) -> Result<LedgerImport, Bilingual> {
     let (mut book, sheets) = open_workbook(bytes)?;
-    let mut c = Collector::default();
+    let mut c = Collector {
+        sink,
+        ..Collector::default()
+    };
     for (name, visible) in sheets {
         if !visible {
             c.skip(&name, 0, "隐藏的工作表，已跳过".to_string());
@@ -303,18 +323,57 @@ impl OwnedRow {
     }
 }
 
+/// Where a streamed reading hands its projects.
+struct Sink<'a> {
+    emit: &'a mut dyn FnMut(LedgerPart),
+    batch: usize,
+    /// Projects were handed on since the last mark.
+    since_mark: bool,
+}
+
 /// What is gathered across the sheets of one workbook.
 #[derive(Default)]
-struct Collector {
+struct Collector<'a> {
     out: LedgerImport,
     /// Project codes and names seen so far, with their sheet and 1-based row, for duplicates.
     codes: HashMap<String, (String, u32)>,
     names: HashMap<String, (String, u32)>,
     dropped_errors: usize,
     any_header: bool,
+    /// When streaming: `out.projects` holds only the batch not handed on yet.
+    sink: Option<Sink<'a>>,
 }
 
-impl Collector {
+impl Collector<'_> {
+    fn project(&mut self, project: ImportedProject) {
+        self.out.tally.add(&project.fields);
+        let Some(sink) = &mut self.sink else {
+            self.out.projects.push(project);
+            return;
+        };
+        // A file with a problem is not written: what follows it is only checked.
+        if !self.out.errors.is_empty() {
+            return;
+        }
+        self.out.projects.push(project);
+        if self.out.projects.len() >= sink.batch {
+            self.flush();
+        }
+    }
+
+    /// Hands on the projects held, unless a problem was found.
+    fn flush(&mut self) {
+        if let Some(sink) = &mut self.sink
+            && !self.out.projects.is_empty()
+        {
+            let batch = std::mem::take(&mut self.out.projects);
+            if self.out.errors.is_empty() {
+                (sink.emit)(LedgerPart::Projects(batch));
+                sink.since_mark = true;
+            }
+        }
+    }
+
     fn error(&mut self, error: ImportError) {
         if self.out.errors.len() < MAX_ERRORS {
             self.out.errors.push(error);
@@ -341,10 +400,17 @@ impl Collector {
         });
     }
 
-    /// What has been reported so far, to undo a sheet that must be read again.
-    fn checkpoint(&self) -> Checkpoint {
+    /// What has been reported so far, to undo a sheet that must be read again. A streamed
+    /// reading hands on what it holds and marks the place.
+    fn checkpoint(&mut self) -> Checkpoint {
+        self.flush();
+        if let Some(sink) = &mut self.sink {
+            (sink.emit)(LedgerPart::Mark);
+            sink.since_mark = false;
+        }
         Checkpoint {
             projects: self.out.projects.len(),
+            tally: self.out.tally,
             skipped_rows: self.out.skipped_rows.len(),
             errors: self.out.errors.len(),
             sheets: self.out.sheets.len(),
@@ -354,7 +420,13 @@ impl Collector {
     }
 
     fn rollback(&mut self, to: &Checkpoint, sheet: &str) {
+        if let Some(sink) = &mut self.sink
+            && std::mem::take(&mut sink.since_mark)
+        {
+            (sink.emit)(LedgerPart::Undo);
+        }
         self.out.projects.truncate(to.projects);
+        self.out.tally = to.tally;
         self.out.skipped_rows.truncate(to.skipped_rows);
         self.out.errors.truncate(to.errors);
         self.out.sheets.truncate(to.sheets);
@@ -365,6 +437,7 @@ impl Collector {
     }
 
     fn finish(mut self) -> LedgerImport {
+        self.flush();
         if !self.any_header {
             self.error(ImportError {
                 sheet: String::new(),
@@ -394,6 +467,7 @@ impl Collector {
 
 struct Checkpoint {
     projects: usize,
+    tally: Tally,
     skipped_rows: usize,
     errors: usize,
     sheets: usize,
@@ -997,7 +1071,7 @@ impl SheetParser {
         }
         let project = parse_project(c, sheet, t, row);
         if let Some(project) = project {
-            c.out.projects.push(project);
+            c.project(project);
         }
     }
 }

@@ -27,7 +27,7 @@ mod whole;
 use serde::Serialize;
 
 pub use ledger_export::{ExportError, ExportRow, write_ledger};
-pub use ledger_import::read_ledger;
+pub use ledger_import::{read_ledger, stream_ledger};
 pub use meeting_pack::{
     MeetingPack, PackDecision, PackError, PackProblem, PackProject, chinese_date,
     write_meeting_pack,
@@ -100,10 +100,46 @@ pub struct SheetSummary {
 /// rows with errors are not in `projects`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LedgerImport {
+    /// The projects read, in sheet order; empty when they were handed on as they were read
+    /// ([`stream_ledger`]).
     pub projects: Vec<ImportedProject>,
+    /// Every project read, handed on or not.
+    pub tally: Tally,
     pub skipped_rows: Vec<SkippedRow>,
     pub errors: Vec<ImportError>,
     pub sheets: Vec<SheetSummary>,
+}
+
+/// How many projects a ledger holds and what they add up to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub projects: usize,
+    /// 总投资 of the projects that state it.
+    pub total_investment: domain::Money,
+    /// 年度计划投资 of the projects that state it.
+    pub annual_plan: domain::Money,
+}
+
+impl Tally {
+    fn add(&mut self, fields: &domain::ProjectFields) {
+        self.projects += 1;
+        // Money adds up saturating, as `Sum` does.
+        let add = |sum: domain::Money, m: Option<domain::Money>| m.into_iter().chain([sum]).sum();
+        self.total_investment = add(self.total_investment, fields.total_investment);
+        self.annual_plan = add(self.annual_plan, fields.annual_plan);
+    }
+}
+
+/// What a streamed reading of a ledger ([`stream_ledger`]) hands on as it goes.
+#[derive(Debug)]
+pub enum LedgerPart {
+    /// The next projects, in sheet order.
+    Projects(Vec<ImportedProject>),
+    /// A point the reading may come back to: everything before it stands.
+    Mark,
+    /// Forget the projects handed on since the last [`LedgerPart::Mark`]: the sheet is read
+    /// again (an .xlsx sheet whose merged cells turned out to matter).
+    Undo,
 }
 
 /// A workbook opened from a file's bytes (the format detected from them), with its worksheets

@@ -23,7 +23,7 @@
 )]
 
 use domain::Field;
-use office::{LedgerImport, read_ledger};
+use office::{ImportedProject, LedgerImport, LedgerPart, read_ledger, stream_ledger};
 use rust_xlsxwriter::Workbook;
 
 fn build(sheets: &[(&str, &[&str])]) -> Vec<u8> {
@@ -100,8 +100,50 @@ fn matches(expected: &str, got: &str) -> bool {
     }
 }
 
+/// Reads `bytes` streamed in batches of `batch`, replaying its marks and undos as a writer
+/// would, and returns what the writer would be left with beside the rest of the reading.
+fn streamed(bytes: &[u8], batch: usize) -> (Vec<ImportedProject>, LedgerImport, usize) {
+    let mut kept: Vec<ImportedProject> = Vec::new();
+    let mut mark = 0;
+    let mut undos = 0;
+    let rest = stream_ledger(bytes, batch, &mut |part| match part {
+        LedgerPart::Projects(projects) => {
+            assert!(!projects.is_empty() && projects.len() <= batch);
+            kept.extend(projects);
+        }
+        LedgerPart::Mark => mark = kept.len(),
+        LedgerPart::Undo => {
+            undos += 1;
+            kept.truncate(mark);
+        }
+    });
+    assert!(rest.projects.is_empty(), "everything is handed on");
+    (kept, rest, undos)
+}
+
+/// A streamed reading hands on, with marks and undos applied, exactly the projects of the
+/// whole reading, and reports the same of the rest; once a problem is found it hands on
+/// nothing more (the import will not be written).
+fn check_streamed(bytes: &[u8], whole: &LedgerImport) {
+    for batch in [1, 3, 500] {
+        let (kept, rest, _) = streamed(bytes, batch);
+        assert_eq!(rest.tally, whole.tally, "batch {batch}");
+        assert_eq!(rest.skipped_rows, whole.skipped_rows, "batch {batch}");
+        assert_eq!(rest.errors, whole.errors, "batch {batch}");
+        assert_eq!(rest.sheets, whole.sheets, "batch {batch}");
+        if whole.errors.is_empty() {
+            assert_eq!(kept, whole.projects, "batch {batch}");
+        } else {
+            assert!(whole.projects.starts_with(&kept), "batch {batch}");
+        }
+    }
+    assert_eq!(whole.tally.projects, whole.projects.len());
+}
+
 fn check_book(sheets: &[(&str, &[&str])], expect: &[&str]) {
-    let import = read_ledger(&build(sheets));
+    let bytes = build(sheets);
+    let import = read_ledger(&bytes);
+    check_streamed(&bytes, &import);
     let got = render(&import);
     let shown = || {
         format!(
@@ -691,6 +733,10 @@ fn merges_found_late_in_a_long_sheet_are_applied_once() {
     let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
     let expect: Vec<&str> = expect.iter().map(String::as_str).collect();
     check(&rows, &expect);
+    // Streamed, the 299 rows read before the merge mattered were handed on and are undone once.
+    let bytes = build(&[("台账", &rows)]);
+    let (kept, _, undos) = streamed(&bytes, 100);
+    assert_eq!((kept.len(), undos), (301, 1));
 }
 
 #[test]
@@ -1069,4 +1115,22 @@ fn plan_by_month_and_by_quarter() {
         ],
         &["P 台账!3 name=甲", "S 台账!2 无项目数据的行：1月"],
     );
+}
+
+#[test]
+fn the_corpus_ledgers_read_the_same_streamed() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut read = 0;
+    for name in [
+        "ledger_office.xlsx",
+        "two_sheets.xlsx",
+        "ledger_small.xls",
+        "mixed_small.ods",
+    ] {
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        let whole = read_ledger(&bytes);
+        read += whole.projects.len();
+        check_streamed(&bytes, &whole);
+    }
+    assert!(read > 0);
 }

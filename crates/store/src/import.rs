@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use domain::{ProjectFields, RegionCode, UnitKind, bi};
+use domain::{Project, ProjectFields, RegionCode, UnitKind, bi};
 use serde::Serialize;
 use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, AssertSqlSafe, Transaction};
@@ -118,6 +118,14 @@ impl Resolver {
         Ok(id)
     }
 
+    /// Forgets a region named since it was loaded (its insert was rolled back).
+    fn forget_region(&mut self, text: &str) {
+        self.regions_by_name.remove(text);
+        if let Ok(code) = RegionCode::parse(text) {
+            self.regions_by_code.remove(&code.to_string());
+        }
+    }
+
     async fn region(
         &mut self,
         tx: &mut Transaction<'static, Any>,
@@ -145,8 +153,20 @@ impl Resolver {
 }
 
 /// Inserts many projects with multi-row statements and returns their ids; one `_created`
-/// history row each.
+/// history row each, and their search rows.
 pub(crate) async fn bulk_insert_projects(
+    tx: &mut Transaction<'static, Any>,
+    dialect: Dialect,
+    projects: &[ProjectFields],
+    stamp: Stamp<'_>,
+) -> Result<Vec<i64>> {
+    let ids = insert_projects(tx, dialect, projects, stamp).await?;
+    index_stored(tx, dialect, &ids, false).await?;
+    Ok(ids)
+}
+
+/// [`bulk_insert_projects`] without the search rows, which the caller writes.
+async fn insert_projects(
     tx: &mut Transaction<'static, Any>,
     dialect: Dialect,
     projects: &[ProjectFields],
@@ -205,7 +225,6 @@ pub(crate) async fn bulk_insert_projects(
             .await?;
         ids.extend(chunk_ids);
     }
-    index_stored(tx, dialect, &ids, false).await?;
     Ok(ids)
 }
 
@@ -219,29 +238,30 @@ impl Store {
         actor: Option<i64>,
         dry_run: bool,
     ) -> Result<ImportOutcome> {
-        let stamp = Stamp {
-            actor,
-            source: "import",
-            at: now(),
-        };
+        let mut writer = self.ledger_writer(actor, dry_run).await?;
+        for batch in rows.chunks(INSERT_CHUNK) {
+            writer.rows(batch.to_vec()).await?;
+        }
+        writer.finish().await
+    }
+
+    /// Starts writing a ledger that arrives in parts (see [`LedgerWriter`]); with `dry_run`
+    /// nothing is written and the outcome says what the import would do.
+    pub async fn ledger_writer(&self, actor: Option<i64>, dry_run: bool) -> Result<LedgerWriter> {
         let mut tx = if dry_run {
             self.pool().begin().await?
         } else {
             self.begin_write().await?
         };
-        let mut outcome = ImportOutcome::default();
         let mut resolver = Resolver::load(&mut tx).await?;
         if dry_run {
             resolver = resolver.dry();
         }
-
         let existing: Vec<(i64, Option<String>, String)> =
             sqlx::query_as("SELECT id, code, name FROM projects")
                 .fetch_all(&mut *tx)
                 .await?;
         let mut by_code: HashMap<String, i64> = HashMap::new();
-        // Every project by name, with whether it has a code: a row without a code may match any
-        // of them, a row with a code only one that has none yet.
         let mut by_name: HashMap<String, Vec<(i64, bool)>> = HashMap::new();
         for (id, code, name) in existing {
             by_name.entry(name).or_default().push((id, code.is_some()));
@@ -249,50 +269,163 @@ impl Store {
                 by_code.insert(code, id);
             }
         }
+        let mut writer = LedgerWriter {
+            store: self.clone(),
+            tx,
+            dry_run,
+            actor,
+            at: now(),
+            resolver,
+            by_code,
+            by_name,
+            pending: Vec::new(),
+            inserted: Vec::new(),
+            new_codes: HashMap::new(),
+            dry_state: HashMap::new(),
+            outcome: ImportOutcome::default(),
+            mark: Mark::default(),
+        };
+        writer.mark().await?;
+        Ok(writer)
+    }
+}
 
-        // Every project a row may match, read at once; kept as the rows before leave them.
+/// A ledger written as its rows arrive, in one transaction, so a workbook can be written while
+/// the rest of it is still being read: [`LedgerWriter::rows`] as many times as there are parts,
+/// [`LedgerWriter::finish`] at the end. Nothing is committed before `finish`, and nothing at all
+/// when a row cannot be matched, on a dry run, or when the writer is dropped.
+///
+/// A reader that may read a part again marks the place first ([`LedgerWriter::mark`]);
+/// [`LedgerWriter::undo`] then forgets everything since, in the database (a savepoint) and in
+/// the outcome.
+///
+/// Memory stays that of one part: rows to insert are written in statements of
+/// [`INSERT_CHUNK`] as they come, matched projects are read part by part, and the search rows
+/// of new projects are written at the end in steps. A dry run keeps the projects its rows
+/// would change (a later row may change one again).
+pub struct LedgerWriter {
+    store: Store,
+    tx: Transaction<'static, Any>,
+    dry_run: bool,
+    actor: Option<i64>,
+    at: i64,
+    resolver: Resolver,
+    /// The projects stored before the import, by code and by name (with whether each has a
+    /// code): a row without a code may match any of a name, a row with a code only one that
+    /// has none yet.
+    by_code: HashMap<String, i64>,
+    by_name: HashMap<String, Vec<(i64, bool)>>,
+    /// New projects not inserted yet.
+    pending: Vec<ProjectFields>,
+    /// Ids of new projects, indexed for search at the end.
+    inserted: Vec<i64>,
+    /// Codes of new projects (a dry run's check of what the write would refuse), with their row.
+    new_codes: HashMap<String, u32>,
+    /// A dry run: projects as earlier rows would leave them.
+    dry_state: HashMap<i64, Project>,
+    outcome: ImportOutcome,
+    mark: Mark,
+}
+
+/// What a [`LedgerWriter`] had at its last mark.
+#[derive(Default)]
+struct Mark {
+    created: usize,
+    updated: usize,
+    unchanged: usize,
+    new_units: usize,
+    new_regions: usize,
+    problems: usize,
+    inserted: usize,
+    /// Codes added to `new_codes` since, and the dry-run projects changed since with what they
+    /// were before, to put back.
+    new_codes: Vec<String>,
+    dry_state: Vec<(i64, Option<Project>)>,
+}
+
+/// New search rows per statement at the end of an import: few statements (each one a new FTS5
+/// segment on SQLite, see `project_index`) with their text held for one step only.
+const INDEX_STEP: usize = 5_000;
+
+impl LedgerWriter {
+    fn stamp(&self) -> Stamp<'static> {
+        Stamp {
+            actor: self.actor,
+            source: "import",
+            at: self.at,
+        }
+    }
+
+    /// Matches and writes the next rows.
+    pub async fn rows(&mut self, rows: Vec<LedgerRow>) -> Result<()> {
+        let dialect = self.store.dialect();
+        // Every project these rows may match, read at once; kept as the rows before leave them.
         let mut wanted: Vec<i64> = rows
             .iter()
             .flat_map(|r| {
-                let by_this_code = r.fields.code.as_ref().and_then(|c| by_code.get(c)).copied();
-                let named = by_name
+                let by_this_code = r
+                    .fields
+                    .code
+                    .as_ref()
+                    .and_then(|c| self.by_code.get(c))
+                    .copied();
+                let named = self
+                    .by_name
                     .get(&r.fields.name)
                     .into_iter()
                     .flatten()
                     .map(|(id, _)| *id);
                 by_this_code.into_iter().chain(named)
             })
+            .filter(|id| !self.dry_state.contains_key(id))
             .collect();
         wanted.sort_unstable();
         wanted.dedup();
-        let mut stored = fetch_projects(&mut tx, self.dialect(), &wanted).await?;
+        let mut stored = fetch_projects(&mut self.tx, dialect, &wanted).await?;
 
-        let mut inserts = Vec::new();
-        let mut insert_rows = Vec::new();
         for row in rows {
-            let mut fields = row.fields.clone();
-            if let Some(name) = &row.unit_name {
+            let LedgerRow {
+                sheet,
+                row,
+                mut fields,
+                unit_name,
+                lead_department_name,
+                region_name,
+            } = row;
+            let outcome = &mut self.outcome;
+            if let Some(name) = &unit_name {
                 fields.unit_id = Some(
-                    resolver
-                        .unit(&mut tx, name, UnitKind::guess(name), &mut outcome.new_units)
+                    self.resolver
+                        .unit(
+                            &mut self.tx,
+                            name,
+                            UnitKind::guess(name),
+                            &mut outcome.new_units,
+                        )
                         .await?,
                 );
             }
-            if let Some(name) = &row.lead_department_name {
+            if let Some(name) = &lead_department_name {
                 fields.lead_department_id = Some(
-                    resolver
-                        .unit(&mut tx, name, UnitKind::Department, &mut outcome.new_units)
+                    self.resolver
+                        .unit(
+                            &mut self.tx,
+                            name,
+                            UnitKind::Department,
+                            &mut outcome.new_units,
+                        )
                         .await?,
                 );
             }
-            if let Some(text) = &row.region_name {
+            if let Some(text) = &region_name {
                 fields.region_id = Some(
-                    resolver
-                        .region(&mut tx, text, &mut outcome.new_regions)
+                    self.resolver
+                        .region(&mut self.tx, text, &mut outcome.new_regions)
                         .await?,
                 );
             }
-            let named: Vec<i64> = by_name
+            let named: Vec<i64> = self
+                .by_name
                 .get(&fields.name)
                 .map(|found| {
                     found
@@ -302,7 +435,10 @@ impl Store {
                         .collect()
                 })
                 .unwrap_or_default();
-            let by_this_code = fields.code.as_ref().and_then(|c| by_code.get(c).copied());
+            let by_this_code = fields
+                .code
+                .as_ref()
+                .and_then(|c| self.by_code.get(c).copied());
             let matched = match (by_this_code, named.as_slice()) {
                 (Some(id), _) => Some(id),
                 (None, [id]) => Some(*id),
@@ -318,87 +454,190 @@ impl Store {
                             fields.name
                         ),
                     );
-                    outcome.problems.push(problem(row, m));
+                    outcome.problems.push(row_problem(&sheet, row, m));
                     continue;
                 }
             };
-            match matched {
-                Some(id) => {
-                    // As an earlier row of the sheet left it.
-                    let old = stored.get(&id).cloned().ok_or(StoreError::NotFound)?;
-                    let merged = keep_unstated(&old.fields, fields);
-                    // The sheet's values are valid alone; together with kept values they may not be.
-                    if let Some(e) = merged.check().into_iter().next() {
-                        let m = bi(
-                            format!("与台账中已有数据合并后：{}", e.message_zh),
-                            format!("together with the ledger's stored values: {}", e.message_en),
-                        );
-                        outcome.problems.push(problem(row, m));
-                        continue;
-                    }
-                    let changed = if dry_run {
-                        merged != old.fields
-                    } else {
-                        update_project_tx(
-                            &mut tx,
-                            self.dialect(),
-                            id,
-                            old.version,
-                            &old.fields,
-                            &merged,
-                            stamp,
-                        )
-                        .await?
-                    };
-                    if changed && let Some(p) = stored.get_mut(&id) {
-                        p.fields = merged;
-                        p.version += 1;
-                    }
-                    if changed {
-                        outcome.updated += 1;
-                    } else {
-                        outcome.unchanged += 1;
-                    }
+            let Some(id) = matched else {
+                self.insert(&sheet, row, fields).await?;
+                continue;
+            };
+            // As an earlier row of the sheet left it.
+            let old = match self.dry_state.get(&id) {
+                Some(p) => p.clone(),
+                None => stored.get(&id).cloned().ok_or(StoreError::NotFound)?,
+            };
+            let merged = keep_unstated(&old.fields, fields);
+            // The sheet's values are valid alone; together with kept values they may not be.
+            if let Some(e) = merged.check().into_iter().next() {
+                let m = bi(
+                    format!("与台账中已有数据合并后：{}", e.message_zh),
+                    format!("together with the ledger's stored values: {}", e.message_en),
+                );
+                self.outcome.problems.push(row_problem(&sheet, row, m));
+                continue;
+            }
+            let changed = if self.dry_run {
+                merged != old.fields
+            } else {
+                let stamp = self.stamp();
+                update_project_tx(
+                    &mut self.tx,
+                    dialect,
+                    id,
+                    old.version,
+                    &old.fields,
+                    &merged,
+                    stamp,
+                )
+                .await?
+            };
+            if changed {
+                self.outcome.updated += 1;
+                let mut now = old;
+                now.fields = merged;
+                now.version += 1;
+                if self.dry_run {
+                    let before = self.dry_state.insert(id, now);
+                    self.mark.dry_state.push((id, before));
+                } else {
+                    stored.insert(id, now);
                 }
-                None => {
-                    inserts.push(fields);
-                    insert_rows.push(row);
-                }
+            } else {
+                self.outcome.unchanged += 1;
             }
         }
-        outcome.created = if dry_run {
+        if self.pending.len() >= INSERT_CHUNK {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    /// A row that matches no project: a new one.
+    async fn insert(&mut self, sheet: &str, row: u32, fields: ProjectFields) -> Result<()> {
+        self.outcome.created += 1;
+        if self.dry_run {
             // What the write would refuse: one new code twice.
-            let mut seen: HashMap<&str, usize> = HashMap::new();
-            for (f, row) in inserts.iter().zip(&insert_rows) {
-                if let Some(code) = f.code.as_deref()
-                    && seen.insert(code, row.row as usize).is_some()
-                {
+            if let Some(code) = &fields.code {
+                if self.new_codes.contains_key(code) {
                     let m = bi(
                         format!("项目编号“{code}”在表中出现多次"),
                         format!("project code “{code}” appears more than once"),
                     );
-                    outcome.problems.push(problem(row, m));
+                    self.outcome.problems.push(row_problem(sheet, row, m));
+                } else {
+                    self.new_codes.insert(code.clone(), row);
+                    self.mark.new_codes.push(code.clone());
                 }
             }
-            inserts.len()
         } else {
-            bulk_insert_projects(&mut tx, self.dialect(), &inserts, stamp)
-                .await?
-                .len()
-        };
-
-        if dry_run || !outcome.problems.is_empty() {
-            tx.rollback().await?;
-            outcome.rolled_back = true;
-        } else {
-            self.commit(tx).await?;
+            self.pending.push(fields);
         }
-        Ok(outcome)
+        Ok(())
     }
-}
 
-fn problem(row: &LedgerRow, message: domain::Bilingual) -> RowProblem {
-    row_problem(&row.sheet, row.row, message)
+    /// Inserts the new projects held.
+    async fn flush(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let stamp = self.stamp();
+        let ids = insert_projects(&mut self.tx, self.store.dialect(), &self.pending, stamp).await?;
+        self.inserted.extend(ids);
+        self.pending.clear();
+        Ok(())
+    }
+
+    /// Marks the place [`LedgerWriter::undo`] goes back to.
+    pub async fn mark(&mut self) -> Result<()> {
+        self.flush().await?;
+        if !self.dry_run {
+            sqlx::query("SAVEPOINT ledger_part")
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        let o = &self.outcome;
+        self.mark = Mark {
+            created: o.created,
+            updated: o.updated,
+            unchanged: o.unchanged,
+            new_units: o.new_units.len(),
+            new_regions: o.new_regions.len(),
+            problems: o.problems.len(),
+            inserted: self.inserted.len(),
+            new_codes: Vec::new(),
+            dry_state: Vec::new(),
+        };
+        Ok(())
+    }
+
+    /// Forgets every row since the last mark (or since the start).
+    pub async fn undo(&mut self) -> Result<()> {
+        if !self.dry_run {
+            sqlx::query("ROLLBACK TO SAVEPOINT ledger_part")
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        let mark = std::mem::take(&mut self.mark);
+        let o = &mut self.outcome;
+        for name in o.new_units.drain(mark.new_units..) {
+            self.resolver.units.remove(&name);
+        }
+        for text in o.new_regions.drain(mark.new_regions..) {
+            self.resolver.forget_region(&text);
+        }
+        o.problems.truncate(mark.problems);
+        o.created = mark.created;
+        o.updated = mark.updated;
+        o.unchanged = mark.unchanged;
+        self.pending.clear();
+        self.inserted.truncate(mark.inserted);
+        for code in &mark.new_codes {
+            self.new_codes.remove(code);
+        }
+        for (id, before) in mark.dry_state.into_iter().rev() {
+            match before {
+                Some(p) => self.dry_state.insert(id, p),
+                None => self.dry_state.remove(&id),
+            };
+        }
+        // The place stays marked, as a savepoint does after a rollback to it.
+        self.mark = Mark {
+            created: mark.created,
+            updated: mark.updated,
+            unchanged: mark.unchanged,
+            new_units: mark.new_units,
+            new_regions: mark.new_regions,
+            problems: mark.problems,
+            inserted: mark.inserted,
+            new_codes: Vec::new(),
+            dry_state: Vec::new(),
+        };
+        Ok(())
+    }
+
+    /// Commits what was written, unless this is a dry run or a row could not be matched; then
+    /// nothing is written (`rolled_back`).
+    pub async fn finish(mut self) -> Result<ImportOutcome> {
+        if self.dry_run || !self.outcome.problems.is_empty() {
+            self.tx.rollback().await?;
+            self.outcome.rolled_back = true;
+            return Ok(self.outcome);
+        }
+        self.flush().await?;
+        let dialect = self.store.dialect();
+        for ids in self.inserted.chunks(INDEX_STEP) {
+            index_stored(&mut self.tx, dialect, ids, false).await?;
+        }
+        self.store.commit(self.tx).await?;
+        Ok(self.outcome)
+    }
+
+    /// Writes nothing: the rows read turned out not to be importable.
+    pub async fn abandon(self) -> Result<()> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
 }
 
 pub(crate) fn row_problem(sheet: &str, row: u32, message: domain::Bilingual) -> RowProblem {

@@ -33,8 +33,19 @@ pub struct LedgerImport {
     pub sheets: Vec<office::SheetSummary>,
 }
 
+/// Projects per part handed from the reading thread to the writer, and parts in flight: the
+/// rows of one INSERT statement each, so memory is a few statements' worth whatever the file.
+const LEDGER_PART: usize = 200;
+const PARTS_IN_FLIGHT: usize = 4;
+
 /// Reads a ledger workbook and, when it is clean, writes it as `actor` (or, on a dry run,
 /// answers what it would write).
+///
+/// The workbook is read on a blocking thread and its projects are written while the rest is
+/// read, all in one transaction that is committed only when the whole file read cleanly and
+/// every row matched (see [`office::stream_ledger`] and [`store::LedgerWriter`]). The
+/// transaction is begun with the first projects, so a file refused on its first rows never
+/// takes the write lock.
 pub async fn ledger(
     store: &Store,
     bytes: &[u8],
@@ -42,21 +53,39 @@ pub async fn ledger(
     dry_run: bool,
 ) -> Result<LedgerImport, StoreError> {
     store::audit_source(AuditSource::Import);
-    let parsed = office::read_ledger(bytes);
-    let total: Money = parsed
-        .projects
-        .iter()
-        .filter_map(|p| p.fields.total_investment)
-        .sum();
-    let plan: Money = parsed
-        .projects
-        .iter()
-        .filter_map(|p| p.fields.annual_plan)
-        .sum();
+    let bytes: std::sync::Arc<[u8]> = bytes.into();
+    let (send, mut parts) = tokio::sync::mpsc::channel(PARTS_IN_FLIGHT);
+    let reading = tokio::task::spawn_blocking(move || {
+        office::stream_ledger(&bytes, LEDGER_PART, &mut |part| {
+            let part = match part {
+                office::LedgerPart::Projects(projects) => Part::Rows(crate::ledger_rows(projects)),
+                office::LedgerPart::Mark => Part::Mark,
+                office::LedgerPart::Undo => Part::Undo,
+            };
+            // The writer stopped (a database error it answers with): read on, write nothing.
+            let _ = send.blocking_send(part);
+        })
+    });
+    let mut writer: Option<store::LedgerWriter> = None;
+    while let Some(part) = parts.recv().await {
+        match (part, &mut writer) {
+            (Part::Rows(rows), Some(w)) => w.rows(rows).await?,
+            (Part::Rows(rows), None) => {
+                let mut w = store.ledger_writer(actor, dry_run).await?;
+                w.rows(rows).await?;
+                writer = Some(w);
+            }
+            (Part::Mark, Some(w)) => w.mark().await?,
+            (Part::Undo, Some(w)) => w.undo().await?,
+            // Nothing written yet: nothing to mark or undo.
+            (Part::Mark | Part::Undo, None) => {}
+        }
+    }
+    let parsed = reading.await.unwrap_or_else(|_| unreadable());
     let mut report = LedgerImport {
-        projects: parsed.projects.len(),
-        total_investment_wan: total.wan_f64(),
-        annual_plan_wan: plan.wan_f64(),
+        projects: parsed.tally.projects,
+        total_investment_wan: parsed.tally.total_investment.wan_f64(),
+        annual_plan_wan: parsed.tally.annual_plan.wan_f64(),
         dry_run,
         written: false,
         created: 0,
@@ -69,28 +98,55 @@ pub async fn ledger(
         sheets: parsed.sheets,
     };
 
-    // The database is only touched by a clean file, and then in one transaction.
-    if report.errors.is_empty() {
-        let rows = crate::ledger_rows(parsed.projects);
-        let outcome = store.import_ledger(&rows, actor, dry_run).await?;
-        report.written = !outcome.rolled_back;
-        report.created = outcome.created;
-        report.updated = outcome.updated;
-        report.unchanged = outcome.unchanged;
-        report.new_units = outcome.new_units;
-        report.new_regions = outcome.new_regions;
-        report
-            .errors
-            .extend(outcome.problems.into_iter().map(|p| office::ImportError {
-                sheet: p.sheet,
-                row: Some(p.row),
-                column: None,
-                message_zh: p.message_zh,
-                message_en: p.message_en,
-            }));
+    // Only a clean file is written; a file with problems reports them alone.
+    if !report.errors.is_empty() {
+        if let Some(w) = writer {
+            w.abandon().await?;
+        }
+        return Ok(report);
     }
-
+    let Some(w) = writer else {
+        return Ok(report);
+    };
+    let outcome = w.finish().await?;
+    report.written = !outcome.rolled_back;
+    report.created = outcome.created;
+    report.updated = outcome.updated;
+    report.unchanged = outcome.unchanged;
+    report.new_units = outcome.new_units;
+    report.new_regions = outcome.new_regions;
+    report
+        .errors
+        .extend(outcome.problems.into_iter().map(|p| office::ImportError {
+            sheet: p.sheet,
+            row: Some(p.row),
+            column: None,
+            message_zh: p.message_zh,
+            message_en: p.message_en,
+        }));
     Ok(report)
+}
+
+/// What the reading thread hands the writer.
+enum Part {
+    Rows(Vec<store::LedgerRow>),
+    Mark,
+    Undo,
+}
+
+/// The reading thread did not come back (it cannot panic: the reader catches that): the file
+/// is reported as unreadable, as the reader would.
+fn unreadable() -> office::LedgerImport {
+    office::LedgerImport {
+        errors: vec![office::ImportError {
+            sheet: String::new(),
+            row: None,
+            column: None,
+            message_zh: "文件已损坏，无法解析".into(),
+            message_en: "the file is damaged and cannot be parsed".into(),
+        }],
+        ..office::LedgerImport::default()
+    }
 }
 
 /// A problem of one row of a progress sheet.

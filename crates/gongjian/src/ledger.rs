@@ -12,7 +12,7 @@ pub async fn import(config: &Config, file: &Path, dry_run: bool, json: bool) -> 
     let bytes = std::fs::read(file)
         .with_context(|| format!("无法读取文件 {} / cannot read the file", file.display()))?;
     let store = crate::open(config).await?;
-    let report = web::imports::ledger(&store, &bytes, None, dry_run).await?;
+    let report = web::imports::ledger(&store, bytes, None, dry_run).await?;
     if json {
         say!("{}", serde_json::to_string_pretty(&report)?);
     } else {

@@ -211,6 +211,111 @@ fn import_export_round_trip_through_the_binary() {
     });
 }
 
+/// A ledger of `rows` projects in parts of many statements: every tenth under a unit of its own,
+/// `lines_after` appended (merges, a bad row).
+fn long_ledger(path: &Path, rows: usize, lines_after: &[&str]) {
+    let mut lines = vec!["项目名称|责任单位|总投资".to_string()];
+    for i in 1..=rows {
+        lines.push(format!("长表项目{i}|单位{}|#{i}", i % 10));
+    }
+    lines.extend(lines_after.iter().map(|l| l.to_string()));
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    std::fs::write(path, office::testing::sheet("台账", &lines)).unwrap();
+}
+
+/// The import writes a ledger while it reads it: a merge that matters only in the last rows
+/// still applies, every project is written once; a problem in the last row leaves nothing,
+/// units included.
+#[test]
+fn a_long_ledger_is_written_as_it_is_read() {
+    each_backend(|rt, db| {
+        let dir = tempfile::tempdir().unwrap();
+        let url = db.url.as_str();
+        assert!(gongjian(&["migrate", "--db", url], None).status.success());
+        let store = rt.block_on(db.store());
+        let import = |file: &Path, extra: &[&str]| {
+            let mut args = vec!["import", "ledger", file.to_str().unwrap(), "--db", url];
+            args.extend_from_slice(extra);
+            args.push("--json");
+            let out = gongjian(&args, None);
+            let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+            (out.status.success(), report)
+        };
+
+        // The last row's amount is not a number: 1,499 rows read before it, nothing written.
+        let bad = dir.path().join("bad.xlsx");
+        long_ledger(&bad, 1_499, &["长表项目末行|单位末|三千"]);
+        let (ok, report) = import(&bad, &[]);
+        assert!(!ok);
+        assert_eq!(report["projects"], 1_499);
+        assert_eq!(report["errors"][0]["row"], 1_501);
+        assert_eq!(
+            (report["written"].clone(), report["created"].clone()),
+            (json!(false), json!(0))
+        );
+        assert_eq!(rt.block_on(store.count_projects()).unwrap(), 0);
+        assert!(rt.block_on(store.units()).unwrap().is_empty());
+
+        // Row 1,503 leaves its unit blank under a merge found at the end of the sheet: the rows
+        // written before it was reached are not written again, and it takes the merged unit.
+        let late = dir.path().join("late.xlsx");
+        long_ledger(
+            &late,
+            1_500,
+            &[
+                "长表项目甲|新区指挥部|#1",
+                "长表项目乙||#2",
+                "!merge B1502:B1503",
+            ],
+        );
+        let (ok, dry) = import(&late, &["--dry-run"]);
+        assert!(ok, "{dry}");
+        assert_eq!(
+            (dry["created"].clone(), dry["written"].clone()),
+            (json!(1_502), json!(false))
+        );
+        assert_eq!(rt.block_on(store.count_projects()).unwrap(), 0);
+        let (ok, report) = import(&late, &[]);
+        assert!(ok, "{report}");
+        assert_eq!(report["created"], 1_502);
+        assert_eq!(
+            report["total_investment_wan"],
+            1_500.0 * 1_501.0 / 2.0 + 3.0
+        );
+        let mut units: Vec<String> = serde_json::from_value(report["new_units"].clone()).unwrap();
+        units.sort();
+        let mut want: Vec<String> = (0..10).map(|i| format!("单位{i}")).collect();
+        want.push("新区指挥部".into());
+        want.sort();
+        assert_eq!(units, want, "each new unit once");
+        assert_eq!(rt.block_on(store.count_projects()).unwrap(), 1_502);
+        assert_eq!(rt.block_on(store.units()).unwrap().len(), 11);
+        let projects = rt.block_on(store.all_projects()).unwrap();
+        let second = projects
+            .iter()
+            .find(|p| p.fields.name == "长表项目乙")
+            .unwrap();
+        assert_eq!(second.unit_name.as_deref(), Some("新区指挥部"));
+        // Found by search: the new projects' search rows are written with them.
+        let found = rt
+            .block_on(store.list_projects(&store::ProjectFilter {
+                q: Some("长表项目乙".into()),
+                ..store::ProjectFilter::default()
+            }))
+            .unwrap();
+        assert_eq!(found.total, 1);
+
+        // The same file again changes nothing.
+        let (ok, again) = import(&late, &[]);
+        assert!(ok);
+        assert_eq!(
+            (again["created"].clone(), again["unchanged"].clone()),
+            (json!(0), json!(1_502))
+        );
+        rt.block_on(store.close());
+    });
+}
+
 #[test]
 fn users_seed_and_bad_input() {
     let rt = tokio::runtime::Runtime::new().unwrap();

@@ -14,6 +14,10 @@
 //! out to depend on them: a header group whose unit differs from the sheet's, a group row above
 //! the header, a blank cell in a column offices merge. A tidy ledger is read once; a sheet that
 //! needs merges usually says so in its first rows, so little is read twice.
+//!
+//! The import reads streamed ([`stream_ledger`]): projects are handed to the writer as they are
+//! read, and what was handed on cannot be read again, so there the merged cells are read first
+//! (a pass that only looks for them, on a thread whose reading overlaps the database's writes).
 
 use std::collections::HashMap;
 use std::io::{Read, Seek};
@@ -32,8 +36,8 @@ use crate::headers::{
     section_title, subtotal_word,
 };
 use crate::{
-    Gathered, ImportError, ImportedProject, LedgerImport, LedgerPart, SheetSummary, SkippedRow,
-    Tally, column_letter, open_workbook, read_guarded,
+    Gathered, ImportError, ImportedProject, LedgerImport, SheetSummary, SkippedRow, Tally,
+    column_letter, open_workbook, read_guarded,
 };
 
 /// How many non-blank rows from the top are searched for the header.
@@ -57,15 +61,17 @@ pub fn read_ledger(bytes: &[u8]) -> LedgerImport {
 /// `batch` as they are read, so the caller can write them while the rest is read. The result
 /// holds everything else (its `projects` stay empty).
 ///
+/// What is handed on is never taken back: an .xlsx sheet's merged cells are read before its
+/// cells (a quick pass to the end of its XML, where they are listed), so no sheet is read twice.
 /// Once a problem is found no more projects are handed on: the import will not be written.
-/// An .xlsx sheet may be read twice (see the module's note on merged cells): a
-/// [`LedgerPart::Mark`] goes before each such sheet, and a [`LedgerPart::Undo`] tells that what
-/// came after the mark is read again.
-pub fn stream_ledger(bytes: &[u8], batch: usize, emit: &mut dyn FnMut(LedgerPart)) -> LedgerImport {
+pub fn stream_ledger(
+    bytes: &[u8],
+    batch: usize,
+    emit: &mut dyn FnMut(Vec<ImportedProject>),
+) -> LedgerImport {
     let sink = Sink {
         emit,
         batch: batch.max(1),
-        since_mark: false,
     };
     read_guarded(bytes, |bytes| read_workbook(bytes, Some(sink)))
 }
@@ -172,8 +178,21 @@ fn read_range(range: Result<Range<Data>, String>, mut parser: SheetParser, c: &m
 }
 
 /// Reads an .xlsx sheet, first without its merged cells and, if they turn out to matter, again
-/// with them after undoing what the first reading reported.
+/// with them after undoing what the first reading reported. A streamed reading cannot undo what
+/// it handed on: it reads the merged cells first.
 fn read_xlsx_sheet<RS: Read + Seek>(book: &mut Xlsx<RS>, sheet: &str, c: &mut Collector) {
+    // What is streamed on cannot be taken back: the merges first, then the cells once.
+    if c.sink.is_some() {
+        let merges = match book.merge_cells_by_sheet_name(sheet) {
+            Ok(merges) => merges,
+            Err(e) => return sheet_unreadable(c, sheet, &e.to_string()),
+        };
+        let mut parser = SheetParser::new(sheet.to_string(), Merges::Known(merges));
+        if stream_xlsx_sheet(book, &mut parser, c) {
+            parser.finish(c);
+        }
+        return;
+    }
     let checkpoint = c.checkpoint();
     let mut parser = SheetParser::new(sheet.to_string(), Merges::Deferred);
     if stream_xlsx_sheet(book, &mut parser, c) {
@@ -325,10 +344,8 @@ impl OwnedRow {
 
 /// Where a streamed reading hands its projects.
 struct Sink<'a> {
-    emit: &'a mut dyn FnMut(LedgerPart),
+    emit: &'a mut dyn FnMut(Vec<ImportedProject>),
     batch: usize,
-    /// Projects were handed on since the last mark.
-    since_mark: bool,
 }
 
 /// What is gathered across the sheets of one workbook.
@@ -368,8 +385,7 @@ impl Collector<'_> {
         {
             let batch = std::mem::take(&mut self.out.projects);
             if self.out.errors.is_empty() {
-                (sink.emit)(LedgerPart::Projects(batch));
-                sink.since_mark = true;
+                (sink.emit)(batch);
             }
         }
     }
@@ -400,14 +416,9 @@ impl Collector<'_> {
         });
     }
 
-    /// What has been reported so far, to undo a sheet that must be read again. A streamed
-    /// reading hands on what it holds and marks the place.
-    fn checkpoint(&mut self) -> Checkpoint {
-        self.flush();
-        if let Some(sink) = &mut self.sink {
-            (sink.emit)(LedgerPart::Mark);
-            sink.since_mark = false;
-        }
+    /// What has been reported so far, to undo a sheet that must be read again (never in a
+    /// streamed reading, which reads merged cells first).
+    fn checkpoint(&self) -> Checkpoint {
         Checkpoint {
             projects: self.out.projects.len(),
             tally: self.out.tally,
@@ -420,11 +431,6 @@ impl Collector<'_> {
     }
 
     fn rollback(&mut self, to: &Checkpoint, sheet: &str) {
-        if let Some(sink) = &mut self.sink
-            && std::mem::take(&mut sink.since_mark)
-        {
-            (sink.emit)(LedgerPart::Undo);
-        }
         self.out.projects.truncate(to.projects);
         self.out.tally = to.tally;
         self.out.skipped_rows.truncate(to.skipped_rows);

@@ -130,18 +130,6 @@ impl Tally {
     }
 }
 
-/// What a streamed reading of a ledger ([`stream_ledger`]) hands on as it goes.
-#[derive(Debug)]
-pub enum LedgerPart {
-    /// The next projects, in sheet order.
-    Projects(Vec<ImportedProject>),
-    /// A point the reading may come back to: everything before it stands.
-    Mark,
-    /// Forget the projects handed on since the last [`LedgerPart::Mark`]: the sheet is read
-    /// again (an .xlsx sheet whose merged cells turned out to matter).
-    Undo,
-}
-
 /// A workbook opened from a file's bytes (the format detected from them), with its worksheets
 /// as (name, visible), or why it cannot be opened.
 pub(crate) type OpenedWorkbook<'a> = (

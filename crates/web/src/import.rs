@@ -258,7 +258,7 @@ async fn run(
     } = job;
     Ok(match kind {
         Kind::Ledger => {
-            let r = crate::imports::ledger(store, bytes, Some(user.id), dry_run).await?;
+            let r = crate::imports::ledger(store, bytes.to_vec(), Some(user.id), dry_run).await?;
             ledger_outcome(r, tr, file)
         }
         Kind::Reports => {

@@ -45,41 +45,28 @@ const PARTS_IN_FLIGHT: usize = 4;
 /// read, all in one transaction that is committed only when the whole file read cleanly and
 /// every row matched (see [`office::stream_ledger`] and [`store::LedgerWriter`]). The
 /// transaction is begun with the first projects, so a file refused on its first rows never
-/// takes the write lock.
+/// takes the write lock. The file's bytes move to the reading thread (no copy of a large file).
 pub async fn ledger(
     store: &Store,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     actor: Option<i64>,
     dry_run: bool,
 ) -> Result<LedgerImport, StoreError> {
     store::audit_source(AuditSource::Import);
-    let bytes: std::sync::Arc<[u8]> = bytes.into();
     let (send, mut parts) = tokio::sync::mpsc::channel(PARTS_IN_FLIGHT);
     let reading = tokio::task::spawn_blocking(move || {
-        office::stream_ledger(&bytes, LEDGER_PART, &mut |part| {
-            let part = match part {
-                office::LedgerPart::Projects(projects) => Part::Rows(crate::ledger_rows(projects)),
-                office::LedgerPart::Mark => Part::Mark,
-                office::LedgerPart::Undo => Part::Undo,
-            };
+        office::stream_ledger(&bytes, LEDGER_PART, &mut |projects| {
             // The writer stopped (a database error it answers with): read on, write nothing.
-            let _ = send.blocking_send(part);
+            let _ = send.blocking_send(crate::ledger_rows(projects));
         })
     });
     let mut writer: Option<store::LedgerWriter> = None;
-    while let Some(part) = parts.recv().await {
-        match (part, &mut writer) {
-            (Part::Rows(rows), Some(w)) => w.rows(rows).await?,
-            (Part::Rows(rows), None) => {
-                let mut w = store.ledger_writer(actor, dry_run).await?;
-                w.rows(rows).await?;
-                writer = Some(w);
-            }
-            (Part::Mark, Some(w)) => w.mark().await?,
-            (Part::Undo, Some(w)) => w.undo().await?,
-            // Nothing written yet: nothing to mark or undo.
-            (Part::Mark | Part::Undo, None) => {}
-        }
+    while let Some(rows) = parts.recv().await {
+        let w = match &mut writer {
+            Some(w) => w,
+            None => writer.insert(store.ledger_writer(actor, dry_run).await?),
+        };
+        w.rows(rows).await?;
     }
     let parsed = reading.await.unwrap_or_else(|_| unreadable());
     let mut report = LedgerImport {
@@ -125,13 +112,6 @@ pub async fn ledger(
             message_en: p.message_en,
         }));
     Ok(report)
-}
-
-/// What the reading thread hands the writer.
-enum Part {
-    Rows(Vec<store::LedgerRow>),
-    Mark,
-    Undo,
 }
 
 /// The reading thread did not come back (it cannot panic: the reader catches that): the file

@@ -431,7 +431,7 @@ impl LedgerWriter {
                 }
             };
             let Some(id) = matched else {
-                self.insert(&sheet, row, fields).await?;
+                self.insert(&sheet, row, fields);
                 continue;
             };
             // As an earlier row of the sheet left it.
@@ -485,7 +485,7 @@ impl LedgerWriter {
     }
 
     /// A row that matches no project: a new one.
-    async fn insert(&mut self, sheet: &str, row: u32, fields: ProjectFields) -> Result<()> {
+    fn insert(&mut self, sheet: &str, row: u32, fields: ProjectFields) {
         self.outcome.created += 1;
         if self.dry_run {
             // What the write would refuse: one new code twice.
@@ -501,7 +501,6 @@ impl LedgerWriter {
         } else {
             self.pending.push(fields);
         }
-        Ok(())
     }
 
     /// Inserts the new projects held.

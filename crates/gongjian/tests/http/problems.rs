@@ -615,13 +615,22 @@ async fn escalations_reach_the_new_levels_owners() {
             let (content_type, body) = multipart("file", file, bytes);
             let url = app.url(&format!("/problems/{meeting}/attachments"));
             async move {
-                let r = client
-                    .post(url)
-                    .header("content-type", content_type)
-                    .body(body)
-                    .send()
-                    .await
-                    .unwrap();
+                // A refusal is answered before the body is read and the connection closed: a
+                // client still writing the body may see a broken pipe instead of the answer.
+                // Refused uploads store nothing, so sending again is safe.
+                let mut tries = 0;
+                let r = loop {
+                    let sent = client
+                        .post(url.clone())
+                        .header("content-type", content_type.clone())
+                        .body(body.clone())
+                        .send()
+                        .await;
+                    match sent {
+                        Err(e) if e.is_request() && tries < 5 => tries += 1,
+                        sent => break sent.unwrap(),
+                    }
+                };
                 (r.status(), r.text().await.unwrap())
             }
         };

@@ -183,15 +183,7 @@ fn read_range(range: Result<Range<Data>, String>, mut parser: SheetParser, c: &m
 fn read_xlsx_sheet<RS: Read + Seek>(book: &mut Xlsx<RS>, sheet: &str, c: &mut Collector) {
     // What is streamed on cannot be taken back: the merges first, then the cells once.
     if c.sink.is_some() {
-        let merges = match book.merge_cells_by_sheet_name(sheet) {
-            Ok(merges) => merges,
-            Err(e) => return sheet_unreadable(c, sheet, &e.to_string()),
-        };
-        let mut parser = SheetParser::new(sheet.to_string(), Merges::Known(merges));
-        if stream_xlsx_sheet(book, &mut parser, c) {
-            parser.finish(c);
-        }
-        return;
+        return read_xlsx_with_merges(book, sheet, c);
     }
     let checkpoint = c.checkpoint();
     let mut parser = SheetParser::new(sheet.to_string(), Merges::Deferred);
@@ -202,6 +194,11 @@ fn read_xlsx_sheet<RS: Read + Seek>(book: &mut Xlsx<RS>, sheet: &str, c: &mut Co
         return;
     }
     c.rollback(&checkpoint, sheet);
+    read_xlsx_with_merges(book, sheet, c);
+}
+
+/// Reads an .xlsx sheet's merged cells (a pass to the end of its XML), then its cells.
+fn read_xlsx_with_merges<RS: Read + Seek>(book: &mut Xlsx<RS>, sheet: &str, c: &mut Collector) {
     let merges = match book.merge_cells_by_sheet_name(sheet) {
         Ok(merges) => merges,
         Err(e) => return sheet_unreadable(c, sheet, &e.to_string()),

@@ -61,7 +61,7 @@ pub use campaigns::{
     next_year_settings,
 };
 pub use dossier::{NewTeamMember, NewVisit, ServiceTeam, TeamMember, Visit};
-pub use import::{ImportOutcome, LedgerRow, LedgerWriter};
+pub use import::{ImportOutcome, LedgerRow, LedgerWriter, RowProblem};
 pub use meetings::{Agenda, AgendaItem, Decision, Meeting, MeetingKind, NewDecision};
 pub use people::{
     NewUser, Region, RegionScope, SESSION_IDLE_SECONDS, SESSION_SECONDS, SessionUser, UserRecord,

@@ -313,15 +313,7 @@ async fn ledger_import_is_all_or_nothing() {
         changed[0].fields.total_investment = Some(Money::from_wan(900));
         let upd = store.import_ledger(&changed, None, false).await.unwrap();
         assert_eq!((upd.created, upd.updated, upd.unchanged), (0, 1, 1));
-        let id = store
-            .list_projects(&ProjectFilter {
-                q: Some("JY-7".into()),
-                ..ProjectFilter::default()
-            })
-            .await
-            .unwrap()
-            .items[0]
-            .id;
+        let id = first_found(&store, "JY-7").await;
         let hist = store.project_history(id).await.unwrap();
         let total = hist
             .iter()
@@ -371,14 +363,23 @@ async fn ledger_import_is_all_or_nothing() {
     .await;
 }
 
-/// Names of the projects a search finds.
-async fn found(store: &Store, q: &str) -> Vec<String> {
+/// The projects a search finds.
+async fn search(store: &Store, q: &str) -> Vec<store::ProjectSummary> {
     let filter = ProjectFilter {
         q: Some(q.into()),
         ..ProjectFilter::default()
     };
-    let list = store.list_projects(&filter).await.unwrap();
-    list.items.into_iter().map(|p| p.name).collect()
+    store.list_projects(&filter).await.unwrap().items
+}
+
+/// Names of the projects a search finds.
+async fn found(store: &Store, q: &str) -> Vec<String> {
+    search(store, q).await.into_iter().map(|p| p.name).collect()
+}
+
+/// The id of the first project a search finds.
+async fn first_found(store: &Store, q: &str) -> i64 {
+    search(store, q).await[0].id
 }
 
 /// A ledger written as it is read, part by part in one transaction: a project changed in two
@@ -430,15 +431,7 @@ async fn a_ledger_written_in_parts() {
         assert_eq!(store.units().await.unwrap().len(), units_before + 1);
         assert_eq!(found(&store, "二期码头").await, vec!["二期码头"]);
         assert_eq!(found(&store, "新港物流").await, vec!["新港物流园"]);
-        let id = store
-            .list_projects(&ProjectFilter {
-                q: Some("JY-7".into()),
-                ..ProjectFilter::default()
-            })
-            .await
-            .unwrap()
-            .items[0]
-            .id;
+        let id = first_found(&store, "JY-7").await;
         let now = store.project(id).await.unwrap().unwrap();
         // The second part kept the first part's total and changed the content on top of it.
         assert_eq!(now.fields.total_investment, Some(Money::from_wan(900)));

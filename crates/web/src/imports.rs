@@ -104,14 +104,19 @@ pub async fn ledger(
     report.new_regions = outcome.new_regions;
     report
         .errors
-        .extend(outcome.problems.into_iter().map(|p| office::ImportError {
-            sheet: p.sheet,
-            row: Some(p.row),
-            column: None,
-            message_zh: p.message_zh,
-            message_en: p.message_en,
-        }));
+        .extend(outcome.problems.into_iter().map(import_error));
     Ok(report)
+}
+
+/// A row the store could not match, as an import error of its sheet and row.
+fn import_error(p: store::RowProblem) -> office::ImportError {
+    office::ImportError {
+        sheet: p.sheet,
+        row: Some(p.row),
+        column: None,
+        message_zh: p.message_zh,
+        message_en: p.message_en,
+    }
 }
 
 /// The reading thread did not come back (it cannot panic: the reader catches that): the file
@@ -486,13 +491,7 @@ pub async fn problems(
         summary.written = !outcome.rolled_back;
         summary
             .errors
-            .extend(outcome.problems.into_iter().map(|p| office::ImportError {
-                sheet: p.sheet,
-                row: Some(p.row),
-                column: None,
-                message_zh: p.message_zh,
-                message_en: p.message_en,
-            }));
+            .extend(outcome.problems.into_iter().map(import_error));
     }
     Ok(summary)
 }

@@ -614,25 +614,7 @@ async fn escalations_reach_the_new_levels_owners() {
         let upload = |client: reqwest::Client, file: &str, bytes: &[u8]| {
             let (content_type, body) = multipart("file", file, bytes);
             let url = app.url(&format!("/problems/{meeting}/attachments"));
-            async move {
-                // A refusal is answered before the body is read and the connection closed: a
-                // client still writing the body may see a broken pipe instead of the answer.
-                // Refused uploads store nothing, so sending again is safe.
-                let mut tries = 0;
-                let r = loop {
-                    let sent = client
-                        .post(url.clone())
-                        .header("content-type", content_type.clone())
-                        .body(body.clone())
-                        .send()
-                        .await;
-                    match sent {
-                        Err(e) if e.is_request() && tries < 5 => tries += 1,
-                        sent => break sent.unwrap(),
-                    }
-                };
-                (r.status(), r.text().await.unwrap())
-            }
+            async move { send_upload(&client, url, content_type, body).await }
         };
         let unit = app.signed_in("longtian").await;
         let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n";

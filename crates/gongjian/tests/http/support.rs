@@ -200,6 +200,32 @@ pub(crate) fn pairs(items: &[(&str, String)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Posts a multipart body. A refusal is answered before the body is read, and the connection
+/// closed: a client still writing the body may see a broken pipe instead of the answer. A
+/// refused upload stores nothing and one whose body was not sent in full is not taken, so it is
+/// sent again.
+pub(crate) async fn send_upload(
+    client: &reqwest::Client,
+    url: String,
+    content_type: String,
+    body: Vec<u8>,
+) -> (StatusCode, String) {
+    let mut tries = 0;
+    let r = loop {
+        let sent = client
+            .post(url.clone())
+            .header("content-type", content_type.clone())
+            .body(body.clone())
+            .send()
+            .await;
+        match sent {
+            Err(e) if e.is_request() && tries < 5 => tries += 1,
+            sent => break sent.unwrap(),
+        }
+    };
+    (r.status(), r.text().await.unwrap())
+}
+
 /// A multipart body with one file field, as a browser sends it.
 pub(crate) fn multipart(field: &str, file: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     let boundary = "gongjian-test-boundary";

@@ -62,6 +62,7 @@ pub mod problem;
 pub mod progress;
 pub mod project;
 pub mod region;
+pub mod remind;
 pub mod schedule;
 pub mod search;
 pub mod signin;

@@ -466,6 +466,25 @@ pub fn escalated_on(
     calendar.add_workdays(deadline, overdue).map(Some)
 }
 
+/// The day a problem now at `level` rose to it by its deadline, as of `as_of`: `None` when it
+/// holds a level reached otherwise (its deadline moved by 退回/重新打开 after it rose), when
+/// it has not risen, or when the calendar does not reach that far.
+pub fn risen_on(
+    raised_at: Level,
+    level: Level,
+    deadline: NaiveDate,
+    as_of: NaiveDate,
+    rule: Escalation,
+    calendar: &WorkCalendar,
+) -> Option<NaiveDate> {
+    escalate(raised_at, deadline, as_of, rule, calendar)
+        .ok()
+        .filter(|(_, by_deadline)| *by_deadline == level)
+        .and_then(|_| escalated_on(raised_at, level, deadline, rule, calendar).ok())
+        .flatten()
+        .filter(|on| *on <= as_of)
+}
+
 /// The day of the next weekly coordination meeting (一周一例会) on or after `as_of`: Monday, or
 /// the first working day after it when that Monday is a holiday.
 pub fn next_weekly_meeting(

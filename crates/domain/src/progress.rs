@@ -277,6 +277,66 @@ impl Period {
     }
 
     /// The stored key: `2025-06` or `2025-06-1`; keys sort in time order within a cadence.
+    /// The latest period of `cadence` that has ended by `day`: the one to file now.
+    pub fn latest_ended(day: NaiveDate, cadence: Cadence) -> Option<Period> {
+        let mut p = match cadence {
+            Cadence::Monthly => Period::month_of(day),
+            Cadence::TenDaily => Period::ten_day_of(day),
+        };
+        // Step back until the period has ended.
+        for _ in 0..3 {
+            if p.last_day()? <= day {
+                return Some(p);
+            }
+            p = p.previous();
+        }
+        None
+    }
+
+    /// The period before this one, of the same cadence.
+    pub fn previous(&self) -> Period {
+        match self.part {
+            Some(part) if part > 1 => Period {
+                part: Some(part - 1),
+                ..*self
+            },
+            _ => {
+                let (year, month) = if self.month == 1 {
+                    (self.year - 1, 12)
+                } else {
+                    (self.year, self.month - 1)
+                };
+                Period {
+                    year,
+                    month,
+                    part: self.part.map(|_| 3),
+                }
+            }
+        }
+    }
+
+    /// The period after this one, of the same cadence.
+    pub fn next(&self) -> Period {
+        match self.part {
+            Some(part) if part < 3 => Period {
+                part: Some(part + 1),
+                ..*self
+            },
+            _ => {
+                let (year, month) = if self.month == 12 {
+                    (self.year + 1, 1)
+                } else {
+                    (self.year, self.month + 1)
+                };
+                Period {
+                    year,
+                    month,
+                    part: self.part.map(|_| 1),
+                }
+            }
+        }
+    }
+
     pub fn key(&self) -> String {
         match self.part {
             None => format!("{}-{:02}", self.year, self.month),
@@ -1349,6 +1409,28 @@ mod tests {
 
     fn share(num: i128, den: i128) -> Share {
         Share { num, den }
+    }
+
+    #[test]
+    fn the_period_to_file_is_the_latest_ended() {
+        let key = |day: &str, c| Period::latest_ended(d(day), c).map(|p| p.key());
+        let cases = [
+            ("2025-06-30", Cadence::Monthly, "2025-06"),
+            ("2025-07-02", Cadence::Monthly, "2025-06"),
+            ("2026-01-15", Cadence::Monthly, "2025-12"),
+            ("2025-07-12", Cadence::TenDaily, "2025-07-1"),
+            ("2025-07-05", Cadence::TenDaily, "2025-06-3"),
+            ("2025-01-05", Cadence::TenDaily, "2024-12-3"),
+        ];
+        for (day, cadence, expect) in cases {
+            assert_eq!(key(day, cadence).as_deref(), Some(expect), "{day}");
+        }
+        let p = |s: &str| Period::parse(s).unwrap();
+        assert_eq!(p("2025-12").next(), p("2026-01"));
+        assert_eq!(p("2025-12-3").next(), p("2026-01-1"));
+        assert_eq!(p("2025-06-1").next(), p("2025-06-2"));
+        assert_eq!(p("2026-01").previous(), p("2025-12"));
+        assert_eq!(p("2026-01-1").previous(), p("2025-12-3"));
     }
 
     #[test]

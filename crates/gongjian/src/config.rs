@@ -28,6 +28,8 @@ pub struct Config {
     pub backup_every_hours: u32,
     /// How many scheduled backups to keep; older ones are deleted.
     pub backup_keep: u32,
+    /// Reminders and the channels that carry them (`[notify]`).
+    pub notify: notify::NotifyConfig,
 }
 
 impl Default for Config {
@@ -41,6 +43,7 @@ impl Default for Config {
             backup_dir: None,
             backup_every_hours: 24,
             backup_keep: 7,
+            notify: notify::NotifyConfig::default(),
         }
     }
 }

@@ -20,6 +20,7 @@ mod calendar;
 mod config;
 mod ledger;
 mod problems;
+mod remind;
 mod reports;
 mod status;
 
@@ -179,6 +180,21 @@ enum Command {
     /// The official working-day calendar (工作日): holidays and make-up workdays.
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Runs one day's reminders (催报, problems due, escalations, decisions, approval nodes) and
+    /// prints what it sent; a day run twice sends nothing new.
+    Notify {
+        #[command(flatten)]
+        db: DbArg,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        as_of: String,
+        /// Lists what would be sent; records and sends nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Prints one JSON object: {"as_of", "messages": [{"channel", "to", "kind", "subject"}]}.
+        #[arg(long)]
+        json: bool,
+    },
     /// Computes an approval plan on working days: critical path and 模拟审批 (serial vs parallel).
     Schedule {
         /// {"start": "YYYY-MM-DD", "nodes": [{"id", "name", "duration", "after": [ids]}]}
@@ -361,6 +377,17 @@ enum UserCommand {
         db: DbArg,
         username: String,
     },
+    /// Sets how a user is reached: the mobile number (a group robot's @, SMS) and e-mail
+    /// address; an empty value removes it.
+    Contact {
+        #[command(flatten)]
+        db: DbArg,
+        username: String,
+        #[arg(long)]
+        mobile: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -441,6 +468,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     every,
                     config.backup_keep.max(1) as usize,
                 );
+            }
+            if config.notify.enabled {
+                let sender = remind::sender(&config, &state.store).await?;
+                let holder = format!("serve:{}:{}", std::process::id(), addr);
+                tokio::spawn(notify::schedule(
+                    state.store.clone(),
+                    sender,
+                    config.notify.clone(),
+                    holder,
+                    china_now,
+                ));
             }
             web::serve(state, addr, |bound| {
                 say!("gongjian 已启动 / listening on http://{bound}");
@@ -702,6 +740,26 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             };
             backup::list(&load(db, None)?, filter, *json).await
         }
+        Command::Notify {
+            db,
+            as_of,
+            dry_run,
+            json,
+        } => remind::run(&load(db, None)?, as_of, *dry_run, *json).await,
+        Command::User(UserCommand::Contact {
+            db,
+            username,
+            mobile,
+            email,
+        }) => {
+            remind::contact(
+                &load(db, None)?,
+                username,
+                mobile.as_deref(),
+                email.as_deref(),
+            )
+            .await
+        }
         Command::User(UserCommand::Reset { db, username }) => {
             let store = open(&load(db, None)?).await?;
             let Some(user) = store.user_by_username(username.trim()).await? else {
@@ -717,6 +775,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// China's date and minute of the day (UTC+08:00; China keeps no summer time).
+fn china_now() -> (chrono::NaiveDate, u32) {
+    use chrono::Timelike;
+    let now = chrono::Utc::now() + chrono::Duration::hours(8);
+    (now.date_naive(), now.hour() * 60 + now.minute())
 }
 
 /// A password from standard input, checked as any new password is (`domain::signin`).

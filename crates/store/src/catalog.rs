@@ -22,6 +22,7 @@ pub(crate) const DERIVED: &[&str] = &[
     "sign_in_failures",      // recent failed sign-ins, kept a day (each one is audited)
     "kept_uploads",          // workbooks waiting a day at most for their import's confirmation
     "password_resets",       // one-time reset links, a day at most (issuing one is audited)
+    "job_leases", // which instance runs a scheduled job's slot; the job's effects are audited
 ];
 
 /// Append-only records of changes made to other tables (a project's field history, a report's
@@ -35,11 +36,12 @@ pub(crate) const APPEND_ONLY: &[&str] = &[
     "ranking_projects",
 ];
 
-/// Tables backed up but not audited: the audit log itself.
-pub(crate) const AUDIT_TABLES: &[&str] = &["audit_log", "audit_head"];
+/// Tables backed up but not audited: the audit log itself, and the record of every message sent
+/// (`notifications` is its own log: what, to whom, which channel, when, the result).
+pub(crate) const AUDIT_TABLES: &[&str] = &["audit_log", "audit_head", "notifications"];
 
 /// Columns never written into the audit log (an update records only that one changed).
-pub(crate) const SECRETS: &[&str] = &["password_hash", "token_hash"];
+pub(crate) const SECRETS: &[&str] = &["password_hash", "token_hash", "secret"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ColumnKind {

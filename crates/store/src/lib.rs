@@ -20,6 +20,7 @@ mod catalog;
 mod dossier;
 mod import;
 mod meetings;
+mod notify;
 mod people;
 mod problem_attachments;
 mod problems;
@@ -63,6 +64,10 @@ pub use campaigns::{
 pub use dossier::{NewTeamMember, NewVisit, ServiceTeam, TeamMember, Visit};
 pub use import::{ImportOutcome, LedgerRow, LedgerWriter, RowProblem};
 pub use meetings::{Agenda, AgendaItem, Decision, Meeting, MeetingKind, NewDecision};
+pub use notify::{
+    Claimed, Contact, DeliveryFilter, NewChannel, Notification, Outgoing, SENDING_SECONDS,
+    StoredChannel, valid_email, valid_mobile,
+};
 pub use people::{
     NewUser, Region, RegionScope, SESSION_IDLE_SECONDS, SESSION_SECONDS, SessionUser, UserRecord,
     UserSummary, hash_password, new_token, verify_password,

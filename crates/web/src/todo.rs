@@ -5,10 +5,10 @@
 
 use askama::Template;
 use axum::extract::State;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use domain::calendar::WorkCalendar;
-use domain::problem::{Action, Escalation, Level, Status, escalate, escalated_on, transition};
-use domain::progress::{Cadence, Period};
+use domain::problem::{Action, Escalation, Level, Status, risen_on, transition};
+use domain::progress::Period;
 use domain::{Lang, Role};
 use store::SessionUser;
 
@@ -68,51 +68,6 @@ fn escalation_concerns(user: &SessionUser, l: &store::ProblemLine) -> bool {
     owner || theirs
 }
 
-/// The latest reporting period that has ended by `day`: the one to file now.
-fn period_to_file(day: NaiveDate, cadence: Cadence) -> Option<Period> {
-    let mut p = match cadence {
-        Cadence::Monthly => Period {
-            year: day.year(),
-            month: day.month(),
-            part: None,
-        },
-        Cadence::TenDaily => Period {
-            year: day.year(),
-            month: day.month(),
-            part: Some(match day.day() {
-                1..=10 => 1,
-                11..=20 => 2,
-                _ => 3,
-            }),
-        },
-    };
-    // Step back until the period has ended.
-    for _ in 0..3 {
-        if p.last_day()? <= day {
-            return Some(p);
-        }
-        p = match p.part {
-            Some(part) if part > 1 => Period {
-                part: Some(part - 1),
-                ..p
-            },
-            _ => {
-                let (year, month) = if p.month == 1 {
-                    (p.year - 1, 12)
-                } else {
-                    (p.year, p.month - 1)
-                };
-                Period {
-                    year,
-                    month,
-                    part: p.part.map(|_| 3),
-                }
-            }
-        };
-    }
-    None
-}
-
 /// `GET /todo`.
 pub async fn page(State(state): State<AppState>, PageUser { user, tr }: PageUser) -> PageResult {
     let day = crate::problems::work_day(&state).await?;
@@ -161,18 +116,14 @@ impl Todo {
         // closes off what has been resolved.
         for l in state.store.visible_problems(&who, day).await? {
             if l.status.is_open() && l.level > l.raised_level && escalation_concerns(user, &l) {
-                // The day it rose to its level by its deadline; none when it holds a level
-                // reached before its deadline was moved (退回/重新打开 with a new one), or when the
-                // calendar does not reach that far.
-                let rule = Escalation::default();
-                let since = escalate(l.raised_level, l.deadline, day, rule, calendar)
-                    .ok()
-                    .filter(|(_, by_deadline)| *by_deadline == l.level)
-                    .and_then(|_| {
-                        escalated_on(l.raised_level, l.level, l.deadline, rule, calendar).ok()
-                    })
-                    .flatten()
-                    .filter(|on| *on <= day);
+                let since = risen_on(
+                    l.raised_level,
+                    l.level,
+                    l.deadline,
+                    day,
+                    Escalation::default(),
+                    calendar,
+                );
                 self.escalations.push((
                     since.unwrap_or(day),
                     EscalationRow {
@@ -250,7 +201,7 @@ impl Todo {
         let lang = tr.lang;
         // The period's reports: a unit's to file, the lead office's to review.
         let cadence = state.store.judging(day).await?.cadence;
-        if let Some(period) = period_to_file(day, cadence)
+        if let Some(period) = Period::latest_ended(day, cadence)
             && let Some(deadline) = period.deadline()
         {
             for u in state.store.period_overview(&period).await? {
@@ -351,37 +302,4 @@ impl Todo {
 /// The pages of this module.
 pub fn router() -> Router<AppState> {
     Router::new().route("/todo", get(page))
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-
-    use super::*;
-
-    #[test]
-    fn the_period_to_file_is_the_latest_ended() {
-        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        let key = |d, c| period_to_file(d, c).map(|p| p.key());
-        assert_eq!(
-            key(day(2025, 6, 30), Cadence::Monthly).as_deref(),
-            Some("2025-06")
-        );
-        assert_eq!(
-            key(day(2025, 7, 2), Cadence::Monthly).as_deref(),
-            Some("2025-06")
-        );
-        assert_eq!(
-            key(day(2026, 1, 15), Cadence::Monthly).as_deref(),
-            Some("2025-12")
-        );
-        assert_eq!(
-            key(day(2025, 7, 12), Cadence::TenDaily).as_deref(),
-            Some("2025-07-1")
-        );
-        assert_eq!(
-            key(day(2025, 7, 5), Cadence::TenDaily).as_deref(),
-            Some("2025-06-3")
-        );
-    }
 }

@@ -1,0 +1,66 @@
+//! `gongjian notify`: one day's reminders by hand, and `gongjian user contact`.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::config::Config;
+
+/// The sender of the channels in force (the configuration file's and the administration
+/// pages'); links start with the public URL when there is one.
+pub async fn sender(config: &Config, store: &store::Store) -> Result<notify::Sender> {
+    let channels = notify::Channels::load(store, &config.notify).await?;
+    Ok(notify::Sender::new(channels, config.public_origin()?))
+}
+
+/// Records the reminders of `as_of` and sends the new ones (or, with `dry_run`, lists what would
+/// be sent); a day run twice sends nothing new.
+pub async fn run(config: &Config, as_of: &str, dry_run: bool, json: bool) -> Result<ExitCode> {
+    let day = crate::calendar::parse_date(as_of)?;
+    let store = crate::open(config).await?;
+    let sender = sender(config, &store).await?;
+    let holder = format!("cli:{}", std::process::id());
+    let run = notify::run_day(&store, &sender, day, dry_run, true, &holder).await?;
+    if json {
+        say!("{}", serde_json::to_string_pretty(&run)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    for w in &run.warnings {
+        eprintln!("注意 / note: {} / {}", w.zh, w.en);
+    }
+    if run.messages.is_empty() {
+        say!("{day}：没有新的提醒 / {day}: nothing new to send");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let verb = if dry_run {
+        "将发送 / would send"
+    } else {
+        "已处理 / processed"
+    };
+    say!("{day} {verb} {} 条消息 / messages:", run.messages.len());
+    for m in &run.messages {
+        say!(
+            "  [{}] {} → {}：{}（{}）{}",
+            m.channel,
+            m.kind,
+            m.to,
+            m.subject,
+            m.state,
+            m.error.as_deref().unwrap_or_default()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Sets a user's mobile number and e-mail address.
+pub async fn contact(
+    config: &Config,
+    username: &str,
+    mobile: Option<&str>,
+    email: Option<&str>,
+) -> Result<ExitCode> {
+    let store = crate::open(config).await?;
+    store.set_contact(username.trim(), mobile, email).await?;
+    say!("已更新 {username} 的联系方式 / contact details of {username} updated");
+    Ok(ExitCode::SUCCESS)
+}

@@ -147,16 +147,15 @@ pub async fn deliver(
     wait: bool,
 ) -> store::Result<usize> {
     let mut sent = 0;
+    // The latest a robot's full minute put a message off to, in this call.
+    let mut put_off: Option<i64> = None;
     loop {
         let claimed = store.claim_notifications(holder, 50).await?;
         if claimed.is_empty() {
-            if !wait {
-                break;
-            }
-            // Only what a robot's minute holds back is waited for; retries after a failure
+            // Only what a robot's minute held back is waited for; retries after a failure
             // are the scheduler's.
-            match store.next_pending_at().await? {
-                Some(at) if at - chrono::Utc::now().timestamp() <= 60 => {
+            match put_off.take() {
+                Some(at) if wait => {
                     let secs = (at - chrono::Utc::now().timestamp()).clamp(1, 60);
                     tokio::time::sleep(Duration::from_secs(secs as u64)).await;
                     continue;
@@ -173,6 +172,7 @@ pub async fn deliver(
                 Outcome::Later(secs) => {
                     let at = chrono::Utc::now().timestamp() + secs as i64;
                     store.notification_later(m.id, holder, at).await?;
+                    put_off = put_off.max(Some(at));
                 }
                 Outcome::Failed(error) => {
                     tracing::warn!(id = m.id, channel = %m.channel, %error, "a message was not sent");

@@ -311,6 +311,18 @@ mod tests {
     }
 
     #[test]
+    fn a_robot_posts_twenty_a_minute() {
+        let sender = Sender::new(Channels::default(), None);
+        for _ in 0..ROBOT_PER_MINUTE {
+            assert_eq!(sender.robot_minute_full("wecom:龙田镇"), None);
+        }
+        let wait = sender.robot_minute_full("wecom:龙田镇").unwrap();
+        assert!((1..=60).contains(&wait), "{wait}");
+        // Another robot has its own minute.
+        assert_eq!(sender.robot_minute_full("wecom:*"), None);
+    }
+
+    #[test]
     fn sms_templates_take_any_text_as_json() {
         let t = r#"{"phone":"{mobile}","content":"{text}"}"#;
         let body = fill_template(t, "13800000000", "他说\"好\"\n第二行", "s").unwrap();

@@ -74,6 +74,8 @@ pub struct Notification {
     pub link: String,
     pub state: String,
     pub attempts: i64,
+    /// When it is tried next, while pending.
+    pub next_at: i64,
     pub created_at: i64,
     pub sent_at: Option<i64>,
     pub read_at: Option<i64>,
@@ -81,7 +83,8 @@ pub struct Notification {
 }
 
 const NOTIFICATION: &str = "SELECT id, as_of, kind, channel, target, user_id, subject, \
-     subject_en, body, body_en, link, state, attempts, created_at, sent_at, read_at, last_error \
+     subject_en, body, body_en, link, state, attempts, next_at, created_at, sent_at, read_at, \
+     last_error \
      FROM notifications";
 
 /// Which deliveries the record lists.
@@ -326,15 +329,6 @@ impl Store {
             }
         }
         Ok(found)
-    }
-
-    /// When the earliest message still waiting may be sent (none waiting: `None`).
-    pub async fn next_pending_at(&self) -> Result<Option<i64>> {
-        let (at,): (Option<i64>,) =
-            sqlx::query_as("SELECT MIN(next_at) FROM notifications WHERE state = 'pending'")
-                .fetch_one(self.pool())
-                .await?;
-        Ok(at)
     }
 
     /// A user's inbox, newest first.

@@ -26,9 +26,11 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
+type Params = std::collections::HashMap<String, String>;
+
 /// What the stand-ins received: (path, query, body).
 #[derive(Clone, Default)]
-struct Received(Arc<Mutex<Vec<(String, std::collections::HashMap<String, String>, Value)>>>);
+struct Received(Arc<Mutex<Vec<(String, Params, Value)>>>);
 
 impl Received {
     fn on(&self, path: &str) -> Vec<Value> {

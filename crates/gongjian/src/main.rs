@@ -469,13 +469,23 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     config.backup_keep.max(1) as usize,
                 );
             }
+            if notify::config::minutes_of(&config.notify.remind_at).is_none() {
+                bail!(
+                    "notify.remind_at“{}”无效，应如 08:30 / invalid notify.remind_at, expected HH:MM",
+                    config.notify.remind_at
+                );
+            }
+            let notifier = std::sync::Arc::new(notify::Notifier::new(
+                config.notify.clone(),
+                config.public_origin()?,
+            ));
+            notifier.refresh(&state.store).await?;
+            state.notifier = notifier.clone();
             if config.notify.enabled {
-                let sender = remind::sender(&config, &state.store).await?;
                 let holder = format!("serve:{}:{}", std::process::id(), addr);
                 tokio::spawn(notify::schedule(
                     state.store.clone(),
-                    sender,
-                    config.notify.clone(),
+                    notifier,
                     holder,
                     china_now,
                 ));
@@ -821,6 +831,17 @@ async fn demo(db: &std::path::Path, addr: SocketAddr) -> Result<ExitCode> {
         );
     }
     let state = web::AppState::new(store, true).on_day(demo::demo_day());
+    // The demo day's reminders, once: the inbox shows what the campaign's rhythm sends.
+    if let Err(e) = notify::remind_once(
+        &state.store,
+        &state.notifier.sender,
+        demo::demo_day(),
+        "demo",
+    )
+    .await
+    {
+        tracing::warn!(%e, "the demo day's reminders were not made");
+    }
     web::serve(state, addr, |bound| {
         say!("{}", campaign.name);
         say!("gongjian 演示已启动 / demo running at http://{bound}");

@@ -8,7 +8,7 @@ use crate::config::Config;
 
 /// The sender of the channels in force (the configuration file's and the administration
 /// pages'); links start with the public URL when there is one.
-pub async fn sender(config: &Config, store: &store::Store) -> Result<notify::Sender> {
+async fn sender(config: &Config, store: &store::Store) -> Result<notify::Sender> {
     let channels = notify::Channels::load(store, &config.notify).await?;
     Ok(notify::Sender::new(channels, config.public_origin()?))
 }

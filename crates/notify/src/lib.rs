@@ -49,6 +49,9 @@ pub struct MessageLine {
     pub state: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The unit it concerns.
+    #[serde(skip)]
+    pub unit_id: Option<i64>,
 }
 
 /// What a day's run made: the new messages only.
@@ -71,10 +74,11 @@ pub async fn run_day(
     holder: &str,
 ) -> store::Result<DayRun> {
     let gathered = gather(store, day).await?;
+    let channels = sender.channels();
     let contacts = store.contacts().await?;
-    let messages = route::route(&gathered.reminders, day, &contacts, sender.channels());
+    let messages = route::route(&gathered.reminders, day, &contacts, &channels);
     let mut warnings = gathered.warnings;
-    warnings.extend(sender.channels().warnings.iter().cloned());
+    warnings.extend(channels.warnings.iter().cloned());
     let lines = record_and_send(store, sender, messages, dry_run, wait, holder).await?;
     Ok(DayRun {
         as_of: day,
@@ -128,6 +132,7 @@ async fn record_and_send(
                 .unwrap_or_else(|| ("would_send".into(), None));
             MessageLine {
                 to: m.target,
+                unit_id: m.unit_id,
                 channel: m.channel,
                 kind: m.kind,
                 subject: m.subject,
@@ -189,7 +194,8 @@ pub async fn deliver(
 }
 
 /// The lead office's one-tap 催报 from the review page: every unit still missing reports of
-/// `period` is reminded now, once a day. Returns the new messages.
+/// `period` is reminded now, once a day. Returns the new messages (none when the units were
+/// reminded this way today already).
 pub async fn chase_reports(
     store: &Store,
     sender: &Sender,
@@ -224,30 +230,67 @@ pub async fn chase_reports(
         reminders.push(r);
     }
     let contacts = store.contacts().await?;
-    let messages = route::route(&reminders, day, &contacts, sender.channels());
+    let messages = route::route(&reminders, day, &contacts, &sender.channels());
     record_and_send(store, sender, messages, false, false, holder).await
+}
+
+/// The configuration and the sender of a running server, shared by the scheduler and the pages.
+pub struct Notifier {
+    pub config: NotifyConfig,
+    pub sender: Sender,
+}
+
+/// Leaves the channels (and their secrets) out.
+impl std::fmt::Debug for Notifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Notifier")
+            .field("enabled", &self.config.enabled)
+            .field("remind_at", &self.config.remind_at)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Notifier {
+    /// No channel in force until [`Notifier::refresh`] reads them.
+    pub fn new(config: NotifyConfig, link_base: Option<String>) -> Notifier {
+        Notifier {
+            config,
+            sender: Sender::new(Channels::default(), link_base),
+        }
+    }
+
+    /// Reads the channels again: the configuration file's and the administration pages'.
+    pub async fn refresh(&self, store: &Store) -> store::Result<()> {
+        self.sender
+            .set_channels(Channels::load(store, &self.config).await?);
+        Ok(())
+    }
 }
 
 /// Runs inside `serve`: the day's reminders once a day at the configured time (once across
 /// instances, by a lease), and sending every minute. `today` gives China's date and minute.
 pub async fn schedule(
     store: Store,
-    sender: Sender,
-    config: NotifyConfig,
+    notifier: std::sync::Arc<Notifier>,
     holder: String,
     clock: impl Fn() -> (NaiveDate, u32) + Send + 'static,
 ) {
-    let at = config::minutes_of(&config.remind_at).unwrap_or(8 * 60 + 30);
+    let at = config::minutes_of(&notifier.config.remind_at).unwrap_or(8 * 60 + 30);
+    let sender = &notifier.sender;
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
         tick.tick().await;
+        // Channels added or removed in the administration pages take effect within a minute.
+        if let Err(e) = notifier.refresh(&store).await {
+            tracing::warn!(%e, "the channels could not be read");
+        }
         let (day, minute) = clock();
         if minute >= at
             && let Err(e) = remind_once(&store, &sender, day, &holder).await
         {
             tracing::warn!(%e, "the day's reminders did not run");
         }
-        if let Err(e) = deliver(&store, &sender, &holder, false).await {
+        if let Err(e) = deliver(&store, sender, &holder, false).await {
             tracing::warn!(%e, "sending messages failed");
         }
     }

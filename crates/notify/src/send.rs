@@ -32,7 +32,8 @@ pub enum Outcome {
 /// Sends messages on the channels in force.
 pub struct Sender {
     http: reqwest::Client,
-    channels: Channels,
+    /// Replaced when the administration pages change a channel.
+    channels: std::sync::RwLock<Channels>,
     /// What links start with (`https://xm.example.gov.cn`), else they are paths.
     link_base: Option<String>,
     /// Each robot's posts of the last minute.
@@ -51,14 +52,25 @@ impl Sender {
             .unwrap_or_default();
         Sender {
             http,
-            channels,
+            channels: std::sync::RwLock::new(channels),
             link_base: link_base.map(|b| b.trim_end_matches('/').to_string()),
             posted: Mutex::new(HashMap::new()),
         }
     }
 
-    pub fn channels(&self) -> &Channels {
-        &self.channels
+    /// The channels in force now.
+    pub fn channels(&self) -> Channels {
+        self.channels
+            .read()
+            .map_or_else(|p| p.into_inner().clone(), |c| c.clone())
+    }
+
+    /// Puts new channels in force (read again after the administration pages change one).
+    pub fn set_channels(&self, channels: Channels) {
+        match self.channels.write() {
+            Ok(mut c) => *c = channels,
+            Err(p) => *p.into_inner() = channels,
+        }
     }
 
     fn link(&self, path: &str) -> String {
@@ -70,9 +82,10 @@ impl Sender {
 
     /// Sends one claimed message.
     pub async fn send(&self, m: &Claimed) -> Outcome {
+        let channels = self.channels();
         let result = match m.channel.as_str() {
             "wecom" | "dingtalk" => {
-                let Some(robot) = self.channels.robots.iter().find(|r| r.name == m.target) else {
+                let Some(robot) = channels.robots.iter().find(|r| r.name == m.target) else {
                     return Outcome::Failed(format!(
                         "机器人“{}”已不在配置中 / the robot “{}” is no longer configured",
                         m.target, m.target
@@ -83,11 +96,11 @@ impl Sender {
                 }
                 self.robot(robot, m).await
             }
-            "email" => match &self.channels.smtp {
+            "email" => match &channels.smtp {
                 Some(smtp) => self.email(smtp, m).await,
                 None => Err("未配置邮件服务器 / no SMTP server configured".into()),
             },
-            "sms" => match &self.channels.sms {
+            "sms" => match &channels.sms {
                 Some(sms) => self.sms(sms, m).await,
                 None => Err("未配置短信网关 / no SMS gateway configured".into()),
             },
@@ -265,7 +278,7 @@ pub fn dingtalk_sign(timestamp_ms: i64, secret: &str) -> String {
 }
 
 /// The SMS body from its template, each value put in as a JSON string's contents; a template
-/// that is not JSON once filled is refused.
+/// that is not a JSON object once filled is refused.
 pub fn fill_template(
     template: &str,
     mobile: &str,
@@ -280,10 +293,16 @@ pub fn fill_template(
         .replace("{mobile}", &inner(mobile))
         .replace("{text}", &inner(text))
         .replace("{subject}", &inner(subject));
-    serde_json::from_str::<Value>(&body).map_err(|e| {
-        format!("短信模板填入后不是有效的JSON / the SMS template is not JSON once filled: {e}")
-    })?;
-    Ok(body)
+    match serde_json::from_str::<Value>(&body) {
+        Ok(Value::Object(_)) => Ok(body),
+        Ok(_) => Err(
+            "短信模板应为JSON对象，如 {\"phone\":\"{mobile}\",\"content\":\"{text}\"} / the SMS template should be a JSON object"
+                .into(),
+        ),
+        Err(e) => Err(format!(
+            "短信模板填入后不是有效的JSON / the SMS template is not JSON once filled: {e}"
+        )),
+    }
 }
 
 #[cfg(test)]

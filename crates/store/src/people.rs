@@ -67,6 +67,8 @@ pub struct SessionUser {
     pub must_change_password: bool,
     /// The region the user is confined to, when they are (`None`: no region scope).
     pub region: Option<RegionScope>,
+    /// Unread messages in their inbox (the header's count).
+    pub unread: i64,
 }
 
 /// A user's region scope (辖区): the region and every region under it. Such a user reads and
@@ -97,6 +99,7 @@ struct SessionRow {
     must_change_password: i64,
     region_id: Option<i64>,
     region_name: Option<String>,
+    unread: i64,
 }
 
 /// A user as the administration lists them.
@@ -307,7 +310,9 @@ impl Store {
         let hash = token_hash(token);
         let row: Option<SessionRow> = sqlx::query_as(
             "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.name AS unit_name, \
-             u.must_change_password, u.region_id, r.name AS region_name \
+             u.must_change_password, u.region_id, r.name AS region_name, \
+             (SELECT COUNT(*) FROM notifications m WHERE m.channel = 'inbox' \
+              AND m.user_id = u.id AND m.read_at IS NULL) AS unread \
              FROM sessions s JOIN users u ON u.id = s.user_id JOIN units n ON n.id = u.unit_id \
              LEFT JOIN regions r ON r.id = u.region_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen > $3 AND u.active = 1",
@@ -345,6 +350,7 @@ impl Store {
             unit_name: r.unit_name,
             must_change_password: r.must_change_password != 0,
             region,
+            unread: r.unread,
         }))
     }
 

@@ -321,6 +321,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users/{username}", get(user_page).post(change_user))
         .route("/admin/users/{username}/active", post(set_active))
         .route("/admin/users/{username}/reset", post(reset))
+        .route("/admin/users/{username}/contact", post(set_contact))
         .route("/admin/users/{username}/reset-link", post(reset_link))
         .route(
             "/admin/users/{username}/sessions/{session}/revoke",
@@ -344,6 +345,9 @@ struct UserTemplate {
     /// A reset link just issued, shown this once.
     link: Option<String>,
     errors: Vec<String>,
+    /// How messages reach them ("" when unset).
+    mobile: String,
+    email: String,
 }
 
 struct SessionRow {
@@ -367,6 +371,7 @@ async fn show_user(
         .await?
         .ok_or(AppError::NotFound)?;
     let role_code = found.role.code();
+    let (mobile, email) = state.store.contact_of(found.id).await?;
     let target = UserRow::of(found, lang);
     let sessions = state
         .store
@@ -394,9 +399,46 @@ async fn show_user(
             units,
             sessions,
             link,
+            mobile: mobile.unwrap_or_default(),
+            email: email.unwrap_or_default(),
         },
         invalid,
     )
+}
+
+/// A user's mobile number and e-mail address as typed.
+#[derive(Deserialize)]
+pub struct ContactForm {
+    #[serde(default)]
+    mobile: String,
+    #[serde(default)]
+    email: String,
+}
+
+/// `POST /admin/users/{username}/contact`: how messages reach the user (a group robot's @ and
+/// SMS by mobile, e-mail).
+pub async fn set_contact(
+    State(state): State<AppState>,
+    PageUser { user, tr }: PageUser,
+    Path(username): Path<String>,
+    Form(form): Form<ContactForm>,
+) -> PageResult {
+    if !policy::manages_channels(&user) {
+        return Err(AppError::Forbidden.into());
+    }
+    match state
+        .store
+        .set_contact(&username, Some(&form.mobile), Some(&form.email))
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::Rule(m)) => {
+            return show_user(&state, user, tr, &username, None, vec![m]).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let back = format!("/admin/users/{}", crate::pages::url_encode(&username));
+    Ok(layout::done(&back, "done.contact_saved", None))
 }
 
 /// `GET /admin/users/{username}`.

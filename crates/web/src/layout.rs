@@ -88,6 +88,9 @@ pub fn nav(user: &SessionUser, tr: Tr) -> Vec<NavGroup> {
             admin.push(link("/admin/users", "nav.users"));
             admin.push(link("/admin/units", "nav.units"));
         }
+        if policy::manages_channels(user) {
+            admin.push(link("/admin/notify", "nav.notify"));
+        }
         if policy::reads_audit(user) {
             admin.push(link("/admin/audit", "nav.audit"));
         }
@@ -242,6 +245,7 @@ mod tests {
             unit_name: "u".into(),
             must_change_password: false,
             region: None,
+            unread: 0,
         };
         nav(&user, Tr::new(Lang::Zh))
             .into_iter()

@@ -13,6 +13,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod campaign;
+pub mod channels;
 mod charts;
 pub mod dashboard;
 pub mod dossier;
@@ -22,6 +23,7 @@ pub mod i18n;
 mod idle;
 pub mod import;
 pub mod imports;
+pub mod inbox;
 pub mod layout;
 pub mod meetings;
 pub mod pages;
@@ -68,6 +70,8 @@ pub struct AppState {
     /// A new installation's one-time setup token (`/setup?token=…` creates the first
     /// administrator); taken when used.
     pub setup: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+    /// Messages out: the channels in force, for the one-tap 催报 and the administration pages.
+    pub notifier: std::sync::Arc<notify::Notifier>,
 }
 
 /// Option lists of the filters and forms.
@@ -89,6 +93,10 @@ impl AppState {
             setup: std::sync::Arc::default(),
             public_origin: None,
             trust_proxy: false,
+            notifier: std::sync::Arc::new(notify::Notifier::new(
+                notify::NotifyConfig::default(),
+                None,
+            )),
         }
     }
 
@@ -351,6 +359,8 @@ pub fn app(state: AppState) -> Router {
         .merge(problems::router())
         .merge(meetings::router())
         .merge(todo::router())
+        .merge(inbox::router())
+        .merge(channels::router())
         .fallback(page_not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

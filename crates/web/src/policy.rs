@@ -29,6 +29,17 @@ pub fn imports(user: &SessionUser) -> bool {
     is_office(user)
 }
 
+/// Reminds every unit still missing reports at once (一键催报): the office.
+pub fn chases_reports(user: &SessionUser) -> bool {
+    is_office(user)
+}
+
+/// Sets up the channels messages go out on (robots, SMTP, SMS) and reads the delivery record;
+/// sets users' mobile numbers and e-mail addresses: the administrator.
+pub fn manages_channels(user: &SessionUser) -> bool {
+    user.role == Role::Admin
+}
+
 /// Reads the audit log (every change by everyone): the administrator alone.
 pub fn reads_audit(user: &SessionUser) -> bool {
     user.role == Role::Admin
@@ -244,6 +255,7 @@ mod tests {
             unit_name: "本单位".into(),
             must_change_password: false,
             region: None,
+            unread: 0,
         }
     }
 

@@ -28,7 +28,7 @@ use crate::auth::{ApiUser, PageUser};
 use crate::error::{AppError, PageResult, parse_id};
 use crate::i18n::Tr;
 use crate::pages::{render, render_form, today};
-use crate::policy;
+use crate::{layout, policy};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -106,6 +106,8 @@ struct OverviewTemplate {
     deadline: String,
     rows: Vec<OverviewRow>,
     totals: OverviewRow,
+    /// Units with reports still missing, when this user may remind them all at once (催报).
+    chase: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -155,6 +157,8 @@ pub async fn overview(
         total.due_in += u.due_in;
         total.unreported += u.unreported;
     }
+    let chase =
+        policy::chases_reports(&user).then(|| units.iter().filter(|u| u.missing() > 0).count());
     render(&OverviewTemplate {
         user,
         period: period.key(),
@@ -162,7 +166,37 @@ pub async fn overview(
         deadline: period.deadline().map(|d| d.to_string()).unwrap_or_default(),
         rows: units.iter().map(row).collect(),
         totals: row(&total),
+        chase,
         tr,
+    })
+}
+
+/// `POST /reports/{period}/chase`: the lead office's one-tap 催报 — every unit still missing
+/// reports of the period is reminded now on every channel, once a day.
+async fn chase(
+    State(state): State<AppState>,
+    PageUser { user, .. }: PageUser,
+    Path(period): Path<String>,
+) -> PageResult {
+    if !policy::chases_reports(&user) {
+        return Err(AppError::Forbidden.into());
+    }
+    let period = parse_period(&period)?;
+    let holder = format!("page:{}", user.username);
+    let sent = notify::chase_reports(
+        &state.store,
+        &state.notifier.sender,
+        &period,
+        state.today(),
+        &holder,
+    )
+    .await?;
+    let units: std::collections::BTreeSet<i64> = sent.iter().filter_map(|m| m.unit_id).collect();
+    let back = format!("/reports?period={}", period.key());
+    Ok(if units.is_empty() {
+        layout::done(&back, "done.chased_none", None)
+    } else {
+        layout::done(&back, "done.chased", Some(units.len() as i64))
     })
 }
 
@@ -1581,6 +1615,7 @@ pub fn router() -> Router<AppState> {
             get(unit_form).post(file_form),
         )
         .route("/reports/{period}/units/{unit}/review", post(review_form))
+        .route("/reports/{period}/chase", post(chase))
         .route("/reports/corrections/{id}", post(correction_form))
         .route(
             "/reports/{period}/projects/{id}/photos",

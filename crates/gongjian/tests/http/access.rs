@@ -400,6 +400,10 @@ enum Snap {
     Users,
     /// Units and regions.
     Units,
+    /// Every message recorded, and which are read.
+    Messages,
+    /// The channels set up in the administration pages.
+    Channels,
 }
 
 /// For an allowed role, a new object of the side to act on (so that every allowed role's step
@@ -1287,6 +1291,38 @@ fn cases() -> Vec<Case> {
             Snap::Units,
         )
         .succeeds(),
+        // ---- messages: everyone their own inbox; the office's one-tap 催报; the
+        // administrator's channels and users' contact details.
+        post("/inbox/read-all", Office, Body::None, ALL, Snap::Messages).succeeds(),
+        post("/reports/2025-09/chase", Office, Body::None, OFFICE, Snap::Messages).succeeds(),
+        post(
+            "/admin/notify/channels",
+            Office,
+            Form(&[
+                ("kind", "wecom"),
+                ("name", "工作群{n}"),
+                ("url", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={n}"),
+            ]),
+            ADMIN,
+            Snap::Channels,
+        )
+        .succeeds(),
+        post(
+            "/admin/notify/channels/{channel}/delete",
+            Office,
+            Body::None,
+            ADMIN,
+            Snap::Channels,
+        )
+        .succeeds(),
+        post(
+            "/admin/users/spare/contact",
+            Office,
+            Form(&[("mobile", "13800000009"), ("email", "spare@example.gov.cn")]),
+            ADMIN,
+            Snap::Users,
+        )
+        .succeeds(),
         // ---- imports in the browser: the office. An empty upload is past the check (422).
         post(
             "/import/check",
@@ -1315,6 +1351,9 @@ const OWN_TESTS: &[(&str, &str)] = &[
     ("POST", "/setup"),
     ("POST", "/account/password"),
     ("POST", "/account/reset"),
+    // One's own messages: `http::notify` (another's is out of sight, 404).
+    ("POST", "/inbox/{}/open"),
+    ("POST", "/inbox/{}/read"),
 ];
 
 /// Every route of the server as its modules register them (`Router::route` in
@@ -1474,6 +1513,24 @@ impl Matrix {
         let store = &self.app.store;
         match name {
             "n" => n.to_string(),
+            // A channel set up in the administration pages (one is made when none is left).
+            "channel" => {
+                if let Some(c) = store.stored_channels().await.unwrap().first() {
+                    return c.id.to_string();
+                }
+                store
+                    .add_channel(&store::NewChannel {
+                        kind: "dingtalk".into(),
+                        name: format!("钉钉群{n}"),
+                        unit_id: None,
+                        url: "https://oapi.dingtalk.com/robot/send?access_token=t".into(),
+                        secret: Some("SECxyz".into()),
+                        settings: "{}".into(),
+                    })
+                    .await
+                    .unwrap()
+                    .to_string()
+            }
             // An amount (万元, or working days) no other request of the run uses.
             "amount" => (n + 10).to_string(),
             "unit" => side.unit.to_string(),
@@ -1727,6 +1784,13 @@ impl Matrix {
                     .into_iter()
                     .map(|u| (u.username, u.role, u.unit, u.active, u.must_change_password))
                     .collect();
+                let contacts: Vec<_> = store
+                    .contacts()
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|c| (c.username, c.mobile, c.email))
+                    .collect();
                 let hash = store
                     .user_by_username("spare")
                     .await
@@ -1734,7 +1798,7 @@ impl Matrix {
                     .unwrap()
                     .password_hash;
                 format!(
-                    "{users:?} {hash} {:?} {}",
+                    "{users:?} {contacts:?} {hash} {:?} {}",
                     store.user_sessions("spare").await.unwrap(),
                     store.password_reset_user("-").await.unwrap().is_some()
                 )
@@ -1744,6 +1808,18 @@ impl Matrix {
                 store.unit_summaries().await.unwrap(),
                 store.regions().await.unwrap()
             ),
+            Snap::Messages => {
+                let all = store
+                    .deliveries(&store::DeliveryFilter {
+                        limit: 100_000,
+                        ..Default::default()
+                    })
+                    .await
+                    .unwrap();
+                let read: Vec<_> = all.iter().map(|n| (n.id, n.read_at.is_some())).collect();
+                format!("{} {read:?}", all.len())
+            }
+            Snap::Channels => format!("{:?}", store.stored_channels().await.unwrap()),
         }
     }
 
@@ -2043,6 +2119,8 @@ fn reads() -> Vec<Read> {
         read("/admin/users/spare", Office, ADMIN),
         read("/admin/units", Office, ADMIN),
         read("/admin/audit", Office, ADMIN),
+        read("/admin/notify", Office, ADMIN),
+        read("/inbox", Office, ALL),
         // ---- the API.
         read("/api/me", Office, ALL),
         read("/api/projects", Office, ALL),

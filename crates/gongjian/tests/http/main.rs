@@ -13,6 +13,7 @@ mod dossier;
 mod import;
 mod layout;
 mod ledger;
+mod notify;
 mod problems;
 mod rankings;
 mod region;

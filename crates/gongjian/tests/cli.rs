@@ -1996,3 +1996,230 @@ fn killed_imports_and_filings_leave_nothing_partial() {
         println!("{dialect:?}: (what, killed at ms, killed before it ended, rows) {outcomes:?}");
     }
 }
+
+/// A group robot's stand-in: answers every POST as WeCom does and keeps the bodies.
+fn robot_stand_in(
+    rt: &tokio::runtime::Runtime,
+) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = bodies.clone();
+    rt.spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let kept = kept.clone();
+            tokio::spawn(async move {
+                let mut seen = Vec::new();
+                let mut buf = [0u8; 4096];
+                // Read the head, then the body its Content-Length announces.
+                loop {
+                    let Ok(n) = socket.read(&mut buf).await else { return };
+                    if n == 0 {
+                        return;
+                    }
+                    seen.extend_from_slice(&buf[..n]);
+                    let text = String::from_utf8_lossy(&seen).to_string();
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let length = text[..end]
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                            })
+                            .unwrap_or(0);
+                        if seen.len() >= end + 4 + length {
+                            let body = String::from_utf8_lossy(&seen[end + 4..]).to_string();
+                            kept.lock().unwrap().push(body);
+                            break;
+                        }
+                    }
+                }
+                let reply = r#"{"errcode":0,"errmsg":"ok"}"#;
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
+                    reply.len()
+                );
+                let _ = socket.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    (format!("http://{addr}/cgi-bin/webhook/send?key=k"), bodies)
+}
+
+#[test]
+fn a_days_reminders_by_hand() {
+    each_backend(|rt, db| {
+        let url = db.url.as_str();
+        let out = gongjian(
+            &[
+                "user",
+                "add",
+                "--db",
+                url,
+                "--username",
+                "longtian",
+                "--unit",
+                "龙田镇",
+                "--role",
+                "responsible",
+            ],
+            Some("Longtian-2025-clerk\n"),
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        // Contact details are checked.
+        let out = gongjian(
+            &[
+                "user", "contact", "--db", url, "longtian", "--mobile", "12345",
+            ],
+            None,
+        );
+        assert!(!out.status.success());
+        assert!(
+            stderr(&out).contains("手机号“12345”无效"),
+            "{}",
+            stderr(&out)
+        );
+        let out = gongjian(
+            &[
+                "user",
+                "contact",
+                "--db",
+                url,
+                "longtian",
+                "--mobile",
+                "13800000001",
+            ],
+            None,
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+
+        let store = rt.block_on(db.store());
+        let town = rt
+            .block_on(store.unit_by_name("龙田镇"))
+            .unwrap()
+            .unwrap()
+            .id;
+        let project = rt
+            .block_on(store.create_project(
+                &domain::ProjectFields {
+                    name: "龙田镇污水管网工程".into(),
+                    unit_id: Some(town),
+                    ..domain::ProjectFields::default()
+                },
+                None,
+                "test",
+            ))
+            .unwrap()
+            .id;
+        rt.block_on(store.raise_problem(
+            &store::NewProblem {
+                project_id: project,
+                title: "施工用电未接入".into(),
+                description: None,
+                category: domain::problem::Category::Utilities,
+                unit_id: None,
+                co_units: vec![],
+                raised_on: day(2025, 9, 20),
+                deadline: domain::problem::Deadline::On(day(2025, 10, 9)),
+                level: domain::problem::Level::Unit,
+            },
+            None,
+            "test",
+        ))
+        .unwrap();
+        let (robot, bodies) = robot_stand_in(rt);
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("gongjian.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "[notify]\nremind_at = \"08:30\"\n\n[[notify.robot]]\nkind = \"wecom\"\nurl = \"{robot}\"\nunit = \"龙田镇\"\n"
+            ),
+        )
+        .unwrap();
+        let config = config.to_str().unwrap();
+        let notify = |as_of: &str, dry_run: bool| {
+            let mut args = vec![
+                "--config", config, "notify", "--db", url, "--as-of", as_of, "--json",
+            ];
+            if dry_run {
+                args.push("--dry-run");
+            }
+            let out = gongjian(&args, None);
+            assert!(out.status.success(), "{}", stderr(&out));
+            serde_json::from_str::<serde_json::Value>(&stdout(&out)).unwrap()
+        };
+
+        // A dry run of the last working day before National Day: what would go, nothing sent.
+        let dry = notify("2025-09-30", true);
+        assert_eq!(dry["as_of"], "2025-09-30");
+        let lines = |v: &serde_json::Value| -> Vec<(String, String, String, String)> {
+            let mut l: Vec<_> = v["messages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| {
+                    (
+                        m["channel"].as_str().unwrap().to_string(),
+                        m["to"].as_str().unwrap().to_string(),
+                        m["kind"].as_str().unwrap().to_string(),
+                        m["state"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect();
+            l.sort();
+            l
+        };
+        assert_eq!(
+            lines(&dry),
+            [
+                (
+                    "inbox".into(),
+                    "longtian".into(),
+                    "problem_due".into(),
+                    "would_send".into()
+                ),
+                (
+                    "wecom".into(),
+                    "wecom:龙田镇".into(),
+                    "problem_due".into(),
+                    "would_send".into()
+                ),
+            ]
+        );
+        assert!(bodies.lock().unwrap().is_empty());
+        // Sent: the robot got one text @-ing the clerk.
+        let sent = notify("2025-09-30", false);
+        assert_eq!(
+            lines(&sent)
+                .iter()
+                .map(|l| l.3.as_str())
+                .collect::<Vec<_>>(),
+            ["sent", "sent"]
+        );
+        assert!(
+            sent["messages"][0]["subject"]
+                .as_str()
+                .unwrap()
+                .contains("施工用电未接入")
+        );
+        let posted = bodies.lock().unwrap().clone();
+        assert_eq!(posted.len(), 1);
+        assert!(posted[0].contains("13800000001"), "{}", posted[0]);
+        // Twice: nothing new.
+        assert_eq!(
+            notify("2025-09-30", false)["messages"],
+            serde_json::json!([])
+        );
+        assert_eq!(bodies.lock().unwrap().len(), 1);
+
+        // A date that is not one is refused in both languages.
+        let out = gongjian(&["notify", "--db", url, "--as-of", "2025-13-01"], None);
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains("错误 / error"), "{}", stderr(&out));
+    });
+}

@@ -286,7 +286,7 @@ pub async fn schedule(
         }
         let (day, minute) = clock();
         if minute >= at
-            && let Err(e) = remind_once(&store, &sender, day, &holder).await
+            && let Err(e) = remind_once(&store, sender, day, &holder).await
         {
             tracing::warn!(%e, "the day's reminders did not run");
         }

@@ -117,13 +117,12 @@ impl ChannelForm {
         };
         let mut settings = std::collections::BTreeMap::new();
         let robot = RobotKind::parse(kind).is_some();
-        if robot || kind == "sms" {
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
-                problems.push(bi(
-                    "地址应以 https:// 开头",
-                    "the address should start with https://",
-                ));
-            }
+        if (robot || kind == "sms") && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            problems.push(bi(
+                "地址应以 https:// 开头",
+                "the address should start with https://",
+            ));
         }
         match kind {
             _ if robot => {

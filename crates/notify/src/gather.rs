@@ -154,16 +154,17 @@ pub fn report_reminder(
                 n.phrase_en()
             ),
         ),
-        body: bi(
-            format!(
-                "请于{deadline}前在系统中填报并提交{label}项目进度（截止日{deadline}，{}）。",
-                n.phrase_zh()
-            ),
-            format!(
-                "Please file and submit the progress of {key} by {deadline} ({}).",
-                n.phrase_en()
-            ),
-        ),
+        body: if overdue {
+            bi(
+                format!("{label}项目进度截止日{deadline}已过，请尽快在系统中填报并提交。"),
+                format!("The progress of {key} was due on {deadline}; file and submit it now."),
+            )
+        } else {
+            bi(
+                format!("{label}项目进度截止日为{deadline}，请按时在系统中填报并提交。"),
+                format!("The progress of {key} is due on {deadline}; file and submit it in time."),
+            )
+        },
         link: format!("/reports/{key}/units/{unit_id}"),
     }
 }

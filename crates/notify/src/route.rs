@@ -11,7 +11,10 @@ use crate::gather::{Audience, Reminder};
 fn concerns(audience: Audience, c: &Contact) -> bool {
     let role = Role::parse(&c.role);
     match audience {
-        Audience::Unit(u) => c.unit_id == u,
+        // A unit's working users: leaders and 包联领导 follow, they are not chased.
+        Audience::Unit(u) => {
+            c.unit_id == u && !matches!(role, Some(Role::Leadership | Role::Linked))
+        }
         Audience::LeadOffice => role == Some(Role::LeadOffice),
         Audience::Leaders => role == Some(Role::Leadership),
         Audience::Admins => matches!(role, Some(Role::Admin | Role::LeadOffice)),

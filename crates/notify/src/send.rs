@@ -42,9 +42,6 @@ pub struct Sender {
 
 impl Sender {
     pub fn new(channels: Channels, link_base: Option<String>) -> Sender {
-        // reqwest is built without a default crypto provider; ring is ours. Installing it
-        // twice is refused harmlessly.
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(15))
             .connect_timeout(Duration::from_secs(5))

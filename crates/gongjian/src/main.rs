@@ -180,6 +180,23 @@ enum Command {
     /// The official working-day calendar (工作日): holidays and make-up workdays.
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Writes a document the office forwards, as .docx: analysis (旬分析/月度分析),
+    /// ranking-bulletin (亮晒通报), weekly-bulletin (一周一通报) or project-report (进展专报).
+    Document {
+        /// analysis | ranking-bulletin | weekly-bulletin | project-report
+        kind: String,
+        #[command(flatten)]
+        db: DbArg,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        as_of: String,
+        /// The .docx file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// The project of a project-report.
+        #[arg(long)]
+        project: Option<i64>,
+    },
     /// Runs one day's reminders (催报, problems due, escalations, decisions, approval nodes) and
     /// prints what it sent; a day run twice sends nothing new.
     Notify {
@@ -750,6 +767,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             };
             backup::list(&load(db, None)?, filter, *json).await
         }
+        Command::Document {
+            kind,
+            db,
+            as_of,
+            out,
+            project,
+        } => remind::document(&load(db, None)?, kind, as_of, out, *project).await,
         Command::Notify {
             db,
             as_of,

@@ -1,4 +1,5 @@
-//! `gongjian notify`: one day's reminders by hand, and `gongjian user contact`.
+//! `gongjian notify`: one day's reminders by hand; `gongjian document`: the documents the office
+//! forwards; `gongjian user contact`.
 
 use std::process::ExitCode;
 
@@ -62,5 +63,38 @@ pub async fn contact(
     let store = crate::open(config).await?;
     store.set_contact(username.trim(), mobile, email).await?;
     say!("已更新 {username} 的联系方式 / contact details of {username} updated");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the document of `kind` as of `as_of` to `out`.
+pub async fn document(
+    config: &Config,
+    kind: &str,
+    as_of: &str,
+    out: &std::path::Path,
+    project: Option<i64>,
+) -> Result<ExitCode> {
+    let Some(kind) = web::documents::Kind::parse(kind.trim()) else {
+        anyhow::bail!(
+            "未知文档类型“{kind}”，可选：analysis、ranking-bulletin、weekly-bulletin、project-report / unknown document kind"
+        );
+    };
+    let day = crate::calendar::parse_date(as_of)?;
+    let store = crate::open(config).await?;
+    let doc = web::documents::document(&store, kind, day, project).await?;
+    let bytes = office::documents::write_document(&doc)?;
+    std::fs::write(out, &bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "写入 {} 失败 / writing {}: {e}",
+            out.display(),
+            out.display()
+        )
+    })?;
+    say!(
+        "已生成《{}》：{} / wrote {}",
+        doc.title,
+        out.display(),
+        out.display()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -2223,3 +2223,250 @@ fn a_days_reminders_by_hand() {
         assert!(stderr(&out).contains("错误 / error"), "{}", stderr(&out));
     });
 }
+
+/// The text of each paragraph of a .docx outside tables, and each table row's cells.
+fn docx_parts(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+    let xml = docx_text(bytes);
+    let texts = |part: &str| -> String {
+        part.split("<w:t")
+            .skip(1)
+            .filter_map(|t| {
+                let t = &t[t.find('>')? + 1..];
+                Some(t[..t.find("</w:t>")?].to_string())
+            })
+            .collect()
+    };
+    let mut paragraphs = vec![];
+    let mut rows = vec![];
+    let mut rest = xml.as_str();
+    while let Some(start) = rest.find("<w:tbl>") {
+        for p in rest[..start].split("</w:p>") {
+            let t = texts(p);
+            if !t.is_empty() {
+                paragraphs.push(t);
+            }
+        }
+        let end = rest[start..]
+            .find("</w:tbl>")
+            .map_or(rest.len(), |e| start + e);
+        for row in rest[start..end].split("</w:tr>") {
+            let cells: Vec<String> = row.split("</w:tc>").map(texts).collect();
+            let cells: Vec<String> = cells.into_iter().filter(|c| !c.is_empty()).collect();
+            if !cells.is_empty() {
+                rows.push(cells);
+            }
+        }
+        rest = &rest[end..];
+    }
+    for p in rest.split("</w:p>") {
+        let t = texts(p);
+        if !t.is_empty() {
+            paragraphs.push(t);
+        }
+    }
+    (paragraphs, rows)
+}
+
+/// The number written between `before` and `after` in `text`.
+fn number_between(text: &str, before: &str, after: &str) -> f64 {
+    let start = text
+        .find(before)
+        .unwrap_or_else(|| panic!("{before} in {text}"))
+        + before.len();
+    let end = text[start..]
+        .find(after)
+        .unwrap_or_else(|| panic!("{after} in {text}"))
+        + start;
+    text[start..end]
+        .parse()
+        .unwrap_or_else(|_| panic!("a number at {before}…{after} in {text}"))
+}
+
+/// Every number of the analysis's summary, and every unit's row, is the status's own for the
+/// same date, read back from the .docx the command wrote.
+#[test]
+fn the_analysis_says_the_status_figures() {
+    each_backend(|_rt, db| {
+        let url = db.url.as_str();
+        let out = gongjian(
+            &[
+                "seed",
+                "--db",
+                url,
+                "--projects",
+                "90",
+                "--reports-through",
+                "2025-06",
+                "--problems",
+                "30",
+            ],
+            None,
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("分析.docx");
+        let out = gongjian(
+            &[
+                "document",
+                "analysis",
+                "--db",
+                url,
+                "--as-of",
+                "2025-06-30",
+                "--out",
+                file.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            stdout(&out).contains("2025年6月重点项目推进情况月度分析"),
+            "{}",
+            stdout(&out)
+        );
+        let (paragraphs, rows) = docx_parts(&std::fs::read(&file).unwrap());
+
+        let out = gongjian(
+            &["status", "--db", url, "--as-of", "2025-06-30", "--json"],
+            None,
+        );
+        let status: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let projects = status["projects"].as_array().unwrap();
+        let planned: Vec<&Value> = projects
+            .iter()
+            .filter(|p| p["plan_wan"].as_f64().is_some_and(|w| w > 0.0))
+            .collect();
+        let plan: f64 = planned
+            .iter()
+            .map(|p| p["plan_wan"].as_f64().unwrap())
+            .sum();
+        let done: f64 = planned.iter().map(|p| p["ytd_wan"].as_f64().unwrap()).sum();
+        let rate = done / plan * 100.0;
+        let expected = status["weighted_expected_share"].as_f64().unwrap() * 100.0;
+        let round = |x: f64, places: i32| (x * 10f64.powi(places)).round() / 10f64.powi(places);
+
+        let summary = paragraphs
+            .iter()
+            .find(|p| p.starts_with("截至2025年6月30日"))
+            .unwrap();
+        assert_eq!(
+            number_between(summary, "重点项目", "个"),
+            projects.len() as f64,
+            "{summary}"
+        );
+        assert_eq!(
+            number_between(summary, "年度计划投资", "亿元"),
+            round(plan / 10_000.0, 2)
+        );
+        assert_eq!(
+            number_between(summary, "累计完成投资", "亿元"),
+            round(done / 10_000.0, 2)
+        );
+        assert_eq!(
+            number_between(summary, "完成年度计划的", "%"),
+            round(rate, 1)
+        );
+        assert_eq!(number_between(summary, "序时进度", "%"), round(expected, 1));
+        let side = if rate >= expected {
+            "快于序时进度"
+        } else {
+            "慢于序时进度"
+        };
+        assert_eq!(
+            number_between(summary, side, "个百分点"),
+            round((rate - expected).abs(), 1)
+        );
+
+        let lights = paragraphs
+            .iter()
+            .find(|p| p.starts_with("亮灯情况"))
+            .unwrap();
+        let count = |l: &str| projects.iter().filter(|p| p["light"] == l).count() as f64;
+        assert_eq!(
+            number_between(lights, "红灯项目", "个"),
+            count("red"),
+            "{lights}"
+        );
+        assert_eq!(number_between(lights, "黄灯项目", "个"), count("yellow"));
+        assert_eq!(number_between(lights, "绿灯项目", "个"), count("green"));
+
+        // The units' table: every unit in rank order with the status's rate, 序时进度 and light.
+        let header = rows.iter().position(|r| r[0] == "排名").unwrap();
+        let units = status["units"].as_array().unwrap();
+        for (i, u) in units.iter().enumerate() {
+            let row = &rows[header + 1 + i];
+            assert_eq!(row[0], u["rank"].to_string());
+            assert_eq!(row[1], u["unit"].as_str().unwrap());
+            assert_eq!(row[2], u["projects"].to_string());
+            let pct = |v: &Value| {
+                v.as_f64()
+                    .map_or("—".to_string(), |x| format!("{:.1}", x * 100.0))
+            };
+            assert_eq!(row[5], pct(&u["rate"]), "{row:?}");
+            assert_eq!(row[6], pct(&u["expected_share"]), "{row:?}");
+            let light = match u["light"].as_str() {
+                Some("red") => "红灯",
+                Some("yellow") => "黄灯",
+                Some("green") => "绿灯",
+                _ => "—",
+            };
+            assert_eq!(row[7], light, "{row:?}");
+        }
+
+        // The other documents from the same data; a ranking bulletin needs a published ranking.
+        for kind in ["weekly-bulletin", "ranking-bulletin"] {
+            let out = gongjian(
+                &[
+                    "document",
+                    kind,
+                    "--db",
+                    url,
+                    "--as-of",
+                    "2025-06-30",
+                    "--out",
+                    dir.path().join("x.docx").to_str().unwrap(),
+                ],
+                None,
+            );
+            if kind == "ranking-bulletin" {
+                assert!(!out.status.success());
+                assert!(
+                    stderr(&out).contains("尚无已发布的排名"),
+                    "{}",
+                    stderr(&out)
+                );
+            } else {
+                assert!(out.status.success(), "{}", stderr(&out));
+            }
+        }
+        let out = gongjian(
+            &[
+                "document",
+                "project-report",
+                "--db",
+                url,
+                "--as-of",
+                "2025-06-30",
+                "--out",
+                "x.docx",
+            ],
+            None,
+        );
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains("--project"), "{}", stderr(&out));
+        let out = gongjian(
+            &[
+                "document",
+                "memo",
+                "--db",
+                url,
+                "--as-of",
+                "2025-06-30",
+                "--out",
+                "x.docx",
+            ],
+            None,
+        );
+        assert!(stderr(&out).contains("未知文档类型"), "{}", stderr(&out));
+    });
+}

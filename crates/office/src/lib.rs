@@ -12,6 +12,8 @@
 //! units and regions stay names, because resolving them to ids is the store's job.
 
 mod cells;
+pub mod documents;
+mod docx;
 mod headers;
 mod ledger_export;
 mod ledger_import;
@@ -26,11 +28,11 @@ mod whole;
 
 use serde::Serialize;
 
+pub use docx::chinese_date;
 pub use ledger_export::{ExportError, ExportRow, write_ledger};
 pub use ledger_import::{read_ledger, stream_ledger};
 pub use meeting_pack::{
-    MeetingPack, PackDecision, PackError, PackProblem, PackProject, chinese_date,
-    write_meeting_pack,
+    MeetingPack, PackDecision, PackError, PackProblem, PackProject, write_meeting_pack,
 };
 pub use problem_import::{ImportedProblem, ProblemImport, read_problems};
 pub use report_import::{ImportedReport, ReportImport, read_reports};

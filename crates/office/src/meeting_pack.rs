@@ -4,9 +4,9 @@
 //! meetings' decisions with how far each has got.
 
 use chrono::NaiveDate;
-use docx_rs::{
-    AlignmentType, Docx, Paragraph, Run, RunFonts, Shading, Table, TableCell, TableRow, WidthType,
-};
+use docx_rs::{AlignmentType, Docx, Paragraph, Run};
+
+use crate::docx::{FONT, TITLE_FONT, chinese_date, fonts, heading, table, text};
 
 /// A problem on the agenda.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,62 +56,6 @@ pub struct MeetingPack {
 #[derive(Debug, thiserror::Error)]
 #[error("无法生成会议材料 / cannot write the meeting pack: {0}")]
 pub struct PackError(String);
-
-const FONT: &str = "宋体";
-const TITLE_FONT: &str = "黑体";
-
-fn fonts(east_asia: &str) -> RunFonts {
-    RunFonts::new()
-        .east_asia(east_asia)
-        .ascii("Times New Roman")
-}
-
-fn text(t: &str) -> Paragraph {
-    Paragraph::new().add_run(Run::new().add_text(t).fonts(fonts(FONT)).size(24))
-}
-
-fn heading(t: &str) -> Paragraph {
-    Paragraph::new().add_run(
-        Run::new()
-            .add_text(t)
-            .fonts(fonts(TITLE_FONT))
-            .size(28)
-            .bold(),
-    )
-}
-
-fn cell(t: &str) -> TableCell {
-    TableCell::new()
-        .add_paragraph(Paragraph::new().add_run(Run::new().add_text(t).fonts(fonts(FONT)).size(21)))
-}
-
-fn header_cell(t: &str) -> TableCell {
-    TableCell::new()
-        .shading(Shading::new().fill("D9E2F3"))
-        .add_paragraph(
-            Paragraph::new().align(AlignmentType::Center).add_run(
-                Run::new()
-                    .add_text(t)
-                    .fonts(fonts(TITLE_FONT))
-                    .size(21)
-                    .bold(),
-            ),
-        )
-}
-
-/// A table with a shaded header row; `widths` in twentieths of a point, one per column.
-fn table(headers: &[&str], widths: &[usize], rows: Vec<Vec<String>>) -> Table {
-    let mut all = vec![TableRow::new(
-        headers.iter().map(|h| header_cell(h)).collect(),
-    )];
-    all.extend(
-        rows.into_iter()
-            .map(|r| TableRow::new(r.iter().map(|t| cell(t)).collect())),
-    );
-    Table::new(all)
-        .set_grid(widths.to_vec())
-        .width(widths.iter().sum(), WidthType::Dxa)
-}
 
 /// The pack as .docx bytes. Each part says so when it has nothing ("本周无…").
 pub fn write_meeting_pack(pack: &MeetingPack) -> Result<Vec<u8>, PackError> {
@@ -247,12 +191,6 @@ pub fn write_meeting_pack(pack: &MeetingPack) -> Result<Vec<u8>, PackError> {
     let mut out = std::io::Cursor::new(Vec::new());
     doc.pack(&mut out).map_err(|e| PackError(e.to_string()))?;
     Ok(out.into_inner())
-}
-
-/// 2025年6月30日.
-pub fn chinese_date(d: NaiveDate) -> String {
-    use chrono::Datelike;
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 //! Architecture Invariant: every editable row carries `version`; an update names the version it
 //! started from and is refused with [`StoreError::Conflict`] when the row has moved on.
 
+mod activity;
 mod adjustments;
 mod admin;
 mod approvals;
@@ -48,6 +49,7 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 /// How long a SQLite statement waits for the one writer's lock before it gives up.
 pub(crate) const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
 
+pub use activity::{ProblemSpan, ProjectFacet, SpanProblem};
 pub use adjustments::{AdjustedField, PlanAdjustment};
 pub use admin::{RESET_SECONDS, SessionInfo, UnitSummary};
 pub use approvals::{ApprovalNode, ApprovalPlan, DueNode, FinishedNode};

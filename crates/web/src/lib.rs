@@ -16,6 +16,7 @@ pub mod campaign;
 pub mod channels;
 mod charts;
 pub mod dashboard;
+pub mod documents;
 pub mod dossier;
 pub mod error;
 mod gantt;
@@ -360,6 +361,7 @@ pub fn app(state: AppState) -> Router {
         .merge(meetings::router())
         .merge(todo::router())
         .merge(inbox::router())
+        .merge(documents::router())
         .merge(channels::router())
         .fallback(page_not_found)
         .layer(middleware::from_fn_with_state(

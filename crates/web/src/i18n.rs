@@ -39,6 +39,26 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Contact details saved",
     ),
     ("inbox.title", "消息", "Messages"),
+    (
+        "documents.analysis",
+        "下载分析报告（Word）",
+        "Analysis (Word)",
+    ),
+    (
+        "documents.ranking_bulletin",
+        "亮晒通报（Word）",
+        "Ranking bulletin (Word)",
+    ),
+    (
+        "documents.weekly_bulletin",
+        "一周通报（Word）",
+        "Weekly bulletin (Word)",
+    ),
+    (
+        "documents.project_report",
+        "进展专报（Word）",
+        "Progress report (Word)",
+    ),
     ("nav.notify", "消息通知", "Notifications"),
     ("notify.title", "消息通知设置", "Messages and channels"),
     ("notify.channels", "通知通道", "Channels"),

@@ -2121,6 +2121,8 @@ fn reads() -> Vec<Read> {
         read("/admin/audit", Office, ADMIN),
         read("/admin/notify", Office, ADMIN),
         read("/inbox", Office, ALL),
+        read("/documents/analysis.docx", Office, ALL),
+        read("/documents/weekly-bulletin.docx", Office, ALL),
         // ---- the API.
         read("/api/me", Office, ALL),
         read("/api/projects", Office, ALL),
@@ -2136,6 +2138,8 @@ fn reads() -> Vec<Read> {
         read("/projects/{project}/dossier", Own, ALL),
         read("/projects/{project}/dossier", Other, ALL),
         read("/projects/{project}/approval", Own, ALL),
+        read("/projects/{project}/report.docx", Own, ALL),
+        read("/projects/{project}/report.docx", Other, ALL),
         read("/projects/{project}/approval", Other, ALL),
         read("/api/projects/{project}", Own, ALL),
         read("/api/projects/{project}", Other, ALL),

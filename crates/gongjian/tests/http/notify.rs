@@ -213,3 +213,65 @@ async fn the_administrator_sets_up_channels_and_contacts() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn documents_are_downloaded_from_their_pages() {
+    TestApp::each_backend(|app| async move {
+        let town = app.store.unit_by_name("龙田镇").await.unwrap().unwrap().id;
+        let project = app
+            .store
+            .create_project(
+                &domain::ProjectFields {
+                    name: "龙田镇标准厂房".into(),
+                    stage: Some(domain::Stage::UnderConstruction),
+                    unit_id: Some(town),
+                    annual_plan: Some(domain::Money::from_wan(800)),
+                    plan_year: Some(2025),
+                    ..domain::ProjectFields::default()
+                },
+                None,
+                "test",
+            )
+            .await
+            .unwrap()
+            .id;
+        let unit = app.signed_in("longtian").await;
+        let (_, page) = fetch(&unit, app.url("/dashboard?as_of=2025-09-30")).await;
+        assert!(
+            page.contains("/documents/analysis.docx?as_of=2025-09-30"),
+            "{page}"
+        );
+        let (_, page) = fetch(&unit, app.url(&format!("/projects/{project}/dossier"))).await;
+        assert!(page.contains(&format!("/projects/{project}/report.docx")));
+        for path in [
+            "/documents/analysis.docx?as_of=2025-09-30".to_string(),
+            "/documents/weekly-bulletin.docx?as_of=2025-10-15".to_string(),
+            format!("/projects/{project}/report.docx?as_of=2025-09-30"),
+        ] {
+            let r = unit.get(app.url(&path)).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            assert!(
+                r.headers()["content-type"]
+                    .to_str()
+                    .unwrap()
+                    .contains("wordprocessingml"),
+                "{path}"
+            );
+            let bytes = r.bytes().await.unwrap();
+            assert_eq!(&bytes[..2], b"PK", "{path}");
+        }
+        // No ranking published yet: said, in both languages.
+        let (status, page) = fetch(
+            &unit,
+            app.url("/documents/ranking-bulletin.docx?as_of=2025-09-30"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(page.contains("尚无已发布的排名"), "{page}");
+        let (status, _) = fetch(&unit, app.url("/documents/memo.docx")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = fetch(&unit, app.url("/projects/999999/report.docx")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    })
+    .await;
+}

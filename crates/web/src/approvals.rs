@@ -968,7 +968,7 @@ async fn bulletin_sheets(
                 "前期要件办理通报（{period}）：本期办结 {} 项",
                 finished.len()
             ),
-            subtitle: String::new(),
+            subtitle: format!("数据截至{to}"),
             headers: headers(&[
                 "序号",
                 "项目名称",

@@ -486,6 +486,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     config.backup_keep.max(1) as usize,
                 );
             }
+            if let Err(m) = config.notify.rhythm() {
+                bail!("{} / {}", m.zh, m.en);
+            }
             if notify::config::minutes_of(&config.notify.remind_at).is_none() {
                 bail!(
                     "notify.remind_at“{}”无效，应如 08:30 / invalid notify.remind_at, expected HH:MM",
@@ -859,6 +862,7 @@ async fn demo(db: &std::path::Path, addr: SocketAddr) -> Result<ExitCode> {
     if let Err(e) = notify::remind_once(
         &state.store,
         &state.notifier.sender,
+        &notify::Rhythm::default(),
         demo::demo_day(),
         "demo",
     )

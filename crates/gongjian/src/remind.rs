@@ -21,7 +21,11 @@ pub async fn run(config: &Config, as_of: &str, dry_run: bool, json: bool) -> Res
     let store = crate::open(config).await?;
     let sender = sender(config, &store).await?;
     let holder = format!("cli:{}", std::process::id());
-    let run = notify::run_day(&store, &sender, day, dry_run, true, &holder).await?;
+    let rhythm = config
+        .notify
+        .rhythm()
+        .map_err(|m| anyhow::anyhow!("{} / {}", m.zh, m.en))?;
+    let run = notify::run_day(&store, &sender, &rhythm, day, dry_run, true, &holder).await?;
     if json {
         say!("{}", serde_json::to_string_pretty(&run)?);
         return Ok(ExitCode::SUCCESS);

@@ -14,6 +14,9 @@ pub struct NotifyConfig {
     pub enabled: bool,
     /// China time at which the day's reminders are made, `HH:MM`.
     pub remind_at: String,
+    /// The weekday the weekly bulletin (一周一通报) is announced: `mon` … `sun` (default `fri`);
+    /// on a day off, the first working day after it in the same week.
+    pub bulletin_day: String,
     /// Group robots: `[[notify.robot]] kind = "wecom" url = "…" unit = "龙田镇"`.
     pub robot: Vec<RobotConfig>,
     pub smtp: Option<SmtpConfig>,
@@ -25,6 +28,7 @@ impl Default for NotifyConfig {
         NotifyConfig {
             enabled: true,
             remind_at: "08:30".into(),
+            bulletin_day: "fri".into(),
             robot: vec![],
             smtp: None,
             sms: None,
@@ -221,6 +225,35 @@ impl Channels {
             }
         }
         Ok(c)
+    }
+}
+
+/// The campaign's rhythm beyond reminders: when the documents are announced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rhythm {
+    /// The weekly bulletin's weekday.
+    pub bulletin_day: chrono::Weekday,
+}
+
+impl Default for Rhythm {
+    fn default() -> Self {
+        Rhythm {
+            bulletin_day: chrono::Weekday::Fri,
+        }
+    }
+}
+
+impl NotifyConfig {
+    /// The rhythm as configured, or why it does not read.
+    pub fn rhythm(&self) -> Result<Rhythm, domain::Bilingual> {
+        let day = self.bulletin_day.trim();
+        let bulletin_day = day.parse::<chrono::Weekday>().map_err(|_| {
+            domain::bi(
+                format!("notify.bulletin_day“{day}”无效，应为 mon…sun"),
+                format!("invalid notify.bulletin_day “{day}”: mon … sun expected"),
+            )
+        })?;
+        Ok(Rhythm { bulletin_day })
     }
 }
 

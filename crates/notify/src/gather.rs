@@ -10,6 +10,8 @@ use domain::remind::{Nudge, nudge};
 use serde::Serialize;
 use store::{ProblemViewer, Store};
 
+use crate::config::Rhythm;
+
 /// Who a reminder is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case", tag = "to", content = "unit_id")]
@@ -50,8 +52,8 @@ pub struct Gathered {
     pub warnings: Vec<Bilingual>,
 }
 
-/// The reminders due on `day`.
-pub async fn gather(store: &Store, day: NaiveDate) -> store::Result<Gathered> {
+/// The reminders due on `day`, and the documents it announces.
+pub async fn gather(store: &Store, day: NaiveDate, rhythm: &Rhythm) -> store::Result<Gathered> {
     let calendar = store.work_calendar().await?;
     let mut g = Gathered::default();
     if let Err(e) = calendar.is_workday(day) {
@@ -63,7 +65,83 @@ pub async fn gather(store: &Store, day: NaiveDate) -> store::Result<Gathered> {
     decisions(store, &calendar, day, &mut g).await?;
     approvals(store, &calendar, day, &mut g).await?;
     next_year(&calendar, day, &mut g);
+    let cadence = store.judging(day).await?.cadence;
+    documents(&calendar, day, cadence, rhythm, &mut g);
     Ok(g)
+}
+
+/// The documents of the campaign's rhythm, announced to the lead office and the leaders with a
+/// link to each as of the day: the weekly bulletin (一周一通报) on the configured weekday (or
+/// the first working day after it in that week), the analysis of a period (旬分析/月度分析) on
+/// the first working day after its reports' deadline.
+fn documents(
+    calendar: &WorkCalendar,
+    day: NaiveDate,
+    cadence: domain::progress::Cadence,
+    rhythm: &Rhythm,
+    g: &mut Gathered,
+) {
+    let workday = |d: NaiveDate| calendar.is_workday(d).unwrap_or(false);
+    let week = day.iso_week();
+    let target = NaiveDate::from_isoywd_opt(week.year(), week.week(), rhythm.bulletin_day);
+    let bulletin_on = target.and_then(|t| {
+        (0..7)
+            .map(|i| t + Days::new(i))
+            .take_while(|d| d.iso_week() == week)
+            .find(|d| workday(*d))
+    });
+    let announce = |kind: &'static str, object: String, subject: Bilingual, link: String| {
+        [Audience::LeadOffice, Audience::Leaders].map(|to| Reminder {
+            kind,
+            object: object.clone(),
+            daily: false,
+            to,
+            unit_id: None,
+            subject: subject.clone(),
+            body: bi(
+                "已按最新数据生成，可下载后编辑、转发。".into(),
+                "Made from the latest figures; download it to edit and forward.".into(),
+            ),
+            link: link.clone(),
+        })
+    };
+    if bulletin_on == Some(day) {
+        let from = day - Days::new(6);
+        g.reminders.extend(announce(
+            "weekly_bulletin",
+            format!("weekly:{}-W{:02}", week.year(), week.week()),
+            bi(
+                format!("一周通报（{from}至{day}）已生成"),
+                format!("The weekly bulletin ({from} to {day}) is ready"),
+            ),
+            format!("/documents/weekly-bulletin.docx?as_of={day}"),
+        ));
+    }
+    let Some(latest) = Period::latest_ended(day, cadence) else {
+        return;
+    };
+    for period in [latest.previous(), latest] {
+        let Some(deadline) = period.deadline() else {
+            continue;
+        };
+        if calendar.add_workdays(deadline, 1).ok() != Some(day) {
+            continue;
+        }
+        let (label, key) = (period.label_zh(), period.key());
+        let kind = match cadence {
+            domain::progress::Cadence::Monthly => "月度分析",
+            domain::progress::Cadence::TenDaily => "旬分析",
+        };
+        g.reminders.extend(announce(
+            "analysis",
+            format!("analysis:{key}"),
+            bi(
+                format!("{label}重点项目推进情况{kind}已生成"),
+                format!("The analysis of {key} is ready"),
+            ),
+            format!("/documents/analysis.docx?as_of={day}"),
+        ));
+    }
 }
 
 fn bi(zh: String, en: String) -> Bilingual {

@@ -20,7 +20,7 @@ use domain::remind::Nudge;
 use serde::Serialize;
 use store::{Outgoing, Store};
 
-pub use config::{Channels, NotifyConfig};
+pub use config::{Channels, NotifyConfig, Rhythm};
 pub use gather::{Audience, Reminder, gather};
 pub use send::{Outcome, Sender};
 
@@ -68,12 +68,13 @@ pub struct DayRun {
 pub async fn run_day(
     store: &Store,
     sender: &Sender,
+    rhythm: &Rhythm,
     day: NaiveDate,
     dry_run: bool,
     wait: bool,
     holder: &str,
 ) -> store::Result<DayRun> {
-    let gathered = gather(store, day).await?;
+    let gathered = gather(store, day, rhythm).await?;
     let channels = sender.channels();
     let contacts = store.contacts().await?;
     let messages = route::route(&gathered.reminders, day, &contacts, &channels);
@@ -276,6 +277,7 @@ pub async fn schedule(
     clock: impl Fn() -> (NaiveDate, u32) + Send + 'static,
 ) {
     let at = config::minutes_of(&notifier.config.remind_at).unwrap_or(8 * 60 + 30);
+    let rhythm = notifier.config.rhythm().unwrap_or_default();
     let sender = &notifier.sender;
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
@@ -286,7 +288,7 @@ pub async fn schedule(
         }
         let (day, minute) = clock();
         if minute >= at
-            && let Err(e) = remind_once(&store, sender, day, &holder).await
+            && let Err(e) = remind_once(&store, sender, &rhythm, day, &holder).await
         {
             tracing::warn!(%e, "the day's reminders did not run");
         }
@@ -300,6 +302,7 @@ pub async fn schedule(
 pub async fn remind_once(
     store: &Store,
     sender: &Sender,
+    rhythm: &Rhythm,
     day: NaiveDate,
     holder: &str,
 ) -> store::Result<Option<DayRun>> {
@@ -307,7 +310,7 @@ pub async fn remind_once(
     if !store.take_lease("remind", &slot, holder, 600).await? {
         return Ok(None);
     }
-    let run = run_day(store, sender, day, false, false, holder).await?;
+    let run = run_day(store, sender, rhythm, day, false, false, holder).await?;
     store.finish_lease("remind", &slot, holder).await?;
     tracing::info!(day = %day, messages = run.messages.len(), "the day's reminders were made");
     Ok(Some(run))

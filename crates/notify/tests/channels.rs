@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use domain::problem::{Category, Deadline, Level};
 use domain::{ProjectFields, Role, Stage, UnitKind};
 use notify::config::{RobotConfig, SmsConfig, SmtpConfig};
-use notify::{Channels, NotifyConfig, Sender};
+use notify::{Channels, NotifyConfig, Rhythm, Sender};
 use serde_json::{Value, json};
 use store::testing::{Backend, TestDb};
 use store::{NewProblem, NewUser, Store};
@@ -284,9 +284,17 @@ async fn t_minus_one_before_national_day_reaches_every_channel_once() {
         let sender = Sender::new(channels, Some("https://xm.example.gov.cn".into()));
 
         // Tuesday 30 September is the last working day before the holiday: T-1 of 9 October.
-        let run = notify::run_day(&store, &sender, day(2025, 9, 30), false, true, "a")
-            .await
-            .unwrap();
+        let run = notify::run_day(
+            &store,
+            &sender,
+            &Rhythm::default(),
+            day(2025, 9, 30),
+            false,
+            true,
+            "a",
+        )
+        .await
+        .unwrap();
         let mut got: Vec<(String, String, String)> = run
             .messages
             .iter()
@@ -341,7 +349,7 @@ async fn t_minus_one_before_national_day_reaches_every_channel_once() {
 
         // The holiday itself brings nothing; the same day again sends nothing new.
         for on in [day(2025, 10, 3), day(2025, 9, 30)] {
-            let again = notify::run_day(&store, &sender, on, false, true, "a")
+            let again = notify::run_day(&store, &sender, &Rhythm::default(), on, false, true, "a")
                 .await
                 .unwrap();
             assert!(again.messages.is_empty(), "{on}: {again:#?}");
@@ -352,10 +360,23 @@ async fn t_minus_one_before_national_day_reaches_every_channel_once() {
         // The due day goes to the same places; the inbox counts it unread until read.
         let user = store.user_by_username("longtian").await.unwrap().unwrap();
         assert_eq!(store.unread_count(user.id).await.unwrap(), 1);
-        let due = notify::run_day(&store, &sender, day(2025, 10, 9), false, true, "a")
-            .await
-            .unwrap();
-        assert_eq!(due.messages.len(), 4, "{due:#?}");
+        let due = notify::run_day(
+            &store,
+            &sender,
+            &Rhythm::default(),
+            day(2025, 10, 9),
+            false,
+            true,
+            "a",
+        )
+        .await
+        .unwrap();
+        let problem_due: Vec<_> = due
+            .messages
+            .iter()
+            .filter(|m| m.kind == "problem_due")
+            .collect();
+        assert_eq!(problem_due.len(), 4, "{due:#?}");
         assert_eq!(store.unread_count(user.id).await.unwrap(), 2);
         let inbox = store.inbox(user.id, 10).await.unwrap();
         assert!(
@@ -395,9 +416,17 @@ async fn escalations_reach_the_lead_offices_dingtalk_group_signed() {
         );
         // The 6th working day after 9 October the problem reaches the weekly meeting (level 3):
         // 10, 11 (a worked Saturday), 13, 14, 15, 16 October. Told the day after, all the same.
-        let run = notify::run_day(&store, &sender, day(2025, 10, 17), false, true, "a")
-            .await
-            .unwrap();
+        let run = notify::run_day(
+            &store,
+            &sender,
+            &Rhythm::default(),
+            day(2025, 10, 17),
+            false,
+            true,
+            "a",
+        )
+        .await
+        .unwrap();
         let escalations: Vec<_> = run
             .messages
             .iter()
@@ -414,7 +443,12 @@ async fn escalations_reach_the_lead_offices_dingtalk_group_signed() {
                 .iter()
                 .any(|m| m.channel == "inbox" && m.to == "fgj")
         );
-        let posts = seen.on("/robot/dingtalk");
+        // Friday 17 October also announces the weekly bulletin to the same group.
+        let posts: Vec<Value> = seen
+            .on("/robot/dingtalk")
+            .into_iter()
+            .filter(|p| p["text"]["content"].as_str().unwrap().contains("问题升级"))
+            .collect();
         assert_eq!(
             posts.len(),
             1,
@@ -434,9 +468,17 @@ async fn escalations_reach_the_lead_offices_dingtalk_group_signed() {
                 .any(|n| n.link == format!("/problems/{}", c.problem))
         );
         // Told once: the next working day does not repeat it.
-        let next = notify::run_day(&store, &sender, day(2025, 10, 20), false, true, "a")
-            .await
-            .unwrap();
+        let next = notify::run_day(
+            &store,
+            &sender,
+            &Rhythm::default(),
+            day(2025, 10, 20),
+            false,
+            true,
+            "a",
+        )
+        .await
+        .unwrap();
         assert!(
             next.messages.iter().all(|m| m.kind != "escalation"),
             "{next:#?}"
@@ -458,9 +500,17 @@ async fn a_failed_delivery_is_recorded_and_tried_again() {
                 .unwrap(),
             None,
         );
-        let run = notify::run_day(&store, &sender, day(2025, 9, 30), false, true, "a")
-            .await
-            .unwrap();
+        let run = notify::run_day(
+            &store,
+            &sender,
+            &Rhythm::default(),
+            day(2025, 9, 30),
+            false,
+            true,
+            "a",
+        )
+        .await
+        .unwrap();
         let robot = run.messages.iter().find(|m| m.channel == "wecom").unwrap();
         assert_eq!(robot.state, "pending");
         assert!(robot.error.as_deref().unwrap().contains("500"), "{robot:?}");
@@ -517,9 +567,10 @@ async fn two_instances_run_a_day_once_and_send_each_message_once() {
         let a = Sender::new(Channels::load(&store, &config).await.unwrap(), None);
         let b = Sender::new(Channels::load(&other, &config).await.unwrap(), None);
         let on = day(2025, 9, 30);
+        let rhythm = Rhythm::default();
         let (ra, rb) = tokio::join!(
-            notify::remind_once(&store, &a, on, "instance-a"),
-            notify::remind_once(&other, &b, on, "instance-b"),
+            notify::remind_once(&store, &a, &rhythm, on, "instance-a"),
+            notify::remind_once(&other, &b, &rhythm, on, "instance-b"),
         );
         let (ra, rb) = (ra.unwrap(), rb.unwrap());
         assert!(
@@ -537,7 +588,7 @@ async fn two_instances_run_a_day_once_and_send_each_message_once() {
         assert_eq!(mails.lock().unwrap().len(), 1);
         // The slot is done: a later start of either does not run it again.
         assert!(
-            notify::remind_once(&other, &b, on, "instance-c")
+            notify::remind_once(&other, &b, &Rhythm::default(), on, "instance-c")
                 .await
                 .unwrap()
                 .is_none()
@@ -579,7 +630,7 @@ async fn missing_reports_are_chased_before_on_and_after_their_deadline() {
             (day(2025, 7, 7), Some("已逾期2个工作日")),
         ];
         for (on, expect) in cases {
-            let run = notify::run_day(&store, &sender, on, false, false, "a")
+            let run = notify::run_day(&store, &sender, &Rhythm::default(), on, false, false, "a")
                 .await
                 .unwrap();
             let got = kinds(&run);
@@ -604,6 +655,70 @@ async fn missing_reports_are_chased_before_on_and_after_their_deadline() {
             .await
             .unwrap();
         assert!(again.is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_weekly_bulletin_and_the_analysis_are_announced_on_their_days() {
+    TestDb::each_backend(|Backend { store, .. }| async move {
+        campaign(&store).await;
+        let sender = Sender::new(Channels::default(), None);
+        let announced = |run: &notify::DayRun| -> Vec<(String, String)> {
+            run.messages
+                .iter()
+                .filter(|m| matches!(m.kind.as_str(), "weekly_bulletin" | "analysis"))
+                .map(|m| (m.kind.clone(), m.to.clone()))
+                .collect()
+        };
+        let friday = Rhythm::default();
+        let saturday = Rhythm {
+            bulletin_day: chrono::Weekday::Sat,
+        };
+        let sunday = Rhythm {
+            bulletin_day: chrono::Weekday::Sun,
+        };
+        // (rhythm, day, what is announced to the lead office). September's reports were due on
+        // 3 October, in the holiday: the analysis comes on the first working day after, the 9th.
+        let cases: [(&Rhythm, NaiveDate, &[&str]); 6] = [
+            (&friday, day(2025, 10, 9), &["analysis"]),
+            (&friday, day(2025, 10, 10), &["weekly_bulletin"]),
+            // A make-up Saturday is a working day.
+            (&saturday, day(2025, 10, 11), &["weekly_bulletin"]),
+            // A Sunday off, the last day of its week: no bulletin that week.
+            (&sunday, day(2025, 10, 12), &[]),
+            // Friday 3 October is a holiday and so is the rest of that week.
+            (&friday, day(2025, 10, 3), &[]),
+            (&friday, day(2025, 9, 4), &["analysis"]),
+        ];
+        for (rhythm, on, expect) in cases {
+            let run = notify::run_day(&store, &sender, rhythm, on, true, false, "a")
+                .await
+                .unwrap();
+            let got: Vec<String> = announced(&run).into_iter().map(|(k, _)| k).collect();
+            assert_eq!(got, *expect, "{on}");
+            assert!(announced(&run).iter().all(|(_, to)| to == "fgj"), "{on}");
+        }
+        let run = notify::run_day(
+            &store,
+            &sender,
+            &friday,
+            day(2025, 10, 10),
+            false,
+            false,
+            "a",
+        )
+        .await
+        .unwrap();
+        assert!(!announced(&run).is_empty());
+        let office = store.user_by_username("fgj").await.unwrap().unwrap();
+        let inbox = store.inbox(office.id, 20).await.unwrap();
+        assert!(
+            inbox
+                .iter()
+                .any(|n| n.link == "/documents/weekly-bulletin.docx?as_of=2025-10-10"),
+            "{inbox:#?}"
+        );
     })
     .await;
 }

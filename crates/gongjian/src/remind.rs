@@ -85,6 +85,31 @@ pub async fn document(
     };
     let day = crate::calendar::parse_date(as_of)?;
     let store = crate::open(config).await?;
+    let workbook = out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if workbook {
+        if kind != web::documents::Kind::Analysis {
+            anyhow::bail!(
+                "只有 analysis 另有 .xlsx 图表版，其余文档请写为 .docx / only the analysis has an .xlsx companion"
+            );
+        }
+        let facts = web::documents::analysis_facts(&store, day).await?;
+        let bytes = office::documents::write_analysis_workbook(&facts)?;
+        std::fs::write(out, &bytes).map_err(|e| {
+            anyhow::anyhow!(
+                "写入 {} 失败 / writing {}: {e}",
+                out.display(),
+                out.display()
+            )
+        })?;
+        say!(
+            "已生成分析图表工作簿：{} / wrote {}",
+            out.display(),
+            out.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let doc = web::documents::document(&store, kind, day, project).await?;
     let bytes = office::documents::write_document(&doc)?;
     std::fs::write(out, &bytes).map_err(|e| {

@@ -2413,6 +2413,33 @@ fn the_analysis_says_the_status_figures() {
             assert_eq!(row[7], light, "{row:?}");
         }
 
+        // The companion workbook with its charts.
+        let book = dir.path().join("分析.xlsx");
+        let out = gongjian(
+            &[
+                "document",
+                "analysis",
+                "--db",
+                url,
+                "--as-of",
+                "2025-06-30",
+                "--out",
+                book.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let mut xlsx: calamine::Xlsx<_> = calamine::open_workbook(&book).unwrap();
+        assert!(calamine::Reader::sheet_names(&xlsx).contains(&"分单位".to_string()));
+        let units_sheet = calamine::Reader::worksheet_range(&mut xlsx, "分单位").unwrap();
+        assert_eq!(
+            units_sheet
+                .get_value((3, 1))
+                .map(|c| c.to_string())
+                .as_deref(),
+            units[0]["unit"].as_str()
+        );
+
         // The other documents from the same data; a ranking bulletin needs a published ranking.
         for kind in ["weekly-bulletin", "ranking-bulletin"] {
             let out = gongjian(

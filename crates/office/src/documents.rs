@@ -499,6 +499,163 @@ pub fn analysis(f: &AnalysisFacts) -> Document {
     }
 }
 
+/// The analysis's companion workbook: its tables as sheets (units ranked, regions,
+/// industries, stages, the red and yellow projects) with native charts — 完成率 against 序时进度
+/// by unit, the lights — which Excel and WPS draw with the reader's own fonts, so the Chinese
+/// labels render as they do in the tables.
+pub fn write_analysis_workbook(f: &AnalysisFacts) -> Result<Vec<u8>, crate::ExportError> {
+    use rust_xlsxwriter::{Chart, ChartType, Color, Format, FormatAlign, FormatBorder, Workbook};
+    let mut book = Workbook::new();
+    let title = Format::new()
+        .set_bold()
+        .set_font_size(16)
+        .set_align(FormatAlign::Center);
+    let header = Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xDDEBF7))
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center);
+    let text = Format::new().set_border(FormatBorder::Thin);
+    let amount = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_num_format("#,##0.00");
+    let share = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_num_format("0.0");
+    let whole = Format::new().set_border(FormatBorder::Thin);
+    let doc_title = format!("{}重点项目推进情况{}分析", f.period_label, f.kind);
+    let heads = [
+        "排名",
+        "名称",
+        "项目数",
+        "年度计划（万元）",
+        "累计完成（万元）",
+        "完成率（%）",
+        "序时进度（%）",
+        "亮灯",
+    ];
+    // (sheet, groups): each a table from row 3, its title above.
+    let groups: [(&str, &[Figures]); 4] = [
+        ("分单位", &f.units),
+        ("分区域", &f.regions),
+        ("分产业", &f.industries),
+        ("分阶段", &f.stages),
+    ];
+    for (name, list) in groups {
+        let sheet = book.add_worksheet();
+        sheet.set_name(name)?;
+        sheet.merge_range(0, 0, 0, 7, &format!("{doc_title}（{name}）"), &title)?;
+        sheet.write_string(1, 0, format!("数据截至{}", chinese_date(f.as_of)))?;
+        for (c, h) in heads.iter().enumerate() {
+            sheet.write_string_with_format(2, c as u16, *h, &header)?;
+            sheet.set_column_width(c as u16, if c == 1 { 30 } else { 13 })?;
+        }
+        for (i, g) in list.iter().enumerate() {
+            let r = 3 + i as u32;
+            match g.rank {
+                Some(n) => sheet.write_number_with_format(r, 0, n as f64, &whole)?,
+                None => sheet.write_number_with_format(r, 0, (i + 1) as f64, &whole)?,
+            };
+            sheet.write_string_with_format(r, 1, &g.name, &text)?;
+            sheet.write_number_with_format(r, 2, g.projects as f64, &whole)?;
+            sheet.write_number_with_format(r, 3, g.plan_fen as f64 / 1_000_000.0, &amount)?;
+            sheet.write_number_with_format(r, 4, g.done_fen as f64 / 1_000_000.0, &amount)?;
+            for (c, v) in [(5u16, g.rate), (6, g.expected)] {
+                match v {
+                    Some(x) => {
+                        sheet.write_number_with_format(r, c, (x * 1000.0).round() / 10.0, &share)?
+                    }
+                    None => sheet.write_string_with_format(r, c, "—", &text)?,
+                };
+            }
+            let light = g.light.clone().unwrap_or_else(|| "—".into());
+            match light_fill(&light) {
+                Some(fill) => sheet.write_string_with_format(
+                    r,
+                    7,
+                    &light,
+                    &text.clone().set_background_color(Color::RGB(
+                        u32::from_str_radix(fill, 16).unwrap_or(0xFFFFFF),
+                    )),
+                )?,
+                None => sheet.write_string_with_format(r, 7, &light, &text)?,
+            };
+        }
+        sheet.set_landscape();
+        sheet.set_print_fit_to_pages(1, 0);
+        if list.is_empty() {
+            continue;
+        }
+        let last = 2 + list.len() as u32;
+        let mut chart = Chart::new(ChartType::Column);
+        chart
+            .title()
+            .set_name(&format!("{name}完成率与序时进度（%）"));
+        chart
+            .add_series()
+            .set_name("完成率")
+            .set_categories((name, 3, 1, last, 1))
+            .set_values((name, 3, 5, last, 5));
+        let mut line = Chart::new(ChartType::Line);
+        line.add_series()
+            .set_name("序时进度")
+            .set_categories((name, 3, 1, last, 1))
+            .set_values((name, 3, 6, last, 6));
+        chart.combine(&line);
+        chart.set_width(900).set_height(420);
+        sheet.insert_chart(last + 2, 1, &chart)?;
+    }
+    let sheet = book.add_worksheet();
+    sheet.set_name("亮灯")?;
+    sheet.merge_range(0, 0, 0, 4, &format!("{doc_title}（亮灯）"), &title)?;
+    for (c, h) in ["亮灯", "项目数"].iter().enumerate() {
+        sheet.write_string_with_format(2, c as u16, *h, &header)?;
+    }
+    let counts = [
+        ("红灯", f.red.len()),
+        ("黄灯", f.yellow.len()),
+        ("绿灯", f.green),
+        ("未到考核期", f.pending),
+    ];
+    for (i, (l, n)) in counts.iter().enumerate() {
+        sheet.write_string_with_format(3 + i as u32, 0, *l, &text)?;
+        sheet.write_number_with_format(3 + i as u32, 1, *n as f64, &whole)?;
+    }
+    let mut bars = Chart::new(ChartType::Column);
+    bars.title().set_name("项目亮灯情况");
+    bars.add_series()
+        .set_name("项目数")
+        .set_categories(("亮灯", 3, 0, 6, 0))
+        .set_values(("亮灯", 3, 1, 6, 1));
+    sheet.insert_chart(8, 0, &bars)?;
+    let lit = book.add_worksheet();
+    lit.set_name("红黄灯项目")?;
+    for (c, h) in ["序号", "项目名称", "责任单位", "亮灯", "原因"]
+        .iter()
+        .enumerate()
+    {
+        lit.write_string_with_format(0, c as u16, *h, &header)?;
+        lit.set_column_width(c as u16, [6, 36, 24, 8, 48][c])?;
+    }
+    for (i, (l, p)) in f
+        .red
+        .iter()
+        .map(|p| ("红灯", p))
+        .chain(f.yellow.iter().map(|p| ("黄灯", p)))
+        .enumerate()
+    {
+        let r = 1 + i as u32;
+        lit.write_number_with_format(r, 0, (i + 1) as f64, &whole)?;
+        lit.write_string_with_format(r, 1, &p.name, &text)?;
+        lit.write_string_with_format(r, 2, &p.unit, &text)?;
+        lit.write_string_with_format(r, 3, l, &text)?;
+        lit.write_string_with_format(r, 4, &p.why, &text)?;
+    }
+    lit.set_landscape();
+    lit.set_print_fit_to_pages(1, 0);
+    Ok(book.save_to_buffer()?)
+}
+
 /// A unit's line of a published ranking.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RankedUnit {
@@ -1019,6 +1176,32 @@ mod tests {
         }
         let bytes = write_document(&doc).unwrap();
         assert_eq!(&bytes[..2], b"PK");
+
+        // The companion workbook: the tables read back, a native chart on the units' sheet.
+        use calamine::Reader;
+        let book = write_analysis_workbook(&facts).unwrap();
+        let mut xlsx: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(book.clone())).unwrap();
+        let units = xlsx.worksheet_range("分单位").unwrap();
+        assert_eq!(
+            units.get_value((3, 1)).map(|c| c.to_string()),
+            Some("龙田镇".into())
+        );
+        assert_eq!(
+            units.get_value((3, 5)).map(|c| c.to_string()),
+            Some("60".into())
+        );
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
+        let mut chart = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/charts/chart1.xml").unwrap(),
+            &mut chart,
+        )
+        .unwrap();
+        assert!(
+            chart.contains("完成率") && chart.contains("序时进度"),
+            "{chart}"
+        );
     }
 
     #[test]

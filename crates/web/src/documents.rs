@@ -635,7 +635,14 @@ pub async fn project_facts(
     })
 }
 
-/// The file's name: `分析-2025-06-30.docx`.
+/// The analysis's companion workbook as of `as_of`: its tables with native charts.
+pub async fn analysis_workbook(store: &Store, as_of: NaiveDate) -> Result<Vec<u8>, AppError> {
+    let facts = analysis_facts(store, as_of).await?;
+    office::documents::write_analysis_workbook(&facts)
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// The file's name: `analysis-2025-06-30.docx`.
 pub fn file_name(kind: Kind, as_of: NaiveDate, project: Option<i64>) -> String {
     match (kind, project) {
         (Kind::ProjectReport, Some(id)) => format!("project-{id}-report-{as_of}.docx"),
@@ -676,13 +683,31 @@ async fn write(state: &AppState, kind: Kind, q: &AsOfQuery, project: Option<i64>
 }
 
 /// `GET /documents/{kind}.docx?as_of=`: the campaign's documents, read by everyone signed in
-/// (the campaign is read in the open).
+/// (the campaign is read in the open); `analysis.xlsx`, the analysis's tables with native charts.
 async fn campaign_document(
     State(state): State<AppState>,
     PageUser { .. }: PageUser,
     Path(file): Path<String>,
     Query(q): Query<AsOfQuery>,
 ) -> PageResult {
+    if file == "analysis.xlsx" {
+        let as_of = crate::problems::as_of_or_today(&state, &q.as_of).await?;
+        let bytes = analysis_workbook(&state.store, as_of).await?;
+        return Ok((
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"analysis-{as_of}.xlsx\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response());
+    }
     let kind = file
         .strip_suffix(".docx")
         .and_then(Kind::parse)

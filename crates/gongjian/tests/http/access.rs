@@ -2122,6 +2122,7 @@ fn reads() -> Vec<Read> {
         read("/admin/notify", Office, ADMIN),
         read("/inbox", Office, ALL),
         read("/documents/analysis.docx", Office, ALL),
+        read("/documents/analysis.xlsx", Office, ALL),
         read("/documents/weekly-bulletin.docx", Office, ALL),
         // ---- the API.
         read("/api/me", Office, ALL),

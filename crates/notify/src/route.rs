@@ -28,9 +28,20 @@ pub fn route(
     contacts: &[Contact],
     channels: &Channels,
 ) -> Vec<Outgoing> {
+    // Each unit's people, found once: a province has thousands of users and of reminders.
+    let mut by_unit: std::collections::HashMap<i64, Vec<&Contact>> = Default::default();
+    for c in contacts {
+        by_unit.entry(c.unit_id).or_default().push(c);
+    }
     let mut out = Vec::new();
     for r in reminders {
-        let people: Vec<&Contact> = contacts.iter().filter(|c| concerns(r.to, c)).collect();
+        let people: Vec<&Contact> = match r.to {
+            Audience::Unit(u) => by_unit
+                .get(&u)
+                .map(|list| list.iter().copied().filter(|c| concerns(r.to, c)).collect())
+                .unwrap_or_default(),
+            _ => contacts.iter().filter(|c| concerns(r.to, c)).collect(),
+        };
         let key = |channel: &str, target: &str| {
             let day = if r.daily { day.to_string() } else { "-".into() };
             format!("{day}|{}|{}|{channel}|{target}", r.kind, r.object)

@@ -75,16 +75,27 @@ fn light_fill(t: &str) -> Option<&'static str> {
 }
 
 fn doc_table(headers: &[String], rows: &[Vec<String>], light_column: Option<usize>) -> Table {
-    // A4 portrait's text width is about 9000 twentieths of a point; the name column wider.
+    // A4 portrait's text width is about 9000 twentieths of a point: a number column narrow, an
+    // amount wide enough for 9 digits, the name (the second column) what is left.
     let n = headers.len().max(1);
-    let widths: Vec<usize> = (0..n)
-        .map(|i| {
-            if i == 1 && n > 2 {
-                2600
-            } else {
-                6400 / n.max(2)
-            }
-        })
+    let width_of = |i: usize, h: &str| -> Option<usize> {
+        match h {
+            _ if n == 2 => Some(if i == 0 { 2200 } else { 6800 }),
+            "排名" | "序号" => Some(600),
+            _ if h.contains("万元") => Some(1250),
+            _ if i == 1 && n > 2 => None,
+            _ => Some(if n > 5 { 850 } else { 9000 / n }),
+        }
+    };
+    let fixed: usize = headers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| width_of(i, h))
+        .sum();
+    let widths: Vec<usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| width_of(i, h).unwrap_or_else(|| 9000usize.saturating_sub(fixed).max(1600)))
         .collect();
     let mut all = vec![TableRow::new(
         headers.iter().map(|h| header_cell(h)).collect(),

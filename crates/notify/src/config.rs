@@ -43,11 +43,13 @@ pub struct RobotConfig {
     /// `wecom` or `dingtalk`.
     pub kind: String,
     /// The robot's webhook address.
+    #[serde(alias = "webhook")]
     pub url: String,
     /// The unit whose group it posts to, by name; `*` for the lead office's group.
+    #[serde(alias = "group")]
     pub unit: String,
     /// DingTalk's signing secret (加签), when the robot has one.
-    #[serde(default)]
+    #[serde(default, alias = "sign_secret")]
     pub secret: Option<String>,
     /// `text` (the default; @ by mobile number) or `markdown`.
     #[serde(default)]
@@ -62,17 +64,20 @@ pub struct RobotConfig {
 #[serde(deny_unknown_fields)]
 pub struct SmtpConfig {
     pub host: String,
-    /// Default: 587 with `starttls`, 465 with `tls`, 25 with `none`.
+    /// Default: 587 with `starttls`, 465 with `tls`, 25 otherwise.
     #[serde(default)]
     pub port: Option<u16>,
-    /// `starttls` (the default), `tls` or `none` (a relay on the office's own network).
-    #[serde(default)]
+    /// `starttls` (required; the default with a username and password), `tls` (implicit, port
+    /// 465), `opportunistic` (STARTTLS when the server offers it; the default without
+    /// credentials) or `none` (a relay on the office's own network).
+    #[serde(default, alias = "security", alias = "encryption")]
     pub tls: Option<String>,
-    #[serde(default)]
+    #[serde(default, alias = "user")]
     pub username: Option<String>,
     #[serde(default)]
     pub password: Option<String>,
     /// The sender, as `攻坚系统 <xm@example.gov.cn>`.
+    #[serde(alias = "sender")]
     pub from: String,
 }
 
@@ -83,6 +88,7 @@ pub struct SmsConfig {
     pub url: String,
     /// The JSON body with `{mobile}`, `{text}` and `{subject}` (each put in as a JSON string's
     /// contents), e.g. `{"phone":"{mobile}","content":"{text}"}`.
+    #[serde(alias = "template", alias = "body_template")]
     pub body: String,
     /// Headers sent with it (a token).
     #[serde(default)]

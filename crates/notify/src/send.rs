@@ -9,6 +9,7 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use serde_json::{Value, json};
 use sha2::Sha256;
@@ -209,21 +210,33 @@ impl Sender {
             .header(ContentType::TEXT_PLAIN)
             .body(format!("{}\n\n{}\n", m.body, self.link(&m.link)))
             .map_err(|e| bad("邮件无法生成 / the e-mail could not be made", &e))?;
-        let tls = smtp.tls.as_deref().unwrap_or("starttls");
-        let mut builder = match tls {
-            "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host),
-            "none" => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
-                &smtp.host,
-            )),
-            _ => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host),
-        }
-        .map_err(|e| bad("邮件服务器地址无效 / invalid SMTP host", &e))?;
-        let port = smtp.port.unwrap_or(match tls {
-            "tls" => 465,
-            "none" => 25,
-            _ => 587,
-        });
-        builder = builder.port(port).timeout(Some(Duration::from_secs(15)));
+        // STARTTLS required when asked for, or whenever a password goes over the line; without
+        // credentials and without a setting, an office relay that offers no STARTTLS is
+        // written to in plain (opportunistic).
+        let credentials = smtp.username.is_some() && smtp.password.is_some();
+        let tls = smtp
+            .tls
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or(if credentials {
+                "starttls"
+            } else {
+                "opportunistic"
+            });
+        let params = || {
+            TlsParameters::new(smtp.host.clone())
+                .map_err(|e| bad("TLS 设置无效 / invalid TLS set-up", &e))
+        };
+        let (security, default_port) = match tls {
+            "tls" | "ssl" => (Tls::Wrapper(params()?), 465),
+            "none" | "plain" | "off" => (Tls::None, 25),
+            "opportunistic" => (Tls::Opportunistic(params()?), 25),
+            _ => (Tls::Required(params()?), 587),
+        };
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
+            .tls(security)
+            .port(smtp.port.unwrap_or(default_port))
+            .timeout(Some(Duration::from_secs(15)));
         if let (Some(user), Some(password)) = (&smtp.username, &smtp.password) {
             builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
         }

@@ -722,3 +722,67 @@ async fn the_weekly_bulletin_and_the_analysis_are_announced_on_their_days() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn mail_goes_to_an_office_relay_and_a_password_needs_starttls() {
+    TestDb::each_backend(|Backend { store, .. }| async move {
+        campaign(&store).await;
+        let (port, mails) = smtp_sink().await;
+        let smtp = |tls: Option<&str>, password: Option<&str>| NotifyConfig {
+            smtp: Some(SmtpConfig {
+                host: "127.0.0.1".into(),
+                port: Some(port),
+                tls: tls.map(str::to_string),
+                username: password.map(|_| "xm".to_string()),
+                password: password.map(str::to_string),
+                from: "攻坚系统 <xm@example.gov.cn>".into(),
+            }),
+            ..NotifyConfig::default()
+        };
+        // No setting and no password: the relay offers no STARTTLS, the mail goes in plain.
+        let sender = Sender::new(
+            Channels::load(&store, &smtp(None, None)).await.unwrap(),
+            None,
+        );
+        let run = notify::run_day(
+            &store,
+            &sender,
+            &Rhythm::default(),
+            day(2025, 9, 30),
+            false,
+            false,
+            "a",
+        )
+        .await
+        .unwrap();
+        let mail = run.messages.iter().find(|m| m.channel == "email").unwrap();
+        assert_eq!(mail.state, "sent", "{mail:?}");
+        assert_eq!(mails.lock().unwrap().len(), 1);
+        // A password is never sent in plain: STARTTLS is required, and this relay has none.
+        let sender = Sender::new(
+            Channels::load(&store, &smtp(None, Some("secret")))
+                .await
+                .unwrap(),
+            None,
+        );
+        let run = notify::run_day(
+            &store,
+            &sender,
+            &Rhythm::default(),
+            day(2025, 10, 9),
+            false,
+            false,
+            "a",
+        )
+        .await
+        .unwrap();
+        let mail = run.messages.iter().find(|m| m.channel == "email").unwrap();
+        assert_eq!(mail.state, "pending", "{mail:?}");
+        assert!(
+            mail.error.as_deref().unwrap().contains("邮件发送失败"),
+            "{mail:?}"
+        );
+        assert_eq!(mails.lock().unwrap().len(), 1);
+    })
+    .await;
+}

@@ -195,30 +195,73 @@ pub async fn list(config: &Config, filter: AuditFilter, json: bool) -> Result<Ex
 /// Every `every`, a backup into `dir` named by its time; only the newest `keep` stay. The first
 /// a minute after start, so a misconfigured folder shows at once in the log.
 pub fn schedule(store: Store, dir: PathBuf, every: Duration, keep: usize) {
-    run_schedule(store, dir, (FIRST_BACKUP_AFTER, every), keep, None);
+    let planned = planned_after(FIRST_BACKUP_AFTER);
+    run_schedule(store, dir, (FIRST_BACKUP_AFTER, every), keep, None, planned);
 }
 
-/// The schedule's loop: the first backup `first` after start, then one `every`; each outcome
-/// is also sent to `done` when given (the tests follow the loop through it).
+/// The wall-clock time `after` from now, in milliseconds: a first turn's planned time.
+fn planned_after(after: Duration) -> i64 {
+    chrono::Utc::now().timestamp_millis() + i64::try_from(after.as_millis()).unwrap_or(0)
+}
+
+/// What one turn of the schedule did (read by the tests, through `done`).
+#[derive(Debug)]
+#[cfg_attr(not(test), allow(dead_code))]
+enum Turn {
+    /// The backup, and the period it is the one of.
+    Written(PathBuf, String),
+    /// Another instance backing up into the same folder took this period.
+    Skipped(String),
+    Failed(String),
+}
+
+/// The schedule's loop: the first backup `first` after start (planned for `planned_ms` on the
+/// wall clock), then one `every`; each outcome is also sent to `done` when given (the tests
+/// follow the loop through it).
+///
+/// Instances sharing the database and the folder write one backup per period between them:
+/// each turn takes the lease of its period (its planned time on the wall clock divided by
+/// `every`; planned times are exactly `every` apart, so one instance's turns never share a
+/// period however late they run) for the job `backup:` + the folder.
 fn run_schedule(
     store: Store,
     dir: PathBuf,
     (first, every): (Duration, Duration),
     keep: usize,
-    done: Option<tokio::sync::mpsc::UnboundedSender<Result<PathBuf, String>>>,
+    done: Option<tokio::sync::mpsc::UnboundedSender<Turn>>,
+    mut planned_ms: i64,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        let job = format!("backup:{}", dir.display());
+        let holder = format!("serve:{}", std::process::id());
+        let every_ms = i64::try_from(every.as_millis()).unwrap_or(i64::MAX).max(1);
         let mut next = tokio::time::Instant::now() + first;
         loop {
             tokio::time::sleep_until(next).await;
             next += every;
-            let outcome = scheduled(&store, &dir, keep).await;
-            match &outcome {
-                Ok(path) => tracing::info!("backup written: {}", path.display()),
-                Err(e) => tracing::error!("scheduled backup failed / 定时备份失败: {e:#}"),
-            }
+            let slot = (planned_ms / every_ms).to_string();
+            planned_ms += every_ms;
+            let lease = (every_ms / 1000).max(1);
+            let turn = match store.take_lease(&job, &slot, &holder, lease).await {
+                Ok(false) => Turn::Skipped(slot),
+                Ok(true) => match scheduled(&store, &dir, keep).await {
+                    Ok(path) => {
+                        tracing::info!("backup written: {}", path.display());
+                        let _ = store.finish_lease(&job, &slot, &holder).await;
+                        Turn::Written(path, slot)
+                    }
+                    Err(e) => {
+                        tracing::error!("scheduled backup failed / 定时备份失败: {e:#}");
+                        Turn::Failed(format!("{e:#}"))
+                    }
+                },
+                Err(e) => {
+                    tracing::error!("scheduled backup failed / 定时备份失败: {e:#}");
+                    Turn::Failed(format!("{e:#}"))
+                }
+            };
             if let Some(done) = &done {
-                let _ = done.send(outcome.map_err(|e| format!("{e:#}")));
+                let _ = done.send(turn);
             }
         }
     })
@@ -339,10 +382,19 @@ mod tests {
         let (first, every) = (Duration::from_millis(100), Duration::from_millis(300));
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let start = tokio::time::Instant::now();
-        let task = run_schedule(store.clone(), folder.clone(), (first, every), 2, Some(tx));
+        let task = run_schedule(
+            store.clone(),
+            folder.clone(),
+            (first, every),
+            2,
+            Some(tx),
+            planned_after(first),
+        );
         let mut written = Vec::new();
         for k in 0..4u32 {
-            let path = rx.recv().await.unwrap().unwrap();
+            let Turn::Written(path, _) = rx.recv().await.unwrap() else {
+                panic!("backup {k} not written")
+            };
             // Never early (a sleep ends at its time or later).
             assert!(start.elapsed() >= first + every * k, "backup {k}");
             assert_eq!(kept(), (k as usize + 1).min(2), "backup {k}");
@@ -356,12 +408,67 @@ mod tests {
         let blocked = dir.path().join("blocked");
         std::fs::write(&blocked, b"a file").unwrap();
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let task = run_schedule(store, blocked.join("backups"), (first, every), 2, Some(tx));
+        let task = run_schedule(
+            store,
+            blocked.join("backups"),
+            (first, every),
+            2,
+            Some(tx),
+            planned_after(first),
+        );
         for _ in 0..2 {
-            let why = rx.recv().await.unwrap().unwrap_err();
+            let Turn::Failed(why) = rx.recv().await.unwrap() else {
+                panic!("a failure expected")
+            };
             assert!(why.contains("无法创建"), "{why}");
         }
         task.abort();
+    }
+
+    /// Two instances on one database backing up into one folder write one backup per period
+    /// between them.
+    #[tokio::test]
+    async fn two_instances_write_one_backup_a_period() {
+        let db = store::testing::TestDb::new(store::Dialect::Sqlite).await;
+        let (a, b) = (db.store().await, db.store().await);
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("shared");
+        let (first, every) = (Duration::from_millis(100), Duration::from_millis(400));
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        // Started together: the same planned times.
+        let planned = planned_after(first);
+        let one = run_schedule(
+            a,
+            folder.clone(),
+            (first, every),
+            10,
+            Some(tx.clone()),
+            planned,
+        );
+        let two = run_schedule(b, folder.clone(), (first, every), 10, Some(tx), planned);
+        let mut written: Vec<String> = vec![];
+        let mut skipped: Vec<String> = vec![];
+        for _ in 0..6 {
+            match rx.recv().await.unwrap() {
+                Turn::Written(_, slot) => written.push(slot),
+                Turn::Skipped(slot) => skipped.push(slot),
+                Turn::Failed(e) => panic!("{e}"),
+            }
+        }
+        one.abort();
+        two.abort();
+        // Three periods: one backup in each, the other instance's turn skipped.
+        let mut periods = written.clone();
+        periods.dedup();
+        assert_eq!(periods, written, "one backup a period: {written:?}");
+        assert_eq!(
+            (written.len(), skipped.len()),
+            (3, 3),
+            "{written:?} {skipped:?}"
+        );
+        assert!(skipped.iter().all(|s| written.contains(s)));
+        let files = std::fs::read_dir(&folder).unwrap().count();
+        assert_eq!(files, 3);
     }
 
     #[test]

@@ -45,6 +45,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Analysis (Word)",
     ),
     (
+        "documents.analysis_xlsx",
+        "分析图表（Excel）",
+        "Analysis charts (Excel)",
+    ),
+    (
         "documents.ranking_bulletin",
         "亮晒通报（Word）",
         "Ranking bulletin (Word)",

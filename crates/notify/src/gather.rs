@@ -224,11 +224,11 @@ pub fn report_reminder(
         unit_id: Some(unit_id),
         subject: bi(
             format!(
-                "{label}项目进度：{unit}尚有{missing}个项目未报，{}",
+                "{label}项目进度：{unit}尚有{missing}个项目未提交，{}",
                 n.phrase_zh()
             ),
             format!(
-                "Progress {key}: {unit} has {missing} project report(s) missing, {}",
+                "Progress {key}: {unit} has {missing} project report(s) not submitted, {}",
                 n.phrase_en()
             ),
         ),

@@ -639,7 +639,7 @@ async fn missing_reports_are_chased_before_on_and_after_their_deadline() {
                 Some(phrase) => {
                     assert_eq!(got.len(), 1, "{on}: {got:?}");
                     assert!(got[0].1.contains("2025年6月"), "{on}: {got:?}");
-                    assert!(got[0].1.contains("1个项目未报"), "{on}: {got:?}");
+                    assert!(got[0].1.contains("1个项目未提交"), "{on}: {got:?}");
                     assert!(got[0].1.contains(phrase), "{on}: {got:?}");
                 }
             }

@@ -934,7 +934,7 @@ pub fn weekly_bulletin(f: &WeekFacts) -> Document {
         Block::Paragraph("各单位均已报齐。".into())
     } else {
         Block::Table {
-            headers: ["序号", "单位", "应报项目", "未报项目"]
+            headers: ["序号", "单位", "应报项目", "未提交项目"]
                 .map(String::from)
                 .to_vec(),
             rows: f

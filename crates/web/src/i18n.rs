@@ -135,8 +135,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("reports.chase", "一键催报", "Remind all missing"),
     (
         "reports.chase_units",
-        "{n} 个单位尚有未报项目，将通过消息、工作群机器人、邮件和短信提醒（每日一次）",
-        "{n} unit(s) have reports missing; they are reminded by message, group robot, e-mail and SMS (once a day)",
+        "{n} 个单位尚有未提交的项目进度，将通过消息、工作群机器人、邮件和短信提醒（每日一次）",
+        "{n} unit(s) have reports not submitted; they are reminded by message, group robot, e-mail and SMS (once a day)",
     ),
     ("inbox.unread", "未读", "unread"),
     ("inbox.read_all", "全部标为已读", "Mark all read"),

@@ -82,7 +82,7 @@ async fn the_office_chases_and_each_user_reads_their_own_messages() {
         assert!(todo.contains("title=\"未读\">1</span>"), "{todo}");
         let (_, inbox) = fetch(&unit, app.url("/inbox")).await;
         assert!(
-            inbox.contains("【催报】2025年9月项目进度：龙田镇尚有1个项目未报"),
+            inbox.contains("【催报】2025年9月项目进度：龙田镇尚有1个项目未提交"),
             "{inbox}"
         );
         let clerk = app

@@ -55,6 +55,8 @@ pub mod access;
 pub mod approval;
 pub mod calendar;
 pub mod dates;
+pub mod land;
+pub mod leads;
 pub mod money;
 pub mod phases;
 pub mod plausibility;

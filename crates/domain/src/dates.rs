@@ -4,7 +4,7 @@
 //! A month without a day means its first day when it starts something and its last day when it
 //! ends a span; a bare year likewise means 1 January or 31 December.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 use crate::text::to_half_width;
 use crate::{Bilingual, bi};
@@ -14,6 +14,21 @@ use crate::{Bilingual, bi};
 pub enum Edge {
     Start,
     End,
+}
+
+/// China Standard Time's offset from UTC: eight hours all year (no daylight saving).
+pub const CHINA_OFFSET_SECONDS: i64 = 8 * 3600;
+
+/// The Unix time at which `day` begins in China.
+pub fn china_day_start(day: NaiveDate) -> i64 {
+    day.and_hms_opt(0, 0, 0)
+        .map_or(0, |t| t.and_utc().timestamp() - CHINA_OFFSET_SECONDS)
+}
+
+/// A Unix time as China's date and time of day.
+pub fn china_datetime(unix: i64) -> Option<NaiveDateTime> {
+    chrono::DateTime::from_timestamp(unix.checked_add(CHINA_OFFSET_SECONDS)?, 0)
+        .map(|t| t.naive_utc())
 }
 
 /// Converts an Excel 1900-system serial day number to a date (25569 = 1970-01-01).
@@ -182,6 +197,22 @@ pub fn format_span(start: NaiveDate, end: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn china_days_begin_at_utc_four_in_the_afternoon_before() {
+        let day = NaiveDate::from_ymd_opt(2025, 10, 1).unwrap();
+        // 2025-09-30T16:00:00Z.
+        assert_eq!(china_day_start(day), 1_759_248_000);
+        let t = china_datetime(1_759_248_000).unwrap();
+        assert_eq!(
+            (t.date(), t.format("%H:%M").to_string()),
+            (day, "00:00".into())
+        );
+        assert_eq!(
+            china_datetime(1_759_247_999).unwrap().date(),
+            day.pred_opt().unwrap()
+        );
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -389,6 +389,13 @@ pub enum Light {
 }
 
 impl Light {
+    /// The light of a stored code (`green`, `yellow`, `red`).
+    pub fn from_code(code: &str) -> Option<Light> {
+        [Light::Green, Light::Yellow, Light::Red]
+            .into_iter()
+            .find(|l| l.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Light::Green => "green",

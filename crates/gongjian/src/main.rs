@@ -817,8 +817,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 /// China's date and minute of the day (UTC+08:00; China keeps no summer time).
 fn china_now() -> (chrono::NaiveDate, u32) {
     use chrono::Timelike;
-    let now = chrono::Utc::now() + chrono::Duration::hours(8);
-    (now.date_naive(), now.hour() * 60 + now.minute())
+    let now = domain::dates::china_datetime(chrono::Utc::now().timestamp())
+        .unwrap_or_else(|| chrono::Utc::now().naive_utc());
+    (now.date(), now.hour() * 60 + now.minute())
 }
 
 /// A password from standard input, checked as any new password is (`domain::signin`).

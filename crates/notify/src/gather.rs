@@ -60,12 +60,12 @@ pub async fn gather(store: &Store, day: NaiveDate, rhythm: &Rhythm) -> store::Re
         g.warnings.push(e.message().clone());
         return Ok(g);
     }
-    reports(store, &calendar, day, &mut g).await?;
+    let cadence = store.judging(day).await?.cadence;
+    reports(store, &calendar, day, cadence, &mut g).await?;
     problems(store, &calendar, day, &mut g).await?;
     decisions(store, &calendar, day, &mut g).await?;
     approvals(store, &calendar, day, &mut g).await?;
     next_year(&calendar, day, &mut g);
-    let cadence = store.judging(day).await?.cadence;
     documents(&calendar, day, cadence, rhythm, &mut g);
     Ok(g)
 }
@@ -174,9 +174,9 @@ async fn reports(
     store: &Store,
     calendar: &WorkCalendar,
     day: NaiveDate,
+    cadence: domain::progress::Cadence,
     g: &mut Gathered,
 ) -> store::Result<()> {
-    let cadence = store.judging(day).await?.cadence;
     let Some(latest) = Period::latest_ended(day, cadence) else {
         return Ok(());
     };
@@ -255,13 +255,7 @@ async fn problems(
     day: NaiveDate,
     g: &mut Gathered,
 ) -> store::Result<()> {
-    let everyone = ProblemViewer {
-        user_id: 0,
-        unit_id: 0,
-        sees_all: true,
-        lead_office: true,
-        within: None,
-    };
+    let everyone = ProblemViewer::everyone();
     for l in store.visible_problems(&everyone, day).await? {
         if !l.status.is_open() {
             continue;

@@ -251,6 +251,29 @@ fn figure_table(first: &str, groups: &[Figures]) -> Block {
     }
 }
 
+/// A table whose first column, 序号, numbers the rows; `headers` name the other columns.
+fn numbered(
+    headers: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+    light_column: Option<usize>,
+) -> Block {
+    Block::Table {
+        headers: std::iter::once("序号")
+            .chain(headers.iter().copied())
+            .map(String::from)
+            .collect(),
+        rows: rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut r)| {
+                r.insert(0, (i + 1).to_string());
+                r
+            })
+            .collect(),
+        light_column,
+    }
+}
+
 /// A project with a light that is not green, and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LitProject {
@@ -425,24 +448,12 @@ pub fn analysis(f: &AnalysisFacts) -> Document {
             .iter()
             .map(|p| ("红灯", p))
             .chain(f.yellow.iter().map(|p| ("黄灯", p)))
-            .enumerate()
-            .map(|(i, (l, p))| {
-                vec![
-                    (i + 1).to_string(),
-                    p.name.clone(),
-                    p.unit.clone(),
-                    l.to_string(),
-                    p.why.clone(),
-                ]
-            })
-            .collect();
-        b.push(Block::Table {
-            headers: ["序号", "项目名称", "责任单位", "亮灯", "原因"]
-                .map(String::from)
-                .to_vec(),
+            .map(|(l, p)| vec![p.name.clone(), p.unit.clone(), l.to_string(), p.why.clone()]);
+        b.push(numbered(
+            &["项目名称", "责任单位", "亮灯", "原因"],
             rows,
-            light_column: Some(3),
-        });
+            Some(3),
+        ));
     }
 
     b.push(Block::Heading("四、开工竣工情况".into()));
@@ -477,26 +488,18 @@ pub fn analysis(f: &AnalysisFacts) -> Document {
             "逾期未办结审批节点{}个，请相关部门加快办理。",
             f.late_nodes.len()
         )));
-        b.push(Block::Table {
-            headers: ["序号", "项目名称", "审批节点", "办理部门", "计划完成"]
-                .map(String::from)
-                .to_vec(),
-            rows: f
-                .late_nodes
-                .iter()
-                .enumerate()
-                .map(|(i, n)| {
-                    vec![
-                        (i + 1).to_string(),
-                        n.project.clone(),
-                        n.node.clone(),
-                        n.department.clone(),
-                        n.planned_finish.to_string(),
-                    ]
-                })
-                .collect(),
-            light_column: None,
-        });
+        b.push(numbered(
+            &["项目名称", "审批节点", "办理部门", "计划完成"],
+            f.late_nodes.iter().map(|n| {
+                vec![
+                    n.project.clone(),
+                    n.node.clone(),
+                    n.department.clone(),
+                    n.planned_finish.to_string(),
+                ]
+            }),
+            None,
+        ));
     }
     if let Some(note) = &f.note {
         b.push(Block::Paragraph(format!("注：{note}")));
@@ -851,25 +854,18 @@ pub struct WeekFacts {
 }
 
 fn problem_table(rows: &[BulletinProblem]) -> Block {
-    Block::Table {
-        headers: ["序号", "项目名称", "存在问题", "责任单位", "情况"]
-            .map(String::from)
-            .to_vec(),
-        rows: rows
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                vec![
-                    (i + 1).to_string(),
-                    p.project.clone(),
-                    p.title.clone(),
-                    p.unit.clone(),
-                    p.what.clone(),
-                ]
-            })
-            .collect(),
-        light_column: None,
-    }
+    numbered(
+        &["项目名称", "存在问题", "责任单位", "情况"],
+        rows.iter().map(|p| {
+            vec![
+                p.project.clone(),
+                p.title.clone(),
+                p.unit.clone(),
+                p.what.clone(),
+            ]
+        }),
+        None,
+    )
 }
 
 /// The weekly bulletin (一周一通报).
@@ -904,26 +900,18 @@ pub fn weekly_bulletin(f: &WeekFacts) -> Document {
     b.push(if f.decisions.is_empty() {
         Block::Paragraph("无到期的议定事项。".into())
     } else {
-        Block::Table {
-            headers: ["序号", "议定事项", "责任单位", "完成时限", "状态"]
-                .map(String::from)
-                .to_vec(),
-            rows: f
-                .decisions
-                .iter()
-                .enumerate()
-                .map(|(i, d)| {
-                    vec![
-                        (i + 1).to_string(),
-                        d.text.clone(),
-                        d.unit.clone(),
-                        d.deadline.to_string(),
-                        if d.overdue { "逾期" } else { "本周到期" }.to_string(),
-                    ]
-                })
-                .collect(),
-            light_column: None,
-        }
+        numbered(
+            &["议定事项", "责任单位", "完成时限", "状态"],
+            f.decisions.iter().map(|d| {
+                vec![
+                    d.text.clone(),
+                    d.unit.clone(),
+                    d.deadline.to_string(),
+                    if d.overdue { "逾期" } else { "本周到期" }.to_string(),
+                ]
+            }),
+            None,
+        )
     });
     b.push(Block::Heading(format!(
         "五、{}进度未报齐单位（{}个）",
@@ -933,25 +921,13 @@ pub fn weekly_bulletin(f: &WeekFacts) -> Document {
     b.push(if f.missing.is_empty() {
         Block::Paragraph("各单位均已报齐。".into())
     } else {
-        Block::Table {
-            headers: ["序号", "单位", "应报项目", "未提交项目"]
-                .map(String::from)
-                .to_vec(),
-            rows: f
-                .missing
+        numbered(
+            &["单位", "应报项目", "未提交项目"],
+            f.missing
                 .iter()
-                .enumerate()
-                .map(|(i, m)| {
-                    vec![
-                        (i + 1).to_string(),
-                        m.unit.clone(),
-                        m.due.to_string(),
-                        m.missing.to_string(),
-                    ]
-                })
-                .collect(),
-            light_column: None,
-        }
+                .map(|m| vec![m.unit.clone(), m.due.to_string(), m.missing.to_string()]),
+            None,
+        )
     });
     Document {
         heading: f.heading.clone(),

@@ -40,12 +40,6 @@ fn date(text: Option<String>) -> Option<NaiveDate> {
     text.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok())
 }
 
-/// Seconds since the epoch at the start of `day` in China (UTC+08:00).
-fn china_midnight(day: NaiveDate) -> i64 {
-    day.and_hms_opt(0, 0, 0)
-        .map_or(0, |t| t.and_utc().timestamp() - 8 * 3600)
-}
-
 type FacetRow = (
     i64,
     String,
@@ -98,8 +92,8 @@ impl Store {
              WHERE e.to_status IN ('resolved', 'closed') AND e.at >= $1 AND e.at < $2 \
              GROUP BY q.id, p.name, q.title, u.name ORDER BY q.id",
         )
-        .bind(china_midnight(from))
-        .bind(china_midnight(to + Days::new(1)))
+        .bind(domain::dates::china_day_start(from))
+        .bind(domain::dates::china_day_start(to + Days::new(1)))
         .fetch_all(self.pool())
         .await?;
         let line = |(id, project, title, unit, status): Row| SpanProblem {

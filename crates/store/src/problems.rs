@@ -165,6 +165,17 @@ pub struct ProblemViewer {
 }
 
 impl ProblemViewer {
+    /// Every problem, as the office's own jobs and documents see them (no user, no scope).
+    pub fn everyone() -> ProblemViewer {
+        ProblemViewer {
+            user_id: 0,
+            unit_id: 0,
+            sees_all: true,
+            lead_office: true,
+            within: None,
+        }
+    }
+
     /// Whether a project of `region` lies in the viewer's region scope (always without one).
     pub fn in_region(&self, region: Option<i64>) -> bool {
         self.within

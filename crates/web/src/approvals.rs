@@ -5,8 +5,6 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::IntoResponse;
 use chrono::{Datelike, NaiveDate};
 use domain::approval::{TEMPLATES, node_type};
 use domain::dates::{Edge, parse_date};
@@ -1100,20 +1098,7 @@ pub async fn bulletin(
     let (from, to, sheets) = bulletin_sheets(&state, &q).await?;
     let bytes = office::write_tables(&sheets).map_err(|e| AppError::Internal(e.to_string()))?;
     let filename = format!("bulletin-{from}-{to}.xlsx");
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::pages::download(crate::pages::XLSX, &filename, bytes))
 }
 
 /// The pages of this module.

@@ -45,9 +45,7 @@ impl AuditQuery {
         let day = |text: &str, days: i64| {
             let parsed = domain::dates::parse_date(text.trim(), domain::dates::Edge::Start);
             parsed.ok().flatten().map(|d: NaiveDate| {
-                (d + chrono::Duration::days(days))
-                    .and_hms_opt(0, 0, 0)
-                    .map_or(0, |t| t.and_utc().timestamp() - 8 * 3600)
+                domain::dates::china_day_start(d + chrono::Duration::days(days))
             })
         };
         AuditFilter {

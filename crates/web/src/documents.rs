@@ -8,8 +8,6 @@ use std::collections::BTreeMap;
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::IntoResponse;
 use axum::routing::get;
 use chrono::{Datelike, Days, NaiveDate};
 use domain::problem::{Escalation, Status as ProblemStatus, risen_on};
@@ -24,6 +22,7 @@ use store::{ProblemViewer, Store, StoreError};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{AppError, PageResult};
+use crate::pages::{DOCX, XLSX, download};
 use crate::policy;
 
 /// Which document.
@@ -107,12 +106,6 @@ async fn heading(store: &Store, as_of: NaiveDate) -> Result<String, StoreError> 
         Some((_, name)) => name,
         None => format!("{}年重点项目攻坚行动", as_of.year()),
     })
-}
-
-fn light_of_code(code: &str) -> Option<Light> {
-    [Light::Green, Light::Yellow, Light::Red]
-        .into_iter()
-        .find(|l| l.code() == code)
 }
 
 fn light_label(l: Light) -> String {
@@ -437,15 +430,19 @@ pub async fn ranking_facts(store: &Store, as_of: NaiveDate) -> Result<RankingFac
                 done_fen: r.ytd_fen,
                 rate: r.rate,
                 expected: Some(ranking.expected),
-                light: r.light.as_deref().and_then(light_of_code).map(light_label),
+                light: r
+                    .light
+                    .as_deref()
+                    .and_then(Light::from_code)
+                    .map(light_label),
                 rank: Some(r.rank),
             },
             score: r.score,
             change: previous_rank(&r.unit).map(|was| was as i64 - r.rank as i64),
         })
         .collect();
-    let published_on = chrono::DateTime::from_timestamp(ranking.published_at + 8 * 3600, 0)
-        .map_or(as_of, |t| t.date_naive());
+    let published_on =
+        domain::dates::china_datetime(ranking.published_at).map_or(as_of, |t| t.date());
     Ok(RankingFacts {
         heading: heading(store, ranking.as_of).await?,
         office: "×发改".into(),
@@ -558,13 +555,7 @@ pub async fn project_facts(
         .into_iter()
         .map(|m| (m.role, m.name, m.workplace.unwrap_or_default()))
         .collect();
-    let everyone = ProblemViewer {
-        user_id: 0,
-        unit_id: 0,
-        sees_all: true,
-        lead_office: true,
-        within: None,
-    };
+    let everyone = ProblemViewer::everyone();
     let problems = store
         .project_problems(&everyone, id, as_of)
         .await?
@@ -656,30 +647,12 @@ pub struct AsOfQuery {
     as_of: String,
 }
 
-fn docx_response(name: &str, bytes: Vec<u8>) -> PageResult {
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                    .to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
 async fn write(state: &AppState, kind: Kind, q: &AsOfQuery, project: Option<i64>) -> PageResult {
     let as_of = crate::problems::as_of_or_today(state, &q.as_of).await?;
     let doc = document(&state.store, kind, as_of, project).await?;
     let bytes =
         office::documents::write_document(&doc).map_err(|e| AppError::Internal(e.to_string()))?;
-    docx_response(&file_name(kind, as_of, project), bytes)
+    Ok(download(DOCX, &file_name(kind, as_of, project), bytes))
 }
 
 /// `GET /documents/{kind}.docx?as_of=`: the campaign's documents, read by everyone signed in
@@ -693,20 +666,7 @@ async fn campaign_document(
     if file == "analysis.xlsx" {
         let as_of = crate::problems::as_of_or_today(&state, &q.as_of).await?;
         let bytes = analysis_workbook(&state.store, as_of).await?;
-        return Ok((
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"analysis-{as_of}.xlsx\""),
-                ),
-            ],
-            bytes,
-        )
-            .into_response());
+        return Ok(download(XLSX, &format!("analysis-{as_of}.xlsx"), bytes));
     }
     let kind = file
         .strip_suffix(".docx")

@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
-use axum::response::IntoResponse;
 use domain::dates::{Edge, parse_date};
 use domain::{Lang, bi};
 use serde::Deserialize;
@@ -716,21 +715,7 @@ pub async fn pack_docx(
     let pack = meeting_pack(&state.store, as_of, Some(&who)).await?;
     let bytes = office::write_meeting_pack(&pack).map_err(|e| AppError::Internal(e.to_string()))?;
     let file = format!("meeting-{}.docx", pack.meeting_date);
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                    .to_string(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::pages::download(crate::pages::DOCX, &file, bytes))
 }
 
 /// The pages of this module.

@@ -50,6 +50,28 @@ pub(crate) fn render_form(template: &impl Template, invalid: bool) -> PageResult
     Ok(response)
 }
 
+/// A workbook's media type.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+/// A Word document's media type.
+pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// A file to save: its type, and its name (as is when ASCII, else in RFC 5987's encoding).
+pub fn download(content_type: &str, name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = if name.is_ascii() && !name.contains(['"', '\\']) {
+        format!("attachment; filename=\"{name}\"")
+    } else {
+        format!("attachment; filename*=UTF-8''{}", url_encode(name))
+    };
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, content_type.to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// China Standard Time, UTC+08:00 all year (no daylight saving, no tz database).
 fn china() -> Option<FixedOffset> {
     FixedOffset::east_opt(8 * 3600)
@@ -1236,20 +1258,7 @@ pub async fn export(
         "项目台账-{}.xlsx",
         today.get(..10).unwrap_or("").replace('-', "")
     );
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename*=UTF-8''{}", url_encode(&name)),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(download(XLSX, &name, bytes))
 }
 
 /// The pages of this module.

@@ -4,8 +4,6 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::IntoResponse;
 use chrono::Datelike;
 use domain::progress::{Light, Period, Scheme};
 use domain::{Lang, Money, bi};
@@ -135,12 +133,7 @@ pub struct Row {
 }
 
 fn light_of(code: Option<&str>) -> Option<Light> {
-    match code {
-        Some("green") => Some(Light::Green),
-        Some("yellow") => Some(Light::Yellow),
-        Some("red") => Some(Light::Red),
-        _ => None,
-    }
+    code.and_then(Light::from_code)
 }
 
 fn rows(rows: &[RankingRow], as_of: &str, lang: Lang) -> Vec<Row> {
@@ -553,20 +546,7 @@ pub async fn export(
     ])
     .map_err(|e| AppError::Internal(format!("ranking xlsx: {e}")))?;
     let file = format!("ranking-{}.xlsx", period.key());
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::pages::download(crate::pages::XLSX, &file, bytes))
 }
 
 /// The heads of a printed ranking; the indicators' heads come from the rows themselves (frozen

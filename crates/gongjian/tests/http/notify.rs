@@ -17,6 +17,26 @@ fn location(r: &reqwest::Response) -> String {
         .to_string()
 }
 
+/// 龙田镇's project with a 2025 plan: its reports are due every month.
+async fn town_project(store: &Store, town: i64) -> i64 {
+    store
+        .create_project(
+            &domain::ProjectFields {
+                name: "龙田镇标准厂房".into(),
+                stage: Some(domain::Stage::UnderConstruction),
+                unit_id: Some(town),
+                annual_plan: Some(domain::Money::from_wan(800)),
+                plan_year: Some(2025),
+                ..domain::ProjectFields::default()
+            },
+            None,
+            "test",
+        )
+        .await
+        .unwrap()
+        .id
+}
+
 #[tokio::test]
 async fn the_office_chases_and_each_user_reads_their_own_messages() {
     TestApp::each_backend(|app| async move {
@@ -38,21 +58,7 @@ async fn the_office_chases_and_each_user_reads_their_own_messages() {
             })
             .await
             .unwrap();
-        app.store
-            .create_project(
-                &domain::ProjectFields {
-                    name: "龙田镇标准厂房".into(),
-                    stage: Some(domain::Stage::UnderConstruction),
-                    unit_id: Some(town),
-                    annual_plan: Some(domain::Money::from_wan(800)),
-                    plan_year: Some(2025),
-                    ..domain::ProjectFields::default()
-                },
-                None,
-                "test",
-            )
-            .await
-            .unwrap();
+        town_project(&app.store, town).await;
         let fgj = app.signed_in("fgj").await;
         let unit = app.signed_in("longtian").await;
 
@@ -218,23 +224,7 @@ async fn the_administrator_sets_up_channels_and_contacts() {
 async fn documents_are_downloaded_from_their_pages() {
     TestApp::each_backend(|app| async move {
         let town = app.store.unit_by_name("龙田镇").await.unwrap().unwrap().id;
-        let project = app
-            .store
-            .create_project(
-                &domain::ProjectFields {
-                    name: "龙田镇标准厂房".into(),
-                    stage: Some(domain::Stage::UnderConstruction),
-                    unit_id: Some(town),
-                    annual_plan: Some(domain::Money::from_wan(800)),
-                    plan_year: Some(2025),
-                    ..domain::ProjectFields::default()
-                },
-                None,
-                "test",
-            )
-            .await
-            .unwrap()
-            .id;
+        let project = town_project(&app.store, town).await;
         let unit = app.signed_in("longtian").await;
         let (_, page) = fetch(&unit, app.url("/dashboard?as_of=2025-09-30")).await;
         assert!(

@@ -41,6 +41,49 @@ pub fn cleared(parcels: &[Delivery], day: NaiveDate) -> bool {
     !parcels.iter().any(|p| p.overdue(day))
 }
 
+/// A town's land as of a day: its parcels, their area and what of it was delivered, how many
+/// are overdue, and whether it has cleared them (交地清零).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TownLand {
+    pub town: String,
+    pub parcels: usize,
+    /// Thousandths of a 亩.
+    pub area_milli_mu: i64,
+    pub delivered_milli_mu: i64,
+    pub overdue: usize,
+    pub cleared: bool,
+}
+
+/// The towns of `parcels` (town, area in thousandths of a 亩, delivery) as of `day`, by name.
+pub fn towns(parcels: &[(String, i64, Delivery)], day: NaiveDate) -> Vec<TownLand> {
+    let mut by_town: std::collections::BTreeMap<&str, TownLand> = Default::default();
+    for (town, area, delivery) in parcels {
+        let t = by_town.entry(town).or_insert_with(|| TownLand {
+            town: town.clone(),
+            parcels: 0,
+            area_milli_mu: 0,
+            delivered_milli_mu: 0,
+            overdue: 0,
+            cleared: true,
+        });
+        t.parcels += 1;
+        t.area_milli_mu = t.area_milli_mu.saturating_add(*area);
+        if delivery.delivered(day) {
+            t.delivered_milli_mu = t.delivered_milli_mu.saturating_add(*area);
+        }
+        if delivery.overdue(day) {
+            t.overdue += 1;
+            t.cleared = false;
+        }
+    }
+    by_town.into_values().collect()
+}
+
+/// An area in thousandths of a 亩 as a number of 亩.
+pub fn mu(milli: i64) -> f64 {
+    milli as f64 / 1000.0
+}
+
 /// A lamp that turns yellow once a date has passed by a month and red by two: whole calendar
 /// months from `since` (the 31st counting to the month's last day), how many have passed.
 fn months_lamp(since: NaiveDate, day: NaiveDate) -> Option<(Light, u32)> {
@@ -206,5 +249,37 @@ mod tests {
                 "{started:?} {registered:?} {day}"
             );
         }
+    }
+
+    #[test]
+    fn towns_add_up_their_parcels() {
+        let p = |planned: &str, actual: Option<&str>| Delivery {
+            planned: Some(d(planned)),
+            actual: actual.map(d),
+        };
+        let parcels = [
+            (
+                "龙田镇".to_string(),
+                12_500,
+                p("2025-06-30", Some("2025-06-20")),
+            ),
+            ("龙田镇".to_string(), 7_250, p("2025-08-15", None)),
+            ("江镜镇".to_string(), 30_000, p("2025-12-31", None)),
+        ];
+        let towns = towns(&parcels, d("2025-09-01"));
+        assert_eq!(towns.len(), 2);
+        let longtian = towns.iter().find(|t| t.town == "龙田镇").unwrap();
+        assert_eq!(
+            (
+                longtian.parcels,
+                longtian.area_milli_mu,
+                longtian.delivered_milli_mu
+            ),
+            (2, 19_750, 12_500)
+        );
+        assert_eq!((longtian.overdue, longtian.cleared), (1, false));
+        let jiangjing = towns.iter().find(|t| t.town == "江镜镇").unwrap();
+        assert!(jiangjing.cleared);
+        assert_eq!(mu(19_750), 19.75);
     }
 }

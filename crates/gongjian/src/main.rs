@@ -19,6 +19,7 @@ mod backup;
 mod calendar;
 mod config;
 mod ledger;
+mod pipeline;
 mod problems;
 mod remind;
 mod reports;
@@ -212,6 +213,33 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The 招商 funnel as of a date: how many leads had reached each stage (策划生成 → 投产) and
+    /// each unit's signed, landed and started leads with its 履约率.
+    Funnel {
+        #[command(flatten)]
+        db: DbArg,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        as_of: String,
+        /// Prints one JSON object: {"as_of", "stages": [{"stage", "count", "amount_wan"}],
+        /// "units": [{"unit", "signed", "landed", "started", "fulfilment_rate"}]}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// 征迁交地 as of a date: each parcel delivered or overdue, each town's area delivered and
+    /// whether it has cleared its overdue parcels (交地清零).
+    Land {
+        #[command(flatten)]
+        db: DbArg,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        as_of: String,
+        /// Prints one JSON object: {"as_of", "parcels": [{"name", "project", "town", "area_mu",
+        /// "delivered", "overdue"}], "towns": [{"town", "parcels", "area_mu", "delivered_mu",
+        /// "overdue", "cleared"}]}.
+        #[arg(long)]
+        json: bool,
+    },
     /// Computes an approval plan on working days: critical path and 模拟审批 (serial vs parallel).
     Schedule {
         /// {"start": "YYYY-MM-DD", "nodes": [{"id", "name", "duration", "after": [ids]}]}
@@ -292,6 +320,32 @@ enum ImportCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Imports the 招商项目库 (.xlsx): 当前阶段 and the date of each stage; leads already in the
+    /// 库 by name are updated. All or nothing.
+    Leads {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+        /// Checks everything and reports, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Prints one JSON object instead of the text report.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Imports a 征迁交地 list of parcels (.xlsx): 地块名称, 关联项目, 所在乡镇, 面积（亩）, households,
+    /// graves, 计划/实际交地时间. All or nothing.
+    Parcels {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+        /// Checks everything and reports, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Prints one JSON object instead of the text report.
+        #[arg(long)]
+        json: bool,
+    },
     /// Imports a monthly or ten-day progress sheet (.xlsx) as the period's reports: all or nothing.
     Reports {
         file: PathBuf,
@@ -317,6 +371,24 @@ enum ExportCommand {
         db: DbArg,
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Writes the 招商项目库 to an .xlsx file in the columns `import leads` reads.
+    Leads {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Writes the parcels (征迁交地) to an .xlsx file in the columns `import parcels` reads, with
+    /// their delivery state on a date (default today).
+    Parcels {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        out: PathBuf,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        as_of: Option<String>,
     },
 }
 
@@ -554,6 +626,52 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             dry_run,
             json,
         }) => problems::import(&load(db, None)?, file, *dry_run, *json).await,
+        Command::Import(ImportCommand::Leads {
+            file,
+            db,
+            dry_run,
+            json,
+        }) => {
+            pipeline::import(
+                &load(db, None)?,
+                pipeline::List::Leads,
+                file,
+                *dry_run,
+                *json,
+            )
+            .await
+        }
+        Command::Import(ImportCommand::Parcels {
+            file,
+            db,
+            dry_run,
+            json,
+        }) => {
+            pipeline::import(
+                &load(db, None)?,
+                pipeline::List::Parcels,
+                file,
+                *dry_run,
+                *json,
+            )
+            .await
+        }
+        Command::Export(ExportCommand::Leads { db, out }) => {
+            pipeline::export(&load(db, None)?, pipeline::List::Leads, out, None).await
+        }
+        Command::Export(ExportCommand::Parcels { db, out, as_of }) => {
+            pipeline::export(
+                &load(db, None)?,
+                pipeline::List::Parcels,
+                out,
+                as_of.as_deref(),
+            )
+            .await
+        }
+        Command::Funnel { db, as_of, json } => {
+            pipeline::funnel(&load(db, None)?, as_of, *json).await
+        }
+        Command::Land { db, as_of, json } => pipeline::land(&load(db, None)?, as_of, *json).await,
         Command::Export(ExportCommand::Ledger { db, out }) => {
             let config = load(db, None)?;
             ledger::export(&config, out).await

@@ -2497,3 +2497,490 @@ fn the_analysis_says_the_status_figures() {
         assert!(stderr(&out).contains("未知文档类型"), "{}", stderr(&out));
     });
 }
+
+/// A 招商项目库 as a county keeps it: a title, the amount unit in a note, a 序号 column, dates
+/// in several forms, and a total row.
+fn lead_sheet(path: &Path, rows: &[&str]) {
+    let mut lines = vec![
+        "2025年福清市招商项目库",
+        "单位：亿元",
+        "序号|项目名称|投资方|所属行业|计划投资|招商来源|责任单位|当前阶段|洽谈时间|签约时间|落地时间|开工时间|投产时间",
+    ];
+    lines.extend(rows);
+    lines.push("|合计||||#65.5");
+    std::fs::write(path, office::testing::sheet("招商项目", &lines)).unwrap();
+}
+
+#[test]
+fn leads_imported_and_counted_through_the_binary() {
+    each_backend(|rt, db| {
+        let url = db.url.as_str();
+        let dir = tempfile::tempdir().unwrap();
+        let store = rt.block_on(db.store());
+        let run = |args: &[&str]| {
+            let out = gongjian(args, None);
+            let json: Value = serde_json::from_str(&stdout(&out)).unwrap_or(Value::Null);
+            (out.status.code(), json, stderr(&out))
+        };
+        let rows = [
+            "1|年产10GW光伏组件项目|某新能源公司|新能源|#50|5·18海交会|龙田镇|落地|2025-03-01|@2025-05-18|2025年7月1日||",
+            "2|高端纺织项目|某纺织集团|纺织|#12|9·8投洽会|江镜镇|签约||2025-09-08|||",
+            "3|冷链物流园|某物流公司|物流|#3.5|以商招商|龙田镇|洽谈|2025-04-01||||",
+            "4|生物医药产业园|某药业|生物医药|#8|5·18海交会|龙田镇|开工||2025-05-18|2025-06-10|2025-08-01|",
+        ];
+        let good = dir.path().join("leads.xlsx");
+        lead_sheet(&good, &rows);
+        let file = good.to_str().unwrap();
+
+        // A dry run names what it would do and writes nothing.
+        let (code, json, err) = run(&["import", "leads", file, "--db", url, "--dry-run", "--json"]);
+        assert_eq!(code, Some(0), "{json} {err}");
+        assert_eq!(
+            (json["created"].as_u64(), json["written"].as_bool()),
+            (Some(4), Some(false))
+        );
+        assert_eq!(json["new_units"], json!(["龙田镇", "江镜镇"]));
+        assert!(rt.block_on(store.leads(None)).unwrap().is_empty());
+
+        // Errors are named by row and column, and nothing is written.
+        let bad = dir.path().join("bad.xlsx");
+        lead_sheet(
+            &bad,
+            &[
+                rows[0],
+                "2|高端纺织项目|某纺织集团|纺织|#12|9·8投洽会|江镜镇|已谈妥||2025-09-08|||",
+                "3|冷链物流园|某物流公司|物流|#3.5|以商招商|龙田镇|落地||2025-09-08|2025-08-01||",
+                "4|生物医药产业园|某药业|生物医药|三亿|5·18海交会|龙田镇|签约||2025-05-18||2025-08-01|",
+                "5||某公司|物流|#1|以商招商|龙田镇|洽谈|2025-04-01||||",
+            ],
+        );
+        let (code, json, _) = run(&[
+            "import",
+            "leads",
+            bad.to_str().unwrap(),
+            "--db",
+            url,
+            "--json",
+        ]);
+        assert_eq!(code, Some(1), "{json}");
+        let errors: Vec<(u64, String, String)> = json["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["row"].as_u64().unwrap_or(0),
+                    e["column"].as_str().unwrap_or("").to_string(),
+                    e["message_zh"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        let has = |row: u64, column: &str, words: &str| {
+            errors
+                .iter()
+                .any(|(r, c, m)| *r == row && c == column && m.contains(words))
+        };
+        assert!(has(5, "H", "已谈妥"), "{errors:?}");
+        assert!(has(6, "H", "早于"), "{errors:?}");
+        assert!(has(7, "E", "不是有效的金额"), "{errors:?}");
+        assert!(has(7, "H", "开工"), "{errors:?}");
+        assert!(has(8, "B", "缺少项目名称"), "{errors:?}");
+        assert_eq!(json["written"], json!(false));
+        assert!(rt.block_on(store.leads(None)).unwrap().is_empty());
+
+        let (code, json, err) = run(&["import", "leads", file, "--db", url, "--json"]);
+        assert_eq!(code, Some(0), "{json} {err}");
+        assert_eq!(json["created"], json!(4));
+
+        // As of 31 August: three leads signed by then, two landed, one started.
+        let (code, f, err) = run(&["funnel", "--db", url, "--as-of", "2025-08-31", "--json"]);
+        assert_eq!(code, Some(0), "{err}");
+        assert_eq!(f["as_of"], "2025-08-31");
+        let stages: Vec<(String, u64, f64)> = f["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["stage"].as_str().unwrap().to_string(),
+                    s["count"].as_u64().unwrap(),
+                    s["amount_wan"].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        let want = [
+            ("策划生成", 3, 615_000.0),
+            ("洽谈", 3, 615_000.0),
+            ("签约", 2, 580_000.0),
+            ("落地", 2, 580_000.0),
+            ("开工", 1, 80_000.0),
+            ("投产", 0, 0.0),
+        ];
+        assert_eq!(stages, want.map(|(s, n, a)| (s.to_string(), n, a)).to_vec());
+        let unit = |f: &Value, name: &str| {
+            f["units"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|u| u["unit"] == name)
+                .cloned()
+                .unwrap()
+        };
+        let longtian = unit(&f, "龙田镇");
+        assert_eq!(
+            (
+                longtian["signed"].as_u64(),
+                longtian["landed"].as_u64(),
+                longtian["started"].as_u64()
+            ),
+            (Some(2), Some(2), Some(1))
+        );
+        assert_eq!(longtian["fulfilment_rate"].as_f64(), Some(1.0));
+        // 江镜镇 signs on 8 September: nothing signed yet, no rate.
+        assert_eq!(unit(&f, "江镜镇")["fulfilment_rate"], Value::Null);
+        let (_, later, _) = run(&["funnel", "--db", url, "--as-of", "2025-12-31", "--json"]);
+        assert_eq!(later["stages"][2]["count"], json!(3));
+        assert_eq!(
+            unit(&later, "江镜镇")["fulfilment_rate"].as_f64(),
+            Some(0.0)
+        );
+
+        // The export reads back unchanged; a changed stage updates that lead, recorded.
+        let exported = dir.path().join("export.xlsx");
+        let (code, _, err) = run(&[
+            "export",
+            "leads",
+            "--db",
+            url,
+            "--out",
+            exported.to_str().unwrap(),
+        ]);
+        assert_eq!(code, Some(0), "{err}");
+        let (code, json, err) = run(&[
+            "import",
+            "leads",
+            exported.to_str().unwrap(),
+            "--db",
+            url,
+            "--json",
+        ]);
+        assert_eq!(code, Some(0), "{json} {err}");
+        assert_eq!(
+            (
+                json["created"].as_u64(),
+                json["updated"].as_u64(),
+                json["unchanged"].as_u64()
+            ),
+            (Some(0), Some(0), Some(4))
+        );
+        let mut moved = rows;
+        moved[1] =
+            "2|高端纺织项目|某纺织集团|纺织|#12|9·8投洽会|江镜镇|落地||2025-09-08|2025-11-20||";
+        lead_sheet(&good, &moved);
+        let (_, json, _) = run(&["import", "leads", file, "--db", url, "--json"]);
+        assert_eq!(
+            (
+                json["created"].as_u64(),
+                json["updated"].as_u64(),
+                json["unchanged"].as_u64()
+            ),
+            (Some(0), Some(1), Some(3))
+        );
+        let leads = rt.block_on(store.leads(None)).unwrap();
+        let textile = leads
+            .iter()
+            .find(|l| l.fields.name == "高端纺织项目")
+            .unwrap();
+        let events = rt.block_on(store.lead_events(textile.id)).unwrap();
+        let last = events.last().unwrap();
+        assert_eq!(
+            (last.action.as_str(), last.from_stage, last.to_stage),
+            (
+                "stage",
+                Some(domain::leads::LeadStage::Signed),
+                Some(domain::leads::LeadStage::Landed)
+            )
+        );
+        assert_eq!(last.detail, "landed|-|2025-11-20");
+
+        // A landed lead becomes a ledger project; its start then follows the project.
+        let office = store::Actor {
+            user_id: None,
+            unit: None,
+            reviewer: true,
+        };
+        let solar = leads
+            .iter()
+            .find(|l| l.fields.name == "年产10GW光伏组件项目")
+            .unwrap();
+        let unit_only = store::Actor {
+            user_id: None,
+            unit: solar.fields.unit_id,
+            reviewer: false,
+        };
+        assert!(matches!(
+            rt.block_on(store.lead_to_project(
+                solar.id,
+                solar.version,
+                &unit_only,
+                day(2025, 9, 1)
+            )),
+            Err(store::StoreError::Forbidden(_))
+        ));
+        let cold = leads
+            .iter()
+            .find(|l| l.fields.name == "冷链物流园")
+            .unwrap();
+        assert!(matches!(
+            rt.block_on(store.lead_to_project(cold.id, cold.version, &office, day(2025, 9, 1))),
+            Err(store::StoreError::Rule(_))
+        ));
+        let project = rt
+            .block_on(store.lead_to_project(solar.id, solar.version, &office, day(2025, 9, 1)))
+            .unwrap();
+        let p = rt.block_on(store.project(project)).unwrap().unwrap();
+        assert_eq!(p.fields.name, "年产10GW光伏组件项目");
+        assert_eq!(p.fields.unit_id, solar.fields.unit_id);
+        assert_eq!(
+            p.fields.total_investment,
+            Some(domain::Money::from_wan(500_000))
+        );
+        let mut started = p.fields.clone();
+        started.actual_start = Some(day(2025, 10, 15));
+        rt.block_on(store.update_project(project, p.version, &started, None, "test"))
+            .unwrap();
+        let (_, f, _) = run(&["funnel", "--db", url, "--as-of", "2025-10-31", "--json"]);
+        assert_eq!(unit(&f, "龙田镇")["started"], json!(2));
+        let (_, f, _) = run(&["funnel", "--db", url, "--as-of", "2025-10-14", "--json"]);
+        assert_eq!(unit(&f, "龙田镇")["started"], json!(1));
+    });
+}
+
+fn parcel_sheet(path: &Path, rows: &[&str]) {
+    let mut lines = vec![
+        "重点项目征迁交地情况表",
+        "序号|地块名称|关联项目|所在乡镇|面积（亩）|应签约户数|已签约户数|应迁坟数|已迁坟数|计划交地时间|实际交地时间",
+    ];
+    lines.extend(rows);
+    std::fs::write(path, office::testing::sheet("征迁", &lines)).unwrap();
+}
+
+#[test]
+fn parcels_imported_and_land_judged_through_the_binary() {
+    each_backend(|rt, db| {
+        let url = db.url.as_str();
+        let dir = tempfile::tempdir().unwrap();
+        let store = rt.block_on(db.store());
+        for name in ["福清至长乐铁路", "江阴港区物流园"] {
+            let fields = domain::ProjectFields {
+                name: name.into(),
+                ..domain::ProjectFields::default()
+            };
+            rt.block_on(store.create_project(&fields, None, "test"))
+                .unwrap();
+        }
+        let run = |args: &[&str]| {
+            let out = gongjian(args, None);
+            let json: Value = serde_json::from_str(&stdout(&out)).unwrap_or(Value::Null);
+            (out.status.code(), json, stderr(&out))
+        };
+        let rows = [
+            "1|A-1|福清至长乐铁路|龙田镇|#120.5|#30|#30|#12|#12|2025-06-30|2025-06-20",
+            "2|A-2|福清至长乐铁路|龙田镇|80|20户|15|5|3|2025-08-15|",
+            "3|B-1|江阴港区物流园|江阴镇|#200.25|10|4|0|0|2025-12-31|",
+        ];
+        let good = dir.path().join("parcels.xlsx");
+        parcel_sheet(&good, &rows);
+
+        let bad = dir.path().join("bad.xlsx");
+        parcel_sheet(
+            &bad,
+            &[
+                rows[0],
+                "2|A-2|不存在的项目|龙田镇|80|20|15|5|3|2025-08-15|",
+                "3|B-1|江阴港区物流园|江阴镇|-3|10|14|0|0|2025-13-31|",
+            ],
+        );
+        let (code, json, _) = run(&[
+            "import",
+            "parcels",
+            bad.to_str().unwrap(),
+            "--db",
+            url,
+            "--json",
+        ]);
+        assert_eq!(code, Some(1), "{json}");
+        let messages: Vec<String> = json["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}{}:{}",
+                    e["row"],
+                    e["column"].as_str().unwrap_or(""),
+                    e["message_zh"]
+                )
+            })
+            .collect();
+        let joined = messages.join("\n");
+        for want in ["5E:", "负数", "5G:", "已签约户数超过", "5J:", "2025-13-31"] {
+            assert!(joined.contains(want), "{want} in {joined}");
+        }
+        // The unknown project is found once the sheet itself reads.
+        parcel_sheet(
+            &bad,
+            &[
+                rows[0],
+                "2|A-2|不存在的项目|龙田镇|80|20|15|5|3|2025-08-15|",
+            ],
+        );
+        let (code, json, _) = run(&[
+            "import",
+            "parcels",
+            bad.to_str().unwrap(),
+            "--db",
+            url,
+            "--json",
+        ]);
+        assert_eq!(code, Some(1));
+        assert!(
+            json["errors"][0]["message_zh"]
+                .as_str()
+                .unwrap()
+                .contains("不存在的项目"),
+            "{json}"
+        );
+        assert!(rt.block_on(store.parcels(None)).unwrap().is_empty());
+
+        let (code, json, err) = run(&[
+            "import",
+            "parcels",
+            good.to_str().unwrap(),
+            "--db",
+            url,
+            "--json",
+        ]);
+        assert_eq!(code, Some(0), "{json} {err}");
+        assert_eq!(json["created"], json!(3));
+
+        // Each case: the day, A-2 delivered / overdue, 龙田镇 delivered 亩, cleared.
+        for (as_of, overdue, delivered_mu, cleared) in [
+            ("2025-06-19", false, 0.0, true),
+            ("2025-08-15", false, 120.5, true),
+            ("2025-08-16", true, 120.5, false),
+        ] {
+            let (code, land, err) = run(&["land", "--db", url, "--as-of", as_of, "--json"]);
+            assert_eq!(code, Some(0), "{err}");
+            assert_eq!(land["as_of"], as_of);
+            let a2 = land["parcels"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == "A-2")
+                .cloned()
+                .unwrap();
+            assert_eq!(
+                (
+                    a2["project"].as_str(),
+                    a2["town"].as_str(),
+                    a2["area_mu"].as_f64()
+                ),
+                (Some("福清至长乐铁路"), Some("龙田镇"), Some(80.0))
+            );
+            assert_eq!(
+                (a2["delivered"].as_bool(), a2["overdue"].as_bool()),
+                (Some(false), Some(overdue)),
+                "{as_of}"
+            );
+            let town = land["towns"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["town"] == "龙田镇")
+                .cloned()
+                .unwrap();
+            assert_eq!(town["parcels"], json!(2));
+            assert_eq!(town["area_mu"].as_f64(), Some(200.5));
+            assert_eq!(town["delivered_mu"].as_f64(), Some(delivered_mu), "{as_of}");
+            assert_eq!(town["cleared"].as_bool(), Some(cleared), "{as_of}");
+            assert_eq!(town["overdue"], json!(usize::from(overdue)));
+        }
+
+        // A town fills in its own parcels' progress, not their plan, and not another town's.
+        let parcels = rt.block_on(store.parcels(None)).unwrap();
+        let a2 = parcels.iter().find(|p| p.fields.name == "A-2").unwrap();
+        let b1 = parcels.iter().find(|p| p.fields.name == "B-1").unwrap();
+        let town = store::Actor {
+            user_id: None,
+            unit: a2.fields.town_unit_id,
+            reviewer: false,
+        };
+        let mut progress = a2.fields.clone();
+        progress.households_signed = 20;
+        progress.actual_delivery = Some(day(2025, 8, 20));
+        let mut replanned = progress.clone();
+        replanned.planned_delivery = Some(day(2025, 9, 30));
+        assert!(matches!(
+            rt.block_on(store.save_parcel(Some(a2.id), a2.version, &replanned, &town)),
+            Err(store::StoreError::Forbidden(_))
+        ));
+        assert!(matches!(
+            rt.block_on(store.save_parcel(Some(b1.id), b1.version, &b1.fields, &town)),
+            Err(store::StoreError::Forbidden(_))
+        ));
+        assert!(matches!(
+            rt.block_on(store.save_parcel(None, 0, &progress, &town)),
+            Err(store::StoreError::Forbidden(_))
+        ));
+        rt.block_on(store.save_parcel(Some(a2.id), a2.version, &progress, &town))
+            .unwrap();
+        assert!(matches!(
+            rt.block_on(store.save_parcel(Some(a2.id), a2.version, &progress, &town)),
+            Err(store::StoreError::Conflict { .. })
+        ));
+        let (_, land, _) = run(&["land", "--db", url, "--as-of", "2025-08-20", "--json"]);
+        let longtian = land["towns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["town"] == "龙田镇")
+            .cloned()
+            .unwrap();
+        assert_eq!(
+            (
+                longtian["delivered_mu"].as_f64(),
+                longtian["cleared"].as_bool()
+            ),
+            (Some(200.5), Some(true))
+        );
+
+        // The export reads back as it is.
+        let exported = dir.path().join("export.xlsx");
+        let (code, _, err) = run(&[
+            "export",
+            "parcels",
+            "--db",
+            url,
+            "--out",
+            exported.to_str().unwrap(),
+            "--as-of",
+            "2025-09-01",
+        ]);
+        assert_eq!(code, Some(0), "{err}");
+        let (code, json, err) = run(&[
+            "import",
+            "parcels",
+            exported.to_str().unwrap(),
+            "--db",
+            url,
+            "--json",
+        ]);
+        assert_eq!(code, Some(0), "{json} {err}");
+        assert_eq!(
+            (json["created"].as_u64(), json["unchanged"].as_u64()),
+            (Some(0), Some(3)),
+            "{json}"
+        );
+    });
+}

@@ -15,9 +15,12 @@ mod cells;
 pub mod documents;
 mod docx;
 mod headers;
+mod lead_import;
 mod ledger_export;
 mod ledger_import;
+mod list_import;
 mod meeting_pack;
+mod parcel_import;
 mod problem_import;
 mod report_import;
 mod tables;
@@ -29,11 +32,13 @@ mod whole;
 use serde::Serialize;
 
 pub use docx::chinese_date;
+pub use lead_import::{ImportedLead, LeadImport, read_leads};
 pub use ledger_export::{ExportError, ExportRow, write_ledger};
 pub use ledger_import::{read_ledger, stream_ledger};
 pub use meeting_pack::{
     MeetingPack, PackDecision, PackError, PackProblem, PackProject, write_meeting_pack,
 };
+pub use parcel_import::{ImportedParcel, ParcelImport, read_parcels};
 pub use problem_import::{ImportedProblem, ProblemImport, read_problems};
 pub use report_import::{ImportedReport, ReportImport, read_reports};
 pub use tables::{TableCell, TableSheet, write_tables};

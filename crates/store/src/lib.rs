@@ -20,6 +20,8 @@ mod campaigns;
 mod catalog;
 mod dossier;
 mod import;
+mod land;
+mod leads;
 mod meetings;
 mod notify;
 mod people;
@@ -65,6 +67,8 @@ pub use campaigns::{
 };
 pub use dossier::{NewTeamMember, NewVisit, ServiceTeam, TeamMember, Visit};
 pub use import::{ImportOutcome, LedgerRow, LedgerWriter, RowProblem};
+pub use land::{ParcelFields, ParcelImportOutcome, ParcelListRow, ParcelRecord, check_parcel};
+pub use leads::{LeadEvent, LeadFields, LeadImportOutcome, LeadListRow, LeadRecord, check_lead};
 pub use meetings::{Agenda, AgendaItem, Decision, Meeting, MeetingKind, NewDecision};
 pub use notify::{
     Claimed, Contact, DeliveryFilter, NewChannel, Notification, Outgoing, SENDING_SECONDS,

@@ -495,3 +495,150 @@ pub async fn problems(
     }
     Ok(summary)
 }
+
+/// What an import of a lead sheet (招商项目库) or a parcel list (征迁交地) found and did.
+#[derive(serde::Serialize)]
+pub struct ListImport {
+    pub file: String,
+    /// Rows found in the file.
+    pub rows: usize,
+    pub dry_run: bool,
+    /// Whether the database was changed.
+    pub written: bool,
+    /// Added, updated and unchanged (or that would be, on a dry run).
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Units the list names that the database did not know: created with the rows.
+    pub new_units: Vec<String>,
+    pub skipped_rows: Vec<office::SkippedRow>,
+    pub errors: Vec<office::ImportError>,
+    pub sheets: Vec<office::SheetSummary>,
+}
+
+/// Reads a lead sheet and, when it is clean, writes it as `actor`, all or nothing: leads named
+/// as one already in the 库 are updated.
+pub async fn leads(
+    store: &Store,
+    bytes: &[u8],
+    file_name: &str,
+    actor: Option<i64>,
+    dry_run: bool,
+    today: chrono::NaiveDate,
+) -> Result<ListImport, StoreError> {
+    store::audit_source(AuditSource::Import);
+    let parsed = office::read_leads(bytes);
+    let mut summary = ListImport {
+        file: file_name.to_string(),
+        rows: parsed.leads.len(),
+        dry_run,
+        written: false,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        new_units: Vec::new(),
+        skipped_rows: parsed.skipped_rows,
+        errors: parsed.errors,
+        sheets: parsed.sheets,
+    };
+    if summary.errors.is_empty() {
+        let rows: Vec<store::LeadListRow> = parsed
+            .leads
+            .into_iter()
+            .map(|l| store::LeadListRow {
+                sheet: l.sheet,
+                row: l.row,
+                unit_name: l.unit_name,
+                fields: store::LeadFields {
+                    name: l.name,
+                    investor: l.investor,
+                    industry: l.industry,
+                    chain: l.chain,
+                    planned_investment: l.planned_investment,
+                    source: l.source,
+                    unit_id: None,
+                    team: l.team,
+                    stage: l.stage,
+                    dates: domain::leads::LeadDates(l.dates),
+                    contract_value: l.contract_value,
+                    expected_output: l.expected_output,
+                    expected_tax: l.expected_tax,
+                    note: l.note,
+                },
+            })
+            .collect();
+        let outcome = store.import_leads(&rows, actor, dry_run, today).await?;
+        summary.created = outcome.created;
+        summary.updated = outcome.updated;
+        summary.unchanged = outcome.unchanged;
+        summary.new_units = outcome.new_units;
+        summary.written = !outcome.rolled_back;
+        summary
+            .errors
+            .extend(outcome.problems.into_iter().map(import_error));
+    }
+    Ok(summary)
+}
+
+/// Reads a parcel list and, when it is clean, writes it as `actor`, all or nothing: a parcel of
+/// the same project and name is updated.
+pub async fn parcels(
+    store: &Store,
+    bytes: &[u8],
+    file_name: &str,
+    actor: Option<i64>,
+    dry_run: bool,
+) -> Result<ListImport, StoreError> {
+    store::audit_source(AuditSource::Import);
+    let parsed = office::read_parcels(bytes);
+    let mut summary = ListImport {
+        file: file_name.to_string(),
+        rows: parsed.parcels.len(),
+        dry_run,
+        written: false,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        new_units: Vec::new(),
+        skipped_rows: parsed.skipped_rows,
+        errors: parsed.errors,
+        sheets: parsed.sheets,
+    };
+    if summary.errors.is_empty() {
+        let rows: Vec<store::ParcelListRow> = parsed
+            .parcels
+            .into_iter()
+            .map(|p| store::ParcelListRow {
+                sheet: p.sheet,
+                row: p.row,
+                project_code: p.project_code,
+                project_name: p.project_name,
+                town_name: p.town_name,
+                fields: store::ParcelFields {
+                    name: p.name,
+                    project_id: None,
+                    town_unit_id: None,
+                    area_milli_mu: p.area_milli_mu,
+                    households_total: p.households_total,
+                    households_signed: p.households_signed,
+                    households_demolished: p.households_demolished,
+                    graves_total: p.graves_total,
+                    graves_moved: p.graves_moved,
+                    planned_delivery: p.planned_delivery,
+                    actual_delivery: p.actual_delivery,
+                    note: p.note,
+                },
+            })
+            .collect();
+        let outcome = store.import_parcels(&rows, actor, dry_run).await?;
+        summary.created = outcome.created;
+        summary.updated = outcome.updated;
+        summary.unchanged = outcome.unchanged;
+        summary.new_units = outcome.new_units;
+        summary.written = !outcome.rolled_back;
+        summary
+            .errors
+            .extend(outcome.problems.into_iter().map(import_error));
+    }
+    Ok(summary)
+}

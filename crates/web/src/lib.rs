@@ -26,6 +26,7 @@ pub mod import;
 pub mod imports;
 pub mod inbox;
 pub mod layout;
+pub mod leads;
 pub mod meetings;
 pub mod pages;
 pub mod policy;

@@ -28,6 +28,8 @@ enum Kind {
     Ledger,
     Reports,
     Problems,
+    Leads,
+    Parcels,
 }
 
 impl Kind {
@@ -36,6 +38,8 @@ impl Kind {
             "ledger" => Some(Kind::Ledger),
             "reports" => Some(Kind::Reports),
             "problems" => Some(Kind::Problems),
+            "leads" => Some(Kind::Leads),
+            "parcels" => Some(Kind::Parcels),
             _ => None,
         }
     }
@@ -45,6 +49,8 @@ impl Kind {
             Kind::Ledger => "ledger",
             Kind::Reports => "reports",
             Kind::Problems => "problems",
+            Kind::Leads => "leads",
+            Kind::Parcels => "parcels",
         }
     }
 
@@ -53,6 +59,8 @@ impl Kind {
             Kind::Ledger => "import.ledger",
             Kind::Reports => "import.reports",
             Kind::Problems => "import.problems",
+            Kind::Leads => "import.leads",
+            Kind::Parcels => "import.parcels",
         }
     }
 }
@@ -232,6 +240,28 @@ fn problems_outcome(r: ProblemsImport, tr: &Tr, file: &str) -> Outcome {
     }
 }
 
+fn list_outcome(kind: Kind, r: crate::imports::ListImport, tr: &Tr, file: &str) -> Outcome {
+    let lang = tr.lang;
+    let errors: Vec<Issue> = r.errors.iter().map(|e| office_issue(e, lang)).collect();
+    Outcome {
+        kind: kind.label_key(),
+        file: file.to_string(),
+        period: String::new(),
+        counts: vec![
+            (tr.t("import.rows").into(), r.rows.to_string()),
+            (tr.t("import.created").into(), r.created.to_string()),
+            (tr.t("import.updated").into(), r.updated.to_string()),
+            (tr.t("import.unchanged").into(), r.unchanged.to_string()),
+        ],
+        new_units: r.new_units.clone(),
+        skipped: skipped(&r.skipped_rows),
+        headline: headline(tr, errors.len(), r.written),
+        errors,
+        warnings: Vec::new(),
+        confirm: None,
+    }
+}
+
 /// One check or import of a file.
 struct Job<'a> {
     kind: Kind,
@@ -283,6 +313,16 @@ async fn run(
                 crate::imports::problems(store, bytes, file, Some(user.id), dry_run, state.today())
                     .await?;
             problems_outcome(r, tr, file)
+        }
+        Kind::Leads => {
+            let r =
+                crate::imports::leads(store, bytes, file, Some(user.id), dry_run, state.today())
+                    .await?;
+            list_outcome(kind, r, tr, file)
+        }
+        Kind::Parcels => {
+            let r = crate::imports::parcels(store, bytes, file, Some(user.id), dry_run).await?;
+            list_outcome(kind, r, tr, file)
         }
     })
 }

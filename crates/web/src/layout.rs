@@ -70,6 +70,11 @@ pub fn nav(user: &SessionUser, tr: Tr) -> Vec<NavGroup> {
     groups.push(("nav.group.dispatch", dispatch));
 
     groups.push((
+        "nav.group.pipeline",
+        vec![link("/leads", "nav.leads"), link("/land", "nav.land")],
+    ));
+
+    groups.push((
         "nav.group.rankings",
         vec![
             link("/dashboard", "nav.dashboard"),

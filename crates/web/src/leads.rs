@@ -385,3 +385,36 @@ pub fn parcels_workbook(records: &[ParcelRecord], day: NaiveDate) -> Result<Vec<
     office::write_tables(&[sheet])
         .map_err(|e| StoreError::Rule(domain::bi(e.to_string(), e.to_string())))
 }
+
+/// A share as a page shows it: "62.5%", or "—" when there is none.
+pub fn pct(r: Option<f64>) -> String {
+    r.map_or_else(|| "—".to_string(), |r| format!("{:.1}%", r * 100.0))
+}
+
+impl FunnelStage {
+    pub fn conversion_text(&self) -> String {
+        pct(self.conversion)
+    }
+    pub fn median_text(&self) -> String {
+        self.median_days
+            .map_or_else(|| "—".to_string(), |d| format!("{d:.0}"))
+    }
+    pub fn amount_yi(&self) -> String {
+        format!("{:.2}", self.amount_wan / 10_000.0)
+    }
+}
+
+impl FunnelGroup {
+    pub fn fulfilment_text(&self) -> String {
+        pct(self.fulfilment_rate)
+    }
+    pub fn start_text(&self) -> String {
+        pct(self.start_rate)
+    }
+    pub fn production_text(&self) -> String {
+        pct(self.production_rate)
+    }
+    pub fn amount_yi(&self) -> String {
+        format!("{:.2}", self.signed_amount_wan / 10_000.0)
+    }
+}

@@ -25,8 +25,10 @@ mod idle;
 pub mod import;
 pub mod imports;
 pub mod inbox;
+pub mod land_pages;
 pub mod layout;
 pub mod leads;
+pub mod leads_pages;
 pub mod meetings;
 pub mod pages;
 pub mod policy;
@@ -362,6 +364,8 @@ pub fn app(state: AppState) -> Router {
         .merge(meetings::router())
         .merge(todo::router())
         .merge(inbox::router())
+        .merge(leads_pages::router())
+        .merge(land_pages::router())
         .merge(documents::router())
         .merge(channels::router())
         .fallback(page_not_found)

@@ -40,6 +40,34 @@ pub fn manages_channels(user: &SessionUser) -> bool {
     user.role == Role::Admin
 }
 
+/// How a user records 招商 leads and 征迁 parcels: the office every one (and makes a landed
+/// lead a ledger project, adds parcels), a responsible unit its own leads and its own town's
+/// parcels' progress; anyone else reads.
+pub fn lead_actor(user: &SessionUser) -> Option<Actor> {
+    report_actor(user)
+}
+
+/// Records leads at all (the office, a responsible unit its own).
+pub fn records_leads(user: &SessionUser) -> bool {
+    lead_actor(user).is_some()
+}
+
+/// Why another unit's lead is refused.
+pub fn not_their_lead() -> Bilingual {
+    bi(
+        "只能查看和登记本单位负责的招商项目",
+        "you may see and record only your own unit's leads",
+    )
+}
+
+/// Why another town's parcel is refused.
+pub fn not_their_parcel() -> Bilingual {
+    bi(
+        "只能查看本乡镇及本单位项目的地块",
+        "you may see only your own town's parcels and those of your projects",
+    )
+}
+
 /// Reads the audit log (every change by everyone): the administrator alone.
 pub fn reads_audit(user: &SessionUser) -> bool {
     user.role == Role::Admin

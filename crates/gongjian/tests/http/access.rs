@@ -60,6 +60,9 @@ struct Side {
     correction: i64,
     sep_report: i64,
     decision: i64,
+    /// A landed 招商 lead of the unit, and a parcel in its town on its project.
+    lead: i64,
+    parcel: i64,
 }
 
 struct Fixture {
@@ -251,7 +254,57 @@ async fn side(store: &Store, name: &str, unit: i64, lead: Option<i64>, user: &st
         correction,
         sep_report,
         decision: 0,
+        lead: landed_lead(store, unit, &format!("{name}签约项目")).await,
+        parcel: store
+            .save_parcel(
+                None,
+                0,
+                &store::ParcelFields {
+                    name: format!("{name}一号地块"),
+                    project_id: Some(project),
+                    town_unit_id: Some(unit),
+                    area_milli_mu: 12_500,
+                    households_total: 10,
+                    planned_delivery: Some(day(2025, 12, 31)),
+                    ..store::ParcelFields::default()
+                },
+                &store::Actor::SYSTEM,
+            )
+            .await
+            .unwrap(),
     }
+}
+
+/// A lead of `unit` signed and landed, ready to become a ledger project.
+async fn landed_lead(store: &Store, unit: i64, name: &str) -> i64 {
+    let mut dates = domain::leads::LeadDates::default();
+    dates.set(domain::leads::LeadStage::Signed, Some(day(2025, 5, 18)));
+    dates.set(domain::leads::LeadStage::Landed, Some(day(2025, 7, 1)));
+    store
+        .save_lead(
+            None,
+            0,
+            &store::LeadFields {
+                name: name.into(),
+                investor: Some("某新能源公司".into()),
+                industry: None,
+                chain: None,
+                planned_investment: Some(Money::from_wan(50_000)),
+                source: Some("5·18海交会".into()),
+                unit_id: Some(unit),
+                team: None,
+                stage: domain::leads::LeadStage::Landed,
+                dates,
+                contract_value: None,
+                expected_output: None,
+                expected_tax: None,
+                note: None,
+            },
+            &store::Actor::SYSTEM,
+            day(2025, 7, 1),
+        )
+        .await
+        .unwrap()
 }
 
 /// Records a weekly meeting with one decision (议定事项) owned by each unit given; the decisions'
@@ -404,6 +457,10 @@ enum Snap {
     Messages,
     /// The channels set up in the administration pages.
     Channels,
+    /// 招商 leads, their history and the projects.
+    Leads,
+    /// Parcels (征迁交地).
+    Parcels,
 }
 
 /// For an allowed role, a new object of the side to act on (so that every allowed role's step
@@ -415,6 +472,8 @@ enum Fresh {
     Attachment,
     Member,
     Decision,
+    /// A landed lead of the side's unit.
+    Lead,
 }
 
 struct Case {
@@ -508,12 +567,120 @@ const SEES_OTHER: &[&str] = &["admin", "fgj", "jiangyin", "leader", "linked"];
 const ATTACH_OWN: &[&str] = &["admin", "fgj", "zjj", "longtian", "linked"];
 const ATTACH_OTHER: &[&str] = &["admin", "fgj", "jiangyin", "linked"];
 
+/// A lead's whole form as the page posts it, its note changed.
+const LEAD_FORM: &[(&str, &str)] = &[
+    ("version", "{lead_ver}"),
+    ("name", "签约项目{n}"),
+    ("unit", "{unit}"),
+    ("stage", "landed"),
+    ("signed_on", "2025-05-18"),
+    ("landed_on", "2025-07-01"),
+    ("planned_wan", "50000"),
+    ("note", "第{n}次调度"),
+];
+/// A parcel's form: the office's whole form; a town's carries the same plan (its page shows no
+/// plan fields and the handler keeps the parcel's own).
+const PARCEL_FORM: &[(&str, &str)] = &[
+    ("version", "{parcel_ver}"),
+    ("name", "一号地块"),
+    ("project", "{project}"),
+    ("town", "{unit}"),
+    ("area_mu", "12.5"),
+    ("households_total", "10"),
+    ("households_signed", "3"),
+    ("planned_delivery", "2025-12-31"),
+    ("note", "第{n}次填报"),
+];
+
 /// Every write route of `web::app` (POST and PUT; there is no DELETE), one row per object.
 fn cases() -> Vec<Case> {
     use Body::{EditForm, File, Form, Json, Text};
     use Obj::{Office, Other, Own};
     let post = |path, obj, body, allowed, snap| row("POST", path, obj, body, allowed, snap);
     vec![
+        // ---- 招商 leads: the office every unit's, a responsible unit its own (leads_pages.rs).
+        post(
+            "/leads",
+            Own,
+            Form(&[
+                ("name", "新签约项目{n}"),
+                ("unit", "{unit}"),
+                ("stage", "signed"),
+                ("signed_on", "2025-05-18"),
+                ("planned_wan", "12000"),
+            ]),
+            OFFICE_OWN,
+            Snap::Leads,
+        )
+        .succeeds(),
+        post(
+            "/leads",
+            Other,
+            Form(&[
+                ("name", "新签约项目{n}"),
+                ("unit", "{unit}"),
+                ("stage", "signed"),
+                ("signed_on", "2025-05-18"),
+            ]),
+            OFFICE_OTHER,
+            Snap::Leads,
+        )
+        .succeeds(),
+        post(
+            "/leads/{lead}",
+            Own,
+            Form(LEAD_FORM),
+            OFFICE_OWN,
+            Snap::Leads,
+        )
+        .succeeds(),
+        post(
+            "/leads/{lead}",
+            Other,
+            Form(LEAD_FORM),
+            OFFICE_OTHER,
+            Snap::Leads,
+        )
+        .succeeds(),
+        post(
+            "/leads/{lead}/project",
+            Own,
+            Form(&[("version", "{lead_ver}")]),
+            OFFICE,
+            Snap::Leads,
+        )
+        .fresh(Fresh::Lead),
+        // ---- parcels: the office adds and changes them; a town reports its own progress.
+        post(
+            "/land",
+            Own,
+            Form(&[
+                ("name", "新地块{n}"),
+                ("project", "{project}"),
+                ("town", "{unit}"),
+                ("area_mu", "8.5"),
+                ("planned_delivery", "2025-12-31"),
+            ]),
+            OFFICE,
+            Snap::Parcels,
+        )
+        .succeeds(),
+        post(
+            "/land/{parcel}",
+            Own,
+            Form(PARCEL_FORM),
+            OFFICE_OWN,
+            Snap::Parcels,
+        )
+        .succeeds(),
+        post(
+            "/land/{parcel}",
+            Other,
+            Form(PARCEL_FORM),
+            OFFICE_OTHER,
+            Snap::Parcels,
+        )
+        .succeeds(),
         // ---- /api/projects
         post(
             "/api/projects",
@@ -1597,6 +1764,22 @@ impl Matrix {
                 .key
                 .clone(),
             "decision" => side.decision.to_string(),
+            "lead" => side.lead.to_string(),
+            "lead_ver" => store
+                .lead(side.lead)
+                .await
+                .unwrap()
+                .unwrap()
+                .version
+                .to_string(),
+            "parcel" => side.parcel.to_string(),
+            "parcel_ver" => store
+                .parcel(side.parcel)
+                .await
+                .unwrap()
+                .unwrap()
+                .version
+                .to_string(),
             "decision_ver" => decision_version(store, side.decision).await.to_string(),
             "campaign" => self.fx.campaign.to_string(),
             "campaign_ver" => store.campaign().await.unwrap().unwrap().version.to_string(),
@@ -1697,6 +1880,13 @@ impl Matrix {
                     .await
                     .unwrap();
                 values.insert("member", id.to_string());
+            }
+            Fresh::Lead => {
+                let n = store.leads(None).await.unwrap().len();
+                let id = landed_lead(store, side.unit, &format!("新落地项目{n}")).await;
+                let version = store.lead(id).await.unwrap().unwrap().version;
+                values.insert("lead", id.to_string());
+                values.insert("lead_ver", version.to_string());
             }
             Fresh::Decision => {
                 let id = decisions(store, &[(side.unit, side.project)]).await[0];
@@ -1820,6 +2010,16 @@ impl Matrix {
                 format!("{} {read:?}", all.len())
             }
             Snap::Channels => format!("{:?}", store.stored_channels().await.unwrap()),
+            Snap::Leads => {
+                let leads = store.leads(None).await.unwrap();
+                let mut events = Vec::new();
+                for l in &leads {
+                    events.push(store.lead_events(l.id).await.unwrap().len());
+                }
+                let projects = store.count_projects().await.unwrap();
+                format!("{leads:?} {events:?} {projects}")
+            }
+            Snap::Parcels => format!("{:?}", store.parcels(None).await.unwrap()),
         }
     }
 
@@ -2125,6 +2325,14 @@ fn reads() -> Vec<Read> {
         read("/documents/analysis.xlsx", Office, ALL),
         read("/documents/weekly-bulletin.docx", Office, ALL),
         // ---- the API.
+        read("/leads", Office, ALL),
+        read("/leads/export.xlsx", Office, ALL),
+        read("/land", Office, ALL),
+        read("/land/export.xlsx", Office, ALL),
+        read("/leads/{lead}", Own, REPORTS_OWN),
+        read("/leads/{lead}", Other, REPORTS_OTHER),
+        read("/land/{parcel}", Own, REPORTS_OWN),
+        read("/land/{parcel}", Other, REPORTS_OTHER),
         read("/api/me", Office, ALL),
         read("/api/projects", Office, ALL),
         read("/api/units", Office, ALL),

@@ -569,6 +569,12 @@ pub enum Reason {
     NotDue { year: Option<i32>, month: u32 },
     /// Judged by its 分月计划, which plans nothing before this month: no lamp is due yet.
     PhaseNotDue { month: u32 },
+    /// The land lamp: a parcel not delivered by its planned date (the earliest such), this many
+    /// days ago ([`crate::land::land_lamp`]).
+    LandOverdue { planned: NaiveDate, days: i64 },
+    /// The 入库 lamp: started and not in the statistics database this many whole months later
+    /// ([`crate::land::registration_lamp`]).
+    NotRegistered { months: u32 },
 }
 
 impl Reason {
@@ -603,6 +609,14 @@ impl Reason {
             Reason::PhaseNotDue { month } => bi(
                 format!("分月计划自{month}月起，未到投资考核期"),
                 format!("its monthly plan starts in month {month}: not yet judged on investment"),
+            ),
+            Reason::LandOverdue { planned, days } => bi(
+                format!("地块计划 {planned} 交地，已逾期 {days} 天"),
+                format!("a parcel due for delivery on {planned} is {days} days late"),
+            ),
+            Reason::NotRegistered { months } => bi(
+                format!("已开工 {months} 个月仍未入库纳统"),
+                format!("started {months} months ago and not yet in the statistics database"),
             ),
         }
     }
@@ -1113,6 +1127,47 @@ pub struct GroupFacts {
     /// its planned cumulative to date over its annual plan ([`PlanPhases::share`]). Used in a
     /// year window; a fixed window keeps its share of the plan.
     pub phases: std::collections::HashMap<i64, PlanPhases>,
+    /// Lamps a project gets besides its investment and start (the land lamp, the 入库 lamp), by
+    /// project id: each is part of its light and why ([`with_lamps`]).
+    pub lamps: std::collections::HashMap<i64, Vec<(Light, Reason)>>,
+}
+
+/// A project's judgement with its other lamps: the light the worst of them all, each lamp that
+/// is not green one more reason. A project with a plan but no lamp due yet gets its light from
+/// these lamps alone; one without a plan (不考核) stays unjudged.
+pub fn with_lamps(
+    judgement: Option<Judgement>,
+    annual_plan: Option<Money>,
+    year_to_date: Money,
+    expected: Option<Share>,
+    lamps: &[(Light, Reason)],
+) -> Option<Judgement> {
+    if lamps.is_empty() {
+        return judgement;
+    }
+    let mut j = match judgement {
+        Some(j) => j,
+        None => {
+            let plan = annual_plan.filter(|m| m.fen() > 0)?;
+            Judgement {
+                rate: Share {
+                    num: i128::from(year_to_date.fen()),
+                    den: i128::from(plan.fen()),
+                },
+                expected,
+                lag_pp: 0.0,
+                light: Light::Green,
+                why: Vec::new(),
+            }
+        }
+    };
+    for (light, reason) in lamps {
+        j.light = j.light.max(*light);
+        if *light != Light::Green {
+            j.why.push(*reason);
+        }
+    }
+    Some(j)
 }
 
 /// [`evaluate`] with what is known of the groups beyond their projects ([`GroupFacts`]).
@@ -1162,6 +1217,10 @@ pub fn evaluate_in(
                 as_of,
                 rules,
             );
+            let judgement = match facts.lamps.get(&p.id) {
+                Some(lamps) => with_lamps(judgement, p.annual_plan, p.year_to_date, *share, lamps),
+                None => judgement,
+            };
             // No light although there is a plan: why no lamp is due yet.
             let pending = match (&judgement, p.annual_plan) {
                 (None, Some(plan)) if plan.fen() > 0 && share.is_none() => {
@@ -2143,6 +2202,83 @@ mod tests {
                 ("龙田镇", 3),
                 ("海口镇", 5)
             ]
+        );
+    }
+
+    /// Each case: the judgement's light (or none), the lamps, the light after, the reasons after.
+    #[test]
+    fn other_lamps_join_the_light_and_its_reasons() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+        let land = |light| {
+            (
+                light,
+                Reason::LandOverdue {
+                    planned: day(8, 15),
+                    days: 17,
+                },
+            )
+        };
+        let registered = (Light::Red, Reason::NotRegistered { months: 2 });
+        let judged = |light| Judgement {
+            rate: Share { num: 1, den: 2 },
+            expected: Some(Share { num: 1, den: 2 }),
+            lag_pp: 0.0,
+            light,
+            why: Vec::new(),
+        };
+        let plan = Some(Money::from_wan(1_000));
+        let cases: Vec<(
+            Option<Light>,
+            Option<Money>,
+            Vec<(Light, Reason)>,
+            Option<Light>,
+            usize,
+        )> = vec![
+            (
+                Some(Light::Green),
+                plan,
+                vec![land(Light::Yellow)],
+                Some(Light::Yellow),
+                1,
+            ),
+            (
+                Some(Light::Red),
+                plan,
+                vec![land(Light::Yellow)],
+                Some(Light::Red),
+                1,
+            ),
+            (
+                Some(Light::Green),
+                plan,
+                vec![land(Light::Yellow), registered],
+                Some(Light::Red),
+                2,
+            ),
+            // Not due on investment yet: the land lamp alone lights it.
+            (
+                None,
+                plan,
+                vec![land(Light::Yellow)],
+                Some(Light::Yellow),
+                1,
+            ),
+            // 不考核 (no plan) stays unjudged.
+            (None, None, vec![land(Light::Red)], None, 0),
+            (Some(Light::Green), plan, vec![], Some(Light::Green), 0),
+        ];
+        for (before, plan, lamps, light, reasons) in cases {
+            let j = with_lamps(before.map(judged), plan, Money::from_wan(500), None, &lamps);
+            assert_eq!(j.as_ref().map(|j| j.light), light, "{before:?} {lamps:?}");
+            assert_eq!(
+                j.map_or(0, |j| j.why.len()),
+                reasons,
+                "{before:?} {lamps:?}"
+            );
+        }
+        assert_eq!(
+            land(Light::Yellow).1.text().zh,
+            "地块计划 2025-08-15 交地，已逾期 17 天"
         );
     }
 }

@@ -19,6 +19,7 @@ mod calendar;
 mod campaigns;
 mod catalog;
 mod dossier;
+mod funding;
 mod import;
 mod land;
 mod leads;
@@ -66,6 +67,7 @@ pub use campaigns::{
     next_year_settings,
 };
 pub use dossier::{NewTeamMember, NewVisit, ServiceTeam, TeamMember, Visit};
+pub use funding::{FUNDING_SOURCES, FundingLine, Registration, RegistrationRow};
 pub use import::{ImportOutcome, LedgerRow, LedgerWriter, RowProblem};
 pub use land::{ParcelFields, ParcelImportOutcome, ParcelListRow, ParcelRecord, check_parcel};
 pub use leads::{LeadEvent, LeadFields, LeadImportOutcome, LeadListRow, LeadRecord, check_lead};

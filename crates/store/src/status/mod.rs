@@ -408,6 +408,7 @@ impl Store {
             unit_resumption,
             region_resumption,
             phases,
+            lamps: self.other_lamps(as_of).await?,
         };
         let read = started.elapsed();
         let mut status = evaluate_in(

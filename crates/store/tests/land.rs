@@ -1,0 +1,233 @@
+//! The land lamp and the 入库 lamp on a project's light and why, on each backend: a parcel past
+//! its planned delivery, a project started and not registered; the status follows each change.
+#![allow(clippy::unwrap_used)]
+
+use chrono::NaiveDate;
+use domain::progress::{Light, Scheme};
+use domain::{Money, ProjectFields, Stage, UnitKind};
+use store::testing::{Backend, TestDb};
+use store::{Actor, ParcelFields, Store};
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+async fn light_of(store: &Store, project: i64, as_of: NaiveDate) -> (Option<Light>, Vec<String>) {
+    let status = store.status(as_of, &Scheme::default()).await.unwrap();
+    let p = status
+        .status
+        .projects
+        .iter()
+        .find(|p| p.id == project)
+        .unwrap()
+        .clone();
+    match p.judgement {
+        Some(j) => (Some(j.light), j.why.iter().map(|r| r.text().zh).collect()),
+        None => (None, Vec::new()),
+    }
+}
+
+#[tokio::test]
+async fn land_and_registration_light_the_project() {
+    TestDb::each_backend(|Backend { store, .. }| async move {
+        let town = store
+            .create_unit("龙田镇", UnitKind::Town, None)
+            .await
+            .unwrap();
+        // Under construction since March, on plan (so green on investment), not registered.
+        let project = store
+            .create_project(
+                &ProjectFields {
+                    name: "福清至长乐铁路".into(),
+                    unit_id: Some(town),
+                    stage: Some(Stage::UnderConstruction),
+                    annual_plan: Some(Money::from_wan(1_200)),
+                    actual_start: Some(day(2025, 3, 10)),
+                    ..ProjectFields::default()
+                },
+                None,
+                "test",
+            )
+            .await
+            .unwrap()
+            .id;
+        for (key, ytd) in [("2025-07", 700), ("2025-08", 800), ("2025-09", 900)] {
+            store
+                .file_reports(
+                    domain::progress::Period::parse(key).unwrap(),
+                    &[store::ReportEntry {
+                        project_id: project,
+                        year_to_date: Some(Money::from_wan(ytd)),
+                        ..store::ReportEntry::default()
+                    }],
+                    &Actor::SYSTEM,
+                    store::FilingOptions {
+                        filing: store::Filing::Submit,
+                        source: "test",
+                        check_versions: false,
+                        dry_run: false,
+                        today: day(2025, 10, 5),
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        store
+            .set_registration(
+                project,
+                Some(day(2025, 4, 1)),
+                Some("350181-001"),
+                0,
+                None,
+                day(2025, 10, 5),
+            )
+            .await
+            .unwrap();
+        let parcel = store
+            .save_parcel(
+                None,
+                0,
+                &ParcelFields {
+                    name: "A-2".into(),
+                    project_id: Some(project),
+                    town_unit_id: Some(town),
+                    area_milli_mu: 80_000,
+                    planned_delivery: Some(day(2025, 8, 15)),
+                    ..ParcelFields::default()
+                },
+                &Actor::SYSTEM,
+            )
+            .await
+            .unwrap();
+
+        // Each case: the day, the light, the reasons that name the land.
+        for (as_of, light, land) in [
+            (day(2025, 8, 15), Light::Green, false),
+            (day(2025, 8, 16), Light::Yellow, true),
+            (day(2025, 9, 15), Light::Red, true),
+        ] {
+            let (got, why) = light_of(&store, project, as_of).await;
+            assert_eq!(got, Some(light), "{as_of} {why:?}");
+            assert_eq!(
+                why.iter().any(|w| w.contains("交地")),
+                land,
+                "{as_of} {why:?}"
+            );
+        }
+        let (_, why) = light_of(&store, project, day(2025, 8, 20)).await;
+        assert_eq!(why, ["地块计划 2025-08-15 交地，已逾期 5 天"]);
+
+        // Delivered on 25 August: the lamp is out from then, and the cached status follows.
+        let p = store.parcel(parcel).await.unwrap().unwrap();
+        let delivered = ParcelFields {
+            actual_delivery: Some(day(2025, 8, 25)),
+            ..p.fields.clone()
+        };
+        store
+            .save_parcel(Some(parcel), p.version, &delivered, &Actor::SYSTEM)
+            .await
+            .unwrap();
+        assert_eq!(
+            light_of(&store, project, day(2025, 9, 15)).await.0,
+            Some(Light::Green)
+        );
+        assert_eq!(
+            light_of(&store, project, day(2025, 8, 24)).await.0,
+            Some(Light::Yellow)
+        );
+
+        // Recorded as not registered: yellow a month after the start, red after two.
+        let version = store.registration(project).await.unwrap().unwrap().version;
+        store
+            .set_registration(project, None, None, version, None, day(2025, 10, 5))
+            .await
+            .unwrap();
+        let (got, why) = light_of(&store, project, day(2025, 9, 30)).await;
+        assert_eq!(got, Some(Light::Red), "{why:?}");
+        assert_eq!(why, ["已开工 6 个月仍未入库纳统"]);
+        // A stale version is refused.
+        assert!(matches!(
+            store
+                .set_registration(
+                    project,
+                    Some(day(2025, 9, 1)),
+                    None,
+                    version,
+                    None,
+                    day(2025, 10, 5)
+                )
+                .await,
+            Err(store::StoreError::Conflict { .. })
+        ));
+        // A date after today is refused.
+        assert!(matches!(
+            store
+                .set_registration(
+                    project,
+                    Some(day(2025, 11, 1)),
+                    None,
+                    version + 1,
+                    None,
+                    day(2025, 10, 5)
+                )
+                .await,
+            Err(store::StoreError::Invalid(_))
+        ));
+
+        // Funding by source, planned and arrived; nothing planned nor arrived removes the line.
+        store
+            .set_funding(
+                project,
+                "专项债",
+                Money::from_wan(5_000),
+                Money::from_wan(3_000),
+                None,
+            )
+            .await
+            .unwrap();
+        store
+            .set_funding(
+                project,
+                "银行贷款",
+                Money::from_wan(2_000),
+                Money::ZERO,
+                None,
+            )
+            .await
+            .unwrap();
+        store
+            .set_funding(
+                project,
+                "专项债",
+                Money::from_wan(5_000),
+                Money::from_wan(4_000),
+                None,
+            )
+            .await
+            .unwrap();
+        let lines = store.funding(project).await.unwrap();
+        assert_eq!(
+            lines
+                .iter()
+                .map(|l| (l.source.as_str(), l.planned, l.arrived))
+                .collect::<Vec<_>>(),
+            [
+                ("专项债", Money::from_wan(5_000), Money::from_wan(4_000)),
+                ("银行贷款", Money::from_wan(2_000), Money::ZERO)
+            ]
+        );
+        store
+            .set_funding(project, "银行贷款", Money::ZERO, Money::ZERO, None)
+            .await
+            .unwrap();
+        assert_eq!(store.funding(project).await.unwrap().len(), 1);
+        assert!(matches!(
+            store
+                .set_funding(project, "专项债", Money::from_wan(-1), Money::ZERO, None)
+                .await,
+            Err(store::StoreError::Invalid(_))
+        ));
+        store.close().await;
+    })
+    .await;
+}

@@ -2227,13 +2227,14 @@ mod tests {
             why: Vec::new(),
         };
         let plan = Some(Money::from_wan(1_000));
-        let cases: Vec<(
+        type Case = (
             Option<Light>,
             Option<Money>,
             Vec<(Light, Reason)>,
             Option<Light>,
             usize,
-        )> = vec![
+        );
+        let cases: Vec<Case> = vec![
             (
                 Some(Light::Green),
                 plan,

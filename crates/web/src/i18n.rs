@@ -9,6 +9,78 @@ use domain::Lang;
 /// (key, 简体中文, English)
 const MESSAGES: &[(&str, &str, &str)] = &[
     ("app.name", "攻坚", "gongjian"),
+    ("done.funding_saved", "已保存资金到位情况", "Funding saved"),
+    (
+        "done.registration_saved",
+        "已保存入库情况",
+        "Registration saved",
+    ),
+    ("nav.funding", "资金与入库", "Funding & registration"),
+    (
+        "funding.title",
+        "资金到位与入库纳统",
+        "Funding and statistical registration",
+    ),
+    (
+        "funding.hint",
+        "资金到位率＝到位金额÷计划金额（亿元）。已开工项目开工满一个月仍未入库纳统亮黄灯，满两个月亮红灯（应入未入）。",
+        "Funding rate = arrived ÷ planned (100m yuan). A started project not in the statistics database a month after its start is yellow, after two months red (应入未入).",
+    ),
+    ("funding.planned", "计划（亿元）", "Planned (100m)"),
+    ("funding.arrived", "到位（亿元）", "Arrived (100m)"),
+    ("funding.rate", "到位率", "Funding rate"),
+    ("funding.by_source", "按资金来源", "By source"),
+    ("funding.by_unit", "按责任单位", "By unit"),
+    ("funding.none", "尚未登记资金来源。", "No funding recorded."),
+    (
+        "funding.unregistered",
+        "应入未入项目",
+        "Started, not registered",
+    ),
+    (
+        "funding.all_registered",
+        "没有开工满一个月仍未入库的项目。",
+        "No project started a month ago is missing from the statistics database.",
+    ),
+    ("funding.started_on", "开工时间", "Started on"),
+    ("funding.months", "开工月数", "Months since start"),
+    (
+        "funding.project_title",
+        "资金与入库",
+        "Funding & registration",
+    ),
+    (
+        "funding.registration",
+        "入库纳统",
+        "Statistical registration",
+    ),
+    ("funding.registered_on", "入库时间", "Registered on"),
+    ("funding.stats_code", "统计库项目编码", "Statistics code"),
+    ("funding.not_registered", "尚未入库", "Not registered yet"),
+    (
+        "funding.registration_hint",
+        "入库时间留空即登记为“尚未入库”。",
+        "Leave the date empty to record it as not registered yet.",
+    ),
+    ("funding.lines", "资金来源", "Funding by source"),
+    ("funding.source", "资金来源", "Source"),
+    (
+        "funding.planned_wan",
+        "计划金额（万元）",
+        "Planned (10k yuan)",
+    ),
+    (
+        "funding.arrived_wan",
+        "到位金额（万元）",
+        "Arrived (10k yuan)",
+    ),
+    ("funding.total", "合计", "Total"),
+    ("funding.yi", "亿元", "100m yuan"),
+    (
+        "funding.lines_hint",
+        "同一来源再次保存即更新；计划和到位都为 0 则删除该来源。",
+        "Saving a source again updates it; zero planned and zero arrived removes it.",
+    ),
     ("done.lead_saved", "已保存招商项目", "Lead saved"),
     (
         "done.lead_project",

@@ -71,7 +71,11 @@ pub fn nav(user: &SessionUser, tr: Tr) -> Vec<NavGroup> {
 
     groups.push((
         "nav.group.pipeline",
-        vec![link("/leads", "nav.leads"), link("/land", "nav.land")],
+        vec![
+            link("/leads", "nav.leads"),
+            link("/land", "nav.land"),
+            link("/funding", "nav.funding"),
+        ],
     ));
 
     groups.push((

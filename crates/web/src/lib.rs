@@ -19,6 +19,7 @@ pub mod dashboard;
 pub mod documents;
 pub mod dossier;
 pub mod error;
+pub mod funding_pages;
 mod gantt;
 pub mod i18n;
 mod idle;
@@ -366,6 +367,7 @@ pub fn app(state: AppState) -> Router {
         .merge(inbox::router())
         .merge(leads_pages::router())
         .merge(land_pages::router())
+        .merge(funding_pages::router())
         .merge(documents::router())
         .merge(channels::router())
         .fallback(page_not_found)

@@ -461,6 +461,8 @@ enum Snap {
     Leads,
     /// Parcels (征迁交地).
     Parcels,
+    /// Every project's funding and registration.
+    Funding,
 }
 
 /// For an allowed role, a new object of the side to act on (so that every allowed role's step
@@ -650,6 +652,31 @@ fn cases() -> Vec<Case> {
             Snap::Leads,
         )
         .fresh(Fresh::Lead),
+        // ---- money in and 入库: the office records them (funding_pages.rs).
+        post(
+            "/projects/{project}/funding",
+            Own,
+            Form(&[
+                ("source", "专项债"),
+                ("planned_wan", "5000"),
+                ("arrived_wan", "{amount}"),
+            ]),
+            OFFICE,
+            Snap::Funding,
+        )
+        .succeeds(),
+        post(
+            "/projects/{project}/registration",
+            Own,
+            Form(&[
+                ("registered_on", "2025-04-01"),
+                ("stats_code", "{n}"),
+                ("version", "{registration_ver}"),
+            ]),
+            OFFICE,
+            Snap::Funding,
+        )
+        .succeeds(),
         // ---- parcels: the office adds and changes them; a town reports its own progress.
         post(
             "/land",
@@ -1772,6 +1799,12 @@ impl Matrix {
                 .unwrap()
                 .version
                 .to_string(),
+            "registration_ver" => store
+                .registration(side.project)
+                .await
+                .unwrap()
+                .map_or(0, |r| r.version)
+                .to_string(),
             "parcel" => side.parcel.to_string(),
             "parcel_ver" => store
                 .parcel(side.parcel)
@@ -2020,6 +2053,11 @@ impl Matrix {
                 format!("{leads:?} {events:?} {projects}")
             }
             Snap::Parcels => format!("{:?}", store.parcels(None).await.unwrap()),
+            Snap::Funding => format!(
+                "{:?} {:?}",
+                store.all_funding().await.unwrap(),
+                store.registration(side.project).await.unwrap()
+            ),
         }
     }
 
@@ -2329,6 +2367,9 @@ fn reads() -> Vec<Read> {
         read("/leads/export.xlsx", Office, ALL),
         read("/land", Office, ALL),
         read("/land/export.xlsx", Office, ALL),
+        read("/funding", Office, ALL),
+        read("/projects/{project}/funding", Own, ALL),
+        read("/projects/{project}/funding", Other, ALL),
         read("/leads/{lead}", Own, REPORTS_OWN),
         read("/leads/{lead}", Other, REPORTS_OTHER),
         read("/land/{parcel}", Own, REPORTS_OWN),

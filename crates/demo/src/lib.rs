@@ -45,6 +45,7 @@ pub async fn load(store: &Store, demo: &DemoCampaign, password: &str) -> Result<
     }
     seed::service(store, june).await?;
     seed::ranking(store, Period { month: 5, ..june }).await?;
+    seed::pipeline(store, demo_day()).await?;
     Ok(Loaded {
         ledger,
         approval_plans,

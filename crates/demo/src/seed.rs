@@ -513,3 +513,405 @@ pub async fn service(store: &Store, month: Period) -> Result<usize> {
     }
     Ok(visits)
 }
+
+/// 招商, 征迁, money and 入库 as 福清 would have them on `today`: leads signed at 5·18 海交会,
+/// 9·8 投洽会 and 数字中国建设峰会 or found through 以商招商 and 驻点招商, some landed (two already
+/// ledger projects), started or in production; parcels on the big projects in their towns, a
+/// few past their planned delivery; started projects mostly registered in the statistics
+/// database a few weeks after their start, some not; funding by source for the projects with a
+/// total investment. Returns the leads and parcels written.
+pub async fn pipeline(store: &Store, today: NaiveDate) -> Result<(usize, usize)> {
+    use domain::leads::{LeadDates, LeadStage};
+    let units = store.units().await?;
+    let unit = |name: &str| units.iter().find(|u| u.name == name).map(|u| u.id);
+    let day = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d);
+    // (name, investor, industry, chain, 亿元, source, unit, stage dates: signed, landed,
+    // started, producing as (month, day) offsets in 2024/2025)
+    type LeadSeed<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        i64,
+        &'a str,
+        &'a str,
+        [Option<NaiveDate>; 4],
+    );
+    let leads: [LeadSeed; 18] = [
+        (
+            "年产10GW高效光伏电池组件项目",
+            "某新能源科技股份有限公司",
+            "新能源",
+            "光伏",
+            50,
+            "9·8投洽会",
+            "江阴镇",
+            [day(2024, 9, 8), day(2024, 12, 20), day(2025, 3, 18), None],
+        ),
+        (
+            "高端功能性纤维新材料项目",
+            "某化纤集团有限公司",
+            "化工新材料",
+            "化纤",
+            35,
+            "9·8投洽会",
+            "江阴镇",
+            [day(2024, 9, 8), day(2025, 1, 10), day(2025, 4, 28), None],
+        ),
+        (
+            "锂电池正极材料一体化项目",
+            "某锂电材料有限公司",
+            "新能源",
+            "锂电",
+            80,
+            "5·18海交会",
+            "江阴镇",
+            [day(2025, 5, 18), None, None, None],
+        ),
+        (
+            "海上风电运维母港项目",
+            "某海上风电运维有限公司",
+            "新能源",
+            "风电",
+            12,
+            "5·18海交会",
+            "三山镇",
+            [day(2025, 5, 18), day(2025, 6, 20), None, None],
+        ),
+        (
+            "智能玻璃深加工项目",
+            "某玻璃科技有限公司",
+            "玻璃",
+            "汽车玻璃",
+            15,
+            "以商招商",
+            "宏路街道",
+            [
+                day(2024, 11, 6),
+                day(2025, 2, 15),
+                day(2025, 4, 2),
+                day(2025, 6, 18),
+            ],
+        ),
+        (
+            "汽车玻璃配套产业园",
+            "某汽车配件有限公司",
+            "玻璃",
+            "汽车玻璃",
+            8,
+            "以商招商",
+            "宏路街道",
+            [day(2025, 3, 12), day(2025, 5, 30), None, None],
+        ),
+        (
+            "食品冷链物流中心",
+            "某冷链物流有限公司",
+            "现代物流",
+            "冷链",
+            6,
+            "驻点招商",
+            "龙田镇",
+            [day(2025, 2, 26), None, None, None],
+        ),
+        (
+            "预制菜中央厨房项目",
+            "某食品有限公司",
+            "食品加工",
+            "预制菜",
+            4,
+            "驻点招商",
+            "龙田镇",
+            [day(2025, 4, 10), day(2025, 6, 5), None, None],
+        ),
+        (
+            "数字经济产业园",
+            "某数字科技有限公司",
+            "数字经济",
+            "软件信息",
+            20,
+            "数字中国建设峰会",
+            "音西街道",
+            [day(2025, 4, 29), None, None, None],
+        ),
+        (
+            "算力中心项目",
+            "某云计算有限公司",
+            "数字经济",
+            "算力",
+            30,
+            "数字中国建设峰会",
+            "音西街道",
+            [day(2025, 4, 29), day(2025, 6, 12), None, None],
+        ),
+        (
+            "海洋生物医药产业化项目",
+            "某海洋生物科技有限公司",
+            "生物医药",
+            "海洋生物",
+            9,
+            "5·18海交会",
+            "江镜镇",
+            [day(2025, 5, 18), None, None, None],
+        ),
+        (
+            "鳗鱼深加工出口基地",
+            "某水产有限公司",
+            "食品加工",
+            "水产",
+            3,
+            "以商招商",
+            "江镜镇",
+            [day(2024, 10, 15), day(2025, 1, 20), day(2025, 3, 1), None],
+        ),
+        (
+            "不锈钢精密制品项目",
+            "某金属制品有限公司",
+            "冶金",
+            "不锈钢",
+            11,
+            "驻点招商",
+            "城头镇",
+            [day(2025, 1, 8), day(2025, 4, 1), None, None],
+        ),
+        (
+            "文旅综合体项目",
+            "某文旅集团",
+            "文化旅游",
+            "文旅",
+            25,
+            "5·18海交会",
+            "东张镇",
+            [None, None, None, None],
+        ),
+        (
+            "户外运动装备制造项目",
+            "某体育用品有限公司",
+            "轻工",
+            "体育用品",
+            2,
+            "以商招商",
+            "渔溪镇",
+            [None, None, None, None],
+        ),
+        (
+            "半导体封装测试项目",
+            "某半导体有限公司",
+            "电子信息",
+            "集成电路",
+            40,
+            "驻点招商",
+            "元洪投资区管委会",
+            [None, None, None, None],
+        ),
+        (
+            "新型显示模组项目",
+            "某光电有限公司",
+            "电子信息",
+            "显示",
+            18,
+            "9·8投洽会",
+            "福清融侨经济技术开发区管委会",
+            [day(2024, 9, 8), day(2025, 2, 28), day(2025, 5, 20), None],
+        ),
+        (
+            "绿色建材产业园",
+            "某建材有限公司",
+            "建材",
+            "装配式建筑",
+            7,
+            "以商招商",
+            "港头镇",
+            [day(2025, 6, 26), None, None, None],
+        ),
+    ];
+    let mut written = 0;
+    let office = store::Actor::SYSTEM;
+    let mut landed = Vec::new();
+    for (
+        i,
+        (name, investor, industry, chain, yi, source, unit_name, [signed, land, start, produce]),
+    ) in leads.iter().enumerate()
+    {
+        let mut dates = LeadDates::default();
+        let first_talk = signed
+            .or(day(2025, 3, 1))
+            .map(|d| d - Days::new(40 + (i as u64 % 5) * 15));
+        dates.set(LeadStage::Negotiating, first_talk);
+        dates.set(LeadStage::Signed, *signed);
+        dates.set(LeadStage::Landed, *land);
+        dates.set(LeadStage::Started, *start);
+        dates.set(LeadStage::Producing, *produce);
+        let stage = dates.furthest().unwrap_or(LeadStage::Planned);
+        let planned = Money::from_wan(yi * 10_000);
+        let fields = store::LeadFields {
+            name: name.to_string(),
+            investor: Some(investor.to_string()),
+            industry: Some(industry.to_string()),
+            chain: Some(chain.to_string()),
+            planned_investment: Some(planned),
+            source: Some(source.to_string()),
+            unit_id: unit(unit_name),
+            team: Some(format!("招商{}组", i % 5 + 1)),
+            stage,
+            dates,
+            contract_value: signed.map(|_| planned),
+            expected_output: Some(Money::from_wan(yi * 10_000 * 3 / 2)),
+            expected_tax: Some(Money::from_wan(yi * 600)),
+            note: None,
+        };
+        let recorded = first_talk.unwrap_or(today).min(today);
+        let id = store.save_lead(None, 0, &fields, &office, recorded).await?;
+        if land.is_some() && start.is_none() {
+            landed.push(id);
+        }
+        written += 1;
+    }
+    // Two landed leads are already ledger projects, followed monthly.
+    for id in landed.into_iter().take(2) {
+        if let Some(lead) = store.lead(id).await? {
+            store
+                .lead_to_project(id, lead.version, &office, today)
+                .await?;
+        }
+    }
+
+    // Parcels on the largest projects of towns, some delivered, a few overdue on `today`.
+    let projects = store.all_projects().await?;
+    let towns: Vec<(i64, String)> = units
+        .iter()
+        .filter(|u| u.kind == domain::UnitKind::Town)
+        .map(|u| (u.id, u.name.clone()))
+        .collect();
+    let mut big: Vec<&domain::Project> = projects
+        .iter()
+        .filter(|p| p.fields.total_investment.is_some())
+        .filter(|p| towns.iter().any(|(id, _)| Some(*id) == p.fields.unit_id))
+        .collect();
+    big.sort_by_key(|p| {
+        (
+            std::cmp::Reverse(p.fields.total_investment.map_or(0, Money::fen)),
+            p.id,
+        )
+    });
+    let mut parcels = 0;
+    for (i, p) in big.iter().take(12).enumerate() {
+        for k in 0..(1 + i % 3) {
+            let n = i * 3 + k;
+            let planned = today - Days::new(150) + Days::new((n as u64 * 23) % 200);
+            // Delivered early or on time for most of those due; two of three due but a few left.
+            let due = planned <= today;
+            let actual = (due && n % 4 != 1).then(|| planned - Days::new((n as u64 * 7) % 20));
+            let households = 6 + (n as i64 * 13) % 40;
+            let graves = (n as i64 * 7) % 25;
+            let done = actual.is_some();
+            let fields = ParcelFieldsSeed {
+                name: format!(
+                    "{}-{}号地块",
+                    p.fields.name.chars().take(6).collect::<String>(),
+                    k + 1
+                ),
+                area_milli_mu: 20_000 + (n as i64 * 37_500) % 300_000,
+                households,
+                graves,
+                done,
+                planned,
+                actual,
+            };
+            store
+                .save_parcel(
+                    None,
+                    0,
+                    &store::ParcelFields {
+                        name: fields.name,
+                        project_id: Some(p.id),
+                        town_unit_id: p.fields.unit_id,
+                        area_milli_mu: fields.area_milli_mu,
+                        households_total: fields.households,
+                        households_signed: if fields.done {
+                            fields.households
+                        } else {
+                            fields.households - 3
+                        },
+                        households_demolished: if fields.done {
+                            fields.households
+                        } else {
+                            fields.households - 5
+                        },
+                        graves_total: fields.graves,
+                        graves_moved: if fields.done {
+                            fields.graves
+                        } else {
+                            fields.graves / 2
+                        },
+                        planned_delivery: Some(fields.planned),
+                        actual_delivery: fields.actual,
+                        note: None,
+                    },
+                    &office,
+                )
+                .await?;
+            parcels += 1;
+        }
+    }
+
+    // 入库: started projects registered two to five weeks after their start, one in eight not
+    // yet (recorded so); funding by source for projects with a total investment.
+    for (i, r) in store.registration_rows(today).await?.iter().enumerate() {
+        let Some(started) = r.started_on else {
+            continue;
+        };
+        // Long-started projects are all registered; of those started this spring, one in four
+        // is not yet (the 入库 lamp).
+        let recent = started > today - Days::new(120);
+        let registered = (!recent || i % 4 != 3)
+            .then(|| started + Days::new(14 + (i as u64 * 5) % 21))
+            .filter(|d| *d <= today);
+        store
+            .set_registration(
+                r.project_id,
+                registered,
+                registered
+                    .map(|_| format!("3501812025{:05}", r.project_id))
+                    .as_deref(),
+                0,
+                None,
+                today,
+            )
+            .await?;
+    }
+    const SOURCES: [(&str, i64); 5] = [
+        ("专项债", 30),
+        ("超长期特别国债", 10),
+        ("中央预算内", 5),
+        ("银行贷款", 25),
+        ("企业自筹", 30),
+    ];
+    for (i, p) in projects.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
+        let Some(total) = p.fields.total_investment.filter(|t| t.fen() > 0) else {
+            continue;
+        };
+        for (k, (source, share)) in SOURCES.iter().enumerate() {
+            if (i / 3 + k) % 3 == 2 {
+                continue;
+            }
+            let planned = Money::from_fen(total.fen() / 100 * share);
+            let arrived_pct = 40 + ((i * 7 + k * 11) % 61) as i64;
+            let arrived = Money::from_fen(planned.fen() / 100 * arrived_pct);
+            store
+                .set_funding(p.id, source, planned, arrived, None)
+                .await?;
+        }
+    }
+    Ok((written, parcels))
+}
+
+/// A parcel's figures as the demo makes them.
+struct ParcelFieldsSeed {
+    name: String,
+    area_milli_mu: i64,
+    households: i64,
+    graves: i64,
+    done: bool,
+    planned: NaiveDate,
+    actual: Option<NaiveDate>,
+}

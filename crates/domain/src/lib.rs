@@ -53,6 +53,7 @@ macro_rules! coded_enum {
 
 pub mod access;
 pub mod approval;
+pub mod batches;
 pub mod calendar;
 pub mod dates;
 pub mod land;
@@ -69,6 +70,7 @@ pub mod schedule;
 pub mod search;
 pub mod signin;
 pub mod text;
+pub mod tours;
 pub mod unit;
 
 pub use money::{AmountUnit, Money};

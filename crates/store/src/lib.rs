@@ -15,6 +15,7 @@ mod admin;
 mod approvals;
 mod audit;
 mod backup;
+mod batches;
 mod calendar;
 mod campaigns;
 mod catalog;
@@ -40,6 +41,7 @@ mod sign_in;
 mod status;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+mod tours;
 mod uploads;
 
 use std::fmt;
@@ -61,6 +63,7 @@ pub use audit::{
     audit_actor, audit_source, entry_hash, source_label, with_audit,
 };
 pub use backup::{BackupSummary, RestoreSummary};
+pub use batches::{Batch, BatchItem, NewBatch};
 pub use calendar::{CalendarImport, CalendarImportRecord, DayChange};
 pub use campaigns::{
     Campaign, CampaignSettings, CarryOver, KeyTask, ProjectTarget, TargetProgress, UnitTarget,
@@ -101,6 +104,7 @@ pub use seed::{
 };
 pub use sign_in::SignInFailures;
 pub use status::{Judging, LedgerStatus};
+pub use tours::{NewTour, Tour, split_members};
 pub use uploads::{KEPT_SECONDS, KeptUpload};
 
 /// Which engine a URL points at; kept for the few statements that differ.

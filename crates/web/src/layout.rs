@@ -75,6 +75,8 @@ pub fn nav(user: &SessionUser, tr: Tr) -> Vec<NavGroup> {
             link("/leads", "nav.leads"),
             link("/land", "nav.land"),
             link("/funding", "nav.funding"),
+            link("/batches", "nav.batches"),
+            link("/tours", "nav.tours"),
         ],
     ));
 

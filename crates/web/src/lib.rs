@@ -11,6 +11,7 @@ pub mod api;
 pub mod approvals;
 pub mod audit;
 pub mod auth;
+pub mod batches_pages;
 pub mod calendar;
 pub mod campaign;
 pub mod channels;
@@ -38,6 +39,7 @@ pub mod rankings;
 pub mod reports;
 pub mod status;
 pub mod todo;
+pub mod tours_pages;
 pub mod units;
 
 use std::net::SocketAddr;
@@ -368,6 +370,8 @@ pub fn app(state: AppState) -> Router {
         .merge(leads_pages::router())
         .merge(land_pages::router())
         .merge(funding_pages::router())
+        .merge(batches_pages::router())
+        .merge(tours_pages::router())
         .merge(documents::router())
         .merge(channels::router())
         .fallback(page_not_found)

@@ -72,6 +72,9 @@ struct Fixture {
     other: Side,
     lead_unit: i64,
     campaign: i64,
+    /// A 集中开工 batch with OWN's project, and a tour visiting both sides' projects.
+    batch: i64,
+    tour: i64,
 }
 
 fn new_problem(project_id: i64, title: &str) -> store::NewProblem {
@@ -393,12 +396,59 @@ async fn fixture(store: &Store) -> Fixture {
     )
     .await;
     (own.decision, other.decision) = (ids[0], ids[1]);
+    let batch = new_batch(store, Some(own.project)).await;
+    let tour = new_tour(store, &[own.project, other.project]).await;
     Fixture {
         own,
         other,
         lead_unit,
         campaign,
+        batch,
+        tour,
     }
+}
+
+/// A 集中开工 batch, with `project` when given.
+async fn new_batch(store: &Store, project: Option<i64>) -> i64 {
+    let id = store
+        .create_batch(
+            &store::NewBatch {
+                kind: domain::batches::BatchKind::Start,
+                name: "2025年第二季度重点项目集中开工".into(),
+                held_on: day(2025, 6, 28),
+                place: Some("江阴港城经济区".into()),
+                note: None,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    if let Some(project) = project {
+        store.add_batch_item(id, Some(project), None).await.unwrap();
+    }
+    id
+}
+
+/// A tour with the committee 甲、乙、丙 visiting `projects`.
+async fn new_tour(store: &Store, projects: &[i64]) -> i64 {
+    let id = store
+        .create_tour(
+            &store::NewTour {
+                name: "2025年上半年重点项目拉练".into(),
+                held_on: day(2025, 7, 10),
+                route: Some("江阴—龙田".into()),
+                members: "甲、乙、丙".into(),
+                criteria: String::new(),
+                note: None,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    for p in projects {
+        store.add_tour_project(id, *p).await.unwrap();
+    }
+    id
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -463,6 +513,10 @@ enum Snap {
     Parcels,
     /// Every project's funding and registration.
     Funding,
+    /// Batch events and what they gather.
+    Batches,
+    /// Tours, their routes and scores.
+    Tours,
 }
 
 /// For an allowed role, a new object of the side to act on (so that every allowed role's step
@@ -476,6 +530,12 @@ enum Fresh {
     Decision,
     /// A landed lead of the side's unit.
     Lead,
+    /// An empty batch of its own (`{batch}`).
+    Batch,
+    /// A batch of its own with the side's project as `{batch_item}`.
+    BatchItem,
+    /// A tour of its own (`{tour}`), visiting nothing yet.
+    Tour,
 }
 
 struct Case {
@@ -675,6 +735,69 @@ fn cases() -> Vec<Case> {
             ]),
             OFFICE,
             Snap::Funding,
+        )
+        .succeeds(),
+        // ---- batches and tours: the lead office records them (batches_pages.rs, tours_pages.rs).
+        post(
+            "/batches",
+            Office,
+            Form(&[
+                ("kind", "start"),
+                ("name", "集中开工{n}"),
+                ("held_on", "2025-06-28"),
+            ]),
+            OFFICE,
+            Snap::Batches,
+        )
+        .succeeds(),
+        post(
+            "/batches/{batch}/items",
+            Own,
+            Form(&[("item", "{project}")]),
+            OFFICE,
+            Snap::Batches,
+        )
+        .fresh(Fresh::Batch),
+        post(
+            "/batches/{batch}/items/{batch_item}/remove",
+            Own,
+            Body::None,
+            OFFICE,
+            Snap::Batches,
+        )
+        .fresh(Fresh::BatchItem),
+        post(
+            "/tours",
+            Office,
+            Form(&[
+                ("name", "拉练{n}"),
+                ("held_on", "2025-07-10"),
+                ("members", "甲、乙"),
+            ]),
+            OFFICE,
+            Snap::Tours,
+        )
+        .succeeds(),
+        post(
+            "/tours/{tour}/projects",
+            Own,
+            Form(&[("project", "{project}")]),
+            OFFICE,
+            Snap::Tours,
+        )
+        .fresh(Fresh::Tour),
+        post(
+            "/tours/{tour}/scores",
+            Own,
+            Form(&[
+                ("project", "{project}"),
+                ("member", "甲"),
+                ("c0", "85.5"),
+                ("c1", "80"),
+                ("c2", "75"),
+            ]),
+            OFFICE,
+            Snap::Tours,
         )
         .succeeds(),
         // ---- parcels: the office adds and changes them; a town reports its own progress.
@@ -1791,6 +1914,17 @@ impl Matrix {
                 .key
                 .clone(),
             "decision" => side.decision.to_string(),
+            "batch" => self.fx.batch.to_string(),
+            "batch_item" => store
+                .batch(self.fx.batch)
+                .await
+                .unwrap()
+                .unwrap()
+                .items
+                .first()
+                .map_or(0, |i| i.id)
+                .to_string(),
+            "tour" => self.fx.tour.to_string(),
             "lead" => side.lead.to_string(),
             "lead_ver" => store
                 .lead(side.lead)
@@ -1920,6 +2054,18 @@ impl Matrix {
                 let version = store.lead(id).await.unwrap().unwrap().version;
                 values.insert("lead", id.to_string());
                 values.insert("lead_ver", version.to_string());
+            }
+            Fresh::Batch => {
+                values.insert("batch", new_batch(store, None).await.to_string());
+            }
+            Fresh::BatchItem => {
+                let batch = new_batch(store, Some(side.project)).await;
+                let item = store.batch(batch).await.unwrap().unwrap().items[0].id;
+                values.insert("batch", batch.to_string());
+                values.insert("batch_item", item.to_string());
+            }
+            Fresh::Tour => {
+                values.insert("tour", new_tour(store, &[]).await.to_string());
             }
             Fresh::Decision => {
                 let id = decisions(store, &[(side.unit, side.project)]).await[0];
@@ -2053,6 +2199,14 @@ impl Matrix {
                 format!("{leads:?} {events:?} {projects}")
             }
             Snap::Parcels => format!("{:?}", store.parcels(None).await.unwrap()),
+            Snap::Batches => format!("{:?}", store.batches().await.unwrap()),
+            Snap::Tours => {
+                let mut tours = Vec::new();
+                for (id, ..) in store.tours().await.unwrap() {
+                    tours.push(store.tour(id).await.unwrap());
+                }
+                format!("{tours:?}")
+            }
             Snap::Funding => format!(
                 "{:?} {:?}",
                 store.all_funding().await.unwrap(),
@@ -2368,6 +2522,11 @@ fn reads() -> Vec<Read> {
         read("/land", Office, ALL),
         read("/land/export.xlsx", Office, ALL),
         read("/funding", Office, ALL),
+        read("/batches", Office, ALL),
+        read("/batches/{batch}", Office, ALL),
+        read("/tours", Office, ALL),
+        read("/tours/{tour}", Office, ALL),
+        read("/tours/{tour}/export.xlsx", Office, ALL),
         read("/projects/{project}/funding", Own, ALL),
         read("/projects/{project}/funding", Other, ALL),
         read("/leads/{lead}", Own, REPORTS_OWN),

@@ -736,6 +736,7 @@ pub async fn pipeline(store: &Store, today: NaiveDate) -> Result<(usize, usize)>
         let first_talk = signed
             .or(day(2025, 3, 1))
             .map(|d| d - Days::new(40 + (i as u64 % 5) * 15));
+        dates.set(LeadStage::Planned, first_talk.map(|d| d - Days::new(21)));
         dates.set(LeadStage::Negotiating, first_talk);
         dates.set(LeadStage::Signed, *signed);
         dates.set(LeadStage::Landed, *land);
@@ -903,6 +904,93 @@ pub async fn pipeline(store: &Store, today: NaiveDate) -> Result<(usize, usize)>
         }
     }
     Ok((written, parcels))
+}
+
+/// The year's joint events and its mid-year tour: a 集中开工 of the projects started in late
+/// March, a 集中签约 of the leads signed at 5·18 海交会, and a 项目拉练 of eight big projects
+/// under construction scored by five members. Returns the batches and tours written.
+pub async fn batches_and_tours(store: &Store, today: NaiveDate) -> Result<(usize, usize)> {
+    use domain::batches::BatchKind;
+    let year = today.year();
+    let day = |m, d| NaiveDate::from_ymd_opt(year, m, d).unwrap_or(today);
+    let projects = store.all_projects().await?;
+    let started_march: Vec<i64> = projects
+        .iter()
+        .filter(|p| {
+            p.fields
+                .actual_start
+                .is_some_and(|d| d >= day(3, 10) && d <= day(3, 31))
+        })
+        .take(12)
+        .map(|p| p.id)
+        .collect();
+    let start = store
+        .create_batch(
+            &store::NewBatch {
+                kind: BatchKind::Start,
+                name: format!("{year}年第一季度重点项目集中开工"),
+                held_on: day(3, 28),
+                place: Some("江阴港城经济区主会场".into()),
+                note: Some("全市设一个主会场、四个分会场".into()),
+            },
+            None,
+        )
+        .await?;
+    for id in started_march {
+        store.add_batch_item(start, Some(id), None).await?;
+    }
+    let sign = store
+        .create_batch(
+            &store::NewBatch {
+                kind: BatchKind::Sign,
+                name: "5·18海交会福清市项目集中签约".into(),
+                held_on: day(5, 18),
+                place: Some("福州海峡国际会展中心".into()),
+                note: None,
+            },
+            None,
+        )
+        .await?;
+    for lead in store.leads(None).await? {
+        if lead.fields.dates.of(domain::leads::LeadStage::Signed) == Some(day(5, 18)) {
+            store.add_batch_item(sign, None, Some(lead.id)).await?;
+        }
+    }
+    let tour = store
+        .create_tour(
+            &store::NewTour {
+                name: format!("{year}年上半年重点项目拉练"),
+                held_on: day(6, 20),
+                route: Some("江阴港城经济区—元洪投资区—融侨开发区—龙田镇".into()),
+                members: "何市长、王建华、陈志强、林秀英、黄建国".into(),
+                criteria: String::new(),
+                note: None,
+            },
+            None,
+        )
+        .await?;
+    let mut big: Vec<&domain::Project> = projects
+        .iter()
+        .filter(|p| p.fields.stage == Some(Stage::UnderConstruction))
+        .filter(|p| p.fields.unit_id.is_some())
+        .collect();
+    big.sort_by_key(|p| {
+        (
+            std::cmp::Reverse(p.fields.total_investment.map_or(0, Money::fen)),
+            p.id,
+        )
+    });
+    let members = ["何市长", "王建华", "陈志强", "林秀英", "黄建国"];
+    for (i, p) in big.iter().take(8).enumerate() {
+        store.add_tour_project(tour, p.id).await?;
+        for (k, member) in members.iter().enumerate() {
+            let base = 70 + ((i * 7 + k * 3) % 25) as i64;
+            let scores =
+                [0, 4, 8].map(|d| Some(((base + (d + i as i64 * 2) % 10).min(100)) as f64));
+            store.score_tour(tour, p.id, member, &scores, None).await?;
+        }
+    }
+    Ok((2, 1))
 }
 
 /// A parcel's figures as the demo makes them.

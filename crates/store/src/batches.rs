@@ -229,8 +229,9 @@ impl Store {
     }
 
     /// What happened to projects and leads, each on its day, for 五个一批: a lead signed (its
-    /// contract value, else planned investment), a project started (its actual start, else its
-    /// first approved report that says it started), completed, put into production (a lead in
+    /// contract value, else planned investment), a project started (its actual start, else, for
+    /// a project planned to start this year, its first approved report that says it started; a
+    /// continuing project's reports say nothing of when it began), completed, put into production (a lead in
     /// production that is not yet a project counts too), and newly planned (a project in 谋划
     /// added that day; a lead 策划生成).
     pub async fn happenings(&self) -> Result<Vec<Happened>> {
@@ -244,9 +245,9 @@ impl Store {
         );
         let projects: Vec<ProjectRow> = sqlx::query_as(
             "SELECT p.total_investment_fen, \
-             COALESCE(p.actual_start, (SELECT MIN(COALESCE(r.actual_start, r.period_end)) \
-               FROM reports r WHERE r.project_id = p.id AND r.started = 1 \
-               AND r.status = 'approved')), \
+             COALESCE(p.actual_start, CASE WHEN p.stage = 'to_start' THEN \
+               (SELECT MIN(COALESCE(r.actual_start, r.period_end)) FROM reports r \
+               WHERE r.project_id = p.id AND r.started = 1 AND r.status = 'approved') END), \
              p.actual_completion, p.actual_production, p.stage, p.created_at FROM projects p",
         )
         .fetch_all(self.pool())

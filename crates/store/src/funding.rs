@@ -46,6 +46,9 @@ pub struct RegistrationRow {
     /// 开工: the project's actual start, else its first approved report that says it started.
     pub started_on: Option<NaiveDate>,
     pub registered_on: Option<NaiveDate>,
+    /// Whether the office has recorded its registration at all (registered, or not yet): a
+    /// project with no record is not judged on it.
+    pub recorded: bool,
 }
 
 /// The common funding sources, in the order offices list them.
@@ -168,13 +171,14 @@ impl Store {
             Option<i64>,
             Option<String>,
             Option<String>,
+            Option<i64>,
         );
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT p.id, p.name, u.name, p.unit_id, \
              COALESCE(p.actual_start, (SELECT MIN(COALESCE(r.actual_start, r.period_end)) \
                FROM reports r WHERE r.project_id = p.id AND r.started = 1 \
                AND r.status = 'approved' AND r.period_end <= $1)), \
-             g.registered_on \
+             g.registered_on, g.project_id \
              FROM projects p LEFT JOIN units u ON u.id = p.unit_id \
              LEFT JOIN project_registrations g ON g.project_id = p.id ORDER BY p.id",
         )
@@ -184,19 +188,24 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(
-                |(project_id, name, unit, unit_id, started, registered)| RegistrationRow {
-                    project_id,
-                    name,
-                    unit,
-                    unit_id,
-                    started_on: date(started).filter(|d| *d <= day),
-                    registered_on: date(registered),
+                |(project_id, name, unit, unit_id, started, registered, recorded)| {
+                    RegistrationRow {
+                        project_id,
+                        name,
+                        unit,
+                        unit_id,
+                        started_on: date(started).filter(|d| *d <= day),
+                        registered_on: date(registered),
+                        recorded: recorded.is_some(),
+                    }
                 },
             )
             .collect())
     }
 
-    /// The land lamp and the 入库 lamp of every project that has one lit as of `day`.
+    /// The land lamp and the 入库 lamp of every project that has one lit as of `day`. The 入库
+    /// lamp judges only projects whose registration the office has recorded (registered, or
+    /// not yet): one never recorded is unknown, not condemned.
     pub async fn other_lamps(&self, day: NaiveDate) -> Result<HashMap<i64, Vec<(Light, Reason)>>> {
         let mut lamps: HashMap<i64, Vec<(Light, Reason)>> = HashMap::new();
         let parcels: Vec<(i64, Option<String>, Option<String>)> = sqlx::query_as(
@@ -224,6 +233,9 @@ impl Store {
             }
         }
         for r in self.registration_rows(day).await? {
+            if !r.recorded {
+                continue;
+            }
             if let Some((light, months)) = registration_lamp(r.started_on, r.registered_on, day) {
                 lamps
                     .entry(r.project_id)

@@ -77,6 +77,8 @@ struct DashboardTemplate {
     lights_svg: String,
     /// For the office: next year's holidays are not loaded yet, though it is near.
     calendar_notice: Option<String>,
+    /// 五个一批 this year: each kind's label, count and investment in 亿元.
+    five: Vec<(&'static str, usize, String)>,
 }
 
 /// From this many days before a year begins, the office is reminded to load its holidays.
@@ -130,6 +132,8 @@ struct Overview {
     status: std::sync::Arc<store::LedgerStatus>,
     monthly: Vec<(u32, Money)>,
     calendar_notice: Option<String>,
+    /// 五个一批 from 1 January to the date.
+    five: Vec<domain::batches::FiveCount>,
 }
 
 async fn overview(
@@ -141,6 +145,10 @@ async fn overview(
     let as_of = crate::status::as_of_or_latest(state, as_of).await?;
     let status = state.store.campaign_status(as_of).await?;
     let monthly = state.store.monthly_completed(as_of).await?;
+    let five = match NaiveDate::from_ymd_opt(as_of.year(), 1, 1) {
+        Some(from) => domain::batches::five_batches(&state.store.happenings().await?, from, as_of),
+        None => Vec::new(),
+    };
     let calendar_notice = if policy::is_office(user) {
         let today = crate::problems::as_of_or_today(state, "").await?;
         let calendar = state.store.work_calendar().await?;
@@ -153,6 +161,7 @@ async fn overview(
         status,
         monthly,
         calendar_notice,
+        five,
     })
 }
 
@@ -200,6 +209,7 @@ impl DashboardTemplate {
             status: shared,
             monthly,
             calendar_notice,
+            five,
         } = data;
         let store::LedgerStatus {
             status,
@@ -266,6 +276,10 @@ impl DashboardTemplate {
         crate::status::largest_gap_first(&mut lagging);
         let as_of_text = as_of.to_string();
         Ok(DashboardTemplate {
+            five: five
+                .iter()
+                .map(|c| (c.kind.label(lang), c.count, c.investment.yi_display()))
+                .collect(),
             user,
             projects: status.projects.len(),
             rated: rated.len(),

@@ -145,7 +145,7 @@ async fn page(
         total.add(line.planned, line.arrived);
     }
     let mut unregistered: BTreeMap<String, Vec<Unregistered>> = BTreeMap::new();
-    for r in rows.iter().filter(|r| mine(r.project_id)) {
+    for r in rows.iter().filter(|r| r.recorded && mine(r.project_id)) {
         if let Some((light, months)) = registration_lamp(r.started_on, r.registered_on, day) {
             unregistered
                 .entry(r.unit.clone().unwrap_or_default())

@@ -117,8 +117,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "funding.hint",
-        "资金到位率＝到位金额÷计划金额（亿元）。已开工项目开工满一个月仍未入库纳统亮黄灯，满两个月亮红灯（应入未入）。",
-        "Funding rate = arrived ÷ planned (100m yuan). A started project not in the statistics database a month after its start is yellow, after two months red (应入未入).",
+        "资金到位率＝到位金额÷计划金额（亿元）。登记为尚未入库的已开工项目，开工满一个月仍未入库纳统亮黄灯，满两个月亮红灯（应入未入）；未登记入库情况的项目不评。",
+        "Funding rate = arrived ÷ planned (100m yuan). A started project recorded as not in the statistics database a month after its start is yellow, after two months red (应入未入); a project whose registration was never recorded is not judged.",
     ),
     ("funding.planned", "计划（亿元）", "Planned (100m)"),
     ("funding.arrived", "到位（亿元）", "Arrived (100m)"),

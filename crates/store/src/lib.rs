@@ -21,6 +21,7 @@ mod campaigns;
 mod catalog;
 mod dossier;
 mod funding;
+mod hq;
 mod import;
 mod land;
 mod leads;
@@ -71,6 +72,7 @@ pub use campaigns::{
 };
 pub use dossier::{NewTeamMember, NewVisit, ServiceTeam, TeamMember, Visit};
 pub use funding::{FUNDING_SOURCES, FundingLine, Registration, RegistrationRow};
+pub use hq::{DIGITAL_TAGS, Digital, DigitalTrack, HqGroup};
 pub use import::{ImportOutcome, LedgerRow, LedgerWriter, RowProblem};
 pub use land::{ParcelFields, ParcelImportOutcome, ParcelListRow, ParcelRecord, check_parcel};
 pub use leads::{LeadEvent, LeadFields, LeadImportOutcome, LeadListRow, LeadRecord, check_lead};

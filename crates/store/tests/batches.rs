@@ -138,3 +138,119 @@ async fn five_batches_batches_and_tours() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn hq_groups_and_the_digital_track() {
+    TestDb::each_backend(|Backend { store, .. }| async move {
+        let town = store
+            .create_unit("龙田镇", domain::UnitKind::Town, None)
+            .await
+            .unwrap();
+        let park = store
+            .create_unit("元洪投资区管委会", domain::UnitKind::Park, None)
+            .await
+            .unwrap();
+        let a = store
+            .create_hq_group("要素保障组", Some("王建华"), None)
+            .await
+            .unwrap();
+        let b = store
+            .create_hq_group("项目推进组", None, None)
+            .await
+            .unwrap();
+        assert!(matches!(
+            store.create_hq_group("要素保障组", None, None).await,
+            Err(StoreError::Duplicate { .. })
+        ));
+        store.assign_hq_unit(a, town).await.unwrap();
+        store.assign_hq_unit(a, park).await.unwrap();
+        // A unit is in one group's care: assigning it elsewhere moves it.
+        store.assign_hq_unit(b, park).await.unwrap();
+        store
+            .add_hq_member(a, "林秀英", "副组长", Some("市发改局"), None)
+            .await
+            .unwrap();
+        assert!(matches!(
+            store.add_hq_member(a, "", "成员", None, None).await,
+            Err(StoreError::Invalid(_))
+        ));
+        let groups = store.hq_groups().await.unwrap();
+        let names = |g: &store::HqGroup| g.units.iter().map(|u| u.1.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&groups[0]), ["龙田镇"]);
+        assert_eq!(names(&groups[1]), ["元洪投资区管委会"]);
+        assert_eq!(groups[0].members.len(), 1);
+        store.release_hq_unit(a, town).await.unwrap();
+        assert!(matches!(
+            store.release_hq_unit(a, town).await,
+            Err(StoreError::NotFound)
+        ));
+
+        // The 智改数转 track: projects by their tags, started in the span, equipment summed.
+        let campaign = store
+            .create_campaign(&store::CampaignSettings::year("2025年攻坚行动", 2025))
+            .await
+            .unwrap();
+        let mut ids = Vec::new();
+        for (name, tags, start) in [
+            ("纺织智能化改造", vec!["智改数转"], Some(day(2025, 4, 1))),
+            (
+                "玻璃技改扩产",
+                vec!["技改", "省重点"],
+                Some(day(2024, 11, 1)),
+            ),
+            ("物流园", vec![], Some(day(2025, 3, 1))),
+        ] {
+            let fields = ProjectFields {
+                name: name.into(),
+                tags: tags.into_iter().map(String::from).collect(),
+                actual_start: start,
+                ..ProjectFields::default()
+            };
+            ids.push(store.create_project(&fields, None, "t").await.unwrap().id);
+        }
+        store
+            .set_digital(
+                ids[0],
+                Money::from_wan(3_000),
+                Some("MES、WMS"),
+                Some("数字化车间"),
+                0,
+                None,
+            )
+            .await
+            .unwrap();
+        store
+            .set_digital(ids[1], Money::from_wan(1_500), None, None, 0, None)
+            .await
+            .unwrap();
+        assert!(matches!(
+            store
+                .set_digital(ids[1], Money::from_wan(1), None, None, 0, None)
+                .await,
+            Err(StoreError::Conflict { .. })
+        ));
+        store
+            .set_digital_target(campaign, Some(10), Some(Money::from_wan(50_000)), 0)
+            .await
+            .unwrap();
+        let track = store
+            .digital_track(campaign, day(2025, 1, 1), day(2025, 12, 31))
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                track.projects,
+                track.started,
+                track.equipment,
+                track.target_projects
+            ),
+            (2, 1, Money::from_wan(4_500), Some(10))
+        );
+        assert!(matches!(
+            store.set_digital_target(campaign, Some(-1), None, 1).await,
+            Err(StoreError::Invalid(_))
+        ));
+        store.close().await;
+    })
+    .await;
+}

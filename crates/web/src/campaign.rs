@@ -88,6 +88,8 @@ struct CampaignTemplate {
     /// A fixed window's targets per project, and the text that sets them (one line each).
     project_targets: Vec<ProjectTargetRow>,
     project_targets_text: String,
+    /// The 智改数转 track: started / target, equipment 亿元 / target, projects, version.
+    track: Option<TrackView>,
     errors: Vec<String>,
     /// What the last action did.
     done: Option<String>,
@@ -319,9 +321,32 @@ async fn show(
         Some(c) => state.store.project_targets(c.id).await?,
         None => Vec::new(),
     };
+    let track = match &campaign {
+        Some(c) => {
+            let (from, to) = c.settings.span();
+            let t = state.store.digital_track(c.id, from, to).await?;
+            Some(TrackView {
+                projects: t.projects,
+                started: t.started,
+                equipment_yi: t.equipment.yi_display(),
+                target_projects: t.target_projects.map(|n| n.to_string()).unwrap_or_default(),
+                target_equipment_wan: t
+                    .target_equipment
+                    .map(|m| m.wan_string())
+                    .unwrap_or_default(),
+                target_equipment_yi: t
+                    .target_equipment
+                    .map(|m| m.yi_display())
+                    .unwrap_or_default(),
+                version: t.version,
+            })
+        }
+        None => None,
+    };
     let invalid = !errors.is_empty();
     render_form(
         &CampaignTemplate {
+            track,
             done,
             campaigns,
             next_year,
@@ -367,6 +392,63 @@ async fn show(
         },
         invalid,
     )
+}
+
+/// The 智改数转 track as the campaign page shows it.
+pub struct TrackView {
+    projects: usize,
+    started: usize,
+    equipment_yi: String,
+    target_projects: String,
+    target_equipment_wan: String,
+    target_equipment_yi: String,
+    version: i64,
+}
+
+#[derive(Deserialize)]
+pub struct TrackForm {
+    campaign: i64,
+    #[serde(default)]
+    projects: String,
+    #[serde(default)]
+    equipment_wan: String,
+    version: i64,
+}
+
+/// `POST /campaign/track`: the campaign's 智改数转 targets (the lead office).
+pub async fn track(
+    State(state): State<AppState>,
+    PageUser { user, .. }: PageUser,
+    Form(form): Form<TrackForm>,
+) -> PageResult {
+    if !policy::is_office(&user) {
+        return Err(AppError::Forbidden.into());
+    }
+    let projects = match form.projects.trim() {
+        "" => None,
+        t => Some(t.parse::<i64>().map_err(|_| {
+            AppError::BadRequest(bi(
+                format!("开工项目目标“{t}”应为整数"),
+                format!("the projects target “{t}” must be a whole number"),
+            ))
+        })?),
+    };
+    let equipment = Money::parse(&form.equipment_wan, domain::AmountUnit::Wan).map_err(|e| {
+        AppError::BadRequest(bi(
+            format!("设备投资目标：{}", e.zh),
+            format!("equipment target: {}", e.en),
+        ))
+    })?;
+    state
+        .store
+        .set_digital_target(form.campaign, projects, equipment, form.version)
+        .await
+        .map_err(AppError::from)?;
+    Ok(crate::layout::done(
+        &format!("/campaign?id={}#track", form.campaign),
+        "done.track_saved",
+        None,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -1141,6 +1223,7 @@ pub fn router() -> Router<AppState> {
         .route("/campaign/next", post(next))
         .route("/campaign/targets", post(targets))
         .route("/campaign/project-targets", post(project_targets))
+        .route("/campaign/track", post(track))
 }
 
 #[cfg(test)]

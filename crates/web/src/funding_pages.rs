@@ -15,7 +15,7 @@ use domain::land::registration_lamp;
 use domain::progress::Light;
 use domain::{AmountUnit, Money, bi};
 use serde::Deserialize;
-use store::{FUNDING_SOURCES, SessionUser};
+use store::{DIGITAL_TAGS, FUNDING_SOURCES, SessionUser};
 
 use crate::AppState;
 use crate::auth::PageUser;
@@ -201,6 +201,14 @@ struct ProjectFundingTemplate {
     registration_version: i64,
     registered: bool,
     office: bool,
+    /// 智改数转: equipment investment (万元), items, level, version; whether the user may edit.
+    equipment_wan: String,
+    digital_items: String,
+    digital_level: String,
+    digital_version: i64,
+    digital_editable: bool,
+    /// Tagged 技改 or 智改数转.
+    digital_track: bool,
 }
 
 /// `GET /projects/{id}/funding`.
@@ -227,6 +235,12 @@ async fn project_page(
         })
         .collect();
     let registration = state.store.registration(id).await?;
+    let digital = state.store.digital(id).await?;
+    let digital_track = project
+        .fields
+        .tags
+        .iter()
+        .any(|t| DIGITAL_TAGS.contains(&t.as_str()));
     render(&ProjectFundingTemplate {
         id,
         name: project.fields.name.clone(),
@@ -245,9 +259,74 @@ async fn project_page(
         registration_version: registration.as_ref().map_or(0, |r| r.version),
         registered: registration.is_some_and(|r| r.registered_on.is_some()),
         office: policy::is_office(&user),
+        equipment_wan: digital
+            .as_ref()
+            .map(|d| d.equipment.wan_string())
+            .unwrap_or_default(),
+        digital_items: digital
+            .as_ref()
+            .and_then(|d| d.items.clone())
+            .unwrap_or_default(),
+        digital_level: digital
+            .as_ref()
+            .and_then(|d| d.level.clone())
+            .unwrap_or_default(),
+        digital_version: digital.as_ref().map_or(0, |d| d.version),
+        digital_editable: policy::may_edit_digital(&user, &project),
+        digital_track,
         tr,
         user,
     })
+}
+
+#[derive(Deserialize)]
+pub struct DigitalForm {
+    #[serde(default)]
+    equipment_wan: String,
+    #[serde(default)]
+    items: String,
+    #[serde(default)]
+    level: String,
+    version: i64,
+}
+
+/// `POST /projects/{id}/digital`: the project's 智改数转 figures (whoever may edit the project).
+async fn set_digital(
+    State(state): State<AppState>,
+    PageUser { user, .. }: PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<DigitalForm>,
+) -> PageResult {
+    let project = policy::project_for(&state, &user, id).await?;
+    if !policy::may_edit_digital(&user, &project) {
+        return Err(AppError::Refused(policy::not_theirs()).into());
+    }
+    let equipment = Money::parse(&form.equipment_wan, AmountUnit::Wan)
+        .map_err(|e| {
+            AppError::BadRequest(bi(
+                format!("设备投资：{}", e.zh),
+                format!("equipment investment: {}", e.en),
+            ))
+        })?
+        .unwrap_or(Money::ZERO);
+    let text = |t: &str| Some(t.trim().to_string()).filter(|t| !t.is_empty());
+    state
+        .store
+        .set_digital(
+            id,
+            equipment,
+            text(&form.items).as_deref(),
+            text(&form.level).as_deref(),
+            form.version,
+            Some(user.id),
+        )
+        .await
+        .map_err(AppError::from)?;
+    Ok(layout::done(
+        &format!("/projects/{id}/funding"),
+        "done.digital_saved",
+        None,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -335,4 +414,5 @@ pub fn router() -> Router<AppState> {
             get(project_page).post(set_funding),
         )
         .route("/projects/{id}/registration", post(set_registration))
+        .route("/projects/{id}/digital", post(set_digital))
 }

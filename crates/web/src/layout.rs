@@ -77,6 +77,7 @@ pub fn nav(user: &SessionUser, tr: Tr) -> Vec<NavGroup> {
             link("/funding", "nav.funding"),
             link("/batches", "nav.batches"),
             link("/tours", "nav.tours"),
+            link("/hq", "nav.hq"),
         ],
     ));
 

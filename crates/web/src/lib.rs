@@ -22,6 +22,7 @@ pub mod dossier;
 pub mod error;
 pub mod funding_pages;
 mod gantt;
+pub mod hq_pages;
 pub mod i18n;
 mod idle;
 pub mod import;
@@ -372,6 +373,7 @@ pub fn app(state: AppState) -> Router {
         .merge(funding_pages::router())
         .merge(batches_pages::router())
         .merge(tours_pages::router())
+        .merge(hq_pages::router())
         .merge(documents::router())
         .merge(channels::router())
         .fallback(page_not_found)

@@ -227,6 +227,12 @@ pub fn may_plan_approvals(user: &SessionUser, project: &Project) -> bool {
     editor(user).may_edit(&project.fields)
 }
 
+/// Keeps a project's 智改数转 figures (equipment investment, digitalisation items, level): who
+/// may edit the project's other non-judged fields.
+pub fn may_edit_digital(user: &SessionUser, project: &Project) -> bool {
+    editor(user).may_edit(&project.fields)
+}
+
 /// Asks for a 计划调整: a unit (or task lead) on a project it may edit; the office changes the
 /// figures directly.
 pub fn may_ask_adjustment(user: &SessionUser, project: &Project) -> bool {

@@ -75,6 +75,8 @@ struct Fixture {
     /// A 集中开工 batch with OWN's project, and a tour visiting both sides' projects.
     batch: i64,
     tour: i64,
+    /// A working group of the HQ with OWN's unit in its care.
+    hq_group: i64,
 }
 
 fn new_problem(project_id: i64, title: &str) -> store::NewProblem {
@@ -398,6 +400,11 @@ async fn fixture(store: &Store) -> Fixture {
     (own.decision, other.decision) = (ids[0], ids[1]);
     let batch = new_batch(store, Some(own.project)).await;
     let tour = new_tour(store, &[own.project, other.project]).await;
+    let hq_group = store
+        .create_hq_group("要素保障组", Some("王建华"), None)
+        .await
+        .unwrap();
+    store.assign_hq_unit(hq_group, own.unit).await.unwrap();
     Fixture {
         own,
         other,
@@ -405,6 +412,7 @@ async fn fixture(store: &Store) -> Fixture {
         campaign,
         batch,
         tour,
+        hq_group,
     }
 }
 
@@ -517,6 +525,10 @@ enum Snap {
     Batches,
     /// Tours, their routes and scores.
     Tours,
+    /// The HQ's groups, members and units.
+    Hq,
+    /// Every project's 智改数转 figures and the track's targets.
+    Digital,
 }
 
 /// For an allowed role, a new object of the side to act on (so that every allowed role's step
@@ -536,6 +548,8 @@ enum Fresh {
     BatchItem,
     /// A tour of its own (`{tour}`), visiting nothing yet.
     Tour,
+    /// The side's unit in the care of the fixture's group again.
+    HqUnit,
 }
 
 struct Case {
@@ -798,6 +812,76 @@ fn cases() -> Vec<Case> {
             ]),
             OFFICE,
             Snap::Tours,
+        )
+        .succeeds(),
+        // ---- the command HQ: the lead office sets its groups up (hq_pages.rs).
+        post(
+            "/hq",
+            Office,
+            Form(&[("name", "工作组{n}"), ("leader", "陈志强")]),
+            OFFICE,
+            Snap::Hq,
+        )
+        .succeeds(),
+        post(
+            "/hq/{hq_group}/members",
+            Office,
+            Form(&[("name", "成员{n}"), ("role", "成员")]),
+            OFFICE,
+            Snap::Hq,
+        )
+        .succeeds(),
+        post(
+            "/hq/{hq_group}/units",
+            Other,
+            Form(&[("unit", "{unit}")]),
+            OFFICE,
+            Snap::Hq,
+        )
+        .succeeds(),
+        post(
+            "/hq/{hq_group}/units/{unit}/release",
+            Own,
+            Body::None,
+            OFFICE,
+            Snap::Hq,
+        )
+        .fresh(Fresh::HqUnit),
+        // ---- 智改数转: the project's editors keep its figures, the office the targets.
+        post(
+            "/projects/{project}/digital",
+            Own,
+            Form(&[
+                ("equipment_wan", "{amount}"),
+                ("level", "数字化车间"),
+                ("version", "{digital_ver}"),
+            ]),
+            EDITORS_OWN,
+            Snap::Digital,
+        )
+        .succeeds(),
+        post(
+            "/projects/{project}/digital",
+            Other,
+            Form(&[
+                ("equipment_wan", "{amount}"),
+                ("version", "{digital_ver}"),
+            ]),
+            EDITORS_OTHER,
+            Snap::Digital,
+        )
+        .succeeds(),
+        post(
+            "/campaign/track",
+            Office,
+            Form(&[
+                ("campaign", "{campaign}"),
+                ("projects", "{n}"),
+                ("equipment_wan", "50000"),
+                ("version", "{track_ver}"),
+            ]),
+            OFFICE,
+            Snap::Digital,
         )
         .succeeds(),
         // ---- parcels: the office adds and changes them; a town reports its own progress.
@@ -1925,6 +2009,23 @@ impl Matrix {
                 .map_or(0, |i| i.id)
                 .to_string(),
             "tour" => self.fx.tour.to_string(),
+            "hq_group" => self.fx.hq_group.to_string(),
+            "digital_ver" => store
+                .digital(side.project)
+                .await
+                .unwrap()
+                .map_or(0, |d| d.version)
+                .to_string(),
+            "track_ver" => {
+                let c = store.campaign().await.unwrap().unwrap();
+                let (from, to) = c.settings.span();
+                store
+                    .digital_track(c.id, from, to)
+                    .await
+                    .unwrap()
+                    .version
+                    .to_string()
+            }
             "lead" => side.lead.to_string(),
             "lead_ver" => store
                 .lead(side.lead)
@@ -2064,6 +2165,12 @@ impl Matrix {
                 values.insert("batch", batch.to_string());
                 values.insert("batch_item", item.to_string());
             }
+            Fresh::HqUnit => {
+                store
+                    .assign_hq_unit(self.fx.hq_group, side.unit)
+                    .await
+                    .unwrap();
+            }
             Fresh::Tour => {
                 values.insert("tour", new_tour(store, &[]).await.to_string());
             }
@@ -2200,6 +2307,16 @@ impl Matrix {
             }
             Snap::Parcels => format!("{:?}", store.parcels(None).await.unwrap()),
             Snap::Batches => format!("{:?}", store.batches().await.unwrap()),
+            Snap::Hq => format!("{:?}", store.hq_groups().await.unwrap()),
+            Snap::Digital => {
+                let c = store.campaign().await.unwrap().unwrap();
+                let (from, to) = c.settings.span();
+                format!(
+                    "{:?} {:?}",
+                    store.all_digital().await.unwrap(),
+                    store.digital_track(c.id, from, to).await.unwrap()
+                )
+            }
             Snap::Tours => {
                 let mut tours = Vec::new();
                 for (id, ..) in store.tours().await.unwrap() {
@@ -2525,6 +2642,8 @@ fn reads() -> Vec<Read> {
         read("/batches", Office, ALL),
         read("/batches/{batch}", Office, ALL),
         read("/tours", Office, ALL),
+        read("/hq", Office, ALL),
+        read("/hq/{hq_group}", Office, ALL),
         read("/tours/{tour}", Office, ALL),
         read("/tours/{tour}/export.xlsx", Office, ALL),
         read("/projects/{project}/funding", Own, ALL),

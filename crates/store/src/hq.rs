@@ -13,11 +13,23 @@ pub struct HqGroup {
     pub name: String,
     pub leader: Option<String>,
     pub duty: Option<String>,
-    /// Its members: id, name, role, workplace, phone.
-    pub members: Vec<(i64, String, String, Option<String>, Option<String>)>,
+    pub members: Vec<HqMember>,
     /// The units in its care: id, name.
     pub units: Vec<(i64, String)>,
 }
+
+/// A member of a working group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HqMember {
+    pub id: i64,
+    pub name: String,
+    pub role: String,
+    pub workplace: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// A `project_digital` row.
+type DigitalRow = (i64, i64, Option<String>, Option<String>, i64);
 
 /// A project's 智改数转 figures.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +70,13 @@ impl Store {
                 members: members
                     .iter()
                     .filter(|m| m.1 == id)
-                    .map(|m| (m.0, m.2.clone(), m.3.clone(), m.4.clone(), m.5.clone()))
+                    .map(|m| HqMember {
+                        id: m.0,
+                        name: m.2.clone(),
+                        role: m.3.clone(),
+                        workplace: m.4.clone(),
+                        phone: m.5.clone(),
+                    })
                     .collect(),
                 units: units
                     .iter()
@@ -216,7 +234,7 @@ impl Store {
     }
 
     pub async fn digital(&self, project: i64) -> Result<Option<Digital>> {
-        let row: Option<(i64, i64, Option<String>, Option<String>, i64)> = sqlx::query_as(
+        let row: Option<DigitalRow> = sqlx::query_as(
             "SELECT project_id, equipment_fen, items, level, version FROM project_digital \
              WHERE project_id = $1",
         )
@@ -234,7 +252,7 @@ impl Store {
 
     /// Every project's 智改数转 figures.
     pub async fn all_digital(&self) -> Result<Vec<Digital>> {
-        let rows: Vec<(i64, i64, Option<String>, Option<String>, i64)> = sqlx::query_as(
+        let rows: Vec<DigitalRow> = sqlx::query_as(
             "SELECT project_id, equipment_fen, items, level, version FROM project_digital \
              ORDER BY project_id",
         )
@@ -356,7 +374,8 @@ impl Store {
         from: chrono::NaiveDate,
         to: chrono::NaiveDate,
     ) -> Result<DigitalTrack> {
-        let rows: Vec<(i64, Option<String>, Option<String>, Option<i64>)> = sqlx::query_as(
+        type Row = (i64, Option<String>, Option<String>, Option<i64>);
+        let rows: Vec<Row> = sqlx::query_as(
             "SELECT p.id, p.tags, p.actual_start, d.equipment_fen FROM projects p \
              LEFT JOIN project_digital d ON d.project_id = p.id",
         )

@@ -72,7 +72,7 @@ pub use campaigns::{
 };
 pub use dossier::{NewTeamMember, NewVisit, ServiceTeam, TeamMember, Visit};
 pub use funding::{FUNDING_SOURCES, FundingLine, Registration, RegistrationRow};
-pub use hq::{DIGITAL_TAGS, Digital, DigitalTrack, HqGroup};
+pub use hq::{DIGITAL_TAGS, Digital, DigitalTrack, HqGroup, HqMember};
 pub use import::{ImportOutcome, LedgerRow, LedgerWriter, RowProblem};
 pub use land::{ParcelFields, ParcelImportOutcome, ParcelListRow, ParcelRecord, check_parcel};
 pub use leads::{LeadEvent, LeadFields, LeadImportOutcome, LeadListRow, LeadRecord, check_lead};

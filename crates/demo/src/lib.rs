@@ -47,6 +47,7 @@ pub async fn load(store: &Store, demo: &DemoCampaign, password: &str) -> Result<
     seed::ranking(store, Period { month: 5, ..june }).await?;
     seed::pipeline(store, demo_day()).await?;
     seed::batches_and_tours(store, demo_day()).await?;
+    seed::hq_and_track(store).await?;
     Ok(Loaded {
         ledger,
         approval_plans,

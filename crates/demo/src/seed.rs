@@ -993,6 +993,96 @@ pub async fn batches_and_tours(store: &Store, today: NaiveDate) -> Result<(usize
     Ok((2, 1))
 }
 
+/// The county HQ's nine working groups, each with its leader, members and the towns and parks
+/// in its care; the 智改数转 track: the ledger's upgrade projects tagged, their equipment
+/// investment and level recorded, and the campaign's targets for the track. Returns the groups
+/// and the track's projects.
+pub async fn hq_and_track(store: &Store) -> Result<(usize, usize)> {
+    const GROUPS: [(&str, &str, &str); 9] = [
+        ("综合协调组", "何市长", "统筹调度、周例会议程和督办通报"),
+        ("项目推进组", "王建华", "在建项目进度调度和亮灯项目帮扶"),
+        ("要素保障组", "陈志强", "用地、用林、用海和能耗指标保障"),
+        ("征迁攻坚组", "林秀英", "征地拆迁、交地清零"),
+        ("审批服务组", "黄建国", "前期审批提速、模拟审批"),
+        ("招商引资组", "郑丽华", "招商项目签约、落地和履约"),
+        (
+            "资金保障组",
+            "吴海滨",
+            "专项债、超长期特别国债申报和资金到位",
+        ),
+        ("督查考评组", "刘晓东", "督查通报和月度亮晒"),
+        ("宣传报道组", "许倩", "集中开工、签约活动宣传"),
+    ];
+    let units = store.units().await?;
+    let cared: Vec<i64> = units
+        .iter()
+        .filter(|u| matches!(u.kind, domain::UnitKind::Town | domain::UnitKind::Park))
+        .map(|u| u.id)
+        .collect();
+    for (i, (name, leader, duty)) in GROUPS.iter().enumerate() {
+        let group = store
+            .create_hq_group(name, Some(leader), Some(duty))
+            .await?;
+        store
+            .add_hq_member(group, leader, "组长", Some("市政府"), None)
+            .await?;
+        store
+            .add_hq_member(
+                group,
+                "市发改局 王磊",
+                "联络员",
+                Some("市发改局"),
+                Some("0591-85312345"),
+            )
+            .await?;
+        // 分组包干: the towns and parks dealt round the groups that go out to them.
+        if i >= 1 {
+            for unit in cared.iter().skip(i - 1).step_by(GROUPS.len() - 1) {
+                store.assign_hq_unit(group, *unit).await?;
+            }
+        }
+    }
+    let mut track = 0;
+    for p in store.all_projects().await? {
+        let name = &p.fields.name;
+        let level = if name.contains("数字化车间") {
+            "数字化车间"
+        } else if name.contains("智能化") {
+            "智能工厂"
+        } else if name.contains("设备更新") || name.contains("技术改造") {
+            "设备更新"
+        } else {
+            continue;
+        };
+        let mut fields = p.fields.clone();
+        if !fields.tags.iter().any(|t| t == "智改数转") {
+            fields.tags.push("智改数转".into());
+            store
+                .update_project(p.id, p.version, &fields, None, "seed")
+                .await?;
+        }
+        let equipment = Money::from_fen(p.fields.total_investment.map_or(0, Money::fen) / 5 * 2);
+        store
+            .set_digital(
+                p.id,
+                equipment,
+                Some("生产线自动化、MES系统、设备联网"),
+                Some(level),
+                0,
+                None,
+            )
+            .await?;
+        track += 1;
+    }
+    if let Some(c) = store.campaign().await? {
+        let target = i64::try_from(track).unwrap_or(0) * 3 / 4;
+        store
+            .set_digital_target(c.id, Some(target.max(1)), Some(Money::from_wan(150_000)), 0)
+            .await?;
+    }
+    Ok((GROUPS.len(), track))
+}
+
 /// A parcel's figures as the demo makes them.
 struct ParcelFieldsSeed {
     name: String,

@@ -734,6 +734,11 @@ pub struct GroupFigures {
     pub resumption_rate: Option<Share>,
     /// Reports in on time / reports due.
     pub on_time_rate: Option<Share>,
+    /// 履约率 of the group's 招商 leads: landed / signed by the date (`None` when none signed);
+    /// counted by the store (see [`GroupFacts::unit_leads`]).
+    pub fulfilment_rate: Option<Share>,
+    /// 签约项目开工率: started / signed.
+    pub lead_start_rate: Option<Share>,
     /// 双过半: time and investment both past half.
     pub double_half: bool,
 }
@@ -786,6 +791,8 @@ pub fn group_figures(items: &[Contribution], time: Share, rules: &Rules) -> Grou
         production_rate: None,
         resumption_rate: None,
         on_time_rate: Share::new(on_time, reports_due),
+        fulfilment_rate: None,
+        lead_start_rate: None,
         double_half: time >= half && rate.is_some_and(|r| r >= half),
     }
 }
@@ -812,6 +819,8 @@ pub const INDICATORS: &[&str] = &[
     "production_rate",
     "resumption_rate",
     "on_time_reporting",
+    "fulfilment_rate",
+    "lead_start_rate",
 ];
 
 impl Default for Scheme {
@@ -902,6 +911,8 @@ impl Scheme {
                     "production_rate" => due_or_one(f.production_rate),
                     "resumption_rate" => due_or_one(f.resumption_rate),
                     "on_time_reporting" => due_or_one(f.on_time_rate),
+                    "fulfilment_rate" => due_or_one(f.fulfilment_rate),
+                    "lead_start_rate" => due_or_one(f.lead_start_rate),
                     _ => 0.0,
                 };
                 (ind.key.clone(), v)
@@ -1127,6 +1138,9 @@ pub struct GroupFacts {
     /// its planned cumulative to date over its annual plan ([`PlanPhases::share`]). Used in a
     /// year window; a fixed window keeps its share of the plan.
     pub phases: std::collections::HashMap<i64, PlanPhases>,
+    /// A unit's 招商 leads by the date: (signed, landed, started of the signed), for 履约率 and
+    /// 签约项目开工率.
+    pub unit_leads: std::collections::HashMap<String, (i64, i64, i64)>,
     /// Lamps a project gets besides its investment and start (the land lamp, the 入库 lamp), by
     /// project id: each is part of its light and why ([`with_lamps`]).
     pub lamps: std::collections::HashMap<i64, Vec<(Light, Reason)>>,
@@ -1277,6 +1291,7 @@ pub fn evaluate_in(
             &facts.unit_targets,
             &facts.unit_production,
             &facts.unit_resumption,
+            &facts.unit_leads,
         ),
         regions: rank_groups(
             inputs,
@@ -1289,6 +1304,7 @@ pub fn evaluate_in(
             &std::collections::HashMap::new(),
             &facts.region_production,
             &facts.region_resumption,
+            &std::collections::HashMap::new(),
         ),
     }
 }
@@ -1361,6 +1377,7 @@ pub fn rank_groups<'a>(
     targets: &std::collections::HashMap<String, Money>,
     production: &std::collections::HashMap<String, (i64, i64)>,
     resumption: &std::collections::HashMap<String, (i64, i64)>,
+    leads: &std::collections::HashMap<String, (i64, i64, i64)>,
 ) -> Vec<UnitStatus> {
     let mut by_unit: std::collections::BTreeMap<&str, Vec<Contribution>> = Default::default();
     for (p, share) in inputs.iter().zip(shares) {
@@ -1389,6 +1406,10 @@ pub fn rank_groups<'a>(
             figures.resumption_rate = resumption
                 .get(unit)
                 .and_then(|&(hit, due)| Share::new(i128::from(hit), i128::from(due)));
+            if let Some(&(signed, landed, started)) = leads.get(unit) {
+                figures.fulfilment_rate = Share::new(i128::from(landed), i128::from(signed));
+                figures.lead_start_rate = Share::new(i128::from(started), i128::from(signed));
+            }
             if let Some(target) = targets.get(unit).filter(|t| t.fen() > 0) {
                 // The unit's own target: its projects' investment against it, on the
                 // campaign's time.

@@ -455,6 +455,29 @@ impl Store {
         Ok(rows.into_iter().map(LeadRow::record).collect())
     }
 
+    /// Each unit's leads signed by `day`, and of those the landed and the started: what 履约率
+    /// and 签约项目开工率 on the ranking are counted from.
+    pub async fn unit_leads(
+        &self,
+        day: NaiveDate,
+    ) -> Result<std::collections::HashMap<String, (i64, i64, i64)>> {
+        let mut out: std::collections::HashMap<String, (i64, i64, i64)> = Default::default();
+        for r in self.leads(None).await? {
+            let Some(unit) = r.unit.clone() else {
+                continue;
+            };
+            let lead = r.lead();
+            if !lead.reached(LeadStage::Signed, day) {
+                continue;
+            }
+            let e = out.entry(unit).or_default();
+            e.0 += 1;
+            e.1 += i64::from(lead.reached(LeadStage::Landed, day));
+            e.2 += i64::from(lead.reached(LeadStage::Started, day));
+        }
+        Ok(out)
+    }
+
     pub async fn lead(&self, id: i64) -> Result<Option<LeadRecord>> {
         let row: Option<LeadRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{SELECT_LEADS} WHERE l.id = $1"

@@ -231,3 +231,88 @@ async fn land_and_registration_light_the_project() {
     })
     .await;
 }
+
+/// 履约率 and 签约项目开工率 are indicators a scheme may weigh: a unit's signed leads, landed and
+/// started by the date; the cached status follows a lead's change.
+#[tokio::test]
+async fn leads_count_on_the_ranking() {
+    TestDb::each_backend(|Backend { store, .. }| async move {
+        use domain::leads::{LeadDates, LeadStage};
+        let town = store
+            .create_unit("龙田镇", UnitKind::Town, None)
+            .await
+            .unwrap();
+        store
+            .create_project(
+                &ProjectFields {
+                    name: "龙田物流园".into(),
+                    unit_id: Some(town),
+                    annual_plan: Some(Money::from_wan(1_000)),
+                    ..ProjectFields::default()
+                },
+                None,
+                "test",
+            )
+            .await
+            .unwrap();
+        let lead = |name: &str, signed, landed| {
+            let mut dates = LeadDates::default();
+            dates.set(LeadStage::Signed, Some(signed));
+            dates.set(LeadStage::Landed, landed);
+            store::LeadFields {
+                name: name.into(),
+                investor: None,
+                industry: None,
+                chain: None,
+                planned_investment: None,
+                source: None,
+                unit_id: Some(town),
+                team: None,
+                stage: dates.furthest().unwrap(),
+                dates,
+                contract_value: None,
+                expected_output: None,
+                expected_tax: None,
+                note: None,
+            }
+        };
+        for fields in [
+            lead("光伏组件", day(2025, 5, 18), Some(day(2025, 7, 1))),
+            lead("冷链物流", day(2025, 6, 2), None),
+        ] {
+            store
+                .save_lead(None, 0, &fields, &Actor::SYSTEM, day(2025, 5, 1))
+                .await
+                .unwrap();
+        }
+        let scheme =
+            Scheme::from_toml("[[indicator]]\nkey = \"fulfilment_rate\"\nweight = 1.0\n").unwrap();
+        let score = |s: &store::LedgerStatus| s.status.units[0].score;
+        let july = store.status(day(2025, 7, 31), &scheme).await.unwrap();
+        assert!((score(&july) - 50.0).abs() < 1e-9, "{}", score(&july));
+        let june = store.status(day(2025, 6, 30), &scheme).await.unwrap();
+        assert!((score(&june) - 0.0).abs() < 1e-9, "{}", score(&june));
+        // The second lead lands: the cached July status follows.
+        let cold = store
+            .leads(None)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|l| l.fields.name == "冷链物流")
+            .unwrap();
+        store
+            .save_lead(
+                Some(cold.id),
+                cold.version,
+                &lead("冷链物流", day(2025, 6, 2), Some(day(2025, 7, 15))),
+                &Actor::SYSTEM,
+                day(2025, 7, 20),
+            )
+            .await
+            .unwrap();
+        let july = store.status(day(2025, 7, 31), &scheme).await.unwrap();
+        assert!((score(&july) - 100.0).abs() < 1e-9, "{}", score(&july));
+        store.close().await;
+    })
+    .await;
+}

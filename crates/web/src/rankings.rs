@@ -36,6 +36,10 @@ pub(crate) fn indicator_label(key: &str, lang: Lang) -> &'static str {
         ("resumption_rate", Lang::En) => "Resumption rate",
         ("on_time_reporting", Lang::Zh) => "按时报送率",
         ("on_time_reporting", Lang::En) => "On-time reporting",
+        ("fulfilment_rate", Lang::Zh) => "签约项目履约率",
+        ("fulfilment_rate", Lang::En) => "Leads' fulfilment",
+        ("lead_start_rate", Lang::Zh) => "签约项目开工率",
+        ("lead_start_rate", Lang::En) => "Signed leads started",
         (_, Lang::Zh) => "指标",
         (_, Lang::En) => "Indicator",
     }

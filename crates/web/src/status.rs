@@ -315,6 +315,8 @@ fn indicator_rows(
                 "production_rate" => share_text(f.production_rate, lang),
                 "resumption_rate" => share_text(f.resumption_rate, lang),
                 "on_time_reporting" => share_text(f.on_time_rate, lang),
+                "fulfilment_rate" => share_text(f.fulfilment_rate, lang),
+                "lead_start_rate" => share_text(f.lead_start_rate, lang),
                 _ => String::new(),
             };
             IndicatorRow {

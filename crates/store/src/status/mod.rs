@@ -409,6 +409,7 @@ impl Store {
             region_resumption,
             phases,
             lamps: self.other_lamps(as_of).await?,
+            unit_leads: self.unit_leads(as_of).await?,
         };
         let read = started.elapsed();
         let mut status = evaluate_in(

@@ -232,6 +232,7 @@ pub async fn campaign(store: &Store, demo: &DemoCampaign) -> Result<i64> {
             productions: positive(productions),
             // Targets are set in round 万元.
             investment: positive(plan).map(|fen| Money::from_wan(fen / 1_000_000)),
+            ..UnitTarget::default()
         });
     }
     targets.sort_by(|a, b| a.unit.cmp(&b.unit));

@@ -172,6 +172,10 @@ pub struct UnitTarget {
     pub productions: Option<i64>,
     /// Investment to complete.
     pub investment: Option<Money>,
+    /// 招商: leads to sign, of them 亿元以上, and the investment to sign for.
+    pub leads_signed: Option<i64>,
+    pub leads_over_yi: Option<i64>,
+    pub signed_investment: Option<Money>,
 }
 
 /// How far a unit is with its targets, as of a date.
@@ -182,6 +186,10 @@ pub struct TargetProgress {
     pub completed: i64,
     pub produced: i64,
     pub invested: Money,
+    /// Leads signed in the campaign by the date, of them 亿元以上, and what they were signed for.
+    pub signed: i64,
+    pub signed_over_yi: i64,
+    pub signed_investment: Money,
 }
 
 type CampaignRow = (
@@ -206,6 +214,9 @@ type CampaignRow = (
 pub(crate) type TargetRow = (
     i64,
     String,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
     Option<i64>,
     Option<i64>,
     Option<i64>,
@@ -361,7 +372,8 @@ impl Store {
         .await?;
         let targets: Vec<TargetRow> =
             sqlx::query_as(
-                "SELECT t.unit_id, u.name, t.starts, t.completions, t.productions, t.investment_fen \
+                "SELECT t.unit_id, u.name, t.starts, t.completions, t.productions, t.investment_fen, \
+                 t.leads_signed, t.leads_over_yi, t.signed_investment_fen \
                  FROM campaign_targets t JOIN units u ON u.id = t.unit_id WHERE t.campaign_id = $1 ORDER BY u.name",
             )
             .bind(id)
@@ -389,6 +401,9 @@ impl Store {
                     completions: t.3,
                     productions: t.4,
                     investment: t.5.map(Money::from_fen),
+                    leads_signed: t.6,
+                    leads_over_yi: t.7,
+                    signed_investment: t.8.map(Money::from_fen),
                 })
                 .collect(),
         })
@@ -772,13 +787,16 @@ impl Store {
             let empty = t.starts.is_none()
                 && t.completions.is_none()
                 && t.productions.is_none()
-                && t.investment.is_none();
+                && t.investment.is_none()
+                && t.leads_signed.is_none()
+                && t.leads_over_yi.is_none()
+                && t.signed_investment.is_none();
             if empty {
                 continue;
             }
             sqlx::query(
-                "INSERT INTO campaign_targets (campaign_id, unit_id, starts, completions, productions, investment_fen) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO campaign_targets (campaign_id, unit_id, starts, completions, productions, investment_fen, \
+                 leads_signed, leads_over_yi, signed_investment_fen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(campaign)
             .bind(t.unit_id)
@@ -786,6 +804,9 @@ impl Store {
             .bind(t.completions)
             .bind(t.productions)
             .bind(t.investment.map(Money::fen))
+            .bind(t.leads_signed)
+            .bind(t.leads_over_yi)
+            .bind(t.signed_investment.map(Money::fen))
             .execute(&mut *tx)
             .await?;
         }
@@ -840,12 +861,41 @@ impl Store {
         .bind(&before)
         .fetch_all(self.pool())
         .await?;
+        // 招商: leads signed within the campaign by the date, by unit.
+        let leads = self.leads(None).await?;
+        let yi = Money::from_wan(10_000).fen();
+        let signed_by = |unit: i64| {
+            leads
+                .iter()
+                .filter(|l| l.fields.unit_id == Some(unit))
+                .filter(|l| {
+                    let lead = l.lead();
+                    lead.reached(domain::leads::LeadStage::Signed, until_day)
+                        && !lead.reached(
+                            domain::leads::LeadStage::Signed,
+                            start.pred_opt().unwrap_or(start),
+                        )
+                })
+                .map(|l| {
+                    l.fields
+                        .contract_value
+                        .or(l.fields.planned_investment)
+                        .map_or(0, Money::fen)
+                })
+                .fold((0i64, 0i64, 0i64), |(n, big, sum), fen| {
+                    (n + 1, big + i64::from(fen >= yi), sum.saturating_add(fen))
+                })
+        };
         Ok(campaign
             .targets
             .iter()
             .map(|t| {
                 let r = rows.iter().find(|r| r.0 == t.unit_id);
+                let (signed, signed_over_yi, signed_fen) = signed_by(t.unit_id);
                 TargetProgress {
+                    signed,
+                    signed_over_yi,
+                    signed_investment: Money::from_fen(signed_fen),
                     target: t.clone(),
                     started: r.and_then(|r| r.1).unwrap_or(0),
                     completed: r.and_then(|r| r.2).unwrap_or(0),

@@ -312,6 +312,38 @@ async fn leads_count_on_the_ranking() {
             .unwrap();
         let july = store.status(day(2025, 7, 31), &scheme).await.unwrap();
         assert!((score(&july) - 100.0).abs() < 1e-9, "{}", score(&july));
+
+        // The unit's 招商 targets on the campaign and how far it has got by a date.
+        let campaign = store
+            .create_campaign(&store::CampaignSettings::year("2025年攻坚行动", 2025))
+            .await
+            .unwrap();
+        let version = store.campaign().await.unwrap().unwrap().version;
+        store
+            .set_campaign_targets(
+                campaign,
+                version,
+                &[store::UnitTarget {
+                    unit_id: town,
+                    unit: "龙田镇".into(),
+                    leads_signed: Some(3),
+                    leads_over_yi: Some(1),
+                    signed_investment: Some(Money::from_wan(20_000)),
+                    ..store::UnitTarget::default()
+                }],
+            )
+            .await
+            .unwrap();
+        let c = store.campaign().await.unwrap().unwrap();
+        assert_eq!(c.targets[0].leads_signed, Some(3));
+        for (as_of, signed) in [(day(2025, 5, 31), 1), (day(2025, 6, 30), 2)] {
+            let progress = store.target_progress(&c, as_of).await.unwrap();
+            assert_eq!(
+                (progress[0].signed, progress[0].signed_over_yi),
+                (signed, 0),
+                "{as_of}"
+            );
+        }
         store.close().await;
     })
     .await;

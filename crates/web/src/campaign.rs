@@ -50,6 +50,12 @@ pub struct TargetRow {
     completed: String,
     produced: String,
     invested: String,
+    leads_signed: String,
+    leads_over_yi: String,
+    signed_investment: String,
+    signed: String,
+    signed_over_yi: String,
+    signed_invested: String,
 }
 
 pub struct Choice {
@@ -178,6 +184,23 @@ fn target_rows(
                 .unwrap_or_default(),
             invested: p
                 .map(|p| money_progress(p.invested, t.and_then(|t| t.investment)))
+                .unwrap_or_default(),
+            leads_signed: field("ls", count(t.and_then(|t| t.leads_signed))),
+            leads_over_yi: field("ly", count(t.and_then(|t| t.leads_over_yi))),
+            signed_investment: field(
+                "li",
+                t.and_then(|t| t.signed_investment)
+                    .map(|m| m.wan_string())
+                    .unwrap_or_default(),
+            ),
+            signed: p
+                .map(|p| count_progress(p.signed, t.and_then(|t| t.leads_signed)))
+                .unwrap_or_default(),
+            signed_over_yi: p
+                .map(|p| count_progress(p.signed_over_yi, t.and_then(|t| t.leads_over_yi)))
+                .unwrap_or_default(),
+            signed_invested: p
+                .map(|p| money_progress(p.signed_investment, t.and_then(|t| t.signed_investment)))
                 .unwrap_or_default(),
         });
     }
@@ -901,11 +924,11 @@ pub async fn tasks(
 pub struct TargetsForm {
     campaign: String,
     version: String,
-    units: HashMap<i64, [String; 4]>,
+    units: HashMap<i64, [String; 7]>,
 }
 
 /// The prefixes of a unit's target fields, in the order `TargetsForm::units` keeps them.
-const TARGET_FIELDS: [&str; 4] = ["s", "c", "p", "i"];
+const TARGET_FIELDS: [&str; 7] = ["s", "c", "p", "i", "ls", "ly", "li"];
 
 /// "s_12" → (0, 12): which target of which unit a field is.
 fn target_field(key: &str) -> Option<(usize, i64)> {
@@ -945,10 +968,17 @@ impl TargetsForm {
     fn targets(&self, units: Vec<domain::Unit>, tr: &Tr) -> Result<Vec<UnitTarget>, Vec<String>> {
         let mut errors = Vec::new();
         let mut targets = Vec::new();
-        let empty: [String; 4] = Default::default();
+        let empty: [String; 7] = Default::default();
         for u in units.into_iter().filter(|u| u.kind != UnitKind::Department) {
-            let [starts, completions, productions, investment] =
-                self.units.get(&u.id).unwrap_or(&empty);
+            let [
+                starts,
+                completions,
+                productions,
+                investment,
+                leads_signed,
+                leads_over_yi,
+                signed_investment,
+            ] = self.units.get(&u.id).unwrap_or(&empty);
             let mut number = |text: &str, what: &str| -> Option<i64> {
                 if text.is_empty() {
                     return None;
@@ -968,7 +998,9 @@ impl TargetsForm {
             let starts = number(starts, tr.t("campaign.starts"));
             let completions = number(completions, tr.t("campaign.completions"));
             let productions = number(productions, tr.t("campaign.productions"));
-            let investment = match Money::parse(investment, AmountUnit::Wan) {
+            let leads_signed = number(leads_signed, tr.t("campaign.leads_signed"));
+            let leads_over_yi = number(leads_over_yi, tr.t("campaign.leads_over_yi"));
+            let mut money = |text: &str| match Money::parse(text, AmountUnit::Wan) {
                 Ok(m) if m.is_none_or(|m| !m.is_negative()) => m,
                 Ok(_) => {
                     errors.push(format!("{}：{}", u.name, tr.t("campaign.negative")));
@@ -979,6 +1011,8 @@ impl TargetsForm {
                     None
                 }
             };
+            let investment = money(investment);
+            let signed_investment = money(signed_investment);
             targets.push(UnitTarget {
                 unit_id: u.id,
                 unit: u.name,
@@ -986,6 +1020,9 @@ impl TargetsForm {
                 completions,
                 productions,
                 investment,
+                leads_signed,
+                leads_over_yi,
+                signed_investment,
             });
         }
         if errors.is_empty() {

@@ -9,6 +9,17 @@ use domain::Lang;
 /// (key, 简体中文, English)
 const MESSAGES: &[(&str, &str, &str)] = &[
     ("app.name", "攻坚", "gongjian"),
+    ("campaign.leads_signed", "签约项目（个）", "Leads to sign"),
+    (
+        "campaign.leads_over_yi",
+        "其中亿元以上（个）",
+        "Of them ≥ 100m",
+    ),
+    (
+        "campaign.signed_investment",
+        "签约金额（万元）",
+        "Investment to sign (10k yuan)",
+    ),
     (
         "done.track_saved",
         "已保存智改数转目标",

@@ -739,6 +739,8 @@ pub struct GroupFigures {
     pub fulfilment_rate: Option<Share>,
     /// 签约项目开工率: started / signed.
     pub lead_start_rate: Option<Share>,
+    /// 签约项目投产率: in production / signed.
+    pub lead_production_rate: Option<Share>,
     /// 双过半: time and investment both past half.
     pub double_half: bool,
 }
@@ -793,6 +795,7 @@ pub fn group_figures(items: &[Contribution], time: Share, rules: &Rules) -> Grou
         on_time_rate: Share::new(on_time, reports_due),
         fulfilment_rate: None,
         lead_start_rate: None,
+        lead_production_rate: None,
         double_half: time >= half && rate.is_some_and(|r| r >= half),
     }
 }
@@ -821,6 +824,7 @@ pub const INDICATORS: &[&str] = &[
     "on_time_reporting",
     "fulfilment_rate",
     "lead_start_rate",
+    "lead_production_rate",
 ];
 
 impl Default for Scheme {
@@ -913,6 +917,7 @@ impl Scheme {
                     "on_time_reporting" => due_or_one(f.on_time_rate),
                     "fulfilment_rate" => due_or_one(f.fulfilment_rate),
                     "lead_start_rate" => due_or_one(f.lead_start_rate),
+                    "lead_production_rate" => due_or_one(f.lead_production_rate),
                     _ => 0.0,
                 };
                 (ind.key.clone(), v)
@@ -1138,9 +1143,9 @@ pub struct GroupFacts {
     /// its planned cumulative to date over its annual plan ([`PlanPhases::share`]). Used in a
     /// year window; a fixed window keeps its share of the plan.
     pub phases: std::collections::HashMap<i64, PlanPhases>,
-    /// A unit's 招商 leads by the date: (signed, landed, started of the signed), for 履约率 and
-    /// 签约项目开工率.
-    pub unit_leads: std::collections::HashMap<String, (i64, i64, i64)>,
+    /// A unit's 招商 leads by the date: (signed, landed, started, in production of the signed),
+    /// for 履约率, 签约项目开工率 and 投产率.
+    pub unit_leads: std::collections::HashMap<String, (i64, i64, i64, i64)>,
     /// Lamps a project gets besides its investment and start (the land lamp, the 入库 lamp), by
     /// project id: each is part of its light and why ([`with_lamps`]).
     pub lamps: std::collections::HashMap<i64, Vec<(Light, Reason)>>,
@@ -1377,7 +1382,7 @@ pub fn rank_groups<'a>(
     targets: &std::collections::HashMap<String, Money>,
     production: &std::collections::HashMap<String, (i64, i64)>,
     resumption: &std::collections::HashMap<String, (i64, i64)>,
-    leads: &std::collections::HashMap<String, (i64, i64, i64)>,
+    leads: &std::collections::HashMap<String, (i64, i64, i64, i64)>,
 ) -> Vec<UnitStatus> {
     let mut by_unit: std::collections::BTreeMap<&str, Vec<Contribution>> = Default::default();
     for (p, share) in inputs.iter().zip(shares) {
@@ -1406,9 +1411,11 @@ pub fn rank_groups<'a>(
             figures.resumption_rate = resumption
                 .get(unit)
                 .and_then(|&(hit, due)| Share::new(i128::from(hit), i128::from(due)));
-            if let Some(&(signed, landed, started)) = leads.get(unit) {
-                figures.fulfilment_rate = Share::new(i128::from(landed), i128::from(signed));
-                figures.lead_start_rate = Share::new(i128::from(started), i128::from(signed));
+            if let Some(&(signed, landed, started, producing)) = leads.get(unit) {
+                let of_signed = |n: i64| Share::new(i128::from(n), i128::from(signed));
+                figures.fulfilment_rate = of_signed(landed);
+                figures.lead_start_rate = of_signed(started);
+                figures.lead_production_rate = of_signed(producing);
             }
             if let Some(target) = targets.get(unit).filter(|t| t.fen() > 0) {
                 // The unit's own target: its projects' investment against it, on the

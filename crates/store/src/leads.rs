@@ -455,13 +455,13 @@ impl Store {
         Ok(rows.into_iter().map(LeadRow::record).collect())
     }
 
-    /// Each unit's leads signed by `day`, and of those the landed and the started: what 履约率
-    /// and 签约项目开工率 on the ranking are counted from.
+    /// Each unit's leads signed by `day`, and of those the landed, the started and those in
+    /// production: what 履约率, 签约项目开工率 and 投产率 on the ranking are counted from.
     pub async fn unit_leads(
         &self,
         day: NaiveDate,
-    ) -> Result<std::collections::HashMap<String, (i64, i64, i64)>> {
-        let mut out: std::collections::HashMap<String, (i64, i64, i64)> = Default::default();
+    ) -> Result<std::collections::HashMap<String, (i64, i64, i64, i64)>> {
+        let mut out: std::collections::HashMap<String, (i64, i64, i64, i64)> = Default::default();
         for r in self.leads(None).await? {
             let Some(unit) = r.unit.clone() else {
                 continue;
@@ -474,6 +474,7 @@ impl Store {
             e.0 += 1;
             e.1 += i64::from(lead.reached(LeadStage::Landed, day));
             e.2 += i64::from(lead.reached(LeadStage::Started, day));
+            e.3 += i64::from(lead.reached(LeadStage::Producing, day));
         }
         Ok(out)
     }

@@ -9,6 +9,7 @@ use domain::Lang;
 /// (key, 简体中文, English)
 const MESSAGES: &[(&str, &str, &str)] = &[
     ("app.name", "攻坚", "gongjian"),
+    ("land.by_project", "按项目", "By project"),
     ("campaign.leads_signed", "签约项目（个）", "Leads to sign"),
     (
         "campaign.leads_over_yi",

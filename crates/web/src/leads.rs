@@ -180,12 +180,27 @@ pub struct LandTown {
     pub cleared: bool,
 }
 
+/// One project's parcels as of a day.
+#[derive(Debug, Clone, Serialize)]
+pub struct LandProject {
+    pub project: String,
+    pub project_id: i64,
+    pub parcels: usize,
+    pub area_mu: f64,
+    pub delivered_mu: f64,
+    pub overdue: usize,
+    pub households_total: i64,
+    pub households_signed: i64,
+}
+
 /// The land as of a day.
 #[derive(Debug, Clone, Serialize)]
 pub struct Land {
     pub as_of: String,
     pub parcels: Vec<LandParcel>,
     pub towns: Vec<LandTown>,
+    /// By project, for the parcels linked to one.
+    pub projects: Vec<LandProject>,
 }
 
 /// The land of `records` as of `day`.
@@ -231,10 +246,50 @@ pub fn land_of(records: &[ParcelRecord], day: NaiveDate) -> Land {
             cleared: t.cleared,
         })
         .collect();
+    let mut projects: Vec<LandProject> = Vec::new();
+    let mut milli: Vec<(i64, i64)> = Vec::new();
+    for r in records {
+        let (Some(id), Some(name)) = (r.fields.project_id, &r.project) else {
+            continue;
+        };
+        let at = match projects.iter().position(|p| p.project_id == id) {
+            Some(at) => at,
+            None => {
+                projects.push(LandProject {
+                    project: name.clone(),
+                    project_id: id,
+                    parcels: 0,
+                    area_mu: 0.0,
+                    delivered_mu: 0.0,
+                    overdue: 0,
+                    households_total: 0,
+                    households_signed: 0,
+                });
+                milli.push((0, 0));
+                projects.len() - 1
+            }
+        };
+        let (p, m) = (&mut projects[at], &mut milli[at]);
+        let d = r.fields.delivery();
+        p.parcels += 1;
+        m.0 = m.0.saturating_add(r.fields.area_milli_mu);
+        if d.delivered(day) {
+            m.1 = m.1.saturating_add(r.fields.area_milli_mu);
+        }
+        p.overdue += usize::from(d.overdue(day));
+        p.households_total += r.fields.households_total;
+        p.households_signed += r.fields.households_signed;
+    }
+    for (p, (area, delivered)) in projects.iter_mut().zip(milli) {
+        p.area_mu = land::mu(area);
+        p.delivered_mu = land::mu(delivered);
+    }
+    projects.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(a.project.cmp(&b.project)));
     Land {
         as_of: day.to_string(),
         parcels,
         towns,
+        projects,
     }
 }
 

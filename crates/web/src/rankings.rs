@@ -40,6 +40,8 @@ pub(crate) fn indicator_label(key: &str, lang: Lang) -> &'static str {
         ("fulfilment_rate", Lang::En) => "Leads' fulfilment",
         ("lead_start_rate", Lang::Zh) => "签约项目开工率",
         ("lead_start_rate", Lang::En) => "Signed leads started",
+        ("lead_production_rate", Lang::Zh) => "签约项目投产率",
+        ("lead_production_rate", Lang::En) => "Signed leads in production",
         (_, Lang::Zh) => "指标",
         (_, Lang::En) => "Indicator",
     }

@@ -317,6 +317,7 @@ fn indicator_rows(
                 "on_time_reporting" => share_text(f.on_time_rate, lang),
                 "fulfilment_rate" => share_text(f.fulfilment_rate, lang),
                 "lead_start_rate" => share_text(f.lead_start_rate, lang),
+                "lead_production_rate" => share_text(f.lead_production_rate, lang),
                 _ => String::new(),
             };
             IndicatorRow {

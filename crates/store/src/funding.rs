@@ -161,9 +161,24 @@ impl Store {
         Ok(())
     }
 
-    /// Every project with its start and registration as of `day`: what the 入库 lamp and the
-    /// 应入未入 lists read. A start counts once it is on or before `day`.
+    /// Every project with its start and registration as of `day`: what the 应入未入 lists read. A
+    /// start counts once it is on or before `day`.
     pub async fn registration_rows(&self, day: NaiveDate) -> Result<Vec<RegistrationRow>> {
+        self.registration_rows_where(day, false).await
+    }
+
+    /// The projects whose registration was recorded, with their start as of `day`: what the 入库
+    /// lamp judges. Only these rows probe the reports for a start, so a province's status pays
+    /// for the registrations recorded, not for every project.
+    async fn recorded_registrations(&self, day: NaiveDate) -> Result<Vec<RegistrationRow>> {
+        self.registration_rows_where(day, true).await
+    }
+
+    async fn registration_rows_where(
+        &self,
+        day: NaiveDate,
+        recorded_only: bool,
+    ) -> Result<Vec<RegistrationRow>> {
         type Row = (
             i64,
             String,
@@ -173,15 +188,16 @@ impl Store {
             Option<String>,
             Option<i64>,
         );
-        let rows: Vec<Row> = sqlx::query_as(
+        let join = if recorded_only { "JOIN" } else { "LEFT JOIN" };
+        let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT p.id, p.name, u.name, p.unit_id, \
              COALESCE(p.actual_start, (SELECT MIN(COALESCE(r.actual_start, r.period_end)) \
                FROM reports r WHERE r.project_id = p.id AND r.started = 1 \
                AND r.status = 'approved' AND r.period_end <= $1)), \
              g.registered_on, g.project_id \
              FROM projects p LEFT JOIN units u ON u.id = p.unit_id \
-             LEFT JOIN project_registrations g ON g.project_id = p.id ORDER BY p.id",
-        )
+             {join} project_registrations g ON g.project_id = p.id ORDER BY p.id"
+        )))
         .bind(day.to_string())
         .fetch_all(self.pool())
         .await?;
@@ -232,10 +248,7 @@ impl Store {
                 ));
             }
         }
-        for r in self.registration_rows(day).await? {
-            if !r.recorded {
-                continue;
-            }
+        for r in self.recorded_registrations(day).await? {
             if let Some((light, months)) = registration_lamp(r.started_on, r.registered_on, day) {
                 lamps
                     .entry(r.project_id)

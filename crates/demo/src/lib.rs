@@ -16,6 +16,10 @@ pub use ledger::{
 use domain::progress::Period;
 use store::{Result, SeedOutcome, Store};
 
+/// The landed 招商 leads the demo makes ledger projects: the ledger then holds
+/// [`DEMO_PROJECTS`] + this many.
+pub const DEMO_LEAD_PROJECTS: usize = 2;
+
 /// What [`load`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Loaded {

@@ -769,7 +769,7 @@ pub async fn pipeline(store: &Store, today: NaiveDate) -> Result<(usize, usize)>
         written += 1;
     }
     // Two landed leads are already ledger projects, followed monthly.
-    for id in landed.into_iter().take(2) {
+    for id in landed.into_iter().take(crate::DEMO_LEAD_PROJECTS) {
         if let Some(lead) = store.lead(id).await? {
             store
                 .lead_to_project(id, lead.version, &office, today)

@@ -264,7 +264,10 @@ async fn demo_ledger_in_headless_chromium() {
     assert!(charts[1][2].as_str().unwrap_or("").contains("红灯"));
     assert!(ranked >= 12, "every unit ranked: {ranked}");
     assert_eq!(rows, 50, "a full first page");
-    assert_eq!(total, demo::DEMO_PROJECTS.to_string());
+    assert_eq!(
+        total,
+        (demo::DEMO_PROJECTS + demo::DEMO_LEAD_PROJECTS).to_string()
+    );
     let demo = demo::demo_campaign();
     assert_eq!(
         names[0], demo.ledger.projects[0].fields.name,

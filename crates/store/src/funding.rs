@@ -10,7 +10,7 @@ use domain::progress::{Light, Reason};
 use domain::{Money, bi};
 
 use crate::projects::{date, date_text};
-use crate::{Result, Store, StoreError, now};
+use crate::{Result, Store, StoreError, VersionedWrite, now};
 
 /// Longest funding source name.
 const SOURCE_TEXT: usize = 50;
@@ -119,8 +119,9 @@ impl Store {
                 .bind(project)
                 .fetch_optional(&mut *tx)
                 .await?;
-        match current {
-            None if version == 0 => {
+        let write = VersionedWrite::of(current.map(|(v,)| v), version)?;
+        let written = match write {
+            VersionedWrite::Insert => {
                 sqlx::query(
                     "INSERT INTO project_registrations (project_id, registered_on, stats_code, \
                      updated_at, updated_by) VALUES ($1, $2, $3, $4, $5)",
@@ -132,14 +133,8 @@ impl Store {
                 .bind(actor)
                 .execute(&mut *tx)
                 .await
-                .map_err(|e| match &e {
-                    sqlx::Error::Database(db) if db.is_unique_violation() => {
-                        StoreError::Conflict { current: 1 }
-                    }
-                    _ => StoreError::Db(e),
-                })?;
             }
-            Some((current,)) if current == version => {
+            VersionedWrite::Update => {
                 sqlx::query(
                     "UPDATE project_registrations SET registered_on = $1, stats_code = $2, \
                      updated_at = $3, updated_by = $4, version = version + 1 \
@@ -152,11 +147,10 @@ impl Store {
                 .bind(project)
                 .bind(version)
                 .execute(&mut *tx)
-                .await?;
+                .await
             }
-            Some((current,)) => return Err(StoreError::Conflict { current }),
-            None => return Err(StoreError::Conflict { current: 0 }),
-        }
+        };
+        write.done(written)?;
         self.commit(tx).await?;
         Ok(())
     }

@@ -4,7 +4,7 @@
 
 use domain::{Money, bi};
 
-use crate::{Result, Store, StoreError, now, on_unique};
+use crate::{Result, Store, StoreError, VersionedWrite, now, on_unique};
 
 /// A working group of the HQ.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -305,8 +305,9 @@ impl Store {
                 .bind(project)
                 .fetch_optional(&mut *tx)
                 .await?;
-        match current {
-            None if version == 0 => {
+        let write = VersionedWrite::of(current.map(|(v,)| v), version)?;
+        let written = match write {
+            VersionedWrite::Insert => {
                 sqlx::query(
                     "INSERT INTO project_digital (project_id, equipment_fen, items, level, \
                      updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -319,14 +320,8 @@ impl Store {
                 .bind(actor)
                 .execute(&mut *tx)
                 .await
-                .map_err(|e| match &e {
-                    sqlx::Error::Database(db) if db.is_unique_violation() => {
-                        StoreError::Conflict { current: 1 }
-                    }
-                    _ => StoreError::Db(e),
-                })?;
             }
-            Some((current,)) if current == version => {
+            VersionedWrite::Update => {
                 sqlx::query(
                     "UPDATE project_digital SET equipment_fen = $1, items = $2, level = $3, \
                      updated_at = $4, updated_by = $5, version = version + 1 \
@@ -340,11 +335,10 @@ impl Store {
                 .bind(project)
                 .bind(version)
                 .execute(&mut *tx)
-                .await?;
+                .await
             }
-            Some((current,)) => return Err(StoreError::Conflict { current }),
-            None => return Err(StoreError::Conflict { current: 0 }),
-        }
+        };
+        write.done(written)?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -445,8 +439,9 @@ impl Store {
         .bind(campaign)
         .fetch_optional(&mut *tx)
         .await?;
-        match current {
-            None if version == 0 => {
+        let write = VersionedWrite::of(current.map(|(v,)| v), version)?;
+        let written = match write {
+            VersionedWrite::Insert => {
                 sqlx::query(
                     "INSERT INTO track_targets (campaign_id, track, projects_target, \
                      equipment_target_fen, updated_at) VALUES ($1, 'digital', $2, $3, $4)",
@@ -457,14 +452,8 @@ impl Store {
                 .bind(now())
                 .execute(&mut *tx)
                 .await
-                .map_err(|e| match &e {
-                    sqlx::Error::Database(db) if db.is_unique_violation() => {
-                        StoreError::Conflict { current: 1 }
-                    }
-                    _ => StoreError::Db(e),
-                })?;
             }
-            Some((current,)) if current == version => {
+            VersionedWrite::Update => {
                 sqlx::query(
                     "UPDATE track_targets SET projects_target = $1, equipment_target_fen = $2, \
                      updated_at = $3, version = version + 1 \
@@ -476,11 +465,10 @@ impl Store {
                 .bind(campaign)
                 .bind(version)
                 .execute(&mut *tx)
-                .await?;
+                .await
             }
-            Some((current,)) => return Err(StoreError::Conflict { current }),
-            None => return Err(StoreError::Conflict { current: 0 }),
-        }
+        };
+        write.done(written)?;
         self.commit(tx).await?;
         Ok(())
     }

@@ -367,6 +367,42 @@ pub(crate) fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+/// How to write a versioned row that may not exist yet (a project's registration, its 智改数转
+/// figures, a campaign's track targets), from the version there now and the one the editor read
+/// (0: read none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum VersionedWrite {
+    Insert,
+    Update,
+}
+
+impl VersionedWrite {
+    pub(crate) fn of(current: Option<i64>, read: i64) -> Result<VersionedWrite> {
+        match current {
+            None if read == 0 => Ok(VersionedWrite::Insert),
+            Some(current) if current == read => Ok(VersionedWrite::Update),
+            Some(current) => Err(StoreError::Conflict { current }),
+            None => Err(StoreError::Conflict { current: 0 }),
+        }
+    }
+
+    /// What the write answered: an insert that lost to another's is a conflict, and so is an
+    /// update that found the version moved on.
+    pub(crate) fn done(
+        self,
+        written: std::result::Result<sqlx::any::AnyQueryResult, sqlx::Error>,
+    ) -> Result<()> {
+        match written {
+            Ok(r) if r.rows_affected() == 1 => Ok(()),
+            Ok(_) => Err(StoreError::Conflict { current: 0 }),
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                Err(StoreError::Conflict { current: 1 })
+            }
+            Err(e) => Err(StoreError::Db(e)),
+        }
+    }
+}
+
 /// Turns a unique-key violation into a message about the field, other errors pass through.
 pub(crate) fn on_unique(
     err: sqlx::Error,

@@ -9,7 +9,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use chrono::NaiveDate;
 use domain::dates::{Edge, parse_date};
 use domain::land::registration_lamp;
 use domain::progress::Light;
@@ -77,14 +76,6 @@ pub struct AsOf {
     as_of: String,
 }
 
-fn as_of(state: &AppState, q: &AsOf) -> Result<NaiveDate, AppError> {
-    match parse_date(&q.as_of, Edge::End) {
-        Ok(Some(d)) => Ok(d),
-        Ok(None) => Ok(state.today()),
-        Err(e) => Err(AppError::BadRequest(e)),
-    }
-}
-
 fn sum(name: &str) -> FundingSum {
     FundingSum {
         name: name.to_string(),
@@ -99,7 +90,7 @@ async fn page(
     PageUser { user, tr }: PageUser,
     Query(q): Query<AsOf>,
 ) -> PageResult {
-    let day = as_of(&state, &q)?;
+    let day = crate::problems::as_of_or_today(&state, &q.as_of).await?;
     let scope = policy::own_unit(&user);
     let rows = state.store.registration_rows(day).await?;
     let units_of: std::collections::HashMap<i64, (Option<i64>, String)> = rows

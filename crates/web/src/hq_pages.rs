@@ -49,16 +49,14 @@ struct HqTemplate {
     office: bool,
 }
 
-/// Each unit's figures as of today: projects, investment rate, red and yellow projects, open
-/// problems assigned to it.
-async fn unit_figures(
-    state: &AppState,
+/// Each unit's figures from the status and the problems of one day: projects, investment rate,
+/// red and yellow projects, open problems assigned to it.
+fn unit_figures(
+    status: &store::LedgerStatus,
+    problems: &[store::ProblemLine],
     units: &[(i64, String)],
-) -> Result<Vec<UnitFigures>, AppError> {
-    let today = state.today();
-    let status = state.store.campaign_status(today).await?;
-    let problems = state.store.problems_as_of(today).await?;
-    Ok(units
+) -> Vec<UnitFigures> {
+    units
         .iter()
         .map(|(id, name)| {
             let mine = status
@@ -87,15 +85,18 @@ async fn unit_figures(
                     .count(),
             }
         })
-        .collect())
+        .collect()
 }
 
 /// `GET /hq`.
 async fn page(State(state): State<AppState>, PageUser { user, tr }: PageUser) -> PageResult {
     let groups = state.store.hq_groups().await?;
+    let today = state.today();
+    let status = state.store.campaign_status(today).await?;
+    let problems = state.store.problems_as_of(today).await?;
     let mut rows = Vec::new();
     for group in groups {
-        let figures = unit_figures(&state, &group.units).await?;
+        let figures = unit_figures(&status, &problems, &group.units);
         rows.push(GroupRow {
             projects: figures.iter().map(|f| f.projects).sum(),
             red: figures.iter().map(|f| f.red).sum(),
@@ -190,12 +191,11 @@ async fn group_page(
 ) -> PageResult {
     let group = state.store.hq_group(id).await?.ok_or(AppError::NotFound)?;
     let today = state.today();
-    let units = unit_figures(&state, &group.units).await?;
+    let status = state.store.campaign_status(today).await?;
+    let lines = state.store.problems_as_of(today).await?;
+    let units = unit_figures(&status, &lines, &group.units);
     let unit_ids: Vec<i64> = group.units.iter().map(|u| u.0).collect();
-    let problems = state
-        .store
-        .problems_as_of(today)
-        .await?
+    let problems = lines
         .into_iter()
         .filter(|p| p.status.is_open())
         .filter(|p| {

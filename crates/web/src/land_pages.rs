@@ -208,21 +208,13 @@ async fn show_land(
     )
 }
 
-fn as_of(state: &AppState, q: &AsOf) -> Result<NaiveDate, AppError> {
-    match parse_date(&q.as_of, Edge::End) {
-        Ok(Some(d)) => Ok(d),
-        Ok(None) => Ok(state.today()),
-        Err(e) => Err(AppError::BadRequest(e)),
-    }
-}
-
 /// `GET /land?as_of=`.
 async fn list(
     State(state): State<AppState>,
     PageUser { user, tr }: PageUser,
     Query(q): Query<AsOf>,
 ) -> PageResult {
-    let day = as_of(&state, &q)?;
+    let day = crate::problems::as_of_or_today(&state, &q.as_of).await?;
     show_land(&state, user, tr, day, ParcelForm::default(), Vec::new()).await
 }
 
@@ -371,7 +363,7 @@ async fn export(
     PageUser { user, .. }: PageUser,
     Query(q): Query<AsOf>,
 ) -> PageResult {
-    let day = as_of(&state, &q)?;
+    let day = crate::problems::as_of_or_today(&state, &q.as_of).await?;
     let records = state.store.parcels(policy::own_unit(&user)).await?;
     let bytes = parcels_workbook(&records, day).map_err(AppError::from)?;
     Ok(download(XLSX, "征迁交地.xlsx", bytes))

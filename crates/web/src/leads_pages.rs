@@ -169,14 +169,6 @@ pub struct AsOf {
     as_of: String,
 }
 
-fn as_of(state: &AppState, q: &AsOf) -> Result<NaiveDate, AppError> {
-    match parse_date(&q.as_of, Edge::End) {
-        Ok(Some(d)) => Ok(d),
-        Ok(None) => Ok(state.today()),
-        Err(e) => Err(AppError::BadRequest(e)),
-    }
-}
-
 pub struct LeadRow {
     id: i64,
     name: String,
@@ -296,7 +288,7 @@ async fn list(
     PageUser { user, tr }: PageUser,
     Query(q): Query<AsOf>,
 ) -> PageResult {
-    let day = as_of(&state, &q)?;
+    let day = crate::problems::as_of_or_today(&state, &q.as_of).await?;
     let form = LeadForm {
         unit: policy::own_unit(&user)
             .map(|u| u.to_string())
